@@ -1,0 +1,352 @@
+/*
+ * Shared helpers: allocation, checked parsing, money, buffers, randomness,
+ * time formatting.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "log.h"
+#include "util.h"
+
+void *
+xmalloc(size_t n)
+{
+	void *p;
+
+	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
+		fatal("malloc");
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size)) == NULL)
+		fatal("calloc");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q;
+
+	if ((q = realloc(p, n == 0 ? 1 : n)) == NULL)
+		fatal("realloc");
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+    const char **why)
+{
+	const char *why_dummy;
+	char *end;
+	long long v;
+
+	if (why == NULL)
+		why = &why_dummy;
+	if (s == NULL) {
+		*why = "empty";
+		return -1;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0') {
+		*why = "empty";
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == ERANGE) {
+		*why = "out of range";
+		return -1;
+	}
+	if (end == s) {
+		*why = "not a number";
+		return -1;
+	}
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0') {
+		*why = "trailing characters";
+		return -1;
+	}
+	if (v < min || v > max) {
+		*why = "out of range";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+parse_money(const char *s, int64_t *micros, const char **why)
+{
+	const char *why_dummy;
+	int64_t units = 0, frac = 0;
+	int ndig = 0, nfrac = 0;
+
+	if (why == NULL)
+		why = &why_dummy;
+	if (s == NULL) {
+		*why = "empty";
+		return -1;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '-') {
+		*why = "negative";
+		return -1;
+	}
+	if (*s == '+')
+		s++;
+	for (; isdigit((unsigned char)*s); s++, ndig++) {
+		if (units > (INT64_MAX / MICROS_PER_UNIT - 9) / 10) {
+			*why = "out of range";
+			return -1;
+		}
+		units = units * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		s++;
+		for (; isdigit((unsigned char)*s); s++, nfrac++) {
+			if (nfrac >= 6) {
+				*why = "more than 6 decimals";
+				return -1;
+			}
+			frac = frac * 10 + (*s - '0');
+		}
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	if (ndig == 0 && nfrac == 0) {
+		*why = "not a number";
+		return -1;
+	}
+	if (*s != '\0') {
+		*why = "trailing characters";
+		return -1;
+	}
+	for (; nfrac < 6; nfrac++)
+		frac *= 10;
+	*micros = units * MICROS_PER_UNIT + frac;
+	return 0;
+}
+
+void
+money_format(int64_t micros, char *buf, size_t len)
+{
+	char frac[8];
+	int64_t a = micros < 0 ? -micros : micros;
+	int n;
+
+	snprintf(frac, sizeof(frac), "%06" PRId64, a % MICROS_PER_UNIT);
+	/* keep at least two decimals, drop trailing zeros after that */
+	for (n = 6; n > 2 && frac[n - 1] == '0'; n--)
+		frac[n - 1] = '\0';
+	snprintf(buf, len, "%s%" PRId64 ".%s", micros < 0 ? "-" : "",
+	    a / MICROS_PER_UNIT, frac);
+}
+
+double
+money_to_double(int64_t micros)
+{
+	return (double)micros / (double)MICROS_PER_UNIT;
+}
+
+int
+i64_mul(int64_t a, int64_t b, int64_t *out)
+{
+	if (a != 0 && b != 0) {
+		if (a > 0 ? (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
+		    : (b > 0 ? a < INT64_MIN / b : a < INT64_MAX / b))
+			return -1;
+	}
+	*out = a * b;
+	return 0;
+}
+
+int
+i64_add(int64_t a, int64_t b, int64_t *out)
+{
+	if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+		return -1;
+	*out = a + b;
+	return 0;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+static void
+buf_reserve(struct buf *b, size_t extra)
+{
+	size_t want;
+
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	want = b->cap ? b->cap : 64;
+	while (want < b->len + extra + 1)
+		want *= 2;
+	b->data = xrealloc(b->data, want);
+	b->cap = want;
+}
+
+void
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char *p;
+
+	if (b->data == NULL)
+		return xstrdup("");
+	p = b->data;
+	buf_init(b);
+	return p;
+}
+
+int
+random_bytes(void *p, size_t n)
+{
+	if (n > (size_t)INT32_MAX)
+		return -1;
+	return RAND_bytes(p, (int)n) == 1 ? 0 : -1;
+}
+
+int
+uuid_v4(char out[37])
+{
+	unsigned char b[16];
+
+	if (random_bytes(b, sizeof(b)) == -1)
+		return -1;
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, 37,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x",
+	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+	    b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+bool
+uuid_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+void
+hex_encode(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 0x0f];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+time_rfc3339(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,81 @@
+/*
+ * Small helpers shared by every module: allocation that never returns NULL,
+ * checked number parsing, money in int64 micro-units, a growable buffer,
+ * random ids and RFC 3339 timestamps.
+ */
+#ifndef BOMD_UTIL_H
+#define BOMD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define MICROS_PER_UNIT	((int64_t)1000000)
+
+/* Allocation: call fatal() on out-of-memory, never return NULL. */
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t nmemb, size_t size);
+void	*xrealloc(void *p, size_t n);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+
+/*
+ * Parses a whole string as a base-10 int64 within [min, max]. Leading and
+ * trailing blanks are allowed; anything else (empty, junk, overflow) is an
+ * error. Returns 0, or -1 with a short reason in *why.
+ */
+int	parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+	    const char **why);
+
+/*
+ * Parses a decimal amount such as "0.10", "12", "1.234567" into micro-units
+ * (6 decimals; more digits are an error, not rounded). Negative amounts are
+ * rejected. Returns 0, or -1 with a reason in *why.
+ */
+int	parse_money(const char *s, int64_t *micros, const char **why);
+
+/*
+ * Formats micro-units as a decimal string with at least 2 and at most 6
+ * decimals ("0.10", "1.234567"). buf should hold 32 bytes.
+ */
+void	money_format(int64_t micros, char *buf, size_t len);
+
+/* Micro-units as a double in currency units, for JSON output only. */
+double	money_to_double(int64_t micros);
+
+/* Overflow-checked arithmetic: 0 on success, -1 on overflow. */
+int	i64_mul(int64_t a, int64_t b, int64_t *out);
+int	i64_add(int64_t a, int64_t b, int64_t *out);
+
+/* A growable, always NUL-terminated byte buffer. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	buf_init(struct buf *b);
+void	buf_free(struct buf *b);
+void	buf_append(struct buf *b, const void *p, size_t n);
+void	buf_puts(struct buf *b, const char *s);
+void	buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Hands the data to the caller (free() it) and resets the buffer. */
+char	*buf_steal(struct buf *b);
+
+/* Fills p with n bytes from the OS random source. 0 or -1. */
+int	random_bytes(void *p, size_t n);
+/* Writes a random RFC 4122 version 4 UUID (37 bytes with NUL). 0 or -1. */
+int	uuid_v4(char out[37]);
+/* True when s is a canonical (lower or upper case) UUID. */
+bool	uuid_valid(const char *s);
+/* Hex-encodes n bytes into out (2n+1 bytes). */
+void	hex_encode(const unsigned char *p, size_t n, char *out);
+
+/* Formats t as RFC 3339 UTC ("2026-11-25T17:43:47Z"); out holds 32 bytes. */
+void	time_rfc3339(time_t t, char *out, size_t len);
+/* Monotonic clock in milliseconds. */
+int64_t	now_ms(void);
+
+#endif

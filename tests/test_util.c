@@ -1,0 +1,144 @@
+/*
+ * Unit tests for common/util.c: number and money parsing, formatting,
+ * overflow checks, buffers and ids.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+static void
+test_parse_i64(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		int64_t		 want;
+	} rows[] = {
+		{ "0", 0, 0 },
+		{ " 42 ", 0, 42 },
+		{ "-5", 0, -5 },
+		{ "", -1, 0 },
+		{ "  ", -1, 0 },
+		{ "12abc", -1, 0 },
+		{ "abc", -1, 0 },
+		{ "99999999999999999999", -1, 0 },
+		{ "1001", -1, 0 },	/* above max */
+	};
+	size_t i;
+	int64_t v;
+	const char *why;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		v = 0;
+		assert_int_equal(parse_i64(rows[i].in, -1000, 1000, &v, &why),
+		    rows[i].rc);
+		if (rows[i].rc == 0)
+			assert_int_equal(v, rows[i].want);
+	}
+}
+
+static void
+test_parse_money(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		int64_t		 want;
+	} rows[] = {
+		{ "0.10", 0, 100000 },
+		{ "12", 0, 12000000 },
+		{ "1.234567", 0, 1234567 },
+		{ ".5", 0, 500000 },
+		{ "3.", 0, 3000000 },
+		{ "1.2345678", -1, 0 },
+		{ "-1", -1, 0 },
+		{ "", -1, 0 },
+		{ "1,5", -1, 0 },
+		{ "99999999999999999", -1, 0 },
+	};
+	size_t i;
+	int64_t v;
+	const char *why;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		v = 0;
+		assert_int_equal(parse_money(rows[i].in, &v, &why),
+		    rows[i].rc);
+		if (rows[i].rc == 0)
+			assert_int_equal(v, rows[i].want);
+	}
+}
+
+static void
+test_money_format(void **state)
+{
+	char b[32];
+
+	(void)state;
+	money_format(100000, b, sizeof(b));
+	assert_string_equal(b, "0.10");
+	money_format(1234567, b, sizeof(b));
+	assert_string_equal(b, "1.234567");
+	money_format(5000000, b, sizeof(b));
+	assert_string_equal(b, "5.00");
+	money_format(-1500000, b, sizeof(b));
+	assert_string_equal(b, "-1.50");
+}
+
+static void
+test_overflow(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(i64_mul(INT64_MAX / 2, 3, &v), -1);
+	assert_int_equal(i64_mul(1000000, 1000000, &v), 0);
+	assert_int_equal(v, 1000000000000LL);
+	assert_int_equal(i64_add(INT64_MAX, 1, &v), -1);
+	assert_int_equal(i64_add(1, 2, &v), 0);
+	assert_int_equal(v, 3);
+}
+
+static void
+test_buf_and_uuid(void **state)
+{
+	struct buf b;
+	char id[37], *s;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, "abc");
+	buf_printf(&b, "-%d", 42);
+	assert_string_equal(b.data, "abc-42");
+	s = buf_steal(&b);
+	assert_string_equal(s, "abc-42");
+	free(s);
+	assert_null(b.data);
+	assert_int_equal(uuid_v4(id), 0);
+	assert_true(uuid_valid(id));
+	assert_int_equal(id[14], '4');
+	assert_false(uuid_valid("not-a-uuid"));
+	assert_false(uuid_valid("1234567890123456789012345678901234567"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_i64),
+		cmocka_unit_test(test_parse_money),
+		cmocka_unit_test(test_money_format),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_buf_and_uuid),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
