@@ -18,16 +18,42 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 
 COMMON_SRCS = \
+	common/apikey.c \
+	common/config.c \
+	common/costing.c \
+	common/csv.c \
+	common/db.c \
+	common/intake.c \
 	common/log.c \
+	common/offers.c \
+	common/queue.c \
+	common/sourcing.c \
 	common/util.c
 
 DAEMON_SRCS = \
-	daemon/main.c
+	daemon/admin.c \
+	daemon/api.c \
+	daemon/api_projects.c \
+	daemon/job.c \
+	daemon/main.c \
+	daemon/master.c \
+	daemon/migrate.c \
+	daemon/offers_import.c \
+	daemon/proctitle.c \
+	daemon/stage_decide.c \
+	daemon/stage_enrich.c \
+	daemon/stage_intake.c \
+	daemon/stage_persist.c \
+	daemon/worker.c
 
 BOMCTL_SRCS = \
 	daemon/bomctl.c
 
 UNIT_TESTS = \
+	tests/test_config.c \
+	tests/test_costing.c \
+	tests/test_csv.c \
+	tests/test_intake.c \
 	tests/test_util.c
 
 BUILD	= build
@@ -56,9 +82,15 @@ deps:
 		exec scripts/install-deps; \
 	done
 
-bin/bomd: $(DAEMON_OBJS) $(COMMON_OBJS)
+MIGRATIONS = $(sort $(wildcard migrations/*.sql))
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
+	@mkdir -p $(dir $@)
+	scripts/embed-migrations $@
+
+bin/bomd: $(DAEMON_OBJS) $(COMMON_OBJS) $(BUILD)/gen/migrations.o
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 bin/bomctl: $(BOMCTL_OBJS) $(COMMON_OBJS)
 	@mkdir -p bin
@@ -71,9 +103,13 @@ $(BUILD)/%.o: %.c
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS)
 
-$(ABUILD)/bin/bomd: $(ADAEMON_OBJS) $(ACOMMON_OBJS)
+$(ABUILD)/bin/bomd: $(ADAEMON_OBJS) $(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+$(ABUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(ABUILD)/bin/bomctl: $(ABOMCTL_OBJS) $(ACOMMON_OBJS)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,46 @@
+/*
+ * API key generation and hashing with OpenSSL: random bytes from the OS,
+ * SHA-256 digests, constant-time comparison.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "apikey.h"
+#include "util.h"
+
+int
+apikey_generate(char *key, char *prefix, unsigned char *hash)
+{
+	unsigned char raw[32];
+
+	if (random_bytes(raw, sizeof(raw)) == -1)
+		return -1;
+	memcpy(key, "bk_", 3);
+	hex_encode(raw, sizeof(raw), key + 3);
+	return apikey_digest(key, prefix, hash);
+}
+
+int
+apikey_digest(const char *key, char *prefix, unsigned char *hash)
+{
+	size_t i;
+
+	if (strlen(key) != APIKEY_LEN || strncmp(key, "bk_", 3) != 0)
+		return -1;
+	for (i = 3; i < APIKEY_LEN; i++)
+		if (!isxdigit((unsigned char)key[i]))
+			return -1;
+	memcpy(prefix, key, APIKEY_PREFIX_LEN);
+	prefix[APIKEY_PREFIX_LEN] = '\0';
+	SHA256((const unsigned char *)key, APIKEY_LEN, hash);
+	return 0;
+}
+
+bool
+apikey_hash_equal(const unsigned char *a, const unsigned char *b)
+{
+	return CRYPTO_memcmp(a, b, APIKEY_HASH_LEN) == 0;
+}

@@ -1,0 +1,251 @@
+/*
+ * Table-driven configuration: defaults, then the libconfig file, then the
+ * environment. A bad value is an error naming the key, never a default.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+enum config_type {
+	CONFIG_STR,
+	CONFIG_INT
+};
+
+struct config_key {
+	const char		*path;	/* libconfig path, e.g. "llm.model" */
+	const char		*env;
+	enum config_type	 type;
+	const char		*def;	/* NULL: unset */
+	int64_t			 min;
+	int64_t			 max;
+	size_t			 off;
+	int			 reloadable;
+};
+
+
+/* min/max on strings bound the length */
+static const struct config_key config_keys[] = {
+	{ "database_url", "BOMD_DATABASE_URL", CONFIG_STR,
+	    "postgresql:///bomd", 1, 4096,
+	    offsetof(struct config, database_url), 0 },
+	{ "redis_url", "BOMD_REDIS_URL", CONFIG_STR,
+	    "redis://127.0.0.1:6379/0", 1, 4096,
+	    offsetof(struct config, redis_url), 0 },
+	{ "listen", "BOMD_LISTEN", CONFIG_STR, "127.0.0.1:8080", 1, 256,
+	    offsetof(struct config, listen), 0 },
+	{ "workers", "BOMD_WORKERS", CONFIG_INT, NULL, 1, 256,
+	    offsetof(struct config, workers), 1 },
+	{ "admin_key", "BOMD_ADMIN_KEY", CONFIG_STR, NULL, 16, 1024,
+	    offsetof(struct config, admin_key), 1 },
+	{ "llm.provider", "BOMD_LLM_PROVIDER", CONFIG_STR, "none", 1, 32,
+	    offsetof(struct config, llm_provider), 1 },
+	{ "llm.base_url", "BOMD_LLM_BASE_URL", CONFIG_STR,
+	    "https://api.openai.com/v1", 1, 4096,
+	    offsetof(struct config, llm_base_url), 1 },
+	{ "llm.api_key", "BOMD_LLM_API_KEY", CONFIG_STR, NULL, 1, 4096,
+	    offsetof(struct config, llm_api_key), 1 },
+	{ "llm.model", "BOMD_LLM_MODEL", CONFIG_STR, "gpt-5-mini", 1, 256,
+	    offsetof(struct config, llm_model), 1 },
+	{ "llm.timeout_ms", "BOMD_LLM_TIMEOUT_MS", CONFIG_INT, "60000", 100,
+	    600000, offsetof(struct config, llm_timeout_ms), 1 },
+	{ "llm.max_retries", "BOMD_LLM_MAX_RETRIES", CONFIG_INT, "2", 0, 10,
+	    offsetof(struct config, llm_max_retries), 1 },
+	{ "llm.max_concurrency", "BOMD_LLM_MAX_CONCURRENCY", CONFIG_INT, "4",
+	    1, 64, offsetof(struct config, llm_max_concurrency), 1 },
+	{ "sync_wait", "BOMD_SYNC_WAIT", CONFIG_INT, "120", 0, 3600,
+	    offsetof(struct config, sync_wait), 1 },
+	{ "max_upload", "BOMD_MAX_UPLOAD", CONFIG_INT, "10485760", 1024,
+	    1073741824, offsetof(struct config, max_upload), 1 },
+	{ "log_level", "BOMD_LOG_LEVEL", CONFIG_STR, "info", 1, 16,
+	    offsetof(struct config, log_level), 1 },
+	{ "job_max_attempts", "BOMD_JOB_MAX_ATTEMPTS", CONFIG_INT, "5", 1,
+	    100, offsetof(struct config, job_max_attempts), 1 },
+	{ "job_lease_ms", "BOMD_JOB_LEASE_MS", CONFIG_INT, "300000", 1000,
+	    86400000, offsetof(struct config, job_lease_ms), 1 },
+	{ "costing.attrition_bp", "BOMD_ATTRITION_BP", CONFIG_INT, "0", 0,
+	    10000, offsetof(struct config, attrition_bp), 1 },
+	{ "costing.setup_extra", "BOMD_SETUP_EXTRA", CONFIG_INT, "0", 0,
+	    1000000, offsetof(struct config, setup_extra), 1 },
+	{ "grace_period", "BOMD_GRACE_PERIOD", CONFIG_INT, "60", 0, 3600,
+	    offsetof(struct config, grace_period), 1 },
+};
+
+#define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
+
+static int
+config_set(struct config *cfg, const struct config_key *k, const char *val,
+    const char *src, char *err, size_t errlen)
+{
+	char **sp;
+	int64_t *ip;
+	const char *why;
+	size_t len;
+
+	if (k->type == CONFIG_STR) {
+		len = strlen(val);
+		if (len < (size_t)k->min || len > (size_t)k->max) {
+			snprintf(err, errlen, "%s (%s): length must be %lld "
+			    "to %lld", k->path, src, (long long)k->min,
+			    (long long)k->max);
+			return -1;
+		}
+		sp = (char **)((char *)cfg + k->off);
+		free(*sp);
+		*sp = xstrdup(val);
+		return 0;
+	}
+	ip = (int64_t *)((char *)cfg + k->off);
+	if (parse_i64(val, k->min, k->max, ip, &why) == -1) {
+		snprintf(err, errlen, "%s (%s): '%s' is %s (want %lld..%lld)",
+		    k->path, src, val, why, (long long)k->min,
+		    (long long)k->max);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_check(const struct config *cfg, char *err, size_t errlen)
+{
+	if (strcmp(cfg->llm_provider, "none") != 0 &&
+	    strcmp(cfg->llm_provider, "openai") != 0) {
+		snprintf(err, errlen, "llm.provider: '%s' is not one of "
+		    "none, openai", cfg->llm_provider);
+		return -1;
+	}
+	if (log_parse_level(cfg->log_level) == -1) {
+		snprintf(err, errlen, "log_level: '%s' is not one of "
+		    "error, warn, info, debug", cfg->log_level);
+		return -1;
+	}
+	if (strchr(cfg->listen, ':') == NULL) {
+		snprintf(err, errlen, "listen: '%s' is not HOST:PORT",
+		    cfg->listen);
+		return -1;
+	}
+	if (strncmp(cfg->redis_url, "redis://", 8) != 0 &&
+	    strncmp(cfg->redis_url, "unix://", 7) != 0) {
+		snprintf(err, errlen, "redis_url: '%s' must start with "
+		    "redis:// or unix://", cfg->redis_url);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads one key from the file; 1 when present, 0 when absent, -1 bad. */
+static int
+config_from_file(config_t *cf, const struct config_key *k, char *val,
+    size_t vlen, char *err, size_t errlen)
+{
+	config_setting_t *s;
+	const char *str;
+
+	if ((s = config_lookup(cf, k->path)) == NULL)
+		return 0;
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_STRING:
+		str = config_setting_get_string(s);
+		if (snprintf(val, vlen, "%s", str) >= (int)vlen) {
+			snprintf(err, errlen, "%s: value too long", k->path);
+			return -1;
+		}
+		return 1;
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		if (k->type != CONFIG_INT)
+			break;
+		snprintf(val, vlen, "%lld",
+		    (long long)config_setting_get_int64(s));
+		return 1;
+	default:
+		break;
+	}
+	snprintf(err, errlen, "%s: expected %s", k->path,
+	    k->type == CONFIG_STR ? "a string" : "an integer");
+	return -1;
+}
+
+int
+config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	config_t cf;
+	const struct config_key *k;
+	const char *env, *file = path ? path : CONFIG_DEFAULT_PATH;
+	char val[4200], ncpu[32];
+	size_t i;
+	int rc = -1, loaded = 0, r;
+	long n;
+
+	memset(cfg, 0, sizeof(*cfg));
+	config_init(&cf);
+	if (path != NULL || access(file, F_OK) == 0) {
+		if (config_read_file(&cf, file) != CONFIG_TRUE) {
+			if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+				snprintf(err, errlen, "%s: cannot read file",
+				    file);
+			else
+				snprintf(err, errlen, "%s:%d: %s", file,
+				    config_error_line(&cf),
+				    config_error_text(&cf));
+			goto out;
+		}
+		loaded = 1;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	snprintf(ncpu, sizeof(ncpu), "%ld", n < 1 ? 1 : (n > 256 ? 256 : n));
+	for (i = 0; i < NKEYS; i++) {
+		k = &config_keys[i];
+		if (k->def != NULL &&
+		    config_set(cfg, k, k->def, "default", err, errlen) == -1)
+			goto out;
+		if (k->def == NULL && k->type == CONFIG_INT &&
+		    config_set(cfg, k, ncpu, "default", err, errlen) == -1)
+			goto out;
+		if (loaded) {
+			r = config_from_file(&cf, k, val, sizeof(val), err,
+			    errlen);
+			if (r == -1)
+				goto out;
+			if (r == 1 && config_set(cfg, k, val, file, err,
+			    errlen) == -1)
+				goto out;
+		}
+		if ((env = getenv(k->env)) != NULL && *env != '\0' &&
+		    config_set(cfg, k, env, k->env, err, errlen) == -1)
+			goto out;
+	}
+	if (config_check(cfg, err, errlen) == -1)
+		goto out;
+	rc = 0;
+out:
+	config_destroy(&cf);
+	if (rc == -1)
+		config_free(cfg);
+	return rc;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+	char **sp;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < NKEYS; i++) {
+		if (config_keys[i].type != CONFIG_STR)
+			continue;
+		sp = (char **)((char *)cfg + config_keys[i].off);
+		free(*sp);
+		*sp = NULL;
+	}
+}

@@ -1,0 +1,236 @@
+/*
+ * PostgreSQL helpers on libpq. Statements always travel with separate
+ * parameters; nothing is spliced into SQL text.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+PGconn *
+db_connect(const char *url, const char *appname, char *err, size_t errlen)
+{
+	static const char *keys[] = { "dbname", "connect_timeout",
+	    "application_name", "options", NULL };
+	const char *vals[5];
+	char opts[128];
+	PGconn *c;
+
+	snprintf(opts, sizeof(opts), "-c TimeZone=UTC -c statement_timeout=%d"
+	    " -c idle_in_transaction_session_timeout=%d -c client_min_messages=warning",
+	    DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS * 2);
+	vals[0] = url;
+	vals[1] = "10";
+	vals[2] = appname;
+	vals[3] = opts;
+	vals[4] = NULL;
+	/* expand_dbname: url may be a URI or a conninfo string */
+	c = PQconnectdbParams(keys, vals, 1);
+	if (c == NULL) {
+		snprintf(err, errlen, "postgresql: out of memory");
+		return NULL;
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(err, errlen, "postgresql: %s", PQerrorMessage(c));
+		err[strcspn(err, "\n")] = '\0';
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+PGresult *
+db_query(PGconn *c, const char *sql, int nparams, const char *const *params,
+    char *err, size_t errlen)
+{
+	PGresult *r;
+	ExecStatusType st;
+	char msg[512];
+
+	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	st = PQresultStatus(r);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return r;
+	snprintf(msg, sizeof(msg), "%s", r ? PQresultErrorMessage(r) :
+	    PQerrorMessage(c));
+	msg[strcspn(msg, "\n")] = '\0';
+	if (err != NULL)
+		snprintf(err, errlen, "%s", msg);
+	else
+		log_warnx("postgresql: %s", msg);
+	PQclear(r);
+	return NULL;
+}
+
+int
+db_exec(PGconn *c, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *r;
+
+	if ((r = db_query(c, sql, nparams, params, NULL, 0)) == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+int
+db_begin(PGconn *c)
+{
+	return db_exec(c, "BEGIN", 0, NULL);
+}
+
+int
+db_commit(PGconn *c)
+{
+	return db_exec(c, "COMMIT", 0, NULL);
+}
+
+void
+db_rollback(PGconn *c)
+{
+	PGresult *r;
+
+	if (PQtransactionStatus(c) == PQTRANS_IDLE)
+		return;
+	r = PQexec(c, "ROLLBACK");
+	PQclear(r);
+}
+
+bool
+db_ok(PGconn *c)
+{
+	if (c == NULL)
+		return false;
+	if (PQstatus(c) == CONNECTION_OK)
+		return true;
+	PQreset(c);
+	return PQstatus(c) == CONNECTION_OK;
+}
+
+const char *
+db_sqlstate(const PGresult *r)
+{
+	const char *s;
+
+	if (r == NULL || (s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) == NULL)
+		return "";
+	return s;
+}
+
+struct db_pool {
+	pthread_mutex_t	  mu;
+	pthread_cond_t	  cv;
+	char		 *url;
+	char		 *appname;
+	PGconn		**idle;
+	size_t		  nidle;
+	size_t		  nopen;
+	size_t		  max;
+};
+
+struct db_pool *
+db_pool_new(const char *url, const char *appname, size_t max)
+{
+	struct db_pool *p;
+
+	p = xcalloc(1, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->url = xstrdup(url);
+	p->appname = xstrdup(appname);
+	p->max = max ? max : 1;
+	p->idle = xcalloc(p->max, sizeof(*p->idle));
+	return p;
+}
+
+void
+db_pool_free(struct db_pool *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nidle; i++)
+		PQfinish(p->idle[i]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->idle);
+	free(p->url);
+	free(p->appname);
+	free(p);
+}
+
+PGconn *
+db_pool_get(struct db_pool *p, int wait_ms)
+{
+	struct timespec until;
+	PGconn *c = NULL;
+	char err[512];
+	int open_new = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		if (p->nidle > 0) {
+			c = p->idle[--p->nidle];
+			break;
+		}
+		if (p->nopen < p->max) {
+			p->nopen++;
+			open_new = 1;
+			break;
+		}
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &until) ==
+		    ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (open_new) {
+		if ((c = db_connect(p->url, p->appname, err,
+		    sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			pthread_mutex_lock(&p->mu);
+			p->nopen--;
+			pthread_cond_signal(&p->cv);
+			pthread_mutex_unlock(&p->mu);
+		}
+		return c;
+	}
+	if (c != NULL && !db_ok(c)) {
+		PQfinish(c);
+		pthread_mutex_lock(&p->mu);
+		p->nopen--;
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		return NULL;
+	}
+	return c;
+}
+
+void
+db_pool_put(struct db_pool *p, PGconn *c)
+{
+	if (c == NULL)
+		return;
+	db_rollback(c);
+	pthread_mutex_lock(&p->mu);
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		p->nopen--;
+	} else
+		p->idle[p->nidle++] = c;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}

@@ -1,0 +1,54 @@
+/*
+ * PostgreSQL access: connections with timeouts, parameterised queries only,
+ * transactions, and a small connection pool for threaded callers.
+ */
+#ifndef BOMD_DB_H
+#define BOMD_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#define DB_STATEMENT_TIMEOUT_MS	30000
+
+/*
+ * Connects with a connect timeout, UTC session time zone and a statement
+ * timeout. Returns the connection (caller PQfinish()es it) or NULL with a
+ * reason in err.
+ */
+PGconn		*db_connect(const char *url, const char *appname, char *err,
+		    size_t errlen);
+
+/*
+ * Runs one parameterised statement (text parameters; NULL entries are SQL
+ * NULL). Returns the result when it is COMMAND_OK or TUPLES_OK (caller
+ * PQclear()s it), or NULL after logging the server's message; then, when
+ * err is not NULL, the message is copied there.
+ */
+PGresult	*db_query(PGconn *c, const char *sql, int nparams,
+		    const char *const *params, char *err, size_t errlen);
+/* Like db_query() for statements whose result is not needed: 0 or -1. */
+int		 db_exec(PGconn *c, const char *sql, int nparams,
+		    const char *const *params);
+int		 db_begin(PGconn *c);
+int		 db_commit(PGconn *c);
+/* Rolls back when a transaction is open; harmless otherwise. */
+void		 db_rollback(PGconn *c);
+/* True when the connection is usable; tries one reset when it is not. */
+bool		 db_ok(PGconn *c);
+/* SQLSTATE of a failed result's error, "" when none. */
+const char	*db_sqlstate(const PGresult *r);
+
+struct db_pool;
+
+/* A pool of at most max connections, opened lazily. */
+struct db_pool	*db_pool_new(const char *url, const char *appname,
+		    size_t max);
+void		 db_pool_free(struct db_pool *p);
+/* Takes a connection, waiting up to wait_ms; NULL on timeout/failure. */
+PGconn		*db_pool_get(struct db_pool *p, int wait_ms);
+/* Gives a connection back; a broken one is closed instead. */
+void		 db_pool_put(struct db_pool *p, PGconn *c);
+
+#endif

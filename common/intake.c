@@ -1,0 +1,1194 @@
+/*
+ * Project context intake: YAML (libyaml event API, no anchors/aliases),
+ * job JSON and form fields are all checked against one table of fields and
+ * normalised into the JSON object stored as a project's context.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "intake.h"
+#include "util.h"
+
+#define INTAKE_MAX_KEY		256	/* bytes in a YAML mapping key */
+#define INTAKE_MAX_CKEY		64	/* bytes in a compliance key */
+#define INTAKE_QUOTE_MAX	64	/* bytes of a key quoted in a message */
+
+enum intake_type {
+	INTAKE_STR,
+	INTAKE_INT,
+	INTAKE_BOOL,
+	INTAKE_DATE,
+	INTAKE_MONEY,
+	INTAKE_LIST
+};
+
+struct intake_field {
+	const char		*section;
+	const char		*key;
+	const char		*form;	/* form field name */
+	enum intake_type	 type;
+	int64_t			 min;	/* INT: lowest value */
+	int64_t			 max;	/* INT: highest value; STR: bytes */
+	int64_t			 def;	/* INT, BOOL: default; -1 = null */
+};
+
+static const char *const intake_sections[] = {
+	"project",
+	"requirements",
+	"compliance",
+	"sourcing_constraints",
+	"engineering_context",
+};
+#define INTAKE_NSECTIONS (sizeof(intake_sections) / sizeof(intake_sections[0]))
+
+static const struct intake_field intake_fields[] = {
+	{ "project", "name", "project_name", INTAKE_STR, 0, INTAKE_MAX_NAME,
+	    0 },
+	{ "project", "id", "project_id", INTAKE_STR, 0, INTAKE_MAX_NAME, 0 },
+	{ "project", "owner", "owner", INTAKE_STR, 0, INTAKE_MAX_NAME, 0 },
+	{ "requirements", "product_type", "product_type", INTAKE_STR, 0,
+	    INTAKE_MAX_NAME, 0 },
+	{ "requirements", "quantity", "quantity", INTAKE_INT, 1,
+	    INTAKE_MAX_QUANTITY, 1 },
+	{ "requirements", "deadline", "deadline", INTAKE_DATE, 0, 0, 0 },
+	{ "requirements", "budget_total", "budget_total", INTAKE_MONEY, 0, 0,
+	    0 },
+	{ "sourcing_constraints", "allow_brokers", "allow_brokers",
+	    INTAKE_BOOL, 0, 0, 0 },
+	{ "sourcing_constraints", "allow_alternates", "allow_alternates",
+	    INTAKE_BOOL, 0, 0, 1 },
+	{ "sourcing_constraints", "preferred_distributors",
+	    "preferred_distributors", INTAKE_LIST, 0, 0, 0 },
+	{ "sourcing_constraints", "max_lead_time_days", "max_lead_time_days",
+	    INTAKE_INT, 0, INTAKE_MAX_LEAD_DAYS, -1 },
+	{ "engineering_context", "notes", "notes", INTAKE_STR, 0,
+	    INTAKE_MAX_NOTES, 0 },
+	{ "engineering_context", "critical_parts", "critical_parts",
+	    INTAKE_LIST, 0, 0, 0 },
+	{ "engineering_context", "avoid_parts", "avoid_parts", INTAKE_LIST, 0,
+	    0, 0 },
+};
+#define INTAKE_NFIELDS (sizeof(intake_fields) / sizeof(intake_fields[0]))
+
+struct intake_norm {
+	bool	 form;		/* name fields by their form name */
+	json_t	*warnings;	/* NULL: do not collect */
+	char	*err;
+	size_t	 errlen;
+};
+
+/* Length of the longest prefix of s[0..len) that ends on a UTF-8 boundary. */
+static size_t
+intake_utf8_cut(const char *s, size_t len)
+{
+	size_t i, need;
+	unsigned char c;
+
+	if (len == 0)
+		return 0;
+	i = len;
+	while (i > 0 && len - i < 4 &&
+	    ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 0;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return len;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return (len - (i - 1) >= need) ? len : i - 1;
+}
+
+static void
+intake_seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+intake_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	/* a cut message must stay valid UTF-8 for the JSON error body */
+	err[intake_utf8_cut(err, strlen(err))] = '\0';
+}
+
+/* Copies a user-supplied key into out for a message: short, one line. */
+static void
+intake_quote(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t i, n;
+
+	n = len < outlen - 1 ? len : outlen - 1;
+	if (n > INTAKE_QUOTE_MAX)
+		n = INTAKE_QUOTE_MAX;
+	n = intake_utf8_cut(s, n);
+	for (i = 0; i < n; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
+		    '?' : s[i];
+	out[n] = '\0';
+}
+
+static void
+intake_warn(struct intake_norm *n, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+intake_warn(struct intake_norm *n, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	size_t count;
+
+	if (n->warnings == NULL)
+		return;
+	count = json_array_size(n->warnings);
+	if (count > INTAKE_MAX_WARNINGS)
+		return;
+	if (count == INTAKE_MAX_WARNINGS) {
+		json_array_append_new(n->warnings,
+		    json_string("more unknown keys ignored"));
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	msg[intake_utf8_cut(msg, strlen(msg))] = '\0';
+	json_array_append_new(n->warnings, json_string(msg));
+}
+
+static void
+intake_fname(const struct intake_norm *n, const struct intake_field *f,
+    char *out, size_t len)
+{
+	if (n->form)
+		snprintf(out, len, "%s", f->form);
+	else
+		snprintf(out, len, "%s.%s", f->section, f->key);
+}
+
+/* Trimmed view of a JSON string; -1 when it holds a NUL byte. */
+static int
+intake_trim(const json_t *v, const char **s, size_t *len)
+{
+	const char *p = json_string_value(v);
+	size_t n = json_string_length(v);
+
+	if (memchr(p, '\0', n) != NULL)
+		return -1;
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++, n--;
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+	    p[n - 1] == '\r' || p[n - 1] == '\n'))
+		n--;
+	*s = p;
+	*len = n;
+	return 0;
+}
+
+/* True for a value that counts as "not given": absent, null or blank. */
+static bool
+intake_absent(const json_t *v)
+{
+	const char *s;
+	size_t len;
+
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (json_is_string(v) && intake_trim(v, &s, &len) == 0 && len == 0)
+		return true;
+	return false;
+}
+
+static json_t *
+intake_norm_str(struct intake_norm *n, const char *fname, const json_t *v,
+    size_t max)
+{
+	char tmp[32];
+	const char *s;
+	size_t len;
+
+	if (intake_absent(v))
+		return json_null();
+	if (json_is_integer(v)) {
+		snprintf(tmp, sizeof(tmp), "%" PRId64,
+		    (int64_t)json_integer_value(v));
+		return json_string(tmp);
+	}
+	if (!json_is_string(v)) {
+		intake_seterr(n->err, n->errlen, "%s: expected a string",
+		    fname);
+		return NULL;
+	}
+	if (intake_trim(v, &s, &len) == -1) {
+		intake_seterr(n->err, n->errlen, "%s: contains a NUL byte",
+		    fname);
+		return NULL;
+	}
+	if (len > max) {
+		intake_seterr(n->err, n->errlen,
+		    "%s: longer than %zu bytes", fname, max);
+		return NULL;
+	}
+	return json_stringn(s, len);
+}
+
+/* Integer in [min, max]; *null set when absent and the default is null. */
+static int
+intake_norm_int(struct intake_norm *n, const char *fname, const json_t *v,
+    const struct intake_field *f, int64_t *out, bool *null)
+{
+	char tmp[64];
+	const char *s;
+	size_t len;
+	double d;
+	int rc = -1;
+
+	*null = false;
+	if (intake_absent(v)) {
+		if (f->def == -1)
+			*null = true;
+		*out = f->def;
+		return 0;
+	}
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		rc = 0;
+	} else if (json_is_real(v)) {
+		d = json_real_value(v);
+		/* 25.0 from a JSON client is a whole number; 25.5 is not */
+		if (isfinite(d) && d == floor(d) && fabs(d) < 9e15) {
+			*out = (int64_t)d;
+			rc = 0;
+		}
+	} else if (json_is_string(v) && intake_trim(v, &s, &len) == 0 &&
+	    len < sizeof(tmp)) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		rc = parse_i64(tmp, INT64_MIN, INT64_MAX, out, NULL);
+	}
+	if (rc == 0 && *out >= f->min && *out <= f->max)
+		return 0;
+	if (f->min == 1)
+		intake_seterr(n->err, n->errlen,
+		    "%s: expected a positive whole number no larger than %"
+		    PRId64, fname, f->max);
+	else
+		intake_seterr(n->err, n->errlen,
+		    "%s: expected a whole number from %" PRId64 " to %" PRId64,
+		    fname, f->min, f->max);
+	return -1;
+}
+
+static int
+intake_norm_bool(struct intake_norm *n, const char *fname, const json_t *v,
+    bool def, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	char tmp[8];
+	const char *s;
+	size_t len, i;
+
+	if (intake_absent(v)) {
+		*out = def;
+		return 0;
+	}
+	if (json_is_boolean(v)) {
+		*out = json_is_true(v);
+		return 0;
+	}
+	if (json_is_integer(v) && (json_integer_value(v) == 0 ||
+	    json_integer_value(v) == 1)) {
+		*out = json_integer_value(v) == 1;
+		return 0;
+	}
+	if (json_is_string(v) && intake_trim(v, &s, &len) == 0 &&
+	    len < sizeof(tmp)) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+			if (strcasecmp(tmp, yes[i]) == 0) {
+				*out = true;
+				return 0;
+			}
+			if (strcasecmp(tmp, no[i]) == 0) {
+				*out = false;
+				return 0;
+			}
+		}
+	}
+	intake_seterr(n->err, n->errlen, "%s: expected true or false", fname);
+	return -1;
+}
+
+bool
+intake_date_valid(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, dim, i;
+
+	if (s == NULL || strlen(s) != 10)
+		return false;
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return false;
+		} else if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1 || m < 1 || m > 12 || d < 1)
+		return false;
+	dim = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		dim = 29;
+	return d <= dim;
+}
+
+static json_t *
+intake_norm_date(struct intake_norm *n, const char *fname, const json_t *v)
+{
+	char tmp[16];
+	const char *s;
+	size_t len;
+
+	if (intake_absent(v))
+		return json_null();
+	if (json_is_string(v) && intake_trim(v, &s, &len) == 0 &&
+	    len < sizeof(tmp)) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		if (intake_date_valid(tmp))
+			return json_string(tmp);
+	}
+	intake_seterr(n->err, n->errlen,
+	    "%s: expected a calendar date YYYY-MM-DD", fname);
+	return NULL;
+}
+
+/* Amount in micro-units, or -1 when absent. */
+static int
+intake_norm_money(struct intake_norm *n, const char *fname, const json_t *v,
+    int64_t *micros)
+{
+	char tmp[64];
+	const char *s, *why = "not a number";
+	size_t len;
+	double d;
+
+	*micros = -1;
+	if (intake_absent(v))
+		return 0;
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			why = "negative";
+		else if (i64_mul(json_integer_value(v), MICROS_PER_UNIT,
+		    micros) == 0)
+			return 0;
+		else
+			why = "out of range";
+	} else if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (!isfinite(d) || d < 0)
+			why = d < 0 ? "negative" : "not a number";
+		else if (d > 9e12)
+			why = "out of range";
+		else {
+			/* JSON numbers are doubles; 6 decimals is our unit */
+			snprintf(tmp, sizeof(tmp), "%.6f", d);
+			if (parse_money(tmp, micros, &why) == 0)
+				return 0;
+		}
+	} else if (json_is_string(v) && intake_trim(v, &s, &len) == 0) {
+		if (len >= sizeof(tmp))
+			why = "out of range";
+		else {
+			memcpy(tmp, s, len);
+			tmp[len] = '\0';
+			if (parse_money(tmp, micros, &why) == 0)
+				return 0;
+		}
+	}
+	*micros = -1;
+	intake_seterr(n->err, n->errlen,
+	    "%s: expected a non-negative amount (%s)", fname, why);
+	return -1;
+}
+
+static int
+intake_list_add(struct intake_norm *n, const char *fname, json_t *out,
+    const char *s, size_t len)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r' ||
+	    *s == '\n'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	if (len == 0)
+		return 0;
+	if (json_array_size(out) >= INTAKE_MAX_ITEMS) {
+		intake_seterr(n->err, n->errlen, "%s: more than %d items",
+		    fname, INTAKE_MAX_ITEMS);
+		return -1;
+	}
+	if (len > INTAKE_MAX_ITEM) {
+		intake_seterr(n->err, n->errlen,
+		    "%s: item %zu longer than %d bytes", fname,
+		    json_array_size(out) + 1, INTAKE_MAX_ITEM);
+		return -1;
+	}
+	if (memchr(s, '\0', len) != NULL) {
+		intake_seterr(n->err, n->errlen,
+		    "%s: item %zu contains a NUL byte", fname,
+		    json_array_size(out) + 1);
+		return -1;
+	}
+	if (json_array_append_new(out, json_stringn(s, len)) == -1) {
+		intake_seterr(n->err, n->errlen, "%s: invalid item", fname);
+		return -1;
+	}
+	return 0;
+}
+
+/* A list of strings; a string is taken as a comma-separated list. */
+static json_t *
+intake_norm_list(struct intake_norm *n, const char *fname, const json_t *v)
+{
+	char tmp[32];
+	const json_t *item;
+	const char *s, *comma;
+	json_t *out;
+	size_t i, len;
+
+	out = json_array();
+	if (v == NULL || json_is_null(v))
+		return out;
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		len = json_string_length(v);
+		while (len > 0) {
+			comma = memchr(s, ',', len);
+			i = comma != NULL ? (size_t)(comma - s) : len;
+			if (intake_list_add(n, fname, out, s, i) == -1)
+				goto fail;
+			if (comma == NULL)
+				break;
+			s += i + 1;
+			len -= i + 1;
+		}
+		return out;
+	}
+	if (!json_is_array(v))
+		goto type;
+	json_array_foreach(v, i, item) {
+		if (json_is_string(item)) {
+			if (intake_list_add(n, fname, out,
+			    json_string_value(item),
+			    json_string_length(item)) == -1)
+				goto fail;
+		} else if (json_is_integer(item)) {
+			/* a part number such as 1234 is still a name */
+			snprintf(tmp, sizeof(tmp), "%" PRId64,
+			    (int64_t)json_integer_value(item));
+			if (intake_list_add(n, fname, out, tmp,
+			    strlen(tmp)) == -1)
+				goto fail;
+		} else if (!json_is_null(item))
+			goto type;
+	}
+	return out;
+type:
+	intake_seterr(n->err, n->errlen, "%s: expected a list of strings",
+	    fname);
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+static json_t *
+intake_norm_compliance(struct intake_norm *n, const json_t *v)
+{
+	char qkey[INTAKE_QUOTE_MAX + 1], fname[INTAKE_QUOTE_MAX + 16];
+	const char *key, *s;
+	const json_t *val;
+	json_t *out, *nv;
+	size_t len;
+
+	out = json_object();
+	if (v == NULL || json_is_null(v))
+		return out;
+	if (!json_is_object(v)) {
+		intake_seterr(n->err, n->errlen,
+		    "compliance: expected a mapping");
+		goto fail;
+	}
+	if (json_object_size(v) > INTAKE_MAX_COMPLIANCE) {
+		intake_seterr(n->err, n->errlen,
+		    "compliance: more than %d keys", INTAKE_MAX_COMPLIANCE);
+		goto fail;
+	}
+	json_object_foreach((json_t *)v, key, val) {
+		intake_quote(key, strlen(key), qkey, sizeof(qkey));
+		snprintf(fname, sizeof(fname), "compliance.%s", qkey);
+		if (strlen(key) > INTAKE_MAX_CKEY) {
+			intake_seterr(n->err, n->errlen,
+			    "compliance: key '%s...' longer than %d bytes",
+			    qkey, INTAKE_MAX_CKEY);
+			goto fail;
+		}
+		if (json_is_null(val))
+			continue;
+		if (json_is_boolean(val) || json_is_number(val))
+			nv = json_deep_copy(val);
+		else if (json_is_string(val)) {
+			if (intake_trim(val, &s, &len) == -1 ||
+			    len > INTAKE_MAX_NAME) {
+				intake_seterr(n->err, n->errlen,
+				    "%s: expected a string of at most %d "
+				    "bytes", fname, INTAKE_MAX_NAME);
+				goto fail;
+			}
+			nv = json_stringn(s, len);
+		} else {
+			intake_seterr(n->err, n->errlen,
+			    "%s: expected a boolean or a string", fname);
+			goto fail;
+		}
+		json_object_set_new(out, key, nv);
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+static bool
+intake_known(const char *section, const char *key)
+{
+	size_t i;
+
+	/* written by us next to budget_total; re-normalising must not warn */
+	if (strcmp(section, "requirements") == 0 &&
+	    strcmp(key, "budget_total_micros") == 0)
+		return true;
+	for (i = 0; i < INTAKE_NFIELDS; i++)
+		if (strcmp(intake_fields[i].section, section) == 0 &&
+		    strcmp(intake_fields[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* Checks the sections of in and warns about unknown keys. */
+static int
+intake_check_keys(struct intake_norm *n, const json_t *in)
+{
+	char q[INTAKE_QUOTE_MAX + 1];
+	const char *key, *k2;
+	const json_t *sec, *v2;
+	size_t i;
+
+	json_object_foreach((json_t *)in, key, sec) {
+		for (i = 0; i < INTAKE_NSECTIONS; i++)
+			if (strcmp(intake_sections[i], key) == 0)
+				break;
+		if (i == INTAKE_NSECTIONS) {
+			intake_quote(key, strlen(key), q, sizeof(q));
+			intake_warn(n, "unknown key '%s' ignored", q);
+			continue;
+		}
+		if (sec != NULL && !json_is_null(sec) &&
+		    !json_is_object(sec)) {
+			intake_seterr(n->err, n->errlen,
+			    "%s: expected a mapping", key);
+			return -1;
+		}
+		if (strcmp(key, "compliance") == 0 || !json_is_object(sec))
+			continue;
+		json_object_foreach((json_t *)sec, k2, v2) {
+			(void)v2;
+			if (intake_known(key, k2))
+				continue;
+			intake_quote(k2, strlen(k2), q, sizeof(q));
+			intake_warn(n, "unknown key '%s' in %s ignored", q,
+			    key);
+		}
+	}
+	return 0;
+}
+
+static json_t *
+intake_normalise(struct intake_norm *n, const json_t *in)
+{
+	char fname[64];
+	const struct intake_field *f;
+	const json_t *insec, *v, *vm;
+	json_t *out = NULL, *sec[INTAKE_NSECTIONS], *nv;
+	int64_t iv;
+	bool bv, null;
+	size_t i, s;
+
+	if (in != NULL && json_is_null(in))
+		in = NULL;
+	if (in != NULL && !json_is_object(in)) {
+		intake_seterr(n->err, n->errlen,
+		    "intake: top level must be a mapping");
+		goto fail;
+	}
+	if (in != NULL && intake_check_keys(n, in) == -1)
+		goto fail;
+
+	out = json_object();
+	for (s = 0; s < INTAKE_NSECTIONS; s++) {
+		if (strcmp(intake_sections[s], "compliance") == 0) {
+			insec = in ? json_object_get(in, "compliance") : NULL;
+			if ((sec[s] = intake_norm_compliance(n, insec)) ==
+			    NULL)
+				goto fail;
+		} else
+			sec[s] = json_object();
+		json_object_set_new(out, intake_sections[s], sec[s]);
+	}
+
+	for (i = 0; i < INTAKE_NFIELDS; i++) {
+		f = &intake_fields[i];
+		for (s = 0; s < INTAKE_NSECTIONS; s++)
+			if (strcmp(intake_sections[s], f->section) == 0)
+				break;
+		insec = in ? json_object_get(in, f->section) : NULL;
+		v = json_is_object(insec) ? json_object_get(insec, f->key) :
+		    NULL;
+		intake_fname(n, f, fname, sizeof(fname));
+		switch (f->type) {
+		case INTAKE_STR:
+			nv = intake_norm_str(n, fname, v, (size_t)f->max);
+			break;
+		case INTAKE_INT:
+			if (intake_norm_int(n, fname, v, f, &iv, &null) == -1)
+				goto fail;
+			nv = null ? json_null() : json_integer(iv);
+			break;
+		case INTAKE_BOOL:
+			if (intake_norm_bool(n, fname, v, f->def == 1,
+			    &bv) == -1)
+				goto fail;
+			nv = json_boolean(bv);
+			break;
+		case INTAKE_DATE:
+			nv = intake_norm_date(n, fname, v);
+			break;
+		case INTAKE_MONEY:
+			vm = json_is_object(insec) ?
+			    json_object_get(insec, "budget_total_micros") :
+			    NULL;
+			if (intake_absent(v) && json_is_integer(vm) &&
+			    json_integer_value(vm) >= 0)
+				iv = json_integer_value(vm);
+			else if (intake_norm_money(n, fname, v, &iv) == -1)
+				goto fail;
+			if (iv < 0)
+				nv = json_null();
+			else if (iv % MICROS_PER_UNIT == 0)
+				nv = json_integer(iv / MICROS_PER_UNIT);
+			else
+				nv = json_real(money_to_double(iv));
+			json_object_set_new(sec[s], "budget_total", nv);
+			nv = iv < 0 ? json_null() : json_integer(iv);
+			json_object_set_new(sec[s], "budget_total_micros", nv);
+			continue;
+		case INTAKE_LIST:
+			nv = intake_norm_list(n, fname, v);
+			break;
+		default:
+			nv = NULL;
+			break;
+		}
+		if (nv == NULL)
+			goto fail;
+		json_object_set_new(sec[s], f->key, nv);
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+static json_t *
+intake_run(const json_t *in, bool form, json_t **warnings, char *err,
+    size_t errlen)
+{
+	struct intake_norm n;
+	json_t *out;
+
+	memset(&n, 0, sizeof(n));
+	n.form = form;
+	n.err = err;
+	n.errlen = errlen;
+	if (warnings != NULL) {
+		*warnings = NULL;
+		n.warnings = json_array();
+	}
+	if ((out = intake_normalise(&n, in)) == NULL) {
+		json_decref(n.warnings);
+		return NULL;
+	}
+	if (warnings != NULL)
+		*warnings = n.warnings;
+	return out;
+}
+
+json_t *
+intake_from_json(const json_t *in, json_t **warnings, char *err,
+    size_t errlen)
+{
+	return intake_run(in, false, warnings, err, errlen);
+}
+
+json_t *
+intake_from_form(const char *(*get)(void *ctx, const char *name), void *ctx,
+    json_t **warnings, char *err, size_t errlen)
+{
+	const struct intake_field *f;
+	const char *val;
+	json_t *in, *sec, *out = NULL, *js;
+	size_t i;
+
+	if (warnings != NULL)
+		*warnings = NULL;
+	in = json_object();
+	for (i = 0; i < INTAKE_NFIELDS; i++) {
+		f = &intake_fields[i];
+		if ((val = get(ctx, f->form)) == NULL || *val == '\0')
+			continue;
+		if ((js = json_string(val)) == NULL) {
+			intake_seterr(err, errlen, "%s: not valid UTF-8",
+			    f->form);
+			goto out;
+		}
+		if ((sec = json_object_get(in, f->section)) == NULL) {
+			sec = json_object();
+			json_object_set_new(in, f->section, sec);
+		}
+		json_object_set_new(sec, f->key, js);
+	}
+	out = intake_run(in, true, warnings, err, errlen);
+out:
+	json_decref(in);
+	return out;
+}
+
+/* YAML to JSON: the event stream built into a tree, then normalised. */
+
+struct intake_yframe {
+	json_t	*node;		/* borrowed: owned by its parent or root */
+	char	*key;		/* pending mapping key, or NULL */
+};
+
+struct intake_yconv {
+	struct intake_yframe	 stack[INTAKE_MAX_DEPTH];
+	size_t			 depth;
+	json_t			*root;
+	char			*err;
+	size_t			 errlen;
+};
+
+static bool
+intake_word(const char *s, size_t len, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strlen(*words) == len && memcmp(*words, s, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Resolves a scalar like YAML 1.1 for the types intake needs: quoted text
+ * and !!str are strings; plain null/~/empty are null, true/yes/on and
+ * false/no/off are booleans, canonical decimal integers are integers.
+ * Everything else stays text (exact decimals go to parse_money()).
+ */
+static json_t *
+intake_yscalar(const yaml_event_t *ev)
+{
+	static const char *const nulls[] = { "~", "null", "Null", "NULL",
+	    NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", "yes",
+	    "Yes", "YES", "on", "On", "ON", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", "no",
+	    "No", "NO", "off", "Off", "OFF", NULL };
+	const char *s = (const char *)ev->data.scalar.value;
+	const char *tag = (const char *)ev->data.scalar.tag;
+	size_t len = ev->data.scalar.length, i;
+	char tmp[24];
+	int64_t v;
+
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+	    (tag != NULL && strcmp(tag, YAML_STR_TAG) == 0))
+		return json_stringn(s, len);
+	if (len == 0 || intake_word(s, len, nulls))
+		return json_null();
+	if (intake_word(s, len, trues))
+		return json_true();
+	if (intake_word(s, len, falses))
+		return json_false();
+	i = (len > 0 && s[0] == '-') ? 1 : 0;
+	if (len - i >= 1 && len < 19 && (s[i] != '0' || len - i == 1)) {
+		for (; i < len; i++)
+			if (s[i] < '0' || s[i] > '9')
+				break;
+		if (i == len) {
+			memcpy(tmp, s, len);
+			tmp[len] = '\0';
+			if (parse_i64(tmp, INT64_MIN, INT64_MAX, &v, NULL) == 0)
+				return json_integer(v);
+		}
+	}
+	return json_stringn(s, len);
+}
+
+/* Hangs v (reference stolen) under the open container, or makes it root. */
+static int
+intake_yattach(struct intake_yconv *c, json_t *v, size_t line)
+{
+	struct intake_yframe *top;
+	char q[INTAKE_QUOTE_MAX + 1];
+	int rc;
+
+	if (c->depth == 0) {
+		json_decref(c->root);
+		c->root = v;
+		return 0;
+	}
+	top = &c->stack[c->depth - 1];
+	if (json_is_array(top->node)) {
+		if (json_array_size(top->node) >= INTAKE_MAX_ITEMS) {
+			json_decref(v);
+			intake_seterr(c->err, c->errlen,
+			    "yaml line %zu: more than %d items in a list",
+			    line, INTAKE_MAX_ITEMS);
+			return -1;
+		}
+		json_array_append_new(top->node, v);
+		return 0;
+	}
+	if (json_object_get(top->node, top->key) != NULL) {
+		json_decref(v);
+		intake_quote(top->key, strlen(top->key), q, sizeof(q));
+		intake_seterr(c->err, c->errlen,
+		    "yaml line %zu: duplicate key '%s'", line, q);
+		return -1;
+	}
+	rc = json_object_set_new(top->node, top->key, v);
+	free(top->key);
+	top->key = NULL;
+	if (rc == -1) {
+		intake_seterr(c->err, c->errlen, "yaml line %zu: bad key",
+		    line);
+		return -1;
+	}
+	return 0;
+}
+
+/* One event into the tree: 0 to go on, 1 at the end, -1 on error. */
+static int
+intake_yevent(struct intake_yconv *c, const yaml_event_t *ev, int *ndocs)
+{
+	struct intake_yframe *top;
+	size_t line = ev->start_mark.line + 1;
+	const unsigned char *anchor = NULL;
+	json_t *v;
+
+	top = c->depth > 0 ? &c->stack[c->depth - 1] : NULL;
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++*ndocs > 1) {
+			intake_seterr(c->err, c->errlen, "yaml line %zu: only "
+			    "one YAML document is allowed", line);
+			return -1;
+		}
+		return 0;
+	case YAML_ALIAS_EVENT:
+		intake_seterr(c->err, c->errlen,
+		    "yaml line %zu: aliases are not allowed", line);
+		return -1;
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (c->depth > 0) {
+			free(top->key);
+			top->key = NULL;
+			c->depth--;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+	if (anchor != NULL) {
+		intake_seterr(c->err, c->errlen, "yaml line %zu: anchors and "
+		    "aliases are not allowed", line);
+		return -1;
+	}
+	if (top != NULL && json_is_object(top->node) && top->key == NULL) {
+		if (ev->type != YAML_SCALAR_EVENT) {
+			intake_seterr(c->err, c->errlen, "yaml line %zu: "
+			    "mapping keys must be plain strings", line);
+			return -1;
+		}
+		if (ev->data.scalar.length > INTAKE_MAX_KEY ||
+		    memchr(ev->data.scalar.value, '\0',
+		    ev->data.scalar.length) != NULL) {
+			intake_seterr(c->err, c->errlen, "yaml line %zu: "
+			    "mapping key too long or not text", line);
+			return -1;
+		}
+		top->key = xstrndup((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		return 0;
+	}
+	if (ev->type == YAML_SCALAR_EVENT) {
+		if ((v = intake_yscalar(ev)) == NULL) {
+			intake_seterr(c->err, c->errlen,
+			    "yaml line %zu: invalid text", line);
+			return -1;
+		}
+		return intake_yattach(c, v, line);
+	}
+	if (c->depth == INTAKE_MAX_DEPTH) {
+		intake_seterr(c->err, c->errlen, "yaml line %zu: nested "
+		    "deeper than %d levels", line, INTAKE_MAX_DEPTH);
+		return -1;
+	}
+	v = ev->type == YAML_MAPPING_START_EVENT ? json_object() :
+	    json_array();
+	if (intake_yattach(c, v, line) == -1)
+		return -1;
+	/* v is still alive: its parent (or c->root) holds the reference */
+	c->stack[c->depth].node = v;
+	c->stack[c->depth].key = NULL;
+	c->depth++;
+	return 0;
+}
+
+json_t *
+intake_parse_yaml(const char *buf, size_t len, json_t **warnings,
+    char *err, size_t errlen)
+{
+	struct intake_yconv c;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	json_t *out = NULL;
+	int ndocs = 0, r;
+	size_t i;
+
+	if (warnings != NULL)
+		*warnings = NULL;
+	memset(&c, 0, sizeof(c));
+	c.err = err;
+	c.errlen = errlen;
+	if (len > INTAKE_MAX_YAML) {
+		intake_seterr(err, errlen, "intake YAML is larger than %d "
+		    "bytes", INTAKE_MAX_YAML);
+		return NULL;
+	}
+	if (len == 0)
+		return intake_from_json(NULL, warnings, err, errlen);
+	if (!yaml_parser_initialize(&parser)) {
+		intake_seterr(err, errlen, "yaml: out of memory");
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf,
+	    len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			intake_seterr(err, errlen,
+			    "yaml line %zu, column %zu: %s%s%s",
+			    parser.problem_mark.line + 1,
+			    parser.problem_mark.column + 1,
+			    parser.problem ? parser.problem : "syntax error",
+			    parser.context ? " " : "",
+			    parser.context ? parser.context : "");
+			goto out;
+		}
+		r = intake_yevent(&c, &ev, &ndocs);
+		yaml_event_delete(&ev);
+		if (r == -1)
+			goto out;
+		if (r == 1)
+			break;
+	}
+	if (c.root != NULL && !json_is_object(c.root) &&
+	    !json_is_null(c.root)) {
+		intake_seterr(err, errlen,
+		    "intake: top level must be a mapping");
+		goto out;
+	}
+	out = intake_from_json(c.root, warnings, err, errlen);
+out:
+	for (i = 0; i < c.depth; i++)
+		free(c.stack[i].key);
+	json_decref(c.root);
+	yaml_parser_delete(&parser);
+	return out;
+}
+
+/* Typed view. */
+
+static const json_t *
+intake_vget(const json_t *ctx, const char *section, const char *key)
+{
+	const json_t *sec = json_object_get(ctx, section);
+
+	if (!json_is_object(sec))
+		return NULL;
+	return json_object_get(sec, key);
+}
+
+static int
+intake_vstr(const json_t *ctx, const char *section, const char *key,
+    const char **out)
+{
+	const json_t *v = intake_vget(ctx, section, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int
+intake_vint(const json_t *ctx, const char *section, const char *key,
+    int64_t *out)
+{
+	const json_t *v = intake_vget(ctx, section, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int
+intake_vbool(const json_t *ctx, const char *section, const char *key,
+    bool *out)
+{
+	const json_t *v = intake_vget(ctx, section, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return -1;
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int
+intake_vlist(const json_t *ctx, const char *section, const char *key,
+    const char ***out, size_t *n)
+{
+	const json_t *v = intake_vget(ctx, section, key), *item;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return -1;
+	*out = xcalloc(json_array_size(v), sizeof(**out));
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item))
+			return -1;
+		(*out)[i] = json_string_value(item);
+		*n = i + 1;
+	}
+	return 0;
+}
+
+int
+intake_view_get(const json_t *ctx, struct intake_view *v)
+{
+	size_t s;
+
+	memset(v, 0, sizeof(*v));
+	v->quantity = 1;
+	v->budget_total_micros = -1;
+	v->allow_alternates = true;
+	v->max_lead_time_days = -1;
+	if (!json_is_object(ctx))
+		return -1;
+	for (s = 0; s < INTAKE_NSECTIONS; s++) {
+		const json_t *sec = json_object_get(ctx, intake_sections[s]);
+
+		if (sec != NULL && !json_is_null(sec) && !json_is_object(sec))
+			return -1;
+	}
+	if (intake_vstr(ctx, "project", "name", &v->name) == -1 ||
+	    intake_vstr(ctx, "project", "id", &v->project_id) == -1 ||
+	    intake_vstr(ctx, "project", "owner", &v->owner) == -1 ||
+	    intake_vstr(ctx, "requirements", "product_type",
+	    &v->product_type) == -1 ||
+	    intake_vint(ctx, "requirements", "quantity", &v->quantity) == -1 ||
+	    intake_vint(ctx, "requirements", "budget_total_micros",
+	    &v->budget_total_micros) == -1 ||
+	    intake_vstr(ctx, "requirements", "deadline", &v->deadline) == -1 ||
+	    intake_vbool(ctx, "sourcing_constraints", "allow_brokers",
+	    &v->allow_brokers) == -1 ||
+	    intake_vbool(ctx, "sourcing_constraints", "allow_alternates",
+	    &v->allow_alternates) == -1 ||
+	    intake_vint(ctx, "sourcing_constraints", "max_lead_time_days",
+	    &v->max_lead_time_days) == -1 ||
+	    intake_vlist(ctx, "sourcing_constraints", "preferred_distributors",
+	    &v->preferred, &v->npreferred) == -1 ||
+	    intake_vstr(ctx, "engineering_context", "notes", &v->notes) == -1 ||
+	    intake_vlist(ctx, "engineering_context", "critical_parts",
+	    &v->critical, &v->ncritical) == -1 ||
+	    intake_vlist(ctx, "engineering_context", "avoid_parts",
+	    &v->avoid, &v->navoid) == -1)
+		return -1;
+	if (v->quantity < 1 || v->budget_total_micros < -1 ||
+	    v->max_lead_time_days < -1)
+		return -1;
+	return 0;
+}
+
+void
+intake_view_free(struct intake_view *v)
+{
+	if (v == NULL)
+		return;
+	free(v->preferred);
+	free(v->avoid);
+	free(v->critical);
+	v->preferred = v->avoid = v->critical = NULL;
+	v->npreferred = v->navoid = v->ncritical = 0;
+}

@@ -1,0 +1,579 @@
+/*
+ * Offers catalog: RFC 4180 CSV reading, validation of each offer row and
+ * the price-break list syntax "qty:price|qty:price".
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "offers.h"
+#include "util.h"
+
+enum offers_col {
+	COL_MPN,
+	COL_MANUFACTURER,
+	COL_SUPPLIER_ID,
+	COL_SUPPLIER_NAME,
+	COL_SUPPLIER_TYPE,
+	COL_SKU,
+	COL_STOCK,
+	COL_MOQ,
+	COL_ORDER_MULTIPLE,
+	COL_LEAD_TIME_DAYS,
+	COL_CURRENCY,
+	COL_BREAKS,
+	COL_COUNT
+};
+
+static const char *const offers_col_names[COL_COUNT] = {
+	"mpn", "manufacturer", "supplier_id", "supplier_name",
+	"supplier_type", "sku", "stock", "moq", "order_multiple",
+	"lead_time_days", "currency", "breaks"
+};
+
+/* One CSV record: fields are NUL-terminated copies, trimmed of blanks. */
+struct offers_row {
+	char		**f;
+	size_t		  n;
+	size_t		  cap;
+	size_t		  line_no;
+	const char	 *bad;		/* set when the record is malformed */
+};
+
+static void
+offers_row_clear(struct offers_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->f[i]);
+	r->n = 0;
+	r->bad = NULL;
+}
+
+static void
+offers_row_free(struct offers_row *r)
+{
+	offers_row_clear(r);
+	free(r->f);
+	r->f = NULL;
+	r->cap = 0;
+}
+
+static void
+offers_row_push(struct offers_row *r, struct buf *field)
+{
+	const char *s, *e;
+	size_t len;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->f = xrealloc(r->f, r->cap * sizeof(*r->f));
+	}
+	s = field->data ? field->data : "";
+	len = field->len;
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	e = s + len;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	r->f[r->n++] = xstrndup(s, (size_t)(e - s));
+	field->len = 0;
+	if (field->data)
+		field->data[0] = '\0';
+}
+
+/*
+ * Reads the record starting at *pos. Returns 1 with the record in r (which
+ * may carry r->bad), 0 at the end of the input. *line counts physical
+ * lines, including those inside quoted fields.
+ */
+static int
+offers_read_row(const char *buf, size_t len, size_t *pos, size_t *line,
+    struct offers_row *r)
+{
+	struct buf field;
+	size_t i = *pos;
+	bool quoted, was_quoted, end = false;
+	char c;
+
+	offers_row_clear(r);
+	if (i >= len)
+		return 0;
+	buf_init(&field);
+	r->line_no = *line;
+	while (!end) {
+		quoted = was_quoted = false;
+		if (i < len && buf[i] == '"') {
+			quoted = was_quoted = true;
+			i++;
+		}
+		for (;;) {
+			if (i >= len) {
+				if (quoted && r->bad == NULL)
+					r->bad = "unterminated quoted field";
+				end = true;
+				break;
+			}
+			c = buf[i];
+			if (quoted) {
+				if (c == '"') {
+					if (i + 1 < len && buf[i + 1] == '"') {
+						buf_append(&field, "\"", 1);
+						i += 2;
+						continue;
+					}
+					quoted = false;
+					i++;
+					continue;
+				}
+				if (c == '\n')
+					(*line)++;
+			} else if (c == ',') {
+				i++;
+				break;
+			} else if (c == '\n' || c == '\r') {
+				i++;
+				if (c == '\r' && i < len && buf[i] == '\n')
+					i++;
+				(*line)++;
+				end = true;
+				break;
+			} else if (was_quoted && c != ' ' && c != '\t' &&
+			    r->bad == NULL)
+				r->bad = "text after a closing quote";
+			if (c == '\0' && r->bad == NULL)
+				r->bad = "NUL byte";
+			if (field.len >= OFFERS_MAX_FIELD) {
+				if (r->bad == NULL)
+					r->bad = "field longer than 4096 bytes";
+			} else
+				buf_append(&field, &c, 1);
+			i++;
+		}
+		offers_row_push(r, &field);
+	}
+	buf_free(&field);
+	*pos = i;
+	return 1;
+}
+
+static bool
+offers_row_blank(const struct offers_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->f[i][0] != '\0')
+			return false;
+	return true;
+}
+
+int
+supplier_type_parse(const char *s, enum supplier_type *t)
+{
+	if (s == NULL)
+		return -1;
+	if (strcasecmp(s, "authorized") == 0)
+		*t = SUPPLIER_AUTHORIZED;
+	else if (strcasecmp(s, "broker") == 0)
+		*t = SUPPLIER_BROKER;
+	else if (strcasecmp(s, "direct") == 0)
+		*t = SUPPLIER_DIRECT;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+supplier_type_name(enum supplier_type t)
+{
+	switch (t) {
+	case SUPPLIER_AUTHORIZED:
+		return "authorized";
+	case SUPPLIER_BROKER:
+		return "broker";
+	case SUPPLIER_DIRECT:
+		return "direct";
+	}
+	return "unknown";
+}
+
+int
+offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
+    const char **why)
+{
+	struct price_break *v = NULL;
+	const char *why_dummy, *p, *bar, *colon;
+	char tmp[64];
+	size_t nv = 0, toklen;
+	int64_t qty, price;
+	int rc = -1;
+
+	if (why == NULL)
+		why = &why_dummy;
+	*out = NULL;
+	*n = 0;
+	if (s == NULL) {
+		*why = "empty";
+		goto out;
+	}
+	for (p = s; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0') {
+		rc = 0;		/* no breaks: an offer without a price */
+		goto out;
+	}
+	v = xcalloc(OFFERS_MAX_BREAKS, sizeof(*v));
+	for (;;) {
+		bar = strchr(p, '|');
+		toklen = bar ? (size_t)(bar - p) : strlen(p);
+		if (nv == OFFERS_MAX_BREAKS) {
+			*why = "more than 64 breaks";
+			goto out;
+		}
+		if (toklen >= sizeof(tmp)) {
+			*why = "break too long";
+			goto out;
+		}
+		memcpy(tmp, p, toklen);
+		tmp[toklen] = '\0';
+		if ((colon = strchr(tmp, ':')) == NULL) {
+			*why = toklen == 0 || strspn(tmp, " \t") == toklen ?
+			    "empty break" : "break is not qty:price";
+			goto out;
+		}
+		tmp[colon - tmp] = '\0';
+		if (parse_i64(tmp, 1, OFFERS_MAX_QTY, &qty, why) == -1) {
+			if (parse_i64(tmp, INT64_MIN, INT64_MAX, &qty,
+			    NULL) == 0)
+				*why = qty < 1 ? "quantity below 1" :
+				    "quantity too large";
+			goto out;
+		}
+		if (parse_money(colon + 1, &price, why) == -1)
+			goto out;
+		if (nv > 0 && qty <= v[nv - 1].qty) {
+			*why = "quantities not strictly ascending";
+			goto out;
+		}
+		v[nv].qty = qty;
+		v[nv].unit_micros = price;
+		nv++;
+		if (bar == NULL)
+			break;
+		p = bar + 1;
+	}
+	*out = v;
+	*n = nv;
+	v = NULL;
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+void
+offer_copy(struct offer *dst, const struct offer *src)
+{
+	*dst = *src;
+	dst->mpn = xstrdup(src->mpn ? src->mpn : "");
+	dst->manufacturer = xstrdup(src->manufacturer ? src->manufacturer : "");
+	dst->supplier_id = xstrdup(src->supplier_id ? src->supplier_id : "");
+	dst->supplier_name = xstrdup(src->supplier_name ?
+	    src->supplier_name : "");
+	dst->sku = xstrdup(src->sku ? src->sku : "");
+	dst->breaks = NULL;
+	if (src->nbreaks > 0) {
+		dst->breaks = xcalloc(src->nbreaks, sizeof(*dst->breaks));
+		memcpy(dst->breaks, src->breaks,
+		    src->nbreaks * sizeof(*dst->breaks));
+	}
+}
+
+void
+offer_free_fields(struct offer *o)
+{
+	if (o == NULL)
+		return;
+	free(o->mpn);
+	free(o->manufacturer);
+	free(o->supplier_id);
+	free(o->supplier_name);
+	free(o->sku);
+	free(o->breaks);
+	memset(o, 0, sizeof(*o));
+}
+
+void
+offer_list_free(struct offer_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		offer_free_fields(&l->v[i]);
+	free(l->v);
+	for (i = 0; i < l->nerrors; i++)
+		free(l->errors[i]);
+	free(l->errors);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+offers_add_error(struct offer_list *l, size_t line_no, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+offers_add_error(struct offer_list *l, size_t line_no, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	l->nbad++;
+	if (l->nerrors >= OFFERS_MAX_ERRORS)
+		return;
+	n = snprintf(msg, sizeof(msg), "line %zu: ", line_no);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	l->errors = xrealloc(l->errors, (l->nerrors + 1) * sizeof(*l->errors));
+	l->errors[l->nerrors++] = xstrdup(msg);
+}
+
+/* Quotes at most 60 bytes of a value for an error message. */
+static const char *
+offers_clip(const char *s, char *tmp, size_t len)
+{
+	size_t n = strlen(s);
+
+	if (n < len) {
+		memcpy(tmp, s, n + 1);
+		return tmp;
+	}
+	memcpy(tmp, s, len - 4);
+	memcpy(tmp + len - 4, "...", 4);
+	return tmp;
+}
+
+static int
+offers_int_field(struct offer_list *l, const struct offers_row *r,
+    const int *col, int which, int64_t min, int64_t max, int64_t *v)
+{
+	const char *why;
+	char tmp[64];
+
+	if (parse_i64(r->f[col[which]], min, max, v, &why) == 0)
+		return 0;
+	offers_add_error(l, r->line_no, "bad %s '%s' (%s)",
+	    offers_col_names[which], offers_clip(r->f[col[which]], tmp,
+	    sizeof(tmp)), why);
+	return -1;
+}
+
+/* Validates one data row into o. 0, or -1 after recording the error. */
+static int
+offers_parse_row(struct offer_list *l, const struct offers_row *r,
+    const int *col, int ncols, struct offer *o)
+{
+	const char *why, *s;
+	char tmp[64];
+	size_t i;
+	int rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	if (r->bad != NULL) {
+		offers_add_error(l, r->line_no, "%s", r->bad);
+		goto out;
+	}
+	if (r->n != (size_t)ncols) {
+		offers_add_error(l, r->line_no, "%zu fields, header has %d",
+		    r->n, ncols);
+		goto out;
+	}
+	if (r->f[col[COL_MPN]][0] == '\0' ||
+	    r->f[col[COL_SUPPLIER_ID]][0] == '\0' ||
+	    r->f[col[COL_SKU]][0] == '\0') {
+		offers_add_error(l, r->line_no, "empty %s",
+		    r->f[col[COL_MPN]][0] == '\0' ? "mpn" :
+		    r->f[col[COL_SUPPLIER_ID]][0] == '\0' ? "supplier_id" :
+		    "sku");
+		goto out;
+	}
+	s = r->f[col[COL_SUPPLIER_TYPE]];
+	if (supplier_type_parse(s, &o->type) == -1) {
+		offers_add_error(l, r->line_no, "bad supplier_type '%s' "
+		    "(authorized, broker or direct)",
+		    offers_clip(s, tmp, sizeof(tmp)));
+		goto out;
+	}
+	if (offers_int_field(l, r, col, COL_STOCK, 0, OFFERS_MAX_QTY,
+	    &o->stock) == -1 ||
+	    offers_int_field(l, r, col, COL_MOQ, 0, OFFERS_MAX_QTY,
+	    &o->moq) == -1 ||
+	    offers_int_field(l, r, col, COL_ORDER_MULTIPLE, 0, OFFERS_MAX_QTY,
+	    &o->order_multiple) == -1 ||
+	    offers_int_field(l, r, col, COL_LEAD_TIME_DAYS, 0,
+	    OFFERS_MAX_LEAD_DAYS, &o->lead_time_days) == -1)
+		goto out;
+	s = r->f[col[COL_CURRENCY]];
+	if (strlen(s) != 3 || !isalpha((unsigned char)s[0]) ||
+	    !isalpha((unsigned char)s[1]) || !isalpha((unsigned char)s[2])) {
+		offers_add_error(l, r->line_no, "bad currency '%s' (3 letters)",
+		    offers_clip(s, tmp, sizeof(tmp)));
+		goto out;
+	}
+	for (i = 0; i < 3; i++)
+		o->currency[i] = (char)toupper((unsigned char)s[i]);
+	o->currency[3] = '\0';
+	s = r->f[col[COL_BREAKS]];
+	if (offer_parse_breaks(s, &o->breaks, &o->nbreaks, &why) == -1) {
+		offers_add_error(l, r->line_no, "bad breaks '%s' (%s)",
+		    offers_clip(s, tmp, sizeof(tmp)), why);
+		goto out;
+	}
+	o->mpn = xstrdup(r->f[col[COL_MPN]]);
+	o->manufacturer = xstrdup(r->f[col[COL_MANUFACTURER]]);
+	o->supplier_id = xstrdup(r->f[col[COL_SUPPLIER_ID]]);
+	o->supplier_name = xstrdup(r->f[col[COL_SUPPLIER_NAME]][0] != '\0' ?
+	    r->f[col[COL_SUPPLIER_NAME]] : r->f[col[COL_SUPPLIER_ID]]);
+	o->sku = xstrdup(r->f[col[COL_SKU]]);
+	o->line_no = r->line_no;
+	rc = 0;
+out:
+	if (rc == -1)
+		offer_free_fields(o);
+	return rc;
+}
+
+static int
+offers_key_cmp(const void *a, const void *b)
+{
+	const struct offer *x = *(const struct offer *const *)a;
+	const struct offer *y = *(const struct offer *const *)b;
+	int c;
+
+	if ((c = strcmp(x->supplier_id, y->supplier_id)) != 0)
+		return c;
+	if ((c = strcmp(x->sku, y->sku)) != 0)
+		return c;
+	return x->line_no < y->line_no ? -1 : x->line_no > y->line_no;
+}
+
+/* Drops all but the last row of each (supplier_id, sku), keeping order. */
+static void
+offers_dedupe(struct offer_list *l)
+{
+	struct offer **idx;
+	size_t i, j;
+
+	if (l->n < 2)
+		return;
+	idx = xcalloc(l->n, sizeof(*idx));
+	for (i = 0; i < l->n; i++)
+		idx[i] = &l->v[i];
+	qsort(idx, l->n, sizeof(*idx), offers_key_cmp);
+	for (i = 0; i + 1 < l->n; i++) {
+		if (strcmp(idx[i]->supplier_id, idx[i + 1]->supplier_id) != 0 ||
+		    strcmp(idx[i]->sku, idx[i + 1]->sku) != 0)
+			continue;
+		offers_add_error(l, idx[i]->line_no,
+		    "duplicate offer %s/%s, a later row replaces it",
+		    idx[i]->supplier_id, idx[i]->sku);
+		offer_free_fields(idx[i]);	/* marks it: mpn is NULL */
+	}
+	free(idx);
+	for (i = j = 0; i < l->n; i++)
+		if (l->v[i].mpn != NULL)
+			l->v[j++] = l->v[i];
+	l->n = j;
+}
+
+int
+offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
+    char *err, size_t errlen)
+{
+	struct offers_row row = { 0 };
+	struct offer o;
+	size_t pos = 0, line = 1, nrows = 0, cap = 0, i;
+	int col[COL_COUNT], ncols, k, rc = -1;
+	char *h;
+
+	memset(out, 0, sizeof(*out));
+	if (len > OFFERS_MAX_BYTES) {
+		snprintf(err, errlen, "offers csv larger than %d bytes",
+		    OFFERS_MAX_BYTES);
+		goto out;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	/* the header is the first non-blank record */
+	do {
+		if (offers_read_row(buf, len, &pos, &line, &row) == 0) {
+			snprintf(err, errlen, "offers csv has no header");
+			goto out;
+		}
+	} while (offers_row_blank(&row));
+	if (row.bad != NULL) {
+		snprintf(err, errlen, "line %zu: header: %s", row.line_no,
+		    row.bad);
+		goto out;
+	}
+	if (row.n > 256) {
+		snprintf(err, errlen, "header has more than 256 columns");
+		goto out;
+	}
+	for (k = 0; k < COL_COUNT; k++)
+		col[k] = -1;
+	for (i = 0; i < row.n; i++) {
+		for (h = row.f[i]; *h; h++)
+			*h = (char)tolower((unsigned char)*h);
+		for (k = 0; k < COL_COUNT; k++) {
+			if (strcmp(row.f[i], offers_col_names[k]) != 0)
+				continue;
+			if (col[k] != -1) {
+				snprintf(err, errlen,
+				    "duplicate column '%s' in header",
+				    offers_col_names[k]);
+				goto out;
+			}
+			col[k] = (int)i;
+		}
+	}
+	for (k = 0; k < COL_COUNT; k++) {
+		if (col[k] == -1) {
+			snprintf(err, errlen, "missing column '%s' in header",
+			    offers_col_names[k]);
+			goto out;
+		}
+	}
+	ncols = (int)row.n;
+	while (offers_read_row(buf, len, &pos, &line, &row) == 1) {
+		if (row.bad == NULL && offers_row_blank(&row))
+			continue;
+		if (++nrows > OFFERS_MAX_ROWS) {
+			snprintf(err, errlen, "offers csv has more than %d rows",
+			    OFFERS_MAX_ROWS);
+			goto out;
+		}
+		if (offers_parse_row(out, &row, col, ncols, &o) == -1)
+			continue;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			out->v = xrealloc(out->v, cap * sizeof(*out->v));
+		}
+		out->v[out->n++] = o;
+	}
+	offers_dedupe(out);
+	rc = 0;
+out:
+	offers_row_free(&row);
+	return rc;
+}

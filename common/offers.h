@@ -1,0 +1,99 @@
+/*
+ * Supplier offers: one row of the offers catalog (a part from one supplier
+ * with stock, MOQ, order multiple, lead time and price breaks) and the
+ * parser for the catalog CSV that `bomd offers import` loads.
+ */
+#ifndef BOMD_OFFERS_H
+#define BOMD_OFFERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OFFERS_MAX_BYTES	(50 * 1024 * 1024)
+#define OFFERS_MAX_ROWS		1000000		/* data rows */
+#define OFFERS_MAX_BREAKS	64		/* price breaks per offer */
+#define OFFERS_MAX_FIELD	4096		/* bytes in one field */
+#define OFFERS_MAX_ERRORS	1000		/* row errors kept in the list */
+#define OFFERS_MAX_QTY		((int64_t)1000000000000000)	/* 1e15 */
+#define OFFERS_MAX_LEAD_DAYS	3650
+
+enum supplier_type {
+	SUPPLIER_AUTHORIZED,
+	SUPPLIER_BROKER,
+	SUPPLIER_DIRECT
+};
+
+struct price_break {
+	int64_t	qty;		/* >= 1 */
+	int64_t	unit_micros;	/* >= 0 */
+};
+
+struct offer {
+	char			*mpn;
+	char			*manufacturer;	/* "" when unknown */
+	char			*supplier_id;
+	char			*supplier_name;	/* supplier_id when empty */
+	char			*sku;
+	enum supplier_type	 type;
+	int64_t			 stock;		/* >= 0 */
+	int64_t			 moq;		/* <= 1 means no minimum */
+	int64_t			 order_multiple; /* <= 1 means 1 */
+	int64_t			 lead_time_days; /* >= 0 */
+	char			 currency[4];	/* "USD", upper case */
+	struct price_break	*breaks;	/* ascending qty, first >= 1 */
+	size_t			 nbreaks;	/* 0: the offer has no price */
+	size_t			 line_no;	/* CSV line, 0 when not parsed */
+};
+
+struct offer_list {
+	struct offer	 *v;
+	size_t		  n;
+	/* "line 7: bad breaks '1:x' (price: not a number)", at most
+	 * OFFERS_MAX_ERRORS of them; nbad counts every skipped row */
+	char		**errors;
+	size_t		  nerrors;
+	size_t		  nbad;
+};
+
+/*
+ * Parses an offers catalog CSV (RFC 4180 quoting, comma separated, LF or
+ * CRLF, optional UTF-8 BOM). The header must name the columns
+ * mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,stock,moq,
+ * order_multiple,lead_time_days,currency,breaks in any order (case and
+ * blanks ignored; unknown extra columns are ignored). Bad rows are skipped
+ * and reported in out->errors with their line number; good rows are kept.
+ * When two rows share (supplier_id, sku) the later one wins, as a re-import
+ * would, and the earlier one is reported and dropped.
+ * Returns 0, or -1 with a reason in err (input over 50 MB, more than
+ * 1,000,000 rows, missing or duplicate column, unterminated quote at the
+ * end of the header). out is always initialised; the caller frees its
+ * contents with offer_list_free(), also after -1.
+ */
+int	offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
+	    char *err, size_t errlen);
+
+/*
+ * Parses price breaks "1:0.10|10:0.08|100:0.05": quantities strictly
+ * ascending and >= 1, prices through parse_money(), at most
+ * OFFERS_MAX_BREAKS. An empty or blank string gives zero breaks.
+ * Returns 0 with *out (caller frees with free(); NULL when *n is 0), or -1
+ * with a static reason in *why.
+ */
+int	offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
+	    const char **why);
+
+/* Parses authorized|broker|direct (case-insensitive). 0 or -1. */
+int	supplier_type_parse(const char *s, enum supplier_type *t);
+/* "authorized", "broker" or "direct" (static). */
+const char *supplier_type_name(enum supplier_type t);
+
+/* Deep copy of src into dst; free with offer_free_fields(). */
+void	offer_copy(struct offer *dst, const struct offer *src);
+/* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
+void	offer_free_fields(struct offer *o);
+/* Frees the contents of l (offers and errors) and zeroes it; NULL is a
+ * no-op; l itself is not freed. */
+void	offer_list_free(struct offer_list *l);
+
+#endif

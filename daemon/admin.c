@@ -1,0 +1,218 @@
+/*
+ * Clients and API keys: creation with validated fields, keys shown once and
+ * stored hashed, revocation.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "apikey.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+int
+admin_wallet_valid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 42 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return 0;
+	for (i = 2; i < 42; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static void
+admin_slugify(const char *name, char *out, size_t len)
+{
+	size_t n = 0;
+	int dash = 0;
+
+	for (; *name != '\0' && n + 1 < len && n < 63; name++) {
+		if (isalnum((unsigned char)*name)) {
+			if (dash && n > 0)
+				out[n++] = '-';
+			dash = 0;
+			if (n + 1 < len)
+				out[n++] = (char)tolower((unsigned char)*name);
+		} else
+			dash = 1;
+	}
+	out[n] = '\0';
+}
+
+static int
+admin_slug_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 63 || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) ||
+		    isdigit((unsigned char)s[i]) || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+admin_insert_key(PGconn *c, const char *client_id, const char *name,
+    char *key_id, char *key, char *err, size_t errlen)
+{
+	char prefix[APIKEY_PREFIX_LEN + 1];
+	char hash_hex[2 * APIKEY_HASH_LEN + 3];
+	unsigned char hash[APIKEY_HASH_LEN];
+	const char *params[5];
+
+	if (uuid_v4(key_id) == -1 || apikey_generate(key, prefix, hash) == -1) {
+		snprintf(err, errlen, "no randomness from the OS");
+		return ADMIN_DB;
+	}
+	memcpy(hash_hex, "\\x", 2);
+	hex_encode(hash, sizeof(hash), hash_hex + 2);
+	params[0] = key_id;
+	params[1] = client_id;
+	params[2] = name;
+	params[3] = prefix;
+	params[4] = hash_hex;
+	if (db_exec(c, "INSERT INTO api_keys (key_id, client_id, name, prefix,"
+	    " key_hash) VALUES ($1, $2, $3, $4, $5::bytea)", 5, params) == -1) {
+		snprintf(err, errlen, "cannot store the key");
+		return ADMIN_DB;
+	}
+	return ADMIN_OK;
+}
+
+int
+admin_client_create(PGconn *c, const char *name, const char *slug,
+    const char *wallet, json_t **out, char *err, size_t errlen)
+{
+	char id[37], key_id[37], key[APIKEY_LEN + 1], autoslug[64];
+	const char *params[4];
+	PGresult *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
+		snprintf(err, errlen, "name: required, 1 to 200 characters");
+		return ADMIN_BAD_INPUT;
+	}
+	if (slug == NULL) {
+		admin_slugify(name, autoslug, sizeof(autoslug));
+		slug = autoslug;
+	}
+	if (!admin_slug_valid(slug)) {
+		snprintf(err, errlen, "slug: '%s' must be 1 to 63 of a-z, 0-9 "
+		    "and '-', starting with a letter or digit", slug);
+		return ADMIN_BAD_INPUT;
+	}
+	if (wallet != NULL && !admin_wallet_valid(wallet)) {
+		snprintf(err, errlen, "wallet: must be 0x followed by 40 hex "
+		    "digits");
+		return ADMIN_BAD_INPUT;
+	}
+	if (uuid_v4(id) == -1) {
+		snprintf(err, errlen, "no randomness from the OS");
+		return ADMIN_DB;
+	}
+	if (db_begin(c) == -1) {
+		snprintf(err, errlen, "database unavailable");
+		return ADMIN_DB;
+	}
+	params[0] = id;
+	params[1] = name;
+	params[2] = slug;
+	params[3] = wallet;
+	r = db_query(c, "INSERT INTO clients (client_id, name, slug, "
+	    "wallet_address) VALUES ($1, $2, $3, $4)", 4, params, err, errlen);
+	if (r == NULL) {
+		rc = ADMIN_DB;
+		if (strstr(err, "duplicate key") != NULL) {
+			snprintf(err, errlen, "client already exists: slug "
+			    "'%s' or wallet is taken", slug);
+			rc = ADMIN_CONFLICT;
+		}
+		db_rollback(c);
+		return rc;
+	}
+	PQclear(r);
+	if ((rc = admin_insert_key(c, id, "default", key_id, key, err,
+	    errlen)) != ADMIN_OK) {
+		db_rollback(c);
+		return rc;
+	}
+	if (db_commit(c) == -1) {
+		snprintf(err, errlen, "database unavailable");
+		return ADMIN_DB;
+	}
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "client_id", id,
+	    "api_key", key, "key_id", key_id, "name", name, "slug", slug);
+	return ADMIN_OK;
+}
+
+int
+admin_key_create(PGconn *c, const char *client_id, const char *name,
+    json_t **out, char *err, size_t errlen)
+{
+	char key_id[37], key[APIKEY_LEN + 1];
+	const char *params[1] = { client_id };
+	PGresult *r;
+	int rc, found;
+
+	*out = NULL;
+	if (!uuid_valid(client_id)) {
+		snprintf(err, errlen, "client: '%s' is not a client id",
+		    client_id);
+		return ADMIN_BAD_INPUT;
+	}
+	if (name == NULL)
+		name = "default";
+	if (name[0] == '\0' || strlen(name) > 200) {
+		snprintf(err, errlen, "name: 1 to 200 characters");
+		return ADMIN_BAD_INPUT;
+	}
+	r = db_query(c, "SELECT 1 FROM clients WHERE client_id = $1", 1,
+	    params, err, errlen);
+	if (r == NULL)
+		return ADMIN_DB;
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	if (!found) {
+		snprintf(err, errlen, "client not found: %s", client_id);
+		return ADMIN_NOT_FOUND;
+	}
+	if ((rc = admin_insert_key(c, client_id, name, key_id, key, err,
+	    errlen)) != ADMIN_OK)
+		return rc;
+	*out = json_pack("{s:s, s:s}", "key_id", key_id, "api_key", key);
+	return ADMIN_OK;
+}
+
+int
+admin_key_revoke(PGconn *c, const char *key_id, char *err, size_t errlen)
+{
+	const char *params[1] = { key_id };
+	PGresult *r;
+	int n;
+
+	if (!uuid_valid(key_id)) {
+		snprintf(err, errlen, "key: '%s' is not a key id", key_id);
+		return ADMIN_BAD_INPUT;
+	}
+	r = db_query(c, "UPDATE api_keys SET revoked_at = "
+	    "COALESCE(revoked_at, now()) WHERE key_id = $1", 1, params, err,
+	    errlen);
+	if (r == NULL)
+		return ADMIN_DB;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	if (n == 0) {
+		snprintf(err, errlen, "key not found: %s", key_id);
+		return ADMIN_NOT_FOUND;
+	}
+	return ADMIN_OK;
+}

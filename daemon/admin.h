@@ -1,0 +1,35 @@
+/*
+ * Tenant and key management shared by the command line and the admin
+ * HTTP routes.
+ */
+#ifndef BOMD_ADMIN_H
+#define BOMD_ADMIN_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+enum admin_err {
+	ADMIN_OK = 0,
+	ADMIN_BAD_INPUT = -1,	/* err says which field */
+	ADMIN_NOT_FOUND = -2,
+	ADMIN_CONFLICT = -3,
+	ADMIN_DB = -4
+};
+
+/*
+ * Creates a client and its first API key. On success *out is
+ * {"client_id", "api_key", "key_id", "name", "slug"} (caller decrefs).
+ */
+int	admin_client_create(PGconn *c, const char *name, const char *slug,
+	    const char *wallet, json_t **out, char *err, size_t errlen);
+/* Creates a key for an existing client: *out {"key_id", "api_key"}. */
+int	admin_key_create(PGconn *c, const char *client_id, const char *name,
+	    json_t **out, char *err, size_t errlen);
+int	admin_key_revoke(PGconn *c, const char *key_id, char *err,
+	    size_t errlen);
+/* True when s is "0x" and 40 hex digits. */
+int	admin_wallet_valid(const char *s);
+
+#endif

@@ -1,0 +1,481 @@
+/*
+ * API process: libmicrohttpd with a thread per connection, a small
+ * PostgreSQL pool, one locked Redis connection for enqueueing, request
+ * bodies bounded by max_upload, JSON errors as {"detail": ...}.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "api.h"
+#include "api_internal.h"
+#include "apikey.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "queue.h"
+#include "util.h"
+
+#define API_VERSION		"0.1.0"
+#define API_POOL_SIZE		16
+#define API_CONN_LIMIT		1024
+#define API_CONN_TIMEOUT	300	/* seconds idle before a close */
+
+struct api_ctx api;
+
+static pthread_mutex_t api_redis_mu = PTHREAD_MUTEX_INITIALIZER;
+static redisContext *api_redis;
+static volatile sig_atomic_t api_stop;
+
+static void
+api_on_term(int sig)
+{
+	(void)sig;
+	api_stop = 1;
+}
+
+enum MHD_Result
+api_json(struct MHD_Connection *c, unsigned int status, json_t *v)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *s;
+
+	s = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	if (s == NULL)
+		s = xstrdup("{\"detail\":\"internal error\"}");
+	resp = MHD_create_response_from_buffer(strlen(s), s,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
+api_error(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return api_json(c, status, json_pack("{s:s}", "detail", msg));
+}
+
+const struct api_field *
+api_field(const struct api_request *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return &r->fields[i];
+	return NULL;
+}
+
+int
+api_enqueue(const char *job, size_t len, char *id, size_t idlen)
+{
+	char err[256];
+	int rc = -1, tries;
+
+	pthread_mutex_lock(&api_redis_mu);
+	for (tries = 0; tries < 2; tries++) {
+		if (api_redis != NULL && api_redis->err) {
+			redisFree(api_redis);
+			api_redis = NULL;
+		}
+		if (api_redis == NULL &&
+		    (api_redis = queue_connect(api.cfg->redis_url, 3000, err,
+		    sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			break;
+		}
+		if ((rc = queue_add(api_redis, job, len, id, idlen)) == 0)
+			break;
+	}
+	pthread_mutex_unlock(&api_redis_mu);
+	return rc;
+}
+
+static const char *
+api_presented_key(struct MHD_Connection *c)
+{
+	const char *k, *auth;
+
+	if ((k = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-API-Key")) != NULL && *k != '\0')
+		return k;
+	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Authorization");
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
+		return auth + 7;
+	return NULL;
+}
+
+int
+api_auth(struct MHD_Connection *c, struct api_request *r,
+    enum MHD_Result *ret)
+{
+	char prefix[APIKEY_PREFIX_LEN + 1], hex[2 * APIKEY_HASH_LEN + 1];
+	unsigned char hash[APIKEY_HASH_LEN], stored[APIKEY_HASH_LEN];
+	const char *key, *params[1];
+	const char *pk[1];
+	PGresult *res;
+	PGconn *db;
+	int i, n, ok = 0;
+	size_t k;
+
+	if ((key = api_presented_key(c)) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Missing API key");
+		return -1;
+	}
+	if (apikey_digest(key, prefix, hash) == -1) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
+		return -1;
+	}
+	if ((db = db_pool_get(api.pool, 5000)) == NULL) {
+		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+		return -1;
+	}
+	params[0] = prefix;
+	res = db_query(db, "SELECT k.key_id, k.client_id, encode(k.key_hash, "
+	    "'hex') FROM api_keys k JOIN clients c USING (client_id) "
+	    "WHERE k.prefix = $1 AND k.revoked_at IS NULL AND c.active",
+	    1, params, NULL, 0);
+	if (res == NULL) {
+		db_pool_put(api.pool, db);
+		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+		return -1;
+	}
+	n = PQntuples(res);
+	for (i = 0; i < n && !ok; i++) {
+		snprintf(hex, sizeof(hex), "%s", PQgetvalue(res, i, 2));
+		if (strlen(hex) != 2 * APIKEY_HASH_LEN)
+			continue;
+		for (k = 0; k < APIKEY_HASH_LEN; k++) {
+			unsigned int byte;
+
+			sscanf(hex + 2 * k, "%2x", &byte);
+			stored[k] = (unsigned char)byte;
+		}
+		if (apikey_hash_equal(stored, hash)) {
+			ok = 1;
+			snprintf(r->client_id, sizeof(r->client_id), "%s",
+			    PQgetvalue(res, i, 1));
+			pk[0] = PQgetvalue(res, i, 0);
+			/* at most one write a minute per key */
+			db_exec(db, "UPDATE api_keys SET last_used_at = now() "
+			    "WHERE key_id = $1 AND (last_used_at IS NULL OR "
+			    "last_used_at < now() - interval '60 seconds')",
+			    1, pk);
+		}
+	}
+	PQclear(res);
+	db_pool_put(api.pool, db);
+	if (!ok) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
+		return -1;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+api_health(struct MHD_Connection *c)
+{
+	const char *pg = "ok", *rd = "ok";
+	PGconn *db;
+	PGresult *res;
+	redisReply *rep;
+	char err[256];
+
+	if ((db = db_pool_get(api.pool, 2000)) == NULL)
+		pg = "unavailable";
+	else {
+		if ((res = db_query(db, "SELECT 1", 0, NULL, NULL, 0)) == NULL)
+			pg = "unavailable";
+		PQclear(res);
+		db_pool_put(api.pool, db);
+	}
+	pthread_mutex_lock(&api_redis_mu);
+	if (api_redis == NULL || api_redis->err) {
+		if (api_redis != NULL)
+			redisFree(api_redis);
+		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
+		    sizeof(err));
+	}
+	rep = api_redis ? redisCommand(api_redis, "PING") : NULL;
+	if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
+		rd = "unavailable";
+	if (rep != NULL)
+		freeReplyObject(rep);
+	pthread_mutex_unlock(&api_redis_mu);
+	if (strcmp(pg, "ok") != 0 || strcmp(rd, "ok") != 0)
+		return api_json(c, MHD_HTTP_SERVICE_UNAVAILABLE, json_pack(
+		    "{s:s, s:s, s:s}", "status", "unhealthy", "postgres", pg,
+		    "redis", rd));
+	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s}",
+	    "status", "healthy", "postgres", pg, "redis", rd));
+}
+
+static enum MHD_Result
+api_root(struct MHD_Connection *c)
+{
+	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, "
+	    "s:[s, s, s, s, s, s, s, s, s]}",
+	    "service", "BOM Agent Service", "version", "0.1.0",
+	    "implementation", "bomd", "implementation_version", API_VERSION,
+	    "endpoints", "GET /health", "GET /", "GET /projects",
+	    "GET /projects/{id}", "POST /projects/upload-and-process",
+	    "GET /jobs/{id}", "GET /v1/models", "POST /v1/chat/completions",
+	    "GET /metrics"));
+}
+
+static enum MHD_Result
+api_post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *content_type,
+    const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct api_request *r = cls;
+	struct api_field *f = NULL;
+	size_t i, limit;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	(void)off;
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, key) == 0) {
+			f = &r->fields[i];
+			break;
+		}
+	if (f == NULL) {
+		if (r->nfields == API_MAX_FIELDS) {
+			r->bad_form = 1;
+			return MHD_NO;
+		}
+		f = &r->fields[r->nfields++];
+		f->name = xstrdup(key);
+		f->filename = filename ? xstrdup(filename) : NULL;
+		buf_init(&f->data);
+	}
+	limit = filename ? (size_t)api.cfg->max_upload : API_MAX_FORM_FIELD;
+	if (f->data.len + size > limit) {
+		r->too_large = 1;
+		return MHD_NO;
+	}
+	buf_append(&f->data, data, size);
+	return MHD_YES;
+}
+
+static void
+api_request_free(struct api_request *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	if (r->pp != NULL)
+		MHD_destroy_post_processor(r->pp);
+	for (i = 0; i < r->nfields; i++) {
+		free(r->fields[i].name);
+		free(r->fields[i].filename);
+		buf_free(&r->fields[i].data);
+	}
+	buf_free(&r->body);
+	free(r);
+}
+
+static void
+api_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	api_request_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* Matches "/prefix/{id}" and copies the id (no further slash). */
+static int
+api_path_id(const char *url, const char *prefix, char *id, size_t len)
+{
+	size_t n = strlen(prefix);
+	const char *rest;
+
+	if (strncmp(url, prefix, n) != 0)
+		return 0;
+	rest = url + n;
+	if (*rest == '\0' || strchr(rest, '/') != NULL || strlen(rest) >= len)
+		return 0;
+	snprintf(id, len, "%s", rest);
+	return 1;
+}
+
+static enum MHD_Result
+api_route(struct MHD_Connection *c, struct api_request *r, const char *url,
+    const char *method)
+{
+	enum MHD_Result ret;
+	char id[256];
+	int get = strcmp(method, "GET") == 0;
+	int post = strcmp(method, "POST") == 0;
+
+	if (get && strcmp(url, "/health") == 0)
+		return api_health(c);
+	if (get && strcmp(url, "/") == 0)
+		return api_root(c);
+	if (r->too_large)
+		return api_error(c, API_HTTP_TOO_LARGE, "request body "
+		    "is larger than %lld bytes", (long long)api.cfg->max_upload);
+	if (r->bad_form)
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "malformed form "
+		    "data");
+	if (api_auth(c, r, &ret) == -1)
+		return ret;
+	if (get && strcmp(url, "/projects") == 0)
+		return api_projects_list(c, r);
+	if (post && strcmp(url, "/projects/upload-and-process") == 0)
+		return api_upload_and_process(c, r);
+	if (get && api_path_id(url, "/projects/", id, sizeof(id)))
+		return api_project_get(c, r, id);
+	if (get && api_path_id(url, "/jobs/", id, sizeof(id)))
+		return api_job_get(c, r, id);
+	return api_error(c, MHD_HTTP_NOT_FOUND, "Not Found");
+}
+
+static enum MHD_Result
+api_handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct api_request *r = *con_cls;
+	const char *clen;
+	int64_t n;
+
+	(void)cls;
+	(void)version;
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		buf_init(&r->body);
+		*con_cls = r;
+		clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (clen != NULL && parse_i64(clen, 0, INT64_MAX, &n,
+		    NULL) == 0 && n > api.cfg->max_upload + 65536)
+			r->too_large = 1;
+		else if (strcmp(method, "POST") == 0 ||
+		    strcmp(method, "PUT") == 0)
+			r->pp = MHD_create_post_processor(c, 65536,
+			    api_post_iter, r);
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		r->received += *upload_data_size;
+		if (r->received > (size_t)api.cfg->max_upload + 65536)
+			r->too_large = 1;
+		if (!r->too_large && !r->bad_form) {
+			if (r->pp != NULL) {
+				if (MHD_post_process(r->pp, upload_data,
+				    *upload_data_size) == MHD_NO &&
+				    !r->too_large)
+					r->bad_form = 1;
+			} else if (r->body.len + *upload_data_size <=
+			    API_MAX_FORM_FIELD)
+				buf_append(&r->body, upload_data,
+				    *upload_data_size);
+			else
+				r->too_large = 1;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return api_route(c, r, url, method);
+}
+
+static int
+api_listen_addr(const char *listen, struct sockaddr_in *sa)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	int64_t port;
+
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (parse_i64(colon + 1, 0, 65535, &port, NULL) == -1)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "localhost") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
+}
+
+int
+api_main(const struct config *cfg)
+{
+	struct MHD_Daemon *d;
+	struct sockaddr_in sa;
+	struct sigaction act;
+	struct timespec tick = { 0, 200 * 1000000L };
+
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = api_on_term;
+	sigemptyset(&act.sa_mask);
+	sigaction(SIGTERM, &act, NULL);
+	sigaction(SIGINT, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	api.cfg = cfg;
+	if (api_listen_addr(cfg->listen, &sa) == -1) {
+		log_warnx("listen: '%s' is not IPv4-ADDRESS:PORT", cfg->listen);
+		return 2;
+	}
+	api.pool = db_pool_new(cfg->database_url, "bomd-api", API_POOL_SIZE);
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    api_handler, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)API_CONN_TIMEOUT,
+	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		log_warn("cannot listen on %s", cfg->listen);
+		db_pool_free(api.pool);
+		return 2;
+	}
+	log_info("listening on %s", cfg->listen);
+	while (!api_stop)
+		nanosleep(&tick, NULL);
+	MHD_stop_daemon(d);
+	db_pool_free(api.pool);
+	if (api_redis != NULL)
+		redisFree(api_redis);
+	log_info("stopped");
+	return 0;
+}

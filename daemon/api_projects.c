@@ -1,0 +1,432 @@
+/*
+ * Project and job routes: list, detail, upload-and-process (enqueue, then
+ * wait for the job or answer 202), job state. Every query filters by the
+ * authenticated client; another client's id is simply not found.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api_internal.h"
+#include "config.h"
+#include "csv.h"
+#include "db.h"
+#include "intake.h"
+#include "log.h"
+#include "util.h"
+
+#define API_WAIT_POLL_MS	50
+
+/* A timestamptz column as RFC 3339 UTC, selected with to_char below. */
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+static enum MHD_Result
+api_db_unavailable(struct MHD_Connection *c)
+{
+	return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "database unavailable");
+}
+
+enum MHD_Result
+api_projects_list(struct MHD_Connection *c, struct api_request *r)
+{
+	const char *lim, *params[2];
+	char limbuf[16];
+	int64_t limit = API_DEFAULT_LIMIT;
+	json_t *out;
+	PGresult *res;
+	PGconn *db;
+	int i;
+
+	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	if (lim != NULL && parse_i64(lim, 1, INT64_MAX, &limit, NULL) == -1)
+		return api_error(c, API_HTTP_UNPROCESSABLE, "limit: "
+		    "must be a positive whole number");
+	if (limit > API_MAX_LIMIT)
+		limit = API_MAX_LIMIT;
+	snprintf(limbuf, sizeof(limbuf), "%lld", (long long)limit);
+	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+		return api_db_unavailable(c);
+	params[0] = r->client_id;
+	params[1] = limbuf;
+	res = db_query(db, "SELECT p.project_id, p.name, p.status, "
+	    "(SELECT count(*) FROM line_items l WHERE l.client_id = p.client_id"
+	    " AND l.project_id = p.project_id), " TS("p.created_at") ", "
+	    TS("p.updated_at") " FROM projects p WHERE p.client_id = $1 "
+	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int", 2,
+	    params, NULL, 0);
+	db_pool_put(api.pool, db);
+	if (res == NULL)
+		return api_db_unavailable(c);
+	out = json_array();
+	for (i = 0; i < PQntuples(res); i++)
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, "
+		    "s:s, s:s}", "project_id", PQgetvalue(res, i, 0),
+		    "project_name", PQgetvalue(res, i, 1), "status",
+		    PQgetvalue(res, i, 2), "line_item_count",
+		    (json_int_t)atoll(PQgetvalue(res, i, 3)), "created_at",
+		    PQgetvalue(res, i, 4), "updated_at",
+		    PQgetvalue(res, i, 5)));
+	PQclear(res);
+	return api_json(c, MHD_HTTP_OK, out);
+}
+
+static json_t *
+api_money_or_null(PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return json_null();
+	return json_real(money_to_double(atoll(PQgetvalue(res, row, col))));
+}
+
+static json_t *
+api_jsonb(PGresult *res, int row, int col)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	if (PQgetisnull(res, row, col))
+		return json_null();
+	v = json_loads(PQgetvalue(res, row, col), JSON_DECODE_ANY, &jerr);
+	return v ? v : json_null();
+}
+
+static json_t *
+api_str_or_null(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? json_null() :
+	    json_string(PQgetvalue(res, row, col));
+}
+
+static json_t *
+api_line_items(PGconn *db, const char *client_id, const char *project_id)
+{
+	const char *params[2] = { client_id, project_id };
+	json_t *items;
+	PGresult *res;
+	int i;
+
+	res = db_query(db, "SELECT line_no, to_json(designators)::text, "
+	    "quantity, mpn, manufacturer, description, package, value, status,"
+	    " selected_mpn, selected_supplier, order_quantity, "
+	    "unit_price_micros, extended_price_micros, currency, "
+	    "final_decision::text FROM line_items WHERE client_id = $1 AND "
+	    "project_id = $2 ORDER BY line_no", 2, params, NULL, 0);
+	if (res == NULL)
+		return NULL;
+	items = json_array();
+	for (i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, json_pack("{s:I, s:o, s:I, s:s, "
+		    "s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+		    "s:o}",
+		    "line_number", (json_int_t)atoll(PQgetvalue(res, i, 0)),
+		    "designators", api_jsonb(res, i, 1),
+		    "quantity", (json_int_t)atoll(PQgetvalue(res, i, 2)),
+		    "mpn", PQgetvalue(res, i, 3),
+		    "manufacturer", PQgetvalue(res, i, 4),
+		    "description", PQgetvalue(res, i, 5),
+		    "package", PQgetvalue(res, i, 6),
+		    "value", PQgetvalue(res, i, 7),
+		    "status", PQgetvalue(res, i, 8),
+		    "selected_mpn", api_str_or_null(res, i, 9),
+		    "selected_supplier", api_str_or_null(res, i, 10),
+		    "order_quantity", PQgetisnull(res, i, 11) ? json_null() :
+		    json_integer(atoll(PQgetvalue(res, i, 11))),
+		    "unit_price", api_money_or_null(res, i, 12),
+		    "extended_price", api_money_or_null(res, i, 13),
+		    "currency", api_str_or_null(res, i, 14),
+		    "final_decision", api_jsonb(res, i, 15)));
+	PQclear(res);
+	return items;
+}
+
+static json_t *
+api_trace(PGconn *db, const char *client_id, const char *project_id)
+{
+	const char *params[2] = { client_id, project_id };
+	json_t *steps;
+	PGresult *res;
+	int i;
+
+	res = db_query(db, "SELECT step, agent, message, reasoning, "
+	    "refs::text, " TS("created_at") " FROM trace_steps "
+	    "WHERE client_id = $1 AND project_id = $2 ORDER BY id", 2, params,
+	    NULL, 0);
+	if (res == NULL)
+		return NULL;
+	steps = json_array();
+	for (i = 0; i < PQntuples(res); i++)
+		json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:o, s:s}", "step", PQgetvalue(res, i, 0), "agent",
+		    PQgetvalue(res, i, 1), "message", PQgetvalue(res, i, 2),
+		    "reasoning", PQgetvalue(res, i, 3), "references",
+		    api_jsonb(res, i, 4), "timestamp",
+		    PQgetvalue(res, i, 5)));
+	PQclear(res);
+	return steps;
+}
+
+enum MHD_Result
+api_project_get(struct MHD_Connection *c, struct api_request *r,
+    const char *id)
+{
+	const char *params[2] = { r->client_id, id };
+	json_t *out = NULL, *items, *trace;
+	PGresult *res;
+	PGconn *db;
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+		return api_db_unavailable(c);
+	res = db_query(db, "SELECT project_id, name, status, context::text, "
+	    "totals::text, warnings::text, bom_filename, " TS("created_at")
+	    ", " TS("updated_at") " FROM projects WHERE client_id = $1 AND "
+	    "project_id = $2", 2, params, NULL, 0);
+	if (res == NULL) {
+		db_pool_put(api.pool, db);
+		return api_db_unavailable(c);
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		db_pool_put(api.pool, db);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	}
+	items = api_line_items(db, r->client_id, id);
+	trace = api_trace(db, r->client_id, id);
+	db_pool_put(api.pool, db);
+	if (items == NULL || trace == NULL) {
+		json_decref(items);
+		json_decref(trace);
+		PQclear(res);
+		return api_db_unavailable(c);
+	}
+	out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, "
+	    "s:s}", "project_id", PQgetvalue(res, 0, 0), "project_name",
+	    PQgetvalue(res, 0, 1), "status", PQgetvalue(res, 0, 2),
+	    "context", api_jsonb(res, 0, 3), "totals", api_jsonb(res, 0, 4),
+	    "warnings", api_jsonb(res, 0, 5), "bom_filename",
+	    api_str_or_null(res, 0, 6), "line_items", items, "trace", trace,
+	    "created_at", PQgetvalue(res, 0, 7), "updated_at",
+	    PQgetvalue(res, 0, 8));
+	PQclear(res);
+	return api_json(c, MHD_HTTP_OK, out);
+}
+
+enum MHD_Result
+api_job_get(struct MHD_Connection *c, struct api_request *r, const char *id)
+{
+	const char *params[2] = { r->client_id, id };
+	PGresult *res;
+	PGconn *db;
+	json_t *out;
+
+	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+		return api_db_unavailable(c);
+	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
+	    "error, " TS("created_at") ", " TS("updated_at") " FROM jobs "
+	    "WHERE client_id = $1 AND job_id = $2", 2, params, NULL, 0);
+	db_pool_put(api.pool, db);
+	if (res == NULL)
+		return api_db_unavailable(c);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s",
+		    id);
+	}
+	out = json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
+	    PQgetvalue(res, 0, 0), "project_id", api_str_or_null(res, 0, 1),
+	    "status", PQgetvalue(res, 0, 2), "attempts",
+	    (json_int_t)atoll(PQgetvalue(res, 0, 3)), "error",
+	    api_str_or_null(res, 0, 4), "created_at", PQgetvalue(res, 0, 5),
+	    "updated_at", PQgetvalue(res, 0, 6));
+	PQclear(res);
+	return api_json(c, MHD_HTTP_OK, out);
+}
+
+static const char *
+api_form_get(void *ctx, const char *name)
+{
+	const struct api_field *f = api_field(ctx, name);
+
+	return f && f->filename == NULL ? f->data.data ? f->data.data : "" :
+	    NULL;
+}
+
+/* True when the client asked not to wait (RFC 7240 or ?async=1). */
+static bool
+api_wants_async(struct MHD_Connection *c)
+{
+	const char *prefer, *a;
+
+	prefer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Prefer");
+	for (; prefer != NULL && *prefer != '\0'; prefer++)
+		if (strncasecmp(prefer, "respond-async", 13) == 0)
+			return true;
+	a = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "async");
+	return a != NULL && (strcmp(a, "1") == 0 || strcasecmp(a, "true") == 0);
+}
+
+/* Polls the job row until it is final or wait_s passes. */
+static int
+api_wait_job(const char *client_id, const char *job_id, int64_t wait_s,
+    char *status, size_t slen, char *error, size_t elen)
+{
+	const char *params[2] = { client_id, job_id };
+	struct timespec ts = { 0, API_WAIT_POLL_MS * 1000000L };
+	int64_t deadline = now_ms() + wait_s * 1000;
+	PGresult *res;
+	PGconn *db;
+	int final = 0;
+
+	do {
+		if ((db = db_pool_get(api.pool, 2000)) == NULL)
+			return -1;
+		res = db_query(db, "SELECT status, COALESCE(error, '') FROM "
+		    "jobs WHERE client_id = $1 AND job_id = $2", 2, params,
+		    NULL, 0);
+		db_pool_put(api.pool, db);
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res) == 1) {
+			snprintf(status, slen, "%s", PQgetvalue(res, 0, 0));
+			snprintf(error, elen, "%s", PQgetvalue(res, 0, 1));
+			final = strcmp(status, "complete") == 0 ||
+			    strcmp(status, "failed") == 0 ||
+			    strcmp(status, "dead") == 0;
+		}
+		PQclear(res);
+		if (final)
+			return 1;
+		nanosleep(&ts, NULL);
+	} while (now_ms() < deadline);
+	return 0;
+}
+
+static enum MHD_Result
+api_answer_job(struct MHD_Connection *c, const char *client_id,
+    const char *project_id, const char *job_id, bool async)
+{
+	char status[32] = "queued", error[512] = "", msg[600];
+	int w = 0;
+
+	if (!async && api.cfg->sync_wait > 0) {
+		w = api_wait_job(client_id, job_id, api.cfg->sync_wait,
+		    status, sizeof(status), error, sizeof(error));
+		if (w == -1)
+			return api_db_unavailable(c);
+	}
+	if (w == 1) {
+		if (strcmp(status, "complete") == 0)
+			snprintf(msg, sizeof(msg), "BOM processed");
+		else
+			snprintf(msg, sizeof(msg), "Processing failed: %s",
+			    error);
+		if (strcmp(status, "dead") == 0)
+			snprintf(status, sizeof(status), "failed");
+		return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, "
+		    "s:s}", "project_id", project_id, "job_id", job_id,
+		    "status", status, "message", msg));
+	}
+	return api_json(c, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:s, s:s, "
+	    "s:s}", "project_id", project_id, "job_id", job_id, "status",
+	    strcmp(status, "running") == 0 ? "running" : "queued", "message",
+	    "BOM queued for processing; poll GET /jobs/{job_id}"));
+}
+
+enum MHD_Result
+api_upload_and_process(struct MHD_Connection *c, struct api_request *r)
+{
+	const struct api_field *bomf, *intakef;
+	struct bom *bom = NULL;
+	json_t *ctx = NULL, *warnings = NULL, *job = NULL;
+	char project_id[37], job_id[37], err[512], sid[32];
+	char *ctxs = NULL, *jobs = NULL;
+	const char *params[6], *name;
+	PGconn *db = NULL;
+	enum MHD_Result ret;
+	bool async = api_wants_async(c);
+
+	bomf = api_field(r, "bom_file");
+	if (bomf == NULL || bomf->filename == NULL)
+		return api_error(c, API_HTTP_UNPROCESSABLE,
+		    "bom_file: field required");
+	intakef = api_field(r, "intake_file");
+	if (intakef != NULL && intakef->data.len > 0)
+		ctx = intake_parse_yaml(intakef->data.data, intakef->data.len,
+		    &warnings, err, sizeof(err));
+	else
+		ctx = intake_from_form(api_form_get, r, &warnings, err,
+		    sizeof(err));
+	if (ctx == NULL)
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+	bom = bom_parse(bomf->data.data ? bomf->data.data : "", bomf->data.len,
+	    NULL, err, sizeof(err));
+	if (bom == NULL) {
+		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+		goto out;
+	}
+	if (uuid_v4(project_id) == -1 || uuid_v4(job_id) == -1) {
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
+		    "randomness");
+		goto out;
+	}
+	name = json_string_value(json_object_get(json_object_get(ctx,
+	    "project"), "name"));
+	ctxs = json_dumps(ctx, JSON_COMPACT);
+	if ((db = db_pool_get(api.pool, 5000)) == NULL) {
+		ret = api_db_unavailable(c);
+		goto out;
+	}
+	params[0] = project_id;
+	params[1] = r->client_id;
+	params[2] = name ? name : bomf->filename;
+	params[3] = ctxs;
+	/* the CSV as text: bom_parse() accepted it; store it as UTF-8 */
+	params[4] = bomf->data.data;
+	params[5] = bomf->filename;
+	if (db_begin(db) == -1 ||
+	    db_exec(db, "INSERT INTO projects (project_id, client_id, name, "
+	    "status, context, bom_csv, bom_filename) VALUES ($1, $2, $3, "
+	    "'queued', $4::jsonb, $5, $6)", 6, params) == -1 ||
+	    db_exec(db, "INSERT INTO jobs (job_id, client_id, project_id, "
+	    "status) VALUES ($3, $2, $1, 'queued')", 3,
+	    (const char *[]){ project_id, r->client_id, job_id }) == -1 ||
+	    db_commit(db) == -1) {
+		db_rollback(db);
+		ret = api_db_unavailable(c);
+		goto out;
+	}
+	job = json_pack("{s:s, s:s, s:s}", "client_id", r->client_id,
+	    "job_id", job_id, "project_id", project_id);
+	jobs = json_dumps(job, JSON_COMPACT);
+	if (api_enqueue(jobs, strlen(jobs), sid, sizeof(sid)) == -1) {
+		/* nothing half-written: the job never reached the queue */
+		db_exec(db, "DELETE FROM projects WHERE project_id = $1 AND "
+		    "client_id = $2", 2, params);
+		db_exec(db, "DELETE FROM jobs WHERE job_id = $1 AND "
+		    "client_id = $2", 2,
+		    (const char *[]){ job_id, r->client_id });
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "queue "
+		    "unavailable");
+		goto out;
+	}
+	db_pool_put(api.pool, db);
+	db = NULL;
+	ret = api_answer_job(c, r->client_id, project_id, job_id, async);
+out:
+	if (db != NULL)
+		db_pool_put(api.pool, db);
+	bom_free(bom);
+	json_decref(ctx);
+	json_decref(warnings);
+	json_decref(job);
+	free(ctxs);
+	free(jobs);
+	return ret;
+}

@@ -1,0 +1,67 @@
+/*
+ * One job as the worker sees it: the queue entry, the parsed request, the
+ * parsed BOM and context, the decisions and the trace, and the reason when
+ * it fails.
+ */
+#ifndef BOMD_JOB_H
+#define BOMD_JOB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct bom;
+struct line_decision;
+
+enum stage_rc {
+	STAGE_OK = 0,
+	STAGE_RETRY = 1,	/* transient: leave the entry pending */
+	STAGE_FAIL = 2		/* permanent: the job fails with job->error */
+};
+
+struct job {
+	char			 stream_id[32];
+	char			 client_id[37];
+	char			 job_id[129];
+	char			 project_id[37];
+	bool			 reprocess;	/* the job named a project */
+	char			*bom_csv;	/* owned */
+	char			*bom_filename;	/* owned, may be NULL */
+	char			*project_name;	/* owned, may be NULL */
+	json_t			*intake;	/* request's intake, borrowed from req */
+	json_t			*req;		/* the parsed job field */
+	json_t			*context;	/* normalised project context */
+	struct bom		*bom;
+	struct line_decision	*decisions;	/* one per bom line */
+	size_t			 ndecisions;
+	json_t			*totals;
+	json_t			*warnings;	/* project-level warnings */
+	json_t			*trace;		/* array of steps */
+	int			 attempts;
+	char			 error[512];
+};
+
+struct job	*job_new(const char *stream_id);
+void		 job_free(struct job *job);
+/*
+ * Parses the job field (JSON, at most QUEUE_MAX_JOB bytes). Returns 0, or
+ * -1 with job->error set; such a job can never succeed.
+ */
+int		 job_parse(struct job *job, const char *text, size_t len);
+/* Sets job->error (printf style). */
+void		 job_seterr(struct job *job, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* Appends a trace step; refs may be NULL (taken over otherwise). */
+void		 job_trace(struct job *job, const char *step, const char *agent,
+		    json_t *refs, const char *reasoning, const char *fmt, ...)
+		    __attribute__((format(printf, 6, 7)));
+
+void	log_job_warnx(const struct job *job, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_job_info(const struct job *job, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * Decision stage: every line priced and decided by the sourcing engine under
+ * the tenant's knowledge and the project's constraints, then the project's
+ * totals and budget check.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "costing.h"
+#include "csv.h"
+#include "intake.h"
+#include "log.h"
+#include "sourcing.h"
+#include "stage_enrich.h"
+#include "stages.h"
+#include "util.h"
+
+enum stage_rc
+stage_decide_run(struct job *job, const struct config *cfg,
+    struct offer_cache *cache)
+{
+	struct intake_view v;
+	struct sourcing_rules rules;
+	struct cost_params p;
+	struct line_decision *d;
+	int64_t total = 0, counts[3] = { 0, 0, 0 };
+	char money[32], budget[32];
+	size_t i;
+
+	if (intake_view_get(job->context, &v) == -1) {
+		job_seterr(job, "intake: project context is not usable");
+		return STAGE_FAIL;
+	}
+	memset(&rules, 0, sizeof(rules));
+	rules.suppliers = cache->suppliers;
+	rules.nsuppliers = cache->nsuppliers;
+	rules.banned = cache->banned;
+	rules.nbanned = cache->nbanned;
+	rules.alternates = cache->alternates;
+	rules.nalternates = cache->nalternates;
+	rules.avoid_parts = v.avoid;
+	rules.navoid = v.navoid;
+	rules.preferred = v.preferred;
+	rules.npreferred = v.npreferred;
+	rules.allow_brokers = v.allow_brokers;
+	rules.allow_alternates = v.allow_alternates;
+
+	job->decisions = xcalloc(job->bom->nlines, sizeof(*job->decisions));
+	for (i = 0; i < job->bom->nlines; i++) {
+		const struct bom_line *l = &job->bom->lines[i];
+
+		d = &job->decisions[i];
+		memset(&p, 0, sizeof(p));
+		p.line_qty = l->quantity;
+		p.build_qty = v.quantity;
+		p.attrition_bp = (int32_t)cfg->attrition_bp;
+		p.setup_extra = cfg->setup_extra;
+		p.max_lead_time_days = v.max_lead_time_days;
+		if (sourcing_decide(l->mpn, &p, &rules, offer_cache_lookup,
+		    cache, d) == -1) {
+			intake_view_free(&v);
+			job_seterr(job, "line %zu (%s): cannot be decided",
+			    l->line_no, l->mpn);
+			return STAGE_FAIL;
+		}
+		job->ndecisions = i + 1;
+		counts[d->status]++;
+		if (d->status == DECISION_APPROVED &&
+		    i64_add(total, d->extended_micros, &total) == -1) {
+			intake_view_free(&v);
+			job_seterr(job, "project total too large");
+			return STAGE_FAIL;
+		}
+		job_trace(job, "decision", "sourcing", json_pack("[s]",
+		    l->mpn), d->reasoning, "line %zu %s: %s", i + 1, l->mpn,
+		    decision_status_name(d->status));
+	}
+	money_format(total, money, sizeof(money));
+	job->totals = json_pack("{s:f, s:I, s:s, s:I, s:I, s:I}",
+	    "extended_price", money_to_double(total), "extended_price_micros",
+	    (json_int_t)total, "currency", SOURCING_CURRENCY, "approved",
+	    (json_int_t)counts[DECISION_APPROVED], "rejected",
+	    (json_int_t)counts[DECISION_REJECTED], "escalated",
+	    (json_int_t)counts[DECISION_ESCALATED]);
+	if (v.budget_total_micros >= 0 && total > v.budget_total_micros) {
+		money_format(v.budget_total_micros, budget, sizeof(budget));
+		json_array_append_new(job->warnings, json_sprintf("budget "
+		    "exceeded: approved lines cost %s %s, budget_total is %s",
+		    money, SOURCING_CURRENCY, budget));
+		job_trace(job, "finance", "finance", NULL, NULL, "budget "
+		    "exceeded: %s > %s %s", money, budget, SOURCING_CURRENCY);
+	}
+	job_trace(job, "final_decision", "final", NULL, NULL,
+	    "%lld approved, %lld rejected, %lld escalated; approved total "
+	    "%s %s for %lld boards", (long long)counts[DECISION_APPROVED],
+	    (long long)counts[DECISION_REJECTED],
+	    (long long)counts[DECISION_ESCALATED], money, SOURCING_CURRENCY,
+	    (long long)v.quantity);
+	intake_view_free(&v);
+	return STAGE_OK;
+}

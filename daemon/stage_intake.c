@@ -1,0 +1,113 @@
+/*
+ * Intake stage: the BOM text (inline in the job or stored with the project)
+ * and the project context, parsed and checked; rejections become trace
+ * steps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "db.h"
+#include "intake.h"
+#include "log.h"
+#include "stages.h"
+#include "util.h"
+
+/* Loads bom_csv and context of the project the job names. */
+static enum stage_rc
+intake_load_project(struct job *job, PGconn *db)
+{
+	const char *params[2] = { job->client_id, job->project_id };
+	json_error_t jerr;
+	PGresult *r;
+	enum stage_rc rc = STAGE_RETRY;
+
+	r = db_query(db, "SELECT bom_csv, context::text, name, bom_filename "
+	    "FROM projects WHERE client_id = $1 AND project_id = $2", 2,
+	    params, NULL, 0);
+	if (r == NULL)
+		return STAGE_RETRY;
+	if (PQntuples(r) == 0) {
+		job_seterr(job, "Project not found: %s", job->project_id);
+		rc = STAGE_FAIL;
+		goto out;
+	}
+	if (job->bom_csv == NULL) {
+		if (PQgetisnull(r, 0, 0)) {
+			job_seterr(job, "project %s has no BOM",
+			    job->project_id);
+			rc = STAGE_FAIL;
+			goto out;
+		}
+		job->bom_csv = xstrdup(PQgetvalue(r, 0, 0));
+	}
+	if (job->intake == NULL) {
+		job->context = json_loads(PQgetvalue(r, 0, 1), 0, &jerr);
+		if (job->context != NULL && json_object_size(job->context) == 0) {
+			json_decref(job->context);
+			job->context = NULL;
+		}
+	}
+	if (job->project_name == NULL && !PQgetisnull(r, 0, 2))
+		job->project_name = xstrdup(PQgetvalue(r, 0, 2));
+	if (job->bom_filename == NULL && !PQgetisnull(r, 0, 3))
+		job->bom_filename = xstrdup(PQgetvalue(r, 0, 3));
+	rc = STAGE_OK;
+out:
+	PQclear(r);
+	return rc;
+}
+
+enum stage_rc
+stage_intake_run(struct job *job, PGconn *db)
+{
+	json_t *warnings = NULL, *empty = NULL, *w;
+	char err[512];
+	enum stage_rc rc;
+	size_t i;
+
+	if (job->reprocess && (rc = intake_load_project(job, db)) != STAGE_OK)
+		return rc;
+	if (job->context == NULL) {
+		empty = json_object();
+		job->context = intake_from_json(job->intake ? job->intake :
+		    empty, &warnings, err, sizeof(err));
+		json_decref(empty);
+		if (job->context == NULL) {
+			job_seterr(job, "intake: %s", err);
+			json_decref(warnings);
+			return STAGE_FAIL;
+		}
+		json_array_foreach(warnings, i, w)
+			json_array_append(job->warnings, w);
+		json_decref(warnings);
+	}
+	if (job->project_name == NULL) {
+		const char *n = json_string_value(json_object_get(
+		    json_object_get(job->context, "project"), "name"));
+
+		job->project_name = xstrdup(n ? n : (job->bom_filename ?
+		    job->bom_filename : ""));
+	}
+	job->bom = bom_parse(job->bom_csv, strlen(job->bom_csv), NULL, err,
+	    sizeof(err));
+	if (job->bom == NULL) {
+		job_seterr(job, "%s", err);
+		return STAGE_FAIL;
+	}
+	for (i = 0; i < job->bom->nwarnings; i++)
+		json_array_append_new(job->warnings,
+		    json_string(job->bom->warnings[i]));
+	job_trace(job, "intake", "intake", json_pack("[s]", job->bom_filename ?
+	    job->bom_filename : "bom.csv"), NULL,
+	    "parsed %zu line items (%s, delimiter '%s'); %zu DNP excluded, "
+	    "%zu rows rejected, %zu warnings", job->bom->nlines,
+	    job->bom->encoding, job->bom->delimiter == '\t' ? "tab" :
+	    (job->bom->delimiter == ';' ? ";" : ","), job->bom->ndnp,
+	    job->bom->nrejected, job->bom->nwarnings);
+	for (i = 0; i < job->bom->nwarnings && i < 100; i++)
+		job_trace(job, "intake", "intake", NULL, NULL, "%s",
+		    job->bom->warnings[i]);
+	return STAGE_OK;
+}

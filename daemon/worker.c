@@ -1,0 +1,376 @@
+/*
+ * Worker: its own pending entries first (a predecessor in the same slot may
+ * have died holding them), then new ones; entries idle past the lease are
+ * reclaimed. A job is acknowledged only after its result is committed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "csv.h"
+#include "db.h"
+#include "job.h"
+#include "log.h"
+#include "queue.h"
+#include "stages.h"
+#include "util.h"
+#include "worker.h"
+
+#define WORKER_BLOCK_MS		2000
+#define WORKER_BATCH		16
+#define WORKER_RECLAIM_MS	10000	/* how often to look for idle entries */
+
+static volatile sig_atomic_t worker_stop;
+
+static void
+worker_on_term(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+struct worker {
+	const struct config	*cfg;
+	int			 slot;
+	char			 consumer[128];
+	redisContext		*redis;
+	PGconn			*db;
+};
+
+int
+worker_consumer_name(int slot, char *buf, size_t len)
+{
+	char host[64];
+
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	return snprintf(buf, len, "%s:%d", host, slot) >= (int)len ? -1 : 0;
+}
+
+static void
+worker_sleep_ms(int64_t ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (!worker_stop && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* (Re)connects whatever is down, with capped backoff; -1 when stopping. */
+static int
+worker_connect(struct worker *w)
+{
+	char err[512];
+	int64_t backoff = 100;
+
+	for (;;) {
+		if (w->redis != NULL && w->redis->err) {
+			redisFree(w->redis);
+			w->redis = NULL;
+		}
+		if (w->redis == NULL) {
+			w->redis = queue_connect(w->cfg->redis_url, 5000, err,
+			    sizeof(err));
+			if (w->redis == NULL)
+				log_warnx("%s", err);
+			else if (queue_ensure_group(w->redis) == -1) {
+				redisFree(w->redis);
+				w->redis = NULL;
+			}
+		}
+		if (w->db != NULL && !db_ok(w->db)) {
+			PQfinish(w->db);
+			w->db = NULL;
+		}
+		if (w->db == NULL) {
+			w->db = db_connect(w->cfg->database_url, "bomd-worker",
+			    err, sizeof(err));
+			if (w->db == NULL)
+				log_warnx("%s", err);
+		}
+		if (w->redis != NULL && w->db != NULL)
+			return 0;
+		if (worker_stop)
+			return -1;
+		worker_sleep_ms(backoff);
+		backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
+	}
+}
+
+/* Records a job that names no usable client: not tenant data. */
+static void
+worker_reject(struct worker *w, const struct queue_entry *e,
+    const struct job *job)
+{
+	const char *params[4];
+
+	params[0] = e->id;
+	params[1] = job->client_id[0] ? job->client_id : NULL;
+	params[2] = job->job_id[0] ? job->job_id : NULL;
+	params[3] = job->error;
+	db_exec(w->db, "INSERT INTO rejected_jobs (stream_id, client_ref, "
+	    "job_ref, reason) VALUES ($1, $2, $3, $4) "
+	    "ON CONFLICT (stream_id) DO NOTHING", 4, params);
+	log_warnx("entry %s rejected: %s", e->id, job->error);
+	if (queue_dead(w->redis, e->id, e->job, e->job_len, job->error) == -1)
+		log_warnx("entry %s: cannot move to %s", e->id, QUEUE_DEAD);
+}
+
+/*
+ * Marks the job running (or finds it finished). Returns 1 when it should
+ * run, 0 when it is already final (nothing to do but ack), -1 on error.
+ */
+static int
+worker_claim(struct worker *w, struct job *job)
+{
+	char pid[37];
+	const char *params[4];
+	PGresult *r;
+	int rc = -1;
+
+	if (!job->reprocess) {
+		if (uuid_v4(pid) == -1)
+			return -1;
+	} else
+		snprintf(pid, sizeof(pid), "%s", job->project_id);
+	params[0] = job->job_id;
+	params[1] = job->client_id;
+	params[2] = pid;
+	params[3] = job->stream_id;
+	r = db_query(w->db, "INSERT INTO jobs AS j (job_id, client_id, "
+	    "project_id, status, attempts, stream_id, started_at) "
+	    "VALUES ($1, $2, $3, 'running', 1, $4, now()) "
+	    "ON CONFLICT (client_id, job_id) DO UPDATE SET "
+	    "project_id = COALESCE(j.project_id, EXCLUDED.project_id), "
+	    "attempts = CASE WHEN j.status IN ('complete', 'failed', 'dead') "
+	    "THEN j.attempts ELSE j.attempts + 1 END, "
+	    "status = CASE WHEN j.status IN ('complete', 'failed', 'dead') "
+	    "THEN j.status ELSE 'running' END, "
+	    "started_at = now(), updated_at = now(), "
+	    "stream_id = EXCLUDED.stream_id "
+	    "RETURNING status, attempts, project_id", 4, params, NULL, 0);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1)
+		goto out;
+	job->attempts = atoi(PQgetvalue(r, 0, 1));
+	snprintf(job->project_id, sizeof(job->project_id), "%s",
+	    PQgetvalue(r, 0, 2));
+	rc = strcmp(PQgetvalue(r, 0, 0), "running") == 0 ? 1 : 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
+/* 1 active, 0 missing or inactive, -1 error. */
+static int
+worker_client_active(struct worker *w, const char *client_id)
+{
+	const char *params[1] = { client_id };
+	PGresult *r;
+	int rc;
+
+	r = db_query(w->db, "SELECT active FROM clients WHERE client_id = $1",
+	    1, params, NULL, 0);
+	if (r == NULL)
+		return -1;
+	rc = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return rc;
+}
+
+static void
+worker_set_project_status(struct worker *w, const struct job *job,
+    const char *status)
+{
+	const char *params[3] = { job->client_id, job->project_id, status };
+
+	db_exec(w->db, "UPDATE projects SET status = $3, updated_at = now() "
+	    "WHERE client_id = $1 AND project_id = $2", 3, params);
+}
+
+/* Creates the project row of an inline job (once). */
+static int
+worker_create_project(struct worker *w, const struct job *job)
+{
+	const char *params[5];
+
+	params[0] = job->project_id;
+	params[1] = job->client_id;
+	params[2] = job->project_name ? job->project_name : "";
+	params[3] = job->bom_csv;
+	params[4] = job->bom_filename;
+	return db_exec(w->db, "INSERT INTO projects (project_id, client_id, "
+	    "name, status, bom_csv, bom_filename) "
+	    "VALUES ($1, $2, $3, 'enriching', $4, $5) "
+	    "ON CONFLICT (project_id) DO NOTHING", 5, params);
+}
+
+static void
+worker_fail(struct worker *w, const struct job *job, const char *status)
+{
+	const char *params[4] = { job->client_id, job->job_id, job->error,
+	    status };
+
+	db_exec(w->db, "UPDATE jobs SET status = $4, error = $3, "
+	    "finished_at = now(), updated_at = now() "
+	    "WHERE client_id = $1 AND job_id = $2", 4, params);
+	if (job->project_id[0] != '\0')
+		worker_set_project_status(w, job, "failed");
+	log_job_warnx(job, "%s: %s", status, job->error);
+}
+
+/* Runs the flow; STAGE_* */
+static enum stage_rc
+worker_flow(struct worker *w, struct job *job)
+{
+	struct offer_cache *cache = NULL;
+	enum stage_rc rc;
+	int dup = 0;
+
+	if ((rc = stage_intake_run(job, w->db)) != STAGE_OK)
+		goto out;
+	if (!job->reprocess && worker_create_project(w, job) == -1) {
+		rc = STAGE_RETRY;
+		goto out;
+	}
+	worker_set_project_status(w, job, "enriching");
+	if ((rc = stage_enrich_run(job, w->db, &cache)) != STAGE_OK)
+		goto out;
+	worker_set_project_status(w, job, "decisioning");
+	if ((rc = stage_decide_run(job, w->cfg, cache)) != STAGE_OK)
+		goto out;
+	rc = stage_persist_run(job, w->db, &dup);
+	if (rc == STAGE_OK)
+		log_job_info(job, "%s: %zu lines, project %s",
+		    dup ? "already committed" : "complete", job->bom->nlines,
+		    job->project_id);
+out:
+	offer_cache_free(cache);
+	return rc;
+}
+
+/* Handles one entry; STAGE_RETRY leaves it pending for a later try. */
+static enum stage_rc
+worker_handle(struct worker *w, const struct queue_entry *e)
+{
+	struct job *job;
+	enum stage_rc rc = STAGE_RETRY;
+	int r;
+
+	job = job_new(e->id);
+	if (job_parse(job, e->job, e->job_len) == -1) {
+		worker_reject(w, e, job);
+		rc = STAGE_OK;
+		goto out;
+	}
+	if ((r = worker_client_active(w, job->client_id)) == -1)
+		goto out;
+	if (r == 0) {
+		job_seterr(job, "unknown or inactive client %s",
+		    job->client_id);
+		worker_reject(w, e, job);
+		rc = STAGE_OK;
+		goto out;
+	}
+	if ((r = worker_claim(w, job)) == -1)
+		goto out;
+	if (r == 0) {
+		log_job_info(job, "already final, acknowledged again");
+		queue_ack(w->redis, e->id);
+		rc = STAGE_OK;
+		goto out;
+	}
+	if (job->attempts > w->cfg->job_max_attempts) {
+		job_seterr(job, "gave up after %d attempts", job->attempts - 1);
+		worker_fail(w, job, "dead");
+		queue_dead(w->redis, e->id, e->job, e->job_len, job->error);
+		rc = STAGE_OK;
+		goto out;
+	}
+	rc = worker_flow(w, job);
+	if (rc == STAGE_FAIL) {
+		worker_fail(w, job, "failed");
+		rc = STAGE_OK;
+	}
+	if (rc == STAGE_OK && queue_ack(w->redis, e->id) == -1)
+		rc = STAGE_RETRY;
+out:
+	job_free(job);
+	return rc;
+}
+
+int
+worker_main(const struct config *cfg, int slot)
+{
+	struct worker w;
+	struct queue_entry entries[WORKER_BATCH];
+	struct sigaction sa;
+	char cursor[32] = "0-0";
+	int64_t backoff = 200, last_reclaim = 0;
+	int n, i, pending = 1, retry;
+
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	w.slot = slot;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (worker_consumer_name(slot, w.consumer, sizeof(w.consumer)) == -1)
+		return 2;
+	if (worker_connect(&w) == -1)
+		return 0;
+	log_info("consumer %s ready", w.consumer);
+	while (!worker_stop) {
+		if (!pending && now_ms() - last_reclaim > WORKER_RECLAIM_MS) {
+			last_reclaim = now_ms();
+			n = queue_autoclaim(w.redis, w.consumer,
+			    cfg->job_lease_ms, cursor, entries, WORKER_BATCH);
+		} else
+			n = queue_read(w.redis, w.consumer, pending,
+			    WORKER_BLOCK_MS, entries, WORKER_BATCH);
+		if (n < 0) {
+			if (worker_connect(&w) == -1)
+				break;
+			pending = 1;
+			continue;
+		}
+		if (n == 0) {
+			pending = 0;
+			continue;
+		}
+		retry = 0;
+		for (i = 0; i < n; i++) {
+			if (!retry && !worker_stop &&
+			    worker_handle(&w, &entries[i]) == STAGE_RETRY)
+				retry = 1;
+			queue_entry_clear(&entries[i]);
+		}
+		if (retry) {
+			/* transient trouble: back off, then re-read pending */
+			pending = 1;
+			worker_sleep_ms(backoff);
+			backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
+			worker_connect(&w);
+		} else
+			backoff = 200;
+	}
+	log_info("stopping");
+	if (w.redis != NULL)
+		redisFree(w.redis);
+	if (w.db != NULL)
+		PQfinish(w.db);
+	return 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * Unit tests for common/config.c: defaults, file values, environment
+ * overrides winning over the file, and bad values naming their key.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static const char *env_keys[] = {
+	"BOMD_DATABASE_URL", "BOMD_REDIS_URL", "BOMD_LISTEN", "BOMD_WORKERS",
+	"BOMD_ADMIN_KEY", "BOMD_LLM_PROVIDER", "BOMD_LLM_BASE_URL",
+	"BOMD_LLM_API_KEY", "BOMD_LLM_MODEL", "BOMD_SYNC_WAIT",
+	"BOMD_MAX_UPLOAD", "BOMD_LOG_LEVEL",
+};
+
+static int
+clear_env(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(env_keys) / sizeof(env_keys[0]); i++)
+		unsetenv(env_keys[i]);
+	return 0;
+}
+
+static char *
+write_conf(const char *text)
+{
+	static char path[64];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/bomd-test-conf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.database_url, "postgresql:///bomd");
+	assert_string_equal(c.redis_url, "redis://127.0.0.1:6379/0");
+	assert_string_equal(c.listen, "127.0.0.1:8080");
+	assert_string_equal(c.llm_provider, "none");
+	assert_string_equal(c.llm_base_url, "https://api.openai.com/v1");
+	assert_string_equal(c.llm_model, "gpt-5-mini");
+	assert_null(c.admin_key);
+	assert_null(c.llm_api_key);
+	assert_int_equal(c.sync_wait, 120);
+	assert_int_equal(c.max_upload, 10485760);
+	assert_string_equal(c.log_level, "info");
+	assert_true(c.workers >= 1);
+	config_free(&c);
+}
+
+static void
+test_file_then_env(void **state)
+{
+	struct config c;
+	char err[256], *path;
+
+	(void)state;
+	path = write_conf("database_url = \"postgresql://db/x\";\n"
+	    "workers = 3;\nsync_wait = 5;\n"
+	    "llm = { provider = \"openai\"; model = \"gpt-5-nano\"; };\n");
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.database_url, "postgresql://db/x");
+	assert_int_equal(c.workers, 3);
+	assert_int_equal(c.sync_wait, 5);
+	assert_string_equal(c.llm_provider, "openai");
+	assert_string_equal(c.llm_model, "gpt-5-nano");
+	config_free(&c);
+
+	setenv("BOMD_WORKERS", "7", 1);
+	setenv("BOMD_LLM_MODEL", "gpt-4o-mini", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.workers, 7);
+	assert_string_equal(c.llm_model, "gpt-4o-mini");
+	assert_int_equal(c.sync_wait, 5);
+	config_free(&c);
+	unlink(path);
+	clear_env(NULL);
+}
+
+static void
+test_bad_values(void **state)
+{
+	static const struct {
+		const char	*env;
+		const char	*val;
+		const char	*conf;
+		const char	*want;	/* substring of the error */
+	} rows[] = {
+		{ "BOMD_WORKERS", "0", NULL, "workers (BOMD_WORKERS)" },
+		{ "BOMD_WORKERS", "two", NULL, "workers (BOMD_WORKERS)" },
+		{ "BOMD_SYNC_WAIT", "-1", NULL, "sync_wait" },
+		{ "BOMD_MAX_UPLOAD", "12abc", NULL, "max_upload" },
+		{ "BOMD_LLM_PROVIDER", "anthropic", NULL, "llm.provider" },
+		{ "BOMD_LOG_LEVEL", "loud", NULL, "log_level" },
+		{ "BOMD_LISTEN", "8080", NULL, "listen" },
+		{ "BOMD_REDIS_URL", "http://x", NULL, "redis_url" },
+		{ "BOMD_ADMIN_KEY", "short", NULL, "admin_key" },
+		{ NULL, NULL, "workers = \"many\";\n", "workers (/tmp" },
+		{ NULL, NULL, "sync_wait = 99999;\n", "sync_wait" },
+		{ NULL, NULL, "listen = 8080;\n", "listen: expected" },
+		{ NULL, NULL, "workers = ;\n", ":1:" },
+	};
+	struct config c;
+	char err[256], *path;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		clear_env(NULL);
+		path = NULL;
+		if (rows[i].env != NULL)
+			setenv(rows[i].env, rows[i].val, 1);
+		if (rows[i].conf != NULL)
+			path = write_conf(rows[i].conf);
+		err[0] = '\0';
+		assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+		if (strstr(err, rows[i].want) == NULL)
+			fail_msg("row %zu: error '%s' lacks '%s'", i, err,
+			    rows[i].want);
+		if (path != NULL)
+			unlink(path);
+	}
+	clear_env(NULL);
+}
+
+static void
+test_missing_explicit_file(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/bomd.conf", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/bomd.conf"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_defaults, clear_env),
+		cmocka_unit_test_setup(test_file_then_env, clear_env),
+		cmocka_unit_test_setup(test_bad_values, clear_env),
+		cmocka_unit_test_setup(test_missing_explicit_file, clear_env),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,836 @@
+/*
+ * Unit tests for common/intake.c: intake YAML, job JSON and form fields
+ * normalised into the project context, with every limit and bad value.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "intake.h"
+#include "util.h"
+
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+/* A table row that must fail with an error containing e. */
+#define BAD(e)		.ok = 0, .err = (e)
+#define E_QTY		"requirements.quantity: expected a positive whole " \
+			    "number"
+#define E_BUDGET	"requirements.budget_total: expected a non-negative " \
+			    "amount"
+
+static const char full_yaml[] =
+    "project: {name: \"Sensor board rev C\", id: \"SB-C\", "
+    "owner: \"ana@example.com\"}\n"
+    "requirements: {product_type: \"IoT sensor\", quantity: 25, "
+    "deadline: \"2027-01-15\", budget_total: 5000}\n"
+    "compliance: {rohs: true, reach: true, itar: false}\n"
+    "sourcing_constraints: {allow_brokers: false, allow_alternates: true, "
+    "preferred_distributors: [digikey, mouser], max_lead_time_days: 28}\n"
+    "engineering_context: {notes: \"...\", critical_parts: [STM32F103C8T6], "
+    "avoid_parts: [LM358DR]}\n";
+
+/* Reads a fixture from the source tree, run from the top or build dir. */
+static char *
+read_fixture(const char *name, size_t *len)
+{
+	static const char *const dirs[] = { "tests/fixtures/intake",
+	    "../../../tests/fixtures/intake", "fixtures/intake" };
+	char path[512];
+	struct buf b;
+	char chunk[4096];
+	size_t i, n;
+	FILE *fp = NULL;
+
+	for (i = 0; i < NROWS(dirs) && fp == NULL; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		fp = fopen(path, "rb");
+	}
+	if (fp == NULL)
+		fail_msg("fixture %s not found", name);
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(fp);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+static const json_t *
+path_get(const json_t *ctx, const char *section, const char *key)
+{
+	return json_object_get(json_object_get(ctx, section), key);
+}
+
+static int64_t
+path_int(const json_t *ctx, const char *section, const char *key)
+{
+	const json_t *v = path_get(ctx, section, key);
+
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+static void
+test_yaml_table(void **state)
+{
+	static const struct {
+		const char	*yaml;
+		int		 ok;
+		const char	*err;		/* substring when !ok */
+		int64_t		 quantity;
+		int		 brokers;
+		int		 alternates;
+		size_t		 npreferred;
+		size_t		 navoid;
+		size_t		 nwarnings;
+	} rows[] = {
+		{ full_yaml, 1, NULL, 25, 0, 1, 2, 1, 0 },
+		/* empty documents give the defaults */
+		{ "", 1, NULL, 1, 0, 1, 0, 0, 0 },
+		{ "---\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
+		{ "# nothing here\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
+		{ "~\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
+		{ "project:\nrequirements: ~\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
+		/* unknown keys: warned, ignored */
+		{ "project: {name: x, colour: red}\nextra: 1\n", 1, NULL,
+		    1, 0, 1, 0, 0, 2 },
+		{ "requirements: {quantity: 3, budget_total_micros: 5}\n", 1,
+		    NULL, 3, 0, 1, 0, 0, 0 },
+		/* quantity */
+		{ "requirements: {quantity: 0}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: -3}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: 2.5}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: 10000001}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: many}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: true}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: [1]}\n",
+		    BAD(E_QTY) },
+		{ "requirements: {quantity: \"40\"}\n", 1, NULL,
+		    40, 0, 1, 0, 0, 0 },
+		{ "requirements: {quantity: 10000000}\n", 1, NULL,
+		    10000000, 0, 1, 0, 0, 0 },
+		/* budget */
+		{ "requirements: {budget_total: -5}\n",
+		    BAD(E_BUDGET) },
+		{ "requirements: {budget_total: 12.3456789}\n",
+		    BAD(E_BUDGET) },
+		{ "requirements: {budget_total: lots}\n",
+		    BAD(E_BUDGET) },
+		{ "requirements: {budget_total: 99999999999999999999}\n",
+		    BAD(E_BUDGET) },
+		/* deadline */
+		{ "requirements: {deadline: 2027-02-30}\n",
+		    BAD("requirements.deadline: expected a calendar date") },
+		{ "requirements: {deadline: 2027-1-5}\n",
+		    BAD("requirements.deadline: expected a calendar date") },
+		{ "requirements: {deadline: 20270115}\n",
+		    BAD("requirements.deadline: expected a calendar date") },
+		{ "requirements: {deadline: 2028-02-29}\n", 1, NULL,
+		    1, 0, 1, 0, 0, 0 },
+		/* booleans, YAML 1.1 style */
+		{ "sourcing_constraints: {allow_brokers: yes}\n", 1, NULL,
+		    1, 1, 1, 0, 0, 0 },
+		{ "sourcing_constraints: {allow_brokers: On, "
+		    "allow_alternates: NO}\n", 1, NULL, 1, 1, 0, 0, 0, 0 },
+		{ "sourcing_constraints: {allow_brokers: \"no\"}\n", 1, NULL,
+		    1, 0, 1, 0, 0, 0 },
+		{ "sourcing_constraints: {allow_brokers: maybe}\n",
+		    BAD("sourcing_constraints.allow_brokers: expected true or "
+		    "false") },
+		{ "sourcing_constraints: {allow_alternates: [1]}\n",
+		    BAD("sourcing_constraints.allow_alternates: expected "
+		    "true or false") },
+		/* lead time */
+		{ "sourcing_constraints: {max_lead_time_days: 3651}\n",
+		    BAD("sourcing_constraints.max_lead_time_days: expected "
+		    "a whole number from 0 to 3650") },
+		{ "sourcing_constraints: {max_lead_time_days: -1}\n",
+		    BAD("sourcing_constraints.max_lead_time_days") },
+		{ "sourcing_constraints: {max_lead_time_days: 0}\n", 1, NULL,
+		    1, 0, 1, 0, 0, 0 },
+		/* lists */
+		{ "sourcing_constraints: {preferred_distributors: "
+		    "\"digikey, mouser,,\"}\n", 1, NULL, 1, 0, 1, 2, 0, 0 },
+		{ "sourcing_constraints: {preferred_distributors: {a: 1}}\n",
+		    BAD("sourcing_constraints.preferred_distributors: "
+		    "expected a list of strings") },
+		{ "engineering_context: {avoid_parts: [[x]]}\n",
+		    BAD("engineering_context.avoid_parts: expected a list of "
+		    "strings") },
+		{ "engineering_context: {avoid_parts: [1234, \" LM358 \", "
+		    "\"\"]}\n", 1, NULL, 1, 0, 1, 0, 2, 0 },
+		/* strings */
+		{ "project: {name: yes}\n",
+		    BAD("project.name: expected a string") },
+		{ "engineering_context: {notes: {a: b}}\n",
+		    BAD("engineering_context.notes: expected a string") },
+		/* compliance */
+		{ "compliance: {rohs: yes, class: \"3\", level: 2}\n", 1, NULL,
+		    1, 0, 1, 0, 0, 0 },
+		{ "compliance: {itar: [x]}\n",
+		    BAD("compliance.itar: expected a boolean or a string") },
+		{ "compliance: [rohs]\n",
+		    BAD("compliance: expected a mapping") },
+		/* shape */
+		{ "project: [a, b]\n", BAD("project: expected a mapping") },
+		{ "requirements: 5\n",
+		    BAD("requirements: expected a mapping") },
+		{ "- a\n- b\n", BAD("top level must be a mapping") },
+		{ "hello\n", BAD("top level must be a mapping") },
+		{ "\"quoted\"\n", BAD("top level must be a mapping") },
+		/* YAML-level rejections */
+		{ "a: &x 1\nb: *x\n", BAD("aliases are not allowed") },
+		{ "project: *nowhere\n", BAD("aliases are not allowed") },
+		{ "project: &p {name: x}\n", BAD("aliases are not allowed") },
+		{ "project: {name: x\n", BAD("yaml line") },
+		{ "project: {name: a, name: b}\n",
+		    BAD("duplicate key 'name'") },
+		{ "a: 1\n---\nb: 2\n", BAD("only one YAML document") },
+		{ "? [a]\n: b\n", BAD("mapping keys must be plain strings") },
+	};
+	char err[256];
+	json_t *ctx, *warn;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		err[0] = '\0';
+		warn = (json_t *)1;
+		ctx = intake_parse_yaml(rows[i].yaml, strlen(rows[i].yaml),
+		    &warn, err, sizeof(err));
+		if (!rows[i].ok) {
+			if (ctx != NULL)
+				fail_msg("row %zu: accepted %s", i,
+				    rows[i].yaml);
+			assert_null(warn);
+			if (strstr(err, rows[i].err) == NULL)
+				fail_msg("row %zu: error '%s', want '%s'", i,
+				    err, rows[i].err);
+			continue;
+		}
+		if (ctx == NULL)
+			fail_msg("row %zu: rejected: %s", i, err);
+		assert_int_equal(path_int(ctx, "requirements", "quantity"),
+		    rows[i].quantity);
+		assert_int_equal(json_is_true(path_get(ctx,
+		    "sourcing_constraints", "allow_brokers")), rows[i].brokers);
+		assert_int_equal(json_is_true(path_get(ctx,
+		    "sourcing_constraints", "allow_alternates")),
+		    rows[i].alternates);
+		assert_int_equal(json_array_size(path_get(ctx,
+		    "sourcing_constraints", "preferred_distributors")),
+		    rows[i].npreferred);
+		assert_int_equal(json_array_size(path_get(ctx,
+		    "engineering_context", "avoid_parts")), rows[i].navoid);
+		assert_non_null(warn);
+		if (json_array_size(warn) != rows[i].nwarnings)
+			fail_msg("row %zu: %zu warnings, want %zu", i,
+			    json_array_size(warn), rows[i].nwarnings);
+		json_decref(warn);
+		json_decref(ctx);
+	}
+}
+
+static void
+test_yaml_full_fixture(void **state)
+{
+	json_t *ctx, *warn, *again, *warn2, *want;
+	const json_t *pref;
+	char err[256];
+	char *text;
+	size_t len;
+
+	(void)state;
+	text = read_fixture("full.yaml", &len);
+	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
+	free(text);
+	if (ctx == NULL)
+		fail_msg("full.yaml: %s", err);
+	assert_int_equal(json_array_size(warn), 0);
+	want = json_loads("{"
+	    "\"project\": {\"name\": \"Sensor board rev C\", \"id\": \"SB-C\","
+	    " \"owner\": \"ana@example.com\"},"
+	    "\"requirements\": {\"product_type\": \"IoT sensor\","
+	    " \"quantity\": 25, \"deadline\": \"2027-01-15\","
+	    " \"budget_total\": 5000, \"budget_total_micros\": 5000000000},"
+	    "\"compliance\": {\"rohs\": true, \"reach\": true,"
+	    " \"itar\": false},"
+	    "\"sourcing_constraints\": {\"allow_brokers\": false,"
+	    " \"allow_alternates\": true,"
+	    " \"preferred_distributors\": [\"digikey\", \"mouser\"],"
+	    " \"max_lead_time_days\": 28},"
+	    "\"engineering_context\": {\"notes\": \"...\","
+	    " \"critical_parts\": [\"STM32F103C8T6\"],"
+	    " \"avoid_parts\": [\"LM358DR\"]}}", 0, NULL);
+	assert_non_null(want);
+	assert_true(json_equal(ctx, want));
+	pref = path_get(ctx, "sourcing_constraints", "preferred_distributors");
+	assert_string_equal(json_string_value(json_array_get(pref, 1)),
+	    "mouser");
+
+	/* normalising the normalised context changes nothing */
+	again = intake_from_json(ctx, &warn2, err, sizeof(err));
+	assert_non_null(again);
+	assert_true(json_equal(again, ctx));
+	assert_int_equal(json_array_size(warn2), 0);
+
+	json_decref(want);
+	json_decref(again);
+	json_decref(warn2);
+	json_decref(warn);
+	json_decref(ctx);
+}
+
+static void
+test_yaml_block_fixture(void **state)
+{
+	struct intake_view v;
+	json_t *ctx, *warn, *again;
+	char err[256];
+	char *text;
+	size_t len;
+
+	(void)state;
+	text = read_fixture("block.yaml", &len);
+	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
+	free(text);
+	if (ctx == NULL)
+		fail_msg("block.yaml: %s", err);
+	assert_int_equal(json_array_size(warn), 2);
+	assert_string_equal(json_string_value(json_array_get(warn, 0)),
+	    "unknown key 'colour' in project ignored");
+	assert_string_equal(json_string_value(json_array_get(warn, 1)),
+	    "unknown key 'reviewers' ignored");
+	assert_int_equal(path_int(ctx, "requirements", "budget_total_micros"),
+	    INT64_C(12345670000));
+	assert_true(json_is_real(path_get(ctx, "requirements",
+	    "budget_total")));
+	assert_true(json_is_true(path_get(ctx, "compliance", "rohs")));
+	assert_string_equal(json_string_value(path_get(ctx, "compliance",
+	    "ipc_class")), "3");
+	assert_string_equal(json_string_value(path_get(ctx,
+	    "engineering_context", "notes")),
+	    "Keep the gate drivers from the same lot.");
+	assert_true(json_is_null(path_get(ctx, "project", "id")));
+	assert_true(json_is_null(path_get(ctx, "sourcing_constraints",
+	    "max_lead_time_days")));
+
+	assert_int_equal(intake_view_get(ctx, &v), 0);
+	assert_string_equal(v.name, "Motor driver");
+	assert_null(v.project_id);
+	assert_int_equal(v.quantity, 500);
+	assert_int_equal(v.budget_total_micros, INT64_C(12345670000));
+	assert_true(v.allow_brokers);
+	assert_false(v.allow_alternates);
+	assert_int_equal(v.max_lead_time_days, -1);
+	assert_int_equal(v.npreferred, 3);
+	assert_string_equal(v.preferred[2], "arrow");
+	assert_int_equal(v.ncritical, 1);
+	assert_string_equal(v.critical[0], "DRV8305");
+	assert_int_equal(v.navoid, 0);
+	assert_string_equal(v.deadline, "2028-02-29");
+	intake_view_free(&v);
+
+	/* the decimal budget survives a round trip through JSON text */
+	again = intake_from_json(ctx, NULL, err, sizeof(err));
+	assert_non_null(again);
+	assert_true(json_equal(again, ctx));
+	json_decref(again);
+	json_decref(warn);
+	json_decref(ctx);
+}
+
+static void
+test_yaml_limits(void **state)
+{
+	struct buf b;
+	json_t *ctx;
+	char err[256], *text;
+	size_t len, i;
+	int depth;
+
+	(void)state;
+	/* billion laughs is refused at its first anchor */
+	text = read_fixture("laughs.yaml", &len);
+	ctx = intake_parse_yaml(text, len, NULL, err, sizeof(err));
+	free(text);
+	assert_null(ctx);
+	assert_non_null(strstr(err, "aliases are not allowed"));
+
+	/* size: just over the limit is refused, whatever the content */
+	text = xmalloc(INTAKE_MAX_YAML + 2);
+	memset(text, '#', INTAKE_MAX_YAML + 1);
+	text[INTAKE_MAX_YAML + 1] = '\0';
+	assert_null(intake_parse_yaml(text, INTAKE_MAX_YAML + 1, NULL, err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "larger than"));
+	text[INTAKE_MAX_YAML - 1] = '\n';
+	ctx = intake_parse_yaml(text, INTAKE_MAX_YAML, NULL, err, sizeof(err));
+	assert_non_null(ctx);
+	json_decref(ctx);
+	free(text);
+
+	/* nesting: 16 levels pass (as an unknown key), 17 do not */
+	for (depth = 16; depth <= 17; depth++) {
+		buf_init(&b);
+		buf_puts(&b, "x: ");
+		for (i = 1; i < (size_t)depth; i++)
+			buf_puts(&b, "[");
+		for (i = 1; i < (size_t)depth; i++)
+			buf_puts(&b, "]");
+		buf_puts(&b, "\n");
+		ctx = intake_parse_yaml(b.data, b.len, NULL, err, sizeof(err));
+		if (depth == 16)
+			assert_non_null(ctx);
+		else {
+			assert_null(ctx);
+			assert_non_null(strstr(err, "deeper than 16"));
+		}
+		json_decref(ctx);
+		buf_free(&b);
+	}
+}
+
+static void
+test_field_limits(void **state)
+{
+	static const struct {
+		const char	*prefix;	/* text before the value */
+		size_t		 n;		/* value: n copies of 'A' */
+		const char	*suffix;
+		int		 ok;
+		const char	*err;
+	} rows[] = {
+		{ "project: {name: ", 200, "}\n", 1, NULL },
+		{ "project: {name: ", 201, "}\n",
+		    BAD("project.name: longer than 200 bytes") },
+		{ "engineering_context: {avoid_parts: [", 128, "]}\n", 1,
+		    NULL },
+		{ "engineering_context: {avoid_parts: [", 129, "]}\n",
+		    BAD("engineering_context.avoid_parts: item 1 longer "
+		    "than 128") },
+		{ "compliance: {", 64, ": yes}\n", 1, NULL },
+		{ "compliance: {", 65, ": yes}\n", BAD("longer than 64") },
+	};
+	struct buf b;
+	json_t *ctx;
+	char err[256];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		buf_init(&b);
+		buf_puts(&b, rows[i].prefix);
+		for (k = 0; k < rows[i].n; k++)
+			buf_puts(&b, "A");
+		buf_puts(&b, rows[i].suffix);
+		err[0] = '\0';
+		ctx = intake_parse_yaml(b.data, b.len, NULL, err, sizeof(err));
+		if (rows[i].ok && ctx == NULL)
+			fail_msg("row %zu: %s", i, err);
+		if (!rows[i].ok) {
+			assert_null(ctx);
+			if (strstr(err, rows[i].err) == NULL)
+				fail_msg("row %zu: error '%s'", i, err);
+		}
+		json_decref(ctx);
+		buf_free(&b);
+	}
+
+	/* 1000 list items pass, 1001 do not */
+	for (k = 1000; k <= 1001; k++) {
+		buf_init(&b);
+		buf_puts(&b, "sourcing_constraints: "
+		    "{preferred_distributors: [");
+		for (i = 0; i < k; i++)
+			buf_printf(&b, "%sd%zu", i ? ", " : "", i);
+		buf_puts(&b, "]}\n");
+		ctx = intake_parse_yaml(b.data, b.len, NULL, err, sizeof(err));
+		if (k == 1000) {
+			assert_non_null(ctx);
+			assert_int_equal(json_array_size(path_get(ctx,
+			    "sourcing_constraints", "preferred_distributors")),
+			    1000);
+		} else {
+			assert_null(ctx);
+			assert_non_null(strstr(err, "more than 1000 items"));
+		}
+		json_decref(ctx);
+		buf_free(&b);
+	}
+}
+
+static void
+test_json_table(void **state)
+{
+	static const struct {
+		const char	*json;
+		int		 ok;
+		const char	*err;
+		int64_t		 quantity;
+		int		 brokers;
+		int64_t		 budget_micros;
+		size_t		 npreferred;
+		size_t		 nwarnings;
+	} rows[] = {
+		{ "{}", 1, NULL, 1, 0, -1, 0, 0 },
+		{ "null", 1, NULL, 1, 0, -1, 0, 0 },
+		{ "{\"requirements\": {\"quantity\": 25.0}}", 1, NULL,
+		    25, 0, -1, 0, 0 },
+		{ "{\"requirements\": {\"quantity\": \" 7 \"}}", 1, NULL,
+		    7, 0, -1, 0, 0 },
+		{ "{\"requirements\": {\"quantity\": 7.5}}",
+		    BAD(E_QTY) },
+		{ "{\"requirements\": {\"quantity\": true}}",
+		    BAD(E_QTY) },
+		{ "{\"requirements\": {\"budget_total\": 0.1}}", 1, NULL,
+		    1, 0, 100000, 0, 0 },
+		{ "{\"requirements\": {\"budget_total\": \"19.99\"}}", 1, NULL,
+		    1, 0, 19990000, 0, 0 },
+		{ "{\"requirements\": {\"budget_total\": 0}}", 1, NULL,
+		    1, 0, 0, 0, 0 },
+		{ "{\"requirements\": {\"budget_total\": 1e300}}",
+		    BAD("requirements.budget_total: expected a non-negative") },
+		{ "{\"requirements\": {\"budget_total\": -0.5}}",
+		    BAD("requirements.budget_total: expected a non-negative") },
+		{ "{\"sourcing_constraints\": {\"allow_brokers\": \"on\"}}", 1,
+		    NULL, 1, 1, -1, 0, 0 },
+		{ "{\"sourcing_constraints\": {\"allow_brokers\": 1}}", 1,
+		    NULL, 1, 1, -1, 0, 0 },
+		{ "{\"sourcing_constraints\": {\"allow_brokers\": 2}}",
+		    BAD("sourcing_constraints.allow_brokers: expected true") },
+		{ "{\"sourcing_constraints\": {\"preferred_distributors\": "
+		    "[\"digikey\", null, \"arrow\"]}}", 1, NULL,
+		    1, 0, -1, 2, 0 },
+		{ "{\"sourcing_constraints\": {\"preferred_distributors\": "
+		    "[true]}}", BAD("expected a list of strings") },
+		{ "{\"project\": {\"name\": \"a\\u0000b\"}}",
+		    BAD("project.name: contains a NUL byte") },
+		{ "{\"bom\": 1, \"requirements\": {\"qty\": 2}}", 1, NULL,
+		    1, 0, -1, 0, 2 },
+		{ "[1, 2]", BAD("top level must be a mapping") },
+		{ "\"text\"", BAD("top level must be a mapping") },
+		{ "{\"project\": \"x\"}", BAD("project: expected a mapping") },
+	};
+	json_t *in, *ctx, *warn;
+	json_error_t jerr;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		in = json_loads(rows[i].json, JSON_DECODE_ANY |
+		    JSON_ALLOW_NUL, &jerr);
+		if (in == NULL)
+			fail_msg("row %zu: bad test JSON: %s", i, jerr.text);
+		err[0] = '\0';
+		ctx = intake_from_json(in, &warn, err, sizeof(err));
+		json_decref(in);
+		if (!rows[i].ok) {
+			if (ctx != NULL)
+				fail_msg("row %zu: accepted %s", i,
+				    rows[i].json);
+			assert_null(warn);
+			if (strstr(err, rows[i].err) == NULL)
+				fail_msg("row %zu: error '%s', want '%s'", i,
+				    err, rows[i].err);
+			continue;
+		}
+		if (ctx == NULL)
+			fail_msg("row %zu: rejected: %s", i, err);
+		assert_int_equal(path_int(ctx, "requirements", "quantity"),
+		    rows[i].quantity);
+		assert_int_equal(json_is_true(path_get(ctx,
+		    "sourcing_constraints", "allow_brokers")), rows[i].brokers);
+		if (rows[i].budget_micros == -1)
+			assert_true(json_is_null(path_get(ctx, "requirements",
+			    "budget_total_micros")));
+		else
+			assert_int_equal(path_int(ctx, "requirements",
+			    "budget_total_micros"), rows[i].budget_micros);
+		assert_int_equal(json_array_size(path_get(ctx,
+		    "sourcing_constraints", "preferred_distributors")),
+		    rows[i].npreferred);
+		assert_int_equal(json_array_size(warn), rows[i].nwarnings);
+		json_decref(warn);
+		json_decref(ctx);
+	}
+	/* a missing input is the defaults too */
+	ctx = intake_from_json(NULL, NULL, err, sizeof(err));
+	assert_non_null(ctx);
+	assert_int_equal(path_int(ctx, "requirements", "quantity"), 1);
+	json_decref(ctx);
+}
+
+/* Form fields for one test row: NULL-terminated name/value pairs. */
+struct form {
+	const char	*kv[32];
+};
+
+static const char *
+form_get(void *ctx, const char *name)
+{
+	const struct form *f = ctx;
+	size_t i;
+
+	for (i = 0; f->kv[i] != NULL; i += 2)
+		if (strcmp(f->kv[i], name) == 0)
+			return f->kv[i + 1];
+	return NULL;
+}
+
+static void
+test_form_table(void **state)
+{
+	static const struct {
+		struct form	 form;
+		int		 ok;
+		const char	*err;
+		int64_t		 quantity;
+		int		 brokers;
+		int		 alternates;
+		size_t		 npreferred;
+		size_t		 navoid;
+	} rows[] = {
+		{ { { NULL } }, 1, NULL, 1, 0, 1, 0, 0 },
+		{ { { "project_name", "Sensor board rev C", "quantity", "25",
+		    "allow_brokers", "true", "allow_alternates", "false",
+		    "preferred_distributors", "digikey, mouser",
+		    "avoid_parts", "LM358DR", "critical_parts",
+		    "STM32F103C8T6,ATSAMD21", "budget_total", "5000.50",
+		    "deadline", "2027-01-15", "max_lead_time_days", "28",
+		    "owner", "ana@example.com", "project_id", "SB-C",
+		    "notes", "n", "product_type", "IoT sensor", NULL } },
+		    1, NULL, 25, 1, 0, 2, 1 },
+		/* empty fields are not given */
+		{ { { "quantity", "", "allow_alternates", "", "deadline", "",
+		    "budget_total", "", NULL } }, 1, NULL, 1, 0, 1, 0, 0 },
+		{ { { "allow_brokers", "1", "allow_alternates", "0", NULL } },
+		    1, NULL, 1, 1, 0, 0, 0 },
+		{ { { "allow_brokers", "on", "allow_alternates", "off",
+		    NULL } }, 1, NULL, 1, 1, 0, 0, 0 },
+		{ { { "allow_brokers", "False", NULL } }, 1, NULL,
+		    1, 0, 1, 0, 0 },
+		{ { { "allow_brokers", "maybe", NULL } },
+		    BAD("allow_brokers: expected true or false") },
+		{ { { "quantity", "0", NULL } },
+		    BAD("quantity: expected a positive whole number") },
+		{ { { "quantity", "12x", NULL } },
+		    BAD("quantity: expected a positive whole number") },
+		{ { { "deadline", "15/01/2027", NULL } },
+		    BAD("deadline: expected a calendar date") },
+		{ { { "budget_total", "1,000", NULL } },
+		    BAD("budget_total: expected a non-negative amount") },
+		{ { { "max_lead_time_days", "9999", NULL } },
+		    BAD("max_lead_time_days: expected a whole number") },
+		{ { { "project_name", "\xff\xfe", NULL } },
+		    BAD("project_name: not valid UTF-8") },
+	};
+	struct intake_view v;
+	json_t *ctx, *warn;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		err[0] = '\0';
+		ctx = intake_from_form(form_get, (void *)&rows[i].form, &warn,
+		    err, sizeof(err));
+		if (!rows[i].ok) {
+			if (ctx != NULL)
+				fail_msg("row %zu: accepted", i);
+			assert_null(warn);
+			if (strstr(err, rows[i].err) == NULL)
+				fail_msg("row %zu: error '%s', want '%s'", i,
+				    err, rows[i].err);
+			/* form errors name the form field, not the path */
+			assert_null(strstr(err, "requirements."));
+			assert_null(strstr(err, "sourcing_constraints."));
+			continue;
+		}
+		if (ctx == NULL)
+			fail_msg("row %zu: rejected: %s", i, err);
+		assert_int_equal(json_array_size(warn), 0);
+		assert_int_equal(intake_view_get(ctx, &v), 0);
+		assert_int_equal(v.quantity, rows[i].quantity);
+		assert_int_equal(v.allow_brokers, rows[i].brokers);
+		assert_int_equal(v.allow_alternates, rows[i].alternates);
+		assert_int_equal(v.npreferred, rows[i].npreferred);
+		assert_int_equal(v.navoid, rows[i].navoid);
+		if (i == 1) {
+			assert_string_equal(v.name, "Sensor board rev C");
+			assert_string_equal(v.project_id, "SB-C");
+			assert_string_equal(v.preferred[1], "mouser");
+			assert_int_equal(v.ncritical, 2);
+			assert_string_equal(v.critical[1], "ATSAMD21");
+			assert_int_equal(v.budget_total_micros, 5000500000);
+			assert_int_equal(v.max_lead_time_days, 28);
+			assert_string_equal(v.deadline, "2027-01-15");
+		}
+		intake_view_free(&v);
+		json_decref(warn);
+		json_decref(ctx);
+	}
+}
+
+static void
+test_view(void **state)
+{
+	static const struct {
+		const char	*json;
+		int		 rc;
+	} rows[] = {
+		{ "{}", 0 },
+		{ "{\"requirements\": null}", 0 },
+		{ "[]", -1 },
+		{ "{\"requirements\": []}", -1 },
+		{ "{\"requirements\": {\"quantity\": \"5\"}}", -1 },
+		{ "{\"requirements\": {\"quantity\": 0}}", -1 },
+		{ "{\"sourcing_constraints\": {\"allow_brokers\": 1}}", -1 },
+		{ "{\"engineering_context\": {\"avoid_parts\": [\"a\", 1]}}",
+		    -1 },
+		{ "{\"engineering_context\": {\"avoid_parts\": \"a\"}}", -1 },
+	};
+	struct intake_view v;
+	json_t *ctx;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	/* defaults */
+	ctx = intake_parse_yaml("", 0, NULL, err, sizeof(err));
+	assert_non_null(ctx);
+	assert_int_equal(intake_view_get(ctx, &v), 0);
+	assert_null(v.name);
+	assert_int_equal(v.quantity, 1);
+	assert_int_equal(v.budget_total_micros, -1);
+	assert_false(v.allow_brokers);
+	assert_true(v.allow_alternates);
+	assert_int_equal(v.max_lead_time_days, -1);
+	assert_int_equal(v.npreferred, 0);
+	assert_int_equal(v.navoid, 0);
+	assert_int_equal(v.ncritical, 0);
+	assert_null(v.deadline);
+	intake_view_free(&v);
+	json_decref(ctx);
+
+	/* the full example */
+	ctx = intake_parse_yaml(full_yaml, strlen(full_yaml), NULL, err,
+	    sizeof(err));
+	assert_non_null(ctx);
+	assert_int_equal(intake_view_get(ctx, &v), 0);
+	assert_string_equal(v.name, "Sensor board rev C");
+	assert_string_equal(v.owner, "ana@example.com");
+	assert_string_equal(v.product_type, "IoT sensor");
+	assert_int_equal(v.quantity, 25);
+	assert_int_equal(v.budget_total_micros, INT64_C(5000000000));
+	assert_int_equal(v.max_lead_time_days, 28);
+	assert_int_equal(v.npreferred, 2);
+	assert_string_equal(v.preferred[0], "digikey");
+	assert_int_equal(v.navoid, 1);
+	assert_string_equal(v.avoid[0], "LM358DR");
+	assert_string_equal(v.critical[0], "STM32F103C8T6");
+	assert_string_equal(v.notes, "...");
+	intake_view_free(&v);
+	intake_view_free(&v);		/* twice is harmless */
+	intake_view_free(NULL);
+	json_decref(ctx);
+
+	for (i = 0; i < NROWS(rows); i++) {
+		ctx = json_loads(rows[i].json, JSON_DECODE_ANY, NULL);
+		assert_non_null(ctx);
+		if (intake_view_get(ctx, &v) != rows[i].rc)
+			fail_msg("row %zu: %s", i, rows[i].json);
+		intake_view_free(&v);
+		json_decref(ctx);
+	}
+}
+
+static void
+test_date_valid(void **state)
+{
+	static const struct {
+		const char	*in;
+		bool		 ok;
+	} rows[] = {
+		{ "2027-01-15", true },
+		{ "2028-02-29", true },
+		{ "2000-02-29", true },
+		{ "1900-02-29", false },
+		{ "2027-02-29", false },
+		{ "2027-04-31", false },
+		{ "2027-12-31", true },
+		{ "2027-13-01", false },
+		{ "2027-00-10", false },
+		{ "2027-01-00", false },
+		{ "0000-01-01", false },
+		{ "2027-1-15", false },
+		{ "2027/01/15", false },
+		{ "2027-01-15T00:00:00Z", false },
+		{ "", false },
+		{ NULL, false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++)
+		if (intake_date_valid(rows[i].in) != rows[i].ok)
+			fail_msg("row %zu: %s", i,
+			    rows[i].in ? rows[i].in : "(null)");
+}
+
+static void
+test_warning_cap(void **state)
+{
+	struct buf b;
+	json_t *ctx, *warn;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, "requirements:\n");
+	for (i = 0; i < 300; i++)
+		buf_printf(&b, "  k%zu: 1\n", i);
+	ctx = intake_parse_yaml(b.data, b.len, &warn, err, sizeof(err));
+	assert_non_null(ctx);
+	assert_int_equal(json_array_size(warn), INTAKE_MAX_WARNINGS + 1);
+	assert_string_equal(json_string_value(json_array_get(warn, 0)),
+	    "unknown key 'k0' in requirements ignored");
+	assert_string_equal(json_string_value(json_array_get(warn,
+	    INTAKE_MAX_WARNINGS)), "more unknown keys ignored");
+	json_decref(warn);
+	json_decref(ctx);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_yaml_table),
+		cmocka_unit_test(test_yaml_full_fixture),
+		cmocka_unit_test(test_yaml_block_fixture),
+		cmocka_unit_test(test_yaml_limits),
+		cmocka_unit_test(test_field_limits),
+		cmocka_unit_test(test_json_table),
+		cmocka_unit_test(test_form_table),
+		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_date_valid),
+		cmocka_unit_test(test_warning_cap),
+	};
+
+	return cmocka_run_group_tests_name("intake", tests, NULL, NULL);
+}
