@@ -54,6 +54,7 @@ UNIT_TESTS = \
 	tests/test_costing.c \
 	tests/test_csv.c \
 	tests/test_intake.c \
+	tests/test_sourcing.c \
 	tests/test_util.c
 
 BUILD	= build
@@ -87,6 +88,9 @@ MIGRATIONS = $(sort $(wildcard migrations/*.sql))
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
 	@mkdir -p $(dir $@)
 	scripts/embed-migrations $@
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 bin/bomd: $(DAEMON_OBJS) $(COMMON_OBJS) $(BUILD)/gen/migrations.o
 	@mkdir -p bin

@@ -50,7 +50,7 @@ api_json(struct MHD_Connection *c, unsigned int status, json_t *v)
 	enum MHD_Result ret;
 	char *s;
 
-	s = json_dumps(v, JSON_COMPACT);
+	s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(v);
 	if (s == NULL)
 		s = xstrdup("{\"detail\":\"internal error\"}");

@@ -34,7 +34,7 @@ enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *lim, *params[2];
-	char limbuf[16];
+	char limbuf[24];
 	int64_t limit = API_DEFAULT_LIMIT;
 	json_t *out;
 	PGresult *res;

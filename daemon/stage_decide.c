@@ -60,6 +60,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 		p.max_lead_time_days = v.max_lead_time_days;
 		if (sourcing_decide(l->mpn, &p, &rules, offer_cache_lookup,
 		    cache, d) == -1) {
+			line_decision_free(d);
 			intake_view_free(&v);
 			job_seterr(job, "line %zu (%s): cannot be decided",
 			    l->line_no, l->mpn);

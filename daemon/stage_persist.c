@@ -13,6 +13,9 @@
 #include "stages.h"
 #include "util.h"
 
+/* prices as numbers: 15 digits, so 0.71 is not written 0.70999999999999996 */
+#define PERSIST_JSON	(JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 /* The line item status the original used for each decision. */
 static const char *
 persist_line_status(enum decision_status s)
@@ -93,7 +96,7 @@ persist_exec_json(PGconn *db, const char *sql, const char *client_id,
 	char *text;
 	int rc;
 
-	text = json_dumps(arg, JSON_COMPACT);
+	text = json_dumps(arg, PERSIST_JSON);
 	params[0] = client_id;
 	params[1] = project_id;
 	params[2] = job_id;
@@ -163,9 +166,9 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	    job->job_id, job->trace) == -1)
 		goto out;
 
-	totals = job->totals ? json_dumps(job->totals, JSON_COMPACT) : NULL;
-	warnings = json_dumps(job->warnings, JSON_COMPACT);
-	context = json_dumps(job->context, JSON_COMPACT);
+	totals = job->totals ? json_dumps(job->totals, PERSIST_JSON) : NULL;
+	warnings = json_dumps(job->warnings, PERSIST_JSON);
+	context = json_dumps(job->context, PERSIST_JSON);
 	p6[0] = job->client_id;
 	p6[1] = job->project_id;
 	p6[2] = totals;

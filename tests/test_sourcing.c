@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "costing.h"
+#include "csv.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -98,7 +99,7 @@ test_offers_csv_rows(void **state)
 	    "\xef\xbb\xbf" HDR						/* 1 */
 	    "RC0805FR-0710KL,Yageo,digikey,DigiKey,authorized,311-10KCT-ND,"
 	    "1000,1,1,0,usd,1:0.10|10:0.08|100:0.05\n"			/* 2 */
-	    "BAD-1,Acme,digikey,DigiKey,authorized,X1,1,1,1,0,USD,1:x\n"	/* 3 */
+	    "BAD-1,Acme,digikey,DigiKey,authorized,X1,1,1,1,0,USD,1:x\n" /* 3 */
 	    "BAD-2,Acme,digikey,DigiKey,wholesale,X2,1,1,1,0,USD,1:1\n"	/* 4 */
 	    ",Acme,digikey,DigiKey,authorized,X3,1,1,1,0,USD,1:1\n"	/* 5 */
 	    "BAD-4,Acme,digikey\n"					/* 6 */
@@ -187,12 +188,12 @@ test_offers_csv_header(void **state)
 	} bad[] = {
 		{ "", "offers csv has no header" },
 		{ "\n\n", "offers csv has no header" },
-		{ "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,"
-		    "stock,moq,order_multiple,lead_time_days,currency\n",
+		{ "mpn,manufacturer,supplier_id,supplier_name,supplier_type,"
+		    "sku,stock,moq,order_multiple,lead_time_days,currency\n",
 		    "missing column 'breaks' in header" },
-		{ "mpn,mpn,manufacturer,supplier_id,supplier_name,supplier_type,"
-		    "sku,stock,moq,order_multiple,lead_time_days,currency,"
-		    "breaks\n", "duplicate column 'mpn' in header" },
+		{ "mpn,mpn,manufacturer,supplier_id,supplier_name,"
+		    "supplier_type,sku,stock,moq,order_multiple,lead_time_days,"
+		    "currency,breaks\n", "duplicate column 'mpn' in header" },
 		{ "\"mpn,manufacturer", "line 1: header: unterminated quoted "
 		    "field" },
 	};
@@ -501,7 +502,8 @@ static const struct dcase dcases[] = {
 	  { .brokers = false },
 	  DECISION_APPROVED, "PART-E", "alpha", 20, 10000000,
 	  { "approved" }, "tie broken by supplier id", NULL },
-	{ "same price: shorter lead time", "PART-F", 2, 10, 28, { .brokers = false },
+	{ "same price: shorter lead time", "PART-F", 2, 10, 28,
+	  { .brokers = false },
 	  DECISION_APPROVED, "PART-F", "beta", 20, 10000000,
 	  { "approved" }, "longer lead time (10 vs 5 days)", NULL },
 	{ "costing in words: MOQ, multiple, buy-up", "PART-G", 2, 10, 28,
@@ -537,7 +539,8 @@ static const struct dcase dcases[] = {
 	  DECISION_REJECTED, NULL, NULL, 0, 0,
 	  { "RC-NOALT is banned (reason: no reason given); no approved "
 	    "alternate, no part selected." }, NULL, "no_alternate" },
-	{ "banned, alternates unusable", "RC-BAD", 2, 10, 28, { .brokers = false },
+	{ "banned, alternates unusable", "RC-BAD", 2, 10, 28,
+	  { .brokers = false },
 	  DECISION_REJECTED, NULL, NULL, 0, 0,
 	  { "RC-BAD is banned (reason: end of life); no usable approved "
 	    "alternate (RC-ALT5: short by 20 units within 28 days; RC-ALT4: "
@@ -856,7 +859,7 @@ test_demo_catalog(void **state)
 		{ "fastchip", TRUST_BLOCKED },
 	};
 	static const struct banned_part ban[] = {
-		{ "AMS1117-3.3", "high dropout; field failures in 2025 builds" },
+		{ "AMS1117-3.3", "high dropout, field failures in 2025" },
 	};
 	static const struct alternate alt[] = {
 		{ "AMS1117-3.3", "LM1117IMPX-3.3/NOPB", "pin-compatible LDO" },
@@ -869,6 +872,7 @@ test_demo_catalog(void **state)
 	struct cost_params p = { 1, 25, 0, 0, 28 };
 	struct line_decision d;
 	struct offer_list l;
+	struct bom *bom;
 	const char **mpns, **sups;
 	char err[256], *csv;
 	size_t len, i, nm, ns;
@@ -915,6 +919,21 @@ test_demo_catalog(void **state)
 		}
 		line_decision_free(&d);
 	}
+	/* the demo BOM: 40 lines, every MPN offered but exactly one */
+	csv = read_fixture("demo_bom.csv", &len);
+	if ((bom = bom_parse(csv, len, NULL, err, sizeof(err))) == NULL)
+		fail_msg("demo_bom.csv: %s", err);
+	free(csv);
+	assert_int_equal(bom->nlines, 40);
+	assert_int_equal(bom->nwarnings, 0);
+	for (i = nm = 0; i < bom->nlines; i++) {
+		if (lookup_unsorted(&l, bom->lines[i].mpn, &len) != NULL)
+			continue;
+		assert_string_equal(bom->lines[i].mpn, "BQ25895RTWR");
+		nm++;
+	}
+	assert_int_equal(nm, 1);
+	bom_free(bom);
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		p.line_qty = ok[i].qty;
 		assert_int_equal(sourcing_decide(ok[i].mpn, &p, &rules,
