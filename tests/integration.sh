@@ -99,7 +99,9 @@ check "no key is 401" "401" "$(code "$URL/projects")"
 check "bad key is 401" "401" "$(code -H 'X-API-Key: bk_nope' "$URL/projects")"
 check "bearer works" "200" "$(code -H "Authorization: Bearer $A_KEY" "$URL/projects")"
 
-# --- upload through the API ---------------------------------------------
+# --- upload through the API, with knowledge rules in force ---------------
+sql "INSERT INTO part_knowledge (client_id, mpn, banned, ban_reason, approved_alternates) VALUES ('$A_ID', 'AMS1117-3.3', true, 'field failures', '[{\"alternate_mpn\": \"LM1117IMPX-3.3/NOPB\", \"reason\": \"qualified\"}]')"
+sql "INSERT INTO supplier_knowledge (client_id, supplier_id, name, supplier_type, trust_level) VALUES ('$A_ID', 'fastchip', 'FastChip Trading', 'direct', 'blocked')"
 resp=$(curl -s -H "X-API-Key: $A_KEY" -F bom_file=@tests/fixtures/demo_bom.csv \
     -F intake_file=@tests/fixtures/demo_intake.yaml "$URL/projects/upload-and-process")
 P1=$(echo "$resp" | jq -r .project_id)
@@ -111,6 +113,18 @@ check "every line decided" "40" "$(echo "$detail" | jq '[.line_items[] | select(
 check "totals count the lines" "40" "$(echo "$detail" | jq '.totals.approved + .totals.rejected + .totals.escalated')"
 check "totals sum approved lines" "$(echo "$detail" | jq '[.line_items[] | select(.final_decision.status == "approved") | .extended_price] | add * 1000000 | round')" "$(echo "$detail" | jq '.totals.extended_price_micros')"
 check "build quantity is priced" "true" "$(echo "$detail" | jq '[.line_items[] | select(.final_decision.status == "approved") | .order_quantity >= .quantity * 25] | all')"
+line() { echo "$detail" | jq -r --arg m "$1" ".line_items[] | select(.mpn == \$m) | $2"; }
+check "banned part rejected" "rejected" "$(line AMS1117-3.3 .final_decision.status)"
+check "approved alternate proposed" "LM1117IMPX-3.3/NOPB digikey" "$(line AMS1117-3.3 '"\(.selected_mpn) \(.selected_supplier)"')"
+check "avoid_parts treated as a ban" "rejected" "$(line LM358DR .final_decision.status)"
+check "missing part escalated" "escalated" "$(line BQ25895RTWR .final_decision.status)"
+check_contains "missing part says no offers" "no offers" "$(line BQ25895RTWR .final_decision.reasoning)"
+check_contains "broker-only part escalated" "broker not allowed by project" "$(line FT232BL .final_decision.reasoning)"
+check "no stock within lead time escalated" "escalated" "$(line STM32H743VIT6 .final_decision.status)"
+check "blocked supplier never chosen" "0" "$(echo "$detail" | jq '[.line_items[] | select(.selected_supplier == "fastchip")] | length')"
+check "MOQ raises the order" "100" "$(line RC0805FR-07100KL .order_quantity)"
+check "buy-up to the next break" "100 5" "$(line GRM188R71C104KA01D '"\(.order_quantity) \(.extended_price)"')"
+check "decision counts" "35 2 3" "$(echo "$detail" | jq -r '.totals | "\(.approved) \(.rejected) \(.escalated)"')"
 check "trace recorded" "true" "$(echo "$detail" | jq '.trace | length > 3')"
 check "timestamps are RFC 3339 UTC" "true" "$(echo "$detail" | jq '.created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")')"
 check "rows carry client A" "1" "$(sql "SELECT count(DISTINCT client_id) FROM line_items WHERE project_id = '$P1' AND client_id = '$A_ID'")"
