@@ -559,8 +559,8 @@ offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 		if (row.bad == NULL && offers_row_blank(&row))
 			continue;
 		if (++nrows > OFFERS_MAX_ROWS) {
-			snprintf(err, errlen, "offers csv has more than %d rows",
-			    OFFERS_MAX_ROWS);
+			snprintf(err, errlen, "offers csv has more than %d "
+			    "rows", OFFERS_MAX_ROWS);
 			goto out;
 		}
 		if (offers_parse_row(out, &row, col, ncols, &o) == -1)

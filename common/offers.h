@@ -14,7 +14,7 @@
 #define OFFERS_MAX_ROWS		1000000		/* data rows */
 #define OFFERS_MAX_BREAKS	64		/* price breaks per offer */
 #define OFFERS_MAX_FIELD	4096		/* bytes in one field */
-#define OFFERS_MAX_ERRORS	1000		/* row errors kept in the list */
+#define OFFERS_MAX_ERRORS	1000		/* row errors kept */
 #define OFFERS_MAX_QTY		((int64_t)1000000000000000)	/* 1e15 */
 #define OFFERS_MAX_LEAD_DAYS	3650
 
@@ -43,7 +43,7 @@ struct offer {
 	char			 currency[4];	/* "USD", upper case */
 	struct price_break	*breaks;	/* ascending qty, first >= 1 */
 	size_t			 nbreaks;	/* 0: the offer has no price */
-	size_t			 line_no;	/* CSV line, 0 when not parsed */
+	size_t			 line_no;	/* CSV line or 0 */
 };
 
 struct offer_list {

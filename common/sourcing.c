@@ -275,13 +275,15 @@ sourcing_cand_json(const struct sourcing_cand *c)
 
 	j = json_object();
 	json_object_set_new(j, "mpn", json_string(nz(o->mpn)));
-	json_object_set_new(j, "manufacturer", json_string(nz(o->manufacturer)));
+	json_object_set_new(j, "manufacturer",
+	    json_string(nz(o->manufacturer)));
 	json_object_set_new(j, "supplier_id", json_string(nz(o->supplier_id)));
 	json_object_set_new(j, "supplier_name",
 	    json_string(nz(o->supplier_name)));
 	json_object_set_new(j, "supplier_type",
 	    json_string(supplier_type_name(o->type)));
-	json_object_set_new(j, "trust", json_string(trust_level_name(c->trust)));
+	json_object_set_new(j, "trust",
+	    json_string(trust_level_name(c->trust)));
 	json_object_set_new(j, "preferred", json_boolean(c->preferred));
 	json_object_set_new(j, "sku", json_string(nz(o->sku)));
 	json_object_set_new(j, "need", json_integer(c->r.need));
@@ -317,7 +319,8 @@ sourcing_sel_json(const struct sourcing_sel *s, const struct cost_params *p,
 	size_t i;
 
 	if (s->nc > 0)
-		json_object_set_new(obj, "chosen", sourcing_cand_json(&s->c[0]));
+		json_object_set_new(obj, "chosen",
+		    sourcing_cand_json(&s->c[0]));
 	if (s->nc > 1) {
 		ru = sourcing_cand_json(&s->c[1]);
 		sourcing_why_lost(&s->c[0], &s->c[1], p, why, sizeof(why));

@@ -71,8 +71,8 @@ struct sourcing_rules {
 	/* preferred distributors: match supplier_id or supplier_name */
 	const char			**preferred;
 	size_t				  npreferred;
-	bool				  allow_brokers;	/* default false */
-	bool				  allow_alternates;	/* default true */
+	bool				  allow_brokers; /* default false */
+	bool				  allow_alternates; /* default true */
 };
 
 struct line_decision {
@@ -87,7 +87,7 @@ struct line_decision {
 	int64_t			 unit_micros;
 	int64_t			 extended_micros;
 	char			 currency[4];	/* always SOURCING_CURRENCY */
-	bool			 lead_ok;	/* the selection can be delivered */
+	bool			 lead_ok;	/* selection deliverable */
 	int64_t			 shortfall;	/* of the selection */
 	/* human text with every reason, never NULL */
 	char			*reasoning;

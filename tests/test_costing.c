@@ -301,8 +301,8 @@ test_costing_explain(void **state)
 		{ 31, "need 115 = 4 x 25 + 5 attrition (5%) + 10 setup -> 115 "
 		    "@ 0.05 = 5.75" },
 		{ 19, "need 3 = 1 x 3; first break 10 -> 10 @ 0.08 = 0.80" },
-		{ 32, "need 10 = 1 x 10 -> 10 @ 0.08 = 0.80; stock 0, short 10, "
-		    "lead 84 d" },
+		{ 32, "need 10 = 1 x 10 -> 10 @ 0.08 = 0.80; stock 0, "
+		    "short 10, lead 84 d" },
 	};
 	struct cost_params p;
 	struct cost_result r;
