@@ -1,2 +1,1033 @@
+/*
+ * bomctl: the command-line client for bomd's HTTP API (libcurl + jansson).
+ * Submits BOMs, lists projects, shows decisions, traces and jobs; --json
+ * prints the server's answer as pretty JSON. Exit codes are in usage().
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
-int main(void){return 0;}
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "util.h"
+
+#define BOMCTL_VERSION		"0.1.0"
+#define BOMCTL_DEFAULT_URL	"http://127.0.0.1:8080"
+#define BOMCTL_CONNECT_SEC	5L
+#define BOMCTL_TIMEOUT_SEC	30L
+#define BOMCTL_WAIT_SEC		150L	/* an upload the server waits on */
+#define BOMCTL_MAX_BODY		((size_t)64 * 1024 * 1024)
+#define BOMCTL_POLL_MS		500
+#define BOMCTL_POLL_MAX_SEC	1800	/* --async --wait gives up after */
+#define BOMCTL_MAX_URL		4096
+#define BOMCTL_COLUMNS		100
+#define BOMCTL_MAX_LIMIT	1000000
+
+enum {
+	BOMCTL_EXIT_OK = 0,
+	BOMCTL_EXIT_ERR = 1,
+	BOMCTL_EXIT_USAGE = 2,
+	BOMCTL_EXIT_UNREACHABLE = 3,
+	BOMCTL_EXIT_AUTH = 4,
+	BOMCTL_EXIT_NOTFOUND = 5
+};
+
+struct bomctl {
+	char		 url[BOMCTL_MAX_URL];	/* base, no trailing slash */
+	const char	*key;
+	bool		 json;
+	CURL		*curl;
+};
+
+struct bomctl_body {
+	struct buf	 buf;
+	bool		 too_large;
+};
+
+static const char bomctl_usage_text[] =
+"usage: bomctl [--json] COMMAND [ARGS]\n"
+"\n"
+"Command-line client for the bomd BOM sourcing service.\n"
+"\n"
+"Commands:\n"
+"  submit BOM.csv [--intake FILE.yaml] [--wait|--async]\n"
+"                         upload a BOM (and optional intake YAML) and\n"
+"                         process it. --wait (default): the server waits\n"
+"                         for the result, then the project is summarised.\n"
+"                         --async: answer at once and print the job id;\n"
+"                         --async --wait: poll the job every 500 ms,\n"
+"                         showing its progress, until it finishes.\n"
+"  projects [--limit N]   list your projects, newest first (default 100)\n"
+"  show PROJECT_ID        the decision table of a project and its totals\n"
+"  trace PROJECT_ID       the processing trace: timestamp, step, agent,\n"
+"                         message\n"
+"  jobs show JOB_ID       the state of a job\n"
+"\n"
+"Options:\n"
+"  --json                 print the server's JSON answer (pretty) instead\n"
+"                         of tables\n"
+"  -h, --help             print this help and exit\n"
+"  -V, --version          print the version and exit\n"
+"\n"
+"Environment:\n"
+"  BOMCTL_URL             the bomd API (default " BOMCTL_DEFAULT_URL ")\n"
+"  BOMCTL_API_KEY         your API key, sent as X-API-Key (required for\n"
+"                         every command)\n"
+"\n"
+"Exit status:\n"
+"  0 success, 1 error (HTTP error, failed job), 2 usage error,\n"
+"  3 server unreachable, 4 API key refused (401), 5 not found (404)\n";
+
+static void
+bomctl_err(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static void
+bomctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("bomctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+bomctl_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int
+bomctl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bomctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see bomctl --help)\n", stderr);
+	return BOMCTL_EXIT_USAGE;
+}
+
+/* ---- HTTP ---------------------------------------------------------- */
+
+static size_t
+bomctl_write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct bomctl_body *b = arg;
+	size_t len = size * n;
+
+	if (b->buf.len + len > BOMCTL_MAX_BODY) {
+		b->too_large = true;
+		return 0;
+	}
+	buf_append(&b->buf, p, len);
+	return len;
+}
+
+/* A one-line, printable copy of at most max bytes of s. */
+static void
+bomctl_oneline(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 1 < outlen && s[i] != '\0'; i++)
+		out[o++] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+	out[o] = '\0';
+}
+
+/* The server's {"detail": ...}, or the start of the body. */
+static void
+bomctl_detail(const json_t *root, const struct buf *body, long code,
+    char *out, size_t len)
+{
+	const json_t *d = json_object_get(root, "detail");
+	char *s;
+
+	if (json_is_string(d)) {
+		bomctl_oneline(json_string_value(d), SIZE_MAX, out, len);
+		return;
+	}
+	if (d != NULL && (s = json_dumps(d, JSON_COMPACT)) != NULL) {
+		bomctl_oneline(s, SIZE_MAX, out, len);
+		free(s);
+		return;
+	}
+	if (body->len > 0) {
+		bomctl_oneline(body->data, body->len < 200 ? body->len : 200,
+		    out, len);
+		return;
+	}
+	snprintf(out, len, "no detail given (HTTP %ld)", code);
+}
+
+/*
+ * Runs one request: GET when mime is NULL, else a multipart POST. On a
+ * 2xx answer *out gets the parsed JSON (caller json_decref()s it) and
+ * *code the status. Otherwise prints one line on stderr and returns the
+ * exit code to use.
+ */
+static int
+bomctl_request(struct bomctl *ctl, const char *path, curl_mime *mime,
+    bool async, long timeout, long *code, json_t **out)
+{
+	struct bomctl_body body = { { NULL, 0, 0 }, false };
+	struct curl_slist *hdrs = NULL;
+	char url[BOMCTL_MAX_URL + 512], hdr[1024], errbuf[CURL_ERROR_SIZE];
+	char detail[512];
+	json_error_t jerr;
+	json_t *root = NULL;
+	CURLcode cc;
+	int rc = BOMCTL_EXIT_ERR;
+
+	*out = NULL;
+	*code = 0;
+	buf_init(&body.buf);
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", ctl->url, path) >=
+	    sizeof(url)) {
+		bomctl_err("request URL is too long");
+		goto out;
+	}
+	if ((size_t)snprintf(hdr, sizeof(hdr), "X-API-Key: %s", ctl->key) >=
+	    sizeof(hdr)) {
+		rc = bomctl_usage_error("BOMCTL_API_KEY is too long");
+		goto out;
+	}
+	hdrs = curl_slist_append(hdrs, hdr);
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (async)
+		hdrs = curl_slist_append(hdrs, "Prefer: respond-async");
+	/* no "Expect: 100-continue" round trip on uploads */
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	errbuf[0] = '\0';
+	curl_easy_reset(ctl->curl);
+	curl_easy_setopt(ctl->curl, CURLOPT_URL, url);
+	curl_easy_setopt(ctl->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(ctl->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(ctl->curl, CURLOPT_CONNECTTIMEOUT, BOMCTL_CONNECT_SEC);
+	curl_easy_setopt(ctl->curl, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(ctl->curl, CURLOPT_USERAGENT,
+	    "bomctl/" BOMCTL_VERSION);
+	curl_easy_setopt(ctl->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(ctl->curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(ctl->curl, CURLOPT_WRITEFUNCTION, bomctl_write_cb);
+	curl_easy_setopt(ctl->curl, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(ctl->curl, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)BOMCTL_MAX_BODY);
+	if (mime != NULL)
+		curl_easy_setopt(ctl->curl, CURLOPT_MIMEPOST, mime);
+	cc = curl_easy_perform(ctl->curl);
+	if (body.too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+		bomctl_err("the answer from %s is larger than %zu MB", ctl->url,
+		    BOMCTL_MAX_BODY / (1024 * 1024));
+		goto out;
+	}
+	if (cc == CURLE_OPERATION_TIMEDOUT) {
+		bomctl_err("no answer from %s within %ld s: %s", ctl->url,
+		    timeout, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		rc = BOMCTL_EXIT_UNREACHABLE;
+		goto out;
+	}
+	if (cc != CURLE_OK) {
+		bomctl_err("cannot reach %s: %s", ctl->url,
+		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		rc = BOMCTL_EXIT_UNREACHABLE;
+		goto out;
+	}
+	curl_easy_getinfo(ctl->curl, CURLINFO_RESPONSE_CODE, code);
+	root = json_loadb(body.buf.data ? body.buf.data : "", body.buf.len,
+	    JSON_DECODE_ANY, &jerr);
+	if (*code < 200 || *code >= 300) {
+		bomctl_detail(root, &body.buf, *code, detail, sizeof(detail));
+		if (*code == 401) {
+			bomctl_err("the server refused the API key (401): %s",
+			    detail);
+			rc = BOMCTL_EXIT_AUTH;
+		} else if (*code == 404) {
+			bomctl_err("%s", detail);
+			rc = BOMCTL_EXIT_NOTFOUND;
+		} else
+			bomctl_err("HTTP %ld: %s", *code, detail);
+		goto out;
+	}
+	if (root == NULL) {
+		bomctl_err("%s answered HTTP %ld with invalid JSON: %s",
+		    ctl->url, *code, jerr.text);
+		goto out;
+	}
+	*out = root;
+	root = NULL;
+	rc = BOMCTL_EXIT_OK;
+out:
+	json_decref(root);
+	curl_slist_free_all(hdrs);
+	buf_free(&body.buf);
+	return rc;
+}
+
+/* GET path with the ordinary timeout. */
+static int
+bomctl_get(struct bomctl *ctl, const char *path, json_t **out)
+{
+	long code;
+
+	return bomctl_request(ctl, path, NULL, false, BOMCTL_TIMEOUT_SEC,
+	    &code, out);
+}
+
+/* "/prefix/" + the URL-escaped id into out; -1 when it does not fit. */
+static int
+bomctl_id_path(struct bomctl *ctl, const char *prefix, const char *id,
+    char *out, size_t len)
+{
+	char *esc;
+	int rc = -1;
+
+	if ((esc = curl_easy_escape(ctl->curl, id, 0)) == NULL)
+		return -1;
+	if ((size_t)snprintf(out, len, "%s%s", prefix, esc) < len)
+		rc = 0;
+	curl_free(esc);
+	return rc;
+}
+
+/* ---- output helpers ------------------------------------------------ */
+
+static int
+bomctl_print_json(const json_t *v)
+{
+	char *s;
+
+	if ((s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY)) == NULL) {
+		bomctl_err("cannot format JSON");
+		return BOMCTL_EXIT_ERR;
+	}
+	printf("%s\n", s);
+	free(s);
+	return BOMCTL_EXIT_OK;
+}
+
+static const char *
+bomctl_str(const json_t *obj, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : dflt;
+}
+
+/* A JSON money number as "12.34" (2 to 6 decimals); "-" when absent. */
+static void
+bomctl_money(const json_t *v, char *out, size_t len)
+{
+	double d;
+
+	if (!json_is_number(v)) {
+		snprintf(out, len, "-");
+		return;
+	}
+	d = json_number_value(v) * (double)MICROS_PER_UNIT;
+	if (!isfinite(d) || fabs(d) > 9.0e18) {
+		snprintf(out, len, "?");
+		return;
+	}
+	money_format((int64_t)llround(d), out, len);
+}
+
+/* Bytes in the first n UTF-8 characters of s. */
+static size_t
+bomctl_utf8_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (s[i] != '\0' && n > 0) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		n--;
+	}
+	return i;
+}
+
+static size_t
+bomctl_utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * Prints s in a column of width characters: cut with "~" when longer,
+ * padded with blanks unless last. Control characters become blanks.
+ */
+static void
+bomctl_cell(const char *s, size_t width, bool last)
+{
+	char *t, *p;
+	size_t n;
+
+	t = xstrdup(s);
+	for (p = t; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	n = bomctl_utf8_len(t);
+	if (n > width && width > 0) {
+		t[bomctl_utf8_prefix(t, width - 1)] = '\0';
+		printf("%s~", t);
+		n = width;
+	} else
+		printf("%s", t);
+	if (!last)
+		printf("%*s", (int)(width - n + 1), "");
+	free(t);
+}
+
+/* The first sentence: up to a '.' followed by a blank or the end. */
+static char *
+bomctl_first_sentence(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '\n')
+			break;
+		if ((s[i] == '.' || s[i] == ';') &&
+		    (s[i + 1] == ' ' || s[i + 1] == '\0' || s[i + 1] == '\n'))
+			break;
+	}
+	return xstrndup(s, i);
+}
+
+/* "2026-11-25T17:43:47.123456Z" without the fraction. */
+static void
+bomctl_ts(const char *s, char *out, size_t len)
+{
+	const char *dot = strchr(s, '.');
+
+	if (dot != NULL && dot - s == 19)
+		snprintf(out, len, "%.19sZ", s);
+	else
+		snprintf(out, len, "%s", s);
+}
+
+/* ---- commands ------------------------------------------------------ */
+
+static bool
+bomctl_job_final(const char *status)
+{
+	return strcmp(status, "complete") == 0 ||
+	    strcmp(status, "failed") == 0 || strcmp(status, "dead") == 0;
+}
+
+/* Polls GET /jobs/{id} until the job is final; prints progress. */
+static int
+bomctl_poll_job(struct bomctl *ctl, const char *job_id, json_t **final)
+{
+	struct timespec ts = { 0, BOMCTL_POLL_MS * 1000000L };
+	char path[512], last[64] = "";
+	const char *status;
+	int64_t start = now_ms();
+	json_t *job = NULL;
+	FILE *fp = ctl->json ? stderr : stdout;
+	bool tty = isatty(fileno(fp)), shown = false;
+	int rc;
+
+	*final = NULL;
+	if (ctl->json && !tty)
+		fp = NULL;	/* keep stdout pure JSON, stderr quiet */
+	if (bomctl_id_path(ctl, "/jobs/", job_id, path, sizeof(path)) == -1) {
+		bomctl_err("job id is too long");
+		return BOMCTL_EXIT_USAGE;
+	}
+	for (;;) {
+		json_decref(job);
+		if ((rc = bomctl_get(ctl, path, &job)) != BOMCTL_EXIT_OK) {
+			if (shown && tty)
+				fputc('\n', fp);
+			return rc;
+		}
+		status = bomctl_str(job, "status", "unknown");
+		if (fp != NULL && tty) {
+			fprintf(fp, "\rjob %s: %s (%llds)\033[K", job_id,
+			    status, (long long)((now_ms() - start) / 1000));
+			fflush(fp);
+			shown = true;
+		} else if (fp != NULL && strcmp(status, last) != 0) {
+			fprintf(fp, "job %s: %s\n", job_id, status);
+			fflush(fp);
+		}
+		snprintf(last, sizeof(last), "%s", status);
+		if (bomctl_job_final(status))
+			break;
+		if (now_ms() - start > BOMCTL_POLL_MAX_SEC * 1000) {
+			if (shown && tty)
+				fputc('\n', fp);
+			bomctl_err("gave up waiting after %d s; the job goes "
+			    "on: bomctl jobs show %s", BOMCTL_POLL_MAX_SEC,
+			    job_id);
+			json_decref(job);
+			return BOMCTL_EXIT_ERR;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (shown && tty)
+		fputc('\n', fp);
+	*final = job;
+	return BOMCTL_EXIT_OK;
+}
+
+static int
+bomctl_submit(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *bom = NULL, *intake = NULL, *job_id, *status;
+	const char *project_id;
+	bool wait = false, async = false;
+	curl_mime *mime = NULL;
+	curl_mimepart *part;
+	json_t *resp = NULL, *job = NULL;
+	FILE *f;
+	long code;
+	int i, rc = BOMCTL_EXIT_USAGE;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--wait") == 0)
+			wait = true;
+		else if (strcmp(argv[i], "--async") == 0)
+			async = true;
+		else if (strcmp(argv[i], "--intake") == 0) {
+			if (++i == argc)
+				return bomctl_usage_error("--intake needs a "
+				    "file");
+			intake = argv[i];
+		} else if (strncmp(argv[i], "--intake=", 9) == 0)
+			intake = argv[i] + 9;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return bomctl_usage_error("submit: unknown option %s",
+			    argv[i]);
+		else if (bom == NULL)
+			bom = argv[i];
+		else
+			return bomctl_usage_error("submit: one BOM file at a "
+			    "time (got %s and %s)", bom, argv[i]);
+	}
+	if (bom == NULL)
+		return bomctl_usage_error("submit: which BOM file?");
+	if (!async)
+		wait = true;
+	/* a clear local error beats a curl read error */
+	if ((f = fopen(bom, "rb")) == NULL) {
+		bomctl_err("cannot read %s: %s", bom, strerror(errno));
+		return BOMCTL_EXIT_ERR;
+	}
+	fclose(f);
+	if (intake != NULL) {
+		if ((f = fopen(intake, "rb")) == NULL) {
+			bomctl_err("cannot read %s: %s", intake,
+			    strerror(errno));
+			return BOMCTL_EXIT_ERR;
+		}
+		fclose(f);
+	}
+
+	rc = BOMCTL_EXIT_ERR;
+	mime = curl_mime_init(ctl->curl);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "bom_file");
+	if (curl_mime_filedata(part, bom) != CURLE_OK) {
+		bomctl_err("cannot read %s", bom);
+		goto out;
+	}
+	curl_mime_type(part, "text/csv");
+	if (intake != NULL) {
+		part = curl_mime_addpart(mime);
+		curl_mime_name(part, "intake_file");
+		if (curl_mime_filedata(part, intake) != CURLE_OK) {
+			bomctl_err("cannot read %s", intake);
+			goto out;
+		}
+		curl_mime_type(part, "application/yaml");
+	}
+	if ((rc = bomctl_request(ctl, "/projects/upload-and-process", mime,
+	    async, async ? BOMCTL_TIMEOUT_SEC : BOMCTL_WAIT_SEC, &code,
+	    &resp)) != BOMCTL_EXIT_OK)
+		goto out;
+	rc = BOMCTL_EXIT_ERR;
+	job_id = bomctl_str(resp, "job_id", NULL);
+	project_id = bomctl_str(resp, "project_id", "?");
+	status = bomctl_str(resp, "status", "unknown");
+	if (job_id == NULL) {
+		bomctl_err("the server's answer has no job_id");
+		goto out;
+	}
+	if (!wait || bomctl_job_final(status)) {
+		if (ctl->json)
+			bomctl_print_json(resp);
+		else if (!wait)
+			printf("%s\n", job_id);
+		else
+			printf("project %s: %s\njob %s\n%s\n", project_id,
+			    status, job_id, bomctl_str(resp, "message", ""));
+		if (wait && strcmp(status, "complete") != 0) {
+			bomctl_err("job %s %s: %s", job_id, status,
+			    bomctl_str(resp, "message", ""));
+			goto out;
+		}
+		rc = BOMCTL_EXIT_OK;
+		goto out;
+	}
+	/* 202 (asked for, or the server stopped waiting): poll the job */
+	if ((rc = bomctl_poll_job(ctl, job_id, &job)) != BOMCTL_EXIT_OK)
+		goto out;
+	rc = BOMCTL_EXIT_ERR;
+	status = bomctl_str(job, "status", "unknown");
+	if (ctl->json)
+		bomctl_print_json(job);
+	else
+		printf("project %s: %s\njob %s\n", bomctl_str(job,
+		    "project_id", project_id), status, job_id);
+	if (strcmp(status, "complete") != 0) {
+		bomctl_err("job %s %s: %s", job_id, status,
+		    bomctl_str(job, "error", "no reason given"));
+		goto out;
+	}
+	rc = BOMCTL_EXIT_OK;
+out:
+	curl_mime_free(mime);
+	json_decref(resp);
+	json_decref(job);
+	return rc;
+}
+
+static int
+bomctl_projects(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *why;
+	char path[64], created[40], lines[24];
+	int64_t limit = -1;
+	json_t *arr = NULL, *p;
+	size_t i, wname = 4, wstatus = 6;
+	int k, rc;
+
+	for (k = 0; k < argc; k++) {
+		const char *v = NULL;
+
+		if (strcmp(argv[k], "--limit") == 0) {
+			if (++k == argc)
+				return bomctl_usage_error("--limit needs a "
+				    "number");
+			v = argv[k];
+		} else if (strncmp(argv[k], "--limit=", 8) == 0)
+			v = argv[k] + 8;
+		else
+			return bomctl_usage_error("projects: unexpected "
+			    "argument %s", argv[k]);
+		if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
+			return bomctl_usage_error("--limit %s: %s", v, why);
+	}
+	if (limit > 0)
+		snprintf(path, sizeof(path), "/projects?limit=%lld",
+		    (long long)limit);
+	else
+		snprintf(path, sizeof(path), "/projects");
+	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(arr);
+		goto out;
+	}
+	if (!json_is_array(arr)) {
+		bomctl_err("the server's project list is not an array");
+		rc = BOMCTL_EXIT_ERR;
+		goto out;
+	}
+	if (json_array_size(arr) == 0) {
+		printf("no projects\n");
+		goto out;
+	}
+	json_array_foreach(arr, i, p) {
+		size_t n = bomctl_utf8_len(bomctl_str(p, "status", ""));
+
+		if (n > wstatus)
+			wstatus = n;
+		n = bomctl_utf8_len(bomctl_str(p, "project_name", ""));
+		if (n > wname)
+			wname = n;
+	}
+	if (wstatus > 10)
+		wstatus = 10;
+	/* id 36, status, lines 5, created 20, name takes the rest */
+	if (wname > BOMCTL_COLUMNS - 36 - wstatus - 5 - 20 - 4)
+		wname = BOMCTL_COLUMNS - 36 - wstatus - 5 - 20 - 4;
+	bomctl_cell("PROJECT", 36, false);
+	bomctl_cell("STATUS", wstatus, false);
+	printf("%5s ", "LINES");
+	bomctl_cell("CREATED", 20, false);
+	bomctl_cell("NAME", wname, true);
+	printf("\n");
+	json_array_foreach(arr, i, p) {
+		bomctl_ts(bomctl_str(p, "created_at", "-"), created,
+		    sizeof(created));
+		snprintf(lines, sizeof(lines), "%lld", (long long)
+		    json_integer_value(json_object_get(p,
+		    "line_item_count")));
+		bomctl_cell(bomctl_str(p, "project_id", "?"), 36, false);
+		bomctl_cell(bomctl_str(p, "status", "?"), wstatus, false);
+		printf("%5s ", lines);
+		bomctl_cell(created, 20, false);
+		bomctl_cell(bomctl_str(p, "project_name", ""), wname, true);
+		printf("\n");
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* Fetches GET /projects/{id} into *out; the exit code. */
+static int
+bomctl_get_project(struct bomctl *ctl, int argc, char **argv,
+    const char *cmd, json_t **out)
+{
+	char path[512];
+
+	*out = NULL;
+	if (argc != 1)
+		return bomctl_usage_error("%s: needs exactly one PROJECT_ID",
+		    cmd);
+	if (argv[0][0] == '\0' || bomctl_id_path(ctl, "/projects/", argv[0],
+	    path, sizeof(path)) == -1)
+		return bomctl_usage_error("%s: bad project id", cmd);
+	return bomctl_get(ctl, path, out);
+}
+
+enum {
+	COL_LINE, COL_MPN, COL_DECISION, COL_SUPPLIER, COL_QTY, COL_UNIT,
+	COL_EXT, COL_REASON, COL_N
+};
+
+/* The show columns of one line item; caller frees each cell. */
+static void
+bomctl_line_cells(const json_t *it, char **cells)
+{
+	const json_t *fd = json_object_get(it, "final_decision");
+	const json_t *q = json_object_get(it, "order_quantity");
+	const char *sel = bomctl_str(it, "selected_mpn", NULL);
+	const char *mpn = bomctl_str(it, "mpn", "");
+	char tmp[64];
+	struct buf b;
+
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(
+	    json_object_get(it, "line_number")));
+	cells[COL_LINE] = xstrdup(tmp);
+	/* an alternate part shows as "BOM-MPN>BOUGHT-MPN" */
+	buf_init(&b);
+	if (sel != NULL && strcmp(sel, mpn) != 0)
+		buf_printf(&b, "%s>%s", mpn, sel);
+	else
+		buf_puts(&b, mpn);
+	cells[COL_MPN] = buf_steal(&b);
+	cells[COL_DECISION] = xstrdup(bomctl_str(fd, "status",
+	    bomctl_str(it, "status", "-")));
+	cells[COL_SUPPLIER] = xstrdup(bomctl_str(it, "selected_supplier",
+	    "-"));
+	if (json_is_integer(q))
+		snprintf(tmp, sizeof(tmp), "%lld",
+		    (long long)json_integer_value(q));
+	else
+		snprintf(tmp, sizeof(tmp), "-");
+	cells[COL_QTY] = xstrdup(tmp);
+	bomctl_money(json_object_get(it, "unit_price"), tmp, sizeof(tmp));
+	cells[COL_UNIT] = xstrdup(tmp);
+	bomctl_money(json_object_get(it, "extended_price"), tmp, sizeof(tmp));
+	cells[COL_EXT] = xstrdup(tmp);
+	cells[COL_REASON] = bomctl_first_sentence(bomctl_str(fd, "reasoning",
+	    ""));
+}
+
+static int
+bomctl_show(struct bomctl *ctl, int argc, char **argv)
+{
+	static const char *heads[COL_N] = { "LINE", "MPN", "DECISION",
+	    "SUPPLIER", "QTY", "UNIT", "EXTENDED", "REASON" };
+	static const size_t caps[COL_N] = { 5, 24, 9, 14, 9, 12, 14, 0 };
+	char *cells[COL_N];
+	size_t w[COL_N], used, i, c, n, nitems;
+	json_t *proj = NULL, *items, *totals, *warn;
+	char money[40], created[40];
+	const char *cur;
+	int rc;
+
+	if ((rc = bomctl_get_project(ctl, argc, argv, "show", &proj)) !=
+	    BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(proj);
+		goto out;
+	}
+	items = json_object_get(proj, "line_items");
+	nitems = json_array_size(items);
+	bomctl_ts(bomctl_str(proj, "created_at", "-"), created,
+	    sizeof(created));
+	printf("project %s: %s\n", bomctl_str(proj, "project_id", "?"),
+	    bomctl_str(proj, "project_name", ""));
+	printf("status %s, %zu line items, created %s\n\n",
+	    bomctl_str(proj, "status", "?"), nitems, created);
+
+	/* two passes: measure the columns, then print them */
+	for (c = 0; c < COL_N; c++)
+		w[c] = strlen(heads[c]);
+	for (i = 0; i <= nitems * 2; i++) {
+		bool print = i >= nitems;
+		size_t row = print ? i - nitems : i;
+
+		if (print && row == 0) {
+			used = 0;
+			for (c = 0; c < COL_REASON; c++) {
+				if (caps[c] > 0 && w[c] > caps[c])
+					w[c] = caps[c];
+				used += w[c] + 1;
+			}
+			w[COL_REASON] = used + 10 < BOMCTL_COLUMNS ?
+			    BOMCTL_COLUMNS - used : 10;
+			for (c = 0; c < COL_N; c++)
+				bomctl_cell(heads[c], w[c], c == COL_REASON);
+			printf("\n");
+		}
+		if (row == nitems)
+			break;
+		bomctl_line_cells(json_array_get(items, row), cells);
+		for (c = 0; c < COL_N; c++) {
+			if (!print) {
+				n = bomctl_utf8_len(cells[c]);
+				if (n > w[c])
+					w[c] = n;
+			} else if (c == COL_LINE || c == COL_QTY ||
+			    c == COL_UNIT || c == COL_EXT) {
+				/* numbers align right */
+				n = bomctl_utf8_len(cells[c]);
+				if (n > w[c])
+					bomctl_cell(cells[c], w[c], false);
+				else
+					printf("%*s%s ", (int)(w[c] - n), "",
+					    cells[c]);
+			} else
+				bomctl_cell(cells[c], w[c], c == COL_REASON);
+			free(cells[c]);
+		}
+		if (print)
+			printf("\n");
+	}
+
+	totals = json_object_get(proj, "totals");
+	cur = bomctl_str(totals, "currency", "USD");
+	if (json_is_integer(json_object_get(totals, "extended_price_micros")))
+		money_format(json_integer_value(json_object_get(totals,
+		    "extended_price_micros")), money, sizeof(money));
+	else
+		bomctl_money(json_object_get(totals, "extended_price"), money,
+		    sizeof(money));
+	if (json_is_object(totals))
+		printf("\ntotals: %lld approved, %lld rejected, %lld "
+		    "escalated; approved lines cost %s %s\n",
+		    (long long)json_integer_value(json_object_get(totals,
+		    "approved")), (long long)json_integer_value(
+		    json_object_get(totals, "rejected")), (long long)
+		    json_integer_value(json_object_get(totals, "escalated")),
+		    money, cur);
+	else
+		printf("\ntotals: not computed yet\n");
+	json_array_foreach(json_object_get(proj, "warnings"), i, warn) {
+		if (json_is_string(warn))
+			printf("warning: %s\n", json_string_value(warn));
+	}
+out:
+	json_decref(proj);
+	return rc;
+}
+
+static int
+bomctl_trace(struct bomctl *ctl, int argc, char **argv)
+{
+	json_t *proj = NULL, *trace, *st;
+	size_t i, n, wstep = 4, wagent = 5;
+	int rc;
+
+	if ((rc = bomctl_get_project(ctl, argc, argv, "trace", &proj)) !=
+	    BOMCTL_EXIT_OK)
+		return rc;
+	trace = json_object_get(proj, "trace");
+	if (ctl->json) {
+		rc = bomctl_print_json(trace ? trace : json_array());
+		goto out;
+	}
+	if (json_array_size(trace) == 0) {
+		printf("no trace steps yet\n");
+		goto out;
+	}
+	json_array_foreach(trace, i, st) {
+		if ((n = bomctl_utf8_len(bomctl_str(st, "step", ""))) > wstep)
+			wstep = n;
+		if ((n = bomctl_utf8_len(bomctl_str(st, "agent", ""))) >
+		    wagent)
+			wagent = n;
+	}
+	if (wstep > 16)
+		wstep = 16;
+	if (wagent > 16)
+		wagent = 16;
+	json_array_foreach(trace, i, st) {
+		bomctl_cell(bomctl_str(st, "timestamp", "-"), 27, false);
+		bomctl_cell(bomctl_str(st, "step", "-"), wstep, false);
+		bomctl_cell(bomctl_str(st, "agent", "-"), wagent, false);
+		bomctl_cell(bomctl_str(st, "message", ""), SIZE_MAX / 2, true);
+		printf("\n");
+	}
+out:
+	json_decref(proj);
+	return rc;
+}
+
+static int
+bomctl_jobs(struct bomctl *ctl, int argc, char **argv)
+{
+	json_t *job = NULL, *err;
+	char path[512];
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "show") != 0)
+		return bomctl_usage_error("jobs: the only subcommand is "
+		    "\"show JOB_ID\"");
+	if (argc != 2)
+		return bomctl_usage_error("jobs show: needs exactly one "
+		    "JOB_ID");
+	if (argv[1][0] == '\0' || bomctl_id_path(ctl, "/jobs/", argv[1],
+	    path, sizeof(path)) == -1)
+		return bomctl_usage_error("jobs show: bad job id");
+	if ((rc = bomctl_get(ctl, path, &job)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(job);
+		goto out;
+	}
+	err = json_object_get(job, "error");
+	printf("job       %s\n", bomctl_str(job, "job_id", "?"));
+	printf("project   %s\n", bomctl_str(job, "project_id", "-"));
+	printf("status    %s\n", bomctl_str(job, "status", "?"));
+	printf("attempts  %lld\n", (long long)json_integer_value(
+	    json_object_get(job, "attempts")));
+	printf("error     %s\n", json_is_string(err) &&
+	    *json_string_value(err) ? json_string_value(err) : "-");
+	printf("created   %s\n", bomctl_str(job, "created_at", "-"));
+	printf("updated   %s\n", bomctl_str(job, "updated_at", "-"));
+out:
+	json_decref(job);
+	return rc;
+}
+
+/* ---- main ---------------------------------------------------------- */
+
+static int
+bomctl_setup(struct bomctl *ctl)
+{
+	const char *url = getenv("BOMCTL_URL");
+	size_t n;
+
+	if (url == NULL || *url == '\0')
+		url = BOMCTL_DEFAULT_URL;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return bomctl_usage_error("BOMCTL_URL must start with "
+		    "http:// or https:// (got \"%s\")", url);
+	if ((n = strlen(url)) >= sizeof(ctl->url))
+		return bomctl_usage_error("BOMCTL_URL is too long");
+	memcpy(ctl->url, url, n + 1);
+	while (n > 0 && ctl->url[n - 1] == '/')
+		ctl->url[--n] = '\0';
+	ctl->key = getenv("BOMCTL_API_KEY");
+	if (ctl->key == NULL || *ctl->key == '\0')
+		return bomctl_usage_error("BOMCTL_API_KEY is not set; ask "
+		    "your bomd operator for a key");
+	if (strpbrk(ctl->key, "\r\n") != NULL)
+		return bomctl_usage_error("BOMCTL_API_KEY contains a line "
+		    "break");
+	return BOMCTL_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bomctl ctl;
+	char **args;
+	const char *cmd;
+	int i, nargs = 0, rc;
+
+	memset(&ctl, 0, sizeof(ctl));
+	/* --json, --help and --version may appear anywhere */
+	args = xcalloc((size_t)argc + 1, sizeof(*args));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			ctl.json = true;
+		else if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			fputs(bomctl_usage_text, stdout);
+			rc = BOMCTL_EXIT_OK;
+			goto out;
+		} else if (strcmp(argv[i], "--version") == 0 ||
+		    strcmp(argv[i], "-V") == 0) {
+			printf("bomctl %s (%s)\n", BOMCTL_VERSION,
+			    curl_version());
+			rc = BOMCTL_EXIT_OK;
+			goto out;
+		} else
+			args[nargs++] = argv[i];
+	}
+	if (nargs == 0) {
+		rc = bomctl_usage_error("no command given");
+		goto out;
+	}
+	cmd = args[0];
+	if (strcmp(cmd, "submit") != 0 && strcmp(cmd, "projects") != 0 &&
+	    strcmp(cmd, "show") != 0 && strcmp(cmd, "trace") != 0 &&
+	    strcmp(cmd, "jobs") != 0) {
+		rc = bomctl_usage_error("unknown command \"%s\"", cmd);
+		goto out;
+	}
+	if ((rc = bomctl_setup(&ctl)) != BOMCTL_EXIT_OK)
+		goto out;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (ctl.curl = curl_easy_init()) == NULL) {
+		bomctl_err("cannot initialise libcurl");
+		rc = BOMCTL_EXIT_ERR;
+		goto out;
+	}
+	if (strcmp(cmd, "submit") == 0)
+		rc = bomctl_submit(&ctl, nargs - 1, args + 1);
+	else if (strcmp(cmd, "projects") == 0)
+		rc = bomctl_projects(&ctl, nargs - 1, args + 1);
+	else if (strcmp(cmd, "show") == 0)
+		rc = bomctl_show(&ctl, nargs - 1, args + 1);
+	else if (strcmp(cmd, "trace") == 0)
+		rc = bomctl_trace(&ctl, nargs - 1, args + 1);
+	else
+		rc = bomctl_jobs(&ctl, nargs - 1, args + 1);
+	curl_easy_cleanup(ctl.curl);
+	curl_global_cleanup();
+out:
+	free(args);
+	if (fflush(stdout) == EOF && rc == BOMCTL_EXIT_OK) {
+		bomctl_err("cannot write output: %s", strerror(errno));
+		rc = BOMCTL_EXIT_ERR;
+	}
+	return rc;
+}

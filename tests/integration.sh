@@ -213,6 +213,18 @@ check "second key works" "200" "$(code -H "X-API-Key: $K_KEY" "$URL/projects")"
 check "revoked key is 401" "401" "$(code -H "X-API-Key: $K_KEY" "$URL/projects")"
 check "last_used_at recorded" "1" "$(sql "SELECT count(*) FROM api_keys WHERE key_id = '$K_ID' AND last_used_at IS NOT NULL")"
 
+# --- bomctl against the live daemon ------------------------------------------
+tests/bomctl.sh "$URL" "$A_KEY" "$B_KEY" "$ROOT/build/asan/bin/bomctl" > "$STATE/bomctl.log" 2>&1
+grep '^not ok' "$STATE/bomctl.log"
+last=$(tail -1 "$STATE/bomctl.log")
+if [[ "$last" =~ ^bomctl:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	PASS=$((PASS + BASH_REMATCH[1]))
+	FAIL=$((FAIL + BASH_REMATCH[2]))
+	echo "$last"
+else
+	bad "bomctl suite ran" "$last"
+fi
+
 # --- clean stop -----------------------------------------------------------------
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"; rc=$?
