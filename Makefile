@@ -24,6 +24,8 @@ COMMON_SRCS = \
 	common/csv.c \
 	common/db.c \
 	common/intake.c \
+	common/llm_http.c \
+	common/llm_json.c \
 	common/log.c \
 	common/offers.c \
 	common/queue.c \
@@ -54,6 +56,8 @@ UNIT_TESTS = \
 	tests/test_costing.c \
 	tests/test_csv.c \
 	tests/test_intake.c \
+	tests/test_llm_http.c \
+	tests/test_llm_json.c \
 	tests/test_sourcing.c \
 	tests/test_util.c
 
@@ -105,7 +109,13 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Sanitizer builds: everything the tests run.
-asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS)
+asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
+	$(ABUILD)/tests/mock_llm
+
+# The OpenAI-compatible mock server the LLM tests start (scripted faults).
+$(ABUILD)/tests/mock_llm: $(ABUILD)/tests/mock_llm.o $(ACOMMON_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 $(ABUILD)/bin/bomd: $(ADAEMON_OBJS) $(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 	@mkdir -p $(dir $@)
@@ -128,7 +138,7 @@ $(ABUILD)/tests/%: $(ABUILD)/tests/%.o $(ACOMMON_OBJS)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS)
+test: deps $(UNIT_BINS) $(ABUILD)/tests/mock_llm
 	@scripts/run-unit $(UNIT_BINS)
 
 # Everything: unit tests, then integration against real Redis/PostgreSQL.
