@@ -74,6 +74,9 @@ UNIT_BINS = $(UNIT_TESTS:tests/%.c=$(ABUILD)/tests/%)
 
 .PHONY: all asan test check clean deps demo demo-stop bench
 
+# keep intermediate objects (no "rm" after the test summary)
+.SECONDARY:
+
 all: deps bin/bomd bin/bomctl
 
 # Install missing Debian packages when a header is missing.
