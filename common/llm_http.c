@@ -70,8 +70,10 @@ struct llm_call {
 	bool				 length_retried;
 	int				 max_tokens;
 	int				 level;
+	int				 sent_level;
 	bool				 sent_temperature;
 	bool				 sent_max_completion;
+	unsigned			 flags;		/* learnt here */
 };
 
 struct llm_client {
@@ -398,7 +400,8 @@ call_finish(struct llm_call *call, int outcome)
 	res->cost_micros = llm_cost(&call->c->cfg, res->prompt_tokens,
 	    res->completion_tokens);
 	if (res->attempts > 0 && res->response_format_used == NULL)
-		res->response_format_used = xstrdup(level_name(call->level));
+		res->response_format_used = xstrdup(level_name(
+		    call->sent_level));
 	if (outcome == LLM_OK)
 		res->error[0] = '\0';
 	else
@@ -411,7 +414,7 @@ call_finish(struct llm_call *call, int outcome)
 	call->c->ndone++;
 }
 
-/* Schedules the next attempt, or gives up when its time is past the deadline. */
+/* Schedules the next attempt, or gives up when it would pass the deadline. */
 static void
 call_again(struct llm_call *call, int64_t delay, int outcome_if_late)
 {
@@ -598,7 +601,7 @@ build_body(struct llm_call *call)
 {
 	const struct llm_request *req = call->req;
 	const char *model = call->c->cfg.model;
-	unsigned flags = caps_flags(model);
+	unsigned flags = caps_flags(model) | call->flags;
 	json_t *o, *rf, *schema;
 	const char *name;
 	char *s;
@@ -694,6 +697,7 @@ call_start(struct llm_call *call)
 		return;
 	}
 	call->res->attempts++;
+	call->sent_level = call->level;
 	call->state = CALL_RUNNING;
 	log_debug("llm: model %s attempt %d (%s, %d max tokens)", cfg->model,
 	    call->res->attempts, level_name(call->level), call->max_tokens);
@@ -757,11 +761,14 @@ call_adjust(struct llm_call *call, const char *msg, const char *param,
 	    strstr(msg, "json_schema") != NULL));
 	if (unsupported && strcmp(name, "temperature") == 0 &&
 	    call->sent_temperature) {
+		/* this request drops it even when the table is full */
+		call->flags |= LLM_CAP_NO_TEMPERATURE;
 		caps_learn(model, LLM_CAP_NO_TEMPERATURE, 0);
 		call->res->temperature_dropped = true;
 		log_info("llm: model %s rejects temperature, dropped", model);
 	} else if (unsupported && strcmp(name, "max_tokens") == 0 &&
 	    !call->sent_max_completion) {
+		call->flags |= LLM_CAP_MAX_COMPLETION;
 		caps_learn(model, LLM_CAP_MAX_COMPLETION, 0);
 		log_info("llm: model %s wants max_completion_tokens", model);
 	} else if (rf && call->level < LLM_LEVEL_TEXT) {
@@ -801,12 +808,14 @@ call_reask(struct llm_call *call, const char *content, const char *errors)
 	/* cut on a UTF-8 character boundary */
 	if (clen > LLM_REASK_ANSWER_MAX) {
 		clen = LLM_REASK_ANSWER_MAX;
-		while (clen > 0 && ((unsigned char)content[clen] & 0xc0) == 0x80)
+		while (clen > 0 &&
+		    ((unsigned char)content[clen] & 0xc0) == 0x80)
 			clen--;
 	}
 	if (elen > LLM_REASK_ERRORS_MAX) {
 		elen = LLM_REASK_ERRORS_MAX;
-		while (elen > 0 && ((unsigned char)errors[elen] & 0xc0) == 0x80)
+		while (elen > 0 &&
+		    ((unsigned char)errors[elen] & 0xc0) == 0x80)
 			elen--;
 	}
 	if (call->turns == NULL)

@@ -426,8 +426,8 @@ chat(struct MHD_Connection *con, struct upload *up)
 	}
 	if (strcmp(fault, "reject_json_schema") == 0) {
 		status = 400;
-		resp = error_body("Invalid parameter: 'response_format' of type "
-		    "'json_schema' is not supported with this model.",
+		resp = error_body("Invalid parameter: 'response_format' of "
+		    "type 'json_schema' is not supported with this model.",
 		    "invalid_request_error", "response_format", NULL);
 		ret = reply_json(con, status, resp, NULL, NULL);
 		goto logged;

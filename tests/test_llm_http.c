@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -39,6 +40,9 @@ struct mock {
 	char	log[128];
 	char	url[64];
 };
+
+/* One mock at a time; static so teardown can reach it after a failure. */
+static struct mock	the_mock;
 
 static const char *const decisions[] = {
 	"approved", "rejected", "escalated", NULL
@@ -78,9 +82,10 @@ static const struct llm_schema s_top = {
 	.type = LLM_T_OBJECT, .fields = top_fields, .nfields = 1
 };
 
-static void
-mock_start(struct mock *m, const char *script)
+static struct mock *
+mock_start(const char *script)
 {
+	struct mock *m = &the_mock;
 	char line[64], *p;
 	struct pollfd pfd;
 	size_t off = 0;
@@ -90,8 +95,8 @@ mock_start(struct mock *m, const char *script)
 	memset(m, 0, sizeof(*m));
 	snprintf(m->dir, sizeof(m->dir), "/tmp/test_llm_http.XXXXXX");
 	assert_non_null(mkdtemp(m->dir));
-	snprintf(m->script, sizeof(m->script), "%s/script", m->dir);
-	snprintf(m->log, sizeof(m->log), "%s/log", m->dir);
+	snprintf(m->script, sizeof(m->script), "%.63s/script", m->dir);
+	snprintf(m->log, sizeof(m->log), "%.63s/log", m->dir);
 	fd = open(m->script, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, script, strlen(script)),
@@ -103,6 +108,8 @@ mock_start(struct mock *m, const char *script)
 		fail_msg("fork: %s", strerror(errno));
 		break;
 	case 0:
+		/* dies with this test even if the test crashes */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
@@ -130,12 +137,14 @@ mock_start(struct mock *m, const char *script)
 	m->port = (int)strtol(line + 5, &p, 10);
 	assert_true(m->port > 0);
 	snprintf(m->url, sizeof(m->url), "http://127.0.0.1:%d/v1", m->port);
+	return m;
 }
 
-static void
-mock_stop(struct mock *m)
+/* Stops the mock by its pid; returns its wait status (-1 = not running). */
+static int
+mock_kill(struct mock *m)
 {
-	int status, i;
+	int status = -1, i;
 
 	if (m->pid > 0) {
 		kill(m->pid, SIGTERM);
@@ -147,15 +156,32 @@ mock_stop(struct mock *m)
 		if (i == 500) {
 			kill(m->pid, SIGKILL);
 			waitpid(m->pid, &status, 0);
-			fail_msg("mock_llm ignored SIGTERM");
 		}
 		m->pid = 0;
-		/* a sanitizer report in the mock fails the test too */
-		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	unlink(m->script);
 	unlink(m->log);
 	rmdir(m->dir);
+	return status;
+}
+
+static void
+mock_stop(struct mock *m)
+{
+	int status = mock_kill(m);
+
+	/* a sanitizer report in the mock fails the test too */
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A failed assertion skips mock_stop(): never leave the mock behind. */
+static int
+test_teardown(void **state)
+{
+	(void)state;
+	if (the_mock.pid > 0)
+		mock_kill(&the_mock);
+	return 0;
 }
 
 /* The mock's chat request log as an array of objects. */
@@ -311,22 +337,22 @@ test_faults(void **state)
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	json_t *log;
 	size_t i, last;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		llm_caps_reset();
-		mock_start(&m, rows[i].script);
-		test_config(&cfg, m.url, "mock-model");
+		m = mock_start(rows[i].script);
+		test_config(&cfg, m->url, "mock-model");
 		assert_non_null(c = llm_client_new(&cfg));
 		test_request(&req, 0.2);
 		memset(&res, 0, sizeof(res));
 		assert_int_equal(llm_run(c, &req, &res, 1), 0);
 		llm_client_free(c);
-		log = mock_log(&m);
-		mock_stop(&m);
+		log = mock_log(m);
+		mock_stop(m);
 		if (res.outcome != rows[i].outcome ||
 		    res.attempts != rows[i].attempts ||
 		    res.reasks != rows[i].reasks)
@@ -351,7 +377,8 @@ test_faults(void **state)
 		last = json_array_size(log) - 1;
 		/* a re-ask carries the bad answer and the errors: +2 turns */
 		assert_int_equal(json_integer_value(json_object_get(
-		    json_array_get(log, last), "messages")), 2 + 2 * res.reasks);
+		    json_array_get(log, last), "messages")),
+		    2 + 2 * res.reasks);
 		assert_true(log_bool(log, 0, "auth"));
 		check_accounting(&res, 1, log);
 		assert_true(res.latency_ms >= 0);
@@ -368,19 +395,19 @@ test_length_budget(void **state)
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	json_t *log;
 
 	(void)state;
 	llm_caps_reset();
-	mock_start(&m, "length\nlength\n");
-	test_config(&cfg, m.url, "mock-model");
+	m = mock_start("length\nlength\n");
+	test_config(&cfg, m->url, "mock-model");
 	c = llm_client_new(&cfg);
 	test_request(&req, -1);
 	assert_int_equal(llm_run(c, &req, &res, 1), 0);
 	llm_client_free(c);
-	log = mock_log(&m);
-	mock_stop(&m);
+	log = mock_log(m);
+	mock_stop(m);
 	assert_int_equal(res.outcome, LLM_OK);
 	assert_int_equal(json_array_size(log), 3);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(log,
@@ -407,13 +434,13 @@ test_temperature_learned(void **state)
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	json_t *log;
 
 	(void)state;
 	llm_caps_reset();
-	mock_start(&m, "");
-	test_config(&cfg, m.url, "acme-nano-2");
+	m = mock_start("");
+	test_config(&cfg, m->url, "acme-nano-2");
 	c = llm_client_new(&cfg);
 	test_request(&req, 0.2);
 	assert_int_equal(llm_run(c, &req, &res, 1), 0);
@@ -431,8 +458,8 @@ test_temperature_learned(void **state)
 	assert_false(res.temperature_dropped);
 	llm_result_clear(&res);
 
-	log = mock_log(&m);
-	mock_stop(&m);
+	log = mock_log(m);
+	mock_stop(m);
 	assert_int_equal(json_array_size(log), 3);
 	assert_true(log_bool(log, 0, "temperature"));
 	assert_string_equal(log_str(log, 0, "fault"), "400_param");
@@ -454,15 +481,15 @@ test_builtin_caps(void **state)
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	json_t *log;
 	size_t i;
 
 	(void)state;
 	llm_caps_reset();
-	mock_start(&m, "");
+	m = mock_start("");
 	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
-		test_config(&cfg, m.url, models[i]);
+		test_config(&cfg, m->url, models[i]);
 		c = llm_client_new(&cfg);
 		test_request(&req, 0.2);
 		assert_int_equal(llm_run(c, &req, &res, 1), 0);
@@ -474,8 +501,8 @@ test_builtin_caps(void **state)
 		assert_false(res.temperature_dropped);
 		llm_result_clear(&res);
 	}
-	log = mock_log(&m);
-	mock_stop(&m);
+	log = mock_log(m);
+	mock_stop(m);
 	assert_int_equal(json_array_size(log), i);
 	for (i = 0; i < json_array_size(log); i++) {
 		assert_false(log_bool(log, i, "temperature"));
@@ -493,13 +520,13 @@ test_schema_step_down(void **state)
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	json_t *log;
 
 	(void)state;
 	llm_caps_reset();
-	mock_start(&m, "");
-	test_config(&cfg, m.url, "local-noschema");
+	m = mock_start("");
+	test_config(&cfg, m->url, "local-noschema");
 	c = llm_client_new(&cfg);
 	test_request(&req, 0.2);
 	assert_int_equal(llm_run(c, &req, &res, 1), 0);
@@ -513,8 +540,8 @@ test_schema_step_down(void **state)
 	assert_int_equal(res.attempts, 1);
 	assert_string_equal(res.response_format_used, "json_object");
 	llm_result_clear(&res);
-	log = mock_log(&m);
-	mock_stop(&m);
+	log = mock_log(m);
+	mock_stop(m);
 	assert_int_equal(json_array_size(log), 3);
 	assert_string_equal(log_str(log, 0, "response_format"), "json_schema");
 	assert_string_equal(log_str(log, 0, "fault"), "reject_json_schema");
@@ -545,20 +572,20 @@ test_retry_after_deadline(void **state)
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		mock_start(&m, rows[i].script);
-		test_config(&cfg, m.url, "mock-model");
+		m = mock_start(rows[i].script);
+		test_config(&cfg, m->url, "mock-model");
 		cfg.retry_after_cap_ms = 30000;
 		cfg.deadline_ms = 500;
 		c = llm_client_new(&cfg);
 		test_request(&req, -1);
 		assert_int_equal(llm_run(c, &req, &res, 1), 0);
 		llm_client_free(c);
-		mock_stop(&m);
+		mock_stop(m);
 		if (res.outcome != rows[i].outcome ||
 		    res.attempts != rows[i].attempts)
 			fail_msg("row %zu: %s after %d attempts (%s)", i,
@@ -576,35 +603,38 @@ test_hang(void **state)
 {
 	static const struct {
 		const char	*script;
+		long		 timeout;
 		int		 retries;
 		int64_t		 deadline;
 		int		 outcome;
 		int		 attempts;	/* 0 = 2 or 3 */
 	} rows[] = {
-		{ "hang\n", 0, 5000, LLM_TIMEOUT, 1 },
-		{ "hang\nhang\nhang\n", 2, 5000, LLM_TIMEOUT, 3 },
-		{ "hang\nok\n", 2, 5000, LLM_OK, 2 },
-		{ "hang\nhang\nhang\n", 2, 700, LLM_TIMEOUT, 0 },
+		{ "hang\n", 300, 0, 5000, LLM_TIMEOUT, 1 },
+		{ "hang\nhang\nhang\n", 300, 2, 5000, LLM_TIMEOUT, 3 },
+		{ "hang\nok\n", 300, 2, 5000, LLM_OK, 2 },
+		{ "hang\nhang\nhang\n", 300, 2, 700, LLM_TIMEOUT, 0 },
+		/* the deadline cuts an attempt short of its own timeout */
+		{ "hang\n", 2500, 2, 400, LLM_TIMEOUT, 1 },
 	};
 	struct llm_config cfg;
 	struct llm_request req;
 	struct llm_result res;
 	struct llm_client *c;
-	struct mock m;
+	struct mock *m;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		mock_start(&m, rows[i].script);
-		test_config(&cfg, m.url, "mock-model");
-		cfg.timeout_ms = 300;
+		m = mock_start(rows[i].script);
+		test_config(&cfg, m->url, "mock-model");
+		cfg.timeout_ms = rows[i].timeout;
 		cfg.max_retries = rows[i].retries;
 		cfg.deadline_ms = rows[i].deadline;
 		c = llm_client_new(&cfg);
 		test_request(&req, -1);
 		assert_int_equal(llm_run(c, &req, &res, 1), 0);
 		llm_client_free(c);
-		mock_stop(&m);
+		mock_stop(m);
 		if (res.outcome != rows[i].outcome || (rows[i].attempts > 0 &&
 		    res.attempts != rows[i].attempts) ||
 		    (rows[i].attempts == 0 && (res.attempts < 2 ||
@@ -670,7 +700,7 @@ test_concurrency(void **state)
 	struct llm_result res[8];
 	struct llm_client *c;
 	char users[8][64];
-	struct mock m;
+	struct mock *m;
 	json_t *log, *v;
 	int attempts = 0, reasks = 0;
 	json_int_t maxin = 0;
@@ -678,8 +708,8 @@ test_concurrency(void **state)
 
 	(void)state;
 	llm_caps_reset();
-	mock_start(&m, script);
-	test_config(&cfg, m.url, "mock-model");
+	m = mock_start(script);
+	test_config(&cfg, m->url, "mock-model");
 	cfg.max_concurrency = 3;
 	c = llm_client_new(&cfg);
 	for (i = 0; i < 8; i++) {
@@ -689,8 +719,8 @@ test_concurrency(void **state)
 	}
 	assert_int_equal(llm_run(c, req, res, 8), 0);
 	llm_client_free(c);
-	log = mock_log(&m);
-	mock_stop(&m);
+	log = mock_log(m);
+	mock_stop(m);
 	for (i = 0; i < 8; i++) {
 		if (res[i].outcome != LLM_OK)
 			fail_msg("request %zu: %s (%s)", i,
@@ -753,16 +783,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_faults),
-		cmocka_unit_test(test_length_budget),
-		cmocka_unit_test(test_temperature_learned),
-		cmocka_unit_test(test_builtin_caps),
-		cmocka_unit_test(test_schema_step_down),
-		cmocka_unit_test(test_retry_after_deadline),
-		cmocka_unit_test(test_hang),
-		cmocka_unit_test(test_outage),
-		cmocka_unit_test(test_concurrency),
-		cmocka_unit_test(test_disabled),
+		cmocka_unit_test_teardown(test_faults,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_length_budget,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_temperature_learned,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_builtin_caps,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_schema_step_down,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_retry_after_deadline,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_hang,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_outage,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_concurrency,
+		    test_teardown),
+		cmocka_unit_test_teardown(test_disabled,
+		    test_teardown),
 	};
 
 	/* the client's warnings would drown the test output */

@@ -88,6 +88,8 @@ test_extract(void **state)
 		    "{\"lines\":[{\"line\":1},{\"line\":2}]}", NULL },
 		{ "{\"a\":1,}", NULL, "invalid JSON" },
 		{ "{\"a\":[1,2,]}", NULL, "invalid JSON" },
+		/* a broken object is skipped whole, not searched inside */
+		{ "{\"lines\":[{\"line\":1},]}", NULL, "invalid JSON" },
 		{ "```json\n{\"a\":1,}\n```", NULL, "invalid JSON" },
 		{ "{'a': 1}", NULL, "invalid JSON" },
 		{ "{\"lines\":[{\"line\":1", NULL, "truncated" },
@@ -153,7 +155,7 @@ test_validate(void **state)
 	static const struct {
 		const char	*in;
 		int		 rc;
-		const char	*errs[3];	/* each must be a line of errs */
+		const char	*errs[3];	/* each must be a line */
 	} rows[] = {
 		{ "{\"lines\":[" GOOD_LINE "]}", 0, { NULL } },
 		/* extra fields are allowed, optional ones may be null */
@@ -199,7 +201,8 @@ test_validate(void **state)
 		    { "$.lines[0].reasons: expected at most 5 items, got 6" } },
 		{ "{\"lines\":[" GOOD_LINE ",{\"line\":2,\"decision\":"
 		    "\"approved\",\"confidence\":1}," "{\"line\":3,"
-		    "\"decision\":\"ok\",\"confidence\":1,\"reasons\":[]}]}", -1,
+		    "\"decision\":\"ok\",\"confidence\":1,\"reasons\":[]}]}",
+		    -1,
 		    { "$.lines[1].reasons: missing required field",
 		    "$.lines[2].decision: expected one of "
 		    "approved|rejected|escalated" } },
