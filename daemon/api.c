@@ -16,6 +16,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include "api.h"
 #include "api_internal.h"
 #include "apikey.h"
@@ -108,6 +111,39 @@ api_enqueue(const char *job, size_t len, char *id, size_t idlen)
 	}
 	pthread_mutex_unlock(&api_redis_mu);
 	return rc;
+}
+
+int
+api_secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char ha[32], hb[32];
+
+	/* compare digests so neither length nor content leaks by timing */
+	SHA256((const unsigned char *)a, la, ha);
+	SHA256((const unsigned char *)b, lb, hb);
+	return CRYPTO_memcmp(ha, hb, sizeof(ha)) == 0;
+}
+
+json_t *
+api_json_body(const struct api_request *r, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	if (r->body.len == 0) {
+		snprintf(err, errlen, "request body: expected a JSON object");
+		return NULL;
+	}
+	v = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES,
+	    &jerr);
+	if (v == NULL || !json_is_object(v)) {
+		snprintf(err, errlen, "request body: %s", v ? "expected a "
+		    "JSON object" : jerr.text);
+		json_decref(v);
+		return NULL;
+	}
+	return v;
 }
 
 static const char *
@@ -312,53 +348,119 @@ api_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* Matches "/prefix/{id}" and copies the id (no further slash). */
+/*
+ * Matches url against a pattern where "{}" stands for one path segment;
+ * captured segments are copied into args (API_MAX_ARGS of API_ARG_LEN).
+ */
 static int
-api_path_id(const char *url, const char *prefix, char *id, size_t len)
+api_match(const char *pattern, const char *url,
+    char args[][API_ARG_LEN], size_t *nargs)
 {
-	size_t n = strlen(prefix);
-	const char *rest;
+	const char *p = pattern, *u = url, *end;
+	size_t n;
 
-	if (strncmp(url, prefix, n) != 0)
-		return 0;
-	rest = url + n;
-	if (*rest == '\0' || strchr(rest, '/') != NULL || strlen(rest) >= len)
-		return 0;
-	snprintf(id, len, "%s", rest);
-	return 1;
+	*nargs = 0;
+	while (*p != '\0') {
+		if (p[0] == '{' && p[1] == '}') {
+			end = strchr(u, '/');
+			n = end ? (size_t)(end - u) : strlen(u);
+			if (n == 0 || n >= API_ARG_LEN || *nargs == API_MAX_ARGS)
+				return 0;
+			memcpy(args[*nargs], u, n);
+			args[(*nargs)++][n] = '\0';
+			u += n;
+			p += 2;
+			continue;
+		}
+		if (*p++ != *u++)
+			return 0;
+	}
+	return *u == '\0';
 }
 
-static enum MHD_Result
-api_route(struct MHD_Connection *c, struct api_request *r, const char *url,
-    const char *method)
-{
-	enum MHD_Result ret;
-	char id[256];
-	int get = strcmp(method, "GET") == 0;
-	int post = strcmp(method, "POST") == 0;
+/* Every module's routes; each table ends with a NULL method. */
+static const struct api_route *const api_tables[] = {
+	api_core_routes,
+	api_projects_routes,
+	NULL
+};
 
-	if (get && strcmp(url, "/health") == 0)
-		return api_health(c);
-	if (get && strcmp(url, "/") == 0)
-		return api_root(c);
+static enum MHD_Result
+api_dispatch(struct MHD_Connection *c, struct api_request *r,
+    const char *url, const char *method)
+{
+	char args[API_MAX_ARGS][API_ARG_LEN];
+	const char *argv[API_MAX_ARGS];
+	const struct api_route *rt, *found = NULL;
+	const char *admin;
+	enum MHD_Result ret;
+	size_t i, nargs = 0, t;
+	int path_matched = 0;
+
+	for (t = 0; api_tables[t] != NULL && found == NULL; t++)
+		for (rt = api_tables[t]; rt->method != NULL; rt++) {
+			if (!api_match(rt->pattern, url, args, &nargs))
+				continue;
+			path_matched = 1;
+			if (strcmp(rt->method, method) == 0) {
+				found = rt;
+				break;
+			}
+		}
+	if (found == NULL)
+		return path_matched ? api_error(c,
+		    MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed") :
+		    api_error(c, MHD_HTTP_NOT_FOUND, "Not Found");
+	for (i = 0; i < nargs; i++)
+		argv[i] = args[i];
+	if (found->auth == API_AUTH_NONE)
+		return found->fn(c, r, argv);
 	if (r->too_large)
 		return api_error(c, API_HTTP_TOO_LARGE, "request body "
 		    "is larger than %lld bytes", (long long)api.cfg->max_upload);
 	if (r->bad_form)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "malformed form "
 		    "data");
+	if (found->auth == API_AUTH_ADMIN) {
+		admin = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "X-Admin-Key");
+		if (api.cfg->admin_key == NULL)
+			return api_error(c, MHD_HTTP_FORBIDDEN, "admin routes "
+			    "are disabled (admin_key is not set)");
+		if (admin == NULL || !api_secret_equal(admin,
+		    api.cfg->admin_key))
+			return api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid or "
+			    "missing admin key");
+		return found->fn(c, r, argv);
+	}
 	if (api_auth(c, r, &ret) == -1)
 		return ret;
-	if (get && strcmp(url, "/projects") == 0)
-		return api_projects_list(c, r);
-	if (post && strcmp(url, "/projects/upload-and-process") == 0)
-		return api_upload_and_process(c, r);
-	if (get && api_path_id(url, "/projects/", id, sizeof(id)))
-		return api_project_get(c, r, id);
-	if (get && api_path_id(url, "/jobs/", id, sizeof(id)))
-		return api_job_get(c, r, id);
-	return api_error(c, MHD_HTTP_NOT_FOUND, "Not Found");
+	return found->fn(c, r, argv);
 }
+
+static enum MHD_Result
+api_route_health(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	(void)r;
+	(void)args;
+	return api_health(c);
+}
+
+static enum MHD_Result
+api_route_root(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	(void)r;
+	(void)args;
+	return api_root(c);
+}
+
+const struct api_route api_core_routes[] = {
+	{ "GET", "/health", API_AUTH_NONE, api_route_health },
+	{ "GET", "/", API_AUTH_NONE, api_route_root },
+	{ NULL, NULL, 0, NULL }
+};
 
 static enum MHD_Result
 api_handler(void *cls, struct MHD_Connection *c, const char *url,
@@ -406,7 +508,7 @@ api_handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return api_route(c, r, url, method);
+	return api_dispatch(c, r, url, method);
 }
 
 static int

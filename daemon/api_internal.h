@@ -22,8 +22,33 @@
 #define API_HTTP_TOO_LARGE	413
 #define API_HTTP_UNPROCESSABLE	422
 
+#define API_MAX_ARGS		3	/* "{}" segments in a route */
+#define API_ARG_LEN		256
+
 struct config;
 struct db_pool;
+
+enum api_auth_kind {
+	API_AUTH_NONE,		/* public: /health, /, /metrics */
+	API_AUTH_KEY,		/* X-API-Key or Bearer: r->client_id is set */
+	API_AUTH_ADMIN		/* X-Admin-Key = admin_key */
+};
+
+struct api_request;
+
+/*
+ * One route: pattern segments "{}" are captured into args (percent-decoded
+ * by libmicrohttpd). Each module exports a table ending in a NULL method,
+ * listed in api_tables[] in api.c.
+ */
+struct api_route {
+	const char		*method;
+	const char		*pattern;
+	enum api_auth_kind	 auth;
+	enum MHD_Result		(*fn)(struct MHD_Connection *c,
+				    struct api_request *r,
+				    const char *const *args);
+};
 
 struct api_field {
 	char		*name;
@@ -65,14 +90,15 @@ int		api_auth(struct MHD_Connection *c, struct api_request *r,
 int		api_enqueue(const char *job, size_t len, char *id,
 		    size_t idlen);
 
-/* Route handlers (api_projects.c). */
-enum MHD_Result	api_projects_list(struct MHD_Connection *c,
-		    struct api_request *r);
-enum MHD_Result	api_project_get(struct MHD_Connection *c,
-		    struct api_request *r, const char *id);
-enum MHD_Result	api_upload_and_process(struct MHD_Connection *c,
-		    struct api_request *r);
-enum MHD_Result	api_job_get(struct MHD_Connection *c, struct api_request *r,
-		    const char *id);
+/* The body of a JSON request as an object (new reference), or NULL with
+ * a reason in err. */
+json_t		*api_json_body(const struct api_request *r, char *err,
+		    size_t errlen);
+/* Constant-time comparison of two secrets: 1 when equal. */
+int		api_secret_equal(const char *a, const char *b);
+
+/* Route tables. */
+extern const struct api_route api_core_routes[];	/* api.c */
+extern const struct api_route api_projects_routes[];	/* api_projects.c */
 
 #endif

@@ -30,8 +30,9 @@ api_db_unavailable(struct MHD_Connection *c)
 	    "database unavailable");
 }
 
-enum MHD_Result
-api_projects_list(struct MHD_Connection *c, struct api_request *r)
+static enum MHD_Result
+api_projects_list(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
 {
 	const char *lim, *params[2];
 	char limbuf[24];
@@ -41,6 +42,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r)
 	PGconn *db;
 	int i;
 
+	(void)args;
 	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
 	if (lim != NULL && parse_i64(lim, 1, INT64_MAX, &limit, NULL) == -1)
 		return api_error(c, API_HTTP_UNPROCESSABLE, "limit: "
@@ -169,10 +171,11 @@ api_trace(PGconn *db, const char *client_id, const char *project_id)
 	return steps;
 }
 
-enum MHD_Result
+static enum MHD_Result
 api_project_get(struct MHD_Connection *c, struct api_request *r,
-    const char *id)
+    const char *const *args)
 {
+	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
 	json_t *out = NULL, *items, *trace;
 	PGresult *res;
@@ -218,9 +221,11 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 	return api_json(c, MHD_HTTP_OK, out);
 }
 
-enum MHD_Result
-api_job_get(struct MHD_Connection *c, struct api_request *r, const char *id)
+static enum MHD_Result
+api_job_get(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
 {
+	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
 	PGresult *res;
 	PGconn *db;
@@ -339,8 +344,9 @@ api_answer_job(struct MHD_Connection *c, const char *client_id,
 	    "BOM queued for processing; poll GET /jobs/{job_id}"));
 }
 
-enum MHD_Result
-api_upload_and_process(struct MHD_Connection *c, struct api_request *r)
+static enum MHD_Result
+api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
 {
 	const struct api_field *bomf, *intakef;
 	struct bom *bom = NULL;
@@ -352,6 +358,7 @@ api_upload_and_process(struct MHD_Connection *c, struct api_request *r)
 	enum MHD_Result ret;
 	bool async = api_wants_async(c);
 
+	(void)args;
 	bomf = api_field(r, "bom_file");
 	if (bomf == NULL || bomf->filename == NULL)
 		return api_error(c, API_HTTP_UNPROCESSABLE,
@@ -430,3 +437,12 @@ out:
 	free(jobs);
 	return ret;
 }
+
+const struct api_route api_projects_routes[] = {
+	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
+	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
+	    api_upload_and_process },
+	{ "GET", "/projects/{}", API_AUTH_KEY, api_project_get },
+	{ "GET", "/jobs/{}", API_AUTH_KEY, api_job_get },
+	{ NULL, NULL, 0, NULL }
+};

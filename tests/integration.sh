@@ -225,6 +225,24 @@ else
 	bad "bomctl suite ran" "$last"
 fi
 
+# --- more suites against the live daemon: tests/it_*.sh ---------------------
+export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT
+export BOMCTL=$ROOT/build/asan/bin/bomctl
+for suite in tests/it_*.sh; do
+	[ -e "$suite" ] || continue
+	name=$(basename "$suite" .sh)
+	timeout 600 "$suite" > "$STATE/$name.log" 2>&1
+	grep '^not ok' "$STATE/$name.log"
+	last=$(tail -1 "$STATE/$name.log")
+	if [[ "$last" =~ :\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		PASS=$((PASS + BASH_REMATCH[1]))
+		FAIL=$((FAIL + BASH_REMATCH[2]))
+		echo "$last"
+	else
+		bad "$name ran to the end" "$(tail -3 "$STATE/$name.log" | tr '\n' ' ')"
+	fi
+done
+
 # --- clean stop -----------------------------------------------------------------
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"; rc=$?

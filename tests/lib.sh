@@ -1,0 +1,36 @@
+# Shared by the integration scripts (sourced): pass/fail counting and small
+# helpers for HTTP, SQL and Redis against the services integration.sh
+# started. The environment carries URL, A_KEY, B_KEY, A_ID, B_ID, BOMD,
+# BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details.
+PASS=0
+FAIL=0
+
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+bad() { FAIL=$((FAIL + 1)); echo "not ok - $1${2:+: $2}"; }
+check() {	# check NAME WANT GOT
+	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "want '$2', got '$3'"; fi
+}
+check_contains() {	# check_contains NAME NEEDLE HAYSTACK
+	case "$3" in *"$2"*) ok "$1" ;; *) bad "$1" "'$2' not in '$3'" ;; esac
+}
+sql() {
+	psql -X -A -t -q -h "$BOMD_TEST_PG_HOST" -p "$BOMD_TEST_PG_PORT" \
+	    -U postgres bomd -c "$1"
+}
+rcli() { redis-cli -p "$BOMD_TEST_REDIS_PORT" "$@"; }
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+# wait_for TRIES COMMAND...: retries every 0.1 s until COMMAND succeeds
+wait_for() {
+	local n=$1
+	shift
+	for _ in $(seq 1 "$n"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# summary NAME: the closing line integration.sh reads
+summary() {
+	echo "$1: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
