@@ -113,6 +113,15 @@ db_ok(PGconn *c)
 	return PQstatus(c) == CONNECTION_OK;
 }
 
+int
+db_set_tenant(PGconn *c, const char *client_id)
+{
+	const char *params[1] = { client_id };
+
+	return db_exec(c, "SELECT set_config('bomd.client_id', $1, false)", 1,
+	    params);
+}
+
 const char *
 db_sqlstate(const PGresult *r)
 {

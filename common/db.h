@@ -37,6 +37,12 @@ int		 db_commit(PGconn *c);
 void		 db_rollback(PGconn *c);
 /* True when the connection is usable; tries one reset when it is not. */
 bool		 db_ok(PGconn *c);
+/*
+ * Sets the tenant the row-level security policies admit for the rest of
+ * the session: a client id, "*" for cross-tenant system work (key lookup,
+ * admin), or "" for none. 0 or -1.
+ */
+int		 db_set_tenant(PGconn *c, const char *client_id);
 /* SQLSTATE of a failed result's error, "" when none. */
 const char	*db_sqlstate(const PGresult *r);
 

@@ -113,6 +113,29 @@ api_enqueue(const char *job, size_t len, char *id, size_t idlen)
 	return rc;
 }
 
+PGconn *
+api_db_get(const struct api_request *r)
+{
+	PGconn *db;
+
+	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+		return NULL;
+	if (db_set_tenant(db, r->client_id[0] ? r->client_id : "*") == -1) {
+		db_pool_put(api.pool, db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+api_db_put(PGconn *db)
+{
+	if (db == NULL)
+		return;
+	db_set_tenant(db, "");
+	db_pool_put(api.pool, db);
+}
+
 int
 api_secret_equal(const char *a, const char *b)
 {
@@ -182,7 +205,7 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
 	}
-	if ((db = db_pool_get(api.pool, 5000)) == NULL) {
+	if ((db = api_db_get(r)) == NULL) {
 		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "database unavailable");
 		return -1;
@@ -193,7 +216,7 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 	    "WHERE k.prefix = $1 AND k.revoked_at IS NULL AND c.active",
 	    1, params, NULL, 0);
 	if (res == NULL) {
-		db_pool_put(api.pool, db);
+		api_db_put(db);
 		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "database unavailable");
 		return -1;
@@ -222,7 +245,7 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 		}
 	}
 	PQclear(res);
-	db_pool_put(api.pool, db);
+	api_db_put(db);
 	if (!ok) {
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;

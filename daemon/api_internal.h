@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include <libpq-fe.h>
+
 #include "util.h"
 
 #define API_MAX_FIELDS		64
@@ -89,6 +91,15 @@ int		api_auth(struct MHD_Connection *c, struct api_request *r,
 /* Adds a job to the stream (shared connection, locked). 0 or -1. */
 int		api_enqueue(const char *job, size_t len, char *id,
 		    size_t idlen);
+
+/*
+ * A pooled database connection whose session admits only r's client under
+ * row-level security ("*" for admin routes, which have no client). Waits
+ * up to 5 s; NULL when the database is unavailable. Give it back with
+ * api_db_put().
+ */
+PGconn		*api_db_get(const struct api_request *r);
+void		 api_db_put(PGconn *db);
 
 /* The body of a JSON request as an object (new reference), or NULL with
  * a reason in err. */

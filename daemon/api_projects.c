@@ -50,7 +50,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	if (limit > API_MAX_LIMIT)
 		limit = API_MAX_LIMIT;
 	snprintf(limbuf, sizeof(limbuf), "%lld", (long long)limit);
-	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
 	params[0] = r->client_id;
 	params[1] = limbuf;
@@ -60,7 +60,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    TS("p.updated_at") " FROM projects p WHERE p.client_id = $1 "
 	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int", 2,
 	    params, NULL, 0);
-	db_pool_put(api.pool, db);
+	api_db_put(db);
 	if (res == NULL)
 		return api_db_unavailable(c);
 	out = json_array();
@@ -184,25 +184,25 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
-	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
 	res = db_query(db, "SELECT project_id, name, status, context::text, "
 	    "totals::text, warnings::text, bom_filename, " TS("created_at")
 	    ", " TS("updated_at") " FROM projects WHERE client_id = $1 AND "
 	    "project_id = $2", 2, params, NULL, 0);
 	if (res == NULL) {
-		db_pool_put(api.pool, db);
+		api_db_put(db);
 		return api_db_unavailable(c);
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		db_pool_put(api.pool, db);
+		api_db_put(db);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	}
 	items = api_line_items(db, r->client_id, id);
 	trace = api_trace(db, r->client_id, id);
-	db_pool_put(api.pool, db);
+	api_db_put(db);
 	if (items == NULL || trace == NULL) {
 		json_decref(items);
 		json_decref(trace);
@@ -231,12 +231,12 @@ api_job_get(struct MHD_Connection *c, struct api_request *r,
 	PGconn *db;
 	json_t *out;
 
-	if ((db = db_pool_get(api.pool, 5000)) == NULL)
+	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
 	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
 	    "error, " TS("created_at") ", " TS("updated_at") " FROM jobs "
 	    "WHERE client_id = $1 AND job_id = $2", 2, params, NULL, 0);
-	db_pool_put(api.pool, db);
+	api_db_put(db);
 	if (res == NULL)
 		return api_db_unavailable(c);
 	if (PQntuples(res) == 0) {
@@ -292,10 +292,14 @@ api_wait_job(const char *client_id, const char *job_id, int64_t wait_s,
 	do {
 		if ((db = db_pool_get(api.pool, 2000)) == NULL)
 			return -1;
+		if (db_set_tenant(db, client_id) == -1) {
+			api_db_put(db);
+			return -1;
+		}
 		res = db_query(db, "SELECT status, COALESCE(error, '') FROM "
 		    "jobs WHERE client_id = $1 AND job_id = $2", 2, params,
 		    NULL, 0);
-		db_pool_put(api.pool, db);
+		api_db_put(db);
 		if (res == NULL)
 			return -1;
 		if (PQntuples(res) == 1) {
@@ -386,7 +390,7 @@ api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
 	name = json_string_value(json_object_get(json_object_get(ctx,
 	    "project"), "name"));
 	ctxs = json_dumps(ctx, JSON_COMPACT);
-	if ((db = db_pool_get(api.pool, 5000)) == NULL) {
+	if ((db = api_db_get(r)) == NULL) {
 		ret = api_db_unavailable(c);
 		goto out;
 	}
@@ -423,12 +427,12 @@ api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
 		    "unavailable");
 		goto out;
 	}
-	db_pool_put(api.pool, db);
+	api_db_put(db);
 	db = NULL;
 	ret = api_answer_job(c, r->client_id, project_id, job_id, async);
 out:
 	if (db != NULL)
-		db_pool_put(api.pool, db);
+		api_db_put(db);
 	bom_free(bom);
 	json_decref(ctx);
 	json_decref(warnings);

@@ -272,6 +272,9 @@ worker_handle(struct worker *w, const struct queue_entry *e)
 		rc = STAGE_OK;
 		goto out;
 	}
+	/* row-level security admits only this job's tenant from here on */
+	if (db_set_tenant(w->db, job->client_id) == -1)
+		goto out;
 	if ((r = worker_client_active(w, job->client_id)) == -1)
 		goto out;
 	if (r == 0) {
@@ -304,6 +307,8 @@ worker_handle(struct worker *w, const struct queue_entry *e)
 	if (rc == STAGE_OK && queue_ack(w->redis, e->id) == -1)
 		rc = STAGE_RETRY;
 out:
+	if (PQstatus(w->db) == CONNECTION_OK)
+		db_set_tenant(w->db, "");
 	job_free(job);
 	return rc;
 }
