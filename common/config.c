@@ -12,12 +12,14 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "llm_http.h"
 #include "log.h"
 #include "util.h"
 
 enum config_type {
 	CONFIG_STR,
-	CONFIG_INT
+	CONFIG_INT,
+	CONFIG_MONEY		/* decimal amount, stored as int64 micro-units */
 };
 
 struct config_key {
@@ -32,11 +34,13 @@ struct config_key {
 };
 
 
-/* min/max on strings bound the length */
+/* min/max on strings bound the length; on money, the micro-units */
 static const struct config_key config_keys[] = {
 	{ "database_url", "BOMD_DATABASE_URL", CONFIG_STR,
 	    "postgresql:///bomd", 1, 4096,
 	    offsetof(struct config, database_url), 0 },
+	{ "database_role", "BOMD_DATABASE_ROLE", CONFIG_STR, "bomd_app", 1,
+	    63, offsetof(struct config, database_role), 0 },
 	{ "redis_url", "BOMD_REDIS_URL", CONFIG_STR,
 	    "redis://127.0.0.1:6379/0", 1, 4096,
 	    offsetof(struct config, redis_url), 0 },
@@ -61,6 +65,31 @@ static const struct config_key config_keys[] = {
 	    offsetof(struct config, llm_max_retries), 1 },
 	{ "llm.max_concurrency", "BOMD_LLM_MAX_CONCURRENCY", CONFIG_INT, "4",
 	    1, 64, offsetof(struct config, llm_max_concurrency), 1 },
+	{ "llm.connect_timeout_ms", "BOMD_LLM_CONNECT_TIMEOUT_MS", CONFIG_INT,
+	    "10000", 100, 600000,
+	    offsetof(struct config, llm_connect_timeout_ms), 1 },
+	{ "llm.deadline_ms", "BOMD_LLM_DEADLINE_MS", CONFIG_INT, "120000",
+	    1000, 3600000, offsetof(struct config, llm_deadline_ms), 1 },
+	{ "llm.job_deadline_ms", "BOMD_LLM_JOB_DEADLINE_MS", CONFIG_INT,
+	    "300000", 1000, 86400000,
+	    offsetof(struct config, llm_job_deadline_ms), 1 },
+	{ "llm.max_reasks", "BOMD_LLM_MAX_REASKS", CONFIG_INT, "2", 0, 5,
+	    offsetof(struct config, llm_max_reasks), 1 },
+	{ "llm.batch_size", "BOMD_LLM_BATCH_SIZE", CONFIG_INT, "10", 1, 100,
+	    offsetof(struct config, llm_batch_size), 1 },
+	{ "llm.backoff_base_ms", "BOMD_LLM_BACKOFF_BASE_MS", CONFIG_INT, "500",
+	    1, 600000, offsetof(struct config, llm_backoff_base_ms), 1 },
+	{ "llm.backoff_cap_ms", "BOMD_LLM_BACKOFF_CAP_MS", CONFIG_INT, "8000",
+	    1, 600000, offsetof(struct config, llm_backoff_cap_ms), 1 },
+	{ "llm.retry_after_cap_ms", "BOMD_LLM_RETRY_AFTER_CAP_MS", CONFIG_INT,
+	    "30000", 0, 600000,
+	    offsetof(struct config, llm_retry_after_cap_ms), 1 },
+	{ "llm.price_in_per_1m", "BOMD_LLM_PRICE_IN_PER_1M", CONFIG_MONEY, "0",
+	    0, 1000000 * MICROS_PER_UNIT,
+	    offsetof(struct config, llm_price_in_micros), 1 },
+	{ "llm.price_out_per_1m", "BOMD_LLM_PRICE_OUT_PER_1M", CONFIG_MONEY,
+	    "0", 0, 1000000 * MICROS_PER_UNIT,
+	    offsetof(struct config, llm_price_out_micros), 1 },
 	{ "sync_wait", "BOMD_SYNC_WAIT", CONFIG_INT, "120", 0, 3600,
 	    offsetof(struct config, sync_wait), 1 },
 	{ "max_upload", "BOMD_MAX_UPLOAD", CONFIG_INT, "10485760", 1024,
@@ -104,6 +133,17 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 		return 0;
 	}
 	ip = (int64_t *)((char *)cfg + k->off);
+	if (k->type == CONFIG_MONEY) {
+		if (parse_money(val, ip, &why) == 0) {
+			if (*ip >= k->min && *ip <= k->max)
+				return 0;
+			why = "out of range";
+		}
+		snprintf(err, errlen, "%s (%s): '%s' is %s (want a decimal "
+		    "amount up to %lld)", k->path, src, val, why,
+		    (long long)(k->max / MICROS_PER_UNIT));
+		return -1;
+	}
 	if (parse_i64(val, k->min, k->max, ip, &why) == -1) {
 		snprintf(err, errlen, "%s (%s): '%s' is %s (want %lld..%lld)",
 		    k->path, src, val, why, (long long)k->min,
@@ -120,6 +160,13 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	    strcmp(cfg->llm_provider, "openai") != 0) {
 		snprintf(err, errlen, "llm.provider: '%s' is not one of "
 		    "none, openai", cfg->llm_provider);
+		return -1;
+	}
+	if (cfg->llm_backoff_cap_ms < cfg->llm_backoff_base_ms) {
+		snprintf(err, errlen, "llm.backoff_cap_ms: %lld is below "
+		    "llm.backoff_base_ms %lld",
+		    (long long)cfg->llm_backoff_cap_ms,
+		    (long long)cfg->llm_backoff_base_ms);
 		return -1;
 	}
 	if (log_parse_level(cfg->log_level) == -1) {
@@ -161,16 +208,23 @@ config_from_file(config_t *cf, const struct config_key *k, char *val,
 		return 1;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
-		if (k->type != CONFIG_INT)
+		if (k->type == CONFIG_STR)
 			break;
 		snprintf(val, vlen, "%lld",
 		    (long long)config_setting_get_int64(s));
+		return 1;
+	case CONFIG_TYPE_FLOAT:
+		/* 0.15 is 0.1499.. as a double: six decimals round it back */
+		if (k->type != CONFIG_MONEY)
+			break;
+		snprintf(val, vlen, "%.6f", config_setting_get_float(s));
 		return 1;
 	default:
 		break;
 	}
 	snprintf(err, errlen, "%s: expected %s", k->path,
-	    k->type == CONFIG_STR ? "a string" : "an integer");
+	    k->type == CONFIG_STR ? "a string" : k->type == CONFIG_INT ?
+	    "an integer" : "a decimal amount");
 	return -1;
 }
 
@@ -231,6 +285,27 @@ out:
 	if (rc == -1)
 		config_free(cfg);
 	return rc;
+}
+
+void
+config_llm(const struct config *cfg, struct llm_config *out)
+{
+	llm_config_defaults(out);
+	out->enabled = strcmp(cfg->llm_provider, "openai") == 0;
+	out->base_url = cfg->llm_base_url;
+	out->api_key = cfg->llm_api_key;
+	out->model = cfg->llm_model;
+	out->connect_timeout_ms = (long)cfg->llm_connect_timeout_ms;
+	out->timeout_ms = (long)cfg->llm_timeout_ms;
+	out->max_retries = (int)cfg->llm_max_retries;
+	out->max_reasks = (int)cfg->llm_max_reasks;
+	out->max_concurrency = (int)cfg->llm_max_concurrency;
+	out->price_in_per_1m_micros = cfg->llm_price_in_micros;
+	out->price_out_per_1m_micros = cfg->llm_price_out_micros;
+	out->backoff_base_ms = cfg->llm_backoff_base_ms;
+	out->backoff_cap_ms = cfg->llm_backoff_cap_ms;
+	out->retry_after_cap_ms = cfg->llm_retry_after_cap_ms;
+	out->deadline_ms = cfg->llm_deadline_ms;
 }
 
 void

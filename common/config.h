@@ -8,10 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct llm_config;
+
 #define CONFIG_DEFAULT_PATH	"/etc/bomd/bomd.conf"
 
 struct config {
 	char	*database_url;
+	char	*database_role;	/* SET ROLE for API and workers; "none" */
 	char	*redis_url;
 	char	*listen;
 	int64_t	 workers;
@@ -23,6 +26,16 @@ struct config {
 	int64_t	 llm_timeout_ms;
 	int64_t	 llm_max_retries;
 	int64_t	 llm_max_concurrency;
+	int64_t	 llm_connect_timeout_ms;
+	int64_t	 llm_deadline_ms;	/* one request, retries included */
+	int64_t	 llm_job_deadline_ms;	/* no new LLM wave after this */
+	int64_t	 llm_max_reasks;
+	int64_t	 llm_batch_size;	/* BOM lines per request */
+	int64_t	 llm_backoff_base_ms;
+	int64_t	 llm_backoff_cap_ms;
+	int64_t	 llm_retry_after_cap_ms;
+	int64_t	 llm_price_in_micros;	/* per 1M prompt tokens */
+	int64_t	 llm_price_out_micros;	/* per 1M completion tokens */
 	int64_t	 sync_wait;		/* seconds */
 	int64_t	 max_upload;		/* bytes */
 	char	*log_level;
@@ -41,5 +54,12 @@ struct config {
 int	config_load(const char *path, struct config *cfg, char *err,
 	    size_t errlen);
 void	config_free(struct config *cfg);
+
+/*
+ * Fills an LLM client's settings from cfg (llm_config_defaults() first, then
+ * every llm.* key). The strings are borrowed from cfg, which must outlive
+ * the llm_client_new() call that copies them.
+ */
+void	config_llm(const struct config *cfg, struct llm_config *out);
 
 #endif

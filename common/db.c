@@ -45,6 +45,16 @@ db_connect(const char *url, const char *appname, char *err, size_t errlen)
 	return c;
 }
 
+int
+db_use_role(PGconn *c, const char *role)
+{
+	const char *params[1] = { role };
+
+	if (role == NULL || role[0] == '\0' || strcmp(role, "none") == 0)
+		return 0;
+	return db_exec(c, "SELECT set_config('role', $1, false)", 1, params);
+}
+
 PGresult *
 db_query(PGconn *c, const char *sql, int nparams, const char *const *params,
     char *err, size_t errlen)
@@ -105,12 +115,8 @@ db_rollback(PGconn *c)
 bool
 db_ok(PGconn *c)
 {
-	if (c == NULL)
-		return false;
-	if (PQstatus(c) == CONNECTION_OK)
-		return true;
-	PQreset(c);
-	return PQstatus(c) == CONNECTION_OK;
+	/* no PQreset(): a new session would lose its role; reconnect */
+	return c != NULL && PQstatus(c) == CONNECTION_OK;
 }
 
 int
@@ -137,6 +143,7 @@ struct db_pool {
 	pthread_cond_t	  cv;
 	char		 *url;
 	char		 *appname;
+	char		 *role;
 	PGconn		**idle;
 	size_t		  nidle;
 	size_t		  nopen;
@@ -144,7 +151,8 @@ struct db_pool {
 };
 
 struct db_pool *
-db_pool_new(const char *url, const char *appname, size_t max)
+db_pool_new(const char *url, const char *appname, const char *role,
+    size_t max)
 {
 	struct db_pool *p;
 
@@ -153,6 +161,7 @@ db_pool_new(const char *url, const char *appname, size_t max)
 	pthread_cond_init(&p->cv, NULL);
 	p->url = xstrdup(url);
 	p->appname = xstrdup(appname);
+	p->role = role ? xstrdup(role) : NULL;
 	p->max = max ? max : 1;
 	p->idle = xcalloc(p->max, sizeof(*p->idle));
 	return p;
@@ -172,6 +181,7 @@ db_pool_free(struct db_pool *p)
 	free(p->idle);
 	free(p->url);
 	free(p->appname);
+	free(p->role);
 	free(p);
 }
 
@@ -207,8 +217,14 @@ db_pool_get(struct db_pool *p, int wait_ms)
 	}
 	pthread_mutex_unlock(&p->mu);
 	if (open_new) {
-		if ((c = db_connect(p->url, p->appname, err,
-		    sizeof(err))) == NULL) {
+		c = db_connect(p->url, p->appname, err, sizeof(err));
+		if (c != NULL && db_use_role(c, p->role) == -1) {
+			snprintf(err, sizeof(err), "postgresql: cannot switch "
+			    "to role %s (run bomd migrate)", p->role);
+			PQfinish(c);
+			c = NULL;
+		}
+		if (c == NULL) {
 			log_warnx("%s", err);
 			pthread_mutex_lock(&p->mu);
 			p->nopen--;

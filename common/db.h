@@ -21,6 +21,12 @@ PGconn		*db_connect(const char *url, const char *appname, char *err,
 		    size_t errlen);
 
 /*
+ * Switches the session to role (SET ROLE) so row-level security applies;
+ * NULL, "" or "none" keeps the login role. 0 or -1.
+ */
+int		 db_use_role(PGconn *c, const char *role);
+
+/*
  * Runs one parameterised statement (text parameters; NULL entries are SQL
  * NULL). Returns the result when it is COMMAND_OK or TUPLES_OK (caller
  * PQclear()s it), or NULL after logging the server's message; then, when
@@ -35,7 +41,7 @@ int		 db_begin(PGconn *c);
 int		 db_commit(PGconn *c);
 /* Rolls back when a transaction is open; harmless otherwise. */
 void		 db_rollback(PGconn *c);
-/* True when the connection is usable; tries one reset when it is not. */
+/* True when the connection is usable (callers reconnect when not). */
 bool		 db_ok(PGconn *c);
 /*
  * Sets the tenant the row-level security policies admit for the rest of
@@ -48,9 +54,12 @@ const char	*db_sqlstate(const PGresult *r);
 
 struct db_pool;
 
-/* A pool of at most max connections, opened lazily. */
+/*
+ * A pool of at most max connections, opened lazily, each switched to role
+ * (see db_use_role()).
+ */
 struct db_pool	*db_pool_new(const char *url, const char *appname,
-		    size_t max);
+		    const char *role, size_t max);
 void		 db_pool_free(struct db_pool *p);
 /* Takes a connection, waiting up to wait_ms; NULL on timeout/failure. */
 PGconn		*db_pool_get(struct db_pool *p, int wait_ms);

@@ -579,7 +579,8 @@ api_main(const struct config *cfg)
 		log_warnx("listen: '%s' is not IPv4-ADDRESS:PORT", cfg->listen);
 		return 2;
 	}
-	api.pool = db_pool_new(cfg->database_url, "bomd-api", API_POOL_SIZE);
+	api.pool = db_pool_new(cfg->database_url, "bomd-api",
+	    cfg->database_role, API_POOL_SIZE);
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    api_handler, NULL,

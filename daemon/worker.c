@@ -95,6 +95,14 @@ worker_connect(struct worker *w)
 			    err, sizeof(err));
 			if (w->db == NULL)
 				log_warnx("%s", err);
+			else if (db_use_role(w->db, w->cfg->database_role)
+			    == -1) {
+				log_warnx("postgresql: cannot switch to role "
+				    "%s (run bomd migrate)",
+				    w->cfg->database_role);
+				PQfinish(w->db);
+				w->db = NULL;
+			}
 		}
 		if (w->redis != NULL && w->db != NULL)
 			return 0;

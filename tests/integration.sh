@@ -49,7 +49,7 @@ export BOMD_LISTEN=127.0.0.1:$PORT BOMD_SYNC_WAIT=30 BOMD_LOG_LEVEL=info
 URL=http://127.0.0.1:$PORT
 
 # --- migrations --------------------------------------------------------
-out=$("$BOMD" migrate 2>&1); check "migrate applies" "applied 1 migration" "$(echo "$out" | tail -1)"
+out=$("$BOMD" migrate 2>&1); n=$(ls migrations/*.sql | wc -l); check "migrate applies every file" "applied $n migration$([ "$n" -gt 1 ] && echo s)" "$(echo "$out" | tail -1)"
 out=$("$BOMD" migrate 2>&1); check "migrate twice is a no-op" "schema is current" "$out"
 # two at once: both succeed, the schema is applied once
 "$BOMD" migrate >/dev/null 2>&1 & m1=$!
@@ -136,6 +136,17 @@ check "B lists nothing of A" "0" "$(curl -s -H "X-API-Key: $B_KEY" "$URL/project
 J1=$(echo "$resp" | jq -r .job_id)
 check "B cannot read A's job" "404" "$(code -H "X-API-Key: $B_KEY" "$URL/jobs/$J1")"
 check "A reads its job" "complete" "$(curl -s -H "X-API-Key: $A_KEY" "$URL/jobs/$J1" | jq -r .status)"
+
+# --- row-level security alone (a connection as the daemon's role) ----------
+rls() { sql "SET ROLE bomd_app; SET bomd.client_id = '$1'; $2"; }
+check "RLS: right tenant sees its project" "1" "$(rls "$A_ID" "SELECT count(*) FROM projects WHERE project_id = '$P1'")"
+check "RLS: wrong tenant sees no project" "0" "$(rls "$B_ID" "SELECT count(*) FROM projects WHERE project_id = '$P1'")"
+check "RLS: wrong tenant sees no line items" "0" "$(rls "$B_ID" "SELECT count(*) FROM line_items WHERE project_id = '$P1'")"
+check "RLS: wrong tenant sees no trace" "0" "$(rls "$B_ID" "SELECT count(*) FROM trace_steps WHERE project_id = '$P1'")"
+check "RLS: no tenant sees nothing" "0" "$(rls "" "SELECT count(*) FROM projects")"
+check "RLS: wrong tenant cannot update" "0" "$(rls "$B_ID" "WITH u AS (UPDATE projects SET name = 'x' WHERE project_id = '$P1' RETURNING 1) SELECT count(*) FROM u")"
+out=$(rls "$B_ID" "INSERT INTO part_knowledge (client_id, mpn) VALUES ('$A_ID', 'RLS-TEST')" 2>&1)
+check_contains "RLS: cannot write another tenant's rows" "row-level security" "$out"
 
 # --- redis-cli submission, idempotency ------------------------------------
 job=$(jq -cn --arg c "$B_ID" '{client_id: $c, job_id: "redis-dup-1", bom_csv: "RefDes,Qty,MPN\nR1,2,RC0805FR-0710KL\nC1,1,CL21B104KBCNNNC\n"}')
