@@ -19,6 +19,7 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 COMMON_SRCS = \
 	common/apikey.c \
+	common/assess.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
@@ -34,7 +35,13 @@ COMMON_SRCS = \
 
 DAEMON_SRCS = \
 	daemon/admin.c \
+	daemon/api_admin.c \
 	daemon/api.c \
+	daemon/api_events.c \
+	daemon/api_jobs.c \
+	daemon/api_knowledge.c \
+	daemon/api_metrics.c \
+	daemon/api_openai.c \
 	daemon/api_projects.c \
 	daemon/job.c \
 	daemon/main.c \
@@ -45,6 +52,7 @@ DAEMON_SRCS = \
 	daemon/stage_decide.c \
 	daemon/stage_enrich.c \
 	daemon/stage_intake.c \
+	daemon/stage_llm.c \
 	daemon/stage_persist.c \
 	daemon/worker.c
 
@@ -52,6 +60,7 @@ BOMCTL_SRCS = \
 	daemon/bomctl.c
 
 UNIT_TESTS = \
+	tests/test_assess.c \
 	tests/test_config.c \
 	tests/test_costing.c \
 	tests/test_csv.c \
@@ -154,8 +163,14 @@ demo: all
 demo-stop:
 	@scripts/demo-stop
 
-bench: all
+bench: all $(BUILD)/bench_load
 	-@scripts/bench
+
+# The HTTP load generator the bench drives the API with (bench only).
+$(BUILD)/bench_load: tests/bench_load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(shell pkg-config --cflags libcurl) \
+	    -o $@ $< $(shell pkg-config --libs libcurl)
 
 clean:
 	rm -rf $(BUILD) bin

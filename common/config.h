@@ -41,9 +41,14 @@ struct config {
 	char	*log_level;
 	int64_t	 job_max_attempts;
 	int64_t	 job_lease_ms;
+	int64_t	 job_timeout_ms;	/* a try over this is failed, retried */
+	int64_t	 job_retry_base_ms;	/* first retry delay, then doubled */
+	int64_t	 worker_max_jobs;	/* recycle a worker after; 0 never */
 	int64_t	 attrition_bp;		/* costing: basis points */
 	int64_t	 setup_extra;		/* costing: parts per line */
-	int64_t	 grace_period;		/* seconds a stopping worker finishes */
+	int64_t	 grace_period;
+	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
+	int64_t	 rate_burst;		/* bucket size */		/* seconds a stopping worker finishes */
 };
 
 /*

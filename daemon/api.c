@@ -60,6 +60,7 @@ api_json(struct MHD_Connection *c, unsigned int status, json_t *v)
 	resp = MHD_create_response_from_buffer(strlen(s), s,
 	    MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "application/json");
+	api_metrics_count(status);
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -169,6 +170,109 @@ api_json_body(const struct api_request *r, char *err, size_t errlen)
 	return v;
 }
 
+void
+api_queue_stats(int64_t *depth, int64_t *dead)
+{
+	redisReply *rep;
+	char err[256];
+
+	*depth = *dead = -1;
+	pthread_mutex_lock(&api_redis_mu);
+	if (api_redis != NULL && api_redis->err) {
+		redisFree(api_redis);
+		api_redis = NULL;
+	}
+	if (api_redis == NULL)
+		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
+		    sizeof(err));
+	if (api_redis != NULL) {
+		*depth = queue_depth(api_redis);
+		rep = redisCommand(api_redis, "XLEN %s", QUEUE_DEAD);
+		if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
+			*dead = rep->integer;
+		if (rep != NULL)
+			freeReplyObject(rep);
+	}
+	pthread_mutex_unlock(&api_redis_mu);
+}
+
+/*
+ * Token bucket per API key, kept in Redis so every API process shares it;
+ * time comes from the Redis server. Returns {allowed, retry_after_ms}.
+ */
+static const char api_rate_lua[] =
+    "local r = tonumber(ARGV[1]) local b = tonumber(ARGV[2]) "
+    "local t = redis.call('TIME') "
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+    "local v = redis.call('HMGET', KEYS[1], 'tokens', 'ts') "
+    "local tok = tonumber(v[1]) or b local ts = tonumber(v[2]) or now "
+    "tok = math.min(b, tok + (now - ts) * r / 1000) "
+    "local ok, wait = 0, 0 "
+    "if tok >= 1 then tok = tok - 1 ok = 1 "
+    "else wait = math.ceil((1 - tok) * 1000 / r) end "
+    "redis.call('HSET', KEYS[1], 'tokens', tostring(tok), 'ts', now) "
+    "redis.call('PEXPIRE', KEYS[1], math.ceil(b * 1000 / r) + 1000) "
+    "return {ok, wait}";
+
+/* 1 allowed, 0 limited (*retry_s set); Redis trouble lets it through. */
+static int
+api_rate_allow(const char *key_id, int64_t *retry_s)
+{
+	redisReply *rep = NULL;
+	char key[128], err[256];
+	int allowed = 1;
+
+	*retry_s = 0;
+	if (api.cfg->rate_limit <= 0)
+		return 1;
+	snprintf(key, sizeof(key), "bomd:rate:%s", key_id);
+	pthread_mutex_lock(&api_redis_mu);
+	if (api_redis != NULL && api_redis->err) {
+		redisFree(api_redis);
+		api_redis = NULL;
+	}
+	if (api_redis == NULL)
+		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
+		    sizeof(err));
+	if (api_redis != NULL)
+		rep = redisCommand(api_redis, "EVAL %s 1 %s %lld %lld",
+		    api_rate_lua, key, (long long)api.cfg->rate_limit,
+		    (long long)api.cfg->rate_burst);
+	pthread_mutex_unlock(&api_redis_mu);
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY ||
+	    rep->elements != 2) {
+		log_warnx("rate limit: redis unavailable, request allowed");
+	} else if (rep->element[0]->integer == 0) {
+		allowed = 0;
+		*retry_s = (rep->element[1]->integer + 999) / 1000;
+		if (*retry_s < 1)
+			*retry_s = 1;
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return allowed;
+}
+
+static enum MHD_Result
+api_too_many(struct MHD_Connection *c, int64_t retry_s)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char body[128], ra[32];
+
+	snprintf(body, sizeof(body), "{\"detail\":\"Rate limit exceeded; "
+	    "retry after %lld s\"}", (long long)retry_s);
+	snprintf(ra, sizeof(ra), "%lld", (long long)retry_s);
+	resp = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "Retry-After", ra);
+	api_metrics_count(MHD_HTTP_TOO_MANY_REQUESTS);
+	ret = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static const char *
 api_presented_key(struct MHD_Connection *c)
 {
@@ -192,6 +296,8 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 	unsigned char hash[APIKEY_HASH_LEN], stored[APIKEY_HASH_LEN];
 	const char *key, *params[1];
 	const char *pk[1];
+	char key_id[64] = "";
+	int64_t retry_s;
 	PGresult *res;
 	PGconn *db;
 	int i, n, ok = 0;
@@ -237,6 +343,7 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 			snprintf(r->client_id, sizeof(r->client_id), "%s",
 			    PQgetvalue(res, i, 1));
 			pk[0] = PQgetvalue(res, i, 0);
+			snprintf(key_id, sizeof(key_id), "%s", pk[0]);
 			/* at most one write a minute per key */
 			db_exec(db, "UPDATE api_keys SET last_used_at = now() "
 			    "WHERE key_id = $1 AND (last_used_at IS NULL OR "
@@ -248,6 +355,11 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 	api_db_put(db);
 	if (!ok) {
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
+		return -1;
+	}
+	if (!api_rate_allow(key_id, &retry_s)) {
+		r->client_id[0] = '\0';
+		*ret = api_too_many(c, retry_s);
 		return -1;
 	}
 	return 0;
@@ -294,14 +406,31 @@ api_health(struct MHD_Connection *c)
 static enum MHD_Result
 api_root(struct MHD_Connection *c)
 {
-	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, "
-	    "s:[s, s, s, s, s, s, s, s, s]}",
+	static const char *const endpoints[] = {
+		"GET /health", "GET /", "GET /projects", "POST /projects",
+		"GET /projects/{id}", "DELETE /projects/{id}",
+		"GET /projects/{id}/trace", "POST /projects/{id}/process",
+		"POST /projects/upload-and-process", "GET /jobs/{id}",
+		"GET /knowledge/parts", "GET /knowledge/parts/{mpn}",
+		"POST /knowledge/parts/{mpn}/ban",
+		"POST /knowledge/parts/{mpn}/unban",
+		"GET /knowledge/parts/{mpn}/alternates",
+		"POST /knowledge/parts/{mpn}/alternates",
+		"GET /knowledge/suppliers", "POST /knowledge/suppliers",
+		"GET /knowledge/suppliers/{supplier_id}",
+		"POST /knowledge/suppliers/{supplier_id}/trust",
+		"GET /v1/models", "POST /v1/chat/completions", "GET /metrics",
+		NULL
+	};
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; endpoints[i] != NULL; i++)
+		json_array_append_new(list, json_string(endpoints[i]));
+	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, s:o}",
 	    "service", "BOM Agent Service", "version", "0.1.0",
 	    "implementation", "bomd", "implementation_version", API_VERSION,
-	    "endpoints", "GET /health", "GET /", "GET /projects",
-	    "GET /projects/{id}", "POST /projects/upload-and-process",
-	    "GET /jobs/{id}", "GET /v1/models", "POST /v1/chat/completions",
-	    "GET /metrics"));
+	    "endpoints", list));
 }
 
 static enum MHD_Result
@@ -405,6 +534,12 @@ api_match(const char *pattern, const char *url,
 static const struct api_route *const api_tables[] = {
 	api_core_routes,
 	api_projects_routes,
+	api_admin_routes,
+	api_metrics_routes,
+	api_events_routes,
+	api_knowledge_routes,
+	api_jobs_routes,
+	api_openai_routes,
 	NULL
 };
 
@@ -430,6 +565,8 @@ api_dispatch(struct MHD_Connection *c, struct api_request *r,
 				break;
 			}
 		}
+	api_metrics_route(found ? found->method : NULL,
+	    found ? found->pattern : NULL);
 	if (found == NULL)
 		return path_matched ? api_error(c,
 		    MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed") :

@@ -27,6 +27,10 @@
 #define API_MAX_ARGS		3	/* "{}" segments in a route */
 #define API_ARG_LEN		256
 
+/* A timestamptz column selected as RFC 3339 UTC text. */
+#define API_TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
 struct config;
 struct db_pool;
 
@@ -111,5 +115,18 @@ int		api_secret_equal(const char *a, const char *b);
 /* Route tables. */
 extern const struct api_route api_core_routes[];	/* api.c */
 extern const struct api_route api_projects_routes[];	/* api_projects.c */
+extern const struct api_route api_admin_routes[];	/* api_admin.c */
+extern const struct api_route api_metrics_routes[];	/* api_metrics.c */
+extern const struct api_route api_events_routes[];	/* api_events.c */
+
+/* Metrics (api_metrics.c): the route being served by this thread, and
+ * one answered request with its status (api_json() calls it). */
+void		api_metrics_route(const char *method, const char *route);
+void		api_metrics_count(unsigned int status);
+/* Stream depth and dead-letter count from Redis; -1 when unavailable. */
+void		api_queue_stats(int64_t *depth, int64_t *dead);
+extern const struct api_route api_knowledge_routes[];	/* api_knowledge.c */
+extern const struct api_route api_jobs_routes[];	/* api_jobs.c */
+extern const struct api_route api_openai_routes[];	/* api_openai.c */
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * Project and job routes: list, detail, upload-and-process (enqueue, then
- * wait for the job or answer 202), job state. Every query filters by the
- * authenticated client; another client's id is simply not found.
+ * Project and job routes: list, create, detail, trace, delete,
+ * upload-and-process and process (enqueue, then wait for the job or answer
+ * 202), job state. Every query filters by the authenticated client;
+ * another client's id is simply not found.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,7 +188,10 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
 	res = db_query(db, "SELECT project_id, name, status, context::text, "
-	    "totals::text, warnings::text, bom_filename, " TS("created_at")
+	    "totals::text, (intake_warnings || COALESCE((SELECT jsonb_agg(w "
+	    "ORDER BY o) FROM jsonb_array_elements(warnings) WITH ORDINALITY "
+	    "AS t(w, o) WHERE NOT intake_warnings @> jsonb_build_array(w)), "
+	    "'[]'))::text, bom_filename, " TS("created_at")
 	    ", " TS("updated_at") " FROM projects WHERE client_id = $1 AND "
 	    "project_id = $2", 2, params, NULL, 0);
 	if (res == NULL) {
@@ -348,105 +352,413 @@ api_answer_job(struct MHD_Connection *c, const char *client_id,
 	    "BOM queued for processing; poll GET /jobs/{job_id}"));
 }
 
+/* An upload: the project context and its warnings, and the parsed BOM. */
+struct api_upload {
+	const struct api_field	*bomf;
+	json_t			*ctx;
+	json_t			*intake_warnings;
+	struct bom		*bom;
+};
+
+static void
+api_upload_clear(struct api_upload *u)
+{
+	json_decref(u->ctx);
+	json_decref(u->intake_warnings);
+	bom_free(u->bom);
+	memset(u, 0, sizeof(*u));
+}
+
+/*
+ * Reads a multipart upload: bom_file (required, 422), the context from
+ * intake_file (YAML) or from the form fields, and the BOM, checked as the
+ * worker will check it (400 with the reason). 0, or -1 (answered).
+ */
+static int
+api_upload_read(struct MHD_Connection *c, struct api_request *r,
+    struct api_upload *u, enum MHD_Result *ret)
+{
+	const struct api_field *intakef;
+	char err[512];
+
+	memset(u, 0, sizeof(*u));
+	u->bomf = api_field(r, "bom_file");
+	if (u->bomf == NULL || u->bomf->filename == NULL) {
+		*ret = api_error(c, API_HTTP_UNPROCESSABLE,
+		    "bom_file: field required");
+		return -1;
+	}
+	intakef = api_field(r, "intake_file");
+	if (intakef != NULL && intakef->data.len > 0)
+		u->ctx = intake_parse_yaml(intakef->data.data,
+		    intakef->data.len, &u->intake_warnings, err, sizeof(err));
+	else
+		u->ctx = intake_from_form(api_form_get, r, &u->intake_warnings,
+		    err, sizeof(err));
+	if (u->ctx == NULL) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+		return -1;
+	}
+	if (u->intake_warnings == NULL)
+		u->intake_warnings = json_array();
+	u->bom = bom_parse(u->bomf->data.data ? u->bomf->data.data : "",
+	    u->bomf->data.len, NULL, err, sizeof(err));
+	if (u->bom == NULL) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+		api_upload_clear(u);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Inserts the project row of an upload with status 'queued' (inside the
+ * caller's transaction); with lines, also its line items as
+ * pending_enrichment. Timestamps go to created/updated (32 bytes). 0 or -1.
+ */
+static int
+api_upload_insert(PGconn *db, const struct api_request *r,
+    const struct api_upload *u, const char *project_id, bool lines,
+    char *created, char *updated)
+{
+	const char *params[8], *name;
+	json_t *warnings, *items = NULL, *des;
+	const struct bom_line *l;
+	char *ctxs, *warns, *iwarns, *itemss = NULL;
+	PGresult *res;
+	size_t i, k;
+	int rc = -1;
+
+	name = json_string_value(json_object_get(json_object_get(u->ctx,
+	    "project"), "name"));
+	/* until a run rewrites them: the intake's and the BOM's warnings */
+	warnings = json_copy(u->intake_warnings);
+	for (i = 0; i < u->bom->nwarnings; i++)
+		json_array_append_new(warnings,
+		    json_string(u->bom->warnings[i]));
+	ctxs = json_dumps(u->ctx, JSON_COMPACT);
+	warns = json_dumps(warnings, JSON_COMPACT);
+	iwarns = json_dumps(u->intake_warnings, JSON_COMPACT);
+	params[0] = project_id;
+	params[1] = r->client_id;
+	params[2] = name ? name : u->bomf->filename;
+	params[3] = ctxs;
+	/* the CSV as text: bom_parse() accepted it */
+	params[4] = u->bomf->data.data;
+	params[5] = u->bomf->filename;
+	params[6] = warns;
+	params[7] = iwarns;
+	res = db_query(db, "INSERT INTO projects (project_id, client_id, name, "
+	    "status, context, bom_csv, bom_filename, warnings, "
+	    "intake_warnings) VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $6, "
+	    "$7::jsonb, $8::jsonb) RETURNING " TS("created_at") ", "
+	    TS("updated_at"), 8, params, NULL, 0);
+	if (res == NULL)
+		goto out;
+	snprintf(created, 32, "%s", PQgetvalue(res, 0, 0));
+	snprintf(updated, 32, "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (lines) {
+		items = json_array();
+		for (i = 0; i < u->bom->nlines; i++) {
+			l = &u->bom->lines[i];
+			des = json_array();
+			for (k = 0; k < l->ndesignators; k++)
+				json_array_append_new(des,
+				    json_string(l->designators[k]));
+			json_array_append_new(items, json_pack("{s:I, s:I, "
+			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s}",
+			    "line_no", (json_int_t)(i + 1),
+			    "source_line", (json_int_t)l->line_no,
+			    "designators", des,
+			    "quantity", (json_int_t)l->quantity,
+			    "mpn", l->mpn,
+			    "manufacturer", l->manufacturer ?
+			    l->manufacturer : "",
+			    "description", l->description ?
+			    l->description : "",
+			    "package", l->package ? l->package : "",
+			    "value", l->value ? l->value : ""));
+		}
+		itemss = json_dumps(items, JSON_COMPACT);
+		if (db_exec(db, "INSERT INTO line_items (client_id, project_id, "
+		    "line_no, source_line, designators, quantity, mpn, "
+		    "manufacturer, description, package, value) "
+		    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
+		    "x.quantity, x.mpn, x.manufacturer, x.description, "
+		    "x.package, x.value FROM jsonb_to_recordset($3::jsonb) AS "
+		    "x(line_no int, source_line int, designators text[], "
+		    "quantity bigint, mpn text, manufacturer text, "
+		    "description text, package text, value text)", 3,
+		    (const char *[]){ r->client_id, project_id, itemss }) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(warnings);
+	json_decref(items);
+	free(ctxs);
+	free(warns);
+	free(iwarns);
+	free(itemss);
+	return rc;
+}
+
+/*
+ * Inserts the jobs row 'queued' for project_id, commits, and adds the job
+ * to the stream. On a queue failure the job row is removed again and the
+ * project gets back old_status (NULL: the project is removed, it was new).
+ * 0, or -1 after answering 503.
+ */
+static int
+api_enqueue_project(struct MHD_Connection *c, PGconn *db,
+    const struct api_request *r, const char *project_id, const char *job_id,
+    const char *old_status, enum MHD_Result *ret)
+{
+	const char *p3[3] = { project_id, r->client_id, job_id };
+	char sid[32], *jobs;
+	json_t *job;
+	int rc;
+
+	if (db_exec(db, "INSERT INTO jobs (job_id, client_id, project_id, "
+	    "status) VALUES ($3, $2, $1, 'queued')", 3, p3) == -1 ||
+	    db_commit(db) == -1) {
+		db_rollback(db);
+		*ret = api_db_unavailable(c);
+		return -1;
+	}
+	job = json_pack("{s:s, s:s, s:s}", "client_id", r->client_id,
+	    "job_id", job_id, "project_id", project_id);
+	jobs = json_dumps(job, JSON_COMPACT);
+	json_decref(job);
+	rc = api_enqueue(jobs, strlen(jobs), sid, sizeof(sid));
+	free(jobs);
+	if (rc == 0)
+		return 0;
+	/* nothing half-written: the job never reached the queue */
+	db_exec(db, "DELETE FROM jobs WHERE job_id = $3 AND client_id = $2", 3,
+	    p3);
+	if (old_status == NULL)
+		db_exec(db, "DELETE FROM projects WHERE project_id = $1 AND "
+		    "client_id = $2", 2, p3);
+	else
+		db_exec(db, "UPDATE projects SET status = $3 WHERE "
+		    "project_id = $1 AND client_id = $2", 3,
+		    (const char *[]){ project_id, r->client_id, old_status });
+	*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "queue "
+	    "unavailable");
+	return -1;
+}
+
 static enum MHD_Result
 api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const struct api_field *bomf, *intakef;
-	struct bom *bom = NULL;
-	json_t *ctx = NULL, *warnings = NULL, *job = NULL;
-	char project_id[37], job_id[37], err[512], sid[32];
-	char *ctxs = NULL, *jobs = NULL;
-	const char *params[6], *name;
+	struct api_upload u;
+	char project_id[37], job_id[37], created[32], updated[32];
 	PGconn *db = NULL;
 	enum MHD_Result ret;
 	bool async = api_wants_async(c);
 
 	(void)args;
-	bomf = api_field(r, "bom_file");
-	if (bomf == NULL || bomf->filename == NULL)
-		return api_error(c, API_HTTP_UNPROCESSABLE,
-		    "bom_file: field required");
-	intakef = api_field(r, "intake_file");
-	if (intakef != NULL && intakef->data.len > 0)
-		ctx = intake_parse_yaml(intakef->data.data, intakef->data.len,
-		    &warnings, err, sizeof(err));
-	else
-		ctx = intake_from_form(api_form_get, r, &warnings, err,
-		    sizeof(err));
-	if (ctx == NULL)
-		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
-	bom = bom_parse(bomf->data.data ? bomf->data.data : "", bomf->data.len,
-	    NULL, err, sizeof(err));
-	if (bom == NULL) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
-		goto out;
-	}
+	if (api_upload_read(c, r, &u, &ret) == -1)
+		return ret;
 	if (uuid_v4(project_id) == -1 || uuid_v4(job_id) == -1) {
 		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
 		    "randomness");
 		goto out;
 	}
-	name = json_string_value(json_object_get(json_object_get(ctx,
-	    "project"), "name"));
-	ctxs = json_dumps(ctx, JSON_COMPACT);
 	if ((db = api_db_get(r)) == NULL) {
 		ret = api_db_unavailable(c);
 		goto out;
 	}
-	params[0] = project_id;
-	params[1] = r->client_id;
-	params[2] = name ? name : bomf->filename;
-	params[3] = ctxs;
-	/* the CSV as text: bom_parse() accepted it; store it as UTF-8 */
-	params[4] = bomf->data.data;
-	params[5] = bomf->filename;
 	if (db_begin(db) == -1 ||
-	    db_exec(db, "INSERT INTO projects (project_id, client_id, name, "
-	    "status, context, bom_csv, bom_filename) VALUES ($1, $2, $3, "
-	    "'queued', $4::jsonb, $5, $6)", 6, params) == -1 ||
-	    db_exec(db, "INSERT INTO jobs (job_id, client_id, project_id, "
-	    "status) VALUES ($3, $2, $1, 'queued')", 3,
-	    (const char *[]){ project_id, r->client_id, job_id }) == -1 ||
-	    db_commit(db) == -1) {
+	    api_upload_insert(db, r, &u, project_id, false, created,
+	    updated) == -1) {
 		db_rollback(db);
 		ret = api_db_unavailable(c);
 		goto out;
 	}
-	job = json_pack("{s:s, s:s, s:s}", "client_id", r->client_id,
-	    "job_id", job_id, "project_id", project_id);
-	jobs = json_dumps(job, JSON_COMPACT);
-	if (api_enqueue(jobs, strlen(jobs), sid, sizeof(sid)) == -1) {
-		/* nothing half-written: the job never reached the queue */
-		db_exec(db, "DELETE FROM projects WHERE project_id = $1 AND "
-		    "client_id = $2", 2, params);
-		db_exec(db, "DELETE FROM jobs WHERE job_id = $1 AND "
-		    "client_id = $2", 2,
-		    (const char *[]){ job_id, r->client_id });
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "queue "
-		    "unavailable");
+	if (api_enqueue_project(c, db, r, project_id, job_id, NULL,
+	    &ret) == -1)
 		goto out;
-	}
 	api_db_put(db);
 	db = NULL;
 	ret = api_answer_job(c, r->client_id, project_id, job_id, async);
 out:
-	if (db != NULL)
-		api_db_put(db);
-	bom_free(bom);
-	json_decref(ctx);
-	json_decref(warnings);
-	json_decref(job);
-	free(ctxs);
-	free(jobs);
+	api_db_put(db);
+	api_upload_clear(&u);
 	return ret;
+}
+
+/* POST /projects: the project and its line items, not processed yet. */
+static enum MHD_Result
+api_project_create(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	struct api_upload u;
+	char project_id[37], created[32], updated[32];
+	const char *name;
+	PGconn *db = NULL;
+	enum MHD_Result ret;
+
+	(void)args;
+	if (api_upload_read(c, r, &u, &ret) == -1)
+		return ret;
+	if (uuid_v4(project_id) == -1) {
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
+		    "randomness");
+		goto out;
+	}
+	if ((db = api_db_get(r)) == NULL) {
+		ret = api_db_unavailable(c);
+		goto out;
+	}
+	if (db_begin(db) == -1 ||
+	    api_upload_insert(db, r, &u, project_id, true, created,
+	    updated) == -1 || db_commit(db) == -1) {
+		db_rollback(db);
+		ret = api_db_unavailable(c);
+		goto out;
+	}
+	name = json_string_value(json_object_get(json_object_get(u.ctx,
+	    "project"), "name"));
+	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:s, "
+	    "s:s}", "project_id", project_id, "project_name", name ? name :
+	    u.bomf->filename, "status", "queued", "line_item_count",
+	    (json_int_t)u.bom->nlines, "created_at", created, "updated_at",
+	    updated));
+out:
+	api_db_put(db);
+	api_upload_clear(&u);
+	return ret;
+}
+
+/* POST /projects/{id}/process: a new job for an existing project. */
+static enum MHD_Result
+api_project_process(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *id = args[0];
+	const char *params[2] = { r->client_id, id };
+	char job_id[37], old_status[32];
+	PGresult *res;
+	PGconn *db;
+	enum MHD_Result ret;
+	bool async = api_wants_async(c);
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	if (uuid_v4(job_id) == -1)
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
+		    "randomness");
+	if ((db = api_db_get(r)) == NULL)
+		return api_db_unavailable(c);
+	if (db_begin(db) == -1) {
+		api_db_put(db);
+		return api_db_unavailable(c);
+	}
+	res = db_query(db, "SELECT status FROM projects WHERE client_id = $1 "
+	    "AND project_id = $2 FOR UPDATE", 2, params, NULL, 0);
+	if (res == NULL || PQntuples(res) == 0) {
+		db_rollback(db);
+		api_db_put(db);
+		if (res == NULL)
+			return api_db_unavailable(c);
+		PQclear(res);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	}
+	snprintf(old_status, sizeof(old_status), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (db_exec(db, "UPDATE projects SET status = 'queued', "
+	    "updated_at = now() WHERE client_id = $1 AND project_id = $2", 2,
+	    params) == -1) {
+		db_rollback(db);
+		api_db_put(db);
+		return api_db_unavailable(c);
+	}
+	if (api_enqueue_project(c, db, r, id, job_id, old_status,
+	    &ret) == -1) {
+		api_db_put(db);
+		return ret;
+	}
+	api_db_put(db);
+	return api_answer_job(c, r->client_id, id, job_id, async);
+}
+
+static enum MHD_Result
+api_project_trace(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *id = args[0];
+	const char *params[2] = { r->client_id, id };
+	json_t *trace = NULL;
+	PGresult *res;
+	PGconn *db;
+	int found;
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	if ((db = api_db_get(r)) == NULL)
+		return api_db_unavailable(c);
+	res = db_query(db, "SELECT 1 FROM projects WHERE client_id = $1 AND "
+	    "project_id = $2", 2, params, NULL, 0);
+	found = res != NULL && PQntuples(res) == 1;
+	if (found)
+		trace = api_trace(db, r->client_id, id);
+	api_db_put(db);
+	if (res == NULL || (found && trace == NULL)) {
+		PQclear(res);
+		return api_db_unavailable(c);
+	}
+	PQclear(res);
+	if (!found)
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	return api_json(c, MHD_HTTP_OK, trace);
+}
+
+/* Line items and trace go with the project (foreign keys cascade). */
+static enum MHD_Result
+api_project_delete(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *id = args[0];
+	const char *params[2] = { r->client_id, id };
+	PGresult *res;
+	PGconn *db;
+	int n;
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	if ((db = api_db_get(r)) == NULL)
+		return api_db_unavailable(c);
+	res = db_query(db, "DELETE FROM projects WHERE client_id = $1 AND "
+	    "project_id = $2 RETURNING project_id", 2, params, NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
+		return api_db_unavailable(c);
+	n = PQntuples(res);
+	PQclear(res);
+	if (n == 0)
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	return api_json(c, MHD_HTTP_OK, json_pack("{s:s}", "deleted", id));
 }
 
 const struct api_route api_projects_routes[] = {
 	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
+	{ "POST", "/projects", API_AUTH_KEY, api_project_create },
 	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
 	    api_upload_and_process },
 	{ "GET", "/projects/{}", API_AUTH_KEY, api_project_get },
+	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_project_delete },
+	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_project_process },
+	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_project_trace },
 	{ "GET", "/jobs/{}", API_AUTH_KEY, api_job_get },
 	{ NULL, NULL, 0, NULL }
 };

@@ -1,6 +1,7 @@
 /*
  * bomctl: the command-line client for bomd's HTTP API (libcurl + jansson).
- * Submits BOMs, lists projects, shows decisions, traces and jobs; --json
+ * Submits BOMs, lists projects, shows decisions, traces and jobs, lists
+ * and retries dead jobs; --json
  * prints the server's answer as pretty JSON. Exit codes are in usage().
  */
 #include <errno.h>
@@ -43,6 +44,7 @@ struct bomctl {
 	char		 url[BOMCTL_MAX_URL];	/* base, no trailing slash */
 	const char	*key;
 	bool		 json;
+	bool		 post;		/* an empty POST instead of a GET */
 	CURL		*curl;
 };
 
@@ -69,6 +71,10 @@ static const char bomctl_usage_text[] =
 "  trace PROJECT_ID       the processing trace: timestamp, step, agent,\n"
 "                         message\n"
 "  jobs show JOB_ID       the state of a job\n"
+"  jobs dead [--limit N]  your dead jobs (out of attempts or crashing a\n"
+"                         worker every time): attempts, when, and why\n"
+"  jobs retry JOB_ID      queue a dead or failed job again, attempts\n"
+"                         reset (409 when it is neither)\n"
 "\n"
 "Options:\n"
 "  --json                 print the server's JSON answer (pretty) instead\n"
@@ -172,7 +178,8 @@ bomctl_detail(const json_t *root, const struct buf *body, long code,
 }
 
 /*
- * Runs one request: GET when mime is NULL, else a multipart POST. On a
+ * Runs one request: GET when mime is NULL (an empty POST when ctl->post),
+ * else a multipart POST. On a
  * 2xx answer *out gets the parsed JSON (caller json_decref()s it) and
  * *code the status. Otherwise prints one line on stderr and returns the
  * exit code to use.
@@ -226,6 +233,8 @@ bomctl_request(struct bomctl *ctl, const char *path, curl_mime *mime,
 	    (curl_off_t)BOMCTL_MAX_BODY);
 	if (mime != NULL)
 		curl_easy_setopt(ctl->curl, CURLOPT_MIMEPOST, mime);
+	else if (ctl->post)
+		curl_easy_setopt(ctl->curl, CURLOPT_POSTFIELDS, "");
 	cc = curl_easy_perform(ctl->curl);
 	if (body.too_large || cc == CURLE_FILESIZE_EXCEEDED) {
 		bomctl_err("the answer from %s is larger than %zu MB", ctl->url,
@@ -899,6 +908,107 @@ out:
 	return rc;
 }
 
+/* jobs dead [--limit N]: GET /jobs?status=dead as a table. */
+static int
+bomctl_jobs_dead(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *why;
+	char path[64], updated[40], attempts[24];
+	int64_t limit = -1;
+	json_t *arr = NULL, *j, *err;
+	size_t i;
+	int k, rc;
+
+	for (k = 0; k < argc; k++) {
+		const char *v = NULL;
+
+		if (strcmp(argv[k], "--limit") == 0) {
+			if (++k == argc)
+				return bomctl_usage_error("--limit needs a "
+				    "number");
+			v = argv[k];
+		} else if (strncmp(argv[k], "--limit=", 8) == 0)
+			v = argv[k] + 8;
+		else
+			return bomctl_usage_error("jobs dead: unexpected "
+			    "argument %s", argv[k]);
+		if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
+			return bomctl_usage_error("--limit %s: %s", v, why);
+	}
+	if (limit > 0)
+		snprintf(path, sizeof(path), "/jobs?status=dead&limit=%lld",
+		    (long long)limit);
+	else
+		snprintf(path, sizeof(path), "/jobs?status=dead");
+	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(arr);
+		goto out;
+	}
+	if (!json_is_array(arr)) {
+		bomctl_err("the server's job list is not an array");
+		rc = BOMCTL_EXIT_ERR;
+		goto out;
+	}
+	if (json_array_size(arr) == 0) {
+		printf("no dead jobs\n");
+		goto out;
+	}
+	bomctl_cell("JOB", 36, false);
+	printf("%8s ", "ATTEMPTS");
+	bomctl_cell("UPDATED", 20, false);
+	bomctl_cell("ERROR", BOMCTL_COLUMNS - 36 - 9 - 21, true);
+	printf("\n");
+	json_array_foreach(arr, i, j) {
+		err = json_object_get(j, "error");
+		bomctl_ts(bomctl_str(j, "updated_at", "-"), updated,
+		    sizeof(updated));
+		snprintf(attempts, sizeof(attempts), "%lld", (long long)
+		    json_integer_value(json_object_get(j, "attempts")));
+		bomctl_cell(bomctl_str(j, "job_id", "?"), 36, false);
+		printf("%8s ", attempts);
+		bomctl_cell(updated, 20, false);
+		bomctl_cell(json_is_string(err) ? json_string_value(err) : "-",
+		    BOMCTL_COLUMNS - 36 - 9 - 21, true);
+		printf("\n");
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* jobs retry JOB_ID: POST /jobs/{id}/retry. */
+static int
+bomctl_jobs_retry(struct bomctl *ctl, int argc, char **argv)
+{
+	json_t *resp = NULL;
+	char path[512];
+	long code;
+	int rc;
+
+	if (argc != 1)
+		return bomctl_usage_error("jobs retry: needs exactly one "
+		    "JOB_ID");
+	if (argv[0][0] == '\0' || bomctl_id_path(ctl, "/jobs/", argv[0],
+	    path, sizeof(path) - 6) == -1)
+		return bomctl_usage_error("jobs retry: bad job id");
+	strcat(path, "/retry");
+	ctl->post = true;
+	rc = bomctl_request(ctl, path, NULL, false, BOMCTL_TIMEOUT_SEC, &code,
+	    &resp);
+	ctl->post = false;
+	if (rc != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(resp);
+	else
+		printf("job %s queued again\n", bomctl_str(resp, "job_id",
+		    argv[0]));
+	json_decref(resp);
+	return rc;
+}
+
 static int
 bomctl_jobs(struct bomctl *ctl, int argc, char **argv)
 {
@@ -906,9 +1016,13 @@ bomctl_jobs(struct bomctl *ctl, int argc, char **argv)
 	char path[512];
 	int rc;
 
+	if (argc >= 1 && strcmp(argv[0], "dead") == 0)
+		return bomctl_jobs_dead(ctl, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "retry") == 0)
+		return bomctl_jobs_retry(ctl, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "show") != 0)
-		return bomctl_usage_error("jobs: the only subcommand is "
-		    "\"show JOB_ID\"");
+		return bomctl_usage_error("jobs: the subcommands are "
+		    "\"show JOB_ID\", \"dead\" and \"retry JOB_ID\"");
 	if (argc != 2)
 		return bomctl_usage_error("jobs show: needs exactly one "
 		    "JOB_ID");

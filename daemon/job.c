@@ -41,6 +41,7 @@ job_free(struct job *job)
 	json_decref(job->totals);
 	json_decref(job->warnings);
 	json_decref(job->trace);
+	json_decref(job->llm_calls);
 	bom_free(job->bom);
 	for (i = 0; i < job->ndecisions; i++)
 		line_decision_free(&job->decisions[i]);

@@ -40,6 +40,7 @@ struct job {
 	json_t			*totals;
 	json_t			*warnings;	/* project-level warnings */
 	json_t			*trace;		/* array of steps */
+	json_t			*llm_calls;	/* llm_calls rows, or NULL */
 	int			 attempts;
 	char			 error[512];
 };

@@ -1,7 +1,8 @@
 /*
  * Master: forks the API process and N workers, restarts a child that dies
- * (with backoff and crash-storm damping), reloads on SIGHUP, resizes the
- * pool on SIGTTIN/SIGTTOU and stops everything cleanly on SIGTERM.
+ * (with backoff and crash-storm damping), hands a dead worker's jobs back
+ * to the queue at once, reloads on SIGHUP, resizes the pool on
+ * SIGTTIN/SIGTTOU and stops everything cleanly on SIGTERM.
  */
 #include <errno.h>
 #include <signal.h>
@@ -29,7 +30,9 @@
 #define MASTER_MAX_CHILDREN	257	/* the API process + 256 workers */
 #define MASTER_BACKOFF_MAX_MS	30000
 #define MASTER_STORM_WINDOW_MS	60000
-#define MASTER_STORM_DEATHS	10
+#define MASTER_STORM_DEATHS	10	/* plus two per child */
+#define MASTER_STORM_HIST	64
+#define MASTER_REDIS_TIMEOUT_MS	1000	/* the supervisor never waits long */
 
 static volatile sig_atomic_t got_term, got_hup, got_chld, got_ttin, got_ttou;
 
@@ -73,8 +76,9 @@ struct master {
 	enum master_role role;
 	struct child	 children[MASTER_MAX_CHILDREN];
 	int		 nworkers;
-	int64_t		 deaths[MASTER_STORM_DEATHS];
+	int64_t		 deaths[MASTER_STORM_HIST];
 	size_t		 ndeaths;
+	redisContext	*redis;		/* for hand-backs; NULL when down */
 };
 
 static void
@@ -146,35 +150,161 @@ master_find(struct master *m, pid_t pid)
 	return NULL;
 }
 
-/* Records a death; true when deaths come too fast (a crash storm). */
+/*
+ * Records a death; true when deaths come too fast (a crash storm): more
+ * than MASTER_STORM_DEATHS plus two per child within the window.
+ */
 static int
 master_storm(struct master *m)
 {
 	int64_t now = now_ms();
+	size_t limit = MASTER_STORM_DEATHS + 2 * (size_t)(m->nworkers + 1);
 
+	if (limit > MASTER_STORM_HIST)
+		limit = MASTER_STORM_HIST;
 	memmove(&m->deaths[1], &m->deaths[0],
-	    (MASTER_STORM_DEATHS - 1) * sizeof(m->deaths[0]));
+	    (MASTER_STORM_HIST - 1) * sizeof(m->deaths[0]));
 	m->deaths[0] = now;
-	if (m->ndeaths < MASTER_STORM_DEATHS)
+	if (m->ndeaths < MASTER_STORM_HIST)
 		m->ndeaths++;
-	return m->ndeaths == MASTER_STORM_DEATHS &&
-	    now - m->deaths[MASTER_STORM_DEATHS - 1] < MASTER_STORM_WINDOW_MS;
+	return m->ndeaths >= limit &&
+	    now - m->deaths[limit - 1] < MASTER_STORM_WINDOW_MS;
+}
+
+/* The master's Redis connection, (re)opened on demand; NULL when down. */
+static redisContext *
+master_redis(struct master *m)
+{
+	char err[512];
+
+	if (m->redis != NULL && m->redis->err) {
+		redisFree(m->redis);
+		m->redis = NULL;
+	}
+	if (m->redis == NULL &&
+	    (m->redis = queue_connect(m->cfg.redis_url,
+	    MASTER_REDIS_TIMEOUT_MS, err, sizeof(err))) == NULL)
+		log_warnx("hand-back: %s", err);
+	return m->redis;
+}
+
+/*
+ * Gives the jobs a worker slot's consumer still holds back to the queue
+ * at once, so a live worker takes them while the slot waits out its
+ * restart backoff. crashed: the worker died holding them (their crash
+ * count goes up; see queue_handback()). When Redis is down they stay
+ * pending: the slot's next worker reads its own pending entries first.
+ * Call it only while no process runs in the slot (same consumer name).
+ */
+static void
+master_handback(struct master *m, const struct child *ch, int crashed,
+    const char *reason)
+{
+	char consumer[128];
+	redisContext *c;
+	size_t n = 0;
+
+	if (ch->is_api || m->role == ROLE_API)
+		return;
+	if (worker_consumer_name(ch->slot, consumer, sizeof(consumer)) == -1 ||
+	    (c = master_redis(m)) == NULL)
+		return;
+	if (queue_handback(c, consumer, crashed, reason,
+	    m->cfg.job_retry_base_ms, &n) == -1)
+		log_warnx("hand-back of %s failed; its worker will pick its "
+		    "jobs up", consumer);
+	else if (n > 0)
+		log_info("handed back %zu job%s of %s", n, n == 1 ? "" : "s",
+		    consumer);
+}
+
+/*
+ * At startup, before any worker runs: warns about Redis settings that can
+ * lose jobs, and hands back whatever this host's consumers left pending
+ * (a previous run killed before it finished).
+ */
+static void
+master_startup_redis(struct master *m)
+{
+	char prefix[128];
+	redisContext *c;
+	redisReply *r;
+	size_t i, j, n;
+
+	if ((c = master_redis(m)) == NULL)
+		return;
+	queue_check_server(c);
+	if (m->role == ROLE_API ||
+	    worker_consumer_name(0, prefix, sizeof(prefix)) == -1)
+		return;
+	prefix[strlen(prefix) - 1] = '\0';	/* "host:" */
+	r = redisCommand(c, "XINFO CONSUMERS %s %s", QUEUE_STREAM,
+	    QUEUE_GROUP);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		if (r != NULL)
+			freeReplyObject(r);
+		return;
+	}
+	for (i = 0; i < r->elements; i++) {
+		const redisReply *cr = r->element[i];
+		const char *name = NULL;
+		long long pending = 0;
+
+		for (j = 0; cr->type == REDIS_REPLY_ARRAY &&
+		    j + 1 < cr->elements; j += 2) {
+			if (cr->element[j]->type != REDIS_REPLY_STRING)
+				continue;
+			if (strcmp(cr->element[j]->str, "name") == 0 &&
+			    cr->element[j + 1]->type == REDIS_REPLY_STRING)
+				name = cr->element[j + 1]->str;
+			else if (strcmp(cr->element[j]->str, "pending") == 0 &&
+			    cr->element[j + 1]->type == REDIS_REPLY_INTEGER)
+				pending = cr->element[j + 1]->integer;
+		}
+		if (name == NULL || pending == 0 ||
+		    strncmp(name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (queue_handback(c, name, 0, "left pending by an earlier "
+		    "run", m->cfg.job_retry_base_ms, &n) == 0 && n > 0)
+			log_info("handed back %zu job%s %s left pending", n,
+			    n == 1 ? "" : "s", name);
+	}
+	freeReplyObject(r);
 }
 
 static void
 master_reap(struct master *m)
 {
 	struct child *ch;
+	char why[160];
 	int64_t delay;
 	pid_t pid;
-	int status;
+	int status, planned;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((ch = master_find(m, pid)) == NULL)
 			continue;
 		ch->pid = 0;
+		planned = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (WIFSIGNALED(status))
+			snprintf(why, sizeof(why), "worker %d (pid %d) killed "
+			    "by signal %d (%s)", ch->slot, (int)pid,
+			    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			snprintf(why, sizeof(why), "worker %d (pid %d) exited "
+			    "with %d", ch->slot, (int)pid,
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		/* before anything restarts the slot */
+		master_handback(m, ch, !planned, why);
 		if (got_term || !ch->wanted)
 			continue;
+		if (planned) {
+			/* stopped for a reload or recycled: not a failure */
+			log_info("%s %d (pid %d) exited; restarting",
+			    ch->is_api ? "api" : "worker", ch->slot, (int)pid);
+			ch->respawn_at_ms = now_ms();
+			continue;
+		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
 			log_warnx("%s %d cannot start (exit 2); not restarting",
 			    ch->is_api ? "api" : "worker", ch->slot);
@@ -322,6 +452,8 @@ master_main(const char *config_path, enum master_role role, int workers)
 	}
 	proctitle_set("bomd: master");
 	log_setname("master");
+	srandom((unsigned int)(getpid() ^ now_ms()));
+	master_startup_redis(m);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = master_on_signal;
@@ -397,8 +529,14 @@ master_main(const char *config_path, enum master_role role, int workers)
 			    (int)m->children[i].pid);
 			kill(m->children[i].pid, SIGKILL);
 			waitpid(m->children[i].pid, NULL, 0);
+			m->children[i].pid = 0;
+			/* not the job's fault: no crash counted */
+			master_handback(m, &m->children[i], 0, "worker did "
+			    "not finish within grace_period at stop");
 		}
 	log_info("stopped");
+	if (m->redis != NULL)
+		redisFree(m->redis);
 	config_free(&m->cfg);
 	free(m);
 	return rc;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "csv.h"
 #include "db.h"
@@ -59,6 +60,39 @@ out:
 	return rc;
 }
 
+/*
+ * Test hooks for tests/it_recovery.sh only; never set them in production.
+ * BOMD_TEST_CRASH_MPN=MPN: abort() on a BOM with that MPN (a poison job).
+ * BOMD_TEST_SLOW_MPN=MPN:MS: sleep MS ms on the first attempt of a BOM
+ * with that MPN (a job to kill a worker under).
+ */
+static void
+intake_test_hooks(const struct job *job)
+{
+	const char *crash = getenv("BOMD_TEST_CRASH_MPN");
+	const char *slow = getenv("BOMD_TEST_SLOW_MPN"), *colon;
+	struct timespec ts;
+	size_t i;
+	long ms;
+
+	colon = slow ? strchr(slow, ':') : NULL;
+	for (i = 0; i < job->bom->nlines; i++) {
+		const char *mpn = job->bom->lines[i].mpn;
+
+		if (crash != NULL && *crash != '\0' && strcmp(mpn, crash) == 0)
+			abort();
+		if (colon != NULL && job->attempts == 1 &&
+		    strlen(mpn) == (size_t)(colon - slow) &&
+		    strncmp(mpn, slow, (size_t)(colon - slow)) == 0 &&
+		    (ms = atol(colon + 1)) > 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000L;
+			nanosleep(&ts, NULL);
+			colon = NULL;
+		}
+	}
+}
+
 enum stage_rc
 stage_intake_run(struct job *job, PGconn *db)
 {
@@ -96,6 +130,7 @@ stage_intake_run(struct job *job, PGconn *db)
 		job_seterr(job, "%s", err);
 		return STAGE_FAIL;
 	}
+	intake_test_hooks(job);
 	for (i = 0; i < job->bom->nwarnings; i++)
 		json_array_append_new(job->warnings,
 		    json_string(job->bom->warnings[i]));

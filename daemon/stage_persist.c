@@ -165,6 +165,18 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	    "\"timestamp\" timestamptz)", job->client_id, job->project_id,
 	    job->job_id, job->trace) == -1)
 		goto out;
+	/* LLM accounting: inside the job's fence, so never counted twice */
+	if (json_array_size(job->llm_calls) > 0 && persist_exec_json(db,
+	    "INSERT INTO llm_calls (client_id, project_id, job_id, stage, "
+	    "model, prompt_tokens, completion_tokens, latency_ms, attempts, "
+	    "outcome, cost_micros) SELECT $1, $2, $3, x.stage, x.model, "
+	    "x.prompt_tokens, x.completion_tokens, x.latency_ms, x.attempts, "
+	    "x.outcome, x.cost_micros FROM jsonb_to_recordset($4::jsonb) AS "
+	    "x(stage text, model text, prompt_tokens bigint, "
+	    "completion_tokens bigint, latency_ms bigint, attempts int, "
+	    "outcome text, cost_micros bigint)", job->client_id,
+	    job->project_id, job->job_id, job->llm_calls) == -1)
+		goto out;
 
 	totals = job->totals ? json_dumps(job->totals, PERSIST_JSON) : NULL;
 	warnings = json_dumps(job->warnings, PERSIST_JSON);

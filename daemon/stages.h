@@ -27,6 +27,16 @@ void		offer_cache_free(struct offer_cache *cache);
 enum stage_rc	stage_decide_run(struct job *job, const struct config *cfg,
 		    struct offer_cache *cache);
 /*
+ * LLM review (llm.provider openai): batches of lines assessed concurrently;
+ * the LLM may only escalate an approved line or add notes. Any LLM failure
+ * leaves the rule decisions and a trace step saying why, so it always
+ * returns STAGE_OK. Rows for llm_calls go to job->llm_calls, totals to
+ * job->totals.llm.
+ */
+enum stage_rc	stage_llm_run(struct job *job, const struct config *cfg);
+/* Frees the worker's LLM client (made on first use); at worker exit. */
+void		stage_llm_shutdown(void);
+/*
  * Writes project, line items, trace, usage and the job state in one
  * transaction. STAGE_OK also when the job had already been committed
  * (then *dup is set and nothing changed).

@@ -1,10 +1,13 @@
 /*
  * Worker: its own pending entries first (a predecessor in the same slot may
- * have died holding them), then new ones; entries idle past the lease are
- * reclaimed. A job is acknowledged only after its result is committed.
+ * have died holding them), then new ones, one at a time; entries idle past
+ * the lease are reclaimed. A job is acknowledged only after its result is
+ * committed. A transient failure goes to the retry set with backoff; a job
+ * out of attempts goes to the dead-letter stream.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +24,11 @@
 #include "util.h"
 #include "worker.h"
 
-#define WORKER_BLOCK_MS		2000
-#define WORKER_BATCH		16
+#define WORKER_BLOCK_MS		1000
 #define WORKER_RECLAIM_MS	10000	/* how often to look for idle entries */
+#define WORKER_PROMOTE_MS	250	/* how often to promote due retries */
+#define WORKER_PROMOTE_MAX	100
+#define WORKER_ALARM_SLACK_S	60	/* past job_timeout_ms: SIGALRM kills */
 
 static volatile sig_atomic_t worker_stop;
 
@@ -40,6 +45,8 @@ struct worker {
 	char			 consumer[128];
 	redisContext		*redis;
 	PGconn			*db;
+	int64_t			 deadline_ms;	/* of the current job */
+	int64_t			 jobs_done;
 };
 
 int
@@ -164,7 +171,8 @@ worker_claim(struct worker *w, struct job *job)
 	    "THEN j.status ELSE 'running' END, "
 	    "started_at = now(), updated_at = now(), "
 	    "stream_id = EXCLUDED.stream_id "
-	    "RETURNING status, attempts, project_id", 4, params, NULL, 0);
+	    "RETURNING status, attempts, project_id, error", 4, params, NULL,
+	    0);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) != 1)
@@ -172,6 +180,9 @@ worker_claim(struct worker *w, struct job *job)
 	job->attempts = atoi(PQgetvalue(r, 0, 1));
 	snprintf(job->project_id, sizeof(job->project_id), "%s",
 	    PQgetvalue(r, 0, 2));
+	/* the previous try's error, the last word if this one never ends */
+	if (!PQgetisnull(r, 0, 3))
+		job_seterr(job, "%s", PQgetvalue(r, 0, 3));
 	rc = strcmp(PQgetvalue(r, 0, 0), "running") == 0 ? 1 : 0;
 out:
 	PQclear(r);
@@ -222,8 +233,14 @@ worker_create_project(struct worker *w, const struct job *job)
 	    "ON CONFLICT (project_id) DO NOTHING", 5, params);
 }
 
+/*
+ * Ends a job failed or dead. The request is kept (jobs.request) so that
+ * POST /jobs/{id}/retry can queue it again; a separate statement, so that
+ * a request PostgreSQL cannot store never keeps the state from changing.
+ */
 static void
-worker_fail(struct worker *w, const struct job *job, const char *status)
+worker_fail(struct worker *w, const struct job *job, const char *status,
+    const struct queue_entry *e)
 {
 	const char *params[4] = { job->client_id, job->job_id, job->error,
 	    status };
@@ -231,9 +248,117 @@ worker_fail(struct worker *w, const struct job *job, const char *status)
 	db_exec(w->db, "UPDATE jobs SET status = $4, error = $3, "
 	    "finished_at = now(), updated_at = now() "
 	    "WHERE client_id = $1 AND job_id = $2", 4, params);
+	if (e != NULL && e->job != NULL) {
+		params[2] = e->job;
+		db_exec(w->db, "UPDATE jobs SET request = $3::jsonb "
+		    "WHERE client_id = $1 AND job_id = $2", 3, params);
+	}
 	if (job->project_id[0] != '\0')
 		worker_set_project_status(w, job, "failed");
 	log_job_warnx(job, "%s: %s", status, job->error);
+}
+
+/* STAGE_OK while the job is within job_timeout_ms; else STAGE_RETRY. */
+static enum stage_rc
+worker_deadline(const struct worker *w, struct job *job)
+{
+	if (now_ms() <= w->deadline_ms)
+		return STAGE_OK;
+	job_seterr(job, "job timed out: over job_timeout_ms (%lld ms)",
+	    (long long)w->cfg->job_timeout_ms);
+	return STAGE_RETRY;
+}
+
+/* True when Redis and PostgreSQL both still answer. */
+static bool
+worker_connected(const struct worker *w)
+{
+	return w->redis != NULL && !w->redis->err && w->db != NULL &&
+	    PQstatus(w->db) == CONNECTION_OK;
+}
+
+/* Moves the entry to bomd:dead and marks the job dead; STAGE_*. */
+static enum stage_rc
+worker_dead(struct worker *w, const struct queue_entry *e, struct job *job)
+{
+	struct queue_move mv;
+
+	worker_fail(w, job, "dead", e);
+	memset(&mv, 0, sizeof(mv));
+	mv.dest = QUEUE_TO_DEAD;
+	mv.job = e->job;
+	mv.job_len = e->job_len;
+	mv.error = job->error;
+	mv.client_id = job->client_id;
+	mv.job_id = job->job_id;
+	return queue_move(w->redis, e->id, w->consumer, &mv) == -1 ?
+	    STAGE_RETRY : STAGE_OK;
+}
+
+/*
+ * A transient failure with both connections up (a deadlock, a timeout, a
+ * job over its deadline): the entry goes to the retry set with backoff,
+ * acknowledged in the same step, or to the dead letters when it is out of
+ * attempts. STAGE_OK when it was moved; STAGE_RETRY leaves it pending.
+ */
+static enum stage_rc
+worker_retry_later(struct worker *w, const struct queue_entry *e,
+    struct job *job)
+{
+	struct queue_move mv;
+	char why[sizeof(job->error)];
+	const char *params[3];
+	int64_t n;
+
+	if (job->error[0] == '\0')
+		job_seterr(job, "transient error");
+	if (job->attempts >= w->cfg->job_max_attempts) {
+		snprintf(why, sizeof(why), "%s", job->error);
+		job_seterr(job, "gave up after %d attempts: %s", job->attempts,
+		    why);
+		return worker_dead(w, e, job);
+	}
+	n = job->attempts > 0 ? job->attempts : e->retries + 1;
+	if (job->attempts > 0) {
+		params[0] = job->client_id;
+		params[1] = job->job_id;
+		params[2] = job->error;
+		db_exec(w->db, "UPDATE jobs SET status = 'queued', error = $3, "
+		    "updated_at = now() WHERE client_id = $1 AND job_id = $2 "
+		    "AND status = 'running'", 3, params);
+	}
+	memset(&mv, 0, sizeof(mv));
+	mv.dest = QUEUE_TO_RETRY;
+	mv.delay_ms = queue_backoff_ms(w->cfg->job_retry_base_ms, n);
+	mv.job = e->job;
+	mv.job_len = e->job_len;
+	mv.crashes = e->crashes;
+	mv.retries = e->retries + 1;
+	mv.error = job->error;
+	if (queue_move(w->redis, e->id, w->consumer, &mv) == -1)
+		return STAGE_RETRY;
+	log_job_warnx(job, "retry in %lld ms (attempt %d of %lld): %s",
+	    (long long)mv.delay_ms, job->attempts,
+	    (long long)w->cfg->job_max_attempts, job->error);
+	return STAGE_OK;
+}
+
+/* Gives an entry read while stopping back to the stream, untouched. */
+static void
+worker_hand_back(struct worker *w, const struct queue_entry *e)
+{
+	struct queue_move mv;
+
+	memset(&mv, 0, sizeof(mv));
+	mv.dest = QUEUE_TO_STREAM;
+	mv.job = e->job;
+	mv.job_len = e->job_len;
+	mv.crashes = e->crashes;
+	mv.retries = e->retries;
+	mv.error = e->last_error;
+	if (queue_move(w->redis, e->id, w->consumer, &mv) == -1)
+		log_warnx("entry %s: cannot hand back; it stays pending",
+		    e->id);
 }
 
 /* Runs the flow; STAGE_* */
@@ -246,6 +371,8 @@ worker_flow(struct worker *w, struct job *job)
 
 	if ((rc = stage_intake_run(job, w->db)) != STAGE_OK)
 		goto out;
+	if ((rc = worker_deadline(w, job)) != STAGE_OK)
+		goto out;
 	if (!job->reprocess && worker_create_project(w, job) == -1) {
 		rc = STAGE_RETRY;
 		goto out;
@@ -253,8 +380,14 @@ worker_flow(struct worker *w, struct job *job)
 	worker_set_project_status(w, job, "enriching");
 	if ((rc = stage_enrich_run(job, w->db, &cache)) != STAGE_OK)
 		goto out;
+	if ((rc = worker_deadline(w, job)) != STAGE_OK)
+		goto out;
 	worker_set_project_status(w, job, "decisioning");
 	if ((rc = stage_decide_run(job, w->cfg, cache)) != STAGE_OK)
+		goto out;
+	if ((rc = stage_llm_run(job, w->cfg)) != STAGE_OK)
+		goto out;
+	if ((rc = worker_deadline(w, job)) != STAGE_OK)
 		goto out;
 	rc = stage_persist_run(job, w->db, &dup);
 	if (rc == STAGE_OK)
@@ -266,7 +399,11 @@ out:
 	return rc;
 }
 
-/* Handles one entry; STAGE_RETRY leaves it pending for a later try. */
+/*
+ * Handles one entry. STAGE_RETRY (a connection is down) leaves it pending
+ * for this worker's next read; any other transient failure is scheduled
+ * in the retry set.
+ */
 static enum stage_rc
 worker_handle(struct worker *w, const struct queue_entry *e)
 {
@@ -300,21 +437,36 @@ worker_handle(struct worker *w, const struct queue_entry *e)
 		rc = STAGE_OK;
 		goto out;
 	}
-	if (job->attempts > w->cfg->job_max_attempts) {
-		job_seterr(job, "gave up after %d attempts", job->attempts - 1);
-		worker_fail(w, job, "dead");
-		queue_dead(w->redis, e->id, e->job, e->job_len, job->error);
-		rc = STAGE_OK;
+	/* a poison job: it crashed a worker on every try */
+	if (job->attempts > w->cfg->job_max_attempts ||
+	    e->crashes >= w->cfg->job_max_attempts) {
+		char last[sizeof(job->error)];
+
+		snprintf(last, sizeof(last), "%s", e->last_error ?
+		    e->last_error : job->error[0] ? job->error :
+		    "no error recorded");
+		job_seterr(job, "gave up after %d attempts (%lld crashed a "
+		    "worker): %s", job->attempts - 1, (long long)e->crashes,
+		    last);
+		rc = worker_dead(w, e, job);
 		goto out;
 	}
+	job->error[0] = '\0';
+	w->deadline_ms = now_ms() + w->cfg->job_timeout_ms;
+	/* a stage stuck past its deadline: die, and the master hands back */
+	alarm((unsigned int)(w->cfg->job_timeout_ms / 1000 +
+	    WORKER_ALARM_SLACK_S));
 	rc = worker_flow(w, job);
+	alarm(0);
 	if (rc == STAGE_FAIL) {
-		worker_fail(w, job, "failed");
+		worker_fail(w, job, "failed", e);
 		rc = STAGE_OK;
 	}
 	if (rc == STAGE_OK && queue_ack(w->redis, e->id) == -1)
 		rc = STAGE_RETRY;
 out:
+	if (rc == STAGE_RETRY && worker_connected(w))
+		rc = worker_retry_later(w, e, job);
 	if (PQstatus(w->db) == CONNECTION_OK)
 		db_set_tenant(w->db, "");
 	job_free(job);
@@ -325,11 +477,11 @@ int
 worker_main(const struct config *cfg, int slot)
 {
 	struct worker w;
-	struct queue_entry entries[WORKER_BATCH];
+	struct queue_entry entry;
 	struct sigaction sa;
 	char cursor[32] = "0-0";
-	int64_t backoff = 200, last_reclaim = 0;
-	int n, i, pending = 1, retry;
+	int64_t backoff = 200, last_reclaim = 0, last_promote = 0;
+	int n, pending = 1;
 
 	memset(&w, 0, sizeof(w));
 	w.cfg = cfg;
@@ -341,19 +493,35 @@ worker_main(const struct config *cfg, int slot)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGALRM, SIG_DFL);
+	/* retry jitter differs between workers */
+	srandom((unsigned int)(getpid() ^ now_ms()));
 	if (worker_consumer_name(slot, w.consumer, sizeof(w.consumer)) == -1)
 		return 2;
 	if (worker_connect(&w) == -1)
 		return 0;
 	log_info("consumer %s ready", w.consumer);
 	while (!worker_stop) {
-		if (!pending && now_ms() - last_reclaim > WORKER_RECLAIM_MS) {
+		if (cfg->worker_max_jobs > 0 &&
+		    w.jobs_done >= cfg->worker_max_jobs) {
+			log_info("recycling after %lld jobs",
+			    (long long)w.jobs_done);
+			break;
+		}
+		/* one entry at a time: a crash strands one job, not a batch */
+		if (now_ms() - last_promote >= WORKER_PROMOTE_MS) {
+			last_promote = now_ms();
+			n = queue_promote(w.redis, WORKER_PROMOTE_MAX);
+		} else
+			n = 0;
+		if (n >= 0 && !pending &&
+		    now_ms() - last_reclaim > WORKER_RECLAIM_MS) {
 			last_reclaim = now_ms();
 			n = queue_autoclaim(w.redis, w.consumer,
-			    cfg->job_lease_ms, cursor, entries, WORKER_BATCH);
-		} else
+			    cfg->job_lease_ms, cursor, &entry, 1);
+		} else if (n >= 0)
 			n = queue_read(w.redis, w.consumer, pending,
-			    WORKER_BLOCK_MS, entries, WORKER_BATCH);
+			    WORKER_BLOCK_MS, &entry, 1);
 		if (n < 0) {
 			if (worker_connect(&w) == -1)
 				break;
@@ -364,23 +532,26 @@ worker_main(const struct config *cfg, int slot)
 			pending = 0;
 			continue;
 		}
-		retry = 0;
-		for (i = 0; i < n; i++) {
-			if (!retry && !worker_stop &&
-			    worker_handle(&w, &entries[i]) == STAGE_RETRY)
-				retry = 1;
-			queue_entry_clear(&entries[i]);
+		if (worker_stop) {
+			/* read as the stop came: another worker takes it */
+			worker_hand_back(&w, &entry);
+			queue_entry_clear(&entry);
+			break;
 		}
-		if (retry) {
-			/* transient trouble: back off, then re-read pending */
+		if (worker_handle(&w, &entry) == STAGE_RETRY) {
+			/* a connection is down: back off, re-read pending */
 			pending = 1;
 			worker_sleep_ms(backoff);
 			backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
 			worker_connect(&w);
-		} else
+		} else {
 			backoff = 200;
+			w.jobs_done++;
+		}
+		queue_entry_clear(&entry);
 	}
 	log_info("stopping");
+	stage_llm_shutdown();
 	if (w.redis != NULL)
 		redisFree(w.redis);
 	if (w.db != NULL)

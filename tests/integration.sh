@@ -46,6 +46,7 @@ RCLI=(redis-cli -p "$BOMD_TEST_REDIS_PORT")
 sql() { "${PSQL[@]}" -c "$1"; }
 PORT=$(( 20000 + RANDOM % 20000 ))
 export BOMD_LISTEN=127.0.0.1:$PORT BOMD_SYNC_WAIT=30 BOMD_LOG_LEVEL=info
+export BOMD_ADMIN_KEY=it-admin-key-0123456789abcdef
 URL=http://127.0.0.1:$PORT
 
 # --- migrations --------------------------------------------------------
@@ -237,7 +238,7 @@ else
 fi
 
 # --- more suites against the live daemon: tests/it_*.sh ---------------------
-export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT
+export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT BOMD_ADMIN_KEY
 export BOMCTL=$ROOT/build/asan/bin/bomctl
 for suite in tests/it_*.sh; do
 	[ -e "$suite" ] || continue

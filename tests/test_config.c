@@ -13,12 +13,19 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "llm_http.h"
 
 static const char *env_keys[] = {
 	"BOMD_DATABASE_URL", "BOMD_REDIS_URL", "BOMD_LISTEN", "BOMD_WORKERS",
 	"BOMD_ADMIN_KEY", "BOMD_LLM_PROVIDER", "BOMD_LLM_BASE_URL",
 	"BOMD_LLM_API_KEY", "BOMD_LLM_MODEL", "BOMD_SYNC_WAIT",
-	"BOMD_MAX_UPLOAD", "BOMD_LOG_LEVEL",
+	"BOMD_MAX_UPLOAD", "BOMD_LOG_LEVEL", "BOMD_LLM_TIMEOUT_MS",
+	"BOMD_LLM_MAX_RETRIES", "BOMD_LLM_MAX_CONCURRENCY",
+	"BOMD_LLM_CONNECT_TIMEOUT_MS", "BOMD_LLM_DEADLINE_MS",
+	"BOMD_LLM_JOB_DEADLINE_MS", "BOMD_LLM_MAX_REASKS",
+	"BOMD_LLM_BATCH_SIZE", "BOMD_LLM_BACKOFF_BASE_MS",
+	"BOMD_LLM_BACKOFF_CAP_MS", "BOMD_LLM_RETRY_AFTER_CAP_MS",
+	"BOMD_LLM_PRICE_IN_PER_1M", "BOMD_LLM_PRICE_OUT_PER_1M",
 };
 
 static int
@@ -69,7 +76,73 @@ test_defaults(void **state)
 	assert_int_equal(c.max_upload, 10485760);
 	assert_string_equal(c.log_level, "info");
 	assert_true(c.workers >= 1);
+	assert_int_equal(c.llm_connect_timeout_ms, 10000);
+	assert_int_equal(c.llm_deadline_ms, 120000);
+	assert_int_equal(c.llm_job_deadline_ms, 120000);
+	assert_int_equal(c.llm_max_reasks, 2);
+	assert_int_equal(c.llm_batch_size, 10);
+	assert_int_equal(c.llm_backoff_base_ms, 500);
+	assert_int_equal(c.llm_backoff_cap_ms, 8000);
+	assert_int_equal(c.llm_retry_after_cap_ms, 30000);
+	assert_int_equal(c.llm_price_in_micros, 0);
+	assert_int_equal(c.llm_price_out_micros, 0);
 	config_free(&c);
+}
+
+/* llm.* keys: file values (string, integer and float prices), env wins,
+ * and the client settings made from them. */
+static void
+test_llm_keys(void **state)
+{
+	struct config c;
+	struct llm_config lc;
+	char err[256], *path;
+
+	(void)state;
+	path = write_conf("llm = { provider = \"openai\"; max_reasks = 1;\n"
+	    "batch_size = 25; deadline_ms = 5000; job_deadline_ms = 9000;\n"
+	    "connect_timeout_ms = 700; backoff_base_ms = 20;\n"
+	    "backoff_cap_ms = 40; retry_after_cap_ms = 0;\n"
+	    "price_in_per_1m = 0.15; price_out_per_1m = \"0.6\"; };\n");
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.llm_max_reasks, 1);
+	assert_int_equal(c.llm_batch_size, 25);
+	assert_int_equal(c.llm_deadline_ms, 5000);
+	assert_int_equal(c.llm_job_deadline_ms, 9000);
+	assert_int_equal(c.llm_connect_timeout_ms, 700);
+	assert_int_equal(c.llm_backoff_base_ms, 20);
+	assert_int_equal(c.llm_backoff_cap_ms, 40);
+	assert_int_equal(c.llm_retry_after_cap_ms, 0);
+	assert_int_equal(c.llm_price_in_micros, 150000);
+	assert_int_equal(c.llm_price_out_micros, 600000);
+	config_llm(&c, &lc);
+	assert_int_equal(lc.enabled, 1);
+	assert_int_equal(lc.max_reasks, 1);
+	assert_int_equal(lc.deadline_ms, 5000);
+	assert_int_equal(lc.connect_timeout_ms, 700);
+	assert_int_equal(lc.backoff_base_ms, 20);
+	assert_int_equal(lc.backoff_cap_ms, 40);
+	assert_int_equal(lc.retry_after_cap_ms, 0);
+	assert_int_equal(lc.price_in_per_1m_micros, 150000);
+	assert_int_equal(lc.price_out_per_1m_micros, 600000);
+	assert_int_equal(lc.timeout_ms, 60000);
+	assert_int_equal(lc.max_retries, 2);
+	assert_int_equal(lc.max_concurrency, 4);
+	assert_string_equal(lc.model, "gpt-5-mini");
+	assert_null(lc.api_key);
+	config_free(&c);
+
+	setenv("BOMD_LLM_PRICE_IN_PER_1M", "2.5", 1);
+	setenv("BOMD_LLM_BATCH_SIZE", "3", 1);
+	setenv("BOMD_LLM_PROVIDER", "none", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.llm_price_in_micros, 2500000);
+	assert_int_equal(c.llm_batch_size, 3);
+	config_llm(&c, &lc);
+	assert_int_equal(lc.enabled, 0);
+	config_free(&c);
+	unlink(path);
+	clear_env(NULL);
 }
 
 static void
@@ -119,6 +192,25 @@ test_bad_values(void **state)
 		{ "BOMD_LISTEN", "8080", NULL, "listen" },
 		{ "BOMD_REDIS_URL", "http://x", NULL, "redis_url" },
 		{ "BOMD_ADMIN_KEY", "short", NULL, "admin_key" },
+		{ "BOMD_LLM_BATCH_SIZE", "0", NULL, "llm.batch_size" },
+		{ "BOMD_LLM_BATCH_SIZE", "101", NULL, "llm.batch_size" },
+		{ "BOMD_LLM_MAX_REASKS", "6", NULL, "llm.max_reasks" },
+		{ "BOMD_LLM_DEADLINE_MS", "10", NULL, "llm.deadline_ms" },
+		{ "BOMD_LLM_CONNECT_TIMEOUT_MS", "x", NULL,
+		    "llm.connect_timeout_ms" },
+		{ "BOMD_LLM_PRICE_IN_PER_1M", "-1", NULL,
+		    "llm.price_in_per_1m (BOMD_LLM_PRICE_IN_PER_1M): '-1' is "
+		    "negative" },
+		{ "BOMD_LLM_PRICE_OUT_PER_1M", "0.1234567", NULL,
+		    "llm.price_out_per_1m" },
+		{ "BOMD_LLM_PRICE_OUT_PER_1M", "2000000", NULL,
+		    "out of range" },
+		{ "BOMD_LLM_BACKOFF_BASE_MS", "9000", NULL,
+		    "llm.backoff_cap_ms" },
+		{ NULL, NULL, "llm = { price_in_per_1m = true; };\n",
+		    "llm.price_in_per_1m: expected a decimal amount" },
+		{ NULL, NULL, "llm = { batch_size = 2.5; };\n",
+		    "llm.batch_size: expected an integer" },
 		{ NULL, NULL, "workers = \"many\";\n", "workers (/tmp" },
 		{ NULL, NULL, "sync_wait = 99999;\n", "sync_wait" },
 		{ NULL, NULL, "listen = 8080;\n", "listen: expected" },
@@ -165,6 +257,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_defaults, clear_env),
 		cmocka_unit_test_setup(test_file_then_env, clear_env),
+		cmocka_unit_test_setup(test_llm_keys, clear_env),
 		cmocka_unit_test_setup(test_bad_values, clear_env),
 		cmocka_unit_test_setup(test_missing_explicit_file, clear_env),
 	};

@@ -1,0 +1,218 @@
+/*
+ * GET /projects/{id}/events: Server-Sent Events with the project's progress
+ * (status changes, line counts, trace steps) until its job is done. The
+ * stream polls PostgreSQL from the connection's own thread, bounded in
+ * time, with keep-alive comments so proxies do not cut it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_internal.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+#define EVENTS_POLL_MS		200
+#define EVENTS_KEEPALIVE_MS	15000
+#define EVENTS_MAX_MS		(30 * 60 * 1000)
+
+struct events {
+	char		client_id[37];
+	char		project_id[37];
+	char		status[32];	/* last status sent */
+	long long	last_step;	/* last trace step id sent */
+	int64_t		started_ms;
+	int64_t		last_sent_ms;
+	int		done;		/* the final event was queued */
+	struct buf	out;		/* bytes not yet handed to MHD */
+	size_t		off;
+};
+
+static void
+events_add(struct events *ev, const char *event, json_t *data)
+{
+	char *s = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
+
+	json_decref(data);
+	buf_printf(&ev->out, "event: %s\ndata: %s\n\n", event, s ? s : "{}");
+	free(s);
+	ev->last_sent_ms = now_ms();
+}
+
+/* One poll: new status, line counts, new trace steps. -1 on db trouble. */
+static int
+events_poll(struct events *ev)
+{
+	const char *params[3];
+	char last[32];
+	PGresult *res;
+	PGconn *db;
+	int i, final;
+
+	if ((db = db_pool_get(api.pool, 2000)) == NULL)
+		return -1;
+	if (db_set_tenant(db, ev->client_id) == -1) {
+		api_db_put(db);
+		return -1;
+	}
+	params[0] = ev->client_id;
+	params[1] = ev->project_id;
+	res = db_query(db, "SELECT p.status, (SELECT count(*) FROM line_items "
+	    "l WHERE l.client_id = p.client_id AND l.project_id = "
+	    "p.project_id), COALESCE(p.totals::text, 'null'), (SELECT "
+	    "j.status FROM jobs j WHERE j.client_id = p.client_id AND "
+	    "j.project_id = p.project_id ORDER BY j.created_at DESC LIMIT 1) "
+	    "FROM projects p WHERE p.client_id = $1 AND p.project_id = $2", 2,
+	    params, NULL, 0);
+	if (res == NULL) {
+		api_db_put(db);
+		return -1;
+	}
+	if (PQntuples(res) == 0) {
+		events_add(ev, "error", json_pack("{s:s}", "detail",
+		    "project deleted"));
+		ev->done = 1;
+		PQclear(res);
+		api_db_put(db);
+		return 0;
+	}
+	final = strcmp(PQgetvalue(res, 0, 0), "complete") == 0 ||
+	    strcmp(PQgetvalue(res, 0, 0), "failed") == 0;
+	if (strcmp(PQgetvalue(res, 0, 0), ev->status) != 0 || final) {
+		json_error_t jerr;
+
+		snprintf(ev->status, sizeof(ev->status), "%s",
+		    PQgetvalue(res, 0, 0));
+		events_add(ev, "status", json_pack("{s:s, s:s, s:I, s:o, s:o}",
+		    "project_id", ev->project_id, "status", ev->status,
+		    "line_items", (json_int_t)atoll(PQgetvalue(res, 0, 1)),
+		    "job_status", PQgetisnull(res, 0, 3) ? json_null() :
+		    json_string(PQgetvalue(res, 0, 3)), "totals",
+		    json_loads(PQgetvalue(res, 0, 2), JSON_DECODE_ANY, &jerr)));
+	}
+	PQclear(res);
+
+	snprintf(last, sizeof(last), "%lld", ev->last_step);
+	params[2] = last;
+	res = db_query(db, "SELECT id, step, agent, message, "
+	    API_TS("created_at") " FROM trace_steps WHERE client_id = $1 AND "
+	    "project_id = $2 AND id > $3::bigint ORDER BY id LIMIT 500", 3,
+	    params, NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		ev->last_step = atoll(PQgetvalue(res, i, 0));
+		events_add(ev, "trace", json_pack("{s:s, s:s, s:s, s:s}",
+		    "step", PQgetvalue(res, i, 1), "agent",
+		    PQgetvalue(res, i, 2), "message", PQgetvalue(res, i, 3),
+		    "timestamp", PQgetvalue(res, i, 4)));
+	}
+	/* all steps are sent before "done": a full page means more remain */
+	if (final && PQntuples(res) < 500) {
+		events_add(ev, "done", json_pack("{s:s, s:s}", "project_id",
+		    ev->project_id, "status", ev->status));
+		ev->done = 1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static ssize_t
+events_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct events *ev = cls;
+	struct timespec ts = { 0, EVENTS_POLL_MS * 1000000L };
+	size_t n;
+
+	(void)pos;
+	/* thread per connection: blocking here holds only this connection */
+	while (ev->off == ev->out.len) {
+		if (ev->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		ev->off = 0;
+		ev->out.len = 0;
+		if (now_ms() - ev->started_ms > EVENTS_MAX_MS) {
+			events_add(ev, "timeout", json_pack("{s:s}", "detail",
+			    "stream time limit reached; reconnect"));
+			ev->done = 1;
+			break;
+		}
+		if (events_poll(ev) == -1)
+			buf_puts(&ev->out, ": database unavailable, retrying\n\n");
+		if (ev->out.len == 0 &&
+		    now_ms() - ev->last_sent_ms > EVENTS_KEEPALIVE_MS) {
+			buf_puts(&ev->out, ": keep-alive\n\n");
+			ev->last_sent_ms = now_ms();
+		}
+		if (ev->out.len == 0)
+			nanosleep(&ts, NULL);
+	}
+	n = ev->out.len - ev->off;
+	if (n > max)
+		n = max;
+	memcpy(buf, ev->out.data + ev->off, n);
+	ev->off += n;
+	return (ssize_t)n;
+}
+
+static void
+events_free(void *cls)
+{
+	struct events *ev = cls;
+
+	buf_free(&ev->out);
+	free(ev);
+}
+
+static enum MHD_Result
+api_events(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *params[2] = { r->client_id, args[0] };
+	struct MHD_Response *resp;
+	struct events *ev;
+	enum MHD_Result ret;
+	PGresult *res;
+	PGconn *db;
+	int found;
+
+	if (!uuid_valid(args[0]))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
+		    args[0]);
+	if ((db = api_db_get(r)) == NULL)
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+	res = db_query(db, "SELECT 1 FROM projects WHERE client_id = $1 AND "
+	    "project_id = $2", 2, params, NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+	found = PQntuples(res) > 0;
+	PQclear(res);
+	if (!found)
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
+		    args[0]);
+	ev = xcalloc(1, sizeof(*ev));
+	snprintf(ev->client_id, sizeof(ev->client_id), "%s", r->client_id);
+	snprintf(ev->project_id, sizeof(ev->project_id), "%s", args[0]);
+	ev->started_ms = ev->last_sent_ms = now_ms();
+	buf_init(&ev->out);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+	    events_reader, ev, events_free);
+	MHD_add_response_header(resp, "Content-Type", "text/event-stream");
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	api_metrics_count(MHD_HTTP_OK);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+const struct api_route api_events_routes[] = {
+	{ "GET", "/projects/{}/events", API_AUTH_KEY, api_events },
+	{ NULL, NULL, 0, NULL }
+};

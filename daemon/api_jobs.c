@@ -1,0 +1,210 @@
+/*
+ * Job routes beside GET /jobs/{id}: the client's jobs by state (GET
+ * /jobs?status=dead lists the dead letters) and POST /jobs/{id}/retry,
+ * which queues a dead or failed job again with its attempts reset.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_internal.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+/* A timestamptz column as RFC 3339 UTC, selected with to_char below. */
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+static const char *const api_job_states[] = {
+	"queued", "running", "complete", "failed", "dead", NULL
+};
+
+static json_t *
+api_jobs_str_or_null(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? json_null() :
+	    json_string(PQgetvalue(res, row, col));
+}
+
+/* One job row (job_id .. updated_at, as selected below) as JSON. */
+static json_t *
+api_jobs_row(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
+	    PQgetvalue(res, i, 0), "project_id", api_jobs_str_or_null(res, i,
+	    1), "status", PQgetvalue(res, i, 2), "attempts",
+	    (json_int_t)atoll(PQgetvalue(res, i, 3)), "error",
+	    api_jobs_str_or_null(res, i, 4), "created_at", PQgetvalue(res, i,
+	    5), "updated_at", PQgetvalue(res, i, 6));
+}
+
+/* GET /jobs?status=S&limit=N: the client's jobs, last updated first. */
+static enum MHD_Result
+api_jobs_list(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *status, *lim, *params[3];
+	char limbuf[24];
+	int64_t limit = API_DEFAULT_LIMIT;
+	PGresult *res;
+	PGconn *db;
+	json_t *out;
+	size_t k;
+	int i;
+
+	(void)args;
+	status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	    "status");
+	if (status != NULL) {
+		for (k = 0; api_job_states[k] != NULL; k++)
+			if (strcmp(status, api_job_states[k]) == 0)
+				break;
+		if (api_job_states[k] == NULL)
+			return api_error(c, API_HTTP_UNPROCESSABLE, "status: "
+			    "must be one of queued, running, complete, failed, "
+			    "dead");
+	}
+	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	if (lim != NULL && parse_i64(lim, 1, INT64_MAX, &limit, NULL) == -1)
+		return api_error(c, API_HTTP_UNPROCESSABLE, "limit: "
+		    "must be a positive whole number");
+	if (limit > API_MAX_LIMIT)
+		limit = API_MAX_LIMIT;
+	snprintf(limbuf, sizeof(limbuf), "%lld", (long long)limit);
+	if ((db = api_db_get(r)) == NULL)
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+	params[0] = r->client_id;
+	params[1] = status;
+	params[2] = limbuf;
+	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
+	    "error, " TS("created_at") ", " TS("updated_at") " FROM jobs "
+	    "WHERE client_id = $1 AND ($2::text IS NULL OR status = $2) "
+	    "ORDER BY updated_at DESC, job_id LIMIT $3::bigint", 3, params,
+	    NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+	out = json_array();
+	for (i = 0; i < PQntuples(res); i++)
+		json_array_append_new(out, api_jobs_row(res, i));
+	PQclear(res);
+	return api_json(c, MHD_HTTP_OK, out);
+}
+
+/*
+ * The request to queue again for a job row (status, request, project_id
+ * selected below), with the job's own id and client, or NULL when none was
+ * kept. Caller frees.
+ */
+static char *
+api_jobs_request(const PGresult *res, const char *client_id,
+    const char *job_id)
+{
+	json_t *req = NULL;
+	char *s = NULL;
+
+	if (!PQgetisnull(res, 0, 1))
+		req = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+	else if (!PQgetisnull(res, 0, 2))
+		req = json_pack("{s:s}", "project_id", PQgetvalue(res, 0, 2));
+	if (req == NULL || !json_is_object(req)) {
+		json_decref(req);
+		return NULL;
+	}
+	/* the row's identity, whatever the stored request said */
+	json_object_set_new(req, "client_id", json_string(client_id));
+	json_object_set_new(req, "job_id", json_string(job_id));
+	s = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	return s;
+}
+
+/* POST /jobs/{id}/retry: a dead or failed job of the client, again. */
+static enum MHD_Result
+api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *id = args[0];
+	const char *params[2] = { r->client_id, id };
+	char *req = NULL, sid[32], status[16];
+	PGresult *res = NULL;
+	PGconn *db;
+	json_t *pid = NULL;
+	enum MHD_Result ret;
+
+	if ((db = api_db_get(r)) == NULL)
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+	if (db_begin(db) == -1 ||
+	    (res = db_query(db, "SELECT status, request::text, project_id "
+	    "FROM jobs WHERE client_id = $1 AND job_id = $2 FOR UPDATE", 2,
+	    params, NULL, 0)) == NULL) {
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+		goto out;
+	}
+	if (PQntuples(res) == 0) {
+		ret = api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s", id);
+		goto out;
+	}
+	snprintf(status, sizeof(status), "%s", PQgetvalue(res, 0, 0));
+	if (strcmp(status, "dead") != 0 && strcmp(status, "failed") != 0) {
+		ret = api_error(c, MHD_HTTP_CONFLICT, "Job %s is %s: only dead "
+		    "or failed jobs can be retried", id, status);
+		goto out;
+	}
+	if ((req = api_jobs_request(res, r->client_id, id)) == NULL) {
+		ret = api_error(c, MHD_HTTP_CONFLICT, "Job %s cannot be "
+		    "retried: its request was not kept", id);
+		goto out;
+	}
+	pid = api_jobs_str_or_null(res, 0, 2);
+	if (db_exec(db, "UPDATE jobs SET status = 'queued', attempts = 0, "
+	    "error = NULL, finished_at = NULL, updated_at = now() "
+	    "WHERE client_id = $1 AND job_id = $2", 2, params) == -1 ||
+	    (json_is_string(pid) && db_exec(db, "UPDATE projects SET "
+	    "status = 'queued', updated_at = now() WHERE client_id = $1 AND "
+	    "project_id = $2", 2, (const char *[]){ r->client_id,
+	    json_string_value(pid) }) == -1)) {
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+		goto out;
+	}
+	/*
+	 * Queued while the row is locked: a worker that takes it at once
+	 * waits for the commit. Should the commit fail, the entry finds the
+	 * job still final and is only acknowledged.
+	 */
+	if (api_enqueue(req, strlen(req), sid, sizeof(sid)) == -1) {
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "queue unavailable");
+		goto out;
+	}
+	if (db_commit(db) == -1) {
+		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "database unavailable");
+		goto out;
+	}
+	log_info("job %s of client %s queued again as %s", id, r->client_id,
+	    sid);
+	ret = api_json(c, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:O, s:s, s:s}",
+	    "job_id", id, "project_id", pid, "status", "queued", "message",
+	    "Job queued again; poll GET /jobs/{job_id}"));
+out:
+	db_rollback(db);
+	api_db_put(db);
+	if (res != NULL)
+		PQclear(res);
+	json_decref(pid);
+	free(req);
+	return ret;
+}
+
+const struct api_route api_jobs_routes[] = {
+	{ "GET", "/jobs", API_AUTH_KEY, api_jobs_list },
+	{ "POST", "/jobs/{}/retry", API_AUTH_KEY, api_jobs_retry },
+	{ NULL, NULL, 0, NULL }
+};

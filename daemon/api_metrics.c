@@ -1,0 +1,195 @@
+/*
+ * GET /metrics in the Prometheus text format: queue depth, jobs by state,
+ * job latency histogram, HTTP requests by route and status, LLM calls and
+ * tokens. HTTP counters live in this API process; the rest is read from
+ * Redis and PostgreSQL at scrape time.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_internal.h"
+#include "db.h"
+#include "log.h"
+#include "queue.h"
+#include "util.h"
+
+#define METRICS_MAX_SERIES	512
+
+struct metrics_series {
+	const char	*method;	/* static strings from the route table */
+	const char	*route;
+	unsigned int	 status;
+	uint64_t	 count;
+};
+
+static pthread_mutex_t metrics_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct metrics_series metrics_http[METRICS_MAX_SERIES];
+static size_t metrics_nhttp;
+static uint64_t metrics_dropped;
+
+static _Thread_local const char *metrics_method;
+static _Thread_local const char *metrics_route;
+
+void
+api_metrics_route(const char *method, const char *route)
+{
+	metrics_method = method;
+	metrics_route = route;
+}
+
+void
+api_metrics_count(unsigned int status)
+{
+	const char *method = metrics_method ? metrics_method : "OTHER";
+	const char *route = metrics_route ? metrics_route : "unmatched";
+	size_t i;
+
+	pthread_mutex_lock(&metrics_mu);
+	for (i = 0; i < metrics_nhttp; i++)
+		if (metrics_http[i].status == status &&
+		    metrics_http[i].route == route &&
+		    strcmp(metrics_http[i].method, method) == 0)
+			break;
+	if (i == metrics_nhttp) {
+		if (metrics_nhttp == METRICS_MAX_SERIES) {
+			metrics_dropped++;
+			pthread_mutex_unlock(&metrics_mu);
+			return;
+		}
+		metrics_http[i].method = method;
+		metrics_http[i].route = route;
+		metrics_http[i].status = status;
+		metrics_nhttp++;
+	}
+	metrics_http[i].count++;
+	pthread_mutex_unlock(&metrics_mu);
+}
+
+static void
+metrics_http_text(struct buf *b)
+{
+	size_t i;
+
+	buf_puts(b, "# HELP bomd_http_requests_total HTTP requests answered "
+	    "by this API process, by route and status.\n"
+	    "# TYPE bomd_http_requests_total counter\n");
+	pthread_mutex_lock(&metrics_mu);
+	for (i = 0; i < metrics_nhttp; i++)
+		buf_printf(b, "bomd_http_requests_total{method=\"%s\","
+		    "route=\"%s\",code=\"%u\"} %llu\n", metrics_http[i].method,
+		    metrics_http[i].route, metrics_http[i].status,
+		    (unsigned long long)metrics_http[i].count);
+	pthread_mutex_unlock(&metrics_mu);
+}
+
+/* Jobs by state, the latency histogram and LLM totals; -1 on db error. */
+static int
+metrics_db_text(struct buf *b, PGconn *db)
+{
+	static const char *le[] = { "0.1", "0.5", "1", "2", "5", "10", "30",
+	    "60", "300" };
+	PGresult *res;
+	size_t i;
+	int k;
+
+	res = db_query(db, "SELECT s.status, count(j.status) FROM "
+	    "(VALUES ('queued'), ('running'), ('complete'), ('failed'), "
+	    "('dead')) s(status) LEFT JOIN jobs j ON j.status = s.status "
+	    "GROUP BY s.status ORDER BY s.status", 0, NULL, NULL, 0);
+	if (res == NULL)
+		return -1;
+	buf_puts(b, "# HELP bomd_jobs Jobs by state (all tenants).\n"
+	    "# TYPE bomd_jobs gauge\n");
+	for (k = 0; k < PQntuples(res); k++)
+		buf_printf(b, "bomd_jobs{state=\"%s\"} %s\n",
+		    PQgetvalue(res, k, 0), PQgetvalue(res, k, 1));
+	PQclear(res);
+
+	res = db_query(db, "SELECT count(*) FILTER (WHERE d <= 0.1), "
+	    "count(*) FILTER (WHERE d <= 0.5), count(*) FILTER (WHERE d <= 1),"
+	    " count(*) FILTER (WHERE d <= 2), count(*) FILTER (WHERE d <= 5), "
+	    "count(*) FILTER (WHERE d <= 10), count(*) FILTER (WHERE d <= 30),"
+	    " count(*) FILTER (WHERE d <= 60), count(*) FILTER (WHERE d <= 300),"
+	    " count(*), COALESCE(sum(d), 0) FROM (SELECT extract(epoch FROM "
+	    "finished_at - created_at)::float8 AS d FROM jobs WHERE status = "
+	    "'complete' AND finished_at IS NOT NULL) s", 0, NULL, NULL, 0);
+	if (res == NULL)
+		return -1;
+	buf_puts(b, "# HELP bomd_job_duration_seconds Time from enqueue to "
+	    "commit of completed jobs.\n"
+	    "# TYPE bomd_job_duration_seconds histogram\n");
+	for (i = 0; i < sizeof(le) / sizeof(le[0]); i++)
+		buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"%s\"} %s\n",
+		    le[i], PQgetvalue(res, 0, (int)i));
+	buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"+Inf\"} %s\n"
+	    "bomd_job_duration_seconds_sum %s\n"
+	    "bomd_job_duration_seconds_count %s\n", PQgetvalue(res, 0, 9),
+	    PQgetvalue(res, 0, 10), PQgetvalue(res, 0, 9));
+	PQclear(res);
+
+	res = db_query(db, "SELECT count(*), COALESCE(sum(prompt_tokens), 0), "
+	    "COALESCE(sum(completion_tokens), 0), COALESCE(sum(cost_micros), 0)"
+	    " FROM llm_calls", 0, NULL, NULL, 0);
+	if (res == NULL)
+		return -1;
+	buf_printf(b, "# HELP bomd_llm_calls_total LLM requests made.\n"
+	    "# TYPE bomd_llm_calls_total counter\n"
+	    "bomd_llm_calls_total %s\n"
+	    "# HELP bomd_llm_tokens_total LLM tokens used.\n"
+	    "# TYPE bomd_llm_tokens_total counter\n"
+	    "bomd_llm_tokens_total{kind=\"prompt\"} %s\n"
+	    "bomd_llm_tokens_total{kind=\"completion\"} %s\n"
+	    "# HELP bomd_llm_cost_micros_total LLM cost in micro-units.\n"
+	    "# TYPE bomd_llm_cost_micros_total counter\n"
+	    "bomd_llm_cost_micros_total %s\n", PQgetvalue(res, 0, 0),
+	    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+	    PQgetvalue(res, 0, 3));
+	PQclear(res);
+	return 0;
+}
+
+static enum MHD_Result
+api_metrics(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	struct buf b;
+	int64_t depth, dead;
+	PGconn *db;
+	int up = 1;
+
+	(void)args;
+	buf_init(&b);
+	api_queue_stats(&depth, &dead);
+	buf_puts(&b, "# HELP bomd_queue_depth Jobs waiting or in flight in "
+	    "stream bomd:jobs (-1: Redis unavailable).\n"
+	    "# TYPE bomd_queue_depth gauge\n");
+	buf_printf(&b, "bomd_queue_depth %lld\n", (long long)depth);
+	buf_puts(&b, "# HELP bomd_dead_jobs Entries in stream bomd:dead.\n"
+	    "# TYPE bomd_dead_jobs gauge\n");
+	buf_printf(&b, "bomd_dead_jobs %lld\n", (long long)dead);
+	if ((db = api_db_get(r)) == NULL || metrics_db_text(&b, db) == -1)
+		up = 0;
+	api_db_put(db);
+	buf_printf(&b, "# HELP bomd_postgres_up PostgreSQL answered this "
+	    "scrape.\n# TYPE bomd_postgres_up gauge\nbomd_postgres_up %d\n",
+	    up);
+	metrics_http_text(&b);
+	api_metrics_count(MHD_HTTP_OK);
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_FREE);
+	b.data = NULL;
+	MHD_add_response_header(resp, "Content-Type",
+	    "text/plain; version=0.0.4; charset=utf-8");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+const struct api_route api_metrics_routes[] = {
+	{ "GET", "/metrics", API_AUTH_NONE, api_metrics },
+	{ NULL, NULL, 0, NULL }
+};
