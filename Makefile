@@ -43,6 +43,7 @@ DAEMON_SRCS = \
 	daemon/api_metrics.c \
 	daemon/api_openai.c \
 	daemon/api_projects.c \
+	daemon/api_wait.c \
 	daemon/job.c \
 	daemon/main.c \
 	daemon/master.c \

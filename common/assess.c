@@ -246,7 +246,7 @@ assess_escalate(struct line_decision *d, const json_t *reasons,
 	bool sentence = n == 0 || r[n - 1] == '.';
 
 	buf_init(&b);
-	/* "...; escalated by" after a clause, ". Escalated by" after a period */
+	/* "x; escalated by" after a clause, "x. Escalated by" after a period */
 	buf_printf(&b, "%s%s%s by LLM review (answered %s)", r,
 	    n == 0 ? "" : sentence ? " " : "; ",
 	    sentence ? "Escalated" : "escalated", verdict);

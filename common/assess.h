@@ -18,15 +18,15 @@ struct bom;
 struct intake_view;
 struct line_decision;
 
-#define ASSESS_MAX_ITEMS	100	/* lines one answer may carry */
-#define ASSESS_MAX_REASONS	10	/* reasons and risks kept per line */
-#define ASSESS_MAX_TEXT		500	/* bytes kept per reason or note */
+#define ASSESS_MAX_ITEMS	100	/* lines an answer may carry */
+#define ASSESS_MAX_REASONS	10	/* reasons, risks kept per line */
+#define ASSESS_MAX_TEXT		500	/* bytes kept per text */
 
 /* What assess_merge() did with one answer. */
 struct assess_stats {
 	size_t	applied;	/* lines that got an assessment */
 	size_t	escalated;	/* approved lines the LLM escalated */
-	size_t	ignored;	/* outside the batch, repeated or unusable */
+	size_t	ignored;	/* outside the batch or repeated */
 };
 
 /*

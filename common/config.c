@@ -19,7 +19,7 @@
 enum config_type {
 	CONFIG_STR,
 	CONFIG_INT,
-	CONFIG_MONEY		/* decimal amount, stored as int64 micro-units */
+	CONFIG_MONEY		/* decimal amount, kept in micro-units */
 };
 
 struct config_key {

@@ -30,6 +30,7 @@
 
 #define API_VERSION		"0.1.0"
 #define API_POOL_SIZE		16
+#define API_THREADS		8	/* request threads; waits cost none */
 #define API_CONN_LIMIT		1024
 #define API_CONN_TIMEOUT	300	/* seconds idle before a close */
 
@@ -567,6 +568,8 @@ api_dispatch(struct MHD_Connection *c, struct api_request *r,
 		}
 	api_metrics_route(found ? found->method : NULL,
 	    found ? found->pattern : NULL);
+	r->route_method = found ? found->method : NULL;
+	r->route_pattern = found ? found->pattern : NULL;
 	if (found == NULL)
 		return path_matched ? api_error(c,
 		    MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed") :
@@ -648,6 +651,14 @@ api_handler(void *cls, struct MHD_Connection *c, const char *url,
 			    api_post_iter, r);
 		return MHD_YES;
 	}
+	if (r->wait_state == API_WAIT_DONE) {
+		/* resumed after a job wait: answer with what it found */
+		api_metrics_route(r->route_method, r->route_pattern);
+		r->wait_state = API_WAIT_NONE;
+		return api_job_answer(c, r);
+	}
+	if (r->wait_state == API_WAIT_PENDING)
+		return MHD_YES;
 	if (*upload_data_size > 0) {
 		r->received += *upload_data_size;
 		if (r->received > (size_t)api.cfg->max_upload + 65536)
@@ -718,10 +729,20 @@ api_main(const struct config *cfg)
 	}
 	api.pool = db_pool_new(cfg->database_url, "bomd-api",
 	    cfg->database_role, API_POOL_SIZE);
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	if (api_wait_init() == -1) {
+		log_warnx("cannot start the wait thread");
+		db_pool_free(api.pool);
+		return 2;
+	}
+	/*
+	 * A small thread pool serves every connection; requests that wait
+	 * for a job are suspended (api_wait.c), not parked on a thread.
+	 */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    api_handler, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)API_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_CONN_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)API_CONN_TIMEOUT,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
@@ -729,12 +750,16 @@ api_main(const struct config *cfg)
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		log_warn("cannot listen on %s", cfg->listen);
+		api_wait_shutdown();
 		db_pool_free(api.pool);
 		return 2;
 	}
 	log_info("listening on %s", cfg->listen);
 	while (!api_stop)
 		nanosleep(&tick, NULL);
+	/* answer every suspended request (202) before the daemon stops */
+	api_wait_shutdown();
+	nanosleep(&tick, NULL);
 	MHD_stop_daemon(d);
 	db_pool_free(api.pool);
 	if (api_redis != NULL)

@@ -1,13 +1,13 @@
 /*
  * GET /projects/{id}/events: Server-Sent Events with the project's progress
  * (status changes, line counts, trace steps) until its job is done. The
- * stream polls PostgreSQL from the connection's own thread, bounded in
- * time, with keep-alive comments so proxies do not cut it.
+ * stream polls PostgreSQL whenever libmicrohttpd asks for data and, with
+ * nothing new, suspends the connection for a short while (no thread is
+ * held); bounded in time, with keep-alive comments for proxies.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api_internal.h"
 #include "config.h"
@@ -20,6 +20,7 @@
 #define EVENTS_MAX_MS		(30 * 60 * 1000)
 
 struct events {
+	struct MHD_Connection *conn;
 	char		client_id[37];
 	char		project_id[37];
 	char		status[32];	/* last status sent */
@@ -125,12 +126,10 @@ static ssize_t
 events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct events *ev = cls;
-	struct timespec ts = { 0, EVENTS_POLL_MS * 1000000L };
 	size_t n;
 
 	(void)pos;
-	/* thread per connection: blocking here holds only this connection */
-	while (ev->off == ev->out.len) {
+	if (ev->off == ev->out.len) {
 		if (ev->done)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		ev->off = 0;
@@ -139,17 +138,19 @@ events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 			events_add(ev, "timeout", json_pack("{s:s}", "detail",
 			    "stream time limit reached; reconnect"));
 			ev->done = 1;
-			break;
-		}
-		if (events_poll(ev) == -1)
+		} else if (events_poll(ev) == -1)
 			buf_puts(&ev->out, ": database unavailable, retrying\n\n");
 		if (ev->out.len == 0 &&
 		    now_ms() - ev->last_sent_ms > EVENTS_KEEPALIVE_MS) {
 			buf_puts(&ev->out, ": keep-alive\n\n");
 			ev->last_sent_ms = now_ms();
 		}
-		if (ev->out.len == 0)
-			nanosleep(&ts, NULL);
+		if (ev->out.len == 0) {
+			/* nothing new: park the connection, not a thread */
+			if (api_wait_sleep(ev->conn, EVENTS_POLL_MS) == 0)
+				return 0;
+			buf_puts(&ev->out, ": busy\n\n");
+		}
 	}
 	n = ev->out.len - ev->off;
 	if (n > max)
@@ -198,6 +199,7 @@ api_events(struct MHD_Connection *c, struct api_request *r,
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
 		    args[0]);
 	ev = xcalloc(1, sizeof(*ev));
+	ev->conn = c;
 	snprintf(ev->client_id, sizeof(ev->client_id), "%s", r->client_id);
 	snprintf(ev->project_id, sizeof(ev->project_id), "%s", args[0]);
 	ev->started_ms = ev->last_sent_ms = now_ms();

@@ -71,6 +71,21 @@ struct api_request {
 	int			 too_large;
 	int			 bad_form;
 	char			 client_id[37];	/* set by api_auth() */
+	const char		*route_method;	/* the matched route */
+	const char		*route_pattern;
+	/* a suspended wait for a job (api_wait.c) */
+	int			 wait_state;	/* API_WAIT_* */
+	int			 wait_final;	/* the job reached a final state */
+	char			 wait_project[37];
+	char			 wait_job[129];
+	char			 wait_status[32];
+	char			 wait_error[512];
+};
+
+enum {
+	API_WAIT_NONE,
+	API_WAIT_PENDING,
+	API_WAIT_DONE
 };
 
 struct api_ctx {
@@ -118,6 +133,23 @@ extern const struct api_route api_projects_routes[];	/* api_projects.c */
 extern const struct api_route api_admin_routes[];	/* api_admin.c */
 extern const struct api_route api_metrics_routes[];	/* api_metrics.c */
 extern const struct api_route api_events_routes[];	/* api_events.c */
+
+/*
+ * Waiting without a thread (api_wait.c). api_wait_job_start() suspends c
+ * until the job is final or wait_s passes; the access handler is then
+ * called again and answers with api_job_answer(). api_wait_sleep()
+ * suspends c for ms (an event stream with nothing to send). Both return
+ * -1 when too many requests already wait (not suspended then).
+ */
+int		api_wait_init(void);
+void		api_wait_shutdown(void);
+int		api_wait_job_start(struct MHD_Connection *c,
+		    struct api_request *r, const char *project_id,
+		    const char *job_id, int64_t wait_s);
+int		api_wait_sleep(struct MHD_Connection *c, int ms);
+/* The answer of a job wait: 200 with the final status, else 202. */
+enum MHD_Result	api_job_answer(struct MHD_Connection *c,
+		    const struct api_request *r);
 
 /* Metrics (api_metrics.c): the route being served by this thread, and
  * one answered request with its status (api_json() calls it). */

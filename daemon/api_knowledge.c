@@ -25,7 +25,8 @@
 
 #define KN_PART_COLS "mpn, notes, approved_alternates::text, banned, " \
 	"ban_reason, preferred, " TS("last_used_date") ", " \
-	"projects_used_in::text, times_used, failure_count, " \
+	"bomd_part_projects(client_id, mpn)::text, times_used, " \
+	"failure_count, " \
 	"quality_notes::text, " TS("created_at") ", " TS("updated_at")
 
 #define KN_SUPPLIER_COLS "supplier_id, name, supplier_type, trust_level, " \

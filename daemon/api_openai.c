@@ -25,9 +25,9 @@
 #define OPENAI_MAX_MODEL	256
 /* A summary lists 10 recent projects, 200 lines of a named project and
  * 50 banned parts and blocked suppliers (the LIMITs below). */
-#define OPENAI_MAX_IDS		3	/* project ids looked up per question */
-#define OPENAI_HISTORY_MAX	4000	/* bytes of earlier turns sent */
-#define OPENAI_REASONING_MAX	200	/* bytes of a line's reasoning shown */
+#define OPENAI_MAX_IDS		3	/* project ids looked up */
+#define OPENAI_HISTORY_MAX	4000	/* bytes of earlier turns */
+#define OPENAI_REASONING_MAX	200	/* bytes of reasoning per line */
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"

@@ -281,80 +281,53 @@ api_wants_async(struct MHD_Connection *c)
 	return a != NULL && (strcmp(a, "1") == 0 || strcasecmp(a, "true") == 0);
 }
 
-/* Polls the job row until it is final or wait_s passes. */
-static int
-api_wait_job(const char *client_id, const char *job_id, int64_t wait_s,
-    char *status, size_t slen, char *error, size_t elen)
+enum MHD_Result
+api_job_answer(struct MHD_Connection *c, const struct api_request *r)
 {
-	const char *params[2] = { client_id, job_id };
-	struct timespec ts = { 0, API_WAIT_POLL_MS * 1000000L };
-	int64_t deadline = now_ms() + wait_s * 1000;
-	PGresult *res;
-	PGconn *db;
-	int final = 0;
+	char msg[600];
+	const char *status = r->wait_status;
 
-	do {
-		if ((db = db_pool_get(api.pool, 2000)) == NULL)
-			return -1;
-		if (db_set_tenant(db, client_id) == -1) {
-			api_db_put(db);
-			return -1;
-		}
-		res = db_query(db, "SELECT status, COALESCE(error, '') FROM "
-		    "jobs WHERE client_id = $1 AND job_id = $2", 2, params,
-		    NULL, 0);
-		api_db_put(db);
-		if (res == NULL)
-			return -1;
-		if (PQntuples(res) == 1) {
-			snprintf(status, slen, "%s", PQgetvalue(res, 0, 0));
-			snprintf(error, elen, "%s", PQgetvalue(res, 0, 1));
-			final = strcmp(status, "complete") == 0 ||
-			    strcmp(status, "failed") == 0 ||
-			    strcmp(status, "dead") == 0;
-		}
-		PQclear(res);
-		if (final)
-			return 1;
-		nanosleep(&ts, NULL);
-	} while (now_ms() < deadline);
-	return 0;
-}
-
-static enum MHD_Result
-api_answer_job(struct MHD_Connection *c, const char *client_id,
-    const char *project_id, const char *job_id, bool async)
-{
-	char status[32] = "queued", error[512] = "", msg[600];
-	int w = 0;
-
-	if (!async && api.cfg->sync_wait > 0) {
-		w = api_wait_job(client_id, job_id, api.cfg->sync_wait,
-		    status, sizeof(status), error, sizeof(error));
-		if (w == -1)
-			return api_db_unavailable(c);
-	}
-	if (w == 1) {
+	if (r->wait_final) {
 		if (strcmp(status, "complete") == 0)
 			snprintf(msg, sizeof(msg), "BOM processed");
 		else
 			snprintf(msg, sizeof(msg), "Processing failed: %s",
-			    error);
+			    r->wait_error);
 		if (strcmp(status, "dead") == 0)
-			snprintf(status, sizeof(status), "failed");
+			status = "failed";
 		return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, "
-		    "s:s}", "project_id", project_id, "job_id", job_id,
-		    "status", status, "message", msg));
+		    "s:s}", "project_id", r->wait_project, "job_id",
+		    r->wait_job, "status", status, "message", msg));
 	}
 	return api_json(c, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:s, s:s, "
-	    "s:s}", "project_id", project_id, "job_id", job_id, "status",
-	    strcmp(status, "running") == 0 ? "running" : "queued", "message",
-	    "BOM queued for processing; poll GET /jobs/{job_id}"));
+	    "s:s}", "project_id", r->wait_project, "job_id", r->wait_job,
+	    "status", strcmp(status, "running") == 0 ? "running" : "queued",
+	    "message", "BOM queued for processing; poll GET /jobs/{job_id}"));
+}
+
+/*
+ * Answers 202 at once when asked not to wait; otherwise suspends the
+ * request until the job is final (200) or sync_wait passes (202).
+ */
+static enum MHD_Result
+api_answer_job(struct MHD_Connection *c, struct api_request *r,
+    const char *project_id, const char *job_id, bool async)
+{
+	snprintf(r->wait_project, sizeof(r->wait_project), "%s", project_id);
+	snprintf(r->wait_job, sizeof(r->wait_job), "%s", job_id);
+	snprintf(r->wait_status, sizeof(r->wait_status), "queued");
+	r->wait_final = 0;
+	if (async || api.cfg->sync_wait <= 0 ||
+	    api_wait_job_start(c, r, project_id, job_id,
+	    api.cfg->sync_wait) == -1)
+		return api_job_answer(c, r);
+	return MHD_YES;
 }
 
 /* An upload: the project context and its warnings, and the parsed BOM. */
 struct api_upload {
 	const struct api_field	*bomf;
+	char			*csv;	/* the BOM as UTF-8 text, owned */
 	json_t			*ctx;
 	json_t			*intake_warnings;
 	struct bom		*bom;
@@ -363,10 +336,52 @@ struct api_upload {
 static void
 api_upload_clear(struct api_upload *u)
 {
+	free(u->csv);
 	json_decref(u->ctx);
 	json_decref(u->intake_warnings);
 	bom_free(u->bom);
 	memset(u, 0, sizeof(*u));
+}
+
+/* CP1252 0x80-0x9F; 0 marks the five undefined bytes (U+FFFD, as csv.c). */
+static const unsigned short api_cp1252_c1[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+/*
+ * The text of a BOM the CSV reader decoded as CP1252, as UTF-8, so that
+ * PostgreSQL stores it and the worker reads the same lines. Caller frees.
+ */
+static char *
+api_cp1252_to_utf8(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int cp;
+	char *out, *o;
+	size_t i;
+
+	o = out = xmalloc(n * 3 + 1);
+	for (i = 0; i < n; i++) {
+		cp = u[i];
+		if (cp >= 0x80 && cp <= 0x9f && (cp = api_cp1252_c1[cp -
+		    0x80]) == 0)
+			cp = 0xfffd;
+		if (cp < 0x80)
+			*o++ = (char)cp;
+		else if (cp < 0x800) {
+			*o++ = (char)(0xc0 | (cp >> 6));
+			*o++ = (char)(0x80 | (cp & 0x3f));
+		} else {
+			*o++ = (char)(0xe0 | (cp >> 12));
+			*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (cp & 0x3f));
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 /*
@@ -380,6 +395,7 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 {
 	const struct api_field *intakef;
 	char err[512];
+	size_t skip;
 
 	memset(u, 0, sizeof(*u));
 	u->bomf = api_field(r, "bom_file");
@@ -408,6 +424,14 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 		api_upload_clear(u);
 		return -1;
 	}
+	if (strcmp(u->bom->encoding, "cp1252") == 0) {
+		/* as the reader does: a UTF-8 signature is not CP1252 text */
+		skip = u->bomf->data.len >= 3 && memcmp(u->bomf->data.data,
+		    "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+		u->csv = api_cp1252_to_utf8(u->bomf->data.data + skip,
+		    u->bomf->data.len - skip);
+	} else
+		u->csv = xstrdup(u->bomf->data.data ? u->bomf->data.data : "");
 	return 0;
 }
 
@@ -443,8 +467,7 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 	params[1] = r->client_id;
 	params[2] = name ? name : u->bomf->filename;
 	params[3] = ctxs;
-	/* the CSV as text: bom_parse() accepted it */
-	params[4] = u->bomf->data.data;
+	params[4] = u->csv;
 	params[5] = u->bomf->filename;
 	params[6] = warns;
 	params[7] = iwarns;
@@ -584,7 +607,7 @@ api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
 		goto out;
 	api_db_put(db);
 	db = NULL;
-	ret = api_answer_job(c, r->client_id, project_id, job_id, async);
+	ret = api_answer_job(c, r, project_id, job_id, async);
 out:
 	api_db_put(db);
 	api_upload_clear(&u);
@@ -685,7 +708,7 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 		return ret;
 	}
 	api_db_put(db);
-	return api_answer_job(c, r->client_id, id, job_id, async);
+	return api_answer_job(c, r, id, job_id, async);
 }
 
 static enum MHD_Result

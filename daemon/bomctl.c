@@ -983,7 +983,7 @@ static int
 bomctl_jobs_retry(struct bomctl *ctl, int argc, char **argv)
 {
 	json_t *resp = NULL;
-	char path[512];
+	char id[512], path[520];
 	long code;
 	int rc;
 
@@ -991,9 +991,9 @@ bomctl_jobs_retry(struct bomctl *ctl, int argc, char **argv)
 		return bomctl_usage_error("jobs retry: needs exactly one "
 		    "JOB_ID");
 	if (argv[0][0] == '\0' || bomctl_id_path(ctl, "/jobs/", argv[0],
-	    path, sizeof(path) - 6) == -1)
+	    id, sizeof(id)) == -1)
 		return bomctl_usage_error("jobs retry: bad job id");
-	strcat(path, "/retry");
+	snprintf(path, sizeof(path), "%s/retry", id);
 	ctl->post = true;
 	rc = bomctl_request(ctl, path, NULL, false, BOMCTL_TIMEOUT_SEC, &code,
 	    &resp);

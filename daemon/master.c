@@ -203,14 +203,20 @@ master_handback(struct master *m, const struct child *ch, int crashed,
 	char consumer[128];
 	redisContext *c;
 	size_t n = 0;
+	int rc;
 
 	if (ch->is_api || m->role == ROLE_API)
 		return;
 	if (worker_consumer_name(ch->slot, consumer, sizeof(consumer)) == -1 ||
 	    (c = master_redis(m)) == NULL)
 		return;
-	if (queue_handback(c, consumer, crashed, reason,
-	    m->cfg.job_retry_base_ms, &n) == -1)
+	rc = queue_handback(c, consumer, crashed, reason,
+	    m->cfg.job_retry_base_ms, &n);
+	/* a connection Redis dropped (a restart) gets one fresh try */
+	if (rc == -1 && c->err && (c = master_redis(m)) != NULL)
+		rc = queue_handback(c, consumer, crashed, reason,
+		    m->cfg.job_retry_base_ms, &n);
+	if (rc == -1)
 		log_warnx("hand-back of %s failed; its worker will pick its "
 		    "jobs up", consumer);
 	else if (n > 0)

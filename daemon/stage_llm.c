@@ -28,8 +28,9 @@
 static struct llm_client *stage_llm_client;
 
 struct stage_llm_sum {
-	int64_t	calls, attempts, failed, prompt, completion, cost, assessed,
-		escalated;
+	int64_t	calls, attempts, failed;
+	int64_t	prompt, completion, cost;
+	int64_t	assessed, escalated;
 };
 
 void
@@ -96,6 +97,8 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 {
 	struct assess_stats st;
 	char money[32];
+	json_t *mpns;
+	size_t i;
 
 	stage_llm_account(job, cfg, res);
 	sum->calls++;
@@ -105,11 +108,14 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 	if (i64_add(sum->cost, res->cost_micros, &sum->cost) == -1)
 		sum->cost = INT64_MAX;
 	money_format(res->cost_micros, money, sizeof(money));
-	job_trace(job, "llm", "llm", json_pack("{s:I, s:I}", "first_line",
-	    (json_int_t)(first + 1), "last_line", (json_int_t)(first + count)),
-	    res->error[0] != '\0' ? res->error : NULL, "llm call for lines "
-	    "%zu-%zu: model %s, %s, %d attempt%s, %d re-ask%s, %lld prompt + "
-	    "%lld completion tokens, cost %s%s", first + 1, first + count,
+	mpns = json_array();
+	for (i = first; i < first + count; i++)
+		json_array_append_new(mpns,
+		    json_string(job->bom->lines[i].mpn));
+	job_trace(job, "llm", "llm", mpns, res->error[0] != '\0' ?
+	    res->error : NULL, "llm call for lines %zu-%zu: model %s, %s, "
+	    "%d attempt%s, %d re-ask%s, %lld prompt + %lld completion "
+	    "tokens, cost %s%s", first + 1, first + count,
 	    cfg->llm_model, llm_outcome_name(res->outcome), res->attempts,
 	    res->attempts == 1 ? "" : "s", res->reasks, res->reasks == 1 ?
 	    "" : "s", (long long)res->prompt_tokens,
@@ -119,7 +125,8 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 	if (res->outcome != LLM_OK || res->data == NULL) {
 		sum->failed++;
 		job_trace(job, "llm", "llm", NULL, res->error, "llm "
-		    "unavailable: %s after %d attempt%s; decisions from rules%s",
+		    "unavailable: %s after %d attempt%s; decisions from "
+		    "rules%s",
 		    llm_outcome_name(res->outcome), res->attempts,
 		    res->attempts == 1 ? "" : "s", count < job->ndecisions ?
 		    " for this batch" : "");
@@ -237,8 +244,8 @@ stage_llm_run(struct job *job, const struct config *cfg)
 	for (b0 = 0; b0 < nb; b0 += nw) {
 		if (b0 > 0 && now_ms() - start >= cfg->llm_job_deadline_ms) {
 			job_trace(job, "llm", "llm", NULL, NULL, "llm "
-			    "unavailable: job deadline of %lld ms passed, lines "
-			    "%zu-%zu not sent; decisions from rules",
+			    "unavailable: job deadline of %lld ms passed, "
+			    "lines %zu-%zu not sent; decisions from rules",
 			    (long long)cfg->llm_job_deadline_ms, b0 * bs + 1,
 			    n);
 			break;

@@ -197,16 +197,23 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	mpns = json_array();
 	for (i = 0; i < job->bom->nlines; i++)
 		json_array_append_new(mpns, json_string(job->bom->lines[i].mpn));
+	/* sorted, so two jobs of one tenant lock the rows in the same order */
 	if (persist_exec_json(db, "INSERT INTO part_knowledge AS k (client_id,"
-	    " mpn, times_used, projects_used_in, last_used_date) "
-	    "SELECT $1, m, 1, jsonb_build_array($2::text), now() FROM "
+	    " mpn, times_used, last_used_date) "
+	    "SELECT $1, m, 1, now() FROM "
 	    "(SELECT DISTINCT jsonb_array_elements_text($4::jsonb) AS m) s "
-	    "WHERE $3::text IS NOT NULL "
+	    "WHERE $2::uuid IS NOT NULL AND $3::text IS NOT NULL ORDER BY m "
 	    "ON CONFLICT (client_id, mpn) DO UPDATE SET "
 	    "times_used = k.times_used + 1, last_used_date = now(), "
-	    "updated_at = now(), projects_used_in = CASE WHEN "
-	    "k.projects_used_in ? $2::text THEN k.projects_used_in ELSE "
-	    "k.projects_used_in || jsonb_build_array($2::text) END",
+	    "updated_at = now()",
+	    job->client_id, job->project_id, job->job_id, mpns) == -1)
+		goto out;
+	if (persist_exec_json(db, "INSERT INTO part_usage (client_id, mpn, "
+	    "project_id) SELECT $1, m, $2 FROM "
+	    "(SELECT DISTINCT jsonb_array_elements_text($4::jsonb) AS m) s "
+	    "WHERE $3::text IS NOT NULL ORDER BY m "
+	    "ON CONFLICT (client_id, mpn, project_id) DO UPDATE SET "
+	    "used_at = now()",
 	    job->client_id, job->project_id, job->job_id, mpns) == -1)
 		goto out;
 	if (db_exec(db, "UPDATE jobs SET status = 'complete', error = NULL, "

@@ -343,6 +343,19 @@ worker_retry_later(struct worker *w, const struct queue_entry *e,
 	return STAGE_OK;
 }
 
+/*
+ * How long an entry must sit idle before another worker claims it: the
+ * lease, but never less than a live worker may legitimately hold a job
+ * (its deadline plus the SIGALRM slack).
+ */
+static int64_t
+worker_lease_ms(const struct config *cfg)
+{
+	int64_t hold = cfg->job_timeout_ms + WORKER_ALARM_SLACK_S * 1000;
+
+	return cfg->job_lease_ms > hold ? cfg->job_lease_ms : hold;
+}
+
 /* Gives an entry read while stopping back to the stream, untouched. */
 static void
 worker_hand_back(struct worker *w, const struct queue_entry *e)
@@ -518,7 +531,7 @@ worker_main(const struct config *cfg, int slot)
 		    now_ms() - last_reclaim > WORKER_RECLAIM_MS) {
 			last_reclaim = now_ms();
 			n = queue_autoclaim(w.redis, w.consumer,
-			    cfg->job_lease_ms, cursor, &entry, 1);
+			    worker_lease_ms(cfg), cursor, &entry, 1);
 		} else if (n >= 0)
 			n = queue_read(w.redis, w.consumer, pending,
 			    WORKER_BLOCK_MS, &entry, 1);

@@ -83,6 +83,21 @@ check "intake file context stored" "2" "$(echo "$BODY" | jq -r .context.requirem
 check_contains "unknown intake key warned" "colour" "$(echo "$BODY" | jq -c .warnings)"
 check_contains "unknown nested intake key warned" "shoe_size" "$(echo "$BODY" | jq -c .warnings)"
 
+# a CP1252 file (not UTF-8) is stored as UTF-8 text and processed the same
+printf 'RefDes,Qty,MPN,Description\nU1,1,ITP-REG-1,regulator 5\xb5A\n' > "$T/cp1252.csv"
+req "$A_KEY" POST /projects -F bom_file=@"$T/cp1252.csv"
+check "create with a CP1252 file" "200 1" "$CODE $(echo "$BODY" | jq -r .line_item_count)"
+PC=$(echo "$BODY" | jq -r .project_id)
+req "$A_KEY" GET "/projects/$PC"
+check "CP1252 text decoded" "regulator 5µA" "$(echo "$BODY" | jq -r '.line_items[0].description')"
+req "$A_KEY" POST "/projects/$PC/process"
+check "CP1252 project processes" "200 complete" "$CODE $(echo "$BODY" | jq -r .status)"
+req "$A_KEY" GET "/projects/$PC"
+check "CP1252 text kept by the worker" "regulator 5µA" "$(echo "$BODY" | jq -r '.line_items[0].description')"
+req "$A_KEY" POST /projects/upload-and-process -F bom_file=@"$T/cp1252.csv"
+check "upload-and-process with a CP1252 file" "200 complete" "$CODE $(echo "$BODY" | jq -r .status)"
+PC2=$(echo "$BODY" | jq -r .project_id)
+
 # --- GET /projects/{id}/trace before processing ----------------------------------
 req "$A_KEY" GET "/projects/$P/trace"
 check "trace of an unprocessed project is empty" "200 []" "$CODE $BODY"
@@ -135,7 +150,7 @@ check "still one set of line items" "3" "$(sql "SELECT count(*) FROM line_items 
 check "two jobs for the project" "2" "$(sql "SELECT count(*) FROM jobs WHERE project_id = '$P' AND status = 'complete'")"
 check "trace keeps both runs" "2" "$(sql "SELECT count(DISTINCT job_id) FROM trace_steps WHERE project_id = '$P'")"
 check "part usage counted per job" "2" "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'")"
-check "project listed once in the part's usage" '["'"$P"'"]' "$(sql "SELECT projects_used_in::text FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'" | tr -d ' ')"
+check "project listed once in the part's usage" '["'"$P"'"]' "$(sql "SELECT json_agg(project_id)::text FROM part_usage WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'" | tr -d ' ')"
 
 # async
 req "$A_KEY" POST "/projects/$P/process" -H 'Prefer: respond-async'
@@ -222,7 +237,7 @@ for ep in "POST /projects" "DELETE /projects/{id}" "GET /projects/{id}/trace" \
 done
 
 # leave A's knowledge as other suites expect it
-for p in "$PU" "$PY"; do
+for p in "$PU" "$PY" "$PC" "$PC2"; do
 	code -X DELETE -H "X-API-Key: $A_KEY" "$URL/projects/$p" >/dev/null
 done
 sql "DELETE FROM part_knowledge WHERE client_id = '$A_ID' AND mpn LIKE 'ITP-%'"
