@@ -76,6 +76,7 @@ struct master {
 	enum master_role role;
 	struct child	 children[MASTER_MAX_CHILDREN];
 	int		 nworkers;
+	int		 workers_fixed;	/* --workers given: reload keeps it */
 	int64_t		 deaths[MASTER_STORM_HIST];
 	size_t		 ndeaths;
 	redisContext	*redis;		/* for hand-backs; NULL when down */
@@ -400,7 +401,11 @@ master_reload(struct master *m)
 	config_free(&m->cfg);
 	m->cfg = nc;
 	log_setlevel(log_parse_level(m->cfg.log_level));
-	log_info("reloaded configuration; restarting children");
+	if (!m->workers_fixed)
+		m->nworkers = (int)m->cfg.workers;
+	log_info("reloaded configuration (%d workers); restarting children",
+	    m->nworkers);
+	master_plan(m);
 	/* children pick the new config up as they are replaced */
 	for (int i = 0; i < MASTER_MAX_CHILDREN; i++)
 		if (m->children[i].pid > 0)
@@ -451,6 +456,7 @@ master_main(const char *config_path, enum master_role role, int workers)
 	}
 	log_setlevel(log_parse_level(m->cfg.log_level));
 	m->nworkers = workers > 0 ? workers : (int)m->cfg.workers;
+	m->workers_fixed = workers > 0;
 	if (master_check_ready(m) == -1) {
 		config_free(&m->cfg);
 		free(m);

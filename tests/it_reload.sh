@@ -1,0 +1,48 @@
+#!/bin/bash
+# SIGHUP: the master re-reads its configuration file, resizes the pool and
+# replaces its children without dropping jobs; an invalid file is refused
+# and the old configuration kept.
+. "$(dirname "$0")/lib.sh"
+P=$(( 20000 + RANDOM % 20000 ))
+CONF=$STATE/reload.conf
+SPID=""
+cleanup() {
+	[ -n "$SPID" ] && kill -TERM "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+}
+trap cleanup EXIT
+nworkers() { ps -o args= --ppid "$SPID" | grep -c '^bomd: worker'; }
+printf 'workers = 1;\nlog_level = "info";\n' > "$CONF"
+BOMD_LISTEN=127.0.0.1:$P "$BOMD" -c "$CONF" serve > "$STATE/reload.log" 2>&1 &
+SPID=$!
+wait_for 100 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
+wait_for 50 test "$(nworkers)" = 1
+check "starts with the file's worker count" "1" "$(nworkers)"
+
+# jobs in flight across the reload
+for i in $(seq 1 10); do
+	rcli XADD bomd:jobs '*' job "{\"client_id\":\"$A_ID\",\"job_id\":\"reload-$i\",\"bom_csv\":\"RefDes,Qty,MPN\\nR1,1,RC0805FR-0710KL\\n\"}" >/dev/null
+done
+printf 'workers = 2;\nlog_level = "debug";\n' > "$CONF"
+kill -HUP "$SPID"
+wait_for 100 test "$(nworkers)" = 2
+check "SIGHUP applies the new worker count" "2" "$(nworkers)"
+check_contains "reload is logged" "reloaded configuration (2 workers)" "$(cat "$STATE/reload.log")"
+wait_for 150 test "$(sql "SELECT count(*) FROM jobs WHERE job_id LIKE 'reload-%' AND status = 'complete'")" = 10
+check "no job dropped across the reload" "10" "$(sql "SELECT count(*) FROM jobs WHERE job_id LIKE 'reload-%' AND status = 'complete'")"
+check "each once" "10" "$(sql "SELECT count(*) FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.job_id LIKE 'reload-%'")"
+wait_for 100 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
+check "API serves after the reload" "200" "$(code "http://127.0.0.1:$P/health")"
+
+printf 'workers = "many";\n' > "$CONF"
+kill -HUP "$SPID"
+wait_for 50 grep -q 'keeping the old configuration' "$STATE/reload.log"
+check_contains "a bad file is refused" "keeping the old configuration" "$(cat "$STATE/reload.log")"
+sleep 1
+check "the old configuration stays" "2" "$(nworkers)"
+check "still serving" "200" "$(code "http://127.0.0.1:$P/health")"
+
+kill -TERM "$SPID"
+wait "$SPID"
+check "SIGTERM after reloads exits 0" "0" "$?"
+SPID=""
+summary reload
