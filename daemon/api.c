@@ -215,6 +215,28 @@ static const char api_rate_lua[] =
     "redis.call('PEXPIRE', KEYS[1], math.ceil(b * 1000 / r) + 1000) "
     "return {ok, wait}";
 
+/* The script's SHA1 in hex for EVALSHA, computed once. */
+static pthread_once_t api_rate_once = PTHREAD_ONCE_INIT;
+static char api_rate_sha1[2 * SHA_DIGEST_LENGTH + 1];
+
+static void
+api_rate_sha_init(void)
+{
+	unsigned char d[SHA_DIGEST_LENGTH];
+	size_t i;
+
+	SHA1((const unsigned char *)api_rate_lua, strlen(api_rate_lua), d);
+	for (i = 0; i < sizeof(d); i++)
+		snprintf(api_rate_sha1 + 2 * i, 3, "%02x", d[i]);
+}
+
+static const char *
+api_rate_sha(void)
+{
+	pthread_once(&api_rate_once, api_rate_sha_init);
+	return api_rate_sha1;
+}
+
 /* 1 allowed, 0 limited (*retry_s set); Redis trouble lets it through. */
 static int
 api_rate_allow(const char *key_id, int64_t *retry_s)
@@ -235,10 +257,18 @@ api_rate_allow(const char *key_id, int64_t *retry_s)
 	if (api_redis == NULL)
 		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
 		    sizeof(err));
+	/* the script by its SHA1; Redis loads it on a NOSCRIPT fallback */
 	if (api_redis != NULL)
+		rep = redisCommand(api_redis, "EVALSHA %s 1 %s %lld %lld",
+		    api_rate_sha(), key, (long long)api.cfg->rate_limit,
+		    (long long)api.cfg->rate_burst);
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR &&
+	    strncmp(rep->str, "NOSCRIPT", 8) == 0) {
+		freeReplyObject(rep);
 		rep = redisCommand(api_redis, "EVAL %s 1 %s %lld %lld",
 		    api_rate_lua, key, (long long)api.cfg->rate_limit,
 		    (long long)api.cfg->rate_burst);
+	}
 	pthread_mutex_unlock(&api_redis_mu);
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY ||
 	    rep->elements != 2) {
@@ -289,6 +319,89 @@ api_presented_key(struct MHD_Connection *c)
 	return NULL;
 }
 
+/*
+ * Verified keys, kept API_AUTH_CACHE_MS per process: key hash -> client and
+ * key id, so a burst of requests with one key costs one lookup. A key
+ * revoked (or a client deactivated) elsewhere -- bomctl, the CLI, another
+ * API process -- stops working here within API_AUTH_CACHE_MS; admin
+ * changes made through this process flush the cache at once.
+ */
+#define API_AUTH_CACHE_MS	2000
+#define API_AUTH_CACHE_SIZE	64
+
+struct api_auth_entry {
+	unsigned char	hash[APIKEY_HASH_LEN];
+	char		client_id[37];
+	char		key_id[64];
+	int64_t		expires;	/* monotonic ms; 0 = empty */
+};
+
+static pthread_mutex_t api_auth_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct api_auth_entry api_auth_cache[API_AUTH_CACHE_SIZE];
+
+static int64_t
+api_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 with client_id (37) and key_id (64) set when hash is cached. */
+static int
+api_auth_cached(const unsigned char *hash, char *client_id, char *key_id)
+{
+	int64_t now = api_now_ms();
+	size_t i;
+	int found = 0;
+
+	pthread_mutex_lock(&api_auth_mu);
+	for (i = 0; i < API_AUTH_CACHE_SIZE && !found; i++) {
+		if (api_auth_cache[i].expires <= now ||
+		    !apikey_hash_equal(api_auth_cache[i].hash, hash))
+			continue;
+		memcpy(client_id, api_auth_cache[i].client_id, 37);
+		memcpy(key_id, api_auth_cache[i].key_id, 64);
+		found = 1;
+	}
+	pthread_mutex_unlock(&api_auth_mu);
+	return found;
+}
+
+static void
+api_auth_remember(const unsigned char *hash, const char *client_id,
+    const char *key_id)
+{
+	int64_t now = api_now_ms();
+	struct api_auth_entry *e = &api_auth_cache[0];
+	size_t i;
+
+	pthread_mutex_lock(&api_auth_mu);
+	/* the same key, else an expired slot, else the oldest */
+	for (i = 0; i < API_AUTH_CACHE_SIZE; i++) {
+		if (apikey_hash_equal(api_auth_cache[i].hash, hash)) {
+			e = &api_auth_cache[i];
+			break;
+		}
+		if (api_auth_cache[i].expires < e->expires)
+			e = &api_auth_cache[i];
+	}
+	memcpy(e->hash, hash, APIKEY_HASH_LEN);
+	snprintf(e->client_id, sizeof(e->client_id), "%s", client_id);
+	snprintf(e->key_id, sizeof(e->key_id), "%s", key_id);
+	e->expires = now + API_AUTH_CACHE_MS;
+	pthread_mutex_unlock(&api_auth_mu);
+}
+
+void
+api_auth_cache_flush(void)
+{
+	pthread_mutex_lock(&api_auth_mu);
+	memset(api_auth_cache, 0, sizeof(api_auth_cache));
+	pthread_mutex_unlock(&api_auth_mu);
+}
+
 int
 api_auth(struct MHD_Connection *c, struct api_request *r,
     enum MHD_Result *ret)
@@ -312,6 +425,8 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
 	}
+	if (api_auth_cached(hash, r->client_id, key_id))
+		goto verified;
 	if ((db = api_db_get(r)) == NULL) {
 		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "database unavailable");
@@ -358,6 +473,8 @@ api_auth(struct MHD_Connection *c, struct api_request *r,
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
 	}
+	api_auth_remember(hash, r->client_id, key_id);
+verified:
 	if (!api_rate_allow(key_id, &retry_s)) {
 		r->client_id[0] = '\0';
 		*ret = api_too_many(c, retry_s);
@@ -594,7 +711,11 @@ api_dispatch(struct MHD_Connection *c, struct api_request *r,
 		    api.cfg->admin_key))
 			return api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid or "
 			    "missing admin key");
-		return found->fn(c, r, argv);
+		ret = found->fn(c, r, argv);
+		/* a key revoked or a client deactivated: at once here */
+		if (strcmp(method, "GET") != 0)
+			api_auth_cache_flush();
+		return ret;
 	}
 	if (api_auth(c, r, &ret) == -1)
 		return ret;

@@ -104,9 +104,12 @@ enum MHD_Result	api_error(struct MHD_Connection *c, unsigned int status,
 /* A form field, or NULL. */
 const struct api_field	*api_field(const struct api_request *r,
 			    const char *name);
-/* Authenticates the request; 0 with r->client_id set, or -1 (answered). */
+/* Authenticates the request; 0 with r->client_id set, or -1 (answered).
+ * Verified keys are cached for 2 s per process (api.c). */
 int		api_auth(struct MHD_Connection *c, struct api_request *r,
 		    enum MHD_Result *ret);
+/* Forgets every cached key (after an admin change to keys or clients). */
+void		api_auth_cache_flush(void);
 /* Adds a job to the stream (shared connection, locked). 0 or -1. */
 int		api_enqueue(const char *job, size_t len, char *id,
 		    size_t idlen);

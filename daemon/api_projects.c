@@ -31,6 +31,70 @@ api_db_unavailable(struct MHD_Connection *c)
 	    "database unavailable");
 }
 
+/*
+ * GET routes build their whole JSON document in PostgreSQL (json_build_object
+ * and json_agg, jsonb columns embedded as they are) and pass the text
+ * straight through: no parse and re-serialisation of every line's decision
+ * in the API. The keys, their order and their types are those the jansson
+ * construction had: text columns that are NULL answer "", money is a JSON
+ * number in currency units (API_MONEY), timestamps are RFC 3339 UTC.
+ */
+
+/*
+ * A micro-unit bigint column as a JSON number in currency units, exact, up
+ * to 6 decimals; whole amounts keep a ".0" (as json_real() printed them).
+ */
+#define API_MONEY(col) "CASE WHEN " col " IS NULL THEN NULL::json " \
+	"WHEN " col " % 1000000 = 0 THEN ((" col " / 1000000)::text || " \
+	"'.0')::json ELSE trim_scale(" col " * 0.000001)::text::json END"
+
+/* One trace step object of trace_steps t. */
+#define API_TRACE_STEP "json_build_object('step', COALESCE(t.step, ''), " \
+	"'agent', COALESCE(t.agent, ''), 'message', COALESCE(t.message, ''), " \
+	"'reasoning', COALESCE(t.reasoning, ''), 'references', t.refs, " \
+	"'timestamp', " TS("t.created_at") ")"
+
+/* The trace of project p as a JSON array, oldest step first. */
+#define API_TRACE_AGG "COALESCE((SELECT json_agg(" API_TRACE_STEP \
+	" ORDER BY t.id) FROM trace_steps t WHERE t.client_id = p.client_id " \
+	"AND t.project_id = p.project_id), '[]'::json)"
+
+/* The line items of project p as a JSON array, by line number. */
+#define API_ITEMS_AGG "COALESCE((SELECT json_agg(json_build_object(" \
+	"'line_number', l.line_no, 'designators', to_json(l.designators), " \
+	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
+	"'manufacturer', COALESCE(l.manufacturer, ''), " \
+	"'description', COALESCE(l.description, ''), " \
+	"'package', COALESCE(l.package, ''), 'value', COALESCE(l.value, ''), " \
+	"'status', COALESCE(l.status, ''), 'selected_mpn', l.selected_mpn, " \
+	"'selected_supplier', l.selected_supplier, " \
+	"'order_quantity', l.order_quantity, " \
+	"'unit_price', " API_MONEY("l.unit_price_micros") ", " \
+	"'extended_price', " API_MONEY("l.extended_price_micros") ", " \
+	"'currency', l.currency, 'final_decision', l.final_decision) " \
+	"ORDER BY l.line_no) FROM line_items l WHERE l.client_id = p.client_id " \
+	"AND l.project_id = p.project_id), '[]'::json)"
+
+/* Answers with a JSON document built by the database (copied). */
+static enum MHD_Result
+api_json_text(struct MHD_Connection *c, unsigned int status, PGresult *res)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len = (size_t)PQgetlength(res, 0, 0);
+	char *s;
+
+	s = xmalloc(len + 1);
+	memcpy(s, PQgetvalue(res, 0, 0), len + 1);
+	PQclear(res);
+	resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	api_metrics_count(status);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
@@ -38,10 +102,8 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	const char *lim, *params[2];
 	char limbuf[24];
 	int64_t limit = API_DEFAULT_LIMIT;
-	json_t *out;
 	PGresult *res;
 	PGconn *db;
-	int i;
 
 	(void)args;
 	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
@@ -55,46 +117,23 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 		return api_db_unavailable(c);
 	params[0] = r->client_id;
 	params[1] = limbuf;
-	res = db_query(db, "SELECT p.project_id, p.name, p.status, "
+	res = db_query(db, "SELECT COALESCE(json_agg(json_build_object("
+	    "'project_id', s.project_id, 'project_name', COALESCE(s.name, ''), "
+	    "'status', COALESCE(s.status, ''), 'line_item_count', s.n, "
+	    "'created_at', s.created, 'updated_at', s.updated) "
+	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
+	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
 	    "(SELECT count(*) FROM line_items l WHERE l.client_id = p.client_id"
-	    " AND l.project_id = p.project_id), " TS("p.created_at") ", "
-	    TS("p.updated_at") " FROM projects p WHERE p.client_id = $1 "
-	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int", 2,
-	    params, NULL, 0);
+	    " AND l.project_id = p.project_id) AS n, " TS("p.created_at")
+	    " AS created, " TS("p.updated_at") " AS updated FROM projects p "
+	    "WHERE p.client_id = $1 ORDER BY p.created_at DESC, p.project_id "
+	    "LIMIT $2::int) s", 2, params, NULL, 0);
 	api_db_put(db);
-	if (res == NULL)
+	if (res == NULL || PQntuples(res) != 1) {
+		PQclear(res);
 		return api_db_unavailable(c);
-	out = json_array();
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, "
-		    "s:s, s:s}", "project_id", PQgetvalue(res, i, 0),
-		    "project_name", PQgetvalue(res, i, 1), "status",
-		    PQgetvalue(res, i, 2), "line_item_count",
-		    (json_int_t)atoll(PQgetvalue(res, i, 3)), "created_at",
-		    PQgetvalue(res, i, 4), "updated_at",
-		    PQgetvalue(res, i, 5)));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
-}
-
-static json_t *
-api_money_or_null(PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return json_null();
-	return json_real(money_to_double(atoll(PQgetvalue(res, row, col))));
-}
-
-static json_t *
-api_jsonb(PGresult *res, int row, int col)
-{
-	json_error_t jerr;
-	json_t *v;
-
-	if (PQgetisnull(res, row, col))
-		return json_null();
-	v = json_loads(PQgetvalue(res, row, col), JSON_DECODE_ANY, &jerr);
-	return v ? v : json_null();
+	}
+	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
 static json_t *
@@ -104,81 +143,12 @@ api_str_or_null(PGresult *res, int row, int col)
 	    json_string(PQgetvalue(res, row, col));
 }
 
-static json_t *
-api_line_items(PGconn *db, const char *client_id, const char *project_id)
-{
-	const char *params[2] = { client_id, project_id };
-	json_t *items;
-	PGresult *res;
-	int i;
-
-	res = db_query(db, "SELECT line_no, to_json(designators)::text, "
-	    "quantity, mpn, manufacturer, description, package, value, status,"
-	    " selected_mpn, selected_supplier, order_quantity, "
-	    "unit_price_micros, extended_price_micros, currency, "
-	    "final_decision::text FROM line_items WHERE client_id = $1 AND "
-	    "project_id = $2 ORDER BY line_no", 2, params, NULL, 0);
-	if (res == NULL)
-		return NULL;
-	items = json_array();
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, json_pack("{s:I, s:o, s:I, s:s, "
-		    "s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-		    "s:o}",
-		    "line_number", (json_int_t)atoll(PQgetvalue(res, i, 0)),
-		    "designators", api_jsonb(res, i, 1),
-		    "quantity", (json_int_t)atoll(PQgetvalue(res, i, 2)),
-		    "mpn", PQgetvalue(res, i, 3),
-		    "manufacturer", PQgetvalue(res, i, 4),
-		    "description", PQgetvalue(res, i, 5),
-		    "package", PQgetvalue(res, i, 6),
-		    "value", PQgetvalue(res, i, 7),
-		    "status", PQgetvalue(res, i, 8),
-		    "selected_mpn", api_str_or_null(res, i, 9),
-		    "selected_supplier", api_str_or_null(res, i, 10),
-		    "order_quantity", PQgetisnull(res, i, 11) ? json_null() :
-		    json_integer(atoll(PQgetvalue(res, i, 11))),
-		    "unit_price", api_money_or_null(res, i, 12),
-		    "extended_price", api_money_or_null(res, i, 13),
-		    "currency", api_str_or_null(res, i, 14),
-		    "final_decision", api_jsonb(res, i, 15)));
-	PQclear(res);
-	return items;
-}
-
-static json_t *
-api_trace(PGconn *db, const char *client_id, const char *project_id)
-{
-	const char *params[2] = { client_id, project_id };
-	json_t *steps;
-	PGresult *res;
-	int i;
-
-	res = db_query(db, "SELECT step, agent, message, reasoning, "
-	    "refs::text, " TS("created_at") " FROM trace_steps "
-	    "WHERE client_id = $1 AND project_id = $2 ORDER BY id", 2, params,
-	    NULL, 0);
-	if (res == NULL)
-		return NULL;
-	steps = json_array();
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:o, s:s}", "step", PQgetvalue(res, i, 0), "agent",
-		    PQgetvalue(res, i, 1), "message", PQgetvalue(res, i, 2),
-		    "reasoning", PQgetvalue(res, i, 3), "references",
-		    api_jsonb(res, i, 4), "timestamp",
-		    PQgetvalue(res, i, 5)));
-	PQclear(res);
-	return steps;
-}
-
 static enum MHD_Result
 api_project_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
-	json_t *out = NULL, *items, *trace;
 	PGresult *res;
 	PGconn *db;
 
@@ -187,42 +157,26 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 		    "%s", id);
 	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
-	res = db_query(db, "SELECT project_id, name, status, context::text, "
-	    "totals::text, (intake_warnings || COALESCE((SELECT jsonb_agg(w "
-	    "ORDER BY o) FROM jsonb_array_elements(warnings) WITH ORDINALITY "
-	    "AS t(w, o) WHERE NOT intake_warnings @> jsonb_build_array(w)), "
-	    "'[]'))::text, bom_filename, " TS("created_at")
-	    ", " TS("updated_at") " FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2", 2, params, NULL, 0);
-	if (res == NULL) {
-		api_db_put(db);
+	res = db_query(db, "SELECT json_build_object('project_id', "
+	    "p.project_id, 'project_name', COALESCE(p.name, ''), 'status', "
+	    "COALESCE(p.status, ''), 'context', p.context, 'totals', p.totals, "
+	    "'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w "
+	    "ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY "
+	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
+	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
+	    API_ITEMS_AGG ", 'trace', " API_TRACE_AGG ", 'created_at', "
+	    TS("p.created_at") ", 'updated_at', " TS("p.updated_at") ")::text "
+	    "FROM projects p WHERE p.client_id = $1 AND p.project_id = $2", 2,
+	    params, NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
 		return api_db_unavailable(c);
-	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		api_db_put(db);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	}
-	items = api_line_items(db, r->client_id, id);
-	trace = api_trace(db, r->client_id, id);
-	api_db_put(db);
-	if (items == NULL || trace == NULL) {
-		json_decref(items);
-		json_decref(trace);
-		PQclear(res);
-		return api_db_unavailable(c);
-	}
-	out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, "
-	    "s:s}", "project_id", PQgetvalue(res, 0, 0), "project_name",
-	    PQgetvalue(res, 0, 1), "status", PQgetvalue(res, 0, 2),
-	    "context", api_jsonb(res, 0, 3), "totals", api_jsonb(res, 0, 4),
-	    "warnings", api_jsonb(res, 0, 5), "bom_filename",
-	    api_str_or_null(res, 0, 6), "line_items", items, "trace", trace,
-	    "created_at", PQgetvalue(res, 0, 7), "updated_at",
-	    PQgetvalue(res, 0, 8));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
 static enum MHD_Result
@@ -717,31 +671,25 @@ api_project_trace(struct MHD_Connection *c, struct api_request *r,
 {
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
-	json_t *trace = NULL;
 	PGresult *res;
 	PGconn *db;
-	int found;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
-	res = db_query(db, "SELECT 1 FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2", 2, params, NULL, 0);
-	found = res != NULL && PQntuples(res) == 1;
-	if (found)
-		trace = api_trace(db, r->client_id, id);
+	res = db_query(db, "SELECT " API_TRACE_AGG "::text FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL, 0);
 	api_db_put(db);
-	if (res == NULL || (found && trace == NULL)) {
-		PQclear(res);
+	if (res == NULL)
 		return api_db_unavailable(c);
-	}
-	PQclear(res);
-	if (!found)
+	if (PQntuples(res) == 0) {
+		PQclear(res);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
-	return api_json(c, MHD_HTTP_OK, trace);
+	}
+	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
