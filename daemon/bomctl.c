@@ -1,8 +1,9 @@
 /*
  * bomctl: the command-line client for bomd's HTTP API (libcurl + jansson).
- * Submits BOMs, lists projects, shows decisions, traces and jobs, lists
- * and retries dead jobs; --json
- * prints the server's answer as pretty JSON. Exit codes are in usage().
+ * Submits BOMs (following their progress), lists projects, shows
+ * decisions, traces and jobs, retries dead jobs, and manages the tenant's
+ * part and supplier knowledge; --json prints the server's answer as pretty
+ * JSON. Exit codes are in the usage text.
  */
 #include <errno.h>
 #include <math.h>
@@ -30,6 +31,7 @@
 #define BOMCTL_MAX_URL		4096
 #define BOMCTL_COLUMNS		100
 #define BOMCTL_MAX_LIMIT	1000000
+#define BOMCTL_SSE_IDLE_SEC	60L	/* a silent event stream is dead */
 
 enum {
 	BOMCTL_EXIT_OK = 0,
@@ -45,6 +47,7 @@ struct bomctl {
 	const char	*key;
 	bool		 json;
 	bool		 post;		/* an empty POST instead of a GET */
+	const char	*post_json;	/* a JSON POST body instead of a GET */
 	CURL		*curl;
 };
 
@@ -64,8 +67,11 @@ static const char bomctl_usage_text[] =
 "                         process it. --wait (default): the server waits\n"
 "                         for the result, then the project is summarised.\n"
 "                         --async: answer at once and print the job id;\n"
-"                         --async --wait: poll the job every 500 ms,\n"
-"                         showing its progress, until it finishes.\n"
+"                         --async --wait: follow the project's progress\n"
+"                         (GET /projects/ID/events; a bar on a terminal,\n"
+"                         one line per status change otherwise) until the\n"
+"                         job finishes; polls the job when the stream is\n"
+"                         unavailable. A failed job exits 1.\n"
 "  projects [--limit N]   list your projects, newest first (default 100)\n"
 "  show PROJECT_ID        the decision table of a project and its totals\n"
 "  trace PROJECT_ID       the processing trace: timestamp, step, agent,\n"
@@ -76,11 +82,44 @@ static const char bomctl_usage_text[] =
 "  jobs retry JOB_ID      queue a dead or failed job again, attempts\n"
 "                         reset (409 when it is neither)\n"
 "\n"
+"  parts [list] [--limit N]\n"
+"                         the parts your organisation knows: banned or\n"
+"                         not, approved alternates, times used\n"
+"  parts show MPN         everything known about one part\n"
+"  parts ban MPN --reason R [--user U]\n"
+"                         never buy this part again (its approved\n"
+"                         alternate is proposed instead); --reason is\n"
+"                         required\n"
+"  parts unban MPN [--user U]\n"
+"                         lift a ban\n"
+"  parts alternates MPN   the approved alternates of a part\n"
+"  parts add-alternate MPN ALT [--reason R] [--user U]\n"
+"                         approve ALT as a drop-in alternate for MPN\n"
+"                         (an MPN may contain '/': it is sent encoded)\n"
+"\n"
+"  suppliers [list] [--limit N]\n"
+"                         your suppliers: type, trust, on-time and\n"
+"                         quality rates\n"
+"  suppliers show SUPPLIER_ID\n"
+"                         everything known about one supplier\n"
+"  suppliers add SUPPLIER_ID --name NAME [--type authorized|broker|direct]\n"
+"      [--trust high|medium|low|blocked] [--account-rep R]\n"
+"      [--payment-terms T] [--notes N]\n"
+"                         add a supplier (defaults: authorized, medium)\n"
+"  suppliers trust SUPPLIER_ID high|medium|low|blocked [--reason R]\n"
+"      [--user U]         set a supplier's trust; blocked suppliers are\n"
+"                         never chosen\n"
+"\n"
 "Options:\n"
 "  --json                 print the server's JSON answer (pretty) instead\n"
-"                         of tables\n"
+"                         of tables; progress, if any, goes to stderr on\n"
+"                         a terminal only\n"
+"  --limit N              at most N rows (1 to 1000000; the server caps\n"
+"                         it)\n"
 "  -h, --help             print this help and exit\n"
 "  -V, --version          print the version and exit\n"
+"  Options take their value as \"--opt VALUE\" or \"--opt=VALUE\"; \"--\"\n"
+"  ends the options (for an MPN that starts with \"--\").\n"
 "\n"
 "Environment:\n"
 "  BOMCTL_URL             the bomd API (default " BOMCTL_DEFAULT_URL ")\n"
@@ -88,8 +127,9 @@ static const char bomctl_usage_text[] =
 "                         every command)\n"
 "\n"
 "Exit status:\n"
-"  0 success, 1 error (HTTP error, failed job), 2 usage error,\n"
-"  3 server unreachable, 4 API key refused (401), 5 not found (404)\n";
+"  0 success, 1 error (HTTP error with the server's detail, failed job),\n"
+"  2 usage error, 3 server unreachable, 4 API key refused (401),\n"
+"  5 not found (404: project, job, part or supplier)\n";
 
 static void
 bomctl_err(const char *fmt, ...)
@@ -214,6 +254,9 @@ bomctl_request(struct bomctl *ctl, const char *path, curl_mime *mime,
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	if (async)
 		hdrs = curl_slist_append(hdrs, "Prefer: respond-async");
+	if (mime == NULL && ctl->post_json != NULL)
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/json");
 	/* no "Expect: 100-continue" round trip on uploads */
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	errbuf[0] = '\0';
@@ -233,6 +276,9 @@ bomctl_request(struct bomctl *ctl, const char *path, curl_mime *mime,
 	    (curl_off_t)BOMCTL_MAX_BODY);
 	if (mime != NULL)
 		curl_easy_setopt(ctl->curl, CURLOPT_MIMEPOST, mime);
+	else if (ctl->post_json != NULL)
+		curl_easy_setopt(ctl->curl, CURLOPT_POSTFIELDS,
+		    ctl->post_json);
 	else if (ctl->post)
 		curl_easy_setopt(ctl->curl, CURLOPT_POSTFIELDS, "");
 	cc = curl_easy_perform(ctl->curl);
@@ -292,6 +338,34 @@ bomctl_get(struct bomctl *ctl, const char *path, json_t **out)
 
 	return bomctl_request(ctl, path, NULL, false, BOMCTL_TIMEOUT_SEC,
 	    &code, out);
+}
+
+/*
+ * POST path with body (a JSON object; NULL for an empty body) and the
+ * ordinary timeout; *out as bomctl_request().
+ */
+static int
+bomctl_post(struct bomctl *ctl, const char *path, const json_t *body,
+    json_t **out)
+{
+	char *s = NULL;
+	long code;
+	int rc;
+
+	*out = NULL;
+	if (body != NULL &&
+	    (s = json_dumps(body, JSON_COMPACT)) == NULL) {
+		bomctl_err("cannot format the request");
+		return BOMCTL_EXIT_ERR;
+	}
+	ctl->post = true;
+	ctl->post_json = s;
+	rc = bomctl_request(ctl, path, NULL, false, BOMCTL_TIMEOUT_SEC, &code,
+	    out);
+	ctl->post = false;
+	ctl->post_json = NULL;
+	free(s);
+	return rc;
 }
 
 /* "/prefix/" + the URL-escaped id into out; -1 when it does not fit. */
@@ -432,6 +506,267 @@ bomctl_ts(const char *s, char *out, size_t len)
 		snprintf(out, len, "%s", s);
 }
 
+/*
+ * Following a job through GET /projects/{id}/events (Server-Sent Events):
+ * the write callback cuts the stream into lines as they come, gathers the
+ * "event:" and "data:" lines of each event and acts on the blank line that
+ * ends it. A bar redrawn in place on a terminal, one line per status
+ * change otherwise.
+ */
+struct bomctl_sse {
+	CURL		*curl;
+	const char	*job_id;
+	FILE		*fp;		/* progress output; NULL for none */
+	bool		 tty;
+	bool		 shown;		/* a bar is on the screen */
+	bool		 checked;	/* the answer's status was looked at */
+	bool		 not_sse;	/* not a 200 event stream */
+	bool		 done;		/* "done" arrived */
+	bool		 ended;		/* "error" or "timeout" arrived */
+	bool		 too_long;
+	char		 why[256];	/* why it ended without "done" */
+	char		 event[32];
+	char		 status[32];	/* last project status */
+	char		 step[48];	/* last trace step */
+	long long	 lines;
+	int64_t		 start;
+	struct buf	 line;		/* the line being received */
+	struct buf	 data;		/* the data lines of this event */
+};
+
+/* Tenths of the bar a project status fills. */
+static int
+bomctl_progress_tenths(const char *status)
+{
+	if (strcmp(status, "queued") == 0)
+		return 1;
+	if (strcmp(status, "enriching") == 0)
+		return 4;
+	if (strcmp(status, "decisioning") == 0)
+		return 7;
+	if (strcmp(status, "complete") == 0 || strcmp(status, "failed") == 0)
+		return 10;
+	return 0;
+}
+
+static void
+bomctl_sse_draw(struct bomctl_sse *s, bool changed)
+{
+	char bar[11];
+	int i, fill;
+
+	if (s->fp == NULL || s->status[0] == '\0')
+		return;
+	if (!s->tty) {
+		if (changed && s->lines > 0)
+			fprintf(s->fp, "job %s: %s, %lld line items\n",
+			    s->job_id, s->status, s->lines);
+		else if (changed)
+			fprintf(s->fp, "job %s: %s\n", s->job_id, s->status);
+		fflush(s->fp);
+		return;
+	}
+	fill = bomctl_progress_tenths(s->status);
+	for (i = 0; i < 10; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[10] = '\0';
+	fprintf(s->fp, "\r[%s] %-11s %4lld lines  %llds%s%s\033[K", bar,
+	    s->status, s->lines, (long long)((now_ms() - s->start) / 1000),
+	    s->step[0] != '\0' ? "  " : "", s->step);
+	fflush(s->fp);
+	s->shown = true;
+}
+
+/* Acts on one complete event. */
+static void
+bomctl_sse_event(struct bomctl_sse *s)
+{
+	json_error_t jerr;
+	json_t *d;
+	const char *st;
+	bool changed;
+
+	d = json_loadb(s->data.data ? s->data.data : "", s->data.len, 0,
+	    &jerr);
+	if (strcmp(s->event, "status") == 0 && d != NULL) {
+		st = bomctl_str(d, "status", "unknown");
+		changed = strcmp(st, s->status) != 0;
+		snprintf(s->status, sizeof(s->status), "%s", st);
+		s->lines = json_integer_value(json_object_get(d,
+		    "line_items"));
+		bomctl_sse_draw(s, changed);
+	} else if (strcmp(s->event, "trace") == 0 && d != NULL) {
+		st = bomctl_str(d, "step", "");
+		if (strcmp(st, s->step) != 0) {
+			snprintf(s->step, sizeof(s->step), "%s", st);
+			bomctl_sse_draw(s, false);
+		}
+	} else if (strcmp(s->event, "done") == 0) {
+		st = bomctl_str(d, "status", s->status);
+		changed = strcmp(st, s->status) != 0;
+		snprintf(s->status, sizeof(s->status), "%s", st);
+		bomctl_sse_draw(s, changed);
+		s->done = true;
+	} else if (strcmp(s->event, "error") == 0 ||
+	    strcmp(s->event, "timeout") == 0) {
+		snprintf(s->why, sizeof(s->why), "%s event: %s", s->event,
+		    bomctl_str(d, "detail", "no detail given"));
+		s->ended = true;
+	}
+	json_decref(d);
+}
+
+/* One line of the stream, without its end of line. */
+static void
+bomctl_sse_line(struct bomctl_sse *s, const char *l)
+{
+	const char *v;
+
+	if (l[0] == '\0') {
+		if (s->data.len > 0 || strcmp(s->event, "message") != 0)
+			bomctl_sse_event(s);
+		snprintf(s->event, sizeof(s->event), "message");
+		s->data.len = 0;
+		return;
+	}
+	if (l[0] == ':')
+		return;		/* a comment: keep-alive */
+	if ((v = strchr(l, ':')) == NULL)
+		v = l + strlen(l);
+	else {
+		v++;
+		if (*v == ' ')
+			v++;
+	}
+	if (strncmp(l, "event:", 6) == 0)
+		snprintf(s->event, sizeof(s->event), "%s", v);
+	else if (strncmp(l, "data:", 5) == 0) {
+		if (s->data.len > 0)
+			buf_puts(&s->data, "\n");
+		buf_puts(&s->data, v);
+	}
+}
+
+static size_t
+bomctl_sse_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct bomctl_sse *s = arg;
+	const char *ct = NULL;
+	size_t len = size * n, i;
+	long code = 0;
+
+	if (!s->checked) {
+		s->checked = true;
+		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_getinfo(s->curl, CURLINFO_CONTENT_TYPE, &ct);
+		if (code != 200 || ct == NULL ||
+		    strncmp(ct, "text/event-stream", 17) != 0) {
+			snprintf(s->why, sizeof(s->why), "HTTP %ld, %s", code,
+			    ct != NULL ? ct : "no content type");
+			s->not_sse = true;
+			return 0;
+		}
+	}
+	for (i = 0; i < len; i++) {
+		if (p[i] != '\n') {
+			buf_append(&s->line, p + i, 1);
+			if (s->line.len + s->data.len > BOMCTL_MAX_BODY) {
+				s->too_long = true;
+				return 0;
+			}
+			continue;
+		}
+		if (s->line.len > 0 && s->line.data[s->line.len - 1] == '\r')
+			s->line.data[--s->line.len] = '\0';
+		bomctl_sse_line(s, s->line.data ? s->line.data : "");
+		s->line.len = 0;
+		if (s->line.data != NULL)
+			s->line.data[0] = '\0';
+		/* the rest of the stream is not needed */
+		if (s->done || s->ended)
+			return 0;
+	}
+	return len;
+}
+
+/*
+ * Follows the project's events until "done", showing progress as
+ * bomctl_sse_draw() does. 0 when done arrived; -1 with the reason in why
+ * (the caller falls back to polling the job).
+ */
+static int
+bomctl_follow_events(struct bomctl *ctl, const char *project_id,
+    const char *job_id, FILE *fp, bool tty, char *why, size_t whylen)
+{
+	struct bomctl_sse s;
+	struct curl_slist *hdrs = NULL;
+	char url[BOMCTL_MAX_URL + 512], path[512], hdr[1024];
+	char errbuf[CURL_ERROR_SIZE];
+	CURLcode cc;
+	long code = 0;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	s.curl = ctl->curl;
+	s.job_id = job_id;
+	s.fp = fp;
+	s.tty = tty;
+	s.start = now_ms();
+	snprintf(s.event, sizeof(s.event), "message");
+	buf_init(&s.line);
+	buf_init(&s.data);
+	if (bomctl_id_path(ctl, "/projects/", project_id, path,
+	    sizeof(path)) == -1 ||
+	    (size_t)snprintf(url, sizeof(url), "%s%s/events", ctl->url,
+	    path) >= sizeof(url) ||
+	    (size_t)snprintf(hdr, sizeof(hdr), "X-API-Key: %s", ctl->key) >=
+	    sizeof(hdr)) {
+		snprintf(why, whylen, "the events URL is too long");
+		goto out;
+	}
+	hdrs = curl_slist_append(hdrs, hdr);
+	hdrs = curl_slist_append(hdrs, "Accept: text/event-stream");
+	errbuf[0] = '\0';
+	curl_easy_reset(ctl->curl);
+	curl_easy_setopt(ctl->curl, CURLOPT_URL, url);
+	curl_easy_setopt(ctl->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(ctl->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(ctl->curl, CURLOPT_CONNECTTIMEOUT, BOMCTL_CONNECT_SEC);
+	curl_easy_setopt(ctl->curl, CURLOPT_TIMEOUT, (long)BOMCTL_POLL_MAX_SEC);
+	/* keep-alives come every 15 s: a silent minute is a dead stream */
+	curl_easy_setopt(ctl->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(ctl->curl, CURLOPT_LOW_SPEED_TIME,
+	    BOMCTL_SSE_IDLE_SEC);
+	curl_easy_setopt(ctl->curl, CURLOPT_USERAGENT,
+	    "bomctl/" BOMCTL_VERSION);
+	curl_easy_setopt(ctl->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(ctl->curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(ctl->curl, CURLOPT_WRITEFUNCTION, bomctl_sse_cb);
+	curl_easy_setopt(ctl->curl, CURLOPT_WRITEDATA, &s);
+	cc = curl_easy_perform(ctl->curl);
+	curl_easy_getinfo(ctl->curl, CURLINFO_RESPONSE_CODE, &code);
+	if (s.done)
+		rc = 0;
+	else if (s.not_sse || s.ended)
+		snprintf(why, whylen, "%s", s.why);
+	else if (s.too_long)
+		snprintf(why, whylen, "an event is too large");
+	else if (cc != CURLE_OK)
+		snprintf(why, whylen, "%s", errbuf[0] ? errbuf :
+		    curl_easy_strerror(cc));
+	else if (code != 200)
+		snprintf(why, whylen, "HTTP %ld", code);
+	else
+		snprintf(why, whylen, "the stream ended before the job");
+out:
+	if (s.shown)
+		fputc('\n', fp);
+	curl_slist_free_all(hdrs);
+	buf_free(&s.line);
+	buf_free(&s.data);
+	return rc;
+}
+
 /* ---- commands ------------------------------------------------------ */
 
 static bool
@@ -441,22 +776,22 @@ bomctl_job_final(const char *status)
 	    strcmp(status, "failed") == 0 || strcmp(status, "dead") == 0;
 }
 
-/* Polls GET /jobs/{id} until the job is final; prints progress. */
+/*
+ * Polls GET /jobs/{id} until the job is final, printing progress on fp
+ * (NULL: quietly); gives up BOMCTL_POLL_MAX_SEC after start.
+ */
 static int
-bomctl_poll_job(struct bomctl *ctl, const char *job_id, json_t **final)
+bomctl_poll_job(struct bomctl *ctl, const char *job_id, FILE *fp, bool tty,
+    int64_t start, json_t **final)
 {
 	struct timespec ts = { 0, BOMCTL_POLL_MS * 1000000L };
 	char path[512], last[64] = "";
 	const char *status;
-	int64_t start = now_ms();
 	json_t *job = NULL;
-	FILE *fp = ctl->json ? stderr : stdout;
-	bool tty = isatty(fileno(fp)), shown = false;
+	bool shown = false;
 	int rc;
 
 	*final = NULL;
-	if (ctl->json && !tty)
-		fp = NULL;	/* keep stdout pure JSON, stderr quiet */
 	if (bomctl_id_path(ctl, "/jobs/", job_id, path, sizeof(path)) == -1) {
 		bomctl_err("job id is too long");
 		return BOMCTL_EXIT_USAGE;
@@ -496,6 +831,35 @@ bomctl_poll_job(struct bomctl *ctl, const char *job_id, json_t **final)
 		fputc('\n', fp);
 	*final = job;
 	return BOMCTL_EXIT_OK;
+}
+
+/*
+ * Waits for a queued job: follows the project's event stream for the
+ * progress, then reads the job's final state; polls the job instead when
+ * the stream is not available. The exit code; *final as
+ * bomctl_poll_job().
+ */
+static int
+bomctl_wait_job(struct bomctl *ctl, const char *project_id,
+    const char *job_id, json_t **final)
+{
+	FILE *fp = ctl->json ? stderr : stdout;
+	bool tty = isatty(fileno(fp));
+	int64_t start = now_ms();
+	char why[512];
+
+	if (ctl->json && !tty)
+		fp = NULL;	/* keep stdout pure JSON, stderr quiet */
+	if (project_id != NULL && bomctl_follow_events(ctl, project_id,
+	    job_id, fp, tty, why, sizeof(why)) == 0)
+		return bomctl_poll_job(ctl, job_id, NULL, false, start,
+		    final);
+	if (project_id != NULL && fp != NULL) {
+		fflush(stdout);
+		fprintf(stderr, "bomctl: no progress stream (%s); polling "
+		    "the job\n", why);
+	}
+	return bomctl_poll_job(ctl, job_id, fp, tty, start, final);
 }
 
 static int
@@ -598,7 +962,8 @@ bomctl_submit(struct bomctl *ctl, int argc, char **argv)
 		goto out;
 	}
 	/* 202 (asked for, or the server stopped waiting): poll the job */
-	if ((rc = bomctl_poll_job(ctl, job_id, &job)) != BOMCTL_EXIT_OK)
+	if ((rc = bomctl_wait_job(ctl, bomctl_str(resp, "project_id", NULL),
+	    job_id, &job)) != BOMCTL_EXIT_OK)
 		goto out;
 	rc = BOMCTL_EXIT_ERR;
 	status = bomctl_str(job, "status", "unknown");
@@ -1050,6 +1415,637 @@ out:
 	return rc;
 }
 
+/* ---- knowledge: parts and suppliers -------------------------------- */
+
+struct bomctl_opt {
+	const char	 *name;		/* "--reason" */
+	const char	**value;	/* set when given */
+};
+
+/*
+ * Splits argv into positionals (minpos to maxpos of them, into pos[]) and
+ * the options of opts, each taking a value as "--x V" or "--x=V"; "--"
+ * ends the options. BOMCTL_EXIT_OK, or the usage error's exit code.
+ */
+static int
+bomctl_args(const char *cmd, int argc, char **argv,
+    const struct bomctl_opt *opts, const char **pos, int minpos, int maxpos,
+    const char *posnames)
+{
+	const struct bomctl_opt *o;
+	bool dashdash = false;
+	size_t n;
+	int i, npos = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			dashdash = true;
+			continue;
+		}
+		if (dashdash || strncmp(argv[i], "--", 2) != 0) {
+			if (npos == maxpos)
+				return bomctl_usage_error("%s: unexpected "
+				    "argument %s", cmd, argv[i]);
+			pos[npos++] = argv[i];
+			continue;
+		}
+		for (o = opts; o != NULL && o->name != NULL; o++) {
+			n = strlen(o->name);
+			if (strcmp(argv[i], o->name) == 0) {
+				if (++i == argc)
+					return bomctl_usage_error("%s: %s "
+					    "needs a value", cmd, o->name);
+				*o->value = argv[i];
+				break;
+			}
+			if (strncmp(argv[i], o->name, n) == 0 &&
+			    argv[i][n] == '=') {
+				*o->value = argv[i] + n + 1;
+				break;
+			}
+		}
+		if (o == NULL || o->name == NULL)
+			return bomctl_usage_error("%s: unknown option %s", cmd,
+			    argv[i]);
+	}
+	if (npos < minpos)
+		return bomctl_usage_error("%s: needs %s", cmd, posnames);
+	for (i = 0; i < npos; i++)
+		if (pos[i][0] == '\0')
+			return bomctl_usage_error("%s: empty %s", cmd,
+			    posnames);
+	return BOMCTL_EXIT_OK;
+}
+
+/* "?limit=N" from a --limit value (NULL: none) into out. */
+static int
+bomctl_limit_query(const char *v, char *out, size_t len)
+{
+	const char *why;
+	int64_t limit;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return BOMCTL_EXIT_OK;
+	if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
+		return bomctl_usage_error("--limit %s: %s", v, why);
+	snprintf(out, len, "?limit=%lld", (long long)limit);
+	return BOMCTL_EXIT_OK;
+}
+
+/*
+ * A JSON object from NULL-terminated key, value pairs; a NULL value is
+ * left out. BOMCTL_EXIT_OK, or a usage error when a value is not UTF-8.
+ */
+static int
+bomctl_body(const char *cmd, json_t **out, ...)
+{
+	const char *k, *v;
+	json_t *body = json_object(), *s;
+	va_list ap;
+
+	*out = NULL;
+	va_start(ap, out);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		if ((v = va_arg(ap, const char *)) == NULL)
+			continue;
+		if ((s = json_string(v)) == NULL) {
+			va_end(ap);
+			json_decref(body);
+			return bomctl_usage_error("%s: the %s is not valid "
+			    "UTF-8", cmd, k);
+		}
+		json_object_set_new(body, k, s);
+	}
+	va_end(ap);
+	*out = body;
+	return BOMCTL_EXIT_OK;
+}
+
+/* "/knowledge/parts/" + the escaped MPN + suffix into out. */
+static int
+bomctl_part_path(struct bomctl *ctl, const char *cmd, const char *mpn,
+    const char *suffix, char *out, size_t len)
+{
+	char base[BOMCTL_MAX_URL];
+
+	if (bomctl_id_path(ctl, "/knowledge/parts/", mpn, base,
+	    sizeof(base)) == -1 ||
+	    (size_t)snprintf(out, len, "%s%s", base, suffix) >= len)
+		return bomctl_usage_error("%s: MPN is too long", cmd);
+	return BOMCTL_EXIT_OK;
+}
+
+/* A JSON value as text for key/value output ("-" when null or absent). */
+static void
+bomctl_value(const json_t *v, char *out, size_t len)
+{
+	if (json_is_string(v))
+		bomctl_oneline(json_string_value(v), SIZE_MAX, out, len);
+	else if (json_is_integer(v))
+		snprintf(out, len, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(out, len, "%.2f", json_real_value(v));
+	else if (json_is_true(v))
+		snprintf(out, len, "yes");
+	else if (json_is_false(v))
+		snprintf(out, len, "no");
+	else
+		snprintf(out, len, "-");
+	if (out[0] == '\0')
+		snprintf(out, len, "-");
+}
+
+static void
+bomctl_kv(const char *key, const json_t *obj, const char *member)
+{
+	char v[1024];
+
+	bomctl_value(json_object_get(obj, member), v, sizeof(v));
+	printf("%-14s%s\n", key, v);
+}
+
+/* The widest value of member in arr, between lo and hi characters. */
+static size_t
+bomctl_width(const json_t *arr, const char *member, size_t lo, size_t hi)
+{
+	const json_t *o;
+	size_t i, n, w = lo;
+
+	json_array_foreach(arr, i, o) {
+		n = bomctl_utf8_len(bomctl_str(o, member, ""));
+		if (n > w)
+			w = n;
+	}
+	return w > hi ? hi : w;
+}
+
+static void
+bomctl_part_print(const json_t *p)
+{
+	const json_t *alts = json_object_get(p, "approved_alternates"), *a;
+	char v[256];
+	size_t i;
+
+	bomctl_kv("part", p, "mpn");
+	if (json_is_true(json_object_get(p, "banned"))) {
+		bomctl_value(json_object_get(p, "ban_reason"), v, sizeof(v));
+		printf("%-14syes: %s\n", "banned", v);
+	} else
+		printf("%-14sno\n", "banned");
+	bomctl_kv("preferred", p, "preferred");
+	printf("%-14s%lld (in %zu projects)\n", "times used",
+	    (long long)json_integer_value(json_object_get(p, "times_used")),
+	    json_array_size(json_object_get(p, "projects_used_in")));
+	bomctl_kv("failures", p, "failure_count");
+	bomctl_kv("last used", p, "last_used_date");
+	bomctl_kv("notes", p, "notes");
+	if (json_array_size(alts) == 0)
+		printf("%-14s-\n", "alternates");
+	json_array_foreach(alts, i, a) {
+		bomctl_value(json_object_get(a, "reason"), v, sizeof(v));
+		printf("%-14s%s%s%s%s\n", i == 0 ? "alternates" : "",
+		    bomctl_str(a, "alternate_mpn", "?"),
+		    strcmp(v, "-") != 0 ? " (" : "",
+		    strcmp(v, "-") != 0 ? v : "",
+		    strcmp(v, "-") != 0 ? ")" : "");
+	}
+	bomctl_kv("created", p, "created_at");
+	bomctl_kv("updated", p, "updated_at");
+}
+
+static int
+bomctl_parts_list(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *limit = NULL;
+	const struct bomctl_opt opts[] = { { "--limit", &limit },
+	    { NULL, NULL } };
+	char path[64], q[32], n[24];
+	json_t *arr = NULL, *p;
+	size_t i, wmpn, wnote;
+	bool banned;
+	int rc;
+
+	if ((rc = bomctl_args("parts", argc, argv, opts, NULL, 0, 0,
+	    "")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_limit_query(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
+		return rc;
+	snprintf(path, sizeof(path), "/knowledge/parts%s", q);
+	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(arr);
+		goto out;
+	}
+	if (!json_is_array(arr)) {
+		bomctl_err("the server's part list is not an array");
+		rc = BOMCTL_EXIT_ERR;
+		goto out;
+	}
+	if (json_array_size(arr) == 0) {
+		printf("no parts known yet\n");
+		goto out;
+	}
+	/* MPN, BANNED 6, ALTS 4, USED 5, the ban reason or notes */
+	wmpn = bomctl_width(arr, "mpn", 3, 32);
+	wnote = BOMCTL_COLUMNS - wmpn - 1 - 7 - 5 - 6;
+	bomctl_cell("MPN", wmpn, false);
+	printf("%-6s %4s %5s ", "BANNED", "ALTS", "USED");
+	bomctl_cell("REASON/NOTES", wnote, true);
+	printf("\n");
+	json_array_foreach(arr, i, p) {
+		banned = json_is_true(json_object_get(p, "banned"));
+		bomctl_cell(bomctl_str(p, "mpn", "?"), wmpn, false);
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
+		    json_object_get(p, "times_used")));
+		printf("%-6s %4zu %5s ", banned ? "yes" : "no",
+		    json_array_size(json_object_get(p,
+		    "approved_alternates")), n);
+		bomctl_cell(banned ? bomctl_str(p, "ban_reason", "") :
+		    bomctl_str(p, "notes", ""), wnote, true);
+		printf("\n");
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* parts show MPN */
+static int
+bomctl_parts_show(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1];
+	char path[BOMCTL_MAX_URL];
+	json_t *p = NULL;
+	int rc;
+
+	if ((rc = bomctl_args("parts show", argc, argv, NULL, pos, 1, 1,
+	    "an MPN")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_part_path(ctl, "parts show", pos[0], "", path,
+	    sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_get(ctl, path, &p)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(p);
+	else
+		bomctl_part_print(p);
+	json_decref(p);
+	return rc;
+}
+
+/* parts ban MPN --reason R [--user U] / parts unban MPN [--user U] */
+static int
+bomctl_parts_ban(struct bomctl *ctl, int argc, char **argv, bool ban)
+{
+	const char *cmd = ban ? "parts ban" : "parts unban";
+	const char *pos[1], *reason = NULL, *user = NULL;
+	const struct bomctl_opt opts[] = { { "--reason", &reason },
+	    { "--user", &user }, { NULL, NULL } };
+	const struct bomctl_opt unban_opts[] = { { "--user", &user },
+	    { NULL, NULL } };
+	char path[BOMCTL_MAX_URL];
+	json_t *body = NULL, *p = NULL;
+	int rc;
+
+	if ((rc = bomctl_args(cmd, argc, argv, ban ? opts : unban_opts, pos,
+	    1, 1, "an MPN")) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ban && (reason == NULL || reason[0] == '\0'))
+		return bomctl_usage_error("parts ban: --reason is required "
+		    "(say why the part must not be bought)");
+	if ((rc = bomctl_part_path(ctl, cmd, pos[0], ban ? "/ban" : "/unban",
+	    path, sizeof(path))) != BOMCTL_EXIT_OK)
+		return rc;
+	if ((rc = bomctl_body(cmd, &body, "reason", reason, "user", user,
+	    (const char *)NULL)) != BOMCTL_EXIT_OK)
+		return rc;
+	rc = bomctl_post(ctl, path, body, &p);
+	json_decref(body);
+	if (rc != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(p);
+	else if (ban)
+		printf("part %s banned: %s\n", bomctl_str(p, "mpn", pos[0]),
+		    bomctl_str(p, "ban_reason", reason));
+	else
+		printf("part %s unbanned\n", bomctl_str(p, "mpn", pos[0]));
+	json_decref(p);
+	return rc;
+}
+
+/* parts alternates MPN */
+static int
+bomctl_parts_alternates(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1];
+	char path[BOMCTL_MAX_URL], added[40];
+	json_t *arr = NULL, *a;
+	size_t i, walt, wuser;
+	int rc;
+
+	if ((rc = bomctl_args("parts alternates", argc, argv, NULL, pos, 1, 1,
+	    "an MPN")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_part_path(ctl, "parts alternates", pos[0],
+	    "/alternates", path, sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(arr);
+		goto out;
+	}
+	if (json_array_size(arr) == 0) {
+		printf("%s has no approved alternates\n", pos[0]);
+		goto out;
+	}
+	walt = bomctl_width(arr, "alternate_mpn", 9, 32);
+	wuser = bomctl_width(arr, "user", 4, 20);
+	bomctl_cell("ALTERNATE", walt, false);
+	bomctl_cell("ADDED", 20, false);
+	bomctl_cell("USER", wuser, false);
+	bomctl_cell("REASON", BOMCTL_COLUMNS - walt - wuser - 23, true);
+	printf("\n");
+	json_array_foreach(arr, i, a) {
+		bomctl_ts(bomctl_str(a, "added_at", "-"), added,
+		    sizeof(added));
+		bomctl_cell(bomctl_str(a, "alternate_mpn", "?"), walt, false);
+		bomctl_cell(added, 20, false);
+		bomctl_cell(bomctl_str(a, "user", "-"), wuser, false);
+		bomctl_cell(bomctl_str(a, "reason", "-"),
+		    BOMCTL_COLUMNS - walt - wuser - 23, true);
+		printf("\n");
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* parts add-alternate MPN ALT [--reason R] [--user U] */
+static int
+bomctl_parts_add_alternate(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[2], *reason = NULL, *user = NULL;
+	const struct bomctl_opt opts[] = { { "--reason", &reason },
+	    { "--user", &user }, { NULL, NULL } };
+	char path[BOMCTL_MAX_URL];
+	json_t *body, *p = NULL;
+	int rc;
+
+	if ((rc = bomctl_args("parts add-alternate", argc, argv, opts, pos, 2,
+	    2, "an MPN and its alternate MPN")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_part_path(ctl, "parts add-alternate", pos[0],
+	    "/alternates", path, sizeof(path))) != BOMCTL_EXIT_OK)
+		return rc;
+	if ((rc = bomctl_body("parts add-alternate", &body, "alternate_mpn",
+	    pos[1], "reason", reason, "user", user, (const char *)NULL)) !=
+	    BOMCTL_EXIT_OK)
+		return rc;
+	rc = bomctl_post(ctl, path, body, &p);
+	json_decref(body);
+	if (rc != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(p);
+	else
+		printf("%s approved as an alternate to %s (alternates now: "
+		    "%zu)\n", pos[1], bomctl_str(p, "mpn", pos[0]),
+		    json_array_size(json_object_get(p,
+		    "approved_alternates")));
+	json_decref(p);
+	return rc;
+}
+
+static int
+bomctl_parts(struct bomctl *ctl, int argc, char **argv)
+{
+	if (argc == 0 || strncmp(argv[0], "--", 2) == 0)
+		return bomctl_parts_list(ctl, argc, argv);
+	if (strcmp(argv[0], "list") == 0)
+		return bomctl_parts_list(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[0], "show") == 0)
+		return bomctl_parts_show(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[0], "ban") == 0)
+		return bomctl_parts_ban(ctl, argc - 1, argv + 1, true);
+	if (strcmp(argv[0], "unban") == 0)
+		return bomctl_parts_ban(ctl, argc - 1, argv + 1, false);
+	if (strcmp(argv[0], "alternates") == 0)
+		return bomctl_parts_alternates(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[0], "add-alternate") == 0)
+		return bomctl_parts_add_alternate(ctl, argc - 1, argv + 1);
+	return bomctl_usage_error("parts: unknown subcommand \"%s\"; the "
+	    "subcommands are list, show, ban, unban, alternates and "
+	    "add-alternate", argv[0]);
+}
+
+static void
+bomctl_supplier_print(const json_t *s)
+{
+	char spend[64];
+
+	bomctl_kv("supplier", s, "supplier_id");
+	bomctl_kv("name", s, "name");
+	bomctl_kv("type", s, "supplier_type");
+	bomctl_kv("trust", s, "trust_level");
+	bomctl_kv("on time", s, "on_time_rate");
+	bomctl_kv("quality", s, "quality_rate");
+	bomctl_kv("lead time acc", s, "lead_time_accuracy");
+	bomctl_kv("account rep", s, "account_rep");
+	bomctl_kv("payment terms", s, "payment_terms");
+	bomctl_kv("notes", s, "notes");
+	bomctl_kv("last order", s, "last_order_date");
+	bomctl_money(json_object_get(s, "total_spend_ytd"), spend,
+	    sizeof(spend));
+	printf("%-14s%s in %lld orders\n", "spend ytd", spend,
+	    (long long)json_integer_value(json_object_get(s,
+	    "order_count_ytd")));
+	bomctl_kv("created", s, "created_at");
+	bomctl_kv("updated", s, "updated_at");
+}
+
+static int
+bomctl_suppliers_list(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *limit = NULL;
+	const struct bomctl_opt opts[] = { { "--limit", &limit },
+	    { NULL, NULL } };
+	char path[64], q[32], ot[16], qr[16];
+	json_t *arr = NULL, *s;
+	size_t i, wid;
+	int rc;
+
+	if ((rc = bomctl_args("suppliers", argc, argv, opts, NULL, 0, 0,
+	    "")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_limit_query(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
+		return rc;
+	snprintf(path, sizeof(path), "/knowledge/suppliers%s", q);
+	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json) {
+		rc = bomctl_print_json(arr);
+		goto out;
+	}
+	if (!json_is_array(arr)) {
+		bomctl_err("the server's supplier list is not an array");
+		rc = BOMCTL_EXIT_ERR;
+		goto out;
+	}
+	if (json_array_size(arr) == 0) {
+		printf("no suppliers known yet\n");
+		goto out;
+	}
+	/* SUPPLIER, TYPE 10, TRUST 7, ON-TIME 7, QUALITY 7, NAME */
+	wid = bomctl_width(arr, "supplier_id", 8, 32);
+	bomctl_cell("SUPPLIER", wid, false);
+	printf("%-10s %-7s %7s %7s ", "TYPE", "TRUST", "ON-TIME", "QUALITY");
+	bomctl_cell("NAME", BOMCTL_COLUMNS - wid - 1 - 35, true);
+	printf("\n");
+	json_array_foreach(arr, i, s) {
+		bomctl_value(json_object_get(s, "on_time_rate"), ot,
+		    sizeof(ot));
+		bomctl_value(json_object_get(s, "quality_rate"), qr,
+		    sizeof(qr));
+		bomctl_cell(bomctl_str(s, "supplier_id", "?"), wid, false);
+		bomctl_cell(bomctl_str(s, "supplier_type", "-"), 10, false);
+		bomctl_cell(bomctl_str(s, "trust_level", "-"), 7, false);
+		printf("%7s %7s ", ot, qr);
+		bomctl_cell(bomctl_str(s, "name", ""),
+		    BOMCTL_COLUMNS - wid - 1 - 35, true);
+		printf("\n");
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* "/knowledge/suppliers/" + the escaped id + suffix into out. */
+static int
+bomctl_supplier_path(struct bomctl *ctl, const char *cmd, const char *id,
+    const char *suffix, char *out, size_t len)
+{
+	char base[BOMCTL_MAX_URL];
+
+	if (bomctl_id_path(ctl, "/knowledge/suppliers/", id, base,
+	    sizeof(base)) == -1 ||
+	    (size_t)snprintf(out, len, "%s%s", base, suffix) >= len)
+		return bomctl_usage_error("%s: supplier id is too long", cmd);
+	return BOMCTL_EXIT_OK;
+}
+
+static int
+bomctl_suppliers_show(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1];
+	char path[BOMCTL_MAX_URL];
+	json_t *s = NULL;
+	int rc;
+
+	if ((rc = bomctl_args("suppliers show", argc, argv, NULL, pos, 1, 1,
+	    "a SUPPLIER_ID")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_supplier_path(ctl, "suppliers show", pos[0], "",
+	    path, sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_get(ctl, path, &s)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(s);
+	else
+		bomctl_supplier_print(s);
+	json_decref(s);
+	return rc;
+}
+
+/*
+ * suppliers add ID --name N [--type T] [--trust L]: the server checks
+ * the type and the trust level, so its words reach the user.
+ */
+static int
+bomctl_suppliers_add(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1], *name = NULL, *type = NULL, *trust = NULL;
+	const char *rep = NULL, *terms = NULL, *notes = NULL;
+	const struct bomctl_opt opts[] = { { "--name", &name },
+	    { "--type", &type }, { "--trust", &trust },
+	    { "--account-rep", &rep }, { "--payment-terms", &terms },
+	    { "--notes", &notes }, { NULL, NULL } };
+	json_t *body, *s = NULL;
+	int rc;
+
+	if ((rc = bomctl_args("suppliers add", argc, argv, opts, pos, 1, 1,
+	    "a SUPPLIER_ID")) != BOMCTL_EXIT_OK)
+		return rc;
+	if (name == NULL || name[0] == '\0')
+		return bomctl_usage_error("suppliers add: --name is required");
+	if ((rc = bomctl_body("suppliers add", &body, "supplier_id", pos[0],
+	    "name", name, "supplier_type", type, "trust_level", trust,
+	    "account_rep", rep, "payment_terms", terms, "notes", notes,
+	    (const char *)NULL)) != BOMCTL_EXIT_OK)
+		return rc;
+	rc = bomctl_post(ctl, "/knowledge/suppliers", body, &s);
+	json_decref(body);
+	if (rc != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(s);
+	else
+		printf("supplier %s added: %s, %s, trust %s\n",
+		    bomctl_str(s, "supplier_id", pos[0]),
+		    bomctl_str(s, "name", name),
+		    bomctl_str(s, "supplier_type", "?"),
+		    bomctl_str(s, "trust_level", "?"));
+	json_decref(s);
+	return rc;
+}
+
+/* suppliers trust ID LEVEL [--reason R] [--user U] */
+static int
+bomctl_suppliers_trust(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[2], *reason = NULL, *user = NULL;
+	const struct bomctl_opt opts[] = { { "--reason", &reason },
+	    { "--user", &user }, { NULL, NULL } };
+	char path[BOMCTL_MAX_URL];
+	json_t *body, *s = NULL;
+	int rc;
+
+	if ((rc = bomctl_args("suppliers trust", argc, argv, opts, pos, 2, 2,
+	    "a SUPPLIER_ID and a trust level (high, medium, low or "
+	    "blocked)")) != BOMCTL_EXIT_OK ||
+	    (rc = bomctl_supplier_path(ctl, "suppliers trust", pos[0],
+	    "/trust", path, sizeof(path))) != BOMCTL_EXIT_OK)
+		return rc;
+	if ((rc = bomctl_body("suppliers trust", &body, "trust_level", pos[1],
+	    "reason", reason, "user", user, (const char *)NULL)) !=
+	    BOMCTL_EXIT_OK)
+		return rc;
+	rc = bomctl_post(ctl, path, body, &s);
+	json_decref(body);
+	if (rc != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(s);
+	else
+		printf("supplier %s trust: %s\n", bomctl_str(s, "supplier_id",
+		    pos[0]), bomctl_str(s, "trust_level", pos[1]));
+	json_decref(s);
+	return rc;
+}
+
+static int
+bomctl_suppliers(struct bomctl *ctl, int argc, char **argv)
+{
+	if (argc == 0 || strncmp(argv[0], "--", 2) == 0)
+		return bomctl_suppliers_list(ctl, argc, argv);
+	if (strcmp(argv[0], "list") == 0)
+		return bomctl_suppliers_list(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[0], "show") == 0)
+		return bomctl_suppliers_show(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[0], "add") == 0)
+		return bomctl_suppliers_add(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[0], "trust") == 0)
+		return bomctl_suppliers_trust(ctl, argc - 1, argv + 1);
+	return bomctl_usage_error("suppliers: unknown subcommand \"%s\"; the "
+	    "subcommands are list, show, add and trust", argv[0]);
+}
+
 /* ---- main ---------------------------------------------------------- */
 
 static int
@@ -1113,7 +2109,8 @@ main(int argc, char **argv)
 	cmd = args[0];
 	if (strcmp(cmd, "submit") != 0 && strcmp(cmd, "projects") != 0 &&
 	    strcmp(cmd, "show") != 0 && strcmp(cmd, "trace") != 0 &&
-	    strcmp(cmd, "jobs") != 0) {
+	    strcmp(cmd, "jobs") != 0 && strcmp(cmd, "parts") != 0 &&
+	    strcmp(cmd, "suppliers") != 0) {
 		rc = bomctl_usage_error("unknown command \"%s\"", cmd);
 		goto out;
 	}
@@ -1133,6 +2130,10 @@ main(int argc, char **argv)
 		rc = bomctl_show(&ctl, nargs - 1, args + 1);
 	else if (strcmp(cmd, "trace") == 0)
 		rc = bomctl_trace(&ctl, nargs - 1, args + 1);
+	else if (strcmp(cmd, "parts") == 0)
+		rc = bomctl_parts(&ctl, nargs - 1, args + 1);
+	else if (strcmp(cmd, "suppliers") == 0)
+		rc = bomctl_suppliers(&ctl, nargs - 1, args + 1);
 	else
 		rc = bomctl_jobs(&ctl, nargs - 1, args + 1);
 	curl_easy_cleanup(ctl.curl);
