@@ -44,6 +44,7 @@ DAEMON_SRCS = \
 	daemon/api_openai.c \
 	daemon/api_projects.c \
 	daemon/api_wait.c \
+	daemon/checkpoint.c \
 	daemon/job.c \
 	daemon/main.c \
 	daemon/master.c \

@@ -42,6 +42,7 @@ struct job {
 	json_t			*trace;		/* array of steps */
 	json_t			*llm_calls;	/* llm_calls rows, or NULL */
 	int			 attempts;
+	bool			 checkpointed;	/* a checkpoint row exists */
 	char			 error[512];
 };
 

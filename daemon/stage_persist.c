@@ -2,6 +2,7 @@
  * Persist stage: the whole result of a job in one transaction, fenced by
  * the job row so a duplicate delivery commits nothing twice.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,115 +31,321 @@ persist_line_status(enum decision_status s)
 	}
 }
 
-static json_t *
-persist_opt_str(const char *s)
+/* A JSON string: UTF-8 passed through, quotes and controls escaped. */
+static void
+persist_jstr(struct buf *b, const char *s)
 {
-	return s ? json_string(s) : json_null();
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+	char esc[6];
+
+	buf_append(b, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		run = s + 1;
+		esc[0] = '\\';
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			buf_append(b, esc, 2);
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+			buf_append(b, esc, 2);
+		} else {
+			buf_append(b, "\\u00", 4);
+			esc[0] = hex[c >> 4];
+			esc[1] = hex[c & 15];
+			buf_append(b, esc, 2);
+		}
+	}
+	buf_append(b, run, (size_t)(s - run));
+	buf_append(b, "\"", 1);
 }
 
-/* All line items as one JSON array for jsonb_to_recordset(). */
-static json_t *
-persist_lines_json(const struct job *job)
+static void
+persist_jopt(struct buf *b, const char *s)
 {
-	json_t *arr, *des, *fd;
+	if (s == NULL)
+		buf_append(b, "null", 4);
+	else
+		persist_jstr(b, s);
+}
+
+static void
+persist_jint(struct buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static int
+persist_dump_cb(const char *p, size_t n, void *data)
+{
+	buf_append(data, p, n);
+	return 0;
+}
+
+/*
+ * All line items as one JSON array for jsonb_to_recordset(), written
+ * straight into b (building a jansson document per line and dumping it
+ * cost a third of the worker's time); only output_data goes through
+ * jansson. Returns 0, or -1 when output_data cannot be dumped.
+ */
+static int
+persist_lines_text(const struct job *job, struct buf *b)
+{
 	const struct bom_line *l;
 	const struct line_decision *d;
 	size_t i, k;
 
-	arr = json_array();
+	buf_append(b, "[", 1);
 	for (i = 0; i < job->bom->nlines; i++) {
 		l = &job->bom->lines[i];
 		d = i < job->ndecisions ? &job->decisions[i] : NULL;
-		des = json_array();
-		for (k = 0; k < l->ndesignators; k++)
-			json_array_append_new(des,
-			    json_string(l->designators[k]));
-		fd = d == NULL ? json_null() : json_pack("{s:s, s:s, s:s, "
-		    "s:O}", "status", decision_status_name(d->status),
-		    "reasoning", d->reasoning, "agent_name", "final_decision",
-		    "output_data", d->output_data ? d->output_data :
-		    json_object());
-		json_array_append_new(arr, json_pack("{s:I, s:I, s:o, s:I, "
-		    "s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
-		    "s:o, s:o}",
-		    "line_no", (json_int_t)(i + 1),
-		    "source_line", (json_int_t)l->line_no,
-		    "designators", des,
-		    "quantity", (json_int_t)l->quantity,
-		    "mpn", l->mpn,
-		    "manufacturer", l->manufacturer ? l->manufacturer : "",
-		    "description", l->description ? l->description : "",
-		    "package", l->package ? l->package : "",
-		    "value", l->value ? l->value : "",
-		    "status", d ? persist_line_status(d->status) :
-		    "pending_enrichment",
-		    "selected_mpn", persist_opt_str(d ? d->selected_mpn : NULL),
-		    "selected_supplier", persist_opt_str(d ?
-		    d->selected_supplier : NULL),
-		    "order_quantity", d && d->selected_mpn ?
-		    json_integer(d->order_quantity) : json_null(),
-		    "unit_price_micros", d && d->selected_mpn ?
-		    json_integer(d->unit_micros) : json_null(),
-		    "extended_price_micros", d && d->selected_mpn ?
-		    json_integer(d->extended_micros) : json_null(),
-		    "currency", persist_opt_str(d && d->selected_mpn ?
-		    d->currency : NULL),
-		    "final_decision", fd));
+		buf_puts(b, i == 0 ? "{\"line_no\":" : ",{\"line_no\":");
+		persist_jint(b, (int64_t)(i + 1));
+		buf_puts(b, ",\"source_line\":");
+		persist_jint(b, (int64_t)l->line_no);
+		buf_puts(b, ",\"designators\":[");
+		for (k = 0; k < l->ndesignators; k++) {
+			if (k > 0)
+				buf_append(b, ",", 1);
+			persist_jstr(b, l->designators[k]);
+		}
+		buf_puts(b, "],\"quantity\":");
+		persist_jint(b, l->quantity);
+		buf_puts(b, ",\"mpn\":");
+		persist_jstr(b, l->mpn);
+		buf_puts(b, ",\"manufacturer\":");
+		persist_jstr(b, l->manufacturer ? l->manufacturer : "");
+		buf_puts(b, ",\"description\":");
+		persist_jstr(b, l->description ? l->description : "");
+		buf_puts(b, ",\"package\":");
+		persist_jstr(b, l->package ? l->package : "");
+		buf_puts(b, ",\"value\":");
+		persist_jstr(b, l->value ? l->value : "");
+		buf_puts(b, ",\"status\":");
+		persist_jstr(b, d ? persist_line_status(d->status) :
+		    "pending_enrichment");
+		buf_puts(b, ",\"selected_mpn\":");
+		persist_jopt(b, d ? d->selected_mpn : NULL);
+		buf_puts(b, ",\"selected_supplier\":");
+		persist_jopt(b, d ? d->selected_supplier : NULL);
+		if (d != NULL && d->selected_mpn != NULL) {
+			buf_puts(b, ",\"order_quantity\":");
+			persist_jint(b, d->order_quantity);
+			buf_puts(b, ",\"unit_price_micros\":");
+			persist_jint(b, d->unit_micros);
+			buf_puts(b, ",\"extended_price_micros\":");
+			persist_jint(b, d->extended_micros);
+			buf_puts(b, ",\"currency\":");
+			persist_jstr(b, d->currency);
+		} else
+			buf_puts(b, ",\"order_quantity\":null,"
+			    "\"unit_price_micros\":null,"
+			    "\"extended_price_micros\":null,\"currency\":null");
+		buf_puts(b, ",\"final_decision\":");
+		if (d == NULL)
+			buf_append(b, "null", 4);
+		else {
+			buf_puts(b, "{\"status\":");
+			persist_jstr(b, decision_status_name(d->status));
+			buf_puts(b, ",\"reasoning\":");
+			persist_jstr(b, d->reasoning ? d->reasoning : "");
+			buf_puts(b, ",\"agent_name\":\"final_decision\","
+			    "\"output_data\":");
+			if (d->output_data == NULL)
+				buf_append(b, "{}", 2);
+			else if (json_dump_callback(d->output_data,
+			    persist_dump_cb, b, PERSIST_JSON) == -1)
+				return -1;
+			buf_append(b, "}", 1);
+		}
+		buf_append(b, "}", 1);
 	}
-	return arr;
+	buf_append(b, "]", 1);
+	return 0;
 }
 
-static int
-persist_exec_json(PGconn *db, const char *sql, const char *client_id,
-    const char *project_id, const char *job_id, json_t *arg)
+/* The BOM's MPNs as a JSON array of strings. */
+static void
+persist_mpns_text(const struct job *job, struct buf *b)
 {
-	const char *params[4];
-	char *text;
-	int rc;
+	size_t i;
 
-	text = json_dumps(arg, PERSIST_JSON);
-	params[0] = client_id;
-	params[1] = project_id;
-	params[2] = job_id;
-	params[3] = text;
-	rc = db_exec(db, sql, 4, params);
-	free(text);
+	buf_append(b, "[", 1);
+	for (i = 0; i < job->bom->nlines; i++) {
+		if (i > 0)
+			buf_append(b, ",", 1);
+		persist_jstr(b, job->bom->lines[i].mpn);
+	}
+	buf_append(b, "]", 1);
+}
+
+int
+persist_pipeline(PGconn *db, struct pipe_stmt *s, size_t n)
+{
+	PGresult *r;
+	ExecStatusType st;
+	size_t i, sent;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		s[i].res = NULL;
+	if (PQenterPipelineMode(db) != 1) {
+		log_warnx("postgresql: cannot enter pipeline mode: %s",
+		    PQerrorMessage(db));
+		return -1;
+	}
+	for (sent = 0; sent < n; sent++)
+		if (PQsendQueryParams(db, s[sent].sql, s[sent].nparams, NULL,
+		    s[sent].params, NULL, NULL, 0) != 1)
+			break;
+	if (sent < n || PQpipelineSync(db) != 1) {
+		log_warnx("postgresql: %s", PQerrorMessage(db));
+		rc = -1;
+		if (sent < n && PQpipelineSync(db) != 1)
+			goto out;	/* the connection is gone */
+	}
+	for (i = 0; i < sent; i++) {
+		if ((r = PQgetResult(db)) == NULL) {
+			rc = -1;
+			goto out;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			s[i].res = r;
+		else {
+			/* statements after a failed one are skipped */
+			if (st != PGRES_PIPELINE_ABORTED) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "%s",
+				    PQresultErrorMessage(r));
+				msg[strcspn(msg, "\n")] = '\0';
+				log_warnx("postgresql: %s", msg);
+			}
+			PQclear(r);
+			rc = -1;
+		}
+		while ((r = PQgetResult(db)) != NULL)
+			PQclear(r);
+	}
+	/* the sync's own result */
+	while ((r = PQgetResult(db)) != NULL) {
+		st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+		if (PQstatus(db) != CONNECTION_OK)
+			break;
+	}
+out:
+	if (PQexitPipelineMode(db) != 1) {
+		log_warnx("postgresql: cannot leave pipeline mode: %s",
+		    PQerrorMessage(db));
+		rc = -1;
+	}
+	if (rc == -1)
+		for (i = 0; i < n; i++) {
+			PQclear(s[i].res);
+			s[i].res = NULL;
+		}
 	return rc;
 }
 
+static void
+persist_pipe_clear(struct pipe_stmt *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		PQclear(s[i].res);
+		s[i].res = NULL;
+	}
+}
+
+/*
+ * Two round trips: the fence (BEGIN and the job row locked), then every
+ * write and COMMIT in one pipeline; any failure rolls all of it back.
+ */
 enum stage_rc
 stage_persist_run(struct job *job, PGconn *db, int *dup)
 {
 	const char *p2[2] = { job->client_id, job->job_id };
-	const char *p6[6];
-	json_t *lines = NULL, *mpns = NULL;
+	const char *pl[4], *pt[4], *pc[4], *pm[4], *pp[6], *pd[2];
+	struct pipe_stmt st[12];
+	struct buf lines, mpns;
+	char *trace = NULL, *calls = NULL;
 	char *totals = NULL, *warnings = NULL, *context = NULL;
-	PGresult *r;
-	size_t i;
+	size_t n = 0;
 	enum stage_rc rc = STAGE_RETRY;
 
 	*dup = 0;
-	if (db_begin(db) == -1)
-		return STAGE_RETRY;
-	r = db_query(db, "SELECT status FROM jobs WHERE client_id = $1 AND "
-	    "job_id = $2 FOR UPDATE", 2, p2, NULL, 0);
-	if (r == NULL)
+	buf_init(&lines);
+	buf_init(&mpns);
+	st[0] = (struct pipe_stmt){ "BEGIN", 0, NULL, NULL };
+	st[1] = (struct pipe_stmt){ "SELECT status FROM jobs WHERE "
+	    "client_id = $1 AND job_id = $2 FOR UPDATE", 2, p2, NULL };
+	if (persist_pipeline(db, st, 2) == -1)
 		goto out;
-	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "complete") == 0) {
-		PQclear(r);
+	if (PQntuples(st[1].res) == 1 &&
+	    strcmp(PQgetvalue(st[1].res, 0, 0), "complete") == 0) {
+		persist_pipe_clear(st, 2);
 		*dup = 1;
 		rc = STAGE_OK;
 		goto out;
 	}
-	PQclear(r);
+	persist_pipe_clear(st, 2);
 
-	lines = persist_lines_json(job);
-	/* reprocessing a project replaces its line items */
-	if (db_exec(db, "DELETE FROM line_items WHERE client_id = $1 AND "
-	    "project_id = $2", 2, (const char *[]){ job->client_id,
-	    job->project_id }) == -1)
+	if (persist_lines_text(job, &lines) == -1) {
+		log_job_warnx(job, "persist: cannot encode the line items");
 		goto out;
-	if (persist_exec_json(db, "INSERT INTO line_items (client_id, "
+	}
+	persist_mpns_text(job, &mpns);
+	trace = json_dumps(job->trace, PERSIST_JSON);
+	calls = json_array_size(job->llm_calls) > 0 ?
+	    json_dumps(job->llm_calls, PERSIST_JSON) : NULL;
+	totals = job->totals ? json_dumps(job->totals, PERSIST_JSON) : NULL;
+	warnings = json_dumps(job->warnings, PERSIST_JSON);
+	context = json_dumps(job->context, PERSIST_JSON);
+	if (trace == NULL || warnings == NULL || context == NULL ||
+	    (job->totals != NULL && totals == NULL) ||
+	    (json_array_size(job->llm_calls) > 0 && calls == NULL)) {
+		log_job_warnx(job, "persist: cannot encode the result");
+		goto out;
+	}
+	pl[0] = pt[0] = pc[0] = pm[0] = job->client_id;
+	pl[1] = pt[1] = pc[1] = pm[1] = job->project_id;
+	pl[2] = pt[2] = pc[2] = pm[2] = job->job_id;
+	pl[3] = lines.data;
+	pt[3] = trace;
+	pc[3] = calls;
+	pm[3] = mpns.data;
+	pp[0] = job->client_id;
+	pp[1] = job->project_id;
+	pp[2] = totals;
+	pp[3] = warnings;
+	pp[4] = context;
+	pp[5] = job->project_name ? job->project_name : "";
+	pd[0] = job->client_id;
+	pd[1] = job->project_id;
+
+	/* reprocessing a project replaces its line items */
+	st[n++] = (struct pipe_stmt){ "DELETE FROM line_items WHERE "
+	    "client_id = $1 AND project_id = $2", 2, pd, NULL };
+	st[n++] = (struct pipe_stmt){ "INSERT INTO line_items (client_id, "
 	    "project_id, line_no, source_line, designators, quantity, mpn, "
 	    "manufacturer, description, package, value, status, selected_mpn, "
 	    "selected_supplier, order_quantity, unit_price_micros, "
@@ -154,80 +361,64 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	    "selected_supplier text, order_quantity bigint, "
 	    "unit_price_micros bigint, extended_price_micros bigint, "
 	    "currency text, final_decision jsonb) WHERE $3::text IS NOT NULL",
-	    job->client_id, job->project_id, job->job_id, lines) == -1)
-		goto out;
-	if (persist_exec_json(db, "INSERT INTO trace_steps (client_id, "
+	    4, pl, NULL };
+	st[n++] = (struct pipe_stmt){ "INSERT INTO trace_steps (client_id, "
 	    "project_id, job_id, step, agent, message, reasoning, refs, "
 	    "created_at) SELECT $1, $2, $3, x.step, x.agent, x.message, "
 	    "x.reasoning, COALESCE(x.\"references\", '[]'), x.\"timestamp\" "
 	    "FROM jsonb_to_recordset($4::jsonb) AS x(step text, agent text, "
 	    "message text, reasoning text, \"references\" jsonb, "
-	    "\"timestamp\" timestamptz)", job->client_id, job->project_id,
-	    job->job_id, job->trace) == -1)
-		goto out;
+	    "\"timestamp\" timestamptz)", 4, pt, NULL };
 	/* LLM accounting: inside the job's fence, so never counted twice */
-	if (json_array_size(job->llm_calls) > 0 && persist_exec_json(db,
-	    "INSERT INTO llm_calls (client_id, project_id, job_id, stage, "
-	    "model, prompt_tokens, completion_tokens, latency_ms, attempts, "
-	    "outcome, cost_micros) SELECT $1, $2, $3, x.stage, x.model, "
-	    "x.prompt_tokens, x.completion_tokens, x.latency_ms, x.attempts, "
-	    "x.outcome, x.cost_micros FROM jsonb_to_recordset($4::jsonb) AS "
-	    "x(stage text, model text, prompt_tokens bigint, "
-	    "completion_tokens bigint, latency_ms bigint, attempts int, "
-	    "outcome text, cost_micros bigint)", job->client_id,
-	    job->project_id, job->job_id, job->llm_calls) == -1)
-		goto out;
-
-	totals = job->totals ? json_dumps(job->totals, PERSIST_JSON) : NULL;
-	warnings = json_dumps(job->warnings, PERSIST_JSON);
-	context = json_dumps(job->context, PERSIST_JSON);
-	p6[0] = job->client_id;
-	p6[1] = job->project_id;
-	p6[2] = totals;
-	p6[3] = warnings;
-	p6[4] = context;
-	p6[5] = job->project_name ? job->project_name : "";
-	if (db_exec(db, "UPDATE projects SET status = 'complete', "
-	    "totals = $3::jsonb, warnings = $4::jsonb, context = $5::jsonb, "
-	    "name = $6, updated_at = now() WHERE client_id = $1 AND "
-	    "project_id = $2", 6, p6) == -1)
-		goto out;
-
+	if (calls != NULL)
+		st[n++] = (struct pipe_stmt){ "INSERT INTO llm_calls "
+		    "(client_id, project_id, job_id, stage, model, "
+		    "prompt_tokens, completion_tokens, latency_ms, attempts, "
+		    "outcome, cost_micros) SELECT $1, $2, $3, x.stage, "
+		    "x.model, x.prompt_tokens, x.completion_tokens, "
+		    "x.latency_ms, x.attempts, x.outcome, x.cost_micros FROM "
+		    "jsonb_to_recordset($4::jsonb) AS x(stage text, model text, "
+		    "prompt_tokens bigint, completion_tokens bigint, "
+		    "latency_ms bigint, attempts int, outcome text, "
+		    "cost_micros bigint)", 4, pc, NULL };
+	st[n++] = (struct pipe_stmt){ "UPDATE projects SET status = "
+	    "'complete', totals = $3::jsonb, warnings = $4::jsonb, "
+	    "context = $5::jsonb, name = $6, updated_at = now() "
+	    "WHERE client_id = $1 AND project_id = $2", 6, pp, NULL };
 	/* usage counts: once per job, fenced by the job row lock above */
-	mpns = json_array();
-	for (i = 0; i < job->bom->nlines; i++)
-		json_array_append_new(mpns, json_string(job->bom->lines[i].mpn));
 	/* sorted, so two jobs of one tenant lock the rows in the same order */
-	if (persist_exec_json(db, "INSERT INTO part_knowledge AS k (client_id,"
-	    " mpn, times_used, last_used_date) "
+	st[n++] = (struct pipe_stmt){ "INSERT INTO part_knowledge AS k "
+	    "(client_id, mpn, times_used, last_used_date) "
 	    "SELECT $1, m, 1, now() FROM "
 	    "(SELECT DISTINCT jsonb_array_elements_text($4::jsonb) AS m) s "
 	    "WHERE $2::uuid IS NOT NULL AND $3::text IS NOT NULL ORDER BY m "
 	    "ON CONFLICT (client_id, mpn) DO UPDATE SET "
 	    "times_used = k.times_used + 1, last_used_date = now(), "
-	    "updated_at = now()",
-	    job->client_id, job->project_id, job->job_id, mpns) == -1)
-		goto out;
-	if (persist_exec_json(db, "INSERT INTO part_usage (client_id, mpn, "
+	    "updated_at = now()", 4, pm, NULL };
+	st[n++] = (struct pipe_stmt){ "INSERT INTO part_usage (client_id, mpn, "
 	    "project_id) SELECT $1, m, $2 FROM "
 	    "(SELECT DISTINCT jsonb_array_elements_text($4::jsonb) AS m) s "
 	    "WHERE $3::text IS NOT NULL ORDER BY m "
 	    "ON CONFLICT (client_id, mpn, project_id) DO UPDATE SET "
-	    "used_at = now()",
-	    job->client_id, job->project_id, job->job_id, mpns) == -1)
+	    "used_at = now()", 4, pm, NULL };
+	st[n++] = (struct pipe_stmt){ "UPDATE jobs SET status = 'complete', "
+	    "error = NULL, finished_at = now(), updated_at = now() "
+	    "WHERE client_id = $1 AND job_id = $2", 2, p2, NULL };
+	if (job->checkpointed)
+		st[n++] = (struct pipe_stmt){ "DELETE FROM job_checkpoints "
+		    "WHERE client_id = $1 AND job_id = $2", 2, p2, NULL };
+	st[n++] = (struct pipe_stmt){ "COMMIT", 0, NULL, NULL };
+	if (persist_pipeline(db, st, n) == -1)
 		goto out;
-	if (db_exec(db, "UPDATE jobs SET status = 'complete', error = NULL, "
-	    "finished_at = now(), updated_at = now() WHERE client_id = $1 AND "
-	    "job_id = $2", 2, p2) == -1)
-		goto out;
-	if (db_commit(db) == -1)
-		goto out;
+	persist_pipe_clear(st, n);
 	rc = STAGE_OK;
 out:
 	if (rc != STAGE_OK || *dup)
 		db_rollback(db);
-	json_decref(lines);
-	json_decref(mpns);
+	buf_free(&lines);
+	buf_free(&mpns);
+	free(trace);
+	free(calls);
 	free(totals);
 	free(warnings);
 	free(context);

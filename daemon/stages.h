@@ -43,4 +43,19 @@ void		stage_llm_shutdown(void);
  */
 enum stage_rc	stage_persist_run(struct job *job, PGconn *db, int *dup);
 
+/* One statement of a pipeline. */
+struct pipe_stmt {
+	const char		*sql;
+	int			 nparams;
+	const char *const	*params;
+	PGresult		*res;	/* out: its result when it succeeded */
+};
+/*
+ * Sends n statements in one pipeline (one round trip; libpq pipeline
+ * mode) and collects their results into s[i].res (caller PQclear()s).
+ * 0 when all succeeded; -1 (the error logged, every res NULL) when one
+ * failed: the ones after it did not run.
+ */
+int		persist_pipeline(PGconn *db, struct pipe_stmt *s, size_t n);
+
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "config.h"
 #include "csv.h"
 #include "db.h"
@@ -189,20 +190,29 @@ out:
 	return rc;
 }
 
-/* 1 active, 0 missing or inactive, -1 error. */
+/*
+ * Sets the session's tenant (row-level security admits only this job's
+ * tenant from here on) and reads whether the client is active, in one
+ * round trip. 1 active, 0 missing or inactive, -1 error.
+ */
 static int
-worker_client_active(struct worker *w, const char *client_id)
+worker_tenant_active(struct worker *w, const char *client_id)
 {
 	const char *params[1] = { client_id };
-	PGresult *r;
+	struct pipe_stmt st[2] = {
+		{ "SELECT set_config('bomd.client_id', $1, false)", 1, params,
+		    NULL },
+		{ "SELECT active FROM clients WHERE client_id = $1", 1, params,
+		    NULL }
+	};
 	int rc;
 
-	r = db_query(w->db, "SELECT active FROM clients WHERE client_id = $1",
-	    1, params, NULL, 0);
-	if (r == NULL)
+	if (persist_pipeline(w->db, st, 2) == -1)
 		return -1;
-	rc = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
+	rc = PQntuples(st[1].res) == 1 &&
+	    strcmp(PQgetvalue(st[1].res, 0, 0), "t") == 0;
+	PQclear(st[0].res);
+	PQclear(st[1].res);
 	return rc;
 }
 
@@ -216,21 +226,38 @@ worker_set_project_status(struct worker *w, const struct job *job,
 	    "WHERE client_id = $1 AND project_id = $2", 3, params);
 }
 
-/* Creates the project row of an inline job (once). */
+/*
+ * Creates the project row of an inline job (once) and marks the project
+ * enriching, in one round trip. 0 or -1.
+ */
 static int
-worker_create_project(struct worker *w, const struct job *job)
+worker_start_project(struct worker *w, const struct job *job)
 {
-	const char *params[5];
+	const char *params[5], *ps[3];
+	struct pipe_stmt st[2];
+	size_t n = 0;
 
 	params[0] = job->project_id;
 	params[1] = job->client_id;
 	params[2] = job->project_name ? job->project_name : "";
 	params[3] = job->bom_csv;
 	params[4] = job->bom_filename;
-	return db_exec(w->db, "INSERT INTO projects (project_id, client_id, "
-	    "name, status, bom_csv, bom_filename) "
-	    "VALUES ($1, $2, $3, 'enriching', $4, $5) "
-	    "ON CONFLICT (project_id) DO NOTHING", 5, params);
+	ps[0] = job->client_id;
+	ps[1] = job->project_id;
+	ps[2] = "enriching";
+	if (!job->reprocess)
+		st[n++] = (struct pipe_stmt){ "INSERT INTO projects "
+		    "(project_id, client_id, name, status, bom_csv, "
+		    "bom_filename) VALUES ($1, $2, $3, 'enriching', $4, $5) "
+		    "ON CONFLICT (project_id) DO NOTHING", 5, params, NULL };
+	st[n++] = (struct pipe_stmt){ "UPDATE projects SET status = $3, "
+	    "updated_at = now() WHERE client_id = $1 AND project_id = $2", 3,
+	    ps, NULL };
+	if (persist_pipeline(w->db, st, n) == -1)
+		return -1;
+	while (n > 0)
+		PQclear(st[--n].res);
+	return 0;
 }
 
 /*
@@ -374,23 +401,67 @@ worker_hand_back(struct worker *w, const struct queue_entry *e)
 		    e->id);
 }
 
+/*
+ * Test hook for tests/it_checkpoint.sh only: BOMD_TEST_CRASH_AFTER_CHECKPOINT
+ * =MPN aborts the first attempt of a BOM with that MPN right after its
+ * checkpoint is saved.
+ */
+static void
+worker_checkpoint_hook(const struct job *job)
+{
+	const char *mpn = getenv("BOMD_TEST_CRASH_AFTER_CHECKPOINT");
+	size_t i;
+
+	if (mpn == NULL || *mpn == '\0' || job->attempts != 1)
+		return;
+	for (i = 0; i < job->bom->nlines; i++)
+		if (strcmp(job->bom->lines[i].mpn, mpn) == 0)
+			abort();
+}
+
+/*
+ * On a retry, resumes from the job's checkpoint: 1 resumed, 0 none,
+ * -1 database trouble.
+ */
+static int
+worker_resume(struct worker *w, struct job *job)
+{
+	char stage[32];
+	int r;
+
+	if (job->attempts <= 1)
+		return 0;
+	if ((r = checkpoint_load(w->db, job, stage, sizeof(stage))) != 1)
+		return r;
+	job->checkpointed = true;
+	job_trace(job, "checkpoint", "worker", NULL, NULL, "resumed from "
+	    "checkpoint '%s' (attempt %d): enrichment, decisions and LLM "
+	    "assessment not redone", stage, job->attempts);
+	return 1;
+}
+
 /* Runs the flow; STAGE_* */
 static enum stage_rc
 worker_flow(struct worker *w, struct job *job)
 {
 	struct offer_cache *cache = NULL;
 	enum stage_rc rc;
-	int dup = 0;
+	int dup = 0, r;
 
 	if ((rc = stage_intake_run(job, w->db)) != STAGE_OK)
 		goto out;
 	if ((rc = worker_deadline(w, job)) != STAGE_OK)
 		goto out;
-	if (!job->reprocess && worker_create_project(w, job) == -1) {
+	if (worker_start_project(w, job) == -1) {
 		rc = STAGE_RETRY;
 		goto out;
 	}
-	worker_set_project_status(w, job, "enriching");
+	if ((r = worker_resume(w, job)) == -1) {
+		rc = STAGE_RETRY;
+		goto out;
+	}
+	if (r == 1)
+		goto persist;
 	if ((rc = stage_enrich_run(job, w->db, &cache)) != STAGE_OK)
 		goto out;
 	if ((rc = worker_deadline(w, job)) != STAGE_OK)
@@ -400,6 +471,15 @@ worker_flow(struct worker *w, struct job *job)
 		goto out;
 	if ((rc = stage_llm_run(job, w->cfg)) != STAGE_OK)
 		goto out;
+	/* the LLM's work is paid for: keep it for a retry */
+	if (job->llm_calls != NULL && json_array_size(job->llm_calls) > 0) {
+		if (checkpoint_save(w->db, job, CHECKPOINT_ASSESSED) == 0) {
+			job->checkpointed = true;
+			worker_checkpoint_hook(job);
+		} else
+			log_job_warnx(job, "checkpoint not saved; going on");
+	}
+persist:
 	if ((rc = worker_deadline(w, job)) != STAGE_OK)
 		goto out;
 	rc = stage_persist_run(job, w->db, &dup);
@@ -430,10 +510,7 @@ worker_handle(struct worker *w, const struct queue_entry *e)
 		rc = STAGE_OK;
 		goto out;
 	}
-	/* row-level security admits only this job's tenant from here on */
-	if (db_set_tenant(w->db, job->client_id) == -1)
-		goto out;
-	if ((r = worker_client_active(w, job->client_id)) == -1)
+	if ((r = worker_tenant_active(w, job->client_id)) == -1)
 		goto out;
 	if (r == 0) {
 		job_seterr(job, "unknown or inactive client %s",

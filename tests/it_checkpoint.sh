@@ -1,0 +1,55 @@
+#!/bin/bash
+# Stage checkpoints: a job whose worker dies after the LLM assessment is
+# retried from its checkpoint — the LLM is not asked again, its accounting
+# is recorded once, and the result equals an uninterrupted run. Own Redis,
+# PostgreSQL, mock LLM and daemon; all stopped by PID.
+. "$(dirname "$0")/lib.sh"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
+MOCK=$ROOT/build/asan/tests/mock_llm
+cd "$ROOT" || exit 1
+S=$(mktemp -d "${STATE:-/tmp}/it_cp.XXXXXX")
+chmod 755 "$S"
+SERVE_PID=""
+MOCK_PID=""
+cleanup() {
+	[ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+	[ -n "$MOCK_PID" ] && kill -TERM "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null
+	[ "$FAIL" -gt 0 ] && tail -30 "$S/serve.log"
+	scripts/local-services stop "$S" >/dev/null 2>&1
+	rm -rf "$S"
+}
+trap cleanup EXIT
+eval "$(scripts/local-services start "$S")" || { bad "services"; summary checkpoint; exit 1; }
+"$BOMD" migrate >/dev/null 2>&1
+A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
+A_ID=$(echo "$A" | jq -r .client_id)
+"$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
+: > "$S/script"
+"$MOCK" --port 0 --script "$S/script" --log "$S/mock.log" > "$S/mock.out" 2>&1 &
+MOCK_PID=$!
+wait_for 100 grep -q '^port=' "$S/mock.out"
+MPORT=$(sed -n 's/^port=//p' "$S/mock.out")
+PORT=$(( 20000 + RANDOM % 20000 ))
+BOMD_LISTEN=127.0.0.1:$PORT BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
+    BOMD_LLM_MODEL=gpt-5-mini BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
+    BOMD_TEST_CRASH_AFTER_CHECKPOINT=CL21B104KBCNNNC BOMD_RATE_LIMIT=0 \
+    "$BOMD" serve --workers 1 > "$S/serve.log" 2>&1 &
+SERVE_PID=$!
+wait_for 200 curl -sf -o /dev/null "http://127.0.0.1:$PORT/health"
+
+job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-1", bom_csv: "RefDes,Qty,MPN\nC1,2,CL21B104KBCNNNC\nR1,1,RC0805FR-0710KL\n"}')
+redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
+wait_for 300 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-1'")" = complete
+check "the job completes after its worker died" "complete" "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-1'")"
+check "it took a second attempt" "2" "$(sql "SELECT attempts FROM jobs WHERE job_id = 'cp-1'")"
+check_contains "the worker really died after the checkpoint" "killed by signal 6" "$(cat "$S/serve.log")"
+check "the LLM was asked once" "1" "$(wc -l < "$S/mock.log" | tr -d ' ')"
+check "its call is recorded once" "1" "$(sql "SELECT count(*) FROM llm_calls WHERE job_id = 'cp-1'")"
+P=$(sql "SELECT project_id FROM jobs WHERE job_id = 'cp-1'")
+check "the retry says it resumed" "1" "$(sql "SELECT count(*) FROM trace_steps WHERE project_id = '$P' AND message LIKE 'resumed from checkpoint%'")"
+check "decisions persisted" "2" "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P' AND final_decision IS NOT NULL")"
+check "exact prices kept" "t" "$(sql "SELECT bool_and(extended_price_micros = order_quantity * unit_price_micros) FROM line_items WHERE project_id = '$P' AND selected_mpn IS NOT NULL")"
+check "the checkpoint is gone after commit" "0" "$(sql "SELECT count(*) FROM job_checkpoints")"
+check "totals.llm came through the checkpoint" "1" "$(sql "SELECT totals->'llm'->>'calls' FROM projects WHERE project_id = '$P'")"
+summary checkpoint
