@@ -15,6 +15,23 @@
 #include "stages.h"
 #include "util.h"
 
+/* The intake's warnings (unknown keys ...) as trace steps. */
+static void
+intake_trace_warnings(struct job *job, const char *text)
+{
+	json_error_t jerr;
+	json_t *arr, *w;
+	size_t i;
+
+	if ((arr = json_loads(text, 0, &jerr)) == NULL)
+		return;
+	json_array_foreach(arr, i, w)
+		if (json_is_string(w) && i < 100)
+			job_trace(job, "intake", "intake", NULL, NULL, "%s",
+			    json_string_value(w));
+	json_decref(arr);
+}
+
 /* Loads bom_csv and context of the project the job names. */
 static enum stage_rc
 intake_load_project(struct job *job, PGconn *db)
@@ -24,8 +41,9 @@ intake_load_project(struct job *job, PGconn *db)
 	PGresult *r;
 	enum stage_rc rc = STAGE_RETRY;
 
-	r = db_query(db, "SELECT bom_csv, context::text, name, bom_filename "
-	    "FROM projects WHERE client_id = $1 AND project_id = $2", 2,
+	r = db_query(db, "SELECT bom_csv, context::text, name, bom_filename, "
+	    "intake_warnings::text FROM projects WHERE client_id = $1 AND "
+	    "project_id = $2", 2,
 	    params, NULL, 0);
 	if (r == NULL)
 		return STAGE_RETRY;
@@ -54,6 +72,7 @@ intake_load_project(struct job *job, PGconn *db)
 		job->project_name = xstrdup(PQgetvalue(r, 0, 2));
 	if (job->bom_filename == NULL && !PQgetisnull(r, 0, 3))
 		job->bom_filename = xstrdup(PQgetvalue(r, 0, 3));
+	intake_trace_warnings(job, PQgetvalue(r, 0, 4));
 	rc = STAGE_OK;
 out:
 	PQclear(r);
@@ -113,8 +132,12 @@ stage_intake_run(struct job *job, PGconn *db)
 			json_decref(warnings);
 			return STAGE_FAIL;
 		}
-		json_array_foreach(warnings, i, w)
+		json_array_foreach(warnings, i, w) {
 			json_array_append(job->warnings, w);
+			if (json_is_string(w) && i < 100)
+				job_trace(job, "intake", "intake", NULL, NULL,
+				    "%s", json_string_value(w));
+		}
 		json_decref(warnings);
 	}
 	if (job->project_name == NULL) {

@@ -178,6 +178,63 @@ persist_lines_text(const struct job *job, struct buf *b)
 	return 0;
 }
 
+static void	persist_pipe_clear(struct pipe_stmt *s, size_t n);
+
+/* Inserts the lines written by persist_lines_text() ($4). */
+static const char persist_lines_sql[] = "INSERT INTO line_items (client_id, "
+    "project_id, line_no, source_line, designators, quantity, mpn, "
+    "manufacturer, description, package, value, status, selected_mpn, "
+    "selected_supplier, order_quantity, unit_price_micros, "
+    "extended_price_micros, currency, final_decision) "
+    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
+    "x.quantity, x.mpn, x.manufacturer, x.description, x.package, "
+    "x.value, x.status, x.selected_mpn, x.selected_supplier, "
+    "x.order_quantity, x.unit_price_micros, x.extended_price_micros, "
+    "x.currency, x.final_decision FROM jsonb_to_recordset($4::jsonb) "
+    "AS x(line_no int, source_line int, designators text[], "
+    "quantity bigint, mpn text, manufacturer text, description text, "
+    "package text, value text, status text, selected_mpn text, "
+    "selected_supplier text, order_quantity bigint, "
+    "unit_price_micros bigint, extended_price_micros bigint, "
+    "currency text, final_decision jsonb) WHERE $3::text IS NOT NULL";
+
+int
+stage_persist_lines_start(struct job *job, PGconn *db)
+{
+	const char *pl[4], *pd[2];
+	struct pipe_stmt st[2];
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	/* no decisions yet: every line is pending_enrichment */
+	if (job->ndecisions != 0 || persist_lines_text(job, &b) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	pd[0] = pl[0] = job->client_id;
+	pd[1] = pl[1] = job->project_id;
+	pl[2] = job->job_id;
+	pl[3] = b.data;
+	st[0] = (struct pipe_stmt){ "DELETE FROM line_items WHERE "
+	    "client_id = $1 AND project_id = $2", 2, pd, NULL };
+	st[1] = (struct pipe_stmt){ persist_lines_sql, 4, pl, NULL };
+	rc = persist_pipeline(db, st, 2);
+	if (rc == 0)
+		persist_pipe_clear(st, 2);
+	buf_free(&b);
+	return rc;
+}
+
+int
+stage_persist_lines_status(struct job *job, PGconn *db, const char *status)
+{
+	const char *params[3] = { job->client_id, job->project_id, status };
+
+	return db_exec(db, "UPDATE line_items SET status = $3, updated_at = "
+	    "now() WHERE client_id = $1 AND project_id = $2", 3, params);
+}
+
 /* The BOM's MPNs as a JSON array of strings. */
 static void
 persist_mpns_text(const struct job *job, struct buf *b)
@@ -345,23 +402,7 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	/* reprocessing a project replaces its line items */
 	st[n++] = (struct pipe_stmt){ "DELETE FROM line_items WHERE "
 	    "client_id = $1 AND project_id = $2", 2, pd, NULL };
-	st[n++] = (struct pipe_stmt){ "INSERT INTO line_items (client_id, "
-	    "project_id, line_no, source_line, designators, quantity, mpn, "
-	    "manufacturer, description, package, value, status, selected_mpn, "
-	    "selected_supplier, order_quantity, unit_price_micros, "
-	    "extended_price_micros, currency, final_decision) "
-	    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
-	    "x.quantity, x.mpn, x.manufacturer, x.description, x.package, "
-	    "x.value, x.status, x.selected_mpn, x.selected_supplier, "
-	    "x.order_quantity, x.unit_price_micros, x.extended_price_micros, "
-	    "x.currency, x.final_decision FROM jsonb_to_recordset($4::jsonb) "
-	    "AS x(line_no int, source_line int, designators text[], "
-	    "quantity bigint, mpn text, manufacturer text, description text, "
-	    "package text, value text, status text, selected_mpn text, "
-	    "selected_supplier text, order_quantity bigint, "
-	    "unit_price_micros bigint, extended_price_micros bigint, "
-	    "currency text, final_decision jsonb) WHERE $3::text IS NOT NULL",
-	    4, pl, NULL };
+	st[n++] = (struct pipe_stmt){ persist_lines_sql, 4, pl, NULL };
 	st[n++] = (struct pipe_stmt){ "INSERT INTO trace_steps (client_id, "
 	    "project_id, job_id, step, agent, message, reasoning, refs, "
 	    "created_at) SELECT $1, $2, $3, x.step, x.agent, x.message, "

@@ -41,6 +41,15 @@ void		stage_llm_shutdown(void);
  * transaction. STAGE_OK also when the job had already been committed
  * (then *dup is set and nothing changed).
  */
+/*
+ * Line items while a job runs: written as pending_enrichment when the job
+ * starts (replacing a reprocessed project's), then moved through the
+ * original's statuses as stages finish; persist writes the final ones.
+ * 0 or -1.
+ */
+int		stage_persist_lines_start(struct job *job, PGconn *db);
+int		stage_persist_lines_status(struct job *job, PGconn *db,
+		    const char *status);
 enum stage_rc	stage_persist_run(struct job *job, PGconn *db, int *dup);
 
 /* One statement of a pipeline. */

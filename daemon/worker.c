@@ -462,8 +462,17 @@ worker_flow(struct worker *w, struct job *job)
 	}
 	if (r == 1)
 		goto persist;
+	/* the lines are visible, pending_enrichment, while the job runs */
+	if (stage_persist_lines_start(job, w->db) == -1) {
+		rc = STAGE_RETRY;
+		goto out;
+	}
 	if ((rc = stage_enrich_run(job, w->db, &cache)) != STAGE_OK)
 		goto out;
+	if (stage_persist_lines_status(job, w->db, "enriched") == -1) {
+		rc = STAGE_RETRY;
+		goto out;
+	}
 	if ((rc = worker_deadline(w, job)) != STAGE_OK)
 		goto out;
 	worker_set_project_status(w, job, "decisioning");

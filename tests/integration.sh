@@ -167,6 +167,16 @@ check "A cannot see B's project" "404" "$(code -H "X-API-Key: $A_KEY" "$URL/proj
 check "usage counted once" "1" "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$B_ID' AND mpn = 'RC0805FR-0710KL'")"
 check "queue drained" "0" "$("${RCLI[@]}" XPENDING bomd:jobs bomd | head -1)"
 
+# intake warnings (unknown keys) reach the trace
+"${RCLI[@]}" XADD bomd:jobs '*' job "$(jq -cn --arg c "$B_ID" '{client_id: $c, job_id: "intake-warn", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\n", intake: {requirements: {quantity: 3}, bogus: 1}}')" >/dev/null
+for _ in $(seq 1 100); do
+	[ "$(sql "SELECT status FROM jobs WHERE job_id = 'intake-warn'")" = "complete" ] && break
+	sleep 0.1
+done
+PW=$(sql "SELECT project_id FROM jobs WHERE job_id = 'intake-warn'")
+check_contains "unknown intake key is a trace step" "bogus" "$(sql "SELECT string_agg(message, ' | ') FROM trace_steps WHERE project_id = '$PW' AND step = 'intake'")"
+check "intake quantity applied (need = 1 x 3)" "3" "$(sql "SELECT final_decision->'output_data'->>'need' FROM line_items WHERE project_id = '$PW'")"
+
 # unknown client: not written, recorded with a reason
 ghost=00000000-0000-4000-8000-000000000000
 "${RCLI[@]}" XADD bomd:jobs '*' job "{\"client_id\":\"$ghost\",\"bom_csv\":\"MPN\\nX1\\n\"}" >/dev/null
@@ -246,19 +256,41 @@ fi
 # --- more suites against the live daemon: tests/it_*.sh ---------------------
 export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT BOMD_ADMIN_KEY
 export BOMCTL=$ROOT/build/asan/bin/bomctl
-for suite in ${BOMD_SUITES:-tests/it_*.sh}; do
-	[ -e "$suite" ] || continue
-	name=$(basename "$suite" .sh)
-	timeout 600 "$suite" > "$STATE/$name.log" 2>&1
+# Suites with services of their own run beside the others (they share
+# nothing); the rest run one after another against the shared daemon.
+OWN_SERVICES=" it_llm it_recovery it_checkpoint it_readme "
+suite_tally() {	# suite_tally NAME SECONDS
+	local name=$1 last
 	grep '^not ok' "$STATE/$name.log"
 	last=$(tail -1 "$STATE/$name.log")
 	if [[ "$last" =~ :\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		PASS=$((PASS + BASH_REMATCH[1]))
 		FAIL=$((FAIL + BASH_REMATCH[2]))
-		echo "$last"
+		echo "$last ($2 s)"
 	else
 		bad "$name ran to the end" "$(tail -3 "$STATE/$name.log" | tr '\n' ' ')"
 	fi
+}
+declare -A BG_PID BG_START
+for suite in ${BOMD_SUITES:-tests/it_*.sh}; do
+	[ -e "$suite" ] || continue
+	name=$(basename "$suite" .sh)
+	[[ "$OWN_SERVICES" == *" $name "* ]] || continue
+	BG_START[$name]=$SECONDS
+	timeout 600 "$suite" > "$STATE/$name.log" 2>&1 &
+	BG_PID[$name]=$!
+done
+for suite in ${BOMD_SUITES:-tests/it_*.sh}; do
+	[ -e "$suite" ] || continue
+	name=$(basename "$suite" .sh)
+	[[ "$OWN_SERVICES" == *" $name "* ]] && continue
+	t0=$SECONDS
+	timeout 600 "$suite" > "$STATE/$name.log" 2>&1
+	suite_tally "$name" $((SECONDS - t0))
+done
+for name in "${!BG_PID[@]}"; do
+	wait "${BG_PID[$name]}"
+	suite_tally "$name" $((SECONDS - BG_START[$name]))
 done
 
 # --- clean stop -----------------------------------------------------------------

@@ -20,12 +20,24 @@ cleanup() {
 	rm -rf "$S"
 }
 trap cleanup EXIT
-eval "$(scripts/local-services start "$S")" || { bad "services"; summary checkpoint; exit 1; }
+eval "$(scripts/local-services start "$S")" || { bad "services"; 
+# line items move through their statuses while a job runs: while the LLM
+# request hangs, the lines exist and are enriched; at commit, final
+job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-2", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\nU1,1,NO-SUCH-PART-1\n"}')
+redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
+wait_for 100 test "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")" = "enriched,enriched"
+check "lines are enriched while the job runs" "enriched,enriched" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+check "the project says decisioning meanwhile" "decisioning" "$(sql "SELECT p.status FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
+check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+check "still one set of line items" "2" "$(sql "SELECT count(*) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+check_contains "the LLM timeout fell back to the rules" "decisions from rules" "$(sql "SELECT string_agg(message, ' | ') FROM trace_steps t JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+summary checkpoint; exit 1; }
 "$BOMD" migrate >/dev/null 2>&1
 A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
 A_ID=$(echo "$A" | jq -r .client_id)
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
-: > "$S/script"
+printf 'ok\nhang\n' > "$S/script"	# cp-1 answered; the next request hangs
 "$MOCK" --port 0 --script "$S/script" --log "$S/mock.log" > "$S/mock.out" 2>&1 &
 MOCK_PID=$!
 wait_for 100 grep -q '^port=' "$S/mock.out"
@@ -34,6 +46,7 @@ PORT=$(( 20000 + RANDOM % 20000 ))
 BOMD_LISTEN=127.0.0.1:$PORT BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
     BOMD_LLM_MODEL=gpt-5-mini BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
     BOMD_TEST_CRASH_AFTER_CHECKPOINT=CL21B104KBCNNNC BOMD_RATE_LIMIT=0 \
+    BOMD_LLM_TIMEOUT_MS=3000 BOMD_LLM_MAX_RETRIES=0 \
     "$BOMD" serve --workers 1 > "$S/serve.log" 2>&1 &
 SERVE_PID=$!
 wait_for 200 curl -sf -o /dev/null "http://127.0.0.1:$PORT/health"
@@ -52,4 +65,16 @@ check "decisions persisted" "2" "$(sql "SELECT count(*) FROM line_items WHERE pr
 check "exact prices kept" "t" "$(sql "SELECT bool_and(extended_price_micros = order_quantity * unit_price_micros) FROM line_items WHERE project_id = '$P' AND selected_mpn IS NOT NULL")"
 check "the checkpoint is gone after commit" "0" "$(sql "SELECT count(*) FROM job_checkpoints")"
 check "totals.llm came through the checkpoint" "1" "$(sql "SELECT totals->'llm'->>'calls' FROM projects WHERE project_id = '$P'")"
+
+# line items move through their statuses while a job runs: while the LLM
+# request hangs, the lines exist and are enriched; at commit, final
+job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-2", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\nU1,1,NO-SUCH-PART-1\n"}')
+redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
+wait_for 100 test "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")" = "enriched,enriched"
+check "lines are enriched while the job runs" "enriched,enriched" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+check "the project says decisioning meanwhile" "decisioning" "$(sql "SELECT p.status FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
+check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+check "still one set of line items" "2" "$(sql "SELECT count(*) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+check_contains "the LLM timeout fell back to the rules" "decisions from rules" "$(sql "SELECT string_agg(message, ' | ') FROM trace_steps t JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
 summary checkpoint
