@@ -19,21 +19,17 @@
 #define KN_MAX_TEXT		4096
 #define KN_MAX_ALTERNATES	100	/* approved alternates of one part */
 
-/* A timestamptz column as RFC 3339 UTC (NULL stays NULL). */
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
 #define KN_PART_COLS "mpn, notes, approved_alternates::text, banned, " \
-	"ban_reason, preferred, " TS("last_used_date") ", " \
+	"ban_reason, preferred, " API_TS("last_used_date") ", " \
 	"bomd_part_projects(client_id, mpn)::text, times_used, " \
 	"failure_count, " \
-	"quality_notes::text, " TS("created_at") ", " TS("updated_at")
+	"quality_notes::text, " API_TS("created_at") ", " API_TS("updated_at")
 
 #define KN_SUPPLIER_COLS "supplier_id, name, supplier_type, trust_level, " \
 	"on_time_rate, quality_rate, lead_time_accuracy, account_rep, " \
-	"payment_terms, notes, " TS("last_order_date") ", " \
-	"total_spend_ytd_micros, order_count_ytd, " TS("created_at") ", " \
-	TS("updated_at")
+	"payment_terms, notes, " API_TS("last_order_date") ", " \
+	"total_spend_ytd_micros, order_count_ytd, " API_TS("created_at") ", " \
+	API_TS("updated_at")
 
 static const char *const kn_supplier_types[] = {
 	"authorized", "broker", "direct", NULL
@@ -561,7 +557,7 @@ kn_alternates_add(struct MHD_Connection *c, struct api_request *r,
 	res = db_query(db, "WITH n AS (SELECT $3::jsonb || jsonb_build_object("
 	    "'reason', COALESCE($3::jsonb->'reason', 'null'::jsonb), "
 	    "'user', COALESCE($3::jsonb->'user', 'null'::jsonb), "
-	    "'added_at', " TS("now()") ") AS e) "
+	    "'added_at', " API_TS("now()") ") AS e) "
 	    "INSERT INTO part_knowledge AS k (client_id, mpn, "
 	    "approved_alternates) SELECT $1, $2, jsonb_build_array(n.e) FROM n "
 	    "ON CONFLICT (client_id, mpn) DO UPDATE SET "

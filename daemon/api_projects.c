@@ -18,12 +18,6 @@
 #include "log.h"
 #include "util.h"
 
-#define API_WAIT_POLL_MS	50
-
-/* A timestamptz column as RFC 3339 UTC, selected with to_char below. */
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
 static enum MHD_Result
 api_db_unavailable(struct MHD_Connection *c)
 {
@@ -52,7 +46,7 @@ api_db_unavailable(struct MHD_Connection *c)
 #define API_TRACE_STEP "json_build_object('step', COALESCE(t.step, ''), " \
 	"'agent', COALESCE(t.agent, ''), 'message', COALESCE(t.message, ''), " \
 	"'reasoning', COALESCE(t.reasoning, ''), 'references', t.refs, " \
-	"'timestamp', " TS("t.created_at") ")"
+	"'timestamp', " API_TS("t.created_at") ")"
 
 /* The trace of project p as a JSON array, oldest step first. */
 #define API_TRACE_AGG "COALESCE((SELECT json_agg(" API_TRACE_STEP \
@@ -124,8 +118,8 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
 	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
 	    "(SELECT count(*) FROM line_items l WHERE l.client_id = p.client_id"
-	    " AND l.project_id = p.project_id) AS n, " TS("p.created_at")
-	    " AS created, " TS("p.updated_at") " AS updated FROM projects p "
+	    " AND l.project_id = p.project_id) AS n, " API_TS("p.created_at")
+	    " AS created, " API_TS("p.updated_at") " AS updated FROM projects p "
 	    "WHERE p.client_id = $1 ORDER BY p.created_at DESC, p.project_id "
 	    "LIMIT $2::int) s", 2, params, NULL, 0);
 	api_db_put(db);
@@ -165,7 +159,7 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
 	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
 	    API_ITEMS_AGG ", 'trace', " API_TRACE_AGG ", 'created_at', "
-	    TS("p.created_at") ", 'updated_at', " TS("p.updated_at") ")::text "
+	    API_TS("p.created_at") ", 'updated_at', " API_TS("p.updated_at") ")::text "
 	    "FROM projects p WHERE p.client_id = $1 AND p.project_id = $2", 2,
 	    params, NULL, 0);
 	api_db_put(db);
@@ -192,7 +186,7 @@ api_job_get(struct MHD_Connection *c, struct api_request *r,
 	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
 	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
-	    "error, " TS("created_at") ", " TS("updated_at") " FROM jobs "
+	    "error, " API_TS("created_at") ", " API_TS("updated_at") " FROM jobs "
 	    "WHERE client_id = $1 AND job_id = $2", 2, params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
@@ -428,8 +422,8 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 	res = db_query(db, "INSERT INTO projects (project_id, client_id, name, "
 	    "status, context, bom_csv, bom_filename, warnings, "
 	    "intake_warnings) VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $6, "
-	    "$7::jsonb, $8::jsonb) RETURNING " TS("created_at") ", "
-	    TS("updated_at"), 8, params, NULL, 0);
+	    "$7::jsonb, $8::jsonb) RETURNING " API_TS("created_at") ", "
+	    API_TS("updated_at"), 8, params, NULL, 0);
 	if (res == NULL)
 		goto out;
 	snprintf(created, 32, "%s", PQgetvalue(res, 0, 0));
