@@ -90,24 +90,35 @@ api_field(const struct api_request *r, const char *name)
 	return NULL;
 }
 
+/*
+ * The process's shared Redis connection, reconnected when it broke; NULL
+ * (logged) when Redis is down. Call with api_redis_mu held.
+ */
+static redisContext *
+api_redis_locked(void)
+{
+	char err[256];
+
+	if (api_redis != NULL && api_redis->err) {
+		redisFree(api_redis);
+		api_redis = NULL;
+	}
+	if (api_redis == NULL &&
+	    (api_redis = queue_connect(api.cfg->redis_url, 3000, err,
+	    sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	return api_redis;
+}
+
 int
 api_enqueue(const char *job, size_t len, char *id, size_t idlen)
 {
-	char err[256];
 	int rc = -1, tries;
 
 	pthread_mutex_lock(&api_redis_mu);
 	for (tries = 0; tries < 2; tries++) {
-		if (api_redis != NULL && api_redis->err) {
-			redisFree(api_redis);
-			api_redis = NULL;
-		}
-		if (api_redis == NULL &&
-		    (api_redis = queue_connect(api.cfg->redis_url, 3000, err,
-		    sizeof(err))) == NULL) {
-			log_warnx("%s", err);
+		if (api_redis_locked() == NULL)
 			break;
-		}
 		if ((rc = queue_add(api_redis, job, len, id, idlen)) == 0)
 			break;
 	}
@@ -175,17 +186,10 @@ void
 api_queue_stats(int64_t *depth, int64_t *dead)
 {
 	redisReply *rep;
-	char err[256];
 
 	*depth = *dead = -1;
 	pthread_mutex_lock(&api_redis_mu);
-	if (api_redis != NULL && api_redis->err) {
-		redisFree(api_redis);
-		api_redis = NULL;
-	}
-	if (api_redis == NULL)
-		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
-		    sizeof(err));
+	api_redis_locked();
 	if (api_redis != NULL) {
 		*depth = queue_depth(api_redis);
 		rep = redisCommand(api_redis, "XLEN %s", QUEUE_DEAD);
@@ -242,7 +246,7 @@ static int
 api_rate_allow(const char *key_id, int64_t *retry_s)
 {
 	redisReply *rep = NULL;
-	char key[128], err[256];
+	char key[128];
 	int allowed = 1;
 
 	*retry_s = 0;
@@ -250,13 +254,7 @@ api_rate_allow(const char *key_id, int64_t *retry_s)
 		return 1;
 	snprintf(key, sizeof(key), "bomd:rate:%s", key_id);
 	pthread_mutex_lock(&api_redis_mu);
-	if (api_redis != NULL && api_redis->err) {
-		redisFree(api_redis);
-		api_redis = NULL;
-	}
-	if (api_redis == NULL)
-		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
-		    sizeof(err));
+	api_redis_locked();
 	/* the script by its SHA1; Redis loads it on a NOSCRIPT fallback */
 	if (api_redis != NULL)
 		rep = redisCommand(api_redis, "EVALSHA %s 1 %s %lld %lld",
@@ -490,7 +488,6 @@ api_health(struct MHD_Connection *c)
 	PGconn *db;
 	PGresult *res;
 	redisReply *rep;
-	char err[256];
 
 	if ((db = db_pool_get(api.pool, 2000)) == NULL)
 		pg = "unavailable";
@@ -501,12 +498,7 @@ api_health(struct MHD_Connection *c)
 		db_pool_put(api.pool, db);
 	}
 	pthread_mutex_lock(&api_redis_mu);
-	if (api_redis == NULL || api_redis->err) {
-		if (api_redis != NULL)
-			redisFree(api_redis);
-		api_redis = queue_connect(api.cfg->redis_url, 2000, err,
-		    sizeof(err));
-	}
+	api_redis_locked();
 	rep = api_redis ? redisCommand(api_redis, "PING") : NULL;
 	if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
 		rd = "unavailable";
