@@ -985,52 +985,140 @@ out:
 	return rc;
 }
 
+/* ---- options and lists ---------------------------------------------- */
+
+struct bomctl_opt {
+	const char	 *name;		/* "--reason" */
+	const char	**value;	/* set when given */
+};
+
+/*
+ * Splits argv into positionals (minpos to maxpos of them, into pos[]) and
+ * the options of opts, each taking a value as "--x V" or "--x=V"; "--"
+ * ends the options. BOMCTL_EXIT_OK, or the usage error's exit code.
+ */
+static int
+bomctl_args(const char *cmd, int argc, char **argv,
+    const struct bomctl_opt *opts, const char **pos, int minpos, int maxpos,
+    const char *posnames)
+{
+	const struct bomctl_opt *o;
+	bool dashdash = false;
+	size_t n;
+	int i, npos = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			dashdash = true;
+			continue;
+		}
+		if (dashdash || strncmp(argv[i], "--", 2) != 0) {
+			if (npos == maxpos)
+				return bomctl_usage_error("%s: unexpected "
+				    "argument %s", cmd, argv[i]);
+			pos[npos++] = argv[i];
+			continue;
+		}
+		for (o = opts; o != NULL && o->name != NULL; o++) {
+			n = strlen(o->name);
+			if (strcmp(argv[i], o->name) == 0) {
+				if (++i == argc)
+					return bomctl_usage_error("%s: %s "
+					    "needs a value", cmd, o->name);
+				*o->value = argv[i];
+				break;
+			}
+			if (strncmp(argv[i], o->name, n) == 0 &&
+			    argv[i][n] == '=') {
+				*o->value = argv[i] + n + 1;
+				break;
+			}
+		}
+		if (o == NULL || o->name == NULL)
+			return bomctl_usage_error("%s: unknown option %s", cmd,
+			    argv[i]);
+	}
+	if (npos < minpos)
+		return bomctl_usage_error("%s: needs %s", cmd, posnames);
+	for (i = 0; i < npos; i++)
+		if (pos[i][0] == '\0')
+			return bomctl_usage_error("%s: empty %s", cmd,
+			    posnames);
+	return BOMCTL_EXIT_OK;
+}
+
+/* "?limit=N" from a --limit value (NULL: none) into out. */
+static int
+bomctl_limit_query(const char *v, char *out, size_t len)
+{
+	const char *why;
+	int64_t limit;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return BOMCTL_EXIT_OK;
+	if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
+		return bomctl_usage_error("--limit %s: %s", v, why);
+	snprintf(out, len, "?limit=%lld", (long long)limit);
+	return BOMCTL_EXIT_OK;
+}
+
+/*
+ * The common front of the list commands: parses [--limit N], GETs base
+ * (plus the limit), prints the answer as-is with --json, checks it is an
+ * array and says empty_msg when it has no rows. Returns BOMCTL_EXIT_OK
+ * with *arrp set when there are rows to print (caller json_decref()s);
+ * otherwise the exit code, with *arrp NULL and nothing left to do.
+ */
+static int
+bomctl_list_fetch(struct bomctl *ctl, const char *cmd, int argc,
+    char **argv, const char *base, const char *noun, const char *empty_msg,
+    json_t **arrp)
+{
+	const char *limit = NULL;
+	const struct bomctl_opt opts[] = { { "--limit", &limit },
+	    { NULL, NULL } };
+	char path[128], q[32];
+	json_t *arr = NULL;
+	int rc;
+
+	*arrp = NULL;
+	if ((rc = bomctl_args(cmd, argc, argv, opts, NULL, 0, 0, "")) !=
+	    BOMCTL_EXIT_OK ||
+	    (rc = bomctl_limit_query(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
+		return rc;
+	/* a base with a query string takes the limit as "&limit=" */
+	if (q[0] != '\0' && strchr(base, '?') != NULL)
+		q[0] = '&';
+	snprintf(path, sizeof(path), "%s%s", base, q);
+	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ctl->json)
+		rc = bomctl_print_json(arr);
+	else if (!json_is_array(arr)) {
+		bomctl_err("the server's %s list is not an array", noun);
+		rc = BOMCTL_EXIT_ERR;
+	} else if (json_array_size(arr) == 0)
+		printf("%s\n", empty_msg);
+	else {
+		*arrp = arr;
+		return BOMCTL_EXIT_OK;
+	}
+	json_decref(arr);
+	return rc;
+}
+
 static int
 bomctl_projects(struct bomctl *ctl, int argc, char **argv)
 {
-	const char *why;
-	char path[64], created[40], lines[24];
-	int64_t limit = -1;
+	char created[40], lines[24];
 	json_t *arr = NULL, *p;
 	size_t i, wname = 4, wstatus = 6;
-	int k, rc;
+	int rc;
 
-	for (k = 0; k < argc; k++) {
-		const char *v = NULL;
-
-		if (strcmp(argv[k], "--limit") == 0) {
-			if (++k == argc)
-				return bomctl_usage_error("--limit needs a "
-				    "number");
-			v = argv[k];
-		} else if (strncmp(argv[k], "--limit=", 8) == 0)
-			v = argv[k] + 8;
-		else
-			return bomctl_usage_error("projects: unexpected "
-			    "argument %s", argv[k]);
-		if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
-			return bomctl_usage_error("--limit %s: %s", v, why);
-	}
-	if (limit > 0)
-		snprintf(path, sizeof(path), "/projects?limit=%lld",
-		    (long long)limit);
-	else
-		snprintf(path, sizeof(path), "/projects");
-	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+	if ((rc = bomctl_list_fetch(ctl, "projects", argc, argv, "/projects",
+	    "project", "no projects", &arr)) != BOMCTL_EXIT_OK || arr == NULL)
 		return rc;
-	if (ctl->json) {
-		rc = bomctl_print_json(arr);
-		goto out;
-	}
-	if (!json_is_array(arr)) {
-		bomctl_err("the server's project list is not an array");
-		rc = BOMCTL_EXIT_ERR;
-		goto out;
-	}
-	if (json_array_size(arr) == 0) {
-		printf("no projects\n");
-		goto out;
-	}
 	json_array_foreach(arr, i, p) {
 		size_t n = bomctl_utf8_len(bomctl_str(p, "status", ""));
 
@@ -1064,7 +1152,6 @@ bomctl_projects(struct bomctl *ctl, int argc, char **argv)
 		bomctl_cell(bomctl_str(p, "project_name", ""), wname, true);
 		printf("\n");
 	}
-out:
 	json_decref(arr);
 	return rc;
 }
@@ -1277,49 +1364,15 @@ out:
 static int
 bomctl_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 {
-	const char *why;
-	char path[64], updated[40], attempts[24];
-	int64_t limit = -1;
+	char updated[40], attempts[24];
 	json_t *arr = NULL, *j, *err;
 	size_t i;
-	int k, rc;
+	int rc;
 
-	for (k = 0; k < argc; k++) {
-		const char *v = NULL;
-
-		if (strcmp(argv[k], "--limit") == 0) {
-			if (++k == argc)
-				return bomctl_usage_error("--limit needs a "
-				    "number");
-			v = argv[k];
-		} else if (strncmp(argv[k], "--limit=", 8) == 0)
-			v = argv[k] + 8;
-		else
-			return bomctl_usage_error("jobs dead: unexpected "
-			    "argument %s", argv[k]);
-		if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
-			return bomctl_usage_error("--limit %s: %s", v, why);
-	}
-	if (limit > 0)
-		snprintf(path, sizeof(path), "/jobs?status=dead&limit=%lld",
-		    (long long)limit);
-	else
-		snprintf(path, sizeof(path), "/jobs?status=dead");
-	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
+	if ((rc = bomctl_list_fetch(ctl, "jobs dead", argc, argv,
+	    "/jobs?status=dead", "job", "no dead jobs", &arr)) !=
+	    BOMCTL_EXIT_OK || arr == NULL)
 		return rc;
-	if (ctl->json) {
-		rc = bomctl_print_json(arr);
-		goto out;
-	}
-	if (!json_is_array(arr)) {
-		bomctl_err("the server's job list is not an array");
-		rc = BOMCTL_EXIT_ERR;
-		goto out;
-	}
-	if (json_array_size(arr) == 0) {
-		printf("no dead jobs\n");
-		goto out;
-	}
 	bomctl_cell("JOB", 36, false);
 	printf("%8s ", "ATTEMPTS");
 	bomctl_cell("UPDATED", 20, false);
@@ -1338,7 +1391,6 @@ bomctl_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 		    BOMCTL_COLUMNS - 36 - 9 - 21, true);
 		printf("\n");
 	}
-out:
 	json_decref(arr);
 	return rc;
 }
@@ -1416,82 +1468,6 @@ out:
 }
 
 /* ---- knowledge: parts and suppliers -------------------------------- */
-
-struct bomctl_opt {
-	const char	 *name;		/* "--reason" */
-	const char	**value;	/* set when given */
-};
-
-/*
- * Splits argv into positionals (minpos to maxpos of them, into pos[]) and
- * the options of opts, each taking a value as "--x V" or "--x=V"; "--"
- * ends the options. BOMCTL_EXIT_OK, or the usage error's exit code.
- */
-static int
-bomctl_args(const char *cmd, int argc, char **argv,
-    const struct bomctl_opt *opts, const char **pos, int minpos, int maxpos,
-    const char *posnames)
-{
-	const struct bomctl_opt *o;
-	bool dashdash = false;
-	size_t n;
-	int i, npos = 0;
-
-	for (i = 0; i < argc; i++) {
-		if (!dashdash && strcmp(argv[i], "--") == 0) {
-			dashdash = true;
-			continue;
-		}
-		if (dashdash || strncmp(argv[i], "--", 2) != 0) {
-			if (npos == maxpos)
-				return bomctl_usage_error("%s: unexpected "
-				    "argument %s", cmd, argv[i]);
-			pos[npos++] = argv[i];
-			continue;
-		}
-		for (o = opts; o != NULL && o->name != NULL; o++) {
-			n = strlen(o->name);
-			if (strcmp(argv[i], o->name) == 0) {
-				if (++i == argc)
-					return bomctl_usage_error("%s: %s "
-					    "needs a value", cmd, o->name);
-				*o->value = argv[i];
-				break;
-			}
-			if (strncmp(argv[i], o->name, n) == 0 &&
-			    argv[i][n] == '=') {
-				*o->value = argv[i] + n + 1;
-				break;
-			}
-		}
-		if (o == NULL || o->name == NULL)
-			return bomctl_usage_error("%s: unknown option %s", cmd,
-			    argv[i]);
-	}
-	if (npos < minpos)
-		return bomctl_usage_error("%s: needs %s", cmd, posnames);
-	for (i = 0; i < npos; i++)
-		if (pos[i][0] == '\0')
-			return bomctl_usage_error("%s: empty %s", cmd,
-			    posnames);
-	return BOMCTL_EXIT_OK;
-}
-
-/* "?limit=N" from a --limit value (NULL: none) into out. */
-static int
-bomctl_limit_query(const char *v, char *out, size_t len)
-{
-	const char *why;
-	int64_t limit;
-
-	out[0] = '\0';
-	if (v == NULL)
-		return BOMCTL_EXIT_OK;
-	if (parse_i64(v, 1, BOMCTL_MAX_LIMIT, &limit, &why) == -1)
-		return bomctl_usage_error("--limit %s: %s", v, why);
-	snprintf(out, len, "?limit=%lld", (long long)limit);
-	return BOMCTL_EXIT_OK;
-}
 
 /*
  * A JSON object from NULL-terminated key, value pairs; a NULL value is
@@ -1617,35 +1593,16 @@ bomctl_part_print(const json_t *p)
 static int
 bomctl_parts_list(struct bomctl *ctl, int argc, char **argv)
 {
-	const char *limit = NULL;
-	const struct bomctl_opt opts[] = { { "--limit", &limit },
-	    { NULL, NULL } };
-	char path[64], q[32], n[24];
+	char n[24];
 	json_t *arr = NULL, *p;
 	size_t i, wmpn, wnote;
 	bool banned;
 	int rc;
 
-	if ((rc = bomctl_args("parts", argc, argv, opts, NULL, 0, 0,
-	    "")) != BOMCTL_EXIT_OK ||
-	    (rc = bomctl_limit_query(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
+	if ((rc = bomctl_list_fetch(ctl, "parts", argc, argv,
+	    "/knowledge/parts", "part", "no parts known yet", &arr)) !=
+	    BOMCTL_EXIT_OK || arr == NULL)
 		return rc;
-	snprintf(path, sizeof(path), "/knowledge/parts%s", q);
-	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
-		return rc;
-	if (ctl->json) {
-		rc = bomctl_print_json(arr);
-		goto out;
-	}
-	if (!json_is_array(arr)) {
-		bomctl_err("the server's part list is not an array");
-		rc = BOMCTL_EXIT_ERR;
-		goto out;
-	}
-	if (json_array_size(arr) == 0) {
-		printf("no parts known yet\n");
-		goto out;
-	}
 	/* MPN, BANNED 6, ALTS 4, USED 5, the ban reason or notes */
 	wmpn = bomctl_width(arr, "mpn", 3, 32);
 	wnote = BOMCTL_COLUMNS - wmpn - 1 - 7 - 5 - 6;
@@ -1665,7 +1622,6 @@ bomctl_parts_list(struct bomctl *ctl, int argc, char **argv)
 		    bomctl_str(p, "notes", ""), wnote, true);
 		printf("\n");
 	}
-out:
 	json_decref(arr);
 	return rc;
 }
@@ -1865,34 +1821,15 @@ bomctl_supplier_print(const json_t *s)
 static int
 bomctl_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 {
-	const char *limit = NULL;
-	const struct bomctl_opt opts[] = { { "--limit", &limit },
-	    { NULL, NULL } };
-	char path[64], q[32], ot[16], qr[16];
+	char ot[16], qr[16];
 	json_t *arr = NULL, *s;
 	size_t i, wid;
 	int rc;
 
-	if ((rc = bomctl_args("suppliers", argc, argv, opts, NULL, 0, 0,
-	    "")) != BOMCTL_EXIT_OK ||
-	    (rc = bomctl_limit_query(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
+	if ((rc = bomctl_list_fetch(ctl, "suppliers", argc, argv,
+	    "/knowledge/suppliers", "supplier", "no suppliers known yet",
+	    &arr)) != BOMCTL_EXIT_OK || arr == NULL)
 		return rc;
-	snprintf(path, sizeof(path), "/knowledge/suppliers%s", q);
-	if ((rc = bomctl_get(ctl, path, &arr)) != BOMCTL_EXIT_OK)
-		return rc;
-	if (ctl->json) {
-		rc = bomctl_print_json(arr);
-		goto out;
-	}
-	if (!json_is_array(arr)) {
-		bomctl_err("the server's supplier list is not an array");
-		rc = BOMCTL_EXIT_ERR;
-		goto out;
-	}
-	if (json_array_size(arr) == 0) {
-		printf("no suppliers known yet\n");
-		goto out;
-	}
 	/* SUPPLIER, TYPE 10, TRUST 7, ON-TIME 7, QUALITY 7, NAME */
 	wid = bomctl_width(arr, "supplier_id", 8, 32);
 	bomctl_cell("SUPPLIER", wid, false);
@@ -1912,7 +1849,6 @@ bomctl_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 		    BOMCTL_COLUMNS - wid - 1 - 35, true);
 		printf("\n");
 	}
-out:
 	json_decref(arr);
 	return rc;
 }
