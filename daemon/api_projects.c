@@ -137,11 +137,15 @@ api_str_or_null(PGresult *res, int row, int col)
 	    json_string(PQgetvalue(res, row, col));
 }
 
+/*
+ * Answers one client-scoped project document built by PostgreSQL: sql
+ * takes $1 = client_id, $2 = project id and returns one text column, or no
+ * row (404 "Project not found").
+ */
 static enum MHD_Result
-api_project_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_project_text(struct MHD_Connection *c, struct api_request *r,
+    const char *id, const char *sql)
 {
-	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
 	PGresult *res;
 	PGconn *db;
@@ -151,17 +155,7 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 		    "%s", id);
 	if ((db = api_db_get(r)) == NULL)
 		return api_db_unavailable(c);
-	res = db_query(db, "SELECT json_build_object('project_id', "
-	    "p.project_id, 'project_name', COALESCE(p.name, ''), 'status', "
-	    "COALESCE(p.status, ''), 'context', p.context, 'totals', p.totals, "
-	    "'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w "
-	    "ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY "
-	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
-	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
-	    API_ITEMS_AGG ", 'trace', " API_TRACE_AGG ", 'created_at', "
-	    API_TS("p.created_at") ", 'updated_at', " API_TS("p.updated_at") ")::text "
-	    "FROM projects p WHERE p.client_id = $1 AND p.project_id = $2", 2,
-	    params, NULL, 0);
+	res = db_query(db, sql, 2, params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
 		return api_db_unavailable(c);
@@ -171,6 +165,22 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 		    "%s", id);
 	}
 	return api_json_text(c, MHD_HTTP_OK, res);
+}
+
+static enum MHD_Result
+api_project_get(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	return api_project_text(c, r, args[0], "SELECT json_build_object("
+	    "'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), "
+	    "'status', COALESCE(p.status, ''), 'context', p.context, 'totals', p.totals, "
+	    "'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w "
+	    "ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY "
+	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
+	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
+	    API_ITEMS_AGG ", 'trace', " API_TRACE_AGG ", 'created_at', "
+	    API_TS("p.created_at") ", 'updated_at', " API_TS("p.updated_at")
+	    ")::text FROM projects p WHERE p.client_id = $1 AND p.project_id = $2");
 }
 
 static enum MHD_Result
@@ -663,27 +673,9 @@ static enum MHD_Result
 api_project_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *id = args[0];
-	const char *params[2] = { r->client_id, id };
-	PGresult *res;
-	PGconn *db;
-
-	if (!uuid_valid(id))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
-	res = db_query(db, "SELECT " API_TRACE_AGG "::text FROM projects p "
-	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return api_db_unavailable(c);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	}
-	return api_json_text(c, MHD_HTTP_OK, res);
+	return api_project_text(c, r, args[0], "SELECT " API_TRACE_AGG
+	    "::text FROM projects p WHERE p.client_id = $1 AND "
+	    "p.project_id = $2");
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */

@@ -1498,18 +1498,30 @@ bomctl_body(const char *cmd, json_t **out, ...)
 	return BOMCTL_EXIT_OK;
 }
 
+/*
+ * base + the escaped id + suffix into out; what names the id in the usage
+ * error when it does not fit.
+ */
+static int
+bomctl_kn_path(struct bomctl *ctl, const char *cmd, const char *base,
+    const char *what, const char *id, const char *suffix, char *out,
+    size_t len)
+{
+	char path[BOMCTL_MAX_URL];
+
+	if (bomctl_id_path(ctl, base, id, path, sizeof(path)) == -1 ||
+	    (size_t)snprintf(out, len, "%s%s", path, suffix) >= len)
+		return bomctl_usage_error("%s: %s is too long", cmd, what);
+	return BOMCTL_EXIT_OK;
+}
+
 /* "/knowledge/parts/" + the escaped MPN + suffix into out. */
 static int
 bomctl_part_path(struct bomctl *ctl, const char *cmd, const char *mpn,
     const char *suffix, char *out, size_t len)
 {
-	char base[BOMCTL_MAX_URL];
-
-	if (bomctl_id_path(ctl, "/knowledge/parts/", mpn, base,
-	    sizeof(base)) == -1 ||
-	    (size_t)snprintf(out, len, "%s%s", base, suffix) >= len)
-		return bomctl_usage_error("%s: MPN is too long", cmd);
-	return BOMCTL_EXIT_OK;
+	return bomctl_kn_path(ctl, cmd, "/knowledge/parts/", "MPN", mpn,
+	    suffix, out, len);
 }
 
 /* A JSON value as text for key/value output ("-" when null or absent). */
@@ -1858,13 +1870,8 @@ static int
 bomctl_supplier_path(struct bomctl *ctl, const char *cmd, const char *id,
     const char *suffix, char *out, size_t len)
 {
-	char base[BOMCTL_MAX_URL];
-
-	if (bomctl_id_path(ctl, "/knowledge/suppliers/", id, base,
-	    sizeof(base)) == -1 ||
-	    (size_t)snprintf(out, len, "%s%s", base, suffix) >= len)
-		return bomctl_usage_error("%s: supplier id is too long", cmd);
-	return BOMCTL_EXIT_OK;
+	return bomctl_kn_path(ctl, cmd, "/knowledge/suppliers/", "supplier id",
+	    id, suffix, out, len);
 }
 
 static int
