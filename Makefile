@@ -6,17 +6,30 @@ PKGS	 = hiredis libpq jansson libcurl libconfig libmicrohttpd libsystemd \
 WERROR	?= 1
 
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wstrict-prototypes \
-	-Wwrite-strings -MMD -MP -Icommon -Idaemon
+	-Wwrite-strings -Wmissing-prototypes -Wshadow -MMD -MP -Icommon -Idaemon
 ifeq ($(WERROR),1)
 CFLAGS_BASE += -Werror
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# bomctl is a plain HTTP client: it links only these
+BOMCTL_PKGS = libcurl jansson libcrypto
+BOMCTL_LIBS = $(shell pkg-config --libs $(BOMCTL_PKGS) 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 
+# One short line per compiled file; the full commands with "make V=1".
+ifeq ($(V),1)
+Q	=
+SAY	= @:
+else
+Q	= @
+SAY	= @echo
+endif
+
+# The library every program shares.
 COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
@@ -25,6 +38,7 @@ COMMON_SRCS = \
 	common/csv.c \
 	common/db.c \
 	common/intake.c \
+	common/job_status.c \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
@@ -33,24 +47,29 @@ COMMON_SRCS = \
 	common/sourcing.c \
 	common/util.c
 
-DAEMON_SRCS = \
-	daemon/admin.c \
-	daemon/api_admin.c \
+# bomd: the master (supervisor) and the command line.
+MASTER_SRCS = \
+	daemon/main.c \
+	daemon/master.c \
+	daemon/proctitle.c \
+	daemon/signals.c
+
+# bomd: the HTTP API process.
+API_SRCS = \
 	daemon/api.c \
+	daemon/api_admin.c \
 	daemon/api_events.c \
 	daemon/api_jobs.c \
 	daemon/api_knowledge.c \
 	daemon/api_metrics.c \
 	daemon/api_openai.c \
 	daemon/api_projects.c \
-	daemon/api_wait.c \
+	daemon/api_wait.c
+
+# bomd: the worker process and the flow stages.
+WORKER_SRCS = \
 	daemon/checkpoint.c \
 	daemon/job.c \
-	daemon/main.c \
-	daemon/master.c \
-	daemon/migrate.c \
-	daemon/offers_import.c \
-	daemon/proctitle.c \
 	daemon/stage_decide.c \
 	daemon/stage_enrich.c \
 	daemon/stage_intake.c \
@@ -58,30 +77,50 @@ DAEMON_SRCS = \
 	daemon/stage_persist.c \
 	daemon/worker.c
 
+# bomd: the offline commands (migrate, clients, keys, offers import).
+ADMIN_SRCS = \
+	daemon/admin.c \
+	daemon/migrate.c \
+	daemon/offers_import.c
+
+DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
+
+# bomctl: the command-line client, and the few common modules it uses.
 BOMCTL_SRCS = \
 	daemon/bomctl.c
+BOMCTL_COMMON_SRCS = \
+	common/job_status.c \
+	common/log.c \
+	common/util.c
 
 UNIT_TESTS = \
-	tests/test_assess.c \
-	tests/test_config.c \
-	tests/test_costing.c \
-	tests/test_csv.c \
-	tests/test_intake.c \
-	tests/test_llm_http.c \
-	tests/test_llm_json.c \
-	tests/test_sourcing.c \
-	tests/test_util.c
+	tests/unit/test_assess.c \
+	tests/unit/test_config.c \
+	tests/unit/test_costing.c \
+	tests/unit/test_csv.c \
+	tests/unit/test_intake.c \
+	tests/unit/test_llm_http.c \
+	tests/unit/test_llm_json.c \
+	tests/unit/test_sourcing.c \
+	tests/unit/test_util.c
 
 BUILD	= build
 ABUILD	= build/asan
 
 COMMON_OBJS = $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
-BOMCTL_OBJS = $(BOMCTL_SRCS:%.c=$(BUILD)/%.o)
+BOMCTL_OBJS = $(BOMCTL_SRCS:%.c=$(BUILD)/%.o) \
+	$(BOMCTL_COMMON_SRCS:%.c=$(BUILD)/%.o)
 ACOMMON_OBJS = $(COMMON_SRCS:%.c=$(ABUILD)/%.o)
 ADAEMON_OBJS = $(DAEMON_SRCS:%.c=$(ABUILD)/%.o)
-ABOMCTL_OBJS = $(BOMCTL_SRCS:%.c=$(ABUILD)/%.o)
-UNIT_BINS = $(UNIT_TESTS:tests/%.c=$(ABUILD)/tests/%)
+ABOMCTL_OBJS = $(BOMCTL_SRCS:%.c=$(ABUILD)/%.o) \
+	$(BOMCTL_COMMON_SRCS:%.c=$(ABUILD)/%.o)
+# Unit tests link an archive of every daemon object but main.c and of
+# common/, so a test pulls in only the modules it calls.
+ALIB	= $(ABUILD)/libbomd.a
+ALIB_OBJS = $(filter-out $(ABUILD)/daemon/main.o,$(ADAEMON_OBJS)) \
+	$(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
+UNIT_BINS = $(UNIT_TESTS:tests/unit/%.c=$(ABUILD)/tests/unit/%)
 
 .PHONY: all asan test check clean deps demo demo-stop bench
 
@@ -99,54 +138,69 @@ MIGRATIONS = $(sort $(wildcard migrations/*.sql))
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
 	@mkdir -p $(dir $@)
-	scripts/embed-migrations $@
+	$(SAY) "  GEN     $@"
+	$(Q)scripts/embed-migrations $@
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(SAY) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 bin/bomd: $(DAEMON_OBJS) $(COMMON_OBJS) $(BUILD)/gen/migrations.o
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
-bin/bomctl: $(BOMCTL_OBJS) $(COMMON_OBJS)
+bin/bomctl: $(BOMCTL_OBJS)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(BOMCTL_LIBS) -lm
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(SAY) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/mock_llm
+	$(ABUILD)/tests/tools/mock_llm
 
 # The OpenAI-compatible mock server the LLM tests start (scripted faults).
-$(ABUILD)/tests/mock_llm: $(ABUILD)/tests/mock_llm.o $(ACOMMON_OBJS)
+$(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 $(ABUILD)/bin/bomd: $(ADAEMON_OBJS) $(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(SAY) "  LD      $@ (asan)"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 $(ABUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(SAY) "  CC      $< (asan)"
+	$(Q)$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(ABUILD)/bin/bomctl: $(ABOMCTL_OBJS) $(ACOMMON_OBJS)
+$(ABUILD)/bin/bomctl: $(ABOMCTL_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(SAY) "  LD      $@ (asan)"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(BOMCTL_LIBS) -lm
 
 $(ABUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(SAY) "  CC      $< (asan)"
+	$(Q)$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(ABUILD)/tests/%: $(ABUILD)/tests/%.o $(ACOMMON_OBJS)
+$(ALIB): $(ALIB_OBJS)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lm
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/mock_llm
+test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm
 	@scripts/run-unit $(UNIT_BINS)
 
 # Everything: unit tests, then integration against real Redis/PostgreSQL.
@@ -163,9 +217,10 @@ bench: all $(BUILD)/bench_load
 	-@scripts/bench
 
 # The HTTP load generator the bench drives the API with (bench only).
-$(BUILD)/bench_load: tests/bench_load.c
+$(BUILD)/bench_load: tests/tools/bench_load.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(shell pkg-config --cflags libcurl) \
+	$(SAY) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_BASE) $(CFLAGS) $(shell pkg-config --cflags libcurl) \
 	    -o $@ $< $(shell pkg-config --libs libcurl)
 
 clean:

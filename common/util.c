@@ -287,7 +287,7 @@ random_bytes(void *p, size_t n)
 }
 
 int
-uuid_v4(char out[37])
+uuid_v4(char out[UUID_BUFSZ])
 {
 	unsigned char b[16];
 

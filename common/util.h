@@ -66,8 +66,11 @@ char	*buf_steal(struct buf *b);
 
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);
-/* Writes a random RFC 4122 version 4 UUID (37 bytes with NUL). 0 or -1. */
-int	uuid_v4(char out[37]);
+/* The text length of a UUID, and its buffer size with the NUL. */
+#define UUID_STRLEN	36
+#define UUID_BUFSZ	(UUID_STRLEN + 1)
+/* Writes a random RFC 4122 version 4 UUID. 0 or -1. */
+int	uuid_v4(char out[UUID_BUFSZ]);
 /* True when s is a canonical (lower or upper case) UUID. */
 bool	uuid_valid(const char *s);
 /* Hex-encodes n bytes into out (2n+1 bytes). */

@@ -125,4 +125,4 @@ check "request after SCRIPT FLUSH" "200" "$(code -H "X-API-Key: $A_KEY" "$URL/pr
 check "limiter still counts this key" "1" "$(rcli --scan --pattern 'bomd:rate:*' | head -1 | grep -c .)"
 check "the script is loaded again" "200" "$(code -H "X-API-Key: $A_KEY" "$URL/projects?limit=1")"
 
-summary it_api_shapes
+summary api_shapes

@@ -34,3 +34,18 @@ summary() {
 	echo "$1: $PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 }
+# req KEY METHOD PATH [curl args...]: sets CODE and BODY
+req() {
+	local key=$1 method=$2 path=$3 out
+	shift 3
+	out=$(curl -s -w '\n%{http_code}' -X "$method" -H "X-API-Key: $key" \
+	    "$@" "$URL$path")
+	CODE=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+}
+# reqj KEY METHOD PATH JSON: req with a JSON body
+reqj() {
+	req "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "$4"
+}
+detail() { echo "$BODY" | jq -r .detail; }
+TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'

@@ -4,22 +4,22 @@
 # through the API, jobs through redis-cli, tenant isolation, idempotency,
 # bad input. Prints "N passed, M failed" last.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 STATE=$(mktemp -d /tmp/bomd-it.XXXXXX)
 chmod 755 "$STATE"
-PASS=0
-FAIL=0
 SERVE_PID=""
+. tests/it/lib.sh
 
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $1${2:+: $2}"; }
-check() {	# check NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "want '$2', got '$3'"; fi
-}
-check_contains() {	# check_contains NAME NEEDLE HAYSTACK
-	case "$3" in *"$2"*) ok "$1" ;; *) bad "$1" "'$2' not in '$3'" ;; esac
+# suites: every suite script beside this one (not the runner, the helpers
+# or the bomctl suite, which this script runs itself with arguments)
+suites() {
+	local f
+	for f in tests/it/*.sh; do
+		case ${f##*/} in integration.sh|lib.sh|bomctl.sh) continue ;; esac
+		echo "$f"
+	done
 }
 
 cleanup() {
@@ -43,7 +43,6 @@ trap cleanup EXIT
 eval "$(scripts/local-services start "$STATE")" || { bad "services start"; exit 1; }
 PSQL=(psql -X -A -t -q -h "$BOMD_TEST_PG_HOST" -p "$BOMD_TEST_PG_PORT" -U postgres bomd)
 RCLI=(redis-cli -p "$BOMD_TEST_REDIS_PORT")
-sql() { "${PSQL[@]}" -c "$1"; }
 PORT=$(( 20000 + RANDOM % 20000 ))
 export BOMD_LISTEN=127.0.0.1:$PORT BOMD_SYNC_WAIT=30 BOMD_LOG_LEVEL=info
 export BOMD_ADMIN_KEY=it-admin-key-0123456789abcdef
@@ -95,7 +94,6 @@ check "root names the service" "BOM Agent Service" "$(curl -s "$URL/" | jq -r .s
 check "process titles" "3" "$(ps -o args= --ppid "$SERVE_PID" | grep -c '^bomd: \(api\|worker [12]\)')"
 check "master title" "bomd: master" "$(ps -o args= -p "$SERVE_PID")"
 
-code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 check "no key is 401" "401" "$(code "$URL/projects")"
 check "bad key is 401" "401" "$(code -H 'X-API-Key: bk_nope' "$URL/projects")"
 check "bearer works" "200" "$(code -H "Authorization: Bearer $A_KEY" "$URL/projects")"
@@ -242,7 +240,7 @@ check "revoked key is 401" "401" "$(code -H "X-API-Key: $K_KEY" "$URL/projects")
 check "last_used_at recorded" "1" "$(sql "SELECT count(*) FROM api_keys WHERE key_id = '$K_ID' AND last_used_at IS NOT NULL")"
 
 # --- bomctl against the live daemon ------------------------------------------
-tests/bomctl.sh "$URL" "$A_KEY" "$B_KEY" "$ROOT/build/asan/bin/bomctl" > "$STATE/bomctl.log" 2>&1
+tests/it/bomctl.sh "$URL" "$A_KEY" "$B_KEY" "$ROOT/build/asan/bin/bomctl" > "$STATE/bomctl.log" 2>&1
 grep '^not ok' "$STATE/bomctl.log"
 last=$(tail -1 "$STATE/bomctl.log")
 if [[ "$last" =~ ^bomctl:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
@@ -253,39 +251,39 @@ else
 	bad "bomctl suite ran" "$last"
 fi
 
-# --- more suites against the live daemon: tests/it_*.sh ---------------------
+# --- more suites against the live daemon: tests/it/*.sh ---------------------
 export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT BOMD_ADMIN_KEY
 export BOMCTL=$ROOT/build/asan/bin/bomctl
 # Suites with services of their own run beside the others (they share
 # nothing); the rest run one after another against the shared daemon.
-OWN_SERVICES=" it_llm it_recovery it_checkpoint it_readme "
+OWN_SERVICES=" llm recovery checkpoint readme "
 suite_tally() {	# suite_tally NAME SECONDS
 	local name=$1 last
-	grep '^not ok' "$STATE/$name.log"
-	last=$(tail -1 "$STATE/$name.log")
+	grep '^not ok' "$STATE/suite-$name.log"
+	last=$(tail -1 "$STATE/suite-$name.log")
 	if [[ "$last" =~ :\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		PASS=$((PASS + BASH_REMATCH[1]))
 		FAIL=$((FAIL + BASH_REMATCH[2]))
 		echo "$last ($2 s)"
 	else
-		bad "$name ran to the end" "$(tail -3 "$STATE/$name.log" | tr '\n' ' ')"
+		bad "$name ran to the end" "$(tail -3 "$STATE/suite-$name.log" | tr '\n' ' ')"
 	fi
 }
 declare -A BG_PID BG_START
-for suite in ${BOMD_SUITES:-tests/it_*.sh}; do
+for suite in ${BOMD_SUITES:-$(suites)}; do
 	[ -e "$suite" ] || continue
 	name=$(basename "$suite" .sh)
 	[[ "$OWN_SERVICES" == *" $name "* ]] || continue
 	BG_START[$name]=$SECONDS
-	timeout 600 "$suite" > "$STATE/$name.log" 2>&1 &
+	timeout 600 "$suite" > "$STATE/suite-$name.log" 2>&1 &
 	BG_PID[$name]=$!
 done
-for suite in ${BOMD_SUITES:-tests/it_*.sh}; do
+for suite in ${BOMD_SUITES:-$(suites)}; do
 	[ -e "$suite" ] || continue
 	name=$(basename "$suite" .sh)
 	[[ "$OWN_SERVICES" == *" $name "* ]] && continue
 	t0=$SECONDS
-	timeout 600 "$suite" > "$STATE/$name.log" 2>&1
+	timeout 600 "$suite" > "$STATE/suite-$name.log" 2>&1
 	suite_tally "$name" $((SECONDS - t0))
 done
 for name in "${!BG_PID[@]}"; do

@@ -8,9 +8,9 @@
 # mock and daemon (restarted per model), and stops them by PID.
 . "$(dirname "$0")/lib.sh"
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
-MOCK=$ROOT/build/asan/tests/mock_llm
+MOCK=$ROOT/build/asan/tests/tools/mock_llm
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_llm.XXXXXX")
 chmod 755 "$S"

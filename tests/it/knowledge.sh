@@ -9,22 +9,6 @@ set -u
 cd "$ROOT"
 T=$(mktemp -d "$STATE/it_knowledge.XXXXXX")
 
-# req KEY METHOD PATH [JSON]: sets CODE and BODY
-req() {
-	local out
-	if [ $# -ge 4 ]; then
-		out=$(curl -s -w '\n%{http_code}' -X "$2" -H "X-API-Key: $1" \
-		    -H 'Content-Type: application/json' --data-binary "$4" \
-		    "$URL$3")
-	else
-		out=$(curl -s -w '\n%{http_code}' -X "$2" -H "X-API-Key: $1" \
-		    "$URL$3")
-	fi
-	CODE=${out##*$'\n'}
-	BODY=${out%$'\n'*}
-}
-detail() { echo "$BODY" | jq -r .detail; }
-TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
 PART_KEYS='["approved_alternates","ban_reason","banned","created_at","failure_count","last_used_date","mpn","notes","preferred","projects_used_in","quality_notes","times_used","updated_at"]'
 SUP_KEYS='["account_rep","created_at","last_order_date","lead_time_accuracy","name","notes","on_time_rate","order_count_ytd","payment_terms","quality_rate","supplier_id","supplier_type","total_spend_ytd","trust_level","updated_at"]'
 ALT_KEYS='["added_at","alternate_mpn","reason","user"]'
@@ -58,57 +42,57 @@ check "parts without a key is 401" "401" "$(code "$URL/knowledge/parts")"
 req "$A_KEY" GET /knowledge/parts/ITK-NOPE
 check "unknown part is 404" "404" "$CODE"
 check "unknown part detail" "Part not found: ITK-NOPE" "$(detail)"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"user": "qa@example.com"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"user": "qa@example.com"}'
 check "ban without reason is 422" "422" "$CODE"
 check_contains "422 names the field" "reason: field required" "$(detail)"
 check "nothing written without a reason" "0" "$(sql "SELECT count(*) FROM part_knowledge WHERE mpn = 'ITK-REG-100'")"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": 5}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": 5}'
 check "ban reason of the wrong type is 422" "422" "$CODE"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{not json'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{not json'
 check "malformed JSON is 422" "422" "$CODE"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '[1]'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '[1]'
 check "a JSON array body is 422" "422" "$CODE"
 long=$(printf 'X%.0s' $(seq 1 129))
-req "$A_KEY" POST "/knowledge/parts/$long/ban" '{"reason": "x"}'
+reqj "$A_KEY" POST "/knowledge/parts/$long/ban" '{"reason": "x"}'
 check "129-byte MPN is 400" "400" "$CODE"
 check "MPN length names the field" "mpn: at most 128 bytes" "$(detail)"
 req "$A_KEY" GET "/knowledge/parts/${long:0:128}"
 check "128-byte MPN is accepted (404, not 400)" "404" "$CODE"
 big=$(printf 'r%.0s' $(seq 1 4097))
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban "{\"reason\": \"$big\"}"
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban "{\"reason\": \"$big\"}"
 check "4097-byte reason is 400" "400" "$CODE"
 check "reason length names the field" "reason: at most 4096 bytes" "$(detail)"
-req "$A_KEY" POST /knowledge/parts/ITK-BAD%01/ban '{"reason": "x"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-BAD%01/ban '{"reason": "x"}'
 check "control character in MPN is 400" "400" "$CODE"
 req "$A_KEY" POST /knowledge/parts/ITK-NOPE/unban
 check "unban of an unknown part is 404" "404" "$CODE"
 check "unban 404 detail" "Part not found: ITK-NOPE" "$(detail)"
 req "$A_KEY" GET /knowledge/parts/ITK-NOPE/alternates
 check "alternates of an unknown part is 404" "404" "$CODE"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"reason": "r"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"reason": "r"}'
 check "alternate without alternate_mpn is 422" "422" "$CODE"
 check_contains "422 names alternate_mpn" "alternate_mpn: field required" "$(detail)"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "itk-reg-100"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "itk-reg-100"}'
 check "a part is not its own alternate" "400" "$CODE"
 req "$A_KEY" DELETE /knowledge/parts/ITK-REG-100
 check "wrong method is 405" "405" "$CODE"
 
 # --- parts: ban, alternates, unban ------------------------------------------
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "counterfeit risk", "user": "qa@example.com"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "counterfeit risk", "user": "qa@example.com"}'
 check "ban creates the part (200)" "200" "$CODE"
 check "part object has every field" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
 check "ban fields" '"ITK-REG-100" true "counterfeit risk" false 0 0 [] [] [] null ""' \
     "$(echo "$BODY" | jq -c '[.mpn, .banned, .ban_reason, .preferred, .times_used, .failure_count, .approved_alternates, .projects_used_in, .quality_notes, .last_used_date, .notes] | map(tojson) | join(" ")' -r)"
 check "part timestamps are RFC 3339 UTC" "true true" "$(echo "$BODY" | jq -r --arg re "$TSRE" '"\(.created_at | test($re)) \(.updated_at | test($re))"')"
 check "ban stored with its user" "t|counterfeit risk|qa@example.com" "$(kpart "$A_ID" ITK-REG-100 "banned, ban_reason, banned_by")"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "counterfeit risk (confirmed)"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "counterfeit risk (confirmed)"}'
 check "ban again updates the reason" "200 counterfeit risk (confirmed)" "$CODE $(echo "$BODY" | jq -r .ban_reason)"
 check "ban again keeps one row" "1" "$(sql "SELECT count(*) FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITK-REG-100'")"
 req "$A_KEY" GET /knowledge/parts/ITK-REG-100
 check "get part" "200 true" "$CODE $(echo "$BODY" | jq -r .banned)"
 check "get part has every field" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
 
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-300/NOPB", "reason": "pin compatible", "user": "eng@example.com"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-300/NOPB", "reason": "pin compatible", "user": "eng@example.com"}'
 check "add alternate is 200" "200" "$CODE"
 check "add alternate answers the part" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
 check "alternate object fields" "$ALT_KEYS" "$(echo "$BODY" | jq -c '.approved_alternates[0] | keys')"
@@ -116,27 +100,27 @@ check "alternate values" '["ITK-REG-300/NOPB","pin compatible","eng@example.com"
     "$(echo "$BODY" | jq -c '.approved_alternates[0] | [.alternate_mpn, .reason, .user]')"
 check "alternate added_at is RFC 3339" "true" "$(echo "$BODY" | jq --arg re "$TSRE" '.approved_alternates[0].added_at | test($re)')"
 added=$(echo "$BODY" | jq -r '.approved_alternates[0].added_at')
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-300/NOPB", "reason": "pin compatible, qualified"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-300/NOPB", "reason": "pin compatible, qualified"}'
 check "same alternate again: no duplicate" "1" "$(echo "$BODY" | jq '.approved_alternates | length')"
 check "same alternate again: reason updated, added_at kept" "pin compatible, qualified $added" \
     "$(echo "$BODY" | jq -r '.approved_alternates[0] | "\(.reason) \(.added_at)"')"
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-999"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-999"}'
 check "second alternate appended" "2 null" "$(echo "$BODY" | jq -r '"\(.approved_alternates | length) \(.approved_alternates[1].reason)"')"
 req "$A_KEY" GET /knowledge/parts/ITK-REG-100/alternates
 check "get alternates is 200" "200" "$CODE"
 check "get alternates is the list" '["ITK-REG-300/NOPB","ITK-REG-999"]' "$(echo "$BODY" | jq -c 'map(.alternate_mpn)')"
 check "listed alternates have every field" "$ALT_KEYS" "$(echo "$BODY" | jq -c '.[0] | keys')"
 
-req "$A_KEY" POST /knowledge/parts/ITK-NEW-1/alternates '{"alternate_mpn": "ITK-NEW-2"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-NEW-1/alternates '{"alternate_mpn": "ITK-NEW-2"}'
 check "alternate of an unknown part creates it" "200 false 1" "$CODE $(echo "$BODY" | jq -r '"\(.banned) \(.approved_alternates | length)"')"
 
 # an MPN with "/" (sent as %2F; two path segments once decoded)
-req "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/ban '{"reason": "slash test"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/ban '{"reason": "slash test"}'
 check "ban an MPN with '/'" "200 ITK-SL/ASH" "$CODE $(echo "$BODY" | jq -r .mpn)"
 check "MPN with '/' stored whole" "t" "$(kpart "$A_ID" ITK-SL/ASH banned)"
 req "$A_KEY" GET /knowledge/parts/ITK-SL%2FASH
 check "get an MPN with '/'" "200 ITK-SL/ASH true" "$CODE $(echo "$BODY" | jq -r '"\(.mpn) \(.banned)"')"
-req "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/alternates '{"alternate_mpn": "ITK-SL/ASH-2"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/alternates '{"alternate_mpn": "ITK-SL/ASH-2"}'
 check "alternate of an MPN with '/'" "200 ITK-SL/ASH-2" "$CODE $(echo "$BODY" | jq -r '.approved_alternates[0].alternate_mpn')"
 req "$A_KEY" GET /knowledge/parts/ITK-SL%2FASH/alternates
 check "alternates of an MPN with '/'" '200 ["ITK-SL/ASH-2"]' "$CODE $(echo "$BODY" | jq -c 'map(.alternate_mpn)')"
@@ -155,46 +139,46 @@ req "$A_KEY" GET '/knowledge/parts?limit=5000'
 check "parts limit above the maximum is capped" "200" "$CODE"
 
 # --- suppliers: errors --------------------------------------------------------
-req "$A_KEY" POST /knowledge/suppliers '{"name": "No Id"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"name": "No Id"}'
 check "supplier without supplier_id is 422" "422" "$CODE"
 check_contains "422 names supplier_id" "supplier_id: field required" "$(detail)"
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-noname"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-noname"}'
 check "supplier without name is 422" "422" "$CODE"
 check_contains "422 names name" "name: field required" "$(detail)"
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-x", "name": "X", "supplier_type": "wholesale"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-x", "name": "X", "supplier_type": "wholesale"}'
 check "bad supplier type is 400" "400" "$CODE"
 check "bad supplier type detail" "Invalid supplier type: wholesale" "$(detail)"
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-x", "name": "X", "trust_level": "sketchy"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-x", "name": "X", "trust_level": "sketchy"}'
 check "bad trust level is 400" "400" "$CODE"
 check "bad trust level detail" "Invalid trust level: sketchy" "$(detail)"
-req "$A_KEY" POST /knowledge/suppliers "{\"supplier_id\": \"itk-$(printf 'i%.0s' $(seq 1 61))\", \"name\": \"X\"}"
+reqj "$A_KEY" POST /knowledge/suppliers "{\"supplier_id\": \"itk-$(printf 'i%.0s' $(seq 1 61))\", \"name\": \"X\"}"
 check "65-byte supplier_id is 400" "400 supplier_id: at most 64 bytes" "$CODE $(detail)"
-req "$A_KEY" POST /knowledge/suppliers "{\"supplier_id\": \"itk-x\", \"name\": \"$(printf 'n%.0s' $(seq 1 201))\"}"
+reqj "$A_KEY" POST /knowledge/suppliers "{\"supplier_id\": \"itk-x\", \"name\": \"$(printf 'n%.0s' $(seq 1 201))\"}"
 check "201-byte name is 400" "400 name: at most 200 bytes" "$CODE $(detail)"
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk/x", "name": "X"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk/x", "name": "X"}'
 check "supplier_id with '/' is 400" "400" "$CODE"
 check "nothing written for bad suppliers" "0" "$(sql "SELECT count(*) FROM supplier_knowledge WHERE supplier_id LIKE 'itk-x%' OR supplier_id LIKE 'itk/%' OR supplier_id = 'itk-noname'")"
 req "$A_KEY" GET /knowledge/suppliers/itk-nope
 check "unknown supplier is 404" "404" "$CODE"
 check "unknown supplier detail" "Supplier not found: itk-nope" "$(detail)"
-req "$A_KEY" POST /knowledge/suppliers/itk-nope/trust '{"trust_level": "low"}'
+reqj "$A_KEY" POST /knowledge/suppliers/itk-nope/trust '{"trust_level": "low"}'
 check "trust of an unknown supplier is 404" "404 Supplier not found: itk-nope" "$CODE $(detail)"
 req "$A_KEY" GET '/knowledge/suppliers?limit=-1'
 check "suppliers limit must be positive" "422" "$CODE"
 
 # --- suppliers: create, get, trust --------------------------------------------
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-b", "name": "ITK Dist B"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-b", "name": "ITK Dist B"}'
 check "create supplier is 200" "200" "$CODE"
 check "supplier object has every field" "$SUP_KEYS" "$(echo "$BODY" | jq -c 'keys')"
 check "supplier defaults" '["itk-dist-b","ITK Dist B","authorized","medium",1,1,1,null,null,"",null,0,0]' \
     "$(echo "$BODY" | jq -c '[.supplier_id, .name, .supplier_type, .trust_level, .on_time_rate, .quality_rate, .lead_time_accuracy, .account_rep, .payment_terms, .notes, .last_order_date, .total_spend_ytd, .order_count_ytd]')"
 check "rates are numbers" "number number number number" "$(echo "$BODY" | jq -r '[.on_time_rate, .quality_rate, .lead_time_accuracy, .total_spend_ytd] | map(type) | join(" ")')"
 check "supplier timestamps are RFC 3339 UTC" "true" "$(echo "$BODY" | jq --arg re "$TSRE" '(.created_at | test($re)) and (.updated_at | test($re))')"
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-b", "name": "Again"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-b", "name": "Again"}'
 check "duplicate supplier is 400" "400" "$CODE"
 check "duplicate supplier detail" "Supplier already exists: itk-dist-b" "$(detail)"
 check "duplicate leaves the row" "ITK Dist B" "$(ksup "$A_ID" itk-dist-b name)"
-req "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-a", "name": "ITK Dist A", "supplier_type": "direct", "trust_level": "medium", "account_rep": "Ann Rep", "payment_terms": "NET30", "notes": "test distributor"}'
+reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-a", "name": "ITK Dist A", "supplier_type": "direct", "trust_level": "medium", "account_rep": "Ann Rep", "payment_terms": "NET30", "notes": "test distributor"}'
 check "create supplier with every field" '["direct","medium","Ann Rep","NET30","test distributor"]' \
     "$(echo "$BODY" | jq -c '[.supplier_type, .trust_level, .account_rep, .payment_terms, .notes]')"
 sql "UPDATE supplier_knowledge SET total_spend_ytd_micros = 1234560000, order_count_ytd = 7, on_time_rate = 0.98 WHERE client_id = '$A_ID' AND supplier_id = 'itk-dist-a'"
@@ -205,16 +189,16 @@ req "$A_KEY" GET /knowledge/suppliers
 check "supplier list" "true" "$(echo "$BODY" | jq '[.[].supplier_id] | (index("itk-dist-a") != null) and (index("itk-dist-b") != null)')"
 req "$A_KEY" GET '/knowledge/suppliers?limit=1'
 check "suppliers limit is applied" "1" "$(echo "$BODY" | jq length)"
-req "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"reason": "no level"}'
+reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"reason": "no level"}'
 check "trust without trust_level is 422" "422" "$CODE"
 check_contains "422 names trust_level" "trust_level: field required" "$(detail)"
-req "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "extreme"}'
+reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "extreme"}'
 check "bad trust level on trust is 400" "400 Invalid trust level: extreme" "$CODE $(detail)"
 check "bad trust level changes nothing" "medium" "$(ksup "$A_ID" itk-dist-a trust_level)"
-req "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "high", "reason": "good record", "user": "buyer@example.com"}'
+reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "high", "reason": "good record", "user": "buyer@example.com"}'
 check "set trust" "200 high" "$CODE $(echo "$BODY" | jq -r .trust_level)"
 check "trust answers the supplier" "$SUP_KEYS" "$(echo "$BODY" | jq -c 'keys')"
-req "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "medium"}'
+reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "medium"}'
 
 # --- tenant isolation -----------------------------------------------------------
 a_before=$(sql "SELECT banned, ban_reason, approved_alternates::text, updated_at FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITK-REG-100'")
@@ -222,15 +206,15 @@ req "$B_KEY" GET /knowledge/parts/ITK-REG-100
 check "B cannot read A's part" "404 Part not found: ITK-REG-100" "$CODE $(detail)"
 req "$B_KEY" GET /knowledge/parts/ITK-REG-100/alternates
 check "B cannot read A's alternates" "404" "$CODE"
-req "$B_KEY" POST /knowledge/parts/ITK-REG-100/unban '{"user": "intruder"}'
+reqj "$B_KEY" POST /knowledge/parts/ITK-REG-100/unban '{"user": "intruder"}'
 check "B cannot unban A's part" "404" "$CODE"
 req "$B_KEY" GET /knowledge/parts/ITK-SL%2FASH
 check "B cannot read A's '/' part" "404" "$CODE"
 req "$B_KEY" GET '/knowledge/parts?limit=1000'
 check "B's part list has none of A's" "0" "$(echo "$BODY" | jq '[.[] | select(.mpn | startswith("ITK-"))] | length')"
-req "$B_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "B reason"}'
+reqj "$B_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "B reason"}'
 check "B's ban makes B's own row" "200 B reason" "$CODE $(echo "$BODY" | jq -r .ban_reason)"
-req "$B_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-B-ALT"}'
+reqj "$B_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-B-ALT"}'
 check "B's alternate goes to B's row" '["ITK-B-ALT"]' "$(echo "$BODY" | jq -c '.approved_alternates | map(.alternate_mpn)')"
 check "A's part unchanged by B" "$a_before" "$(sql "SELECT banned, ban_reason, approved_alternates::text, updated_at FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITK-REG-100'")"
 req "$B_KEY" POST /knowledge/parts/ITK-REG-100/unban
@@ -239,11 +223,11 @@ check "A's part still banned" "t" "$(kpart "$A_ID" ITK-REG-100 banned)"
 s_before=$(sql "SELECT name, trust_level, updated_at FROM supplier_knowledge WHERE client_id = '$A_ID' AND supplier_id = 'itk-dist-a'")
 req "$B_KEY" GET /knowledge/suppliers/itk-dist-a
 check "B cannot read A's supplier" "404 Supplier not found: itk-dist-a" "$CODE $(detail)"
-req "$B_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "blocked"}'
+reqj "$B_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "blocked"}'
 check "B cannot set trust on A's supplier" "404" "$CODE"
 req "$B_KEY" GET '/knowledge/suppliers?limit=1000'
 check "B's supplier list has none of A's" "0" "$(echo "$BODY" | jq '[.[] | select(.supplier_id | startswith("itk-"))] | length')"
-req "$B_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-a", "name": "B view of A"}'
+reqj "$B_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-a", "name": "B view of A"}'
 check "B may create the same supplier id for itself" "200" "$CODE"
 check "A's supplier unchanged by B" "$s_before" "$(sql "SELECT name, trust_level, updated_at FROM supplier_knowledge WHERE client_id = '$A_ID' AND supplier_id = 'itk-dist-a'")"
 check "B's row is B's" "B view of A" "$(ksup "$B_ID" itk-dist-a name)"
@@ -268,13 +252,13 @@ check_contains "rejection names the ban reason" "counterfeit risk (confirmed)" "
 check "other line approved from the cheapest supplier" "approved itk-dist-b" "$(line ITK-REG-200 '"\(.final_decision.status) \(.selected_supplier)"')"
 
 # unbanned through the API: approved again, from the cheaper supplier
-req "$A_KEY" POST /knowledge/parts/ITK-REG-100/unban '{"user": "qa@example.com"}'
+reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/unban '{"user": "qa@example.com"}'
 check "unban" "200 false" "$CODE $(echo "$BODY" | jq -r .banned)"
 upload "$A_KEY"
 check "unbanned part approved" "approved ITK-REG-100 itk-dist-b" "$(line ITK-REG-100 '"\(.final_decision.status) \(.selected_mpn) \(.selected_supplier)"')"
 
 # blocked through the API: never selected
-req "$A_KEY" POST /knowledge/suppliers/itk-dist-b/trust '{"trust_level": "blocked", "reason": "quality escape"}'
+reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-b/trust '{"trust_level": "blocked", "reason": "quality escape"}'
 check "block a supplier" "200 blocked" "$CODE $(echo "$BODY" | jq -r .trust_level)"
 upload "$A_KEY"
 check "flow with a blocked supplier completes" "complete" "$STATUS"
@@ -295,4 +279,4 @@ check "B's project removed" "200" "$(code -X DELETE -H "X-API-Key: $B_KEY" "$URL
 sql "DELETE FROM part_knowledge WHERE client_id = '$B_ID' AND mpn LIKE 'ITK-%'"
 sql "DELETE FROM supplier_knowledge WHERE client_id = '$B_ID' AND supplier_id LIKE 'itk-%'"
 rm -rf "$T"
-summary it_knowledge
+summary knowledge

@@ -4,9 +4,9 @@
 # is recorded once, and the result equals an uninterrupted run. Own Redis,
 # PostgreSQL, mock LLM and daemon; all stopped by PID.
 . "$(dirname "$0")/lib.sh"
-ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
-MOCK=$ROOT/build/asan/tests/mock_llm
+MOCK=$ROOT/build/asan/tests/tools/mock_llm
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_cp.XXXXXX")
 chmod 755 "$S"

@@ -12,19 +12,9 @@ URL=$1
 KEY=$2
 OTHER_KEY=$3
 CTL=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 TMP=$(mktemp -d /tmp/bomctl-test.XXXXXX)
-PASS=0
-FAIL=0
-
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $1${2:+: $2}"; }
-check() {	# check NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "want '$2', got '$3'"; fi
-}
-check_contains() {	# check_contains NAME NEEDLE HAYSTACK
-	case "$3" in *"$2"*) ok "$1" ;; *) bad "$1" "'$2' not in '$3'" ;; esac
-}
+. tests/it/lib.sh
 FAKE_PID=""
 CLEANUP=""	# run with $KEY before the summary (undo what the tests made)
 finish() {

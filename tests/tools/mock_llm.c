@@ -72,7 +72,7 @@ static atomic_int	inflight;
 static pthread_mutex_t	mock_lock = PTHREAD_MUTEX_INITIALIZER;
 static char		*script[MOCK_SCRIPT_MAX];
 static size_t		nscript, script_pos;
-static FILE		*logf;
+static FILE		*mock_logf;
 static long		hang_ms = 5000;
 static long		delay_ms;
 static unsigned long	seq;
@@ -111,9 +111,9 @@ log_line(json_t *entry)
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&mock_lock);
-	if (logf != NULL) {
-		fprintf(logf, "%s\n", s);
-		fflush(logf);
+	if (mock_logf != NULL) {
+		fprintf(mock_logf, "%s\n", s);
+		fflush(mock_logf);
 	}
 	pthread_mutex_unlock(&mock_lock);
 	free(s);
@@ -636,7 +636,7 @@ main(int argc, char **argv)
 			if (load_script(argv[++a]) == -1)
 				return 1;
 		} else if (strcmp(argv[a], "--log") == 0) {
-			if ((logf = fopen(argv[++a], "a")) == NULL) {
+			if ((mock_logf = fopen(argv[++a], "a")) == NULL) {
 				fprintf(stderr, "mock_llm: %s: %s\n", argv[a],
 				    strerror(errno));
 				return 1;
@@ -684,8 +684,8 @@ main(int argc, char **argv)
 	MHD_stop_daemon(d);
 	for (i = 0; i < nscript; i++)
 		free(script[i]);
-	if (logf != NULL)
-		fclose(logf);
+	if (mock_logf != NULL)
+		fclose(mock_logf);
 	return 0;
 usage:
 	fprintf(stderr, "usage: mock_llm [--port N] [--script FILE] "

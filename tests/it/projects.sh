@@ -9,16 +9,6 @@ set -u
 cd "$ROOT"
 T=$(mktemp -d "$STATE/it_projects.XXXXXX")
 
-req() {	# req KEY METHOD PATH [curl args...]: sets CODE and BODY
-	local key=$1 method=$2 path=$3 out
-	shift 3
-	out=$(curl -s -w '\n%{http_code}' -X "$method" -H "X-API-Key: $key" \
-	    "$@" "$URL$path")
-	CODE=${out##*$'\n'}
-	BODY=${out%$'\n'*}
-}
-detail() { echo "$BODY" | jq -r .detail; }
-TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
 SUMMARY_KEYS='["created_at","line_item_count","project_id","project_name","status","updated_at"]'
 JOB_KEYS='["job_id","message","project_id","status"]'
 STEP_KEYS='["agent","message","reasoning","references","step","timestamp"]'
@@ -242,4 +232,4 @@ for p in "$PU" "$PY" "$PC" "$PC2"; do
 done
 sql "DELETE FROM part_knowledge WHERE client_id = '$A_ID' AND mpn LIKE 'ITP-%'"
 rm -rf "$T"
-summary it_projects
+summary projects
