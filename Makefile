@@ -68,14 +68,17 @@ API_SRCS = \
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
-	daemon/checkpoint.c \
-	daemon/job.c \
-	daemon/stage_decide.c \
-	daemon/stage_enrich.c \
-	daemon/stage_intake.c \
-	daemon/stage_llm.c \
-	daemon/stage_persist.c \
-	daemon/worker.c
+	daemon/worker/batch.c \
+	daemon/worker/cache.c \
+	daemon/worker/checkpoint.c \
+	daemon/worker/job.c \
+	daemon/worker/progress.c \
+	daemon/worker/stage_decide.c \
+	daemon/worker/stage_enrich.c \
+	daemon/worker/stage_intake.c \
+	daemon/worker/stage_llm.c \
+	daemon/worker/stage_persist.c \
+	daemon/worker/worker.c
 
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \

@@ -448,7 +448,7 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 				json_array_append_new(des,
 				    json_string(l->designators[k]));
 			json_array_append_new(items, json_pack("{s:I, s:I, "
-			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s}",
+			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
 			    "line_no", (json_int_t)(i + 1),
 			    "source_line", (json_int_t)l->line_no,
 			    "designators", des,
@@ -459,18 +459,13 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 			    "description", l->description ?
 			    l->description : "",
 			    "package", l->package ? l->package : "",
-			    "value", l->value ? l->value : ""));
+			    "value", l->value ? l->value : "",
+			    "status", "pending_enrichment"));
 		}
 		itemss = json_dumps(items, JSON_COMPACT);
-		if (db_exec(db, "INSERT INTO line_items (client_id, project_id, "
-		    "line_no, source_line, designators, quantity, mpn, "
-		    "manufacturer, description, package, value) "
-		    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
-		    "x.quantity, x.mpn, x.manufacturer, x.description, "
-		    "x.package, x.value FROM jsonb_to_recordset($3::jsonb) AS "
-		    "x(line_no int, source_line int, designators text[], "
-		    "quantity bigint, mpn text, manufacturer text, "
-		    "description text, package text, value text)", 3,
+		/* the project's lines document, as a run writes it */
+		if (db_exec(db, "UPDATE projects SET lines = $3::json "
+		    "WHERE client_id = $1 AND project_id = $2", 3,
 		    (const char *[]){ r->client_id, project_id, itemss }) == -1)
 			goto out;
 	}

@@ -25,7 +25,7 @@
 #include "proctitle.h"
 #include "queue.h"
 #include "util.h"
-#include "worker.h"
+#include "worker/worker.h"
 
 #define MASTER_MAX_CHILDREN	257	/* the API process + 256 workers */
 #define MASTER_BACKOFF_MAX_MS	30000

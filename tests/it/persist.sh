@@ -72,7 +72,7 @@ check "duplicate: one project" 1 \
 check "duplicate: line items once" 1 \
     "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P2'")"
 check "duplicate: counted once" 1 \
-    "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = '$NEW'")"
+    "$(sql "SELECT bomd_part_times_used('$A_ID', '$NEW')")"
 check "duplicate: trace once" 1 \
     "$(sql "SELECT count(*) FROM trace_steps WHERE job_id = '$RUN-2' AND step = 'enrich'")"
 
@@ -100,7 +100,7 @@ check "failed write: no decided line items kept" 0 \
 check "failed write: no trace kept" 0 \
     "$(sql "SELECT count(*) FROM trace_steps WHERE job_id = '$RUN-3'")"
 check "failed write: not counted" "" \
-    "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'FAIL-$RUN'")"
+    "$(sql "SELECT bomd_part_times_used('$A_ID', 'FAIL-$RUN')")"
 restore
 trap - EXIT
 wait_for 600 test "$(status "$RUN-3")" = complete
@@ -110,6 +110,6 @@ check "failed write: attempts counted" t \
 check "failed write: line items once" 2 \
     "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P3'")"
 check "failed write: counted once" 1 \
-    "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'FAIL-$RUN'")"
+    "$(sql "SELECT bomd_part_times_used('$A_ID', 'FAIL-$RUN')")"
 
 summary persist

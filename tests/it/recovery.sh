@@ -75,7 +75,7 @@ submit() {
 }
 count_status() { sql "SELECT count(*) FROM jobs WHERE client_id = '$1' AND status = '$2'"; }
 all_complete() { [ "$(count_status "$1" complete)" = "$2" ]; }
-times_used() { sql "SELECT COALESCE(max(times_used), 0) FROM part_knowledge WHERE client_id = '$1' AND mpn = 'RC0805FR-0710KL'"; }
+times_used() { sql "SELECT bomd_part_times_used('$1', 'RC0805FR-0710KL')"; }
 projects() { sql "SELECT count(*) FROM projects WHERE client_id = '$1'"; }
 queue_idle() {
 	[ "$(rcli XPENDING bomd:jobs bomd | head -1)" = "0" ] &&
