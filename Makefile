@@ -61,6 +61,7 @@ API_SRCS = \
 	daemon/api_events.c \
 	daemon/api_jobs.c \
 	daemon/api_knowledge.c \
+	daemon/api_live.c \
 	daemon/api_metrics.c \
 	daemon/api_openai.c \
 	daemon/api_projects.c \

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "csv.h"
 #include "db.h"
+#include "job_status.h"
 #include "log.h"
 #include "progress.h"
 #include "stage_enrich.h"
@@ -72,7 +73,8 @@ batch_parse(struct batch *b, struct queue_entry *e)
 		job = b->jobs[i] = job_new(e[i].id);
 		job->entry = &e[i];
 		job->started_ms = wall_ms();
-		job->attempts = (int)(e[i].retries + e[i].crashes + 1);
+		/* every put-back (a retry, a crash, a hand-back) was a try */
+		job->attempts = (int)(e[i].retries + 1);
 		if (job_parse(job, e[i].job, e[i].job_len) == -1) {
 			job->outcome = JOB_REJECTED;
 			continue;
@@ -251,10 +253,10 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 {
 	size_t i;
 
+	stage_llm_run(run, nrun, b->w->cfg);
 	for (i = 0; i < nrun; i++) {
 		struct job *job = run[i];
 
-		batch_stage_end(job, stage_llm_run(job, b->w->cfg));
 		if (!batch_running(job) || job->llm_calls == NULL ||
 		    json_array_size(job->llm_calls) == 0)
 			continue;
@@ -297,8 +299,26 @@ static int
 batch_retry_later(struct worker *w, struct job *job)
 {
 	const struct queue_entry *e = job->entry;
+	const char *params[5];
 	struct queue_move mv;
+	char att[16];
 
+	/* the retry's state and error, visible through GET /jobs/{id} */
+	snprintf(att, sizeof(att), "%d", job->attempts);
+	params[0] = job->job_id;
+	params[1] = job->client_id;
+	params[2] = job->project_id[0] ? job->project_id : NULL;
+	params[3] = att;
+	params[4] = job->error;
+	if (db_exec(w->db, "INSERT INTO jobs AS j (job_id, client_id, "
+	    "project_id, status, attempts, error, stream_id) VALUES ($1, $2, "
+	    "$3, 'queued', $4, $5, NULL) ON CONFLICT (client_id, job_id) DO "
+	    "UPDATE SET status = 'queued', error = EXCLUDED.error, "
+	    "attempts = GREATEST(j.attempts, EXCLUDED.attempts), "
+	    "project_id = COALESCE(j.project_id, EXCLUDED.project_id), "
+	    "updated_at = now() WHERE j.status NOT IN " JOB_FINAL_SQL, 5,
+	    params) == -1)
+		log_job_warnx(job, "cannot record the retry's error");
 	memset(&mv, 0, sizeof(mv));
 	mv.dest = QUEUE_TO_RETRY;
 	mv.delay_ms = queue_backoff_ms(w->cfg->job_retry_base_ms,
@@ -450,11 +470,11 @@ batch_run(struct worker *w, struct queue_entry *e, size_t n)
 	if (batch_decide(&b, run, nrun) == -1)
 		goto out;
 	nrun = batch_select(&b, run);
-	if (nrun > 0 && strcmp(w->cfg->llm_provider, "none") != 0) {
+	/* the LLM's wait is long enough for the new state to be seen */
+	if (nrun > 0 && strcmp(w->cfg->llm_provider, "none") != 0)
 		progress_publish(w->redis, run, nrun, "decisioning",
 		    "enriched", 0, batch_live_ttl(w));
-		batch_llm(&b, run, nrun);
-	}
+	batch_llm(&b, run, nrun);
 	for (i = 0; i < n; i++) {
 		struct job *job = b.jobs[i];
 

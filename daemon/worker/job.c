@@ -198,7 +198,8 @@ job_trace(struct job *job, const char *step, const char *agent, json_t *refs,
 	va_end(ap);
 	time_rfc3339(time(NULL), ts, sizeof(ts));
 	json_array_append_new(job->trace, json_pack("{s:s, s:s, s:s, s:s, "
-	    "s:o, s:s}", "step", step, "agent", agent, "message", msg,
+	    "s:s, s:o, s:s}", "job_id", job->job_id, "step", step, "agent",
+	    agent, "message", msg,
 	    "reasoning", reasoning ? reasoning : "", "references",
 	    refs ? refs : json_array(), "timestamp", ts));
 }

@@ -40,13 +40,15 @@ enum stage_rc	stage_enrich_run(struct job *job, const struct cache *c,
 enum stage_rc	stage_decide_run(struct job *job, const struct config *cfg,
 		    const struct offer_cache *view);
 /*
- * LLM review (llm.provider openai): batches of lines assessed concurrently;
- * the LLM may only escalate an approved line or add notes. Any LLM failure
- * leaves the rule decisions and a trace step saying why, so it always
- * returns STAGE_OK. Rows for llm_calls go to job->llm_calls, totals to
- * job->totals.llm.
+ * LLM review (llm.provider openai) of jobs[0..n): each job's lines in
+ * batches of llm.batch_size, every request of every job at once on the
+ * worker's one curl multi handle; the LLM may only escalate an approved
+ * line or add notes. Any LLM failure leaves the rule decisions and a
+ * trace step saying why, so it always returns STAGE_OK. Rows for
+ * llm_calls go to job->llm_calls, totals to job->totals.llm.
  */
-enum stage_rc	stage_llm_run(struct job *job, const struct config *cfg);
+enum stage_rc	stage_llm_run(struct job *const *jobs, size_t n,
+		    const struct config *cfg);
 /* Frees the worker's LLM client (made on first use); at worker exit. */
 void		stage_llm_shutdown(void);
 /*

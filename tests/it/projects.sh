@@ -140,7 +140,7 @@ check "still one set of line items" "3" "$(sql "SELECT count(*) FROM line_items 
 check "two jobs for the project" "2" "$(sql "SELECT count(*) FROM jobs WHERE project_id = '$P' AND status = 'complete'")"
 check "trace keeps both runs" "2" "$(sql "SELECT count(DISTINCT job_id) FROM trace_steps WHERE project_id = '$P'")"
 check "part usage counted per job" "2" "$(sql "SELECT bomd_part_times_used('$A_ID', 'ITP-UNIQ-1')")"
-check "project listed once in the part's usage" '["'"$P"'"]' "$(sql "SELECT json_agg(project_id)::text FROM part_usage WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'" | tr -d ' ')"
+check "project listed once in the part's usage" '["'"$P"'"]' "$(sql "SELECT bomd_part_projects('$A_ID', 'ITP-UNIQ-1')::text" | tr -d ' ')"
 
 # async
 req "$A_KEY" POST "/projects/$P/process" -H 'Prefer: respond-async'
