@@ -79,9 +79,9 @@ WORKER_SRCS = \
 
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \
-	daemon/admin.c \
-	daemon/migrate.c \
-	daemon/offers_import.c
+	daemon/admin/admin.c \
+	daemon/admin/migrate.c \
+	daemon/admin/offers_import.c
 
 DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 

@@ -10,13 +10,13 @@
 
 #include <jansson.h>
 
-#include "admin.h"
+#include "admin/admin.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
 #include "master.h"
-#include "migrate.h"
-#include "offers_import.h"
+#include "admin/migrate.h"
+#include "admin/offers_import.h"
 #include "proctitle.h"
 #include "util.h"
 

@@ -21,7 +21,7 @@
 #include "db.h"
 #include "log.h"
 #include "master.h"
-#include "migrate.h"
+#include "admin/migrate.h"
 #include "proctitle.h"
 #include "queue.h"
 #include "util.h"
