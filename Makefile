@@ -101,6 +101,7 @@ UNIT_TESTS = \
 	tests/unit/test_intake.c \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
+	tests/unit/test_master.c \
 	tests/unit/test_sourcing.c \
 	tests/unit/test_util.c
 
