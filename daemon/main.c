@@ -79,23 +79,12 @@ static const struct main_cmd {
 
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
 
-static void
-main_vsay(const char *fmt, va_list ap)
-{
-	fputs("bomd: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-/* One line on stderr; returns the failure exit status. */
+/* "bomd: what: err" on stderr; returns the failure exit status. */
 static int
-main_fail(const char *fmt, ...)
+main_fail(const char *what, const char *err)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	main_vsay(fmt, ap);
-	va_end(ap);
+	fprintf(stderr, "bomd: %s%s%s\n", what != NULL ? what : "",
+	    what != NULL ? ": " : "", err);
 	return MAIN_EXIT_FAIL;
 }
 
@@ -105,9 +94,11 @@ main_usage(const char *fmt, ...)
 {
 	va_list ap;
 
+	fputs("bomd: ", stderr);
 	va_start(ap, fmt);
-	main_vsay(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	fputc('\n', stderr);
 	return MAIN_EXIT_USAGE;
 }
 
@@ -268,7 +259,7 @@ main_migrate(const struct main_ctx *ctx)
 	int n;
 
 	if ((n = migrate_run(ctx->db, err, sizeof(err))) < 0)
-		return main_fail("%s", err);
+		return main_fail(NULL, err);
 	if (n == 0)
 		printf("schema is current\n");
 	else
@@ -284,7 +275,7 @@ main_client_create(const struct main_ctx *ctx)
 
 	if (admin_client_create(ctx->db, ctx->vals[0], ctx->vals[1],
 	    ctx->vals[2], &out, err, sizeof(err)) != ADMIN_OK)
-		return main_fail("client create: %s", err);
+		return main_fail("client create", err);
 	/* the command line shows only what DESIGN.md promises */
 	json_object_del(out, "key_id");
 	json_object_del(out, "name");
@@ -300,7 +291,7 @@ main_key_create(const struct main_ctx *ctx)
 
 	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], &out, err,
 	    sizeof(err)) != ADMIN_OK)
-		return main_fail("key create: %s", err);
+		return main_fail("key create", err);
 	return main_print_json(out);
 }
 
@@ -311,7 +302,7 @@ main_key_revoke(const struct main_ctx *ctx)
 
 	if (admin_key_revoke(ctx->db, ctx->operands[0], err, sizeof(err)) !=
 	    ADMIN_OK)
-		return main_fail("key revoke: %s", err);
+		return main_fail("key revoke", err);
 	printf("revoked %s\n", ctx->operands[0]);
 	return 0;
 }
@@ -332,14 +323,14 @@ main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
 	int rc;
 
 	if (config_load(ctx->config_path, &cfg, err, sizeof(err)) == -1)
-		return main_fail("%s", err);
+		return main_fail(NULL, err);
 	log_setlevel(log_parse_level(cfg.log_level));
 	if (cmd == NULL) {
 		printf("configuration OK\n");
 		rc = 0;
 	} else if (cmd->needs_db && (ctx->db = db_connect(cfg.database_url,
 	    "bomd-cli", err, sizeof(err))) == NULL)
-		rc = main_fail("%s", err);
+		rc = main_fail(NULL, err);
 	else
 		rc = cmd->fn(ctx);
 	if (ctx->db != NULL)
