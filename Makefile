@@ -83,9 +83,9 @@ WORKER_SRCS = \
 
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \
-	daemon/admin.c \
-	daemon/migrate.c \
-	daemon/offers_import.c
+	daemon/admin/admin.c \
+	daemon/admin/migrate.c \
+	daemon/admin/offers_import.c
 
 DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 
@@ -105,6 +105,7 @@ UNIT_TESTS = \
 	tests/unit/test_intake.c \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
+	tests/unit/test_master.c \
 	tests/unit/test_sourcing.c \
 	tests/unit/test_util.c
 
