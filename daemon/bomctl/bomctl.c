@@ -3,13 +3,13 @@
  * main, the command table, the usage text and the command line: global
  * options, each command's options (getopt_long) and subcommand dispatch.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 
 #include "log.h"
 #include "version.h"
@@ -163,7 +163,7 @@ bomctl_next(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	if (cmd == NULL)
 		cmd = "";
 	for (;;) {
-		/* the element getopt_long() looks at (optind 0: restart at 1) */
+		/* the element getopt_long() reads (optind 0: it restarts) */
 		at = optind > 0 ? optind : 1;
 		switch ((c = getopt_long(argc, argv, optstring, lo, NULL))) {
 		case BOMCTL_OPT_JSON:
@@ -174,7 +174,8 @@ bomctl_next(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 			*rc = BOMCTL_DONE;
 			return BOMCTL_OPT_STOP;
 		case 'V':
-			printf("bomctl %s (%s)\n", BOMD_VERSION, curl_version());
+			printf("bomctl %s (%s)\n", BOMD_VERSION,
+			    curl_version());
 			*rc = BOMCTL_DONE;
 			return BOMCTL_OPT_STOP;
 		case ':':
@@ -193,8 +194,8 @@ bomctl_next(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 				*rc = bomctl_usage_error("%s%s%s needs a value",
 				    cmd, sep, argv[at]);
 			else
-				*rc = bomctl_usage_error("%s%sunknown option %s",
-				    cmd, sep, argv[at]);
+				*rc = bomctl_usage_error("%s%sunknown option "
+				    "%s", cmd, sep, argv[at]);
 			return BOMCTL_OPT_STOP;
 		default:
 			return c;

@@ -100,11 +100,13 @@ void	http_close(struct bomctl *ctl);
 int	http_setup(struct bomctl *ctl, const char *path, const char *accept,
 	    struct curl_slist **hdrs, char *errbuf);
 /*
- * Runs one request on path: a multipart POST of mime; else a POST of the
- * JSON text json (post, with json NULL: an empty POST); else a GET. On a
- * 2xx answer *out gets the parsed JSON (caller json_decref()s it).
- * Otherwise prints one line on stderr and returns the exit code: 3 when
- * the server cannot be reached, 4 for 401, 5 for 404, else 1.
+ * Runs one request on path within timeout seconds: a multipart POST of
+ * mime; else a POST of the JSON text json (post with json NULL: an empty
+ * POST); else a GET. async asks the server not to wait for the job
+ * (Prefer: respond-async). On a 2xx answer *out gets the parsed JSON
+ * (caller json_decref()s it). Otherwise prints one line on stderr and
+ * returns the exit code: 3 when the server cannot be reached, 4 for 401,
+ * 5 for 404, else 1.
  */
 int	http_request(struct bomctl *ctl, const char *path, curl_mime *mime,
 	    const char *json, bool post, bool async, long timeout,
@@ -186,7 +188,10 @@ void	table_value(const json_t *v, char *out, size_t len);
 /* One "key           value" line of member of obj. */
 void	table_kv(const char *key, const json_t *obj, const char *member);
 
-/* cmd_*.c: the commands */
+/*
+ * cmd_*.c: the commands. Each runs on argv (argv[0] is its name) and
+ * returns the exit code, after one line on stderr when it fails.
+ */
 int	cmd_submit(struct bomctl *, int, char **);
 int	cmd_projects(struct bomctl *, int, char **);
 int	cmd_show(struct bomctl *, int, char **);

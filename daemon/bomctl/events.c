@@ -322,11 +322,6 @@ events_poll_job(struct bomctl *ctl, const char *job_id, FILE *fp, bool tty,
 	return BOMCTL_EXIT_OK;
 }
 
-/*
- * Follows the project's event stream for the progress, then reads the
- * job's final state; polls the job instead when the stream is not
- * available.
- */
 int
 events_wait_job(struct bomctl *ctl, const char *project_id,
     const char *job_id, json_t **final)
