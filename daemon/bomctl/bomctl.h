@@ -12,7 +12,6 @@
 #include <jansson.h>
 
 #define BOMCTL_DEFAULT_URL	"http://127.0.0.1:8080"
-#define BOMCTL_CONNECT_SEC	5L
 #define BOMCTL_TIMEOUT_SEC	30L
 #define BOMCTL_MAX_BODY		((size_t)64 * 1024 * 1024)
 #define BOMCTL_MAX_URL		4096

@@ -15,6 +15,7 @@
 
 #define HTTP_KEY_HEADER		"X-API-Key: "
 #define HTTP_MAX_HEADER		1024
+#define HTTP_CONNECT_SEC	5L
 
 struct http_body {
 	struct buf	 buf;
@@ -86,7 +87,7 @@ http_setup(struct bomctl *ctl, const char *path, const char *accept,
 	curl_easy_setopt(ctl->curl, CURLOPT_URL, url);
 	curl_easy_setopt(ctl->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(ctl->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(ctl->curl, CURLOPT_CONNECTTIMEOUT, BOMCTL_CONNECT_SEC);
+	curl_easy_setopt(ctl->curl, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_SEC);
 	curl_easy_setopt(ctl->curl, CURLOPT_USERAGENT,
 	    "bomctl/" BOMD_VERSION);
 	curl_easy_setopt(ctl->curl, CURLOPT_ERRORBUFFER, errbuf);
