@@ -42,19 +42,25 @@ api_db_unavailable(struct MHD_Connection *c)
 	"WHEN " col " % 1000000 = 0 THEN ((" col " / 1000000)::text || " \
 	"'.0')::json ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/* One trace step object: element t.x of a project's trace document. */
+/*
+ * One trace step object: element t.x of a project's trace document; a
+ * decision step names its line (ln.r: that line's reasoning).
+ */
 #define API_TRACE_STEP "json_build_object(" \
 	"'step', COALESCE(t.x->>'step', ''), " \
 	"'agent', COALESCE(t.x->>'agent', ''), " \
 	"'message', COALESCE(t.x->>'message', ''), " \
-	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
+	"'reasoning', COALESCE(t.x->>'reasoning', ln.r, ''), " \
 	"'references', COALESCE(t.x->'references', '[]'::json), " \
 	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz") ")"
 
 /* The trace of project p as a JSON array, oldest step first. */
 #define API_TRACE_AGG "COALESCE((SELECT json_agg(" API_TRACE_STEP \
-	" ORDER BY t.n) FROM json_array_elements(p.trace) WITH ORDINALITY " \
-	"AS t(x, n)), '[]'::json)"
+	" ORDER BY t.n) FROM json_array_elements(p.trace::json) WITH " \
+	"ORDINALITY AS t(x, n) LEFT JOIN (SELECT k, " \
+	"e->'final_decision'->>'reasoning' AS r FROM " \
+	"json_array_elements(p.lines::json) WITH ORDINALITY AS d(e, k)) ln " \
+	"ON ln.k = (t.x->>'line')::int), '[]'::json)"
 
 /* The columns of a stored line item (projects.lines, live lines). */
 #define API_LINE_COLS "line_no int, source_line int, designators text[], " \
@@ -82,7 +88,8 @@ api_db_unavailable(struct MHD_Connection *c)
 	API_LINE_COLS ")), '[]'::json)"
 
 /* The stored line items of project p. */
-#define API_ITEMS_AGG	API_ITEMS_AGG_OF("COALESCE(l.status, '')", "p.lines")
+#define API_ITEMS_AGG	API_ITEMS_AGG_OF("COALESCE(l.status, '')", \
+	"p.lines::json")
 
 /* Answers with a JSON document built by the database (copied). */
 static enum MHD_Result
@@ -132,7 +139,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    "'created_at', s.created, 'updated_at', s.updated) "
 	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
 	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
-	    "json_array_length(p.lines) AS n, " API_TS("p.created_at")
+	    "p.line_count AS n, " API_TS("p.created_at")
 	    " AS created, " API_TS("p.updated_at") " AS updated FROM projects p "
 	    "WHERE p.client_id = $1 ORDER BY p.created_at DESC, p.project_id "
 	    "LIMIT $2::int) s", 2, params, NULL, 0);
@@ -202,7 +209,7 @@ static const char api_project_live_sql[] = "SELECT " API_PROJECT_DOC("$3",
     "(SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
     "p.project_id = $2 UNION ALL SELECT $2::uuid, $1::uuid, '', $3, "
     "'{}'::jsonb, NULL, NULL, NULL, '[]'::jsonb, now(), now(), "
-    "'[]'::jsonb, '[]'::json, '[]'::json WHERE NOT EXISTS (SELECT 1 FROM "
+    "'[]'::jsonb, '[]', 0, '[]' WHERE NOT EXISTS (SELECT 1 FROM "
     "projects q WHERE q.client_id = $1 AND q.project_id = $2)) p";
 
 /* True for a project status that no running job will change. */
@@ -503,7 +510,7 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 	const char *params[8], *name;
 	json_t *warnings, *items = NULL, *des;
 	const struct bom_line *l;
-	char *ctxs, *warns, *iwarns, *itemss = NULL;
+	char *ctxs, *warns, *iwarns, *itemss = NULL, nlines[24];
 	PGresult *res;
 	size_t i, k;
 	int rc = -1;
@@ -560,10 +567,12 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 			    "status", "pending_enrichment"));
 		}
 		itemss = json_dumps(items, JSON_COMPACT);
+		snprintf(nlines, sizeof(nlines), "%zu", u->bom->nlines);
 		/* the project's lines document, as a run writes it */
-		if (db_exec(db, "UPDATE projects SET lines = $3::json "
-		    "WHERE client_id = $1 AND project_id = $2", 3,
-		    (const char *[]){ r->client_id, project_id, itemss }) == -1)
+		if (db_exec(db, "UPDATE projects SET lines = $3, line_count = "
+		    "$4::int WHERE client_id = $1 AND project_id = $2", 4,
+		    (const char *[]){ r->client_id, project_id, itemss,
+		    nlines }) == -1)
 			goto out;
 	}
 	rc = 0;
