@@ -56,15 +56,15 @@ MASTER_SRCS = \
 
 # bomd: the HTTP API process.
 API_SRCS = \
-	daemon/api.c \
-	daemon/api_admin.c \
-	daemon/api_events.c \
-	daemon/api_jobs.c \
-	daemon/api_knowledge.c \
-	daemon/api_metrics.c \
-	daemon/api_openai.c \
-	daemon/api_projects.c \
-	daemon/api_wait.c
+	daemon/api/api.c \
+	daemon/api/api_admin.c \
+	daemon/api/api_events.c \
+	daemon/api/api_jobs.c \
+	daemon/api/api_metrics.c \
+	daemon/api/api_openai.c \
+	daemon/api/api_parts.c \
+	daemon/api/api_projects.c \
+	daemon/api/api_wait.c
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \

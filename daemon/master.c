@@ -16,7 +16,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "api.h"
+#include "api/api.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
