@@ -58,12 +58,22 @@ MASTER_SRCS = \
 API_SRCS = \
 	daemon/api/api.c \
 	daemon/api/api_admin.c \
+	daemon/api/api_auth.c \
+	daemon/api/api_db.c \
 	daemon/api/api_events.c \
 	daemon/api/api_jobs.c \
+	daemon/api/api_knowledge.c \
 	daemon/api/api_metrics.c \
 	daemon/api/api_openai.c \
 	daemon/api/api_parts.c \
 	daemon/api/api_projects.c \
+	daemon/api/api_rate.c \
+	daemon/api/api_redis.c \
+	daemon/api/api_reply.c \
+	daemon/api/api_request.c \
+	daemon/api/api_route.c \
+	daemon/api/api_service.c \
+	daemon/api/api_suppliers.c \
 	daemon/api/api_wait.c
 
 # bomd: the worker process and the flow stages.

@@ -7,24 +7,21 @@
 #include <string.h>
 
 #include "admin.h"
-#include "api_internal.h"
-#include "config.h"
+#include "api_admin.h"
+#include "api_db.h"
+#include "api_reply.h"
+#include "api_request.h"
 #include "db.h"
 #include "util.h"
 
-#define ADMIN_CLIENT_COLS "client_id, name, slug, wallet_address, active, " \
-	API_TS("created_at") ", " API_TS("updated_at")
+#define API_ADMIN_LIST_MAX	"10000"	/* rows of a list */
 
-static enum MHD_Result
-admin_db_unavailable(struct MHD_Connection *c)
-{
-	return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    "database unavailable");
-}
+#define API_ADMIN_CLIENT_COLS "client_id, name, slug, wallet_address, " \
+	"active, " API_TS("created_at") ", " API_TS("updated_at")
 
 /* Maps an admin_err to its HTTP answer. */
 static enum MHD_Result
-admin_fail(struct MHD_Connection *c, int rc, const char *err)
+api_admin_fail(struct MHD_Connection *c, int rc, const char *err)
 {
 	switch (rc) {
 	case ADMIN_BAD_INPUT:
@@ -34,25 +31,25 @@ admin_fail(struct MHD_Connection *c, int rc, const char *err)
 	case ADMIN_CONFLICT:
 		return api_error(c, MHD_HTTP_CONFLICT, "%s", err);
 	default:
-		return admin_db_unavailable(c);
+		return api_error_db(c);
 	}
 }
 
+/* One row selected with API_ADMIN_CLIENT_COLS. */
 static json_t *
-admin_client_json(PGresult *res, int i)
+api_admin_client_json(const PGresult *res, int i)
 {
 	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s}",
 	    "client_id", PQgetvalue(res, i, 0), "name", PQgetvalue(res, i, 1),
 	    "slug", PQgetvalue(res, i, 2), "wallet_address",
-	    PQgetisnull(res, i, 3) ? json_null() :
-	    json_string(PQgetvalue(res, i, 3)), "active",
+	    api_col_str(res, i, 3), "active",
 	    strcmp(PQgetvalue(res, i, 4), "t") == 0, "created_at",
 	    PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6));
 }
 
 /* A string member of a JSON body: NULL when absent; *bad when not text. */
 static const char *
-admin_body_str(json_t *body, const char *key, int *bad)
+api_admin_body_str(json_t *body, const char *key, int *bad)
 {
 	json_t *v = json_object_get(body, key);
 
@@ -66,7 +63,7 @@ admin_body_str(json_t *body, const char *key, int *bad)
 }
 
 static enum MHD_Result
-admin_clients_create(struct MHD_Connection *c, struct api_request *r,
+api_admin_clients_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *name, *slug, *wallet;
@@ -77,11 +74,12 @@ admin_clients_create(struct MHD_Connection *c, struct api_request *r,
 	int bad = 0, rc;
 
 	(void)args;
-	if ((body = api_json_body(r, err, sizeof(err))) == NULL)
-		return api_error(c, API_HTTP_UNPROCESSABLE, "%s", err);
-	name = admin_body_str(body, "name", &bad);
-	slug = admin_body_str(body, "slug", &bad);
-	wallet = admin_body_str(body, "wallet_address", &bad);
+	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
+	    &ret)) == NULL)
+		return ret;
+	name = api_admin_body_str(body, "name", &bad);
+	slug = api_admin_body_str(body, "slug", &bad);
+	wallet = api_admin_body_str(body, "wallet_address", &bad);
 	if (bad) {
 		json_decref(body);
 		return api_error(c, API_HTTP_UNPROCESSABLE, "name, slug and "
@@ -94,46 +92,31 @@ admin_clients_create(struct MHD_Connection *c, struct api_request *r,
 	}
 	if ((db = api_db_get(r)) == NULL) {
 		json_decref(body);
-		return admin_db_unavailable(c);
+		return api_error_db(c);
 	}
 	rc = admin_client_create(db, name, slug, wallet, &out, err,
 	    sizeof(err));
 	api_db_put(db);
 	json_decref(body);
 	if (rc != ADMIN_OK)
-		return admin_fail(c, rc, err);
-	ret = api_json(c, MHD_HTTP_CREATED, out);
-	return ret;
+		return api_admin_fail(c, rc, err);
+	return api_json(c, MHD_HTTP_CREATED, out);
 }
 
 static enum MHD_Result
-admin_clients_list(struct MHD_Connection *c, struct api_request *r,
+api_admin_clients_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	PGresult *res;
-	PGconn *db;
-	json_t *out;
-	int i;
-
 	(void)args;
-	if ((db = api_db_get(r)) == NULL)
-		return admin_db_unavailable(c);
-	res = db_query(db, "SELECT " ADMIN_CLIENT_COLS " FROM clients "
-	    "ORDER BY created_at, client_id LIMIT 10000", 0, NULL, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return admin_db_unavailable(c);
-	out = json_array();
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(out, admin_client_json(res, i));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	return api_reply_rows(c, r, "SELECT " API_ADMIN_CLIENT_COLS " FROM "
+	    "clients ORDER BY created_at, client_id LIMIT " API_ADMIN_LIST_MAX,
+	    0, NULL, api_admin_client_json);
 }
 
 /* Reads one client; answers 404 itself (returns NULL then). */
 static json_t *
-admin_client_get_json(struct MHD_Connection *c, PGconn *db, const char *id,
-    enum MHD_Result *ret)
+api_admin_client_get_json(struct MHD_Connection *c, PGconn *db,
+    const char *id, enum MHD_Result *ret)
 {
 	const char *params[1] = { id };
 	PGresult *res;
@@ -144,10 +127,10 @@ admin_client_get_json(struct MHD_Connection *c, PGconn *db, const char *id,
 		    id);
 		return NULL;
 	}
-	res = db_query(db, "SELECT " ADMIN_CLIENT_COLS " FROM clients WHERE "
-	    "client_id = $1", 1, params, NULL, 0);
+	res = db_query(db, "SELECT " API_ADMIN_CLIENT_COLS " FROM clients "
+	    "WHERE client_id = $1", 1, params, NULL, 0);
 	if (res == NULL) {
-		*ret = admin_db_unavailable(c);
+		*ret = api_error_db(c);
 		return NULL;
 	}
 	if (PQntuples(res) == 0) {
@@ -156,13 +139,13 @@ admin_client_get_json(struct MHD_Connection *c, PGconn *db, const char *id,
 		    id);
 		return NULL;
 	}
-	out = admin_client_json(res, 0);
+	out = api_admin_client_json(res, 0);
 	PQclear(res);
 	return out;
 }
 
 static enum MHD_Result
-admin_clients_get(struct MHD_Connection *c, struct api_request *r,
+api_admin_clients_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	enum MHD_Result ret;
@@ -170,15 +153,15 @@ admin_clients_get(struct MHD_Connection *c, struct api_request *r,
 	json_t *out;
 
 	if ((db = api_db_get(r)) == NULL)
-		return admin_db_unavailable(c);
-	out = admin_client_get_json(c, db, args[0], &ret);
+		return api_error_db(c);
+	out = api_admin_client_get_json(c, db, args[0], &ret);
 	api_db_put(db);
 	return out ? api_json(c, MHD_HTTP_OK, out) : ret;
 }
 
 static enum MHD_Result
-admin_clients_set_active(struct MHD_Connection *c, struct api_request *r,
-    const char *id, const char *active)
+api_admin_clients_set_active(struct MHD_Connection *c,
+    struct api_request *r, const char *id, const char *active)
 {
 	const char *params[2] = { id, active };
 	enum MHD_Result ret;
@@ -186,47 +169,49 @@ admin_clients_set_active(struct MHD_Connection *c, struct api_request *r,
 	json_t *out;
 
 	if ((db = api_db_get(r)) == NULL)
-		return admin_db_unavailable(c);
+		return api_error_db(c);
 	if (uuid_valid(id) && db_exec(db, "UPDATE clients SET active = "
 	    "$2::boolean, updated_at = now() WHERE client_id = $1", 2,
 	    params) == -1) {
 		api_db_put(db);
-		return admin_db_unavailable(c);
+		return api_error_db(c);
 	}
-	out = admin_client_get_json(c, db, id, &ret);
+	out = api_admin_client_get_json(c, db, id, &ret);
 	api_db_put(db);
 	return out ? api_json(c, MHD_HTTP_OK, out) : ret;
 }
 
 static enum MHD_Result
-admin_clients_deactivate(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_clients_deactivate(struct MHD_Connection *c,
+    struct api_request *r, const char *const *args)
 {
-	return admin_clients_set_active(c, r, args[0], "false");
+	return api_admin_clients_set_active(c, r, args[0], "false");
 }
 
 static enum MHD_Result
-admin_clients_activate(struct MHD_Connection *c, struct api_request *r,
+api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return admin_clients_set_active(c, r, args[0], "true");
+	return api_admin_clients_set_active(c, r, args[0], "true");
 }
 
 static enum MHD_Result
-admin_keys_create(struct MHD_Connection *c, struct api_request *r,
+api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *client, *name;
 	char err[512];
 	json_t *body, *out = NULL;
 	PGconn *db;
+	enum MHD_Result ret;
 	int bad = 0, rc;
 
 	(void)args;
-	if ((body = api_json_body(r, err, sizeof(err))) == NULL)
-		return api_error(c, API_HTTP_UNPROCESSABLE, "%s", err);
-	client = admin_body_str(body, "client_id", &bad);
-	name = admin_body_str(body, "name", &bad);
+	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
+	    &ret)) == NULL)
+		return ret;
+	client = api_admin_body_str(body, "client_id", &bad);
+	name = api_admin_body_str(body, "name", &bad);
 	if (bad || client == NULL) {
 		json_decref(body);
 		return api_error(c, API_HTTP_UNPROCESSABLE, "client_id: field "
@@ -234,25 +219,32 @@ admin_keys_create(struct MHD_Connection *c, struct api_request *r,
 	}
 	if ((db = api_db_get(r)) == NULL) {
 		json_decref(body);
-		return admin_db_unavailable(c);
+		return api_error_db(c);
 	}
 	rc = admin_key_create(db, client, name, &out, err, sizeof(err));
 	api_db_put(db);
 	json_decref(body);
 	if (rc != ADMIN_OK)
-		return admin_fail(c, rc, err);
+		return api_admin_fail(c, rc, err);
 	return api_json(c, MHD_HTTP_CREATED, out);
 }
 
+/* One key row: never the hash, only id, owner, name, prefix and dates. */
+static json_t *
+api_admin_key_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "key_id",
+	    PQgetvalue(res, i, 0), "client_id", PQgetvalue(res, i, 1), "name",
+	    PQgetvalue(res, i, 2), "prefix", PQgetvalue(res, i, 3),
+	    "created_at", PQgetvalue(res, i, 4), "revoked_at",
+	    api_col_str(res, i, 5), "last_used_at", api_col_str(res, i, 6));
+}
+
 static enum MHD_Result
-admin_keys_list(struct MHD_Connection *c, struct api_request *r,
+api_admin_keys_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *client, *params[1];
-	PGresult *res;
-	PGconn *db;
-	json_t *out;
-	int i;
+	const char *client;
 
 	(void)args;
 	client = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
@@ -260,35 +252,16 @@ admin_keys_list(struct MHD_Connection *c, struct api_request *r,
 	if (client != NULL && !uuid_valid(client))
 		return api_error(c, API_HTTP_UNPROCESSABLE, "client_id: not a "
 		    "client id");
-	params[0] = client;
-	if ((db = api_db_get(r)) == NULL)
-		return admin_db_unavailable(c);
-	/* never the hash: id, owner, name, prefix and dates only */
-	res = db_query(db, "SELECT key_id, client_id, name, prefix, "
+	return api_reply_rows(c, r, "SELECT key_id, client_id, name, prefix, "
 	    API_TS("created_at") ", " API_TS("revoked_at") ", "
 	    API_TS("last_used_at") " FROM api_keys WHERE $1::uuid IS NULL OR "
-	    "client_id = $1::uuid ORDER BY created_at, key_id LIMIT 10000", 1,
-	    params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return admin_db_unavailable(c);
-	out = json_array();
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:s, s:o, s:o}", "key_id", PQgetvalue(res, i, 0),
-		    "client_id", PQgetvalue(res, i, 1), "name",
-		    PQgetvalue(res, i, 2), "prefix", PQgetvalue(res, i, 3),
-		    "created_at", PQgetvalue(res, i, 4), "revoked_at",
-		    PQgetisnull(res, i, 5) ? json_null() :
-		    json_string(PQgetvalue(res, i, 5)), "last_used_at",
-		    PQgetisnull(res, i, 6) ? json_null() :
-		    json_string(PQgetvalue(res, i, 6))));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	    "client_id = $1::uuid ORDER BY created_at, key_id LIMIT "
+	    API_ADMIN_LIST_MAX, 1, (const char *[]){ client },
+	    api_admin_key_json);
 }
 
 static enum MHD_Result
-admin_keys_revoke(struct MHD_Connection *c, struct api_request *r,
+api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	char err[512];
@@ -299,26 +272,26 @@ admin_keys_revoke(struct MHD_Connection *c, struct api_request *r,
 		return api_error(c, MHD_HTTP_NOT_FOUND, "key not found: %s",
 		    args[0]);
 	if ((db = api_db_get(r)) == NULL)
-		return admin_db_unavailable(c);
+		return api_error_db(c);
 	rc = admin_key_revoke(db, args[0], err, sizeof(err));
 	api_db_put(db);
 	if (rc != ADMIN_OK)
-		return admin_fail(c, rc, err);
+		return api_admin_fail(c, rc, err);
 	return api_json(c, MHD_HTTP_OK, json_pack("{s:s}", "revoked",
 	    args[0]));
 }
 
 const struct api_route api_admin_routes[] = {
-	{ "POST", "/admin/clients", API_AUTH_ADMIN, admin_clients_create },
-	{ "GET", "/admin/clients", API_AUTH_ADMIN, admin_clients_list },
-	{ "GET", "/admin/clients/{}", API_AUTH_ADMIN, admin_clients_get },
+	{ "POST", "/admin/clients", API_AUTH_ADMIN, api_admin_clients_create },
+	{ "GET", "/admin/clients", API_AUTH_ADMIN, api_admin_clients_list },
+	{ "GET", "/admin/clients/{}", API_AUTH_ADMIN, api_admin_clients_get },
 	{ "POST", "/admin/clients/{}/deactivate", API_AUTH_ADMIN,
-	    admin_clients_deactivate },
+	    api_admin_clients_deactivate },
 	{ "POST", "/admin/clients/{}/activate", API_AUTH_ADMIN,
-	    admin_clients_activate },
-	{ "POST", "/admin/api-keys", API_AUTH_ADMIN, admin_keys_create },
-	{ "GET", "/admin/api-keys", API_AUTH_ADMIN, admin_keys_list },
+	    api_admin_clients_activate },
+	{ "POST", "/admin/api-keys", API_AUTH_ADMIN, api_admin_keys_create },
+	{ "GET", "/admin/api-keys", API_AUTH_ADMIN, api_admin_keys_list },
 	{ "POST", "/admin/api-keys/{}/revoke", API_AUTH_ADMIN,
-	    admin_keys_revoke },
+	    api_admin_keys_revoke },
 	{ NULL, NULL, 0, NULL }
 };

@@ -1,8 +1,8 @@
 /*
- * Project and job routes: list, create, detail, trace, delete,
- * upload-and-process and process (enqueue, then wait for the job or answer
- * 202), job state. Every query filters by the authenticated client;
- * another client's id is simply not found.
+ * Project routes: list, create, detail, trace, delete, upload-and-process
+ * and process (enqueue, then wait for the job or answer 202). Every query
+ * filters by the authenticated client; another client's id is simply not
+ * found.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api_db.h"
 #include "api_internal.h"
+#include "api_projects.h"
+#include "api_redis.h"
+#include "api_reply.h"
+#include "api_request.h"
+#include "api_wait.h"
 #include "config.h"
 #include "csv.h"
 #include "db.h"
@@ -18,43 +24,39 @@
 #include "log.h"
 #include "util.h"
 
-static enum MHD_Result
-api_db_unavailable(struct MHD_Connection *c)
-{
-	return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    "database unavailable");
-}
-
 /*
  * GET routes build their whole JSON document in PostgreSQL (json_build_object
  * and json_agg, jsonb columns embedded as they are) and pass the text
  * straight through: no parse and re-serialisation of every line's decision
  * in the API. The keys, their order and their types are those the jansson
  * construction had: text columns that are NULL answer "", money is a JSON
- * number in currency units (API_MONEY), timestamps are RFC 3339 UTC.
+ * number in currency units (API_PROJECTS_MONEY), timestamps are RFC 3339 UTC.
  */
 
 /*
  * A micro-unit bigint column as a JSON number in currency units, exact, up
  * to 6 decimals; whole amounts keep a ".0" (as json_real() printed them).
  */
-#define API_MONEY(col) "CASE WHEN " col " IS NULL THEN NULL::json " \
-	"WHEN " col " % 1000000 = 0 THEN ((" col " / 1000000)::text || " \
-	"'.0')::json ELSE trim_scale(" col " * 0.000001)::text::json END"
+#define API_PROJECTS_MONEY(col) "CASE WHEN " col " IS NULL " \
+	"THEN NULL::json WHEN " col " % 1000000 = 0 " \
+	"THEN ((" col " / 1000000)::text || '.0')::json " \
+	"ELSE trim_scale(" col " * 0.000001)::text::json END"
 
 /* One trace step object of trace_steps t. */
-#define API_TRACE_STEP "json_build_object('step', COALESCE(t.step, ''), " \
-	"'agent', COALESCE(t.agent, ''), 'message', COALESCE(t.message, ''), " \
+#define API_PROJECTS_TRACE_STEP "json_build_object(" \
+	"'step', COALESCE(t.step, ''), 'agent', COALESCE(t.agent, ''), " \
+	"'message', COALESCE(t.message, ''), " \
 	"'reasoning', COALESCE(t.reasoning, ''), 'references', t.refs, " \
 	"'timestamp', " API_TS("t.created_at") ")"
 
 /* The trace of project p as a JSON array, oldest step first. */
-#define API_TRACE_AGG "COALESCE((SELECT json_agg(" API_TRACE_STEP \
-	" ORDER BY t.id) FROM trace_steps t WHERE t.client_id = p.client_id " \
-	"AND t.project_id = p.project_id), '[]'::json)"
+#define API_PROJECTS_TRACE_AGG "COALESCE((SELECT json_agg(" \
+	API_PROJECTS_TRACE_STEP " ORDER BY t.id) FROM trace_steps t " \
+	"WHERE t.client_id = p.client_id AND t.project_id = p.project_id), " \
+	"'[]'::json)"
 
 /* The line items of project p as a JSON array, by line number. */
-#define API_ITEMS_AGG "COALESCE((SELECT json_agg(json_build_object(" \
+#define API_PROJECTS_ITEMS_AGG "COALESCE((SELECT json_agg(json_build_object(" \
 	"'line_number', l.line_no, 'designators', to_json(l.designators), " \
 	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
 	"'manufacturer', COALESCE(l.manufacturer, ''), " \
@@ -63,54 +65,30 @@ api_db_unavailable(struct MHD_Connection *c)
 	"'status', COALESCE(l.status, ''), 'selected_mpn', l.selected_mpn, " \
 	"'selected_supplier', l.selected_supplier, " \
 	"'order_quantity', l.order_quantity, " \
-	"'unit_price', " API_MONEY("l.unit_price_micros") ", " \
-	"'extended_price', " API_MONEY("l.extended_price_micros") ", " \
-	"'currency', l.currency, 'final_decision', l.final_decision) " \
-	"ORDER BY l.line_no) FROM line_items l WHERE l.client_id = p.client_id " \
-	"AND l.project_id = p.project_id), '[]'::json)"
-
-/* Answers with a JSON document built by the database (copied). */
-static enum MHD_Result
-api_json_text(struct MHD_Connection *c, unsigned int status, PGresult *res)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-	size_t len = (size_t)PQgetlength(res, 0, 0);
-	char *s;
-
-	s = xmalloc(len + 1);
-	memcpy(s, PQgetvalue(res, 0, 0), len + 1);
-	PQclear(res);
-	resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	api_metrics_count(status);
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
+	"'unit_price', " API_PROJECTS_MONEY("l.unit_price_micros") ", " \
+	"'extended_price', " API_PROJECTS_MONEY("l.extended_price_micros") \
+	", 'currency', l.currency, 'final_decision', l.final_decision) " \
+	"ORDER BY l.line_no) FROM line_items l " \
+	"WHERE l.client_id = p.client_id AND l.project_id = p.project_id), " \
+	"'[]'::json)"
 
 static enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *lim, *params[2];
-	char limbuf[24];
-	int64_t limit = API_DEFAULT_LIMIT;
+	const char *params[2];
+	char limit[24];
+	enum MHD_Result ret;
 	PGresult *res;
 	PGconn *db;
 
 	(void)args;
-	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-	if (lim != NULL && parse_i64(lim, 1, INT64_MAX, &limit, NULL) == -1)
-		return api_error(c, API_HTTP_UNPROCESSABLE, "limit: "
-		    "must be a positive whole number");
-	if (limit > API_MAX_LIMIT)
-		limit = API_MAX_LIMIT;
-	snprintf(limbuf, sizeof(limbuf), "%lld", (long long)limit);
+	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
+		return ret;
 	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	params[0] = r->client_id;
-	params[1] = limbuf;
+	params[1] = limit;
 	res = db_query(db, "SELECT COALESCE(json_agg(json_build_object("
 	    "'project_id', s.project_id, 'project_name', COALESCE(s.name, ''), "
 	    "'status', COALESCE(s.status, ''), 'line_item_count', s.n, "
@@ -119,22 +97,16 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
 	    "(SELECT count(*) FROM line_items l WHERE l.client_id = p.client_id"
 	    " AND l.project_id = p.project_id) AS n, " API_TS("p.created_at")
-	    " AS created, " API_TS("p.updated_at") " AS updated FROM projects p "
-	    "WHERE p.client_id = $1 ORDER BY p.created_at DESC, p.project_id "
-	    "LIMIT $2::int) s", 2, params, NULL, 0);
+	    " AS created, " API_TS("p.updated_at") " AS updated "
+	    "FROM projects p WHERE p.client_id = $1 "
+	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int) s", 2,
+	    params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL || PQntuples(res) != 1) {
 		PQclear(res);
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	}
 	return api_json_text(c, MHD_HTTP_OK, res);
-}
-
-static json_t *
-api_str_or_null(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? json_null() :
-	    json_string(PQgetvalue(res, row, col));
 }
 
 /*
@@ -143,7 +115,7 @@ api_str_or_null(PGresult *res, int row, int col)
  * row (404 "Project not found").
  */
 static enum MHD_Result
-api_project_text(struct MHD_Connection *c, struct api_request *r,
+api_projects_document(struct MHD_Connection *c, struct api_request *r,
     const char *id, const char *sql)
 {
 	const char *params[2] = { r->client_id, id };
@@ -154,11 +126,11 @@ api_project_text(struct MHD_Connection *c, struct api_request *r,
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	res = db_query(db, sql, 2, params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
@@ -168,56 +140,25 @@ api_project_text(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_project_get(struct MHD_Connection *c, struct api_request *r,
+api_projects_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_project_text(c, r, args[0], "SELECT json_build_object("
+	return api_projects_document(c, r, args[0], "SELECT json_build_object("
 	    "'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), "
-	    "'status', COALESCE(p.status, ''), 'context', p.context, 'totals', p.totals, "
+	    "'status', COALESCE(p.status, ''), 'context', p.context, "
+	    "'totals', p.totals, "
 	    "'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w "
 	    "ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY "
 	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
 	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
-	    API_ITEMS_AGG ", 'trace', " API_TRACE_AGG ", 'created_at', "
-	    API_TS("p.created_at") ", 'updated_at', " API_TS("p.updated_at")
-	    ")::text FROM projects p WHERE p.client_id = $1 AND p.project_id = $2");
-}
-
-static enum MHD_Result
-api_job_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
-{
-	const char *id = args[0];
-	const char *params[2] = { r->client_id, id };
-	PGresult *res;
-	PGconn *db;
-	json_t *out;
-
-	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
-	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
-	    "error, " API_TS("created_at") ", " API_TS("updated_at") " FROM jobs "
-	    "WHERE client_id = $1 AND job_id = $2", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return api_db_unavailable(c);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s",
-		    id);
-	}
-	out = json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
-	    PQgetvalue(res, 0, 0), "project_id", api_str_or_null(res, 0, 1),
-	    "status", PQgetvalue(res, 0, 2), "attempts",
-	    (json_int_t)atoll(PQgetvalue(res, 0, 3)), "error",
-	    api_str_or_null(res, 0, 4), "created_at", PQgetvalue(res, 0, 5),
-	    "updated_at", PQgetvalue(res, 0, 6));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	    API_PROJECTS_ITEMS_AGG ", 'trace', " API_PROJECTS_TRACE_AGG
+	    ", 'created_at', " API_TS("p.created_at") ", 'updated_at', "
+	    API_TS("p.updated_at") ")::text FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2");
 }
 
 static const char *
-api_form_get(void *ctx, const char *name)
+api_projects_form_get(void *ctx, const char *name)
 {
 	const struct api_field *f = api_field(ctx, name);
 
@@ -227,7 +168,7 @@ api_form_get(void *ctx, const char *name)
 
 /* True when the client asked not to wait (RFC 7240 or ?async=1). */
 static bool
-api_wants_async(struct MHD_Connection *c)
+api_projects_async(struct MHD_Connection *c)
 {
 	const char *prefer, *a;
 
@@ -239,51 +180,8 @@ api_wants_async(struct MHD_Connection *c)
 	return a != NULL && (strcmp(a, "1") == 0 || strcasecmp(a, "true") == 0);
 }
 
-enum MHD_Result
-api_job_answer(struct MHD_Connection *c, const struct api_request *r)
-{
-	char msg[600];
-	const char *status = r->wait_status;
-
-	if (r->wait_final) {
-		if (strcmp(status, "complete") == 0)
-			snprintf(msg, sizeof(msg), "BOM processed");
-		else
-			snprintf(msg, sizeof(msg), "Processing failed: %s",
-			    r->wait_error);
-		if (strcmp(status, "dead") == 0)
-			status = "failed";
-		return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, "
-		    "s:s}", "project_id", r->wait_project, "job_id",
-		    r->wait_job, "status", status, "message", msg));
-	}
-	return api_json(c, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:s, s:s, "
-	    "s:s}", "project_id", r->wait_project, "job_id", r->wait_job,
-	    "status", strcmp(status, "running") == 0 ? "running" : "queued",
-	    "message", "BOM queued for processing; poll GET /jobs/{job_id}"));
-}
-
-/*
- * Answers 202 at once when asked not to wait; otherwise suspends the
- * request until the job is final (200) or sync_wait passes (202).
- */
-static enum MHD_Result
-api_answer_job(struct MHD_Connection *c, struct api_request *r,
-    const char *project_id, const char *job_id, bool async)
-{
-	snprintf(r->wait_project, sizeof(r->wait_project), "%s", project_id);
-	snprintf(r->wait_job, sizeof(r->wait_job), "%s", job_id);
-	snprintf(r->wait_status, sizeof(r->wait_status), "queued");
-	r->wait_final = 0;
-	if (async || api.cfg->sync_wait <= 0 ||
-	    api_wait_job_start(c, r, project_id, job_id,
-	    api.cfg->sync_wait) == -1)
-		return api_job_answer(c, r);
-	return MHD_YES;
-}
-
 /* An upload: the project context and its warnings, and the parsed BOM. */
-struct api_upload {
+struct api_projects_upload {
 	const struct api_field	*bomf;
 	char			*csv;	/* the BOM as UTF-8 text, owned */
 	json_t			*ctx;
@@ -292,7 +190,7 @@ struct api_upload {
 };
 
 static void
-api_upload_clear(struct api_upload *u)
+api_projects_upload_clear(struct api_projects_upload *u)
 {
 	free(u->csv);
 	json_decref(u->ctx);
@@ -302,7 +200,7 @@ api_upload_clear(struct api_upload *u)
 }
 
 /* CP1252 0x80-0x9F; 0 marks the five undefined bytes (U+FFFD, as csv.c). */
-static const unsigned short api_cp1252_c1[32] = {
+static const unsigned short api_projects_cp1252_c1[32] = {
 	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
 	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
 	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
@@ -314,7 +212,7 @@ static const unsigned short api_cp1252_c1[32] = {
  * PostgreSQL stores it and the worker reads the same lines. Caller frees.
  */
 static char *
-api_cp1252_to_utf8(const char *s, size_t n)
+api_projects_cp1252_to_utf8(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned int cp;
@@ -324,8 +222,8 @@ api_cp1252_to_utf8(const char *s, size_t n)
 	o = out = xmalloc(n * 3 + 1);
 	for (i = 0; i < n; i++) {
 		cp = u[i];
-		if (cp >= 0x80 && cp <= 0x9f && (cp = api_cp1252_c1[cp -
-		    0x80]) == 0)
+		if (cp >= 0x80 && cp <= 0x9f &&
+		    (cp = api_projects_cp1252_c1[cp - 0x80]) == 0)
 			cp = 0xfffd;
 		if (cp < 0x80)
 			*o++ = (char)cp;
@@ -348,8 +246,8 @@ api_cp1252_to_utf8(const char *s, size_t n)
  * worker will check it (400 with the reason). 0, or -1 (answered).
  */
 static int
-api_upload_read(struct MHD_Connection *c, struct api_request *r,
-    struct api_upload *u, enum MHD_Result *ret)
+api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
+    struct api_projects_upload *u, enum MHD_Result *ret)
 {
 	const struct api_field *intakef;
 	char err[512];
@@ -367,8 +265,8 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 		u->ctx = intake_parse_yaml(intakef->data.data,
 		    intakef->data.len, &u->intake_warnings, err, sizeof(err));
 	else
-		u->ctx = intake_from_form(api_form_get, r, &u->intake_warnings,
-		    err, sizeof(err));
+		u->ctx = intake_from_form(api_projects_form_get, r,
+		    &u->intake_warnings, err, sizeof(err));
 	if (u->ctx == NULL) {
 		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
 		return -1;
@@ -379,14 +277,14 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 	    u->bomf->data.len, NULL, err, sizeof(err));
 	if (u->bom == NULL) {
 		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
-		api_upload_clear(u);
+		api_projects_upload_clear(u);
 		return -1;
 	}
 	if (strcmp(u->bom->encoding, "cp1252") == 0) {
 		/* as the reader does: a UTF-8 signature is not CP1252 text */
 		skip = u->bomf->data.len >= 3 && memcmp(u->bomf->data.data,
 		    "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-		u->csv = api_cp1252_to_utf8(u->bomf->data.data + skip,
+		u->csv = api_projects_cp1252_to_utf8(u->bomf->data.data + skip,
 		    u->bomf->data.len - skip);
 	} else
 		u->csv = xstrdup(u->bomf->data.data ? u->bomf->data.data : "");
@@ -399,8 +297,8 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
  * pending_enrichment. Timestamps go to created/updated (32 bytes). 0 or -1.
  */
 static int
-api_upload_insert(PGconn *db, const struct api_request *r,
-    const struct api_upload *u, const char *project_id, bool lines,
+api_projects_upload_insert(PGconn *db, const struct api_request *r,
+    const struct api_projects_upload *u, const char *project_id, bool lines,
     char *created, char *updated)
 {
 	const char *params[8], *name;
@@ -462,9 +360,9 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 			    "value", l->value ? l->value : ""));
 		}
 		itemss = json_dumps(items, JSON_COMPACT);
-		if (db_exec(db, "INSERT INTO line_items (client_id, project_id, "
-		    "line_no, source_line, designators, quantity, mpn, "
-		    "manufacturer, description, package, value) "
+		if (db_exec(db, "INSERT INTO line_items (client_id, "
+		    "project_id, line_no, source_line, designators, quantity, "
+		    "mpn, manufacturer, description, package, value) "
 		    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
 		    "x.quantity, x.mpn, x.manufacturer, x.description, "
 		    "x.package, x.value FROM jsonb_to_recordset($3::jsonb) AS "
@@ -492,7 +390,7 @@ out:
  * 0, or -1 after answering 503.
  */
 static int
-api_enqueue_project(struct MHD_Connection *c, PGconn *db,
+api_projects_enqueue(struct MHD_Connection *c, PGconn *db,
     const struct api_request *r, const char *project_id, const char *job_id,
     const char *old_status, enum MHD_Result *ret)
 {
@@ -505,14 +403,14 @@ api_enqueue_project(struct MHD_Connection *c, PGconn *db,
 	    "status) VALUES ($3, $2, $1, 'queued')", 3, p3) == -1 ||
 	    db_commit(db) == -1) {
 		db_rollback(db);
-		*ret = api_db_unavailable(c);
+		*ret = api_error_db(c);
 		return -1;
 	}
 	job = json_pack("{s:s, s:s, s:s}", "client_id", r->client_id,
 	    "job_id", job_id, "project_id", project_id);
 	jobs = json_dumps(job, JSON_COMPACT);
 	json_decref(job);
-	rc = api_enqueue(jobs, strlen(jobs), sid, sizeof(sid));
+	rc = api_redis_enqueue(jobs, strlen(jobs), sid, sizeof(sid));
 	free(jobs);
 	if (rc == 0)
 		return 0;
@@ -532,17 +430,18 @@ api_enqueue_project(struct MHD_Connection *c, PGconn *db,
 }
 
 static enum MHD_Result
-api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
+api_projects_upload_and_process(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	struct api_upload u;
-	char project_id[37], job_id[37], created[32], updated[32];
+	struct api_projects_upload u;
+	char project_id[UUID_BUFSZ], job_id[UUID_BUFSZ], created[32];
+	char updated[32];
 	PGconn *db = NULL;
 	enum MHD_Result ret;
-	bool async = api_wants_async(c);
+	bool async = api_projects_async(c);
 
 	(void)args;
-	if (api_upload_read(c, r, &u, &ret) == -1)
+	if (api_projects_upload_read(c, r, &u, &ret) == -1)
 		return ret;
 	if (uuid_v4(project_id) == -1 || uuid_v4(job_id) == -1) {
 		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
@@ -550,41 +449,41 @@ api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
 		goto out;
 	}
 	if ((db = api_db_get(r)) == NULL) {
-		ret = api_db_unavailable(c);
+		ret = api_error_db(c);
 		goto out;
 	}
 	if (db_begin(db) == -1 ||
-	    api_upload_insert(db, r, &u, project_id, false, created,
+	    api_projects_upload_insert(db, r, &u, project_id, false, created,
 	    updated) == -1) {
 		db_rollback(db);
-		ret = api_db_unavailable(c);
+		ret = api_error_db(c);
 		goto out;
 	}
-	if (api_enqueue_project(c, db, r, project_id, job_id, NULL,
+	if (api_projects_enqueue(c, db, r, project_id, job_id, NULL,
 	    &ret) == -1)
 		goto out;
 	api_db_put(db);
 	db = NULL;
-	ret = api_answer_job(c, r, project_id, job_id, async);
+	ret = api_wait_job(c, r, project_id, job_id, async);
 out:
 	api_db_put(db);
-	api_upload_clear(&u);
+	api_projects_upload_clear(&u);
 	return ret;
 }
 
 /* POST /projects: the project and its line items, not processed yet. */
 static enum MHD_Result
-api_project_create(struct MHD_Connection *c, struct api_request *r,
+api_projects_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	struct api_upload u;
-	char project_id[37], created[32], updated[32];
+	struct api_projects_upload u;
+	char project_id[UUID_BUFSZ], created[32], updated[32];
 	const char *name;
 	PGconn *db = NULL;
 	enum MHD_Result ret;
 
 	(void)args;
-	if (api_upload_read(c, r, &u, &ret) == -1)
+	if (api_projects_upload_read(c, r, &u, &ret) == -1)
 		return ret;
 	if (uuid_v4(project_id) == -1) {
 		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
@@ -592,14 +491,14 @@ api_project_create(struct MHD_Connection *c, struct api_request *r,
 		goto out;
 	}
 	if ((db = api_db_get(r)) == NULL) {
-		ret = api_db_unavailable(c);
+		ret = api_error_db(c);
 		goto out;
 	}
 	if (db_begin(db) == -1 ||
-	    api_upload_insert(db, r, &u, project_id, true, created,
+	    api_projects_upload_insert(db, r, &u, project_id, true, created,
 	    updated) == -1 || db_commit(db) == -1) {
 		db_rollback(db);
-		ret = api_db_unavailable(c);
+		ret = api_error_db(c);
 		goto out;
 	}
 	name = json_string_value(json_object_get(json_object_get(u.ctx,
@@ -611,22 +510,22 @@ api_project_create(struct MHD_Connection *c, struct api_request *r,
 	    updated));
 out:
 	api_db_put(db);
-	api_upload_clear(&u);
+	api_projects_upload_clear(&u);
 	return ret;
 }
 
 /* POST /projects/{id}/process: a new job for an existing project. */
 static enum MHD_Result
-api_project_process(struct MHD_Connection *c, struct api_request *r,
+api_projects_process(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
-	char job_id[37], old_status[32];
+	char job_id[UUID_BUFSZ], old_status[32];
 	PGresult *res;
 	PGconn *db;
 	enum MHD_Result ret;
-	bool async = api_wants_async(c);
+	bool async = api_projects_async(c);
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
@@ -635,10 +534,10 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
 		    "randomness");
 	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	if (db_begin(db) == -1) {
 		api_db_put(db);
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	}
 	res = db_query(db, "SELECT status FROM projects WHERE client_id = $1 "
 	    "AND project_id = $2 FOR UPDATE", 2, params, NULL, 0);
@@ -646,7 +545,7 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 		db_rollback(db);
 		api_db_put(db);
 		if (res == NULL)
-			return api_db_unavailable(c);
+			return api_error_db(c);
 		PQclear(res);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
@@ -658,29 +557,29 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 	    params) == -1) {
 		db_rollback(db);
 		api_db_put(db);
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	}
-	if (api_enqueue_project(c, db, r, id, job_id, old_status,
+	if (api_projects_enqueue(c, db, r, id, job_id, old_status,
 	    &ret) == -1) {
 		api_db_put(db);
 		return ret;
 	}
 	api_db_put(db);
-	return api_answer_job(c, r, id, job_id, async);
+	return api_wait_job(c, r, id, job_id, async);
 }
 
 static enum MHD_Result
-api_project_trace(struct MHD_Connection *c, struct api_request *r,
+api_projects_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_project_text(c, r, args[0], "SELECT " API_TRACE_AGG
-	    "::text FROM projects p WHERE p.client_id = $1 AND "
-	    "p.project_id = $2");
+	return api_projects_document(c, r, args[0], "SELECT "
+	    API_PROJECTS_TRACE_AGG "::text FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2");
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
 static enum MHD_Result
-api_project_delete(struct MHD_Connection *c, struct api_request *r,
+api_projects_delete(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0];
@@ -693,12 +592,12 @@ api_project_delete(struct MHD_Connection *c, struct api_request *r,
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	res = db_query(db, "DELETE FROM projects WHERE client_id = $1 AND "
 	    "project_id = $2 RETURNING project_id", 2, params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	n = PQntuples(res);
 	PQclear(res);
 	if (n == 0)
@@ -709,13 +608,12 @@ api_project_delete(struct MHD_Connection *c, struct api_request *r,
 
 const struct api_route api_projects_routes[] = {
 	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
-	{ "POST", "/projects", API_AUTH_KEY, api_project_create },
+	{ "POST", "/projects", API_AUTH_KEY, api_projects_create },
 	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
-	    api_upload_and_process },
-	{ "GET", "/projects/{}", API_AUTH_KEY, api_project_get },
-	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_project_delete },
-	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_project_process },
-	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_project_trace },
-	{ "GET", "/jobs/{}", API_AUTH_KEY, api_job_get },
+	    api_projects_upload_and_process },
+	{ "GET", "/projects/{}", API_AUTH_KEY, api_projects_get },
+	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_projects_delete },
+	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_projects_process },
+	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_projects_trace },
 	{ NULL, NULL, 0, NULL }
 };
