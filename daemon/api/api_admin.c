@@ -19,11 +19,19 @@
 #define API_ADMIN_CLIENT_COLS "client_id, name, slug, wallet_address, " \
 	"active, " API_TS("created_at") ", " API_TS("updated_at")
 
-/* Maps an admin_err to its HTTP answer. */
+/*
+ * Answers the outcome rc of an admin.c call: status with out (taken over)
+ * on ADMIN_OK, else the error err names.
+ */
 static enum MHD_Result
-api_admin_fail(struct MHD_Connection *c, int rc, const char *err)
+api_admin_answer(struct MHD_Connection *c, int rc, const char *err,
+    unsigned int status, json_t *out)
 {
+	if (rc != ADMIN_OK)
+		json_decref(out);
 	switch (rc) {
+	case ADMIN_OK:
+		return api_json(c, status, out);
 	case ADMIN_BAD_INPUT:
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
 	case ADMIN_NOT_FOUND:
@@ -47,60 +55,82 @@ api_admin_client_json(const PGresult *res, int i)
 	    PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6));
 }
 
-/* A string member of a JSON body: NULL when absent; *bad when not text. */
-static const char *
-api_admin_body_str(json_t *body, const char *key, int *bad)
-{
-	json_t *v = json_object_get(body, key);
+/* Makes a client or a key with admin.c from the request's strings v. */
+typedef int (*api_admin_make_fn)(PGconn *db, const char *const *v,
+    json_t **out, char *err, size_t errlen);
 
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		*bad = 1;
-		return NULL;
+/* The create routes: their body members, in the order make reads them. */
+struct api_admin_create {
+	const char		*keys[3];	/* keys[0] is required */
+	size_t			 n;
+	const char		*invalid;	/* 422 when one is no string */
+	const char		*missing;	/* 422 without keys[0] */
+	api_admin_make_fn	 make;
+};
+
+/*
+ * Answers a create route: reads the body's string members as spec says
+ * (422 when one is no string or the first is missing), runs spec->make on
+ * a connection and answers 201 with what it made, or its error.
+ */
+static enum MHD_Result
+api_admin_create(struct MHD_Connection *c, const struct api_request *r,
+    const struct api_admin_create *spec)
+{
+	const char *v[3];
+	char err[512];
+	json_t *body, *m, *out = NULL;
+	PGconn *db;
+	enum MHD_Result ret;
+	size_t i;
+	int rc;
+
+	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
+	    &ret)) == NULL)
+		return ret;
+	for (i = 0; i < spec->n; i++) {
+		m = json_object_get(body, spec->keys[i]);
+		v[i] = json_string_value(m);
+		if (m != NULL && !json_is_null(m) && v[i] == NULL) {
+			ret = api_error(c, API_HTTP_UNPROCESSABLE, "%s",
+			    spec->invalid);
+			goto out;
+		}
 	}
-	return json_string_value(v);
+	if (v[0] == NULL)
+		ret = api_error(c, API_HTTP_UNPROCESSABLE, "%s",
+		    spec->missing);
+	else if ((db = api_db_get(r)) == NULL)
+		ret = api_error_db(c);
+	else {
+		rc = spec->make(db, v, &out, err, sizeof(err));
+		api_db_put(db);
+		ret = api_admin_answer(c, rc, err, MHD_HTTP_CREATED, out);
+	}
+out:
+	json_decref(body);
+	return ret;
+}
+
+static int
+api_admin_client_make(PGconn *db, const char *const *v, json_t **out,
+    char *err, size_t errlen)
+{
+	return admin_client_create(db, v[0], v[1], v[2], out, err, errlen);
 }
 
 static enum MHD_Result
 api_admin_clients_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *name, *slug, *wallet;
-	char err[512];
-	json_t *body, *out = NULL;
-	PGconn *db;
-	enum MHD_Result ret;
-	int bad = 0, rc;
+	static const struct api_admin_create spec = {
+		{ "name", "slug", "wallet_address" }, 3,
+		"name, slug and wallet_address must be strings",
+		"name: field required", api_admin_client_make
+	};
 
 	(void)args;
-	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
-		return ret;
-	name = api_admin_body_str(body, "name", &bad);
-	slug = api_admin_body_str(body, "slug", &bad);
-	wallet = api_admin_body_str(body, "wallet_address", &bad);
-	if (bad) {
-		json_decref(body);
-		return api_error(c, API_HTTP_UNPROCESSABLE, "name, slug and "
-		    "wallet_address must be strings");
-	}
-	if (name == NULL) {
-		json_decref(body);
-		return api_error(c, API_HTTP_UNPROCESSABLE, "name: field "
-		    "required");
-	}
-	if ((db = api_db_get(r)) == NULL) {
-		json_decref(body);
-		return api_error_db(c);
-	}
-	rc = admin_client_create(db, name, slug, wallet, &out, err,
-	    sizeof(err));
-	api_db_put(db);
-	json_decref(body);
-	if (rc != ADMIN_OK)
-		return api_admin_fail(c, rc, err);
-	return api_json(c, MHD_HTTP_CREATED, out);
+	return api_admin_create(c, r, &spec);
 }
 
 static enum MHD_Result
@@ -195,38 +225,25 @@ api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r,
 	return api_admin_clients_set_active(c, r, args[0], "true");
 }
 
+static int
+api_admin_key_make(PGconn *db, const char *const *v, json_t **out,
+    char *err, size_t errlen)
+{
+	return admin_key_create(db, v[0], v[1], out, err, errlen);
+}
+
 static enum MHD_Result
 api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *client, *name;
-	char err[512];
-	json_t *body, *out = NULL;
-	PGconn *db;
-	enum MHD_Result ret;
-	int bad = 0, rc;
+	static const struct api_admin_create spec = {
+		{ "client_id", "name" }, 2,
+		"client_id: field required (a string)",
+		"client_id: field required (a string)", api_admin_key_make
+	};
 
 	(void)args;
-	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
-		return ret;
-	client = api_admin_body_str(body, "client_id", &bad);
-	name = api_admin_body_str(body, "name", &bad);
-	if (bad || client == NULL) {
-		json_decref(body);
-		return api_error(c, API_HTTP_UNPROCESSABLE, "client_id: field "
-		    "required (a string)");
-	}
-	if ((db = api_db_get(r)) == NULL) {
-		json_decref(body);
-		return api_error_db(c);
-	}
-	rc = admin_key_create(db, client, name, &out, err, sizeof(err));
-	api_db_put(db);
-	json_decref(body);
-	if (rc != ADMIN_OK)
-		return api_admin_fail(c, rc, err);
-	return api_json(c, MHD_HTTP_CREATED, out);
+	return api_admin_create(c, r, &spec);
 }
 
 /* One key row: never the hash, only id, owner, name, prefix and dates. */
@@ -275,10 +292,8 @@ api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r,
 		return api_error_db(c);
 	rc = admin_key_revoke(db, args[0], err, sizeof(err));
 	api_db_put(db);
-	if (rc != ADMIN_OK)
-		return api_admin_fail(c, rc, err);
-	return api_json(c, MHD_HTTP_OK, json_pack("{s:s}", "revoked",
-	    args[0]));
+	return api_admin_answer(c, rc, err, MHD_HTTP_OK, rc == ADMIN_OK ?
+	    json_pack("{s:s}", "revoked", args[0]) : NULL);
 }
 
 const struct api_route api_admin_routes[] = {

@@ -59,3 +59,17 @@ api_db_put(PGconn *db)
 	db_set_tenant(db, "");
 	db_pool_put(api_db_pool, db);
 }
+
+PGresult *
+api_db_query(const struct api_request *r, const char *sql, int nparams,
+    const char *const *params)
+{
+	PGresult *res;
+	PGconn *db;
+
+	if ((db = api_db_get(r)) == NULL)
+		return NULL;
+	res = db_query(db, sql, nparams, params, NULL, 0);
+	api_db_put(db);
+	return res;
+}

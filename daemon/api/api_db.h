@@ -34,4 +34,12 @@ PGconn		*api_db_get(const struct api_request *r);
 /* Clears the session's tenant and returns db to the pool; NULL is fine. */
 void		 api_db_put(PGconn *db);
 
+/*
+ * Runs sql on r's connection (api_db_get(), given back at once). The
+ * result, which the caller clears, or NULL when the database is
+ * unavailable.
+ */
+PGresult	*api_db_query(const struct api_request *r, const char *sql,
+		    int nparams, const char *const *params);
+
 #endif

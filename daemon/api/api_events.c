@@ -180,18 +180,13 @@ api_events_open(struct MHD_Connection *c, struct api_request *r,
 	struct MHD_Response *resp;
 	struct api_events_stream *ev;
 	PGresult *res;
-	PGconn *db;
 	int found;
 
 	if (!uuid_valid(args[0]))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
 		    args[0]);
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	res = db_query(db, "SELECT 1 FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
+	if ((res = api_db_query(r, "SELECT 1 FROM projects WHERE "
+	    "client_id = $1 AND project_id = $2", 2, params)) == NULL)
 		return api_error_db(c);
 	found = PQntuples(res) > 0;
 	PQclear(res);

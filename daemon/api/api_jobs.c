@@ -40,8 +40,8 @@ api_jobs_get(struct MHD_Connection *c, struct api_request *r,
 {
 	return api_reply_row(c, r, "SELECT " API_JOBS_COLS " FROM jobs "
 	    "WHERE client_id = $1 AND job_id = $2", 2,
-	    (const char *[]){ r->client_id, args[0] }, api_jobs_row, "Job",
-	    args[0]);
+	    (const char *[]){ r->client_id, args[0] }, api_jobs_row,
+	    MHD_HTTP_NOT_FOUND, "Job not found: %s", args[0]);
 }
 
 /* GET /jobs?status=S&limit=N: the client's jobs, last updated first. */

@@ -97,16 +97,23 @@ api_knowledge_member(struct MHD_Connection *c, json_t *body,
 	return 0;
 }
 
-int
-api_knowledge_members(struct MHD_Connection *c, json_t *body,
-    const struct api_knowledge_member *m, size_t n, enum MHD_Result *ret)
+json_t *
+api_knowledge_body(struct MHD_Connection *c, const struct api_request *r,
+    bool optional, const struct api_knowledge_member *m, size_t n,
+    enum MHD_Result *ret)
 {
+	json_t *body;
 	size_t i;
 
+	if ((body = api_json_body(c, r, optional, API_HTTP_UNPROCESSABLE,
+	    ret)) == NULL)
+		return NULL;
 	for (i = 0; i < n; i++)
-		if (api_knowledge_member(c, body, &m[i], ret) == -1)
-			return -1;
-	return 0;
+		if (api_knowledge_member(c, body, &m[i], ret) == -1) {
+			json_decref(body);
+			return NULL;
+		}
+	return body;
 }
 
 enum MHD_Result

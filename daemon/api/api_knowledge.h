@@ -40,12 +40,14 @@ struct api_knowledge_member {
 };
 
 /*
- * Reads the n string members of body that m lists, in order. A missing
+ * The JSON body of r (an empty body is {} when optional) with the n string
+ * members m lists read, in order. A body that is no object, a missing
  * required member or a wrong type is 422 (as the original's validation),
- * a text over max bytes or with a NUL is 400. 0, or -1 after answering
- * in *ret.
+ * a text over max bytes or with a NUL is 400. The body (the members
+ * borrow from it; caller decrefs), or NULL after answering in *ret.
  */
-int		api_knowledge_members(struct MHD_Connection *c, json_t *body,
+json_t		*api_knowledge_body(struct MHD_Connection *c,
+		    const struct api_request *r, bool optional,
 		    const struct api_knowledge_member *m, size_t n,
 		    enum MHD_Result *ret);
 /*

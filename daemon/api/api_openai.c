@@ -344,6 +344,27 @@ api_openai_project(PGconn *db, const char *client_id, const char *id,
 }
 
 /*
+ * Appends "\n<title>: " and the first column of sql's rows for client_id
+ * ($1), joined by ", " ("none" without rows). 0, or -1 on db trouble.
+ */
+static int
+api_openai_names(PGconn *db, const char *client_id, const char *title,
+    const char *sql, struct buf *b)
+{
+	PGresult *res;
+	int i;
+
+	if ((res = db_query(db, sql, 1, (const char *[]){ client_id }, NULL,
+	    0)) == NULL)
+		return -1;
+	buf_printf(b, "\n%s: %s", title, PQntuples(res) == 0 ? "none" : "");
+	for (i = 0; i < PQntuples(res); i++)
+		buf_printf(b, "%s%s", i > 0 ? ", " : "", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return 0;
+}
+
+/*
  * The caller's data as text. Every query filters by the caller's client;
  * an id that is not theirs reads like one that does not exist. 0 or -1.
  */
@@ -393,28 +414,15 @@ api_openai_summary(struct api_request *r, const char *question, struct buf *b)
 		    "of your projects.\n", missing == 1 ? "One" : "Some",
 		    missing == 1 ? "" : "s", missing == 1 ? "es" : "");
 
-	res = db_query(db, "SELECT mpn, coalesce(ban_reason, '') FROM "
-	    "part_knowledge WHERE client_id = $1 AND banned ORDER BY mpn "
-	    "LIMIT 50", 1, params, NULL, 0);
-	if (res == NULL)
+	if (api_openai_names(db, r->client_id, "Banned parts", "SELECT mpn || "
+	    "CASE WHEN coalesce(ban_reason, '') = '' THEN '' "
+	    "ELSE ' (' || ban_reason || ')' END FROM part_knowledge "
+	    "WHERE client_id = $1 AND banned ORDER BY mpn LIMIT 50", b) == -1 ||
+	    api_openai_names(db, r->client_id, "Blocked suppliers",
+	    "SELECT supplier_id || ' (' || coalesce(name, '') || ')' "
+	    "FROM supplier_knowledge WHERE client_id = $1 AND "
+	    "trust_level = 'blocked' ORDER BY supplier_id LIMIT 50", b) == -1)
 		goto out;
-	buf_printf(b, "\nBanned parts: %s", PQntuples(res) == 0 ? "none" :
-	    "");
-	for (i = 0; i < PQntuples(res); i++)
-		buf_printf(b, "%s%s%s%s%s", i > 0 ? ", " : "",
-		    PQgetvalue(res, i, 0), *PQgetvalue(res, i, 1) ? " (" : "",
-		    PQgetvalue(res, i, 1), *PQgetvalue(res, i, 1) ? ")" : "");
-	PQclear(res);
-	res = db_query(db, "SELECT supplier_id, name FROM supplier_knowledge "
-	    "WHERE client_id = $1 AND trust_level = 'blocked' ORDER BY "
-	    "supplier_id LIMIT 50", 1, params, NULL, 0);
-	if (res == NULL)
-		goto out;
-	buf_printf(b, "\nBlocked suppliers: %s", PQntuples(res) == 0 ? "none" :
-	    "");
-	for (i = 0; i < PQntuples(res); i++)
-		buf_printf(b, "%s%s (%s)", i > 0 ? ", " : "",
-		    PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 	buf_puts(b, "\n");
 	rc = 0;
 out:

@@ -99,27 +99,34 @@ api_parts_json(const PGresult *res, int i)
 	    "updated_at", PQgetvalue(res, i, 12));
 }
 
+/* A part route's handler, given the part's MPN. */
+typedef enum MHD_Result (*api_parts_fn)(struct MHD_Connection *c,
+    struct api_request *r, const char *mpn);
+
 /*
- * The MPN of a part route: one path segment, or two joined by "/" for
- * MPNs such as LM1117IMPX-3.3/NOPB (libmicrohttpd decodes %2F before
- * routing). 0, or -1 (answered).
+ * Calls fn with the MPN of a part route: one path segment, or two joined
+ * by "/" for MPNs such as LM1117IMPX-3.3/NOPB (libmicrohttpd decodes %2F
+ * before routing). An MPN too long or not text is 400.
  */
-static int
-api_parts_mpn(struct MHD_Connection *c, const char *const *args, int nseg,
-    char *mpn, size_t len, enum MHD_Result *ret)
+static enum MHD_Result
+api_parts_route(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args, int nseg, api_parts_fn fn)
 {
+	char mpn[2 * API_ROUTE_ARG_LEN];
+	enum MHD_Result ret;
 	int n;
 
 	if (nseg == 2)
-		n = snprintf(mpn, len, "%s/%s", args[0], args[1]);
+		n = snprintf(mpn, sizeof(mpn), "%s/%s", args[0], args[1]);
 	else
-		n = snprintf(mpn, len, "%s", args[0]);
-	if (n < 0 || (size_t)n >= len) {
-		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
+		n = snprintf(mpn, sizeof(mpn), "%s", args[0]);
+	if (n < 0 || (size_t)n >= sizeof(mpn))
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
 		    "bytes", API_PARTS_MAX_MPN);
-		return -1;
-	}
-	return api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN, ret);
+	if (api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN,
+	    &ret) == -1)
+		return ret;
+	return fn(c, r, mpn);
 }
 
 static enum MHD_Result
@@ -134,24 +141,18 @@ api_parts_list(struct MHD_Connection *c, struct api_request *r,
 
 static enum MHD_Result
 api_parts_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, int nseg)
+    const char *mpn)
 {
-	char mpn[2 * API_ROUTE_ARG_LEN];
-	enum MHD_Result ret;
-
-	if (api_parts_mpn(c, args, nseg, mpn, sizeof(mpn), &ret) == -1)
-		return ret;
 	return api_reply_row(c, r, "SELECT " API_PARTS_COLS " FROM "
 	    "part_knowledge WHERE client_id = $1 AND mpn = $2", 2,
-	    (const char *[]){ r->client_id, mpn }, api_parts_json, "Part",
-	    mpn);
+	    (const char *[]){ r->client_id, mpn }, api_parts_json,
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
 }
 
 static enum MHD_Result
 api_parts_ban(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, int nseg)
+    const char *mpn)
 {
-	char mpn[2 * API_ROUTE_ARG_LEN];
 	const char *reason, *user;
 	const struct api_knowledge_member members[] = {
 		{ "reason", API_KNOWLEDGE_MAX_TEXT, true, &reason },
@@ -160,14 +161,9 @@ api_parts_ban(struct MHD_Connection *c, struct api_request *r,
 	enum MHD_Result ret;
 	json_t *body;
 
-	if (api_parts_mpn(c, args, nseg, mpn, sizeof(mpn), &ret) == -1)
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
 		return ret;
-	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
-		return ret;
-	if (api_knowledge_members(c, body, members, API_NMEMBERS(members),
-	    &ret) == -1)
-		goto out;
 	/* a part nobody has used yet can be banned ahead of time */
 	ret = api_reply_row(c, r, "INSERT INTO part_knowledge AS k "
 	    "(client_id, mpn, banned, ban_reason, banned_by) "
@@ -176,17 +172,15 @@ api_parts_ban(struct MHD_Connection *c, struct api_request *r,
 	    "ban_reason = EXCLUDED.ban_reason, banned_by = EXCLUDED.banned_by, "
 	    "updated_at = now() RETURNING " API_PARTS_COLS, 4,
 	    (const char *[]){ r->client_id, mpn, reason, user }, api_parts_json,
-	    "Part", mpn);
-out:
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
 	json_decref(body);
 	return ret;
 }
 
 static enum MHD_Result
 api_parts_unban(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, int nseg)
+    const char *mpn)
 {
-	char mpn[2 * API_ROUTE_ARG_LEN];
 	const char *user;
 	const struct api_knowledge_member members[] = {
 		{ "user", API_KNOWLEDGE_MAX_NAME, false, &user },
@@ -194,20 +188,14 @@ api_parts_unban(struct MHD_Connection *c, struct api_request *r,
 	enum MHD_Result ret;
 	json_t *body;
 
-	if (api_parts_mpn(c, args, nseg, mpn, sizeof(mpn), &ret) == -1)
+	if ((body = api_knowledge_body(c, r, true, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
 		return ret;
-	if ((body = api_json_body(c, r, true, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
-		return ret;
-	if (api_knowledge_members(c, body, members, API_NMEMBERS(members),
-	    &ret) == -1)
-		goto out;
 	ret = api_reply_row(c, r, "UPDATE part_knowledge SET banned = false, "
 	    "ban_reason = NULL, banned_by = NULL, updated_at = now() "
 	    "WHERE client_id = $1 AND mpn = $2 RETURNING " API_PARTS_COLS, 2,
-	    (const char *[]){ r->client_id, mpn }, api_parts_json, "Part",
-	    mpn);
-out:
+	    (const char *[]){ r->client_id, mpn }, api_parts_json,
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
 	json_decref(body);
 	return ret;
 }
@@ -221,44 +209,31 @@ api_parts_alternates_row(const PGresult *res, int i)
 
 static enum MHD_Result
 api_parts_alternates_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, int nseg)
+    const char *mpn)
 {
-	char mpn[2 * API_ROUTE_ARG_LEN];
-	enum MHD_Result ret;
-
-	if (api_parts_mpn(c, args, nseg, mpn, sizeof(mpn), &ret) == -1)
-		return ret;
 	return api_reply_row(c, r, "SELECT approved_alternates::text FROM "
 	    "part_knowledge WHERE client_id = $1 AND mpn = $2", 2,
 	    (const char *[]){ r->client_id, mpn }, api_parts_alternates_row,
-	    "Part", mpn);
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
 }
 
 static enum MHD_Result
 api_parts_alternates_add(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, int nseg)
+    const char *mpn)
 {
-	char mpn[2 * API_ROUTE_ARG_LEN], max[16];
-	const char *alt, *reason, *user, *params[4];
+	const char *alt, *reason, *user;
 	const struct api_knowledge_member members[] = {
 		{ "alternate_mpn", API_PARTS_MAX_MPN, true, &alt },
 		{ "reason", API_KNOWLEDGE_MAX_TEXT, false, &reason },
 		{ "user", API_KNOWLEDGE_MAX_NAME, false, &user },
 	};
+	char max[16], *entrys = NULL;
 	enum MHD_Result ret;
-	PGresult *res;
-	PGconn *db;
-	json_t *body, *out, *entry = NULL;
-	char *entrys = NULL;
+	json_t *body, *entry = NULL;
 
-	if (api_parts_mpn(c, args, nseg, mpn, sizeof(mpn), &ret) == -1)
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
 		return ret;
-	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
-		return ret;
-	if (api_knowledge_members(c, body, members, API_NMEMBERS(members),
-	    &ret) == -1)
-		goto out;
 	if (alt[0] == '\0' || !api_knowledge_text_ok(alt)) {
 		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "alternate_mpn: must "
 		    "be a non-empty part number without control characters");
@@ -273,20 +248,13 @@ api_parts_alternates_add(struct MHD_Connection *c, struct api_request *r,
 	    reason, "user", user);
 	entrys = json_dumps(entry, JSON_COMPACT);
 	snprintf(max, sizeof(max), "%d", API_PARTS_MAX_ALTERNATES);
-	params[0] = r->client_id;
-	params[1] = mpn;
-	params[2] = entrys;
-	params[3] = max;
-	if ((db = api_db_get(r)) == NULL) {
-		ret = api_error_db(c);
-		goto out;
-	}
 	/*
 	 * One statement: the same alternate again replaces its reason and
 	 * user (keeping when it was added); a new one is appended while the
-	 * part has fewer than the maximum.
+	 * part has fewer than the maximum, else no row comes back.
 	 */
-	res = db_query(db, "WITH n AS (SELECT $3::jsonb || jsonb_build_object("
+	ret = api_reply_row(c, r, "WITH n AS (SELECT $3::jsonb || "
+	    "jsonb_build_object("
 	    "'reason', COALESCE($3::jsonb->'reason', 'null'::jsonb), "
 	    "'user', COALESCE($3::jsonb->'user', 'null'::jsonb), "
 	    "'added_at', " API_TS("now()") ") AS e) "
@@ -309,21 +277,10 @@ api_parts_alternates_add(struct MHD_Connection *c, struct api_request *r,
 	    "EXISTS (SELECT 1 FROM jsonb_array_elements(k.approved_alternates) "
 	    "x WHERE upper(x->>'alternate_mpn') = "
 	    "upper($3::jsonb->>'alternate_mpn')) "
-	    "RETURNING " API_PARTS_COLS, 4, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL) {
-		ret = api_error_db(c);
-		goto out;
-	}
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "approved_alternates: "
-		    "at most %d per part", API_PARTS_MAX_ALTERNATES);
-		goto out;
-	}
-	out = api_parts_json(res, 0);
-	PQclear(res);
-	ret = api_json(c, MHD_HTTP_OK, out);
+	    "RETURNING " API_PARTS_COLS, 4,
+	    (const char *[]){ r->client_id, mpn, entrys, max },
+	    api_parts_json, MHD_HTTP_BAD_REQUEST, "approved_alternates: at "
+	    "most %d per part", API_PARTS_MAX_ALTERNATES);
 out:
 	json_decref(body);
 	json_decref(entry);
@@ -340,13 +297,13 @@ static enum MHD_Result							\
 name##_1(struct MHD_Connection *c, struct api_request *r,		\
     const char *const *args)						\
 {									\
-	return fn(c, r, args, 1);					\
+	return api_parts_route(c, r, args, 1, fn);			\
 }									\
 static enum MHD_Result							\
 name##_2(struct MHD_Connection *c, struct api_request *r,		\
     const char *const *args)						\
 {									\
-	return fn(c, r, args, 2);					\
+	return api_parts_route(c, r, args, 2, fn);			\
 }
 
 API_PARTS_ROUTE(api_parts_route_part, api_parts_get)

@@ -80,16 +80,13 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	char limit[24];
 	enum MHD_Result ret;
 	PGresult *res;
-	PGconn *db;
 
 	(void)args;
 	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
 		return ret;
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
 	params[0] = r->client_id;
 	params[1] = limit;
-	res = db_query(db, "SELECT COALESCE(json_agg(json_build_object("
+	res = api_db_query(r, "SELECT COALESCE(json_agg(json_build_object("
 	    "'project_id', s.project_id, 'project_name', COALESCE(s.name, ''), "
 	    "'status', COALESCE(s.status, ''), 'line_item_count', s.n, "
 	    "'created_at', s.created, 'updated_at', s.updated) "
@@ -100,8 +97,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    " AS created, " API_TS("p.updated_at") " AS updated "
 	    "FROM projects p WHERE p.client_id = $1 "
 	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int) s", 2,
-	    params, NULL, 0);
-	api_db_put(db);
+	    params);
 	if (res == NULL || PQntuples(res) != 1) {
 		PQclear(res);
 		return api_error_db(c);
@@ -120,16 +116,11 @@ api_projects_document(struct MHD_Connection *c, struct api_request *r,
 {
 	const char *params[2] = { r->client_id, id };
 	PGresult *res;
-	PGconn *db;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	res = db_query(db, sql, 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
+	if ((res = api_db_query(r, sql, 2, params)) == NULL)
 		return api_error_db(c);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -180,13 +171,20 @@ api_projects_async(struct MHD_Connection *c)
 	return a != NULL && (strcmp(a, "1") == 0 || strcasecmp(a, "true") == 0);
 }
 
-/* An upload: the project context and its warnings, and the parsed BOM. */
+/*
+ * An upload: the project context and its warnings, the parsed BOM, and
+ * the project (and job) it makes.
+ */
 struct api_projects_upload {
 	const struct api_field	*bomf;
 	char			*csv;	/* the BOM as UTF-8 text, owned */
 	json_t			*ctx;
 	json_t			*intake_warnings;
 	struct bom		*bom;
+	char			 project_id[UUID_BUFSZ];
+	char			 job_id[UUID_BUFSZ];	/* to process it */
+	char			 created[32];	/* the project row's times */
+	char			 updated[32];
 };
 
 static void
@@ -294,12 +292,11 @@ api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
 /*
  * Inserts the project row of an upload with status 'queued' (inside the
  * caller's transaction); with lines, also its line items as
- * pending_enrichment. Timestamps go to created/updated (32 bytes). 0 or -1.
+ * pending_enrichment. The row's times go to u. 0 or -1.
  */
 static int
 api_projects_upload_insert(PGconn *db, const struct api_request *r,
-    const struct api_projects_upload *u, const char *project_id, bool lines,
-    char *created, char *updated)
+    struct api_projects_upload *u, bool lines)
 {
 	const char *params[8], *name;
 	json_t *warnings, *items = NULL, *des;
@@ -319,7 +316,7 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	ctxs = json_dumps(u->ctx, JSON_COMPACT);
 	warns = json_dumps(warnings, JSON_COMPACT);
 	iwarns = json_dumps(u->intake_warnings, JSON_COMPACT);
-	params[0] = project_id;
+	params[0] = u->project_id;
 	params[1] = r->client_id;
 	params[2] = name ? name : u->bomf->filename;
 	params[3] = ctxs;
@@ -334,8 +331,8 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	    API_TS("updated_at"), 8, params, NULL, 0);
 	if (res == NULL)
 		goto out;
-	snprintf(created, 32, "%s", PQgetvalue(res, 0, 0));
-	snprintf(updated, 32, "%s", PQgetvalue(res, 0, 1));
+	snprintf(u->created, sizeof(u->created), "%s", PQgetvalue(res, 0, 0));
+	snprintf(u->updated, sizeof(u->updated), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (lines) {
 		items = json_array();
@@ -369,7 +366,8 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 		    "x(line_no int, source_line int, designators text[], "
 		    "quantity bigint, mpn text, manufacturer text, "
 		    "description text, package text, value text)", 3,
-		    (const char *[]){ r->client_id, project_id, itemss }) == -1)
+		    (const char *[]){ r->client_id, u->project_id,
+		    itemss }) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -429,44 +427,60 @@ api_projects_enqueue(struct MHD_Connection *c, PGconn *db,
 	return -1;
 }
 
-static enum MHD_Result
-api_projects_upload_and_process(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+/*
+ * Reads the upload into u, draws its ids (a job id too when process) and
+ * inserts its project, queued, with its line items unless process (the
+ * worker reads them then), in a transaction left open. Returns the
+ * connection, or NULL after answering in *ret. The caller clears u.
+ */
+static PGconn *
+api_projects_insert(struct MHD_Connection *c, struct api_request *r,
+    struct api_projects_upload *u, bool process, enum MHD_Result *ret)
 {
-	struct api_projects_upload u;
-	char project_id[UUID_BUFSZ], job_id[UUID_BUFSZ], created[32];
-	char updated[32];
-	PGconn *db = NULL;
-	enum MHD_Result ret;
-	bool async = api_projects_async(c);
+	PGconn *db;
 
-	(void)args;
-	if (api_projects_upload_read(c, r, &u, &ret) == -1)
-		return ret;
-	if (uuid_v4(project_id) == -1 || uuid_v4(job_id) == -1) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
+	if (api_projects_upload_read(c, r, u, ret) == -1)
+		return NULL;
+	if (uuid_v4(u->project_id) == -1 ||
+	    (process && uuid_v4(u->job_id) == -1)) {
+		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
 		    "randomness");
-		goto out;
+		return NULL;
 	}
 	if ((db = api_db_get(r)) == NULL) {
-		ret = api_error_db(c);
-		goto out;
+		*ret = api_error_db(c);
+		return NULL;
 	}
 	if (db_begin(db) == -1 ||
-	    api_projects_upload_insert(db, r, &u, project_id, false, created,
-	    updated) == -1) {
+	    api_projects_upload_insert(db, r, u, !process) == -1) {
 		db_rollback(db);
-		ret = api_error_db(c);
-		goto out;
+		api_db_put(db);
+		*ret = api_error_db(c);
+		return NULL;
 	}
-	if (api_projects_enqueue(c, db, r, project_id, job_id, NULL,
-	    &ret) == -1)
-		goto out;
-	api_db_put(db);
-	db = NULL;
-	ret = api_wait_job(c, r, project_id, job_id, async);
-out:
-	api_db_put(db);
+	return db;
+}
+
+/* POST /projects/upload-and-process: a new project, processed. */
+static enum MHD_Result
+api_projects_upload_and_process(struct MHD_Connection *c,
+    struct api_request *r, const char *const *args)
+{
+	struct api_projects_upload u;
+	PGconn *db;
+	enum MHD_Result ret;
+	bool async = api_projects_async(c);
+	int rc;
+
+	(void)args;
+	if ((db = api_projects_insert(c, r, &u, true, &ret)) != NULL) {
+		rc = api_projects_enqueue(c, db, r, u.project_id, u.job_id,
+		    NULL, &ret);
+		api_db_put(db);
+		if (rc == 0)
+			ret = api_wait_job(c, r, u.project_id, u.job_id,
+			    async);
+	}
 	api_projects_upload_clear(&u);
 	return ret;
 }
@@ -477,39 +491,28 @@ api_projects_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	struct api_projects_upload u;
-	char project_id[UUID_BUFSZ], created[32], updated[32];
 	const char *name;
-	PGconn *db = NULL;
+	PGconn *db;
 	enum MHD_Result ret;
 
 	(void)args;
-	if (api_projects_upload_read(c, r, &u, &ret) == -1)
-		return ret;
-	if (uuid_v4(project_id) == -1) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
-		    "randomness");
+	if ((db = api_projects_insert(c, r, &u, false, &ret)) == NULL)
 		goto out;
-	}
-	if ((db = api_db_get(r)) == NULL) {
-		ret = api_error_db(c);
-		goto out;
-	}
-	if (db_begin(db) == -1 ||
-	    api_projects_upload_insert(db, r, &u, project_id, true, created,
-	    updated) == -1 || db_commit(db) == -1) {
+	if (db_commit(db) == -1) {
 		db_rollback(db);
+		api_db_put(db);
 		ret = api_error_db(c);
 		goto out;
 	}
+	api_db_put(db);
 	name = json_string_value(json_object_get(json_object_get(u.ctx,
 	    "project"), "name"));
 	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:s, "
-	    "s:s}", "project_id", project_id, "project_name", name ? name :
+	    "s:s}", "project_id", u.project_id, "project_name", name ? name :
 	    u.bomf->filename, "status", "queued", "line_item_count",
-	    (json_int_t)u.bom->nlines, "created_at", created, "updated_at",
-	    updated));
+	    (json_int_t)u.bom->nlines, "created_at", u.created, "updated_at",
+	    u.updated));
 out:
-	api_db_put(db);
 	api_projects_upload_clear(&u);
 	return ret;
 }
@@ -585,18 +588,14 @@ api_projects_delete(struct MHD_Connection *c, struct api_request *r,
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
 	PGresult *res;
-	PGconn *db;
 	int n;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	res = db_query(db, "DELETE FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2 RETURNING project_id", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
+	if ((res = api_db_query(r, "DELETE FROM projects WHERE "
+	    "client_id = $1 AND project_id = $2 RETURNING project_id", 2,
+	    params)) == NULL)
 		return api_error_db(c);
 	n = PQntuples(res);
 	PQclear(res);

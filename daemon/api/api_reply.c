@@ -52,16 +52,27 @@ api_json_text(struct MHD_Connection *c, unsigned int status, PGresult *res)
 	    MHD_RESPMEM_MUST_FREE), "application/json");
 }
 
+/* api_error() with the message's arguments as a va_list. */
+static enum MHD_Result
+api_verror(struct MHD_Connection *c, unsigned int status, const char *fmt,
+    va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return api_json(c, status, json_pack("{s:s}", "detail", msg));
+}
+
 enum MHD_Result
 api_error(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
 {
-	char msg[1024];
+	enum MHD_Result ret;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ret = api_verror(c, status, fmt, ap);
 	va_end(ap);
-	return api_json(c, status, json_pack("{s:s}", "detail", msg));
+	return ret;
 }
 
 enum MHD_Result
@@ -69,21 +80,6 @@ api_error_db(struct MHD_Connection *c)
 {
 	return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 	    "database unavailable");
-}
-
-/* Runs sql on r's connection; NULL when the database is unavailable. */
-static PGresult *
-api_reply_query(const struct api_request *r, const char *sql, int nparams,
-    const char *const *params)
-{
-	PGresult *res;
-	PGconn *db;
-
-	if ((db = api_db_get(r)) == NULL)
-		return NULL;
-	res = db_query(db, sql, nparams, params, NULL, 0);
-	api_db_put(db);
-	return res;
 }
 
 enum MHD_Result
@@ -95,7 +91,7 @@ api_reply_rows(struct MHD_Connection *c, const struct api_request *r,
 	json_t *out;
 	int i;
 
-	if ((res = api_reply_query(r, sql, nparams, params)) == NULL)
+	if ((res = api_db_query(r, sql, nparams, params)) == NULL)
 		return api_error_db(c);
 	out = json_array();
 	for (i = 0; i < PQntuples(res); i++)
@@ -107,21 +103,24 @@ api_reply_rows(struct MHD_Connection *c, const struct api_request *r,
 enum MHD_Result
 api_reply_row(struct MHD_Connection *c, const struct api_request *r,
     const char *sql, int nparams, const char *const *params,
-    api_row_fn to_json, const char *what, const char *id)
+    api_row_fn to_json, unsigned int none, const char *fmt, ...)
 {
+	enum MHD_Result ret;
 	PGresult *res;
-	json_t *out;
+	va_list ap;
 
-	if ((res = api_reply_query(r, sql, nparams, params)) == NULL)
+	if ((res = api_db_query(r, sql, nparams, params)) == NULL)
 		return api_error_db(c);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		return api_error(c, MHD_HTTP_NOT_FOUND, "%s not found: %s",
-		    what, id);
+		va_start(ap, fmt);
+		ret = api_verror(c, none, fmt, ap);
+		va_end(ap);
+		return ret;
 	}
-	out = to_json(res, 0);
+	ret = api_json(c, MHD_HTTP_OK, to_json(res, 0));
 	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	return ret;
 }
 
 json_t *

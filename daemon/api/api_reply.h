@@ -49,12 +49,14 @@ enum MHD_Result	api_reply_rows(struct MHD_Connection *c,
 		    const char *const *params, api_row_fn to_json);
 /*
  * Runs sql (at most one row) on r's connection and answers 200 with the
- * row through to_json, 404 "<what> not found: <id>" without one, or 503.
+ * row through to_json; without a row, none with {"detail": fmt ...} (as
+ * 404 "Part not found: %s"); 503 when the database is unavailable.
  */
 enum MHD_Result	api_reply_row(struct MHD_Connection *c,
 		    const struct api_request *r, const char *sql, int nparams,
 		    const char *const *params, api_row_fn to_json,
-		    const char *what, const char *id);
+		    unsigned int none, const char *fmt, ...)
+		    __attribute__((format(printf, 8, 9)));
 
 /* A text column as a JSON string, null when NULL. New reference. */
 json_t		*api_col_str(const PGresult *res, int row, int col);

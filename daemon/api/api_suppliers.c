@@ -28,13 +28,19 @@ static const char *const api_suppliers_trust_levels[] = {
 	"high", "medium", "low", "blocked", NULL
 };
 
-static bool
-api_suppliers_word(const char *s, const char *const *words)
+/*
+ * Checks that s is one of words: 0, or -1 after answering 400 "Invalid
+ * <what>: <s>".
+ */
+static int
+api_suppliers_check(struct MHD_Connection *c, const char *s,
+    const char *const *words, const char *what, enum MHD_Result *ret)
 {
 	for (; *words != NULL; words++)
 		if (strcmp(s, *words) == 0)
-			return true;
-	return false;
+			return 0;
+	*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "Invalid %s: %s", what, s);
+	return -1;
 }
 
 /* One row selected with API_SUPPLIERS_COLS as the original's supplier. */
@@ -82,7 +88,7 @@ api_suppliers_get(struct MHD_Connection *c, struct api_request *r,
 	return api_reply_row(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
 	    "supplier_knowledge WHERE client_id = $1 AND supplier_id = $2", 2,
 	    (const char *[]){ r->client_id, args[0] }, api_suppliers_json,
-	    "Supplier", args[0]);
+	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
 }
 
 static enum MHD_Result
@@ -90,7 +96,6 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id, *name, *type, *trust, *rep, *terms, *notes;
-	const char *params[8];
 	const struct api_knowledge_member members[] = {
 		{ "supplier_id", API_KNOWLEDGE_MAX_ID, true, &id },
 		{ "name", API_KNOWLEDGE_MAX_NAME, true, &name },
@@ -101,17 +106,12 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &notes },
 	};
 	enum MHD_Result ret;
-	PGresult *res;
-	PGconn *db;
-	json_t *body, *out;
+	json_t *body;
 
 	(void)args;
-	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
 		return ret;
-	if (api_knowledge_members(c, body, members, API_NMEMBERS(members),
-	    &ret) == -1)
-		goto out;
 	if (id[0] == '\0' || strchr(id, '/') != NULL ||
 	    !api_knowledge_text_ok(id)) {
 		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "supplier_id: must be "
@@ -125,50 +125,22 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 	}
 	if (type == NULL)
 		type = "authorized";
-	if (!api_suppliers_word(type, api_suppliers_types)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "Invalid supplier "
-		    "type: %s", type);
-		goto out;
-	}
 	if (trust == NULL)
 		trust = "medium";
-	if (!api_suppliers_word(trust, api_suppliers_trust_levels)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "Invalid trust "
-		    "level: %s", trust);
+	if (api_suppliers_check(c, type, api_suppliers_types,
+	    "supplier type", &ret) == -1 ||
+	    api_suppliers_check(c, trust, api_suppliers_trust_levels,
+	    "trust level", &ret) == -1)
 		goto out;
-	}
-	params[0] = r->client_id;
-	params[1] = id;
-	params[2] = name;
-	params[3] = type;
-	params[4] = trust;
-	params[5] = rep;
-	params[6] = terms;
-	params[7] = notes ? notes : "";
-	if ((db = api_db_get(r)) == NULL) {
-		ret = api_error_db(c);
-		goto out;
-	}
-	res = db_query(db, "INSERT INTO supplier_knowledge (client_id, "
+	/* 200 as FastAPI's default: the original set no other status */
+	ret = api_reply_row(c, r, "INSERT INTO supplier_knowledge (client_id, "
 	    "supplier_id, name, supplier_type, trust_level, account_rep, "
 	    "payment_terms, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
-	    "RETURNING " API_SUPPLIERS_COLS, 8, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL) {
-		ret = api_error_db(c);
-		goto out;
-	}
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "Supplier already "
-		    "exists: %s", id);
-		goto out;
-	}
-	out = api_suppliers_json(res, 0);
-	PQclear(res);
-	/* 200 as FastAPI's default: the original set no other status */
-	ret = api_json(c, MHD_HTTP_OK, out);
+	    "RETURNING " API_SUPPLIERS_COLS, 8, (const char *[]){ r->client_id,
+	    id, name, type, trust, rep, terms, notes ? notes : "" },
+	    api_suppliers_json, MHD_HTTP_BAD_REQUEST, "Supplier already "
+	    "exists: %s", id);
 out:
 	json_decref(body);
 	return ret;
@@ -190,23 +162,17 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 	if (api_knowledge_check_id(c, "supplier_id", args[0],
 	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
 		return ret;
-	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
-	    &ret)) == NULL)
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
 		return ret;
-	if (api_knowledge_members(c, body, members, API_NMEMBERS(members),
-	    &ret) == -1)
-		goto out;
-	if (!api_suppliers_word(trust, api_suppliers_trust_levels)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "Invalid trust "
-		    "level: %s", trust);
-		goto out;
-	}
-	ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
-	    "trust_level = $3, updated_at = now() WHERE client_id = $1 AND "
-	    "supplier_id = $2 RETURNING " API_SUPPLIERS_COLS, 3,
-	    (const char *[]){ r->client_id, args[0], trust },
-	    api_suppliers_json, "Supplier", args[0]);
-out:
+	if (api_suppliers_check(c, trust, api_suppliers_trust_levels,
+	    "trust level", &ret) == 0)
+		ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
+		    "trust_level = $3, updated_at = now() WHERE client_id = $1 "
+		    "AND supplier_id = $2 RETURNING " API_SUPPLIERS_COLS, 3,
+		    (const char *[]){ r->client_id, args[0], trust },
+		    api_suppliers_json, MHD_HTTP_NOT_FOUND, "Supplier not "
+		    "found: %s", args[0]);
 	json_decref(body);
 	return ret;
 }
