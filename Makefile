@@ -104,6 +104,7 @@ BOMCTL_COMMON_SRCS = \
 	common/util.c
 
 UNIT_TESTS = \
+	tests/unit/test_api_route.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
