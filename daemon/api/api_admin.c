@@ -50,7 +50,7 @@ api_admin_client_json(const PGresult *res, int i)
 	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s}",
 	    "client_id", PQgetvalue(res, i, 0), "name", PQgetvalue(res, i, 1),
 	    "slug", PQgetvalue(res, i, 2), "wallet_address",
-	    api_col_str(res, i, 3), "active",
+	    api_db_col_str(res, i, 3), "active",
 	    strcmp(PQgetvalue(res, i, 4), "t") == 0, "created_at",
 	    PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6));
 }
@@ -59,7 +59,7 @@ api_admin_client_json(const PGresult *res, int i)
 typedef int (*api_admin_make_fn)(PGconn *db, const char *const *v,
     json_t **out, char *err, size_t errlen);
 
-/* The create routes: their body members, in the order make reads them. */
+/* A create route: the members make reads, in order, and its 422 texts. */
 struct api_admin_create {
 	const char		*keys[3];	/* keys[0] is required */
 	size_t			 n;
@@ -254,7 +254,8 @@ api_admin_key_json(const PGresult *res, int i)
 	    PQgetvalue(res, i, 0), "client_id", PQgetvalue(res, i, 1), "name",
 	    PQgetvalue(res, i, 2), "prefix", PQgetvalue(res, i, 3),
 	    "created_at", PQgetvalue(res, i, 4), "revoked_at",
-	    api_col_str(res, i, 5), "last_used_at", api_col_str(res, i, 6));
+	    api_db_col_str(res, i, 5), "last_used_at",
+	    api_db_col_str(res, i, 6));
 }
 
 static enum MHD_Result

@@ -5,6 +5,8 @@
  */
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "api_db.h"
 #include "api_request.h"
 #include "config.h"
@@ -72,4 +74,23 @@ api_db_query(const struct api_request *r, const char *sql, int nparams,
 	res = db_query(db, sql, nparams, params, NULL, 0);
 	api_db_put(db);
 	return res;
+}
+
+json_t *
+api_db_col_str(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? json_null() :
+	    json_string(PQgetvalue(res, row, col));
+}
+
+json_t *
+api_db_col_json(const PGresult *res, int row, int col)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	if (PQgetisnull(res, row, col))
+		return json_null();
+	v = json_loads(PQgetvalue(res, row, col), JSON_DECODE_ANY, &jerr);
+	return v ? v : json_null();
 }

@@ -5,6 +5,7 @@
 #ifndef BOMD_API_DB_H
 #define BOMD_API_DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 struct api_request;
@@ -41,5 +42,10 @@ void		 api_db_put(PGconn *db);
  */
 PGresult	*api_db_query(const struct api_request *r, const char *sql,
 		    int nparams, const char *const *params);
+
+/* A text column as a JSON string, null when NULL. New reference. */
+json_t		*api_db_col_str(const PGresult *res, int row, int col);
+/* A json or jsonb column parsed, null when NULL or unreadable. */
+json_t		*api_db_col_json(const PGresult *res, int row, int col);
 
 #endif

@@ -91,8 +91,8 @@ api_events_poll(struct api_events_stream *ev)
 		api_events_add(ev, "status", json_pack("{s:s, s:s, s:I, s:o, "
 		    "s:o}", "project_id", ev->project_id, "status", ev->status,
 		    "line_items", (json_int_t)atoll(PQgetvalue(res, 0, 1)),
-		    "job_status", api_col_str(res, 0, 3), "totals",
-		    api_col_json(res, 0, 2)));
+		    "job_status", api_db_col_str(res, 0, 3), "totals",
+		    api_db_col_json(res, 0, 2)));
 	}
 	PQclear(res);
 

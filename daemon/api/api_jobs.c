@@ -26,10 +26,10 @@ static json_t *
 api_jobs_row(const PGresult *res, int i)
 {
 	return json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
-	    PQgetvalue(res, i, 0), "project_id", api_col_str(res, i, 1),
+	    PQgetvalue(res, i, 0), "project_id", api_db_col_str(res, i, 1),
 	    "status", PQgetvalue(res, i, 2), "attempts",
 	    (json_int_t)atoll(PQgetvalue(res, i, 3)), "error",
-	    api_col_str(res, i, 4), "created_at", PQgetvalue(res, i, 5),
+	    api_db_col_str(res, i, 4), "created_at", PQgetvalue(res, i, 5),
 	    "updated_at", PQgetvalue(res, i, 6));
 }
 
@@ -141,7 +141,7 @@ api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
 		    "retried: its request was not kept", id);
 		goto out;
 	}
-	pid = api_col_str(res, 0, 2);
+	pid = api_db_col_str(res, 0, 2);
 	if (db_exec(db, "UPDATE jobs SET status = 'queued', attempts = 0, "
 	    "error = NULL, finished_at = NULL, updated_at = now() "
 	    "WHERE client_id = $1 AND job_id = $2", 2, params) == -1 ||

@@ -13,8 +13,6 @@
 #include "api_parts.h"
 #include "api_reply.h"
 #include "api_request.h"
-#include "db.h"
-#include "util.h"
 
 #define API_PARTS_MAX_MPN		128
 #define API_PARTS_MAX_ALTERNATES	100	/* approved, of one part */
@@ -46,7 +44,7 @@ api_parts_alternates(const PGresult *res, int row, int col)
 	json_t *in, *out, *a;
 	size_t i;
 
-	in = api_col_json(res, row, col);
+	in = api_db_col_json(res, row, col);
 	out = json_array();
 	json_array_foreach(in, i, a) {
 		if (json_is_string(a)) {
@@ -70,7 +68,7 @@ api_parts_alternates(const PGresult *res, int row, int col)
 static json_t *
 api_parts_array_or_empty(const PGresult *res, int row, int col)
 {
-	json_t *v = api_col_json(res, row, col);
+	json_t *v = api_db_col_json(res, row, col);
 
 	if (json_is_array(v))
 		return v;
@@ -88,9 +86,9 @@ api_parts_json(const PGresult *res, int i)
 	    "notes", PQgetvalue(res, i, 1),
 	    "approved_alternates", api_parts_alternates(res, i, 2),
 	    "banned", strcmp(PQgetvalue(res, i, 3), "t") == 0,
-	    "ban_reason", api_col_str(res, i, 4),
+	    "ban_reason", api_db_col_str(res, i, 4),
 	    "preferred", strcmp(PQgetvalue(res, i, 5), "t") == 0,
-	    "last_used_date", api_col_str(res, i, 6),
+	    "last_used_date", api_db_col_str(res, i, 6),
 	    "projects_used_in", api_parts_array_or_empty(res, i, 7),
 	    "times_used", (json_int_t)atoll(PQgetvalue(res, i, 8)),
 	    "failure_count", (json_int_t)atoll(PQgetvalue(res, i, 9)),

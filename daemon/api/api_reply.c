@@ -10,7 +10,6 @@
 #include "api_db.h"
 #include "api_metrics.h"
 #include "api_reply.h"
-#include "db.h"
 #include "util.h"
 
 enum MHD_Result
@@ -54,7 +53,7 @@ api_json_text(struct MHD_Connection *c, unsigned int status, PGresult *res)
 
 /* api_error() with the message's arguments as a va_list. */
 static enum MHD_Result
-api_verror(struct MHD_Connection *c, unsigned int status, const char *fmt,
+api_reply_verror(struct MHD_Connection *c, unsigned int status, const char *fmt,
     va_list ap)
 {
 	char msg[1024];
@@ -70,7 +69,7 @@ api_error(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	ret = api_verror(c, status, fmt, ap);
+	ret = api_reply_verror(c, status, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -114,30 +113,11 @@ api_reply_row(struct MHD_Connection *c, const struct api_request *r,
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		va_start(ap, fmt);
-		ret = api_verror(c, none, fmt, ap);
+		ret = api_reply_verror(c, none, fmt, ap);
 		va_end(ap);
 		return ret;
 	}
 	ret = api_json(c, MHD_HTTP_OK, to_json(res, 0));
 	PQclear(res);
 	return ret;
-}
-
-json_t *
-api_col_str(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? json_null() :
-	    json_string(PQgetvalue(res, row, col));
-}
-
-json_t *
-api_col_json(const PGresult *res, int row, int col)
-{
-	json_error_t jerr;
-	json_t *v;
-
-	if (PQgetisnull(res, row, col))
-		return json_null();
-	v = json_loads(PQgetvalue(res, row, col), JSON_DECODE_ANY, &jerr);
-	return v ? v : json_null();
 }

@@ -58,9 +58,4 @@ enum MHD_Result	api_reply_row(struct MHD_Connection *c,
 		    unsigned int none, const char *fmt, ...)
 		    __attribute__((format(printf, 8, 9)));
 
-/* A text column as a JSON string, null when NULL. New reference. */
-json_t		*api_col_str(const PGresult *res, int row, int col);
-/* A json or jsonb column parsed, null when NULL or unreadable. */
-json_t		*api_col_json(const PGresult *res, int row, int col);
-
 #endif

@@ -12,7 +12,6 @@
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_suppliers.h"
-#include "db.h"
 #include "util.h"
 
 #define API_SUPPLIERS_COLS "supplier_id, name, supplier_type, " \
@@ -56,10 +55,10 @@ api_suppliers_json(const PGresult *res, int i)
 	    "on_time_rate", strtod(PQgetvalue(res, i, 4), NULL),
 	    "quality_rate", strtod(PQgetvalue(res, i, 5), NULL),
 	    "lead_time_accuracy", strtod(PQgetvalue(res, i, 6), NULL),
-	    "account_rep", api_col_str(res, i, 7),
-	    "payment_terms", api_col_str(res, i, 8),
+	    "account_rep", api_db_col_str(res, i, 7),
+	    "payment_terms", api_db_col_str(res, i, 8),
 	    "notes", PQgetvalue(res, i, 9),
-	    "last_order_date", api_col_str(res, i, 10),
+	    "last_order_date", api_db_col_str(res, i, 10),
 	    "total_spend_ytd", money_to_double(atoll(PQgetvalue(res, i, 11))),
 	    "order_count_ytd", (json_int_t)atoll(PQgetvalue(res, i, 12)),
 	    "created_at", PQgetvalue(res, i, 13),
