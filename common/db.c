@@ -259,3 +259,75 @@ db_pool_put(struct db_pool *p, PGconn *c)
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
+
+int
+db_pipeline(PGconn *db, struct db_stmt *s, size_t n)
+{
+	PGresult *r;
+	ExecStatusType st;
+	size_t i, sent;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		s[i].res = NULL;
+	if (PQenterPipelineMode(db) != 1) {
+		log_warnx("postgresql: cannot enter pipeline mode: %s",
+		    PQerrorMessage(db));
+		return -1;
+	}
+	for (sent = 0; sent < n; sent++)
+		if (PQsendQueryParams(db, s[sent].sql, s[sent].nparams, NULL,
+		    s[sent].params, NULL, NULL, 0) != 1)
+			break;
+	if (sent < n || PQpipelineSync(db) != 1) {
+		log_warnx("postgresql: %s", PQerrorMessage(db));
+		rc = -1;
+		if (sent < n && PQpipelineSync(db) != 1)
+			goto out;	/* the connection is gone */
+	}
+	for (i = 0; i < sent; i++) {
+		if ((r = PQgetResult(db)) == NULL) {
+			rc = -1;
+			goto out;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			s[i].res = r;
+		else {
+			/* statements after a failed one are skipped */
+			if (st != PGRES_PIPELINE_ABORTED) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "%s",
+				    PQresultErrorMessage(r));
+				msg[strcspn(msg, "\n")] = '\0';
+				log_warnx("postgresql: %s", msg);
+			}
+			PQclear(r);
+			rc = -1;
+		}
+		while ((r = PQgetResult(db)) != NULL)
+			PQclear(r);
+	}
+	/* the sync's own result */
+	while ((r = PQgetResult(db)) != NULL) {
+		st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+		if (PQstatus(db) != CONNECTION_OK)
+			break;
+	}
+out:
+	if (PQexitPipelineMode(db) != 1) {
+		log_warnx("postgresql: cannot leave pipeline mode: %s",
+		    PQerrorMessage(db));
+		rc = -1;
+	}
+	if (rc == -1)
+		for (i = 0; i < n; i++) {
+			PQclear(s[i].res);
+			s[i].res = NULL;
+		}
+	return rc;
+}

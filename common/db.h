@@ -66,4 +66,19 @@ PGconn		*db_pool_get(struct db_pool *p, int wait_ms);
 /* Gives a connection back; a broken one is closed instead. */
 void		 db_pool_put(struct db_pool *p, PGconn *c);
 
+/* One statement of a pipeline. */
+struct db_stmt {
+	const char		*sql;
+	int			 nparams;
+	const char *const	*params;
+	PGresult		*res;	/* out: its result when it succeeded */
+};
+/*
+ * Sends n statements in one pipeline (one round trip; libpq pipeline
+ * mode) and collects their results into s[i].res (caller PQclear()s).
+ * 0 when all succeeded; -1 (the error logged, every res NULL) when one
+ * failed: the ones after it did not run.
+ */
+int	db_pipeline(PGconn *db, struct db_stmt *s, size_t n);
+
 #endif

@@ -264,7 +264,8 @@ llm_client_new(const struct llm_config *cfg)
 	c->cfg.timeout_ms = (long)clamp64(cfg->timeout_ms, 10, 3600000);
 	c->cfg.max_retries = (int)clamp64(cfg->max_retries, 0, 10);
 	c->cfg.max_reasks = (int)clamp64(cfg->max_reasks, 0, 5);
-	c->cfg.max_concurrency = (int)clamp64(cfg->max_concurrency, 1, 64);
+	c->cfg.max_concurrency = (int)clamp64(cfg->max_concurrency, 1,
+	    LLM_MAX_CONCURRENCY);
 	c->cfg.price_in_per_1m_micros = clamp64(cfg->price_in_per_1m_micros,
 	    0, INT64_MAX);
 	c->cfg.price_out_per_1m_micros = clamp64(cfg->price_out_per_1m_micros,

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
+#include "admin/admin.h"
 #include "api_admin.h"
 #include "api_db.h"
 #include "api_reply.h"

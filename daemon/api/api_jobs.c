@@ -9,6 +9,7 @@
 
 #include "api_db.h"
 #include "api_jobs.h"
+#include "api_live.h"
 #include "api_redis.h"
 #include "api_reply.h"
 #include "api_request.h"
@@ -21,27 +22,58 @@
 #define API_JOBS_COLS "job_id, project_id, status, attempts, error, " \
 	API_TS("created_at") ", " API_TS("updated_at")
 
-/* One job row selected with API_JOBS_COLS as JSON. */
+/* One job row selected with API_JOBS_COLS as JSON, with status. */
 static json_t *
-api_jobs_row(const PGresult *res, int i)
+api_jobs_json(const PGresult *res, int i, const char *status)
 {
 	return json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
 	    PQgetvalue(res, i, 0), "project_id", api_db_col_str(res, i, 1),
-	    "status", PQgetvalue(res, i, 2), "attempts",
+	    "status", status, "attempts",
 	    (json_int_t)atoll(PQgetvalue(res, i, 3)), "error",
 	    api_db_col_str(res, i, 4), "created_at", PQgetvalue(res, i, 5),
 	    "updated_at", PQgetvalue(res, i, 6));
 }
 
-/* GET /jobs/{id}: one job of the client. */
+/* One job row selected with API_JOBS_COLS as JSON. */
+static json_t *
+api_jobs_row(const PGresult *res, int i)
+{
+	return api_jobs_json(res, i, PQgetvalue(res, i, 2));
+}
+
+/*
+ * GET /jobs/{id}: one job of the client. A job queued in the table, or not
+ * there yet (queued by hand), that a worker runs is "running" per its live
+ * state in Redis.
+ */
 static enum MHD_Result
 api_jobs_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_reply_row(c, r, "SELECT " API_JOBS_COLS " FROM jobs "
+	const char *id = args[0];
+	char live[UUID_BUFSZ];
+	PGresult *res;
+	json_t *out;
+	int n;
+
+	if ((res = api_db_query(r, "SELECT " API_JOBS_COLS " FROM jobs "
 	    "WHERE client_id = $1 AND job_id = $2", 2,
-	    (const char *[]){ r->client_id, args[0] }, api_jobs_row,
-	    MHD_HTTP_NOT_FOUND, "Job not found: %s", args[0]);
+	    (const char *[]){ r->client_id, id })) == NULL)
+		return api_error_db(c);
+	n = PQntuples(res);
+	if ((n == 0 || strcmp(PQgetvalue(res, 0, 2), "queued") == 0) &&
+	    api_live_job(r->client_id, id, live, sizeof(live)) == 1)
+		out = n == 0 ? json_pack("{s:s, s:s, s:s, s:i, s:n}", "job_id",
+		    id, "project_id", live, "status", "running", "attempts", 1,
+		    "error") : api_jobs_json(res, 0, "running");
+	else if (n == 0) {
+		PQclear(res);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s",
+		    id);
+	} else
+		out = api_jobs_row(res, 0);
+	PQclear(res);
+	return api_json(c, MHD_HTTP_OK, out);
 }
 
 /* GET /jobs?status=S&limit=N: the client's jobs, last updated first. */

@@ -12,6 +12,7 @@
 
 #include "api_db.h"
 #include "api_internal.h"
+#include "api_live.h"
 #include "api_projects.h"
 #include "api_redis.h"
 #include "api_reply.h"
@@ -42,35 +43,49 @@
 	"THEN ((" col " / 1000000)::text || '.0')::json " \
 	"ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/* One trace step object of trace_steps t. */
+/* One trace step object: element t.x of a project's trace document. */
 #define API_PROJECTS_TRACE_STEP "json_build_object(" \
-	"'step', COALESCE(t.step, ''), 'agent', COALESCE(t.agent, ''), " \
-	"'message', COALESCE(t.message, ''), " \
-	"'reasoning', COALESCE(t.reasoning, ''), 'references', t.refs, " \
-	"'timestamp', " API_TS("t.created_at") ")"
+	"'step', COALESCE(t.x->>'step', ''), " \
+	"'agent', COALESCE(t.x->>'agent', ''), " \
+	"'message', COALESCE(t.x->>'message', ''), " \
+	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
+	"'references', COALESCE(t.x->'references', '[]'::json), " \
+	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz") ")"
 
 /* The trace of project p as a JSON array, oldest step first. */
 #define API_PROJECTS_TRACE_AGG "COALESCE((SELECT json_agg(" \
-	API_PROJECTS_TRACE_STEP " ORDER BY t.id) FROM trace_steps t " \
-	"WHERE t.client_id = p.client_id AND t.project_id = p.project_id), " \
+	API_PROJECTS_TRACE_STEP " ORDER BY t.n) FROM " \
+	"json_array_elements(p.trace) WITH ORDINALITY AS t(x, n)), " \
 	"'[]'::json)"
 
-/* The line items of project p as a JSON array, by line number. */
-#define API_PROJECTS_ITEMS_AGG "COALESCE((SELECT json_agg(json_build_object(" \
-	"'line_number', l.line_no, 'designators', to_json(l.designators), " \
+/* The columns of a stored line item (projects.lines, live lines). */
+#define API_PROJECTS_LINE_COLS "line_no int, source_line int, " \
+	"designators text[], quantity bigint, mpn text, manufacturer text, " \
+	"description text, package text, value text, status text, " \
+	"selected_mpn text, selected_supplier text, order_quantity bigint, " \
+	"unit_price_micros bigint, extended_price_micros bigint, " \
+	"currency text, final_decision json"
+
+/* The line items of a lines document src as a JSON array, by line. */
+#define API_PROJECTS_ITEMS_OF(status, src) "COALESCE((SELECT json_agg(" \
+	"json_build_object('line_number', l.line_no, " \
+	"'designators', to_json(l.designators), " \
 	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
 	"'manufacturer', COALESCE(l.manufacturer, ''), " \
 	"'description', COALESCE(l.description, ''), " \
 	"'package', COALESCE(l.package, ''), 'value', COALESCE(l.value, ''), " \
-	"'status', COALESCE(l.status, ''), 'selected_mpn', l.selected_mpn, " \
+	"'status', " status ", 'selected_mpn', l.selected_mpn, " \
 	"'selected_supplier', l.selected_supplier, " \
 	"'order_quantity', l.order_quantity, " \
 	"'unit_price', " API_PROJECTS_MONEY("l.unit_price_micros") ", " \
 	"'extended_price', " API_PROJECTS_MONEY("l.extended_price_micros") \
 	", 'currency', l.currency, 'final_decision', l.final_decision) " \
-	"ORDER BY l.line_no) FROM line_items l " \
-	"WHERE l.client_id = p.client_id AND l.project_id = p.project_id), " \
-	"'[]'::json)"
+	"ORDER BY l.line_no) FROM json_to_recordset(" src ") AS l(" \
+	API_PROJECTS_LINE_COLS ")), '[]'::json)"
+
+/* The stored line items of project p. */
+#define API_PROJECTS_ITEMS \
+	API_PROJECTS_ITEMS_OF("COALESCE(l.status, '')", "p.lines")
 
 static enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r,
@@ -92,8 +107,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    "'created_at', s.created, 'updated_at', s.updated) "
 	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
 	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
-	    "(SELECT count(*) FROM line_items l WHERE l.client_id = p.client_id"
-	    " AND l.project_id = p.project_id) AS n, " API_TS("p.created_at")
+	    "json_array_length(p.lines) AS n, " API_TS("p.created_at")
 	    " AS created, " API_TS("p.updated_at") " AS updated "
 	    "FROM projects p WHERE p.client_id = $1 "
 	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int) s", 2,
@@ -130,22 +144,82 @@ api_projects_document(struct MHD_Connection *c, struct api_request *r,
 	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
+/* The project document of project p (one row of projects p). */
+#define API_PROJECTS_DOC(status, items) "json_build_object(" \
+	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
+	"'status', " status ", 'context', p.context, 'totals', p.totals, " \
+	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
+	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
+	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
+	"'[]'), 'bom_filename', p.bom_filename, 'line_items', " items ", " \
+	"'trace', " API_PROJECTS_TRACE_AGG ", " \
+	"'created_at', " API_TS("p.created_at") ", " \
+	"'updated_at', " API_TS("p.updated_at") ")::text"
+
+/*
+ * A running job's project: its status and lines from Redis ($3 status,
+ * $4 line status, $5 lines), the rest from its row, or made up from the
+ * live state alone when the job has no row yet (a job from redis-cli).
+ */
+static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
+    "$3", API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"))
+    " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
+    "p.project_id = $2 UNION ALL SELECT $2::uuid, $1::uuid, '', $3, "
+    "'{}'::jsonb, NULL, NULL, NULL, '[]'::jsonb, now(), now(), "
+    "'[]'::jsonb, '[]'::json, '[]'::json WHERE NOT EXISTS (SELECT 1 FROM "
+    "projects q WHERE q.client_id = $1 AND q.project_id = $2)) p";
+
+/* True for a project status that no running job will change. */
+static bool
+api_projects_settled(const char *status)
+{
+	return strcmp(status, "complete") == 0 ||
+	    strcmp(status, "failed") == 0 || strcmp(status, "created") == 0;
+}
+
 static enum MHD_Result
 api_projects_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_projects_document(c, r, args[0], "SELECT json_build_object("
-	    "'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), "
-	    "'status', COALESCE(p.status, ''), 'context', p.context, "
-	    "'totals', p.totals, "
-	    "'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w "
-	    "ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY "
-	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
-	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
-	    API_PROJECTS_ITEMS_AGG ", 'trace', " API_PROJECTS_TRACE_AGG
-	    ", 'created_at', " API_TS("p.created_at") ", 'updated_at', "
-	    API_TS("p.updated_at") ")::text FROM projects p "
-	    "WHERE p.client_id = $1 AND p.project_id = $2");
+	const char *id = args[0], *params[5];
+	char *status, *line_status, *lines;
+	PGresult *res;
+	PGconn *db;
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	params[0] = r->client_id;
+	params[1] = id;
+	if ((db = api_db_get(r)) == NULL)
+		return api_error_db(c);
+	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
+	    API_PROJECTS_ITEMS) ", p.status FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
+	    0);
+	/* a finished project is the row alone: no look at Redis */
+	if (res != NULL && !(PQntuples(res) == 1 &&
+	    api_projects_settled(PQgetvalue(res, 0, 1))) &&
+	    api_live_project(r->client_id, id, &status, &line_status,
+	    &lines) == 1) {
+		PQclear(res);
+		params[2] = status;
+		params[3] = line_status;
+		params[4] = lines;
+		res = db_query(db, api_projects_live_sql, 5, params, NULL, 0);
+		free(status);
+		free(line_status);
+		free(lines);
+	}
+	api_db_put(db);
+	if (res == NULL)
+		return api_error_db(c);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	}
+	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
 static const char *
@@ -343,7 +417,7 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 				json_array_append_new(des,
 				    json_string(l->designators[k]));
 			json_array_append_new(items, json_pack("{s:I, s:I, "
-			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s}",
+			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
 			    "line_no", (json_int_t)(i + 1),
 			    "source_line", (json_int_t)l->line_no,
 			    "designators", des,
@@ -354,18 +428,13 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 			    "description", l->description ?
 			    l->description : "",
 			    "package", l->package ? l->package : "",
-			    "value", l->value ? l->value : ""));
+			    "value", l->value ? l->value : "",
+			    "status", "pending_enrichment"));
 		}
 		itemss = json_dumps(items, JSON_COMPACT);
-		if (db_exec(db, "INSERT INTO line_items (client_id, "
-		    "project_id, line_no, source_line, designators, quantity, "
-		    "mpn, manufacturer, description, package, value) "
-		    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
-		    "x.quantity, x.mpn, x.manufacturer, x.description, "
-		    "x.package, x.value FROM jsonb_to_recordset($3::jsonb) AS "
-		    "x(line_no int, source_line int, designators text[], "
-		    "quantity bigint, mpn text, manufacturer text, "
-		    "description text, package text, value text)", 3,
+		/* the project's lines document, as a run writes it */
+		if (db_exec(db, "UPDATE projects SET lines = $3::json "
+		    "WHERE client_id = $1 AND project_id = $2", 3,
 		    (const char *[]){ r->client_id, u->project_id,
 		    itemss }) == -1)
 			goto out;

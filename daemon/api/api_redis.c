@@ -3,6 +3,7 @@
  * (XADD, EVALSHA, XLEN, PING), so one locked connection serves them all.
  */
 #include <pthread.h>
+#include <stdarg.h>
 
 #include "api_internal.h"
 #include "api_redis.h"
@@ -46,6 +47,27 @@ api_redis_close(void)
 		redisFree(api_redis);
 	api_redis = NULL;
 	pthread_mutex_unlock(&api_redis_mu);
+}
+
+redisReply *
+api_redis_command(const char *fmt, ...)
+{
+	redisContext *rc;
+	redisReply *rep = NULL;
+	va_list ap;
+
+	if ((rc = api_redis_acquire()) != NULL) {
+		va_start(ap, fmt);
+		rep = redisvCommand(rc, fmt, ap);
+		va_end(ap);
+	}
+	api_redis_release();
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR) {
+		log_warnx("redis: %s", rep->str);
+		freeReplyObject(rep);
+		rep = NULL;
+	}
+	return rep;
 }
 
 int

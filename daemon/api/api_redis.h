@@ -18,6 +18,12 @@ redisContext	*api_redis_acquire(void);
 void		 api_redis_release(void);
 /* Closes the connection at exit. */
 void		 api_redis_close(void);
+/*
+ * One command on the shared connection: the reply (caller
+ * freeReplyObject()s it), or NULL when Redis is down or answered an
+ * error (logged).
+ */
+redisReply	*api_redis_command(const char *fmt, ...);
 
 /*
  * Adds job (len bytes of JSON) to the stream, reconnecting once; the entry

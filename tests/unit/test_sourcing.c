@@ -780,9 +780,9 @@ read_fixture(const char *name, size_t *len)
 	size_t n;
 	FILE *f;
 
-	/* tests run from the top of the tree; __FILE__ is tests/... */
+	/* tests run from the top of the tree; __FILE__ is tests/unit/... */
 	slash = strrchr(__FILE__, '/');
-	snprintf(path, sizeof(path), "%.*s/fixtures/%s",
+	snprintf(path, sizeof(path), "%.*s/../fixtures/%s",
 	    slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".", name);
 	if ((f = fopen(path, "rb")) == NULL)
 		fail_msg("cannot open %s", path);
