@@ -120,21 +120,14 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 }
 
 /*
- * Answers one client-scoped project document built by PostgreSQL: sql
- * takes $1 = client_id, $2 = project id and returns one text column, or no
- * row (404 "Project not found").
+ * Answers the result of a project document query (one text column, at
+ * most one row; cleared here): 503 without a result, 404 "Project not
+ * found" without a row.
  */
 static enum MHD_Result
-api_projects_document(struct MHD_Connection *c, struct api_request *r,
-    const char *id, const char *sql)
+api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
 {
-	const char *params[2] = { r->client_id, id };
-	PGresult *res;
-
-	if (!uuid_valid(id))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	if ((res = api_db_query(r, sql, 2, params)) == NULL)
+	if (res == NULL)
 		return api_error_db(c);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -212,14 +205,7 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 		free(lines);
 	}
 	api_db_put(db);
-	if (res == NULL)
-		return api_error_db(c);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	}
-	return api_json_text(c, MHD_HTTP_OK, res);
+	return api_projects_answer(c, res, id);
 }
 
 static const char *
@@ -644,9 +630,15 @@ static enum MHD_Result
 api_projects_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_projects_document(c, r, args[0], "SELECT "
+	const char *id = args[0];
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	return api_projects_answer(c, api_db_query(r, "SELECT "
 	    API_PROJECTS_TRACE_AGG "::text FROM projects p "
-	    "WHERE p.client_id = $1 AND p.project_id = $2");
+	    "WHERE p.client_id = $1 AND p.project_id = $2", 2,
+	    (const char *[]){ r->client_id, id }), id);
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
