@@ -33,6 +33,7 @@ endif
 COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
+	common/basis.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
@@ -70,6 +71,7 @@ API_SRCS = \
 	daemon/api/api_projects.c \
 	daemon/api/api_rate.c \
 	daemon/api/api_redis.c \
+	daemon/api/api_render.c \
 	daemon/api/api_reply.c \
 	daemon/api/api_request.c \
 	daemon/api/api_route.c \

@@ -36,7 +36,19 @@ void		stage_enrich_mpns(const struct job *job,
  */
 enum stage_rc	stage_enrich_run(struct job *job, const struct cache *c,
 		    const struct tenant_knowledge *kn, struct offer_cache *view);
-/* Prices every line and decides it (costing.c, sourcing.c); totals. */
+/*
+ * Writes the basis of the job's decisions (basis.h) into out: the offers
+ * of its lines and their alternates, the knowledge about them, and the
+ * costing settings c.
+ */
+struct basis_costing;
+void		stage_enrich_basis(const struct job *job,
+		    const struct offer_cache *view,
+		    const struct basis_costing *c, struct buf *out);
+/*
+ * Prices every line and decides it (costing.c, sourcing.c); totals.
+ * Without an LLM the decisions are numbers only and job->basis is set.
+ */
 enum stage_rc	stage_decide_run(struct job *job, const struct config *cfg,
 		    const struct offer_cache *view);
 /*
