@@ -82,6 +82,7 @@ API_SRCS = \
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
 	daemon/worker/batch.c \
+	daemon/worker/budget.c \
 	daemon/worker/cache.c \
 	daemon/worker/checkpoint.c \
 	daemon/worker/job.c \

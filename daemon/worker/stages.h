@@ -7,6 +7,7 @@
 #ifndef BOMD_STAGES_H
 #define BOMD_STAGES_H
 
+#include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
 #include "job.h"
@@ -57,10 +58,11 @@ enum stage_rc	stage_decide_run(struct job *job, const struct config *cfg,
  * worker's one curl multi handle; the LLM may only escalate an approved
  * line or add notes. Any LLM failure leaves the rule decisions and a
  * trace step saying why, so it always returns STAGE_OK. Rows for
- * llm_calls go to job->llm_calls, totals to job->totals.llm.
+ * llm_calls go to job->llm_calls, totals to job->totals.llm. Waves take
+ * from the budget shared by every worker through r (budget.h).
  */
 enum stage_rc	stage_llm_run(struct job *const *jobs, size_t n,
-		    const struct config *cfg);
+		    const struct config *cfg, redisContext *r);
 /* Frees the worker's LLM client (made on first use); at worker exit. */
 void		stage_llm_shutdown(void);
 /*
