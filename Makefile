@@ -33,6 +33,7 @@ endif
 COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
+	common/bom.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
@@ -95,6 +96,7 @@ BOMCTL_COMMON_SRCS = \
 
 UNIT_TESTS = \
 	tests/unit/test_assess.c \
+	tests/unit/test_bom.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
 	tests/unit/test_csv.c \

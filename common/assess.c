@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "assess.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "sourcing.h"
 #include "util.h"

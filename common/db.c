@@ -128,16 +128,6 @@ db_set_tenant(PGconn *c, const char *client_id)
 	    params);
 }
 
-const char *
-db_sqlstate(const PGresult *r)
-{
-	const char *s;
-
-	if (r == NULL || (s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) == NULL)
-		return "";
-	return s;
-}
-
 struct db_pool {
 	pthread_mutex_t	  mu;
 	pthread_cond_t	  cv;

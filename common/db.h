@@ -49,8 +49,6 @@ bool		 db_ok(PGconn *c);
  * admin), or "" for none. 0 or -1.
  */
 int		 db_set_tenant(PGconn *c, const char *client_id);
-/* SQLSTATE of a failed result's error, "" when none. */
-const char	*db_sqlstate(const PGresult *r);
 
 struct db_pool;
 

@@ -12,7 +12,7 @@
 
 #include "api_internal.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "intake.h"
 #include "log.h"

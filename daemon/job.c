@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "job.h"
 #include "log.h"
 #include "queue.h"

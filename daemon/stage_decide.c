@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "costing.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "log.h"
 #include "sourcing.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "log.h"
 #include "offers.h"

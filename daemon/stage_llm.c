@@ -10,7 +10,7 @@
 
 #include "assess.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "llm_http.h"
 #include "log.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "log.h"
 #include "sourcing.h"

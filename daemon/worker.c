@@ -16,7 +16,7 @@
 
 #include "checkpoint.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "job.h"
 #include "log.h"

@@ -1,5 +1,5 @@
 /*
- * Tests for common/llm_http.c against tests/mock_llm (started per test on a
+ * Tests for common/llm_http.c against tests/tools/mock_llm (started per test on a
  * free port): every scripted fault ends with the right outcome, attempts and
  * re-asks, and the mock's request log shows what reached the server.
  */
@@ -27,7 +27,7 @@
 #include "llm_http.h"
 #include "log.h"
 
-#define MOCK_BIN	"build/asan/tests/mock_llm"
+#define MOCK_BIN	"build/asan/tests/tools/mock_llm"
 #define API_KEY		"sk-test-secret-key-123"
 #define PRICE_IN	150000		/* 0.15 per 1M tokens */
 #define PRICE_OUT	600000		/* 0.60 per 1M tokens */
