@@ -1,6 +1,7 @@
 /*
  * PostgreSQL access: connections with timeouts, parameterised queries only,
- * transactions, and a small connection pool for threaded callers.
+ * transactions, pipelined statements, and a small connection pool for
+ * threaded callers.
  */
 #ifndef BOMD_DB_H
 #define BOMD_DB_H
@@ -49,6 +50,24 @@ bool		 db_ok(PGconn *c);
  * admin), or "" for none. 0 or -1.
  */
 int		 db_set_tenant(PGconn *c, const char *client_id);
+
+/* One statement of a pipeline. */
+struct db_stmt {
+	const char		*sql;
+	int			 nparams;
+	const char *const	*params;
+	PGresult		*res;	/* out: its result when it succeeded */
+};
+
+/*
+ * Sends n statements in one pipeline (one round trip; libpq pipeline
+ * mode) and collects their results into s[i].res (caller PQclear()s them,
+ * or calls db_pipeline_clear()). 0 when all succeeded; -1 (the error
+ * logged, every res NULL) when one failed: the ones after it did not run.
+ */
+int		 db_pipeline(PGconn *c, struct db_stmt *s, size_t n);
+/* PQclear()s the results of s[0..n) and sets them NULL. */
+void		 db_pipeline_clear(struct db_stmt *s, size_t n);
 
 struct db_pool;
 

@@ -178,8 +178,6 @@ persist_lines_text(const struct job *job, struct buf *b)
 	return 0;
 }
 
-static void	persist_pipe_clear(struct pipe_stmt *s, size_t n);
-
 /* Inserts the lines written by persist_lines_text() ($4). */
 static const char persist_lines_sql[] = "INSERT INTO line_items (client_id, "
     "project_id, line_no, source_line, designators, quantity, mpn, "
@@ -202,7 +200,7 @@ int
 stage_persist_lines_start(struct job *job, PGconn *db)
 {
 	const char *pl[4], *pd[2];
-	struct pipe_stmt st[2];
+	struct db_stmt st[2];
 	struct buf b;
 	int rc;
 
@@ -216,12 +214,12 @@ stage_persist_lines_start(struct job *job, PGconn *db)
 	pd[1] = pl[1] = job->project_id;
 	pl[2] = job->job_id;
 	pl[3] = b.data;
-	st[0] = (struct pipe_stmt){ "DELETE FROM line_items WHERE "
+	st[0] = (struct db_stmt){ "DELETE FROM line_items WHERE "
 	    "client_id = $1 AND project_id = $2", 2, pd, NULL };
-	st[1] = (struct pipe_stmt){ persist_lines_sql, 4, pl, NULL };
-	rc = persist_pipeline(db, st, 2);
+	st[1] = (struct db_stmt){ persist_lines_sql, 4, pl, NULL };
+	rc = db_pipeline(db, st, 2);
 	if (rc == 0)
-		persist_pipe_clear(st, 2);
+		db_pipeline_clear(st, 2);
 	buf_free(&b);
 	return rc;
 }
@@ -250,89 +248,6 @@ persist_mpns_text(const struct job *job, struct buf *b)
 	buf_append(b, "]", 1);
 }
 
-int
-persist_pipeline(PGconn *db, struct pipe_stmt *s, size_t n)
-{
-	PGresult *r;
-	ExecStatusType st;
-	size_t i, sent;
-	int rc = 0;
-
-	for (i = 0; i < n; i++)
-		s[i].res = NULL;
-	if (PQenterPipelineMode(db) != 1) {
-		log_warnx("postgresql: cannot enter pipeline mode: %s",
-		    PQerrorMessage(db));
-		return -1;
-	}
-	for (sent = 0; sent < n; sent++)
-		if (PQsendQueryParams(db, s[sent].sql, s[sent].nparams, NULL,
-		    s[sent].params, NULL, NULL, 0) != 1)
-			break;
-	if (sent < n || PQpipelineSync(db) != 1) {
-		log_warnx("postgresql: %s", PQerrorMessage(db));
-		rc = -1;
-		if (sent < n && PQpipelineSync(db) != 1)
-			goto out;	/* the connection is gone */
-	}
-	for (i = 0; i < sent; i++) {
-		if ((r = PQgetResult(db)) == NULL) {
-			rc = -1;
-			goto out;
-		}
-		st = PQresultStatus(r);
-		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-			s[i].res = r;
-		else {
-			/* statements after a failed one are skipped */
-			if (st != PGRES_PIPELINE_ABORTED) {
-				char msg[512];
-
-				snprintf(msg, sizeof(msg), "%s",
-				    PQresultErrorMessage(r));
-				msg[strcspn(msg, "\n")] = '\0';
-				log_warnx("postgresql: %s", msg);
-			}
-			PQclear(r);
-			rc = -1;
-		}
-		while ((r = PQgetResult(db)) != NULL)
-			PQclear(r);
-	}
-	/* the sync's own result */
-	while ((r = PQgetResult(db)) != NULL) {
-		st = PQresultStatus(r);
-		PQclear(r);
-		if (st == PGRES_PIPELINE_SYNC)
-			break;
-		if (PQstatus(db) != CONNECTION_OK)
-			break;
-	}
-out:
-	if (PQexitPipelineMode(db) != 1) {
-		log_warnx("postgresql: cannot leave pipeline mode: %s",
-		    PQerrorMessage(db));
-		rc = -1;
-	}
-	if (rc == -1)
-		for (i = 0; i < n; i++) {
-			PQclear(s[i].res);
-			s[i].res = NULL;
-		}
-	return rc;
-}
-
-static void
-persist_pipe_clear(struct pipe_stmt *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		PQclear(s[i].res);
-		s[i].res = NULL;
-	}
-}
-
 /*
  * Two round trips: the fence (BEGIN and the job row locked), then every
  * write and COMMIT in one pipeline; any failure rolls all of it back.
@@ -342,7 +257,7 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 {
 	const char *p2[2] = { job->client_id, job->job_id };
 	const char *pl[4], *pt[4], *pc[4], *pm[4], *pp[6], *pd[2];
-	struct pipe_stmt st[12];
+	struct db_stmt st[12];
 	struct buf lines, mpns;
 	char *trace = NULL, *calls = NULL;
 	char *totals = NULL, *warnings = NULL, *context = NULL;
@@ -352,19 +267,19 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	*dup = 0;
 	buf_init(&lines);
 	buf_init(&mpns);
-	st[0] = (struct pipe_stmt){ "BEGIN", 0, NULL, NULL };
-	st[1] = (struct pipe_stmt){ "SELECT status FROM jobs WHERE "
+	st[0] = (struct db_stmt){ "BEGIN", 0, NULL, NULL };
+	st[1] = (struct db_stmt){ "SELECT status FROM jobs WHERE "
 	    "client_id = $1 AND job_id = $2 FOR UPDATE", 2, p2, NULL };
-	if (persist_pipeline(db, st, 2) == -1)
+	if (db_pipeline(db, st, 2) == -1)
 		goto out;
 	if (PQntuples(st[1].res) == 1 &&
 	    strcmp(PQgetvalue(st[1].res, 0, 0), "complete") == 0) {
-		persist_pipe_clear(st, 2);
+		db_pipeline_clear(st, 2);
 		*dup = 1;
 		rc = STAGE_OK;
 		goto out;
 	}
-	persist_pipe_clear(st, 2);
+	db_pipeline_clear(st, 2);
 
 	if (persist_lines_text(job, &lines) == -1) {
 		log_job_warnx(job, "persist: cannot encode the line items");
@@ -400,10 +315,10 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	pd[1] = job->project_id;
 
 	/* reprocessing a project replaces its line items */
-	st[n++] = (struct pipe_stmt){ "DELETE FROM line_items WHERE "
+	st[n++] = (struct db_stmt){ "DELETE FROM line_items WHERE "
 	    "client_id = $1 AND project_id = $2", 2, pd, NULL };
-	st[n++] = (struct pipe_stmt){ persist_lines_sql, 4, pl, NULL };
-	st[n++] = (struct pipe_stmt){ "INSERT INTO trace_steps (client_id, "
+	st[n++] = (struct db_stmt){ persist_lines_sql, 4, pl, NULL };
+	st[n++] = (struct db_stmt){ "INSERT INTO trace_steps (client_id, "
 	    "project_id, job_id, step, agent, message, reasoning, refs, "
 	    "created_at) SELECT $1, $2, $3, x.step, x.agent, x.message, "
 	    "x.reasoning, COALESCE(x.\"references\", '[]'), x.\"timestamp\" "
@@ -412,7 +327,7 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	    "\"timestamp\" timestamptz)", 4, pt, NULL };
 	/* LLM accounting: inside the job's fence, so never counted twice */
 	if (calls != NULL)
-		st[n++] = (struct pipe_stmt){ "INSERT INTO llm_calls "
+		st[n++] = (struct db_stmt){ "INSERT INTO llm_calls "
 		    "(client_id, project_id, job_id, stage, model, "
 		    "prompt_tokens, completion_tokens, latency_ms, attempts, "
 		    "outcome, cost_micros) SELECT $1, $2, $3, x.stage, "
@@ -422,13 +337,13 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 		    "prompt_tokens bigint, completion_tokens bigint, "
 		    "latency_ms bigint, attempts int, outcome text, "
 		    "cost_micros bigint)", 4, pc, NULL };
-	st[n++] = (struct pipe_stmt){ "UPDATE projects SET status = "
+	st[n++] = (struct db_stmt){ "UPDATE projects SET status = "
 	    "'complete', totals = $3::jsonb, warnings = $4::jsonb, "
 	    "context = $5::jsonb, name = $6, updated_at = now() "
 	    "WHERE client_id = $1 AND project_id = $2", 6, pp, NULL };
 	/* usage counts: once per job, fenced by the job row lock above */
 	/* sorted, so two jobs of one tenant lock the rows in the same order */
-	st[n++] = (struct pipe_stmt){ "INSERT INTO part_knowledge AS k "
+	st[n++] = (struct db_stmt){ "INSERT INTO part_knowledge AS k "
 	    "(client_id, mpn, times_used, last_used_date) "
 	    "SELECT $1, m, 1, now() FROM "
 	    "(SELECT DISTINCT jsonb_array_elements_text($4::jsonb) AS m) s "
@@ -436,22 +351,22 @@ stage_persist_run(struct job *job, PGconn *db, int *dup)
 	    "ON CONFLICT (client_id, mpn) DO UPDATE SET "
 	    "times_used = k.times_used + 1, last_used_date = now(), "
 	    "updated_at = now()", 4, pm, NULL };
-	st[n++] = (struct pipe_stmt){ "INSERT INTO part_usage (client_id, mpn, "
+	st[n++] = (struct db_stmt){ "INSERT INTO part_usage (client_id, mpn, "
 	    "project_id) SELECT $1, m, $2 FROM "
 	    "(SELECT DISTINCT jsonb_array_elements_text($4::jsonb) AS m) s "
 	    "WHERE $3::text IS NOT NULL ORDER BY m "
 	    "ON CONFLICT (client_id, mpn, project_id) DO UPDATE SET "
 	    "used_at = now()", 4, pm, NULL };
-	st[n++] = (struct pipe_stmt){ "UPDATE jobs SET status = 'complete', "
+	st[n++] = (struct db_stmt){ "UPDATE jobs SET status = 'complete', "
 	    "error = NULL, finished_at = now(), updated_at = now() "
 	    "WHERE client_id = $1 AND job_id = $2", 2, p2, NULL };
 	if (job->checkpointed)
-		st[n++] = (struct pipe_stmt){ "DELETE FROM job_checkpoints "
+		st[n++] = (struct db_stmt){ "DELETE FROM job_checkpoints "
 		    "WHERE client_id = $1 AND job_id = $2", 2, p2, NULL };
-	st[n++] = (struct pipe_stmt){ "COMMIT", 0, NULL, NULL };
-	if (persist_pipeline(db, st, n) == -1)
+	st[n++] = (struct db_stmt){ "COMMIT", 0, NULL, NULL };
+	if (db_pipeline(db, st, n) == -1)
 		goto out;
-	persist_pipe_clear(st, n);
+	db_pipeline_clear(st, n);
 	rc = STAGE_OK;
 out:
 	if (rc != STAGE_OK || *dup)

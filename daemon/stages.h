@@ -13,7 +13,7 @@
 struct config;
 struct offer_cache;
 
-/* Loads or parses the BOM and the project context (csv.c, intake.c). */
+/* Loads or parses the BOM and the project context (bom.c, intake.c). */
 enum stage_rc	stage_intake_run(struct job *job, PGconn *db);
 /*
  * Loads the offers for every line's MPN and the tenant's knowledge (bans,
@@ -51,20 +51,5 @@ int		stage_persist_lines_start(struct job *job, PGconn *db);
 int		stage_persist_lines_status(struct job *job, PGconn *db,
 		    const char *status);
 enum stage_rc	stage_persist_run(struct job *job, PGconn *db, int *dup);
-
-/* One statement of a pipeline. */
-struct pipe_stmt {
-	const char		*sql;
-	int			 nparams;
-	const char *const	*params;
-	PGresult		*res;	/* out: its result when it succeeded */
-};
-/*
- * Sends n statements in one pipeline (one round trip; libpq pipeline
- * mode) and collects their results into s[i].res (caller PQclear()s).
- * 0 when all succeeded; -1 (the error logged, every res NULL) when one
- * failed: the ones after it did not run.
- */
-int		persist_pipeline(PGconn *db, struct pipe_stmt *s, size_t n);
 
 #endif

@@ -199,7 +199,7 @@ static int
 worker_tenant_active(struct worker *w, const char *client_id)
 {
 	const char *params[1] = { client_id };
-	struct pipe_stmt st[2] = {
+	struct db_stmt st[2] = {
 		{ "SELECT set_config('bomd.client_id', $1, false)", 1, params,
 		    NULL },
 		{ "SELECT active FROM clients WHERE client_id = $1", 1, params,
@@ -207,7 +207,7 @@ worker_tenant_active(struct worker *w, const char *client_id)
 	};
 	int rc;
 
-	if (persist_pipeline(w->db, st, 2) == -1)
+	if (db_pipeline(w->db, st, 2) == -1)
 		return -1;
 	rc = PQntuples(st[1].res) == 1 &&
 	    strcmp(PQgetvalue(st[1].res, 0, 0), "t") == 0;
@@ -234,7 +234,7 @@ static int
 worker_start_project(struct worker *w, const struct job *job)
 {
 	const char *params[5], *ps[3];
-	struct pipe_stmt st[2];
+	struct db_stmt st[2];
 	size_t n = 0;
 
 	params[0] = job->project_id;
@@ -246,14 +246,14 @@ worker_start_project(struct worker *w, const struct job *job)
 	ps[1] = job->project_id;
 	ps[2] = "enriching";
 	if (!job->reprocess)
-		st[n++] = (struct pipe_stmt){ "INSERT INTO projects "
+		st[n++] = (struct db_stmt){ "INSERT INTO projects "
 		    "(project_id, client_id, name, status, bom_csv, "
 		    "bom_filename) VALUES ($1, $2, $3, 'enriching', $4, $5) "
 		    "ON CONFLICT (project_id) DO NOTHING", 5, params, NULL };
-	st[n++] = (struct pipe_stmt){ "UPDATE projects SET status = $3, "
+	st[n++] = (struct db_stmt){ "UPDATE projects SET status = $3, "
 	    "updated_at = now() WHERE client_id = $1 AND project_id = $2", 3,
 	    ps, NULL };
-	if (persist_pipeline(w->db, st, n) == -1)
+	if (db_pipeline(w->db, st, n) == -1)
 		return -1;
 	while (n > 0)
 		PQclear(st[--n].res);
