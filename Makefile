@@ -39,6 +39,8 @@ COMMON_SRCS = \
 	common/csv.c \
 	common/db.c \
 	common/intake.c \
+	common/intake_view.c \
+	common/intake_yaml.c \
 	common/job_status.c \
 	common/llm_http.c \
 	common/llm_json.c \

@@ -158,22 +158,6 @@ struct bom_ctx {
 	char			 err[160];
 };
 
-static void
-bom_seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-bom_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Lower-cases a header cell, drops byte-order marks and quotes, treats
  * _ - . and runs of white space as one space, and trims.
@@ -331,13 +315,8 @@ bom_dnp_text(struct bom_view v)
 static void
 bom_clip(struct bom_view v, char *out, size_t outlen)
 {
-	size_t n = v.n;
+	size_t n = v.n > BOM_CLIP ? utf8_prefix(v.p, BOM_CLIP) : v.n;
 
-	if (n > BOM_CLIP) {
-		n = BOM_CLIP;
-		while (n > 0 && ((unsigned char)v.p[n] & 0xc0) == 0x80)
-			n--;
-	}
 	if (n >= outlen)
 		n = outlen - 1;
 	memcpy(out, v.p, n);
@@ -705,13 +684,13 @@ bom_parse(const char *buf, size_t len, const struct bom_limits *lim,
 	memset(&text, 0, sizeof(text));
 	buf_init(&ctx.reasons);
 	csv_reader_init(&r, "", 0, &opts);
-	bom_seterr(err, errlen, "%s", "");
+	err_printf(err, errlen, "%s", "");
 	if (lim == NULL)
 		lim = &defaults;
 	if (buf == NULL)
 		len = 0;
 	if (len > lim->max_bytes) {
-		bom_seterr(err, errlen, "BOM is larger than %zu bytes",
+		err_printf(err, errlen, "BOM is larger than %zu bytes",
 		    lim->max_bytes);
 		goto out;
 	}
@@ -738,24 +717,24 @@ bom_parse(const char *buf, size_t len, const struct bom_limits *lim,
 			continue;
 		}
 		if (bom_row(&ctx, &r) == -1) {
-			bom_seterr(err, errlen, "%s", ctx.err);
+			err_printf(err, errlen, "%s", ctx.err);
 			goto out;
 		}
 	}
 	if (rc == -1) {
-		bom_seterr(err, errlen, "line %zu: %s", r.err_line, r.err);
+		err_printf(err, errlen, "line %zu: %s", r.err_line, r.err);
 		goto out;
 	}
 	if (scanned == 0) {
-		bom_seterr(err, errlen, "%s", BOM_NO_LINES);
+		err_printf(err, errlen, "%s", BOM_NO_LINES);
 		goto out;
 	}
 	if (!have_header) {
-		bom_seterr(err, errlen, "%s", BOM_NO_HEADER);
+		err_printf(err, errlen, "%s", BOM_NO_HEADER);
 		goto out;
 	}
 	if (bom->nlines == 0) {
-		bom_seterr(err, errlen, "%s: %s", BOM_NO_LINES,
+		err_printf(err, errlen, "%s: %s", BOM_NO_LINES,
 		    ctx.ndata == 0 ? "no data rows" : ctx.reasons.data);
 		goto out;
 	}

@@ -46,7 +46,7 @@ struct csv_text {
 	const char	*data;		/* UTF-8, without a byte-order mark */
 	size_t		 len;
 	const char	*encoding;	/* "utf-8", "utf-8-bom" or "cp1252" */
-	char		*owned;		/* converted copy behind data, or NULL */
+	char		*owned;		/* the converted copy, or NULL */
 };
 
 /*

@@ -23,7 +23,8 @@ db_connect(const char *url, const char *appname, char *err, size_t errlen)
 	PGconn *c;
 
 	snprintf(opts, sizeof(opts), "-c TimeZone=UTC -c statement_timeout=%d"
-	    " -c idle_in_transaction_session_timeout=%d -c client_min_messages=warning",
+	    " -c idle_in_transaction_session_timeout=%d"
+	    " -c client_min_messages=warning",
 	    DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS * 2);
 	vals[0] = url;
 	vals[1] = "10";

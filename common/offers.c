@@ -322,8 +322,8 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 	    r->f[col[OFFERS_COL_SKU]][0] == '\0') {
 		offers_add_error(l, r->line_no, "empty %s",
 		    r->f[col[OFFERS_COL_MPN]][0] == '\0' ? "mpn" :
-		    r->f[col[OFFERS_COL_SUPPLIER_ID]][0] == '\0' ? "supplier_id" :
-		    "sku");
+		    r->f[col[OFFERS_COL_SUPPLIER_ID]][0] == '\0' ?
+		    "supplier_id" : "sku");
 		goto out;
 	}
 	s = r->f[col[OFFERS_COL_SUPPLIER_TYPE]];
@@ -337,8 +337,8 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 	    &o->stock) == -1 ||
 	    offers_int_field(l, r, col, OFFERS_COL_MOQ, 0, OFFERS_MAX_QTY,
 	    &o->moq) == -1 ||
-	    offers_int_field(l, r, col, OFFERS_COL_ORDER_MULTIPLE, 0, OFFERS_MAX_QTY,
-	    &o->order_multiple) == -1 ||
+	    offers_int_field(l, r, col, OFFERS_COL_ORDER_MULTIPLE, 0,
+	    OFFERS_MAX_QTY, &o->order_multiple) == -1 ||
 	    offers_int_field(l, r, col, OFFERS_COL_LEAD_TIME_DAYS, 0,
 	    OFFERS_MAX_LEAD_DAYS, &o->lead_time_days) == -1)
 		goto out;
@@ -361,8 +361,9 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 	o->mpn = xstrdup(r->f[col[OFFERS_COL_MPN]]);
 	o->manufacturer = xstrdup(r->f[col[OFFERS_COL_MANUFACTURER]]);
 	o->supplier_id = xstrdup(r->f[col[OFFERS_COL_SUPPLIER_ID]]);
-	o->supplier_name = xstrdup(r->f[col[OFFERS_COL_SUPPLIER_NAME]][0] != '\0' ?
-	    r->f[col[OFFERS_COL_SUPPLIER_NAME]] : r->f[col[OFFERS_COL_SUPPLIER_ID]]);
+	s = r->f[col[OFFERS_COL_SUPPLIER_NAME]];
+	o->supplier_name = xstrdup(s[0] != '\0' ? s :
+	    r->f[col[OFFERS_COL_SUPPLIER_ID]]);
 	o->sku = xstrdup(r->f[col[OFFERS_COL_SKU]]);
 	o->line_no = r->line_no;
 	rc = 0;

@@ -1,6 +1,6 @@
 /*
- * Shared helpers: allocation, checked parsing, money, buffers, randomness,
- * time formatting.
+ * Shared helpers: allocation, checked parsing, money, buffers, UTF-8 cuts
+ * and error messages, randomness, time formatting.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -318,6 +318,41 @@ uuid_valid(const char *s)
 			return false;
 	}
 	return true;
+}
+
+size_t
+utf8_prefix(const char *s, size_t n)
+{
+	size_t i, need;
+	unsigned char c;
+
+	if (n == 0)
+		return 0;
+	/* back to the start of the last character, at most 3 bytes */
+	i = n;
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 0;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return n;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return n - (i - 1) >= need ? n : i - 1;
+}
+
+void
+err_printf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	/* a cut message must stay valid UTF-8, e.g. for a JSON error body */
+	err[utf8_prefix(err, strlen(err))] = '\0';
 }
 
 void

@@ -73,7 +73,7 @@ test_reader(void **state)
 		{ IN("\"a\"b ,c\nd\n"), 64, 0, true,
 		    "1!1: text after a closing quote\n2:d\n" },
 		{ IN("\"a\"  ,c\n"), 64, 0, true, "1:a|c\n" },
-		/* a malformed record is read to its end, then reading goes on */
+		/* a malformed record is read to its end, then the next */
 		{ IN("a\0b,c\nd\n"), 64, 0, false,
 		    "1!1: NUL byte in file\n2:d\n" },
 		{ IN("x\n\"a\nb\0\",c\nd\n"), 64, 0, false,
