@@ -42,6 +42,8 @@ COMMON_SRCS = \
 	common/intake_view.c \
 	common/intake_yaml.c \
 	common/job_status.c \
+	common/llm_caps.c \
+	common/llm_chat.c \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \

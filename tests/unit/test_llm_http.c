@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "llm_caps.h"
 #include "llm_http.h"
 #include "log.h"
 
