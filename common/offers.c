@@ -111,34 +111,32 @@ offers_row_blank(const struct offers_row *r)
 	return true;
 }
 
+/* The names of enum supplier_type, indexed by value. */
+static const char *const offers_supplier_types[] = {
+	[SUPPLIER_AUTHORIZED] = "authorized",
+	[SUPPLIER_BROKER] = "broker",
+	[SUPPLIER_DIRECT] = "direct",
+};
+#define OFFERS_NSUPPLIER_TYPES \
+	(sizeof(offers_supplier_types) / sizeof(offers_supplier_types[0]))
+
 int
 supplier_type_parse(const char *s, enum supplier_type *t)
 {
-	if (s == NULL)
+	int i;
+
+	if ((i = name_index(offers_supplier_types, OFFERS_NSUPPLIER_TYPES,
+	    s)) == -1)
 		return -1;
-	if (strcasecmp(s, "authorized") == 0)
-		*t = SUPPLIER_AUTHORIZED;
-	else if (strcasecmp(s, "broker") == 0)
-		*t = SUPPLIER_BROKER;
-	else if (strcasecmp(s, "direct") == 0)
-		*t = SUPPLIER_DIRECT;
-	else
-		return -1;
+	*t = (enum supplier_type)i;
 	return 0;
 }
 
 const char *
 supplier_type_name(enum supplier_type t)
 {
-	switch (t) {
-	case SUPPLIER_AUTHORIZED:
-		return "authorized";
-	case SUPPLIER_BROKER:
-		return "broker";
-	case SUPPLIER_DIRECT:
-		return "direct";
-	}
-	return "unknown";
+	return (size_t)t < OFFERS_NSUPPLIER_TYPES ? offers_supplier_types[t] :
+	    "unknown";
 }
 
 int

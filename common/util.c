@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/rand.h>
@@ -63,6 +64,19 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* s past leading white space, or NULL with *why "empty" when s is NULL. */
+static const char *
+util_num_start(const char *s, const char **why)
+{
+	if (s == NULL) {
+		*why = "empty";
+		return NULL;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
 int
 parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
     const char **why)
@@ -73,12 +87,8 @@ parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
 
 	if (why == NULL)
 		why = &why_dummy;
-	if (s == NULL) {
-		*why = "empty";
+	if ((s = util_num_start(s, why)) == NULL)
 		return -1;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
 	if (*s == '\0') {
 		*why = "empty";
 		return -1;
@@ -116,12 +126,8 @@ parse_money(const char *s, int64_t *micros, const char **why)
 
 	if (why == NULL)
 		why = &why_dummy;
-	if (s == NULL) {
-		*why = "empty";
+	if ((s = util_num_start(s, why)) == NULL)
 		return -1;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
 	if (*s == '-') {
 		*why = "negative";
 		return -1;
@@ -318,6 +324,19 @@ uuid_valid(const char *s)
 			return false;
 	}
 	return true;
+}
+
+int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && strcasecmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
 }
 
 size_t

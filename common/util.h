@@ -77,6 +77,12 @@ size_t	utf8_prefix(const char *s, size_t n);
 void	err_printf(char *err, size_t errlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * Index of s in names[0..n), ASCII case ignored; -1 when it is not there or
+ * s is NULL. For enums whose names are a table indexed by value.
+ */
+int	name_index(const char *const *names, size_t n, const char *s);
+
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);
 /* The text length of a UUID, and its buffer size with the NUL. */
