@@ -66,6 +66,7 @@ API_SRCS = \
 	daemon/api_events.c \
 	daemon/api_jobs.c \
 	daemon/api_knowledge.c \
+	daemon/api_live.c \
 	daemon/api_metrics.c \
 	daemon/api_openai.c \
 	daemon/api_projects.c \
@@ -73,20 +74,23 @@ API_SRCS = \
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
-	daemon/checkpoint.c \
-	daemon/job.c \
-	daemon/stage_decide.c \
-	daemon/stage_enrich.c \
-	daemon/stage_intake.c \
-	daemon/stage_llm.c \
-	daemon/stage_persist.c \
-	daemon/worker.c
+	daemon/worker/batch.c \
+	daemon/worker/cache.c \
+	daemon/worker/checkpoint.c \
+	daemon/worker/job.c \
+	daemon/worker/progress.c \
+	daemon/worker/stage_decide.c \
+	daemon/worker/stage_enrich.c \
+	daemon/worker/stage_intake.c \
+	daemon/worker/stage_llm.c \
+	daemon/worker/stage_persist.c \
+	daemon/worker/worker.c
 
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \
-	daemon/admin.c \
-	daemon/migrate.c \
-	daemon/offers_import.c
+	daemon/admin/admin.c \
+	daemon/admin/migrate.c \
+	daemon/admin/offers_import.c
 
 DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 
@@ -107,6 +111,7 @@ UNIT_TESTS = \
 	tests/unit/test_intake.c \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
+	tests/unit/test_master.c \
 	tests/unit/test_sourcing.c \
 	tests/unit/test_util.c
 

@@ -106,6 +106,8 @@ static const struct config_key config_keys[] = {
 	    10, 600000, offsetof(struct config, job_retry_base_ms), 1 },
 	{ "worker_max_jobs", "BOMD_WORKER_MAX_JOBS", CONFIG_INT, "0", 0,
 	    INT64_C(1000000000), offsetof(struct config, worker_max_jobs), 1 },
+	{ "worker_inflight", "BOMD_WORKER_INFLIGHT", CONFIG_INT, "64", 1,
+	    1024, offsetof(struct config, worker_inflight), 1 },
 	{ "costing.attrition_bp", "BOMD_ATTRITION_BP", CONFIG_INT, "0", 0,
 	    10000, offsetof(struct config, attrition_bp), 1 },
 	{ "costing.setup_extra", "BOMD_SETUP_EXTRA", CONFIG_INT, "0", 0,

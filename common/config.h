@@ -44,6 +44,7 @@ struct config {
 	int64_t	 job_timeout_ms;	/* a try over this is failed, retried */
 	int64_t	 job_retry_base_ms;	/* first retry delay, then doubled */
 	int64_t	 worker_max_jobs;	/* recycle a worker after; 0 never */
+	int64_t	 worker_inflight;	/* jobs one worker holds at once */
 	int64_t	 attrition_bp;		/* costing: basis points */
 	int64_t	 setup_extra;		/* costing: parts per line */
 	int64_t	 grace_period;		/* seconds a stopping worker finishes */

@@ -147,6 +147,7 @@ costing_price(const struct offer *o, const struct cost_params *p,
 {
 	int64_t q, cand, total, best_qty, best_total;
 	ssize_t bi, bj, best_bi;
+	bool lead_allows;
 	size_t j;
 
 	if (costing_need(p, r, err, errlen) == -1)
@@ -181,11 +182,17 @@ costing_price(const struct offer *o, const struct cost_params *p,
 	 * Buy-up: a higher break can be cheaper in total. Candidates grow
 	 * with the break, and only a strictly lower total replaces the best,
 	 * so ties keep the smaller quantity. A candidate that overflows
-	 * costs more than the base, which fits, so it is skipped.
+	 * costs more than the base, which fits, so it is skipped; so is one
+	 * the stock does not cover when the lead time does not allow waiting
+	 * for the rest (buying up must not turn a stocked line short).
 	 */
+	lead_allows = p->max_lead_time_days < 0 ||
+	    o->lead_time_days <= p->max_lead_time_days;
 	for (j = (size_t)bi + 1; j < o->nbreaks; j++) {
 		cand = o->breaks[j].qty > r->moq ? o->breaks[j].qty : r->moq;
 		if (costing_round_up(cand, r->multiple, &cand) == -1)
+			continue;
+		if (cand > o->stock && !lead_allows)
 			continue;
 		bj = costing_break_at(o, cand);
 		if (i64_mul(cand, o->breaks[bj].unit_micros, &total) == -1)
@@ -204,8 +211,7 @@ costing_price(const struct offer *o, const struct cost_params *p,
 	r->saved_micros = r->base_extended - best_total;
 	r->in_stock = o->stock >= r->order_qty;
 	r->shortfall = r->in_stock ? 0 : r->order_qty - o->stock;
-	r->lead_ok = r->in_stock || p->max_lead_time_days < 0 ||
-	    o->lead_time_days <= p->max_lead_time_days;
+	r->lead_ok = r->in_stock || lead_allows;
 	costing_explain(o, p, r);
 	return 0;
 toolarge:

@@ -149,7 +149,7 @@ llm_client_new(const struct llm_config *cfg)
 	c->cfg.max_retries = (int)llm_http_clamp(cfg->max_retries, 0, 10);
 	c->cfg.max_reasks = (int)llm_http_clamp(cfg->max_reasks, 0, 5);
 	c->cfg.max_concurrency = (int)llm_http_clamp(cfg->max_concurrency, 1,
-	    64);
+	    LLM_MAX_CONCURRENCY);
 	c->cfg.price_in_per_1m_micros = llm_http_clamp(
 	    cfg->price_in_per_1m_micros, 0, INT64_MAX);
 	c->cfg.price_out_per_1m_micros = llm_http_clamp(

@@ -20,6 +20,8 @@
  * finish_reason "length" may reach. */
 #define LLM_DEFAULT_MAX_TOKENS	2048
 #define LLM_MAX_TOKENS_CAP	65536
+/* The most requests one client keeps in flight. */
+#define LLM_MAX_CONCURRENCY	4096
 
 enum llm_outcome {
 	LLM_OK = 0,		/* data holds a validated object */

@@ -320,13 +320,61 @@ out:
 int
 queue_ack(redisContext *c, const char *id)
 {
-	redisReply *r;
-	int rc;
+	return queue_ack_batch(c, &id, 1, NULL, 0);
+}
 
-	r = redisCommand(c, "XACK %s %s %s", QUEUE_STREAM, QUEUE_GROUP, id);
-	rc = queue_reply_ok(c, r, "xack");
-	if (r != NULL)
+int
+queue_ack_batch(redisContext *c, const char *const *ids, size_t n,
+    const char *const *keys, size_t nkeys)
+{
+	const char **argv;
+	redisReply *r;
+	size_t i, k, sent = 0;
+	int rc = 0;
+
+	if (n == 0 && nkeys == 0)
+		return 0;
+	argv = xcalloc(n + nkeys + 3, sizeof(*argv));
+	redisAppendCommand(c, "MULTI");
+	sent++;
+	if (n > 0) {
+		argv[0] = "XACK";
+		argv[1] = QUEUE_STREAM;
+		argv[2] = QUEUE_GROUP;
+		for (i = 0; i < n; i++)
+			argv[3 + i] = ids[i];
+		redisAppendCommandArgv(c, (int)(n + 3), argv, NULL);
+		argv[0] = "XDEL";
+		for (i = 0; i < n; i++)
+			argv[2 + i] = ids[i];
+		redisAppendCommandArgv(c, (int)(n + 2), argv, NULL);
+		sent += 2;
+	}
+	if (nkeys > 0) {
+		argv[0] = "DEL";
+		for (k = 0; k < nkeys; k++)
+			argv[1 + k] = keys[k];
+		redisAppendCommandArgv(c, (int)(nkeys + 1), argv, NULL);
+		sent++;
+	}
+	redisAppendCommand(c, "EXEC");
+	sent++;
+	free(argv);
+	for (i = 0; i < sent; i++) {
+		r = NULL;
+		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
+			log_warnx("redis: ack: %s", c->errstr);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ERROR && rc == 0) {
+			log_warnx("redis: ack: %s", r->str);
+			rc = -1;
+		}
+		/* EXEC's own reply: nil when the transaction was aborted */
+		if (i == sent - 1 && r->type != REDIS_REPLY_ARRAY)
+			rc = -1;
 		freeReplyObject(r);
+	}
 	return rc;
 }
 
@@ -399,6 +447,7 @@ static const char queue_move_lua[] =
 "end\n"
 "if #p == 0 then return 0 end\n"
 "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])\n"
+"redis.call('XDEL', KEYS[1], ARGV[2])\n"
 "local f = {}\n"
 "for i = 6, #ARGV do f[#f + 1] = ARGV[i] end\n"
 "if ARGV[4] == 'stream' then\n"

@@ -107,7 +107,15 @@ int64_t		 queue_backoff_ms(int64_t base_ms, int64_t n);
  * settings cannot be read (also logged).
  */
 int		 queue_check_server(redisContext *c);
+/* Acknowledges and deletes one entry (queue_ack_batch()). 0 or -1. */
 int		 queue_ack(redisContext *c, const char *id);
+/*
+ * Acknowledges entries ids[0..n) and deletes them from the stream (so it
+ * holds only the backlog), and deletes keys[0..nkeys) (a finished job's
+ * live progress), in one MULTI/EXEC round trip. 0 or -1.
+ */
+int		 queue_ack_batch(redisContext *c, const char *const *ids,
+		    size_t n, const char *const *keys, size_t nkeys);
 /*
  * Moves a job to the dead-letter stream with the reason and acks it, in
  * one step, when it is still pending (any consumer). 0 or -1.

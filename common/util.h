@@ -99,5 +99,7 @@ void	hex_encode(const unsigned char *p, size_t n, char *out);
 void	time_rfc3339(time_t t, char *out, size_t len);
 /* Monotonic clock in milliseconds. */
 int64_t	now_ms(void);
+/* Wall clock (Unix epoch) in milliseconds. */
+int64_t	wall_ms(void);
 
 #endif

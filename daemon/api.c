@@ -126,6 +126,27 @@ api_enqueue(const char *job, size_t len, char *id, size_t idlen)
 	return rc;
 }
 
+redisReply *
+api_redis_command(const char *fmt, ...)
+{
+	redisReply *rep = NULL;
+	va_list ap;
+
+	pthread_mutex_lock(&api_redis_mu);
+	if (api_redis_locked() != NULL) {
+		va_start(ap, fmt);
+		rep = redisvCommand(api_redis, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&api_redis_mu);
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR) {
+		log_warnx("redis: %s", rep->str);
+		freeReplyObject(rep);
+		rep = NULL;
+	}
+	return rep;
+}
+
 PGconn *
 api_db_get(const struct api_request *r)
 {

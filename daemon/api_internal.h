@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include <libpq-fe.h>
+#include <hiredis/hiredis.h>
 
 #include "util.h"
 
@@ -110,6 +111,22 @@ int		api_auth(struct MHD_Connection *c, struct api_request *r,
 		    enum MHD_Result *ret);
 /* Forgets every cached key (after an admin change to keys or clients). */
 void		api_auth_cache_flush(void);
+/*
+ * One Redis command on the process's shared connection (locked): the
+ * reply (caller freeReplyObject()s it), or NULL when Redis is down or
+ * answered an error (logged).
+ */
+redisReply	*api_redis_command(const char *fmt, ...);
+/*
+ * The live state of a running job (the worker's progress in Redis):
+ * api_live_project() gives the project's status, line status and lines
+ * (JSON) as malloc'd strings; api_live_job() the project of a job.
+ * 1 found, 0 none (or Redis down).
+ */
+int		api_live_project(const char *client_id, const char *project_id,
+		    char **status, char **line_status, char **lines);
+int		api_live_job(const char *client_id, const char *job_id,
+		    char *project_id, size_t len);
 /* Adds a job to the stream (shared connection, locked). 0 or -1. */
 int		api_enqueue(const char *job, size_t len, char *id,
 		    size_t idlen);

@@ -20,8 +20,10 @@
 #define KN_MAX_ALTERNATES	100	/* approved alternates of one part */
 
 #define KN_PART_COLS "mpn, notes, approved_alternates::text, banned, " \
-	"ban_reason, preferred, " API_TS("last_used_date") ", " \
-	"bomd_part_projects(client_id, mpn)::text, times_used, " \
+	"ban_reason, preferred, " \
+	API_TS("bomd_part_last_used(client_id, mpn)") ", " \
+	"bomd_part_projects(client_id, mpn)::text, " \
+	"bomd_part_times_used(client_id, mpn), " \
 	"failure_count, " \
 	"quality_notes::text, " API_TS("created_at") ", " API_TS("updated_at")
 

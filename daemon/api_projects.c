@@ -42,32 +42,47 @@ api_db_unavailable(struct MHD_Connection *c)
 	"WHEN " col " % 1000000 = 0 THEN ((" col " / 1000000)::text || " \
 	"'.0')::json ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/* One trace step object of trace_steps t. */
-#define API_TRACE_STEP "json_build_object('step', COALESCE(t.step, ''), " \
-	"'agent', COALESCE(t.agent, ''), 'message', COALESCE(t.message, ''), " \
-	"'reasoning', COALESCE(t.reasoning, ''), 'references', t.refs, " \
-	"'timestamp', " API_TS("t.created_at") ")"
+/* One trace step object: element t.x of a project's trace document. */
+#define API_TRACE_STEP "json_build_object(" \
+	"'step', COALESCE(t.x->>'step', ''), " \
+	"'agent', COALESCE(t.x->>'agent', ''), " \
+	"'message', COALESCE(t.x->>'message', ''), " \
+	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
+	"'references', COALESCE(t.x->'references', '[]'::json), " \
+	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz") ")"
 
 /* The trace of project p as a JSON array, oldest step first. */
 #define API_TRACE_AGG "COALESCE((SELECT json_agg(" API_TRACE_STEP \
-	" ORDER BY t.id) FROM trace_steps t WHERE t.client_id = p.client_id " \
-	"AND t.project_id = p.project_id), '[]'::json)"
+	" ORDER BY t.n) FROM json_array_elements(p.trace) WITH ORDINALITY " \
+	"AS t(x, n)), '[]'::json)"
 
-/* The line items of project p as a JSON array, by line number. */
-#define API_ITEMS_AGG "COALESCE((SELECT json_agg(json_build_object(" \
-	"'line_number', l.line_no, 'designators', to_json(l.designators), " \
+/* The columns of a stored line item (projects.lines, live lines). */
+#define API_LINE_COLS "line_no int, source_line int, designators text[], " \
+	"quantity bigint, mpn text, manufacturer text, description text, " \
+	"package text, value text, status text, selected_mpn text, " \
+	"selected_supplier text, order_quantity bigint, " \
+	"unit_price_micros bigint, extended_price_micros bigint, " \
+	"currency text, final_decision json"
+
+/* The line items of a lines document src as a JSON array, by line. */
+#define API_ITEMS_AGG_OF(status, src) "COALESCE((SELECT json_agg(" \
+	"json_build_object('line_number', l.line_no, " \
+	"'designators', to_json(l.designators), " \
 	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
 	"'manufacturer', COALESCE(l.manufacturer, ''), " \
 	"'description', COALESCE(l.description, ''), " \
 	"'package', COALESCE(l.package, ''), 'value', COALESCE(l.value, ''), " \
-	"'status', COALESCE(l.status, ''), 'selected_mpn', l.selected_mpn, " \
+	"'status', " status ", 'selected_mpn', l.selected_mpn, " \
 	"'selected_supplier', l.selected_supplier, " \
 	"'order_quantity', l.order_quantity, " \
 	"'unit_price', " API_MONEY("l.unit_price_micros") ", " \
 	"'extended_price', " API_MONEY("l.extended_price_micros") ", " \
 	"'currency', l.currency, 'final_decision', l.final_decision) " \
-	"ORDER BY l.line_no) FROM line_items l WHERE l.client_id = p.client_id " \
-	"AND l.project_id = p.project_id), '[]'::json)"
+	"ORDER BY l.line_no) FROM json_to_recordset(" src ") AS l(" \
+	API_LINE_COLS ")), '[]'::json)"
+
+/* The stored line items of project p. */
+#define API_ITEMS_AGG	API_ITEMS_AGG_OF("COALESCE(l.status, '')", "p.lines")
 
 /* Answers with a JSON document built by the database (copied). */
 static enum MHD_Result
@@ -117,8 +132,7 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	    "'created_at', s.created, 'updated_at', s.updated) "
 	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
 	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
-	    "(SELECT count(*) FROM line_items l WHERE l.client_id = p.client_id"
-	    " AND l.project_id = p.project_id) AS n, " API_TS("p.created_at")
+	    "json_array_length(p.lines) AS n, " API_TS("p.created_at")
 	    " AS created, " API_TS("p.updated_at") " AS updated FROM projects p "
 	    "WHERE p.client_id = $1 ORDER BY p.created_at DESC, p.project_id "
 	    "LIMIT $2::int) s", 2, params, NULL, 0);
@@ -167,20 +181,90 @@ api_project_text(struct MHD_Connection *c, struct api_request *r,
 	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
+/* The project document of project p (one row of projects p). */
+#define API_PROJECT_DOC(status, items) "json_build_object(" \
+	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
+	"'status', " status ", 'context', p.context, 'totals', p.totals, " \
+	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
+	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
+	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
+	"'[]'), 'bom_filename', p.bom_filename, 'line_items', " items ", " \
+	"'trace', " API_TRACE_AGG ", 'created_at', " API_TS("p.created_at") \
+	", 'updated_at', " API_TS("p.updated_at") ")::text"
+
+/*
+ * A running job's project: its status and lines from Redis ($3 status,
+ * $4 line status, $5 lines), the rest from its row, or made up from the
+ * live state alone when the job has no row yet (a job from redis-cli).
+ */
+static const char api_project_live_sql[] = "SELECT " API_PROJECT_DOC("$3",
+    API_ITEMS_AGG_OF("COALESCE($4, l.status, '')", "$5::json")) " FROM "
+    "(SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
+    "p.project_id = $2 UNION ALL SELECT $2::uuid, $1::uuid, '', $3, "
+    "'{}'::jsonb, NULL, NULL, NULL, '[]'::jsonb, now(), now(), "
+    "'[]'::jsonb, '[]'::json, '[]'::json WHERE NOT EXISTS (SELECT 1 FROM "
+    "projects q WHERE q.client_id = $1 AND q.project_id = $2)) p";
+
+/* True for a project status that no running job will change. */
+static bool
+api_project_settled(const char *status)
+{
+	return strcmp(status, "complete") == 0 ||
+	    strcmp(status, "failed") == 0 || strcmp(status, "created") == 0;
+}
+
 static enum MHD_Result
 api_project_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_project_text(c, r, args[0], "SELECT json_build_object("
-	    "'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), "
-	    "'status', COALESCE(p.status, ''), 'context', p.context, 'totals', p.totals, "
-	    "'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w "
-	    "ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY "
-	    "AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), "
-	    "'[]'), 'bom_filename', p.bom_filename, 'line_items', "
-	    API_ITEMS_AGG ", 'trace', " API_TRACE_AGG ", 'created_at', "
-	    API_TS("p.created_at") ", 'updated_at', " API_TS("p.updated_at")
-	    ")::text FROM projects p WHERE p.client_id = $1 AND p.project_id = $2");
+	const char *id = args[0], *params[5];
+	char *status, *line_status, *lines;
+	PGresult *res;
+	PGconn *db;
+	int live;
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	params[0] = r->client_id;
+	params[1] = id;
+	if ((db = api_db_get(r)) == NULL)
+		return api_db_unavailable(c);
+	res = db_query(db, "SELECT " API_PROJECT_DOC("COALESCE(p.status, '')",
+	    API_ITEMS_AGG) ", p.status FROM projects p WHERE p.client_id = $1 "
+	    "AND p.project_id = $2", 2, params, NULL, 0);
+	if (res == NULL) {
+		api_db_put(db);
+		return api_db_unavailable(c);
+	}
+	/* a finished project is the row alone: no look at Redis */
+	if (PQntuples(res) == 1 && api_project_settled(PQgetvalue(res, 0, 1))) {
+		api_db_put(db);
+		return api_json_text(c, MHD_HTTP_OK, res);
+	}
+	live = api_live_project(r->client_id, id, &status, &line_status,
+	    &lines);
+	if (live == 1) {
+		PQclear(res);
+		params[2] = status;
+		params[3] = line_status;
+		params[4] = lines;
+		res = db_query(db, api_project_live_sql, 5, params, NULL, 0);
+		free(status);
+		free(line_status);
+		free(lines);
+		if (res == NULL) {
+			api_db_put(db);
+			return api_db_unavailable(c);
+		}
+	}
+	api_db_put(db);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	}
+	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
 static enum MHD_Result
@@ -189,6 +273,8 @@ api_job_get(struct MHD_Connection *c, struct api_request *r,
 {
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
+	char live[UUID_BUFSZ];
+	bool running = false;
 	PGresult *res;
 	PGconn *db;
 	json_t *out;
@@ -201,6 +287,17 @@ api_job_get(struct MHD_Connection *c, struct api_request *r,
 	api_db_put(db);
 	if (res == NULL)
 		return api_db_unavailable(c);
+	/* running: the worker's live state in Redis */
+	if ((PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 2), "queued")
+	    == 0) && api_live_job(r->client_id, id, live, sizeof(live)) == 1) {
+		if (PQntuples(res) == 0) {
+			PQclear(res);
+			return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, "
+			    "s:s, s:i, s:n}", "job_id", id, "project_id", live,
+			    "status", "running", "attempts", 1, "error"));
+		}
+		running = true;
+	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s",
@@ -208,7 +305,7 @@ api_job_get(struct MHD_Connection *c, struct api_request *r,
 	}
 	out = json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
 	    PQgetvalue(res, 0, 0), "project_id", api_str_or_null(res, 0, 1),
-	    "status", PQgetvalue(res, 0, 2), "attempts",
+	    "status", running ? "running" : PQgetvalue(res, 0, 2), "attempts",
 	    (json_int_t)atoll(PQgetvalue(res, 0, 3)), "error",
 	    api_str_or_null(res, 0, 4), "created_at", PQgetvalue(res, 0, 5),
 	    "updated_at", PQgetvalue(res, 0, 6));
@@ -448,7 +545,7 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 				json_array_append_new(des,
 				    json_string(l->designators[k]));
 			json_array_append_new(items, json_pack("{s:I, s:I, "
-			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s}",
+			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
 			    "line_no", (json_int_t)(i + 1),
 			    "source_line", (json_int_t)l->line_no,
 			    "designators", des,
@@ -459,18 +556,13 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 			    "description", l->description ?
 			    l->description : "",
 			    "package", l->package ? l->package : "",
-			    "value", l->value ? l->value : ""));
+			    "value", l->value ? l->value : "",
+			    "status", "pending_enrichment"));
 		}
 		itemss = json_dumps(items, JSON_COMPACT);
-		if (db_exec(db, "INSERT INTO line_items (client_id, project_id, "
-		    "line_no, source_line, designators, quantity, mpn, "
-		    "manufacturer, description, package, value) "
-		    "SELECT $1, $2, x.line_no, x.source_line, x.designators, "
-		    "x.quantity, x.mpn, x.manufacturer, x.description, "
-		    "x.package, x.value FROM jsonb_to_recordset($3::jsonb) AS "
-		    "x(line_no int, source_line int, designators text[], "
-		    "quantity bigint, mpn text, manufacturer text, "
-		    "description text, package text, value text)", 3,
+		/* the project's lines document, as a run writes it */
+		if (db_exec(db, "UPDATE projects SET lines = $3::json "
+		    "WHERE client_id = $1 AND project_id = $2", 3,
 		    (const char *[]){ r->client_id, project_id, itemss }) == -1)
 			goto out;
 	}

@@ -1,73 +1,231 @@
 /*
- * bomd: the daemon and its admin commands (serve, migrate, client, key,
- * offers). Exit status 0 on success, 1 with one line on stderr otherwise.
+ * bomd: the command line. Global options, then one command of main_cmds[]:
+ * serve runs the master (master.c), the offline commands (daemon/admin/)
+ * run once. Exit status 0, 1 with one line on stderr, 2 on a usage error.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-#include "admin.h"
+#include "admin/admin.h"
+#include "admin/migrate.h"
+#include "admin/offers_import.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
 #include "master.h"
-#include "migrate.h"
-#include "offers_import.h"
 #include "proctitle.h"
 #include "util.h"
+#include "version.h"
 
-#define BOMD_VERSION	"0.1.0"
+#define MAIN_EXIT_FAIL	1
+#define MAIN_EXIT_USAGE	2
+#define MAIN_MAX_OPTS	3	/* value options of one command */
 
-static const char usage_text[] =
-"usage: bomd [-c FILE] [-n] COMMAND ...\n"
-"\n"
-"commands:\n"
-"  serve [--role all|api|worker] [--workers N]\n"
-"                         run the master, the API process and N workers\n"
-"  migrate                apply pending database migrations (idempotent)\n"
-"  client create --name NAME [--slug S] [--wallet 0x...]\n"
-"                         create a client; prints {\"client_id\",\"api_key\"}\n"
-"  key create --client ID [--name N]\n"
-"                         create an API key; prints {\"key_id\",\"api_key\"}\n"
-"  key revoke KEY_ID      revoke an API key\n"
-"  offers import FILE.csv|-\n"
-"                         load the supplier offers catalog\n"
-"\n"
-"options:\n"
-"  -c FILE    configuration file (default " CONFIG_DEFAULT_PATH ", optional)\n"
-"  -n         check the configuration, print \"configuration OK\", exit\n"
-"  --version  print the version\n"
-"  --help     print this help\n"
-"\n"
-"Every configuration key has a BOMD_* environment override (see README).\n";
+/* What a command runs with. */
+struct main_ctx {
+	const char	 *config_path;	/* -c; NULL: the default */
+	PGconn		 *db;		/* when the command needs_db */
+	const char	 *vals[MAIN_MAX_OPTS];	/* by opts[]; NULL: not given */
+	char		**operands;
+};
 
+static int	main_serve(const struct main_ctx *);
+static int	main_migrate(const struct main_ctx *);
+static int	main_client_create(const struct main_ctx *);
+static int	main_key_create(const struct main_ctx *);
+static int	main_key_revoke(const struct main_ctx *);
+static int	main_offers_import(const struct main_ctx *);
+
+/*
+ * The commands: one or two words, options that each take a value (those
+ * in required must be given), a fixed number of operands. The help text
+ * is made from these rows.
+ */
+static const struct main_cmd {
+	const char	*name;
+	const char	*sub;		/* the second word, or NULL */
+	const char	*args;		/* synopsis after the words */
+	const char	*help;
+	const char	*opts[MAIN_MAX_OPTS + 1];	/* NULL ends */
+	unsigned int	 required;	/* bit i: opts[i] */
+	int		 noperands;
+	int		 needs_db;
+	int		(*fn)(const struct main_ctx *);
+} main_cmds[] = {
+	{ "serve", NULL, "[--role all|api|worker] [--workers N]",
+	    "run the master, the API process and N workers",
+	    { "role", "workers", NULL }, 0, 0, 0, main_serve },
+	{ "migrate", NULL, "",
+	    "apply pending database migrations (idempotent)",
+	    { NULL }, 0, 0, 1, main_migrate },
+	{ "client", "create", "--name NAME [--slug S] [--wallet 0x...]",
+	    "create a client; prints {\"client_id\",\"api_key\"}",
+	    { "name", "slug", "wallet", NULL }, 1u << 0, 0, 1,
+	    main_client_create },
+	{ "key", "create", "--client ID [--name N]",
+	    "create an API key; prints {\"key_id\",\"api_key\"}",
+	    { "client", "name", NULL }, 1u << 0, 0, 1, main_key_create },
+	{ "key", "revoke", "KEY_ID", "revoke an API key",
+	    { NULL }, 0, 1, 1, main_key_revoke },
+	{ "offers", "import", "FILE.csv|-",
+	    "load the supplier offers catalog",
+	    { NULL }, 0, 1, 1, main_offers_import },
+};
+
+#define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
+
+/* "bomd: what: err" on stderr; returns the failure exit status. */
 static int
-die(const char *fmt, const char *arg)
+main_fail(const char *what, const char *err)
 {
-	fprintf(stderr, "bomd: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "bomd: %s%s%s\n", what != NULL ? what : "",
+	    what != NULL ? ": " : "", err);
+	return MAIN_EXIT_FAIL;
+}
+
+/* One line on stderr; returns the usage error exit status. */
+static int
+main_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bomd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
-	return 1;
+	return MAIN_EXIT_USAGE;
 }
 
-static PGconn *
-connect_db(const struct config *cfg)
+/* "client create --name NAME ...": a command's words and arguments. */
+static const char *
+main_synopsis(const struct main_cmd *cmd, char *buf, size_t len)
 {
-	char err[512];
-	PGconn *db;
+	snprintf(buf, len, "%s%s%s%s%s", cmd->name, cmd->sub ? " " : "",
+	    cmd->sub ? cmd->sub : "", cmd->args[0] ? " " : "", cmd->args);
+	return buf;
+}
 
-	if ((db = db_connect(cfg->database_url, "bomd-cli", err,
-	    sizeof(err))) == NULL)
-		die("%s", err);
-	return db;
+static void
+main_help(FILE *f)
+{
+	char line[128];
+	size_t i;
+
+	fputs("usage: bomd [-c FILE] [-n] COMMAND ...\n\ncommands:\n", f);
+	for (i = 0; i < MAIN_NCMDS; i++) {
+		main_synopsis(&main_cmds[i], line, sizeof(line));
+		if (strlen(line) <= 22)
+			fprintf(f, "  %-22s %s\n", line, main_cmds[i].help);
+		else
+			fprintf(f, "  %s\n  %-22s %s\n", line, "",
+			    main_cmds[i].help);
+	}
+	fputs("\noptions:\n"
+	    "  -c FILE    configuration file (default " CONFIG_DEFAULT_PATH
+	    ", optional)\n"
+	    "  -n         check the configuration, print \"configuration OK\","
+	    " exit\n"
+	    "  --version  print the version\n"
+	    "  --help     print this help\n"
+	    "\nEvery configuration key has a BOMD_* environment override "
+	    "(see README).\n", f);
+}
+
+/* The usage error after getopt_long() returned '?' or ':' for argv. */
+static int
+main_bad_option(const char *where, int c, char **argv)
+{
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *opt = optopt != 0 ? shortopt : argv[optind - 1];
+
+	if (c == ':')
+		return main_usage("%soption '%s' needs a value (see bomd "
+		    "--help)", where, opt);
+	return main_usage("%sunknown option '%s' (see bomd --help)", where,
+	    opt);
+}
+
+/*
+ * Finds the command named by the first one or two words of argv and sets
+ * *nwords. NULL after a usage line.
+ */
+static const struct main_cmd *
+main_find(int argc, char **argv, int *nwords)
+{
+	size_t i;
+	int known = 0;
+
+	if (argc == 0) {
+		main_usage("no command (see bomd --help)");
+		return NULL;
+	}
+	for (i = 0; i < MAIN_NCMDS; i++) {
+		if (strcmp(main_cmds[i].name, argv[0]) != 0)
+			continue;
+		known = 1;
+		*nwords = main_cmds[i].sub == NULL ? 1 : 2;
+		if (main_cmds[i].sub == NULL ||
+		    (argc > 1 && strcmp(main_cmds[i].sub, argv[1]) == 0))
+			return &main_cmds[i];
+	}
+	if (!known)
+		main_usage("unknown command '%s' (see bomd --help)", argv[0]);
+	else if (argc == 1)
+		main_usage("%s: missing subcommand (see bomd --help)", argv[0]);
+	else
+		main_usage("%s: unknown command '%s' (see bomd --help)",
+		    argv[0], argv[1]);
+	return NULL;
+}
+
+/*
+ * Parses a command's options and operands; argv[0] is its last word.
+ * Returns 0, or the usage exit status after one line on stderr.
+ */
+static int
+main_parse(const struct main_cmd *cmd, int argc, char **argv,
+    struct main_ctx *ctx)
+{
+	struct option opts[MAIN_MAX_OPTS + 1];
+	char where[48], usage[128];
+	int c, i, n, idx;
+
+	snprintf(where, sizeof(where), "%s%s%s: ", cmd->name,
+	    cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
+	main_synopsis(cmd, usage, sizeof(usage));
+	memset(opts, 0, sizeof(opts));
+	for (n = 0; cmd->opts[n] != NULL; n++) {
+		opts[n].name = cmd->opts[n];
+		opts[n].has_arg = required_argument;
+	}
+	optind = 0;	/* glibc: start afresh on this argv */
+	while ((c = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
+		if (c != 0)
+			return main_bad_option(where, c, argv);
+		ctx->vals[idx] = optarg;
+	}
+	for (i = 0; i < n; i++)
+		if ((cmd->required & (1u << i)) && ctx->vals[i] == NULL)
+			return main_usage("%s--%s is required (usage: bomd "
+			    "%s)", where, cmd->opts[i], usage);
+	if (argc - optind > cmd->noperands)
+		return main_usage("%sunexpected argument '%s' (usage: bomd "
+		    "%s)", where, argv[optind + cmd->noperands], usage);
+	if (argc - optind < cmd->noperands)
+		return main_usage("%smissing %s (usage: bomd %s)", where,
+		    cmd->args, usage);
+	ctx->operands = argv + optind;
+	return 0;
 }
 
 static int
-print_json(json_t *v)
+main_print_json(json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT);
 
@@ -77,37 +235,31 @@ print_json(json_t *v)
 	return 0;
 }
 
-/* Finds "--name VALUE" in argv; NULL when absent. */
-static const char *
-opt_value(int argc, char **argv, const char *name, int *bad)
+static int
+main_serve(const struct main_ctx *ctx)
 {
-	int i;
+	enum master_role role = MASTER_ROLE_ALL;
+	int64_t workers = 0;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], name) != 0)
-			continue;
-		if (i + 1 >= argc) {
-			*bad = 1;
-			return NULL;
-		}
-		return argv[i + 1];
-	}
-	return NULL;
+	if (ctx->vals[0] != NULL &&
+	    master_role_parse(ctx->vals[0], &role) == -1)
+		return main_usage("serve: --role '%s' is not one of all, api, "
+		    "worker", ctx->vals[0]);
+	if (ctx->vals[1] != NULL &&
+	    parse_i64(ctx->vals[1], 1, 256, &workers, NULL) == -1)
+		return main_usage("serve: --workers '%s' is not a number from "
+		    "1 to 256", ctx->vals[1]);
+	return master_main(ctx->config_path, role, (int)workers);
 }
 
 static int
-cmd_migrate(const struct config *cfg)
+main_migrate(const struct main_ctx *ctx)
 {
 	char err[512];
-	PGconn *db;
 	int n;
 
-	if ((db = connect_db(cfg)) == NULL)
-		return 1;
-	n = migrate_run(db, err, sizeof(err));
-	PQfinish(db);
-	if (n < 0)
-		return die("%s", err);
+	if ((n = migrate_run(ctx->db, err, sizeof(err))) < 0)
+		return main_fail(NULL, err);
 	if (n == 0)
 		printf("schema is current\n");
 	else
@@ -116,174 +268,129 @@ cmd_migrate(const struct config *cfg)
 }
 
 static int
-cmd_client(const struct config *cfg, int argc, char **argv)
+main_client_create(const struct main_ctx *ctx)
 {
-	const char *name, *slug, *wallet;
 	char err[512];
 	json_t *out;
-	PGconn *db;
-	int bad = 0, rc;
 
-	if (argc < 1 || strcmp(argv[0], "create") != 0)
-		return die("%s", "usage: bomd client create --name NAME "
-		    "[--slug S] [--wallet 0x...]");
-	name = opt_value(argc, argv, "--name", &bad);
-	slug = opt_value(argc, argv, "--slug", &bad);
-	wallet = opt_value(argc, argv, "--wallet", &bad);
-	if (bad || name == NULL)
-		return die("%s", "client create: --name NAME is required");
-	if ((db = connect_db(cfg)) == NULL)
-		return 1;
-	rc = admin_client_create(db, name, slug, wallet, &out, err,
-	    sizeof(err));
-	PQfinish(db);
-	if (rc != ADMIN_OK)
-		return die("client create: %s", err);
+	if (admin_client_create(ctx->db, ctx->vals[0], ctx->vals[1],
+	    ctx->vals[2], &out, err, sizeof(err)) != ADMIN_OK)
+		return main_fail("client create", err);
+	/* the command line shows only what DESIGN.md promises */
 	json_object_del(out, "key_id");
 	json_object_del(out, "name");
 	json_object_del(out, "slug");
-	return print_json(out);
+	return main_print_json(out);
 }
 
 static int
-cmd_key(const struct config *cfg, int argc, char **argv)
+main_key_create(const struct main_ctx *ctx)
 {
-	const char *client, *name;
 	char err[512];
 	json_t *out;
-	PGconn *db;
-	int bad = 0, rc;
 
-	if (argc >= 1 && strcmp(argv[0], "create") == 0) {
-		client = opt_value(argc, argv, "--client", &bad);
-		name = opt_value(argc, argv, "--name", &bad);
-		if (bad || client == NULL)
-			return die("%s", "key create: --client ID is required");
-		if ((db = connect_db(cfg)) == NULL)
-			return 1;
-		rc = admin_key_create(db, client, name, &out, err,
-		    sizeof(err));
-		PQfinish(db);
-		if (rc != ADMIN_OK)
-			return die("key create: %s", err);
-		return print_json(out);
-	}
-	if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
-		if ((db = connect_db(cfg)) == NULL)
-			return 1;
-		rc = admin_key_revoke(db, argv[1], err, sizeof(err));
-		PQfinish(db);
-		if (rc != ADMIN_OK)
-			return die("key revoke: %s", err);
-		printf("revoked %s\n", argv[1]);
-		return 0;
-	}
-	return die("%s", "usage: bomd key create --client ID [--name N] | "
-	    "bomd key revoke KEY_ID");
+	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], &out, err,
+	    sizeof(err)) != ADMIN_OK)
+		return main_fail("key create", err);
+	return main_print_json(out);
 }
 
 static int
-cmd_offers(const struct config *cfg, int argc, char **argv)
+main_key_revoke(const struct main_ctx *ctx)
 {
-	PGconn *db;
+	char err[512];
+
+	if (admin_key_revoke(ctx->db, ctx->operands[0], err, sizeof(err)) !=
+	    ADMIN_OK)
+		return main_fail("key revoke", err);
+	printf("revoked %s\n", ctx->operands[0]);
+	return 0;
+}
+
+static int
+main_offers_import(const struct main_ctx *ctx)
+{
+	return offers_import_file(ctx->db, ctx->operands[0]) == 0 ? 0 :
+	    MAIN_EXIT_FAIL;
+}
+
+/* Loads the configuration, opens the database if needed, runs cmd. */
+static int
+main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
+{
+	struct config cfg;
+	char err[512];
 	int rc;
 
-	if (argc != 2 || strcmp(argv[0], "import") != 0)
-		return die("%s", "usage: bomd offers import FILE.csv|-");
-	if ((db = connect_db(cfg)) == NULL)
-		return 1;
-	rc = offers_import_file(db, argv[1]);
-	PQfinish(db);
-	return rc == 0 ? 0 : 1;
-}
-
-static int
-cmd_serve(const char *config_path, int argc, char **argv)
-{
-	enum master_role role = ROLE_ALL;
-	int64_t workers = 0;
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
-			i++;
-			if (strcmp(argv[i], "all") == 0)
-				role = ROLE_ALL;
-			else if (strcmp(argv[i], "api") == 0)
-				role = ROLE_API;
-			else if (strcmp(argv[i], "worker") == 0)
-				role = ROLE_WORKER;
-			else
-				return die("serve: --role '%s' is not one of "
-				    "all, api, worker", argv[i]);
-		} else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
-			i++;
-			if (parse_i64(argv[i], 1, 256, &workers, NULL) == -1)
-				return die("serve: --workers '%s' is not a "
-				    "number from 1 to 256", argv[i]);
-		} else
-			return die("serve: unknown argument '%s'", argv[i]);
-	}
-	return master_main(config_path, role, (int)workers);
+	if (config_load(ctx->config_path, &cfg, err, sizeof(err)) == -1)
+		return main_fail(NULL, err);
+	log_setlevel(log_parse_level(cfg.log_level));
+	if (cmd == NULL) {
+		printf("configuration OK\n");
+		rc = 0;
+	} else if (cmd->needs_db && (ctx->db = db_connect(cfg.database_url,
+	    "bomd-cli", err, sizeof(err))) == NULL)
+		rc = main_fail(NULL, err);
+	else
+		rc = cmd->fn(ctx);
+	if (ctx->db != NULL)
+		PQfinish(ctx->db);
+	config_free(&cfg);
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct config cfg;
-	char err[512], *config_path = NULL, **args;
-	int i, nargs, check = 0, rc;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct main_cmd *cmd = NULL;
+	struct main_ctx ctx;
+	char **args;
+	int c, i, nwords, check = 0, rc = MAIN_EXIT_USAGE;
 
-	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-		printf("bomd %s\n", BOMD_VERSION);
-		return 0;
-	}
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
 	log_init("bomd", LOG_LEVEL_INFO);
+	memset(&ctx, 0, sizeof(ctx));
 	/* copy the arguments: the process title overwrites argv later */
 	args = xcalloc((size_t)argc + 1, sizeof(*args));
 	for (i = 0; i < argc; i++)
 		args[i] = xstrdup(argv[i]);
 	proctitle_init(argc, argv);
-	for (i = 1; i < argc; i++) {
-		if (strcmp(args[i], "-c") == 0 && i + 1 < argc)
-			config_path = args[++i];
-		else if (strcmp(args[i], "-n") == 0)
-			check = 1;
-		else
+	opterr = 0;
+	/* "+": the global options end at the command */
+	while ((c = getopt_long(argc, args, "+:c:nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ctx.config_path = optarg;
 			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'h':
+			main_help(stdout);
+			rc = 0;
+			goto out;
+		case 'V':
+			printf("bomd %s\n", BOMD_VERSION);
+			rc = 0;
+			goto out;
+		default:
+			rc = main_bad_option("", c, args);
+			goto out;
+		}
 	}
-	nargs = argc - i;
-	if (!check && nargs == 0) {
-		fputs(usage_text, stderr);
-		rc = 1;
-		goto out;
+	if (!check) {
+		if ((cmd = main_find(argc - optind, args + optind,
+		    &nwords)) == NULL)
+			goto out;
+		i = optind + nwords - 1;
+		if ((rc = main_parse(cmd, argc - i, args + i, &ctx)) != 0)
+			goto out;
 	}
-	if (config_load(config_path, &cfg, err, sizeof(err)) == -1) {
-		rc = die("%s", err);
-		goto out;
-	}
-	log_setlevel(log_parse_level(cfg.log_level));
-	if (check) {
-		printf("configuration OK\n");
-		rc = 0;
-	} else if (strcmp(args[i], "serve") == 0)
-		rc = cmd_serve(config_path, nargs - 1, args + i + 1);
-	else if (strcmp(args[i], "migrate") == 0 && nargs == 1)
-		rc = cmd_migrate(&cfg);
-	else if (strcmp(args[i], "client") == 0)
-		rc = cmd_client(&cfg, nargs - 1, args + i + 1);
-	else if (strcmp(args[i], "key") == 0)
-		rc = cmd_key(&cfg, nargs - 1, args + i + 1);
-	else if (strcmp(args[i], "offers") == 0)
-		rc = cmd_offers(&cfg, nargs - 1, args + i + 1);
-	else
-		rc = die("unknown command '%s' (see bomd --help)", args[i]);
-	config_free(&cfg);
+	rc = main_run(cmd, &ctx);
 out:
 	for (i = 0; i < argc; i++)
 		free(args[i]);

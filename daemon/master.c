@@ -2,7 +2,9 @@
  * Master: forks the API process and N workers, restarts a child that dies
  * (with backoff and crash-storm damping), hands a dead worker's jobs back
  * to the queue at once, reloads on SIGHUP, resizes the pool on
- * SIGTTIN/SIGTTOU and stops everything cleanly on SIGTERM.
+ * SIGTTIN/SIGTTOU and stops everything cleanly on SIGTERM. It sleeps in
+ * sigtimedwait() until a signal or the next deadline (a respawn, the
+ * watchdog ping, the end of the stop grace).
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,53 +18,72 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "admin/migrate.h"
 #include "api.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
 #include "master.h"
-#include "migrate.h"
 #include "proctitle.h"
 #include "queue.h"
+#include "signals.h"
 #include "util.h"
-#include "worker.h"
+#include "worker/worker.h"
 
 #define MASTER_MAX_CHILDREN	257	/* the API process + 256 workers */
-#define MASTER_BACKOFF_MAX_MS	30000
-#define MASTER_STORM_WINDOW_MS	60000
-#define MASTER_STORM_DEATHS	10	/* plus two per child */
-#define MASTER_STORM_HIST	64
 #define MASTER_REDIS_TIMEOUT_MS	1000	/* the supervisor never waits long */
+#define MASTER_FORK_RETRY_MS	1000
+#define MASTER_NO_DEADLINE	INT64_MAX
 
-static volatile sig_atomic_t got_term, got_hup, got_chld, got_ttin, got_ttou;
-
+/*
+ * The master keeps these blocked and takes them with sigtimedwait(), so
+ * the handler never runs; it is installed so that a blocked SIGCHLD is
+ * kept pending (POSIX may discard an ignored one) and SIGTTIN/SIGTTOU
+ * never stop the process.
+ */
 static void
 master_on_signal(int sig)
 {
-	switch (sig) {
-	case SIGTERM:
-	case SIGINT:
-		got_term = 1;
-		break;
-	case SIGHUP:
-		got_hup = 1;
-		break;
-	case SIGCHLD:
-		got_chld = 1;
-		break;
-	case SIGTTIN:
-		got_ttin = 1;
-		break;
-	case SIGTTOU:
-		got_ttou = 1;
-		break;
-	}
+	(void)sig;
 }
 
-struct child {
+static const struct signal_row master_signals[] = {
+	{ SIGTERM, master_on_signal },
+	{ SIGINT, master_on_signal },
+	{ SIGHUP, master_on_signal },
+	{ SIGCHLD, master_on_signal },
+	{ SIGTTIN, master_on_signal },
+	{ SIGTTOU, master_on_signal },
+	{ SIGPIPE, SIG_IGN },
+};
+
+/* A child starts with these at their defaults, then sets its own. */
+static const struct signal_row master_child_signals[] = {
+	{ SIGTERM, SIG_DFL },
+	{ SIGINT, SIG_DFL },
+	{ SIGHUP, SIG_DFL },
+	{ SIGCHLD, SIG_DFL },
+	{ SIGTTIN, SIG_DFL },
+	{ SIGTTOU, SIG_DFL },
+};
+
+#define MASTER_NSIGNALS	(sizeof(master_signals) / sizeof(master_signals[0]))
+#define MASTER_NCHILD_SIGNALS \
+	(sizeof(master_child_signals) / sizeof(master_child_signals[0]))
+
+static const struct master_role_row {
+	const char		*name;
+	enum master_role	 role;
+} master_roles[] = {
+	{ "all", MASTER_ROLE_ALL },
+	{ "api", MASTER_ROLE_API },
+	{ "worker", MASTER_ROLE_WORKER },
+};
+
+struct master_child {
 	pid_t	pid;		/* 0: not running */
 	int	is_api;
-	int	slot;		/* worker number, from 1 */
+	int	slot;		/* worker number from 1; 0: the API process */
 	int	failures;	/* consecutive quick deaths */
 	int64_t	started_ms;
 	int64_t	respawn_at_ms;	/* when to start it again */
@@ -74,60 +95,111 @@ struct master {
 	const char	*config_path;
 	struct config	 cfg;
 	enum master_role role;
-	struct child	 children[MASTER_MAX_CHILDREN];
+	struct master_child	 children[MASTER_MAX_CHILDREN];
 	int		 nworkers;
 	int		 workers_fixed;	/* --workers given: reload keeps it */
-	int64_t		 deaths[MASTER_STORM_HIST];
-	size_t		 ndeaths;
+	struct master_storm storm;
 	redisContext	*redis;		/* for hand-backs; NULL when down */
+	sigset_t	 handled;	/* blocked; taken by master_wait() */
+	int64_t		 ping_every_ms;	/* systemd watchdog; 0: off */
+	int64_t		 ping_at_ms;	/* the next WATCHDOG=1 */
+	int		 term;		/* SIGTERM/SIGINT: stopping */
 };
 
-static void
-master_child_signals(void)
+int
+master_role_parse(const char *s, enum master_role *role)
 {
-	struct sigaction sa;
-	sigset_t set;
+	size_t i;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTTIN, &sa, NULL);
-	sigaction(SIGTTOU, &sa, NULL);
-	sigemptyset(&set);
-	sigprocmask(SIG_SETMASK, &set, NULL);
-	/* none outlives the master */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	for (i = 0; i < sizeof(master_roles) / sizeof(master_roles[0]); i++)
+		if (strcmp(s, master_roles[i].name) == 0) {
+			*role = master_roles[i].role;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+master_role_name(enum master_role role)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(master_roles) / sizeof(master_roles[0]); i++)
+		if (master_roles[i].role == role)
+			return master_roles[i].name;
+	return "?";
+}
+
+int64_t
+master_backoff(int *failures, int64_t ran_ms)
+{
+	int64_t delay;
+
+	if (ran_ms >= MASTER_STABLE_MS)
+		*failures = 0;
+	delay = *failures == 0 ? 0 : 100LL << (*failures > 8 ? 8 : *failures);
+	(*failures)++;
+	return delay;
+}
+
+size_t
+master_storm_limit(int nchildren)
+{
+	size_t limit = MASTER_STORM_DEATHS + 2 * (size_t)nchildren;
+
+	return limit > MASTER_STORM_HIST ? MASTER_STORM_HIST : limit;
+}
+
+bool
+master_storm_record(struct master_storm *s, int64_t now, int nchildren)
+{
+	size_t limit = master_storm_limit(nchildren);
+
+	memmove(&s->deaths[1], &s->deaths[0],
+	    (MASTER_STORM_HIST - 1) * sizeof(s->deaths[0]));
+	s->deaths[0] = now;
+	if (s->ndeaths < MASTER_STORM_HIST)
+		s->ndeaths++;
+	return s->ndeaths >= limit &&
+	    now - s->deaths[limit - 1] < MASTER_STORM_WINDOW_MS;
+}
+
+static const char *
+master_child_kind(const struct master_child *ch)
+{
+	return ch->is_api ? "api" : "worker";
 }
 
 static void
-master_spawn(struct master *m, struct child *ch)
+master_spawn(struct master *m, struct master_child *ch)
 {
 	char title[64];
+	sigset_t none;
 	pid_t pid;
 	int status;
 
 	switch ((pid = fork())) {
 	case -1:
 		log_warn("fork");
-		ch->respawn_at_ms = now_ms() + 1000;
+		ch->respawn_at_ms = now_ms() + MASTER_FORK_RETRY_MS;
 		return;
 	case 0:
-		master_child_signals();
+		signals_install(master_child_signals, MASTER_NCHILD_SIGNALS);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* none outlives the master */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)
 			_exit(0);
 		if (ch->is_api) {
-			snprintf(title, sizeof(title), "bomd: api");
-			proctitle_set(title);
+			proctitle_set("bomd: api");
 			log_setname("api");
 			status = api_main(&m->cfg);
 		} else {
 			snprintf(title, sizeof(title), "bomd: worker %d",
 			    ch->slot);
 			proctitle_set(title);
-			snprintf(title, sizeof(title), "worker %d", ch->slot);
-			log_setname(title);
+			log_setname(title + strlen("bomd: "));
 			status = worker_main(&m->cfg, ch->slot);
 		}
 		fflush(NULL);
@@ -135,12 +207,12 @@ master_spawn(struct master *m, struct child *ch)
 	default:
 		ch->pid = pid;
 		ch->started_ms = now_ms();
-		log_debug("started %s %d as pid %d", ch->is_api ? "api" :
-		    "worker", ch->slot, (int)pid);
+		log_debug("started %s %d as pid %d", master_child_kind(ch),
+		    ch->slot, (int)pid);
 	}
 }
 
-static struct child *
+static struct master_child *
 master_find(struct master *m, pid_t pid)
 {
 	size_t i;
@@ -149,27 +221,6 @@ master_find(struct master *m, pid_t pid)
 		if (m->children[i].pid == pid)
 			return &m->children[i];
 	return NULL;
-}
-
-/*
- * Records a death; true when deaths come too fast (a crash storm): more
- * than MASTER_STORM_DEATHS plus two per child within the window.
- */
-static int
-master_storm(struct master *m)
-{
-	int64_t now = now_ms();
-	size_t limit = MASTER_STORM_DEATHS + 2 * (size_t)(m->nworkers + 1);
-
-	if (limit > MASTER_STORM_HIST)
-		limit = MASTER_STORM_HIST;
-	memmove(&m->deaths[1], &m->deaths[0],
-	    (MASTER_STORM_HIST - 1) * sizeof(m->deaths[0]));
-	m->deaths[0] = now;
-	if (m->ndeaths < MASTER_STORM_HIST)
-		m->ndeaths++;
-	return m->ndeaths >= limit &&
-	    now - m->deaths[limit - 1] < MASTER_STORM_WINDOW_MS;
 }
 
 /* The master's Redis connection, (re)opened on demand; NULL when down. */
@@ -198,7 +249,7 @@ master_redis(struct master *m)
  * Call it only while no process runs in the slot (same consumer name).
  */
 static void
-master_handback(struct master *m, const struct child *ch, int crashed,
+master_handback(struct master *m, const struct master_child *ch, int crashed,
     const char *reason)
 {
 	char consumer[128];
@@ -206,7 +257,7 @@ master_handback(struct master *m, const struct child *ch, int crashed,
 	size_t n = 0;
 	int rc;
 
-	if (ch->is_api || m->role == ROLE_API)
+	if (ch->is_api || m->role == MASTER_ROLE_API)
 		return;
 	if (worker_consumer_name(ch->slot, consumer, sizeof(consumer)) == -1 ||
 	    (c = master_redis(m)) == NULL)
@@ -241,7 +292,7 @@ master_startup_redis(struct master *m)
 	if ((c = master_redis(m)) == NULL)
 		return;
 	queue_check_server(c);
-	if (m->role == ROLE_API ||
+	if (m->role == MASTER_ROLE_API ||
 	    worker_consumer_name(0, prefix, sizeof(prefix)) == -1)
 		return;
 	prefix[strlen(prefix) - 1] = '\0';	/* "host:" */
@@ -279,12 +330,28 @@ master_startup_redis(struct master *m)
 	freeReplyObject(r);
 }
 
+/* "worker 3 (pid 812) killed by signal 6 (Aborted)", "... exited with 1" */
+static void
+master_describe(const struct master_child *ch, pid_t pid, int status, char *buf,
+    size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "%s %d (pid %d) killed by signal %d (%s)",
+		    master_child_kind(ch), ch->slot, (int)pid,
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "%s %d (pid %d) exited with %d",
+		    master_child_kind(ch), ch->slot, (int)pid,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* Collects every dead child and sets when (or whether) it restarts. */
 static void
 master_reap(struct master *m)
 {
-	struct child *ch;
+	struct master_child *ch;
 	char why[160];
-	int64_t delay;
+	int64_t delay, now;
 	pid_t pid;
 	int status, planned;
 
@@ -292,56 +359,36 @@ master_reap(struct master *m)
 		if ((ch = master_find(m, pid)) == NULL)
 			continue;
 		ch->pid = 0;
+		now = now_ms();
 		planned = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		if (WIFSIGNALED(status))
-			snprintf(why, sizeof(why), "worker %d (pid %d) killed "
-			    "by signal %d (%s)", ch->slot, (int)pid,
-			    WTERMSIG(status), strsignal(WTERMSIG(status)));
-		else
-			snprintf(why, sizeof(why), "worker %d (pid %d) exited "
-			    "with %d", ch->slot, (int)pid,
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		master_describe(ch, pid, status, why, sizeof(why));
 		/* before anything restarts the slot */
 		master_handback(m, ch, !planned, why);
-		if (got_term || !ch->wanted)
+		if (m->term || !ch->wanted)
 			continue;
 		if (planned) {
 			/* stopped for a reload or recycled: not a failure */
-			log_info("%s %d (pid %d) exited; restarting",
-			    ch->is_api ? "api" : "worker", ch->slot, (int)pid);
-			ch->respawn_at_ms = now_ms();
+			log_info("%s; restarting", why);
+			ch->respawn_at_ms = now;
 			continue;
 		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
 			log_warnx("%s %d cannot start (exit 2); not restarting",
-			    ch->is_api ? "api" : "worker", ch->slot);
+			    master_child_kind(ch), ch->slot);
 			ch->disabled = 1;
 			continue;
 		}
-		if (WIFSIGNALED(status))
-			log_warnx("%s %d (pid %d) killed by signal %d",
-			    ch->is_api ? "api" : "worker", ch->slot, (int)pid,
-			    WTERMSIG(status));
-		else
-			log_warnx("%s %d (pid %d) exited with %d",
-			    ch->is_api ? "api" : "worker", ch->slot, (int)pid,
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		/* a child that ran a while restarts at once */
-		if (now_ms() - ch->started_ms > 10000)
-			ch->failures = 0;
-		delay = ch->failures == 0 ? 0 : 100LL << (ch->failures > 8 ?
-		    8 : ch->failures);
-		if (delay > MASTER_BACKOFF_MAX_MS)
-			delay = MASTER_BACKOFF_MAX_MS;
-		if (master_storm(m)) {
-			log_warnx("crash storm: %d deaths within %d s; "
+		log_warnx("%s", why);
+		delay = master_backoff(&ch->failures, now - ch->started_ms);
+		if (master_storm_record(&m->storm, now, m->nworkers + 1)) {
+			log_warnx("crash storm: %zu deaths within %d s; "
 			    "restarting at most every %d s",
-			    MASTER_STORM_DEATHS, MASTER_STORM_WINDOW_MS / 1000,
+			    master_storm_limit(m->nworkers + 1),
+			    MASTER_STORM_WINDOW_MS / 1000,
 			    MASTER_BACKOFF_MAX_MS / 1000);
 			delay = MASTER_BACKOFF_MAX_MS;
 		}
-		ch->failures++;
-		ch->respawn_at_ms = now_ms() + delay;
+		ch->respawn_at_ms = now + delay;
 	}
 }
 
@@ -352,28 +399,13 @@ master_plan(struct master *m)
 	int i;
 
 	m->children[0].is_api = 1;
-	m->children[0].wanted = m->role != ROLE_WORKER;
+	m->children[0].wanted = m->role != MASTER_ROLE_WORKER;
 	for (i = 1; i < MASTER_MAX_CHILDREN; i++) {
 		m->children[i].slot = i;
-		m->children[i].wanted = m->role != ROLE_API &&
+		m->children[i].wanted = m->role != MASTER_ROLE_API &&
 		    i <= m->nworkers;
 		if (!m->children[i].wanted && m->children[i].pid > 0)
 			kill(m->children[i].pid, SIGTERM);
-	}
-}
-
-static void
-master_start_due(struct master *m)
-{
-	struct child *ch;
-	int64_t now = now_ms();
-	int i;
-
-	for (i = 0; i < MASTER_MAX_CHILDREN; i++) {
-		ch = &m->children[i];
-		if (ch->wanted && ch->pid == 0 && !ch->disabled &&
-		    now >= ch->respawn_at_ms)
-			master_spawn(m, ch);
 	}
 }
 
@@ -386,6 +418,83 @@ master_running(const struct master *m)
 		if (m->children[i].pid > 0)
 			n++;
 	return n;
+}
+
+static void
+master_kill_all(struct master *m, int sig)
+{
+	int i;
+
+	for (i = 0; i < MASTER_MAX_CHILDREN; i++)
+		if (m->children[i].pid > 0)
+			kill(m->children[i].pid, sig);
+}
+
+/* The next time master_run_due() has work; MASTER_NO_DEADLINE for none. */
+static int64_t
+master_next_due(const struct master *m)
+{
+	const struct master_child *ch;
+	int64_t due = MASTER_NO_DEADLINE;
+	int i;
+
+	for (i = 0; i < MASTER_MAX_CHILDREN; i++) {
+		ch = &m->children[i];
+		if (ch->wanted && ch->pid == 0 && !ch->disabled &&
+		    ch->respawn_at_ms < due)
+			due = ch->respawn_at_ms;
+	}
+	if (m->ping_every_ms > 0 && m->ping_at_ms < due)
+		due = m->ping_at_ms;
+	return due;
+}
+
+/* Starts the children whose time has come and pings the watchdog. */
+static void
+master_run_due(struct master *m)
+{
+	struct master_child *ch;
+	int64_t now = now_ms();
+	int i;
+
+	for (i = 0; i < MASTER_MAX_CHILDREN; i++) {
+		ch = &m->children[i];
+		if (ch->wanted && ch->pid == 0 && !ch->disabled &&
+		    now >= ch->respawn_at_ms)
+			master_spawn(m, ch);
+	}
+	if (m->ping_every_ms > 0 && now >= m->ping_at_ms) {
+		m->ping_at_ms = now + m->ping_every_ms;
+		sd_notifyf(0, "WATCHDOG=1\nSTATUS=%d of %d children running",
+		    master_running(m), m->nworkers +
+		    (m->role != MASTER_ROLE_WORKER));
+	}
+}
+
+/*
+ * Waits for one of the handled signals, or until due (a now_ms() time, or
+ * MASTER_NO_DEADLINE). Returns the signal, or 0 when the time is up.
+ */
+static int
+master_wait(const struct master *m, int64_t due)
+{
+	struct timespec ts;
+	int64_t ms;
+	int sig;
+
+	if (due == MASTER_NO_DEADLINE)
+		sig = sigwaitinfo(&m->handled, NULL);
+	else {
+		ms = due - now_ms();
+		if (ms < 0)
+			ms = 0;
+		ts.tv_sec = (time_t)(ms / 1000);
+		ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+		sig = sigtimedwait(&m->handled, NULL, &ts);
+	}
+	if (sig == -1 && errno != EAGAIN && errno != EINTR)
+		fatal("sigtimedwait");
+	return sig == -1 ? 0 : sig;
 }
 
 static void
@@ -407,9 +516,18 @@ master_reload(struct master *m)
 	    m->nworkers);
 	master_plan(m);
 	/* children pick the new config up as they are replaced */
-	for (int i = 0; i < MASTER_MAX_CHILDREN; i++)
-		if (m->children[i].pid > 0)
-			kill(m->children[i].pid, SIGTERM);
+	master_kill_all(m, SIGTERM);
+}
+
+/* SIGTTIN (+1) and SIGTTOU (-1): one worker more or less, 1 to 256. */
+static void
+master_resize(struct master *m, int delta)
+{
+	if (m->nworkers + delta >= 1 &&
+	    m->nworkers + delta <= MASTER_MAX_CHILDREN - 1)
+		m->nworkers += delta;
+	log_info("workers: %d", m->nworkers);
+	master_plan(m);
 }
 
 /* Checks the database is migrated before announcing readiness. */
@@ -434,15 +552,42 @@ master_check_ready(const struct master *m)
 	return 0;
 }
 
+/*
+ * SIGTERM to every child, then waits up to grace_period (plus 5 s) for
+ * them; a child still running then is killed and its jobs handed back.
+ */
+static void
+master_stop(struct master *m)
+{
+	int64_t deadline;
+	int i;
+
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping %d children", master_running(m));
+	master_kill_all(m, SIGTERM);
+	deadline = now_ms() + (m->cfg.grace_period + 5) * 1000;
+	master_reap(m);
+	while (master_running(m) > 0 && now_ms() < deadline)
+		if (master_wait(m, deadline) == SIGCHLD)
+			master_reap(m);
+	for (i = 0; i < MASTER_MAX_CHILDREN; i++)
+		if (m->children[i].pid > 0) {
+			log_warnx("pid %d did not stop in time; killing",
+			    (int)m->children[i].pid);
+			kill(m->children[i].pid, SIGKILL);
+			waitpid(m->children[i].pid, NULL, 0);
+			m->children[i].pid = 0;
+			/* not the job's fault: no crash counted */
+			master_handback(m, &m->children[i], 0, "worker did "
+			    "not finish within grace_period at stop");
+		}
+	log_info("stopped");
+}
+
 int
 master_main(const char *config_path, enum master_role role, int workers)
 {
 	struct master *m;
-	struct sigaction sa;
-	sigset_t block, old;
-	struct timespec tick = { 0, 200 * 1000000L };
-	int64_t deadline, last_ping = 0;
-	int i, rc = 0;
 	uint64_t wd_usec = 0;
 	char err[512];
 
@@ -467,89 +612,50 @@ master_main(const char *config_path, enum master_role role, int workers)
 	srandom((unsigned int)(getpid() ^ now_ms()));
 	master_startup_redis(m);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = master_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGTTIN, &sa, NULL);
-	sigaction(SIGTTOU, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
+	/* blocked before the first fork: no SIGCHLD is missed */
+	signals_install(master_signals, MASTER_NSIGNALS);
+	signals_set(master_signals, MASTER_NSIGNALS, &m->handled);
+	sigprocmask(SIG_BLOCK, &m->handled, NULL);
 
 	master_plan(m);
-	master_start_due(m);
-	sd_watchdog_enabled(0, &wd_usec);
+	master_run_due(m);
 	sd_notifyf(0, "READY=1\nSTATUS=%d workers, api %s", m->nworkers,
-	    role == ROLE_WORKER ? "off" : "on");
-	log_info("serving: role %s, %d workers", role == ROLE_ALL ? "all" :
-	    (role == ROLE_API ? "api" : "worker"), role == ROLE_API ? 0 :
-	    m->nworkers);
+	    role == MASTER_ROLE_WORKER ? "off" : "on");
+	log_info("serving: role %s, %d workers", master_role_name(role),
+	    role == MASTER_ROLE_API ? 0 : m->nworkers);
+	/* WATCHDOG=1 twice per systemd's WatchdogSec, the first one now */
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
+		m->ping_every_ms = wd_usec < 2000 ? 1 :
+		    (int64_t)(wd_usec / 2000);
 
-	while (!got_term) {
-		nanosleep(&tick, NULL);
-		sigprocmask(SIG_BLOCK, &block, &old);
-		got_chld = 0;
-		master_reap(m);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (got_hup) {
-			got_hup = 0;
+	while (!m->term) {
+		switch (master_wait(m, master_next_due(m))) {
+		case SIGCHLD:
+			master_reap(m);
+			break;
+		case SIGHUP:
 			sd_notify(0, "RELOADING=1");
 			master_reload(m);
 			sd_notify(0, "READY=1");
+			break;
+		case SIGTTIN:
+			master_resize(m, 1);
+			break;
+		case SIGTTOU:
+			master_resize(m, -1);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			m->term = 1;
+			continue;
 		}
-		if (got_ttin) {
-			got_ttin = 0;
-			if (m->nworkers < MASTER_MAX_CHILDREN - 1)
-				m->nworkers++;
-			log_info("workers: %d", m->nworkers);
-			master_plan(m);
-		}
-		if (got_ttou) {
-			got_ttou = 0;
-			if (m->nworkers > 1)
-				m->nworkers--;
-			log_info("workers: %d", m->nworkers);
-			master_plan(m);
-		}
-		master_start_due(m);
-		if (wd_usec > 0 && now_ms() - last_ping >
-		    (int64_t)(wd_usec / 2000)) {
-			last_ping = now_ms();
-			sd_notifyf(0, "WATCHDOG=1\nSTATUS=%d of %d children "
-			    "running", master_running(m), m->nworkers +
-			    (role != ROLE_WORKER));
-		}
+		master_run_due(m);
 	}
 
-	sd_notify(0, "STOPPING=1");
-	log_info("stopping %d children", master_running(m));
-	for (i = 0; i < MASTER_MAX_CHILDREN; i++)
-		if (m->children[i].pid > 0)
-			kill(m->children[i].pid, SIGTERM);
-	deadline = now_ms() + (m->cfg.grace_period + 5) * 1000;
-	while (master_running(m) > 0 && now_ms() < deadline) {
-		nanosleep(&tick, NULL);
-		master_reap(m);
-	}
-	for (i = 0; i < MASTER_MAX_CHILDREN; i++)
-		if (m->children[i].pid > 0) {
-			log_warnx("pid %d did not stop in time; killing",
-			    (int)m->children[i].pid);
-			kill(m->children[i].pid, SIGKILL);
-			waitpid(m->children[i].pid, NULL, 0);
-			m->children[i].pid = 0;
-			/* not the job's fault: no crash counted */
-			master_handback(m, &m->children[i], 0, "worker did "
-			    "not finish within grace_period at stop");
-		}
-	log_info("stopped");
+	master_stop(m);
 	if (m->redis != NULL)
 		redisFree(m->redis);
 	config_free(&m->cfg);
 	free(m);
-	return rc;
+	return 0;
 }

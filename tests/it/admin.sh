@@ -1,6 +1,7 @@
 #!/bin/bash
 # Admin routes: tenants and keys behind X-Admin-Key; a deactivated client's
-# keys stop working; key listings never show secrets.
+# keys stop working; key listings never show secrets. The bomd command
+# line: a usage error is exit 2 with one line on stderr, the good forms work.
 . "$(dirname "$0")/lib.sh"
 AK=(-H "X-Admin-Key: $BOMD_ADMIN_KEY")
 J=(-H 'Content-Type: application/json')
@@ -47,4 +48,58 @@ check "inactive client's job writes nothing" "0" "$(sql "SELECT count(*) FROM jo
 check "activate client" "true" "$(curl -s -X POST "${AK[@]}" "$URL/admin/clients/$G_ID/activate" | jq .active)"
 check "reactivated client's key works" "200" "$(code -H "X-API-Key: $G_KEY" "$URL/projects")"
 check "wrong method is 405" "405" "$(code -X DELETE "${AK[@]}" "$URL/admin/clients")"
+
+# --- the bomd command line --------------------------------------------------
+# usage NAME ARGS...: bomd ARGS is exit 2 with one line on stderr
+usage() {
+	local name=$1 err rc
+	shift
+	err=$("$BOMD" "$@" 2>&1 >/dev/null); rc=$?
+	check "$name is exit 2" "2" "$rc"
+	check "$name is one line on stderr" "1" "$(printf '%s\n' "$err" | grep -c .)"
+}
+WALLET=$(printf '0x%040x' "$$$RANDOM")
+usage "misspelt option" client create --name "Typo Co" --wallte "$WALLET"
+check "misspelt option creates nothing" "0" "$(sql "SELECT count(*) FROM clients WHERE name = 'Typo Co'")"
+check_contains "misspelt option is named" "'--wallte'" "$("$BOMD" client create --name "Typo Co" --wallte "$WALLET" 2>&1)"
+usage "missing value" client create --name
+usage "missing value of a global option" -c
+usage "missing required option" key create --name x
+usage "unknown subcommand" client delete
+usage "missing subcommand" key
+usage "unknown command" frobnicate
+usage "unknown global option" --frob migrate
+usage "extra argument" key revoke 00000000-0000-4000-8000-000000000001 more
+usage "missing argument" offers import
+usage "bad --role" serve --role boss
+usage "bad --workers" serve --workers 0
+usage "no command"
+
+out=$("$BOMD" client create --name "CLI Good" --slug "cli-good-$$" --wallet "$WALLET"); rc=$?
+check "client create with every option is exit 0" "0" "$rc"
+check "it prints client_id and api_key" '["api_key","client_id"]' "$(echo "$out" | jq -c keys)"
+CG_ID=$(echo "$out" | jq -r .client_id)
+check "its slug and wallet are stored" "cli-good-$$ $WALLET" "$(sql "SELECT slug || ' ' || wallet_address FROM clients WHERE client_id = '$CG_ID'")"
+out=$("$BOMD" key create --client "$CG_ID" --name cli-second); rc=$?
+check "key create is exit 0" "0" "$rc"
+CK_ID=$(echo "$out" | jq -r .key_id)
+check "key create names the key" "cli-second" "$(sql "SELECT name FROM api_keys WHERE key_id = '$CK_ID'")"
+check "key revoke" "revoked $CK_ID" "$("$BOMD" key revoke "$CK_ID")"
+"$BOMD" key revoke 00000000-0000-4000-8000-000000000001 2>/dev/null
+check "revoke of an unknown key is exit 1" "1" "$?"
+check "migrate" "schema is current" "$("$BOMD" migrate)"
+check "-n checks the configuration" "configuration OK" "$("$BOMD" -n)"
+check "--version" "bomd " "$("$BOMD" --version | cut -c1-5)"
+help=$("$BOMD" --help); rc=$?
+check "--help is exit 0" "0" "$rc"
+missing=""
+for w in serve migrate "client create" "key create" "key revoke" "offers import" --role --workers --name --slug --wallet --client -c -n --version; do
+	case $help in *"$w"*) ;; *) missing="$missing $w" ;; esac
+done
+check "--help names every command and option" "" "$missing"
+# its own supplier and MPN, so other suites' offers are untouched
+out=$(printf '%s\n' "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,stock,moq,order_multiple,lead_time_days,currency,breaks" \
+    "IADM-CLI-1,AdmTest,itadm-dist,ITAdm Dist,authorized,ITADM-1,5,1,1,3,USD,1:0.25" |
+    "$BOMD" offers import - 2>/dev/null)
+check "offers import reads stdin" "imported 1 offers, 0 rows rejected" "$out"
 summary admin

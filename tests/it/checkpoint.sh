@@ -25,9 +25,16 @@ eval "$(scripts/local-services start "$S")" || { bad "services";
 # request hangs, the lines exist and are enriched; at commit, final
 job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-2", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\nU1,1,NO-SUCH-PART-1\n"}')
 redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
-wait_for 100 test "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")" = "enriched,enriched"
-check "lines are enriched while the job runs" "enriched,enriched" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
-check "the project says decisioning meanwhile" "decisioning" "$(sql "SELECT p.status FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+# the live state comes from Redis through the API (PostgreSQL has no row
+# of a job before its commit)
+api() { curl -s -H "X-API-Key: $A_KEY" "http://127.0.0.1:$PORT$1"; }
+live_pid() { api /jobs/cp-2 | jq -r .project_id; }
+live_lines() { api "/projects/$(live_pid)" | jq -r '[.line_items[].status] | join(",")'; }
+wait_for 100 test "$(live_lines)" = "enriched,enriched"
+check "lines are enriched while the job runs" "enriched,enriched" "$(live_lines)"
+check "the project says decisioning meanwhile" "decisioning" "$(api "/projects/$(live_pid)" | jq -r .status)"
+check "the job says running meanwhile" "running" "$(api /jobs/cp-2 | jq -r .status)"
+check "nothing of it in PostgreSQL yet" "0" "$(sql "SELECT count(*) FROM projects WHERE project_id = '$(live_pid)'")"
 wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
 check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
 check "still one set of line items" "2" "$(sql "SELECT count(*) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
@@ -36,6 +43,7 @@ summary checkpoint; exit 1; }
 "$BOMD" migrate >/dev/null 2>&1
 A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
 A_ID=$(echo "$A" | jq -r .client_id)
+A_KEY=$(echo "$A" | jq -r .api_key)
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
 printf 'ok\nhang\n' > "$S/script"	# cp-1 answered; the next request hangs
 "$MOCK" --port 0 --script "$S/script" --log "$S/mock.log" > "$S/mock.out" 2>&1 &
@@ -70,9 +78,16 @@ check "totals.llm came through the checkpoint" "1" "$(sql "SELECT totals->'llm'-
 # request hangs, the lines exist and are enriched; at commit, final
 job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-2", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\nU1,1,NO-SUCH-PART-1\n"}')
 redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
-wait_for 100 test "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")" = "enriched,enriched"
-check "lines are enriched while the job runs" "enriched,enriched" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
-check "the project says decisioning meanwhile" "decisioning" "$(sql "SELECT p.status FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
+# the live state comes from Redis through the API (PostgreSQL has no row
+# of a job before its commit)
+api() { curl -s -H "X-API-Key: $A_KEY" "http://127.0.0.1:$PORT$1"; }
+live_pid() { api /jobs/cp-2 | jq -r .project_id; }
+live_lines() { api "/projects/$(live_pid)" | jq -r '[.line_items[].status] | join(",")'; }
+wait_for 100 test "$(live_lines)" = "enriched,enriched"
+check "lines are enriched while the job runs" "enriched,enriched" "$(live_lines)"
+check "the project says decisioning meanwhile" "decisioning" "$(api "/projects/$(live_pid)" | jq -r .status)"
+check "the job says running meanwhile" "running" "$(api /jobs/cp-2 | jq -r .status)"
+check "nothing of it in PostgreSQL yet" "0" "$(sql "SELECT count(*) FROM projects WHERE project_id = '$(live_pid)'")"
 wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
 check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
 check "still one set of line items" "2" "$(sql "SELECT count(*) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"

@@ -59,7 +59,7 @@ check "concurrent migrate" "0 0" "$r1 $r2"
 check "schema_migrations has one row per file" "$(ls migrations/*.sql | wc -l)" \
     "$(sql "SELECT count(*) FROM schema_migrations")"
 check "timestamps are timestamptz" "0" "$(sql "SELECT count(*) FROM information_schema.columns WHERE table_schema='public' AND data_type = 'timestamp without time zone'")"
-check "every tenant table has client_id NOT NULL" "0" "$(sql "SELECT count(*) FROM (VALUES ('api_keys'),('projects'),('line_items'),('trace_steps'),('jobs'),('part_knowledge'),('supplier_knowledge'),('llm_calls')) t(n) WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.n AND c.column_name = 'client_id' AND c.is_nullable = 'NO')")"
+check "every tenant table has client_id NOT NULL" "0" "$(sql "SELECT count(*) FROM (VALUES ('api_keys'),('projects'),('jobs'),('part_knowledge'),('supplier_knowledge'),('llm_calls')) t(n) WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.n AND c.column_name = 'client_id' AND c.is_nullable = 'NO')")"
 
 # --- admin commands ----------------------------------------------------
 A=$("$BOMD" client create --name "Acme Robotics" 2>&1)
@@ -162,7 +162,7 @@ P2=$(sql "SELECT project_id FROM jobs WHERE job_id = 'redis-dup-1'")
 check "redis-cli project belongs to B" "$B_ID" "$(sql "SELECT client_id FROM projects WHERE project_id = '$P2'")"
 check "B sees it through the API" "2" "$(curl -s -H "X-API-Key: $B_KEY" "$URL/projects/$P2" | jq '.line_items | length')"
 check "A cannot see B's project" "404" "$(code -H "X-API-Key: $A_KEY" "$URL/projects/$P2")"
-check "usage counted once" "1" "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$B_ID' AND mpn = 'RC0805FR-0710KL'")"
+check "usage counted once" "1" "$(sql "SELECT bomd_part_times_used('$B_ID', 'RC0805FR-0710KL')")"
 check "queue drained" "0" "$("${RCLI[@]}" XPENDING bomd:jobs bomd | head -1)"
 
 # intake warnings (unknown keys) reach the trace

@@ -269,7 +269,7 @@ check "line only the blocked supplier offers is not approved" "true" "$(line ITK
 upload "$B_KEY"
 PB=$P
 check "A's block does not apply to B" "itk-dist-b" "$(line ITK-REG-100 .selected_supplier)"
-check "usage counted for A's part" "t" "$(sql "SELECT times_used >= 3 FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITK-REG-100'")"
+check "usage counted for A's part" "t" "$(sql "SELECT bomd_part_times_used('$A_ID', 'ITK-REG-100') >= 3")"
 req "$A_KEY" GET /knowledge/parts/ITK-REG-100
 check "part shows its usage" "true true" "$(echo "$BODY" | jq -r --arg re "$TSRE" '"\(.times_used >= 3) \(.last_used_date | test($re))"')"
 check "part lists the projects it was used in" "true" "$(echo "$BODY" | jq --arg p "$P" '.projects_used_in | length >= 3')"

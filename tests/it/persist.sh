@@ -1,5 +1,5 @@
 #!/bin/bash
-# Persist stage (pipelined writes, line items encoded without jansson):
+# Persist stage (one statement per batch, line items encoded without jansson):
 # text that needs JSON escaping is stored exactly; a job delivered twice
 # is committed once; the whole result is there after one commit. Runs
 # against the shared daemon, client A only.
@@ -43,13 +43,13 @@ check "project complete" complete \
 check "two line items" 2 \
     "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P'")"
 check "priced line has a selection" "RC0805FR-0710KL t t" \
-    "$(sql "SELECT selected_mpn, unit_price_micros > 0, final_decision ? 'output_data' FROM line_items WHERE project_id = '$P' AND line_no = 1" | tr '|' ' ')"
+    "$(sql "SELECT selected_mpn, unit_price_micros > 0, final_decision::jsonb ? 'output_data' FROM line_items WHERE project_id = '$P' AND line_no = 1" | tr '|' ' ')"
 check "unpriced line has no price" "t t" \
     "$(sql "SELECT unit_price_micros IS NULL, currency IS NULL FROM line_items WHERE project_id = '$P' AND line_no = 2" | tr '|' ' ')"
 check "trace stored" t \
     "$(sql "SELECT count(*) > 2 FROM trace_steps WHERE job_id = '$RUN-1'")"
-check "usage stored for both parts" 2 \
-    "$(sql "SELECT count(*) FROM part_usage WHERE project_id = '$P'")"
+check "usage stored for both parts" "t" \
+    "$(sql "SELECT bomd_part_times_used('$A_ID', 'RC0805FR-0710KL') >= 1 AND bomd_part_times_used('$A_ID', 'NOPE-$RUN') = 1")"
 # the API reads it back as JSON with the same text
 got=$(curl -s -H "X-API-Key: $A_KEY" "$URL/projects/$P" |
     jq -r '.line_items[] | select(.mpn == "RC0805FR-0710KL") | .description')
@@ -72,15 +72,16 @@ check "duplicate: one project" 1 \
 check "duplicate: line items once" 1 \
     "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P2'")"
 check "duplicate: counted once" 1 \
-    "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = '$NEW'")"
+    "$(sql "SELECT bomd_part_times_used('$A_ID', '$NEW')")"
 check "duplicate: trace once" 1 \
     "$(sql "SELECT count(*) FROM trace_steps WHERE job_id = '$RUN-2' AND step = 'enrich'")"
 
-# a write failing mid-pipeline (no INSERT on part_usage for the worker's
-# role): nothing of the job is kept, it is retried, then completes once
-restore() { sql "GRANT INSERT ON part_usage TO bomd_app" >/dev/null 2>&1; }
+# a commit failing (no INSERT on projects for the worker's role): nothing
+# of the job is kept, it is retried (the error on its jobs row), then
+# completes once
+restore() { sql "GRANT INSERT ON projects TO bomd_app" >/dev/null 2>&1; }
 trap restore EXIT
-sql "REVOKE INSERT ON part_usage FROM bomd_app" >/dev/null
+sql "REVOKE INSERT ON projects FROM bomd_app" >/dev/null
 BOM="RefDes,Qty,MPN
 R1,1,RC0805FR-0710KL
 U1,1,FAIL-$RUN
@@ -93,14 +94,13 @@ wait_for 300 errored
 P3=$(pid_of "$RUN-3")
 check "failed write: job not complete" "" \
     "$(sql "SELECT status FROM jobs WHERE job_id = '$RUN-3' AND status = 'complete'")"
-# the lines exist while the job runs (pending_enrichment, enriched); none
-# of the failed commit's decisions may have been kept
-check "failed write: no decided line items kept" 0 \
-    "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P3' AND (final_decision IS NOT NULL OR status NOT IN ('pending_enrichment', 'enriched'))")"
+# none of the failed commit's rows may have been kept
+check "failed write: no line items kept" 0 \
+    "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P3'")"
 check "failed write: no trace kept" 0 \
     "$(sql "SELECT count(*) FROM trace_steps WHERE job_id = '$RUN-3'")"
-check "failed write: not counted" "" \
-    "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'FAIL-$RUN'")"
+check "failed write: not counted" 0 \
+    "$(sql "SELECT bomd_part_times_used('$A_ID', 'FAIL-$RUN')")"
 restore
 trap - EXIT
 wait_for 600 test "$(status "$RUN-3")" = complete
@@ -110,6 +110,6 @@ check "failed write: attempts counted" t \
 check "failed write: line items once" 2 \
     "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P3'")"
 check "failed write: counted once" 1 \
-    "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'FAIL-$RUN'")"
+    "$(sql "SELECT bomd_part_times_used('$A_ID', 'FAIL-$RUN')")"
 
 summary persist

@@ -139,8 +139,8 @@ check "reprocess is a new job" "true" "$([ -n "$J2" ] && [ "$J2" != "$J1" ] && e
 check "still one set of line items" "3" "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P'")"
 check "two jobs for the project" "2" "$(sql "SELECT count(*) FROM jobs WHERE project_id = '$P' AND status = 'complete'")"
 check "trace keeps both runs" "2" "$(sql "SELECT count(DISTINCT job_id) FROM trace_steps WHERE project_id = '$P'")"
-check "part usage counted per job" "2" "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'")"
-check "project listed once in the part's usage" '["'"$P"'"]' "$(sql "SELECT json_agg(project_id)::text FROM part_usage WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'" | tr -d ' ')"
+check "part usage counted per job" "2" "$(sql "SELECT bomd_part_times_used('$A_ID', 'ITP-UNIQ-1')")"
+check "project listed once in the part's usage" '["'"$P"'"]' "$(sql "SELECT bomd_part_projects('$A_ID', 'ITP-UNIQ-1')::text" | tr -d ' ')"
 
 # async
 req "$A_KEY" POST "/projects/$P/process" -H 'Prefer: respond-async'
@@ -157,7 +157,7 @@ J4=$(echo "$BODY" | jq -r .job_id)
 wait_for 300 job_final "$A_KEY" "$J4"
 check "?async=1 job completes" "complete" "$(job_status "$A_KEY" "$J4")"
 check "line items still one set after four runs" "3" "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P'")"
-check "usage after four runs" "4" "$(sql "SELECT times_used FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITP-UNIQ-1'")"
+check "usage after four runs" "4" "$(sql "SELECT bomd_part_times_used('$A_ID', 'ITP-UNIQ-1')")"
 
 # a ban set between two runs applies to the next run of the same project
 req "$A_KEY" POST /knowledge/parts/ITP-REG-1/ban -H 'Content-Type: application/json' --data-binary '{"reason": "itp ban test"}'

@@ -75,7 +75,7 @@ submit() {
 }
 count_status() { sql "SELECT count(*) FROM jobs WHERE client_id = '$1' AND status = '$2'"; }
 all_complete() { [ "$(count_status "$1" complete)" = "$2" ]; }
-times_used() { sql "SELECT COALESCE(max(times_used), 0) FROM part_knowledge WHERE client_id = '$1' AND mpn = 'RC0805FR-0710KL'"; }
+times_used() { sql "SELECT bomd_part_times_used('$1', 'RC0805FR-0710KL')"; }
 projects() { sql "SELECT count(*) FROM projects WHERE client_id = '$1'"; }
 queue_idle() {
 	[ "$(rcli XPENDING bomd:jobs bomd | head -1)" = "0" ] &&
@@ -95,7 +95,7 @@ check_contains "warns when maxmemory-policy is not noeviction" \
 submit "$C1_ID" recover-1 "U1,1,SLOW-R"
 wait_for 50 test "$(rcli XPENDING bomd:jobs bomd | head -1)" = 1
 owner=$(rcli XPENDING bomd:jobs bomd - + 1 | sed -n 2p)
-wait_for 50 test "$(sql "SELECT status FROM jobs WHERE job_id = 'recover-1'")" = running
+wait_for 50 test "$(rcli EXISTS "bomd:livejob:$C1_ID:recover-1")" = 1
 pid=$(worker_pid "${owner##*:}")
 t0=$(now_ms)
 kill -9 "$pid"

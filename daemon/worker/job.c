@@ -2,10 +2,13 @@
  * Job parsing and bookkeeping: the request's fields checked once, the
  * error text, trace steps and job-scoped log lines.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/sha.h>
 
 #include "bom.h"
 #include "job.h"
@@ -76,6 +79,39 @@ job_str(const json_t *req, const char *key, size_t max, struct job *job,
 	return json_string_value(v);
 }
 
+/* Copies a canonical UUID in lower case. */
+static void
+job_lower_copy(char dst[UUID_BUFSZ], const char *uuid)
+{
+	size_t i;
+
+	for (i = 0; i < UUID_STRLEN && uuid[i] != '\0'; i++)
+		dst[i] = (char)tolower((unsigned char)uuid[i]);
+	dst[i] = '\0';
+}
+
+/*
+ * The project of an inline job, derived from client and job id (SHA-256,
+ * as an RFC 9562 version 8 UUID), so every try of the job names the same
+ * project and a retry finds its live progress.
+ */
+static void
+job_project_id(struct job *job)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char in[sizeof(job->client_id) + sizeof(job->job_id) + 1], hex[33];
+	int n;
+
+	n = snprintf(in, sizeof(in), "%s\n%s", job->client_id, job->job_id);
+	SHA256((const unsigned char *)in, (size_t)n, md);
+	md[6] = (unsigned char)((md[6] & 0x0f) | 0x80);
+	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
+	hex_encode(md, 16, hex);
+	snprintf(job->project_id, sizeof(job->project_id),
+	    "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+	    hex + 20);
+}
+
 int
 job_parse(struct job *job, const char *text, size_t len)
 {
@@ -108,7 +144,8 @@ job_parse(struct job *job, const char *text, size_t len)
 		    "client id");
 		return -1;
 	}
-	snprintf(job->client_id, sizeof(job->client_id), "%s", client);
+	/* one spelling of an id: lower case (row-level security compares) */
+	job_lower_copy(job->client_id, client);
 	if (jid != NULL && jid[0] == '\0') {
 		job_seterr(job, "job field job_id: empty");
 		return -1;
@@ -122,14 +159,17 @@ job_parse(struct job *job, const char *text, size_t len)
 			    "id");
 			return -1;
 		}
-		snprintf(job->project_id, sizeof(job->project_id), "%s", pid);
+		job_lower_copy(job->project_id, pid);
 		job->reprocess = true;
 	} else if (csv == NULL) {
 		job_seterr(job, "job needs bom_csv or project_id");
 		return -1;
 	}
-	if (csv != NULL)
+	if (csv != NULL) {
 		job->bom_csv = xstrdup(csv);
+		if (pid == NULL)
+			job_project_id(job);
+	}
 	if ((s = job_str(job->req, "bom_filename", 255, job, &bad)) != NULL)
 		job->bom_filename = xstrdup(s);
 	if ((s = job_str(job->req, "project_name", 200, job, &bad)) != NULL)
@@ -158,7 +198,8 @@ job_trace(struct job *job, const char *step, const char *agent, json_t *refs,
 	va_end(ap);
 	time_rfc3339(time(NULL), ts, sizeof(ts));
 	json_array_append_new(job->trace, json_pack("{s:s, s:s, s:s, s:s, "
-	    "s:o, s:s}", "step", step, "agent", agent, "message", msg,
+	    "s:s, s:o, s:s}", "job_id", job->job_id, "step", step, "agent",
+	    agent, "message", msg,
 	    "reasoning", reasoning ? reasoning : "", "references",
 	    refs ? refs : json_array(), "timestamp", ts));
 }

@@ -47,6 +47,9 @@ stage_llm_get(const struct config *cfg)
 
 	if (stage_llm_client == NULL) {
 		config_llm(cfg, &lc);
+		/* llm.max_concurrency is per job; a batch holds many jobs */
+		lc.max_concurrency = (int)(cfg->llm_max_concurrency *
+		    cfg->worker_inflight);
 		stage_llm_client = llm_client_new(&lc);
 	}
 	return stage_llm_client;
@@ -196,102 +199,108 @@ stage_llm_totals(struct job *job, const struct config *cfg,
 	    (json_int_t)sum->escalated));
 }
 
-enum stage_rc
-stage_llm_run(struct job *job, const struct config *cfg)
-{
-	struct stage_llm_sum sum;
-	struct intake_view v;
-	struct llm_client *client;
-	struct llm_request *reqs = NULL;
-	struct llm_result *res = NULL;
-	char **prompts = NULL;
-	size_t n = job->ndecisions, bs, nb, wave, b0, nw, i, first, count;
-	size_t failed;
-	int64_t start, tokens;
-	bool have_view = false;
+/* One request of a batch: its job and its lines. */
+struct stage_llm_part {
+	struct job	*job;
+	size_t		 first, count;
+	char		*prompt;
+};
 
-	if (strcmp(cfg->llm_provider, "openai") != 0) {
-		job_trace(job, "llm", "llm", NULL, NULL, "llm: provider none, "
-		    "decisions from rules");
-		return STAGE_OK;
-	}
-	memset(&sum, 0, sizeof(sum));
-	if (n == 0 || job->bom == NULL || n != job->bom->nlines)
-		goto out;
+/*
+ * The requests of one job (its lines in batches of llm.batch_size) added
+ * to parts; false when the job cannot be asked (then its trace says why).
+ */
+static bool
+stage_llm_prepare(struct job *job, struct stage_llm_part **parts, size_t *n,
+    size_t *cap, size_t bs)
+{
+	struct intake_view v;
+	size_t nl = job->ndecisions, first, count;
+
+	if (nl == 0 || job->bom == NULL || nl != job->bom->nlines)
+		return false;
 	if (intake_view_get(job->context, &v) == -1) {
 		job_trace(job, "llm", "llm", NULL, NULL, "llm unavailable: "
 		    "project context not usable; decisions from rules");
-		goto out;
+		return false;
 	}
-	have_view = true;
+	for (first = 0; first < nl; first += count) {
+		count = nl - first < bs ? nl - first : bs;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*parts = xrealloc(*parts, *cap * sizeof(**parts));
+		}
+		(*parts)[*n].job = job;
+		(*parts)[*n].first = first;
+		(*parts)[*n].count = count;
+		(*parts)[(*n)++].prompt = assess_prompt(&v, job->bom,
+		    job->decisions, first, count);
+	}
+	intake_view_free(&v);
+	return true;
+}
+
+enum stage_rc
+stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg)
+{
+	struct stage_llm_sum *sums;
+	struct stage_llm_part *parts = NULL;
+	struct llm_client *client;
+	struct llm_request *reqs;
+	struct llm_result *res;
+	size_t n = 0, cap = 0, i, k, bs = (size_t)cfg->llm_batch_size;
+	int64_t tokens;
+
+	if (strcmp(cfg->llm_provider, "openai") != 0) {
+		for (k = 0; k < njobs; k++)
+			job_trace(jobs[k], "llm", "llm", NULL, NULL, "llm: "
+			    "provider none, decisions from rules");
+		return STAGE_OK;
+	}
+	sums = xcalloc(njobs + 1, sizeof(*sums));
 	if ((client = stage_llm_get(cfg)) == NULL) {
-		job_trace(job, "llm", "llm", NULL, NULL, "llm unavailable: "
-		    "cannot start the http client; decisions from rules");
-		log_job_warnx(job, "llm: cannot start the http client");
+		for (k = 0; k < njobs; k++) {
+			job_trace(jobs[k], "llm", "llm", NULL, NULL, "llm "
+			    "unavailable: cannot start the http client; "
+			    "decisions from rules");
+			log_job_warnx(jobs[k], "llm: cannot start the http "
+			    "client");
+		}
 		goto out;
 	}
-	bs = (size_t)cfg->llm_batch_size;
-	nb = (n + bs - 1) / bs;
-	wave = (size_t)cfg->llm_max_concurrency;
-	reqs = xcalloc(wave, sizeof(*reqs));
-	res = xcalloc(wave, sizeof(*res));
-	prompts = xcalloc(wave, sizeof(*prompts));
+	for (k = 0; k < njobs; k++)
+		stage_llm_prepare(jobs[k], &parts, &n, &cap, bs);
 	tokens = STAGE_LLM_TOKENS_BASE + STAGE_LLM_TOKENS_LINE * (int64_t)bs;
 	if (tokens > LLM_MAX_TOKENS_CAP / 2)
 		tokens = LLM_MAX_TOKENS_CAP / 2;
-	start = now_ms();
-	/* waves of max_concurrency requests, so an outage stops early */
-	for (b0 = 0; b0 < nb; b0 += nw) {
-		if (b0 > 0 && now_ms() - start >= cfg->llm_job_deadline_ms) {
-			job_trace(job, "llm", "llm", NULL, NULL, "llm "
-			    "unavailable: job deadline of %lld ms passed, "
-			    "lines %zu-%zu not sent; decisions from rules",
-			    (long long)cfg->llm_job_deadline_ms, b0 * bs + 1,
-			    n);
-			break;
-		}
-		nw = nb - b0 < wave ? nb - b0 : wave;
-		for (i = 0; i < nw; i++) {
-			first = (b0 + i) * bs;
-			count = n - first < bs ? n - first : bs;
-			prompts[i] = assess_prompt(&v, job->bom,
-			    job->decisions, first, count);
-			memset(&reqs[i], 0, sizeof(reqs[i]));
-			reqs[i].system = assess_system_prompt();
-			reqs[i].user = prompts[i] != NULL ? prompts[i] : "";
-			reqs[i].schema = assess_schema();
-			reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
-			reqs[i].max_tokens = (int)tokens;
-			reqs[i].temperature = STAGE_LLM_TEMPERATURE;
-		}
-		llm_run(client, reqs, res, nw);
-		failed = 0;
-		for (i = 0; i < nw; i++) {
-			first = (b0 + i) * bs;
-			count = n - first < bs ? n - first : bs;
-			stage_llm_batch_done(job, cfg, &res[i], first, count,
-			    &sum);
-			if (res[i].outcome == LLM_HTTP_FAILED ||
-			    res[i].outcome == LLM_TIMEOUT)
-				failed++;
-			llm_result_clear(&res[i]);
-			free(prompts[i]);
-			prompts[i] = NULL;
-		}
-		if (failed == nw && b0 + nw < nb) {
-			job_trace(job, "llm", "llm", NULL, NULL, "llm "
-			    "unavailable: every request of the last wave "
-			    "failed, lines %zu-%zu not sent; decisions from "
-			    "rules", (b0 + nw) * bs + 1, n);
-			break;
-		}
+	reqs = xcalloc(n + 1, sizeof(*reqs));
+	res = xcalloc(n + 1, sizeof(*res));
+	for (i = 0; i < n; i++) {
+		reqs[i].system = assess_system_prompt();
+		reqs[i].user = parts[i].prompt != NULL ? parts[i].prompt : "";
+		reqs[i].schema = assess_schema();
+		reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
+		reqs[i].max_tokens = (int)tokens;
+		reqs[i].temperature = STAGE_LLM_TEMPERATURE;
 	}
-out:
-	if (have_view)
-		intake_view_free(&v);
+	/* every job's every request at once, on the one multi handle */
+	if (n > 0)
+		llm_run(client, reqs, res, n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < njobs; k++)
+			if (jobs[k] == parts[i].job)
+				break;
+		stage_llm_batch_done(parts[i].job, cfg, &res[i],
+		    parts[i].first, parts[i].count, &sums[k]);
+		llm_result_clear(&res[i]);
+		free(parts[i].prompt);
+	}
 	free(reqs);
 	free(res);
-	free(prompts);
-	stage_llm_totals(job, cfg, &sum);
+out:
+	for (k = 0; k < njobs; k++)
+		stage_llm_totals(jobs[k], cfg, &sums[k]);
+	free(parts);
+	free(sums);
 	return STAGE_OK;
 }

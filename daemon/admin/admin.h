@@ -10,6 +10,10 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+/*
+ * What the functions below return: ADMIN_OK, or a failure with one line
+ * in err. On success *out (where there is one) is the caller's to decref.
+ */
 enum admin_err {
 	ADMIN_OK = 0,
 	ADMIN_BAD_INPUT = -1,	/* err says which field */
@@ -19,17 +23,20 @@ enum admin_err {
 };
 
 /*
- * Creates a client and its first API key. On success *out is
- * {"client_id", "api_key", "key_id", "name", "slug"} (caller decrefs).
+ * Creates a client (slug NULL: made from the name; wallet optional) and
+ * its first API key: *out {"client_id", "api_key", "key_id", "name",
+ * "slug"}.
  */
 int	admin_client_create(PGconn *c, const char *name, const char *slug,
 	    const char *wallet, json_t **out, char *err, size_t errlen);
-/* Creates a key for an existing client: *out {"key_id", "api_key"}. */
+/*
+ * Creates a key (name NULL: "default") for an existing client: *out
+ * {"key_id", "api_key"}.
+ */
 int	admin_key_create(PGconn *c, const char *client_id, const char *name,
 	    json_t **out, char *err, size_t errlen);
+/* Revokes a key; revoking it again is not an error. */
 int	admin_key_revoke(PGconn *c, const char *key_id, char *err,
 	    size_t errlen);
-/* True when s is "0x" and 40 hex digits. */
-int	admin_wallet_valid(const char *s);
 
 #endif

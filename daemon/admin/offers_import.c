@@ -15,10 +15,10 @@
 #include "offers_import.h"
 #include "util.h"
 
-#define IMPORT_BATCH	2000
+#define OFFERS_IMPORT_BATCH	2000
 
 static int
-import_read(const char *path, struct buf *b)
+offers_import_read(const char *path, struct buf *b)
 {
 	FILE *f;
 	char chunk[65536];
@@ -51,7 +51,7 @@ out:
 }
 
 static json_t *
-import_row(const struct offer *o)
+offers_import_row(const struct offer *o)
 {
 	json_t *breaks = json_array();
 	size_t i;
@@ -72,7 +72,7 @@ import_row(const struct offer *o)
 }
 
 static int
-import_batch(PGconn *db, json_t *rows)
+offers_import_batch(PGconn *db, json_t *rows)
 {
 	const char *params[1];
 	char *text;
@@ -116,7 +116,7 @@ offers_import_file(PGconn *db, const char *path)
 
 	buf_init(&b);
 	memset(&list, 0, sizeof(list));
-	if (import_read(path, &b) == -1)
+	if (offers_import_read(path, &b) == -1)
 		goto out;
 	if (offers_parse_csv(b.data ? b.data : "", b.len, &list, err,
 	    sizeof(err)) == -1) {
@@ -129,9 +129,10 @@ offers_import_file(PGconn *db, const char *path)
 		goto out;
 	rows = json_array();
 	for (i = 0; i < list.n; i++) {
-		json_array_append_new(rows, import_row(&list.v[i]));
-		if (json_array_size(rows) == IMPORT_BATCH || i + 1 == list.n) {
-			if (import_batch(db, rows) == -1) {
+		json_array_append_new(rows, offers_import_row(&list.v[i]));
+		if (json_array_size(rows) == OFFERS_IMPORT_BATCH ||
+		    i + 1 == list.n) {
+			if (offers_import_batch(db, rows) == -1) {
 				db_rollback(db);
 				fprintf(stderr, "bomd: offers import: database "
 				    "error, nothing imported\n");

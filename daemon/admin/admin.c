@@ -13,7 +13,8 @@
 #include "log.h"
 #include "util.h"
 
-int
+/* True when s is "0x" and 40 hex digits. */
+static int
 admin_wallet_valid(const char *s)
 {
 	size_t i;
@@ -91,7 +92,8 @@ int
 admin_client_create(PGconn *c, const char *name, const char *slug,
     const char *wallet, json_t **out, char *err, size_t errlen)
 {
-	char id[37], key_id[37], key[APIKEY_LEN + 1], autoslug[64];
+	char id[UUID_BUFSZ], key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
+	char autoslug[64];
 	const char *params[4];
 	PGresult *r = NULL;
 	int rc;
@@ -158,7 +160,7 @@ int
 admin_key_create(PGconn *c, const char *client_id, const char *name,
     json_t **out, char *err, size_t errlen)
 {
-	char key_id[37], key[APIKEY_LEN + 1];
+	char key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
 	const char *params[1] = { client_id };
 	PGresult *r;
 	int rc, found;

@@ -3,6 +3,7 @@
  * the tenant's knowledge and the project's constraints, then the project's
  * totals and budget check.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 
 enum stage_rc
 stage_decide_run(struct job *job, const struct config *cfg,
-    struct offer_cache *cache)
+    const struct offer_cache *view)
 {
 	struct intake_view v;
 	struct sourcing_rules rules;
@@ -34,12 +35,12 @@ stage_decide_run(struct job *job, const struct config *cfg,
 		return STAGE_FAIL;
 	}
 	memset(&rules, 0, sizeof(rules));
-	rules.suppliers = cache->suppliers;
-	rules.nsuppliers = cache->nsuppliers;
-	rules.banned = cache->banned;
-	rules.nbanned = cache->nbanned;
-	rules.alternates = cache->alternates;
-	rules.nalternates = cache->nalternates;
+	rules.suppliers = view->kn->suppliers;
+	rules.nsuppliers = view->kn->nsuppliers;
+	rules.banned = view->kn->banned;
+	rules.nbanned = view->kn->nbanned;
+	rules.alternates = view->kn->alternates;
+	rules.nalternates = view->kn->nalternates;
 	rules.avoid_parts = v.avoid;
 	rules.navoid = v.navoid;
 	rules.preferred = v.preferred;
@@ -59,7 +60,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 		p.setup_extra = cfg->setup_extra;
 		p.max_lead_time_days = v.max_lead_time_days;
 		if (sourcing_decide(l->mpn, &p, &rules, offer_cache_lookup,
-		    cache, d) == -1) {
+		    (void *)(uintptr_t)view, d) == -1) {
 			line_decision_free(d);
 			intake_view_free(&v);
 			job_seterr(job, "line %zu (%s): cannot be decided",

@@ -13,8 +13,11 @@
 
 #include <jansson.h>
 
+#include "util.h"
+
 struct bom;
 struct line_decision;
+struct queue_entry;
 
 enum stage_rc {
 	STAGE_OK = 0,
@@ -22,11 +25,22 @@ enum stage_rc {
 	STAGE_FAIL = 2		/* permanent: the job fails with job->error */
 };
 
+/* How a job of a batch ends. */
+enum job_outcome {
+	JOB_RUNNING = 0,	/* still in the flow */
+	JOB_COMPLETE,		/* commit it complete */
+	JOB_FAILED,		/* commit it failed (job->error) */
+	JOB_DEAD,		/* commit it dead, then to bomd:dead */
+	JOB_RETRY,		/* transient: to the retry set, nothing written */
+	JOB_REJECTED,		/* names no usable client: rejected_jobs */
+	JOB_HANDLED		/* already moved or acknowledged */
+};
+
 struct job {
 	char			 stream_id[32];
-	char			 client_id[37];
+	char			 client_id[UUID_BUFSZ];
 	char			 job_id[129];
-	char			 project_id[37];
+	char			 project_id[UUID_BUFSZ];
 	bool			 reprocess;	/* the job named a project */
 	char			*bom_csv;	/* owned */
 	char			*bom_filename;	/* owned, may be NULL */
@@ -41,8 +55,12 @@ struct job {
 	json_t			*warnings;	/* project-level warnings */
 	json_t			*trace;		/* array of steps */
 	json_t			*llm_calls;	/* llm_calls rows, or NULL */
-	int			 attempts;
+	int			 attempts;	/* this try's number, from 1 */
 	bool			 checkpointed;	/* a checkpoint row exists */
+	const struct queue_entry *entry;	/* borrowed from the batch */
+	enum job_outcome	 outcome;
+	bool			 dup;		/* was final already: ack only */
+	int64_t			 started_ms;	/* wall clock */
 	char			 error[512];
 };
 

@@ -1,0 +1,78 @@
+/*
+ * Enrich stage: the offers for every line's MPN (and for the approved
+ * alternates of those MPNs) and the tenant's knowledge, from the worker's
+ * caches, which the batch has loaded for all its jobs at once.
+ */
+#include <stdlib.h>
+#include <strings.h>
+
+#include "cache.h"
+#include "bom.h"
+#include "stage_enrich.h"
+#include "stages.h"
+#include "util.h"
+
+const struct offer *
+offer_cache_lookup(void *ctx, const char *mpn, size_t *n)
+{
+	const struct offer_cache *v = ctx;
+
+	return cache_offers(v->cat, mpn, n);
+}
+
+static void
+enrich_push(const char ***mpns, size_t *n, size_t *cap, const char *m)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*mpns = xrealloc(*mpns, *cap * sizeof(**mpns));
+	}
+	(*mpns)[(*n)++] = m;
+}
+
+void
+stage_enrich_mpns(const struct job *job, const struct tenant_knowledge *kn,
+    const char ***mpns, size_t *n, size_t *cap)
+{
+	size_t i, j;
+
+	for (i = 0; i < job->bom->nlines; i++) {
+		const char *m = job->bom->lines[i].mpn;
+
+		enrich_push(mpns, n, cap, m);
+		for (j = 0; j < kn->nalternates; j++)
+			if (strcasecmp(kn->alternates[j].mpn, m) == 0)
+				enrich_push(mpns, n, cap,
+				    kn->alternates[j].alternate_mpn);
+	}
+}
+
+enum stage_rc
+stage_enrich_run(struct job *job, const struct cache *c,
+    const struct tenant_knowledge *kn, struct offer_cache *view)
+{
+	size_t i, j, n, noffers = 0, nwith = 0;
+
+	view->cat = c;
+	view->kn = kn;
+	for (i = 0; i < job->bom->nlines; i++) {
+		const char *m = job->bom->lines[i].mpn;
+
+		cache_offers(c, m, &n);
+		noffers += n;
+		if (n > 0)
+			nwith++;
+		for (j = 0; j < kn->nalternates; j++)
+			if (strcasecmp(kn->alternates[j].mpn, m) == 0) {
+				cache_offers(c, kn->alternates[j].alternate_mpn,
+				    &n);
+				noffers += n;
+			}
+	}
+	job_trace(job, "enrich", "enrichment", NULL, NULL,
+	    "%zu offers loaded; %zu of %zu lines have offers; knowledge: "
+	    "%zu banned parts, %zu alternates, %zu supplier rules",
+	    noffers, nwith, job->bom->nlines, kn->nbanned, kn->nalternates,
+	    kn->nsuppliers);
+	return STAGE_OK;
+}

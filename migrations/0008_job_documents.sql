@@ -1,0 +1,158 @@
+-- Rows that are cheap to write: a job commits one row per project (its
+-- line items and trace as documents) and one jobs row (with the MPNs it
+-- used), instead of ~50 line rows, ~54 trace rows, 50 knowledge upserts
+-- and 50 usage rows. line_items and trace_steps stay readable as views
+-- with their old columns. Part usage is derived from the jobs rows.
+-- Worker caches (offers, tenant knowledge) are invalidated by versions
+-- bumped in the same transaction as the writes they depend on.
+
+ALTER TABLE projects
+	ADD COLUMN lines json NOT NULL DEFAULT '[]',
+	ADD COLUMN trace json NOT NULL DEFAULT '[]';
+ALTER TABLE projects ALTER COLUMN lines SET COMPRESSION lz4;
+ALTER TABLE projects ALTER COLUMN trace SET COMPRESSION lz4;
+ALTER TABLE projects ALTER COLUMN bom_csv SET COMPRESSION lz4;
+
+UPDATE projects p SET lines = s.doc FROM (
+	SELECT client_id, project_id, json_agg(json_build_object(
+	    'line_no', line_no, 'source_line', source_line,
+	    'designators', to_json(designators), 'quantity', quantity,
+	    'mpn', mpn, 'manufacturer', manufacturer,
+	    'description', description, 'package', package, 'value', value,
+	    'status', status, 'selected_mpn', selected_mpn,
+	    'selected_supplier', selected_supplier,
+	    'order_quantity', order_quantity,
+	    'unit_price_micros', unit_price_micros,
+	    'extended_price_micros', extended_price_micros,
+	    'currency', currency, 'final_decision', final_decision)
+	    ORDER BY line_no) AS doc
+	FROM line_items GROUP BY client_id, project_id) s
+WHERE p.client_id = s.client_id AND p.project_id = s.project_id;
+
+UPDATE projects p SET trace = s.doc FROM (
+	SELECT client_id, project_id, json_agg(json_build_object(
+	    'job_id', job_id, 'step', step, 'agent', agent,
+	    'message', message, 'reasoning', reasoning, 'references', refs,
+	    'timestamp', created_at) ORDER BY id) AS doc
+	FROM trace_steps GROUP BY client_id, project_id) s
+WHERE p.client_id = s.client_id AND p.project_id = s.project_id;
+
+-- Usage: the MPNs of each completed job; a part's times_used is the
+-- number of its tenant's completed jobs that used it.
+ALTER TABLE jobs ADD COLUMN mpns text[];
+UPDATE jobs j SET mpns = s.m FROM (
+	SELECT client_id, project_id, array_agg(DISTINCT mpn) AS m
+	FROM line_items GROUP BY client_id, project_id) s
+WHERE j.client_id = s.client_id AND j.project_id = s.project_id
+    AND j.status = 'complete';
+CREATE INDEX jobs_mpns_idx ON jobs USING gin (mpns);
+
+DROP TABLE line_items;
+DROP TABLE trace_steps;
+DROP FUNCTION bomd_part_projects(uuid, text);
+DROP TABLE part_usage;
+
+CREATE VIEW line_items WITH (security_invoker = true) AS
+SELECT p.client_id, p.project_id, x.line_no, x.source_line,
+    x.designators, x.quantity, x.mpn, x.manufacturer, x.description,
+    x.package, x.value, x.status, x.selected_mpn, x.selected_supplier,
+    x.order_quantity, x.unit_price_micros, x.extended_price_micros,
+    x.currency, x.final_decision, p.created_at, p.updated_at
+FROM projects p CROSS JOIN LATERAL json_to_recordset(p.lines) AS x(
+    line_no int, source_line int, designators text[], quantity bigint,
+    mpn text, manufacturer text, description text, package text,
+    value text, status text, selected_mpn text, selected_supplier text,
+    order_quantity bigint, unit_price_micros bigint,
+    extended_price_micros bigint, currency text, final_decision json);
+
+CREATE VIEW trace_steps WITH (security_invoker = true) AS
+SELECT p.client_id, p.project_id, s.n AS id, s.x->>'job_id' AS job_id,
+    s.x->>'step' AS step, s.x->>'agent' AS agent,
+    s.x->>'message' AS message,
+    COALESCE(s.x->>'reasoning', '') AS reasoning,
+    COALESCE(s.x->'references', '[]'::json) AS refs,
+    (s.x->>'timestamp')::timestamptz AS created_at
+FROM projects p CROSS JOIN LATERAL
+    json_array_elements(p.trace) WITH ORDINALITY AS s(x, n);
+
+-- A part's usage by its tenant: completed jobs that used it, the last
+-- time, and the projects (newest first, at most 1000).
+CREATE FUNCTION bomd_part_times_used(c uuid, m text) RETURNS integer
+LANGUAGE sql STABLE AS $$
+	SELECT count(*)::integer FROM jobs
+	WHERE client_id = c AND status = 'complete' AND mpns @> ARRAY[m]
+$$;
+CREATE FUNCTION bomd_part_last_used(c uuid, m text) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+	SELECT max(finished_at) FROM jobs
+	WHERE client_id = c AND status = 'complete' AND mpns @> ARRAY[m]
+$$;
+CREATE FUNCTION bomd_part_projects(c uuid, m text) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT COALESCE(jsonb_agg(project_id ORDER BY last DESC), '[]')
+	FROM (SELECT project_id, max(finished_at) AS last FROM jobs
+	      WHERE client_id = c AND status = 'complete'
+	      AND mpns @> ARRAY[m] AND project_id IS NOT NULL
+	      GROUP BY project_id ORDER BY last DESC LIMIT 1000) s
+$$;
+UPDATE part_knowledge SET times_used = 0, last_used_date = NULL;
+
+-- Cache versions. The catalog's is bumped by every statement that
+-- changes offers; a tenant's by every change to its knowledge.
+CREATE TABLE catalog_version (
+	one		boolean PRIMARY KEY DEFAULT true CHECK (one),
+	version		bigint NOT NULL DEFAULT 1
+);
+INSERT INTO catalog_version DEFAULT VALUES;
+GRANT SELECT ON catalog_version TO bomd_app;
+ALTER TABLE clients ADD COLUMN knowledge_version bigint NOT NULL DEFAULT 1;
+
+CREATE FUNCTION bomd_bump_catalog() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	UPDATE catalog_version SET version = version + 1;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER offers_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+	ON offers FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_catalog();
+
+CREATE FUNCTION bomd_bump_knowledge() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	UPDATE clients SET knowledge_version = knowledge_version + 1
+	WHERE client_id IN (SELECT client_id FROM changed);
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER part_knowledge_ins AFTER INSERT ON part_knowledge
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_knowledge();
+CREATE TRIGGER part_knowledge_upd AFTER UPDATE ON part_knowledge
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_knowledge();
+CREATE TRIGGER part_knowledge_del AFTER DELETE ON part_knowledge
+	REFERENCING OLD TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_knowledge();
+CREATE TRIGGER supplier_knowledge_ins AFTER INSERT ON supplier_knowledge
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_knowledge();
+CREATE TRIGGER supplier_knowledge_upd AFTER UPDATE ON supplier_knowledge
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_knowledge();
+CREATE TRIGGER supplier_knowledge_del AFTER DELETE ON supplier_knowledge
+	REFERENCING OLD TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_bump_knowledge();
+
+-- A session may name several tenants ("uuid,uuid"): a worker commits a
+-- batch of jobs of several tenants in one transaction and names exactly
+-- those. '*' stays the cross-tenant system path; nothing set, no rows.
+CREATE OR REPLACE FUNCTION bomd_tenant_ok(c uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT CASE coalesce(current_setting('bomd.client_id', true), '')
+	    WHEN '*' THEN true
+	    WHEN '' THEN false
+	    ELSE c = ANY (string_to_array(
+		current_setting('bomd.client_id', true), ',')::uuid[])
+	END
+$$;
