@@ -96,7 +96,16 @@ DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 
 # bomctl: the command-line client, and the few common modules it uses.
 BOMCTL_SRCS = \
-	daemon/bomctl.c
+	daemon/bomctl/bomctl.c \
+	daemon/bomctl/cmd_jobs.c \
+	daemon/bomctl/cmd_parts.c \
+	daemon/bomctl/cmd_projects.c \
+	daemon/bomctl/cmd_submit.c \
+	daemon/bomctl/cmd_suppliers.c \
+	daemon/bomctl/events.c \
+	daemon/bomctl/fetch.c \
+	daemon/bomctl/http.c \
+	daemon/bomctl/table.c
 BOMCTL_COMMON_SRCS = \
 	common/job_status.c \
 	common/log.c \

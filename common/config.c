@@ -63,7 +63,7 @@ static const struct config_key config_keys[] = {
 	    600000, offsetof(struct config, llm_timeout_ms), 1 },
 	{ "llm.max_retries", "BOMD_LLM_MAX_RETRIES", CONFIG_INT, "2", 0, 10,
 	    offsetof(struct config, llm_max_retries), 1 },
-	{ "llm.max_concurrency", "BOMD_LLM_MAX_CONCURRENCY", CONFIG_INT, "4",
+	{ "llm.max_concurrency", "BOMD_LLM_MAX_CONCURRENCY", CONFIG_INT, "8",
 	    1, 64, offsetof(struct config, llm_max_concurrency), 1 },
 	{ "llm.connect_timeout_ms", "BOMD_LLM_CONNECT_TIMEOUT_MS", CONFIG_INT,
 	    "10000", 100, 600000,

@@ -199,57 +199,82 @@ stage_llm_totals(struct job *job, const struct config *cfg,
 	    (json_int_t)sum->escalated));
 }
 
-/* One request of a batch: its job and its lines. */
+/* One request: its job and its lines. */
 struct stage_llm_part {
 	struct job	*job;
 	size_t		 first, count;
 	char		*prompt;
 };
 
-/*
- * The requests of one job (its lines in batches of llm.batch_size) added
- * to parts; false when the job cannot be asked (then its trace says why).
- */
-static bool
-stage_llm_prepare(struct job *job, struct stage_llm_part **parts, size_t *n,
-    size_t *cap, size_t bs)
-{
-	struct intake_view v;
-	size_t nl = job->ndecisions, first, count;
+/* Where one job of the batch stands. */
+struct stage_llm_state {
+	struct job		*job;
+	struct intake_view	 v;
+	bool			 have_view;
+	bool			 going;		/* more waves to send */
+	size_t			 next;		/* its first line not sent */
+	struct stage_llm_sum	 sum;
+};
 
-	if (nl == 0 || job->bom == NULL || nl != job->bom->nlines)
+/* Readies a job for review; false when it cannot be asked (traced). */
+static bool
+stage_llm_start(struct stage_llm_state *st, struct job *job)
+{
+	st->job = job;
+	if (job->ndecisions == 0 || job->bom == NULL ||
+	    job->ndecisions != job->bom->nlines)
 		return false;
-	if (intake_view_get(job->context, &v) == -1) {
+	if (intake_view_get(job->context, &st->v) == -1) {
 		job_trace(job, "llm", "llm", NULL, NULL, "llm unavailable: "
 		    "project context not usable; decisions from rules");
 		return false;
 	}
-	for (first = 0; first < nl; first += count) {
-		count = nl - first < bs ? nl - first : bs;
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 64;
-			*parts = xrealloc(*parts, *cap * sizeof(**parts));
-		}
-		(*parts)[*n].job = job;
-		(*parts)[*n].first = first;
-		(*parts)[*n].count = count;
-		(*parts)[(*n)++].prompt = assess_prompt(&v, job->bom,
-		    job->decisions, first, count);
-	}
-	intake_view_free(&v);
+	st->have_view = st->going = true;
 	return true;
+}
+
+/*
+ * The job's next wave (at most llm.max_concurrency requests of
+ * llm.batch_size lines) added to parts; none when it is past its LLM
+ * deadline (traced).
+ */
+static void
+stage_llm_wave(struct stage_llm_state *st, const struct config *cfg,
+    int64_t start, struct stage_llm_part *parts, size_t *n)
+{
+	struct job *job = st->job;
+	size_t bs = (size_t)cfg->llm_batch_size, nl = job->ndecisions, k;
+
+	if (st->next > 0 && now_ms() - start >= cfg->llm_job_deadline_ms) {
+		job_trace(job, "llm", "llm", NULL, NULL, "llm unavailable: "
+		    "job deadline of %lld ms passed, lines %zu-%zu not sent; "
+		    "decisions from rules", (long long)cfg->llm_job_deadline_ms,
+		    st->next + 1, nl);
+		st->going = false;
+		return;
+	}
+	for (k = 0; k < (size_t)cfg->llm_max_concurrency && st->next < nl;
+	    k++) {
+		parts[*n].job = job;
+		parts[*n].first = st->next;
+		parts[*n].count = nl - st->next < bs ? nl - st->next : bs;
+		parts[*n].prompt = assess_prompt(&st->v, job->bom,
+		    job->decisions, parts[*n].first, parts[*n].count);
+		st->next += parts[(*n)++].count;
+	}
 }
 
 enum stage_rc
 stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg)
 {
-	struct stage_llm_sum *sums;
-	struct stage_llm_part *parts = NULL;
+	struct stage_llm_state *sts;
+	struct stage_llm_part *parts;
 	struct llm_client *client;
 	struct llm_request *reqs;
 	struct llm_result *res;
-	size_t n = 0, cap = 0, i, k, bs = (size_t)cfg->llm_batch_size;
-	int64_t tokens;
+	size_t n, i, k, failed, sent;
+	int64_t tokens, start = now_ms();
+	bool going = false;
 
 	if (strcmp(cfg->llm_provider, "openai") != 0) {
 		for (k = 0; k < njobs; k++)
@@ -257,9 +282,10 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg)
 			    "provider none, decisions from rules");
 		return STAGE_OK;
 	}
-	sums = xcalloc(njobs + 1, sizeof(*sums));
+	sts = xcalloc(njobs + 1, sizeof(*sts));
 	if ((client = stage_llm_get(cfg)) == NULL) {
 		for (k = 0; k < njobs; k++) {
+			sts[k].job = jobs[k];
 			job_trace(jobs[k], "llm", "llm", NULL, NULL, "llm "
 			    "unavailable: cannot start the http client; "
 			    "decisions from rules");
@@ -269,38 +295,81 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg)
 		goto out;
 	}
 	for (k = 0; k < njobs; k++)
-		stage_llm_prepare(jobs[k], &parts, &n, &cap, bs);
-	tokens = STAGE_LLM_TOKENS_BASE + STAGE_LLM_TOKENS_LINE * (int64_t)bs;
+		if (stage_llm_start(&sts[k], jobs[k]))
+			going = true;
+	tokens = STAGE_LLM_TOKENS_BASE + STAGE_LLM_TOKENS_LINE *
+	    cfg->llm_batch_size;
 	if (tokens > LLM_MAX_TOKENS_CAP / 2)
 		tokens = LLM_MAX_TOKENS_CAP / 2;
-	reqs = xcalloc(n + 1, sizeof(*reqs));
-	res = xcalloc(n + 1, sizeof(*res));
-	for (i = 0; i < n; i++) {
-		reqs[i].system = assess_system_prompt();
-		reqs[i].user = parts[i].prompt != NULL ? parts[i].prompt : "";
-		reqs[i].schema = assess_schema();
-		reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
-		reqs[i].max_tokens = (int)tokens;
-		reqs[i].temperature = STAGE_LLM_TEMPERATURE;
-	}
-	/* every job's every request at once, on the one multi handle */
-	if (n > 0)
-		llm_run(client, reqs, res, n);
-	for (i = 0; i < n; i++) {
+	n = njobs * (size_t)cfg->llm_max_concurrency + 1;
+	parts = xcalloc(n, sizeof(*parts));
+	reqs = xcalloc(n, sizeof(*reqs));
+	res = xcalloc(n, sizeof(*res));
+	/*
+	 * Waves: each job's next llm.max_concurrency requests, every job's
+	 * wave at once on the one multi handle; a job whose whole wave
+	 * failed stops there (an outage costs one wave, not every batch).
+	 */
+	while (going) {
+		n = 0;
 		for (k = 0; k < njobs; k++)
-			if (jobs[k] == parts[i].job)
-				break;
-		stage_llm_batch_done(parts[i].job, cfg, &res[i],
-		    parts[i].first, parts[i].count, &sums[k]);
-		llm_result_clear(&res[i]);
-		free(parts[i].prompt);
+			if (sts[k].going)
+				stage_llm_wave(&sts[k], cfg, start, parts, &n);
+		for (i = 0; i < n; i++) {
+			memset(&reqs[i], 0, sizeof(reqs[i]));
+			reqs[i].system = assess_system_prompt();
+			reqs[i].user = parts[i].prompt != NULL ?
+			    parts[i].prompt : "";
+			reqs[i].schema = assess_schema();
+			reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
+			reqs[i].max_tokens = (int)tokens;
+			reqs[i].temperature = STAGE_LLM_TEMPERATURE;
+		}
+		if (n > 0)
+			llm_run(client, reqs, res, n);
+		going = false;
+		for (k = 0; k < njobs; k++) {
+			if (!sts[k].going)
+				continue;
+			failed = sent = 0;
+			for (i = 0; i < n; i++) {
+				if (parts[i].job != sts[k].job)
+					continue;
+				sent++;
+				stage_llm_batch_done(parts[i].job, cfg, &res[i],
+				    parts[i].first, parts[i].count,
+				    &sts[k].sum);
+				if (res[i].outcome == LLM_HTTP_FAILED ||
+				    res[i].outcome == LLM_TIMEOUT)
+					failed++;
+			}
+			if (sts[k].next >= sts[k].job->ndecisions)
+				sts[k].going = false;
+			else if (sent > 0 && failed == sent) {
+				job_trace(sts[k].job, "llm", "llm", NULL, NULL,
+				    "llm unavailable: every request of the "
+				    "last wave failed, lines %zu-%zu not "
+				    "sent; decisions from rules",
+				    sts[k].next + 1, sts[k].job->ndecisions);
+				sts[k].going = false;
+			}
+			if (sts[k].going)
+				going = true;
+		}
+		for (i = 0; i < n; i++) {
+			llm_result_clear(&res[i]);
+			free(parts[i].prompt);
+		}
 	}
+	free(parts);
 	free(reqs);
 	free(res);
 out:
-	for (k = 0; k < njobs; k++)
-		stage_llm_totals(jobs[k], cfg, &sums[k]);
-	free(parts);
-	free(sums);
+	for (k = 0; k < njobs; k++) {
+		if (sts[k].have_view)
+			intake_view_free(&sts[k].v);
+		stage_llm_totals(jobs[k], cfg, &sts[k].sum);
+	}
+	free(sts);
 	return STAGE_OK;
 }

@@ -89,6 +89,32 @@ check "missing BOMCTL_API_KEY is a usage error" "2" "$RC"
 check_contains "missing key is named" "BOMCTL_API_KEY" "$ERR"
 run_env BOMCTL_URL=ftp://x -- projects
 check "non-http BOMCTL_URL is a usage error" "2" "$RC"
+# options are parsed with getopt_long: one line on stderr, exit 2
+run projects --limt 5
+check "unknown option is a usage error, one line" "2 1" "$RC $(lines "$ERR")"
+check "unknown option is named" \
+    "bomctl: projects: unknown option --limt (see bomctl --help)" "$ERR"
+run projects --limit
+check "--limit without a value is a usage error, one line" "2 1" \
+    "$RC $(lines "$ERR")"
+run submit tests/fixtures/demo_bom.csv --intake
+check "submit --intake without a value is a usage error, one line" "2 1" \
+    "$RC $(lines "$ERR")"
+check_contains "missing value is named" "submit: --intake needs a value" "$ERR"
+run submit tests/fixtures/demo_bom.csv --bogus
+check "submit with an unknown option is a usage error" "2 1" \
+    "$RC $(lines "$ERR")"
+run --bogus projects
+check "unknown global option is a usage error" "2 1" "$RC $(lines "$ERR")"
+run jobs show -x abc
+check "unknown short option is a usage error" "2 1" "$RC $(lines "$ERR")"
+run jobs show
+check "jobs show without an id is a usage error" "2" "$RC"
+run show a b
+check "show with two ids is a usage error" "2" "$RC"
+run jobs show --help
+check "--help after a subcommand's name exits 0" "0" "$RC"
+check_contains "--help after a subcommand prints the usage" "usage: bomctl" "$OUT"
 
 # --- submit and read back -----------------------------------------------
 run submit tests/fixtures/demo_bom.csv --intake tests/fixtures/demo_intake.yaml
@@ -115,6 +141,9 @@ check "projects --json lists the project" "true" \
     "$(printf '%s' "$OUT" | jq --arg p "$P" 'map(.project_id) | index($p) != null')"
 run --json projects --limit 1
 check "projects --limit 1" "1" "$(printf '%s' "$OUT" | jq length)"
+run projects --limit=1 --json
+check "--json among a command's options" "0 1" \
+    "$RC $(printf '%s' "$OUT" | jq length)"
 
 run show "$P"
 check "show exits 0" "0" "$RC"

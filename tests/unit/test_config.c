@@ -127,7 +127,7 @@ test_llm_keys(void **state)
 	assert_int_equal(lc.price_out_per_1m_micros, 600000);
 	assert_int_equal(lc.timeout_ms, 60000);
 	assert_int_equal(lc.max_retries, 2);
-	assert_int_equal(lc.max_concurrency, 4);
+	assert_int_equal(lc.max_concurrency, 8);
 	assert_string_equal(lc.model, "gpt-5-mini");
 	assert_null(lc.api_key);
 	config_free(&c);

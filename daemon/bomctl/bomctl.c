@@ -1,0 +1,345 @@
+/*
+ * bomctl: the command-line client for bomd's HTTP API. This file holds
+ * main, the command table, the usage text and the command line: global
+ * options, each command's options (getopt_long) and subcommand dispatch.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "version.h"
+#include "bomctl/bomctl.h"
+
+static const char bomctl_usage_text[] =
+"usage: bomctl [--json] COMMAND [ARGS]\n"
+"\n"
+"Command-line client for the bomd BOM sourcing service.\n"
+"\n"
+"Commands:\n"
+"  submit BOM.csv [--intake FILE.yaml] [--wait|--async]\n"
+"                         upload a BOM (and optional intake YAML) and\n"
+"                         process it. --wait (default): the server waits\n"
+"                         for the result, then the project is summarised.\n"
+"                         --async: answer at once and print the job id;\n"
+"                         --async --wait: follow the project's progress\n"
+"                         (GET /projects/ID/events; a bar on a terminal,\n"
+"                         one line per status change otherwise) until the\n"
+"                         job finishes; polls the job when the stream is\n"
+"                         unavailable. A failed job exits 1.\n"
+"  projects [--limit N]   list your projects, newest first (default 100)\n"
+"  show PROJECT_ID        the decision table of a project and its totals\n"
+"  trace PROJECT_ID       the processing trace: timestamp, step, agent,\n"
+"                         message\n"
+"  jobs show JOB_ID       the state of a job\n"
+"  jobs dead [--limit N]  your dead jobs (out of attempts or crashing a\n"
+"                         worker every time): attempts, when, and why\n"
+"  jobs retry JOB_ID      queue a dead or failed job again, attempts\n"
+"                         reset (409 when it is neither)\n"
+"\n"
+"  parts [list] [--limit N]\n"
+"                         the parts your organisation knows: banned or\n"
+"                         not, approved alternates, times used\n"
+"  parts show MPN         everything known about one part\n"
+"  parts ban MPN --reason R [--user U]\n"
+"                         never buy this part again (its approved\n"
+"                         alternate is proposed instead); --reason is\n"
+"                         required\n"
+"  parts unban MPN [--user U]\n"
+"                         lift a ban\n"
+"  parts alternates MPN   the approved alternates of a part\n"
+"  parts add-alternate MPN ALT [--reason R] [--user U]\n"
+"                         approve ALT as a drop-in alternate for MPN\n"
+"                         (an MPN may contain '/': it is sent encoded)\n"
+"\n"
+"  suppliers [list] [--limit N]\n"
+"                         your suppliers: type, trust, on-time and\n"
+"                         quality rates\n"
+"  suppliers show SUPPLIER_ID\n"
+"                         everything known about one supplier\n"
+"  suppliers add SUPPLIER_ID --name NAME [--type authorized|broker|direct]\n"
+"      [--trust high|medium|low|blocked] [--account-rep R]\n"
+"      [--payment-terms T] [--notes N]\n"
+"                         add a supplier (defaults: authorized, medium)\n"
+"  suppliers trust SUPPLIER_ID high|medium|low|blocked [--reason R]\n"
+"      [--user U]         set a supplier's trust; blocked suppliers are\n"
+"                         never chosen\n"
+"\n"
+"Options:\n"
+"  --json                 print the server's JSON answer (pretty) instead\n"
+"                         of tables; progress, if any, goes to stderr on\n"
+"                         a terminal only\n"
+"  --limit N              at most N rows (1 to 1000000; the server caps\n"
+"                         it)\n"
+"  -h, --help             print this help and exit\n"
+"  -V, --version          print the version and exit\n"
+"  Options take their value as \"--opt VALUE\" or \"--opt=VALUE\"; \"--\"\n"
+"  ends the options (for an MPN that starts with \"-\").\n"
+"\n"
+"Environment:\n"
+"  BOMCTL_URL             the bomd API (default " BOMCTL_DEFAULT_URL ")\n"
+"  BOMCTL_API_KEY         your API key, sent as X-API-Key (required for\n"
+"                         every command)\n"
+"\n"
+"Exit status:\n"
+"  0 success, 1 error (HTTP error with the server's detail, failed job),\n"
+"  2 usage error, 3 server unreachable, 4 API key refused (401),\n"
+"  5 not found (404: project, job, part or supplier)\n";
+
+/* The commands, as the first argument names them. */
+static const struct bomctl_cmd bomctl_cmds[] = {
+	{ "submit", cmd_submit },
+	{ "projects", cmd_projects },
+	{ "show", cmd_show },
+	{ "trace", cmd_trace },
+	{ "jobs", cmd_jobs },
+	{ "parts", cmd_parts },
+	{ "suppliers", cmd_suppliers },
+	{ NULL, NULL }
+};
+
+/* getopt_long() codes beside the short options and 1 (a positional). */
+enum {
+	BOMCTL_OPT_STOP = -2,	/* bomctl_next(): stop with *rc */
+	BOMCTL_OPT_JSON = 256,
+	BOMCTL_OPT_CMD = 512,	/* + the index in the command's options */
+	BOMCTL_MAX_OPTS = 8	/* options of one command */
+};
+
+/* The global options, accepted before the command and among its own. */
+static const struct option bomctl_global_opts[] = {
+	{ "json", no_argument, NULL, BOMCTL_OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+#define BOMCTL_NGLOBAL \
+	(sizeof(bomctl_global_opts) / sizeof(bomctl_global_opts[0]))
+
+void
+bomctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("bomctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+bomctl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bomctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see bomctl --help)\n", stderr);
+	return BOMCTL_EXIT_USAGE;
+}
+
+/*
+ * The next option of argv from getopt_long(), the global ones acted on
+ * here: the option's code (1 for a positional, in optarg), or -1 at the
+ * end. BOMCTL_OPT_STOP with *rc set after --help or --version, and after
+ * an unknown option or a missing value (a usage error naming cmd, or
+ * quietly BOMCTL_EXIT_USAGE unless report).
+ */
+static int
+bomctl_next(struct bomctl *ctl, const char *cmd, int argc, char **argv,
+    const char *optstring, const struct option *lo, bool report, int *rc)
+{
+	const char *sep = cmd != NULL ? ": " : "";
+	int c, at;
+
+	if (cmd == NULL)
+		cmd = "";
+	for (;;) {
+		/* the element getopt_long() reads (optind 0: it restarts) */
+		at = optind > 0 ? optind : 1;
+		switch ((c = getopt_long(argc, argv, optstring, lo, NULL))) {
+		case BOMCTL_OPT_JSON:
+			ctl->json = true;
+			continue;
+		case 'h':
+			fputs(bomctl_usage_text, stdout);
+			*rc = BOMCTL_DONE;
+			return BOMCTL_OPT_STOP;
+		case 'V':
+			printf("bomctl %s (%s)\n", BOMD_VERSION,
+			    curl_version());
+			*rc = BOMCTL_DONE;
+			return BOMCTL_OPT_STOP;
+		case ':':
+		case '?':
+			*rc = BOMCTL_EXIT_USAGE;
+			if (!report)
+				return BOMCTL_OPT_STOP;
+			/*
+			 * No short option takes a value; one may sit inside
+			 * "-xy", so it is named alone.
+			 */
+			if (strncmp(argv[at], "--", 2) != 0)
+				*rc = bomctl_usage_error("%s%sunknown option "
+				    "-%c", cmd, sep, optopt);
+			else if (c == ':')
+				*rc = bomctl_usage_error("%s%s%s needs a value",
+				    cmd, sep, argv[at]);
+			else
+				*rc = bomctl_usage_error("%s%sunknown option "
+				    "%s", cmd, sep, argv[at]);
+			return BOMCTL_OPT_STOP;
+		default:
+			return c;
+		}
+	}
+}
+
+/* Adds arg to the npos positionals of pos; the exit code. */
+static int
+bomctl_pos(const char *cmd, const char *arg, const char **pos, int *npos,
+    int maxpos)
+{
+	if (*npos == maxpos)
+		return bomctl_usage_error("%s: unexpected argument %s", cmd,
+		    arg);
+	pos[(*npos)++] = arg;
+	return BOMCTL_EXIT_OK;
+}
+
+int
+bomctl_parse(struct bomctl *ctl, const char *cmd, int argc, char **argv,
+    const struct bomctl_opt *opts, const char **pos, int minpos, int maxpos,
+    const char *posnames)
+{
+	struct option lo[BOMCTL_MAX_OPTS + BOMCTL_NGLOBAL];
+	const struct bomctl_opt *o;
+	size_t n;
+	int c, i, rc, npos = 0;
+
+	for (n = 0; opts != NULL && opts[n].name != NULL; n++) {
+		if (n == BOMCTL_MAX_OPTS)
+			fatalx("%s: more than %d options", cmd,
+			    BOMCTL_MAX_OPTS);
+		lo[n].name = opts[n].name;
+		lo[n].has_arg = opts[n].value != NULL ? required_argument :
+		    no_argument;
+		lo[n].flag = NULL;
+		lo[n].val = BOMCTL_OPT_CMD + (int)n;
+	}
+	memcpy(lo + n, bomctl_global_opts, sizeof(bomctl_global_opts));
+	/* "-": positionals come back in order, between the options */
+	optind = 0;
+	while ((c = bomctl_next(ctl, cmd, argc, argv, "-:hV", lo, true,
+	    &rc)) != -1) {
+		if (c == BOMCTL_OPT_STOP)
+			return rc;
+		if (c == 1) {
+			if ((rc = bomctl_pos(cmd, optarg, pos, &npos,
+			    maxpos)) != BOMCTL_EXIT_OK)
+				return rc;
+			continue;
+		}
+		o = &opts[c - BOMCTL_OPT_CMD];
+		if (o->value != NULL)
+			*o->value = optarg;
+		else
+			*o->flag = true;
+	}
+	/* what follows "--" */
+	for (i = optind; i < argc; i++)
+		if ((rc = bomctl_pos(cmd, argv[i], pos, &npos, maxpos)) !=
+		    BOMCTL_EXIT_OK)
+			return rc;
+	if (npos < minpos)
+		return bomctl_usage_error("%s: needs %s", cmd, posnames);
+	for (i = 0; i < npos; i++)
+		if (pos[i][0] == '\0')
+			return bomctl_usage_error("%s: needs %s, not an empty "
+			    "string", cmd, posnames);
+	return http_open(ctl);
+}
+
+int
+bomctl_dispatch(struct bomctl *ctl, const char *group,
+    const struct bomctl_cmd *cmds, int (*dflt)(struct bomctl *, int, char **),
+    const char *names, int argc, char **argv)
+{
+	const struct bomctl_cmd *c;
+	int rc;
+
+	/* "+": the global options up to the (sub)command's name */
+	optind = 0;
+	if (bomctl_next(ctl, group, argc, argv, "+:hV", bomctl_global_opts,
+	    dflt == NULL, &rc) != -1) {
+		if (rc == BOMCTL_DONE || dflt == NULL)
+			return rc;
+		/* an option of the default subcommand ("parts --limit 5") */
+		return dflt(ctl, argc, argv);
+	}
+	if (optind == argc) {
+		if (dflt != NULL)
+			return dflt(ctl, argc, argv);
+		if (group == NULL)
+			return bomctl_usage_error("no command given");
+		return bomctl_usage_error("%s: the subcommands are %s", group,
+		    names);
+	}
+	for (c = cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[optind]) == 0)
+			return c->fn(ctl, argc - optind, argv + optind);
+	if (group == NULL)
+		return bomctl_usage_error("unknown command \"%s\"",
+		    argv[optind]);
+	return bomctl_usage_error("%s: unknown subcommand \"%s\"; the "
+	    "subcommands are %s", group, argv[optind], names);
+}
+
+const char *
+bomctl_str(const json_t *obj, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : dflt;
+}
+
+int
+bomctl_print_json(const json_t *v)
+{
+	char *s;
+
+	if ((s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY)) == NULL) {
+		bomctl_err("cannot format JSON");
+		return BOMCTL_EXIT_ERR;
+	}
+	printf("%s\n", s);
+	free(s);
+	return BOMCTL_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bomctl ctl;
+	int rc;
+
+	memset(&ctl, 0, sizeof(ctl));
+	opterr = 0;	/* bomctl_next() says what is wrong, in one line */
+	if ((rc = bomctl_dispatch(&ctl, NULL, bomctl_cmds, NULL, NULL, argc,
+	    argv)) == BOMCTL_DONE)
+		rc = BOMCTL_EXIT_OK;
+	http_close(&ctl);
+	if (fflush(stdout) == EOF && rc == BOMCTL_EXIT_OK) {
+		bomctl_err("cannot write output: %s", strerror(errno));
+		rc = BOMCTL_EXIT_ERR;
+	}
+	return rc;
+}

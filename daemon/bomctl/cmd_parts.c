@@ -1,0 +1,248 @@
+/*
+ * bomctl parts: the part knowledge of the tenant (bans, approved
+ * alternates, usage) under /knowledge/parts. An MPN may contain '/': it
+ * goes out percent-encoded.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bomctl/bomctl.h"
+
+#define PARTS_BASE	"/knowledge/parts/"
+
+/* "/knowledge/parts/" + the escaped MPN + suffix into out; exit code. */
+static int
+cmd_parts_path(struct bomctl *ctl, const char *cmd, const char *mpn,
+    const char *suffix, char *out, size_t len)
+{
+	return http_id_arg(ctl, cmd, "MPN", PARTS_BASE, mpn, suffix, out,
+	    len);
+}
+
+static void
+cmd_parts_print(const json_t *p)
+{
+	const json_t *alts = json_object_get(p, "approved_alternates"), *a;
+	char v[256];
+	size_t i;
+
+	table_kv("part", p, "mpn");
+	if (json_is_true(json_object_get(p, "banned"))) {
+		table_value(json_object_get(p, "ban_reason"), v, sizeof(v));
+		printf("%-14syes: %s\n", "banned", v);
+	} else
+		printf("%-14sno\n", "banned");
+	table_kv("preferred", p, "preferred");
+	printf("%-14s%lld (in %zu projects)\n", "times used",
+	    (long long)json_integer_value(json_object_get(p, "times_used")),
+	    json_array_size(json_object_get(p, "projects_used_in")));
+	table_kv("failures", p, "failure_count");
+	table_kv("last used", p, "last_used_date");
+	table_kv("notes", p, "notes");
+	if (json_array_size(alts) == 0)
+		printf("%-14s-\n", "alternates");
+	json_array_foreach(alts, i, a) {
+		table_value(json_object_get(a, "reason"), v, sizeof(v));
+		printf("%-14s%s%s%s%s\n", i == 0 ? "alternates" : "",
+		    bomctl_str(a, "alternate_mpn", "?"),
+		    strcmp(v, "-") != 0 ? " (" : "",
+		    strcmp(v, "-") != 0 ? v : "",
+		    strcmp(v, "-") != 0 ? ")" : "");
+	}
+	table_kv("created", p, "created_at");
+	table_kv("updated", p, "updated_at");
+}
+
+/* parts [list] [--limit N] */
+static int
+cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
+{
+	char n[24];
+	json_t *arr = NULL, *p;
+	size_t i, wmpn, wnote;
+	bool banned;
+	int rc;
+
+	if ((rc = fetch_list(ctl, "parts", argc, argv, "/knowledge/parts",
+	    "part", "no parts known yet", &arr)) != BOMCTL_EXIT_OK ||
+	    arr == NULL)
+		return rc;
+	/* MPN, BANNED 6, ALTS 4, USED 5, the ban reason or notes */
+	wmpn = table_width(arr, "mpn", 3, 32);
+	wnote = BOMCTL_COLUMNS - wmpn - 1 - 7 - 5 - 6;
+	table_cell("MPN", wmpn, false);
+	printf("%-6s %4s %5s ", "BANNED", "ALTS", "USED");
+	table_cell("REASON/NOTES", wnote, true);
+	printf("\n");
+	json_array_foreach(arr, i, p) {
+		banned = json_is_true(json_object_get(p, "banned"));
+		table_cell(bomctl_str(p, "mpn", "?"), wmpn, false);
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
+		    json_object_get(p, "times_used")));
+		printf("%-6s %4zu %5s ", banned ? "yes" : "no",
+		    json_array_size(json_object_get(p,
+		    "approved_alternates")), n);
+		table_cell(banned ? bomctl_str(p, "ban_reason", "") :
+		    bomctl_str(p, "notes", ""), wnote, true);
+		printf("\n");
+	}
+	json_decref(arr);
+	return rc;
+}
+
+/* parts show MPN */
+static int
+cmd_parts_show(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1];
+	char path[BOMCTL_MAX_URL];
+	json_t *p = NULL;
+	int rc;
+
+	if ((rc = bomctl_parse(ctl, "parts show", argc, argv, NULL, pos, 1, 1,
+	    "an MPN")) != BOMCTL_EXIT_OK ||
+	    (rc = cmd_parts_path(ctl, "parts show", pos[0], "", path,
+	    sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_get(ctl, path, &p)) != BOMCTL_EXIT_OK || p == NULL)
+		return rc;
+	cmd_parts_print(p);
+	json_decref(p);
+	return rc;
+}
+
+/* parts ban MPN --reason R [--user U] / parts unban MPN [--user U] */
+static int
+cmd_parts_ban_unban(struct bomctl *ctl, int argc, char **argv, bool ban)
+{
+	const char *cmd = ban ? "parts ban" : "parts unban";
+	const char *pos[1], *reason = NULL, *user = NULL;
+	const struct bomctl_opt opts[] = { { "reason", &reason, NULL },
+	    { "user", &user, NULL }, { NULL, NULL, NULL } };
+	char path[BOMCTL_MAX_URL];
+	json_t *body = NULL, *p = NULL;
+	int rc;
+
+	/* unban takes only --user */
+	if ((rc = bomctl_parse(ctl, cmd, argc, argv, ban ? opts : opts + 1,
+	    pos, 1, 1, "an MPN")) != BOMCTL_EXIT_OK)
+		return rc;
+	if (ban && (reason == NULL || reason[0] == '\0'))
+		return bomctl_usage_error("parts ban: --reason is required "
+		    "(say why the part must not be bought)");
+	if ((rc = cmd_parts_path(ctl, cmd, pos[0], ban ? "/ban" : "/unban",
+	    path, sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = http_body(cmd, &body, "reason", reason, "user", user,
+	    (const char *)NULL)) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_post(ctl, path, body, &p)) != BOMCTL_EXIT_OK ||
+	    p == NULL)
+		return rc;
+	if (ban)
+		printf("part %s banned: %s\n", bomctl_str(p, "mpn", pos[0]),
+		    bomctl_str(p, "ban_reason", reason));
+	else
+		printf("part %s unbanned\n", bomctl_str(p, "mpn", pos[0]));
+	json_decref(p);
+	return rc;
+}
+
+static int
+cmd_parts_ban(struct bomctl *ctl, int argc, char **argv)
+{
+	return cmd_parts_ban_unban(ctl, argc, argv, true);
+}
+
+static int
+cmd_parts_unban(struct bomctl *ctl, int argc, char **argv)
+{
+	return cmd_parts_ban_unban(ctl, argc, argv, false);
+}
+
+/* parts alternates MPN */
+static int
+cmd_parts_alternates(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1];
+	char path[BOMCTL_MAX_URL], added[40];
+	json_t *arr = NULL, *a;
+	size_t i, walt, wuser;
+	int rc;
+
+	if ((rc = bomctl_parse(ctl, "parts alternates", argc, argv, NULL, pos,
+	    1, 1, "an MPN")) != BOMCTL_EXIT_OK ||
+	    (rc = cmd_parts_path(ctl, "parts alternates", pos[0],
+	    "/alternates", path, sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_get(ctl, path, &arr)) != BOMCTL_EXIT_OK || arr == NULL)
+		return rc;
+	if (json_array_size(arr) == 0) {
+		printf("%s has no approved alternates\n", pos[0]);
+		goto out;
+	}
+	walt = table_width(arr, "alternate_mpn", 9, 32);
+	wuser = table_width(arr, "user", 4, 20);
+	table_cell("ALTERNATE", walt, false);
+	table_cell("ADDED", 20, false);
+	table_cell("USER", wuser, false);
+	table_cell("REASON", BOMCTL_COLUMNS - walt - wuser - 23, true);
+	printf("\n");
+	json_array_foreach(arr, i, a) {
+		table_ts(bomctl_str(a, "added_at", "-"), added,
+		    sizeof(added));
+		table_cell(bomctl_str(a, "alternate_mpn", "?"), walt, false);
+		table_cell(added, 20, false);
+		table_cell(bomctl_str(a, "user", "-"), wuser, false);
+		table_cell(bomctl_str(a, "reason", "-"),
+		    BOMCTL_COLUMNS - walt - wuser - 23, true);
+		printf("\n");
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* parts add-alternate MPN ALT [--reason R] [--user U] */
+static int
+cmd_parts_add_alternate(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *cmd = "parts add-alternate";
+	const char *pos[2], *reason = NULL, *user = NULL;
+	const struct bomctl_opt opts[] = { { "reason", &reason, NULL },
+	    { "user", &user, NULL }, { NULL, NULL, NULL } };
+	char path[BOMCTL_MAX_URL];
+	json_t *body = NULL, *p = NULL;
+	int rc;
+
+	if ((rc = bomctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2,
+	    "an MPN and its alternate MPN")) != BOMCTL_EXIT_OK ||
+	    (rc = cmd_parts_path(ctl, cmd, pos[0], "/alternates", path,
+	    sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = http_body(cmd, &body, "alternate_mpn", pos[1], "reason",
+	    reason, "user", user, (const char *)NULL)) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_post(ctl, path, body, &p)) != BOMCTL_EXIT_OK ||
+	    p == NULL)
+		return rc;
+	printf("%s approved as an alternate to %s (alternates now: %zu)\n",
+	    pos[1], bomctl_str(p, "mpn", pos[0]),
+	    json_array_size(json_object_get(p, "approved_alternates")));
+	json_decref(p);
+	return rc;
+}
+
+static const struct bomctl_cmd cmd_parts_cmds[] = {
+	{ "list", cmd_parts_list },
+	{ "show", cmd_parts_show },
+	{ "ban", cmd_parts_ban },
+	{ "unban", cmd_parts_unban },
+	{ "alternates", cmd_parts_alternates },
+	{ "add-alternate", cmd_parts_add_alternate },
+	{ NULL, NULL }
+};
+
+/* parts [list|show|ban|unban|alternates|add-alternate] */
+int
+cmd_parts(struct bomctl *ctl, int argc, char **argv)
+{
+	return bomctl_dispatch(ctl, "parts", cmd_parts_cmds, cmd_parts_list,
+	    "list, show, ban, unban, alternates and add-alternate", argc,
+	    argv);
+}

@@ -1,0 +1,111 @@
+/*
+ * The front every command shares once its arguments are parsed: the
+ * request, --json output of the server's answer as it is, and for lists
+ * the --limit option and the checks before a command prints its rows.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "bomctl/bomctl.h"
+
+#define FETCH_MAX_LIMIT	1000000
+
+/*
+ * With --json prints the answer v and drops it; otherwise hands it to
+ * *out. The exit code.
+ */
+static int
+fetch_reply(struct bomctl *ctl, json_t *v, json_t **out)
+{
+	int rc;
+
+	if (!ctl->json) {
+		*out = v;
+		return BOMCTL_EXIT_OK;
+	}
+	rc = bomctl_print_json(v);
+	json_decref(v);
+	return rc;
+}
+
+int
+fetch_get(struct bomctl *ctl, const char *path, json_t **out)
+{
+	json_t *v = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = http_get(ctl, path, &v)) != BOMCTL_EXIT_OK)
+		return rc;
+	return fetch_reply(ctl, v, out);
+}
+
+int
+fetch_post(struct bomctl *ctl, const char *path, json_t *body,
+    json_t **out)
+{
+	json_t *v = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = http_post(ctl, path, body, &v);
+	json_decref(body);
+	if (rc != BOMCTL_EXIT_OK)
+		return rc;
+	return fetch_reply(ctl, v, out);
+}
+
+/* "?limit=N" from a --limit value (NULL: none) into out; the exit code. */
+static int
+fetch_limit(const char *v, char *out, size_t len)
+{
+	const char *why;
+	int64_t limit;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return BOMCTL_EXIT_OK;
+	if (parse_i64(v, 1, FETCH_MAX_LIMIT, &limit, &why) == -1)
+		return bomctl_usage_error("--limit %s: %s", v, why);
+	snprintf(out, len, "?limit=%lld", (long long)limit);
+	return BOMCTL_EXIT_OK;
+}
+
+int
+fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
+    const char *base, const char *noun, const char *empty_msg,
+    json_t **arrp)
+{
+	const char *limit = NULL;
+	const struct bomctl_opt opts[] = { { "limit", &limit, NULL },
+	    { NULL, NULL, NULL } };
+	char path[128], q[32];
+	json_t *arr = NULL;
+	int rc;
+
+	*arrp = NULL;
+	if ((rc = bomctl_parse(ctl, cmd, argc, argv, opts, NULL, 0, 0, "")) !=
+	    BOMCTL_EXIT_OK ||
+	    (rc = fetch_limit(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
+		return rc;
+	/* a base with a query string takes the limit as "&limit=" */
+	if (q[0] != '\0' && strchr(base, '?') != NULL)
+		q[0] = '&';
+	snprintf(path, sizeof(path), "%s%s", base, q);
+	if ((rc = fetch_get(ctl, path, &arr)) != BOMCTL_EXIT_OK ||
+	    arr == NULL)
+		return rc;
+	if (!json_is_array(arr)) {
+		bomctl_err("the server's %s list is not an array", noun);
+		rc = BOMCTL_EXIT_ERR;
+	} else if (json_array_size(arr) == 0)
+		printf("%s\n", empty_msg);
+	else {
+		*arrp = arr;
+		return BOMCTL_EXIT_OK;
+	}
+	json_decref(arr);
+	return rc;
+}
