@@ -34,12 +34,17 @@ COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
 	common/basis.c \
+	common/bom.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
 	common/db.c \
 	common/intake.c \
+	common/intake_view.c \
+	common/intake_yaml.c \
 	common/job_status.c \
+	common/llm_caps.c \
+	common/llm_chat.c \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
@@ -122,6 +127,7 @@ BOMCTL_COMMON_SRCS = \
 UNIT_TESTS = \
 	tests/unit/test_api_route.c \
 	tests/unit/test_assess.c \
+	tests/unit/test_bom.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
 	tests/unit/test_csv.c \

@@ -49,9 +49,9 @@ struct config {
 	int64_t	 worker_inflight;	/* jobs one worker holds at once */
 	int64_t	 attrition_bp;		/* costing: basis points */
 	int64_t	 setup_extra;		/* costing: parts per line */
-	int64_t	 grace_period;
+	int64_t	 grace_period;		/* seconds a stopping worker finishes */
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
-	int64_t	 rate_burst;		/* bucket size */		/* seconds a stopping worker finishes */
+	int64_t	 rate_burst;		/* bucket size */
 };
 
 /*

@@ -1,6 +1,6 @@
 /*
- * Shared helpers: allocation, checked parsing, money, buffers, randomness,
- * time formatting.
+ * Shared helpers: allocation, checked parsing, money, buffers, UTF-8 cuts
+ * and error messages, randomness, time formatting.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/rand.h>
@@ -63,6 +64,19 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* s past leading white space, or NULL with *why "empty" when s is NULL. */
+static const char *
+util_num_start(const char *s, const char **why)
+{
+	if (s == NULL) {
+		*why = "empty";
+		return NULL;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
 int
 parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
     const char **why)
@@ -73,12 +87,8 @@ parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
 
 	if (why == NULL)
 		why = &why_dummy;
-	if (s == NULL) {
-		*why = "empty";
+	if ((s = util_num_start(s, why)) == NULL)
 		return -1;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
 	if (*s == '\0') {
 		*why = "empty";
 		return -1;
@@ -116,12 +126,8 @@ parse_money(const char *s, int64_t *micros, const char **why)
 
 	if (why == NULL)
 		why = &why_dummy;
-	if (s == NULL) {
-		*why = "empty";
+	if ((s = util_num_start(s, why)) == NULL)
 		return -1;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
 	if (*s == '-') {
 		*why = "negative";
 		return -1;
@@ -338,6 +344,54 @@ uuid_valid(const char *s)
 			return false;
 	}
 	return true;
+}
+
+int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && strcasecmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t
+utf8_prefix(const char *s, size_t n)
+{
+	size_t i, need;
+	unsigned char c;
+
+	if (n == 0)
+		return 0;
+	/* back to the start of the last character, at most 3 bytes */
+	i = n;
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 0;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return n;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return n - (i - 1) >= need ? n : i - 1;
+}
+
+void
+err_printf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	/* a cut message must stay valid UTF-8, e.g. for a JSON error body */
+	err[utf8_prefix(err, strlen(err))] = '\0';
 }
 
 void

@@ -1,7 +1,7 @@
 /*
  * Small helpers shared by every module: allocation that never returns NULL,
  * checked number parsing, money in int64 micro-units, a growable buffer,
- * random ids and RFC 3339 timestamps.
+ * UTF-8 cuts and error messages, random ids and RFC 3339 timestamps.
  */
 #ifndef BOMD_UTIL_H
 #define BOMD_UTIL_H
@@ -70,6 +70,25 @@ void	buf_jstr(struct buf *b, const char *s);
 void	buf_jint(struct buf *b, int64_t v);
 /* Hands the data to the caller (free() it) and resets the buffer. */
 char	*buf_steal(struct buf *b);
+
+/*
+ * Length of the longest prefix of s[0..n) that does not end inside a UTF-8
+ * character: n when s[0..n) ends on a character boundary. Cutting text to
+ * at most max bytes is s[0..utf8_prefix(s, max)) when it is longer.
+ */
+size_t	utf8_prefix(const char *s, size_t n);
+/*
+ * Formats a message into err like snprintf(), cut on a UTF-8 character
+ * boundary when it does not fit; nothing when err is NULL or errlen 0.
+ */
+void	err_printf(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Index of s in names[0..n), ASCII case ignored; -1 when it is not there or
+ * s is NULL. For enums whose names are a table indexed by value.
+ */
+int	name_index(const char *const *names, size_t n, const char *s);
 
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);

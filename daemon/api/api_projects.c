@@ -20,7 +20,7 @@
 #include "api_request.h"
 #include "api_wait.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "intake.h"
 #include "log.h"

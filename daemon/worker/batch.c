@@ -13,7 +13,7 @@
 #include "cache.h"
 #include "checkpoint.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "job_status.h"
 #include "log.h"

@@ -10,7 +10,7 @@
 
 #include <openssl/sha.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "job.h"
 #include "log.h"
 #include "queue.h"

@@ -11,7 +11,7 @@
 #include "basis.h"
 #include "config.h"
 #include "costing.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "log.h"
 #include "sourcing.h"

@@ -8,7 +8,7 @@
 
 #include "basis.h"
 #include "cache.h"
-#include "csv.h"
+#include "bom.h"
 #include "stage_enrich.h"
 #include "stages.h"
 #include "util.h"

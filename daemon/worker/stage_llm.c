@@ -11,7 +11,7 @@
 #include "assess.h"
 #include "budget.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "llm_http.h"
 #include "log.h"

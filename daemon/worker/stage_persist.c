@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "job_status.h"
 #include "db.h"
 #include "log.h"

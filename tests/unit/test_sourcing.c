@@ -15,8 +15,8 @@
 
 #include <jansson.h>
 
+#include "bom.h"
 #include "costing.h"
-#include "csv.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -774,16 +774,13 @@ static char *
 read_fixture(const char *name, size_t *len)
 {
 	char path[512];
-	const char *slash;
 	struct buf b;
 	char chunk[65536];
 	size_t n;
 	FILE *f;
 
-	/* tests run from the top of the tree; __FILE__ is tests/unit/... */
-	slash = strrchr(__FILE__, '/');
-	snprintf(path, sizeof(path), "%.*s/../fixtures/%s",
-	    slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".", name);
+	/* tests run from the top of the tree */
+	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
 	if ((f = fopen(path, "rb")) == NULL)
 		fail_msg("cannot open %s", path);
 	buf_init(&b);
