@@ -33,19 +33,25 @@ endif
 COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
+	common/base64.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
 	common/db.c \
+	common/http_fetch.c \
 	common/intake.c \
 	common/job_status.c \
+	common/jwt.c \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
 	common/offers.c \
+	common/oidc.c \
 	common/queue.c \
+	common/scope.c \
 	common/sourcing.c \
-	common/util.c
+	common/util.c \
+	common/x402.c
 
 # bomd: the master (supervisor) and the command line.
 MASTER_SRCS = \
