@@ -206,10 +206,12 @@ oidc_fetch(const struct oidc *o, const char *issuer, char *err,
 		snprintf(err, errlen, "discovery has no https jwks_uri");
 		goto out;
 	}
+	if (snprintf(url, sizeof(url), "%s", uri) >= (int)sizeof(url)) {
+		snprintf(err, errlen, "discovery has a jwks_uri too long");
+		goto out;
+	}
 	buf_free(&body);
 	json_decref(doc);
-	doc = NULL;
-	snprintf(url, sizeof(url), "%s", uri);
 	if ((doc = oidc_get_json(o, url, &body, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "jwks: %s", why);
 		goto out;
