@@ -41,6 +41,7 @@ COMMON_SRCS = \
 	common/http_fetch.c \
 	common/intake.c \
 	common/job_status.c \
+	common/jwks.c \
 	common/jwt.c \
 	common/llm_http.c \
 	common/llm_json.c \

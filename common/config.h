@@ -38,6 +38,16 @@ struct config {
 	int64_t	 llm_retry_after_cap_ms;
 	int64_t	 llm_price_in_micros;	/* per 1M prompt tokens */
 	int64_t	 llm_price_out_micros;	/* per 1M completion tokens */
+	bool	 x402_enabled;		/* pay-per-request; see x402.h */
+	char	*x402_facilitator_url;
+	char	*x402_network;
+	char	*x402_asset;		/* the token contract */
+	char	*x402_asset_name;
+	char	*x402_asset_version;
+	int64_t	 x402_asset_decimals;
+	char	*x402_pay_to;
+	char	*x402_price;		/* "$0.05"; atomic in config_x402() */
+	int64_t	 x402_max_timeout_seconds;
 	int64_t	 sync_wait;		/* seconds */
 	int64_t	 max_upload;		/* bytes */
 	char	*log_level;
@@ -52,16 +62,6 @@ struct config {
 	int64_t	 grace_period;
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
 	int64_t	 rate_burst;		/* bucket size */		/* seconds a stopping worker finishes */
-	bool	 x402_enabled;		/* pay-per-request; see x402.h */
-	char	*x402_facilitator_url;
-	char	*x402_network;
-	char	*x402_asset;		/* the token contract */
-	char	*x402_asset_name;
-	char	*x402_asset_version;
-	int64_t	 x402_asset_decimals;
-	char	*x402_pay_to;
-	char	*x402_price;		/* "$0.05"; atomic in config_x402() */
-	int64_t	 x402_max_timeout_seconds;
 };
 
 /*

@@ -22,7 +22,7 @@ enum jwt_result {
 
 /* A parsed, not yet verified token. */
 struct jwt;
-/* A key set: RS256 (RSA, 2048 bits or more) and ES256 (P-256) keys. */
+/* A key set (jwks.h). */
 struct jwks;
 
 /* What a verified token must say, and the time to judge it at. */
@@ -67,17 +67,5 @@ const char	*jwt_scope(const struct jwt *jwt);
  */
 enum jwt_result	 jwt_verify(const struct jwt *jwt, const struct jwks *keys,
 		    const struct jwt_expect *want, char *err, size_t errlen);
-
-/*
- * Parses a JWK Set document ({"keys": [...]}). Keys that are not RSA or
- * EC P-256 signature keys, or whose "alg", "use" or "key_ops" say
- * otherwise, are skipped; RSA keys under 2048 bits too. Returns NULL with
- * the reason in err when no usable key remains. Free with jwks_free().
- */
-struct jwks	*jwks_parse(const char *json, size_t len, char *err,
-		    size_t errlen);
-void		 jwks_free(struct jwks *keys);
-/* The number of usable keys in the set. */
-size_t		 jwks_count(const struct jwks *keys);
 
 #endif

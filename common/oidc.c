@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "http_fetch.h"
+#include "jwks.h"
 #include "log.h"
 #include "oidc.h"
 #include "util.h"

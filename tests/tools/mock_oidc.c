@@ -46,20 +46,20 @@
 #include "mock_http.h"
 #include "util.h"
 
-#define OIDC_WELL_KNOWN	"/.well-known/openid-configuration"
-#define OIDC_JWKS	"/jwks"
-#define OIDC_COORD	32		/* bytes of a P-256 coordinate */
+#define MOCK_OIDC_WELL_KNOWN	"/.well-known/openid-configuration"
+#define MOCK_OIDC_JWKS	"/jwks"
+#define MOCK_OIDC_COORD	32		/* bytes of a P-256 coordinate */
 
-static const char	*oidc_keys_dir;
-static atomic_int	 oidc_fail_jwks;
-static atomic_long	 oidc_hang_ms;
-static atomic_long	 oidc_n_discovery, oidc_n_jwks, oidc_n_jwks_failed;
-static pthread_mutex_t	 oidc_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		 oidc_issuer_suffix[256];
+static const char	*mock_oidc_keys_dir;
+static atomic_int	 mock_oidc_fail_jwks;
+static atomic_long	 mock_oidc_hang_ms;
+static atomic_long	 mock_oidc_n_discovery, mock_oidc_n_jwks, mock_oidc_n_jwks_failed;
+static pthread_mutex_t	 mock_oidc_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		 mock_oidc_issuer_suffix[256];
 
 /* A key from a PEM file: the private key, else (when allowed) public. */
 static EVP_PKEY *
-oidc_load_key(const char *path, bool public_ok)
+mock_oidc_load_key(const char *path, bool public_ok)
 {
 	EVP_PKEY *k;
 	FILE *f;
@@ -77,7 +77,7 @@ oidc_load_key(const char *path, bool public_ok)
 
 /* A BIGNUM parameter of k, base64url of its big-endian bytes (pad: 0). */
 static json_t *
-oidc_bn_b64(const EVP_PKEY *k, const char *param, int pad)
+mock_oidc_bn_b64(const EVP_PKEY *k, const char *param, int pad)
 {
 	unsigned char raw[1024];
 	BIGNUM *bn = NULL;
@@ -100,24 +100,24 @@ oidc_bn_b64(const EVP_PKEY *k, const char *param, int pad)
 
 /* The public JWK of k with kid, or NULL for another kind of key. */
 static json_t *
-oidc_jwk(const EVP_PKEY *k, const char *kid)
+mock_oidc_jwk(const EVP_PKEY *k, const char *kid)
 {
 	if (EVP_PKEY_is_a(k, "RSA"))
 		return json_pack("{s:s, s:s, s:s, s:s, s:o*, s:o*}", "kty",
 		    "RSA", "kid", kid, "use", "sig", "alg", "RS256",
-		    "n", oidc_bn_b64(k, OSSL_PKEY_PARAM_RSA_N, 0),
-		    "e", oidc_bn_b64(k, OSSL_PKEY_PARAM_RSA_E, 0));
+		    "n", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_RSA_N, 0),
+		    "e", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_RSA_E, 0));
 	if (EVP_PKEY_is_a(k, "EC"))
 		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o*, s:o*}",
 		    "kty", "EC", "crv", "P-256", "kid", kid, "use", "sig",
 		    "alg", "ES256",
-		    "x", oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_X, OIDC_COORD),
-		    "y", oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_Y, OIDC_COORD));
+		    "x", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_X, MOCK_OIDC_COORD),
+		    "y", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_Y, MOCK_OIDC_COORD));
 	return NULL;
 }
 
 static int
-oidc_pem_file(const struct dirent *d)
+mock_oidc_pem_file(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
 
@@ -126,7 +126,7 @@ oidc_pem_file(const struct dirent *d)
 
 /* {"keys": [...]} for every DIR/NAME.pem, sorted by name. */
 static json_t *
-oidc_key_set(const char *dir)
+mock_oidc_key_set(const char *dir)
 {
 	struct dirent **ents;
 	char path[4096], kid[256];
@@ -134,14 +134,14 @@ oidc_key_set(const char *dir)
 	EVP_PKEY *k;
 	int i, n;
 
-	if ((n = scandir(dir, &ents, oidc_pem_file, alphasort)) < 0)
+	if ((n = scandir(dir, &ents, mock_oidc_pem_file, alphasort)) < 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
 		snprintf(kid, sizeof(kid), "%.*s",
 		    (int)strlen(ents[i]->d_name) - 4, ents[i]->d_name);
-		if ((k = oidc_load_key(path, true)) != NULL &&
-		    (jwk = oidc_jwk(k, kid)) != NULL)
+		if ((k = mock_oidc_load_key(path, true)) != NULL &&
+		    (jwk = mock_oidc_jwk(k, kid)) != NULL)
 			json_array_append_new(keys, jwk);
 		EVP_PKEY_free(k);
 		free(ents[i]);
@@ -153,7 +153,7 @@ oidc_key_set(const char *dir)
 
 /* The path before suffix when path ends with it, or NULL; caller frees. */
 static char *
-oidc_prefix(const char *path, const char *suffix)
+mock_oidc_prefix(const char *path, const char *suffix)
 {
 	size_t n = strlen(path), s = strlen(suffix);
 
@@ -163,7 +163,7 @@ oidc_prefix(const char *path, const char *suffix)
 }
 
 static enum MHD_Result
-oidc_control(struct mock_http_request *req)
+mock_oidc_control(struct mock_http_request *req)
 {
 	const char *v, *why;
 	int64_t n;
@@ -171,9 +171,9 @@ oidc_control(struct mock_http_request *req)
 	if (strcmp(req->method, "GET") == 0 &&
 	    strcmp(req->path, "/control/stats") == 0)
 		return mock_http_reply(req->con, 200, json_pack("{s:I, s:I, "
-		    "s:I}", "discovery", (json_int_t)oidc_n_discovery,
-		    "jwks", (json_int_t)oidc_n_jwks,
-		    "jwks_failed", (json_int_t)oidc_n_jwks_failed));
+		    "s:I}", "discovery", (json_int_t)mock_oidc_n_discovery,
+		    "jwks", (json_int_t)mock_oidc_n_jwks,
+		    "jwks_failed", (json_int_t)mock_oidc_n_jwks_failed));
 	if (strcmp(req->method, "POST") != 0 ||
 	    strcmp(req->path, "/control") != 0)
 		return mock_http_reply(req->con, 404, json_pack("{s:s}",
@@ -181,18 +181,18 @@ oidc_control(struct mock_http_request *req)
 	if ((v = mock_http_arg(req, "fail_jwks")) != NULL) {
 		if (parse_i64(v, -1, 1000000, &n, &why) == -1)
 			goto bad;
-		atomic_store(&oidc_fail_jwks, (int)n);
+		atomic_store(&mock_oidc_fail_jwks, (int)n);
 	}
 	if ((v = mock_http_arg(req, "hang_ms")) != NULL) {
 		if (parse_i64(v, 0, 600000, &n, &why) == -1)
 			goto bad;
-		atomic_store(&oidc_hang_ms, (long)n);
+		atomic_store(&mock_oidc_hang_ms, (long)n);
 	}
 	if ((v = mock_http_arg(req, "issuer_suffix")) != NULL) {
-		pthread_mutex_lock(&oidc_lock);
-		snprintf(oidc_issuer_suffix, sizeof(oidc_issuer_suffix), "%s",
+		pthread_mutex_lock(&mock_oidc_lock);
+		snprintf(mock_oidc_issuer_suffix, sizeof(mock_oidc_issuer_suffix), "%s",
 		    v);
-		pthread_mutex_unlock(&oidc_lock);
+		pthread_mutex_unlock(&mock_oidc_lock);
 	}
 	return mock_http_reply(req->con, 200, json_pack("{s:b}", "ok", 1));
 bad:
@@ -202,47 +202,47 @@ bad:
 
 /* Takes one scripted JWKS failure: true when this request fails. */
 static bool
-oidc_jwks_fails(void)
+mock_oidc_jwks_fails(void)
 {
-	int n = atomic_load(&oidc_fail_jwks);
+	int n = atomic_load(&mock_oidc_fail_jwks);
 
-	while (n > 0 && !atomic_compare_exchange_weak(&oidc_fail_jwks, &n,
+	while (n > 0 && !atomic_compare_exchange_weak(&mock_oidc_fail_jwks, &n,
 	    n - 1))
 		;
 	return n != 0;
 }
 
 static enum MHD_Result
-oidc_serve(struct mock_http_request *req)
+mock_oidc_serve(struct mock_http_request *req)
 {
 	char issuer[512], *prefix;
 	unsigned int status = 200;
 	json_t *answer = NULL;
 
 	if (strncmp(req->path, "/control", 8) == 0)
-		return oidc_control(req);
+		return mock_oidc_control(req);
 	if (strcmp(req->method, "GET") != 0)
 		status = 405;
-	else if ((prefix = oidc_prefix(req->path, OIDC_WELL_KNOWN)) != NULL) {
-		atomic_fetch_add(&oidc_n_discovery, 1);
-		pthread_mutex_lock(&oidc_lock);
+	else if ((prefix = mock_oidc_prefix(req->path, MOCK_OIDC_WELL_KNOWN)) != NULL) {
+		atomic_fetch_add(&mock_oidc_n_discovery, 1);
+		pthread_mutex_lock(&mock_oidc_lock);
 		snprintf(issuer, sizeof(issuer), "http://127.0.0.1:%u%s%s",
-		    mock_http_port(), prefix, oidc_issuer_suffix);
-		pthread_mutex_unlock(&oidc_lock);
+		    mock_http_port(), prefix, mock_oidc_issuer_suffix);
+		pthread_mutex_unlock(&mock_oidc_lock);
 		answer = json_pack("{s:s, s:s+, s:[s], s:[s]}", "issuer",
-		    issuer, "jwks_uri", issuer, OIDC_JWKS,
+		    issuer, "jwks_uri", issuer, MOCK_OIDC_JWKS,
 		    "id_token_signing_alg_values_supported", "RS256",
 		    "response_types_supported", "code");
 		free(prefix);
-	} else if ((prefix = oidc_prefix(req->path, OIDC_JWKS)) != NULL) {
+	} else if ((prefix = mock_oidc_prefix(req->path, MOCK_OIDC_JWKS)) != NULL) {
 		free(prefix);
-		atomic_fetch_add(&oidc_n_jwks, 1);
-		mock_http_sleep_ms(atomic_load(&oidc_hang_ms));
-		if (oidc_jwks_fails()) {
-			atomic_fetch_add(&oidc_n_jwks_failed, 1);
+		atomic_fetch_add(&mock_oidc_n_jwks, 1);
+		mock_http_sleep_ms(atomic_load(&mock_oidc_hang_ms));
+		if (mock_oidc_jwks_fails()) {
+			atomic_fetch_add(&mock_oidc_n_jwks_failed, 1);
 			status = 500;
 		} else
-			answer = oidc_key_set(oidc_keys_dir);
+			answer = mock_oidc_key_set(mock_oidc_keys_dir);
 	} else
 		status = 404;
 	mock_http_log(json_pack("{s:s, s:s, s:i}", "method", req->method,
@@ -255,7 +255,7 @@ oidc_serve(struct mock_http_request *req)
 
 /* The signature of input with k under alg; caller frees. NULL on error. */
 static unsigned char *
-oidc_sign(EVP_PKEY *k, const char *alg, const char *input, size_t *siglen)
+mock_oidc_sign(EVP_PKEY *k, const char *alg, const char *input, size_t *siglen)
 {
 	unsigned char der[256], *sig = NULL;
 	const unsigned char *p = der;
@@ -284,10 +284,10 @@ oidc_sign(EVP_PKEY *k, const char *alg, const char *input, size_t *siglen)
 	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)len)) == NULL)
 		goto fail;
 	ECDSA_SIG_get0(es, &r, &s);
-	BN_bn2binpad(r, sig, OIDC_COORD);
-	BN_bn2binpad(s, sig + OIDC_COORD, OIDC_COORD);
+	BN_bn2binpad(r, sig, MOCK_OIDC_COORD);
+	BN_bn2binpad(s, sig + MOCK_OIDC_COORD, MOCK_OIDC_COORD);
 	ECDSA_SIG_free(es);
-	*siglen = 2 * OIDC_COORD;
+	*siglen = 2 * MOCK_OIDC_COORD;
 	goto out;
 fail:
 	free(sig);
@@ -299,7 +299,7 @@ out:
 
 /* HMAC-SHA256 of input keyed with the bytes of path; caller frees. */
 static unsigned char *
-oidc_hs256(const char *path, const char *input, size_t *siglen)
+mock_oidc_hs256(const char *path, const char *input, size_t *siglen)
 {
 	unsigned char secret[16384], *mac = xmalloc(32);
 	size_t n;
@@ -319,7 +319,7 @@ fail:
 }
 
 static char *
-oidc_b64_json(const json_t *v)
+mock_oidc_b64_json(const json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS), *b;
 
@@ -331,7 +331,7 @@ oidc_b64_json(const json_t *v)
 }
 
 static int
-oidc_mint(int argc, char **argv)
+mock_oidc_mint(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
@@ -368,7 +368,7 @@ oidc_mint(int argc, char **argv)
 	}
 	if (alg == NULL || strcmp(alg, "RS256") == 0 ||
 	    strcmp(alg, "ES256") == 0) {
-		if ((k = oidc_load_key(key, false)) == NULL) {
+		if ((k = mock_oidc_load_key(key, false)) == NULL) {
 			fprintf(stderr, "mock_oidc: %s: no private key\n", key);
 			goto out;
 		}
@@ -378,18 +378,18 @@ oidc_mint(int argc, char **argv)
 	hdr = json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
 	if (kid != NULL)
 		json_object_set_new(hdr, "kid", json_string(kid));
-	h = oidc_b64_json(hdr);
-	c = oidc_b64_json(claims);
+	h = mock_oidc_b64_json(hdr);
+	c = mock_oidc_b64_json(claims);
 	if (h == NULL || c == NULL)
 		goto out;
 	input = xmalloc(strlen(h) + strlen(c) + 2);
 	sprintf(input, "%s.%s", h, c);
 	if (strcmp(alg, "HS256") == 0)
-		sig = oidc_hs256(key, input, &siglen);
+		sig = mock_oidc_hs256(key, input, &siglen);
 	else if (strcmp(alg, "none") == 0)
 		sig = xcalloc(1, 1);
 	else if (k != NULL)
-		sig = oidc_sign(k, alg, input, &siglen);
+		sig = mock_oidc_sign(k, alg, input, &siglen);
 	if (sig == NULL) {
 		fprintf(stderr, "mock_oidc: cannot sign with %s\n", alg);
 		goto out;
@@ -397,7 +397,7 @@ oidc_mint(int argc, char **argv)
 	if (tamper) {
 		json_object_set_new(claims, "scope", json_string("all"));
 		free(c);
-		if ((c = oidc_b64_json(claims)) == NULL)
+		if ((c = mock_oidc_b64_json(claims)) == NULL)
 			goto out;
 	}
 	sig64 = base64url_encode(sig, siglen);
@@ -416,7 +416,7 @@ out:
 }
 
 static int
-oidc_cmd_serve(int argc, char **argv)
+mock_oidc_cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "keys", required_argument, NULL, 'k' },
@@ -431,7 +431,7 @@ oidc_cmd_serve(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
-			oidc_keys_dir = optarg;
+			mock_oidc_keys_dir = optarg;
 			break;
 		case 'p':
 			if (parse_i64(optarg, 0, 65535, &port, &why) == -1)
@@ -448,20 +448,20 @@ oidc_cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (oidc_keys_dir == NULL || optind != argc)
+	if (mock_oidc_keys_dir == NULL || optind != argc)
 		return 2;
-	return mock_http_run("mock_oidc", (long)port, oidc_serve);
+	return mock_http_run("mock_oidc", (long)port, mock_oidc_serve);
 }
 
 static int
-oidc_cmd_jwks(int argc, char **argv)
+mock_oidc_cmd_jwks(int argc, char **argv)
 {
 	json_t *set;
 	char *s;
 
 	if (argc != 2)
 		return 2;
-	set = oidc_key_set(argv[1]);
+	set = mock_oidc_key_set(argv[1]);
 	s = json_dumps(set, JSON_COMPACT);
 	json_decref(set);
 	if (s == NULL)
@@ -477,11 +477,11 @@ main(int argc, char **argv)
 	int rc = 2;
 
 	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-		rc = oidc_cmd_serve(argc - 1, argv + 1);
+		rc = mock_oidc_cmd_serve(argc - 1, argv + 1);
 	else if (argc >= 2 && strcmp(argv[1], "jwks") == 0)
-		rc = oidc_cmd_jwks(argc - 1, argv + 1);
+		rc = mock_oidc_cmd_jwks(argc - 1, argv + 1);
 	else if (argc >= 2 && strcmp(argv[1], "mint") == 0)
-		rc = oidc_mint(argc - 1, argv + 1);
+		rc = mock_oidc_mint(argc - 1, argv + 1);
 	if (rc == 2)
 		fprintf(stderr, "usage: mock_oidc serve --keys DIR [--port N] "
 		    "[--log FILE]\n"

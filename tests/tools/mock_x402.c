@@ -44,75 +44,75 @@
 #include "mock_http.h"
 #include "util.h"
 
-#define X402M_SCRIPT_MAX	256
-#define X402M_NONCES_MAX	4096
+#define MOCK_X402_SCRIPT_MAX	256
+#define MOCK_X402_NONCES_MAX	4096
 
-enum x402m_kind {
-	X402M_STR,		/* a non-empty string */
-	X402M_ADDR,		/* "0x" + 40 hex */
-	X402M_UINT,		/* decimal digits in a string */
-	X402M_BYTES32,		/* "0x" + 64 hex */
-	X402M_SIG,		/* "0x" + at least 130 hex */
-	X402M_INT,		/* a positive JSON integer */
-	X402M_OBJ
+enum mock_x402_kind {
+	MOCK_X402_STR,		/* a non-empty string */
+	MOCK_X402_ADDR,		/* "0x" + 40 hex */
+	MOCK_X402_UINT,		/* decimal digits in a string */
+	MOCK_X402_BYTES32,		/* "0x" + 64 hex */
+	MOCK_X402_SIG,		/* "0x" + at least 130 hex */
+	MOCK_X402_INT,		/* a positive JSON integer */
+	MOCK_X402_OBJ
 };
 
 /* Every field the contract requires, by the object holding it. */
-static const struct x402m_field {
+static const struct mock_x402_field {
 	const char	*where;
 	const char	*name;
-	enum x402m_kind	 kind;
-} x402m_fields[] = {
-	{ "paymentPayload", "scheme", X402M_STR },
-	{ "paymentPayload", "network", X402M_STR },
-	{ "paymentPayload", "payload", X402M_OBJ },
-	{ "payload", "signature", X402M_SIG },
-	{ "payload", "authorization", X402M_OBJ },
-	{ "authorization", "from", X402M_ADDR },
-	{ "authorization", "to", X402M_ADDR },
-	{ "authorization", "value", X402M_UINT },
-	{ "authorization", "validAfter", X402M_UINT },
-	{ "authorization", "validBefore", X402M_UINT },
-	{ "authorization", "nonce", X402M_BYTES32 },
-	{ "paymentRequirements", "scheme", X402M_STR },
-	{ "paymentRequirements", "network", X402M_STR },
-	{ "paymentRequirements", "maxAmountRequired", X402M_UINT },
-	{ "paymentRequirements", "resource", X402M_STR },
-	{ "paymentRequirements", "description", X402M_STR },
-	{ "paymentRequirements", "mimeType", X402M_STR },
-	{ "paymentRequirements", "payTo", X402M_ADDR },
-	{ "paymentRequirements", "maxTimeoutSeconds", X402M_INT },
-	{ "paymentRequirements", "asset", X402M_ADDR },
-	{ "paymentRequirements", "extra", X402M_OBJ },
-	{ "extra", "name", X402M_STR },
-	{ "extra", "version", X402M_STR },
+	enum mock_x402_kind	 kind;
+} mock_x402_fields[] = {
+	{ "paymentPayload", "scheme", MOCK_X402_STR },
+	{ "paymentPayload", "network", MOCK_X402_STR },
+	{ "paymentPayload", "payload", MOCK_X402_OBJ },
+	{ "payload", "signature", MOCK_X402_SIG },
+	{ "payload", "authorization", MOCK_X402_OBJ },
+	{ "authorization", "from", MOCK_X402_ADDR },
+	{ "authorization", "to", MOCK_X402_ADDR },
+	{ "authorization", "value", MOCK_X402_UINT },
+	{ "authorization", "validAfter", MOCK_X402_UINT },
+	{ "authorization", "validBefore", MOCK_X402_UINT },
+	{ "authorization", "nonce", MOCK_X402_BYTES32 },
+	{ "paymentRequirements", "scheme", MOCK_X402_STR },
+	{ "paymentRequirements", "network", MOCK_X402_STR },
+	{ "paymentRequirements", "maxAmountRequired", MOCK_X402_UINT },
+	{ "paymentRequirements", "resource", MOCK_X402_STR },
+	{ "paymentRequirements", "description", MOCK_X402_STR },
+	{ "paymentRequirements", "mimeType", MOCK_X402_STR },
+	{ "paymentRequirements", "payTo", MOCK_X402_ADDR },
+	{ "paymentRequirements", "maxTimeoutSeconds", MOCK_X402_INT },
+	{ "paymentRequirements", "asset", MOCK_X402_ADDR },
+	{ "paymentRequirements", "extra", MOCK_X402_OBJ },
+	{ "extra", "name", MOCK_X402_STR },
+	{ "extra", "version", MOCK_X402_STR },
 };
 
 /* What the mock remembers of one authorization nonce. */
-struct x402m_nonce {
+struct mock_x402_nonce {
 	char	nonce[67];
 	bool	verified;
 	bool	spent;
 	int	settles;
 };
 
-static pthread_mutex_t	 x402m_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		*x402m_script[2][X402M_SCRIPT_MAX];	/* verify, settle */
-static size_t		 x402m_nscript[2], x402m_pos[2];
-static struct x402m_nonce x402m_nonces[X402M_NONCES_MAX];
-static size_t		 x402m_nnonces;
-static long		 x402m_hang_ms = 3000;
+static pthread_mutex_t	 mock_x402_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		*mock_x402_script[2][MOCK_X402_SCRIPT_MAX];	/* verify, settle */
+static size_t		 mock_x402_nscript[2], mock_x402_pos[2];
+static struct mock_x402_nonce mock_x402_nonces[MOCK_X402_NONCES_MAX];
+static size_t		 mock_x402_nnonces;
+static long		 mock_x402_hang_ms = 3000;
 
 /* Adds script lines from text; -1 on a line that is not "OP OUTCOME". */
 static int
-x402m_script_add(const char *text)
+mock_x402_script_add(const char *text)
 {
 	char line[128], op[16], outcome[32];
 	const char *p = text;
 	size_t n;
 	int which, rc = 0;
 
-	pthread_mutex_lock(&x402m_lock);
+	pthread_mutex_lock(&mock_x402_lock);
 	while (*p != '\0') {
 		n = strcspn(p, "\n");
 		snprintf(line, sizeof(line), "%.*s", (int)n, p);
@@ -126,62 +126,62 @@ x402m_script_add(const char *text)
 			break;
 		}
 		which = strcmp(op, "settle") == 0;
-		if (x402m_nscript[which] < X402M_SCRIPT_MAX)
-			x402m_script[which][x402m_nscript[which]++] =
+		if (mock_x402_nscript[which] < MOCK_X402_SCRIPT_MAX)
+			mock_x402_script[which][mock_x402_nscript[which]++] =
 			    xstrdup(outcome);
 	}
-	pthread_mutex_unlock(&x402m_lock);
+	pthread_mutex_unlock(&mock_x402_lock);
 	return rc;
 }
 
 static void
-x402m_reset(void)
+mock_x402_reset(void)
 {
 	size_t i, w;
 
-	pthread_mutex_lock(&x402m_lock);
+	pthread_mutex_lock(&mock_x402_lock);
 	for (w = 0; w < 2; w++) {
-		for (i = 0; i < x402m_nscript[w]; i++)
-			free(x402m_script[w][i]);
-		x402m_nscript[w] = x402m_pos[w] = 0;
+		for (i = 0; i < mock_x402_nscript[w]; i++)
+			free(mock_x402_script[w][i]);
+		mock_x402_nscript[w] = mock_x402_pos[w] = 0;
 	}
-	x402m_nnonces = 0;
-	pthread_mutex_unlock(&x402m_lock);
+	mock_x402_nnonces = 0;
+	pthread_mutex_unlock(&mock_x402_lock);
 }
 
 /* The next outcome for verify (0) or settle (1); borrowed. */
 static const char *
-x402m_next(int which)
+mock_x402_next(int which)
 {
 	const char *o = "ok";
 
-	pthread_mutex_lock(&x402m_lock);
-	if (x402m_pos[which] < x402m_nscript[which])
-		o = x402m_script[which][x402m_pos[which]++];
-	pthread_mutex_unlock(&x402m_lock);
+	pthread_mutex_lock(&mock_x402_lock);
+	if (mock_x402_pos[which] < mock_x402_nscript[which])
+		o = mock_x402_script[which][mock_x402_pos[which]++];
+	pthread_mutex_unlock(&mock_x402_lock);
 	return o;
 }
 
-/* The nonce's record, made when new. Called with x402m_lock held. */
-static struct x402m_nonce *
-x402m_nonce(const char *nonce)
+/* The nonce's record, made when new. Called with mock_x402_lock held. */
+static struct mock_x402_nonce *
+mock_x402_nonce(const char *nonce)
 {
-	struct x402m_nonce *n;
+	struct mock_x402_nonce *n;
 	size_t i;
 
-	for (i = 0; i < x402m_nnonces; i++)
-		if (strcasecmp(x402m_nonces[i].nonce, nonce) == 0)
-			return &x402m_nonces[i];
-	if (x402m_nnonces == X402M_NONCES_MAX)
-		x402m_nnonces = 0;
-	n = &x402m_nonces[x402m_nnonces++];
+	for (i = 0; i < mock_x402_nnonces; i++)
+		if (strcasecmp(mock_x402_nonces[i].nonce, nonce) == 0)
+			return &mock_x402_nonces[i];
+	if (mock_x402_nnonces == MOCK_X402_NONCES_MAX)
+		mock_x402_nnonces = 0;
+	n = &mock_x402_nonces[mock_x402_nnonces++];
 	memset(n, 0, sizeof(*n));
 	snprintf(n->nonce, sizeof(n->nonce), "%s", nonce);
 	return n;
 }
 
 static bool
-x402m_hex(const char *s, size_t min, size_t max)
+mock_x402_hex(const char *s, size_t min, size_t max)
 {
 	size_t n;
 
@@ -193,25 +193,25 @@ x402m_hex(const char *s, size_t min, size_t max)
 }
 
 static bool
-x402m_kind_ok(const json_t *v, enum x402m_kind kind)
+mock_x402_kind_ok(const json_t *v, enum mock_x402_kind kind)
 {
 	const char *s = json_string_value(v);
 
 	switch (kind) {
-	case X402M_STR:
+	case MOCK_X402_STR:
 		return s != NULL && *s != '\0';
-	case X402M_ADDR:
-		return x402m_hex(s, 40, 40);
-	case X402M_UINT:
+	case MOCK_X402_ADDR:
+		return mock_x402_hex(s, 40, 40);
+	case MOCK_X402_UINT:
 		return s != NULL && *s != '\0' &&
 		    s[strspn(s, "0123456789")] == '\0';
-	case X402M_BYTES32:
-		return x402m_hex(s, 64, 64);
-	case X402M_SIG:
-		return x402m_hex(s, 130, 8192) && strlen(s) % 2 == 0;
-	case X402M_INT:
+	case MOCK_X402_BYTES32:
+		return mock_x402_hex(s, 64, 64);
+	case MOCK_X402_SIG:
+		return mock_x402_hex(s, 130, 8192) && strlen(s) % 2 == 0;
+	case MOCK_X402_INT:
 		return json_is_integer(v) && json_integer_value(v) > 0;
-	case X402M_OBJ:
+	case MOCK_X402_OBJ:
 		return json_is_object(v);
 	}
 	return false;
@@ -219,11 +219,11 @@ x402m_kind_ok(const json_t *v, enum x402m_kind kind)
 
 /* The contract check: NULL when body is right, else what is wrong. */
 static const char *
-x402m_contract(const json_t *body, const json_t **pp, const json_t **rq,
+mock_x402_contract(const json_t *body, const json_t **pp, const json_t **rq,
     const json_t **auth)
 {
 	static char why[128];
-	const struct x402m_field *f;
+	const struct mock_x402_field *f;
 	const json_t *holder[4], *v;
 	const char *key;
 	size_t i;
@@ -246,8 +246,8 @@ x402m_contract(const json_t *body, const json_t **pp, const json_t **rq,
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
 		return "paymentPayload.x402Version is not 1";
 	/* the table's holders, in the order they become known */
-	for (i = 0; i < sizeof(x402m_fields) / sizeof(x402m_fields[0]); i++) {
-		f = &x402m_fields[i];
+	for (i = 0; i < sizeof(mock_x402_fields) / sizeof(mock_x402_fields[0]); i++) {
+		f = &mock_x402_fields[i];
 		holder[0] = *pp;
 		holder[1] = json_object_get(*pp, "payload");
 		holder[2] = json_object_get(holder[1], "authorization");
@@ -258,7 +258,7 @@ x402m_contract(const json_t *body, const json_t **pp, const json_t **rq,
 		    strcmp(f->where, "payload") == 0 ? holder[1] :
 		    strcmp(f->where, "authorization") == 0 ? holder[2] :
 		    holder[3], f->name);
-		if (!x402m_kind_ok(v, f->kind)) {
+		if (!mock_x402_kind_ok(v, f->kind)) {
 			snprintf(why, sizeof(why), "%s.%s is missing or "
 			    "malformed", f->where, f->name);
 			return why;
@@ -274,14 +274,14 @@ x402m_contract(const json_t *body, const json_t **pp, const json_t **rq,
 }
 
 static const char *
-x402m_str(const json_t *o, const char *name)
+mock_x402_str(const json_t *o, const char *name)
 {
 	return json_string_value(json_object_get(o, name));
 }
 
 /* a < b for decimal digit strings without leading zeros */
 static bool
-x402m_less(const char *a, const char *b)
+mock_x402_less(const char *a, const char *b)
 {
 	while (*a == '0' && a[1] != '\0')
 		a++;
@@ -294,7 +294,7 @@ x402m_less(const char *a, const char *b)
 
 /* The mock's own verification; NULL when the payment passes. */
 static const char *
-x402m_check(const json_t *auth, const json_t *rq, const struct x402m_nonce *n)
+mock_x402_check(const json_t *auth, const json_t *rq, const struct mock_x402_nonce *n)
 {
 	char now[32], soon[32];
 
@@ -302,52 +302,52 @@ x402m_check(const json_t *auth, const json_t *rq, const struct x402m_nonce *n)
 	snprintf(soon, sizeof(soon), "%lld", (long long)time(NULL) + 6);
 	if (n->spent)
 		return "invalid_transaction_state";
-	if (strcasecmp(x402m_str(auth, "to"), x402m_str(rq, "payTo")) != 0)
+	if (strcasecmp(mock_x402_str(auth, "to"), mock_x402_str(rq, "payTo")) != 0)
 		return "invalid_exact_evm_payload_recipient_mismatch";
-	if (x402m_less(x402m_str(auth, "value"),
-	    x402m_str(rq, "maxAmountRequired")))
+	if (mock_x402_less(mock_x402_str(auth, "value"),
+	    mock_x402_str(rq, "maxAmountRequired")))
 		return "invalid_exact_evm_payload_authorization_value";
-	if (x402m_less(now, x402m_str(auth, "validAfter")))
+	if (mock_x402_less(now, mock_x402_str(auth, "validAfter")))
 		return "invalid_exact_evm_payload_authorization_valid_after";
-	if (x402m_less(x402m_str(auth, "validBefore"), soon))
+	if (mock_x402_less(mock_x402_str(auth, "validBefore"), soon))
 		return "invalid_exact_evm_payload_authorization_valid_before";
 	return NULL;
 }
 
 static json_t *
-x402m_verify(const char *outcome, const json_t *auth, const json_t *rq,
+mock_x402_verify(const char *outcome, const json_t *auth, const json_t *rq,
     const char *nonce)
 {
 	const char *reason = NULL;
-	struct x402m_nonce *n;
+	struct mock_x402_nonce *n;
 
 	if (strcmp(outcome, "timeout") == 0)
-		mock_http_sleep_ms(x402m_hang_ms);
-	pthread_mutex_lock(&x402m_lock);
-	n = x402m_nonce(nonce);
+		mock_http_sleep_ms(mock_x402_hang_ms);
+	pthread_mutex_lock(&mock_x402_lock);
+	n = mock_x402_nonce(nonce);
 	if (strcmp(outcome, "invalid_signature") == 0)
 		reason = "invalid_exact_evm_payload_signature";
 	else if (strcmp(outcome, "insufficient_funds") == 0)
 		reason = "insufficient_funds";
 	else
-		reason = x402m_check(auth, rq, n);
+		reason = mock_x402_check(auth, rq, n);
 	if (reason == NULL)
 		n->verified = true;
-	pthread_mutex_unlock(&x402m_lock);
+	pthread_mutex_unlock(&mock_x402_lock);
 	return json_pack("{s:b, s:s?, s:s}", "isValid", reason == NULL,
-	    "invalidReason", reason, "payer", x402m_str(auth, "from"));
+	    "invalidReason", reason, "payer", mock_x402_str(auth, "from"));
 }
 
 /* A settle answer; *violation set when the contract forbids the call. */
 static json_t *
-x402m_settle(const char *outcome, const json_t *auth, const json_t *rq,
+mock_x402_settle(const char *outcome, const json_t *auth, const json_t *rq,
     const char *nonce, const char **violation)
 {
-	struct x402m_nonce *n;
+	struct mock_x402_nonce *n;
 	bool ok;
 
-	pthread_mutex_lock(&x402m_lock);
-	n = x402m_nonce(nonce);
+	pthread_mutex_lock(&mock_x402_lock);
+	n = mock_x402_nonce(nonce);
 	if (n->settles++ > 0)
 		*violation = "settle repeated for one nonce";
 	else if (!n->verified)
@@ -356,26 +356,26 @@ x402m_settle(const char *outcome, const json_t *auth, const json_t *rq,
 	ok = strcmp(outcome, "ok") == 0 || strcmp(outcome, "timeout") == 0;
 	if (*violation == NULL && ok)
 		n->spent = true;
-	pthread_mutex_unlock(&x402m_lock);
+	pthread_mutex_unlock(&mock_x402_lock);
 	if (*violation != NULL)
 		return NULL;
 	if (strncmp(outcome, "timeout", 7) == 0)
-		mock_http_sleep_ms(x402m_hang_ms);
+		mock_http_sleep_ms(mock_x402_hang_ms);
 	return json_pack("{s:b, s:s?, s:s, s:s, s:s}", "success", ok,
 	    "errorReason", ok ? NULL : "unexpected_settle_error",
-	    "transaction", ok ? nonce : "", "network", x402m_str(rq,
-	    "network"), "payer", x402m_str(auth, "from"));
+	    "transaction", ok ? nonce : "", "network", mock_x402_str(rq,
+	    "network"), "payer", mock_x402_str(auth, "from"));
 }
 
 static enum MHD_Result
-x402m_control(struct mock_http_request *req)
+mock_x402_control(struct mock_http_request *req)
 {
 	if (strcmp(req->path, "/control/script") == 0) {
-		if (x402m_script_add(req->body) == -1)
+		if (mock_x402_script_add(req->body) == -1)
 			return mock_http_reply(req->con, 400, json_pack(
 			    "{s:s}", "error", "bad script line"));
 	} else if (strcmp(req->path, "/control/reset") == 0)
-		x402m_reset();
+		mock_x402_reset();
 	else
 		return mock_http_reply(req->con, 404, json_pack("{s:s}",
 		    "error", "not found"));
@@ -383,7 +383,7 @@ x402m_control(struct mock_http_request *req)
 }
 
 static enum MHD_Result
-x402m_serve(struct mock_http_request *req)
+mock_x402_serve(struct mock_http_request *req)
 {
 	const json_t *pp = NULL, *rq = NULL, *auth = NULL;
 	const char *ctype, *violation = NULL, *outcome = "", *nonce = NULL;
@@ -393,7 +393,7 @@ x402m_serve(struct mock_http_request *req)
 
 	if (strcmp(req->method, "POST") == 0 &&
 	    strncmp(req->path, "/control/", 9) == 0)
-		return x402m_control(req);
+		return mock_x402_control(req);
 	if (strcmp(req->method, "POST") != 0 ||
 	    (strcmp(req->path, "/verify") != 0 &&
 	    strcmp(req->path, "/settle") != 0))
@@ -406,16 +406,16 @@ x402m_serve(struct mock_http_request *req)
 	if (ctype == NULL || strncasecmp(ctype, "application/json", 16) != 0)
 		violation = "Content-Type is not application/json";
 	else
-		violation = x402m_contract(body, &pp, &rq, &auth);
+		violation = mock_x402_contract(body, &pp, &rq, &auth);
 	if (violation == NULL) {
-		nonce = x402m_str(auth, "nonce");
-		outcome = x402m_next(which);
+		nonce = mock_x402_str(auth, "nonce");
+		outcome = mock_x402_next(which);
 		if (strcmp(outcome, "500") == 0)
 			status = 500;
 		else if (which == 0)
-			answer = x402m_verify(outcome, auth, rq, nonce);
+			answer = mock_x402_verify(outcome, auth, rq, nonce);
 		else
-			answer = x402m_settle(outcome, auth, rq, nonce,
+			answer = mock_x402_settle(outcome, auth, rq, nonce,
 			    &violation);
 	}
 	if (violation != NULL) {
@@ -426,14 +426,14 @@ x402m_serve(struct mock_http_request *req)
 		answer = json_pack("{s:s}", "error", "mock failure");
 	mock_http_log(json_pack("{s:s, s:s?, s:s?, s:s, s:i, s:s?}", "path",
 	    req->path, "nonce", nonce, "payer", auth != NULL ?
-	    x402m_str(auth, "from") : NULL, "outcome", outcome, "status",
+	    mock_x402_str(auth, "from") : NULL, "outcome", outcome, "status",
 	    (int)status, "violation", violation));
 	json_decref(body);
 	return mock_http_reply(req->con, status, answer);
 }
 
 static int
-x402m_load_script(const char *path)
+mock_x402_load_script(const char *path)
 {
 	struct buf text;
 	char chunk[4096];
@@ -450,7 +450,7 @@ x402m_load_script(const char *path)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(&text, chunk, n);
 	fclose(f);
-	if ((rc = x402m_script_add(text.data)) == -1)
+	if ((rc = mock_x402_script_add(text.data)) == -1)
 		fprintf(stderr, "mock_x402: %s: bad script line\n", path);
 	buf_free(&text);
 	return rc;
@@ -477,7 +477,7 @@ main(int argc, char **argv)
 				goto usage;
 			break;
 		case 's':
-			if (x402m_load_script(optarg) == -1)
+			if (mock_x402_load_script(optarg) == -1)
 				return 1;
 			break;
 		case 'l':
@@ -490,7 +490,7 @@ main(int argc, char **argv)
 		case 'h':
 			if (parse_i64(optarg, 0, 600000, &v, &why) == -1)
 				goto usage;
-			x402m_hang_ms = (long)v;
+			mock_x402_hang_ms = (long)v;
 			break;
 		default:
 			goto usage;
@@ -498,8 +498,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
-	rc = mock_http_run("mock_x402", (long)port, x402m_serve);
-	x402m_reset();
+	rc = mock_http_run("mock_x402", (long)port, mock_x402_serve);
+	mock_x402_reset();
 	return rc;
 usage:
 	fprintf(stderr, "usage: mock_x402 [--port N] [--script FILE] "

@@ -16,6 +16,7 @@
 
 #include "auth_fixture.h"
 #include "base64.h"
+#include "jwks.h"
 #include "jwt.h"
 #include "util.h"
 
