@@ -213,6 +213,7 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 static int
 config_check_x402(const struct config *cfg, char *err, size_t errlen)
 {
+	/* what enabled requires; 1 and 2 are addresses */
 	const struct { const char *key, *val; } need[] = {
 		{ "facilitator_url", cfg->x402_facilitator_url },
 		{ "asset", cfg->x402_asset },
@@ -235,17 +236,12 @@ config_check_x402(const struct config *cfg, char *err, size_t errlen)
 		    "name such as base-sepolia", cfg->x402_network);
 		return -1;
 	}
-	if (cfg->x402_asset != NULL && !x402_address_valid(cfg->x402_asset)) {
-		snprintf(err, errlen, "x402.asset: '%s' is not 0x and 40 hex "
-		    "digits", cfg->x402_asset);
-		return -1;
-	}
-	if (cfg->x402_pay_to != NULL &&
-	    !x402_address_valid(cfg->x402_pay_to)) {
-		snprintf(err, errlen, "x402.pay_to: '%s' is not 0x and 40 hex "
-		    "digits", cfg->x402_pay_to);
-		return -1;
-	}
+	for (i = 1; i <= 2; i++)
+		if (need[i].val != NULL && !x402_address_valid(need[i].val)) {
+			snprintf(err, errlen, "x402.%s: '%s' is not 0x and 40 "
+			    "hex digits", need[i].key, need[i].val);
+			return -1;
+		}
 	if (cfg->x402_price != NULL && x402_price_atomic(cfg->x402_price,
 	    (int)cfg->x402_asset_decimals, amount, sizeof(amount),
 	    &why) == -1) {

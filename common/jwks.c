@@ -38,9 +38,12 @@ jwks_bn(const json_t *jwk, const char *name, size_t max)
 	return bn;
 }
 
-/* The public key the params describe, checked; NULL when they do not. */
+/*
+ * The public key the params describe, checked, of min..max bits; NULL
+ * when they describe none.
+ */
 static EVP_PKEY *
-jwks_fromdata(const char *type, OSSL_PARAM_BLD *bld)
+jwks_fromdata(const char *type, OSSL_PARAM_BLD *bld, int min, int max)
 {
 	EVP_PKEY_CTX *ctx = NULL, *check = NULL;
 	OSSL_PARAM *params = NULL;
@@ -51,9 +54,10 @@ jwks_fromdata(const char *type, OSSL_PARAM_BLD *bld)
 	    EVP_PKEY_fromdata_init(ctx) != 1 ||
 	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		goto out;
-	/* an EC point off the curve, an even RSA modulus */
+	/* an EC point off the curve, an even RSA modulus, a short key */
 	if ((check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
-	    EVP_PKEY_public_check(check) != 1) {
+	    EVP_PKEY_public_check(check) != 1 ||
+	    EVP_PKEY_get_bits(pkey) < min || EVP_PKEY_get_bits(pkey) > max) {
 		EVP_PKEY_free(pkey);
 		pkey = NULL;
 	}
@@ -68,24 +72,16 @@ static EVP_PKEY *
 jwks_rsa(const json_t *jwk)
 {
 	OSSL_PARAM_BLD *bld = NULL;
-	BIGNUM *n, *e;
 	EVP_PKEY *pkey = NULL;
-	int bits;
+	BIGNUM *n, *e;
 
 	n = jwks_bn(jwk, "n", JWKS_RSA_MAX_BITS / 8 + 1);
 	e = jwks_bn(jwk, "e", 8);
-	if (n == NULL || e == NULL || (bld = OSSL_PARAM_BLD_new()) == NULL ||
-	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
-	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1)
-		goto out;
-	if ((pkey = jwks_fromdata("RSA", bld)) == NULL)
-		goto out;
-	bits = EVP_PKEY_get_bits(pkey);
-	if (bits < JWKS_RSA_MIN_BITS || bits > JWKS_RSA_MAX_BITS) {
-		EVP_PKEY_free(pkey);
-		pkey = NULL;
-	}
-out:
+	if (n != NULL && e != NULL && (bld = OSSL_PARAM_BLD_new()) != NULL &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) == 1 &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) == 1)
+		pkey = jwks_fromdata("RSA", bld, JWKS_RSA_MIN_BITS,
+		    JWKS_RSA_MAX_BITS);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(n);
 	BN_free(e);
@@ -123,7 +119,7 @@ jwks_p256(const json_t *jwk)
 	    "prime256v1", 0) == 1 &&
 	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
 	    pub, sizeof(pub)) == 1)
-		pkey = jwks_fromdata("EC", bld);
+		pkey = jwks_fromdata("EC", bld, 256, 256);
 	OSSL_PARAM_BLD_free(bld);
 	return pkey;
 }

@@ -21,14 +21,12 @@
 #include "auth_fixture.h"
 #include "util.h"
 
-int
-fixture_run(const char *const argv[], char **out)
+/* Starts argv with its stdout on a pipe whose read end goes to *fd. */
+static pid_t
+fixture_spawn(const char *const argv[], int *fd)
 {
-	struct buf b;
-	char chunk[4096];
-	ssize_t r;
+	int fds[2];
 	pid_t pid;
-	int fds[2], status;
 
 	assert_int_equal(pipe(fds), 0);
 	switch ((pid = fork())) {
@@ -46,11 +44,25 @@ fixture_run(const char *const argv[], char **out)
 		break;
 	}
 	close(fds[1]);
+	*fd = fds[0];
+	return pid;
+}
+
+int
+fixture_run(const char *const argv[], char **out)
+{
+	struct buf b;
+	char chunk[4096];
+	ssize_t r;
+	pid_t pid;
+	int fd, status;
+
+	pid = fixture_spawn(argv, &fd);
 	buf_init(&b);
 	buf_append(&b, "", 0);
-	while ((r = read(fds[0], chunk, sizeof(chunk))) > 0)
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
 		buf_append(&b, chunk, (size_t)r);
-	close(fds[0]);
+	close(fd);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	while (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
@@ -135,35 +147,20 @@ fixture_mock_start(struct fixture_mock *m, const char *const argv[])
 	struct pollfd pfd;
 	size_t off = 0;
 	ssize_t r;
-	int fds[2];
+	int fd;
 
 	memset(m, 0, sizeof(*m));
-	assert_int_equal(pipe(fds), 0);
-	switch ((m->pid = fork())) {
-	case -1:
-		fail_msg("fork: %s", strerror(errno));
-		break;
-	case 0:
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	default:
-		break;
-	}
-	close(fds[1]);
-	pfd.fd = fds[0];
+	m->pid = fixture_spawn(argv, &fd);
+	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (off < sizeof(line) - 1 && memchr(line, '\n', off) == NULL) {
 		if (poll(&pfd, 1, 10000) != 1)
 			fail_msg("%s did not print its port", argv[0]);
-		if ((r = read(fds[0], line + off, sizeof(line) - 1 - off)) <= 0)
+		if ((r = read(fd, line + off, sizeof(line) - 1 - off)) <= 0)
 			fail_msg("%s exited before printing its port", argv[0]);
 		off += (size_t)r;
 	}
-	close(fds[0]);
+	close(fd);
 	line[off] = '\0';
 	assert_int_equal(strncmp(line, "port=", 5), 0);
 	m->port = atoi(line + 5);
