@@ -135,7 +135,8 @@ jwt_parse(const char *token, char *err, size_t errlen)
 	}
 	if ((kid = json_object_get(hdr, "kid")) != NULL) {
 		if (!jwt_kid_ok(kid)) {
-			snprintf(err, errlen, "token kid is not a short string");
+			snprintf(err, errlen, "token kid is not a short "
+			    "string");
 			goto out;
 		}
 		jwt->kid = xstrdup(json_string_value(kid));

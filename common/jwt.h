@@ -16,7 +16,7 @@
 enum jwt_result {
 	JWT_OK,
 	JWT_INVALID,		/* refused: shape, signature or claims */
-	JWT_NO_KEY,		/* the key set has no key with the token's kid */
+	JWT_NO_KEY,		/* no key in the set has the token's kid */
 	JWT_UNAVAILABLE		/* the issuer's keys cannot be had (oidc.c) */
 };
 

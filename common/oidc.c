@@ -55,6 +55,7 @@ oidc_config_defaults(struct oidc_config *cfg)
 	cfg->connect_timeout_ms = 3000;
 	cfg->timeout_ms = 5000;
 	cfg->max_bytes = 256 * 1024;
+	cfg->loopback_http = false;
 }
 
 struct oidc *
@@ -293,6 +294,9 @@ oidc_verify(struct oidc *o, const struct jwt *jwt, const char *issuer,
 	struct oidc_issuer *e;
 	enum jwt_result res = JWT_UNAVAILABLE;
 
+	/* never fetched: a plain http issuer, unless a test allows it */
+	if (!oidc_issuer_valid(issuer, o->cfg.loopback_http, err, errlen))
+		return JWT_INVALID;
 	pthread_mutex_lock(&o->mu);
 	e = oidc_entry(o, issuer, now);
 	if (e->keys == NULL || now >= e->fetched + o->cfg.ttl_s)
@@ -323,7 +327,8 @@ out:
 }
 
 bool
-oidc_issuer_valid(const char *issuer, char *err, size_t errlen)
+oidc_issuer_valid(const char *issuer, bool loopback_http, char *err,
+    size_t errlen)
 {
 	static const char *const local[] = {
 		"http://localhost", "http://127.0.0.1", "http://[::1]"
@@ -338,8 +343,8 @@ oidc_issuer_valid(const char *issuer, char *err, size_t errlen)
 	}
 	if (strncmp(issuer, "https://", 8) == 0)
 		host = issuer + 8;
-	for (i = 0; host == NULL && i < sizeof(local) / sizeof(local[0]);
-	    i++) {
+	for (i = 0; loopback_http && host == NULL &&
+	    i < sizeof(local) / sizeof(local[0]); i++) {
 		n = strlen(local[i]);
 		if (strncmp(issuer, local[i], n) == 0 && (issuer[n] == '\0' ||
 		    issuer[n] == ':' || issuer[n] == '/'))

@@ -23,6 +23,7 @@ struct oidc_config {
 	long	 connect_timeout_ms;	/* 3000 */
 	long	 timeout_ms;	/* each of the two requests: 5000 */
 	size_t	 max_bytes;	/* each answer: 256 KiB */
+	bool	 loopback_http;	/* tests: http:// issuers on loopback; false */
 };
 
 /* Fills cfg with the defaults above. */
@@ -43,18 +44,20 @@ void		 oidc_free(struct oidc *o);
  * refetch_s. Discovery ({issuer}/.well-known/openid-configuration) must
  * name issuer byte for byte. Returns jwt_verify()'s result, or
  * JWT_UNAVAILABLE when there are no keys or they are stale_s past their
- * TTL; the reason is in err. Call only for an issuer a client configured.
+ * TTL, or JWT_INVALID for an issuer oidc_issuer_valid() refuses; the
+ * reason is in err. Call only for an issuer a client configured.
  */
 enum jwt_result	 oidc_verify(struct oidc *o, const struct jwt *jwt,
 		    const char *issuer, const char *audience, int64_t now,
 		    char *err, size_t errlen);
 
 /*
- * True when issuer can be a client's OIDC issuer: an https:// URL (http://
- * only to localhost, 127.0.0.1 or [::1], for tests) without query,
- * fragment or blanks, up to 2048 bytes. Otherwise the reason is in err.
+ * True when issuer can be a client's OIDC issuer: an https:// URL without
+ * query, fragment or blanks, up to 2048 bytes; with loopback_http (tests
+ * only: the daemon never fetches plain http unless asked), also http://
+ * to localhost, 127.0.0.1 or [::1]. Otherwise the reason is in err.
  */
-bool		 oidc_issuer_valid(const char *issuer, char *err,
-		    size_t errlen);
+bool		 oidc_issuer_valid(const char *issuer, bool loopback_http,
+		    char *err, size_t errlen);
 
 #endif

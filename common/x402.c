@@ -16,7 +16,7 @@
 #include "x402.h"
 
 #define X402_UINT256_DIGITS	78
-#define X402_SIG_MAX		8192	/* hex digits; smart wallets sign long */
+#define X402_SIG_MAX		8192	/* hex digits; contract wallets: long */
 #define X402_URL_MAX		2048
 
 void

@@ -48,8 +48,8 @@ struct x402_payment {
 	char		 nonce[X402_NONCE_LEN + 1];	/* lower case */
 	int64_t		 valid_after;
 	int64_t		 valid_before;
-	char		 asset[X402_ADDR_LEN + 1];	/* lower case; set by
-							   x402_payment_check() */
+	/* the requirement's asset, lower case, set by x402_payment_check() */
+	char		 asset[X402_ADDR_LEN + 1];
 };
 
 enum x402_outcome {

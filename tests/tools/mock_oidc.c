@@ -53,7 +53,8 @@
 static const char	*mock_oidc_keys_dir;
 static atomic_int	 mock_oidc_fail_jwks;
 static atomic_long	 mock_oidc_hang_ms;
-static atomic_long	 mock_oidc_n_discovery, mock_oidc_n_jwks, mock_oidc_n_jwks_failed;
+static atomic_long	 mock_oidc_n_discovery, mock_oidc_n_jwks;
+static atomic_long	 mock_oidc_n_jwks_failed;
 static pthread_mutex_t	 mock_oidc_lock = PTHREAD_MUTEX_INITIALIZER;
 static char		 mock_oidc_issuer_suffix[256];
 
@@ -111,8 +112,10 @@ mock_oidc_jwk(const EVP_PKEY *k, const char *kid)
 		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o*, s:o*}",
 		    "kty", "EC", "crv", "P-256", "kid", kid, "use", "sig",
 		    "alg", "ES256",
-		    "x", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_X, MOCK_OIDC_COORD),
-		    "y", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_Y, MOCK_OIDC_COORD));
+		    "x", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_X,
+		    MOCK_OIDC_COORD),
+		    "y", mock_oidc_bn_b64(k, OSSL_PKEY_PARAM_EC_PUB_Y,
+		    MOCK_OIDC_COORD));
 	return NULL;
 }
 
@@ -190,8 +193,8 @@ mock_oidc_control(struct mock_http_request *req)
 	}
 	if ((v = mock_http_arg(req, "issuer_suffix")) != NULL) {
 		pthread_mutex_lock(&mock_oidc_lock);
-		snprintf(mock_oidc_issuer_suffix, sizeof(mock_oidc_issuer_suffix), "%s",
-		    v);
+		snprintf(mock_oidc_issuer_suffix,
+		    sizeof(mock_oidc_issuer_suffix), "%s", v);
 		pthread_mutex_unlock(&mock_oidc_lock);
 	}
 	return mock_http_reply(req->con, 200, json_pack("{s:b}", "ok", 1));
@@ -223,7 +226,8 @@ mock_oidc_serve(struct mock_http_request *req)
 		return mock_oidc_control(req);
 	if (strcmp(req->method, "GET") != 0)
 		status = 405;
-	else if ((prefix = mock_oidc_prefix(req->path, MOCK_OIDC_WELL_KNOWN)) != NULL) {
+	else if ((prefix = mock_oidc_prefix(req->path,
+	    MOCK_OIDC_WELL_KNOWN)) != NULL) {
 		atomic_fetch_add(&mock_oidc_n_discovery, 1);
 		pthread_mutex_lock(&mock_oidc_lock);
 		snprintf(issuer, sizeof(issuer), "http://127.0.0.1:%u%s%s",
@@ -234,7 +238,8 @@ mock_oidc_serve(struct mock_http_request *req)
 		    "id_token_signing_alg_values_supported", "RS256",
 		    "response_types_supported", "code");
 		free(prefix);
-	} else if ((prefix = mock_oidc_prefix(req->path, MOCK_OIDC_JWKS)) != NULL) {
+	} else if ((prefix = mock_oidc_prefix(req->path,
+	    MOCK_OIDC_JWKS)) != NULL) {
 		free(prefix);
 		atomic_fetch_add(&mock_oidc_n_jwks, 1);
 		mock_http_sleep_ms(atomic_load(&mock_oidc_hang_ms));

@@ -13,7 +13,8 @@
  *   verify ok                 isValid true, unless the mock's own checks
  *                             fail: recipient, value below the price,
  *                             validity window, nonce already settled
- *   verify invalid_signature  isValid false, invalid_exact_evm_payload_signature
+ *   verify invalid_signature  isValid false,
+ *                             invalid_exact_evm_payload_signature
  *   verify insufficient_funds isValid false, insufficient_funds
  *   verify timeout            answers ok after --hang-ms (default 3000)
  *   settle ok                 success true with a transaction; nonce spent
@@ -97,7 +98,8 @@ struct mock_x402_nonce {
 };
 
 static pthread_mutex_t	 mock_x402_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		*mock_x402_script[2][MOCK_X402_SCRIPT_MAX];	/* verify, settle */
+/* the outcomes for verify [0] and settle [1] */
+static char		*mock_x402_script[2][MOCK_X402_SCRIPT_MAX];
 static size_t		 mock_x402_nscript[2], mock_x402_pos[2];
 static struct mock_x402_nonce mock_x402_nonces[MOCK_X402_NONCES_MAX];
 static size_t		 mock_x402_nnonces;
@@ -246,7 +248,8 @@ mock_x402_contract(const json_t *body, const json_t **pp, const json_t **rq,
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
 		return "paymentPayload.x402Version is not 1";
 	/* the table's holders, in the order they become known */
-	for (i = 0; i < sizeof(mock_x402_fields) / sizeof(mock_x402_fields[0]); i++) {
+	for (i = 0; i < sizeof(mock_x402_fields) /
+	    sizeof(mock_x402_fields[0]); i++) {
 		f = &mock_x402_fields[i];
 		holder[0] = *pp;
 		holder[1] = json_object_get(*pp, "payload");
@@ -294,7 +297,8 @@ mock_x402_less(const char *a, const char *b)
 
 /* The mock's own verification; NULL when the payment passes. */
 static const char *
-mock_x402_check(const json_t *auth, const json_t *rq, const struct mock_x402_nonce *n)
+mock_x402_check(const json_t *auth, const json_t *rq,
+    const struct mock_x402_nonce *n)
 {
 	char now[32], soon[32];
 
@@ -302,7 +306,8 @@ mock_x402_check(const json_t *auth, const json_t *rq, const struct mock_x402_non
 	snprintf(soon, sizeof(soon), "%lld", (long long)time(NULL) + 6);
 	if (n->spent)
 		return "invalid_transaction_state";
-	if (strcasecmp(mock_x402_str(auth, "to"), mock_x402_str(rq, "payTo")) != 0)
+	if (strcasecmp(mock_x402_str(auth, "to"),
+	    mock_x402_str(rq, "payTo")) != 0)
 		return "invalid_exact_evm_payload_recipient_mismatch";
 	if (mock_x402_less(mock_x402_str(auth, "value"),
 	    mock_x402_str(rq, "maxAmountRequired")))

@@ -162,6 +162,17 @@ token(const char *pem, const char *kid)
 	return jwt;
 }
 
+/* A cache that may fetch from the mock (plain http on loopback). */
+static struct oidc *
+test_oidc_new(void)
+{
+	struct oidc_config cfg;
+
+	oidc_config_defaults(&cfg);
+	cfg.loopback_http = true;
+	return oidc_new(&cfg);
+}
+
 /* oidc_verify() of a fresh token at t0 + dt. */
 static enum jwt_result
 verify_at(struct oidc *o, const char *pem, const char *kid, int64_t dt,
@@ -178,7 +189,7 @@ verify_at(struct oidc *o, const char *pem, const char *kid, int64_t dt,
 static void
 test_fetch_and_cache(void **state)
 {
-	struct oidc *o = oidc_new(NULL);
+	struct oidc *o = test_oidc_new();
 	char err[256];
 
 	(void)state;
@@ -210,7 +221,7 @@ test_fetch_and_cache(void **state)
 static void
 test_unknown_kid_and_rotation(void **state)
 {
-	struct oidc *o = oidc_new(NULL);
+	struct oidc *o = test_oidc_new();
 	char err[256];
 
 	(void)state;
@@ -249,7 +260,7 @@ test_unknown_kid_and_rotation(void **state)
 static void
 test_fetch_failure_keeps_keys(void **state)
 {
-	struct oidc *o = oidc_new(NULL);
+	struct oidc *o = test_oidc_new();
 	char err[256];
 	json_t *v;
 
@@ -282,7 +293,7 @@ test_fetch_failure_keeps_keys(void **state)
 static void
 test_discovery_refusals(void **state)
 {
-	struct oidc *o = oidc_new(NULL);
+	struct oidc *o = test_oidc_new();
 	char err[256];
 	struct jwt *jwt;
 
@@ -302,8 +313,16 @@ test_discovery_refusals(void **state)
 	    JWT_OK);
 	/* nothing listening */
 	jwt = token("rsa", "rsa");
+	assert_int_equal(oidc_verify(o, jwt, "http://192.0.2.1/none", AUD,
+	    t0, err, sizeof(err)), JWT_INVALID);
 	assert_int_equal(oidc_verify(o, jwt, "http://127.0.0.1:1/none", AUD,
 	    t0, err, sizeof(err)), JWT_UNAVAILABLE);
+	oidc_free(o);
+	/* by default a plain http issuer is never fetched */
+	o = oidc_new(NULL);
+	assert_int_equal(oidc_verify(o, jwt, the_issuer.url, AUD, t0, err,
+	    sizeof(err)), JWT_INVALID);
+	assert_int_equal(fetches("discovery"), 2);
 	jwt_free(jwt);
 	oidc_free(o);
 }
@@ -330,7 +349,7 @@ test_one_fetch_at_a_time(void **state)
 {
 	struct racer r[8];
 	pthread_t th[8];
-	struct oidc *o = oidc_new(NULL);
+	struct oidc *o = test_oidc_new();
 	size_t i;
 
 	(void)state;
@@ -353,31 +372,33 @@ test_one_fetch_at_a_time(void **state)
 static void
 test_issuer_valid(void **state)
 {
-	static const struct { const char *url; bool ok; } rows[] = {
-		{ "https://id.example.com", true },
-		{ "https://id.example.com/realms/a", true },
-		{ "https://login.microsoftonline.com/x/v2.0", true },
-		{ "http://127.0.0.1:8080/t", true },
-		{ "http://localhost/t", true },
-		{ "http://[::1]:9000", true },
-		{ "http://id.example.com", false },
-		{ "http://localhost.evil.com", false },
-		{ "http://127.0.0.1.nip.io", false },
-		{ "https://", false },
-		{ "https:///path", false },
-		{ "ftp://id.example.com", false },
-		{ "https://id.example.com/?a=b", false },
-		{ "https://id.example.com/#f", false },
-		{ "https://id.example.com/a b", false },
-		{ "", false },
+	/* ok: without and with loopback http allowed */
+	static const struct { const char *url; bool ok, ok_test; } rows[] = {
+		{ "https://id.example.com", true, true },
+		{ "https://id.example.com/realms/a", true, true },
+		{ "https://login.microsoftonline.com/x/v2.0", true, true },
+		{ "http://127.0.0.1:8080/t", false, true },
+		{ "http://localhost/t", false, true },
+		{ "http://[::1]:9000", false, true },
+		{ "http://id.example.com", false, false },
+		{ "http://localhost.evil.com", false, false },
+		{ "http://127.0.0.1.nip.io", false, false },
+		{ "https://", false, false },
+		{ "https:///path", false, false },
+		{ "ftp://id.example.com", false, false },
+		{ "https://id.example.com/?a=b", false, false },
+		{ "https://id.example.com/#f", false, false },
+		{ "https://id.example.com/a b", false, false },
+		{ "", false, false },
 	};
 	char err[128];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (oidc_issuer_valid(rows[i].url, err, sizeof(err)) !=
-		    rows[i].ok)
+		if (oidc_issuer_valid(rows[i].url, false, err, sizeof(err)) !=
+		    rows[i].ok || oidc_issuer_valid(rows[i].url, true, err,
+		    sizeof(err)) != rows[i].ok_test)
 			fail_msg("oidc_issuer_valid(%s)", rows[i].url);
 }
 

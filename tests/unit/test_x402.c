@@ -64,7 +64,8 @@ test_price(void **state)
 		{ "$0.05", 6, "50000" }, { "0.05", 6, "50000" },
 		{ "$1", 6, "1000000" }, { "$12.5", 6, "12500000" },
 		{ "$0.000001", 6, "1" }, { "$.5", 6, "500000" },
-		{ "$0.0000001", 6, NULL }, { "$0", 6, NULL }, { "$0.00", 2, NULL },
+		{ "$0.0000001", 6, NULL }, { "$0", 6, NULL },
+		{ "$0.00", 2, NULL },
 		{ "$5", 0, "5" }, { "$5.0", 0, NULL },
 		{ "$1000000", 18, "1000000000000000000000000" },
 		{ "", 6, NULL }, { "$", 6, NULL }, { "1.", 6, NULL },
@@ -280,7 +281,8 @@ test_check(void **state)
 		{ NULL, NULL, NOW, NULL },
 		{ "payload.authorization.to", "\"" PAY_TO "\"", NOW, NULL },
 		{ "payload.authorization.to",
-		    "\"0x209693bc6afc0c5328ba36faf03c514ef312287c\"", NOW, NULL },
+		    "\"0x209693bc6afc0c5328ba36faf03c514ef312287c\"", NOW,
+		    NULL },
 		{ "network", "\"base\"", NOW, "network" },
 		{ "payload.authorization.value", "\"49999\"", NOW, "price" },
 		{ "payload.authorization.value", "\"50001\"", NOW, "price" },
@@ -441,8 +443,8 @@ test_facilitator(void **state)
 	static const struct {
 		const char		*script;
 		enum x402_outcome	 verify;
-		enum x402_outcome	 settle;	/* after a valid verify */
-		const char		*why;		/* in the failure's reason */
+		enum x402_outcome	 settle;	/* after valid */
+		const char		*why;		/* in the reason */
 	} rows[] = {
 		{ "", X402_OK, X402_OK, "" },
 		{ "verify invalid_signature\n", X402_REFUSED, X402_OK,
