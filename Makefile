@@ -34,6 +34,7 @@ COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
 	common/base64.c \
+	common/basis.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
@@ -77,6 +78,7 @@ API_SRCS = \
 	daemon/api/api_projects.c \
 	daemon/api/api_rate.c \
 	daemon/api/api_redis.c \
+	daemon/api/api_render.c \
 	daemon/api/api_reply.c \
 	daemon/api/api_request.c \
 	daemon/api/api_route.c \
@@ -87,6 +89,7 @@ API_SRCS = \
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
 	daemon/worker/batch.c \
+	daemon/worker/budget.c \
 	daemon/worker/cache.c \
 	daemon/worker/checkpoint.c \
 	daemon/worker/job.c \

@@ -33,6 +33,8 @@ struct config {
 	int64_t	 llm_job_deadline_ms;	/* no new LLM wave after this */
 	int64_t	 llm_max_reasks;
 	int64_t	 llm_batch_size;	/* BOM lines per request */
+	int64_t	 llm_requests_per_min;	/* shared by every worker; 0 = no cap */
+	int64_t	 llm_tokens_per_min;	/* shared by every worker; 0 = no cap */
 	int64_t	 llm_backoff_base_ms;
 	int64_t	 llm_backoff_cap_ms;
 	int64_t	 llm_retry_after_cap_ms;

@@ -318,6 +318,8 @@ sourcing_sel_json(const struct sourcing_sel *s, const struct cost_params *p,
 	char why[192];
 	size_t i;
 
+	if (obj == NULL)	/* quiet */
+		return;
 	if (s->nc > 0)
 		json_object_set_new(obj, "chosen",
 		    sourcing_cand_json(&s->c[0]));
@@ -340,6 +342,8 @@ sourcing_describe_excluded(const struct sourcing_sel *s, struct buf *b)
 {
 	size_t i;
 
+	if (b->sink)
+		return;
 	for (i = 0; i < s->nx; i++)
 		buf_printf(b, "%s%s (%s): %s", i > 0 ? "; " : "",
 		    nz(s->x[i].o->supplier_id), nz(s->x[i].o->sku),
@@ -354,6 +358,8 @@ sourcing_describe_sel(const struct sourcing_sel *s,
 	const struct sourcing_cand *c = &s->c[0];
 	char m[32], why[192];
 
+	if (b->sink)
+		return;
 	buf_printf(b, "%s from %s (%s, sku %s, %s, trust %s%s): ",
 	    nz(c->o->mpn), nz(c->o->supplier_name), nz(c->o->supplier_id),
 	    nz(c->o->sku), supplier_type_name(c->o->type),
@@ -396,7 +402,8 @@ sourcing_fill(struct line_decision *d, const struct sourcing_sel *s)
 static void
 sourcing_flag(json_t *flags, const char *f)
 {
-	json_array_append_new(flags, json_string(f));
+	if (flags != NULL)	/* quiet: NULL */
+		json_array_append_new(flags, json_string(f));
 }
 
 /* Flags of the chosen offer: bought_up, moq_applied, backorder... */
@@ -448,7 +455,10 @@ sourcing_decide_banned(const char *mpn, const char *ban_reason, bool avoided,
 		    "no part selected.");
 		return;
 	}
-	buf_init(&notes);
+	if (rules->quiet)
+		buf_init_sink(&notes);
+	else
+		buf_init(&notes);
 	for (i = 0; i < rules->nalternates; i++) {
 		a = &rules->alternates[i];
 		if (a->mpn == NULL || a->alternate_mpn == NULL ||
@@ -525,6 +535,8 @@ sourcing_decide_banned(const char *mpn, const char *ban_reason, bool avoided,
 	sourcing_flag(flags, "alternate_proposed");
 	sourcing_cand_flags(&sel[best].c[0], flags);
 	sourcing_sel_json(&sel[best], p, d->output_data);
+	if (d->output_data == NULL)
+		goto out;
 	aj = json_object();
 	json_object_set_new(aj, "mpn", json_string(a->alternate_mpn));
 	json_object_set_new(aj, "replaces", json_string(mpn));
@@ -554,15 +566,22 @@ sourcing_decide(const char *mpn, const struct cost_params *p,
 	memset(out, 0, sizeof(*out));
 	out->status = DECISION_ESCALATED;
 	snprintf(out->currency, sizeof(out->currency), SOURCING_CURRENCY);
-	out->output_data = json_object();
-	flags = json_array();
-	buf_init(&b);
+	if (rules != NULL && rules->quiet) {
+		out->output_data = NULL;
+		flags = NULL;
+		buf_init_sink(&b);
+	} else {
+		out->output_data = json_object();
+		flags = json_array();
+		buf_init(&b);
+	}
 	if (mpn == NULL || mpn[0] == '\0' || p == NULL || rules == NULL ||
 	    lookup == NULL) {
 		buf_puts(&b, "cannot decide: missing part number or rules");
 		goto out;
 	}
-	json_object_set_new(out->output_data, "mpn", json_string(mpn));
+	if (out->output_data != NULL)
+		json_object_set_new(out->output_data, "mpn", json_string(mpn));
 	if (costing_need(p, &nr, err, sizeof(err)) == -1) {
 		buf_printf(&b, "cannot compute the need: %s", err);
 		if (strcmp(err, SOURCING_TOO_LARGE) == 0) {
@@ -572,7 +591,9 @@ sourcing_decide(const char *mpn, const struct cost_params *p,
 		goto out;
 	}
 	out->need = nr.need;
-	json_object_set_new(out->output_data, "need", json_integer(nr.need));
+	if (out->output_data != NULL)
+		json_object_set_new(out->output_data, "need",
+		    json_integer(nr.need));
 	ban = sourcing_banned(rules, mpn);
 	avoided = sourcing_avoided(rules, mpn);
 	if (ban != NULL || avoided) {
@@ -613,7 +634,8 @@ sourcing_decide(const char *mpn, const struct cost_params *p,
 	sourcing_describe_sel(&sel, p, &b);
 out:
 	sourcing_sel_free(&sel);
-	json_object_set_new(out->output_data, "flags", flags);
+	if (out->output_data != NULL)
+		json_object_set_new(out->output_data, "flags", flags);
 	out->reasoning = buf_steal(&b);
 	return rc;
 }

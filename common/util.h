@@ -53,14 +53,21 @@ struct buf {
 	char	*data;
 	size_t	 len;
 	size_t	 cap;
+	bool	 sink;	/* discards what is written (buf_init_sink()) */
 };
 
 void	buf_init(struct buf *b);
+/* A buffer that discards everything: text nobody will read costs nothing. */
+void	buf_init_sink(struct buf *b);
 void	buf_free(struct buf *b);
 void	buf_append(struct buf *b, const void *p, size_t n);
 void	buf_puts(struct buf *b, const char *s);
 void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string (UTF-8 passed through, quotes and control
+ * characters escaped), and v as a JSON integer. */
+void	buf_jstr(struct buf *b, const char *s);
+void	buf_jint(struct buf *b, int64_t v);
 /* Hands the data to the caller (free() it) and resets the buffer. */
 char	*buf_steal(struct buf *b);
 

@@ -610,7 +610,7 @@ test_sourcing_cases(void **state)
 	struct offer_list l;
 	struct sourcing_rules rules;
 	struct supplier_rule sup[3];
-	struct cost_params p;
+	struct cost_params p = { 0 };
 	struct line_decision d;
 	const struct dcase *c;
 	json_t *ru;
@@ -693,7 +693,7 @@ test_sourcing_output_data(void **state)
 	struct offer_list l;
 	struct sourcing_rules rules;
 	struct supplier_rule sup[3];
-	struct cost_params p = { 2, 10, 0, 0, 28 };
+	struct cost_params p = { 2, 10, 0, 0, 28, false };
 	struct line_decision d;
 	struct rcfg cfg = { .preferred = { "digikey" }, BLOCK_CHEAP };
 	json_t *ch, *ru, *ex, *alt;
@@ -867,9 +867,9 @@ test_demo_catalog(void **state)
 	static const char *pref[] = { "digikey" };
 	static const char *avoid[] = { "LM358DR" };
 	struct sourcing_rules rules = {
-		sup, 1, ban, 1, alt, 1, avoid, 1, pref, 1, false, true
+		sup, 1, ban, 1, alt, 1, avoid, 1, pref, 1, false, true, false
 	};
-	struct cost_params p = { 1, 25, 0, 0, 28 };
+	struct cost_params p = { 1, 25, 0, 0, 28, false };
 	struct line_decision d;
 	struct offer_list l;
 	struct bom *bom;
