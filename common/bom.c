@@ -18,7 +18,6 @@
 #define BOM_HEADER_SCAN		20	/* rows searched for a header */
 #define BOM_MAX_FIELDS		1024	/* fields in one row */
 #define BOM_MAX_QTY		1000000	/* per board */
-#define BOM_MAX_ALL_DESIGNATORS	1000000	/* in the whole BOM */
 #define BOM_MAX_REASONS		3	/* quoted in the error */
 #define BOM_CLIP		40	/* bytes of a bad cell quoted */
 #define BOM_HDR_NAME		64	/* normalised header name */
@@ -418,8 +417,9 @@ bom_desig_push(struct bom_ctx *ctx, struct bom_line *bl, size_t *cap,
     const char *s, size_t n)
 {
 	if (ctx->ndesig == BOM_MAX_ALL_DESIGNATORS) {
-		snprintf(ctx->err, sizeof(ctx->err),
-		    "BOM has more than %d designators",
+		snprintf(ctx->err, sizeof(ctx->err), "BOM has more than %d "
+		    "designators after ranges are expanded (the limit is "
+		    "%d per BOM)", BOM_MAX_ALL_DESIGNATORS,
 		    BOM_MAX_ALL_DESIGNATORS);
 		return -1;
 	}

@@ -14,6 +14,11 @@
 #define BOM_MAX_LINES	10000		/* BOM lines (data rows) */
 #define BOM_MAX_FIELD	4096		/* bytes in one field */
 #define BOM_MAX_DESIGNATORS 10000	/* expanded designators per line */
+/*
+ * Expanded designators in the whole BOM: a 3 KB file of "R1-R10000" rows
+ * must not cost the API and the worker a million strings each.
+ */
+#define BOM_MAX_ALL_DESIGNATORS 50000
 
 struct bom_limits {
 	size_t	max_bytes;

@@ -253,6 +253,37 @@ queue_entries_from(const redisReply *list, struct queue_entry *out,
 	return n;
 }
 
+/*
+ * Fills the delivery counts of entries e[0..n), pending for consumer, from
+ * XPENDING (pipelined, one range per entry). An entry it cannot read keeps
+ * 0. Only re-reads need it: a new entry has been delivered once.
+ */
+static void
+queue_deliveries(redisContext *c, const char *consumer,
+    struct queue_entry *e, int n)
+{
+	redisReply *r;
+	int i, failed = 0;
+
+	for (i = 0; i < n; i++)
+		redisAppendCommand(c, "XPENDING %s %s %s %s 1 %s",
+		    QUEUE_STREAM, QUEUE_GROUP, e[i].id, e[i].id, consumer);
+	for (i = 0; i < n; i++) {
+		r = NULL;
+		if (failed || redisGetReply(c, (void **)&r) != REDIS_OK) {
+			failed = 1;
+			continue;
+		}
+		/* [[id, consumer, idle, deliveries]] */
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+		    r->element[0]->type == REDIS_REPLY_ARRAY &&
+		    r->element[0]->elements == 4 &&
+		    r->element[0]->element[3]->type == REDIS_REPLY_INTEGER)
+			e[i].deliveries = r->element[0]->element[3]->integer;
+		freeReplyObject(r);
+	}
+}
+
 int
 queue_read(redisContext *c, const char *consumer, int pending, int block_ms,
     struct queue_entry *out, size_t max)
@@ -287,6 +318,9 @@ queue_read(redisContext *c, const char *consumer, int pending, int block_ms,
 	    r->element[0]->type == REDIS_REPLY_ARRAY &&
 	    r->element[0]->elements == 2)
 		n = queue_entries_from(r->element[0]->element[1], out, max);
+	/* read again: how often, so a failure that repeats is counted */
+	if (pending && n > 0)
+		queue_deliveries(c, consumer, out, n);
 out:
 	if (r != NULL)
 		freeReplyObject(r);
@@ -311,6 +345,8 @@ queue_autoclaim(redisContext *c, const char *consumer, int64_t min_idle_ms,
 	if (r->element[0]->type == REDIS_REPLY_STRING)
 		snprintf(cursor, 32, "%s", r->element[0]->str);
 	n = queue_entries_from(r->element[1], out, max);
+	if (n > 0)
+		queue_deliveries(c, consumer, out, n);
 out:
 	if (r != NULL)
 		freeReplyObject(r);

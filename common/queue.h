@@ -23,7 +23,8 @@ struct queue_entry {
 	char	*id;		/* stream entry id, "1700000000000-0" */
 	char	*job;		/* the "job" field, NULL when missing */
 	size_t	 job_len;
-	int64_t	 deliveries;	/* times delivered, when known (else 0) */
+	int64_t	 deliveries;	/* times delivered; known (else 0) when */
+				/* read again: a pending read, a claim */
 	int64_t	 crashes;	/* workers that died holding this job */
 	int64_t	 retries;	/* times the job was put back before */
 	char	*last_error;	/* why the previous try ended, or NULL */
@@ -62,15 +63,16 @@ int		 queue_add(redisContext *c, const char *job, size_t len,
 		    char *id, size_t idlen);
 /*
  * Reads up to max entries for consumer: its own pending entries when
- * pending is non-zero (id 0, no blocking), else new ones, blocking up to
+ * pending is non-zero (id 0, no blocking; their deliveries filled), else
+ * new ones, blocking up to
  * block_ms. Returns the number read (entries filled, caller frees each
  * with queue_entry_clear()), or -1 on a connection error.
  */
 int		 queue_read(redisContext *c, const char *consumer, int pending,
 		    int block_ms, struct queue_entry *out, size_t max);
 /*
- * Claims entries idle for at least min_idle_ms for consumer (XAUTOCLAIM);
- * same return as queue_read(). *cursor carries the scan position ("0-0"
+ * Claims entries idle for at least min_idle_ms for consumer (XAUTOCLAIM;
+ * their deliveries filled); same return as queue_read(). *cursor carries the scan position ("0-0"
  * to start; 32 bytes).
  */
 int		 queue_autoclaim(redisContext *c, const char *consumer,

@@ -62,10 +62,15 @@ batch_stage_end(struct job *job, enum stage_rc rc)
 	}
 }
 
-/* Parses every entry; a job seen twice in the batch waits for the first. */
+/*
+ * Parses every entry; a job seen twice in the batch waits for the first.
+ * An entry read again more than job_max_attempts times (its batch failed
+ * each time, with no retry counted) ends dead.
+ */
 static void
 batch_parse(struct batch *b, struct queue_entry *e)
 {
+	int64_t max = b->w->cfg->job_max_attempts;
 	struct job *job;
 	size_t i, k;
 
@@ -77,6 +82,13 @@ batch_parse(struct batch *b, struct queue_entry *e)
 		job->attempts = (int)(e[i].retries + 1);
 		if (job_parse(job, e[i].job, e[i].job_len) == -1) {
 			job->outcome = JOB_REJECTED;
+			continue;
+		}
+		if (e[i].deliveries > max) {
+			job_seterr(job, "gave up: read %lld times, its batch "
+			    "failed each time (see the worker log)",
+			    (long long)e[i].deliveries);
+			job->outcome = JOB_DEAD;
 			continue;
 		}
 		for (k = 0; k < i; k++)
@@ -109,9 +121,10 @@ batch_tenants(struct batch *b)
 
 	ids = xcalloc(b->n + 1, sizeof(*ids));
 	buf_init(&list);
+	/* the dead too: their jobs rows say so */
 	for (i = 0; i < b->n; i++) {
 		job = b->jobs[i];
-		if (!batch_running(job))
+		if (!batch_running(job) && job->outcome != JOB_DEAD)
 			continue;
 		for (k = 0; k < nids; k++)
 			if (strcmp(ids[k], job->client_id) == 0)
@@ -131,6 +144,13 @@ batch_tenants(struct batch *b)
 	if (db_exec(b->w->db, "SELECT set_config('bomd.client_id', $1, "
 	    "false)", 1, params) == -1)
 		goto out;
+	for (i = 0; i < b->n && !batch_running(b->jobs[i]); i++)
+		;
+	/* only the dead: nothing to check, no cache to trust */
+	if (i == b->n) {
+		rc = 0;
+		goto out;
+	}
 	if (cache_refresh(b->w->cache, b->w->db, ids, nids) == -1)
 		goto out;
 	for (i = 0; i < b->n; i++) {

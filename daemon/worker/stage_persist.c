@@ -452,7 +452,11 @@ stage_persist_batch(PGconn *db, struct job *const *jobs, size_t n)
 			continue;
 		if ((rc = persist_exec(db, &jobs[i], 1)) == -1)
 			return -1;
-		if (rc == 1) {
+		if (rc == 1 && jobs[i]->outcome == JOB_DEAD) {
+			/* the dead letter records it: nothing is retried */
+			log_job_warnx(jobs[i], "dead, but its jobs row cannot "
+			    "be written");
+		} else if (rc == 1) {
 			if (jobs[i]->error[0] == '\0' ||
 			    jobs[i]->outcome == JOB_COMPLETE)
 				job_seterr(jobs[i], "cannot be committed "

@@ -79,7 +79,8 @@ int		stage_persist_lines_text(const struct job *job, struct buf *b);
  * one transaction): the jobs row fences each job, so a job that was final
  * already writes nothing (its dup is set). When the batch's statement
  * fails, each job is committed alone, and a job that fails alone becomes
- * JOB_RETRY with the error. 0, or -1 when the connection failed (nothing
+ * JOB_RETRY with the error (a dead one stays dead: the dead letter is
+ * its record). 0, or -1 when the connection failed (nothing
  * is known to be committed: the batch stays pending).
  */
 int		stage_persist_batch(PGconn *db, struct job *const *jobs,

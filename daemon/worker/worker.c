@@ -143,9 +143,10 @@ worker_hand_back(struct worker *w, const struct queue_entry *e)
 }
 
 /*
- * Entries that crashed a worker before run alone (a batch of one), so a
- * poison job takes no other job down with it again: moves them to the
- * end of e and returns how many come before them.
+ * Entries that crashed a worker before, or come back after a batch that
+ * failed, run alone (a batch of one), so a poison job takes no other job
+ * down with it again: moves them to the end of e and returns how many come
+ * before them.
  */
 static size_t
 worker_isolate(struct queue_entry *e, size_t n)
@@ -154,7 +155,7 @@ worker_isolate(struct queue_entry *e, size_t n)
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (e[i].crashes == 0) {
+		if (e[i].crashes == 0 && e[i].deliveries <= 1) {
 			t = e[k];
 			e[k++] = e[i];
 			e[i] = t;

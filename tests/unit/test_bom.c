@@ -400,6 +400,43 @@ test_range_cap(void **state)
 	bom_free(bom);
 }
 
+/*
+ * The designator bomb: 100 rows of "R1-R10000" (3.4 KB) would expand to a
+ * million strings; the BOM-wide budget refuses it, naming the limit, and
+ * a BOM just within it still parses.
+ */
+static void
+test_designator_budget(void **state)
+{
+	struct buf csv;
+	struct bom *bom;
+	char err[256];
+	size_t i, total = 0;
+
+	(void)state;
+	buf_init(&csv);
+	buf_puts(&csv, "RefDes,MPN\n");
+	for (i = 0; i < 100; i++)
+		buf_printf(&csv, "R1-R10000,MPN-%zu\n", i);
+	bom = bom_parse(csv.data, csv.len, NULL, err, sizeof(err));
+	assert_null(bom);
+	assert_non_null(strstr(err, "more than 50000 designators"));
+	assert_non_null(strstr(err, "the limit"));
+	buf_free(&csv);
+
+	buf_init(&csv);
+	buf_puts(&csv, "RefDes,MPN\n");
+	for (i = 0; i < BOM_MAX_ALL_DESIGNATORS / BOM_MAX_DESIGNATORS; i++)
+		buf_printf(&csv, "R1-R10000,MPN-%zu\n", i);
+	bom = bom_parse(csv.data, csv.len, NULL, err, sizeof(err));
+	assert_non_null(bom);
+	for (i = 0; i < bom->nlines; i++)
+		total += bom->lines[i].ndesignators;
+	assert_int_equal(total, BOM_MAX_ALL_DESIGNATORS);
+	bom_free(bom);
+	buf_free(&csv);
+}
+
 static void
 test_errors(void **state)
 {
@@ -828,6 +865,7 @@ main(void)
 		cmocka_unit_test(test_header_aliases),
 		cmocka_unit_test(test_dnp),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_designator_budget),
 		cmocka_unit_test(test_big),
 	};
 
