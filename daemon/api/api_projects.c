@@ -145,7 +145,8 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
 /* The project document of project p (one row of projects p). */
 #define API_PROJECTS_DOC(status, items) "json_build_object(" \
 	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
-	"'status', " status ", 'context', p.context, 'totals', p.totals, " \
+	"'status', " status ", 'context', bomd_project_context(p.context, " \
+	"p.project_id), 'totals', p.totals, " \
 	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
 	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
 	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
@@ -330,8 +331,10 @@ api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
 	else
 		u->ctx = intake_from_form(api_projects_form_get, r,
 		    &u->intake_warnings, err, sizeof(err));
+	/* a bad form field is 422, as the original's validation */
 	if (u->ctx == NULL) {
-		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+		*ret = api_error(c, intakef != NULL && intakef->data.len > 0 ?
+		    MHD_HTTP_BAD_REQUEST : API_HTTP_UNPROCESSABLE, "%s", err);
 		return -1;
 	}
 	if (u->intake_warnings == NULL)
@@ -355,15 +358,15 @@ api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
 }
 
 /*
- * Inserts the project row of an upload with status 'queued' (inside the
- * caller's transaction); with lines, also its line items as
- * pending_enrichment. The row's times go to u. 0 or -1.
+ * Inserts the project row of an upload (inside the caller's transaction):
+ * with lines, 'created' with its line items as pending_enrichment (not
+ * processed), else 'queued'. The row's times go to u. 0 or -1.
  */
 static int
 api_projects_upload_insert(PGconn *db, const struct api_request *r,
     struct api_projects_upload *u, bool lines)
 {
-	const char *params[8], *name;
+	const char *params[9], *name;
 	json_t *warnings, *items = NULL, *des;
 	const struct bom_line *l;
 	char *ctxs, *warns, *iwarns, *itemss = NULL, nlines[24];
@@ -389,11 +392,12 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	params[5] = u->bomf->filename;
 	params[6] = warns;
 	params[7] = iwarns;
+	params[8] = lines ? "created" : "queued";
 	res = db_query(db, "INSERT INTO projects (project_id, client_id, name, "
 	    "status, context, bom_csv, bom_filename, warnings, "
-	    "intake_warnings) VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $6, "
+	    "intake_warnings) VALUES ($1, $2, $3, $9, $4::jsonb, $5, $6, "
 	    "$7::jsonb, $8::jsonb) RETURNING " API_TS("created_at") ", "
-	    API_TS("updated_at"), 8, params, NULL, 0);
+	    API_TS("updated_at"), 9, params, NULL, 0);
 	if (res == NULL)
 		goto out;
 	snprintf(u->created, sizeof(u->created), "%s", PQgetvalue(res, 0, 0));
@@ -570,7 +574,7 @@ api_projects_create(struct MHD_Connection *c, struct api_request *r,
 	    "project"), "name"));
 	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:s, "
 	    "s:s}", "project_id", u.project_id, "project_name", name ? name :
-	    u.bomf->filename, "status", "queued", "line_item_count",
+	    u.bomf->filename, "status", "created", "line_item_count",
 	    (json_int_t)u.bom->nlines, "created_at", u.created, "updated_at",
 	    u.updated));
 out:
