@@ -59,6 +59,7 @@ API_SRCS = \
 	daemon/api/api.c \
 	daemon/api/api_admin.c \
 	daemon/api/api_auth.c \
+	daemon/api/api_bootstrap.c \
 	daemon/api/api_db.c \
 	daemon/api/api_events.c \
 	daemon/api/api_jobs.c \
@@ -75,6 +76,7 @@ API_SRCS = \
 	daemon/api/api_route.c \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
+	daemon/api/api_tenants.c \
 	daemon/api/api_wait.c
 
 # bomd: the worker process and the flow stages.

@@ -67,9 +67,11 @@ static const struct main_cmd {
 	    "create a client; prints {\"client_id\",\"api_key\"}",
 	    { "name", "slug", "wallet", NULL }, 1u << 0, 0, 1,
 	    main_client_create },
-	{ "key", "create", "--client ID [--name N]",
-	    "create an API key; prints {\"key_id\",\"api_key\"}",
-	    { "client", "name", NULL }, 1u << 0, 0, 1, main_key_create },
+	{ "key", "create", "--client ID [--name N] [--scope S,...]",
+	    "create an API key (scopes all, read, admin, project:ID; "
+	    "default all); prints {\"key_id\",\"api_key\"}",
+	    { "client", "name", "scope", NULL }, 1u << 0, 0, 1,
+	    main_key_create },
 	{ "key", "revoke", "KEY_ID", "revoke an API key",
 	    { NULL }, 0, 1, 1, main_key_revoke },
 	{ "offers", "import", "FILE.csv|-",
@@ -289,8 +291,8 @@ main_key_create(const struct main_ctx *ctx)
 	char err[512];
 	json_t *out;
 
-	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], &out, err,
-	    sizeof(err)) != ADMIN_OK)
+	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], ctx->vals[2],
+	    &out, err, sizeof(err)) != ADMIN_OK)
 		return main_fail("key create", err);
 	return main_print_json(out);
 }
