@@ -96,6 +96,7 @@ WORKER_SRCS = \
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \
 	daemon/admin/admin.c \
+	daemon/admin/import_original.c \
 	daemon/admin/migrate.c \
 	daemon/admin/offers_import.c
 

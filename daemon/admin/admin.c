@@ -11,6 +11,7 @@
 #include "apikey.h"
 #include "db.h"
 #include "log.h"
+#include "queue.h"
 #include "util.h"
 
 /* True when s is "0x" and 40 hex digits. */
@@ -60,7 +61,15 @@ admin_slug_valid(const char *s)
 	return 1;
 }
 
-/* Scopes as "a,b": "all", "read", "admin" or "project:<uuid>" each. */
+bool
+admin_scope_valid(const char *scope)
+{
+	return strcmp(scope, "all") == 0 || strcmp(scope, "read") == 0 ||
+	    strcmp(scope, "admin") == 0 || (strncmp(scope, "project:", 8) == 0 &&
+	    uuid_valid(scope + 8));
+}
+
+/* Scopes as "a,b" of admin_scope_valid() words, at most ADMIN_MAX_SCOPES. */
 static int
 admin_scopes_valid(const char *scopes, char *err, size_t errlen)
 {
@@ -73,10 +82,8 @@ admin_scopes_valid(const char *scopes, char *err, size_t errlen)
 		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ?
 		    n : sizeof(one) - 1), p);
-		if (n >= sizeof(one) || !(strcmp(one, "all") == 0 ||
-		    strcmp(one, "read") == 0 || strcmp(one, "admin") == 0 ||
-		    (strncmp(one, "project:", 8) == 0 &&
-		    uuid_valid(one + 8))) || ++count > ADMIN_MAX_SCOPES) {
+		if (n >= sizeof(one) || !admin_scope_valid(one) ||
+		    ++count > ADMIN_MAX_SCOPES) {
 			snprintf(err, errlen, "scope: '%.*s' is not one of all, "
 			    "read, admin, project:<id> (at most %d)",
 			    (int)(n < 64 ? n : 64), p, ADMIN_MAX_SCOPES);
@@ -263,4 +270,24 @@ admin_key_revoke(PGconn *c, const char *key_id, char *err, size_t errlen)
 		return ADMIN_NOT_FOUND;
 	}
 	return ADMIN_OK;
+}
+
+int
+admin_auth_changed(const char *redis_url, char *err, size_t errlen)
+{
+	redisContext *rc;
+	redisReply *rep;
+	int ok;
+
+	if ((rc = queue_connect(redis_url, 3000, err, errlen)) == NULL)
+		return -1;
+	rep = redisCommand(rc, "INCR %s", APIKEY_GENERATION_KEY);
+	ok = rep != NULL && rep->type == REDIS_REPLY_INTEGER;
+	if (!ok)
+		snprintf(err, errlen, "redis: %s", rep != NULL &&
+		    rep->type == REDIS_REPLY_ERROR ? rep->str : rc->errstr);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	redisFree(rc);
+	return ok ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 #ifndef BOMD_ADMIN_H
 #define BOMD_ADMIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -26,6 +27,8 @@ enum admin_err {
 
 #define ADMIN_MAX_SCOPES	8	/* scopes of one key */
 
+/* True for a scope bomd knows: all, read, admin or project:<uuid>. */
+bool	admin_scope_valid(const char *scope);
 /*
  * Inserts a client without keys (slug NULL: made from the name; wallet
  * optional); its new id goes to id. In the caller's transaction, if any.
@@ -47,6 +50,12 @@ int	admin_client_create(PGconn *c, const char *name, const char *slug,
  */
 int	admin_key_create(PGconn *c, const char *client_id, const char *name,
 	    const char *scopes, json_t **out, char *err, size_t errlen);
+/*
+ * Tells every API process that keys or clients changed (bumps the auth
+ * generation in Redis at redis_url), so a revoked key stops working at
+ * once. 0, or -1 with err: the processes then notice within 2 s.
+ */
+int	admin_auth_changed(const char *redis_url, char *err, size_t errlen);
 /* Revokes a key; revoking it again is not an error. */
 int	admin_key_revoke(PGconn *c, const char *key_id, char *err,
 	    size_t errlen);
