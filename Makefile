@@ -106,11 +106,16 @@ DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 # bomctl: the command-line client, and the few common modules it uses.
 BOMCTL_SRCS = \
 	daemon/bomctl/bomctl.c \
+	daemon/bomctl/cmd_admin.c \
+	daemon/bomctl/cmd_chat.c \
 	daemon/bomctl/cmd_jobs.c \
+	daemon/bomctl/cmd_kb.c \
+	daemon/bomctl/cmd_keys.c \
 	daemon/bomctl/cmd_parts.c \
 	daemon/bomctl/cmd_projects.c \
 	daemon/bomctl/cmd_submit.c \
 	daemon/bomctl/cmd_suppliers.c \
+	daemon/bomctl/cmd_trace.c \
 	daemon/bomctl/events.c \
 	daemon/bomctl/fetch.c \
 	daemon/bomctl/http.c \
