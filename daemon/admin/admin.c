@@ -12,6 +12,7 @@
 #include "db.h"
 #include "log.h"
 #include "queue.h"
+#include "scope.h"
 #include "util.h"
 
 /* True when s is "0x" and 40 hex digits. */
@@ -59,40 +60,6 @@ admin_slug_valid(const char *s)
 		    isdigit((unsigned char)s[i]) || s[i] == '-'))
 			return 0;
 	return 1;
-}
-
-bool
-admin_scope_valid(const char *scope)
-{
-	return strcmp(scope, "all") == 0 || strcmp(scope, "read") == 0 ||
-	    strcmp(scope, "admin") == 0 || (strncmp(scope, "project:", 8) == 0 &&
-	    uuid_valid(scope + 8));
-}
-
-/* Scopes as "a,b" of admin_scope_valid() words, at most ADMIN_MAX_SCOPES. */
-static int
-admin_scopes_valid(const char *scopes, char *err, size_t errlen)
-{
-	char one[64];
-	const char *p = scopes, *comma;
-	size_t n, count = 0;
-
-	for (;;) {
-		comma = strchr(p, ',');
-		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ?
-		    n : sizeof(one) - 1), p);
-		if (n >= sizeof(one) || !admin_scope_valid(one) ||
-		    ++count > ADMIN_MAX_SCOPES) {
-			snprintf(err, errlen, "scope: '%.*s' is not one of all, "
-			    "read, admin, project:<id> (at most %d)",
-			    (int)(n < 64 ? n : 64), p, ADMIN_MAX_SCOPES);
-			return 0;
-		}
-		if (comma == NULL)
-			return 1;
-		p = comma + 1;
-	}
 }
 
 static int
@@ -210,7 +177,9 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
     const char *scopes, json_t **out, char *err, size_t errlen)
 {
 	char key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
+	char joined[SCOPE_MAX * SCOPE_LEN];
 	const char *params[1] = { client_id };
+	struct scope_set set;
 	PGresult *r;
 	int rc, found;
 
@@ -226,10 +195,14 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		snprintf(err, errlen, "name: 1 to 200 characters");
 		return ADMIN_BAD_INPUT;
 	}
-	if (scopes == NULL)
-		scopes = "all";
-	if (!admin_scopes_valid(scopes, err, errlen))
+	if (scope_set_parse(&set, scopes != NULL ? scopes : "all", false, err,
+	    errlen) == -1)
 		return ADMIN_BAD_INPUT;
+	if (set.n == 0 || scope_set_join(&set, ",", joined,
+	    sizeof(joined)) == -1) {
+		snprintf(err, errlen, "scope: one to %d scopes", SCOPE_MAX);
+		return ADMIN_BAD_INPUT;
+	}
 	r = db_query(c, "SELECT 1 FROM clients WHERE client_id = $1", 1,
 	    params, err, errlen);
 	if (r == NULL)
@@ -240,7 +213,7 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		snprintf(err, errlen, "client not found: %s", client_id);
 		return ADMIN_NOT_FOUND;
 	}
-	if ((rc = admin_insert_key(c, client_id, name, scopes, key_id, key,
+	if ((rc = admin_insert_key(c, client_id, name, joined, key_id, key,
 	    err, errlen)) != ADMIN_OK)
 		return rc;
 	*out = json_pack("{s:s, s:s}", "key_id", key_id, "api_key", key);

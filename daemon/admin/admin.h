@@ -5,7 +5,6 @@
 #ifndef BOMD_ADMIN_H
 #define BOMD_ADMIN_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -25,10 +24,6 @@ enum admin_err {
 	ADMIN_DB = -4
 };
 
-#define ADMIN_MAX_SCOPES	8	/* scopes of one key */
-
-/* True for a scope bomd knows: all, read, admin or project:<uuid>. */
-bool	admin_scope_valid(const char *scope);
 /*
  * Inserts a client without keys (slug NULL: made from the name; wallet
  * optional); its new id goes to id. In the caller's transaction, if any.
@@ -45,7 +40,7 @@ int	admin_client_create(PGconn *c, const char *name, const char *slug,
 	    const char *wallet, json_t **out, char *err, size_t errlen);
 /*
  * Creates a key (name NULL: "default") for an existing client with scopes
- * ("a,b" of all, read, admin and project:<id>; NULL: "all"): *out
+ * (words scope_set_parse() reads; NULL: "all"): *out
  * {"key_id", "api_key"}.
  */
 int	admin_key_create(PGconn *c, const char *client_id, const char *name,

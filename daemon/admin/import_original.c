@@ -13,6 +13,7 @@
 #include "apikey.h"
 #include "db.h"
 #include "import_original.h"
+#include "scope.h"
 #include "util.h"
 
 /* The bomd uuid of an original id, the same on every import. */
@@ -117,7 +118,7 @@ import_key(PGconn *dst, const json_t *k, json_t *skipped, char *err,
 		n = comma ? (size_t)(comma - p) : strlen(p);
 		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ? n :
 		    sizeof(one) - 1), p);
-		if (admin_scope_valid(one))
+		if (scope_valid(one))
 			buf_printf(&keep, "%s%s", keep.len ? "," : "", one);
 	}
 	if (keep.len == 0) {

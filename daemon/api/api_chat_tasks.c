@@ -16,7 +16,7 @@
 #include "api_chat_tasks.h"
 #include "api_db.h"
 #include "api_request.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "util.h"
 

@@ -1,18 +1,24 @@
 -- The original service's contracts (issue 14): a project made by POST
--- /projects and not processed yet is 'created'; API keys carry scopes
--- ('all' unless given; 'admin' only from `bomd key create --scope admin`)
--- and are found by their hash (keys imported from the original, pbom_sk_…,
--- have no prefix of their own); a project's context is answered in the
--- original's ProjectContext shape by bomd_project_context().
+-- /projects and not processed yet is 'created'; a key may have the scope
+-- 'admin' (given only by `bomd key create --scope admin`: /api-keys and
+-- /clients of every tenant); keys are found by their hash (keys imported
+-- from the original, pbom_sk_…, have no prefix of their own); a project's
+-- context is answered in the original's ProjectContext shape by
+-- bomd_project_context().
 
 ALTER TABLE projects DROP CONSTRAINT IF EXISTS projects_status_check;
 ALTER TABLE projects ADD CONSTRAINT projects_status_check
 	CHECK (status IN ('created', 'queued', 'enriching', 'decisioning',
 	    'complete', 'failed'));
 
-ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS scopes text[] NOT NULL
-	DEFAULT '{all}';
-CREATE INDEX IF NOT EXISTS api_keys_hash_idx ON api_keys (key_hash);
+CREATE OR REPLACE FUNCTION bomd_scopes_valid(s text[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT cardinality(s) BETWEEN 1 AND 8 AND NOT EXISTS (
+	    SELECT 1 FROM unnest(s) AS x(v)
+	    WHERE v IS NULL OR NOT (v IN ('all', 'read', 'admin') OR v ~
+		'^project:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'))
+$$;
+CREATE INDEX api_keys_hash_idx ON api_keys (key_hash);
 
 -- Contexts stored before the intake knew the original's default lead
 -- time: the engine reads them with it from now on, as they are shown.
