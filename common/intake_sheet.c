@@ -97,9 +97,12 @@ fail:
 	return -1;
 }
 
-/* Adds category key with its list val to the object other. 0 or -1. */
+/*
+ * Adds category key with its list val to the object to (the categories,
+ * or their "other"), at most INTAKE_MAX_COMPLIANCE there. 0 or -1.
+ */
 static int
-intake_sheet_add(struct intake_norm *n, const char *fname, json_t *other,
+intake_sheet_add(struct intake_norm *n, const char *fname, json_t *to,
     const char *key, const json_t *val)
 {
 	char q[INTAKE_QUOTE_MAX + 1], cname[2 * INTAKE_QUOTE_MAX + 64];
@@ -107,7 +110,7 @@ intake_sheet_add(struct intake_norm *n, const char *fname, json_t *other,
 
 	intake_quote(key, strlen(key), q, sizeof(q));
 	if (strlen(key) > INTAKE_MAX_CKEY ||
-	    json_object_size(other) >= INTAKE_MAX_COMPLIANCE) {
+	    json_object_size(to) >= INTAKE_MAX_COMPLIANCE) {
 		err_printf(n->err, n->errlen, "%s: at most %d categories "
 		    "of at most %d bytes", fname, INTAKE_MAX_COMPLIANCE,
 		    INTAKE_MAX_CKEY);
@@ -116,17 +119,16 @@ intake_sheet_add(struct intake_norm *n, const char *fname, json_t *other,
 	snprintf(cname, sizeof(cname), "%s.%s", fname, q);
 	if ((list = intake_norm_list(n, cname, val)) == NULL)
 		return -1;
-	json_object_set_new(other, key, list);
+	json_object_set_new(to, key, list);
 	return 0;
 }
 
 json_t *
 intake_sheet_makers(struct intake_norm *n, const char *fname, const json_t *v)
 {
-	char q[INTAKE_QUOTE_MAX + 1], cname[2 * INTAKE_QUOTE_MAX + 64];
 	const char *key, *k2;
 	const json_t *val, *v2;
-	json_t *out, *other, *list;
+	json_t *out, *other;
 	size_t i;
 
 	out = json_object();
@@ -155,16 +157,9 @@ intake_sheet_makers(struct intake_norm *n, const char *fname, const json_t *v)
 		for (i = 0; intake_sheet_categories[i] != NULL; i++)
 			if (strcmp(key, intake_sheet_categories[i]) == 0)
 				break;
-		if (intake_sheet_categories[i] == NULL) {
-			if (intake_sheet_add(n, fname, other, key, val) == -1)
-				goto fail;
-			continue;
-		}
-		intake_quote(key, strlen(key), q, sizeof(q));
-		snprintf(cname, sizeof(cname), "%s.%s", fname, q);
-		if ((list = intake_norm_list(n, cname, val)) == NULL)
+		if (intake_sheet_add(n, fname, intake_sheet_categories[i] ?
+		    out : other, key, val) == -1)
 			goto fail;
-		json_object_set_new(out, key, list);
 	}
 	return out;
 fail:

@@ -147,11 +147,13 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
 	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
+/* A stored context as the original's ProjectContext (migration 0010). */
+#define API_PROJECTS_CONTEXT "bomd_project_context(p.context, p.project_id)"
+
 /* The project document of project p (one row of projects p). */
-#define API_PROJECTS_DOC(status, items, trace) "json_build_object(" \
+#define API_PROJECTS_DOC(status, context, items, trace) "json_build_object(" \
 	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
-	"'status', " status ", 'context', bomd_project_context(p.context, " \
-	"p.project_id), 'totals', p.totals, " \
+	"'status', " status ", 'context', " context ", 'totals', p.totals, " \
 	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
 	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
 	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
@@ -166,7 +168,7 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
  * live state alone when the job has no row yet (a job from redis-cli).
  */
 static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
-    "$3", API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
+    "$3", API_PROJECTS_CONTEXT, API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
     API_PROJECTS_TRACE_OF("json_build_object(" API_PROJECTS_TRACE_KEYS
     ")"))
     " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
@@ -185,7 +187,8 @@ api_projects_settled(const char *status)
 
 /*
  * The project document of a stored project: built by PostgreSQL, then the
- * words of lines decided without them rendered (api_render.c). NULL with
+ * words of lines decided without them rendered (api_render.c) from the
+ * stored context, which then gives way to its ProjectContext. NULL with
  * *found 0 when there is no such project, or with *found -1 on trouble.
  */
 static json_t *
@@ -198,8 +201,9 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 
 	*found = -1;
 	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
-	    API_PROJECTS_ITEMS, API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
-	    ", p.status, p.basis FROM projects p "
+	    "p.context", API_PROJECTS_ITEMS,
+	    API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
+	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text FROM projects p "
 	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
 	    0);
 	if (res == NULL)
@@ -218,6 +222,9 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 		log_warnx("project %s: its basis is not usable; the lines "
 		    "keep their numbers without words", params[1]);
 	}
+	if (doc != NULL)
+		json_object_set_new(doc, "context", json_loads(PQgetvalue(res,
+		    0, 3), 0, NULL));
 	PQclear(res);
 	if (doc != NULL)
 		*found = 1;
