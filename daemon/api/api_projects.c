@@ -255,7 +255,7 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 		api_db_put(db);
 		return api_json(c, MHD_HTTP_OK, doc);
 	}
-	if (found != -1 && api_live_project(r->client_id, id, &status,
+	if (found != -1 && api_live_project(db, r->client_id, id, &status,
 	    &line_status, &lines) == 1) {
 		json_decref(doc);
 		params[2] = status;
@@ -430,11 +430,10 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
     struct api_projects_upload *u, bool lines)
 {
 	const char *params[9], *name;
-	json_t *warnings, *items = NULL, *des;
-	const struct bom_line *l;
+	json_t *warnings;
 	char *ctxs, *warns, *iwarns, *itemss = NULL, nlines[24];
 	PGresult *res;
-	size_t i, k;
+	size_t i;
 	int rc = -1;
 
 	name = json_string_value(json_object_get(json_object_get(u->ctx,
@@ -467,29 +466,7 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	snprintf(u->updated, sizeof(u->updated), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (lines) {
-		items = json_array();
-		for (i = 0; i < u->bom->nlines; i++) {
-			l = &u->bom->lines[i];
-			des = json_array();
-			for (k = 0; k < l->ndesignators; k++)
-				json_array_append_new(des,
-				    json_string(l->designators[k]));
-			json_array_append_new(items, json_pack("{s:I, s:I, "
-			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
-			    "line_no", (json_int_t)(i + 1),
-			    "source_line", (json_int_t)l->line_no,
-			    "designators", des,
-			    "quantity", (json_int_t)l->quantity,
-			    "mpn", l->mpn,
-			    "manufacturer", l->manufacturer ?
-			    l->manufacturer : "",
-			    "description", l->description ?
-			    l->description : "",
-			    "package", l->package ? l->package : "",
-			    "value", l->value ? l->value : "",
-			    "status", "pending_enrichment"));
-		}
-		itemss = json_dumps(items, JSON_COMPACT);
+		itemss = api_live_lines(u->bom);
 		snprintf(nlines, sizeof(nlines), "%zu", u->bom->nlines);
 		/* the project's lines document, as a run writes it */
 		if (db_exec(db, "UPDATE projects SET lines = $3, line_count = "
@@ -501,7 +478,6 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	rc = 0;
 out:
 	json_decref(warnings);
-	json_decref(items);
 	free(ctxs);
 	free(warns);
 	free(iwarns);
