@@ -709,9 +709,9 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 			nv = intake_sheet_makers(n, fname, v);
 			break;
 		case INTAKE_AVOID:
-			if (intake_sheet_avoid(n, fname, v, json_is_object(insec) ?
-			    json_object_get(insec, "avoid_reasons") : NULL, &nv,
-			    &reasons) == -1)
+			if (intake_sheet_avoid(n, fname, v,
+			    json_is_object(insec) ? json_object_get(insec,
+			    "avoid_reasons") : NULL, &nv, &reasons) == -1)
 				goto fail;
 			json_object_set_new(sec[s], "avoid_reasons", reasons);
 			break;

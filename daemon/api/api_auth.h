@@ -14,8 +14,8 @@ struct api_request;
 
 /*
  * Authenticates r by its API key and takes a rate-limit token: 0 with
- * r->client_id and r->scopes set, or -1 after answering in *ret (401 missing or invalid
- * key, 429, 503 database unavailable).
+ * r->client_id and r->scopes set, or -1 after answering in *ret (401
+ * missing or invalid key, 429, 503 database unavailable).
  */
 int	api_auth_key(struct MHD_Connection *c, struct api_request *r,
 	    enum MHD_Result *ret);

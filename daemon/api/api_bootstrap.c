@@ -115,8 +115,8 @@ api_bootstrap_run(struct MHD_Connection *c, struct api_request *r,
 		ret = api_admin_answer(c, rc, err, MHD_HTTP_OK, NULL);
 	else {
 		if (existed)
-			snprintf(msg, sizeof(msg), "Client '%s' already exists. "
-			    "Created new API key.", slug ? slug :
+			snprintf(msg, sizeof(msg), "Client '%s' already "
+			    "exists. Created new API key.", slug ? slug :
 			    API_BOOTSTRAP_DEMO_SLUG);
 		else
 			snprintf(msg, sizeof(msg), "Demo client and API key "

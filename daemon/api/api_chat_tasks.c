@@ -374,8 +374,8 @@ api_chat_tasks_offers(const struct api_chat_item *it, size_t *n)
 			v = json_object_get(of, "minQuantity");
 		min = json_is_integer(v) ? json_integer_value(v) : 1;
 		o[i].buy = it->quantity > min ? it->quantity : min;
-		if (o[i].unit_micros < 0 ||
-		    i64_mul(o[i].buy, o[i].unit_micros, &o[i].cost_micros) == -1)
+		if (o[i].unit_micros < 0 || i64_mul(o[i].buy,
+		    o[i].unit_micros, &o[i].cost_micros) == -1)
 			o[i].cost_micros = -1;
 	}
 	return o;

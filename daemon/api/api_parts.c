@@ -321,8 +321,8 @@ api_parts_alternates_add(struct MHD_Connection *c, struct api_request *r,
 	    "upper($3::jsonb->>'alternate_mpn')) "
 	    "RETURNING " API_PARTS_COLS ", $3::jsonb->>'alternate_mpn'", 4,
 	    (const char *[]){ r->client_id, mpn, entrys, max },
-	    api_parts_added_json, MHD_HTTP_BAD_REQUEST, "approved_alternates: at "
-	    "most %d per part", API_PARTS_MAX_ALTERNATES);
+	    api_parts_added_json, MHD_HTTP_BAD_REQUEST, "approved_alternates: "
+	    "at most %d per part", API_PARTS_MAX_ALTERNATES);
 out:
 	json_decref(body);
 	json_decref(entry);

@@ -168,7 +168,8 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
  * live state alone when the job has no row yet (a job from redis-cli).
  */
 static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
-    "$3", API_PROJECTS_CONTEXT, API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
+    "$3", API_PROJECTS_CONTEXT,
+    API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
     API_PROJECTS_TRACE_OF("json_build_object(" API_PROJECTS_TRACE_KEYS
     ")"))
     " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
@@ -203,7 +204,8 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
 	    "p.context", API_PROJECTS_ITEMS,
 	    API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
-	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text FROM projects p "
+	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text "
+	    "FROM projects p "
 	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
 	    0);
 	if (res == NULL)

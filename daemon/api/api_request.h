@@ -43,7 +43,7 @@ struct api_request {
 	int			 too_large;
 	int			 bad_form;
 	char			 client_id[UUID_BUFSZ];	/* api_auth_key() */
-	char			 scopes[API_SCOPES_LEN];	/* the key's, "a,b" */
+	char			 scopes[API_SCOPES_LEN]; /* the key's: "a,b" */
 	bool			 admin;		/* X-Admin-Key or scope admin */
 	const char		*route_method;	/* the matched route */
 	const char		*route_pattern;

@@ -159,8 +159,8 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
 	    "RETURNING " API_SUPPLIERS_COLS, 8, (const char *[]){ r->client_id,
 	    id, name, type, trust, rep, terms, notes ? notes : "" },
-	    api_suppliers_created_json, MHD_HTTP_BAD_REQUEST, "Supplier already "
-	    "exists: %s", id);
+	    api_suppliers_created_json, MHD_HTTP_BAD_REQUEST, "Supplier "
+	    "already exists: %s", id);
 out:
 	json_decref(body);
 	return ret;
@@ -191,8 +191,8 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 		    "trust_level = $3, updated_at = now() WHERE client_id = $1 "
 		    "AND supplier_id = $2 RETURNING " API_SUPPLIERS_COLS, 3,
 		    (const char *[]){ r->client_id, args[0], trust },
-		    api_suppliers_updated_json, MHD_HTTP_NOT_FOUND, "Supplier not "
-		    "found: %s", args[0]);
+		    api_suppliers_updated_json, MHD_HTTP_NOT_FOUND, "Supplier "
+		    "not found: %s", args[0]);
 	json_decref(body);
 	return ret;
 }

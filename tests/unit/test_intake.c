@@ -698,7 +698,8 @@ test_form_table(void **state)
 		    "STM32F103C8T6,ATSAMD21", "budget_total", "5000.50",
 		    "deadline", "2027-01-15", "max_lead_time_days", "28",
 		    "owner", "ana@example.com", "project_id", "SB-C",
-		    "engineering_notes", "n", "product_type", "Medical", NULL } },
+		    "engineering_notes", "n", "product_type", "Medical",
+		    NULL } },
 		    1, NULL, 25, 1, 0, 2, 1 },
 		/* empty fields are not given */
 		{ { { "quantity", "", "allow_alternates", "", "deadline", "",
