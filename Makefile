@@ -42,7 +42,15 @@ COMMON_SRCS = \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
+	common/offer_text.c \
 	common/offers.c \
+	common/provider.c \
+	common/provider_digikey.c \
+	common/provider_fetch.c \
+	common/provider_mouser.c \
+	common/provider_nexar.c \
+	common/provider_redis.c \
+	common/provider_store.c \
 	common/queue.c \
 	common/sourcing.c \
 	common/util.c
@@ -126,6 +134,7 @@ UNIT_TESTS = \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
 	tests/unit/test_master.c \
+	tests/unit/test_offer_text.c \
 	tests/unit/test_sourcing.c \
 	tests/unit/test_util.c
 
