@@ -135,6 +135,7 @@ UNIT_TESTS = \
 	tests/unit/test_llm_json.c \
 	tests/unit/test_master.c \
 	tests/unit/test_offer_text.c \
+	tests/unit/test_providers.c \
 	tests/unit/test_sourcing.c \
 	tests/unit/test_util.c
 
@@ -196,10 +197,17 @@ $(BUILD)/%.o: %.c
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/tools/mock_llm
+	$(ABUILD)/tests/tools/mock_llm $(ABUILD)/tests/tools/mock_distributors
 
 # The OpenAI-compatible mock server the LLM tests start (scripted faults).
 $(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
+	@mkdir -p $(dir $@)
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+# The DigiKey, Mouser and Nexar mock the provider tests start.
+$(ABUILD)/tests/tools/mock_distributors: \
+	    $(ABUILD)/tests/tools/mock_distributors.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
@@ -234,7 +242,8 @@ $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm
+test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm \
+	    $(ABUILD)/tests/tools/mock_distributors
 	@scripts/run-unit $(UNIT_BINS)
 
 # Everything: unit tests, then integration against real Redis/PostgreSQL.

@@ -175,10 +175,13 @@ provider_fetch_end(struct provider_fetch *f, struct provider_call *call,
 		call->run->ndone++;
 }
 
-/* Stops a source: its unfinished requests end with outcome and why. */
+/*
+ * Stops a source: its waiting requests end with outcome and why, and its
+ * running ones too unless they may finish (they had their budget).
+ */
 static void
-provider_fetch_stop(struct provider_fetch *f, struct provider_run *run,
-    enum provider_outcome outcome, const char *why)
+provider_fetch_halt(struct provider_fetch *f, struct provider_run *run,
+    enum provider_outcome outcome, const char *why, bool running)
 {
 	size_t i;
 
@@ -189,8 +192,18 @@ provider_fetch_stop(struct provider_fetch *f, struct provider_run *run,
 		    run->owner);
 	}
 	for (i = 0; i < run->ncalls; i++)
-		provider_fetch_end(f, &run->calls[i], outcome, why);
+		if (running || run->calls[i].state != PROVIDER_CALL_RUNNING)
+			provider_fetch_end(f, &run->calls[i], outcome, why);
 	run->stopped = true;
+	run->stop_outcome = outcome;
+	snprintf(run->stop_why, sizeof(run->stop_why), "%s", why);
+}
+
+static void
+provider_fetch_stop(struct provider_fetch *f, struct provider_run *run,
+    enum provider_outcome outcome, const char *why)
+{
+	provider_fetch_halt(f, run, outcome, why, true);
 }
 
 /* The credentials were refused: one loud line, then the source is off. */
@@ -526,7 +539,8 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		snprintf(msg, sizeof(msg), "daily limit spent (%s), resets "
 		    "in %lld min", why, (long long)(ms + 59999) / 60000);
 		log_warnx("providers: %s: %s", name, msg);
-		provider_fetch_stop(f, run, PROVIDER_NO_BUDGET, msg);
+		provider_fetch_end(f, call, PROVIDER_NO_BUDGET, msg);
+		provider_fetch_halt(f, run, PROVIDER_NO_BUDGET, msg, false);
 		break;
 	case PROVIDER_V_FAILED:
 		provider_fetch_end(f, call, PROVIDER_FAILED, why);
@@ -556,7 +570,7 @@ provider_fetch_try(struct provider_fetch *f, struct provider_call *call,
 		snprintf(why, sizeof(why), "daily budget of %lld requests "
 		    "spent, next in %lld min", (long long)c->per_day,
 		    (long long)(b.wait_ms + 59999) / 60000);
-		provider_fetch_stop(f, run, PROVIDER_NO_BUDGET, why);
+		provider_fetch_halt(f, run, PROVIDER_NO_BUDGET, why, false);
 		return;
 	}
 	if (b.status == PROVIDER_BUDGET_WAIT) {
@@ -588,8 +602,14 @@ provider_fetch_step(struct provider_fetch *f, int64_t now)
 
 	for (p = 0; p < PROVIDER_COUNT; p++) {
 		run = &f->runs[p];
-		if (run->ncalls == 0 || run->stopped ||
-		    run->ndone == run->ncalls)
+		if (run->ncalls == 0 || run->ndone == run->ncalls)
+			continue;
+		/* a request back from a 429 or a 5xx after the stop */
+		for (i = 0; run->stopped && i < run->ncalls; i++)
+			if (run->calls[i].state == PROVIDER_CALL_WAIT)
+				provider_fetch_end(f, &run->calls[i],
+				    run->stop_outcome, run->stop_why);
+		if (run->stopped)
 			continue;
 		if (run->src->ops->oauth && (run->token_state ==
 		    PROVIDER_TOKEN_NONE || run->token_state ==

@@ -85,6 +85,8 @@ struct provider_run {
 	struct provider_call	 tokcall;	/* our token request */
 	int64_t			 started_ms;
 	bool			 stopped;	/* disabled or out of budget */
+	enum provider_outcome	 stop_outcome;	/* for requests after it */
+	char			 stop_why[300];
 };
 
 /*
