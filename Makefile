@@ -81,6 +81,7 @@ API_SRCS = \
 	daemon/api/api_reply.c \
 	daemon/api/api_request.c \
 	daemon/api/api_route.c \
+	daemon/api/api_search.c \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
 	daemon/api/api_wait.c
@@ -113,6 +114,7 @@ BOMCTL_SRCS = \
 	daemon/bomctl/cmd_jobs.c \
 	daemon/bomctl/cmd_parts.c \
 	daemon/bomctl/cmd_projects.c \
+	daemon/bomctl/cmd_search.c \
 	daemon/bomctl/cmd_submit.c \
 	daemon/bomctl/cmd_suppliers.c \
 	daemon/bomctl/events.c \

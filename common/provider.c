@@ -18,6 +18,7 @@
 #include "provider_internal.h"
 #include "provider_mouser.h"
 #include "provider_nexar.h"
+#include "provider_redis.h"
 
 /* The sources in provider_id order. */
 static const struct provider_ops *const provider_ops_table[PROVIDER_COUNT] = {
@@ -194,6 +195,61 @@ provider_set_configured(const struct provider_set *ps)
 		if (ps->src[i].configured)
 			m |= PROVIDER_BIT(i);
 	return m;
+}
+
+unsigned
+provider_set_available(const struct provider_set *ps, redisContext *redis)
+{
+	const struct provider_src *src;
+	struct provider_budget b;
+	char why[256];
+	unsigned m = 0;
+	int i;
+
+	if (redis == NULL || redis->err)
+		return 0;
+	for (i = 0; i < PROVIDER_COUNT; i++) {
+		src = &ps->src[i];
+		if (!src->configured || src->disabled[0] != '\0' ||
+		    provider_redis_disabled(redis, src->prefix, why,
+		    sizeof(why)) != 0 || provider_redis_budget(redis,
+		    src->prefix, src->cfg.per_minute, src->cfg.per_day, false,
+		    &b) == -1 || b.status == PROVIDER_BUDGET_DAY)
+			continue;
+		m |= PROVIDER_BIT(i);
+	}
+	return m;
+}
+
+void
+provider_set_metrics(const struct provider_set *ps, redisContext *redis,
+    struct buf *out)
+{
+	const struct provider_src *src;
+	struct provider_budget b;
+	int i;
+
+	if (redis != NULL && redis->err)
+		redis = NULL;
+	provider_redis_counters_text(redis, out);
+	buf_puts(out, "# HELP bomd_provider_budget_remaining Requests a live "
+	    "offer source may still make (-1: not configured or unknown).\n"
+	    "# TYPE bomd_provider_budget_remaining gauge\n");
+	for (i = 0; i < PROVIDER_COUNT; i++) {
+		src = &ps->src[i];
+		if (!src->configured || redis == NULL ||
+		    provider_redis_budget(redis, src->prefix,
+		    src->cfg.per_minute, src->cfg.per_day, false, &b) == -1)
+			b.minute_left = b.day_left = -1;
+		else if (b.status == PROVIDER_BUDGET_DAY)
+			b.day_left = 0;
+		buf_printf(out, "bomd_provider_budget_remaining{provider=\"%s\","
+		    "window=\"minute\"} %lld\n"
+		    "bomd_provider_budget_remaining{provider=\"%s\","
+		    "window=\"day\"} %lld\n", provider_names[i],
+		    (long long)b.minute_left, provider_names[i],
+		    (long long)b.day_left);
+	}
 }
 
 const struct provider_config *

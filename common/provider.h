@@ -112,6 +112,19 @@ struct provider_set *provider_set_new(const struct provider_settings *s);
 void		 provider_set_free(struct provider_set *ps);
 /* Sources enabled with credentials, as PROVIDER_BIT()s. */
 unsigned	 provider_set_configured(const struct provider_set *ps);
+/*
+ * The configured sources usable now: credentials not refused, daily
+ * budget not spent (one look in redis each; NULL or down: none).
+ */
+unsigned	 provider_set_available(const struct provider_set *ps,
+		    redisContext *redis);
+/*
+ * Appends the sources' counters (calls, errors, out of budget) and their
+ * remaining budgets as Prometheus text (-1 and zeros when redis is NULL
+ * or down).
+ */
+void		 provider_set_metrics(const struct provider_set *ps,
+		    redisContext *redis, struct buf *out);
 /* A source's settings (strings owned by ps). */
 const struct provider_config *provider_set_config(
 		    const struct provider_set *ps, enum provider_id id);

@@ -69,6 +69,11 @@ static const char bomctl_usage_text[] =
 "      [--user U]         set a supplier's trust; blocked suppliers are\n"
 "                         never chosen\n"
 "\n"
+"  search MPN [--manufacturer M] [--provider digikey,mouser,nexar]\n"
+"                         live offers from the distributors the server\n"
+"                         has configured, by unit price, and what each\n"
+"                         distributor said (ok, failed, out of budget)\n"
+"\n"
 "Options:\n"
 "  --json                 print the server's JSON answer (pretty) instead\n"
 "                         of tables; progress, if any, goes to stderr on\n"
@@ -99,6 +104,7 @@ static const struct bomctl_cmd bomctl_cmds[] = {
 	{ "jobs", cmd_jobs },
 	{ "parts", cmd_parts },
 	{ "suppliers", cmd_suppliers },
+	{ "search", cmd_search },
 	{ NULL, NULL }
 };
 
