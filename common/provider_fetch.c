@@ -342,6 +342,14 @@ provider_fetch_token(struct provider_fetch *f, struct provider_run *run,
 		run->token_next_at = now + PROVIDER_LOCK_POLL_MS;
 		return;
 	}
+	/* a refresh may have ended between the look and the lock */
+	if (provider_redis_token_get(f->redis, run->src->prefix,
+	    &run->token) == 1) {
+		provider_redis_token_unlock(f->redis, run->src->prefix,
+		    run->owner);
+		run->token_state = PROVIDER_TOKEN_READY;
+		return;
+	}
 	memset(&run->tokcall, 0, sizeof(run->tokcall));
 	run->tokcall.run = run;
 	run->tokcall.is_token = true;

@@ -1,6 +1,8 @@
 /*
  * Live offers in PostgreSQL: freshness per source (offer_lookups) and the
- * upsert of a fetch's answers into offers; see provider_store.h.
+ * upsert of a fetch's answers into offers; see provider_store.h. When
+ * Nexar resells an offer a distributor's own API also lists (same
+ * supplier_id and SKU), the distributor's row wins.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -188,7 +190,8 @@ provider_store_save(PGconn *db, const struct provider_batch *b)
 	    "bigint, lead_time_days int, currency text, breaks jsonb, source "
 	    "text, fetched_at bigint, packaging text, lifecycle text, rohs "
 	    "boolean, lead_time_known boolean) ORDER BY supplier_id, sku, "
-	    "stock DESC ON CONFLICT (supplier_id, sku) DO UPDATE SET "
+	    "source = 'nexar', stock DESC ON CONFLICT (supplier_id, sku) DO "
+	    "UPDATE SET "
 	    "mpn = EXCLUDED.mpn, manufacturer = EXCLUDED.manufacturer, "
 	    "supplier_name = EXCLUDED.supplier_name, supplier_type = "
 	    "EXCLUDED.supplier_type, stock = EXCLUDED.stock, moq = "
@@ -198,7 +201,8 @@ provider_store_save(PGconn *db, const struct provider_batch *b)
 	    "EXCLUDED.source, fetched_at = EXCLUDED.fetched_at, packaging = "
 	    "EXCLUDED.packaging, lifecycle = EXCLUDED.lifecycle, rohs = "
 	    "EXCLUDED.rohs, lead_time_known = EXCLUDED.lead_time_known, "
-	    "updated_at = now()", 1, params) == -1)
+	    "updated_at = now() WHERE EXCLUDED.source <> 'nexar' OR "
+	    "offers.source IN ('nexar', 'catalog')", 1, params) == -1)
 		goto fail;
 	params[0] = tl;
 	if (db_exec(db, "INSERT INTO offer_lookups (source, mpn_key, "

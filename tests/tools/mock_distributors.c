@@ -67,6 +67,7 @@ struct mreq {
 	struct MHD_Connection	*con;
 	const char		*api;
 	const char		*fault;
+	long			 slot;		/* the fault's script line */
 	const char		*body;
 	size_t			 len;
 	json_t			*log;
@@ -104,13 +105,17 @@ mock_sleep(long ms)
 	}
 }
 
-/* The next scripted fault of api ("ok" when none is left). */
+/*
+ * The next scripted fault of api ("ok" when none is left); *slot is its
+ * line for mock_unfault(), or -1.
+ */
 static const char *
-mock_fault(const char *api)
+mock_fault(const char *api, long *slot)
 {
 	const char *f = "ok";
 	size_t i;
 
+	*slot = -1;
 	pthread_mutex_lock(&mock_lock);
 	for (i = 0; i < mock_nscript; i++)
 		if (mock_script[i].api != NULL &&
@@ -118,10 +123,23 @@ mock_fault(const char *api)
 			f = mock_script[i].fault;
 			free(mock_script[i].api);
 			mock_script[i].api = NULL;
+			*slot = (long)i;
 			break;
 		}
 	pthread_mutex_unlock(&mock_lock);
 	return f;
+}
+
+/* A request refused for its token leaves its fault to the next one. */
+static void
+mock_unfault(struct mreq *q)
+{
+	if (q->slot < 0)
+		return;
+	pthread_mutex_lock(&mock_lock);
+	mock_script[q->slot].api = xstrdup(q->api);
+	pthread_mutex_unlock(&mock_lock);
+	q->slot = -1;
 }
 
 static void
@@ -469,6 +487,8 @@ mock_digikey(struct mreq *q)
 		mock_token_revoke("digikey");
 	if (strcmp(f, "401_expired") == 0 || !mock_token_ok(auth,
 	    "digikey")) {
+		if (strcmp(f, "401_expired") != 0)
+			mock_unfault(q);
 		json_decref(req);
 		return mock_json(q, 401, json_pack("{s:s, s:i, s:s, s:s, s:s}",
 		    "ErrorResponseVersion", "3.0.0.0", "StatusCode", 401,
@@ -700,6 +720,8 @@ mock_nexar(struct mreq *q)
 	if (strcmp(f, "expired") == 0)
 		mock_token_revoke("nexar");
 	if (!mock_token_ok(auth, "nexar")) {
+		if (strcmp(f, "expired") != 0)
+			mock_unfault(q);
 		json_decref(req);
 		return mock_json(q, 200, json_pack("{s:[{s:s, s:{s:s}}], "
 		    "s:{s:n}}", "errors", "message", "The access token has "
@@ -773,7 +795,7 @@ mock_route(struct MHD_Connection *con, const char *url, struct upload *up)
 		json_decref(q.log);
 		return ret;
 	}
-	q.fault = mock_fault(q.api);
+	q.fault = mock_fault(q.api, &q.slot);
 	json_object_set_new(q.log, "fault", json_string(q.fault));
 	if (strcmp(q.api, "digikey_token") == 0)
 		ret = mock_token(&q, "digikey", DK_ID, DK_SECRET, NULL);
