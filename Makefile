@@ -104,6 +104,7 @@ WORKER_SRCS = \
 ADMIN_SRCS = \
 	daemon/admin/admin.c \
 	daemon/admin/migrate.c \
+	daemon/admin/offers_fetch.c \
 	daemon/admin/offers_import.c
 
 DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)

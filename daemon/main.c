@@ -13,6 +13,7 @@
 
 #include "admin/admin.h"
 #include "admin/migrate.h"
+#include "admin/offers_fetch.h"
 #include "admin/offers_import.h"
 #include "config.h"
 #include "db.h"
@@ -29,6 +30,7 @@
 /* What a command runs with. */
 struct main_ctx {
 	const char	 *config_path;	/* -c; NULL: the default */
+	const struct config *cfg;	/* loaded by main_run() */
 	PGconn		 *db;		/* when the command needs_db */
 	const char	 *vals[MAIN_MAX_OPTS];	/* by opts[]; NULL: not given */
 	char		**operands;
@@ -40,6 +42,7 @@ static int	main_client_create(const struct main_ctx *);
 static int	main_key_create(const struct main_ctx *);
 static int	main_key_revoke(const struct main_ctx *);
 static int	main_offers_import(const struct main_ctx *);
+static int	main_offers_fetch(const struct main_ctx *);
 
 /*
  * The commands: one or two words, options that each take a value (those
@@ -75,6 +78,9 @@ static const struct main_cmd {
 	{ "offers", "import", "FILE.csv|-",
 	    "load the supplier offers catalog",
 	    { NULL }, 0, 1, 1, main_offers_import },
+	{ "offers", "fetch", "MPN",
+	    "ask the live distributors about MPN now (as the flow does)",
+	    { NULL }, 0, 1, 1, main_offers_fetch },
 };
 
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
@@ -314,6 +320,13 @@ main_offers_import(const struct main_ctx *ctx)
 	    MAIN_EXIT_FAIL;
 }
 
+static int
+main_offers_fetch(const struct main_ctx *ctx)
+{
+	return offers_fetch_mpn(ctx->db, ctx->cfg, ctx->operands[0]) == 0 ?
+	    0 : MAIN_EXIT_FAIL;
+}
+
 /* Loads the configuration, opens the database if needed, runs cmd. */
 static int
 main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
@@ -325,6 +338,7 @@ main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
 	if (config_load(ctx->config_path, &cfg, err, sizeof(err)) == -1)
 		return main_fail(NULL, err);
 	log_setlevel(log_parse_level(cfg.log_level));
+	ctx->cfg = &cfg;
 	if (cmd == NULL) {
 		printf("configuration OK\n");
 		rc = 0;

@@ -198,11 +198,30 @@ check "credentials refused: configured, not available" '["digikey","mouser","nex
     "$(echo "$BODY" | jq -c .configured) $(echo "$BODY" | jq -c .available)"
 check "credentials refused: one loud line" "1" "$(grep -c 'digikey DISABLED' "$S/serve.log")"
 
+# --- the flow's entry point: provider_refresh() through bomd offers fetch ------
+forget
+start_mock ""
+out=$("$BOMD" offers fetch REFRESH1 2>>"$S/cli.err"); rc=$?
+check "offers fetch: exit 0" "0" "$rc"
+check "offers fetch: every source asked" "ok ok ok" "$(echo "$out" | jq -r '[.sources[].status] | join(" ")')"
+check "offers fetch: trace line" "digikey: 3 offers; mouser: 1 offer; nexar: 2 offers" "$(echo "$out" | jq -r .trace)"
+check "offers fetch: stored" "3 3" "$(sql "SELECT count(*) FROM offers WHERE mpn = 'REFRESH1' AND source = 'digikey'") $(sql "SELECT count(*) FROM offer_lookups WHERE mpn_key = 'REFRESH1'")"
+n=$(mock_count mouser)
+out=$("$BOMD" offers fetch refresh1 2>>"$S/cli.err")
+check "offers fetch again: fresh, nothing asked" "skipped skipped skipped $n" "$(echo "$out" | jq -r '[.sources[].status] | join(" ")') $(mock_count mouser)"
+sql "UPDATE offer_lookups SET fetched_at = now() - interval '2 days' WHERE source = 'mouser' AND mpn_key = 'REFRESH1'"
+start_mock "mouser 500
+mouser 500"
+out=$("$BOMD" offers fetch REFRESH1 2>>"$S/cli.err")
+check "offers fetch: only the stale source asked" "skipped failed skipped" "$(echo "$out" | jq -r '[.sources[].status] | join(" ")')"
+check "offers fetch: the trace says why, cache used" "mouser: failed (http 500), cached offers used" "$(echo "$out" | jq -r .trace)"
+check "offers fetch: cached mouser offer kept" "1" "$(sql "SELECT count(*) FROM offers WHERE mpn = 'REFRESH1' AND source = 'mouser'")"
+
 # --- metrics and secrets ---------------------------------------------------
 m=$(curl -s "$URL/metrics")
 check_contains "metrics: calls" 'bomd_provider_calls_total{provider="digikey"}' "$m"
 check "metrics: calls counted" "true" "$(echo "$m" | awk '/^bomd_provider_calls_total\{provider="mouser"\}/ {print ($2 > 0)}' | sed 's/1/true/')"
 check_contains "metrics: errors" 'bomd_provider_errors_total{provider="mouser"}' "$m"
 check_contains "metrics: budgets" 'bomd_provider_budget_remaining{provider="nexar",window="day"}' "$m"
-check "no secret in the log" "0" "$(grep -c 'dk-client-secret\|mouser-test-key\|nx-client-secret' "$S/serve.log")"
+check "no secret in the log" "0" "$(cat "$S/serve.log" "$S/cli.err" 2>/dev/null | grep -c 'dk-client-secret\|mouser-test-key\|nx-client-secret')"
 check "no contract breach at the mock" "0" "$(jq -s '[.[] | select(.contract != null)] | length' "$S/mock_all.log" "$S/mock.log" 2>/dev/null | tail -1)"
