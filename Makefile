@@ -47,6 +47,7 @@ COMMON_SRCS = \
 	common/provider.c \
 	common/provider_digikey.c \
 	common/provider_fetch.c \
+	common/provider_http.c \
 	common/provider_mouser.c \
 	common/provider_nexar.c \
 	common/provider_redis.c \

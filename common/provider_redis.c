@@ -175,21 +175,23 @@ provider_redis_hold(redisContext *r, const char *prefix, int64_t ms,
 	return 0;
 }
 
-int
-provider_redis_token_get(redisContext *r, const char *prefix, char **tok)
+/* GET prefix:what: 1 with *out (caller frees), 0 none, -1 error. */
+static int
+provider_redis_get(redisContext *r, const char *prefix, const char *what,
+    char **out)
 {
 	char key[160];
 	redisReply *rep;
 	int rc = -1;
 
-	*tok = NULL;
+	*out = NULL;
 	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    "token") == -1)
+	    what) == -1)
 		return -1;
 	if ((rep = redisCommand(r, "GET %s", key)) == NULL)
 		return -1;
 	if (rep->type == REDIS_REPLY_STRING && rep->len > 0) {
-		*tok = xstrndup(rep->str, rep->len);
+		*out = xstrndup(rep->str, rep->len);
 		rc = 1;
 	} else if (rep->type == REDIS_REPLY_NIL)
 		rc = 0;
@@ -197,18 +199,19 @@ provider_redis_token_get(redisContext *r, const char *prefix, char **tok)
 	return rc;
 }
 
-int
-provider_redis_token_lock(redisContext *r, const char *prefix,
-    const char *owner, int64_t ms)
+/* SET prefix:what value NX PX ms: 1 set, 0 already there, -1 error. */
+static int
+provider_redis_setnx(redisContext *r, const char *prefix, const char *what,
+    const char *value, int64_t ms)
 {
 	char key[160];
 	redisReply *rep;
 	int rc = -1;
 
 	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    "token:lock") == -1)
+	    what) == -1)
 		return -1;
-	if ((rep = redisCommand(r, "SET %s %s NX PX %lld", key, owner,
+	if ((rep = redisCommand(r, "SET %s %s NX PX %lld", key, value,
 	    (long long)ms)) == NULL)
 		return -1;
 	if (rep->type == REDIS_REPLY_STATUS)
@@ -217,6 +220,19 @@ provider_redis_token_lock(redisContext *r, const char *prefix,
 		rc = 0;
 	freeReplyObject(rep);
 	return rc;
+}
+
+int
+provider_redis_token_get(redisContext *r, const char *prefix, char **tok)
+{
+	return provider_redis_get(r, prefix, "token", tok);
+}
+
+int
+provider_redis_token_lock(redisContext *r, const char *prefix,
+    const char *owner, int64_t ms)
+{
+	return provider_redis_setnx(r, prefix, "token:lock", owner, ms);
 }
 
 int
@@ -280,43 +296,20 @@ int
 provider_redis_disabled(redisContext *r, const char *prefix, char *why,
     size_t len)
 {
-	char key[160];
-	redisReply *rep;
-	int rc = -1;
+	char *v;
+	int rc;
 
-	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    "disabled") == -1)
-		return -1;
-	if ((rep = redisCommand(r, "GET %s", key)) == NULL)
-		return -1;
-	if (rep->type == REDIS_REPLY_STRING) {
-		snprintf(why, len, "%.*s", (int)rep->len, rep->str);
-		rc = 1;
-	} else if (rep->type == REDIS_REPLY_NIL)
-		rc = 0;
-	freeReplyObject(rep);
+	if ((rc = provider_redis_get(r, prefix, "disabled", &v)) == 1)
+		snprintf(why, len, "%s", v);
+	free(v);
 	return rc;
 }
 
 int
 provider_redis_disable(redisContext *r, const char *prefix, const char *why)
 {
-	char key[160];
-	redisReply *rep;
-	int rc = -1;
-
-	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    "disabled") == -1)
-		return -1;
-	if ((rep = redisCommand(r, "SET %s %s NX EX %d", key, why,
-	    PROVIDER_REDIS_DISABLE_S)) == NULL)
-		return -1;
-	if (rep->type == REDIS_REPLY_STATUS)
-		rc = 1;
-	else if (rep->type == REDIS_REPLY_NIL)
-		rc = 0;
-	freeReplyObject(rep);
-	return rc;
+	return provider_redis_setnx(r, prefix, "disabled", why,
+	    (int64_t)PROVIDER_REDIS_DISABLE_S * 1000);
 }
 
 void
