@@ -33,17 +33,28 @@ endif
 COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
+	common/base64.c \
+	common/basis.c \
+	common/bom.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
 	common/db.c \
+	common/http_fetch.c \
 	common/intake.c \
+	common/intake_view.c \
+	common/intake_yaml.c \
 	common/job_status.c \
+	common/jwks.c \
+	common/jwt.c \
+	common/llm_caps.c \
+	common/llm_chat.c \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
 	common/offer_text.c \
 	common/offers.c \
+	common/oidc.c \
 	common/provider.c \
 	common/provider_digikey.c \
 	common/provider_fetch.c \
@@ -53,8 +64,10 @@ COMMON_SRCS = \
 	common/provider_redis.c \
 	common/provider_store.c \
 	common/queue.c \
+	common/scope.c \
 	common/sourcing.c \
-	common/util.c
+	common/util.c \
+	common/x402.c
 
 # bomd: the master (supervisor) and the command line.
 MASTER_SRCS = \
@@ -79,6 +92,7 @@ API_SRCS = \
 	daemon/api/api_projects.c \
 	daemon/api/api_rate.c \
 	daemon/api/api_redis.c \
+	daemon/api/api_render.c \
 	daemon/api/api_reply.c \
 	daemon/api/api_request.c \
 	daemon/api/api_route.c \
@@ -90,6 +104,7 @@ API_SRCS = \
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
 	daemon/worker/batch.c \
+	daemon/worker/budget.c \
 	daemon/worker/cache.c \
 	daemon/worker/checkpoint.c \
 	daemon/worker/job.c \
@@ -131,17 +146,23 @@ BOMCTL_COMMON_SRCS = \
 UNIT_TESTS = \
 	tests/unit/test_api_route.c \
 	tests/unit/test_assess.c \
+	tests/unit/test_base64.c \
+	tests/unit/test_bom.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
 	tests/unit/test_csv.c \
 	tests/unit/test_intake.c \
+	tests/unit/test_jwt.c \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
 	tests/unit/test_master.c \
 	tests/unit/test_offer_text.c \
+	tests/unit/test_oidc.c \
 	tests/unit/test_providers.c \
+	tests/unit/test_scope.c \
 	tests/unit/test_sourcing.c \
-	tests/unit/test_util.c
+	tests/unit/test_util.c \
+	tests/unit/test_x402.c
 
 BUILD	= build
 ABUILD	= build/asan
@@ -160,6 +181,14 @@ ALIB	= $(ABUILD)/libbomd.a
 ALIB_OBJS = $(filter-out $(ABUILD)/daemon/main.o,$(ADAEMON_OBJS)) \
 	$(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 UNIT_BINS = $(UNIT_TESTS:tests/unit/%.c=$(ABUILD)/tests/unit/%)
+
+# The mock OIDC issuer and x402 facilitator, on one server skeleton.
+AUTH_MOCKS = \
+	tests/tools/mock_oidc.c \
+	tests/tools/mock_x402.c
+AUTH_MOCK_BINS = $(AUTH_MOCKS:%.c=$(ABUILD)/%)
+# The auth unit tests share a fixture (keys, tokens, mock servers).
+AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402)
 
 .PHONY: all asan test check clean deps demo demo-stop bench
 
@@ -201,7 +230,14 @@ $(BUILD)/%.o: %.c
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/tools/mock_llm $(ABUILD)/tests/tools/mock_distributors
+	$(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS) \
+	$(ABUILD)/tests/tools/mock_distributors
+
+$(AUTH_MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
+    $(ABUILD)/tests/tools/mock_http.o $(ALIB)
+	@mkdir -p $(dir $@)
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 # The OpenAI-compatible mock server the LLM tests start (scripted faults).
 $(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
@@ -240,13 +276,15 @@ $(ALIB): $(ALIB_OBJS)
 	$(SAY) "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(AUTH_TEST_BINS): $(ABUILD)/tests/unit/auth_fixture.o
+
 $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm \
+test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS) \
 	    $(ABUILD)/tests/tools/mock_distributors
 	@scripts/run-unit $(UNIT_BINS)
 

@@ -116,8 +116,6 @@ const char *supplier_type_name(enum supplier_type t);
 /* "active", "nrnd", "eol", "obsolete" or "unknown" (static). */
 const char *offer_lifecycle_name(enum offer_lifecycle l);
 
-/* Deep copy of src into dst; free with offer_free_fields(). */
-void	offer_copy(struct offer *dst, const struct offer *src);
 /* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
 void	offer_free_fields(struct offer *o);
 /* Frees the contents of l (offers and errors) and zeroes it; NULL is a
