@@ -247,7 +247,8 @@ $(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
 
 # The DigiKey, Mouser and Nexar mock the provider tests start.
 $(ABUILD)/tests/tools/mock_distributors: \
-	    $(ABUILD)/tests/tools/mock_distributors.o $(ALIB)
+	    $(ABUILD)/tests/tools/mock_distributors.o \
+	    $(ABUILD)/tests/tools/mock_http.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm

@@ -3,7 +3,8 @@
  * (Search API v1) and Nexar (identity token and supply GraphQL) on one
  * 127.0.0.1 port for tests. Every request's contract is checked (method,
  * path, headers, body, credentials: a breach is 400 {"contract": why});
- * faults are scripted per API; one JSON log line per request.
+ * faults are scripted per API; one JSON log line per request. The server
+ * itself is tests/tools/mock_http.c.
  *
  * usage: mock_distributors [--port N] [--script FILE] [--log FILE]
  *                          [--hang-ms N] [--token-ttl S]
@@ -31,8 +32,6 @@
  * "SEK" and "CNY" MPNs in those currencies' formats.
  */
 #include <errno.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,15 +39,13 @@
 #include <strings.h>
 #include <time.h>
 #include <pthread.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "mock_http.h"
 #include "util.h"
 
-#define MOCK_BODY_MAX		(1024 * 1024)
 #define MOCK_SCRIPT_MAX		1024
 #define MOCK_TOKENS_MAX		256
 #define DK_ID			"dk-client-id"
@@ -56,11 +53,6 @@
 #define MOUSER_KEY		"mouser-test-key"
 #define NX_ID			"nx-client-id"
 #define NX_SECRET		"nx-client-secret"
-
-struct upload {
-	struct buf	body;
-	bool		too_big;
-};
 
 /* One request being answered. */
 struct mreq {
@@ -79,31 +71,16 @@ struct mock_token {
 	time_t	expires;
 };
 
-static atomic_int		mock_stop;
 static pthread_mutex_t		mock_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	char	*api;
 	char	*fault;
 }				mock_script[MOCK_SCRIPT_MAX];
 static size_t			mock_nscript;
-static FILE			*mock_logf;
 static long			mock_hang_ms = 5000;
 static long			mock_token_ttl = 600;
 static struct mock_token	mock_tokens[MOCK_TOKENS_MAX];
 static unsigned long		mock_seq;
-
-static void
-mock_sleep(long ms)
-{
-	struct timespec ts;
-
-	while (ms > 0 && !atomic_load(&mock_stop)) {
-		ts.tv_sec = 0;
-		ts.tv_nsec = (ms < 20 ? ms : 20) * 1000000L;
-		nanosleep(&ts, NULL);
-		ms -= 20;
-	}
-}
 
 /*
  * The next scripted fault of api ("ok" when none is left); *slot is its
@@ -142,22 +119,6 @@ mock_unfault(struct mreq *q)
 	q->slot = -1;
 }
 
-static void
-mock_log_line(json_t *entry)
-{
-	char *s = json_dumps(entry, JSON_COMPACT);
-
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&mock_lock);
-	if (mock_logf != NULL) {
-		fprintf(mock_logf, "%s\n", s);
-		fflush(mock_logf);
-	}
-	pthread_mutex_unlock(&mock_lock);
-	free(s);
-}
-
 /* Answers len bytes of body with status, logging the entry. */
 static enum MHD_Result
 mock_reply(struct mreq *q, unsigned int status, const char *ctype,
@@ -167,7 +128,7 @@ mock_reply(struct mreq *q, unsigned int status, const char *ctype,
 	enum MHD_Result ret;
 
 	json_object_set_new(q->log, "status", json_integer(status));
-	mock_log_line(q->log);
+	mock_http_log(json_incref(q->log));
 	resp = MHD_create_response_from_buffer(len, (void *)body,
 	    MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(resp, "Content-Type", ctype);
@@ -222,7 +183,7 @@ mock_common_fault(struct mreq *q, enum MHD_Result *ret)
 	int64_t code;
 
 	if (strcmp(f, "hang") == 0) {
-		mock_sleep(mock_hang_ms);
+		mock_http_sleep_ms(mock_hang_ms);
 		return false;
 	}
 	if (strcmp(f, "html") == 0) {
@@ -763,7 +724,7 @@ mock_nexar(struct mreq *q)
 }
 
 static enum MHD_Result
-mock_route(struct MHD_Connection *con, const char *url, struct upload *up)
+mock_route(struct mock_http_request *req)
 {
 	static const struct {
 		const char	*path;
@@ -780,14 +741,21 @@ mock_route(struct MHD_Connection *con, const char *url, struct upload *up)
 	size_t i;
 
 	memset(&q, 0, sizeof(q));
-	q.con = con;
-	q.body = up->body.data != NULL ? up->body.data : "";
-	q.len = up->body.len;
+	q.con = req->con;
+	q.body = req->body;
+	q.len = req->len;
+	q.slot = -1;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(url, routes[i].path) == 0)
+		if (strcmp(req->path, routes[i].path) == 0)
 			q.api = routes[i].api;
 	q.log = json_pack("{s:s, s:s}", "api", q.api ? q.api : "none",
-	    "path", url);
+	    "path", req->path);
+	if (strcmp(req->method, "POST") != 0) {
+		q.fault = "ok";
+		ret = mock_contract(&q, "method must be POST");
+		json_decref(q.log);
+		return ret;
+	}
 	if (q.api == NULL) {
 		q.fault = "ok";
 		ret = mock_json(&q, 404, json_pack("{s:s}", "message",
@@ -810,60 +778,6 @@ mock_route(struct MHD_Connection *con, const char *url, struct upload *up)
 		ret = mock_nexar(&q);
 	json_decref(q.log);
 	return ret;
-}
-
-static enum MHD_Result
-mock_handler(void *cls, struct MHD_Connection *con, const char *url,
-    const char *method, const char *version, const char *data,
-    size_t *data_size, void **con_cls)
-{
-	struct upload *up = *con_cls;
-	struct mreq q;
-	enum MHD_Result ret;
-
-	(void)cls;
-	(void)version;
-	if (up == NULL) {
-		up = xcalloc(1, sizeof(*up));
-		buf_init(&up->body);
-		*con_cls = up;
-		return MHD_YES;
-	}
-	if (*data_size > 0) {
-		if (up->body.len + *data_size > MOCK_BODY_MAX)
-			up->too_big = true;
-		else
-			buf_append(&up->body, data, *data_size);
-		*data_size = 0;
-		return MHD_YES;
-	}
-	if (strcmp(method, "POST") != 0 || up->too_big) {
-		memset(&q, 0, sizeof(q));
-		q.con = con;
-		q.fault = "ok";
-		q.log = json_pack("{s:s, s:s}", "api", "none", "path", url);
-		ret = mock_contract(&q, up->too_big ? "body too large" :
-		    "method must be POST");
-		json_decref(q.log);
-		return ret;
-	}
-	return mock_route(con, url, up);
-}
-
-static void
-mock_completed(void *cls, struct MHD_Connection *con, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct upload *up = *con_cls;
-
-	(void)cls;
-	(void)con;
-	(void)toe;
-	if (up == NULL)
-		return;
-	buf_free(&up->body);
-	free(up);
-	*con_cls = NULL;
 }
 
 static int
@@ -904,13 +818,9 @@ mock_arg(const char *s, long max, long *out)
 int
 main(int argc, char **argv)
 {
-	struct MHD_Daemon *d;
-	const union MHD_DaemonInfo *info;
-	struct sockaddr_in sin;
-	sigset_t set;
 	long port = 0;
 	size_t i;
-	int sig, a;
+	int a, rc;
 
 	for (a = 1; a < argc; a++) {
 		if (a + 1 >= argc)
@@ -922,7 +832,7 @@ main(int argc, char **argv)
 			if (mock_load_script(argv[++a]) == -1)
 				return 1;
 		} else if (strcmp(argv[a], "--log") == 0) {
-			if ((mock_logf = fopen(argv[++a], "a")) == NULL) {
+			if (mock_http_log_open(argv[++a]) == -1) {
 				fprintf(stderr, "mock_distributors: %s: %s\n",
 				    argv[a], strerror(errno));
 				return 1;
@@ -936,40 +846,12 @@ main(int argc, char **argv)
 		} else
 			goto usage;
 	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL, NULL,
-	    mock_handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-	    MHD_OPTION_NOTIFY_COMPLETED, mock_completed, NULL, MHD_OPTION_END);
-	if (d == NULL) {
-		fprintf(stderr, "mock_distributors: cannot listen on port "
-		    "%ld\n", port);
-		return 1;
-	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	printf("port=%u\n", info != NULL ? (unsigned)info->port :
-	    (unsigned)port);
-	fflush(stdout);
-	while (sigwait(&set, &sig) == 0)
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-	atomic_store(&mock_stop, 1);
-	MHD_stop_daemon(d);
+	rc = mock_http_run("mock_distributors", port, mock_route);
 	for (i = 0; i < mock_nscript; i++) {
 		free(mock_script[i].api);
 		free(mock_script[i].fault);
 	}
-	if (mock_logf != NULL)
-		fclose(mock_logf);
-	return 0;
+	return rc;
 usage:
 	fprintf(stderr, "usage: mock_distributors [--port N] [--script FILE] "
 	    "[--log FILE] [--hang-ms N] [--token-ttl S]\n");
