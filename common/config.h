@@ -36,6 +36,9 @@ struct config_provider {
 struct config {
 	char	*database_url;
 	char	*database_role;	/* SET ROLE for API and workers; "none" */
+	char	*database_owner_url;	/* migrate, offline commands; NULL: */
+					/* database_url (one role) */
+	char	*metrics_token;		/* NULL: /metrics needs none */
 	char	*redis_url;
 	char	*listen;
 	int64_t	 workers;

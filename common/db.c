@@ -316,14 +316,41 @@ db_pool_get(struct db_pool *p, int wait_ms)
 	return c;
 }
 
+/*
+ * Clears what a borrower set for its session: the tenant and the search
+ * path. After the rollback: a setting made inside a transaction would
+ * come back with it, and an aborted one refuses every statement. 0 or -1.
+ */
+static int
+db_session_reset(PGconn *c)
+{
+	PGresult *r;
+	int ok;
+
+	db_rollback(c);
+	if (PQstatus(c) != CONNECTION_OK)
+		return -1;
+	r = PQexec(c, "SELECT set_config('bomd.client_id', '', false); "
+	    "RESET search_path");
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
 void
 db_pool_put(struct db_pool *p, PGconn *c)
 {
 	if (c == NULL)
 		return;
-	db_rollback(c);
+	/* a session that cannot be reset is not lent again */
+	if (db_session_reset(c) == -1 && PQstatus(c) == CONNECTION_OK) {
+		PQfinish(c);
+		c = NULL;
+	}
 	pthread_mutex_lock(&p->mu);
-	if (PQstatus(c) != CONNECTION_OK) {
+	if (c == NULL)
+		p->nopen--;
+	else if (PQstatus(c) != CONNECTION_OK) {
 		PQfinish(c);
 		p->nopen--;
 	} else

@@ -47,9 +47,10 @@ void		 db_rollback(PGconn *c);
 /* True when the connection is usable (callers reconnect when not). */
 bool		 db_ok(PGconn *c);
 /*
- * Sets the tenant the row-level security policies admit for the rest of
- * the session: a client id, "*" for cross-tenant system work (key lookup,
- * admin), or "" for none. 0 or -1.
+ * Sets the tenants the row-level security policies admit for the rest of
+ * the session: a client id, several ("id,id"), "" for none, or "*" for
+ * every tenant, which only the schema owner's sessions are given (the
+ * offline commands). 0 or -1.
  */
 int		 db_set_tenant(PGconn *c, const char *client_id);
 
@@ -82,7 +83,10 @@ struct db_pool	*db_pool_new(const char *url, const char *appname,
 void		 db_pool_free(struct db_pool *p);
 /* Takes a connection, waiting up to wait_ms; NULL on timeout/failure. */
 PGconn		*db_pool_get(struct db_pool *p, int wait_ms);
-/* Gives a connection back; a broken one is closed instead. */
+/*
+ * Gives a connection back, rolled back and with its tenant and search path
+ * cleared; a broken one (or one that cannot be cleared) is closed instead.
+ */
 void		 db_pool_put(struct db_pool *p, PGconn *c);
 
 /*

@@ -273,6 +273,11 @@ main_migrate(const struct main_ctx *ctx)
 
 	if ((n = migrate_run(ctx->db, err, sizeof(err))) < 0)
 		return main_fail(NULL, err);
+	/* two roles: the daemon's login gets the runtime grants */
+	if (ctx->cfg->database_owner_url != NULL &&
+	    migrate_grant_runtime(ctx->db, ctx->cfg->database_url,
+	    ctx->cfg->database_role, err, sizeof(err)) == -1)
+		return main_fail(NULL, err);
 	if (n == 0)
 		printf("schema is current\n");
 	else
@@ -352,7 +357,10 @@ main_offers_fetch(const struct main_ctx *ctx)
 	    0 : MAIN_EXIT_FAIL;
 }
 
-/* Loads the configuration, opens the database if needed, runs cmd. */
+/*
+ * Loads the configuration, opens the database if needed (as the schema
+ * owner, database_owner_url, every tenant's rows in view), runs cmd.
+ */
 static int
 main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
 {
@@ -367,9 +375,12 @@ main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
 	if (cmd == NULL) {
 		printf("configuration OK\n");
 		rc = 0;
-	} else if (cmd->needs_db && (ctx->db = db_connect(cfg.database_url,
-	    "bomd-cli", err, sizeof(err))) == NULL)
+	} else if (cmd->needs_db && (ctx->db = db_connect(
+	    cfg.database_owner_url ? cfg.database_owner_url :
+	    cfg.database_url, "bomd-cli", err, sizeof(err))) == NULL)
 		rc = main_fail(NULL, err);
+	else if (cmd->needs_db && db_set_tenant(ctx->db, "*") == -1)
+		rc = main_fail(NULL, "cannot set the session's tenant");
 	else
 		rc = cmd->fn(ctx);
 	if (ctx->db != NULL)

@@ -530,6 +530,30 @@ master_resize(struct master *m, int delta)
 	master_plan(m);
 }
 
+/*
+ * Warns when database_url logs in as a role that row-level security
+ * cannot hold (a superuser, or one that may act as the schema owner: one
+ * RESET ROLE away from every tenant's rows): the one-role install.
+ */
+static void
+master_check_role(PGconn *db)
+{
+	PGresult *r;
+
+	r = db_query(db, "SELECT current_user, r.rolsuper OR r.rolbypassrls OR "
+	    "pg_has_role(r.oid, c.relowner, 'MEMBER') FROM pg_roles r, "
+	    "pg_class c WHERE r.rolname = current_user AND "
+	    "c.oid = 'public.clients'::regclass", 0, NULL, NULL, 0);
+	if (r != NULL && PQntuples(r) == 1 &&
+	    strcmp(PQgetvalue(r, 0, 1), "t") == 0)
+		log_warnx("database_url logs in as %s, which owns the schema "
+		    "or is a superuser: row-level security holds only while "
+		    "nothing runs RESET ROLE; give the daemon a role of its own "
+		    "(database_owner_url for bomd migrate; README: database "
+		    "roles)", PQgetvalue(r, 0, 0));
+	PQclear(r);
+}
+
 /* Checks the database is migrated before announcing readiness. */
 static int
 master_check_ready(const struct master *m)
@@ -544,6 +568,8 @@ master_check_ready(const struct master *m)
 		return -1;
 	}
 	cur = migrate_current(db);
+	if (cur == 1)
+		master_check_role(db);
 	PQfinish(db);
 	if (cur != 1) {
 		log_warnx("database schema is not current: run bomd migrate");

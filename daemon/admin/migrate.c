@@ -1,6 +1,7 @@
 /*
  * bomd migrate: applies migrations/NNNN_*.sql (embedded in the binary) in
- * order, each in its own transaction, recorded in schema_migrations.
+ * order, each in its own transaction, recorded in schema_migrations; with
+ * two roles, gives the daemon's login role its runtime grants.
  */
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,73 @@ fail:
 out:
 	if (locked)
 		db_exec(c, "SELECT pg_advisory_unlock($1::bigint)", 1, lock);
+	return rc;
+}
+
+/* The user a connection string names, copied into buf; "" when none. */
+static int
+migrate_url_user(const char *url, char *buf, size_t len)
+{
+	PQconninfoOption *opts, *o;
+	char *why = NULL;
+
+	buf[0] = '\0';
+	if ((opts = PQconninfoParse(url, &why)) == NULL) {
+		PQfreemem(why);
+		return -1;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "user") == 0 && o->val != NULL)
+			snprintf(buf, len, "%s", o->val);
+	PQconninfoFree(opts);
+	return 0;
+}
+
+int
+migrate_grant_runtime(PGconn *owner, const char *runtime_url,
+    const char *role, char *err, size_t errlen)
+{
+	const char *params[2];
+	char user[128];
+	PGresult *r;
+	int rc = -1;
+
+	if (role == NULL || strcmp(role, "none") == 0)
+		return 0;
+	if (migrate_url_user(runtime_url, user, sizeof(user)) == -1) {
+		snprintf(err, errlen, "migrate: database_url is not a "
+		    "connection string");
+		return -1;
+	}
+	if (user[0] == '\0')
+		return 0;
+	params[0] = user;
+	params[1] = role;
+	r = db_query(owner, "SELECT r.rolsuper OR r.rolbypassrls OR "
+	    "pg_has_role(r.oid, c.relowner, 'MEMBER'), pg_has_role(r.oid, $2, "
+	    "'MEMBER'), format('GRANT %I TO %I', $2, r.rolname) "
+	    "FROM pg_roles r, pg_class c WHERE r.rolname = $1 "
+	    "AND c.oid = 'public.clients'::regclass", 2, params, err, errlen);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		snprintf(err, errlen, "migrate: database_url logs in as %s, "
+		    "which does not exist (CREATE ROLE %s LOGIN PASSWORD ...)",
+		    user, user);
+	else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
+		snprintf(err, errlen, "migrate: database_url logs in as %s, "
+		    "a superuser or a role that may act as the schema owner: "
+		    "give the daemon a login role of its own (README: "
+		    "database roles)", user);
+	else if (strcmp(PQgetvalue(r, 0, 1), "t") == 0)
+		rc = 0;
+	else if (db_exec(owner, PQgetvalue(r, 0, 2), 0, NULL) == 0) {
+		log_info("migrate: granted %s to %s", role, user);
+		rc = 0;
+	} else
+		snprintf(err, errlen, "migrate: cannot grant %s to %s", role,
+		    user);
+	PQclear(r);
 	return rc;
 }
 

@@ -31,6 +31,7 @@
 #define API_AUTH_CACHE_MS	2000
 #define API_AUTH_CACHE_SIZE	64
 #define API_AUTH_KEY_ID_LEN	64
+#define API_AUTH_DB_MS		5000	/* for the lookup's connection */
 
 /* A verified key: its hash, its client, id and scopes, when verified. */
 struct api_auth_entry {
@@ -45,8 +46,7 @@ struct api_auth_entry {
 static pthread_mutex_t api_auth_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct api_auth_entry api_auth_cache[API_AUTH_CACHE_SIZE];
 
-/* Constant-time comparison of two secrets: 1 when equal. */
-static int
+int
 api_auth_secret_equal(const char *a, const char *b)
 {
 	unsigned char ha[SHA256_DIGEST_LENGTH], hb[SHA256_DIGEST_LENGTH];
@@ -174,60 +174,39 @@ api_auth_scope(const struct api_request *r, const char *scope)
 }
 
 /*
- * Looks up the active key with prefix whose hash is hash: 1 with r's
- * client and scopes and key_id set, 0 when there is none, -1 on database
- * trouble.
+ * Looks up the active key with prefix whose hash is hash (through
+ * bomd_admin.key_verify(): the one narrow path to every tenant's keys): 1 with
+ * r's client and scopes and key_id set, 0 when there is none, -1 on
+ * database trouble.
  */
 static int
 api_auth_lookup(struct api_request *r, const char *prefix,
     const unsigned char *hash, char key_id[API_AUTH_KEY_ID_LEN])
 {
-	char hex[2 * APIKEY_HASH_LEN + 1], stored_hex[2 * APIKEY_HASH_LEN + 1];
-	unsigned char stored[APIKEY_HASH_LEN];
-	const char *params[2] = { prefix, hex }, *pk[1];
-	unsigned int byte;
+	char hex[2 * APIKEY_HASH_LEN + 1];
+	const char *params[2] = { prefix, hex };
 	PGresult *res;
 	PGconn *db;
-	int ok = 0;
-	size_t k;
+	int ok;
 
 	hex_encode(hash, APIKEY_HASH_LEN, hex);
-	if ((db = api_db_get(r)) == NULL)
+	/* no tenant yet: the function sees the key, nothing else does */
+	if ((db = api_db_tenant(NULL, API_AUTH_DB_MS)) == NULL)
 		return -1;
-	res = db_query(db, "SELECT k.key_id, k.client_id, encode(k.key_hash, "
-	    "'hex'), array_to_string(k.scopes, ',') FROM api_keys k "
-	    "JOIN clients c USING (client_id) WHERE k.key_hash = "
-	    "decode($2, 'hex') AND k.prefix = $1 AND k.revoked_at IS NULL "
-	    "AND c.active", 2, params, NULL, 0);
-	if (res == NULL) {
-		api_db_put(db);
+	res = db_query(db, "SELECT key_id, client_id, scopes FROM "
+	    "bomd_admin.key_verify($1, decode($2, 'hex'))", 2, params, NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
 		return -1;
-	}
-	if (PQntuples(res) > 0) {
-		/* the index found it; compare as the secret it stands for */
-		snprintf(stored_hex, sizeof(stored_hex), "%s",
-		    PQgetvalue(res, 0, 2));
-		for (k = 0; k < APIKEY_HASH_LEN &&
-		    strlen(stored_hex) == 2 * APIKEY_HASH_LEN; k++) {
-			sscanf(stored_hex + 2 * k, "%2x", &byte);
-			stored[k] = (unsigned char)byte;
-		}
-		ok = k == APIKEY_HASH_LEN && apikey_hash_equal(stored, hash);
-	}
-	if (ok) {
+	if ((ok = PQntuples(res) > 0)) {
 		snprintf(r->client_id, sizeof(r->client_id), "%s",
 		    PQgetvalue(res, 0, 1));
 		snprintf(r->scopes, sizeof(r->scopes), "%s",
-		    PQgetvalue(res, 0, 3));
-		pk[0] = PQgetvalue(res, 0, 0);
-		snprintf(key_id, API_AUTH_KEY_ID_LEN, "%s", pk[0]);
-		/* at most one write a minute per key */
-		db_exec(db, "UPDATE api_keys SET last_used_at = now() "
-		    "WHERE key_id = $1 AND (last_used_at IS NULL OR "
-		    "last_used_at < now() - interval '60 seconds')", 1, pk);
+		    PQgetvalue(res, 0, 2));
+		snprintf(key_id, API_AUTH_KEY_ID_LEN, "%s",
+		    PQgetvalue(res, 0, 0));
 	}
 	PQclear(res);
-	api_db_put(db);
 	return ok;
 }
 

@@ -33,4 +33,7 @@ void	api_auth_changed(void);
 /* True when the key r authenticated with has scope. */
 bool	api_auth_scope(const struct api_request *r, const char *scope);
 
+/* Constant-time comparison of two secrets: 1 when equal. */
+int	api_auth_secret_equal(const char *a, const char *b);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * The API process's PostgreSQL pool; see api_db.h. A connection goes out
- * with its tenant set and comes back with it cleared, so no request sees
- * the rows of the one before.
+ * with its tenant (or the admin realm) set and comes back with them
+ * cleared, so no request sees the rows of the one before.
  */
 #include <stddef.h>
 
@@ -47,19 +47,35 @@ api_db_tenant(const char *tenant, int wait_ms)
 }
 
 PGconn *
+api_db_admin(int wait_ms)
+{
+	PGconn *db;
+
+	if ((db = api_db_tenant(NULL, wait_ms)) == NULL)
+		return NULL;
+	/* clients and api_keys are the admin views of every tenant's */
+	if (db_exec(db, "SELECT set_config('search_path', 'bomd_admin, "
+	    "public', false)", 0, NULL) == -1) {
+		api_db_put(db);
+		return NULL;
+	}
+	return db;
+}
+
+PGconn *
 api_db_get(const struct api_request *r)
 {
-	return api_db_tenant(r->client_id[0] && !r->admin ? r->client_id :
-	    "*", API_DB_WAIT_MS);
+	if (r->admin)
+		return api_db_admin(API_DB_WAIT_MS);
+	/* no client: no tenant, no rows */
+	return api_db_tenant(r->client_id, API_DB_WAIT_MS);
 }
 
 void
 api_db_put(PGconn *db)
 {
-	if (db == NULL)
-		return;
-	db_set_tenant(db, "");
-	db_pool_put(api_db_pool, db);
+	if (db != NULL)
+		db_pool_put(api_db_pool, db);
 }
 
 PGresult *

@@ -21,19 +21,27 @@ void		 api_db_init(const struct config *cfg);
 void		 api_db_shutdown(void);
 
 /*
- * A pooled connection whose session admits only tenant's rows ("*": every
- * tenant; NULL: left unset), waiting up to wait_ms for one. NULL when the
- * database is unavailable. Give it back with api_db_put().
+ * A pooled connection whose session admits only tenant's rows (a client
+ * id, or several "id,id"; NULL or "": none), waiting up to wait_ms for
+ * one. NULL when the database is unavailable. Give it back with
+ * api_db_put().
  */
 PGconn		*api_db_tenant(const char *tenant, int wait_ms);
 /*
- * The connection for r: its client's rows, or every tenant's ("*") on
- * admin routes (no client, or r->admin: X-Admin-Key or scope admin).
- * Waits up to 5 s; NULL when the database is unavailable. Give it back
- * with api_db_put().
+ * A pooled connection in the admin realm: clients and api_keys name the
+ * views of schema bomd_admin, which show every tenant's; no tenant's data
+ * is visible. For admin requests only. NULL when the database is
+ * unavailable. Give it back with api_db_put().
+ */
+PGconn		*api_db_admin(int wait_ms);
+/*
+ * The connection for r: its client's rows, or the admin realm for an
+ * admin request (r->admin: X-Admin-Key or a key of scope admin); a
+ * request with neither sees no tenant's rows. Waits up to 5 s; NULL when
+ * the database is unavailable. Give it back with api_db_put().
  */
 PGconn		*api_db_get(const struct api_request *r);
-/* Clears the session's tenant and returns db to the pool; NULL is fine. */
+/* Returns db to the pool, its session cleared; NULL is fine. */
 void		 api_db_put(PGconn *db);
 
 /*

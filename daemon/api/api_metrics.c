@@ -3,13 +3,16 @@
  * job latency histogram, HTTP requests by route and status, LLM calls and
  * tokens, live offer sources' calls, errors and remaining budgets. HTTP
  * counters live in this API process; the rest is read from Redis and
- * PostgreSQL at scrape time.
+ * PostgreSQL (totals of every tenant, never one tenant's figures) at most
+ * every API_METRICS_CACHE_MS. With metrics_token set, a scrape needs it.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "api_auth.h"
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_metrics.h"
@@ -22,6 +25,8 @@
 #include "util.h"
 
 #define API_METRICS_MAX_SERIES	512
+#define API_METRICS_CACHE_MS	5000	/* Redis and PostgreSQL figures */
+#define API_METRICS_DB_MS	2000	/* for the scrape's connection */
 
 /* One counter: answers with status on a route. */
 struct api_metrics_series {
@@ -93,29 +98,31 @@ api_metrics_http_text(struct buf *b)
 	pthread_mutex_unlock(&api_metrics_mu);
 }
 
-/* Jobs by state, the latency histogram and LLM totals; -1 on db error. */
+/*
+ * Jobs by state, the latency histogram and LLM totals, from the
+ * bomd_admin.metrics_*() functions (totals over every tenant: the one path to
+ * them); -1 on db error.
+ */
 static int
 api_metrics_db_text(struct buf *b, PGconn *db)
 {
 	static const char *le[] = { "0.1", "0.5", "1", "2", "5", "10", "30",
 	    "60", "300" };
 	const char *params[1];
-	struct buf states;
+	struct buf arg;
 	PGresult *res;
 	size_t i;
 	int k;
 
 	/* every state, as the array literal {queued,...}, so none is missing */
-	buf_init(&states);
+	buf_init(&arg);
 	for (i = 0; job_statuses[i] != NULL; i++)
-		buf_printf(&states, "%s%s", i ? "," : "{", job_statuses[i]);
-	buf_puts(&states, "}");
-	params[0] = states.data;
-	res = db_query(db, "SELECT s.status, count(j.status) FROM "
-	    "unnest($1::text[]) s(status) LEFT JOIN jobs j ON "
-	    "j.status = s.status GROUP BY s.status ORDER BY s.status", 1,
-	    params, NULL, 0);
-	buf_free(&states);
+		buf_printf(&arg, "%s%s", i ? "," : "{", job_statuses[i]);
+	buf_puts(&arg, "}");
+	params[0] = arg.data;
+	res = db_query(db, "SELECT status, n FROM bomd_admin.metrics_jobs("
+	    "$1::text[])", 1, params, NULL, 0);
+	buf_free(&arg);
 	if (res == NULL)
 		return -1;
 	buf_puts(b, "# HELP bomd_jobs Jobs by state (all tenants).\n"
@@ -125,32 +132,35 @@ api_metrics_db_text(struct buf *b, PGconn *db)
 		    PQgetvalue(res, k, 0), PQgetvalue(res, k, 1));
 	PQclear(res);
 
-	res = db_query(db, "SELECT count(*) FILTER (WHERE d <= 0.1), "
-	    "count(*) FILTER (WHERE d <= 0.5), count(*) FILTER (WHERE d <= 1),"
-	    " count(*) FILTER (WHERE d <= 2), count(*) FILTER (WHERE d <= 5), "
-	    "count(*) FILTER (WHERE d <= 10), count(*) FILTER (WHERE d <= 30),"
-	    " count(*) FILTER (WHERE d <= 60), "
-	    "count(*) FILTER (WHERE d <= 300), count(*), COALESCE(sum(d), 0) "
-	    "FROM (SELECT extract(epoch FROM finished_at - created_at)::float8 "
-	    "AS d FROM jobs WHERE status = 'complete' AND finished_at IS NOT "
-	    "NULL) s", 0, NULL, NULL, 0);
+	buf_init(&arg);
+	for (i = 0; i < sizeof(le) / sizeof(le[0]); i++)
+		buf_printf(&arg, "%s%s", i ? "," : "{", le[i]);
+	buf_puts(&arg, "}");
+	params[0] = arg.data;
+	res = db_query(db, "SELECT u.b, l.n, l.total FROM "
+	    "bomd_admin.metrics_latency($1::float8[]) l, unnest(l.buckets) "
+	    "WITH ORDINALITY u(b, i) ORDER BY u.i", 1, params, NULL, 0);
+	buf_free(&arg);
 	if (res == NULL)
 		return -1;
+	if (PQntuples(res) != (int)(sizeof(le) / sizeof(le[0]))) {
+		PQclear(res);
+		return -1;
+	}
 	buf_puts(b, "# HELP bomd_job_duration_seconds Time from enqueue to "
 	    "commit of completed jobs.\n"
 	    "# TYPE bomd_job_duration_seconds histogram\n");
 	for (i = 0; i < sizeof(le) / sizeof(le[0]); i++)
 		buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"%s\"} "
-		    "%s\n", le[i], PQgetvalue(res, 0, (int)i));
+		    "%s\n", le[i], PQgetvalue(res, (int)i, 0));
 	buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"+Inf\"} %s\n"
 	    "bomd_job_duration_seconds_sum %s\n"
-	    "bomd_job_duration_seconds_count %s\n", PQgetvalue(res, 0, 9),
-	    PQgetvalue(res, 0, 10), PQgetvalue(res, 0, 9));
+	    "bomd_job_duration_seconds_count %s\n", PQgetvalue(res, 0, 1),
+	    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 1));
 	PQclear(res);
 
-	res = db_query(db, "SELECT count(*), COALESCE(sum(prompt_tokens), 0), "
-	    "COALESCE(sum(completion_tokens), 0), COALESCE(sum(cost_micros), 0)"
-	    " FROM llm_calls", 0, NULL, NULL, 0);
+	res = db_query(db, "SELECT calls, prompt, completion, cost FROM "
+	    "bomd_admin.metrics_llm()", 0, NULL, NULL, 0);
 	if (res == NULL)
 		return -1;
 	buf_printf(b, "# HELP bomd_llm_calls_total LLM requests made.\n"
@@ -184,33 +194,86 @@ api_metrics_providers(struct buf *b)
 	provider_set_free(ps);
 }
 
+/* What Redis and PostgreSQL said at the last refresh, into b. */
+static void
+api_metrics_shared_text(struct buf *b)
+{
+	int64_t depth, dead;
+	PGconn *db;
+	int up = 1;
+
+	api_redis_queue_stats(&depth, &dead);
+	buf_puts(b, "# HELP bomd_queue_depth Jobs waiting or in flight in "
+	    "stream bomd:jobs (-1: Redis unavailable).\n"
+	    "# TYPE bomd_queue_depth gauge\n");
+	buf_printf(b, "bomd_queue_depth %lld\n", (long long)depth);
+	buf_puts(b, "# HELP bomd_dead_jobs Entries in stream bomd:dead.\n"
+	    "# TYPE bomd_dead_jobs gauge\n");
+	buf_printf(b, "bomd_dead_jobs %lld\n", (long long)dead);
+	if ((db = api_db_tenant(NULL, API_METRICS_DB_MS)) == NULL ||
+	    api_metrics_db_text(b, db) == -1)
+		up = 0;
+	api_db_put(db);
+	buf_printf(b, "# HELP bomd_postgres_up PostgreSQL answered this "
+	    "scrape.\n# TYPE bomd_postgres_up gauge\nbomd_postgres_up %d\n",
+	    up);
+	api_metrics_providers(b);
+}
+
+/*
+ * The shared part of a scrape, appended to b: refreshed at most once per
+ * API_METRICS_CACHE_MS by one scrape while the others answer the copy
+ * before (a flood of scrapes costs the database nothing more).
+ */
+static void
+api_metrics_cached(struct buf *b)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct buf copy;
+	static int64_t at;
+	static int refreshing;
+	struct buf fresh;
+	int64_t now = now_ms();
+
+	pthread_mutex_lock(&mu);
+	if (copy.len > 0 && (refreshing || now - at < API_METRICS_CACHE_MS)) {
+		buf_append(b, copy.data, copy.len);
+		pthread_mutex_unlock(&mu);
+		return;
+	}
+	refreshing = 1;
+	pthread_mutex_unlock(&mu);
+	buf_init(&fresh);
+	api_metrics_shared_text(&fresh);
+	buf_append(b, fresh.data, fresh.len);
+	pthread_mutex_lock(&mu);
+	buf_free(&copy);
+	copy = fresh;
+	at = now_ms();
+	refreshing = 0;
+	pthread_mutex_unlock(&mu);
+}
+
 static enum MHD_Result
 api_metrics(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	struct MHD_Response *resp;
 	struct buf b;
-	int64_t depth, dead;
-	PGconn *db;
-	int up = 1;
+	const char *auth;
 
+	(void)r;
 	(void)args;
+	/* with metrics_token set, only its bearer scrapes */
+	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Authorization");
+	if (api_cfg->metrics_token != NULL && (auth == NULL ||
+	    strncasecmp(auth, "Bearer ", 7) != 0 ||
+	    !api_auth_secret_equal(auth + 7, api_cfg->metrics_token)))
+		return api_error(c, MHD_HTTP_UNAUTHORIZED, "metrics need "
+		    "Authorization: Bearer <metrics_token>");
 	buf_init(&b);
-	api_redis_queue_stats(&depth, &dead);
-	buf_puts(&b, "# HELP bomd_queue_depth Jobs waiting or in flight in "
-	    "stream bomd:jobs (-1: Redis unavailable).\n"
-	    "# TYPE bomd_queue_depth gauge\n");
-	buf_printf(&b, "bomd_queue_depth %lld\n", (long long)depth);
-	buf_puts(&b, "# HELP bomd_dead_jobs Entries in stream bomd:dead.\n"
-	    "# TYPE bomd_dead_jobs gauge\n");
-	buf_printf(&b, "bomd_dead_jobs %lld\n", (long long)dead);
-	if ((db = api_db_get(r)) == NULL || api_metrics_db_text(&b, db) == -1)
-		up = 0;
-	api_db_put(db);
-	buf_printf(&b, "# HELP bomd_postgres_up PostgreSQL answered this "
-	    "scrape.\n# TYPE bomd_postgres_up gauge\nbomd_postgres_up %d\n",
-	    up);
-	api_metrics_providers(&b);
+	api_metrics_cached(&b);
 	api_metrics_http_text(&b);
 	resp = MHD_create_response_from_buffer(b.len, b.data,
 	    MHD_RESPMEM_MUST_FREE);

@@ -83,6 +83,7 @@ api_wait_poll_jobs(void)
 {
 	const char *params[1];
 	struct api_waiter *w;
+	struct buf tenants;
 	json_t *keys;
 	char *text;
 	PGresult *res = NULL;
@@ -90,27 +91,35 @@ api_wait_poll_jobs(void)
 	int i;
 
 	keys = json_array();
+	buf_init(&tenants);
 	pthread_mutex_lock(&api_wait_mu);
 	for (w = api_wait_head; w != NULL; w = w->next)
-		if (w->r != NULL)
+		if (w->r != NULL) {
 			json_array_append_new(keys, json_pack("[s, s]",
 			    w->r->client_id, w->r->wait_job));
+			if (strstr(tenants.data ? tenants.data : "",
+			    w->r->client_id) == NULL)
+				buf_printf(&tenants, "%s%s", tenants.len ?
+				    "," : "", w->r->client_id);
+		}
 	pthread_mutex_unlock(&api_wait_mu);
 	if (json_array_size(keys) == 0) {
 		json_decref(keys);
+		buf_free(&tenants);
 		return;
 	}
 	text = json_dumps(keys, JSON_COMPACT);
 	json_decref(keys);
 	params[0] = text;
-	/* one query for all waiters, across tenants */
-	if ((db = api_db_tenant("*", API_WAIT_DB_MS)) != NULL)
+	/* one query for all waiters, naming exactly their tenants */
+	if ((db = api_db_tenant(tenants.data, API_WAIT_DB_MS)) != NULL)
 		res = db_query(db, "SELECT j.client_id::text, j.job_id, "
 		    "j.status, COALESCE(j.error, '') FROM jobs j JOIN "
 		    "jsonb_array_elements($1::jsonb) k ON j.client_id = "
 		    "(k->>0)::uuid AND j.job_id = k->>1", 1, params, NULL, 0);
 	api_db_put(db);
 	free(text);
+	buf_free(&tenants);
 	if (res == NULL)
 		return;
 	pthread_mutex_lock(&api_wait_mu);

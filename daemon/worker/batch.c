@@ -347,7 +347,7 @@ batch_reject(struct worker *w, struct job *job)
 	params[3] = job->error;
 	if (db_exec(w->db, "INSERT INTO rejected_jobs (stream_id, client_ref, "
 	    "job_ref, reason) VALUES ($1, $2, $3, $4) "
-	    "ON CONFLICT (stream_id) DO NOTHING", 4, params) == -1)
+	    "ON CONFLICT DO NOTHING", 4, params) == -1)
 		return -1;
 	log_warnx("entry %s rejected: %s", e->id, job->error);
 	if (queue_dead(w->redis, e->id, e->job, e->job_len, job->error) == -1)
@@ -553,6 +553,8 @@ batch_run(struct worker *w, struct queue_entry *e, size_t n)
 		goto out;
 	rc = batch_finish(&b) == -1 ? STAGE_RETRY : STAGE_OK;
 out:
+	/* after the rollback: a setting made in a transaction returns */
+	db_rollback(w->db);
 	if (PQstatus(w->db) == CONNECTION_OK)
 		db_set_tenant(w->db, "");
 	for (i = 0; i < n; i++)

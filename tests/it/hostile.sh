@@ -30,7 +30,18 @@ export BOMD_LISTEN=127.0.0.1:$HPORT BOMD_SYNC_WAIT=10 BOMD_LOG_LEVEL=info
 HURL=http://127.0.0.1:$HPORT
 unset BOMD_TEST_CRASH_MPN BOMD_TEST_SLOW_MPN BOMD_TEST_CRASH_AFTER_CHECKPOINT
 
-"$BOMD" migrate >/dev/null 2>&1 || bad "migrate own database"
+# Two roles, as in production: bomd_owner owns the database and the schema
+# (not a superuser: forced row-level security binds it too) and runs bomd
+# migrate and the offline commands; the daemon logs in as bomd_rt, which
+# migrate makes a member of bomd_app.
+sql "CREATE ROLE bomd_owner LOGIN CREATEROLE; CREATE ROLE bomd_rt LOGIN;
+    ALTER DATABASE bomd OWNER TO bomd_owner" >/dev/null
+SUPER_URL=$BOMD_DATABASE_URL
+export BOMD_DATABASE_OWNER_URL=${SUPER_URL/user=postgres/user=bomd_owner}
+export BOMD_DATABASE_URL=${SUPER_URL/user=postgres/user=bomd_rt}
+out=$("$BOMD" migrate 2>&1) || bad "migrate own database as bomd_owner" "$out"
+check_contains "migrate grants the runtime role" "granted bomd_app to bomd_rt" "$out"
+check "migrate twice: the grant is not repeated" "schema is current" "$("$BOMD" migrate 2>&1)"
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
 newclient() { "$BOMD" client create --name "$1" 2>/dev/null; }
 H1=$(newclient "Hostile One"); H1_ID=$(echo "$H1" | jq -r .client_id)
@@ -122,6 +133,69 @@ echo "# api peak RSS ${hwm0} kB before, ${hwm1} kB after 5 bombs"
 check "the API's peak RSS grows by less than 40 MB" "1" "$(( hwm1 - hwm0 < 40960 ))"
 check "no project written for a bomb" "0" "$(sql "SELECT count(*) FROM projects WHERE bom_csv LIKE '%BOMB-1%'")"
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
+
+# --- #5: row-level security holds against the runtime role --------------
+# as ROLE: one session of SQL; prints the result or the error
+as() {
+	psql -X -A -t -q -h "$BOMD_TEST_PG_HOST" -p "$BOMD_TEST_PG_PORT" \
+	    -U "$1" bomd -c "$2" 2>&1
+}
+rt() { as bomd_rt "$1"; }
+n_jobs=$(sql "SELECT count(*) FROM jobs")
+check "the suite has jobs to hide" "1" "$(( n_jobs > 0 ))"
+check "no tenant named: no rows" "0" "$(rt "SELECT count(*) FROM jobs")"
+check "'*' from the runtime role: no rows" "0 0 0 0" \
+    "$(rt "SET bomd.client_id = '*'; SELECT count(*) FROM jobs; SELECT count(*) FROM projects; SELECT count(*) FROM api_keys; SELECT count(*) FROM clients" | tr '\n' ' ' | sed 's/ $//')"
+check "RESET ROLE, then '*': no rows" "0" \
+    "$(rt "RESET ROLE; SET bomd.client_id = '*'; SELECT count(*) FROM jobs")"
+check "after SET ROLE bomd_app too" "0" \
+    "$(rt "SET ROLE bomd_app; RESET ROLE; SET bomd.client_id = '*'; SELECT count(*) FROM projects")"
+check_contains "SET ROLE to the owner is refused" "permission denied to set role" \
+    "$(rt "SET ROLE bomd_owner")"
+check_contains "SET ROLE to the admin realm's owner is refused" "permission denied to set role" \
+    "$(rt "SET ROLE bomd_admin")"
+check_contains "SET SESSION AUTHORIZATION is refused" "permission denied" \
+    "$(rt "SET SESSION AUTHORIZATION bomd_owner")"
+check "a tenant sees its own rows" "$(sql "SELECT count(*) FROM jobs WHERE client_id = '$H1_ID'")" \
+    "$(rt "SET bomd.client_id = '$H1_ID'; SELECT count(*) FROM jobs")"
+check "and no other tenant's" "0" \
+    "$(rt "SET bomd.client_id = '$H2_ID'; SELECT count(*) FROM jobs WHERE client_id = '$H1_ID'")"
+check_contains "a tenant that is no uuid fails closed" "invalid input syntax for type uuid" \
+    "$(rt "SET bomd.client_id = 'x'; SELECT count(*) FROM jobs")"
+check_contains "upper-case tenants compare as uuids" "$(sql "SELECT count(*) FROM jobs WHERE client_id = '$H1_ID'")" \
+    "$(rt "SET bomd.client_id = '${H1_ID^^}'; SELECT count(*) FROM jobs")"
+denied() {	# denied NAME SQL: the runtime role is refused
+	local out
+	out=$(rt "$2")
+	case $out in
+	*"must be owner"*|*"permission denied"*) ok "$1" ;;
+	*) bad "$1" "not refused: '$out'" ;;
+	esac
+}
+for w in "INSERT INTO clients (client_id, name, slug) VALUES (gen_random_uuid(), 'x', 'x')" \
+    "UPDATE clients SET name = 'x'" "DELETE FROM clients" \
+    "INSERT INTO schema_migrations VALUES ('9999_x')" \
+    "DELETE FROM schema_migrations" "UPDATE catalog_version SET version = 0" \
+    "DELETE FROM rejected_jobs" "UPDATE rejected_jobs SET reason = 'x'" \
+    "SELECT count(*) FROM rejected_jobs" "TRUNCATE offers" \
+    "ALTER TABLE projects DISABLE ROW LEVEL SECURITY" \
+    "ALTER TABLE jobs NO FORCE ROW LEVEL SECURITY" "DROP POLICY tenant ON jobs" \
+    "CREATE FUNCTION public.x() RETURNS int LANGUAGE sql AS 'SELECT 1'" \
+    "UPDATE bomd_admin.clients SET name = 'x'" \
+    "UPDATE bomd_admin.api_keys SET key_hash = 'x'" \
+    "ALTER VIEW bomd_admin.clients OWNER TO bomd_rt"; do
+	denied "refused: $w" "$w"
+done
+# what the code writes of shared tables, and nothing more
+check "the runtime role's writes to shared tables" \
+    "offer_lookups:DELETE offer_lookups:INSERT offer_lookups:UPDATE offers:DELETE offers:INSERT offers:UPDATE rejected_jobs:INSERT x402_nonces:INSERT" \
+    "$(sql "SELECT string_agg(table_name || ':' || privilege_type, ' ' ORDER BY table_name, privilege_type) FROM information_schema.role_table_grants WHERE grantee = 'bomd_app' AND table_schema = 'public' AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND table_name NOT IN ('api_keys', 'projects', 'jobs', 'part_knowledge', 'supplier_knowledge', 'llm_calls', 'job_checkpoints')")"
+# forced: the owner too names a tenant, or '*'
+check "the owner without a tenant sees no rows" "0" "$(as bomd_owner "SELECT count(*) FROM jobs")"
+check "the owner with '*' sees every tenant's" "$n_jobs" "$(as bomd_owner "SET bomd.client_id = '*'; SELECT count(*) FROM jobs")"
+check "every table with client_id: row-level security enabled and forced" "" \
+    "$(sql "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attname = 'client_id' AND NOT a.attisdropped AND NOT (c.relrowsecurity AND c.relforcerowsecurity)")"
+check "no daemon warning about its login role" "0" "$(grep -c 'owns the schema' "$LOG")"
 
 if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$LOG"; then
 	bad "sanitizers clean in the hostile daemons" "$(grep -m3 'AddressSanitizer\|runtime error' "$LOG")"

@@ -59,6 +59,9 @@ check "concurrent migrate" "0 0" "$r1 $r2"
 check "schema_migrations has one row per file" "$(ls migrations/*.sql | wc -l)" \
     "$(sql "SELECT count(*) FROM schema_migrations")"
 check "timestamps are timestamptz" "0" "$(sql "SELECT count(*) FROM information_schema.columns WHERE table_schema='public' AND data_type = 'timestamp without time zone'")"
+# every table with a client_id, present and future: the policies bind its
+# owner too (issue 18)
+check "row-level security enabled and forced on every table with client_id" "" "$(sql "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attname = 'client_id' AND NOT a.attisdropped AND NOT (c.relrowsecurity AND c.relforcerowsecurity)")"
 check "every tenant table has client_id NOT NULL" "0" "$(sql "SELECT count(*) FROM (VALUES ('api_keys'),('projects'),('jobs'),('part_knowledge'),('supplier_knowledge'),('llm_calls')) t(n) WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_name = t.n AND c.column_name = 'client_id' AND c.is_nullable = 'NO')")"
 
 # --- admin commands ----------------------------------------------------
