@@ -65,6 +65,7 @@ COMMON_SRCS = \
 	common/provider_redis.c \
 	common/provider_store.c \
 	common/queue.c \
+	common/queue_master.c \
 	common/scope.c \
 	common/sourcing.c \
 	common/util.c \
@@ -75,7 +76,8 @@ MASTER_SRCS = \
 	daemon/main.c \
 	daemon/master.c \
 	daemon/proctitle.c \
-	daemon/signals.c
+	daemon/signals.c \
+	daemon/upkeep.c
 
 # bomd: the HTTP API process.
 API_SRCS = \

@@ -84,6 +84,13 @@ struct config {
 	int64_t	 attrition_bp;		/* costing: basis points */
 	int64_t	 setup_extra;		/* costing: parts per line */
 	int64_t	 grace_period;		/* seconds a stopping worker finishes */
+	int64_t	 reconcile_after;	/* s a queued job may be missing from */
+					/* Redis before it is queued again; 0 */
+					/* off */
+	int64_t	 retention_days;	/* final jobs, LLM calls...; 0 keeps */
+	int64_t	 retention_trace_steps;	/* a project's trace; 0 keeps all */
+	int64_t	 retention_dead_max;	/* bomd:dead entries; 0 uncapped */
+	int64_t	 retention_every;	/* seconds between retention runs */
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
 	int64_t	 rate_burst;		/* bucket size */
 	struct config_provider digikey;

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "queue.h"
+#include "queue_master.h"
 #include "util.h"
 
 static int
@@ -178,10 +179,17 @@ int
 queue_add(redisContext *c, const char *job, size_t len, char *id,
     size_t idlen)
 {
+	char jid[QUEUE_JID_MAX];
 	redisReply *r;
 	int rc = -1;
 
-	r = redisCommand(c, "XADD %s * job %b", QUEUE_STREAM, job, len);
+	/* the job's identity beside it, for the reconciliation */
+	if (queue_jid(job, len, jid, sizeof(jid)) == 0)
+		r = redisCommand(c, "XADD %s * job %b %s %s", QUEUE_STREAM,
+		    job, len, QUEUE_JID_FIELD, jid);
+	else
+		r = redisCommand(c, "XADD %s * job %b", QUEUE_STREAM, job,
+		    len);
 	if (queue_reply_ok(c, r, "xadd") == -1)
 		goto out;
 	if (r->type != REDIS_REPLY_STRING) {
@@ -524,13 +532,16 @@ static const char queue_promote_lua[] =
 /*
  * The job text with "job_id" set to id when it has none, so the job keeps
  * its identity in a new entry (caller frees); NULL to keep it as it is.
+ * Its identity goes to jid ("" when it has none: not a job object).
  */
 static char *
-queue_job_with_id(const char *job, size_t len, const char *id)
+queue_job_with_id(const char *job, size_t len, const char *id, char *jid,
+    size_t jidlen)
 {
 	json_t *o, *v;
 	char *s = NULL;
 
+	jid[0] = '\0';
 	if (job == NULL)
 		return NULL;
 	o = json_loadb(job, len, JSON_REJECT_DUPLICATES, NULL);
@@ -540,12 +551,14 @@ queue_job_with_id(const char *job, size_t len, const char *id)
 			json_object_set_new(o, "job_id", json_string(id));
 			s = json_dumps(o, JSON_COMPACT);
 		}
+		if (queue_jid_of(o, jid, jidlen) == -1)
+			jid[0] = '\0';
 	}
 	json_decref(o);
 	return s;
 }
 
-#define QUEUE_MOVE_MAXARGS	24
+#define QUEUE_MOVE_MAXARGS	26
 
 int
 queue_move(redisContext *c, const char *id, const char *owner,
@@ -553,7 +566,8 @@ queue_move(redisContext *c, const char *id, const char *owner,
 {
 	const char *argv[QUEUE_MOVE_MAXARGS];
 	size_t lens[QUEUE_MOVE_MAXARGS];
-	char delay[24], crashes[24], retries[24], *job = NULL;
+	char delay[24], crashes[24], retries[24], jid[QUEUE_JID_MAX];
+	char *job = NULL;
 	const char *jtext = mv->job ? mv->job : "";
 	size_t jlen = mv->job ? mv->job_len : 0;
 	redisReply *r;
@@ -561,8 +575,10 @@ queue_move(redisContext *c, const char *id, const char *owner,
 
 #define ARG(s, l) do { argv[n] = (s); lens[n] = (l); n++; } while (0)
 #define SARG(s) ARG((s), strlen(s))
+	jid[0] = '\0';
 	if (mv->dest != QUEUE_TO_DEAD &&
-	    (job = queue_job_with_id(mv->job, mv->job_len, id)) != NULL) {
+	    (job = queue_job_with_id(mv->job, mv->job_len, id, jid,
+	    sizeof(jid))) != NULL) {
 		jtext = job;
 		jlen = strlen(job);
 	}
@@ -600,6 +616,10 @@ queue_move(redisContext *c, const char *id, const char *owner,
 		SARG(crashes);
 		SARG("retries");
 		SARG(retries);
+		if (jid[0] != '\0') {
+			SARG(QUEUE_JID_FIELD);
+			SARG(jid);
+		}
 		if (mv->error != NULL && mv->error[0] != '\0') {
 			SARG("error");
 			SARG(mv->error);
@@ -756,53 +776,4 @@ queue_handback(redisContext *c, const char *from, int crashed,
 			break;
 	}
 	return 0;
-}
-
-/* The value of a two-element CONFIG GET reply, or NULL. */
-static const char *
-queue_config_value(const redisReply *r)
-{
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
-	    r->element[1]->type != REDIS_REPLY_STRING)
-		return NULL;
-	return r->element[1]->str;
-}
-
-int
-queue_check_server(redisContext *c)
-{
-	redisReply *pol = NULL, *save = NULL, *info = NULL;
-	const char *v;
-	int aof = 0, rdb = 0, rc = -1;
-
-	pol = redisCommand(c, "CONFIG GET maxmemory-policy");
-	save = redisCommand(c, "CONFIG GET save");
-	info = redisCommand(c, "INFO persistence");
-	if (pol == NULL || save == NULL || info == NULL ||
-	    pol->type == REDIS_REPLY_ERROR || save->type == REDIS_REPLY_ERROR ||
-	    info->type != REDIS_REPLY_STRING) {
-		log_warnx("redis: cannot check maxmemory-policy and "
-		    "persistence: %s", pol && pol->type == REDIS_REPLY_ERROR ?
-		    pol->str : c->errstr[0] ? c->errstr : "unexpected reply");
-		goto out;
-	}
-	v = queue_config_value(pol);
-	if (v != NULL && strcmp(v, "noeviction") != 0)
-		log_warnx("redis: maxmemory-policy is %s, not noeviction: "
-		    "queued jobs may be evicted under memory pressure", v);
-	v = queue_config_value(save);
-	rdb = v != NULL && v[0] != '\0';
-	aof = strstr(info->str, "aof_enabled:1") != NULL;
-	if (!aof && !rdb)
-		log_warnx("redis: persistence is off (no AOF, no RDB "
-		    "snapshots): a Redis restart loses queued jobs");
-	rc = 0;
-out:
-	if (pol != NULL)
-		freeReplyObject(pol);
-	if (save != NULL)
-		freeReplyObject(save);
-	if (info != NULL)
-		freeReplyObject(info);
-	return rc;
 }

@@ -103,12 +103,6 @@ int		 queue_handback(redisContext *c, const char *from, int crashed,
 		    const char *reason, int64_t base_ms, size_t *nmoved);
 /* base_ms doubled n-1 times, capped at QUEUE_RETRY_CAP_MS, +-20% jitter. */
 int64_t		 queue_backoff_ms(int64_t base_ms, int64_t n);
-/*
- * Logs a warning when the server may lose jobs: maxmemory-policy other
- * than noeviction, or neither AOF nor RDB persistence. 0, or -1 when the
- * settings cannot be read (also logged).
- */
-int		 queue_check_server(redisContext *c);
 /* Acknowledges and deletes one entry (queue_ack_batch()). 0 or -1. */
 int		 queue_ack(redisContext *c, const char *id);
 /*

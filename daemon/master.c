@@ -26,7 +26,9 @@
 #include "master.h"
 #include "proctitle.h"
 #include "queue.h"
+#include "queue_master.h"
 #include "signals.h"
+#include "upkeep.h"
 #include "util.h"
 #include "worker/worker.h"
 
@@ -101,6 +103,8 @@ struct master {
 	struct master_storm storm;
 	redisContext	*redis;		/* for hand-backs; NULL when down */
 	sigset_t	 handled;	/* blocked; taken by master_wait() */
+	struct upkeep	*upkeep;	/* reconciliation, retention */
+	int64_t		 upkeep_at;	/* when it is due next */
 	int64_t		 ping_every_ms;	/* systemd watchdog; 0: off */
 	int64_t		 ping_at_ms;	/* the next WATCHDOG=1 */
 	int		 term;		/* SIGTERM/SIGINT: stopping */
@@ -184,6 +188,8 @@ master_spawn(struct master *m, struct master_child *ch)
 		ch->respawn_at_ms = now_ms() + MASTER_FORK_RETRY_MS;
 		return;
 	case 0:
+		/* the master's Redis and PostgreSQL sockets are not ours */
+		closefrom(STDERR_FILENO + 1);
 		signals_install(master_child_signals, MASTER_NCHILD_SIGNALS);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -446,10 +452,15 @@ master_next_due(const struct master *m)
 	}
 	if (m->ping_every_ms > 0 && m->ping_at_ms < due)
 		due = m->ping_at_ms;
+	if (m->upkeep_at < due)
+		due = m->upkeep_at;
 	return due;
 }
 
-/* Starts the children whose time has come and pings the watchdog. */
+/*
+ * Starts the children whose time has come, pings the watchdog and runs
+ * the upkeep when due.
+ */
 static void
 master_run_due(struct master *m)
 {
@@ -463,6 +474,8 @@ master_run_due(struct master *m)
 		    now >= ch->respawn_at_ms)
 			master_spawn(m, ch);
 	}
+	if (!m->term && now >= m->upkeep_at)
+		m->upkeep_at = upkeep_run(m->upkeep, &m->cfg);
 	if (m->ping_every_ms > 0 && now >= m->ping_at_ms) {
 		m->ping_at_ms = now + m->ping_every_ms;
 		sd_notifyf(0, "WATCHDOG=1\nSTATUS=%d of %d children running",
@@ -643,6 +656,7 @@ master_main(const char *config_path, enum master_role role, int workers)
 	signals_set(master_signals, MASTER_NSIGNALS, &m->handled);
 	sigprocmask(SIG_BLOCK, &m->handled, NULL);
 
+	m->upkeep = upkeep_new();
 	master_plan(m);
 	master_run_due(m);
 	sd_notifyf(0, "READY=1\nSTATUS=%d workers, api %s", m->nworkers,
@@ -679,6 +693,7 @@ master_main(const char *config_path, enum master_role role, int workers)
 	}
 
 	master_stop(m);
+	upkeep_free(m->upkeep);
 	if (m->redis != NULL)
 		redisFree(m->redis);
 	config_free(&m->cfg);

@@ -143,6 +143,94 @@ ALTER FUNCTION bomd_admin.metrics_jobs(text[]) OWNER TO bomd_admin;
 ALTER FUNCTION bomd_admin.metrics_latency(float8[]) OWNER TO bomd_admin;
 ALTER FUNCTION bomd_admin.metrics_llm() OWNER TO bomd_admin;
 
+-- The master's reconciliation (issue 18, #9): jobs queued (or running)
+-- and untouched for after_s seconds, oldest first: their ids only (the
+-- master reads each one's request under its tenant).
+CREATE FUNCTION bomd_admin.reconcile_candidates(after_s integer,
+    lim integer)
+RETURNS TABLE (client_id text, job_id text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+	SELECT client_id::text, job_id FROM jobs
+	WHERE status IN ('queued', 'running')
+	    AND updated_at < now() - make_interval(secs => greatest(after_s, 1))
+	ORDER BY updated_at LIMIT least(greatest(lim, 1), 10000)
+$$;
+ALTER FUNCTION bomd_admin.reconcile_candidates(integer, integer)
+    OWNER TO bomd_admin;
+
+-- Retention (issue 18, #8), applied by the master: with days > 0, final
+-- jobs (their usage counts with them), LLM calls, checkpoints and
+-- rejected entries older than that, and x402 nonces past their validity
+-- by as long; with trace_steps > 0, a project's trace keeps its newest
+-- steps (projects updated within since_s seconds; 0: every project). At
+-- most lim rows of each per call: the caller calls again while one is
+-- full. What was removed, by what.
+GRANT SELECT, DELETE ON rejected_jobs, x402_nonces, job_checkpoints
+    TO bomd_admin;
+GRANT DELETE ON jobs, llm_calls TO bomd_admin;
+GRANT SELECT, UPDATE (trace) ON projects TO bomd_admin;
+CREATE POLICY admin_retention ON jobs FOR DELETE TO bomd_admin
+    USING (status IN ('complete', 'failed', 'dead'));
+CREATE POLICY admin_retention ON llm_calls FOR DELETE TO bomd_admin
+    USING (true);
+CREATE POLICY admin_retention ON job_checkpoints TO bomd_admin
+    USING (true);
+CREATE POLICY admin_retention ON projects FOR SELECT TO bomd_admin
+    USING (true);
+CREATE POLICY admin_retention_trace ON projects FOR UPDATE TO bomd_admin
+    USING (true) WITH CHECK (true);
+CREATE FUNCTION bomd_admin.retention(days integer, trace_steps integer,
+    since_s integer, lim integer)
+RETURNS TABLE (what text, n bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	cut timestamptz := now() - make_interval(days => greatest(days, 1));
+	k bigint;
+BEGIN
+	lim := least(greatest(lim, 1), 100000);
+	IF days > 0 THEN
+		DELETE FROM jobs WHERE ctid IN (SELECT ctid FROM jobs
+		    WHERE status IN ('complete', 'failed', 'dead')
+		    AND COALESCE(finished_at, updated_at) < cut LIMIT lim);
+		GET DIAGNOSTICS k = ROW_COUNT;
+		what := 'jobs'; n := k; RETURN NEXT;
+		DELETE FROM llm_calls WHERE ctid IN (SELECT ctid FROM llm_calls
+		    WHERE created_at < cut LIMIT lim);
+		GET DIAGNOSTICS k = ROW_COUNT;
+		what := 'llm_calls'; n := k; RETURN NEXT;
+		DELETE FROM job_checkpoints WHERE ctid IN (SELECT ctid
+		    FROM job_checkpoints WHERE created_at < cut LIMIT lim);
+		GET DIAGNOSTICS k = ROW_COUNT;
+		what := 'job_checkpoints'; n := k; RETURN NEXT;
+		DELETE FROM rejected_jobs WHERE ctid IN (SELECT ctid
+		    FROM rejected_jobs WHERE created_at < cut LIMIT lim);
+		GET DIAGNOSTICS k = ROW_COUNT;
+		what := 'rejected_jobs'; n := k; RETURN NEXT;
+		DELETE FROM x402_nonces WHERE ctid IN (SELECT ctid
+		    FROM x402_nonces WHERE valid_before < cut LIMIT lim);
+		GET DIAGNOSTICS k = ROW_COUNT;
+		what := 'x402_nonces'; n := k; RETURN NEXT;
+	END IF;
+	IF trace_steps > 0 THEN
+		UPDATE projects p SET trace = t.doc FROM (
+		    SELECT q.client_id, q.project_id, (SELECT
+			json_agg(x ORDER BY i)::text FROM
+			json_array_elements(q.trace::json) WITH ORDINALITY
+			a(x, i) WHERE i > q.len - trace_steps) AS doc
+		    FROM (SELECT client_id, project_id, trace,
+			json_array_length(trace::json) AS len FROM projects
+			WHERE since_s <= 0 OR updated_at > now() -
+			make_interval(secs => since_s)) q
+		    WHERE q.len > trace_steps LIMIT lim) t
+		WHERE p.client_id = t.client_id AND p.project_id = t.project_id;
+		GET DIAGNOSTICS k = ROW_COUNT;
+		what := 'traces'; n := k; RETURN NEXT;
+	END IF;
+END
+$$;
+ALTER FUNCTION bomd_admin.retention(integer, integer, integer, integer)
+    OWNER TO bomd_admin;
+
 -- SECURITY DEFINER functions: the runtime role's, nobody else's
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA bomd_admin FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bomd_admin TO bomd_app;

@@ -197,6 +197,99 @@ check "every table with client_id: row-level security enabled and forced" "" \
     "$(sql "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attname = 'client_id' AND NOT a.attisdropped AND NOT (c.relrowsecurity AND c.relforcerowsecurity)")"
 check "no daemon warning about its login role" "0" "$(grep -c 'owns the schema' "$LOG")"
 
+# --- #9: Redis lost with accepted jobs -------------------------------------
+# the API alone accepts five uploads; Redis dies and comes back empty (no
+# persistence, as make demo runs it); then the workers start
+echo "--- serve --role api" >> "$LOG"
+"$BOMD" serve --role api >> "$LOG" 2>&1 &
+SERVE=$!
+wait_for 150 curl -sf -o /dev/null "$HURL/health" || bad "api-only daemon starts"
+lost=()
+for i in 1 2 3 4 5; do
+	r=$(curl -s -w ' %{http_code}' -H "X-API-Key: $H2_KEY" -H 'Prefer: respond-async' \
+	    -F bom_file=@tests/fixtures/demo_bom.csv "$HURL/projects/upload-and-process")
+	[ "${r##* }" = 202 ] && lost+=("$(echo "${r% *}" | jq -r .job_id)")
+done
+check "five uploads accepted (202)" "5" "${#lost[@]}"
+check "five entries in the stream" "5" "$(rcli XLEN bomd:jobs)"
+kill -9 "$(cat "$HS/redis.pid")"
+wait_for 50 eval '! rcli PING >/dev/null 2>&1'
+scripts/local-services start "$HS" >/dev/null
+check "redis back, empty" "PONG 0" "$(rcli PING) $(rcli DBSIZE)"
+stop_serve; check "SIGTERM of the API alone: exit 0" "0" "$?"
+jobs_in() { sql "SELECT count(*) FROM jobs WHERE client_id = '$H2_ID' AND job_id IN ($(printf "'%s'," "${lost[@]}" | sed 's/,$//')) AND status = '$1'"; }
+start_serve 2 BOMD_RECONCILE_AFTER=2 || bad "daemon starts"
+wait_for 600 test "$(jobs_in complete)" = 5
+check "every accepted job completes" "5" "$(jobs_in complete)"
+check "each queued again once" "5" "$(grep -c 'reconcile: job .* queued again' "$LOG")"
+sleep 4
+check "and never again once complete" "5" "$(grep -c 'reconcile: job .* queued again' "$LOG")"
+check "one project each, complete" "5" "$(sql "SELECT count(*) FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.client_id = '$H2_ID' AND j.job_id IN ($(printf "'%s'," "${lost[@]}" | sed 's/,$//')) AND p.status = 'complete' AND p.line_count = 40")"
+check "each job's lines decided once (one decision step per run)" "5" \
+    "$(sql "SELECT count(*) FROM projects p, json_array_elements(p.trace::json) s WHERE p.client_id = '$H2_ID' AND s->>'lines' IS NOT NULL")"
+stop_serve; check "SIGTERM: exit 0" "0" "$?"
+
+# --- #8: retention ------------------------------------------------------------
+old_rows() {
+	sql "INSERT INTO jobs (client_id, job_id, status, finished_at, updated_at)
+	    VALUES ('$H1_ID', 'ret-old', 'complete', now() - interval '40 days', now() - interval '40 days'),
+	    ('$H1_ID', 'ret-new', 'complete', now() - interval '2 days', now()),
+	    ('$H1_ID', 'ret-queued', 'queued', NULL, now() - interval '40 days');
+	    INSERT INTO llm_calls (client_id, job_id, stage, model, outcome, created_at)
+	    VALUES ('$H1_ID', 'ret-old', 'assess', 'm', 'ok', now() - interval '40 days'),
+	    ('$H1_ID', 'ret-new', 'assess', 'm', 'ok', now());
+	    INSERT INTO rejected_jobs (stream_id, reason, created_at)
+	    VALUES ('1-1', 'old', now() - interval '40 days'), ('1-2', 'new', now());
+	    INSERT INTO job_checkpoints (client_id, job_id, stage, data, created_at)
+	    VALUES ('$H1_ID', 'ret-old', 'assessed', '{}', now() - interval '40 days');
+	    UPDATE projects SET trace = (SELECT json_agg(json_build_object('step', 's' || i) ORDER BY i)::text
+	    FROM generate_series(1, 30) i) WHERE project_id = (SELECT project_id FROM projects WHERE client_id = '$H1_ID' LIMIT 1)" >/dev/null
+	for i in $(seq 1 30); do rcli XADD bomd:dead '*' id "x-$i" reason old >/dev/null; done
+}
+old_rows
+traced=$(sql "SELECT project_id FROM projects WHERE client_id = '$H1_ID' AND json_array_length(trace::json) = 30 LIMIT 1")
+start_serve 1 BOMD_RETENTION_DAYS=30 BOMD_RETENTION_TRACE_STEPS=10 \
+    BOMD_RETENTION_DEAD_MAX=5 BOMD_RETENTION_EVERY=2 || bad "daemon starts"
+wait_for 100 test "$(sql "SELECT count(*) FROM jobs WHERE job_id = 'ret-old'")" = 0
+check "final jobs past retention removed, newer and unfinished kept" "ret-new ret-queued" \
+    "$(sql "SELECT string_agg(job_id, ' ' ORDER BY job_id) FROM jobs WHERE job_id LIKE 'ret-%'")"
+check "old LLM calls removed" "ret-new" "$(sql "SELECT string_agg(job_id, ' ') FROM llm_calls WHERE job_id LIKE 'ret-%'")"
+check "old rejected entries removed" "new" "$(sql "SELECT string_agg(reason, ' ') FROM rejected_jobs WHERE stream_id IN ('1-1', '1-2')")"
+check "old checkpoints removed" "0" "$(sql "SELECT count(*) FROM job_checkpoints WHERE job_id = 'ret-old'")"
+check "a trace keeps its newest steps" "10 s21 s30" "$(sql "SELECT json_array_length(trace::json) || ' ' || (trace::json->0->>'step') || ' ' || (trace::json->-1->>'step') FROM projects WHERE project_id = '$traced'")"
+check "the dead letters are capped" "5" "$(rcli XLEN bomd:dead)"
+check_contains "retention says what it removed" "retention: removed" "$(grep 'retention:' "$LOG")"
+
+# --- #6: /metrics cached, no tenant's figures, optionally a token ---------------
+stop_serve; check "SIGTERM: exit 0" "0" "$?"
+start_serve 1 BOMD_METRICS_TOKEN=hostile-metrics-token-0123 || bad "daemon starts"
+MT=(-H "Authorization: Bearer hostile-metrics-token-0123")
+check "metrics without the token: 401" "401" "$(code "$HURL/metrics")"
+check "metrics with a wrong token: 401" "401" "$(code -H 'Authorization: Bearer nope' "$HURL/metrics")"
+failed() { curl -s "${MT[@]}" "$HURL/metrics" | grep '^bomd_jobs{state="failed"}'; }
+m1=$(failed)
+sql "INSERT INTO jobs (client_id, job_id, status) VALUES ('$H1_ID', 'metrics-probe', 'failed')"
+check "metrics are cached: a new row is not counted at once" "$m1" "$(failed)"
+sleep 5.5
+check "and is counted after the cache time" "1" "$(( ${m1##* } + 1 == $(failed | awk '{ print $2 }') ))"
+mtext=$(curl -s "${MT[@]}" "$HURL/metrics")
+check "no client id in the metrics" "0" "$(echo "$mtext" | grep -c "$H1_ID\|$H2_ID")"
+pids=()
+for i in $(seq 1 50); do curl -s -o /dev/null "${MT[@]}" "$HURL/metrics" & pids+=($!); done
+wait "${pids[@]}"
+check "a scrape flood changes nothing" "200" "$(code "${MT[@]}" "$HURL/metrics")"
+
+# --- #11: the master's sockets stay the master's --------------------------------
+socks() { ls -l "/proc/$1/fd" 2>/dev/null | grep -o 'socket:\[[0-9]*\]' | sort -u; }
+msocks=$(socks "$SERVE")
+leaked=0
+for p in $(ps -o pid= --ppid "$SERVE"); do
+	[ -n "$msocks" ] && leaked=$((leaked + $(comm -12 <(echo "$msocks") <(socks "$p") | wc -l)))
+done
+check "the master holds sockets" "1" "$([ -n "$msocks" ] && echo 1)"
+check "no child shares a socket of the master" "0" "$leaked"
+stop_serve; check "SIGTERM: exit 0" "0" "$?"
+
 if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$LOG"; then
 	bad "sanitizers clean in the hostile daemons" "$(grep -m3 'AddressSanitizer\|runtime error' "$LOG")"
 else
