@@ -23,17 +23,22 @@ enum intake_type {
 	INTAKE_BOOL,
 	INTAKE_DATE,
 	INTAKE_MONEY,
-	INTAKE_LIST
+	INTAKE_LIST,
+	INTAKE_WORD,		/* one of words, any case, stored lower case */
+	INTAKE_AVOID,		/* MPNs, or {mpn, reason}: avoid_parts */
+	INTAKE_MAKERS		/* preferred_manufacturers by category */
 };
 
 struct intake_field {
 	const char		*section;
 	const char		*key;
-	const char		*form;	/* form field name */
+	const char		*form;	/* form field name; NULL: none */
 	enum intake_type	 type;
 	int64_t			 min;	/* INT: lowest value */
 	int64_t			 max;	/* INT: highest value; STR: bytes */
 	int64_t			 def;	/* INT, BOOL: default; -1 = null */
+	const char *const	*words;	/* WORD: the values allowed */
+	const char		*alias;	/* an older form name, or NULL */
 };
 
 const char *const intake_sections[INTAKE_NSECTIONS] = {
@@ -44,32 +49,64 @@ const char *const intake_sections[INTAKE_NSECTIONS] = {
 	"engineering_context",
 };
 
+/* The original service's product types (its ProductType enum). */
+static const char *const intake_product_types[] = {
+	"consumer", "industrial", "medical", "automotive", "aerospace", NULL
+};
+
+/* The categories of preferred_manufacturers; others go under "other". */
+static const char *const intake_maker_categories[] = {
+	"capacitors", "resistors", "mcu", "connectors", NULL
+};
+
+/*
+ * The fields and their defaults where the intake is silent; the original
+ * service's defaults except quality_class and product_type (null here,
+ * shown as "IPC Class 2" and "consumer" by bomd_project_context()).
+ */
 static const struct intake_field intake_fields[] = {
 	{ "project", "name", "project_name", INTAKE_STR, 0, INTAKE_MAX_NAME,
-	    0 },
-	{ "project", "id", "project_id", INTAKE_STR, 0, INTAKE_MAX_NAME, 0 },
-	{ "project", "owner", "owner", INTAKE_STR, 0, INTAKE_MAX_NAME, 0 },
-	{ "requirements", "product_type", "product_type", INTAKE_STR, 0,
-	    INTAKE_MAX_NAME, 0 },
+	    0, NULL, NULL },
+	{ "project", "id", "project_id", INTAKE_STR, 0, INTAKE_MAX_NAME, 0,
+	    NULL, NULL },
+	{ "project", "owner", "owner", INTAKE_STR, 0, INTAKE_MAX_NAME, 0,
+	    NULL, NULL },
+	{ "project", "engineering_contact", "engineering_contact",
+	    INTAKE_STR, 0, INTAKE_MAX_NAME, 0, NULL, NULL },
+	{ "requirements", "product_type", "product_type", INTAKE_WORD, 0, 0,
+	    0, intake_product_types, NULL },
 	{ "requirements", "quantity", "quantity", INTAKE_INT, 1,
-	    INTAKE_MAX_QUANTITY, 1 },
-	{ "requirements", "deadline", "deadline", INTAKE_DATE, 0, 0, 0 },
+	    INTAKE_MAX_QUANTITY, 1, NULL, NULL },
+	{ "requirements", "deadline", "deadline", INTAKE_DATE, 0, 0, 0, NULL,
+	    NULL },
 	{ "requirements", "budget_total", "budget_total", INTAKE_MONEY, 0, 0,
-	    0 },
+	    0, NULL, NULL },
+	{ "compliance", "standards", "compliance_standards", INTAKE_LIST, 0,
+	    0, 0, NULL, NULL },
+	{ "compliance", "quality_class", "quality_class", INTAKE_STR, 0,
+	    INTAKE_MAX_NAME, 0, NULL, NULL },
+	{ "compliance", "country_of_origin_restrictions",
+	    "country_of_origin_restrictions", INTAKE_LIST, 0, 0, 0, NULL,
+	    NULL },
 	{ "sourcing_constraints", "allow_brokers", "allow_brokers",
-	    INTAKE_BOOL, 0, 0, 0 },
+	    INTAKE_BOOL, 0, 0, 0, NULL, NULL },
 	{ "sourcing_constraints", "allow_alternates", "allow_alternates",
-	    INTAKE_BOOL, 0, 0, 1 },
+	    INTAKE_BOOL, 0, 0, 1, NULL, NULL },
+	{ "sourcing_constraints", "single_source_ok", "single_source_ok",
+	    INTAKE_BOOL, 0, 0, 0, NULL, NULL },
 	{ "sourcing_constraints", "preferred_distributors",
-	    "preferred_distributors", INTAKE_LIST, 0, 0, 0 },
+	    "preferred_distributors", INTAKE_LIST, 0, 0, 0, NULL, NULL },
 	{ "sourcing_constraints", "max_lead_time_days", "max_lead_time_days",
-	    INTAKE_INT, 0, INTAKE_MAX_LEAD_DAYS, -1 },
-	{ "engineering_context", "notes", "notes", INTAKE_STR, 0,
-	    INTAKE_MAX_NOTES, 0 },
+	    INTAKE_INT, 0, INTAKE_MAX_LEAD_DAYS, INTAKE_DEFAULT_LEAD_DAYS,
+	    NULL, NULL },
+	{ "engineering_context", "notes", "engineering_notes", INTAKE_STR, 0,
+	    INTAKE_MAX_NOTES, 0, NULL, "notes" },
 	{ "engineering_context", "critical_parts", "critical_parts",
-	    INTAKE_LIST, 0, 0, 0 },
-	{ "engineering_context", "avoid_parts", "avoid_parts", INTAKE_LIST, 0,
-	    0, 0 },
+	    INTAKE_LIST, 0, 0, 0, NULL, NULL },
+	{ "engineering_context", "preferred_manufacturers", NULL,
+	    INTAKE_MAKERS, 0, 0, 0, NULL, NULL },
+	{ "engineering_context", "avoid_parts", "avoid_parts", INTAKE_AVOID,
+	    0, 0, 0, NULL, NULL },
 };
 #define INTAKE_NFIELDS (sizeof(intake_fields) / sizeof(intake_fields[0]))
 
@@ -127,7 +164,7 @@ static void
 intake_fname(const struct intake_norm *n, const struct intake_field *f,
     char *out, size_t len)
 {
-	if (n->form)
+	if (n->form && f->form != NULL)
 		snprintf(out, len, "%s", f->form);
 	else
 		snprintf(out, len, "%s.%s", f->section, f->key);
@@ -478,6 +515,187 @@ fail:
 	return NULL;
 }
 
+/* Adds category key with its list val to the object other. 0 or -1. */
+static int
+intake_makers_add(struct intake_norm *n, const char *fname, json_t *other,
+    const char *key, const json_t *val)
+{
+	char q[INTAKE_QUOTE_MAX + 1], cname[2 * INTAKE_QUOTE_MAX + 64];
+	json_t *list;
+
+	intake_quote(key, strlen(key), q, sizeof(q));
+	if (strlen(key) > INTAKE_MAX_CKEY ||
+	    json_object_size(other) >= INTAKE_MAX_COMPLIANCE) {
+		intake_seterr(n->err, n->errlen, "%s: at most %d categories "
+		    "of at most %d bytes", fname, INTAKE_MAX_COMPLIANCE,
+		    INTAKE_MAX_CKEY);
+		return -1;
+	}
+	snprintf(cname, sizeof(cname), "%s.%s", fname, q);
+	if ((list = intake_norm_list(n, cname, val)) == NULL)
+		return -1;
+	json_object_set_new(other, key, list);
+	return 0;
+}
+
+/* The table's field section.key, or NULL. */
+static const struct intake_field *
+intake_field_find(const char *section, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < INTAKE_NFIELDS; i++)
+		if (strcmp(intake_fields[i].section, section) == 0 &&
+		    strcmp(intake_fields[i].key, key) == 0)
+			return &intake_fields[i];
+	return NULL;
+}
+
+/* One of words in any case, as that word; null when absent. */
+static json_t *
+intake_norm_word(struct intake_norm *n, const char *fname, const json_t *v,
+    const char *const *words)
+{
+	char list[256];
+	const char *s;
+	size_t len, i, at = 0;
+
+	if (intake_absent(v))
+		return json_null();
+	if (json_is_string(v) && intake_trim(v, &s, &len) == 0)
+		for (i = 0; words[i] != NULL; i++)
+			if (strlen(words[i]) == len &&
+			    strncasecmp(s, words[i], len) == 0)
+				return json_string(words[i]);
+	list[0] = '\0';
+	for (i = 0; words[i] != NULL && at < sizeof(list); i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s",
+		    i > 0 ? ", " : "", words[i]);
+	intake_seterr(n->err, n->errlen, "%s: expected one of %s", fname,
+	    list);
+	return NULL;
+}
+
+/*
+ * avoid_parts: MPNs as intake_norm_list() reads them, or objects {mpn,
+ * reason} among them. The MPNs go to *out, the reasons to *reasons {mpn:
+ * reason}, which keeps those of prev (the avoid_reasons of a context read
+ * again) for MPNs given without one. 0, or -1 with nothing set.
+ */
+static int
+intake_norm_avoid(struct intake_norm *n, const char *fname, const json_t *v,
+    const json_t *prev, json_t **out, json_t **reasons)
+{
+	const json_t *item, *mpn, *why, *old;
+	json_t *plain = NULL, *r;
+	const char *s, *ws;
+	size_t i, len, wlen;
+
+	*out = *reasons = NULL;
+	r = json_object();
+	if (json_is_array(v)) {
+		plain = json_array();
+		json_array_foreach(v, i, item) {
+			if (!json_is_object(item)) {
+				json_array_append(plain, (json_t *)item);
+				continue;
+			}
+			mpn = json_object_get(item, "mpn");
+			why = json_object_get(item, "reason");
+			if (!json_is_string(mpn) ||
+			    intake_trim(mpn, &s, &len) == -1 || len == 0 ||
+			    (why != NULL && !json_is_null(why) &&
+			    (!json_is_string(why) ||
+			    intake_trim(why, &ws, &wlen) == -1 ||
+			    wlen > INTAKE_MAX_REASON))) {
+				intake_seterr(n->err, n->errlen, "%s: item %zu: "
+				    "expected an MPN or {mpn, reason} with a "
+				    "reason of at most %d bytes", fname, i + 1,
+				    INTAKE_MAX_REASON);
+				goto fail;
+			}
+			json_array_append_new(plain, json_stringn(s, len));
+			if (json_is_string(why) && wlen > 0 &&
+			    len <= INTAKE_MAX_ITEM)
+				json_object_setn_new(r, s, len,
+				    json_stringn(ws, wlen));
+		}
+		v = plain;
+	}
+	if ((*out = intake_norm_list(n, fname, v)) == NULL)
+		goto fail;
+	json_array_foreach(*out, i, item) {
+		s = json_string_value(item);
+		old = json_object_get(prev, s);
+		if (json_object_get(r, s) == NULL && json_is_string(old))
+			json_object_set(r, s, (json_t *)old);
+	}
+	json_decref(plain);
+	*reasons = r;
+	return 0;
+fail:
+	json_decref(plain);
+	json_decref(r);
+	return -1;
+}
+
+/*
+ * preferred_manufacturers: a mapping of categories to lists of makers.
+ * Always {capacitors, resistors, mcu, connectors, other: {category:
+ * list}}; a category not among the first four goes under other.
+ */
+static json_t *
+intake_norm_makers(struct intake_norm *n, const char *fname, const json_t *v)
+{
+	char q[INTAKE_QUOTE_MAX + 1], cname[2 * INTAKE_QUOTE_MAX + 64];
+	const char *key, *k2;
+	const json_t *val, *v2;
+	json_t *out, *other, *list;
+	size_t i;
+
+	out = json_object();
+	for (i = 0; intake_maker_categories[i] != NULL; i++)
+		json_object_set_new(out, intake_maker_categories[i],
+		    json_array());
+	other = json_object();
+	json_object_set_new(out, "other", other);
+	if (v == NULL || json_is_null(v))
+		return out;
+	if (!json_is_object(v)) {
+		intake_seterr(n->err, n->errlen, "%s: expected a mapping of "
+		    "categories to lists of manufacturers", fname);
+		goto fail;
+	}
+	json_object_foreach((json_t *)v, key, val) {
+		/* "other" holds categories of its own, one level down */
+		if (strcmp(key, "other") == 0 && json_is_object(val)) {
+			json_object_foreach((json_t *)val, k2, v2) {
+				if (intake_makers_add(n, fname, other, k2, v2) ==
+				    -1)
+					goto fail;
+			}
+			continue;
+		}
+		for (i = 0; intake_maker_categories[i] != NULL; i++)
+			if (strcmp(key, intake_maker_categories[i]) == 0)
+				break;
+		if (intake_maker_categories[i] == NULL) {
+			if (intake_makers_add(n, fname, other, key, val) == -1)
+				goto fail;
+			continue;
+		}
+		intake_quote(key, strlen(key), q, sizeof(q));
+		snprintf(cname, sizeof(cname), "%s.%s", fname, q);
+		if ((list = intake_norm_list(n, cname, val)) == NULL)
+			goto fail;
+		json_object_set_new(out, key, list);
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
 static json_t *
 intake_norm_compliance(struct intake_norm *n, const json_t *v)
 {
@@ -509,7 +727,9 @@ intake_norm_compliance(struct intake_norm *n, const json_t *v)
 			    qkey, INTAKE_MAX_CKEY);
 			goto fail;
 		}
-		if (json_is_null(val))
+		/* standards and the like: normalised by their table rows */
+		if (json_is_null(val) ||
+		    intake_field_find("compliance", key) != NULL)
 			continue;
 		if (json_is_boolean(val) || json_is_number(val))
 			nv = json_deep_copy(val);
@@ -538,17 +758,13 @@ fail:
 static bool
 intake_known(const char *section, const char *key)
 {
-	size_t i;
-
-	/* written by us next to budget_total; re-normalising must not warn */
-	if (strcmp(section, "requirements") == 0 &&
-	    strcmp(key, "budget_total_micros") == 0)
+	/* written by us beside budget_total and avoid_parts: no warning */
+	if ((strcmp(section, "requirements") == 0 &&
+	    strcmp(key, "budget_total_micros") == 0) ||
+	    (strcmp(section, "engineering_context") == 0 &&
+	    strcmp(key, "avoid_reasons") == 0))
 		return true;
-	for (i = 0; i < INTAKE_NFIELDS; i++)
-		if (strcmp(intake_fields[i].section, section) == 0 &&
-		    strcmp(intake_fields[i].key, key) == 0)
-			return true;
-	return false;
+	return intake_field_find(section, key) != NULL;
 }
 
 /* Checks the sections of in and warns about unknown keys. */
@@ -595,7 +811,7 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 	char fname[64];
 	const struct intake_field *f;
 	const json_t *insec, *v, *vm;
-	json_t *out = NULL, *sec[INTAKE_NSECTIONS], *nv;
+	json_t *out = NULL, *sec[INTAKE_NSECTIONS], *nv, *reasons;
 	int64_t iv;
 	bool bv, null;
 	size_t i, s;
@@ -671,6 +887,19 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 		case INTAKE_LIST:
 			nv = intake_norm_list(n, fname, v);
 			break;
+		case INTAKE_WORD:
+			nv = intake_norm_word(n, fname, v, f->words);
+			break;
+		case INTAKE_MAKERS:
+			nv = intake_norm_makers(n, fname, v);
+			break;
+		case INTAKE_AVOID:
+			if (intake_norm_avoid(n, fname, v, json_is_object(insec) ?
+			    json_object_get(insec, "avoid_reasons") : NULL, &nv,
+			    &reasons) == -1)
+				goto fail;
+			json_object_set_new(sec[s], "avoid_reasons", reasons);
+			break;
 		default:
 			nv = NULL;
 			break;
@@ -730,7 +959,11 @@ intake_from_form(const char *(*get)(void *ctx, const char *name), void *ctx,
 	in = json_object();
 	for (i = 0; i < INTAKE_NFIELDS; i++) {
 		f = &intake_fields[i];
-		if ((val = get(ctx, f->form)) == NULL || *val == '\0')
+		if (f->form == NULL)
+			continue;
+		if (((val = get(ctx, f->form)) == NULL || *val == '\0') &&
+		    (f->alias == NULL || (val = get(ctx, f->alias)) == NULL ||
+		    *val == '\0'))
 			continue;
 		if ((js = json_string(val)) == NULL) {
 			err_printf(err, errlen, "%s: not valid UTF-8",
