@@ -31,6 +31,7 @@ endif
 
 # The library every program shares.
 COMMON_SRCS = \
+	common/agents.c \
 	common/apikey.c \
 	common/assess.c \
 	common/base64.c \
@@ -55,8 +56,12 @@ COMMON_SRCS = \
 	common/offers.c \
 	common/oidc.c \
 	common/queue.c \
+	common/report.c \
 	common/scope.c \
 	common/sourcing.c \
+	common/sourcing_checks.c \
+	common/sourcing_select.c \
+	common/strategies.c \
 	common/util.c \
 	common/x402.c
 

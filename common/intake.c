@@ -526,7 +526,7 @@ intake_makers_add(struct intake_norm *n, const char *fname, json_t *other,
 	intake_quote(key, strlen(key), q, sizeof(q));
 	if (strlen(key) > INTAKE_MAX_CKEY ||
 	    json_object_size(other) >= INTAKE_MAX_COMPLIANCE) {
-		intake_seterr(n->err, n->errlen, "%s: at most %d categories "
+		err_printf(n->err, n->errlen, "%s: at most %d categories "
 		    "of at most %d bytes", fname, INTAKE_MAX_COMPLIANCE,
 		    INTAKE_MAX_CKEY);
 		return -1;
@@ -571,7 +571,7 @@ intake_norm_word(struct intake_norm *n, const char *fname, const json_t *v,
 	for (i = 0; words[i] != NULL && at < sizeof(list); i++)
 		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s",
 		    i > 0 ? ", " : "", words[i]);
-	intake_seterr(n->err, n->errlen, "%s: expected one of %s", fname,
+	err_printf(n->err, n->errlen, "%s: expected one of %s", fname,
 	    list);
 	return NULL;
 }
@@ -608,7 +608,7 @@ intake_norm_avoid(struct intake_norm *n, const char *fname, const json_t *v,
 			    (!json_is_string(why) ||
 			    intake_trim(why, &ws, &wlen) == -1 ||
 			    wlen > INTAKE_MAX_REASON))) {
-				intake_seterr(n->err, n->errlen, "%s: item %zu: "
+				err_printf(n->err, n->errlen, "%s: item %zu: "
 				    "expected an MPN or {mpn, reason} with a "
 				    "reason of at most %d bytes", fname, i + 1,
 				    INTAKE_MAX_REASON);
@@ -662,7 +662,7 @@ intake_norm_makers(struct intake_norm *n, const char *fname, const json_t *v)
 	if (v == NULL || json_is_null(v))
 		return out;
 	if (!json_is_object(v)) {
-		intake_seterr(n->err, n->errlen, "%s: expected a mapping of "
+		err_printf(n->err, n->errlen, "%s: expected a mapping of "
 		    "categories to lists of manufacturers", fname);
 		goto fail;
 	}

@@ -198,7 +198,7 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 	*found = -1;
 	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
 	    API_PROJECTS_ITEMS, API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
-	    ", p.status, p.basis FROM projects p "
+	    ", p.status, p.basis, p.context::text FROM projects p "
 	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
 	    0);
 	if (res == NULL)
@@ -211,9 +211,9 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 	snprintf(status, statuslen, "%s", PQgetvalue(res, 0, 1));
 	doc = json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
 	    0, &jerr);
-	if (doc != NULL && api_render_project(doc, PQgetisnull(res, 0, 2) ?
-	    NULL : PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2)) ==
-	    -1) {
+	if (doc != NULL && api_render_project(doc, PQgetisnull(res, 0, 3) ?
+	    NULL : PQgetvalue(res, 0, 3), PQgetisnull(res, 0, 2) ? NULL :
+	    PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2)) == -1) {
 		log_warnx("project %s: its basis is not usable; the lines "
 		    "keep their numbers without words", params[1]);
 	}
@@ -715,6 +715,44 @@ api_projects_trace(struct MHD_Connection *c, struct api_request *r,
 	return api_json(c, MHD_HTTP_OK, trace);
 }
 
+/*
+ * GET /projects/{id}/strategies: the exact sourcing strategies of a
+ * processed project, from its basis and lines (as in its report).
+ */
+static enum MHD_Result
+api_projects_strategies(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *id = args[0], *params[2] = { r->client_id, id };
+	char status[32];
+	PGconn *db;
+	json_t *doc, *st;
+	int found;
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	if ((db = api_db_get(r)) == NULL)
+		return api_error_db(c);
+	doc = api_projects_doc(db, params, status, sizeof(status), &found);
+	api_db_put(db);
+	if (found == -1)
+		return api_error_db(c);
+	if (found == 0)
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	st = json_object_get(json_object_get(doc, "report"), "strategies");
+	if (!json_is_object(st)) {
+		json_decref(doc);
+		return api_error(c, MHD_HTTP_CONFLICT, "Project not processed "
+		    "yet: %s (status %s)", id, status);
+	}
+	st = json_incref(st);
+	json_object_set_new(st, "project_id", json_string(id));
+	json_decref(doc);
+	return api_json(c, MHD_HTTP_OK, st);
+}
+
 /* Line items and trace go with the project (foreign keys cascade). */
 static enum MHD_Result
 api_projects_delete(struct MHD_Connection *c, struct api_request *r,
@@ -749,5 +787,7 @@ const struct api_route api_projects_routes[] = {
 	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_projects_delete },
 	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_projects_process },
 	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_projects_trace },
+	{ "GET", "/projects/{}/strategies", API_AUTH_KEY,
+	    api_projects_strategies },
 	{ NULL, NULL, 0, NULL }
 };

@@ -21,6 +21,9 @@
 #include "sourcing.h"
 #include "util.h"
 
+/* A line of one MPN without designators. */
+#define LINE(m)	(&(struct sourcing_line){ (m), NULL, 0, NULL })
+
 #define HDR "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku," \
 	"stock,moq,order_multiple,lead_time_days,currency,breaks\n"
 
@@ -569,11 +572,12 @@ rules_from(const struct rcfg *c, struct sourcing_rules *r,
 
 	memset(r, 0, sizeof(*r));
 	if (c->blocked)
-		sup[n++] = (struct supplier_rule){ c->blocked, TRUST_BLOCKED };
+		sup[n++] = (struct supplier_rule){ c->blocked, TRUST_BLOCKED,
+		    0 };
 	if (c->low)
-		sup[n++] = (struct supplier_rule){ c->low, TRUST_LOW };
+		sup[n++] = (struct supplier_rule){ c->low, TRUST_LOW, 0 };
 	if (c->high)
-		sup[n++] = (struct supplier_rule){ c->high, TRUST_HIGH };
+		sup[n++] = (struct supplier_rule){ c->high, TRUST_HIGH, 0 };
 	r->suppliers = sup;
 	r->nsuppliers = n;
 	r->banned = banned;
@@ -628,7 +632,7 @@ test_sourcing_cases(void **state)
 		p.line_qty = c->line;
 		p.build_qty = c->build;
 		p.max_lead_time_days = c->maxlead;
-		if (sourcing_decide(c->mpn, &p, &rules, lookup_list, &l,
+		if (sourcing_decide(LINE(c->mpn), &p, &rules, lookup_list, &l,
 		    &d) != 0)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
@@ -703,7 +707,7 @@ test_sourcing_output_data(void **state)
 	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
 	    err, sizeof(err)), 0);
 	rules_from(&cfg, &rules, sup);
-	assert_int_equal(sourcing_decide("PART-A", &p, &rules, lookup_list,
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
 	    &l, &d), 0);
 	assert_int_equal(d.need, 20);
 	assert_int_equal(d.unit_micros, 80000);
@@ -742,7 +746,7 @@ test_sourcing_output_data(void **state)
 	line_decision_free(&d);
 
 	/* the alternate proposal carries its own object */
-	assert_int_equal(sourcing_decide("RC-BANNED", &p, &rules,
+	assert_int_equal(sourcing_decide(LINE("RC-BANNED"), &p, &rules,
 	    lookup_list, &l, &d), 0);
 	alt = json_object_get(d.output_data, "alternate");
 	assert_non_null(alt);
@@ -760,7 +764,7 @@ test_sourcing_output_data(void **state)
 	assert_non_null(d.reasoning);
 	line_decision_free(&d);
 	p.line_qty = 0;
-	assert_int_equal(sourcing_decide("PART-A", &p, &rules, lookup_list,
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
 	    &l, &d), -1);
 	assert_non_null(strstr(d.reasoning, "line quantity"));
 	line_decision_free(&d);
@@ -853,7 +857,7 @@ test_demo_catalog(void **state)
 		{ "MF-MSMF050-2", 1 },
 	};
 	static const struct supplier_rule sup[] = {
-		{ "fastchip", TRUST_BLOCKED },
+		{ "fastchip", TRUST_BLOCKED, 0 },
 	};
 	static const struct banned_part ban[] = {
 		{ "AMS1117-3.3", "high dropout, field failures in 2025" },
@@ -864,7 +868,11 @@ test_demo_catalog(void **state)
 	static const char *pref[] = { "digikey" };
 	static const char *avoid[] = { "LM358DR" };
 	struct sourcing_rules rules = {
-		sup, 1, ban, 1, alt, 1, avoid, 1, pref, 1, false, true, false
+		.suppliers = sup, .nsuppliers = 1, .banned = ban,
+		.nbanned = 1, .alternates = alt, .nalternates = 1,
+		.avoid_parts = avoid, .navoid = 1, .preferred = pref,
+		.npreferred = 1, .allow_alternates = true,
+		.single_source_ok = true
 	};
 	struct cost_params p = { 1, 25, 0, 0, 28, false };
 	struct line_decision d;
@@ -900,7 +908,7 @@ test_demo_catalog(void **state)
 
 	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
 		p.line_qty = demo[i].qty;
-		assert_int_equal(sourcing_decide(demo[i].mpn, &p, &rules,
+		assert_int_equal(sourcing_decide(LINE(demo[i].mpn), &p, &rules,
 		    lookup_unsorted, &l, &d), 0);
 		if (d.status != demo[i].status ||
 		    strstr(d.reasoning, demo[i].has) == NULL)
@@ -933,7 +941,7 @@ test_demo_catalog(void **state)
 	bom_free(bom);
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		p.line_qty = ok[i].qty;
-		assert_int_equal(sourcing_decide(ok[i].mpn, &p, &rules,
+		assert_int_equal(sourcing_decide(LINE(ok[i].mpn), &p, &rules,
 		    lookup_unsorted, &l, &d), 0);
 		if (d.status != DECISION_APPROVED ||
 		    strcmp(d.selected_supplier, "digikey") != 0)
