@@ -125,6 +125,7 @@ BOMCTL_SRCS = \
 	daemon/bomctl/cmd_jobs.c \
 	daemon/bomctl/cmd_parts.c \
 	daemon/bomctl/cmd_projects.c \
+	daemon/bomctl/cmd_strategies.c \
 	daemon/bomctl/cmd_submit.c \
 	daemon/bomctl/cmd_suppliers.c \
 	daemon/bomctl/events.c \

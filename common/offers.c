@@ -419,8 +419,8 @@ offers_parse_details(struct offer_list *l, const struct offers_row *r,
 		if ((strncasecmp(s, "http://", 7) != 0 &&
 		    strncasecmp(s, "https://", 8) != 0) ||
 		    strlen(s) > OFFER_URL_MAX) {
-			offers_add_error(l, r->line_no, "bad datasheet_url '%s' "
-			    "(http or https, at most %d bytes)",
+			offers_add_error(l, r->line_no, "bad datasheet_url "
+			    "'%s' (http or https, at most %d bytes)",
 			    offers_clip(s, tmp, sizeof(tmp)), OFFER_URL_MAX);
 			return -1;
 		}

@@ -63,10 +63,10 @@ struct offer {
 	size_t			 nbreaks;	/* 0: the offer has no price */
 	size_t			 line_no;	/* CSV line or 0 */
 	/* the optional columns; empty or zero when unknown */
-	char			 packaging[OFFER_PACKAGING_LEN]; /* "Cut Tape" */
+	char			 packaging[OFFER_PACKAGING_LEN]; /* Reel */
 	enum offer_lifecycle	 lifecycle;
 	enum offer_rohs		 rohs;
-	char			 country[3];	/* ISO 3166 alpha-2, upper case */
+	char			 country[3];	/* ISO alpha-2, upper case */
 	char			*datasheet_url;	/* NULL when unknown */
 };
 

@@ -295,40 +295,41 @@ sourcing_decide_lifecycle(struct sourcing_run *run,
 {
 	const char *mpn = s->mpn, *by = sourcing_nz(s->lifecycle_by);
 	const char *what = s->lifecycle == OFFER_LIFECYCLE_OBSOLETE ?
-	    "obsolete" : "end of life (EOL)";
+	    "obsolete" : "at end of life (EOL)";
 	struct sourcing_alts a;
 
 	sourcing_flag(run->flags, s->lifecycle == OFFER_LIFECYCLE_OBSOLETE ?
 	    "obsolete" : "eol");
 	if (!run->rules->allow_alternates) {
-		sourcing_checks_escalate(run, "%s is %s (per %s) and "
+		sourcing_checks_escalate(run, "%s is %s according to %s and "
 		    "alternates are not allowed by project", mpn, what, by);
 		sourcing_checks_add(run, "engineering", "lifecycle",
-		    "escalated", "%s is %s (per %s); alternates not allowed",
-		    mpn, what, by);
+		    "escalated", "%s is %s according to %s; alternates not "
+		    "allowed", mpn, what, by);
 		return false;
 	}
 	sourcing_alts_pick(run, mpn, true, &a);
 	if (a.best == -1) {
 		if (a.n == 0 && a.notes.len == 0)
-			sourcing_checks_escalate(run, "%s is %s (per %s) and "
-			    "has no approved alternate", mpn, what, by);
+			sourcing_checks_escalate(run, "%s is %s according to "
+			    "%s and has no approved alternate", mpn, what, by);
 		else
-			sourcing_checks_escalate(run, "%s is %s (per %s) and "
-			    "no active approved alternate is usable (%s)", mpn,
-			    what, by, a.notes.data);
+			sourcing_checks_escalate(run, "%s is %s according to "
+			    "%s and no active approved alternate is usable "
+			    "(%s)", mpn, what, by, a.notes.data);
 		sourcing_checks_add(run, "engineering", "lifecycle",
-		    "escalated", "%s is %s (per %s): no active approved "
-		    "alternate; a last-time buy needs a person", mpn, what, by);
+		    "escalated", "%s is %s according to %s: no active "
+		    "approved alternate; a last-time buy needs a person", mpn,
+		    what, by);
 		sourcing_flag(run->flags, "no_alternate");
 		sourcing_alts_free(&a);
 		return false;
 	}
 	run->d->status = DECISION_REJECTED;
-	buf_printf(run->b, "%s is %s (per %s)", mpn, what, by);
+	buf_printf(run->b, "%s is %s according to %s", mpn, what, by);
 	sourcing_checks_add(run, "engineering", "lifecycle", "rejected",
-	    "%s is %s (per %s): active approved alternate %s proposed", mpn,
-	    what, by, a.alt[a.best]->alternate_mpn);
+	    "%s is %s according to %s: active approved alternate %s "
+	    "proposed", mpn, what, by, a.alt[a.best]->alternate_mpn);
 	sourcing_alts_propose(run, mpn, &a);
 	sourcing_alts_free(&a);
 	return true;

@@ -1,7 +1,7 @@
 /*
- * Supplier knowledge routes: the tenant's suppliers (type, trust),
- * compatible with the original service. The worker reads the same rows,
- * so a supplier blocked here is avoided from the next job on.
+ * Supplier knowledge routes: the tenant's suppliers (type, trust, order
+ * cost), compatible with the original service. The worker reads the same
+ * rows, so a supplier blocked here is avoided from the next job on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 	"trust_level, on_time_rate, quality_rate, lead_time_accuracy, " \
 	"account_rep, payment_terms, notes, " API_TS("last_order_date") ", " \
 	"total_spend_ytd_micros, order_count_ytd, " API_TS("created_at") \
-	", " API_TS("updated_at")
+	", " API_TS("updated_at") ", order_cost_micros"
 
 static const char *const api_suppliers_types[] = {
 	"authorized", "broker", "direct", NULL
@@ -42,11 +42,17 @@ api_suppliers_check(struct MHD_Connection *c, const char *s,
 	return -1;
 }
 
-/* One row selected with API_SUPPLIERS_COLS as the original's supplier. */
+/*
+ * One row selected with API_SUPPLIERS_COLS as the original's supplier,
+ * with bomd's order_cost (shipping and handling per order) beside.
+ */
 static json_t *
 api_suppliers_json(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:s, "
+	json_t *j;
+	int64_t oc = strtoll(PQgetvalue(res, i, 15), NULL, 10);
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:s, "
 	    "s:o, s:f, s:I, s:s, s:s}",
 	    "supplier_id", PQgetvalue(res, i, 0),
 	    "name", PQgetvalue(res, i, 1),
@@ -63,6 +69,44 @@ api_suppliers_json(const PGresult *res, int i)
 	    "order_count_ytd", (json_int_t)atoll(PQgetvalue(res, i, 12)),
 	    "created_at", PQgetvalue(res, i, 13),
 	    "updated_at", PQgetvalue(res, i, 14));
+	json_object_set_new(j, "order_cost", json_real(money_to_double(oc)));
+	json_object_set_new(j, "order_cost_micros", json_integer(oc));
+	return j;
+}
+
+/*
+ * The order_cost member of body (a number or a decimal string in currency
+ * units, >= 0) as micro-units into out ("" when absent). 0, or -1 after
+ * answering 400.
+ */
+static int
+api_suppliers_order_cost(struct MHD_Connection *c, const json_t *body,
+    char *out, size_t len, enum MHD_Result *ret)
+{
+	const json_t *v = json_object_get(body, "order_cost");
+	const char *why = "not an amount";
+	char tmp[64];
+	int64_t m;
+
+	out[0] = '\0';
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_integer(v))
+		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(tmp, sizeof(tmp), "%.6f", json_real_value(v));
+	else if (json_is_string(v))
+		snprintf(tmp, sizeof(tmp), "%s", json_string_value(v));
+	else
+		tmp[0] = '\0';
+	if (tmp[0] == '\0' || parse_money(tmp, &m, &why) == -1) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "order_cost: %s "
+		    "(a non-negative amount in currency units)", why);
+		return -1;
+	}
+	snprintf(out, len, "%lld", (long long)m);
+	return 0;
 }
 
 static enum MHD_Result
@@ -105,12 +149,15 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &notes },
 	};
 	enum MHD_Result ret;
+	char cost[32];
 	json_t *body;
 
 	(void)args;
 	if ((body = api_knowledge_body(c, r, false, members,
 	    API_NMEMBERS(members), &ret)) == NULL)
 		return ret;
+	if (api_suppliers_order_cost(c, body, cost, sizeof(cost), &ret) == -1)
+		goto out;
 	if (id[0] == '\0' || strchr(id, '/') != NULL ||
 	    !api_knowledge_text_ok(id)) {
 		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "supplier_id: must be "
@@ -134,10 +181,12 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 	/* 200 as FastAPI's default: the original set no other status */
 	ret = api_reply_row(c, r, "INSERT INTO supplier_knowledge (client_id, "
 	    "supplier_id, name, supplier_type, trust_level, account_rep, "
-	    "payment_terms, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+	    "payment_terms, notes, order_cost_micros) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7, $8, COALESCE($9::bigint, 0)) "
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
-	    "RETURNING " API_SUPPLIERS_COLS, 8, (const char *[]){ r->client_id,
-	    id, name, type, trust, rep, terms, notes ? notes : "" },
+	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){ r->client_id,
+	    id, name, type, trust, rep, terms, notes ? notes : "",
+	    cost[0] ? cost : NULL },
 	    api_suppliers_json, MHD_HTTP_BAD_REQUEST, "Supplier already "
 	    "exists: %s", id);
 out:
@@ -176,10 +225,71 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 	return ret;
 }
 
+/*
+ * POST (or PUT) /knowledge/suppliers/{id}: changes the members given
+ * (name, supplier_type, trust_level, order_cost, account_rep,
+ * payment_terms, notes); the others keep their values.
+ */
+static enum MHD_Result
+api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *name, *type, *trust, *rep, *terms, *notes;
+	const struct api_knowledge_member members[] = {
+		{ "name", API_KNOWLEDGE_MAX_NAME, false, &name },
+		{ "supplier_type", API_KNOWLEDGE_MAX_ID, false, &type },
+		{ "trust_level", API_KNOWLEDGE_MAX_ID, false, &trust },
+		{ "account_rep", API_KNOWLEDGE_MAX_NAME, false, &rep },
+		{ "payment_terms", API_KNOWLEDGE_MAX_NAME, false, &terms },
+		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &notes },
+	};
+	enum MHD_Result ret;
+	char cost[32];
+	json_t *body;
+
+	if (api_knowledge_check_id(c, "supplier_id", args[0],
+	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
+		return ret;
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
+		return ret;
+	if (api_suppliers_order_cost(c, body, cost, sizeof(cost), &ret) == -1)
+		goto out;
+	if (name != NULL && (name[0] == '\0' ||
+	    !api_knowledge_text_ok(name))) {
+		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "name: must be "
+		    "non-empty, without control characters");
+		goto out;
+	}
+	if ((type != NULL && api_suppliers_check(c, type,
+	    api_suppliers_types, "supplier type", &ret) == -1) ||
+	    (trust != NULL && api_suppliers_check(c, trust,
+	    api_suppliers_trust_levels, "trust level", &ret) == -1))
+		goto out;
+	ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
+	    "name = COALESCE($3, name), supplier_type = COALESCE($4, "
+	    "supplier_type), trust_level = COALESCE($5, trust_level), "
+	    "account_rep = COALESCE($6, account_rep), payment_terms = "
+	    "COALESCE($7, payment_terms), notes = COALESCE($8, notes), "
+	    "order_cost_micros = COALESCE($9::bigint, order_cost_micros), "
+	    "updated_at = now() WHERE client_id = $1 AND supplier_id = $2 "
+	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){
+	    r->client_id, args[0], name, type, trust, rep, terms, notes,
+	    cost[0] ? cost : NULL }, api_suppliers_json, MHD_HTTP_NOT_FOUND,
+	    "Supplier not found: %s", args[0]);
+out:
+	json_decref(body);
+	return ret;
+}
+
 const struct api_route api_suppliers_routes[] = {
 	{ "GET", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_list },
 	{ "POST", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_create },
 	{ "GET", "/knowledge/suppliers/{}", API_AUTH_KEY, api_suppliers_get },
+	{ "POST", "/knowledge/suppliers/{}", API_AUTH_KEY,
+	    api_suppliers_update },
+	{ "PUT", "/knowledge/suppliers/{}", API_AUTH_KEY,
+	    api_suppliers_update },
 	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_KEY,
 	    api_suppliers_trust },
 	{ NULL, NULL, 0, NULL }

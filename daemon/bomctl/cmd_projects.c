@@ -1,6 +1,7 @@
 /*
  * bomctl projects, show and trace: the tenant's projects, the decision
- * table of one project with its totals, and its processing trace.
+ * table of one project with its totals and report, and its processing
+ * trace.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -203,6 +204,7 @@ cmd_show(struct bomctl *ctl, int argc, char **argv)
 		if (json_is_string(warn))
 			printf("warning: %s\n", json_string_value(warn));
 	}
+	cmd_strategies_report(proj);
 	json_decref(proj);
 	return rc;
 }

@@ -834,6 +834,20 @@ test_demo_catalog(void **state)
 		  "avoided by project" },
 		{ "ESP32-WROOM-32E-N4", 1, DECISION_APPROVED,
 		  "ESP32-WROOM-32E-N4", "digikey", 25, "supplier blocked" },
+		/* lifecycle: no alternate is approved in these rules */
+		{ "ERJ-3EKF4701V", 2, DECISION_ESCALATED, "ERJ-3EKF4701V",
+		  "digikey", 100, "ERJ-3EKF4701V is obsolete according to "
+		  "digikey and has no approved alternate; a person must "
+		  "decide" },
+		{ "EEE-FK1V101P", 1, DECISION_ESCALATED, "EEE-FK1V101P",
+		  "digikey", 25, "is at end of life (EOL) according to "
+		  "digikey" },
+		{ "LIS3DHTR", 1, DECISION_APPROVED, "LIS3DHTR", "digikey", 25,
+		  "LIS3DHTR is NRND (per digikey): approved for a consumer "
+		  "product" },
+		{ "TPS2051BDBVR", 1, DECISION_APPROVED, "TPS2051BDBVR",
+		  "digikey", 25, "only 0 in stock, short by 25, lead time 25 "
+		  "days" },
 	};
 	/* every other line of tests/fixtures/demo_bom.csv, with its qty */
 	static const struct {
@@ -841,13 +855,13 @@ test_demo_catalog(void **state)
 		int64_t		 qty;
 	} ok[] = {
 		{ "CP2102N-A02-GQFN28", 1 }, { "MCP73831T-2ACI/OT", 1 },
-		{ "BME280", 1 }, { "LIS3DHTR", 1 }, { "TPS2051BDBVR", 1 },
+		{ "BME280", 1 },
 		{ "DS3231SN#", 1 }, { "RC0805FR-0710KL", 4 },
 		{ "RC0805FR-075K1L", 2 }, { "RC0805FR-07100RL", 1 },
-		{ "RC0805FR-071KL", 2 }, { "ERJ-3EKF4701V", 2 },
+		{ "RC0805FR-071KL", 2 },
 		{ "RC0805FR-0722RL", 1 }, { "CL21B104KBCNNNC", 6 },
 		{ "CL21A106KAYNNNE", 2 }, { "CL21A226MQQNNNE", 1 },
-		{ "GRM1885C1H220JA01D", 2 }, { "EEE-FK1V101P", 1 },
+		{ "GRM1885C1H220JA01D", 2 },
 		{ "GRM188R61A106KE69D", 1 }, { "LTST-C170KGKT", 1 },
 		{ "LTST-C170KRKT", 1 }, { "SS34", 1 }, { "1N4148W-7-F", 2 },
 		{ "USBLC6-2SC6", 1 }, { "AO3400A", 1 }, { "MMBT3904LT1G", 2 },
