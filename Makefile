@@ -138,9 +138,11 @@ BOMCTL_COMMON_SRCS = \
 	common/util.c
 
 UNIT_TESTS = \
+	tests/unit/test_agents.c \
 	tests/unit/test_api_route.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_base64.c \
+	tests/unit/test_basis.c \
 	tests/unit/test_bom.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
@@ -150,9 +152,12 @@ UNIT_TESTS = \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
 	tests/unit/test_master.c \
+	tests/unit/test_report.c \
 	tests/unit/test_oidc.c \
 	tests/unit/test_scope.c \
 	tests/unit/test_sourcing.c \
+	tests/unit/test_sourcing_checks.c \
+	tests/unit/test_strategies.c \
 	tests/unit/test_util.c \
 	tests/unit/test_x402.c
 

@@ -84,21 +84,20 @@ report_budget(int64_t approved, int64_t budget, struct budget_check *out)
 		out->status = BUDGET_NONE;
 		return;
 	}
-	if (budget > 0) {
-		/* approved * 10000 / budget, without overflow */
-		if (i64_mul(approved, 10000, &a) == 0)
-			out->used_bp = a / budget;
-		else
-			out->used_bp = approved / (budget / 10000 > 0 ?
-			    budget / 10000 : 1);
-	}
+	/* exact in int64; amounts past 900 million units go through long
+	 * double, whose 64-bit mantissa keeps them within a basis point */
+	if (budget > 0)
+		out->used_bp = i64_mul(approved, 10000, &a) == 0 ?
+		    a / budget : (int64_t)((long double)approved * 10000 /
+		    (long double)budget);
 	if (approved > budget)
 		out->status = BUDGET_OVER;
 	else if (i64_mul(approved, 100, &a) == 0 &&
 	    i64_mul(budget, REPORT_WARNING_PCT, &b) == 0)
 		out->status = a > b ? BUDGET_WARNING : BUDGET_WITHIN;
 	else
-		out->status = out->used_bp > REPORT_WARNING_PCT * 100 ?
+		out->status = (long double)approved * 100 >
+		    (long double)budget * REPORT_WARNING_PCT ?
 		    BUDGET_WARNING : BUDGET_WITHIN;
 }
 
@@ -306,6 +305,7 @@ report_summary(const struct report_project *pr, const int64_t counts[3],
 	    n, n == 1 ? "" : "s", pr->build_qty, pr->build_qty == 1 ? "" :
 	    "s", counts[DECISION_APPROVED], counts[DECISION_REJECTED],
 	    counts[DECISION_ESCALATED]);
+	buf_puts(b, "Budget: ");
 	report_budget_words(&pr->budget, b);
 	buf_puts(b, ". ");
 	if (json_is_object(best)) {

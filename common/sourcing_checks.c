@@ -88,7 +88,8 @@ sourcing_checks_begin(struct sourcing_run *run)
 	} else {
 		buf_init(&run->why);
 		buf_init(&run->notes);
-		run->checks_json = json_array();
+		if (run->checks)
+			run->checks_json = json_array();
 	}
 	run->category = l->ndesignators > 0 && l->designators != NULL ?
 	    part_category_of(l->designators[0]) : PART_OTHER;
