@@ -310,8 +310,12 @@ agents_finance(const struct agents_line *l)
 	if (bc->status == BUDGET_OVER && l->status == DECISION_APPROVED) {
 		st = DECISION_ESCALATED;
 		buf_puts(&b, " Not signed: the project is over budget.");
-	} else if (l->status != DECISION_APPROVED)
+	} else if (l->status != DECISION_APPROVED) {
 		st = l->status;
+		buf_printf(&b, " Priced for reference: the line is %s, so it "
+		    "is not in the approved total.",
+		    decision_status_name(l->status));
+	}
 	data = json_object();
 	json_object_set(data, "need", json_object_get(ch, "need"));
 	json_object_set(data, "order_qty", json_object_get(ch, "order_qty"));

@@ -26,11 +26,9 @@ static const struct report_risk {
 	int		 level;
 } report_risks[] = {
 	{ "banned", "banned by the organisation",
-	    "buy the approved alternate proposed, or qualify a replacement",
-	    1 },
+	    "remove it from the BOM", 1 },
 	{ "avoided", "on the project's avoid list",
-	    "buy the approved alternate proposed, or qualify a replacement",
-	    1 },
+	    "remove it from the BOM", 1 },
 	{ "obsolete", "obsolete",
 	    "buy the active approved alternate, or a last-time buy with "
 	    "engineering sign-off", 2 },
@@ -39,6 +37,10 @@ static const struct report_risk {
 	    "engineering sign-off", 2 },
 	{ "no_alternate", "no usable approved alternate",
 	    "find and qualify a replacement part", 2 },
+	{ "critical_unqualified", "critical part without a qualified source "
+	    "(authorized, trust high or medium, stock covering the need)",
+	    "buy from an authorized distributor with stock, or have "
+	    "engineering accept the source", 2 },
 	{ "nrnd", "not recommended for new designs (NRND)",
 	    "plan a replacement before the next revision", 1 },
 	{ "rohs_unknown", "RoHS status unknown while RoHS is required",

@@ -377,6 +377,7 @@ sourcing_checks_supply(struct sourcing_run *run,
 			    c->r.need);
 		else {
 			sourcing_checks_critical_why(c, why, sizeof(why));
+			sourcing_checks_flag(run, "critical_unqualified");
 			if (decide)
 				sourcing_checks_escalate(run, "critical part "
 				    "(%s) not available from an authorized "

@@ -231,9 +231,8 @@ api_render_decisions(json_t *out, json_t *marker, json_t *items)
 			    i + 1, mpn ? mpn : "", json_string_value(
 			    json_object_get(c, "check")), res);
 			json_array_append_new(out, api_render_step(marker,
-			    json_string_value(json_object_get(c, "agent")),
-			    json_string_value(json_object_get(c, "agent")),
-			    msg, json_string_value(json_object_get(c,
+			    NULL, json_string_value(json_object_get(c,
+			    "agent")), msg, json_string_value(json_object_get(c,
 			    "detail")), mpn));
 		}
 	}
@@ -319,6 +318,14 @@ api_render_project(json_t *doc, const char *context, const char *basis,
 	memset(&r, 0, sizeof(r));
 	r.doc = doc;
 	r.items = json_object_get(doc, "line_items");
+	/* what cannot be rendered without a basis is null */
+	json_object_set_new(doc, "report", json_null());
+	json_array_foreach(r.items, i, ctx) {
+		json_object_set_new(ctx, "engineering_decision", json_null());
+		json_object_set_new(ctx, "sourcing_decision", json_null());
+		json_object_set_new(ctx, "finance_decision", json_null());
+	}
+	ctx = NULL;
 	if (basis == NULL) {
 		api_render_trace(doc, r.items);
 		return 0;

@@ -93,7 +93,7 @@ cmd_strategies_one(const json_t *st)
 	printf("  %-5s ", "LINE");
 	table_cell("MPN", wmpn, false);
 	table_cell("SUPPLIER", wsup, false);
-	printf("%9s %12s %6s\n", "QTY", "EXTENDED", "DAYS");
+	printf("%9s %12s %6s %s\n", "QTY", "EXTENDED", "DAYS", "LINE STATUS");
 	json_array_foreach(sel, i, e) {
 		snprintf(qty, sizeof(qty), "%lld", (long long)
 		    json_integer_value(json_object_get(e, "order_qty")));
@@ -104,7 +104,8 @@ cmd_strategies_one(const json_t *st)
 		printf("  %-5s ", bomctl_str(e, "line_id", "-"));
 		table_cell(bomctl_str(e, "selected_mpn", ""), wmpn, false);
 		table_cell(bomctl_str(e, "supplier_id", ""), wsup, false);
-		printf("%9s %12s %6s\n", qty, ext, lead);
+		printf("%9s %12s %6s %s\n", qty, ext, lead,
+		    bomctl_str(e, "status", ""));
 	}
 }
 
@@ -126,12 +127,13 @@ cmd_strategies(struct bomctl *ctl, int argc, char **argv)
 		return rc;
 	table_money(json_object_get(st, "per_line_cheapest_total"), m,
 	    sizeof(m));
-	printf("project %s: %lld lines covered by %lld suppliers; each "
-	    "line's cheapest offer alone: %s USD with order costs\n",
+	printf("project %s: %lld lines covered by %lld suppliers\n",
 	    bomctl_str(st, "project_id", pos[0]), (long long)
 	    json_integer_value(json_object_get(st, "lines_covered")),
 	    (long long)json_integer_value(json_object_get(st,
-	    "suppliers_considered")), m);
+	    "suppliers_considered")));
+	printf("each line's cheapest offer alone: %s USD with order costs\n",
+	    m);
 	json_array_foreach(json_object_get(st, "lines_unfilled"), i, u)
 		printf("not filled: %s %s (%s)\n", bomctl_str(u, "line_id",
 		    "-"), bomctl_str(u, "mpn", ""), bomctl_str(u, "status",
