@@ -214,6 +214,11 @@ scenario ok "" 1 ok
 d=$(project "$LAST_P")
 check_contains "ok: escalation reasons in the reasoning" "Escalated by LLM review (answered escalated): mock" "$(echo "$d" | jq -r '.line_items[0].final_decision.reasoning')"
 check "ok: assessment in output_data.llm" "escalated escalated final_decision" "$(echo "$d" | jq -r '.line_items[0].final_decision | "\(.output_data.llm.decision) \(.output_data.llm.effect) \(.agent_name)"')"
+check "ok: the agents' decisions carry the model's notes" "engineering true true" \
+    "$(echo "$d" | jq -r '.line_items[0] | "\(.engineering_decision.agent_name) \(.sourcing_decision.reasoning | contains("LLM note: mock")) \(.finance_decision.reasoning | contains("LLM note: mock"))"')"
+check "ok: the LLM's words stay the final decision's" "true" \
+    "$(echo "$d" | jq '.line_items[0].final_decision.reasoning | contains("Escalated by LLM review")')"
+check "ok: a report with an LLM too" "true" "$(echo "$d" | jq '.report.executive_summary | length > 0')"
 check "ok: notes-only lines keep their status" "$(echo "$BASE_STATUS" | jq -c '.[1:]')" "$(echo "$d" | jq -c '[.line_items[1:][] | .final_decision.status]')"
 check "ok: totals recounted" "$(echo "$d" | jq '[.line_items[] | select(.final_decision.status == "escalated")] | length')" "$(echo "$d" | jq .totals.escalated)"
 check "ok: approved total excludes the escalated line" "$(echo "$d" | jq '[.line_items[] | select(.final_decision.status == "approved") | .extended_price] | add // 0 | . * 1000000 | round')" "$(echo "$d" | jq .totals.extended_price_micros)"
