@@ -15,8 +15,6 @@
 #include "intake_internal.h"
 #include "util.h"
 
-#define INTAKE_MAX_CKEY		64	/* bytes in a compliance key */
-
 enum intake_type {
 	INTAKE_STR,
 	INTAKE_INT,
@@ -52,11 +50,6 @@ const char *const intake_sections[INTAKE_NSECTIONS] = {
 /* The original service's product types (its ProductType enum). */
 static const char *const intake_product_types[] = {
 	"consumer", "industrial", "medical", "automotive", "aerospace", NULL
-};
-
-/* The categories of preferred_manufacturers; others go under "other". */
-static const char *const intake_maker_categories[] = {
-	"capacitors", "resistors", "mcu", "connectors", NULL
 };
 
 /*
@@ -109,13 +102,6 @@ static const struct intake_field intake_fields[] = {
 	    0, 0, 0, NULL, NULL },
 };
 #define INTAKE_NFIELDS (sizeof(intake_fields) / sizeof(intake_fields[0]))
-
-struct intake_norm {
-	bool	 form;		/* name fields by their form name */
-	json_t	*warnings;	/* NULL: do not collect */
-	char	*err;
-	size_t	 errlen;
-};
 
 void
 intake_quote(const char *s, size_t len, char *out, size_t outlen)
@@ -170,8 +156,7 @@ intake_fname(const struct intake_norm *n, const struct intake_field *f,
 		snprintf(out, len, "%s.%s", f->section, f->key);
 }
 
-/* Trimmed view of a JSON string; -1 when it holds a NUL byte. */
-static int
+int
 intake_trim(const json_t *v, const char **s, size_t *len)
 {
 	const char *p = json_string_value(v);
@@ -190,8 +175,7 @@ intake_trim(const json_t *v, const char **s, size_t *len)
 	return 0;
 }
 
-/* True for a value that counts as "not given": absent, null or blank. */
-static bool
+bool
 intake_absent(const json_t *v)
 {
 	const char *s;
@@ -460,8 +444,7 @@ intake_list_add(struct intake_norm *n, const char *fname, json_t *out,
 	return 0;
 }
 
-/* A list of strings; a string is taken as a comma-separated list. */
-static json_t *
+json_t *
 intake_norm_list(struct intake_norm *n, const char *fname, const json_t *v)
 {
 	char tmp[32];
@@ -515,29 +498,6 @@ fail:
 	return NULL;
 }
 
-/* Adds category key with its list val to the object other. 0 or -1. */
-static int
-intake_makers_add(struct intake_norm *n, const char *fname, json_t *other,
-    const char *key, const json_t *val)
-{
-	char q[INTAKE_QUOTE_MAX + 1], cname[2 * INTAKE_QUOTE_MAX + 64];
-	json_t *list;
-
-	intake_quote(key, strlen(key), q, sizeof(q));
-	if (strlen(key) > INTAKE_MAX_CKEY ||
-	    json_object_size(other) >= INTAKE_MAX_COMPLIANCE) {
-		err_printf(n->err, n->errlen, "%s: at most %d categories "
-		    "of at most %d bytes", fname, INTAKE_MAX_COMPLIANCE,
-		    INTAKE_MAX_CKEY);
-		return -1;
-	}
-	snprintf(cname, sizeof(cname), "%s.%s", fname, q);
-	if ((list = intake_norm_list(n, cname, val)) == NULL)
-		return -1;
-	json_object_set_new(other, key, list);
-	return 0;
-}
-
 /* The table's field section.key, or NULL. */
 static const struct intake_field *
 intake_field_find(const char *section, const char *key)
@@ -548,151 +508,6 @@ intake_field_find(const char *section, const char *key)
 		if (strcmp(intake_fields[i].section, section) == 0 &&
 		    strcmp(intake_fields[i].key, key) == 0)
 			return &intake_fields[i];
-	return NULL;
-}
-
-/* One of words in any case, as that word; null when absent. */
-static json_t *
-intake_norm_word(struct intake_norm *n, const char *fname, const json_t *v,
-    const char *const *words)
-{
-	char list[256];
-	const char *s;
-	size_t len, i, at = 0;
-
-	if (intake_absent(v))
-		return json_null();
-	if (json_is_string(v) && intake_trim(v, &s, &len) == 0)
-		for (i = 0; words[i] != NULL; i++)
-			if (strlen(words[i]) == len &&
-			    strncasecmp(s, words[i], len) == 0)
-				return json_string(words[i]);
-	list[0] = '\0';
-	for (i = 0; words[i] != NULL && at < sizeof(list); i++)
-		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s",
-		    i > 0 ? ", " : "", words[i]);
-	err_printf(n->err, n->errlen, "%s: expected one of %s", fname,
-	    list);
-	return NULL;
-}
-
-/*
- * avoid_parts: MPNs as intake_norm_list() reads them, or objects {mpn,
- * reason} among them. The MPNs go to *out, the reasons to *reasons {mpn:
- * reason}, which keeps those of prev (the avoid_reasons of a context read
- * again) for MPNs given without one. 0, or -1 with nothing set.
- */
-static int
-intake_norm_avoid(struct intake_norm *n, const char *fname, const json_t *v,
-    const json_t *prev, json_t **out, json_t **reasons)
-{
-	const json_t *item, *mpn, *why, *old;
-	json_t *plain = NULL, *r;
-	const char *s, *ws;
-	size_t i, len, wlen;
-
-	*out = *reasons = NULL;
-	r = json_object();
-	if (json_is_array(v)) {
-		plain = json_array();
-		json_array_foreach(v, i, item) {
-			if (!json_is_object(item)) {
-				json_array_append(plain, (json_t *)item);
-				continue;
-			}
-			mpn = json_object_get(item, "mpn");
-			why = json_object_get(item, "reason");
-			if (!json_is_string(mpn) ||
-			    intake_trim(mpn, &s, &len) == -1 || len == 0 ||
-			    (why != NULL && !json_is_null(why) &&
-			    (!json_is_string(why) ||
-			    intake_trim(why, &ws, &wlen) == -1 ||
-			    wlen > INTAKE_MAX_REASON))) {
-				err_printf(n->err, n->errlen, "%s: item %zu: "
-				    "expected an MPN or {mpn, reason} with a "
-				    "reason of at most %d bytes", fname, i + 1,
-				    INTAKE_MAX_REASON);
-				goto fail;
-			}
-			json_array_append_new(plain, json_stringn(s, len));
-			if (json_is_string(why) && wlen > 0 &&
-			    len <= INTAKE_MAX_ITEM)
-				json_object_setn_new(r, s, len,
-				    json_stringn(ws, wlen));
-		}
-		v = plain;
-	}
-	if ((*out = intake_norm_list(n, fname, v)) == NULL)
-		goto fail;
-	json_array_foreach(*out, i, item) {
-		s = json_string_value(item);
-		old = json_object_get(prev, s);
-		if (json_object_get(r, s) == NULL && json_is_string(old))
-			json_object_set(r, s, (json_t *)old);
-	}
-	json_decref(plain);
-	*reasons = r;
-	return 0;
-fail:
-	json_decref(plain);
-	json_decref(r);
-	return -1;
-}
-
-/*
- * preferred_manufacturers: a mapping of categories to lists of makers.
- * Always {capacitors, resistors, mcu, connectors, other: {category:
- * list}}; a category not among the first four goes under other.
- */
-static json_t *
-intake_norm_makers(struct intake_norm *n, const char *fname, const json_t *v)
-{
-	char q[INTAKE_QUOTE_MAX + 1], cname[2 * INTAKE_QUOTE_MAX + 64];
-	const char *key, *k2;
-	const json_t *val, *v2;
-	json_t *out, *other, *list;
-	size_t i;
-
-	out = json_object();
-	for (i = 0; intake_maker_categories[i] != NULL; i++)
-		json_object_set_new(out, intake_maker_categories[i],
-		    json_array());
-	other = json_object();
-	json_object_set_new(out, "other", other);
-	if (v == NULL || json_is_null(v))
-		return out;
-	if (!json_is_object(v)) {
-		err_printf(n->err, n->errlen, "%s: expected a mapping of "
-		    "categories to lists of manufacturers", fname);
-		goto fail;
-	}
-	json_object_foreach((json_t *)v, key, val) {
-		/* "other" holds categories of its own, one level down */
-		if (strcmp(key, "other") == 0 && json_is_object(val)) {
-			json_object_foreach((json_t *)val, k2, v2) {
-				if (intake_makers_add(n, fname, other, k2, v2) ==
-				    -1)
-					goto fail;
-			}
-			continue;
-		}
-		for (i = 0; intake_maker_categories[i] != NULL; i++)
-			if (strcmp(key, intake_maker_categories[i]) == 0)
-				break;
-		if (intake_maker_categories[i] == NULL) {
-			if (intake_makers_add(n, fname, other, key, val) == -1)
-				goto fail;
-			continue;
-		}
-		intake_quote(key, strlen(key), q, sizeof(q));
-		snprintf(cname, sizeof(cname), "%s.%s", fname, q);
-		if ((list = intake_norm_list(n, cname, val)) == NULL)
-			goto fail;
-		json_object_set_new(out, key, list);
-	}
-	return out;
-fail:
-	json_decref(out);
 	return NULL;
 }
 
@@ -888,15 +703,15 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 			nv = intake_norm_list(n, fname, v);
 			break;
 		case INTAKE_WORD:
-			nv = intake_norm_word(n, fname, v, f->words);
+			nv = intake_sheet_word(n, fname, v, f->words);
 			break;
 		case INTAKE_MAKERS:
-			nv = intake_norm_makers(n, fname, v);
+			nv = intake_sheet_makers(n, fname, v);
 			break;
 		case INTAKE_AVOID:
-			if (intake_norm_avoid(n, fname, v, json_is_object(insec) ?
-			    json_object_get(insec, "avoid_reasons") : NULL, &nv,
-			    &reasons) == -1)
+			if (intake_sheet_avoid(n, fname, v,
+			    json_is_object(insec) ? json_object_get(insec,
+			    "avoid_reasons") : NULL, &nv, &reasons) == -1)
 				goto fail;
 			json_object_set_new(sec[s], "avoid_reasons", reasons);
 			break;

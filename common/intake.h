@@ -85,8 +85,9 @@ json_t	*intake_from_json(const json_t *in, json_t **warnings, char *err,
  * quality_class, country_of_origin_restrictions, allow_brokers,
  * allow_alternates, single_source_ok, max_lead_time_days,
  * preferred_distributors, engineering_notes (or notes), critical_parts,
- * avoid_parts (lists comma separated). get(ctx, name) returns the field's value or NULL; an empty
- * value counts as absent. Errors name the form field ("quantity: ...").
+ * avoid_parts (lists comma separated). get(ctx, name) returns the
+ * field's value or NULL; an empty value counts as absent. Errors name the
+ * form field ("quantity: ...").
  */
 json_t	*intake_from_form(const char *(*get)(void *ctx, const char *name),
 	    void *ctx, json_t **warnings, char *err, size_t errlen);

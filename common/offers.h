@@ -39,6 +39,7 @@ enum offer_rohs {
 	OFFER_ROHS_NO
 };
 
+#define OFFER_SOURCE_LEN	16
 #define OFFER_PACKAGING_LEN	48
 #define OFFER_URL_MAX		2048	/* bytes of a datasheet URL */
 
@@ -62,8 +63,13 @@ struct offer {
 	struct price_break	*breaks;	/* ascending qty, first >= 1 */
 	size_t			 nbreaks;	/* 0: the offer has no price */
 	size_t			 line_no;	/* CSV line or 0 */
-	/* the optional columns; empty or zero when unknown */
-	char			 packaging[OFFER_PACKAGING_LEN]; /* Reel */
+	/* from a live source (provider.h); zero for catalog rows */
+	char			 source[OFFER_SOURCE_LEN];	/* "digikey" */
+	int64_t			 fetched_at;	/* Unix seconds */
+	bool			 lead_unknown;	/* lead_time_days is 0, unknown */
+	/* what sources and the catalog's optional columns say; empty or
+	 * zero when unknown */
+	char			 packaging[OFFER_PACKAGING_LEN]; /* "Cut Tape" */
 	enum offer_lifecycle	 lifecycle;
 	enum offer_rohs		 rohs;
 	char			 country[3];	/* ISO alpha-2, upper case */

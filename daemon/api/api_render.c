@@ -306,12 +306,10 @@ api_render_approved(const struct api_render *r)
 }
 
 int
-api_render_project(json_t *doc, const char *context, const char *basis,
-    size_t len)
+api_render_project(json_t *doc, const char *basis, size_t len)
 {
 	struct api_render r;
-	json_t *ctx = NULL, *strategies;
-	json_error_t jerr;
+	json_t *item, *strategies;
 	size_t i;
 	int rc = -1;
 
@@ -320,22 +318,18 @@ api_render_project(json_t *doc, const char *context, const char *basis,
 	r.items = json_object_get(doc, "line_items");
 	/* what cannot be rendered without a basis is null */
 	json_object_set_new(doc, "report", json_null());
-	json_array_foreach(r.items, i, ctx) {
-		json_object_set_new(ctx, "engineering_decision", json_null());
-		json_object_set_new(ctx, "sourcing_decision", json_null());
-		json_object_set_new(ctx, "finance_decision", json_null());
+	json_array_foreach(r.items, i, item) {
+		json_object_set_new(item, "engineering_decision", json_null());
+		json_object_set_new(item, "sourcing_decision", json_null());
+		json_object_set_new(item, "finance_decision", json_null());
 	}
-	ctx = NULL;
 	if (basis == NULL) {
 		api_render_trace(doc, r.items);
 		return 0;
 	}
 	if (basis_parse(basis, len, &r.b) == -1)
 		return -1;
-	if (context != NULL)
-		ctx = json_loads(context, 0, &jerr);
-	if (intake_view_get(ctx != NULL ? ctx : json_object_get(doc,
-	    "context"), &r.v) == -1)
+	if (intake_view_get(json_object_get(doc, "context"), &r.v) == -1)
 		goto out;
 	basis_setup(&r.v, r.b.trust, r.b.ntrust, r.b.banned, r.b.nbanned,
 	    r.b.alternates, r.b.nalternates, &r.b.costing, &r.rules, &r.p);
@@ -364,6 +358,5 @@ out:
 	free(r.status);
 	intake_view_free(&r.v);
 	basis_free(&r.b);
-	json_decref(ctx);
 	return rc;
 }

@@ -52,7 +52,7 @@ api_suppliers_json(const PGresult *res, int i)
 	json_t *j;
 	int64_t oc = strtoll(PQgetvalue(res, i, 15), NULL, 10);
 
-	j = json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:s, "
+	j = json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:o, "
 	    "s:o, s:f, s:I, s:s, s:s}",
 	    "supplier_id", PQgetvalue(res, i, 0),
 	    "name", PQgetvalue(res, i, 1),
@@ -63,7 +63,7 @@ api_suppliers_json(const PGresult *res, int i)
 	    "lead_time_accuracy", strtod(PQgetvalue(res, i, 6), NULL),
 	    "account_rep", api_db_col_str(res, i, 7),
 	    "payment_terms", api_db_col_str(res, i, 8),
-	    "notes", PQgetvalue(res, i, 9),
+	    "notes", api_knowledge_notes(PQgetvalue(res, i, 9)),
 	    "last_order_date", api_db_col_str(res, i, 10),
 	    "total_spend_ytd", money_to_double(atoll(PQgetvalue(res, i, 11))),
 	    "order_count_ytd", (json_int_t)atoll(PQgetvalue(res, i, 12)),
@@ -107,6 +107,27 @@ api_suppliers_order_cost(struct MHD_Connection *c, const json_t *body,
 	}
 	snprintf(out, len, "%lld", (long long)m);
 	return 0;
+}
+
+/*
+ * The original's answers to the writes, the supplier beside them:
+ * {status: created, supplier_id, name}, {status: updated, supplier_id,
+ * trust_level}.
+ */
+static json_t *
+api_suppliers_created_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "status", "created",
+	    "supplier_id", PQgetvalue(res, i, 0), "name",
+	    PQgetvalue(res, i, 1), "supplier", api_suppliers_json(res, i));
+}
+
+static json_t *
+api_suppliers_updated_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "status", "updated",
+	    "supplier_id", PQgetvalue(res, i, 0), "trust_level",
+	    PQgetvalue(res, i, 3), "supplier", api_suppliers_json(res, i));
 }
 
 static enum MHD_Result
@@ -186,9 +207,8 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
 	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){ r->client_id,
 	    id, name, type, trust, rep, terms, notes ? notes : "",
-	    cost[0] ? cost : NULL },
-	    api_suppliers_json, MHD_HTTP_BAD_REQUEST, "Supplier already "
-	    "exists: %s", id);
+	    cost[0] ? cost : NULL }, api_suppliers_created_json,
+	    MHD_HTTP_BAD_REQUEST, "Supplier already exists: %s", id);
 out:
 	json_decref(body);
 	return ret;
@@ -219,8 +239,8 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 		    "trust_level = $3, updated_at = now() WHERE client_id = $1 "
 		    "AND supplier_id = $2 RETURNING " API_SUPPLIERS_COLS, 3,
 		    (const char *[]){ r->client_id, args[0], trust },
-		    api_suppliers_json, MHD_HTTP_NOT_FOUND, "Supplier not "
-		    "found: %s", args[0]);
+		    api_suppliers_updated_json, MHD_HTTP_NOT_FOUND, "Supplier "
+		    "not found: %s", args[0]);
 	json_decref(body);
 	return ret;
 }
@@ -275,8 +295,8 @@ api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
 	    "updated_at = now() WHERE client_id = $1 AND supplier_id = $2 "
 	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){
 	    r->client_id, args[0], name, type, trust, rep, terms, notes,
-	    cost[0] ? cost : NULL }, api_suppliers_json, MHD_HTTP_NOT_FOUND,
-	    "Supplier not found: %s", args[0]);
+	    cost[0] ? cost : NULL }, api_suppliers_updated_json,
+	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
 out:
 	json_decref(body);
 	return ret;

@@ -61,6 +61,24 @@ read_fixture(const char *name, size_t *len)
 	return buf_steal(&b);
 }
 
+/* A fixture parsed as intake YAML, with nwarn warnings into *warn. */
+static json_t *
+parse_fixture(const char *name, json_t **warn, size_t nwarn)
+{
+	char err[256];
+	char *text;
+	json_t *ctx;
+	size_t len;
+
+	text = read_fixture(name, &len);
+	ctx = intake_parse_yaml(text, len, warn, err, sizeof(err));
+	free(text);
+	if (ctx == NULL)
+		fail_msg("%s: %s", name, err);
+	assert_int_equal(json_array_size(*warn), nwarn);
+	return ctx;
+}
+
 static const json_t *
 path_get(const json_t *ctx, const char *section, const char *key)
 {
@@ -272,16 +290,9 @@ test_yaml_full_fixture(void **state)
 	json_t *ctx, *warn, *again, *warn2, *want;
 	const json_t *pref;
 	char err[256];
-	char *text;
-	size_t len;
 
 	(void)state;
-	text = read_fixture("full.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("full.yaml: %s", err);
-	assert_int_equal(json_array_size(warn), 0);
+	ctx = parse_fixture("full.yaml", &warn, 0);
 	want = json_loads("{"
 	    "\"project\": {\"name\": \"Sensor board rev C\", \"id\": \"SB-C\","
 	    " \"owner\": \"ana@example.com\", \"engineering_contact\": null},"
@@ -332,16 +343,9 @@ test_yaml_original_fixture(void **state)
 	json_t *ctx, *warn, *again, *want;
 	struct intake_view v;
 	char err[256];
-	char *text;
-	size_t len;
 
 	(void)state;
-	text = read_fixture("original.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("original.yaml: %s", err);
-	assert_int_equal(json_array_size(warn), 0);
+	ctx = parse_fixture("original.yaml", &warn, 0);
 	want = json_loads("{\"standards\": [\"RoHS\", \"IEC 60601-1\", "
 	    "\"ISO 13485\", \"FDA Class II\"], \"quality_class\": "
 	    "\"IPC Class 3\", \"country_of_origin_restrictions\": "
@@ -385,16 +389,9 @@ test_yaml_block_fixture(void **state)
 	struct intake_view v;
 	json_t *ctx, *warn, *again;
 	char err[256];
-	char *text;
-	size_t len;
 
 	(void)state;
-	text = read_fixture("block.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("block.yaml: %s", err);
-	assert_int_equal(json_array_size(warn), 2);
+	ctx = parse_fixture("block.yaml", &warn, 2);
 	assert_string_equal(json_string_value(json_array_get(warn, 0)),
 	    "unknown key 'colour' in project ignored");
 	assert_string_equal(json_string_value(json_array_get(warn, 1)),
@@ -698,7 +695,8 @@ test_form_table(void **state)
 		    "STM32F103C8T6,ATSAMD21", "budget_total", "5000.50",
 		    "deadline", "2027-01-15", "max_lead_time_days", "28",
 		    "owner", "ana@example.com", "project_id", "SB-C",
-		    "engineering_notes", "n", "product_type", "Medical", NULL } },
+		    "engineering_notes", "n", "product_type", "Medical",
+		    NULL } },
 		    1, NULL, 25, 1, 0, 2, 1 },
 		/* empty fields are not given */
 		{ { { "quantity", "", "allow_alternates", "", "deadline", "",
