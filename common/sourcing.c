@@ -492,6 +492,16 @@ out:
 }
 
 void
+sourcing_money_json(json_t *obj, const char *key, int64_t micros)
+{
+	char k[64];
+
+	json_object_set_new(obj, key, json_real(money_to_double(micros)));
+	snprintf(k, sizeof(k), "%s_micros", key);
+	json_object_set_new(obj, k, json_integer(micros));
+}
+
+void
 line_decision_free(struct line_decision *d)
 {
 	if (d == NULL)

@@ -206,4 +206,8 @@ int	sourcing_decide(const struct sourcing_line *line,
 /* Frees the contents of d and zeroes it; NULL is a no-op. */
 void	line_decision_free(struct line_decision *d);
 
+/* Sets key of obj to micros as a number in currency units and key_micros
+ * to the exact integer (how output_data and strategies show money). */
+void	sourcing_money_json(json_t *obj, const char *key, int64_t micros);
+
 #endif

@@ -71,38 +71,64 @@ sourcing_nz(const char *s)
 }
 
 /* sourcing_select.c */
+
+/*
+ * Looks up the offers of mpn, prices the eligible ones (the rest get
+ * their reason) and ranks them into s; the caller frees it with
+ * sourcing_select_free(). Never fails: no offers is s->noffers 0.
+ */
 void	sourcing_select(struct sourcing_run *run, const char *mpn,
 	    struct sourcing_sel *s);
 void	sourcing_select_free(struct sourcing_sel *s);
+/* Why candidate b ranks below a, the first criterion it lost on. */
 void	sourcing_select_why_lost(const struct sourcing_cand *a,
 	    const struct sourcing_cand *b, const struct cost_params *p,
 	    char *out, size_t len);
+/* Adds chosen, runner_up and excluded of s to obj (NULL: quiet). */
 void	sourcing_select_json(const struct sourcing_sel *s,
 	    const struct cost_params *p, json_t *obj);
+/* The exclusions of s, and the chosen offer, runner-up and exclusions,
+ * in words appended to b (nothing when b is a sink). */
 void	sourcing_select_describe_excluded(const struct sourcing_sel *s,
 	    struct buf *b);
 void	sourcing_select_describe(const struct sourcing_sel *s,
 	    const struct cost_params *p, struct buf *b);
+/* The selected_* numbers of d from the best candidate of s. */
 void	sourcing_select_fill(struct line_decision *d,
 	    const struct sourcing_sel *s);
+/* The costing flags of candidate c (moq_applied, backorder, ...). */
 void	sourcing_select_flags(const struct sourcing_cand *c, json_t *flags);
+/* With rules->options, the offers of s that can fill the line into
+ * run->d->options (freed with the decision). */
 void	sourcing_select_options(struct sourcing_run *run,
 	    const struct sourcing_sel *s);
 
 /* sourcing_checks.c */
+
+/* Readies the checks of run: its buffers, category, critical match. */
 void	sourcing_checks_begin(struct sourcing_run *run);
+/* Records a check {agent, check, result, detail} and its words. */
 void	sourcing_checks_add(struct sourcing_run *run, const char *agent,
 	    const char *check, const char *result, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* Adds a reason to escalate the line (counted also when quiet). */
 void	sourcing_checks_escalate(struct sourcing_run *run, const char *fmt,
 	    ...) __attribute__((format(printf, 2, 3)));
 void	sourcing_checks_flag(struct sourcing_run *run, const char *f);
+/* Whether the part of s may replace another (not obsolete or EOL, and
+ * known active when require_active); else why, static. */
 bool	sourcing_checks_usable_lifecycle(const struct sourcing_sel *s,
 	    bool require_active, const char **why);
+/* 1 when manufacturer is a preferred maker of the line's category, 0
+ * when not, -1 when the category names none. */
 int	sourcing_checks_maker(const struct sourcing_run *run,
 	    const char *manufacturer);
+/* The checks of the chosen offer of s: lifecycle (NRND), compliance,
+ * critical part, single source, makers, deadline; escalations only when
+ * decide (the line's own part, not a proposed alternate). */
 void	sourcing_checks_part(struct sourcing_run *run,
-	    const struct sourcing_sel *s, bool bought);
+	    const struct sourcing_sel *s, bool decide);
+/* Puts the checks into output_data and frees the run's buffers. */
 void	sourcing_checks_end(struct sourcing_run *run);
 
 #endif

@@ -227,16 +227,6 @@ sourcing_select_why_lost(const struct sourcing_cand *a,
 		    "supplier id");
 }
 
-static void
-sourcing_select_money(json_t *obj, const char *key, int64_t micros)
-{
-	char k[64];
-
-	json_object_set_new(obj, key, json_real(money_to_double(micros)));
-	snprintf(k, sizeof(k), "%s_micros", key);
-	json_object_set_new(obj, k, json_integer(micros));
-}
-
 static json_t *
 sourcing_select_cand_json(const struct sourcing_cand *c)
 {
@@ -260,8 +250,8 @@ sourcing_select_cand_json(const struct sourcing_cand *c)
 	json_object_set_new(j, "sku", json_string(sourcing_nz(o->sku)));
 	json_object_set_new(j, "need", json_integer(c->r.need));
 	json_object_set_new(j, "order_qty", json_integer(c->r.order_qty));
-	sourcing_select_money(j, "unit_price", c->r.unit_micros);
-	sourcing_select_money(j, "extended_price", c->r.extended_micros);
+	sourcing_money_json(j, "unit_price", c->r.unit_micros);
+	sourcing_money_json(j, "extended_price", c->r.extended_micros);
 	json_object_set_new(j, "currency", json_string(o->currency));
 	json_object_set_new(j, "stock", json_integer(o->stock));
 	json_object_set_new(j, "moq", json_integer(c->r.moq));
@@ -274,14 +264,14 @@ sourcing_select_cand_json(const struct sourcing_cand *c)
 	json_object_set_new(j, "bought_up", json_boolean(c->r.bought_up));
 	if (c->r.bought_up) {
 		json_object_set_new(j, "base_qty", json_integer(c->r.base_qty));
-		sourcing_select_money(j, "base_extended_price",
+		sourcing_money_json(j, "base_extended_price",
 		    c->r.base_extended);
 	}
 	json_object_set_new(j, "break_qty", json_integer(c->r.break_qty));
 	br = json_array();
 	for (k = 0; k < o->nbreaks; k++) {
 		e = json_pack("{s:I}", "qty", (json_int_t)o->breaks[k].qty);
-		sourcing_select_money(e, "unit_price",
+		sourcing_money_json(e, "unit_price",
 		    o->breaks[k].unit_micros);
 		json_array_append_new(br, e);
 	}

@@ -448,16 +448,6 @@ strategies_free(struct strategies *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static void
-strategies_money(json_t *o, const char *key, int64_t micros)
-{
-	char k[64];
-
-	json_object_set_new(o, key, json_real(money_to_double(micros)));
-	snprintf(k, sizeof(k), "%s_micros", key);
-	json_object_set_new(o, k, json_integer(micros));
-}
-
 /* What a strategy is, in words, with its numbers. */
 static json_t *
 strategies_describe(enum strategy_kind k, const struct strategy *st,
@@ -515,9 +505,9 @@ strategies_one(enum strategy_kind k, const struct strategies *all,
 	json_object_set_new(j, "description", strategies_describe(k, st,
 	    all));
 	json_object_set_new(j, "exact", json_boolean(st->exact));
-	strategies_money(j, "total", st->total_micros);
-	strategies_money(j, "parts_total", st->parts_micros);
-	strategies_money(j, "order_costs", st->order_costs_micros);
+	sourcing_money_json(j, "total", st->total_micros);
+	sourcing_money_json(j, "parts_total", st->parts_micros);
+	sourcing_money_json(j, "order_costs", st->order_costs_micros);
 	json_object_set_new(j, "supplier_count",
 	    json_integer((json_int_t)st->nsuppliers));
 	json_object_set_new(j, "longest_lead_time_days",
@@ -539,8 +529,8 @@ strategies_one(enum strategy_kind k, const struct strategies *all,
 		    (json_int_t)o->lead_time_days, "in_stock", o->in_stock,
 		    "delivery_days", (json_int_t)o->delivery_days, "status",
 		    decision_status_name(l[i].status));
-		strategies_money(e, "unit_price", o->unit_micros);
-		strategies_money(e, "extended_price", o->extended_micros);
+		sourcing_money_json(e, "unit_price", o->unit_micros);
+		sourcing_money_json(e, "extended_price", o->extended_micros);
 		json_array_append_new(sel, e);
 		if ((sup = json_object_get(sups, o->supplier_id)) == NULL) {
 			oc = 0;
@@ -551,7 +541,7 @@ strategies_one(enum strategy_kind k, const struct strategies *all,
 					oc = costs[c].order_cost_micros;
 			sup = json_pack("{s:s, s:I}", "supplier_id",
 			    o->supplier_id, "lines", (json_int_t)0);
-			strategies_money(sup, "order_cost", oc);
+			sourcing_money_json(sup, "order_cost", oc);
 			json_object_set_new(sups, o->supplier_id, sup);
 		}
 		json_object_set_new(sup, "lines", json_integer(
@@ -595,7 +585,7 @@ strategies_json(const struct strategies *st, const struct strategy_line *l,
 			    decision_status_name(l[i].status)));
 		}
 	json_object_set_new(out, "lines_unfilled", unfilled);
-	strategies_money(out, "per_line_cheapest_total", st->greedy_micros);
+	sourcing_money_json(out, "per_line_cheapest_total", st->greedy_micros);
 	json_object_set_new(out, "suppliers_considered",
 	    json_integer((json_int_t)st->nconsidered));
 	if (st->nfilled == 0)

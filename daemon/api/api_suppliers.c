@@ -3,6 +3,7 @@
  * cost), compatible with the original service. The worker reads the same
  * rows, so a supplier blocked here is avoided from the next job on.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,50 +156,74 @@ api_suppliers_get(struct MHD_Connection *c, struct api_request *r,
 	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
 }
 
+/* The members a supplier write reads, borrowed from its body. */
+struct api_suppliers_fields {
+	const char	*id, *name, *type, *trust, *rep, *terms, *notes;
+	char		 cost[32];	/* order_cost in micro-units, or "" */
+};
+
+/*
+ * Reads and checks the body of a create (supplier_id and name required)
+ * or an update (every member optional): texts, supplier type, trust
+ * level, order cost. The body (f borrows from it; caller decrefs), or
+ * NULL after answering in *ret.
+ */
+static json_t *
+api_suppliers_read(struct MHD_Connection *c, struct api_request *r,
+    bool create, struct api_suppliers_fields *f, enum MHD_Result *ret)
+{
+	const struct api_knowledge_member members[] = {
+		{ "supplier_id", API_KNOWLEDGE_MAX_ID, create, &f->id },
+		{ "name", API_KNOWLEDGE_MAX_NAME, create, &f->name },
+		{ "supplier_type", API_KNOWLEDGE_MAX_ID, false, &f->type },
+		{ "trust_level", API_KNOWLEDGE_MAX_ID, false, &f->trust },
+		{ "account_rep", API_KNOWLEDGE_MAX_NAME, false, &f->rep },
+		{ "payment_terms", API_KNOWLEDGE_MAX_NAME, false, &f->terms },
+		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &f->notes },
+	};
+	json_t *body;
+
+	memset(f, 0, sizeof(*f));
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), ret)) == NULL)
+		return NULL;
+	if (api_suppliers_order_cost(c, body, f->cost, sizeof(f->cost),
+	    ret) == -1)
+		goto bad;
+	if (create && (f->id[0] == '\0' || strchr(f->id, '/') != NULL ||
+	    !api_knowledge_text_ok(f->id))) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "supplier_id: must "
+		    "be non-empty, without '/' or control characters");
+		goto bad;
+	}
+	if (f->name != NULL && (f->name[0] == '\0' ||
+	    !api_knowledge_text_ok(f->name))) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "name: must be "
+		    "non-empty, without control characters");
+		goto bad;
+	}
+	if ((f->type != NULL && api_suppliers_check(c, f->type,
+	    api_suppliers_types, "supplier type", ret) == -1) ||
+	    (f->trust != NULL && api_suppliers_check(c, f->trust,
+	    api_suppliers_trust_levels, "trust level", ret) == -1))
+		goto bad;
+	return body;
+bad:
+	json_decref(body);
+	return NULL;
+}
+
 static enum MHD_Result
 api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *id, *name, *type, *trust, *rep, *terms, *notes;
-	const struct api_knowledge_member members[] = {
-		{ "supplier_id", API_KNOWLEDGE_MAX_ID, true, &id },
-		{ "name", API_KNOWLEDGE_MAX_NAME, true, &name },
-		{ "supplier_type", API_KNOWLEDGE_MAX_ID, false, &type },
-		{ "trust_level", API_KNOWLEDGE_MAX_ID, false, &trust },
-		{ "account_rep", API_KNOWLEDGE_MAX_NAME, false, &rep },
-		{ "payment_terms", API_KNOWLEDGE_MAX_NAME, false, &terms },
-		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &notes },
-	};
+	struct api_suppliers_fields f;
 	enum MHD_Result ret;
-	char cost[32];
 	json_t *body;
 
 	(void)args;
-	if ((body = api_knowledge_body(c, r, false, members,
-	    API_NMEMBERS(members), &ret)) == NULL)
+	if ((body = api_suppliers_read(c, r, true, &f, &ret)) == NULL)
 		return ret;
-	if (api_suppliers_order_cost(c, body, cost, sizeof(cost), &ret) == -1)
-		goto out;
-	if (id[0] == '\0' || strchr(id, '/') != NULL ||
-	    !api_knowledge_text_ok(id)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "supplier_id: must be "
-		    "non-empty, without '/' or control characters");
-		goto out;
-	}
-	if (name[0] == '\0' || !api_knowledge_text_ok(name)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "name: must be "
-		    "non-empty, without control characters");
-		goto out;
-	}
-	if (type == NULL)
-		type = "authorized";
-	if (trust == NULL)
-		trust = "medium";
-	if (api_suppliers_check(c, type, api_suppliers_types,
-	    "supplier type", &ret) == -1 ||
-	    api_suppliers_check(c, trust, api_suppliers_trust_levels,
-	    "trust level", &ret) == -1)
-		goto out;
 	/* 200 as FastAPI's default: the original set no other status */
 	ret = api_reply_row(c, r, "INSERT INTO supplier_knowledge (client_id, "
 	    "supplier_id, name, supplier_type, trust_level, account_rep, "
@@ -206,10 +231,10 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 	    "$5, $6, $7, $8, COALESCE($9::bigint, 0)) "
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
 	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){ r->client_id,
-	    id, name, type, trust, rep, terms, notes ? notes : "",
-	    cost[0] ? cost : NULL }, api_suppliers_created_json,
-	    MHD_HTTP_BAD_REQUEST, "Supplier already exists: %s", id);
-out:
+	    f.id, f.name, f.type ? f.type : "authorized", f.trust ? f.trust :
+	    "medium", f.rep, f.terms, f.notes ? f.notes : "", f.cost[0] ?
+	    f.cost : NULL }, api_suppliers_created_json, MHD_HTTP_BAD_REQUEST,
+	    "Supplier already exists: %s", f.id);
 	json_decref(body);
 	return ret;
 }
@@ -254,38 +279,15 @@ static enum MHD_Result
 api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *name, *type, *trust, *rep, *terms, *notes;
-	const struct api_knowledge_member members[] = {
-		{ "name", API_KNOWLEDGE_MAX_NAME, false, &name },
-		{ "supplier_type", API_KNOWLEDGE_MAX_ID, false, &type },
-		{ "trust_level", API_KNOWLEDGE_MAX_ID, false, &trust },
-		{ "account_rep", API_KNOWLEDGE_MAX_NAME, false, &rep },
-		{ "payment_terms", API_KNOWLEDGE_MAX_NAME, false, &terms },
-		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &notes },
-	};
+	struct api_suppliers_fields f;
 	enum MHD_Result ret;
-	char cost[32];
 	json_t *body;
 
 	if (api_knowledge_check_id(c, "supplier_id", args[0],
 	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
 		return ret;
-	if ((body = api_knowledge_body(c, r, false, members,
-	    API_NMEMBERS(members), &ret)) == NULL)
+	if ((body = api_suppliers_read(c, r, false, &f, &ret)) == NULL)
 		return ret;
-	if (api_suppliers_order_cost(c, body, cost, sizeof(cost), &ret) == -1)
-		goto out;
-	if (name != NULL && (name[0] == '\0' ||
-	    !api_knowledge_text_ok(name))) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "name: must be "
-		    "non-empty, without control characters");
-		goto out;
-	}
-	if ((type != NULL && api_suppliers_check(c, type,
-	    api_suppliers_types, "supplier type", &ret) == -1) ||
-	    (trust != NULL && api_suppliers_check(c, trust,
-	    api_suppliers_trust_levels, "trust level", &ret) == -1))
-		goto out;
 	ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
 	    "name = COALESCE($3, name), supplier_type = COALESCE($4, "
 	    "supplier_type), trust_level = COALESCE($5, trust_level), "
@@ -294,10 +296,9 @@ api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
 	    "order_cost_micros = COALESCE($9::bigint, order_cost_micros), "
 	    "updated_at = now() WHERE client_id = $1 AND supplier_id = $2 "
 	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){
-	    r->client_id, args[0], name, type, trust, rep, terms, notes,
-	    cost[0] ? cost : NULL }, api_suppliers_updated_json,
+	    r->client_id, args[0], f.name, f.type, f.trust, f.rep, f.terms,
+	    f.notes, f.cost[0] ? f.cost : NULL }, api_suppliers_updated_json,
 	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
-out:
 	json_decref(body);
 	return ret;
 }
