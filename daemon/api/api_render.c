@@ -273,19 +273,24 @@ api_render_trace(json_t *doc, json_t *items)
 	json_object_set_new(doc, "trace", out);
 }
 
-/* The time of the decisions: the marker step's, else the project's. */
+/*
+ * The time of the decisions: the last marker step's (a project processed
+ * again keeps the steps of every run), else the project's.
+ */
 static const char *
 api_render_time(json_t *doc)
 {
+	const char *ts = NULL;
 	json_t *step;
 	size_t i;
 
 	json_array_foreach(json_object_get(doc, "trace"), i, step)
 		if (json_object_get(step, "lines") != NULL &&
 		    json_is_string(json_object_get(step, "timestamp")))
-			return json_string_value(json_object_get(step,
+			ts = json_string_value(json_object_get(step,
 			    "timestamp"));
-	return json_string_value(json_object_get(doc, "updated_at"));
+	return ts != NULL ? ts : json_string_value(json_object_get(doc,
+	    "updated_at"));
 }
 
 /* The approved total: the stored totals, else the lines decided. */
