@@ -89,7 +89,8 @@ API_SRCS = \
 	daemon/api/api_route.c \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
-	daemon/api/api_wait.c
+	daemon/api/api_wait.c \
+	daemon/api/api_x402.c
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \

@@ -19,7 +19,9 @@
 #include "api_route.h"
 #include "api_service.h"
 #include "api_suppliers.h"
+#include "api_x402.h"
 #include "config.h"
+#include "scope.h"
 
 const struct api_route *const api_route_tables[] = {
 	api_service_routes,
@@ -85,6 +87,47 @@ api_route_find(const struct api_route *const *tables, const char *method,
 	return NULL;
 }
 
+/*
+ * Whether r's scopes admit route rt (args its captures): 0, or -1 after
+ * answering 403 naming the scope it needs, or 404 to a key of other
+ * projects on a project route (as if the project did not exist).
+ */
+static int
+api_route_scope(struct MHD_Connection *c, const struct api_request *r,
+    const struct api_route *rt, const char *const *args,
+    enum MHD_Result *ret)
+{
+	enum scope_need need = SCOPE_NEED_WRITE;
+	bool project = false;
+
+	switch (rt->auth) {
+	case API_AUTH_PROJECT_READ:
+		project = true;
+		/* FALLTHROUGH */
+	case API_AUTH_READ:
+		need = SCOPE_NEED_READ;
+		break;
+	case API_AUTH_PROJECT_WRITE:
+		project = true;
+		break;
+	default:
+		break;
+	}
+	switch (scope_check(&r->scopes, need, project, project ? args[0] :
+	    NULL)) {
+	case SCOPE_OK:
+		return 0;
+	case SCOPE_OTHER_PROJECT:
+		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
+		    args[0]);
+		return -1;
+	default:
+		*ret = api_error(c, MHD_HTTP_FORBIDDEN, "Missing required "
+		    "scope: %s", scope_need_name(need));
+		return -1;
+	}
+}
+
 enum MHD_Result
 api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
     const char *url, const char *method)
@@ -122,7 +165,12 @@ api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
 			api_auth_cache_flush();
 		return ret;
 	}
-	if (api_auth_key(c, r, &ret) == -1)
+	/* without credentials, a payable route takes a payment instead */
+	if (api_x402_payable(rt) && !api_auth_has_credentials(c)) {
+		if (api_x402_admit(c, r, rt, url, &ret) == -1)
+			return ret;
+	} else if (api_auth_caller(c, r, &ret) == -1 ||
+	    api_route_scope(c, r, rt, args, &ret) == -1)
 		return ret;
 	return rt->fn(c, r, args);
 }
