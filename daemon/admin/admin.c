@@ -215,10 +215,14 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		return ADMIN_BAD_INPUT;
 	}
 	if (scope_set_parse(&set, scopes != NULL ? scopes : "all", false, why,
-	    sizeof(why)) == -1 || set.n == 0 ||
-	    scope_set_join(&set, ",", joined, sizeof(joined)) == -1) {
-		snprintf(err, errlen, "scope: %s", set.n == 0 && scopes != NULL ?
-		    "at least one of all, read, project:<id>" : why);
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "scope: %s", why);
+		return ADMIN_BAD_INPUT;
+	}
+	if (set.n == 0 || scope_set_join(&set, ",", joined,
+	    sizeof(joined)) == -1) {
+		snprintf(err, errlen, "scope: at least one of all, read, "
+		    "project:<id>");
 		return ADMIN_BAD_INPUT;
 	}
 	r = db_query(c, "SELECT 1 FROM clients WHERE client_id = $1", 1,
