@@ -117,8 +117,8 @@ admin_client_check(const struct admin_client *spec, const char *slug,
 		snprintf(err, errlen, "wallet: must be 0x followed by 40 hex "
 		    "digits");
 	else if ((spec->oidc_issuer == NULL) != (spec->oidc_audience == NULL))
-		snprintf(err, errlen, "oidc_issuer and oidc_audience: give both "
-		    "or neither");
+		snprintf(err, errlen, "oidc_issuer and oidc_audience: give "
+		    "both or neither");
 	else if (spec->oidc_issuer != NULL &&
 	    !oidc_issuer_valid(spec->oidc_issuer, spec->loopback_http, why,
 	    sizeof(why)))

@@ -70,7 +70,7 @@ typedef int (*api_admin_make_fn)(PGconn *db, const char *const *v,
  * strings is read as its items joined by commas), and its 422 texts.
  */
 struct api_admin_create {
-	const char		*keys[API_ADMIN_MAX_MEMBERS];	/* [0] required */
+	const char		*keys[API_ADMIN_MAX_MEMBERS];	/* [0] needed */
 	size_t			 n;
 	const char		*invalid;	/* 422 when one is no string */
 	const char		*missing;	/* 422 without keys[0] */
@@ -315,7 +315,8 @@ api_admin_keys_list(struct MHD_Connection *c, struct api_request *r,
 	return api_reply_rows(c, r, "SELECT key_id, client_id, name, prefix, "
 	    API_TS("created_at") ", " API_TS("revoked_at") ", "
 	    API_TS("last_used_at") ", array_to_json(scopes) FROM api_keys "
-	    "WHERE $1::uuid IS NULL OR client_id = $1::uuid ORDER BY created_at, key_id LIMIT "
+	    "WHERE $1::uuid IS NULL OR client_id = $1::uuid "
+	    "ORDER BY created_at, key_id LIMIT "
 	    API_ADMIN_LIST_MAX, 1, (const char *[]){ client },
 	    api_admin_key_json);
 }

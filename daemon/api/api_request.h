@@ -52,7 +52,7 @@ struct api_request {
 	const char		*route_pattern;
 	/* a suspended wait for a job (api_wait.c) */
 	enum api_wait_state	 wait_state;
-	int64_t			 wait_until_ms;	/* 0, or an end before sync_wait */
+	int64_t			 wait_until_ms;	/* 0, or before sync_wait */
 	int			 wait_final;	/* the job is final */
 	char			 wait_project[UUID_BUFSZ];
 	char			 wait_job[129];
