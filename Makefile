@@ -42,6 +42,7 @@ COMMON_SRCS = \
 	common/db.c \
 	common/http_fetch.c \
 	common/intake.c \
+	common/intake_sheet.c \
 	common/intake_view.c \
 	common/intake_yaml.c \
 	common/job_status.c \
@@ -72,6 +73,8 @@ API_SRCS = \
 	daemon/api/api.c \
 	daemon/api/api_admin.c \
 	daemon/api/api_auth.c \
+	daemon/api/api_bootstrap.c \
+	daemon/api/api_chat_tasks.c \
 	daemon/api/api_db.c \
 	daemon/api/api_events.c \
 	daemon/api/api_jobs.c \
@@ -89,6 +92,7 @@ API_SRCS = \
 	daemon/api/api_route.c \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
+	daemon/api/api_tenants.c \
 	daemon/api/api_wait.c \
 	daemon/api/api_x402.c
 
@@ -110,6 +114,7 @@ WORKER_SRCS = \
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \
 	daemon/admin/admin.c \
+	daemon/admin/import_original.c \
 	daemon/admin/migrate.c \
 	daemon/admin/offers_import.c
 
@@ -118,11 +123,16 @@ DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 # bomctl: the command-line client, and the few common modules it uses.
 BOMCTL_SRCS = \
 	daemon/bomctl/bomctl.c \
+	daemon/bomctl/cmd_admin.c \
+	daemon/bomctl/cmd_chat.c \
 	daemon/bomctl/cmd_jobs.c \
+	daemon/bomctl/cmd_kb.c \
+	daemon/bomctl/cmd_keys.c \
 	daemon/bomctl/cmd_parts.c \
 	daemon/bomctl/cmd_projects.c \
 	daemon/bomctl/cmd_submit.c \
 	daemon/bomctl/cmd_suppliers.c \
+	daemon/bomctl/cmd_trace.c \
 	daemon/bomctl/events.c \
 	daemon/bomctl/fetch.c \
 	daemon/bomctl/http.c \

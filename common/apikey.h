@@ -15,6 +15,8 @@
 #define APIKEY_PREFIX_LEN 11	/* "bk_" + 8 hex */
 #define APIKEY_HASH_LEN	32
 #define APIKEY_ORIGINAL_PREFIX "pbom_sk_"	/* the original service's */
+/* The Redis counter bumped whenever a key or client stops working. */
+#define APIKEY_GENERATION_KEY "bomd:auth:generation"
 
 /*
  * Makes a new key: key (APIKEY_LEN + 1 bytes), its prefix

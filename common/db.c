@@ -356,6 +356,13 @@ void
 db_array_init(struct db_array *a)
 {
 	buf_init(&a->b);
+	db_array_reset(a);
+}
+
+void
+db_array_reset(struct db_array *a)
+{
+	a->b.len = 0;
 	a->n = 0;
 	db_add32(&a->b, 1);		/* one dimension */
 	db_add32(&a->b, 0);		/* flags */

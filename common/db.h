@@ -98,6 +98,8 @@ struct db_array {
 	size_t		n;
 };
 void	db_array_init(struct db_array *a);
+/* Empties a for reuse, keeping its memory. */
+void	db_array_reset(struct db_array *a);
 void	db_array_add(struct db_array *a, const char *s, size_t len);
 size_t	db_array_begin(struct db_array *a);
 void	db_array_end(struct db_array *a, size_t off);

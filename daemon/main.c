@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "admin/admin.h"
+#include "admin/import_original.h"
 #include "admin/migrate.h"
 #include "admin/offers_import.h"
 #include "config.h"
@@ -41,6 +42,7 @@ static int	main_client_create(const struct main_ctx *);
 static int	main_key_create(const struct main_ctx *);
 static int	main_key_revoke(const struct main_ctx *);
 static int	main_offers_import(const struct main_ctx *);
+static int	main_import_keys(const struct main_ctx *);
 
 /*
  * The commands: one or two words, options that each take a value (those
@@ -70,8 +72,8 @@ static const struct main_cmd {
 	    { "name", "slug", "wallet", "oidc-issuer", "oidc-audience", NULL },
 	    1u << 0, 0, 1, main_client_create },
 	{ "key", "create", "--client ID [--name N] [--scope S,...]",
-	    "create an API key (scopes all, read, project:<id>; default "
-	    "all); prints {\"key_id\",\"api_key\"}",
+	    "create an API key (scopes all, read, admin, project:<id>; "
+	    "default all); prints {\"key_id\",\"api_key\"}",
 	    { "client", "name", "scope", NULL }, 1u << 0, 0, 1,
 	    main_key_create },
 	{ "key", "revoke", "KEY_ID", "revoke an API key",
@@ -79,6 +81,9 @@ static const struct main_cmd {
 	{ "offers", "import", "FILE.csv|-",
 	    "load the supplier offers catalog",
 	    { NULL }, 0, 1, 1, main_offers_import },
+	{ "import", "original-keys", "DSN",
+	    "copy the original's clients and pbom_sk_ keys",
+	    { NULL }, 0, 1, 1, main_import_keys },
 };
 
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
@@ -310,6 +315,9 @@ main_key_revoke(const struct main_ctx *ctx)
 	    ADMIN_OK)
 		return main_fail("key revoke", err);
 	printf("revoked %s\n", ctx->operands[0]);
+	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
+		fprintf(stderr, "bomd: key revoke: %s: running API processes "
+		    "refuse the key within 2 s\n", err);
 	return 0;
 }
 
@@ -318,6 +326,21 @@ main_offers_import(const struct main_ctx *ctx)
 {
 	return offers_import_file(ctx->db, ctx->operands[0]) == 0 ? 0 :
 	    MAIN_EXIT_FAIL;
+}
+
+static int
+main_import_keys(const struct main_ctx *ctx)
+{
+	char err[512];
+	json_t *out;
+
+	if (import_original_keys(ctx->db, ctx->operands[0], &out, err,
+	    sizeof(err)) == -1)
+		return main_fail("import original-keys", err);
+	/* an import may revoke keys: every API process asks again */
+	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
+		fprintf(stderr, "bomd: import original-keys: %s\n", err);
+	return main_print_json(out);
 }
 
 /* Loads the configuration, opens the database if needed, runs cmd. */

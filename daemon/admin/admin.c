@@ -13,6 +13,7 @@
 #include "db.h"
 #include "log.h"
 #include "oidc.h"
+#include "queue.h"
 #include "scope.h"
 #include "util.h"
 
@@ -133,16 +134,14 @@ admin_client_check(const struct admin_client *spec, const char *slug,
 }
 
 int
-admin_client_create(PGconn *c, const struct admin_client *spec, json_t **out,
-    char *err, size_t errlen)
+admin_client_insert(PGconn *c, const struct admin_client *spec,
+    char id[UUID_BUFSZ], char *err, size_t errlen)
 {
-	char id[UUID_BUFSZ], key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
 	char autoslug[64];
 	const char *params[6], *slug = spec->slug;
-	PGresult *r = NULL;
+	PGresult *r;
 	int rc;
 
-	*out = NULL;
 	if (slug == NULL && spec->name != NULL) {
 		admin_slugify(spec->name, autoslug, sizeof(autoslug));
 		slug = autoslug;
@@ -151,10 +150,6 @@ admin_client_create(PGconn *c, const struct admin_client *spec, json_t **out,
 		return rc;
 	if (uuid_v4(id) == -1) {
 		snprintf(err, errlen, "no randomness from the OS");
-		return ADMIN_DB;
-	}
-	if (db_begin(c) == -1) {
-		snprintf(err, errlen, "database unavailable");
 		return ADMIN_DB;
 	}
 	params[0] = id;
@@ -167,18 +162,37 @@ admin_client_create(PGconn *c, const struct admin_client *spec, json_t **out,
 	    "wallet_address, oidc_issuer, oidc_audience) VALUES ($1, $2, $3, "
 	    "$4, $5, $6)", 6, params, err, errlen);
 	if (r == NULL) {
-		rc = ADMIN_DB;
-		if (strstr(err, "duplicate key") != NULL) {
-			snprintf(err, errlen, "client already exists: slug "
-			    "'%s', wallet or OIDC issuer is taken", slug);
-			rc = ADMIN_CONFLICT;
-		}
-		db_rollback(c);
-		return rc;
+		if (strstr(err, "duplicate key") == NULL)
+			return ADMIN_DB;
+		snprintf(err, errlen, "client already exists: slug '%s', "
+		    "wallet or OIDC issuer is taken", slug);
+		return ADMIN_CONFLICT;
 	}
 	PQclear(r);
-	if ((rc = admin_insert_key(c, id, "default", "all", false, key_id, key,
-	    err, errlen)) != ADMIN_OK) {
+	return ADMIN_OK;
+}
+
+int
+admin_client_create(PGconn *c, const struct admin_client *spec, json_t **out,
+    char *err, size_t errlen)
+{
+	char id[UUID_BUFSZ], key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
+	char autoslug[64];
+	struct admin_client named = *spec;
+	int rc;
+
+	*out = NULL;
+	if (named.slug == NULL && named.name != NULL) {
+		admin_slugify(named.name, autoslug, sizeof(autoslug));
+		named.slug = autoslug;
+	}
+	if (db_begin(c) == -1) {
+		snprintf(err, errlen, "database unavailable");
+		return ADMIN_DB;
+	}
+	if ((rc = admin_client_insert(c, &named, id, err, errlen)) !=
+	    ADMIN_OK || (rc = admin_insert_key(c, id, "default", "all", false,
+	    key_id, key, err, errlen)) != ADMIN_OK) {
 		db_rollback(c);
 		return rc;
 	}
@@ -187,7 +201,8 @@ admin_client_create(PGconn *c, const struct admin_client *spec, json_t **out,
 		return ADMIN_DB;
 	}
 	*out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "client_id", id,
-	    "api_key", key, "key_id", key_id, "name", spec->name, "slug", slug);
+	    "api_key", key, "key_id", key_id, "name", named.name, "slug",
+	    named.slug);
 	return ADMIN_OK;
 }
 
@@ -195,8 +210,8 @@ int
 admin_key_create(PGconn *c, const char *client_id, const char *name,
     const char *scopes, json_t **out, char *err, size_t errlen)
 {
-	char key_id[UUID_BUFSZ], key[APIKEY_LEN + 1], why[160];
-	char joined[SCOPE_MAX * (SCOPE_LEN + 1)];
+	char key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
+	char joined[SCOPE_MAX * SCOPE_LEN];
 	const char *params[1] = { client_id };
 	struct scope_set set;
 	PGresult *r;
@@ -214,15 +229,12 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		snprintf(err, errlen, "name: 1 to 200 characters");
 		return ADMIN_BAD_INPUT;
 	}
-	if (scope_set_parse(&set, scopes != NULL ? scopes : "all", false, why,
-	    sizeof(why)) == -1) {
-		snprintf(err, errlen, "scope: %s", why);
+	if (scope_set_parse(&set, scopes != NULL ? scopes : "all", false, err,
+	    errlen) == -1)
 		return ADMIN_BAD_INPUT;
-	}
 	if (set.n == 0 || scope_set_join(&set, ",", joined,
 	    sizeof(joined)) == -1) {
-		snprintf(err, errlen, "scope: at least one of all, read, "
-		    "project:<id>");
+		snprintf(err, errlen, "scope: one to %d scopes", SCOPE_MAX);
 		return ADMIN_BAD_INPUT;
 	}
 	r = db_query(c, "SELECT 1 FROM clients WHERE client_id = $1", 1,
@@ -277,4 +289,24 @@ admin_key_revoke(PGconn *c, const char *key_id, char *err, size_t errlen)
 		return ADMIN_NOT_FOUND;
 	}
 	return ADMIN_OK;
+}
+
+int
+admin_auth_changed(const char *redis_url, char *err, size_t errlen)
+{
+	redisContext *rc;
+	redisReply *rep;
+	int ok;
+
+	if ((rc = queue_connect(redis_url, 3000, err, errlen)) == NULL)
+		return -1;
+	rep = redisCommand(rc, "INCR %s", APIKEY_GENERATION_KEY);
+	ok = rep != NULL && rep->type == REDIS_REPLY_INTEGER;
+	if (!ok)
+		snprintf(err, errlen, "redis: %s", rep != NULL &&
+		    rep->type == REDIS_REPLY_ERROR ? rep->str : rc->errstr);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	redisFree(rc);
+	return ok ? 0 : -1;
 }

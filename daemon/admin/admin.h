@@ -36,16 +36,22 @@ struct admin_client {
 };
 
 /*
+ * Inserts the client spec describes, without keys; its new id goes to id.
+ * An OIDC issuer must pass oidc_issuer_valid() and come with its
+ * audience. In the caller's transaction, if any.
+ */
+int	admin_client_insert(PGconn *c, const struct admin_client *spec,
+	    char id[UUID_BUFSZ], char *err, size_t errlen);
+/*
  * Creates the client spec describes and its first API key, of scope all:
- * *out {"client_id", "api_key", "key_id", "name", "slug"}. An OIDC issuer
- * must pass oidc_issuer_valid() and come with its audience.
+ * *out {"client_id", "api_key", "key_id", "name", "slug"}.
  */
 int	admin_client_create(PGconn *c, const struct admin_client *spec,
 	    json_t **out, char *err, size_t errlen);
 /*
  * Creates a key (name NULL: "default") for an existing client with scopes
- * (words of all, read and project:<id>, separated by commas or blanks;
- * NULL: "all"): *out {"key_id", "api_key"}.
+ * (words scope_set_parse() reads; NULL: "all"): *out
+ * {"key_id", "api_key"}.
  */
 int	admin_key_create(PGconn *c, const char *client_id, const char *name,
 	    const char *scopes, json_t **out, char *err, size_t errlen);
@@ -58,6 +64,12 @@ int	admin_key_create(PGconn *c, const char *client_id, const char *name,
 int	admin_project_token(PGconn *c, const char *client_id,
 	    const char *project_id, char *key, char key_id[UUID_BUFSZ],
 	    char *err, size_t errlen);
+/*
+ * Tells every API process that keys or clients changed (bumps the auth
+ * generation in Redis at redis_url), so a revoked key stops working at
+ * once. 0, or -1 with err: the processes then notice within 2 s.
+ */
+int	admin_auth_changed(const char *redis_url, char *err, size_t errlen);
 /* Revokes a key; revoking it again is not an error. */
 int	admin_key_revoke(PGconn *c, const char *key_id, char *err,
 	    size_t errlen);

@@ -23,11 +23,7 @@
 	"oidc_issuer, oidc_audience"
 #define API_ADMIN_MAX_MEMBERS	5	/* that a create route reads */
 
-/*
- * Answers the outcome rc of an admin.c call: status with out (taken over)
- * on ADMIN_OK, else the error err names.
- */
-static enum MHD_Result
+enum MHD_Result
 api_admin_answer(struct MHD_Connection *c, int rc, const char *err,
     unsigned int status, json_t *out)
 {

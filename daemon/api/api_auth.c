@@ -2,11 +2,15 @@
  * The auth chain and the admin key; see api_auth.h. A Bearer token shaped
  * like a JWT goes to the OIDC issuer of the client its iss names (keys
  * cached per process, oidc.c); any other Bearer or X-API-Key value is an
- * API key, looked up by its hash and kept API_AUTH_CACHE_MS per process
- * so a burst costs one lookup.
+ * API key, looked up by its hash. A verified key is kept
+ * API_AUTH_CACHE_MS per process, stamped with the auth generation in
+ * Redis, which every change that stops a key (a revocation, a client
+ * deactivated, from any process or the command line) bumps: a stamp that
+ * is not the current generation is not used.
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -18,6 +22,7 @@
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_rate.h"
+#include "api_redis.h"
 #include "api_reply.h"
 #include "api_request.h"
 #include "apikey.h"
@@ -29,11 +34,7 @@
 #include "scope.h"
 #include "util.h"
 
-/*
- * A key revoked (or a client deactivated) elsewhere -- bomctl, the CLI,
- * another API process -- stops working here within API_AUTH_CACHE_MS;
- * admin changes made through this process flush the cache at once.
- */
+/* A burst costs one lookup; a change of generation ends it sooner. */
 #define API_AUTH_CACHE_MS	2000
 #define API_AUTH_CACHE_SIZE	64
 #define API_AUTH_KEY_ID_LEN	64
@@ -46,6 +47,7 @@ struct api_auth_entry {
 	char		 client_id[UUID_BUFSZ];
 	char		 key_id[API_AUTH_KEY_ID_LEN];
 	struct scope_set scopes;
+	int64_t		 generation;	/* the auth generation then */
 	int64_t		 expires;	/* monotonic ms; 0 = empty */
 };
 
@@ -111,9 +113,29 @@ api_auth_has_credentials(struct MHD_Connection *c)
 	    MHD_HEADER_KIND, "Authorization") != NULL;
 }
 
-/* 1 with r's client and scopes and key_id copied out when cached, else 0. */
+/* The auth generation in Redis (0 before any change); -1: unknown. */
+static int64_t
+api_auth_generation(void)
+{
+	redisReply *rep;
+	int64_t gen = -1;
+
+	if ((rep = api_redis_command("GET %s", APIKEY_GENERATION_KEY)) == NULL)
+		return -1;
+	if (rep->type == REDIS_REPLY_NIL)
+		gen = 0;
+	else if (rep->type == REDIS_REPLY_STRING)
+		gen = strtoll(rep->str, NULL, 10);
+	freeReplyObject(rep);
+	return gen;
+}
+
+/*
+ * 1 with r's client and scopes and key_id copied out when hash was
+ * verified in generation gen and not long ago, else 0.
+ */
 static int
-api_auth_cached(const unsigned char *hash, struct api_request *r,
+api_auth_cached(const unsigned char *hash, int64_t gen, struct api_request *r,
     char key_id[API_AUTH_KEY_ID_LEN])
 {
 	int64_t now = now_ms();
@@ -123,6 +145,7 @@ api_auth_cached(const unsigned char *hash, struct api_request *r,
 	pthread_mutex_lock(&api_auth_mu);
 	for (i = 0; i < API_AUTH_CACHE_SIZE && !found; i++) {
 		if (api_auth_cache[i].expires <= now ||
+		    api_auth_cache[i].generation != gen ||
 		    !apikey_hash_equal(api_auth_cache[i].hash, hash))
 			continue;
 		memcpy(r->client_id, api_auth_cache[i].client_id, UUID_BUFSZ);
@@ -135,8 +158,8 @@ api_auth_cached(const unsigned char *hash, struct api_request *r,
 }
 
 static void
-api_auth_remember(const unsigned char *hash, const struct api_request *r,
-    const char *key_id)
+api_auth_remember(const unsigned char *hash, int64_t gen,
+    const struct api_request *r, const char *key_id)
 {
 	int64_t now = now_ms();
 	struct api_auth_entry *e = &api_auth_cache[0];
@@ -156,16 +179,36 @@ api_auth_remember(const unsigned char *hash, const struct api_request *r,
 	snprintf(e->client_id, sizeof(e->client_id), "%s", r->client_id);
 	snprintf(e->key_id, sizeof(e->key_id), "%s", key_id);
 	e->scopes = r->scopes;
+	e->generation = gen;
 	e->expires = now + API_AUTH_CACHE_MS;
 	pthread_mutex_unlock(&api_auth_mu);
 }
 
 void
-api_auth_cache_flush(void)
+api_auth_changed(void)
 {
+	redisReply *rep;
+
 	pthread_mutex_lock(&api_auth_mu);
 	memset(api_auth_cache, 0, sizeof(api_auth_cache));
 	pthread_mutex_unlock(&api_auth_mu);
+	if ((rep = api_redis_command("INCR %s", APIKEY_GENERATION_KEY)) ==
+	    NULL)
+		log_warnx("auth: redis unavailable: other API processes may "
+		    "accept a revoked key for up to %d ms", API_AUTH_CACHE_MS);
+	else
+		freeReplyObject(rep);
+}
+
+bool
+api_auth_scope(const struct api_request *r, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < r->scopes.n; i++)
+		if (strcmp(r->scopes.v[i], scope) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -232,12 +275,15 @@ api_auth_key(struct MHD_Connection *c, struct api_request *r,
 {
 	char prefix[APIKEY_PREFIX_LEN + 1], key_id[API_AUTH_KEY_ID_LEN] = "";
 	unsigned char hash[APIKEY_HASH_LEN];
+	int64_t gen;
 
 	if (apikey_digest(key, prefix, hash) == -1) {
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
 	}
-	if (!api_auth_cached(hash, r, key_id)) {
+	/* Redis cannot say whether anything changed: ask the database */
+	gen = api_auth_generation();
+	if (gen < 0 || !api_auth_cached(hash, gen, r, key_id)) {
 		switch (api_auth_lookup(r, prefix, hash, key_id)) {
 		case -1:
 			*ret = api_error_db(c);
@@ -247,7 +293,8 @@ api_auth_key(struct MHD_Connection *c, struct api_request *r,
 			    "Invalid API key");
 			return -1;
 		}
-		api_auth_remember(hash, r, key_id);
+		if (gen >= 0)
+			api_auth_remember(hash, gen, r, key_id);
 	}
 	return api_rate_take(c, key_id, ret);
 }

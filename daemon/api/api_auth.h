@@ -34,7 +34,13 @@ int	api_auth_caller(struct MHD_Connection *c, struct api_request *r,
  * *ret (403 when admin_key is not set, 401 when it does not match).
  */
 int	api_auth_admin(struct MHD_Connection *c, enum MHD_Result *ret);
-/* Forgets every cached key (after an admin change to keys or clients). */
-void	api_auth_cache_flush(void);
+/*
+ * After a change that may stop keys working (a key revoked, a client
+ * deactivated): forgets every cached key here and bumps the auth
+ * generation in Redis, so that every API process asks the database again.
+ */
+void	api_auth_changed(void);
+/* True when the key or token r authenticated with has scope. */
+bool	api_auth_scope(const struct api_request *r, const char *scope);
 
 #endif

@@ -20,6 +20,7 @@
 #define API_MAX_FORM_FIELD	(64 * 1024)
 #define API_DEFAULT_LIMIT	100	/* ?limit when absent */
 #define API_MAX_LIMIT		1000	/* ?limit at most */
+#define API_SCOPES_LEN		512	/* scopes comma-joined (admin_key_create) */
 
 struct api_x402;
 
@@ -48,6 +49,7 @@ struct api_request {
 	char			 client_id[UUID_BUFSZ];	/* api_auth_caller() */
 	struct scope_set	 scopes;	/* what the caller may do */
 	struct api_x402		*x402;		/* a paid request, owned */
+	bool			 admin;		/* X-Admin-Key or scope admin */
 	const char		*route_method;	/* the matched route */
 	const char		*route_pattern;
 	/* a suspended wait for a job (api_wait.c) */

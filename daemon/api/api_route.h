@@ -28,7 +28,10 @@ enum api_auth_kind {
 	API_AUTH_WRITE,		/* all */
 	API_AUTH_PROJECT_READ,	/* read, all or project:<args[0]> */
 	API_AUTH_PROJECT_WRITE,	/* all or project:<args[0]> */
-	API_AUTH_ADMIN		/* X-Admin-Key = admin_key */
+	API_AUTH_ADMIN,		/* X-Admin-Key = admin_key */
+	API_AUTH_ADMIN_OR_READ,	/* X-Admin-Key if sent, else a key of scope
+				   admin (both set r->admin), read or all */
+	API_AUTH_ADMIN_OR_WRITE	/* the same, with all instead of read */
 };
 
 /*

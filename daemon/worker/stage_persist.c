@@ -217,6 +217,9 @@ static const char persist_batch_sql[] =
     "AND c.client_id = d.client_id AND c.job_id = d.job_id RETURNING 1) "
     "SELECT client_id::text, job_id FROM f";
 
+/* Bytes of a column buffer kept for the next batch. */
+#define PERSIST_KEEP_BYTES	(4 * 1024 * 1024)
+
 #define PERSIST_STMT	"bomd_persist_batch"
 
 /* The connection (and its backend) the statement was prepared on. */
@@ -375,15 +378,22 @@ persist_wanted(const struct job *job)
 static int
 persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 {
-	struct db_array col[PC_N];
+	/* kept across batches: a batch's columns reach megabytes */
+	static struct db_array col[PC_N];
+	static bool ready;
 	const char *params[PC_N];
 	int lens[PC_N], formats[PC_N];
 	PGresult *r;
 	size_t i, k, sent = 0;
 	int rows, row, rc = 1;
 
-	for (k = 0; k < PC_N; k++)
-		db_array_init(&col[k]);
+	for (k = 0; k < PC_N; k++) {
+		if (!ready)
+			db_array_init(&col[k]);
+		else
+			db_array_reset(&col[k]);
+	}
+	ready = true;
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))
 			continue;
@@ -433,8 +443,12 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 	PQclear(r);
 	rc = 0;
 out:
+	/* a batch far over the usual keeps its memory no longer than itself */
 	for (k = 0; k < PC_N; k++)
-		db_array_free(&col[k]);
+		if (col[k].b.cap > PERSIST_KEEP_BYTES) {
+			db_array_free(&col[k]);
+			db_array_init(&col[k]);
+		}
 	return rc;
 }
 

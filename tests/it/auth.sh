@@ -146,6 +146,11 @@ breq "$T" GET "/projects/$PB"
 check "A's token on B's project: 404" "404" "$CODE"
 breq "$T" GET /admin/clients
 check "a JWT never reaches admin routes" "401" "$CODE"
+T=$(mint --key "$S/keys/rs1.pem" --kid rs1 "$(claims "$OIDC/a" bomd-a "admin read")")
+breq "$T" GET /clients
+check "a JWT's admin scope is dropped: its own client only" "200 $A_ID" "$CODE $(echo "$BODY" | jq -r '[.[].client_id] | join(" ")')"
+breq "$T" POST /clients -H 'Content-Type: application/json' -d '{"name":"evil","slug":"evil"}'
+check "a JWT cannot make clients" "403" "$CODE"
 check "a JWT sent as X-API-Key is no key" "401" "$(code -H "X-API-Key: $T" "$URL/projects")"
 
 T=$(mint --key "$S/keys/ec1.pem" --kid ec1 "$(claims "$OIDC/a" '["other","bomd-a"]' "profile all")")
@@ -229,9 +234,9 @@ check "a project key reads its project's trace" "200" "$CODE"
 req "$PK" GET "/projects/$PB"
 check "a project key on another client's project: 404" "404" "$CODE"
 check "key scopes are listed" '["project:'"$PA"'"]' "$(curl -s "${AK[@]}" "$URL/admin/api-keys?client_id=$A_ID" | jq -c '[.[] | select(.name == "proj")][0].scopes')"
-out=$("$BOMD" key create --client "$A_ID" --scope admin 2>&1); rc=$?
+out=$("$BOMD" key create --client "$A_ID" --scope superuser 2>&1); rc=$?
 check "an unknown scope is refused" "1" "$rc"
-check_contains "the refusal names it" "admin" "$out"
+check_contains "the refusal names it" "superuser" "$out"
 SK=$(curl -s "${AK[@]}" "${J[@]}" -d "{\"client_id\":\"$A_ID\",\"name\":\"scoped\",\"scopes\":[\"read\"]}" "$URL/admin/api-keys" | jq -r .key_id)
 check "admin route makes a scoped key" '["read"]' "$(curl -s "${AK[@]}" "$URL/admin/api-keys?client_id=$A_ID" | jq -c --arg k "$SK" '[.[] | select(.key_id == $k)][0].scopes')"
 
@@ -294,6 +299,10 @@ req "$TOK" POST "/projects/$X1/process"
 check "token: no reprocessing (a write it lacks)" "403 Missing required scope: all" "$CODE $(detail)"
 req "$TOK" POST /knowledge/parts/X1/ban -H 'Content-Type: application/json' -d '{"reason":"r","user":"u"}'
 check "token: no knowledge writes" "403" "$CODE"
+req "$TOK" GET /api-keys
+check "token: no key list" "403 Missing required scope: read" "$CODE $(detail)"
+req "$TOK" POST "/clients/$(sql "SELECT client_id FROM clients WHERE wallet_address = '$w1'")/deactivate"
+check "token: cannot deactivate its client" "403" "$CODE"
 nonce; N2=$N
 upload -H "X-PAYMENT: $(pay "$W1" "$N2")"
 X2=$(echo "$BODY" | jq -r .project_id)
