@@ -249,8 +249,9 @@ api_auth_lookup(struct api_request *r, const char *prefix,
 			sscanf(s + 2 * k, "%2x", &byte);
 			stored[k] = (unsigned char)byte;
 		}
+		/* stored scopes were checked on the way in: admin too */
 		ok = apikey_hash_equal(stored, hash) &&
-		    scope_set_parse(&r->scopes, PQgetvalue(res, 0, 3), true,
+		    scope_set_parse(&r->scopes, PQgetvalue(res, 0, 3), false,
 		    err, sizeof(err)) == 0;
 	}
 	if (ok) {
