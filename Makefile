@@ -144,6 +144,7 @@ BOMCTL_COMMON_SRCS = \
 
 UNIT_TESTS = \
 	tests/unit/test_api_route.c \
+	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_base64.c \
 	tests/unit/test_bom.c \
