@@ -14,6 +14,7 @@
 #include "admin/admin.h"
 #include "admin/import_original.h"
 #include "admin/migrate.h"
+#include "admin/offers_fetch.h"
 #include "admin/offers_import.h"
 #include "config.h"
 #include "db.h"
@@ -43,6 +44,7 @@ static int	main_key_create(const struct main_ctx *);
 static int	main_key_revoke(const struct main_ctx *);
 static int	main_offers_import(const struct main_ctx *);
 static int	main_import_keys(const struct main_ctx *);
+static int	main_offers_fetch(const struct main_ctx *);
 
 /*
  * The commands: one or two words, options that each take a value (those
@@ -84,6 +86,9 @@ static const struct main_cmd {
 	{ "import", "original-keys", "DSN",
 	    "copy the original's clients and pbom_sk_ keys",
 	    { NULL }, 0, 1, 1, main_import_keys },
+	{ "offers", "fetch", "MPN",
+	    "ask the live distributors about MPN now (as the flow does)",
+	    { NULL }, 0, 1, 1, main_offers_fetch },
 };
 
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
@@ -341,6 +346,13 @@ main_import_keys(const struct main_ctx *ctx)
 	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
 		fprintf(stderr, "bomd: import original-keys: %s\n", err);
 	return main_print_json(out);
+}
+
+static int
+main_offers_fetch(const struct main_ctx *ctx)
+{
+	return offers_fetch_mpn(ctx->db, ctx->cfg, ctx->operands[0]) == 0 ?
+	    0 : MAIN_EXIT_FAIL;
 }
 
 /* Loads the configuration, opens the database if needed, runs cmd. */

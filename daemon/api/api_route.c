@@ -18,6 +18,7 @@
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_route.h"
+#include "api_search.h"
 #include "api_service.h"
 #include "api_suppliers.h"
 #include "api_tenants.h"
@@ -36,6 +37,7 @@ const struct api_route *const api_route_tables[] = {
 	api_parts_routes,
 	api_suppliers_routes,
 	api_jobs_routes,
+	api_search_routes,
 	api_openai_routes,
 	NULL
 };

@@ -94,6 +94,10 @@ static const char bomctl_usage_text[] =
 "                         of that slug (BOMCTL_ADMIN_KEY)\n"
 "  admin reset-demo       revoke the demo client's keys and deactivate it\n"
 "                         (BOMCTL_ADMIN_KEY)\n"
+"  search MPN [--manufacturer M] [--provider digikey,mouser,nexar]\n"
+"                         live offers from the distributors the server\n"
+"                         has configured, by unit price, and what each\n"
+"                         distributor said (ok, failed, out of budget)\n"
 "\n"
 "Options:\n"
 "  --json                 print the server's JSON answer (pretty) instead\n"
@@ -132,6 +136,7 @@ static const struct bomctl_cmd bomctl_cmds[] = {
 	{ "jobs", cmd_jobs },
 	{ "parts", cmd_parts },
 	{ "suppliers", cmd_suppliers },
+	{ "search", cmd_search },
 	{ NULL, NULL }
 };
 

@@ -225,5 +225,6 @@ int	cmd_kb(struct bomctl *, int, char **);
 int	cmd_jobs(struct bomctl *, int, char **);
 int	cmd_parts(struct bomctl *, int, char **);
 int	cmd_suppliers(struct bomctl *, int, char **);
+int	cmd_search(struct bomctl *, int, char **);
 
 #endif
