@@ -217,6 +217,37 @@ check "offers fetch: only the stale source asked" "skipped failed skipped" "$(ec
 check "offers fetch: the trace says why, cache used" "mouser: failed (http 500), cached offers used" "$(echo "$out" | jq -r .trace)"
 check "offers fetch: cached mouser offer kept" "1" "$(sql "SELECT count(*) FROM offers WHERE mpn = 'REFRESH1' AND source = 'mouser'")"
 
+# --- the flow: a BOM of parts no catalog has is priced from the live sources --
+forget
+start_mock ""
+printf 'RefDes,Qty,MPN\nU1,2,FLOWPART-1\nU2,1,FLOWPART-2\nU3,1,NOSUCH-FLOW\n' > "$S/flow.csv"
+r=$(curl -s -H "X-API-Key: $A_KEY" -F bom_file=@"$S/flow.csv" "$URL/projects/upload-and-process")
+check "flow: job completes" "complete" "$(echo "$r" | jq -r .status)"
+FP=$(echo "$r" | jq -r .project_id)
+p=$(curl -s -H "X-API-Key: $A_KEY" "$URL/projects/$FP")
+check "flow: live parts priced" "true true" "$(echo "$p" | jq -r '[.line_items[0:2][] | .selected_supplier != null] | map(tostring) | join(" ")')"
+check "flow: offers stored with their source" "t" "$(sql "SELECT count(*) > 0 FROM offers WHERE mpn = 'FLOWPART-1' AND source IS NOT NULL")"
+check_contains "flow: unknown part says no offers" "no offers" "$(echo "$p" | jq -r '.line_items[2].final_decision.reasoning')"
+check_contains "flow: trace says what each source did" "live offers for FLOWPART-1: digikey:" "$(echo "$p" | jq -r '[.trace[].message] | join(" | ")')"
+# a source failing mid-run: the job still completes from what is cached
+forget
+sql "UPDATE offer_lookups SET fetched_at = now() - interval '2 days' WHERE mpn_key = 'FLOWPART-1'" >/dev/null
+start_mock "digikey 500
+digikey 500
+digikey 500
+mouser 500
+mouser 500
+mouser 500
+nexar 500
+nexar 500
+nexar 500"
+printf 'RefDes,Qty,MPN\nU1,2,FLOWPART-1\n' > "$S/flow2.csv"
+r=$(curl -s -H "X-API-Key: $A_KEY" -F bom_file=@"$S/flow2.csv" "$URL/projects/upload-and-process")
+check "flow, outage: job completes" "complete" "$(echo "$r" | jq -r .status)"
+p=$(curl -s -H "X-API-Key: $A_KEY" "$URL/projects/$(echo "$r" | jq -r .project_id)")
+check "flow, outage: priced from the cached offers" "true" "$(echo "$p" | jq '.line_items[0].selected_supplier != null')"
+check_contains "flow, outage: the trace says why" "failed" "$(echo "$p" | jq -r '[.trace[] | select(.agent == "distributors") | .message] | join(" | ")')"
+
 # --- metrics and secrets ---------------------------------------------------
 m=$(curl -s "$URL/metrics")
 check_contains "metrics: calls" 'bomd_provider_calls_total{provider="digikey"}' "$m"
