@@ -58,10 +58,7 @@ OIDC=http://127.0.0.1:$mock_oidc_PORT
 start_mock mock_x402 --log "$S/x402.log" --hang-ms 3000 || bad "mock facilitator starts"
 XURL=http://127.0.0.1:$mock_x402_PORT
 
-LPORT=$(( 20000 + RANDOM % 20000 ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$LPORT") 2>/dev/null; do
-	LPORT=$(( 20000 + RANDOM % 20000 ))
-done
+LPORT=$(free_port)
 URL=http://127.0.0.1:$LPORT
 PAY_TO=0x209693Bc6afc0C5328bA36FaF03C514EF312287C
 ASSET=0x036CbD53842c5426634e7929541eC2318f3dCF7e
