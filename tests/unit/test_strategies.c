@@ -204,7 +204,8 @@ brute(const struct strategy_line *l, size_t n, const int64_t *cost,
 			continue;
 		if (*lowest == -1 || total < *lowest)
 			*lowest = total;
-		if (cnt < *fewest || (cnt == *fewest && total < *fewest_total)) {
+		if (cnt < *fewest || (cnt == *fewest &&
+		    total < *fewest_total)) {
 			*fewest = cnt;
 			*fewest_total = total;
 		}
