@@ -168,11 +168,14 @@ ALIB_OBJS = $(filter-out $(ABUILD)/daemon/main.o,$(ADAEMON_OBJS)) \
 	$(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 UNIT_BINS = $(UNIT_TESTS:tests/unit/%.c=$(ABUILD)/tests/unit/%)
 
-# The mock OIDC issuer and x402 facilitator, on one server skeleton.
-AUTH_MOCKS = \
+# The mock servers the tests start, on one server skeleton (mock_http.c):
+# an OpenAI-compatible LLM with scripted faults, an OIDC issuer and an x402
+# facilitator.
+MOCKS = \
+	tests/tools/mock_llm.c \
 	tests/tools/mock_oidc.c \
 	tests/tools/mock_x402.c
-AUTH_MOCK_BINS = $(AUTH_MOCKS:%.c=$(ABUILD)/%)
+MOCK_BINS = $(MOCKS:%.c=$(ABUILD)/%)
 # The auth unit tests share a fixture (keys, tokens, mock servers).
 AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402)
 
@@ -216,16 +219,10 @@ $(BUILD)/%.o: %.c
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS)
+	$(MOCK_BINS)
 
-$(AUTH_MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
+$(MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
     $(ABUILD)/tests/tools/mock_http.o $(ALIB)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
-
-# The OpenAI-compatible mock server the LLM tests start (scripted faults).
-$(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
@@ -262,7 +259,7 @@ $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS)
+test: deps $(UNIT_BINS) $(MOCK_BINS)
 	@scripts/run-unit $(UNIT_BINS)
 
 # Everything: unit tests, then integration against real Redis/PostgreSQL.

@@ -60,25 +60,43 @@ mock_http_log(json_t *entry)
 }
 
 enum MHD_Result
-mock_http_reply(struct MHD_Connection *con, unsigned int status, json_t *v)
+mock_http_send(struct MHD_Connection *con, unsigned int status,
+    const char *body, size_t len, const char *hname, const char *hval)
 {
 	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (hname != NULL)
+		MHD_add_response_header(r, hname, hval);
+	ret = MHD_queue_response(con, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result
+mock_http_reply_hdr(struct MHD_Connection *con, unsigned int status,
+    json_t *v, const char *hname, const char *hval)
+{
 	enum MHD_Result ret;
 	char *s = json_dumps(v, JSON_COMPACT);
 
 	json_decref(v);
 	if (s == NULL)
 		return MHD_NO;
-	r = MHD_create_response_from_buffer(strlen(s), s,
-	    MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(s);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	ret = MHD_queue_response(con, status, r);
-	MHD_destroy_response(r);
+	ret = mock_http_send(con, status, s, strlen(s), hname, hval);
+	free(s);
 	return ret;
+}
+
+enum MHD_Result
+mock_http_reply(struct MHD_Connection *con, unsigned int status, json_t *v)
+{
+	return mock_http_reply_hdr(con, status, v, NULL, NULL);
 }
 
 const char *

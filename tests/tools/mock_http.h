@@ -1,5 +1,5 @@
 /*
- * The skeleton the auth mock servers share (mock_oidc, mock_x402): a
+ * The skeleton the mock servers share (mock_llm, mock_oidc, mock_x402): a
  * libmicrohttpd server on 127.0.0.1 that reads each request's body, hands
  * it to one handler, logs a JSON line per request and stops on SIGTERM.
  */
@@ -42,6 +42,17 @@ void	mock_http_log(json_t *entry);
 /* Queues v (taken over) as the JSON answer with status. */
 enum MHD_Result mock_http_reply(struct MHD_Connection *con,
 	    unsigned int status, json_t *v);
+/* As mock_http_reply(), adding the header hname: hval (none if NULL). */
+enum MHD_Result mock_http_reply_hdr(struct MHD_Connection *con,
+	    unsigned int status, json_t *v, const char *hname,
+	    const char *hval);
+/*
+ * Queues len bytes of body (copied) with status, labelled as JSON whatever
+ * they are, adding the header hname: hval (none if NULL).
+ */
+enum MHD_Result mock_http_send(struct MHD_Connection *con,
+	    unsigned int status, const char *body, size_t len,
+	    const char *hname, const char *hval);
 /* A query argument of the request, or NULL. */
 const char *mock_http_arg(const struct mock_http_request *req,
 	    const char *name);
