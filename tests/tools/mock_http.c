@@ -42,6 +42,25 @@ mock_http_log_open(const char *path)
 	return 0;
 }
 
+int
+mock_http_option(const char *prog, int ch, const char *arg, long *port)
+{
+	const char *why;
+	int64_t v;
+
+	if (ch == 'p' && parse_i64(arg, 0, 65535, &v, &why) == 0) {
+		*port = (long)v;
+		return 0;
+	}
+	if (ch != 'l')
+		return 2;
+	if (mock_http_log_open(arg) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", prog, arg, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 void
 mock_http_log(json_t *entry)
 {

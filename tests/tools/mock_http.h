@@ -36,6 +36,15 @@ unsigned int mock_http_port(void);
 
 /* Appends one JSON line per logged request to path. 0 or -1. */
 int	mock_http_log_open(const char *path);
+/*
+ * Takes an option every mock server has, from getopt_long(): 'p' (--port
+ * N, 0 to 65535, into *port) or 'l' (--log FILE, opened with
+ * mock_http_log_open()). Returns 0 when taken; 1 when the log cannot be
+ * opened (a line on stderr naming prog); 2, a usage error, for a bad port
+ * or any other ch.
+ */
+int	mock_http_option(const char *prog, int ch, const char *arg,
+	    long *port);
 /* Writes entry (taken over) to the log, if any. Thread-safe. */
 void	mock_http_log(json_t *entry);
 

@@ -519,20 +519,9 @@ main(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'p':
-			if (mock_llm_arg(optarg, 65535, &port) == -1)
-				goto usage;
-			break;
 		case 's':
 			if (mock_llm_load_script(optarg) == -1)
 				return 1;
-			break;
-		case 'l':
-			if (mock_http_log_open(optarg) == -1) {
-				fprintf(stderr, "mock_llm: %s: %s\n", optarg,
-				    strerror(errno));
-				return 1;
-			}
 			break;
 		case 'h':
 			if (mock_llm_arg(optarg, 600000, &mock_llm_hang_ms) ==
@@ -545,7 +534,11 @@ main(int argc, char **argv)
 				goto usage;
 			break;
 		default:
-			goto usage;
+			if ((rc = mock_http_option("mock_llm", ch, optarg,
+			    &port)) == 2)
+				goto usage;
+			if (rc != 0)
+				return rc;
 		}
 	}
 	if (optind != argc)

@@ -472,25 +472,15 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *why;
-	int64_t port = 0, v;
+	long port = 0;
+	int64_t v;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'p':
-			if (parse_i64(optarg, 0, 65535, &port, &why) == -1)
-				goto usage;
-			break;
 		case 's':
 			if (mock_x402_load_script(optarg) == -1)
 				return 1;
-			break;
-		case 'l':
-			if (mock_http_log_open(optarg) == -1) {
-				fprintf(stderr, "mock_x402: %s: %s\n", optarg,
-				    strerror(errno));
-				return 1;
-			}
 			break;
 		case 'h':
 			if (parse_i64(optarg, 0, 600000, &v, &why) == -1)
@@ -498,12 +488,16 @@ main(int argc, char **argv)
 			mock_x402_hang_ms = (long)v;
 			break;
 		default:
-			goto usage;
+			if ((rc = mock_http_option("mock_x402", ch, optarg,
+			    &port)) == 2)
+				goto usage;
+			if (rc != 0)
+				return rc;
 		}
 	}
 	if (optind != argc)
 		goto usage;
-	rc = mock_http_run("mock_x402", (long)port, mock_x402_serve);
+	rc = mock_http_run("mock_x402", port, mock_x402_serve);
 	mock_x402_reset();
 	return rc;
 usage:
