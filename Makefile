@@ -176,8 +176,10 @@ MOCKS = \
 	tests/tools/mock_oidc.c \
 	tests/tools/mock_x402.c
 MOCK_BINS = $(MOCKS:%.c=$(ABUILD)/%)
-# The auth unit tests share a fixture (keys, tokens, mock servers).
-AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402)
+# The auth unit tests share a fixture (keys, tokens, mock servers); the LLM
+# client's test starts its mock server with it too.
+AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402 \
+	test_llm_http)
 
 .PHONY: all asan test check clean deps demo demo-stop bench
 
@@ -252,6 +254,8 @@ $(ALIB): $(ALIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(AUTH_TEST_BINS): $(ABUILD)/tests/unit/auth_fixture.o
+$(addprefix $(ABUILD)/tests/unit/,test_llm_http test_llm_json): \
+    $(ABUILD)/tests/unit/fixture_schema.o
 
 $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	@mkdir -p $(dir $@)
