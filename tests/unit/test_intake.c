@@ -61,6 +61,37 @@ read_fixture(const char *name, size_t *len)
 	return buf_steal(&b);
 }
 
+/* Parses fixture name as intake YAML; fails the test when it is refused. */
+static json_t *
+parse_fixture(const char *name, json_t **warn)
+{
+	char err[256], *text;
+	json_t *ctx;
+	size_t len;
+
+	text = read_fixture(name, &len);
+	ctx = intake_parse_yaml(text, len, warn, err, sizeof(err));
+	free(text);
+	if (ctx == NULL)
+		fail_msg("%s: %s", name, err);
+	return ctx;
+}
+
+/* Normalising the normalised ctx changes nothing and warns of nothing. */
+static void
+check_round_trip(json_t *ctx)
+{
+	json_t *again, *warn;
+	char err[256];
+
+	again = intake_from_json(ctx, &warn, err, sizeof(err));
+	assert_non_null(again);
+	assert_true(json_equal(again, ctx));
+	assert_int_equal(json_array_size(warn), 0);
+	json_decref(again);
+	json_decref(warn);
+}
+
 static const json_t *
 path_get(const json_t *ctx, const char *section, const char *key)
 {
@@ -74,6 +105,29 @@ path_int(const json_t *ctx, const char *section, const char *key)
 
 	assert_true(json_is_integer(v));
 	return json_integer_value(v);
+}
+
+/*
+ * Checks how row i (input in, for messages) came out: when want_err is
+ * NULL, that ctx was made (true: check what it holds); otherwise that
+ * nothing was made, nor warnings, and that err contains want_err (false).
+ */
+static bool
+row_accepted(size_t i, const char *in, const json_t *ctx, const json_t *warn,
+    const char *err, const char *want_err)
+{
+	if (want_err != NULL) {
+		if (ctx != NULL)
+			fail_msg("row %zu: accepted %s", i, in);
+		assert_null(warn);
+		if (strstr(err, want_err) == NULL)
+			fail_msg("row %zu: error '%s', want '%s'", i, err,
+			    want_err);
+		return false;
+	}
+	if (ctx == NULL)
+		fail_msg("row %zu: rejected: %s", i, err);
+	return true;
 }
 
 static void
@@ -210,18 +264,9 @@ test_yaml_table(void **state)
 		warn = (json_t *)1;
 		ctx = intake_parse_yaml(rows[i].yaml, strlen(rows[i].yaml),
 		    &warn, err, sizeof(err));
-		if (!rows[i].ok) {
-			if (ctx != NULL)
-				fail_msg("row %zu: accepted %s", i,
-				    rows[i].yaml);
-			assert_null(warn);
-			if (strstr(err, rows[i].err) == NULL)
-				fail_msg("row %zu: error '%s', want '%s'", i,
-				    err, rows[i].err);
+		if (!row_accepted(i, rows[i].yaml, ctx, warn, err,
+		    rows[i].ok ? NULL : rows[i].err))
 			continue;
-		}
-		if (ctx == NULL)
-			fail_msg("row %zu: rejected: %s", i, err);
 		assert_int_equal(path_int(ctx, "requirements", "quantity"),
 		    rows[i].quantity);
 		assert_int_equal(json_is_true(path_get(ctx,
@@ -246,18 +291,11 @@ test_yaml_table(void **state)
 static void
 test_yaml_full_fixture(void **state)
 {
-	json_t *ctx, *warn, *again, *warn2, *want;
+	json_t *ctx, *warn, *want;
 	const json_t *pref;
-	char err[256];
-	char *text;
-	size_t len;
 
 	(void)state;
-	text = read_fixture("full.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("full.yaml: %s", err);
+	ctx = parse_fixture("full.yaml", &warn);
 	assert_int_equal(json_array_size(warn), 0);
 	want = json_loads("{"
 	    "\"project\": {\"name\": \"Sensor board rev C\", \"id\": \"SB-C\","
@@ -280,15 +318,8 @@ test_yaml_full_fixture(void **state)
 	assert_string_equal(json_string_value(json_array_get(pref, 1)),
 	    "mouser");
 
-	/* normalising the normalised context changes nothing */
-	again = intake_from_json(ctx, &warn2, err, sizeof(err));
-	assert_non_null(again);
-	assert_true(json_equal(again, ctx));
-	assert_int_equal(json_array_size(warn2), 0);
-
+	check_round_trip(ctx);
 	json_decref(want);
-	json_decref(again);
-	json_decref(warn2);
 	json_decref(warn);
 	json_decref(ctx);
 }
@@ -297,17 +328,10 @@ static void
 test_yaml_block_fixture(void **state)
 {
 	struct intake_view v;
-	json_t *ctx, *warn, *again;
-	char err[256];
-	char *text;
-	size_t len;
+	json_t *ctx, *warn;
 
 	(void)state;
-	text = read_fixture("block.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("block.yaml: %s", err);
+	ctx = parse_fixture("block.yaml", &warn);
 	assert_int_equal(json_array_size(warn), 2);
 	assert_string_equal(json_string_value(json_array_get(warn, 0)),
 	    "unknown key 'colour' in project ignored");
@@ -344,10 +368,7 @@ test_yaml_block_fixture(void **state)
 	intake_view_free(&v);
 
 	/* the decimal budget survives a round trip through JSON text */
-	again = intake_from_json(ctx, NULL, err, sizeof(err));
-	assert_non_null(again);
-	assert_true(json_equal(again, ctx));
-	json_decref(again);
+	check_round_trip(ctx);
 	json_decref(warn);
 	json_decref(ctx);
 }
@@ -538,18 +559,9 @@ test_json_table(void **state)
 		err[0] = '\0';
 		ctx = intake_from_json(in, &warn, err, sizeof(err));
 		json_decref(in);
-		if (!rows[i].ok) {
-			if (ctx != NULL)
-				fail_msg("row %zu: accepted %s", i,
-				    rows[i].json);
-			assert_null(warn);
-			if (strstr(err, rows[i].err) == NULL)
-				fail_msg("row %zu: error '%s', want '%s'", i,
-				    err, rows[i].err);
+		if (!row_accepted(i, rows[i].json, ctx, warn, err,
+		    rows[i].ok ? NULL : rows[i].err))
 			continue;
-		}
-		if (ctx == NULL)
-			fail_msg("row %zu: rejected: %s", i, err);
 		assert_int_equal(path_int(ctx, "requirements", "quantity"),
 		    rows[i].quantity);
 		assert_int_equal(json_is_true(path_get(ctx,
@@ -648,20 +660,13 @@ test_form_table(void **state)
 		err[0] = '\0';
 		ctx = intake_from_form(form_get, (void *)&rows[i].form, &warn,
 		    err, sizeof(err));
-		if (!rows[i].ok) {
-			if (ctx != NULL)
-				fail_msg("row %zu: accepted", i);
-			assert_null(warn);
-			if (strstr(err, rows[i].err) == NULL)
-				fail_msg("row %zu: error '%s', want '%s'", i,
-				    err, rows[i].err);
+		if (!row_accepted(i, "form", ctx, warn, err,
+		    rows[i].ok ? NULL : rows[i].err)) {
 			/* form errors name the form field, not the path */
 			assert_null(strstr(err, "requirements."));
 			assert_null(strstr(err, "sourcing_constraints."));
 			continue;
 		}
-		if (ctx == NULL)
-			fail_msg("row %zu: rejected: %s", i, err);
 		assert_int_equal(json_array_size(warn), 0);
 		assert_int_equal(intake_view_get(ctx, &v), 0);
 		assert_int_equal(v.quantity, rows[i].quantity);
