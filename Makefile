@@ -176,10 +176,14 @@ MOCKS = \
 	tests/tools/mock_oidc.c \
 	tests/tools/mock_x402.c
 MOCK_BINS = $(MOCKS:%.c=$(ABUILD)/%)
-# The auth unit tests share a fixture (keys, tokens, mock servers); the LLM
-# client's test starts its mock server with it too.
-AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402 \
-	test_llm_http)
+# What several unit tests share (keys, tokens, mock servers, fixture
+# files, parse helpers), linked to each as an archive.
+UNIT_FIXTURES = \
+	tests/unit/auth_fixture.c \
+	tests/unit/fixture_bom.c \
+	tests/unit/fixture_file.c \
+	tests/unit/fixture_schema.c
+AFIXTURES = $(ABUILD)/tests/unit/libfixtures.a
 
 .PHONY: all asan test check clean deps demo demo-stop bench
 
@@ -253,11 +257,11 @@ $(ALIB): $(ALIB_OBJS)
 	$(SAY) "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(AUTH_TEST_BINS): $(ABUILD)/tests/unit/auth_fixture.o
-$(addprefix $(ABUILD)/tests/unit/,test_llm_http test_llm_json): \
-    $(ABUILD)/tests/unit/fixture_schema.o
+$(AFIXTURES): $(UNIT_FIXTURES:%.c=$(ABUILD)/%.o)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
+$(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(AFIXTURES) $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "fixture_file.h"
 #include "intake.h"
 #include "util.h"
 
@@ -35,32 +36,6 @@ static const char full_yaml[] =
     "engineering_context: {notes: \"...\", critical_parts: [STM32F103C8T6], "
     "avoid_parts: [LM358DR]}\n";
 
-/* Reads a fixture from the source tree, run from the top or build dir. */
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	static const char *const dirs[] = { "tests/fixtures/intake",
-	    "../../../tests/fixtures/intake", "fixtures/intake" };
-	char path[512];
-	struct buf b;
-	char chunk[4096];
-	size_t i, n;
-	FILE *fp = NULL;
-
-	for (i = 0; i < NROWS(dirs) && fp == NULL; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		fp = fopen(path, "rb");
-	}
-	if (fp == NULL)
-		fail_msg("fixture %s not found", name);
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 /* Parses fixture name as intake YAML; fails the test when it is refused. */
 static json_t *
 parse_fixture(const char *name, json_t **warn)
@@ -69,7 +44,7 @@ parse_fixture(const char *name, json_t **warn)
 	json_t *ctx;
 	size_t len;
 
-	text = read_fixture(name, &len);
+	text = fixture_file("intake", name, &len);
 	ctx = intake_parse_yaml(text, len, warn, err, sizeof(err));
 	free(text);
 	if (ctx == NULL)
@@ -384,7 +359,7 @@ test_yaml_limits(void **state)
 
 	(void)state;
 	/* billion laughs is refused at its first anchor */
-	text = read_fixture("laughs.yaml", &len);
+	text = fixture_file("intake", "laughs.yaml", &len);
 	ctx = intake_parse_yaml(text, len, NULL, err, sizeof(err));
 	free(text);
 	assert_null(ctx);
