@@ -1,7 +1,11 @@
 # Shared by the integration scripts (sourced): pass/fail counting and small
 # helpers for HTTP, SQL and Redis against the services integration.sh
 # started. The environment carries URL, A_KEY, B_KEY, A_ID, B_ID, BOMD,
-# BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details.
+# BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details; a suite
+# that starts its own services (checkpoint.sh, llm.sh) may also run alone,
+# with the tree and the daemon of this checkout.
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 PASS=0
 FAIL=0
 
@@ -28,6 +32,41 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+# stop_pid VAR: stops the process whose PID the variable VAR holds
+# (SIGTERM, then waits for it) and empties VAR
+stop_pid() {
+	if [ -n "${!1}" ]; then
+		kill -TERM "${!1}" 2>/dev/null
+		wait "${!1}" 2>/dev/null
+	fi
+	printf -v "$1" '%s' ""
+}
+# start_mock_llm DIR SCRIPT PORT [ARGS...]: tests/tools/mock_llm on PORT
+# (0: a free one), answering by SCRIPT (its faults, one a line) and logging
+# to DIR/mock.log; sets MOCK_PID and MPORT (1 and a failed check when it
+# does not come up)
+start_mock_llm() {
+	local dir=$1
+	printf '%s\n' "$2" > "$dir/script"
+	: > "$dir/mock.out"
+	"$ROOT/build/asan/tests/tools/mock_llm" --port "$3" \
+	    --script "$dir/script" --log "$dir/mock.log" "${@:4}" \
+	    > "$dir/mock.out" 2>&1 &
+	MOCK_PID=$!
+	wait_for 100 grep -q '^port=' "$dir/mock.out" ||
+	    { bad "mock starts" "$(cat "$dir/mock.out")"; return 1; }
+	MPORT=$(sed -n 's/^port=//p' "$dir/mock.out")
+}
+# start_bomd LOG URL [ARGS...]: "bomd serve ARGS" in the background,
+# configured by the environment, appending to LOG; sets SERVE_PID and
+# waits until URL/health answers (1 when it does not)
+start_bomd() {
+	local log=$1 url=$2
+	shift 2
+	"$BOMD" serve "$@" >> "$log" 2>&1 &
+	SERVE_PID=$!
+	wait_for 200 curl -sf -o /dev/null "$url/health"
 }
 # summary NAME: the closing line integration.sh reads
 summary() {
