@@ -235,3 +235,34 @@ mock_http_run(const char *prog, long port,
 		fclose(mock_http_logf);
 	return 0;
 }
+
+int
+mock_http_main(const char *prog, const char *usage, int argc, char **argv,
+    const struct option *own, int (*take)(int, const char *),
+    enum MHD_Result (*fn)(struct mock_http_request *))
+{
+	struct option opts[MOCK_HTTP_OPTS_MAX + 3];
+	long port = 0;
+	size_t n;
+	int ch, rc = 0;
+
+	for (n = 0; n < MOCK_HTTP_OPTS_MAX && own[n].name != NULL; n++)
+		opts[n] = own[n];
+	opts[n++] = (struct option){ "port", required_argument, NULL, 'p' };
+	opts[n++] = (struct option){ "log", required_argument, NULL, 'l' };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	while (rc == 0 && (ch = getopt_long(argc, argv, "", opts,
+	    NULL)) != -1) {
+		if (ch == 'p' || ch == 'l')
+			rc = mock_http_option(prog, ch, optarg, &port);
+		else
+			rc = ch == '?' || ch == ':' ? 2 : take(ch, optarg);
+	}
+	if (rc == 0 && optind != argc)
+		rc = 2;
+	if (rc == 2)
+		fputs(usage, stderr);
+	if (rc != 0)
+		return rc;
+	return mock_http_run(prog, port, fn);
+}

@@ -9,10 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <getopt.h>
+
 #include <jansson.h>
 #include <microhttpd.h>
 
 #define MOCK_HTTP_BODY_MAX	(1024 * 1024)
+#define MOCK_HTTP_OPTS_MAX	8	/* a mock's own long options */
 
 struct mock_http_request {
 	struct MHD_Connection	*con;
@@ -30,6 +33,17 @@ struct mock_http_request {
  * listen.
  */
 int	mock_http_run(const char *prog, long port,
+	    enum MHD_Result (*fn)(struct mock_http_request *));
+/*
+ * A mock server's main: takes its own long options (own, ended by a NULL
+ * name) with take(), which returns 0, 1 (exit 1, said on stderr) or 2 (a
+ * usage error); takes --port and --log with mock_http_option(); then
+ * serves with fn as mock_http_run() does. Returns the exit status; with
+ * 2, usage went to stderr.
+ */
+int	mock_http_main(const char *prog, const char *usage, int argc,
+	    char **argv, const struct option *own,
+	    int (*take)(int, const char *),
 	    enum MHD_Result (*fn)(struct mock_http_request *));
 /* The port being served, once mock_http_run() listens. */
 unsigned int mock_http_port(void);

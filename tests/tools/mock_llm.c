@@ -42,7 +42,6 @@
  * usage is always {prompt_tokens: body bytes / 4, completion_tokens: 50}.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -502,53 +501,40 @@ mock_llm_arg(const char *s, long max, long *out)
 	return 0;
 }
 
+/* Takes one of mock_llm's own options; see mock_http_main(). */
+static int
+mock_llm_option(int ch, const char *arg)
+{
+	switch (ch) {
+	case 's':
+		return mock_llm_load_script(arg) == -1 ? 1 : 0;
+	case 'h':
+		return mock_llm_arg(arg, 600000, &mock_llm_hang_ms) == -1 ? 2 :
+		    0;
+	case 'd':
+		return mock_llm_arg(arg, 600000, &mock_llm_delay_ms) == -1 ?
+		    2 : 0;
+	default:
+		return 2;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' },
 		{ "script", required_argument, NULL, 's' },
-		{ "log", required_argument, NULL, 'l' },
 		{ "hang-ms", required_argument, NULL, 'h' },
 		{ "delay-ms", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
-	long port = 0;
 	size_t i;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			if (mock_llm_load_script(optarg) == -1)
-				return 1;
-			break;
-		case 'h':
-			if (mock_llm_arg(optarg, 600000, &mock_llm_hang_ms) ==
-			    -1)
-				goto usage;
-			break;
-		case 'd':
-			if (mock_llm_arg(optarg, 600000, &mock_llm_delay_ms) ==
-			    -1)
-				goto usage;
-			break;
-		default:
-			if ((rc = mock_http_option("mock_llm", ch, optarg,
-			    &port)) == 2)
-				goto usage;
-			if (rc != 0)
-				return rc;
-		}
-	}
-	if (optind != argc)
-		goto usage;
-	rc = mock_http_run("mock_llm", port, mock_llm_serve);
+	rc = mock_http_main("mock_llm", "usage: mock_llm [--port N] "
+	    "[--script FILE] [--log FILE] [--hang-ms N] [--delay-ms N]\n",
+	    argc, argv, opts, mock_llm_option, mock_llm_serve);
 	for (i = 0; i < mock_llm_nscript; i++)
 		free(mock_llm_script[i]);
 	return rc;
-usage:
-	fprintf(stderr, "usage: mock_llm [--port N] [--script FILE] "
-	    "[--log FILE] [--hang-ms N] [--delay-ms N]\n");
-	return 2;
 }
