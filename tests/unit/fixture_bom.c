@@ -2,11 +2,16 @@
  * The BOM tests' parse helpers; see fixture_bom.h.
  */
 #include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "fixture_bom.h"
+#include "fixture_file.h"
 #include "util.h"
 
 struct bom *
@@ -39,5 +44,20 @@ fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 	bom = fixture_bom(s, err, errlen);
 	free(s);
+	return bom;
+}
+
+struct bom *
+fixture_bom_file(const char *name)
+{
+	struct bom *bom;
+	char err[256], *data;
+	size_t len;
+
+	data = fixture_file("bom", name, &len);
+	bom = bom_parse(data, len, NULL, err, sizeof(err));
+	free(data);
+	if (bom == NULL)
+		fail_msg("%s: %s", name, err);
 	return bom;
 }

@@ -208,14 +208,9 @@ static void
 test_fixture_fields(void **state)
 {
 	struct bom *bom;
-	char err[256], *data;
-	size_t len;
 
 	(void)state;
-	data = fixture_file("bom", "altium_preamble.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("altium_preamble.csv");
 	assert_string_equal(bom->lines[0].manufacturer, "Murata");
 	assert_string_equal(bom->lines[0].description,
 	    "Capacitor 100nF 50V X7R");
@@ -224,28 +219,19 @@ test_fixture_fields(void **state)
 	assert_string_equal(bom->lines[0].designators[3], "C4");
 	bom_free(bom);
 
-	data = fixture_file("bom", "doubled_quotes.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("doubled_quotes.csv");
 	assert_string_equal(bom->lines[0].description,
 	    "Header 2x5, 0.1\" pitch, female");
 	assert_string_equal(bom->lines[1].description,
 	    "Connector \"USB-C\" receptacle, 16 pin");
 	bom_free(bom);
 
-	data = fixture_file("bom", "crlf_quoted_newlines.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("crlf_quoted_newlines.csv");
 	assert_string_equal(bom->lines[0].description,
 	    "Resistor 10k\nthick film\n0805");
 	bom_free(bom);
 
-	data = fixture_file("bom", "cp1252_units.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("cp1252_units.csv");
 	assert_string_equal(bom->lines[0].description,
 	    "4.7\xc2\xb5" "F 10V X5R");
 	assert_string_equal(bom->lines[1].description,
@@ -257,10 +243,7 @@ test_fixture_fields(void **state)
 	    "\xe2\x80\x9cshielded\xe2\x80\x9d");
 	bom_free(bom);
 
-	data = fixture_file("bom", "utf8_bom.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("utf8_bom.csv");
 	/* Ω (U+03A9) and µ (U+00B5) pass through unchanged */
 	assert_string_equal(bom->lines[0].description,
 	    "10k\xce\xa9 \xc2\xb1" "1% 0805");
@@ -268,20 +251,14 @@ test_fixture_fields(void **state)
 	    "10\xc2\xb5" "F 10V X5R");
 	bom_free(bom);
 
-	data = fixture_file("bom", "header_aliases.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("header_aliases.csv");
 	assert_string_equal(bom->lines[0].manufacturer, "Yageo");
 	assert_string_equal(bom->lines[0].description, "Resistor");
 	assert_string_equal(bom->lines[0].package, "R0805");
 	assert_string_equal(bom->lines[0].value, "10k");
 	bom_free(bom);
 
-	data = fixture_file("bom", "extra_missing_columns.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("extra_missing_columns.csv");
 	assert_string_equal(bom->lines[1].manufacturer, "");
 	assert_string_equal(bom->lines[1].description, "");
 	assert_true(has_warning(bom, "line 5: missing part number"));
