@@ -88,3 +88,6 @@ reqj() {
 }
 detail() { echo "$BODY" | jq -r .detail; }
 TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
+# the keys of a project summary and of a trace step, as jq -c 'keys' lists
+SUMMARY_KEYS='["created_at","line_item_count","project_id","project_name","status","updated_at"]'
+STEP_KEYS='["agent","message","reasoning","references","step","timestamp"]'
