@@ -3,6 +3,7 @@
  * SHA-256 digests, constant-time comparison.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -23,11 +24,33 @@ apikey_generate(char *key, char *prefix, unsigned char *hash)
 	return apikey_digest(key, prefix, hash);
 }
 
+/* An original key: its prefix and 16 to 128 URL-safe base64 characters. */
+static bool
+apikey_original(const char *key)
+{
+	size_t i, n = strlen(APIKEY_ORIGINAL_PREFIX), len = strlen(key);
+
+	if (len < n + 16 || len > n + 128 ||
+	    strncmp(key, APIKEY_ORIGINAL_PREFIX, n) != 0)
+		return false;
+	for (i = n; i < len; i++)
+		if (!isalnum((unsigned char)key[i]) && key[i] != '-' &&
+		    key[i] != '_')
+			return false;
+	return true;
+}
+
 int
 apikey_digest(const char *key, char *prefix, unsigned char *hash)
 {
 	size_t i;
 
+	if (apikey_original(key)) {
+		snprintf(prefix, APIKEY_PREFIX_LEN + 1, "%s",
+		    APIKEY_ORIGINAL_PREFIX);
+		SHA256((const unsigned char *)key, strlen(key), hash);
+		return 0;
+	}
 	if (strlen(key) != APIKEY_LEN || strncmp(key, "bk_", 3) != 0)
 		return -1;
 	for (i = 3; i < APIKEY_LEN; i++)

@@ -10,9 +10,28 @@
 #include <stdint.h>
 
 struct llm_config;
+struct provider_settings;
 struct x402_config;
 
 #define CONFIG_DEFAULT_PATH	"/etc/bomd/bomd.conf"
+
+/* One live offer source's providers.NAME.* keys (provider.h). */
+struct config_provider {
+	bool	 enabled;		/* and credentials set: in use */
+	char	*client_id;		/* DigiKey, Nexar */
+	char	*client_secret;
+	char	*api_key;		/* Mouser */
+	char	*base_url;
+	char	*token_url;		/* Nexar */
+	char	*locale_site;		/* DigiKey */
+	char	*locale_language;
+	char	*currency;		/* DigiKey, Nexar */
+	char	*country;		/* Nexar */
+	int64_t	 ttl;			/* seconds offers stay fresh */
+	int64_t	 per_minute;		/* request budget, every process */
+	int64_t	 per_day;
+	int64_t	 limit;			/* Nexar: parts per MPN */
+};
 
 struct config {
 	char	*database_url;
@@ -64,6 +83,11 @@ struct config {
 	int64_t	 grace_period;		/* seconds a stopping worker finishes */
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
 	int64_t	 rate_burst;		/* bucket size */
+	struct config_provider digikey;
+	struct config_provider mouser;
+	struct config_provider nexar;
+	int64_t	 providers_timeout_ms;	/* one request to a source */
+	int64_t	 providers_deadline_ms;	/* one fetch, every source */
 };
 
 /*
@@ -81,6 +105,14 @@ void	config_free(struct config *cfg);
  * the llm_client_new() call that copies them.
  */
 void	config_llm(const struct config *cfg, struct llm_config *out);
+
+/*
+ * Fills the live offer sources' settings from the providers.* keys. The
+ * strings are borrowed from cfg, which must outlive the
+ * provider_set_new() call that copies them.
+ */
+void	config_providers(const struct config *cfg,
+	    struct provider_settings *out);
 
 /*
  * Fills the x402 seller's settings from cfg (x402_config_defaults() first,

@@ -12,7 +12,9 @@
 #include <jansson.h>
 
 #include "admin/admin.h"
+#include "admin/import_original.h"
 #include "admin/migrate.h"
+#include "admin/offers_fetch.h"
 #include "admin/offers_import.h"
 #include "config.h"
 #include "db.h"
@@ -29,6 +31,7 @@
 /* What a command runs with. */
 struct main_ctx {
 	const char	 *config_path;	/* -c; NULL: the default */
+	const struct config *cfg;	/* loaded before the command runs */
 	PGconn		 *db;		/* when the command needs_db */
 	const char	 *vals[MAIN_MAX_OPTS];	/* by opts[]; NULL: not given */
 	char		**operands;
@@ -40,6 +43,8 @@ static int	main_client_create(const struct main_ctx *);
 static int	main_key_create(const struct main_ctx *);
 static int	main_key_revoke(const struct main_ctx *);
 static int	main_offers_import(const struct main_ctx *);
+static int	main_import_keys(const struct main_ctx *);
+static int	main_offers_fetch(const struct main_ctx *);
 
 /*
  * The commands: one or two words, options that each take a value (those
@@ -67,14 +72,22 @@ static const struct main_cmd {
 	    "create a client; prints {\"client_id\",\"api_key\"}",
 	    { "name", "slug", "wallet", NULL }, 1u << 0, 0, 1,
 	    main_client_create },
-	{ "key", "create", "--client ID [--name N]",
-	    "create an API key; prints {\"key_id\",\"api_key\"}",
-	    { "client", "name", NULL }, 1u << 0, 0, 1, main_key_create },
+	{ "key", "create", "--client ID [--name N] [--scope S,...]",
+	    "create an API key (default scope all); prints "
+	    "{\"key_id\",\"api_key\"}",
+	    { "client", "name", "scope", NULL }, 1u << 0, 0, 1,
+	    main_key_create },
 	{ "key", "revoke", "KEY_ID", "revoke an API key",
 	    { NULL }, 0, 1, 1, main_key_revoke },
 	{ "offers", "import", "FILE.csv|-",
 	    "load the supplier offers catalog",
 	    { NULL }, 0, 1, 1, main_offers_import },
+	{ "import", "original-keys", "DSN",
+	    "copy the original's clients and pbom_sk_ keys",
+	    { NULL }, 0, 1, 1, main_import_keys },
+	{ "offers", "fetch", "MPN",
+	    "ask the live distributors about MPN now (as the flow does)",
+	    { NULL }, 0, 1, 1, main_offers_fetch },
 };
 
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
@@ -289,8 +302,8 @@ main_key_create(const struct main_ctx *ctx)
 	char err[512];
 	json_t *out;
 
-	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], &out, err,
-	    sizeof(err)) != ADMIN_OK)
+	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], ctx->vals[2],
+	    &out, err, sizeof(err)) != ADMIN_OK)
 		return main_fail("key create", err);
 	return main_print_json(out);
 }
@@ -304,6 +317,9 @@ main_key_revoke(const struct main_ctx *ctx)
 	    ADMIN_OK)
 		return main_fail("key revoke", err);
 	printf("revoked %s\n", ctx->operands[0]);
+	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
+		fprintf(stderr, "bomd: key revoke: %s: running API processes "
+		    "refuse the key within 2 s\n", err);
 	return 0;
 }
 
@@ -312,6 +328,28 @@ main_offers_import(const struct main_ctx *ctx)
 {
 	return offers_import_file(ctx->db, ctx->operands[0]) == 0 ? 0 :
 	    MAIN_EXIT_FAIL;
+}
+
+static int
+main_import_keys(const struct main_ctx *ctx)
+{
+	char err[512];
+	json_t *out;
+
+	if (import_original_keys(ctx->db, ctx->operands[0], &out, err,
+	    sizeof(err)) == -1)
+		return main_fail("import original-keys", err);
+	/* an import may revoke keys: every API process asks again */
+	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
+		fprintf(stderr, "bomd: import original-keys: %s\n", err);
+	return main_print_json(out);
+}
+
+static int
+main_offers_fetch(const struct main_ctx *ctx)
+{
+	return offers_fetch_mpn(ctx->db, ctx->cfg, ctx->operands[0]) == 0 ?
+	    0 : MAIN_EXIT_FAIL;
 }
 
 /* Loads the configuration, opens the database if needed, runs cmd. */
@@ -325,6 +363,7 @@ main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
 	if (config_load(ctx->config_path, &cfg, err, sizeof(err)) == -1)
 		return main_fail(NULL, err);
 	log_setlevel(log_parse_level(cfg.log_level));
+	ctx->cfg = &cfg;
 	if (cmd == NULL) {
 		printf("configuration OK\n");
 		rc = 0;

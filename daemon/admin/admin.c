@@ -11,6 +11,8 @@
 #include "apikey.h"
 #include "db.h"
 #include "log.h"
+#include "queue.h"
+#include "scope.h"
 #include "util.h"
 
 /* True when s is "0x" and 40 hex digits. */
@@ -62,12 +64,12 @@ admin_slug_valid(const char *s)
 
 static int
 admin_insert_key(PGconn *c, const char *client_id, const char *name,
-    char *key_id, char *key, char *err, size_t errlen)
+    const char *scopes, char *key_id, char *key, char *err, size_t errlen)
 {
 	char prefix[APIKEY_PREFIX_LEN + 1];
 	char hash_hex[2 * APIKEY_HASH_LEN + 3];
 	unsigned char hash[APIKEY_HASH_LEN];
-	const char *params[5];
+	const char *params[6];
 
 	if (uuid_v4(key_id) == -1 || apikey_generate(key, prefix, hash) == -1) {
 		snprintf(err, errlen, "no randomness from the OS");
@@ -80,8 +82,10 @@ admin_insert_key(PGconn *c, const char *client_id, const char *name,
 	params[2] = name;
 	params[3] = prefix;
 	params[4] = hash_hex;
+	params[5] = scopes;
 	if (db_exec(c, "INSERT INTO api_keys (key_id, client_id, name, prefix,"
-	    " key_hash) VALUES ($1, $2, $3, $4, $5::bytea)", 5, params) == -1) {
+	    " key_hash, scopes) VALUES ($1, $2, $3, $4, $5::bytea, "
+	    "string_to_array($6, ','))", 6, params) == -1) {
 		snprintf(err, errlen, "cannot store the key");
 		return ADMIN_DB;
 	}
@@ -89,16 +93,13 @@ admin_insert_key(PGconn *c, const char *client_id, const char *name,
 }
 
 int
-admin_client_create(PGconn *c, const char *name, const char *slug,
-    const char *wallet, json_t **out, char *err, size_t errlen)
+admin_client_insert(PGconn *c, const char *name, const char *slug,
+    const char *wallet, char id[UUID_BUFSZ], char *err, size_t errlen)
 {
-	char id[UUID_BUFSZ], key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
 	char autoslug[64];
 	const char *params[4];
-	PGresult *r = NULL;
-	int rc;
+	PGresult *r;
 
-	*out = NULL;
 	if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
 		snprintf(err, errlen, "name: required, 1 to 200 characters");
 		return ADMIN_BAD_INPUT;
@@ -121,10 +122,6 @@ admin_client_create(PGconn *c, const char *name, const char *slug,
 		snprintf(err, errlen, "no randomness from the OS");
 		return ADMIN_DB;
 	}
-	if (db_begin(c) == -1) {
-		snprintf(err, errlen, "database unavailable");
-		return ADMIN_DB;
-	}
 	params[0] = id;
 	params[1] = name;
 	params[2] = slug;
@@ -132,17 +129,36 @@ admin_client_create(PGconn *c, const char *name, const char *slug,
 	r = db_query(c, "INSERT INTO clients (client_id, name, slug, "
 	    "wallet_address) VALUES ($1, $2, $3, $4)", 4, params, err, errlen);
 	if (r == NULL) {
-		rc = ADMIN_DB;
-		if (strstr(err, "duplicate key") != NULL) {
-			snprintf(err, errlen, "client already exists: slug "
-			    "'%s' or wallet is taken", slug);
-			rc = ADMIN_CONFLICT;
-		}
-		db_rollback(c);
-		return rc;
+		if (strstr(err, "duplicate key") == NULL)
+			return ADMIN_DB;
+		snprintf(err, errlen, "client already exists: slug '%s' or "
+		    "wallet is taken", slug);
+		return ADMIN_CONFLICT;
 	}
 	PQclear(r);
-	if ((rc = admin_insert_key(c, id, "default", key_id, key, err,
+	return ADMIN_OK;
+}
+
+int
+admin_client_create(PGconn *c, const char *name, const char *slug,
+    const char *wallet, json_t **out, char *err, size_t errlen)
+{
+	char id[UUID_BUFSZ], key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
+	char autoslug[64];
+	int rc;
+
+	*out = NULL;
+	if (slug == NULL && name != NULL) {
+		admin_slugify(name, autoslug, sizeof(autoslug));
+		slug = autoslug;
+	}
+	if (db_begin(c) == -1) {
+		snprintf(err, errlen, "database unavailable");
+		return ADMIN_DB;
+	}
+	if ((rc = admin_client_insert(c, name, slug, wallet, id, err,
+	    errlen)) != ADMIN_OK ||
+	    (rc = admin_insert_key(c, id, "default", "all", key_id, key, err,
 	    errlen)) != ADMIN_OK) {
 		db_rollback(c);
 		return rc;
@@ -158,10 +174,12 @@ admin_client_create(PGconn *c, const char *name, const char *slug,
 
 int
 admin_key_create(PGconn *c, const char *client_id, const char *name,
-    json_t **out, char *err, size_t errlen)
+    const char *scopes, json_t **out, char *err, size_t errlen)
 {
 	char key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
+	char joined[SCOPE_MAX * SCOPE_LEN];
 	const char *params[1] = { client_id };
+	struct scope_set set;
 	PGresult *r;
 	int rc, found;
 
@@ -177,6 +195,14 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		snprintf(err, errlen, "name: 1 to 200 characters");
 		return ADMIN_BAD_INPUT;
 	}
+	if (scope_set_parse(&set, scopes != NULL ? scopes : "all", false, err,
+	    errlen) == -1)
+		return ADMIN_BAD_INPUT;
+	if (set.n == 0 || scope_set_join(&set, ",", joined,
+	    sizeof(joined)) == -1) {
+		snprintf(err, errlen, "scope: one to %d scopes", SCOPE_MAX);
+		return ADMIN_BAD_INPUT;
+	}
 	r = db_query(c, "SELECT 1 FROM clients WHERE client_id = $1", 1,
 	    params, err, errlen);
 	if (r == NULL)
@@ -187,8 +213,8 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		snprintf(err, errlen, "client not found: %s", client_id);
 		return ADMIN_NOT_FOUND;
 	}
-	if ((rc = admin_insert_key(c, client_id, name, key_id, key, err,
-	    errlen)) != ADMIN_OK)
+	if ((rc = admin_insert_key(c, client_id, name, joined, key_id, key,
+	    err, errlen)) != ADMIN_OK)
 		return rc;
 	*out = json_pack("{s:s, s:s}", "key_id", key_id, "api_key", key);
 	return ADMIN_OK;
@@ -217,4 +243,24 @@ admin_key_revoke(PGconn *c, const char *key_id, char *err, size_t errlen)
 		return ADMIN_NOT_FOUND;
 	}
 	return ADMIN_OK;
+}
+
+int
+admin_auth_changed(const char *redis_url, char *err, size_t errlen)
+{
+	redisContext *rc;
+	redisReply *rep;
+	int ok;
+
+	if ((rc = queue_connect(redis_url, 3000, err, errlen)) == NULL)
+		return -1;
+	rep = redisCommand(rc, "INCR %s", APIKEY_GENERATION_KEY);
+	ok = rep != NULL && rep->type == REDIS_REPLY_INTEGER;
+	if (!ok)
+		snprintf(err, errlen, "redis: %s", rep != NULL &&
+		    rep->type == REDIS_REPLY_ERROR ? rep->str : rc->errstr);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	redisFree(rc);
+	return ok ? 0 : -1;
 }

@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "util.h"
+
 /*
  * What the functions below return: ADMIN_OK, or a failure with one line
  * in err. On success *out (where there is one) is the caller's to decref.
@@ -23,18 +25,32 @@ enum admin_err {
 };
 
 /*
+ * Inserts a client without keys (slug NULL: made from the name; wallet
+ * optional); its new id goes to id. In the caller's transaction, if any.
+ */
+int	admin_client_insert(PGconn *c, const char *name, const char *slug,
+	    const char *wallet, char id[UUID_BUFSZ], char *err,
+	    size_t errlen);
+/*
  * Creates a client (slug NULL: made from the name; wallet optional) and
- * its first API key: *out {"client_id", "api_key", "key_id", "name",
- * "slug"}.
+ * its first API key, of scope all: *out {"client_id", "api_key",
+ * "key_id", "name", "slug"}.
  */
 int	admin_client_create(PGconn *c, const char *name, const char *slug,
 	    const char *wallet, json_t **out, char *err, size_t errlen);
 /*
- * Creates a key (name NULL: "default") for an existing client: *out
+ * Creates a key (name NULL: "default") for an existing client with scopes
+ * (words scope_set_parse() reads; NULL: "all"): *out
  * {"key_id", "api_key"}.
  */
 int	admin_key_create(PGconn *c, const char *client_id, const char *name,
-	    json_t **out, char *err, size_t errlen);
+	    const char *scopes, json_t **out, char *err, size_t errlen);
+/*
+ * Tells every API process that keys or clients changed (bumps the auth
+ * generation in Redis at redis_url), so a revoked key stops working at
+ * once. 0, or -1 with err: the processes then notice within 2 s.
+ */
+int	admin_auth_changed(const char *redis_url, char *err, size_t errlen);
 /* Revokes a key; revoking it again is not an error. */
 int	admin_key_revoke(PGconn *c, const char *key_id, char *err,
 	    size_t errlen);

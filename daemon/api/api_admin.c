@@ -19,11 +19,7 @@
 #define API_ADMIN_CLIENT_COLS "client_id, name, slug, wallet_address, " \
 	"active, " API_TS("created_at") ", " API_TS("updated_at")
 
-/*
- * Answers the outcome rc of an admin.c call: status with out (taken over)
- * on ADMIN_OK, else the error err names.
- */
-static enum MHD_Result
+enum MHD_Result
 api_admin_answer(struct MHD_Connection *c, int rc, const char *err,
     unsigned int status, json_t *out)
 {
@@ -229,7 +225,7 @@ static int
 api_admin_key_make(PGconn *db, const char *const *v, json_t **out,
     char *err, size_t errlen)
 {
-	return admin_key_create(db, v[0], v[1], out, err, errlen);
+	return admin_key_create(db, v[0], v[1], NULL, out, err, errlen);
 }
 
 static enum MHD_Result

@@ -1,10 +1,12 @@
 /*
- * Who may call a route: API keys (X-API-Key or Authorization: Bearer),
- * verified against PostgreSQL and cached briefly, then rate-limited; and
- * the admin key (X-Admin-Key) for /admin routes.
+ * Who may call a route: API keys (X-API-Key or Authorization: Bearer;
+ * bomd's and the original service's), verified against PostgreSQL and
+ * cached briefly, then rate-limited; and the admin key (X-Admin-Key).
  */
 #ifndef BOMD_API_AUTH_H
 #define BOMD_API_AUTH_H
+
+#include <stdbool.h>
 
 #include <microhttpd.h>
 
@@ -12,8 +14,8 @@ struct api_request;
 
 /*
  * Authenticates r by its API key and takes a rate-limit token: 0 with
- * r->client_id set, or -1 after answering in *ret (401 missing or invalid
- * key, 429, 503 database unavailable).
+ * r->client_id and r->scopes set, or -1 after answering in *ret (401
+ * missing or invalid key, 429, 503 database unavailable).
  */
 int	api_auth_key(struct MHD_Connection *c, struct api_request *r,
 	    enum MHD_Result *ret);
@@ -22,7 +24,13 @@ int	api_auth_key(struct MHD_Connection *c, struct api_request *r,
  * *ret (403 when admin_key is not set, 401 when it does not match).
  */
 int	api_auth_admin(struct MHD_Connection *c, enum MHD_Result *ret);
-/* Forgets every cached key (after an admin change to keys or clients). */
-void	api_auth_cache_flush(void);
+/*
+ * After a change that may stop keys working (a key revoked, a client
+ * deactivated): forgets every cached key here and bumps the auth
+ * generation in Redis, so that every API process asks the database again.
+ */
+void	api_auth_changed(void);
+/* True when the key r authenticated with has scope. */
+bool	api_auth_scope(const struct api_request *r, const char *scope);
 
 #endif

@@ -18,6 +18,7 @@
 #define API_MAX_FORM_FIELD	(64 * 1024)
 #define API_DEFAULT_LIMIT	100	/* ?limit when absent */
 #define API_MAX_LIMIT		1000	/* ?limit at most */
+#define API_SCOPES_LEN		512	/* a key's scopes, comma-joined */
 
 /* A form field of a POST or PUT (a file when filename is set). */
 struct api_field {
@@ -42,6 +43,8 @@ struct api_request {
 	int			 too_large;
 	int			 bad_form;
 	char			 client_id[UUID_BUFSZ];	/* api_auth_key() */
+	char			 scopes[API_SCOPES_LEN]; /* the key's: "a,b" */
+	bool			 admin;		/* X-Admin-Key or scope admin */
 	const char		*route_method;	/* the matched route */
 	const char		*route_pattern;
 	/* a suspended wait for a job (api_wait.c) */

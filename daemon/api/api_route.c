@@ -7,6 +7,7 @@
 
 #include "api_admin.h"
 #include "api_auth.h"
+#include "api_bootstrap.h"
 #include "api_events.h"
 #include "api_internal.h"
 #include "api_jobs.h"
@@ -17,19 +18,24 @@
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_route.h"
+#include "api_search.h"
 #include "api_service.h"
 #include "api_suppliers.h"
+#include "api_tenants.h"
 #include "config.h"
 
 const struct api_route *const api_route_tables[] = {
 	api_service_routes,
 	api_projects_routes,
 	api_admin_routes,
+	api_bootstrap_routes,
+	api_tenants_routes,
 	api_metrics_routes,
 	api_events_routes,
 	api_parts_routes,
 	api_suppliers_routes,
 	api_jobs_routes,
+	api_search_routes,
 	api_openai_routes,
 	NULL
 };
@@ -113,16 +119,19 @@ api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
 	if (r->bad_form)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "malformed form "
 		    "data");
-	if (rt->auth == API_AUTH_ADMIN) {
+	if (rt->auth == API_AUTH_ADMIN || (rt->auth == API_AUTH_KEY_OR_ADMIN &&
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Admin-Key") != NULL)) {
 		if (api_auth_admin(c, &ret) == -1)
 			return ret;
-		ret = rt->fn(c, r, args);
-		/* a key revoked or a client deactivated: at once here */
-		if (strcmp(method, "GET") != 0)
-			api_auth_cache_flush();
+		r->admin = true;
+	} else if (api_auth_key(c, r, &ret) == -1)
 		return ret;
-	}
-	if (api_auth_key(c, r, &ret) == -1)
-		return ret;
-	return rt->fn(c, r, args);
+	else if (rt->auth == API_AUTH_KEY_OR_ADMIN)
+		r->admin = api_auth_scope(r, "admin");
+	ret = rt->fn(c, r, args);
+	/* a key revoked or a client deactivated: at once, everywhere */
+	if (rt->auth != API_AUTH_KEY && strcmp(method, "GET") != 0)
+		api_auth_changed();
+	return ret;
 }

@@ -19,7 +19,9 @@ struct api_request;
 enum api_auth_kind {
 	API_AUTH_NONE,		/* public: /health, /, /metrics */
 	API_AUTH_KEY,		/* X-API-Key or Bearer: r->client_id is set */
-	API_AUTH_ADMIN		/* X-Admin-Key = admin_key */
+	API_AUTH_ADMIN,		/* X-Admin-Key = admin_key */
+	API_AUTH_KEY_OR_ADMIN	/* X-Admin-Key if sent, else a key: r->admin
+				   for the first and for a key of scope admin */
 };
 
 /*

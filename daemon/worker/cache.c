@@ -499,3 +499,24 @@ cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
 	*key = s;
 	return s->n ? s->offers : NULL;
 }
+
+int
+cache_check_catalog(struct cache *c, PGconn *db)
+{
+	PGresult *r;
+	int64_t v;
+
+	r = db_query(db, "SELECT version FROM catalog_version", 0, NULL, NULL,
+	    0);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		if (v != c->catalog_version) {
+			cache_mpns_clear(c);
+			c->catalog_version = v;
+		}
+	}
+	PQclear(r);
+	return 0;
+}

@@ -46,6 +46,11 @@ void		 cache_free(struct cache *c);
  */
 int		 cache_refresh(struct cache *c, PGconn *db,
 		    const char *const *client_ids, size_t n);
+/*
+ * Drops the catalog cache when the catalog's version moved (after live
+ * offers were stored). 0, or -1 on a database error.
+ */
+int		 cache_check_catalog(struct cache *c, PGconn *db);
 /* The tenant's entry after cache_refresh() (NULL: no such client). */
 const struct tenant_knowledge *cache_tenant(const struct cache *c,
 		    const char *client_id);

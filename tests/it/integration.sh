@@ -43,7 +43,7 @@ trap cleanup EXIT
 eval "$(scripts/local-services start "$STATE")" || { bad "services start"; exit 1; }
 PSQL=(psql -X -A -t -q -h "$BOMD_TEST_PG_HOST" -p "$BOMD_TEST_PG_PORT" -U postgres bomd)
 RCLI=(redis-cli -p "$BOMD_TEST_REDIS_PORT")
-PORT=$(( 20000 + RANDOM % 20000 ))
+PORT=$(free_port)
 export BOMD_LISTEN=127.0.0.1:$PORT BOMD_SYNC_WAIT=30 BOMD_LOG_LEVEL=info
 export BOMD_ADMIN_KEY=it-admin-key-0123456789abcdef
 URL=http://127.0.0.1:$PORT
