@@ -23,7 +23,7 @@ A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
 A_ID=$(echo "$A" | jq -r .client_id)
 A_KEY=$(echo "$A" | jq -r .api_key)
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
-start_mock_llm "$S" $'ok\nhang' 0	# cp-1 answered; the next request hangs
+mock_start mock_llm "$S" $'ok\nhang' 0	# cp-1 answered; the next request hangs
 PORT=$(free_port)
 BOMD_LISTEN=127.0.0.1:$PORT BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
     BOMD_LLM_MODEL=gpt-5-mini BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \

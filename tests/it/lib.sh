@@ -2,7 +2,8 @@
 # helpers for HTTP, SQL and Redis against the services integration.sh
 # started. The environment carries URL, A_KEY, B_KEY, A_ID, B_ID, BOMD,
 # BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details; a suite
-# that starts its own services (checkpoint.sh, llm.sh) may also run alone,
+# that starts its own services (checkpoint.sh, llm.sh, search.sh) may also
+# run alone,
 # with the tree and the daemon of this checkout.
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
@@ -42,21 +43,28 @@ stop_pid() {
 	fi
 	printf -v "$1" '%s' ""
 }
-# start_mock_llm DIR SCRIPT PORT [ARGS...]: tests/tools/mock_llm on PORT
-# (0: a free one), answering by SCRIPT (its faults, one a line) and logging
-# to DIR/mock.log; sets MOCK_PID and MPORT (1 and a failed check when it
-# does not come up)
-start_mock_llm() {
-	local dir=$1
-	printf '%s\n' "$2" > "$dir/script"
+# mock_start TOOL DIR SCRIPT PORT [ARGS...]: tests/tools/TOOL (a mock
+# server) on PORT (0: a free one), answering by SCRIPT (its faults, one a
+# line) and logging to DIR/mock.log; sets MOCK_PID and MPORT (1 and a
+# failed check when it does not come up)
+mock_start() {
+	local tool=$1 dir=$2
+	printf '%s\n' "$3" > "$dir/script"
 	: > "$dir/mock.out"
-	"$ROOT/build/asan/tests/tools/mock_llm" --port "$3" \
-	    --script "$dir/script" --log "$dir/mock.log" "${@:4}" \
+	"$ROOT/build/asan/tests/tools/$tool" --port "$4" \
+	    --script "$dir/script" --log "$dir/mock.log" "${@:5}" \
 	    > "$dir/mock.out" 2>&1 &
 	MOCK_PID=$!
 	wait_for 100 grep -q '^port=' "$dir/mock.out" ||
 	    { bad "mock starts" "$(cat "$dir/mock.out")"; return 1; }
 	MPORT=$(sed -n 's/^port=//p' "$dir/mock.out")
+}
+# mock_stop DIR: stops the mock of mock_start(), its log kept in
+# DIR/mock_all.log
+mock_stop() {
+	stop_pid MOCK_PID
+	[ -f "$1/mock.log" ] && cat "$1/mock.log" >> "$1/mock_all.log"
+	rm -f "$1/mock.log"
 }
 # start_bomd LOG URL [ARGS...]: "bomd serve ARGS" in the background,
 # configured by the environment, appending to LOG; sets SERVE_PID and

@@ -16,11 +16,7 @@ MOCK_PID=""
 MPORT=0
 
 stop_daemon() { stop_pid SERVE_PID; }
-stop_mock() {
-	stop_pid MOCK_PID
-	[ -f "$S/mock.log" ] && cat "$S/mock.log" >> "$S/mock_all.log"
-	rm -f "$S/mock.log"
-}
+stop_mock() { mock_stop "$S"; }
 cleanup() {
 	stop_daemon
 	stop_mock
@@ -42,10 +38,7 @@ B_KEY=$(echo "$B" | jq -r .api_key)
 sql "INSERT INTO part_knowledge (client_id, mpn, banned, ban_reason) VALUES ('$A_ID', 'AMS1117-3.3', true, 'field failures')"
 sql "INSERT INTO supplier_knowledge (client_id, supplier_id, name, supplier_type, trust_level) VALUES ('$A_ID', 'fastchip', 'FastChip Trading', 'direct', 'blocked')"
 
-LPORT=$(( 20000 + RANDOM % 20000 ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$LPORT") 2>/dev/null; do
-	LPORT=$(( 20000 + RANDOM % 20000 ))
-done
+LPORT=$(free_port)
 URL=http://127.0.0.1:$LPORT
 export BOMD_LISTEN=127.0.0.1:$LPORT BOMD_SYNC_WAIT=60 BOMD_LOG_LEVEL=info
 export BOMD_RATE_LIMIT=0	# this suite checks answers, not the rate limit
@@ -59,7 +52,7 @@ export BOMD_LLM_PRICE_OUT_PER_1M=2
 # start_mock SCRIPT: a fresh mock (same port after the first) and log
 start_mock() {
 	stop_mock
-	start_mock_llm "$S" "$1" "$MPORT" --hang-ms 3000
+	mock_start mock_llm "$S" "$1" "$MPORT" --hang-ms 3000
 }
 # start_daemon PROVIDER MODEL [BATCH]
 start_daemon() {
