@@ -103,7 +103,8 @@ API_SRCS = \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
 	daemon/api/api_tenants.c \
-	daemon/api/api_wait.c
+	daemon/api/api_wait.c \
+	daemon/api/api_x402.c
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
@@ -155,6 +156,7 @@ BOMCTL_COMMON_SRCS = \
 
 UNIT_TESTS = \
 	tests/unit/test_api_route.c \
+	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_base64.c \
 	tests/unit/test_bom.c \

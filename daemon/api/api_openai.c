@@ -716,8 +716,8 @@ out:
 }
 
 const struct api_route api_openai_routes[] = {
-	{ "GET", "/v1/models", API_AUTH_KEY, api_openai_models },
-	{ "POST", "/v1/chat/completions", API_AUTH_KEY,
+	{ "GET", "/v1/models", API_AUTH_READ, api_openai_models },
+	{ "POST", "/v1/chat/completions", API_AUTH_READ,
 	    api_openai_completions },
 	{ NULL, NULL, 0, NULL }
 };

@@ -730,13 +730,16 @@ api_projects_delete(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_projects_routes[] = {
-	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
-	{ "POST", "/projects", API_AUTH_KEY, api_projects_create },
-	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
+	{ "GET", "/projects", API_AUTH_READ, api_projects_list },
+	{ "POST", "/projects", API_AUTH_WRITE, api_projects_create },
+	{ "POST", "/projects/upload-and-process", API_AUTH_WRITE,
 	    api_projects_upload_and_process },
-	{ "GET", "/projects/{}", API_AUTH_KEY, api_projects_get },
-	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_projects_delete },
-	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_projects_process },
-	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_projects_trace },
+	{ "GET", "/projects/{}", API_AUTH_PROJECT_READ, api_projects_get },
+	{ "DELETE", "/projects/{}", API_AUTH_PROJECT_WRITE,
+	    api_projects_delete },
+	{ "POST", "/projects/{}/process", API_AUTH_WRITE,
+	    api_projects_process },
+	{ "GET", "/projects/{}/trace", API_AUTH_PROJECT_READ,
+	    api_projects_trace },
 	{ NULL, NULL, 0, NULL }
 };

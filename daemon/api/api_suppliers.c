@@ -198,10 +198,11 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_suppliers_routes[] = {
-	{ "GET", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_list },
-	{ "POST", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_create },
-	{ "GET", "/knowledge/suppliers/{}", API_AUTH_KEY, api_suppliers_get },
-	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_KEY,
+	{ "GET", "/knowledge/suppliers", API_AUTH_READ, api_suppliers_list },
+	{ "POST", "/knowledge/suppliers", API_AUTH_WRITE,
+	    api_suppliers_create },
+	{ "GET", "/knowledge/suppliers/{}", API_AUTH_READ, api_suppliers_get },
+	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_WRITE,
 	    api_suppliers_trust },
 	{ NULL, NULL, 0, NULL }
 };
