@@ -2,9 +2,8 @@
 # helpers for HTTP, SQL and Redis against the services integration.sh
 # started. The environment carries URL, A_KEY, B_KEY, A_ID, B_ID, BOMD,
 # BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details; a suite
-# that starts its own services (checkpoint.sh, llm.sh, search.sh) may also
-# run alone,
-# with the tree and the daemon of this checkout.
+# that starts its own services (auth.sh, checkpoint.sh, llm.sh, search.sh)
+# may also run alone, with the tree and the daemon of this checkout.
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 PASS=0
