@@ -73,7 +73,7 @@ start_bomd() {
 	shift 2
 	"$BOMD" serve "$@" >> "$log" 2>&1 &
 	SERVE_PID=$!
-	wait_for 200 curl -sf -o /dev/null "$url/health"
+	wait_for 600 curl -sf -o /dev/null "$url/health"
 }
 # summary NAME: the closing line integration.sh reads
 summary() {
