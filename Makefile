@@ -56,16 +56,26 @@ MASTER_SRCS = \
 
 # bomd: the HTTP API process.
 API_SRCS = \
-	daemon/api.c \
-	daemon/api_admin.c \
-	daemon/api_events.c \
-	daemon/api_jobs.c \
-	daemon/api_knowledge.c \
-	daemon/api_live.c \
-	daemon/api_metrics.c \
-	daemon/api_openai.c \
-	daemon/api_projects.c \
-	daemon/api_wait.c
+	daemon/api/api.c \
+	daemon/api/api_admin.c \
+	daemon/api/api_auth.c \
+	daemon/api/api_db.c \
+	daemon/api/api_events.c \
+	daemon/api/api_jobs.c \
+	daemon/api/api_knowledge.c \
+	daemon/api/api_live.c \
+	daemon/api/api_metrics.c \
+	daemon/api/api_openai.c \
+	daemon/api/api_parts.c \
+	daemon/api/api_projects.c \
+	daemon/api/api_rate.c \
+	daemon/api/api_redis.c \
+	daemon/api/api_reply.c \
+	daemon/api/api_request.c \
+	daemon/api/api_route.c \
+	daemon/api/api_service.c \
+	daemon/api/api_suppliers.c \
+	daemon/api/api_wait.c
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
@@ -107,6 +117,7 @@ BOMCTL_COMMON_SRCS = \
 	common/util.c
 
 UNIT_TESTS = \
+	tests/unit/test_api_route.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \

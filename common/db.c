@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,4 +331,70 @@ out:
 			s[i].res = NULL;
 		}
 	return rc;
+}
+
+/* A big-endian int32 at off of b (written in place). */
+static void
+db_put32(struct buf *b, size_t off, uint32_t v)
+{
+	b->data[off] = (char)(v >> 24);
+	b->data[off + 1] = (char)(v >> 16);
+	b->data[off + 2] = (char)(v >> 8);
+	b->data[off + 3] = (char)v;
+}
+
+static size_t
+db_add32(struct buf *b, uint32_t v)
+{
+	size_t off = b->len;
+
+	buf_append(b, "\0\0\0\0", 4);
+	db_put32(b, off, v);
+	return off;
+}
+
+void
+db_array_init(struct db_array *a)
+{
+	buf_init(&a->b);
+	a->n = 0;
+	db_add32(&a->b, 1);		/* one dimension */
+	db_add32(&a->b, 0);		/* flags */
+	db_add32(&a->b, DB_TEXTOID);
+	db_add32(&a->b, 0);		/* its length, set by db_array_done() */
+	db_add32(&a->b, 1);		/* lower bound */
+}
+
+void
+db_array_add(struct db_array *a, const char *s, size_t len)
+{
+	db_add32(&a->b, s == NULL ? UINT32_MAX : (uint32_t)len);
+	if (s != NULL)
+		buf_append(&a->b, s, len);
+	a->n++;
+}
+
+size_t
+db_array_begin(struct db_array *a)
+{
+	return db_add32(&a->b, 0);
+}
+
+void
+db_array_end(struct db_array *a, size_t off)
+{
+	db_put32(&a->b, off, (uint32_t)(a->b.len - off - 4));
+	a->n++;
+}
+
+void
+db_array_done(struct db_array *a)
+{
+	db_put32(&a->b, 12, (uint32_t)a->n);
+}
+
+void
+db_array_free(struct db_array *a)
+{
+	buf_free(&a->b);
 }

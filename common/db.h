@@ -10,6 +10,8 @@
 
 #include <libpq-fe.h>
 
+#include "util.h"
+
 #define DB_STATEMENT_TIMEOUT_MS	30000
 
 /*
@@ -80,5 +82,24 @@ struct db_stmt {
  * failed: the ones after it did not run.
  */
 int	db_pipeline(PGconn *db, struct db_stmt *s, size_t n);
+
+/*
+ * A one-dimensional text[] in PostgreSQL's binary format, sent as a
+ * parameter of format 1 (no quoting, no escaping: elements are bytes).
+ * Add elements with db_array_add() (s NULL: an SQL NULL), or write one
+ * into a->b between db_array_begin() and db_array_end(); db_array_done()
+ * finishes it; free with db_array_free().
+ */
+#define DB_TEXTOID	25
+struct db_array {
+	struct buf	b;
+	size_t		n;
+};
+void	db_array_init(struct db_array *a);
+void	db_array_add(struct db_array *a, const char *s, size_t len);
+size_t	db_array_begin(struct db_array *a);
+void	db_array_end(struct db_array *a, size_t off);
+void	db_array_done(struct db_array *a);
+void	db_array_free(struct db_array *a);
 
 #endif

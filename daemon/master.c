@@ -19,7 +19,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "admin/migrate.h"
-#include "api.h"
+#include "api/api.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"

@@ -1,14 +1,17 @@
 -- Rows that are cheap to write: a job commits one row per project (its
--- line items and trace as documents) and one jobs row (with the MPNs it
--- used), instead of ~50 line rows, ~54 trace rows, 50 knowledge upserts
--- and 50 usage rows. line_items and trace_steps stay readable as views
+-- line items and trace as JSON documents, kept as text: the worker writes
+-- them and readers parse them) and one jobs row (with the MPNs it used),
+-- instead of ~50 line rows, ~54 trace rows, 50 knowledge upserts and 50
+-- usage rows. A decision's trace step names its line instead of copying
+-- the line's reasoning. line_items and trace_steps stay readable as views
 -- with their old columns. Part usage is derived from the jobs rows.
 -- Worker caches (offers, tenant knowledge) are invalidated by versions
 -- bumped in the same transaction as the writes they depend on.
 
 ALTER TABLE projects
-	ADD COLUMN lines json NOT NULL DEFAULT '[]',
-	ADD COLUMN trace json NOT NULL DEFAULT '[]';
+	ADD COLUMN lines text NOT NULL DEFAULT '[]',
+	ADD COLUMN line_count integer NOT NULL DEFAULT 0,
+	ADD COLUMN trace text NOT NULL DEFAULT '[]';
 ALTER TABLE projects ALTER COLUMN lines SET COMPRESSION lz4;
 ALTER TABLE projects ALTER COLUMN trace SET COMPRESSION lz4;
 ALTER TABLE projects ALTER COLUMN bom_csv SET COMPRESSION lz4;
@@ -25,15 +28,16 @@ UPDATE projects p SET lines = s.doc FROM (
 	    'unit_price_micros', unit_price_micros,
 	    'extended_price_micros', extended_price_micros,
 	    'currency', currency, 'final_decision', final_decision)
-	    ORDER BY line_no) AS doc
+	    ORDER BY line_no)::text AS doc
 	FROM line_items GROUP BY client_id, project_id) s
 WHERE p.client_id = s.client_id AND p.project_id = s.project_id;
+UPDATE projects SET line_count = json_array_length(lines::json);
 
 UPDATE projects p SET trace = s.doc FROM (
 	SELECT client_id, project_id, json_agg(json_build_object(
 	    'job_id', job_id, 'step', step, 'agent', agent,
 	    'message', message, 'reasoning', reasoning, 'references', refs,
-	    'timestamp', created_at) ORDER BY id) AS doc
+	    'timestamp', created_at) ORDER BY id)::text AS doc
 	FROM trace_steps GROUP BY client_id, project_id) s
 WHERE p.client_id = s.client_id AND p.project_id = s.project_id;
 
@@ -58,7 +62,7 @@ SELECT p.client_id, p.project_id, x.line_no, x.source_line,
     x.package, x.value, x.status, x.selected_mpn, x.selected_supplier,
     x.order_quantity, x.unit_price_micros, x.extended_price_micros,
     x.currency, x.final_decision, p.created_at, p.updated_at
-FROM projects p CROSS JOIN LATERAL json_to_recordset(p.lines) AS x(
+FROM projects p CROSS JOIN LATERAL json_to_recordset(p.lines::json) AS x(
     line_no int, source_line int, designators text[], quantity bigint,
     mpn text, manufacturer text, description text, package text,
     value text, status text, selected_mpn text, selected_supplier text,
@@ -69,11 +73,14 @@ CREATE VIEW trace_steps WITH (security_invoker = true) AS
 SELECT p.client_id, p.project_id, s.n AS id, s.x->>'job_id' AS job_id,
     s.x->>'step' AS step, s.x->>'agent' AS agent,
     s.x->>'message' AS message,
-    COALESCE(s.x->>'reasoning', '') AS reasoning,
+    COALESCE(s.x->>'reasoning', l.reasoning, '') AS reasoning,
     COALESCE(s.x->'references', '[]'::json) AS refs,
     (s.x->>'timestamp')::timestamptz AS created_at
 FROM projects p CROSS JOIN LATERAL
-    json_array_elements(p.trace) WITH ORDINALITY AS s(x, n);
+    json_array_elements(p.trace::json) WITH ORDINALITY AS s(x, n)
+LEFT JOIN LATERAL (SELECT e->'final_decision'->>'reasoning' AS reasoning
+    FROM json_array_elements(p.lines::json) WITH ORDINALITY AS d(e, k)
+    WHERE k = (s.x->>'line')::int) l ON true;
 
 -- A part's usage by its tenant: completed jobs that used it, the last
 -- time, and the projects (newest first, at most 1000).

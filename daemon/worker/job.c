@@ -204,6 +204,23 @@ job_trace(struct job *job, const char *step, const char *agent, json_t *refs,
 	    refs ? refs : json_array(), "timestamp", ts));
 }
 
+void
+job_trace_line(struct job *job, const char *step, const char *agent,
+    size_t line, const char *fmt, ...)
+{
+	char msg[1024], ts[32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	time_rfc3339(time(NULL), ts, sizeof(ts));
+	json_array_append_new(job->trace, json_pack("{s:s, s:s, s:s, s:s, "
+	    "s:I, s:[s], s:s}", "job_id", job->job_id, "step", step, "agent",
+	    agent, "message", msg, "line", (json_int_t)line, "references",
+	    job->bom->lines[line - 1].mpn, "timestamp", ts));
+}
+
 static void
 log_job_v(int warn, const struct job *job, const char *fmt, va_list ap)
 {

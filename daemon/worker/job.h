@@ -79,6 +79,14 @@ void		 job_trace(struct job *job, const char *step, const char *agent,
 		    json_t *refs, const char *reasoning, const char *fmt, ...)
 		    __attribute__((format(printf, 6, 7)));
 
+/*
+ * Appends a step about BOM line line (from 1) whose reasoning is that
+ * line's decision reasoning, rendered when the trace is read (not copied).
+ */
+void		 job_trace_line(struct job *job, const char *step,
+		    const char *agent, size_t line, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
+
 void	log_job_warnx(const struct job *job, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	log_job_info(const struct job *job, const char *fmt, ...)

@@ -75,8 +75,8 @@ stage_decide_run(struct job *job, const struct config *cfg,
 			job_seterr(job, "project total too large");
 			return STAGE_FAIL;
 		}
-		job_trace(job, "decision", "sourcing", json_pack("[s]",
-		    l->mpn), d->reasoning, "line %zu %s: %s", i + 1, l->mpn,
+		job_trace_line(job, "decision", "sourcing", i + 1,
+		    "line %zu %s: %s", i + 1, l->mpn,
 		    decision_status_name(d->status));
 	}
 	money_format(total, money, sizeof(money));

@@ -183,19 +183,35 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 
 
 /*
- * The batch: one JSON array, one object per job, written by
- * persist_job_text(). The jobs row fences each job (only a job not final
- * yet is written), and the rest joins on the fenced ones: the project with
- * its lines and trace documents, the LLM calls, the checkpoint's removal.
+ * The batch: one text[] parameter per column, one element per job, in
+ * PostgreSQL's binary array format (the documents are copied, never
+ * parsed: lines and trace are stored as text). The jobs row fences each
+ * job (only a job not final yet is written), and the rest joins on the
+ * fenced ones: the project with its lines and trace documents, the LLM
+ * calls, the checkpoint's removal.
  */
+enum {
+	PC_CLIENT, PC_JOB, PC_PROJECT, PC_STREAM, PC_STATUS, PC_ATTEMPTS,
+	PC_ERROR, PC_REQUEST, PC_STARTED, PC_MPNS, PC_NAME, PC_CSV,
+	PC_FILENAME, PC_CONTEXT, PC_TOTALS, PC_WARNINGS, PC_LINES, PC_TRACE,
+	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_N
+};
+
 static const char persist_batch_sql[] =
-    "WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x("
-    "client_id uuid, job_id text, project_id uuid, stream_id text, "
-    "status text, attempts int, error text, request jsonb, "
-    "started_at timestamptz, mpns text[], name text, bom_csv text, "
-    "bom_filename text, context jsonb, totals jsonb, warnings jsonb, "
-    "lines json, trace json, llm_calls json, checkpointed boolean, "
-    "reprocess boolean)), "
+    "WITH x AS (SELECT c1::uuid AS client_id, c2 AS job_id, "
+    "c3::uuid AS project_id, c4 AS stream_id, c5 AS status, "
+    "c6::int AS attempts, c7 AS error, c8::jsonb AS request, "
+    "c9::timestamptz AS started_at, c10::text[] AS mpns, c11 AS name, "
+    "c12 AS bom_csv, c13 AS bom_filename, c14::jsonb AS context, "
+    "c15::jsonb AS totals, c16::jsonb AS warnings, c17 AS lines, "
+    "c18 AS trace, c19::json AS llm_calls, c20::boolean AS checkpointed, "
+    "c21::boolean AS reprocess FROM unnest($1::text[], $2::text[], "
+    "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+    "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], "
+    "$18::text[], $19::text[], $20::text[], $21::text[]) AS u(c1, c2, c3, "
+    "c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, "
+    "c19, c20, c21)), "
     "f AS (INSERT INTO jobs AS j (job_id, client_id, project_id, status, "
     "attempts, error, stream_id, request, mpns, started_at, finished_at, "
     "updated_at) SELECT job_id, client_id, project_id, status, attempts, "
@@ -213,21 +229,22 @@ static const char persist_batch_sql[] =
     "d AS (SELECT x.*, f.project_id AS pid FROM x JOIN f "
     "USING (client_id, job_id)), "
     "p AS (INSERT INTO projects AS p (project_id, client_id, name, status, "
-    "context, bom_csv, bom_filename, totals, warnings, lines, trace) "
-    "SELECT pid, client_id, COALESCE(name, ''), 'complete', "
+    "context, bom_csv, bom_filename, totals, warnings, lines, line_count, "
+    "trace) SELECT pid, client_id, COALESCE(name, ''), 'complete', "
     "COALESCE(context, '{}'), bom_csv, bom_filename, totals, "
     "COALESCE(warnings, '[]'), COALESCE(lines, '[]'), "
-    "COALESCE(trace, '[]') FROM d WHERE status = 'complete' "
+    "COALESCE(cardinality(mpns), 0), COALESCE(trace, '[]') FROM d "
+    "WHERE status = 'complete' "
     "ON CONFLICT (project_id) DO UPDATE SET status = 'complete', "
     "name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name "
     "ELSE p.name END, context = EXCLUDED.context, "
     "totals = EXCLUDED.totals, warnings = EXCLUDED.warnings, "
-    "lines = EXCLUDED.lines, "
-    "trace = (p.trace::jsonb || EXCLUDED.trace::jsonb)::json, "
+    "lines = EXCLUDED.lines, line_count = EXCLUDED.line_count, "
+    "trace = (p.trace::jsonb || EXCLUDED.trace::jsonb)::text, "
     "updated_at = now() WHERE p.client_id = EXCLUDED.client_id "
     "RETURNING 1), "
     "q AS (UPDATE projects p SET status = 'failed', "
-    "trace = (p.trace::jsonb || COALESCE(d.trace, '[]')::jsonb)::json, "
+    "trace = (p.trace::jsonb || COALESCE(d.trace, '[]')::jsonb)::text, "
     "updated_at = now() FROM d WHERE d.status <> 'complete' "
     "AND d.reprocess AND p.client_id = d.client_id "
     "AND p.project_id = d.pid RETURNING 1), "
@@ -259,7 +276,7 @@ persist_prepare(PGconn *db)
 	if (persist_prepared_conn == db &&
 	    persist_prepared_pid == PQbackendPID(db))
 		return 0;
-	r = PQprepare(db, PERSIST_STMT, persist_batch_sql, 1, NULL);
+	r = PQprepare(db, PERSIST_STMT, persist_batch_sql, PC_N, NULL);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		log_warnx("postgresql: prepare: %s", PQerrorMessage(db));
@@ -284,92 +301,104 @@ persist_status(enum job_outcome o)
 	}
 }
 
-/* A jansson value, dumped into b; "null" for NULL. -1 on failure. */
-static int
-persist_json(struct buf *b, const json_t *v)
+static void
+persist_str(struct db_array *a, const char *s)
 {
-	if (v == NULL) {
-		buf_puts(b, "null");
-		return 0;
-	}
-	return json_dump_callback(v, persist_dump_cb, b, PERSIST_JSON);
+	db_array_add(a, s, s != NULL ? strlen(s) : 0);
 }
 
-/* One job's object of the batch array. 0, or -1 when it cannot be encoded. */
+/* A jansson value as an element (NULL for NULL). -1 on failure. */
 static int
-persist_job_text(const struct job *job, struct buf *b)
+persist_json(struct db_array *a, const json_t *v)
 {
-	bool complete = job->outcome == JOB_COMPLETE;
-	char ts[40];
-	time_t t;
-	size_t i;
+	size_t off;
 
-	buf_puts(b, "{\"client_id\":");
-	persist_jstr(b, job->client_id);
-	buf_puts(b, ",\"job_id\":");
-	persist_jstr(b, job->job_id);
-	buf_puts(b, ",\"project_id\":");
-	persist_jopt(b, job->project_id[0] ? job->project_id : NULL);
-	buf_puts(b, ",\"stream_id\":");
-	persist_jstr(b, job->stream_id);
-	buf_puts(b, ",\"status\":");
-	persist_jstr(b, persist_status(job->outcome));
-	buf_puts(b, ",\"attempts\":");
-	persist_jint(b, job->attempts);
-	buf_puts(b, ",\"error\":");
-	persist_jopt(b, complete ? NULL : job->error);
-	/* a failed or dead job keeps its request, for POST /jobs/{id}/retry */
-	buf_puts(b, ",\"request\":");
-	if (!complete && job->req != NULL) {
-		if (persist_json(b, job->req) == -1)
-			return -1;
-	} else
-		buf_puts(b, "null");
-	t = (time_t)(job->started_ms / 1000);
-	time_rfc3339(t, ts, sizeof(ts));
-	buf_puts(b, ",\"started_at\":");
-	persist_jstr(b, ts);
-	buf_puts(b, ",\"reprocess\":");
-	buf_puts(b, job->reprocess ? "true" : "false");
-	buf_puts(b, ",\"checkpointed\":");
-	buf_puts(b, job->checkpointed ? "true" : "false");
-	buf_puts(b, ",\"trace\":");
-	if (persist_json(b, job->trace) == -1)
-		return -1;
-	if (!complete) {
-		buf_puts(b, "}");
+	if (v == NULL) {
+		db_array_add(a, NULL, 0);
 		return 0;
 	}
-	buf_puts(b, ",\"mpns\":[");
+	off = db_array_begin(a);
+	if (json_dump_callback(v, persist_dump_cb, &a->b, PERSIST_JSON) == -1)
+		return -1;
+	db_array_end(a, off);
+	return 0;
+}
+
+/* The BOM's MPNs as an array literal ({"A","B"}). */
+static void
+persist_mpns(struct db_array *a, const struct job *job)
+{
+	const char *p;
+	size_t i, off = db_array_begin(a);
+
+	buf_append(&a->b, "{", 1);
 	for (i = 0; i < job->bom->nlines; i++) {
-		if (i > 0)
-			buf_puts(b, ",");
-		persist_jstr(b, job->bom->lines[i].mpn);
+		buf_append(&a->b, i > 0 ? ",\"" : "\"", i > 0 ? 2 : 1);
+		for (p = job->bom->lines[i].mpn; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_append(&a->b, "\\", 1);
+			buf_append(&a->b, p, 1);
+		}
+		buf_append(&a->b, "\"", 1);
 	}
-	buf_puts(b, "],\"name\":");
-	persist_jopt(b, job->project_name);
+	buf_append(&a->b, "}", 1);
+	db_array_end(a, off);
+}
+
+/* One job's elements of the batch's columns. 0, or -1 when it cannot be
+ * encoded. */
+static int
+persist_job(const struct job *job, struct db_array *col)
+{
+	bool complete = job->outcome == JOB_COMPLETE;
+	char ts[40], att[16];
+	size_t off;
+
+	persist_str(&col[PC_CLIENT], job->client_id);
+	persist_str(&col[PC_JOB], job->job_id);
+	persist_str(&col[PC_PROJECT], job->project_id[0] ? job->project_id :
+	    NULL);
+	persist_str(&col[PC_STREAM], job->stream_id);
+	persist_str(&col[PC_STATUS], persist_status(job->outcome));
+	snprintf(att, sizeof(att), "%d", job->attempts);
+	persist_str(&col[PC_ATTEMPTS], att);
+	persist_str(&col[PC_ERROR], complete ? NULL : job->error);
+	/* a failed or dead job keeps its request, for POST /jobs/{id}/retry */
+	if (persist_json(&col[PC_REQUEST], complete ? NULL : job->req) == -1)
+		return -1;
+	time_rfc3339((time_t)(job->started_ms / 1000), ts, sizeof(ts));
+	persist_str(&col[PC_STARTED], ts);
+	persist_str(&col[PC_CHECKPOINTED], job->checkpointed ? "t" : "f");
+	persist_str(&col[PC_REPROCESS], job->reprocess ? "t" : "f");
+	if (persist_json(&col[PC_TRACE], job->trace) == -1)
+		return -1;
+	if (!complete) {
+		persist_str(&col[PC_MPNS], NULL);
+		persist_str(&col[PC_NAME], NULL);
+		persist_str(&col[PC_CSV], NULL);
+		persist_str(&col[PC_FILENAME], NULL);
+		persist_str(&col[PC_CONTEXT], NULL);
+		persist_str(&col[PC_TOTALS], NULL);
+		persist_str(&col[PC_WARNINGS], NULL);
+		persist_str(&col[PC_LLM], NULL);
+		persist_str(&col[PC_LINES], NULL);
+		return 0;
+	}
+	persist_mpns(&col[PC_MPNS], job);
+	persist_str(&col[PC_NAME], job->project_name);
 	/* a job that named its project has its BOM stored there already */
-	buf_puts(b, ",\"bom_csv\":");
-	persist_jopt(b, job->reprocess ? NULL : job->bom_csv);
-	buf_puts(b, ",\"bom_filename\":");
-	persist_jopt(b, job->bom_filename);
-	buf_puts(b, ",\"context\":");
-	if (persist_json(b, job->context) == -1)
-		return -1;
-	buf_puts(b, ",\"totals\":");
-	if (persist_json(b, job->totals) == -1)
-		return -1;
-	buf_puts(b, ",\"warnings\":");
-	if (persist_json(b, job->warnings) == -1)
-		return -1;
-	buf_puts(b, ",\"llm_calls\":");
-	if (persist_json(b, json_array_size(job->llm_calls) > 0 ?
+	persist_str(&col[PC_CSV], job->reprocess ? NULL : job->bom_csv);
+	persist_str(&col[PC_FILENAME], job->bom_filename);
+	if (persist_json(&col[PC_CONTEXT], job->context) == -1 ||
+	    persist_json(&col[PC_TOTALS], job->totals) == -1 ||
+	    persist_json(&col[PC_WARNINGS], job->warnings) == -1 ||
+	    persist_json(&col[PC_LLM], json_array_size(job->llm_calls) > 0 ?
 	    job->llm_calls : NULL) == -1)
 		return -1;
-	buf_puts(b, ",\"lines\":");
-	if (stage_persist_lines_text(job, b) == -1)
+	off = db_array_begin(&col[PC_LINES]);
+	if (stage_persist_lines_text(job, &col[PC_LINES].b) == -1)
 		return -1;
-	buf_puts(b, "}");
+	db_array_end(&col[PC_LINES], off);
 	return 0;
 }
 
@@ -388,39 +417,38 @@ persist_wanted(const struct job *job)
 static int
 persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 {
-	const char *params[1];
-	struct buf b;
+	struct db_array col[PC_N];
+	const char *params[PC_N];
+	int lens[PC_N], formats[PC_N];
 	PGresult *r;
 	size_t i, k, sent = 0;
-	int rows, row, rc;
+	int rows, row, rc = 1;
 
-	buf_init(&b);
-	buf_puts(&b, "[");
+	for (k = 0; k < PC_N; k++)
+		db_array_init(&col[k]);
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))
 			continue;
-		if (sent > 0)
-			buf_puts(&b, ",");
-		if (persist_job_text(jobs[i], &b) == -1) {
-			buf_free(&b);
+		if (persist_job(jobs[i], col) == -1) {
 			log_job_warnx(jobs[i], "persist: cannot encode the "
 			    "result");
-			return 1;
+			goto out;
 		}
 		sent++;
 	}
-	buf_puts(&b, "]");
-	if (sent == 0) {
-		buf_free(&b);
-		return 0;
+	rc = 0;
+	if (sent == 0)
+		goto out;
+	rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
+	if (persist_prepare(db) == -1)
+		goto out;
+	for (k = 0; k < PC_N; k++) {
+		db_array_done(&col[k]);
+		params[k] = col[k].b.data;
+		lens[k] = (int)col[k].b.len;
+		formats[k] = 1;
 	}
-	if (persist_prepare(db) == -1) {
-		buf_free(&b);
-		return PQstatus(db) == CONNECTION_OK ? 1 : -1;
-	}
-	params[0] = b.data;
-	r = PQexecPrepared(db, PERSIST_STMT, 1, params, NULL, NULL, 0);
-	buf_free(&b);
+	r = PQexecPrepared(db, PERSIST_STMT, PC_N, params, lens, formats, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		char msg[512];
 
@@ -428,7 +456,8 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 		msg[strcspn(msg, "\n")] = '\0';
 		log_warnx("postgresql: persist: %s", msg);
 		PQclear(r);
-		return PQstatus(db) == CONNECTION_OK ? 1 : -1;
+		rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
+		goto out;
 	}
 	for (i = 0; i < n; i++)
 		if (persist_wanted(jobs[i]))
@@ -445,6 +474,9 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 			}
 	PQclear(r);
 	rc = 0;
+out:
+	for (k = 0; k < PC_N; k++)
+		db_array_free(&col[k]);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 /*
- * Job routes beside GET /jobs/{id}: the client's jobs by state (GET
+ * Job routes: GET /jobs/{id}, the client's jobs by state (GET
  * /jobs?status=dead lists the dead letters) and POST /jobs/{id}/retry,
  * which queues a dead or failed job again with its attempts reset.
  */
@@ -7,36 +7,73 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_internal.h"
+#include "api_db.h"
+#include "api_jobs.h"
+#include "api_live.h"
+#include "api_redis.h"
+#include "api_reply.h"
+#include "api_request.h"
 #include "db.h"
+#include "job_status.h"
 #include "log.h"
 #include "util.h"
 
-/* A timestamptz column as RFC 3339 UTC, selected with to_char below. */
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+/* The columns api_jobs_row() reads, from table jobs. */
+#define API_JOBS_COLS "job_id, project_id, status, attempts, error, " \
+	API_TS("created_at") ", " API_TS("updated_at")
 
-static const char *const api_job_states[] = {
-	"queued", "running", "complete", "failed", "dead", NULL
-};
-
+/* One job row selected with API_JOBS_COLS as JSON, with status. */
 static json_t *
-api_jobs_str_or_null(const PGresult *res, int row, int col)
+api_jobs_json(const PGresult *res, int i, const char *status)
 {
-	return PQgetisnull(res, row, col) ? json_null() :
-	    json_string(PQgetvalue(res, row, col));
+	return json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
+	    PQgetvalue(res, i, 0), "project_id", api_db_col_str(res, i, 1),
+	    "status", status, "attempts",
+	    (json_int_t)atoll(PQgetvalue(res, i, 3)), "error",
+	    api_db_col_str(res, i, 4), "created_at", PQgetvalue(res, i, 5),
+	    "updated_at", PQgetvalue(res, i, 6));
 }
 
-/* One job row (job_id .. updated_at, as selected below) as JSON. */
+/* One job row selected with API_JOBS_COLS as JSON. */
 static json_t *
 api_jobs_row(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
-	    PQgetvalue(res, i, 0), "project_id", api_jobs_str_or_null(res, i,
-	    1), "status", PQgetvalue(res, i, 2), "attempts",
-	    (json_int_t)atoll(PQgetvalue(res, i, 3)), "error",
-	    api_jobs_str_or_null(res, i, 4), "created_at", PQgetvalue(res, i,
-	    5), "updated_at", PQgetvalue(res, i, 6));
+	return api_jobs_json(res, i, PQgetvalue(res, i, 2));
+}
+
+/*
+ * GET /jobs/{id}: one job of the client. A job queued in the table, or not
+ * there yet (queued by hand), that a worker runs is "running" per its live
+ * state in Redis.
+ */
+static enum MHD_Result
+api_jobs_get(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *id = args[0];
+	char live[UUID_BUFSZ];
+	PGresult *res;
+	json_t *out;
+	int n;
+
+	if ((res = api_db_query(r, "SELECT " API_JOBS_COLS " FROM jobs "
+	    "WHERE client_id = $1 AND job_id = $2", 2,
+	    (const char *[]){ r->client_id, id })) == NULL)
+		return api_error_db(c);
+	n = PQntuples(res);
+	if ((n == 0 || strcmp(PQgetvalue(res, 0, 2), "queued") == 0) &&
+	    api_live_job(r->client_id, id, live, sizeof(live)) == 1)
+		out = n == 0 ? json_pack("{s:s, s:s, s:s, s:i, s:n}", "job_id",
+		    id, "project_id", live, "status", "running", "attempts", 1,
+		    "error") : api_jobs_json(res, 0, "running");
+	else if (n == 0) {
+		PQclear(res);
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s",
+		    id);
+	} else
+		out = api_jobs_row(res, 0);
+	PQclear(res);
+	return api_json(c, MHD_HTTP_OK, out);
 }
 
 /* GET /jobs?status=S&limit=N: the client's jobs, last updated first. */
@@ -44,54 +81,31 @@ static enum MHD_Result
 api_jobs_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *status, *lim, *params[3];
-	char limbuf[24];
-	int64_t limit = API_DEFAULT_LIMIT;
-	PGresult *res;
-	PGconn *db;
-	json_t *out;
-	size_t k;
-	int i;
+	const char *status;
+	char limit[24];
+	struct buf states;
+	enum MHD_Result ret;
+	size_t i;
 
 	(void)args;
 	status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 	    "status");
-	if (status != NULL) {
-		for (k = 0; api_job_states[k] != NULL; k++)
-			if (strcmp(status, api_job_states[k]) == 0)
-				break;
-		if (api_job_states[k] == NULL)
-			return api_error(c, API_HTTP_UNPROCESSABLE, "status: "
-			    "must be one of queued, running, complete, failed, "
-			    "dead");
+	if (status != NULL && !job_status_valid(status)) {
+		buf_init(&states);
+		for (i = 0; job_statuses[i] != NULL; i++)
+			buf_printf(&states, "%s%s", i ? ", " : "",
+			    job_statuses[i]);
+		ret = api_error(c, API_HTTP_UNPROCESSABLE, "status: must be "
+		    "one of %s", states.data);
+		buf_free(&states);
+		return ret;
 	}
-	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-	if (lim != NULL && parse_i64(lim, 1, INT64_MAX, &limit, NULL) == -1)
-		return api_error(c, API_HTTP_UNPROCESSABLE, "limit: "
-		    "must be a positive whole number");
-	if (limit > API_MAX_LIMIT)
-		limit = API_MAX_LIMIT;
-	snprintf(limbuf, sizeof(limbuf), "%lld", (long long)limit);
-	if ((db = api_db_get(r)) == NULL)
-		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
-	params[0] = r->client_id;
-	params[1] = status;
-	params[2] = limbuf;
-	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
-	    "error, " TS("created_at") ", " TS("updated_at") " FROM jobs "
+	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
+		return ret;
+	return api_reply_rows(c, r, "SELECT " API_JOBS_COLS " FROM jobs "
 	    "WHERE client_id = $1 AND ($2::text IS NULL OR status = $2) "
-	    "ORDER BY updated_at DESC, job_id LIMIT $3::bigint", 3, params,
-	    NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
-	out = json_array();
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(out, api_jobs_row(res, i));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	    "ORDER BY updated_at DESC, job_id LIMIT $3::bigint", 3,
+	    (const char *[]){ r->client_id, status, limit }, api_jobs_row);
 }
 
 /*
@@ -136,14 +150,12 @@ api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
 	enum MHD_Result ret;
 
 	if ((db = api_db_get(r)) == NULL)
-		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
+		return api_error_db(c);
 	if (db_begin(db) == -1 ||
 	    (res = db_query(db, "SELECT status, request::text, project_id "
 	    "FROM jobs WHERE client_id = $1 AND job_id = $2 FOR UPDATE", 2,
 	    params, NULL, 0)) == NULL) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
+		ret = api_error_db(c);
 		goto out;
 	}
 	if (PQntuples(res) == 0) {
@@ -161,7 +173,7 @@ api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
 		    "retried: its request was not kept", id);
 		goto out;
 	}
-	pid = api_jobs_str_or_null(res, 0, 2);
+	pid = api_db_col_str(res, 0, 2);
 	if (db_exec(db, "UPDATE jobs SET status = 'queued', attempts = 0, "
 	    "error = NULL, finished_at = NULL, updated_at = now() "
 	    "WHERE client_id = $1 AND job_id = $2", 2, params) == -1 ||
@@ -169,8 +181,7 @@ api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
 	    "status = 'queued', updated_at = now() WHERE client_id = $1 AND "
 	    "project_id = $2", 2, (const char *[]){ r->client_id,
 	    json_string_value(pid) }) == -1)) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
+		ret = api_error_db(c);
 		goto out;
 	}
 	/*
@@ -178,14 +189,13 @@ api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
 	 * waits for the commit. Should the commit fail, the entry finds the
 	 * job still final and is only acknowledged.
 	 */
-	if (api_enqueue(req, strlen(req), sid, sizeof(sid)) == -1) {
+	if (api_redis_enqueue(req, strlen(req), sid, sizeof(sid)) == -1) {
 		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "queue unavailable");
 		goto out;
 	}
 	if (db_commit(db) == -1) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
+		ret = api_error_db(c);
 		goto out;
 	}
 	log_info("job %s of client %s queued again as %s", id, r->client_id,
@@ -205,6 +215,7 @@ out:
 
 const struct api_route api_jobs_routes[] = {
 	{ "GET", "/jobs", API_AUTH_KEY, api_jobs_list },
+	{ "GET", "/jobs/{}", API_AUTH_KEY, api_jobs_get },
 	{ "POST", "/jobs/{}/retry", API_AUTH_KEY, api_jobs_retry },
 	{ NULL, NULL, 0, NULL }
 };

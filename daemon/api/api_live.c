@@ -1,14 +1,15 @@
 /*
  * The live state of running jobs, read from Redis where the worker keeps
- * it until the job's commit (daemon/worker/progress.c writes it).
+ * it until the job's commit; see api_live.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_internal.h"
-#include "worker/progress_keys.h"
+#include "api_live.h"
+#include "api_redis.h"
 #include "util.h"
+#include "worker/progress_keys.h"
 
 int
 api_live_project(const char *client_id, const char *project_id,

@@ -11,46 +11,52 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_db.h"
 #include "api_internal.h"
+#include "api_openai.h"
+#include "api_reply.h"
+#include "api_request.h"
 #include "config.h"
 #include "db.h"
 #include "llm_http.h"
 #include "log.h"
 #include "util.h"
 
-#define OPENAI_MODEL_ID		"bom-agent"
-#define OPENAI_OWNER		"bom-agent-service"
-#define OPENAI_CREATED		1735689600	/* 2025-01-01, fixed */
-#define OPENAI_MAX_MESSAGES	64
-#define OPENAI_MAX_MODEL	256
+#define API_OPENAI_MODEL_ID		"bom-agent"
+#define API_OPENAI_OWNER		"bom-agent-service"
+#define API_OPENAI_CREATED		1735689600	/* 2025-01-01, fixed */
+#define API_OPENAI_MAX_MESSAGES	64
+#define API_OPENAI_MAX_MODEL	256
 /* A summary lists 10 recent projects, 200 lines of a named project and
  * 50 banned parts and blocked suppliers (the LIMITs below). */
-#define OPENAI_MAX_IDS		3	/* project ids looked up */
-#define OPENAI_HISTORY_MAX	4000	/* bytes of earlier turns */
-#define OPENAI_REASONING_MAX	200	/* bytes of reasoning per line */
+#define API_OPENAI_MAX_IDS		3	/* project ids looked up */
+#define API_OPENAI_HISTORY_MAX	4000	/* bytes of earlier turns */
+#define API_OPENAI_TURN_MAX	1000	/* bytes of one earlier turn */
+#define API_OPENAI_REASONING_MAX	200	/* bytes of one line's reason */
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
+/* A timestamptz column as RFC 3339 UTC to the second, for reading. */
+#define API_OPENAI_TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /*
  * The API process's LLM client, made on first use. It is not thread-safe
  * (and what it learns about models is process-wide), so requests take turns.
  */
-static pthread_mutex_t openai_llm_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct llm_client *openai_llm;
+static pthread_mutex_t api_openai_llm_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct llm_client *api_openai_llm;
 
-static const struct llm_schema openai_s_answer = {
+static const struct llm_schema api_openai_s_answer = {
 	.type = LLM_T_STRING,
 	.description = "the answer for the user, plain text"
 };
-static const struct llm_field openai_f_top[] = {
-	{ "answer", &openai_s_answer, false },
+static const struct llm_field api_openai_f_top[] = {
+	{ "answer", &api_openai_s_answer, false },
 };
-static const struct llm_schema openai_s_top = {
-	.type = LLM_T_OBJECT, .fields = openai_f_top, .nfields = 1
+static const struct llm_schema api_openai_s_top = {
+	.type = LLM_T_OBJECT, .fields = api_openai_f_top, .nfields = 1
 };
 
-struct openai_chat {
+struct api_openai_chat {
 	const char	*model;
 	double		 temperature;	/* < 0: none given */
 	struct buf	 question;	/* the last user message */
@@ -58,20 +64,20 @@ struct openai_chat {
 };
 
 static enum MHD_Result
-openai_models(struct MHD_Connection *c, struct api_request *r,
+api_openai_models(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	(void)r;
 	(void)args;
 	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:[{s:s, s:s, s:i, "
-	    "s:s}]}", "object", "list", "data", "id", OPENAI_MODEL_ID,
-	    "object", "model", "created", OPENAI_CREATED, "owned_by",
-	    OPENAI_OWNER));
+	    "s:s}]}", "object", "list", "data", "id", API_OPENAI_MODEL_ID,
+	    "object", "model", "created", API_OPENAI_CREATED, "owned_by",
+	    API_OPENAI_OWNER));
 }
 
 /* Appends at most max bytes of s, cut on a UTF-8 boundary, "..." if cut. */
 static void
-openai_cut(struct buf *b, const char *s, size_t len, size_t max)
+api_openai_cut(struct buf *b, const char *s, size_t len, size_t max)
 {
 	size_t n = len;
 
@@ -87,7 +93,7 @@ openai_cut(struct buf *b, const char *s, size_t len, size_t max)
 
 /* A message's text: a string, or an array of {type: text, text} parts. */
 static int
-openai_content(const json_t *content, struct buf *out)
+api_openai_content(const json_t *content, struct buf *out)
 {
 	const json_t *part, *text;
 	size_t i;
@@ -116,7 +122,7 @@ openai_content(const json_t *content, struct buf *out)
  * reason in err.
  */
 static unsigned int
-openai_parse(const json_t *body, struct openai_chat *chat, char *err,
+api_openai_parse(const json_t *body, struct api_openai_chat *chat, char *err,
     size_t errlen)
 {
 	static const char *const roles[] = { "system", "developer", "user",
@@ -128,9 +134,9 @@ openai_parse(const json_t *body, struct openai_chat *chat, char *err,
 
 	model = json_object_get(body, "model");
 	if (!json_is_string(model) || json_string_length(model) == 0 ||
-	    json_string_length(model) > OPENAI_MAX_MODEL) {
+	    json_string_length(model) > API_OPENAI_MAX_MODEL) {
 		snprintf(err, errlen, "model: required, a model name such as "
-		    "\"%s\"", OPENAI_MODEL_ID);
+		    "\"%s\"", API_OPENAI_MODEL_ID);
 		return API_HTTP_UNPROCESSABLE;
 	}
 	chat->model = json_string_value(model);
@@ -152,9 +158,9 @@ openai_parse(const json_t *body, struct openai_chat *chat, char *err,
 	}
 	msgs = json_object_get(body, "messages");
 	if (!json_is_array(msgs) || json_array_size(msgs) == 0 ||
-	    json_array_size(msgs) > OPENAI_MAX_MESSAGES) {
+	    json_array_size(msgs) > API_OPENAI_MAX_MESSAGES) {
 		snprintf(err, errlen, "messages: required, a list of 1 to %d "
-		    "messages {role, content}", OPENAI_MAX_MESSAGES);
+		    "messages {role, content}", API_OPENAI_MAX_MESSAGES);
 		return API_HTTP_UNPROCESSABLE;
 	}
 	json_array_foreach(msgs, i, m) {
@@ -173,7 +179,7 @@ openai_parse(const json_t *body, struct openai_chat *chat, char *err,
 			return API_HTTP_UNPROCESSABLE;
 		}
 		buf_init(&text);
-		if (openai_content(json_object_get(m, "content"), &text) ==
+		if (api_openai_content(json_object_get(m, "content"), &text) ==
 		    -1 && !(strcmp(roles[k], "assistant") == 0 &&
 		    json_is_null(json_object_get(m, "content")))) {
 			buf_free(&text);
@@ -194,14 +200,15 @@ openai_parse(const json_t *body, struct openai_chat *chat, char *err,
 	/* the question, and the turns before it for context */
 	json_array_foreach(msgs, i, m) {
 		buf_init(&text);
-		openai_content(json_object_get(m, "content"), &text);
+		api_openai_content(json_object_get(m, "content"), &text);
 		if (i == last_user)
 			buf_append(&chat->question, text.data, text.len);
 		else if (i < last_user && text.len > 0 &&
-		    chat->history.len < OPENAI_HISTORY_MAX) {
+		    chat->history.len < API_OPENAI_HISTORY_MAX) {
 			buf_printf(&chat->history, "%s: ",
 			    json_string_value(json_object_get(m, "role")));
-			openai_cut(&chat->history, text.data, text.len, 1000);
+			api_openai_cut(&chat->history, text.data, text.len,
+			    API_OPENAI_TURN_MAX);
 			buf_puts(&chat->history, "\n");
 		}
 		buf_free(&text);
@@ -211,33 +218,34 @@ openai_parse(const json_t *body, struct openai_chat *chat, char *err,
 
 /* Canonical project ids found in text (lower case), at most max. */
 static size_t
-openai_ids(const char *text, char ids[][37], size_t max)
+api_openai_ids(const char *text, char ids[][UUID_BUFSZ], size_t max)
 {
 	size_t n = 0, i, k, len = strlen(text);
-	char cand[37];
+	char cand[UUID_BUFSZ];
 
-	for (i = 0; i + 36 <= len && n < max; i++) {
+	for (i = 0; i + UUID_STRLEN <= len && n < max; i++) {
 		if (i > 0 && isxdigit((unsigned char)text[i - 1]))
 			continue;
-		memcpy(cand, text + i, 36);
-		cand[36] = '\0';
-		if (!uuid_valid(cand) || isxdigit((unsigned char)text[i + 36]))
+		memcpy(cand, text + i, UUID_STRLEN);
+		cand[UUID_STRLEN] = '\0';
+		if (!uuid_valid(cand) ||
+		    isxdigit((unsigned char)text[i + UUID_STRLEN]))
 			continue;
-		for (k = 0; k < 36; k++)
+		for (k = 0; k < UUID_STRLEN; k++)
 			cand[k] = (char)tolower((unsigned char)cand[k]);
 		for (k = 0; k < n; k++)
 			if (strcmp(ids[k], cand) == 0)
 				break;
 		if (k == n)
-			memcpy(ids[n++], cand, 37);
-		i += 35;
+			memcpy(ids[n++], cand, UUID_BUFSZ);
+		i += UUID_STRLEN - 1;	/* past the id (the loop adds 1) */
 	}
 	return n;
 }
 
 /* "3 lines: 2 approved, 1 rejected, 0 escalated, approved total 1.20 USD" */
 static void
-openai_totals(struct buf *b, const char *totals_text)
+api_openai_totals(struct buf *b, const char *totals_text)
 {
 	json_t *t = totals_text ? json_loads(totals_text, 0, NULL) : NULL;
 	json_int_t a, rj, e, micros;
@@ -262,7 +270,7 @@ openai_totals(struct buf *b, const char *totals_text)
 }
 
 static void
-openai_money_col(struct buf *b, PGresult *res, int row, int col)
+api_openai_money_col(struct buf *b, PGresult *res, int row, int col)
 {
 	char money[32];
 
@@ -276,7 +284,7 @@ openai_money_col(struct buf *b, PGresult *res, int row, int col)
 
 /* One named project with its line decisions; 1 found, 0 not, -1 error. */
 static int
-openai_project(PGconn *db, const char *client_id, const char *id,
+api_openai_project(PGconn *db, const char *client_id, const char *id,
     struct buf *b)
 {
 	const char *params[2] = { client_id, id };
@@ -285,8 +293,8 @@ openai_project(PGconn *db, const char *client_id, const char *id,
 	int i;
 
 	res = db_query(db, "SELECT name, status, totals::text, "
-	    TS("created_at") " FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2", 2, params, NULL, 0);
+	    API_OPENAI_TS("created_at") " FROM projects WHERE client_id = $1 "
+	    "AND project_id = $2", 2, params, NULL, 0);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0) {
@@ -296,7 +304,7 @@ openai_project(PGconn *db, const char *client_id, const char *id,
 	buf_printf(b, "\nProject %s \"%s\" (status %s, created %s): ", id,
 	    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
 	    PQgetvalue(res, 0, 3));
-	openai_totals(b, PQgetisnull(res, 0, 2) ? NULL :
+	api_openai_totals(b, PQgetisnull(res, 0, 2) ? NULL :
 	    PQgetvalue(res, 0, 2));
 	buf_puts(b, "\n");
 	PQclear(res);
@@ -317,16 +325,16 @@ openai_project(PGconn *db, const char *client_id, const char *id,
 			buf_printf(b, ", %s from %s, order %s at ",
 			    PQgetvalue(lines, i, 4), PQgetvalue(lines, i, 5),
 			    PQgetvalue(lines, i, 6));
-			openai_money_col(b, lines, i, 7);
+			api_openai_money_col(b, lines, i, 7);
 			buf_puts(b, " each, ");
-			openai_money_col(b, lines, i, 8);
+			api_openai_money_col(b, lines, i, 8);
 			buf_printf(b, " %s", PQgetvalue(lines, i, 9));
 		}
 		reason = PQgetvalue(lines, i, 10);
 		if (*reason != '\0') {
 			buf_puts(b, " (");
-			openai_cut(b, reason, strlen(reason),
-			    OPENAI_REASONING_MAX);
+			api_openai_cut(b, reason, strlen(reason),
+			    API_OPENAI_REASONING_MAX);
 			buf_puts(b, ")");
 		}
 		buf_puts(b, "\n");
@@ -336,14 +344,35 @@ openai_project(PGconn *db, const char *client_id, const char *id,
 }
 
 /*
+ * Appends "\n<title>: " and the first column of sql's rows for client_id
+ * ($1), joined by ", " ("none" without rows). 0, or -1 on db trouble.
+ */
+static int
+api_openai_names(PGconn *db, const char *client_id, const char *title,
+    const char *sql, struct buf *b)
+{
+	PGresult *res;
+	int i;
+
+	if ((res = db_query(db, sql, 1, (const char *[]){ client_id }, NULL,
+	    0)) == NULL)
+		return -1;
+	buf_printf(b, "\n%s: %s", title, PQntuples(res) == 0 ? "none" : "");
+	for (i = 0; i < PQntuples(res); i++)
+		buf_printf(b, "%s%s", i > 0 ? ", " : "", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return 0;
+}
+
+/*
  * The caller's data as text. Every query filters by the caller's client;
  * an id that is not theirs reads like one that does not exist. 0 or -1.
  */
 static int
-openai_summary(struct api_request *r, const char *question, struct buf *b)
+api_openai_summary(struct api_request *r, const char *question, struct buf *b)
 {
 	const char *params[1] = { r->client_id };
-	char ids[OPENAI_MAX_IDS][37];
+	char ids[API_OPENAI_MAX_IDS][UUID_BUFSZ];
 	PGresult *res = NULL;
 	PGconn *db;
 	size_t nids, k;
@@ -352,8 +381,9 @@ openai_summary(struct api_request *r, const char *question, struct buf *b)
 	if ((db = api_db_get(r)) == NULL)
 		return -1;
 	res = db_query(db, "SELECT project_id, name, status, totals::text, "
-	    TS("created_at") " FROM projects WHERE client_id = $1 ORDER BY "
-	    "created_at DESC, project_id LIMIT 10", 1, params, NULL, 0);
+	    API_OPENAI_TS("created_at") " FROM projects WHERE client_id = $1 "
+	    "ORDER BY created_at DESC, project_id LIMIT 10", 1, params, NULL,
+	    0);
 	if (res == NULL)
 		goto out;
 	if (PQntuples(res) == 0)
@@ -365,16 +395,16 @@ openai_summary(struct api_request *r, const char *question, struct buf *b)
 		buf_printf(b, "- %s \"%s\": %s, created %s; ",
 		    PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 		    PQgetvalue(res, i, 2), PQgetvalue(res, i, 4));
-		openai_totals(b, PQgetisnull(res, i, 3) ? NULL :
+		api_openai_totals(b, PQgetisnull(res, i, 3) ? NULL :
 		    PQgetvalue(res, i, 3));
 		buf_puts(b, "\n");
 	}
 	PQclear(res);
 	res = NULL;
 
-	nids = openai_ids(question, ids, OPENAI_MAX_IDS);
+	nids = api_openai_ids(question, ids, API_OPENAI_MAX_IDS);
 	for (k = 0; k < nids; k++) {
-		if ((found = openai_project(db, r->client_id, ids[k], b)) ==
+		if ((found = api_openai_project(db, r->client_id, ids[k], b)) ==
 		    -1)
 			goto out;
 		missing += found == 0;
@@ -384,28 +414,15 @@ openai_summary(struct api_request *r, const char *question, struct buf *b)
 		    "of your projects.\n", missing == 1 ? "One" : "Some",
 		    missing == 1 ? "" : "s", missing == 1 ? "es" : "");
 
-	res = db_query(db, "SELECT mpn, coalesce(ban_reason, '') FROM "
-	    "part_knowledge WHERE client_id = $1 AND banned ORDER BY mpn "
-	    "LIMIT 50", 1, params, NULL, 0);
-	if (res == NULL)
+	if (api_openai_names(db, r->client_id, "Banned parts", "SELECT mpn || "
+	    "CASE WHEN coalesce(ban_reason, '') = '' THEN '' "
+	    "ELSE ' (' || ban_reason || ')' END FROM part_knowledge "
+	    "WHERE client_id = $1 AND banned ORDER BY mpn LIMIT 50", b) == -1 ||
+	    api_openai_names(db, r->client_id, "Blocked suppliers",
+	    "SELECT supplier_id || ' (' || coalesce(name, '') || ')' "
+	    "FROM supplier_knowledge WHERE client_id = $1 AND "
+	    "trust_level = 'blocked' ORDER BY supplier_id LIMIT 50", b) == -1)
 		goto out;
-	buf_printf(b, "\nBanned parts: %s", PQntuples(res) == 0 ? "none" :
-	    "");
-	for (i = 0; i < PQntuples(res); i++)
-		buf_printf(b, "%s%s%s%s%s", i > 0 ? ", " : "",
-		    PQgetvalue(res, i, 0), *PQgetvalue(res, i, 1) ? " (" : "",
-		    PQgetvalue(res, i, 1), *PQgetvalue(res, i, 1) ? ")" : "");
-	PQclear(res);
-	res = db_query(db, "SELECT supplier_id, name FROM supplier_knowledge "
-	    "WHERE client_id = $1 AND trust_level = 'blocked' ORDER BY "
-	    "supplier_id LIMIT 50", 1, params, NULL, 0);
-	if (res == NULL)
-		goto out;
-	buf_printf(b, "\nBlocked suppliers: %s", PQntuples(res) == 0 ? "none" :
-	    "");
-	for (i = 0; i < PQntuples(res); i++)
-		buf_printf(b, "%s%s (%s)", i > 0 ? ", " : "",
-		    PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 	buf_puts(b, "\n");
 	rc = 0;
 out:
@@ -416,7 +433,7 @@ out:
 
 /* Records one LLM request of a chat answer (best effort). */
 static void
-openai_account(struct api_request *r, const char *id,
+api_openai_account(struct api_request *r, const char *id,
     const struct llm_result *res)
 {
 	char num[5][24];
@@ -434,7 +451,7 @@ openai_account(struct api_request *r, const char *id,
 	snprintf(num[4], sizeof(num[4]), "%lld", (long long)res->cost_micros);
 	params[0] = r->client_id;
 	params[1] = id;
-	params[2] = api.cfg->llm_model;
+	params[2] = api_cfg->llm_model;
 	params[3] = num[0];
 	params[4] = num[1];
 	params[5] = num[2];
@@ -451,7 +468,7 @@ openai_account(struct api_request *r, const char *id,
 
 /* Asks the model; 0 with the answer in out, or -1 (res says why). */
 static int
-openai_ask(const struct openai_chat *chat, const char *summary,
+api_openai_ask(const struct api_openai_chat *chat, const char *summary,
     struct llm_result *res, struct buf *out)
 {
 	struct llm_config lc;
@@ -476,22 +493,22 @@ openai_ask(const struct openai_chat *chat, const char *summary,
 	memset(&req, 0, sizeof(req));
 	req.system = sys.data;
 	req.user = user.data;
-	req.schema = &openai_s_top;
+	req.schema = &api_openai_s_top;
 	req.schema_name = "chat_answer";
 	req.temperature = chat->temperature;
 
-	pthread_mutex_lock(&openai_llm_mu);
-	if (openai_llm == NULL) {
-		config_llm(api.cfg, &lc);
-		openai_llm = llm_client_new(&lc);
+	pthread_mutex_lock(&api_openai_llm_mu);
+	if (api_openai_llm == NULL) {
+		config_llm(api_cfg, &lc);
+		api_openai_llm = llm_client_new(&lc);
 	}
-	if (openai_llm == NULL) {
+	if (api_openai_llm == NULL) {
 		res->outcome = LLM_HTTP_FAILED;
 		snprintf(res->error, sizeof(res->error), "cannot start the "
 		    "http client");
 	} else
-		llm_run(openai_llm, &req, res, 1);
-	pthread_mutex_unlock(&openai_llm_mu);
+		llm_run(api_openai_llm, &req, res, 1);
+	pthread_mutex_unlock(&api_openai_llm_mu);
 
 	answer = json_string_value(json_object_get(res->data, "answer"));
 	if (res->outcome == LLM_OK && answer != NULL && *answer != '\0') {
@@ -504,10 +521,10 @@ openai_ask(const struct openai_chat *chat, const char *summary,
 }
 
 static enum MHD_Result
-openai_chat(struct MHD_Connection *c, struct api_request *r,
+api_openai_completions(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	struct openai_chat chat;
+	struct api_openai_chat chat;
 	struct llm_result res;
 	struct buf summary, content;
 	unsigned char rnd[12];
@@ -518,21 +535,21 @@ openai_chat(struct MHD_Connection *c, struct api_request *r,
 	bool used_llm = false;
 
 	(void)args;
-	if ((body = api_json_body(r, err, sizeof(err))) == NULL)
-		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+	if ((body = api_json_body(c, r, false, MHD_HTTP_BAD_REQUEST,
+	    &ret)) == NULL)
+		return ret;
 	memset(&chat, 0, sizeof(chat));
 	memset(&res, 0, sizeof(res));
 	buf_init(&chat.question);
 	buf_init(&chat.history);
 	buf_init(&summary);
 	buf_init(&content);
-	if ((status = openai_parse(body, &chat, err, sizeof(err))) != 0) {
+	if ((status = api_openai_parse(body, &chat, err, sizeof(err))) != 0) {
 		ret = api_error(c, status, "%s", err);
 		goto out;
 	}
-	if (openai_summary(r, chat.question.data, &summary) == -1) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
+	if (api_openai_summary(r, chat.question.data, &summary) == -1) {
+		ret = api_error_db(c);
 		goto out;
 	}
 	if (random_bytes(rnd, sizeof(rnd)) == -1)
@@ -540,12 +557,12 @@ openai_chat(struct MHD_Connection *c, struct api_request *r,
 	hex_encode(rnd, sizeof(rnd), hex);
 	snprintf(id, sizeof(id), "chatcmpl-%s", hex);
 
-	if (strcmp(api.cfg->llm_provider, "openai") != 0)
+	if (strcmp(api_cfg->llm_provider, "openai") != 0)
 		buf_printf(&content, "%s\nNo language model was used "
 		    "(llm.provider is none): this answer lists your data as "
 		    "stored.", summary.data);
 	else {
-		if (openai_ask(&chat, summary.data, &res, &content) == 0)
+		if (api_openai_ask(&chat, summary.data, &res, &content) == 0)
 			used_llm = true;
 		else
 			buf_printf(&content, "%s\nThe language model was "
@@ -554,7 +571,7 @@ openai_chat(struct MHD_Connection *c, struct api_request *r,
 			    llm_outcome_name(res.outcome), res.attempts,
 			    res.attempts == 1 ? "" : "s");
 		if (res.attempts > 0)
-			openai_account(r, id, &res);
+			api_openai_account(r, id, &res);
 	}
 	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:I, s:s, "
 	    "s:[{s:i, s:{s:s, s:s}, s:s}], s:{s:I, s:I, s:I}, s:b}",
@@ -577,7 +594,8 @@ out:
 }
 
 const struct api_route api_openai_routes[] = {
-	{ "GET", "/v1/models", API_AUTH_KEY, openai_models },
-	{ "POST", "/v1/chat/completions", API_AUTH_KEY, openai_chat },
+	{ "GET", "/v1/models", API_AUTH_KEY, api_openai_models },
+	{ "POST", "/v1/chat/completions", API_AUTH_KEY,
+	    api_openai_completions },
 	{ NULL, NULL, 0, NULL }
 };

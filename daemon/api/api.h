@@ -7,7 +7,11 @@
 
 struct config;
 
-/* Serves until SIGTERM; connects after fork. Returns the exit status. */
+/*
+ * Serves on cfg->listen until SIGTERM or SIGINT; opens its own database
+ * pool and Redis connection (call after fork). Returns the exit status:
+ * 0 after a clean stop, 2 when it cannot start.
+ */
 int	api_main(const struct config *cfg);
 
 #endif

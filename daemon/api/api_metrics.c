@@ -9,95 +9,109 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_internal.h"
+#include "api_db.h"
+#include "api_metrics.h"
+#include "api_redis.h"
+#include "api_reply.h"
 #include "db.h"
-#include "log.h"
-#include "queue.h"
+#include "job_status.h"
 #include "util.h"
 
-#define METRICS_MAX_SERIES	512
+#define API_METRICS_MAX_SERIES	512
 
-struct metrics_series {
-	const char	*method;	/* static strings from the route table */
+/* One counter: answers with status on a route. */
+struct api_metrics_series {
+	const char	*method;	/* strings of the route tables */
 	const char	*route;
 	unsigned int	 status;
 	uint64_t	 count;
 };
 
-static pthread_mutex_t metrics_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct metrics_series metrics_http[METRICS_MAX_SERIES];
-static size_t metrics_nhttp;
-static uint64_t metrics_dropped;
+static pthread_mutex_t api_metrics_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct api_metrics_series api_metrics_http[API_METRICS_MAX_SERIES];
+static size_t api_metrics_nhttp;
 
-static _Thread_local const char *metrics_method;
-static _Thread_local const char *metrics_route;
+/* the route a request thread serves, set by api_metrics_route() */
+static _Thread_local const char *api_metrics_cur_method;
+static _Thread_local const char *api_metrics_cur_route;
 
 void
 api_metrics_route(const char *method, const char *route)
 {
-	metrics_method = method;
-	metrics_route = route;
+	api_metrics_cur_method = method;
+	api_metrics_cur_route = route;
 }
 
 void
 api_metrics_count(unsigned int status)
 {
-	const char *method = metrics_method ? metrics_method : "OTHER";
-	const char *route = metrics_route ? metrics_route : "unmatched";
+	const char *method = api_metrics_cur_method ?
+	    api_metrics_cur_method : "OTHER";
+	const char *route = api_metrics_cur_route ?
+	    api_metrics_cur_route : "unmatched";
 	size_t i;
 
-	pthread_mutex_lock(&metrics_mu);
-	for (i = 0; i < metrics_nhttp; i++)
-		if (metrics_http[i].status == status &&
-		    metrics_http[i].route == route &&
-		    strcmp(metrics_http[i].method, method) == 0)
+	pthread_mutex_lock(&api_metrics_mu);
+	for (i = 0; i < api_metrics_nhttp; i++)
+		if (api_metrics_http[i].status == status &&
+		    api_metrics_http[i].route == route &&
+		    strcmp(api_metrics_http[i].method, method) == 0)
 			break;
-	if (i == metrics_nhttp) {
-		if (metrics_nhttp == METRICS_MAX_SERIES) {
-			metrics_dropped++;
-			pthread_mutex_unlock(&metrics_mu);
+	if (i == api_metrics_nhttp) {
+		if (api_metrics_nhttp == API_METRICS_MAX_SERIES) {
+			pthread_mutex_unlock(&api_metrics_mu);
 			return;
 		}
-		metrics_http[i].method = method;
-		metrics_http[i].route = route;
-		metrics_http[i].status = status;
-		metrics_nhttp++;
+		api_metrics_http[i].method = method;
+		api_metrics_http[i].route = route;
+		api_metrics_http[i].status = status;
+		api_metrics_nhttp++;
 	}
-	metrics_http[i].count++;
-	pthread_mutex_unlock(&metrics_mu);
+	api_metrics_http[i].count++;
+	pthread_mutex_unlock(&api_metrics_mu);
 }
 
 static void
-metrics_http_text(struct buf *b)
+api_metrics_http_text(struct buf *b)
 {
 	size_t i;
 
 	buf_puts(b, "# HELP bomd_http_requests_total HTTP requests answered "
 	    "by this API process, by route and status.\n"
 	    "# TYPE bomd_http_requests_total counter\n");
-	pthread_mutex_lock(&metrics_mu);
-	for (i = 0; i < metrics_nhttp; i++)
+	pthread_mutex_lock(&api_metrics_mu);
+	for (i = 0; i < api_metrics_nhttp; i++)
 		buf_printf(b, "bomd_http_requests_total{method=\"%s\","
-		    "route=\"%s\",code=\"%u\"} %llu\n", metrics_http[i].method,
-		    metrics_http[i].route, metrics_http[i].status,
-		    (unsigned long long)metrics_http[i].count);
-	pthread_mutex_unlock(&metrics_mu);
+		    "route=\"%s\",code=\"%u\"} %llu\n",
+		    api_metrics_http[i].method, api_metrics_http[i].route,
+		    api_metrics_http[i].status,
+		    (unsigned long long)api_metrics_http[i].count);
+	pthread_mutex_unlock(&api_metrics_mu);
 }
 
 /* Jobs by state, the latency histogram and LLM totals; -1 on db error. */
 static int
-metrics_db_text(struct buf *b, PGconn *db)
+api_metrics_db_text(struct buf *b, PGconn *db)
 {
 	static const char *le[] = { "0.1", "0.5", "1", "2", "5", "10", "30",
 	    "60", "300" };
+	const char *params[1];
+	struct buf states;
 	PGresult *res;
 	size_t i;
 	int k;
 
+	/* every state, as the array literal {queued,...}, so none is missing */
+	buf_init(&states);
+	for (i = 0; job_statuses[i] != NULL; i++)
+		buf_printf(&states, "%s%s", i ? "," : "{", job_statuses[i]);
+	buf_puts(&states, "}");
+	params[0] = states.data;
 	res = db_query(db, "SELECT s.status, count(j.status) FROM "
-	    "(VALUES ('queued'), ('running'), ('complete'), ('failed'), "
-	    "('dead')) s(status) LEFT JOIN jobs j ON j.status = s.status "
-	    "GROUP BY s.status ORDER BY s.status", 0, NULL, NULL, 0);
+	    "unnest($1::text[]) s(status) LEFT JOIN jobs j ON "
+	    "j.status = s.status GROUP BY s.status ORDER BY s.status", 1,
+	    params, NULL, 0);
+	buf_free(&states);
 	if (res == NULL)
 		return -1;
 	buf_puts(b, "# HELP bomd_jobs Jobs by state (all tenants).\n"
@@ -111,18 +125,19 @@ metrics_db_text(struct buf *b, PGconn *db)
 	    "count(*) FILTER (WHERE d <= 0.5), count(*) FILTER (WHERE d <= 1),"
 	    " count(*) FILTER (WHERE d <= 2), count(*) FILTER (WHERE d <= 5), "
 	    "count(*) FILTER (WHERE d <= 10), count(*) FILTER (WHERE d <= 30),"
-	    " count(*) FILTER (WHERE d <= 60), count(*) FILTER (WHERE d <= 300),"
-	    " count(*), COALESCE(sum(d), 0) FROM (SELECT extract(epoch FROM "
-	    "finished_at - created_at)::float8 AS d FROM jobs WHERE status = "
-	    "'complete' AND finished_at IS NOT NULL) s", 0, NULL, NULL, 0);
+	    " count(*) FILTER (WHERE d <= 60), "
+	    "count(*) FILTER (WHERE d <= 300), count(*), COALESCE(sum(d), 0) "
+	    "FROM (SELECT extract(epoch FROM finished_at - created_at)::float8 "
+	    "AS d FROM jobs WHERE status = 'complete' AND finished_at IS NOT "
+	    "NULL) s", 0, NULL, NULL, 0);
 	if (res == NULL)
 		return -1;
 	buf_puts(b, "# HELP bomd_job_duration_seconds Time from enqueue to "
 	    "commit of completed jobs.\n"
 	    "# TYPE bomd_job_duration_seconds histogram\n");
 	for (i = 0; i < sizeof(le) / sizeof(le[0]); i++)
-		buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"%s\"} %s\n",
-		    le[i], PQgetvalue(res, 0, (int)i));
+		buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"%s\"} "
+		    "%s\n", le[i], PQgetvalue(res, 0, (int)i));
 	buf_printf(b, "bomd_job_duration_seconds_bucket{le=\"+Inf\"} %s\n"
 	    "bomd_job_duration_seconds_sum %s\n"
 	    "bomd_job_duration_seconds_count %s\n", PQgetvalue(res, 0, 9),
@@ -155,7 +170,6 @@ api_metrics(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	struct MHD_Response *resp;
-	enum MHD_Result ret;
 	struct buf b;
 	int64_t depth, dead;
 	PGconn *db;
@@ -163,7 +177,7 @@ api_metrics(struct MHD_Connection *c, struct api_request *r,
 
 	(void)args;
 	buf_init(&b);
-	api_queue_stats(&depth, &dead);
+	api_redis_queue_stats(&depth, &dead);
 	buf_puts(&b, "# HELP bomd_queue_depth Jobs waiting or in flight in "
 	    "stream bomd:jobs (-1: Redis unavailable).\n"
 	    "# TYPE bomd_queue_depth gauge\n");
@@ -171,22 +185,18 @@ api_metrics(struct MHD_Connection *c, struct api_request *r,
 	buf_puts(&b, "# HELP bomd_dead_jobs Entries in stream bomd:dead.\n"
 	    "# TYPE bomd_dead_jobs gauge\n");
 	buf_printf(&b, "bomd_dead_jobs %lld\n", (long long)dead);
-	if ((db = api_db_get(r)) == NULL || metrics_db_text(&b, db) == -1)
+	if ((db = api_db_get(r)) == NULL || api_metrics_db_text(&b, db) == -1)
 		up = 0;
 	api_db_put(db);
 	buf_printf(&b, "# HELP bomd_postgres_up PostgreSQL answered this "
 	    "scrape.\n# TYPE bomd_postgres_up gauge\nbomd_postgres_up %d\n",
 	    up);
-	metrics_http_text(&b);
-	api_metrics_count(MHD_HTTP_OK);
+	api_metrics_http_text(&b);
 	resp = MHD_create_response_from_buffer(b.len, b.data,
 	    MHD_RESPMEM_MUST_FREE);
 	b.data = NULL;
-	MHD_add_response_header(resp, "Content-Type",
+	return api_reply(c, MHD_HTTP_OK, resp,
 	    "text/plain; version=0.0.4; charset=utf-8");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
 }
 
 const struct api_route api_metrics_routes[] = {

@@ -1,8 +1,8 @@
 /*
- * Project and job routes: list, create, detail, trace, delete,
- * upload-and-process and process (enqueue, then wait for the job or answer
- * 202), job state. Every query filters by the authenticated client;
- * another client's id is simply not found.
+ * Project routes: list, create, detail, trace, delete, upload-and-process
+ * and process (enqueue, then wait for the job or answer 202). Every query
+ * filters by the authenticated client; another client's id is simply not
+ * found.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api_db.h"
 #include "api_internal.h"
+#include "api_live.h"
+#include "api_projects.h"
+#include "api_redis.h"
+#include "api_reply.h"
+#include "api_request.h"
+#include "api_wait.h"
 #include "config.h"
 #include "csv.h"
 #include "db.h"
@@ -18,54 +25,54 @@
 #include "log.h"
 #include "util.h"
 
-static enum MHD_Result
-api_db_unavailable(struct MHD_Connection *c)
-{
-	return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    "database unavailable");
-}
-
 /*
  * GET routes build their whole JSON document in PostgreSQL (json_build_object
  * and json_agg, jsonb columns embedded as they are) and pass the text
  * straight through: no parse and re-serialisation of every line's decision
  * in the API. The keys, their order and their types are those the jansson
  * construction had: text columns that are NULL answer "", money is a JSON
- * number in currency units (API_MONEY), timestamps are RFC 3339 UTC.
+ * number in currency units (API_PROJECTS_MONEY), timestamps are RFC 3339 UTC.
  */
 
 /*
  * A micro-unit bigint column as a JSON number in currency units, exact, up
  * to 6 decimals; whole amounts keep a ".0" (as json_real() printed them).
  */
-#define API_MONEY(col) "CASE WHEN " col " IS NULL THEN NULL::json " \
-	"WHEN " col " % 1000000 = 0 THEN ((" col " / 1000000)::text || " \
-	"'.0')::json ELSE trim_scale(" col " * 0.000001)::text::json END"
+#define API_PROJECTS_MONEY(col) "CASE WHEN " col " IS NULL " \
+	"THEN NULL::json WHEN " col " % 1000000 = 0 " \
+	"THEN ((" col " / 1000000)::text || '.0')::json " \
+	"ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/* One trace step object: element t.x of a project's trace document. */
-#define API_TRACE_STEP "json_build_object(" \
+/*
+ * One trace step object: element t.x of a project's trace document; a
+ * decision step names its line (ln.r: that line's reasoning).
+ */
+#define API_PROJECTS_TRACE_STEP "json_build_object(" \
 	"'step', COALESCE(t.x->>'step', ''), " \
 	"'agent', COALESCE(t.x->>'agent', ''), " \
 	"'message', COALESCE(t.x->>'message', ''), " \
-	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
+	"'reasoning', COALESCE(t.x->>'reasoning', ln.r, ''), " \
 	"'references', COALESCE(t.x->'references', '[]'::json), " \
 	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz") ")"
 
 /* The trace of project p as a JSON array, oldest step first. */
-#define API_TRACE_AGG "COALESCE((SELECT json_agg(" API_TRACE_STEP \
-	" ORDER BY t.n) FROM json_array_elements(p.trace) WITH ORDINALITY " \
-	"AS t(x, n)), '[]'::json)"
+#define API_PROJECTS_TRACE_AGG "COALESCE((SELECT json_agg(" \
+	API_PROJECTS_TRACE_STEP " ORDER BY t.n) FROM " \
+	"json_array_elements(p.trace::json) WITH ORDINALITY AS t(x, n) " \
+	"LEFT JOIN (SELECT k, e->'final_decision'->>'reasoning' AS r FROM " \
+	"json_array_elements(p.lines::json) WITH ORDINALITY AS d(e, k)) ln " \
+	"ON ln.k = (t.x->>'line')::int), '[]'::json)"
 
 /* The columns of a stored line item (projects.lines, live lines). */
-#define API_LINE_COLS "line_no int, source_line int, designators text[], " \
-	"quantity bigint, mpn text, manufacturer text, description text, " \
-	"package text, value text, status text, selected_mpn text, " \
-	"selected_supplier text, order_quantity bigint, " \
+#define API_PROJECTS_LINE_COLS "line_no int, source_line int, " \
+	"designators text[], quantity bigint, mpn text, manufacturer text, " \
+	"description text, package text, value text, status text, " \
+	"selected_mpn text, selected_supplier text, order_quantity bigint, " \
 	"unit_price_micros bigint, extended_price_micros bigint, " \
 	"currency text, final_decision json"
 
 /* The line items of a lines document src as a JSON array, by line. */
-#define API_ITEMS_AGG_OF(status, src) "COALESCE((SELECT json_agg(" \
+#define API_PROJECTS_ITEMS_OF(status, src) "COALESCE((SELECT json_agg(" \
 	"json_build_object('line_number', l.line_no, " \
 	"'designators', to_json(l.designators), " \
 	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
@@ -75,104 +82,58 @@ api_db_unavailable(struct MHD_Connection *c)
 	"'status', " status ", 'selected_mpn', l.selected_mpn, " \
 	"'selected_supplier', l.selected_supplier, " \
 	"'order_quantity', l.order_quantity, " \
-	"'unit_price', " API_MONEY("l.unit_price_micros") ", " \
-	"'extended_price', " API_MONEY("l.extended_price_micros") ", " \
-	"'currency', l.currency, 'final_decision', l.final_decision) " \
+	"'unit_price', " API_PROJECTS_MONEY("l.unit_price_micros") ", " \
+	"'extended_price', " API_PROJECTS_MONEY("l.extended_price_micros") \
+	", 'currency', l.currency, 'final_decision', l.final_decision) " \
 	"ORDER BY l.line_no) FROM json_to_recordset(" src ") AS l(" \
-	API_LINE_COLS ")), '[]'::json)"
+	API_PROJECTS_LINE_COLS ")), '[]'::json)"
 
 /* The stored line items of project p. */
-#define API_ITEMS_AGG	API_ITEMS_AGG_OF("COALESCE(l.status, '')", "p.lines")
-
-/* Answers with a JSON document built by the database (copied). */
-static enum MHD_Result
-api_json_text(struct MHD_Connection *c, unsigned int status, PGresult *res)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-	size_t len = (size_t)PQgetlength(res, 0, 0);
-	char *s;
-
-	s = xmalloc(len + 1);
-	memcpy(s, PQgetvalue(res, 0, 0), len + 1);
-	PQclear(res);
-	resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	api_metrics_count(status);
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
+#define API_PROJECTS_ITEMS \
+	API_PROJECTS_ITEMS_OF("COALESCE(l.status, '')", "p.lines::json")
 
 static enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *lim, *params[2];
-	char limbuf[24];
-	int64_t limit = API_DEFAULT_LIMIT;
+	const char *params[2];
+	char limit[24];
+	enum MHD_Result ret;
 	PGresult *res;
-	PGconn *db;
 
 	(void)args;
-	lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-	if (lim != NULL && parse_i64(lim, 1, INT64_MAX, &limit, NULL) == -1)
-		return api_error(c, API_HTTP_UNPROCESSABLE, "limit: "
-		    "must be a positive whole number");
-	if (limit > API_MAX_LIMIT)
-		limit = API_MAX_LIMIT;
-	snprintf(limbuf, sizeof(limbuf), "%lld", (long long)limit);
-	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
+	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
+		return ret;
 	params[0] = r->client_id;
-	params[1] = limbuf;
-	res = db_query(db, "SELECT COALESCE(json_agg(json_build_object("
+	params[1] = limit;
+	res = api_db_query(r, "SELECT COALESCE(json_agg(json_build_object("
 	    "'project_id', s.project_id, 'project_name', COALESCE(s.name, ''), "
 	    "'status', COALESCE(s.status, ''), 'line_item_count', s.n, "
 	    "'created_at', s.created, 'updated_at', s.updated) "
 	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
 	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
-	    "json_array_length(p.lines) AS n, " API_TS("p.created_at")
-	    " AS created, " API_TS("p.updated_at") " AS updated FROM projects p "
-	    "WHERE p.client_id = $1 ORDER BY p.created_at DESC, p.project_id "
-	    "LIMIT $2::int) s", 2, params, NULL, 0);
-	api_db_put(db);
+	    "p.line_count AS n, " API_TS("p.created_at")
+	    " AS created, " API_TS("p.updated_at") " AS updated "
+	    "FROM projects p WHERE p.client_id = $1 "
+	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int) s", 2,
+	    params);
 	if (res == NULL || PQntuples(res) != 1) {
 		PQclear(res);
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	}
 	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
-static json_t *
-api_str_or_null(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? json_null() :
-	    json_string(PQgetvalue(res, row, col));
-}
-
 /*
- * Answers one client-scoped project document built by PostgreSQL: sql
- * takes $1 = client_id, $2 = project id and returns one text column, or no
- * row (404 "Project not found").
+ * Answers the result of a project document query (one text column, at
+ * most one row; cleared here): 503 without a result, 404 "Project not
+ * found" without a row.
  */
 static enum MHD_Result
-api_project_text(struct MHD_Connection *c, struct api_request *r,
-    const char *id, const char *sql)
+api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
 {
-	const char *params[2] = { r->client_id, id };
-	PGresult *res;
-	PGconn *db;
-
-	if (!uuid_valid(id))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
-	res = db_query(db, sql, 2, params, NULL, 0);
-	api_db_put(db);
 	if (res == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
@@ -182,46 +143,46 @@ api_project_text(struct MHD_Connection *c, struct api_request *r,
 }
 
 /* The project document of project p (one row of projects p). */
-#define API_PROJECT_DOC(status, items) "json_build_object(" \
+#define API_PROJECTS_DOC(status, items) "json_build_object(" \
 	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
 	"'status', " status ", 'context', p.context, 'totals', p.totals, " \
 	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
 	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
 	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
 	"'[]'), 'bom_filename', p.bom_filename, 'line_items', " items ", " \
-	"'trace', " API_TRACE_AGG ", 'created_at', " API_TS("p.created_at") \
-	", 'updated_at', " API_TS("p.updated_at") ")::text"
+	"'trace', " API_PROJECTS_TRACE_AGG ", " \
+	"'created_at', " API_TS("p.created_at") ", " \
+	"'updated_at', " API_TS("p.updated_at") ")::text"
 
 /*
  * A running job's project: its status and lines from Redis ($3 status,
  * $4 line status, $5 lines), the rest from its row, or made up from the
  * live state alone when the job has no row yet (a job from redis-cli).
  */
-static const char api_project_live_sql[] = "SELECT " API_PROJECT_DOC("$3",
-    API_ITEMS_AGG_OF("COALESCE($4, l.status, '')", "$5::json")) " FROM "
-    "(SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
+static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
+    "$3", API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"))
+    " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
     "p.project_id = $2 UNION ALL SELECT $2::uuid, $1::uuid, '', $3, "
     "'{}'::jsonb, NULL, NULL, NULL, '[]'::jsonb, now(), now(), "
-    "'[]'::jsonb, '[]'::json, '[]'::json WHERE NOT EXISTS (SELECT 1 FROM "
+    "'[]'::jsonb, '[]', 0, '[]' WHERE NOT EXISTS (SELECT 1 FROM "
     "projects q WHERE q.client_id = $1 AND q.project_id = $2)) p";
 
 /* True for a project status that no running job will change. */
 static bool
-api_project_settled(const char *status)
+api_projects_settled(const char *status)
 {
 	return strcmp(status, "complete") == 0 ||
 	    strcmp(status, "failed") == 0 || strcmp(status, "created") == 0;
 }
 
 static enum MHD_Result
-api_project_get(struct MHD_Connection *c, struct api_request *r,
+api_projects_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0], *params[5];
 	char *status, *line_status, *lines;
 	PGresult *res;
 	PGconn *db;
-	int live;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
@@ -229,92 +190,31 @@ api_project_get(struct MHD_Connection *c, struct api_request *r,
 	params[0] = r->client_id;
 	params[1] = id;
 	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
-	res = db_query(db, "SELECT " API_PROJECT_DOC("COALESCE(p.status, '')",
-	    API_ITEMS_AGG) ", p.status FROM projects p WHERE p.client_id = $1 "
-	    "AND p.project_id = $2", 2, params, NULL, 0);
-	if (res == NULL) {
-		api_db_put(db);
-		return api_db_unavailable(c);
-	}
+		return api_error_db(c);
+	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
+	    API_PROJECTS_ITEMS) ", p.status FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
+	    0);
 	/* a finished project is the row alone: no look at Redis */
-	if (PQntuples(res) == 1 && api_project_settled(PQgetvalue(res, 0, 1))) {
-		api_db_put(db);
-		return api_json_text(c, MHD_HTTP_OK, res);
-	}
-	live = api_live_project(r->client_id, id, &status, &line_status,
-	    &lines);
-	if (live == 1) {
+	if (res != NULL && !(PQntuples(res) == 1 &&
+	    api_projects_settled(PQgetvalue(res, 0, 1))) &&
+	    api_live_project(r->client_id, id, &status, &line_status,
+	    &lines) == 1) {
 		PQclear(res);
 		params[2] = status;
 		params[3] = line_status;
 		params[4] = lines;
-		res = db_query(db, api_project_live_sql, 5, params, NULL, 0);
+		res = db_query(db, api_projects_live_sql, 5, params, NULL, 0);
 		free(status);
 		free(line_status);
 		free(lines);
-		if (res == NULL) {
-			api_db_put(db);
-			return api_db_unavailable(c);
-		}
 	}
 	api_db_put(db);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	}
-	return api_json_text(c, MHD_HTTP_OK, res);
-}
-
-static enum MHD_Result
-api_job_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
-{
-	const char *id = args[0];
-	const char *params[2] = { r->client_id, id };
-	char live[UUID_BUFSZ];
-	bool running = false;
-	PGresult *res;
-	PGconn *db;
-	json_t *out;
-
-	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
-	res = db_query(db, "SELECT job_id, project_id, status, attempts, "
-	    "error, " API_TS("created_at") ", " API_TS("updated_at") " FROM jobs "
-	    "WHERE client_id = $1 AND job_id = $2", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return api_db_unavailable(c);
-	/* running: the worker's live state in Redis */
-	if ((PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 2), "queued")
-	    == 0) && api_live_job(r->client_id, id, live, sizeof(live)) == 1) {
-		if (PQntuples(res) == 0) {
-			PQclear(res);
-			return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, "
-			    "s:s, s:i, s:n}", "job_id", id, "project_id", live,
-			    "status", "running", "attempts", 1, "error"));
-		}
-		running = true;
-	}
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Job not found: %s",
-		    id);
-	}
-	out = json_pack("{s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "job_id",
-	    PQgetvalue(res, 0, 0), "project_id", api_str_or_null(res, 0, 1),
-	    "status", running ? "running" : PQgetvalue(res, 0, 2), "attempts",
-	    (json_int_t)atoll(PQgetvalue(res, 0, 3)), "error",
-	    api_str_or_null(res, 0, 4), "created_at", PQgetvalue(res, 0, 5),
-	    "updated_at", PQgetvalue(res, 0, 6));
-	PQclear(res);
-	return api_json(c, MHD_HTTP_OK, out);
+	return api_projects_answer(c, res, id);
 }
 
 static const char *
-api_form_get(void *ctx, const char *name)
+api_projects_form_get(void *ctx, const char *name)
 {
 	const struct api_field *f = api_field(ctx, name);
 
@@ -324,7 +224,7 @@ api_form_get(void *ctx, const char *name)
 
 /* True when the client asked not to wait (RFC 7240 or ?async=1). */
 static bool
-api_wants_async(struct MHD_Connection *c)
+api_projects_async(struct MHD_Connection *c)
 {
 	const char *prefer, *a;
 
@@ -336,60 +236,24 @@ api_wants_async(struct MHD_Connection *c)
 	return a != NULL && (strcmp(a, "1") == 0 || strcasecmp(a, "true") == 0);
 }
 
-enum MHD_Result
-api_job_answer(struct MHD_Connection *c, const struct api_request *r)
-{
-	char msg[600];
-	const char *status = r->wait_status;
-
-	if (r->wait_final) {
-		if (strcmp(status, "complete") == 0)
-			snprintf(msg, sizeof(msg), "BOM processed");
-		else
-			snprintf(msg, sizeof(msg), "Processing failed: %s",
-			    r->wait_error);
-		if (strcmp(status, "dead") == 0)
-			status = "failed";
-		return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, "
-		    "s:s}", "project_id", r->wait_project, "job_id",
-		    r->wait_job, "status", status, "message", msg));
-	}
-	return api_json(c, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:s, s:s, "
-	    "s:s}", "project_id", r->wait_project, "job_id", r->wait_job,
-	    "status", strcmp(status, "running") == 0 ? "running" : "queued",
-	    "message", "BOM queued for processing; poll GET /jobs/{job_id}"));
-}
-
 /*
- * Answers 202 at once when asked not to wait; otherwise suspends the
- * request until the job is final (200) or sync_wait passes (202).
+ * An upload: the project context and its warnings, the parsed BOM, and
+ * the project (and job) it makes.
  */
-static enum MHD_Result
-api_answer_job(struct MHD_Connection *c, struct api_request *r,
-    const char *project_id, const char *job_id, bool async)
-{
-	snprintf(r->wait_project, sizeof(r->wait_project), "%s", project_id);
-	snprintf(r->wait_job, sizeof(r->wait_job), "%s", job_id);
-	snprintf(r->wait_status, sizeof(r->wait_status), "queued");
-	r->wait_final = 0;
-	if (async || api.cfg->sync_wait <= 0 ||
-	    api_wait_job_start(c, r, project_id, job_id,
-	    api.cfg->sync_wait) == -1)
-		return api_job_answer(c, r);
-	return MHD_YES;
-}
-
-/* An upload: the project context and its warnings, and the parsed BOM. */
-struct api_upload {
+struct api_projects_upload {
 	const struct api_field	*bomf;
 	char			*csv;	/* the BOM as UTF-8 text, owned */
 	json_t			*ctx;
 	json_t			*intake_warnings;
 	struct bom		*bom;
+	char			 project_id[UUID_BUFSZ];
+	char			 job_id[UUID_BUFSZ];	/* to process it */
+	char			 created[32];	/* the project row's times */
+	char			 updated[32];
 };
 
 static void
-api_upload_clear(struct api_upload *u)
+api_projects_upload_clear(struct api_projects_upload *u)
 {
 	free(u->csv);
 	json_decref(u->ctx);
@@ -399,7 +263,7 @@ api_upload_clear(struct api_upload *u)
 }
 
 /* CP1252 0x80-0x9F; 0 marks the five undefined bytes (U+FFFD, as csv.c). */
-static const unsigned short api_cp1252_c1[32] = {
+static const unsigned short api_projects_cp1252_c1[32] = {
 	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
 	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
 	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
@@ -411,7 +275,7 @@ static const unsigned short api_cp1252_c1[32] = {
  * PostgreSQL stores it and the worker reads the same lines. Caller frees.
  */
 static char *
-api_cp1252_to_utf8(const char *s, size_t n)
+api_projects_cp1252_to_utf8(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned int cp;
@@ -421,8 +285,8 @@ api_cp1252_to_utf8(const char *s, size_t n)
 	o = out = xmalloc(n * 3 + 1);
 	for (i = 0; i < n; i++) {
 		cp = u[i];
-		if (cp >= 0x80 && cp <= 0x9f && (cp = api_cp1252_c1[cp -
-		    0x80]) == 0)
+		if (cp >= 0x80 && cp <= 0x9f &&
+		    (cp = api_projects_cp1252_c1[cp - 0x80]) == 0)
 			cp = 0xfffd;
 		if (cp < 0x80)
 			*o++ = (char)cp;
@@ -445,8 +309,8 @@ api_cp1252_to_utf8(const char *s, size_t n)
  * worker will check it (400 with the reason). 0, or -1 (answered).
  */
 static int
-api_upload_read(struct MHD_Connection *c, struct api_request *r,
-    struct api_upload *u, enum MHD_Result *ret)
+api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
+    struct api_projects_upload *u, enum MHD_Result *ret)
 {
 	const struct api_field *intakef;
 	char err[512];
@@ -464,8 +328,8 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 		u->ctx = intake_parse_yaml(intakef->data.data,
 		    intakef->data.len, &u->intake_warnings, err, sizeof(err));
 	else
-		u->ctx = intake_from_form(api_form_get, r, &u->intake_warnings,
-		    err, sizeof(err));
+		u->ctx = intake_from_form(api_projects_form_get, r,
+		    &u->intake_warnings, err, sizeof(err));
 	if (u->ctx == NULL) {
 		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
 		return -1;
@@ -476,14 +340,14 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 	    u->bomf->data.len, NULL, err, sizeof(err));
 	if (u->bom == NULL) {
 		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
-		api_upload_clear(u);
+		api_projects_upload_clear(u);
 		return -1;
 	}
 	if (strcmp(u->bom->encoding, "cp1252") == 0) {
 		/* as the reader does: a UTF-8 signature is not CP1252 text */
 		skip = u->bomf->data.len >= 3 && memcmp(u->bomf->data.data,
 		    "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-		u->csv = api_cp1252_to_utf8(u->bomf->data.data + skip,
+		u->csv = api_projects_cp1252_to_utf8(u->bomf->data.data + skip,
 		    u->bomf->data.len - skip);
 	} else
 		u->csv = xstrdup(u->bomf->data.data ? u->bomf->data.data : "");
@@ -493,17 +357,16 @@ api_upload_read(struct MHD_Connection *c, struct api_request *r,
 /*
  * Inserts the project row of an upload with status 'queued' (inside the
  * caller's transaction); with lines, also its line items as
- * pending_enrichment. Timestamps go to created/updated (32 bytes). 0 or -1.
+ * pending_enrichment. The row's times go to u. 0 or -1.
  */
 static int
-api_upload_insert(PGconn *db, const struct api_request *r,
-    const struct api_upload *u, const char *project_id, bool lines,
-    char *created, char *updated)
+api_projects_upload_insert(PGconn *db, const struct api_request *r,
+    struct api_projects_upload *u, bool lines)
 {
 	const char *params[8], *name;
 	json_t *warnings, *items = NULL, *des;
 	const struct bom_line *l;
-	char *ctxs, *warns, *iwarns, *itemss = NULL;
+	char *ctxs, *warns, *iwarns, *itemss = NULL, nlines[24];
 	PGresult *res;
 	size_t i, k;
 	int rc = -1;
@@ -518,7 +381,7 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 	ctxs = json_dumps(u->ctx, JSON_COMPACT);
 	warns = json_dumps(warnings, JSON_COMPACT);
 	iwarns = json_dumps(u->intake_warnings, JSON_COMPACT);
-	params[0] = project_id;
+	params[0] = u->project_id;
 	params[1] = r->client_id;
 	params[2] = name ? name : u->bomf->filename;
 	params[3] = ctxs;
@@ -533,8 +396,8 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 	    API_TS("updated_at"), 8, params, NULL, 0);
 	if (res == NULL)
 		goto out;
-	snprintf(created, 32, "%s", PQgetvalue(res, 0, 0));
-	snprintf(updated, 32, "%s", PQgetvalue(res, 0, 1));
+	snprintf(u->created, sizeof(u->created), "%s", PQgetvalue(res, 0, 0));
+	snprintf(u->updated, sizeof(u->updated), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (lines) {
 		items = json_array();
@@ -560,10 +423,12 @@ api_upload_insert(PGconn *db, const struct api_request *r,
 			    "status", "pending_enrichment"));
 		}
 		itemss = json_dumps(items, JSON_COMPACT);
+		snprintf(nlines, sizeof(nlines), "%zu", u->bom->nlines);
 		/* the project's lines document, as a run writes it */
-		if (db_exec(db, "UPDATE projects SET lines = $3::json "
-		    "WHERE client_id = $1 AND project_id = $2", 3,
-		    (const char *[]){ r->client_id, project_id, itemss }) == -1)
+		if (db_exec(db, "UPDATE projects SET lines = $3, line_count = "
+		    "$4::int WHERE client_id = $1 AND project_id = $2", 4,
+		    (const char *[]){ r->client_id, u->project_id, itemss,
+		    nlines }) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -584,7 +449,7 @@ out:
  * 0, or -1 after answering 503.
  */
 static int
-api_enqueue_project(struct MHD_Connection *c, PGconn *db,
+api_projects_enqueue(struct MHD_Connection *c, PGconn *db,
     const struct api_request *r, const char *project_id, const char *job_id,
     const char *old_status, enum MHD_Result *ret)
 {
@@ -597,14 +462,14 @@ api_enqueue_project(struct MHD_Connection *c, PGconn *db,
 	    "status) VALUES ($3, $2, $1, 'queued')", 3, p3) == -1 ||
 	    db_commit(db) == -1) {
 		db_rollback(db);
-		*ret = api_db_unavailable(c);
+		*ret = api_error_db(c);
 		return -1;
 	}
 	job = json_pack("{s:s, s:s, s:s}", "client_id", r->client_id,
 	    "job_id", job_id, "project_id", project_id);
 	jobs = json_dumps(job, JSON_COMPACT);
 	json_decref(job);
-	rc = api_enqueue(jobs, strlen(jobs), sid, sizeof(sid));
+	rc = api_redis_enqueue(jobs, strlen(jobs), sid, sizeof(sid));
 	free(jobs);
 	if (rc == 0)
 		return 0;
@@ -623,102 +488,108 @@ api_enqueue_project(struct MHD_Connection *c, PGconn *db,
 	return -1;
 }
 
-static enum MHD_Result
-api_upload_and_process(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+/*
+ * Reads the upload into u, draws its ids (a job id too when process) and
+ * inserts its project, queued, with its line items unless process (the
+ * worker reads them then), in a transaction left open. Returns the
+ * connection, or NULL after answering in *ret. The caller clears u.
+ */
+static PGconn *
+api_projects_insert(struct MHD_Connection *c, struct api_request *r,
+    struct api_projects_upload *u, bool process, enum MHD_Result *ret)
 {
-	struct api_upload u;
-	char project_id[37], job_id[37], created[32], updated[32];
-	PGconn *db = NULL;
-	enum MHD_Result ret;
-	bool async = api_wants_async(c);
+	PGconn *db;
 
-	(void)args;
-	if (api_upload_read(c, r, &u, &ret) == -1)
-		return ret;
-	if (uuid_v4(project_id) == -1 || uuid_v4(job_id) == -1) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
+	if (api_projects_upload_read(c, r, u, ret) == -1)
+		return NULL;
+	if (uuid_v4(u->project_id) == -1 ||
+	    (process && uuid_v4(u->job_id) == -1)) {
+		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
 		    "randomness");
-		goto out;
+		return NULL;
 	}
 	if ((db = api_db_get(r)) == NULL) {
-		ret = api_db_unavailable(c);
-		goto out;
+		*ret = api_error_db(c);
+		return NULL;
 	}
 	if (db_begin(db) == -1 ||
-	    api_upload_insert(db, r, &u, project_id, false, created,
-	    updated) == -1) {
+	    api_projects_upload_insert(db, r, u, !process) == -1) {
 		db_rollback(db);
-		ret = api_db_unavailable(c);
-		goto out;
+		api_db_put(db);
+		*ret = api_error_db(c);
+		return NULL;
 	}
-	if (api_enqueue_project(c, db, r, project_id, job_id, NULL,
-	    &ret) == -1)
-		goto out;
-	api_db_put(db);
-	db = NULL;
-	ret = api_answer_job(c, r, project_id, job_id, async);
-out:
-	api_db_put(db);
-	api_upload_clear(&u);
+	return db;
+}
+
+/* POST /projects/upload-and-process: a new project, processed. */
+static enum MHD_Result
+api_projects_upload_and_process(struct MHD_Connection *c,
+    struct api_request *r, const char *const *args)
+{
+	struct api_projects_upload u;
+	PGconn *db;
+	enum MHD_Result ret;
+	bool async = api_projects_async(c);
+	int rc;
+
+	(void)args;
+	if ((db = api_projects_insert(c, r, &u, true, &ret)) != NULL) {
+		rc = api_projects_enqueue(c, db, r, u.project_id, u.job_id,
+		    NULL, &ret);
+		api_db_put(db);
+		if (rc == 0)
+			ret = api_wait_job(c, r, u.project_id, u.job_id,
+			    async);
+	}
+	api_projects_upload_clear(&u);
 	return ret;
 }
 
 /* POST /projects: the project and its line items, not processed yet. */
 static enum MHD_Result
-api_project_create(struct MHD_Connection *c, struct api_request *r,
+api_projects_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	struct api_upload u;
-	char project_id[37], created[32], updated[32];
+	struct api_projects_upload u;
 	const char *name;
-	PGconn *db = NULL;
+	PGconn *db;
 	enum MHD_Result ret;
 
 	(void)args;
-	if (api_upload_read(c, r, &u, &ret) == -1)
-		return ret;
-	if (uuid_v4(project_id) == -1) {
-		ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
-		    "randomness");
+	if ((db = api_projects_insert(c, r, &u, false, &ret)) == NULL)
 		goto out;
-	}
-	if ((db = api_db_get(r)) == NULL) {
-		ret = api_db_unavailable(c);
-		goto out;
-	}
-	if (db_begin(db) == -1 ||
-	    api_upload_insert(db, r, &u, project_id, true, created,
-	    updated) == -1 || db_commit(db) == -1) {
+	if (db_commit(db) == -1) {
 		db_rollback(db);
-		ret = api_db_unavailable(c);
+		api_db_put(db);
+		ret = api_error_db(c);
 		goto out;
 	}
+	api_db_put(db);
 	name = json_string_value(json_object_get(json_object_get(u.ctx,
 	    "project"), "name"));
 	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:s, "
-	    "s:s}", "project_id", project_id, "project_name", name ? name :
+	    "s:s}", "project_id", u.project_id, "project_name", name ? name :
 	    u.bomf->filename, "status", "queued", "line_item_count",
-	    (json_int_t)u.bom->nlines, "created_at", created, "updated_at",
-	    updated));
+	    (json_int_t)u.bom->nlines, "created_at", u.created, "updated_at",
+	    u.updated));
 out:
-	api_db_put(db);
-	api_upload_clear(&u);
+	api_projects_upload_clear(&u);
 	return ret;
 }
 
 /* POST /projects/{id}/process: a new job for an existing project. */
 static enum MHD_Result
-api_project_process(struct MHD_Connection *c, struct api_request *r,
+api_projects_process(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
-	char job_id[37], old_status[32];
+	char job_id[UUID_BUFSZ], old_status[32];
 	PGresult *res;
 	PGconn *db;
 	enum MHD_Result ret;
-	bool async = api_wants_async(c);
+	bool async = api_projects_async(c);
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
@@ -727,10 +598,10 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
 		    "randomness");
 	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	if (db_begin(db) == -1) {
 		api_db_put(db);
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	}
 	res = db_query(db, "SELECT status FROM projects WHERE client_id = $1 "
 	    "AND project_id = $2 FOR UPDATE", 2, params, NULL, 0);
@@ -738,7 +609,7 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 		db_rollback(db);
 		api_db_put(db);
 		if (res == NULL)
-			return api_db_unavailable(c);
+			return api_error_db(c);
 		PQclear(res);
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
@@ -750,47 +621,49 @@ api_project_process(struct MHD_Connection *c, struct api_request *r,
 	    params) == -1) {
 		db_rollback(db);
 		api_db_put(db);
-		return api_db_unavailable(c);
+		return api_error_db(c);
 	}
-	if (api_enqueue_project(c, db, r, id, job_id, old_status,
+	if (api_projects_enqueue(c, db, r, id, job_id, old_status,
 	    &ret) == -1) {
 		api_db_put(db);
 		return ret;
 	}
 	api_db_put(db);
-	return api_answer_job(c, r, id, job_id, async);
+	return api_wait_job(c, r, id, job_id, async);
 }
 
 static enum MHD_Result
-api_project_trace(struct MHD_Connection *c, struct api_request *r,
+api_projects_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_project_text(c, r, args[0], "SELECT " API_TRACE_AGG
-	    "::text FROM projects p WHERE p.client_id = $1 AND "
-	    "p.project_id = $2");
+	const char *id = args[0];
+
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	return api_projects_answer(c, api_db_query(r, "SELECT "
+	    API_PROJECTS_TRACE_AGG "::text FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2", 2,
+	    (const char *[]){ r->client_id, id }), id);
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
 static enum MHD_Result
-api_project_delete(struct MHD_Connection *c, struct api_request *r,
+api_projects_delete(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0];
 	const char *params[2] = { r->client_id, id };
 	PGresult *res;
-	PGconn *db;
 	int n;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
-	if ((db = api_db_get(r)) == NULL)
-		return api_db_unavailable(c);
-	res = db_query(db, "DELETE FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2 RETURNING project_id", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return api_db_unavailable(c);
+	if ((res = api_db_query(r, "DELETE FROM projects WHERE "
+	    "client_id = $1 AND project_id = $2 RETURNING project_id", 2,
+	    params)) == NULL)
+		return api_error_db(c);
 	n = PQntuples(res);
 	PQclear(res);
 	if (n == 0)
@@ -801,13 +674,12 @@ api_project_delete(struct MHD_Connection *c, struct api_request *r,
 
 const struct api_route api_projects_routes[] = {
 	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
-	{ "POST", "/projects", API_AUTH_KEY, api_project_create },
+	{ "POST", "/projects", API_AUTH_KEY, api_projects_create },
 	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
-	    api_upload_and_process },
-	{ "GET", "/projects/{}", API_AUTH_KEY, api_project_get },
-	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_project_delete },
-	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_project_process },
-	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_project_trace },
-	{ "GET", "/jobs/{}", API_AUTH_KEY, api_job_get },
+	    api_projects_upload_and_process },
+	{ "GET", "/projects/{}", API_AUTH_KEY, api_projects_get },
+	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_projects_delete },
+	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_projects_process },
+	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_projects_trace },
 	{ NULL, NULL, 0, NULL }
 };

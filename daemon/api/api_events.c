@@ -9,20 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_internal.h"
-#include "config.h"
+#include "api_db.h"
+#include "api_events.h"
+#include "api_reply.h"
+#include "api_request.h"
+#include "api_wait.h"
 #include "db.h"
-#include "log.h"
 #include "util.h"
 
-#define EVENTS_POLL_MS		200
-#define EVENTS_KEEPALIVE_MS	15000
-#define EVENTS_MAX_MS		(30 * 60 * 1000)
+#define API_EVENTS_POLL_MS	200
+#define API_EVENTS_KEEPALIVE_MS	15000
+#define API_EVENTS_MAX_MS	(30 * 60 * 1000)
+#define API_EVENTS_DB_MS	2000	/* for a pooled connection */
+#define API_EVENTS_PAGE		500	/* trace steps per poll */
 
-struct events {
+/* One open stream. */
+struct api_events_stream {
 	struct MHD_Connection *conn;
-	char		client_id[37];
-	char		project_id[37];
+	char		client_id[UUID_BUFSZ];
+	char		project_id[UUID_BUFSZ];
 	char		status[32];	/* last status sent */
 	long long	last_step;	/* last trace step id sent */
 	int64_t		started_ms;
@@ -32,8 +37,10 @@ struct events {
 	size_t		off;
 };
 
+/* Queues one event with data (taken over) for the stream. */
 static void
-events_add(struct events *ev, const char *event, json_t *data)
+api_events_add(struct api_events_stream *ev, const char *event,
+    json_t *data)
 {
 	char *s = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
@@ -45,20 +52,16 @@ events_add(struct events *ev, const char *event, json_t *data)
 
 /* One poll: new status, line counts, new trace steps. -1 on db trouble. */
 static int
-events_poll(struct events *ev)
+api_events_poll(struct api_events_stream *ev)
 {
-	const char *params[3];
-	char last[32];
+	const char *params[4];
+	char last[32], page[16];
 	PGresult *res;
 	PGconn *db;
 	int i, final;
 
-	if ((db = db_pool_get(api.pool, 2000)) == NULL)
+	if ((db = api_db_tenant(ev->client_id, API_EVENTS_DB_MS)) == NULL)
 		return -1;
-	if (db_set_tenant(db, ev->client_id) == -1) {
-		api_db_put(db);
-		return -1;
-	}
 	params[0] = ev->client_id;
 	params[1] = ev->project_id;
 	res = db_query(db, "SELECT p.status, (SELECT count(*) FROM line_items "
@@ -73,7 +76,7 @@ events_poll(struct events *ev)
 		return -1;
 	}
 	if (PQntuples(res) == 0) {
-		events_add(ev, "error", json_pack("{s:s}", "detail",
+		api_events_add(ev, "error", json_pack("{s:s}", "detail",
 		    "project deleted"));
 		ev->done = 1;
 		PQclear(res);
@@ -83,38 +86,37 @@ events_poll(struct events *ev)
 	final = strcmp(PQgetvalue(res, 0, 0), "complete") == 0 ||
 	    strcmp(PQgetvalue(res, 0, 0), "failed") == 0;
 	if (strcmp(PQgetvalue(res, 0, 0), ev->status) != 0 || final) {
-		json_error_t jerr;
-
 		snprintf(ev->status, sizeof(ev->status), "%s",
 		    PQgetvalue(res, 0, 0));
-		events_add(ev, "status", json_pack("{s:s, s:s, s:I, s:o, s:o}",
-		    "project_id", ev->project_id, "status", ev->status,
+		api_events_add(ev, "status", json_pack("{s:s, s:s, s:I, s:o, "
+		    "s:o}", "project_id", ev->project_id, "status", ev->status,
 		    "line_items", (json_int_t)atoll(PQgetvalue(res, 0, 1)),
-		    "job_status", PQgetisnull(res, 0, 3) ? json_null() :
-		    json_string(PQgetvalue(res, 0, 3)), "totals",
-		    json_loads(PQgetvalue(res, 0, 2), JSON_DECODE_ANY, &jerr)));
+		    "job_status", api_db_col_str(res, 0, 3), "totals",
+		    api_db_col_json(res, 0, 2)));
 	}
 	PQclear(res);
 
 	snprintf(last, sizeof(last), "%lld", ev->last_step);
 	params[2] = last;
+	snprintf(page, sizeof(page), "%d", API_EVENTS_PAGE);
+	params[3] = page;
 	res = db_query(db, "SELECT id, step, agent, message, "
 	    API_TS("created_at") " FROM trace_steps WHERE client_id = $1 AND "
-	    "project_id = $2 AND id > $3::bigint ORDER BY id LIMIT 500", 3,
+	    "project_id = $2 AND id > $3::bigint ORDER BY id LIMIT $4::int", 4,
 	    params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(res); i++) {
 		ev->last_step = atoll(PQgetvalue(res, i, 0));
-		events_add(ev, "trace", json_pack("{s:s, s:s, s:s, s:s}",
+		api_events_add(ev, "trace", json_pack("{s:s, s:s, s:s, s:s}",
 		    "step", PQgetvalue(res, i, 1), "agent",
 		    PQgetvalue(res, i, 2), "message", PQgetvalue(res, i, 3),
 		    "timestamp", PQgetvalue(res, i, 4)));
 	}
 	/* all steps are sent before "done": a full page means more remain */
-	if (final && PQntuples(res) < 500) {
-		events_add(ev, "done", json_pack("{s:s, s:s}", "project_id",
+	if (final && PQntuples(res) < API_EVENTS_PAGE) {
+		api_events_add(ev, "done", json_pack("{s:s, s:s}", "project_id",
 		    ev->project_id, "status", ev->status));
 		ev->done = 1;
 	}
@@ -123,9 +125,9 @@ events_poll(struct events *ev)
 }
 
 static ssize_t
-events_reader(void *cls, uint64_t pos, char *buf, size_t max)
+api_events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	struct events *ev = cls;
+	struct api_events_stream *ev = cls;
 	size_t n;
 
 	(void)pos;
@@ -134,20 +136,21 @@ events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		ev->off = 0;
 		ev->out.len = 0;
-		if (now_ms() - ev->started_ms > EVENTS_MAX_MS) {
-			events_add(ev, "timeout", json_pack("{s:s}", "detail",
-			    "stream time limit reached; reconnect"));
+		if (now_ms() - ev->started_ms > API_EVENTS_MAX_MS) {
+			api_events_add(ev, "timeout", json_pack("{s:s}",
+			    "detail", "stream time limit reached; reconnect"));
 			ev->done = 1;
-		} else if (events_poll(ev) == -1)
-			buf_puts(&ev->out, ": database unavailable, retrying\n\n");
+		} else if (api_events_poll(ev) == -1)
+			buf_puts(&ev->out, ": database unavailable, "
+			    "retrying\n\n");
 		if (ev->out.len == 0 &&
-		    now_ms() - ev->last_sent_ms > EVENTS_KEEPALIVE_MS) {
+		    now_ms() - ev->last_sent_ms > API_EVENTS_KEEPALIVE_MS) {
 			buf_puts(&ev->out, ": keep-alive\n\n");
 			ev->last_sent_ms = now_ms();
 		}
 		if (ev->out.len == 0) {
 			/* nothing new: park the connection, not a thread */
-			if (api_wait_sleep(ev->conn, EVENTS_POLL_MS) == 0)
+			if (api_wait_sleep(ev->conn, API_EVENTS_POLL_MS) == 0)
 				return 0;
 			buf_puts(&ev->out, ": busy\n\n");
 		}
@@ -161,38 +164,30 @@ events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 }
 
 static void
-events_free(void *cls)
+api_events_free(void *cls)
 {
-	struct events *ev = cls;
+	struct api_events_stream *ev = cls;
 
 	buf_free(&ev->out);
 	free(ev);
 }
 
 static enum MHD_Result
-api_events(struct MHD_Connection *c, struct api_request *r,
+api_events_open(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *params[2] = { r->client_id, args[0] };
 	struct MHD_Response *resp;
-	struct events *ev;
-	enum MHD_Result ret;
+	struct api_events_stream *ev;
 	PGresult *res;
-	PGconn *db;
 	int found;
 
 	if (!uuid_valid(args[0]))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
 		    args[0]);
-	if ((db = api_db_get(r)) == NULL)
-		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
-	res = db_query(db, "SELECT 1 FROM projects WHERE client_id = $1 AND "
-	    "project_id = $2", 2, params, NULL, 0);
-	api_db_put(db);
-	if (res == NULL)
-		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "database unavailable");
+	if ((res = api_db_query(r, "SELECT 1 FROM projects WHERE "
+	    "client_id = $1 AND project_id = $2", 2, params)) == NULL)
+		return api_error_db(c);
 	found = PQntuples(res) > 0;
 	PQclear(res);
 	if (!found)
@@ -205,16 +200,12 @@ api_events(struct MHD_Connection *c, struct api_request *r,
 	ev->started_ms = ev->last_sent_ms = now_ms();
 	buf_init(&ev->out);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
-	    events_reader, ev, events_free);
-	MHD_add_response_header(resp, "Content-Type", "text/event-stream");
+	    api_events_reader, ev, api_events_free);
 	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	api_metrics_count(MHD_HTTP_OK);
-	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return api_reply(c, MHD_HTTP_OK, resp, "text/event-stream");
 }
 
 const struct api_route api_events_routes[] = {
-	{ "GET", "/projects/{}/events", API_AUTH_KEY, api_events },
+	{ "GET", "/projects/{}/events", API_AUTH_KEY, api_events_open },
 	{ NULL, NULL, 0, NULL }
 };

@@ -1,0 +1,189 @@
+/*
+ * The API process: libmicrohttpd with a small pool of threads (requests
+ * that wait are suspended, not parked on a thread), routes from tables,
+ * and a main thread that only waits for the signal to stop.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "api.h"
+#include "api_db.h"
+#include "api_internal.h"
+#include "api_redis.h"
+#include "api_request.h"
+#include "api_route.h"
+#include "api_wait.h"
+#include "config.h"
+#include "log.h"
+#include "signals.h"
+#include "util.h"
+
+#define API_THREADS		8	/* request threads; waits cost none */
+#define API_CONN_LIMIT		1024
+#define API_CONN_TIMEOUT	300	/* seconds idle before a close */
+#define API_DRAIN_MS		200	/* for the answers of ended waits */
+
+const struct config *api_cfg;
+
+static volatile sig_atomic_t api_stop;
+
+static void
+api_on_term(int sig)
+{
+	(void)sig;
+	api_stop = 1;
+}
+
+/* Blocked in every thread and taken by api_main_wait(). */
+static const struct signal_row api_signals[] = {
+	{ SIGTERM, api_on_term },
+	{ SIGINT, api_on_term },
+	{ SIGHUP, SIG_IGN },	/* a reload is the master's: it restarts us */
+	{ SIGPIPE, SIG_IGN },	/* a client gone mid-answer */
+};
+
+/*
+ * Waits until SIGTERM or SIGINT arrives, or, with ms >= 0, until ms have
+ * passed, whichever comes first.
+ */
+static void
+api_main_wait(const sigset_t *handled, int64_t ms)
+{
+	struct timespec ts;
+	int64_t due, left;
+	int sig;
+
+	due = ms < 0 ? -1 : now_ms() + ms;
+	for (;;) {
+		if (due == -1)
+			sig = sigwaitinfo(handled, NULL);
+		else {
+			if ((left = due - now_ms()) <= 0)
+				return;
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000L;
+			sig = sigtimedwait(handled, NULL, &ts);
+		}
+		if (sig == SIGTERM || sig == SIGINT)
+			return;
+	}
+}
+
+/* libmicrohttpd's access handler: called per request, then per chunk. */
+static enum MHD_Result
+api_access(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct api_request *r = *con_cls;
+
+	(void)cls;
+	(void)version;
+	if (r == NULL) {
+		*con_cls = api_request_new(c, method);
+		return MHD_YES;
+	}
+	if (r->wait_state != API_WAIT_NONE)
+		return api_wait_resumed(c, r);
+	if (*upload_data_size > 0) {
+		api_request_feed(r, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return api_route_dispatch(c, r, url, method);
+}
+
+static void
+api_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	api_request_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* Parses listen ("ADDRESS:PORT", "*" or "" for any). 0 or -1. */
+static int
+api_listen_addr(const char *listen, struct sockaddr_in *sa)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	int64_t port;
+
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (parse_i64(colon + 1, 0, 65535, &port, NULL) == -1)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "localhost") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
+}
+
+int
+api_main(const struct config *cfg)
+{
+	struct MHD_Daemon *d;
+	struct sockaddr_in sa;
+	sigset_t handled;
+	size_t nsig = sizeof(api_signals) / sizeof(api_signals[0]);
+
+	signals_install(api_signals, nsig);
+	signals_set(api_signals, nsig, &handled);
+	/* before any thread starts, so each inherits the mask */
+	pthread_sigmask(SIG_BLOCK, &handled, NULL);
+	api_cfg = cfg;
+	if (api_listen_addr(cfg->listen, &sa) == -1) {
+		log_warnx("listen: '%s' is not IPv4-ADDRESS:PORT", cfg->listen);
+		return 2;
+	}
+	api_db_init(cfg);
+	if (api_wait_init() == -1) {
+		log_warnx("cannot start the wait thread");
+		api_db_shutdown();
+		return 2;
+	}
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    api_access, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)API_THREADS,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)API_CONN_TIMEOUT,
+	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		log_warn("cannot listen on %s", cfg->listen);
+		api_wait_shutdown();
+		api_db_shutdown();
+		return 2;
+	}
+	log_info("listening on %s", cfg->listen);
+	if (!api_stop)
+		api_main_wait(&handled, -1);
+	/* every suspended request answers (202) before the daemon stops */
+	api_wait_shutdown();
+	api_main_wait(&handled, API_DRAIN_MS);
+	MHD_stop_daemon(d);
+	api_db_shutdown();
+	api_redis_close();
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,313 @@
+/*
+ * Admin routes: tenants and their API keys, behind X-Admin-Key (disabled
+ * when admin_key is unset). Keys are shown once, at creation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "api_admin.h"
+#include "api_db.h"
+#include "api_reply.h"
+#include "api_request.h"
+#include "db.h"
+#include "util.h"
+
+#define API_ADMIN_LIST_MAX	"10000"	/* rows of a list */
+
+#define API_ADMIN_CLIENT_COLS "client_id, name, slug, wallet_address, " \
+	"active, " API_TS("created_at") ", " API_TS("updated_at")
+
+/*
+ * Answers the outcome rc of an admin.c call: status with out (taken over)
+ * on ADMIN_OK, else the error err names.
+ */
+static enum MHD_Result
+api_admin_answer(struct MHD_Connection *c, int rc, const char *err,
+    unsigned int status, json_t *out)
+{
+	if (rc != ADMIN_OK)
+		json_decref(out);
+	switch (rc) {
+	case ADMIN_OK:
+		return api_json(c, status, out);
+	case ADMIN_BAD_INPUT:
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+	case ADMIN_NOT_FOUND:
+		return api_error(c, MHD_HTTP_NOT_FOUND, "%s", err);
+	case ADMIN_CONFLICT:
+		return api_error(c, MHD_HTTP_CONFLICT, "%s", err);
+	default:
+		return api_error_db(c);
+	}
+}
+
+/* One row selected with API_ADMIN_CLIENT_COLS. */
+static json_t *
+api_admin_client_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s}",
+	    "client_id", PQgetvalue(res, i, 0), "name", PQgetvalue(res, i, 1),
+	    "slug", PQgetvalue(res, i, 2), "wallet_address",
+	    api_db_col_str(res, i, 3), "active",
+	    strcmp(PQgetvalue(res, i, 4), "t") == 0, "created_at",
+	    PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6));
+}
+
+/* Makes a client or a key with admin.c from the request's strings v. */
+typedef int (*api_admin_make_fn)(PGconn *db, const char *const *v,
+    json_t **out, char *err, size_t errlen);
+
+/* A create route: the members make reads, in order, and its 422 texts. */
+struct api_admin_create {
+	const char		*keys[3];	/* keys[0] is required */
+	size_t			 n;
+	const char		*invalid;	/* 422 when one is no string */
+	const char		*missing;	/* 422 without keys[0] */
+	api_admin_make_fn	 make;
+};
+
+/*
+ * Answers a create route: reads the body's string members as spec says
+ * (422 when one is no string or the first is missing), runs spec->make on
+ * a connection and answers 201 with what it made, or its error.
+ */
+static enum MHD_Result
+api_admin_create(struct MHD_Connection *c, const struct api_request *r,
+    const struct api_admin_create *spec)
+{
+	const char *v[3];
+	char err[512];
+	json_t *body, *m, *out = NULL;
+	PGconn *db;
+	enum MHD_Result ret;
+	size_t i;
+	int rc;
+
+	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
+	    &ret)) == NULL)
+		return ret;
+	for (i = 0; i < spec->n; i++) {
+		m = json_object_get(body, spec->keys[i]);
+		v[i] = json_string_value(m);
+		if (m != NULL && !json_is_null(m) && v[i] == NULL) {
+			ret = api_error(c, API_HTTP_UNPROCESSABLE, "%s",
+			    spec->invalid);
+			goto out;
+		}
+	}
+	if (v[0] == NULL)
+		ret = api_error(c, API_HTTP_UNPROCESSABLE, "%s",
+		    spec->missing);
+	else if ((db = api_db_get(r)) == NULL)
+		ret = api_error_db(c);
+	else {
+		rc = spec->make(db, v, &out, err, sizeof(err));
+		api_db_put(db);
+		ret = api_admin_answer(c, rc, err, MHD_HTTP_CREATED, out);
+	}
+out:
+	json_decref(body);
+	return ret;
+}
+
+static int
+api_admin_client_make(PGconn *db, const char *const *v, json_t **out,
+    char *err, size_t errlen)
+{
+	return admin_client_create(db, v[0], v[1], v[2], out, err, errlen);
+}
+
+static enum MHD_Result
+api_admin_clients_create(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	static const struct api_admin_create spec = {
+		{ "name", "slug", "wallet_address" }, 3,
+		"name, slug and wallet_address must be strings",
+		"name: field required", api_admin_client_make
+	};
+
+	(void)args;
+	return api_admin_create(c, r, &spec);
+}
+
+static enum MHD_Result
+api_admin_clients_list(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	(void)args;
+	return api_reply_rows(c, r, "SELECT " API_ADMIN_CLIENT_COLS " FROM "
+	    "clients ORDER BY created_at, client_id LIMIT " API_ADMIN_LIST_MAX,
+	    0, NULL, api_admin_client_json);
+}
+
+/* Reads one client; answers 404 itself (returns NULL then). */
+static json_t *
+api_admin_client_get_json(struct MHD_Connection *c, PGconn *db,
+    const char *id, enum MHD_Result *ret)
+{
+	const char *params[1] = { id };
+	PGresult *res;
+	json_t *out;
+
+	if (!uuid_valid(id)) {
+		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
+		    id);
+		return NULL;
+	}
+	res = db_query(db, "SELECT " API_ADMIN_CLIENT_COLS " FROM clients "
+	    "WHERE client_id = $1", 1, params, NULL, 0);
+	if (res == NULL) {
+		*ret = api_error_db(c);
+		return NULL;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
+		    id);
+		return NULL;
+	}
+	out = api_admin_client_json(res, 0);
+	PQclear(res);
+	return out;
+}
+
+static enum MHD_Result
+api_admin_clients_get(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	enum MHD_Result ret;
+	PGconn *db;
+	json_t *out;
+
+	if ((db = api_db_get(r)) == NULL)
+		return api_error_db(c);
+	out = api_admin_client_get_json(c, db, args[0], &ret);
+	api_db_put(db);
+	return out ? api_json(c, MHD_HTTP_OK, out) : ret;
+}
+
+static enum MHD_Result
+api_admin_clients_set_active(struct MHD_Connection *c,
+    struct api_request *r, const char *id, const char *active)
+{
+	const char *params[2] = { id, active };
+	enum MHD_Result ret;
+	PGconn *db;
+	json_t *out;
+
+	if ((db = api_db_get(r)) == NULL)
+		return api_error_db(c);
+	if (uuid_valid(id) && db_exec(db, "UPDATE clients SET active = "
+	    "$2::boolean, updated_at = now() WHERE client_id = $1", 2,
+	    params) == -1) {
+		api_db_put(db);
+		return api_error_db(c);
+	}
+	out = api_admin_client_get_json(c, db, id, &ret);
+	api_db_put(db);
+	return out ? api_json(c, MHD_HTTP_OK, out) : ret;
+}
+
+static enum MHD_Result
+api_admin_clients_deactivate(struct MHD_Connection *c,
+    struct api_request *r, const char *const *args)
+{
+	return api_admin_clients_set_active(c, r, args[0], "false");
+}
+
+static enum MHD_Result
+api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	return api_admin_clients_set_active(c, r, args[0], "true");
+}
+
+static int
+api_admin_key_make(PGconn *db, const char *const *v, json_t **out,
+    char *err, size_t errlen)
+{
+	return admin_key_create(db, v[0], v[1], out, err, errlen);
+}
+
+static enum MHD_Result
+api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	static const struct api_admin_create spec = {
+		{ "client_id", "name" }, 2,
+		"client_id: field required (a string)",
+		"client_id: field required (a string)", api_admin_key_make
+	};
+
+	(void)args;
+	return api_admin_create(c, r, &spec);
+}
+
+/* One key row: never the hash, only id, owner, name, prefix and dates. */
+static json_t *
+api_admin_key_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "key_id",
+	    PQgetvalue(res, i, 0), "client_id", PQgetvalue(res, i, 1), "name",
+	    PQgetvalue(res, i, 2), "prefix", PQgetvalue(res, i, 3),
+	    "created_at", PQgetvalue(res, i, 4), "revoked_at",
+	    api_db_col_str(res, i, 5), "last_used_at",
+	    api_db_col_str(res, i, 6));
+}
+
+static enum MHD_Result
+api_admin_keys_list(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *client;
+
+	(void)args;
+	client = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	    "client_id");
+	if (client != NULL && !uuid_valid(client))
+		return api_error(c, API_HTTP_UNPROCESSABLE, "client_id: not a "
+		    "client id");
+	return api_reply_rows(c, r, "SELECT key_id, client_id, name, prefix, "
+	    API_TS("created_at") ", " API_TS("revoked_at") ", "
+	    API_TS("last_used_at") " FROM api_keys WHERE $1::uuid IS NULL OR "
+	    "client_id = $1::uuid ORDER BY created_at, key_id LIMIT "
+	    API_ADMIN_LIST_MAX, 1, (const char *[]){ client },
+	    api_admin_key_json);
+}
+
+static enum MHD_Result
+api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	char err[512];
+	PGconn *db;
+	int rc;
+
+	if (!uuid_valid(args[0]))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "key not found: %s",
+		    args[0]);
+	if ((db = api_db_get(r)) == NULL)
+		return api_error_db(c);
+	rc = admin_key_revoke(db, args[0], err, sizeof(err));
+	api_db_put(db);
+	return api_admin_answer(c, rc, err, MHD_HTTP_OK, rc == ADMIN_OK ?
+	    json_pack("{s:s}", "revoked", args[0]) : NULL);
+}
+
+const struct api_route api_admin_routes[] = {
+	{ "POST", "/admin/clients", API_AUTH_ADMIN, api_admin_clients_create },
+	{ "GET", "/admin/clients", API_AUTH_ADMIN, api_admin_clients_list },
+	{ "GET", "/admin/clients/{}", API_AUTH_ADMIN, api_admin_clients_get },
+	{ "POST", "/admin/clients/{}/deactivate", API_AUTH_ADMIN,
+	    api_admin_clients_deactivate },
+	{ "POST", "/admin/clients/{}/activate", API_AUTH_ADMIN,
+	    api_admin_clients_activate },
+	{ "POST", "/admin/api-keys", API_AUTH_ADMIN, api_admin_keys_create },
+	{ "GET", "/admin/api-keys", API_AUTH_ADMIN, api_admin_keys_list },
+	{ "POST", "/admin/api-keys/{}/revoke", API_AUTH_ADMIN,
+	    api_admin_keys_revoke },
+	{ NULL, NULL, 0, NULL }
+};

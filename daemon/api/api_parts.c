@@ -1,0 +1,342 @@
+/*
+ * Part knowledge routes: the tenant's parts (bans, approved alternates,
+ * usage), compatible with the original service. The worker reads the
+ * same rows, so a ban set here applies to the next job.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api_db.h"
+#include "api_knowledge.h"
+#include "api_parts.h"
+#include "api_reply.h"
+#include "api_request.h"
+
+#define API_PARTS_MAX_MPN		128
+#define API_PARTS_MAX_ALTERNATES	100	/* approved, of one part */
+
+#define API_PARTS_COLS "mpn, notes, approved_alternates::text, banned, " \
+	"ban_reason, preferred, " \
+	API_TS("bomd_part_last_used(client_id, mpn)") ", " \
+	"bomd_part_projects(client_id, mpn)::text, " \
+	"bomd_part_times_used(client_id, mpn), " \
+	"failure_count, " \
+	"quality_notes::text, " API_TS("created_at") ", " API_TS("updated_at")
+
+/* A string member of o as a new JSON string, or null. */
+static json_t *
+api_parts_member_str(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string(json_string_value(v)) :
+	    json_null();
+}
+
+/*
+ * The stored approved_alternates as alternate objects {alternate_mpn,
+ * reason, user, added_at}; rows written by hand may hold only some of
+ * the members, or plain strings.
+ */
+static json_t *
+api_parts_alternates(const PGresult *res, int row, int col)
+{
+	json_t *in, *out, *a;
+	size_t i;
+
+	in = api_db_col_json(res, row, col);
+	out = json_array();
+	json_array_foreach(in, i, a) {
+		if (json_is_string(a)) {
+			json_array_append_new(out, json_pack("{s:O, s:n, s:n, "
+			    "s:n}", "alternate_mpn", a, "reason", "user",
+			    "added_at"));
+			continue;
+		}
+		if (!json_is_string(json_object_get(a, "alternate_mpn")))
+			continue;
+		json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o}",
+		    "alternate_mpn", api_parts_member_str(a, "alternate_mpn"),
+		    "reason", api_parts_member_str(a, "reason"),
+		    "user", api_parts_member_str(a, "user"),
+		    "added_at", api_parts_member_str(a, "added_at")));
+	}
+	json_decref(in);
+	return out;
+}
+
+static json_t *
+api_parts_array_or_empty(const PGresult *res, int row, int col)
+{
+	json_t *v = api_db_col_json(res, row, col);
+
+	if (json_is_array(v))
+		return v;
+	json_decref(v);
+	return json_array();
+}
+
+/* One row selected with API_PARTS_COLS as the original's part object. */
+static json_t *
+api_parts_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:o, s:b, s:o, s:b, s:o, s:o, s:I, s:I, "
+	    "s:o, s:s, s:s}",
+	    "mpn", PQgetvalue(res, i, 0),
+	    "notes", PQgetvalue(res, i, 1),
+	    "approved_alternates", api_parts_alternates(res, i, 2),
+	    "banned", strcmp(PQgetvalue(res, i, 3), "t") == 0,
+	    "ban_reason", api_db_col_str(res, i, 4),
+	    "preferred", strcmp(PQgetvalue(res, i, 5), "t") == 0,
+	    "last_used_date", api_db_col_str(res, i, 6),
+	    "projects_used_in", api_parts_array_or_empty(res, i, 7),
+	    "times_used", (json_int_t)atoll(PQgetvalue(res, i, 8)),
+	    "failure_count", (json_int_t)atoll(PQgetvalue(res, i, 9)),
+	    "quality_notes", api_parts_array_or_empty(res, i, 10),
+	    "created_at", PQgetvalue(res, i, 11),
+	    "updated_at", PQgetvalue(res, i, 12));
+}
+
+/* A part route's handler, given the part's MPN. */
+typedef enum MHD_Result (*api_parts_fn)(struct MHD_Connection *c,
+    struct api_request *r, const char *mpn);
+
+/*
+ * Calls fn with the MPN of a part route: one path segment, or two joined
+ * by "/" for MPNs such as LM1117IMPX-3.3/NOPB (libmicrohttpd decodes %2F
+ * before routing). An MPN too long or not text is 400.
+ */
+static enum MHD_Result
+api_parts_route(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args, int nseg, api_parts_fn fn)
+{
+	char mpn[2 * API_ROUTE_ARG_LEN];
+	enum MHD_Result ret;
+	int n;
+
+	if (nseg == 2)
+		n = snprintf(mpn, sizeof(mpn), "%s/%s", args[0], args[1]);
+	else
+		n = snprintf(mpn, sizeof(mpn), "%s", args[0]);
+	if (n < 0 || (size_t)n >= sizeof(mpn))
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
+		    "bytes", API_PARTS_MAX_MPN);
+	if (api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN,
+	    &ret) == -1)
+		return ret;
+	return fn(c, r, mpn);
+}
+
+static enum MHD_Result
+api_parts_list(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	(void)args;
+	return api_knowledge_list(c, r, "SELECT " API_PARTS_COLS " FROM "
+	    "part_knowledge WHERE client_id = $1 ORDER BY mpn "
+	    "LIMIT $2::int", api_parts_json);
+}
+
+static enum MHD_Result
+api_parts_get(struct MHD_Connection *c, struct api_request *r,
+    const char *mpn)
+{
+	return api_reply_row(c, r, "SELECT " API_PARTS_COLS " FROM "
+	    "part_knowledge WHERE client_id = $1 AND mpn = $2", 2,
+	    (const char *[]){ r->client_id, mpn }, api_parts_json,
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
+}
+
+static enum MHD_Result
+api_parts_ban(struct MHD_Connection *c, struct api_request *r,
+    const char *mpn)
+{
+	const char *reason, *user;
+	const struct api_knowledge_member members[] = {
+		{ "reason", API_KNOWLEDGE_MAX_TEXT, true, &reason },
+		{ "user", API_KNOWLEDGE_MAX_NAME, false, &user },
+	};
+	enum MHD_Result ret;
+	json_t *body;
+
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
+		return ret;
+	/* a part nobody has used yet can be banned ahead of time */
+	ret = api_reply_row(c, r, "INSERT INTO part_knowledge AS k "
+	    "(client_id, mpn, banned, ban_reason, banned_by) "
+	    "VALUES ($1, $2, true, $3, $4) "
+	    "ON CONFLICT (client_id, mpn) DO UPDATE SET banned = true, "
+	    "ban_reason = EXCLUDED.ban_reason, banned_by = EXCLUDED.banned_by, "
+	    "updated_at = now() RETURNING " API_PARTS_COLS, 4,
+	    (const char *[]){ r->client_id, mpn, reason, user }, api_parts_json,
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
+	json_decref(body);
+	return ret;
+}
+
+static enum MHD_Result
+api_parts_unban(struct MHD_Connection *c, struct api_request *r,
+    const char *mpn)
+{
+	const char *user;
+	const struct api_knowledge_member members[] = {
+		{ "user", API_KNOWLEDGE_MAX_NAME, false, &user },
+	};
+	enum MHD_Result ret;
+	json_t *body;
+
+	if ((body = api_knowledge_body(c, r, true, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
+		return ret;
+	ret = api_reply_row(c, r, "UPDATE part_knowledge SET banned = false, "
+	    "ban_reason = NULL, banned_by = NULL, updated_at = now() "
+	    "WHERE client_id = $1 AND mpn = $2 RETURNING " API_PARTS_COLS, 2,
+	    (const char *[]){ r->client_id, mpn }, api_parts_json,
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
+	json_decref(body);
+	return ret;
+}
+
+/* A row selected as approved_alternates alone, as alternate objects. */
+static json_t *
+api_parts_alternates_row(const PGresult *res, int i)
+{
+	return api_parts_alternates(res, i, 0);
+}
+
+static enum MHD_Result
+api_parts_alternates_get(struct MHD_Connection *c, struct api_request *r,
+    const char *mpn)
+{
+	return api_reply_row(c, r, "SELECT approved_alternates::text FROM "
+	    "part_knowledge WHERE client_id = $1 AND mpn = $2", 2,
+	    (const char *[]){ r->client_id, mpn }, api_parts_alternates_row,
+	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
+}
+
+static enum MHD_Result
+api_parts_alternates_add(struct MHD_Connection *c, struct api_request *r,
+    const char *mpn)
+{
+	const char *alt, *reason, *user;
+	const struct api_knowledge_member members[] = {
+		{ "alternate_mpn", API_PARTS_MAX_MPN, true, &alt },
+		{ "reason", API_KNOWLEDGE_MAX_TEXT, false, &reason },
+		{ "user", API_KNOWLEDGE_MAX_NAME, false, &user },
+	};
+	char max[16], *entrys = NULL;
+	enum MHD_Result ret;
+	json_t *body, *entry = NULL;
+
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), &ret)) == NULL)
+		return ret;
+	if (alt[0] == '\0' || !api_knowledge_text_ok(alt)) {
+		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "alternate_mpn: must "
+		    "be a non-empty part number without control characters");
+		goto out;
+	}
+	if (strcasecmp(alt, mpn) == 0) {
+		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "alternate_mpn: a "
+		    "part cannot be its own alternate");
+		goto out;
+	}
+	entry = json_pack("{s:s, s:s?, s:s?}", "alternate_mpn", alt, "reason",
+	    reason, "user", user);
+	entrys = json_dumps(entry, JSON_COMPACT);
+	snprintf(max, sizeof(max), "%d", API_PARTS_MAX_ALTERNATES);
+	/*
+	 * One statement: the same alternate again replaces its reason and
+	 * user (keeping when it was added); a new one is appended while the
+	 * part has fewer than the maximum, else no row comes back.
+	 */
+	ret = api_reply_row(c, r, "WITH n AS (SELECT $3::jsonb || "
+	    "jsonb_build_object("
+	    "'reason', COALESCE($3::jsonb->'reason', 'null'::jsonb), "
+	    "'user', COALESCE($3::jsonb->'user', 'null'::jsonb), "
+	    "'added_at', " API_TS("now()") ") AS e) "
+	    "INSERT INTO part_knowledge AS k (client_id, mpn, "
+	    "approved_alternates) SELECT $1, $2, jsonb_build_array(n.e) FROM n "
+	    "ON CONFLICT (client_id, mpn) DO UPDATE SET "
+	    "approved_alternates = CASE WHEN EXISTS (SELECT 1 FROM "
+	    "jsonb_array_elements(k.approved_alternates) x WHERE "
+	    "upper(x->>'alternate_mpn') = upper($3::jsonb->>'alternate_mpn')) "
+	    "THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x) = 'object' AND "
+	    "upper(x->>'alternate_mpn') = upper($3::jsonb->>'alternate_mpn') "
+	    "THEN x || jsonb_build_object('reason', "
+	    "COALESCE($3::jsonb->'reason', 'null'::jsonb), 'user', "
+	    "COALESCE($3::jsonb->'user', 'null'::jsonb)) ELSE x END "
+	    "ORDER BY o) FROM jsonb_array_elements(k.approved_alternates) "
+	    "WITH ORDINALITY AS t(x, o)) "
+	    "ELSE k.approved_alternates || jsonb_build_array("
+	    "(SELECT e FROM n)) END, updated_at = now() "
+	    "WHERE jsonb_array_length(k.approved_alternates) < $4::int OR "
+	    "EXISTS (SELECT 1 FROM jsonb_array_elements(k.approved_alternates) "
+	    "x WHERE upper(x->>'alternate_mpn') = "
+	    "upper($3::jsonb->>'alternate_mpn')) "
+	    "RETURNING " API_PARTS_COLS, 4,
+	    (const char *[]){ r->client_id, mpn, entrys, max },
+	    api_parts_json, MHD_HTTP_BAD_REQUEST, "approved_alternates: at "
+	    "most %d per part", API_PARTS_MAX_ALTERNATES);
+out:
+	json_decref(body);
+	json_decref(entry);
+	free(entrys);
+	return ret;
+}
+
+/*
+ * Route entry points: one path segment for the MPN, or two for an MPN
+ * that contains a "/".
+ */
+#define API_PARTS_ROUTE(name, fn)					\
+static enum MHD_Result							\
+name##_1(struct MHD_Connection *c, struct api_request *r,		\
+    const char *const *args)						\
+{									\
+	return api_parts_route(c, r, args, 1, fn);			\
+}									\
+static enum MHD_Result							\
+name##_2(struct MHD_Connection *c, struct api_request *r,		\
+    const char *const *args)						\
+{									\
+	return api_parts_route(c, r, args, 2, fn);			\
+}
+
+API_PARTS_ROUTE(api_parts_route_part, api_parts_get)
+API_PARTS_ROUTE(api_parts_route_ban, api_parts_ban)
+API_PARTS_ROUTE(api_parts_route_unban, api_parts_unban)
+API_PARTS_ROUTE(api_parts_route_alts_get, api_parts_alternates_get)
+API_PARTS_ROUTE(api_parts_route_alts_add, api_parts_alternates_add)
+
+/*
+ * Specific routes come before the two-segment ones: GET
+ * /knowledge/parts/X/alternates is X's alternates, never a part named
+ * "X/alternates".
+ */
+const struct api_route api_parts_routes[] = {
+	{ "GET", "/knowledge/parts", API_AUTH_KEY, api_parts_list },
+	{ "GET", "/knowledge/parts/{}", API_AUTH_KEY, api_parts_route_part_1 },
+	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_KEY,
+	    api_parts_route_ban_1 },
+	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_KEY,
+	    api_parts_route_unban_1 },
+	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_KEY,
+	    api_parts_route_alts_get_1 },
+	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_KEY,
+	    api_parts_route_alts_add_1 },
+	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_KEY,
+	    api_parts_route_ban_2 },
+	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_KEY,
+	    api_parts_route_unban_2 },
+	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_KEY,
+	    api_parts_route_alts_get_2 },
+	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_KEY,
+	    api_parts_route_alts_add_2 },
+	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_KEY,
+	    api_parts_route_part_2 },
+	{ NULL, NULL, 0, NULL }
+};

@@ -1,0 +1,68 @@
+/*
+ * Routing of the API process: each resource file exports a table of
+ * routes (method, pattern with "{}" captures, who may call it, handler);
+ * a request goes to the first route whose pattern and method match.
+ */
+#ifndef BOMD_API_ROUTE_H
+#define BOMD_API_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <microhttpd.h>
+
+#define API_ROUTE_MAX_ARGS	3	/* "{}" segments in a pattern */
+#define API_ROUTE_ARG_LEN	256	/* bytes of a captured segment */
+
+struct api_request;
+
+enum api_auth_kind {
+	API_AUTH_NONE,		/* public: /health, /, /metrics */
+	API_AUTH_KEY,		/* X-API-Key or Bearer: r->client_id is set */
+	API_AUTH_ADMIN		/* X-Admin-Key = admin_key */
+};
+
+/*
+ * One route: each "{}" of pattern stands for one path segment, captured
+ * into args. libmicrohttpd has percent-decoded the path before routing,
+ * so an encoded "/" (%2F) splits a segment in two. A table ends with a
+ * NULL method.
+ */
+struct api_route {
+	const char		*method;
+	const char		*pattern;
+	enum api_auth_kind	 auth;
+	enum MHD_Result		(*fn)(struct MHD_Connection *c,
+				    struct api_request *r,
+				    const char *const *args);
+};
+
+/* What api_route_find() found for a method and a path. */
+struct api_route_match {
+	const struct api_route	*route;		/* NULL: none */
+	bool			 path_known;	/* another method's: 405 */
+	size_t			 nargs;
+	char			 args[API_ROUTE_MAX_ARGS][API_ROUTE_ARG_LEN];
+};
+
+/* Every table of the process, in matching order, NULL-terminated. */
+extern const struct api_route *const api_route_tables[];
+
+/*
+ * Finds the first route of tables (a NULL-terminated list of tables) for
+ * method and the decoded path url; fills m with it and its captures.
+ * Returns the route, or NULL (m->path_known then tells 405 from 404).
+ */
+const struct api_route	*api_route_find(const struct api_route *const *tables,
+			    const char *method, const char *url,
+			    struct api_route_match *m);
+/*
+ * Serves r: finds its route, answers 404 or 405 when there is none,
+ * checks the body's size and form and the caller's key as the route
+ * requires, then calls the route.
+ */
+enum MHD_Result		 api_route_dispatch(struct MHD_Connection *c,
+			    struct api_request *r, const char *url,
+			    const char *method);
+
+#endif

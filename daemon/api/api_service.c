@@ -1,0 +1,91 @@
+/*
+ * GET / and GET /health; see api_service.h. GET / answers as the original
+ * service (its name and API version) and names bomd's own version beside.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "api_db.h"
+#include "api_redis.h"
+#include "api_reply.h"
+#include "api_service.h"
+#include "db.h"
+#include "version.h"
+
+#define API_SERVICE_HEALTH_DB_MS	2000
+
+/* The endpoints GET / lists, as the original service listed them. */
+static const char *const api_service_endpoints[] = {
+	"GET /health", "GET /", "GET /projects", "POST /projects",
+	"GET /projects/{id}", "DELETE /projects/{id}",
+	"GET /projects/{id}/trace", "POST /projects/{id}/process",
+	"POST /projects/upload-and-process", "GET /jobs/{id}",
+	"GET /knowledge/parts", "GET /knowledge/parts/{mpn}",
+	"POST /knowledge/parts/{mpn}/ban",
+	"POST /knowledge/parts/{mpn}/unban",
+	"GET /knowledge/parts/{mpn}/alternates",
+	"POST /knowledge/parts/{mpn}/alternates",
+	"GET /knowledge/suppliers", "POST /knowledge/suppliers",
+	"GET /knowledge/suppliers/{supplier_id}",
+	"POST /knowledge/suppliers/{supplier_id}/trust",
+	"GET /v1/models", "POST /v1/chat/completions", "GET /metrics",
+	NULL
+};
+
+static enum MHD_Result
+api_service_health(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	const char *pg = "ok", *rd = "ok";
+	redisContext *rc;
+	redisReply *rep = NULL;
+	PGresult *res;
+	PGconn *db;
+	bool healthy;
+
+	(void)r;
+	(void)args;
+	if ((db = api_db_tenant(NULL, API_SERVICE_HEALTH_DB_MS)) == NULL)
+		pg = "unavailable";
+	else {
+		if ((res = db_query(db, "SELECT 1", 0, NULL, NULL, 0)) == NULL)
+			pg = "unavailable";
+		PQclear(res);
+		api_db_put(db);
+	}
+	if ((rc = api_redis_acquire()) != NULL)
+		rep = redisCommand(rc, "PING");
+	if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
+		rd = "unavailable";
+	if (rep != NULL)
+		freeReplyObject(rep);
+	api_redis_release();
+	healthy = strcmp(pg, "ok") == 0 && strcmp(rd, "ok") == 0;
+	return api_json(c, healthy ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+	    json_pack("{s:s, s:s, s:s}", "status", healthy ? "healthy" :
+	    "unhealthy", "postgres", pg, "redis", rd));
+}
+
+static enum MHD_Result
+api_service_root(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	(void)r;
+	(void)args;
+	for (i = 0; api_service_endpoints[i] != NULL; i++)
+		json_array_append_new(list,
+		    json_string(api_service_endpoints[i]));
+	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, s:o}",
+	    "service", "BOM Agent Service", "version", BOMD_API_COMPAT,
+	    "implementation", "bomd", "implementation_version", BOMD_VERSION,
+	    "endpoints", list));
+}
+
+const struct api_route api_service_routes[] = {
+	{ "GET", "/health", API_AUTH_NONE, api_service_health },
+	{ "GET", "/", API_AUTH_NONE, api_service_root },
+	{ NULL, NULL, 0, NULL }
+};

@@ -1,0 +1,199 @@
+/*
+ * Unit tests for daemon/api/api_route.c: "{}" captures, paths with an
+ * encoded "/" (%2F) as libmicrohttpd hands them over, and 405 against 404,
+ * on a small table and on the API's own tables.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <microhttpd.h>
+
+#include "api/api_route.h"
+
+/* A handler for the test table; never called. */
+static enum MHD_Result
+test_fn(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	(void)c;
+	(void)r;
+	(void)args;
+	return MHD_NO;
+}
+
+static const struct api_route test_routes[] = {
+	{ "GET", "/", API_AUTH_NONE, test_fn },
+	{ "GET", "/items", API_AUTH_KEY, test_fn },
+	{ "POST", "/items/new", API_AUTH_KEY, test_fn },
+	{ "GET", "/items/{}", API_AUTH_KEY, test_fn },
+	{ "DELETE", "/items/{}", API_AUTH_KEY, test_fn },
+	{ "GET", "/items/{}/tags/{}", API_AUTH_KEY, test_fn },
+	{ NULL, NULL, 0, NULL }
+};
+static const struct api_route *const test_tables[] = { test_routes, NULL };
+
+/* One lookup and what it should find: pattern NULL for none. */
+struct test_row {
+	const char	*method;
+	const char	*url;		/* as a client sends it (encoded) */
+	const char	*pattern;	/* the route found, or NULL */
+	int		 status;	/* with none: 404 or 405 */
+	const char	*args[API_ROUTE_MAX_ARGS];
+};
+
+/*
+ * Routes each row's url, decoded as libmicrohttpd decodes it before it
+ * calls the access handler, and checks the route, the status and the
+ * captures.
+ */
+static void
+test_rows(const struct api_route *const *tables, const struct test_row *rows,
+    size_t n)
+{
+	struct api_route_match m;
+	const struct api_route *rt;
+	char url[1024];
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		snprintf(url, sizeof(url), "%s", rows[i].url);
+		MHD_http_unescape(url);
+		rt = api_route_find(tables, rows[i].method, url, &m);
+		if (rows[i].pattern == NULL) {
+			assert_null(rt);
+			assert_int_equal(m.path_known ? 405 : 404,
+			    rows[i].status);
+			continue;
+		}
+		assert_non_null(rt);
+		assert_ptr_equal(rt, m.route);
+		assert_string_equal(rt->method, rows[i].method);
+		assert_string_equal(rt->pattern, rows[i].pattern);
+		for (k = 0; k < API_ROUTE_MAX_ARGS && rows[i].args[k]; k++) {
+			assert_true(k < m.nargs);
+			assert_string_equal(m.args[k], rows[i].args[k]);
+		}
+		assert_int_equal(m.nargs, k);
+	}
+}
+
+static void
+test_captures(void **state)
+{
+	static const struct test_row rows[] = {
+		{ "GET", "/", "/", 0, { NULL } },
+		{ "GET", "/items", "/items", 0, { NULL } },
+		{ "GET", "/items/42", "/items/{}", 0, { "42" } },
+		{ "GET", "/items/a%20b", "/items/{}", 0, { "a b" } },
+		{ "GET", "/items/7/tags/red", "/items/{}/tags/{}", 0,
+		    { "7", "red" } },
+		/* a fixed segment listed first wins over "{}" */
+		{ "POST", "/items/new", "/items/new", 0, { NULL } },
+		/* an encoded "/" splits the segment in two */
+		{ "GET", "/items/7%2Ftags%2Fred", "/items/{}/tags/{}", 0,
+		    { "7", "red" } },
+		{ "GET", "/items/a%2Fb", NULL, 404, { NULL } },
+		/* "{}" never matches an empty segment */
+		{ "GET", "/items/", NULL, 404, { NULL } },
+		{ "GET", "/items//tags/red", NULL, 404, { NULL } },
+		{ "GET", "/items/7/tags", NULL, 404, { NULL } },
+		{ "GET", "/itemsx", NULL, 404, { NULL } },
+		{ "GET", "", NULL, 404, { NULL } },
+	};
+
+	(void)state;
+	test_rows(test_tables, rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void
+test_long_segment(void **state)
+{
+	struct api_route_match m;
+	char url[API_ROUTE_ARG_LEN + 16];
+
+	(void)state;
+	/* the longest segment a capture holds, then one byte more */
+	snprintf(url, sizeof(url), "/items/%0*d", API_ROUTE_ARG_LEN - 1, 0);
+	assert_non_null(api_route_find(test_tables, "GET", url, &m));
+	assert_int_equal(strlen(m.args[0]), API_ROUTE_ARG_LEN - 1);
+	snprintf(url, sizeof(url), "/items/%0*d", API_ROUTE_ARG_LEN, 0);
+	assert_null(api_route_find(test_tables, "GET", url, &m));
+	assert_false(m.path_known);
+}
+
+static void
+test_method(void **state)
+{
+	static const struct test_row rows[] = {
+		{ "DELETE", "/items/9", "/items/{}", 0, { "9" } },
+		{ "PUT", "/items/9", NULL, 405, { NULL } },
+		{ "POST", "/items", NULL, 405, { NULL } },
+		{ "GET", "/items/new", "/items/{}", 0, { "new" } },
+		{ "DELETE", "/items/new", "/items/{}", 0, { "new" } },
+		{ "PUT", "/items/new", NULL, 405, { NULL } },
+		{ "POST", "/nothing", NULL, 404, { NULL } },
+	};
+
+	(void)state;
+	test_rows(test_tables, rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+/* The API's own tables: the order that makes parts with "/" work. */
+static void
+test_api_tables(void **state)
+{
+	static const struct test_row rows[] = {
+		{ "GET", "/", "/", 0, { NULL } },
+		{ "GET", "/health", "/health", 0, { NULL } },
+		{ "DELETE", "/health", NULL, 405, { NULL } },
+		{ "GET", "/nope", NULL, 404, { NULL } },
+		{ "POST", "/projects/upload-and-process",
+		    "/projects/upload-and-process", 0, { NULL } },
+		{ "GET", "/projects/p1", "/projects/{}", 0, { "p1" } },
+		{ "PUT", "/projects/p1", NULL, 405, { NULL } },
+		{ "GET", "/projects/p1/events", "/projects/{}/events", 0,
+		    { "p1" } },
+		{ "GET", "/jobs/j1", "/jobs/{}", 0, { "j1" } },
+		{ "GET", "/jobs/j1/retry", NULL, 405, { NULL } },
+		{ "GET", "/knowledge/parts/LM358", "/knowledge/parts/{}", 0,
+		    { "LM358" } },
+		{ "GET", "/knowledge/parts/LM1117IMPX-3.3%2FNOPB",
+		    "/knowledge/parts/{}/{}", 0,
+		    { "LM1117IMPX-3.3", "NOPB" } },
+		{ "POST", "/knowledge/parts/ITK-SL%2FASH/ban",
+		    "/knowledge/parts/{}/{}/ban", 0, { "ITK-SL", "ASH" } },
+		{ "GET", "/knowledge/parts/X/alternates",
+		    "/knowledge/parts/{}/alternates", 0, { "X" } },
+		{ "GET", "/knowledge/parts/A%2FB/alternates",
+		    "/knowledge/parts/{}/{}/alternates", 0, { "A", "B" } },
+		{ "DELETE", "/knowledge/parts/A%2FB", NULL, 405, { NULL } },
+		{ "GET", "/knowledge/parts/a/b/c/d", NULL, 404, { NULL } },
+		{ "POST", "/knowledge/suppliers/s1/trust",
+		    "/knowledge/suppliers/{}/trust", 0, { "s1" } },
+		{ "GET", "/admin/api-keys", "/admin/api-keys", 0, { NULL } },
+		{ "POST", "/v1/chat/completions", "/v1/chat/completions", 0,
+		    { NULL } },
+		{ "GET", "/v1/chat/completions", NULL, 405, { NULL } },
+	};
+
+	(void)state;
+	test_rows(api_route_tables, rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_captures),
+		cmocka_unit_test(test_long_segment),
+		cmocka_unit_test(test_method),
+		cmocka_unit_test(test_api_tables),
+	};
+
+	return cmocka_run_group_tests_name("api_route", tests, NULL, NULL);
+}
