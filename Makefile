@@ -131,6 +131,7 @@ UNIT_TESTS = \
 
 # libFuzzer harnesses, one per parser of untrusted input (tests/fuzz/).
 FUZZ_TESTS = \
+	tests/fuzz/fuzz_api_route.c \
 	tests/fuzz/fuzz_bom.c \
 	tests/fuzz/fuzz_config.c \
 	tests/fuzz/fuzz_intake_json.c \
@@ -138,7 +139,8 @@ FUZZ_TESTS = \
 	tests/fuzz/fuzz_job.c \
 	tests/fuzz/fuzz_llm_json.c \
 	tests/fuzz/fuzz_offer_breaks.c \
-	tests/fuzz/fuzz_offers.c
+	tests/fuzz/fuzz_offers.c \
+	tests/fuzz/fuzz_openai_chat.c
 
 BUILD	= build
 ABUILD	= build/asan

@@ -56,13 +56,6 @@ static const struct llm_schema api_openai_s_top = {
 	.type = LLM_T_OBJECT, .fields = api_openai_f_top, .nfields = 1
 };
 
-struct api_openai_chat {
-	const char	*model;
-	double		 temperature;	/* < 0: none given */
-	struct buf	 question;	/* the last user message */
-	struct buf	 history;	/* earlier turns, bounded */
-};
-
 static enum MHD_Result
 api_openai_models(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
@@ -117,11 +110,7 @@ api_openai_content(const json_t *content, struct buf *out)
 	return 0;
 }
 
-/*
- * Checks the request body. Returns 0, or the HTTP status (422) with the
- * reason in err.
- */
-static unsigned int
+unsigned int
 api_openai_parse(const json_t *body, struct api_openai_chat *chat, char *err,
     size_t errlen)
 {

@@ -4,8 +4,29 @@
 #ifndef BOMD_API_OPENAI_H
 #define BOMD_API_OPENAI_H
 
+#include <stddef.h>
+
+#include <jansson.h>
+
 #include "api_route.h"
+#include "util.h"
 
 extern const struct api_route api_openai_routes[];
+
+/* A chat completions request, as api_openai_parse() reads it. */
+struct api_openai_chat {
+	const char	*model;		/* borrowed from the body */
+	double		 temperature;	/* < 0: none given */
+	struct buf	 question;	/* the last user message */
+	struct buf	 history;	/* earlier turns, bounded */
+};
+
+/*
+ * Checks a POST /v1/chat/completions body and appends the question and the
+ * earlier turns to chat's buffers, which the caller has initialised and
+ * frees. Returns 0, or the HTTP status (422) with the reason in err.
+ */
+unsigned int	api_openai_parse(const json_t *body,
+		    struct api_openai_chat *chat, char *err, size_t errlen);
 
 #endif
