@@ -33,19 +33,32 @@ endif
 COMMON_SRCS = \
 	common/apikey.c \
 	common/assess.c \
+	common/base64.c \
+	common/basis.c \
+	common/bom.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \
 	common/db.c \
+	common/http_fetch.c \
 	common/intake.c \
+	common/intake_view.c \
+	common/intake_yaml.c \
 	common/job_status.c \
+	common/jwks.c \
+	common/jwt.c \
+	common/llm_caps.c \
+	common/llm_chat.c \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
 	common/offers.c \
+	common/oidc.c \
 	common/queue.c \
+	common/scope.c \
 	common/sourcing.c \
-	common/util.c
+	common/util.c \
+	common/x402.c
 
 # bomd: the master (supervisor) and the command line.
 MASTER_SRCS = \
@@ -70,6 +83,7 @@ API_SRCS = \
 	daemon/api/api_projects.c \
 	daemon/api/api_rate.c \
 	daemon/api/api_redis.c \
+	daemon/api/api_render.c \
 	daemon/api/api_reply.c \
 	daemon/api/api_request.c \
 	daemon/api/api_route.c \
@@ -80,6 +94,7 @@ API_SRCS = \
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
 	daemon/worker/batch.c \
+	daemon/worker/budget.c \
 	daemon/worker/cache.c \
 	daemon/worker/checkpoint.c \
 	daemon/worker/job.c \
@@ -119,15 +134,21 @@ BOMCTL_COMMON_SRCS = \
 UNIT_TESTS = \
 	tests/unit/test_api_route.c \
 	tests/unit/test_assess.c \
+	tests/unit/test_base64.c \
+	tests/unit/test_bom.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
 	tests/unit/test_csv.c \
 	tests/unit/test_intake.c \
+	tests/unit/test_jwt.c \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
 	tests/unit/test_master.c \
+	tests/unit/test_oidc.c \
+	tests/unit/test_scope.c \
 	tests/unit/test_sourcing.c \
-	tests/unit/test_util.c
+	tests/unit/test_util.c \
+	tests/unit/test_x402.c
 
 # libFuzzer harnesses, one per parser of untrusted input (tests/fuzz/).
 FUZZ_TESTS = \
@@ -137,6 +158,7 @@ FUZZ_TESTS = \
 	tests/fuzz/fuzz_intake_json.c \
 	tests/fuzz/fuzz_intake_yaml.c \
 	tests/fuzz/fuzz_job.c \
+	tests/fuzz/fuzz_llm_chat.c \
 	tests/fuzz/fuzz_llm_json.c \
 	tests/fuzz/fuzz_offer_breaks.c \
 	tests/fuzz/fuzz_offers.c \
@@ -159,6 +181,14 @@ ALIB	= $(ABUILD)/libbomd.a
 ALIB_OBJS = $(filter-out $(ABUILD)/daemon/main.o,$(ADAEMON_OBJS)) \
 	$(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 UNIT_BINS = $(UNIT_TESTS:tests/unit/%.c=$(ABUILD)/tests/unit/%)
+
+# The mock OIDC issuer and x402 facilitator, on one server skeleton.
+AUTH_MOCKS = \
+	tests/tools/mock_oidc.c \
+	tests/tools/mock_x402.c
+AUTH_MOCK_BINS = $(AUTH_MOCKS:%.c=$(ABUILD)/%)
+# The auth unit tests share a fixture (keys, tokens, mock servers).
+AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402)
 
 .PHONY: all asan test check clean deps demo demo-stop bench fuzz fuzz-build
 
@@ -200,7 +230,13 @@ $(BUILD)/%.o: %.c
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/tools/mock_llm
+	$(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS)
+
+$(AUTH_MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
+    $(ABUILD)/tests/tools/mock_http.o $(ALIB)
+	@mkdir -p $(dir $@)
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 # The OpenAI-compatible mock server the LLM tests start (scripted faults).
 $(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
@@ -232,13 +268,15 @@ $(ALIB): $(ALIB_OBJS)
 	$(SAY) "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(AUTH_TEST_BINS): $(ABUILD)/tests/unit/auth_fixture.o
+
 $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm
+test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS)
 	@scripts/run-unit $(UNIT_BINS)
 
 # Fuzzing: every harness built with clang (its own objects in build/fuzz/)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "assess.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "sourcing.h"
 #include "util.h"
@@ -106,12 +106,7 @@ assess_text(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return json_stringn(s, n);
+	return json_stringn(s, n > max ? utf8_prefix(s, max) : n);
 }
 
 char *

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libconfig.h>
@@ -15,11 +16,13 @@
 #include "llm_http.h"
 #include "log.h"
 #include "util.h"
+#include "x402.h"
 
 enum config_type {
 	CONFIG_STR,
 	CONFIG_INT,
-	CONFIG_MONEY		/* decimal amount, kept in micro-units */
+	CONFIG_MONEY,		/* decimal amount, kept in micro-units */
+	CONFIG_BOOL		/* true/false, yes/no, on/off, 1/0 */
 };
 
 struct config_key {
@@ -77,6 +80,11 @@ static const struct config_key config_keys[] = {
 	    offsetof(struct config, llm_max_reasks), 1 },
 	{ "llm.batch_size", "BOMD_LLM_BATCH_SIZE", CONFIG_INT, "10", 1, 100,
 	    offsetof(struct config, llm_batch_size), 1 },
+	{ "llm.requests_per_min", "BOMD_LLM_REQUESTS_PER_MIN", CONFIG_INT, "0",
+	    0, 1000000, offsetof(struct config, llm_requests_per_min), 1 },
+	{ "llm.tokens_per_min", "BOMD_LLM_TOKENS_PER_MIN", CONFIG_INT, "0",
+	    0, INT64_C(1000000000), offsetof(struct config, llm_tokens_per_min),
+	    1 },
 	{ "llm.backoff_base_ms", "BOMD_LLM_BACKOFF_BASE_MS", CONFIG_INT, "500",
 	    1, 600000, offsetof(struct config, llm_backoff_base_ms), 1 },
 	{ "llm.backoff_cap_ms", "BOMD_LLM_BACKOFF_CAP_MS", CONFIG_INT, "8000",
@@ -118,9 +126,37 @@ static const struct config_key config_keys[] = {
 	    offsetof(struct config, rate_burst), 1 },
 	{ "grace_period", "BOMD_GRACE_PERIOD", CONFIG_INT, "60", 0, 3600,
 	    offsetof(struct config, grace_period), 1 },
+	{ "x402.enabled", "BOMD_X402_ENABLED", CONFIG_BOOL, "false", 0, 1,
+	    offsetof(struct config, x402_enabled), 1 },
+	{ "x402.facilitator_url", "BOMD_X402_FACILITATOR_URL", CONFIG_STR,
+	    NULL, 8, 2048, offsetof(struct config, x402_facilitator_url), 1 },
+	{ "x402.network", "BOMD_X402_NETWORK", CONFIG_STR, "base-sepolia", 1,
+	    X402_NETWORK_MAX - 1, offsetof(struct config, x402_network), 1 },
+	{ "x402.asset", "BOMD_X402_ASSET", CONFIG_STR, NULL, X402_ADDR_LEN,
+	    X402_ADDR_LEN, offsetof(struct config, x402_asset), 1 },
+	{ "x402.asset_name", "BOMD_X402_ASSET_NAME", CONFIG_STR, "USDC", 1,
+	    64, offsetof(struct config, x402_asset_name), 1 },
+	{ "x402.asset_version", "BOMD_X402_ASSET_VERSION", CONFIG_STR, "2", 1,
+	    32, offsetof(struct config, x402_asset_version), 1 },
+	{ "x402.asset_decimals", "BOMD_X402_ASSET_DECIMALS", CONFIG_INT, "6",
+	    0, 36, offsetof(struct config, x402_asset_decimals), 1 },
+	{ "x402.pay_to", "BOMD_X402_PAY_TO", CONFIG_STR, NULL, X402_ADDR_LEN,
+	    X402_ADDR_LEN, offsetof(struct config, x402_pay_to), 1 },
+	{ "x402.price", "BOMD_X402_PRICE", CONFIG_STR, NULL, 1, 64,
+	    offsetof(struct config, x402_price), 1 },
+	{ "x402.max_timeout_seconds", "BOMD_X402_MAX_TIMEOUT_SECONDS",
+	    CONFIG_INT, "60", 1, 3600,
+	    offsetof(struct config, x402_max_timeout_seconds), 1 },
+};
+
+/* The words a CONFIG_BOOL takes: even index false, odd true. */
+static const char *const config_bool_words[] = {
+	"false", "true", "no", "yes", "off", "on", "0", "1"
 };
 
 #define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
+#define NBOOLWORDS \
+	(int)(sizeof(config_bool_words) / sizeof(config_bool_words[0]))
 
 static int
 config_set(struct config *cfg, const struct config_key *k, const char *val,
@@ -130,6 +166,7 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 	int64_t *ip;
 	const char *why;
 	size_t len;
+	int n;
 
 	if (k->type == CONFIG_STR) {
 		len = strlen(val);
@@ -142,6 +179,18 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 		sp = (char **)((char *)cfg + k->off);
 		free(*sp);
 		*sp = xstrdup(val);
+		return 0;
+	}
+	if (k->type == CONFIG_BOOL) {
+		for (n = 0; n < NBOOLWORDS; n++)
+			if (strcasecmp(val, config_bool_words[n]) == 0)
+				break;
+		if (n == NBOOLWORDS) {
+			snprintf(err, errlen, "%s (%s): '%s' is not true or "
+			    "false", k->path, src, val);
+			return -1;
+		}
+		*(bool *)((char *)cfg + k->off) = n % 2 == 1;
 		return 0;
 	}
 	ip = (int64_t *)((char *)cfg + k->off);
@@ -162,6 +211,57 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 		    (long long)k->max);
 		return -1;
 	}
+	return 0;
+}
+
+/* The x402.* keys together: formats, and what enabled requires. */
+static int
+config_check_x402(const struct config *cfg, char *err, size_t errlen)
+{
+	/* what enabled requires; 1 and 2 are addresses */
+	const struct { const char *key, *val; } need[] = {
+		{ "facilitator_url", cfg->x402_facilitator_url },
+		{ "asset", cfg->x402_asset },
+		{ "pay_to", cfg->x402_pay_to },
+		{ "price", cfg->x402_price },
+	};
+	char amount[X402_AMOUNT_MAX];
+	const char *why, *url = cfg->x402_facilitator_url;
+	size_t i;
+
+	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0) {
+		snprintf(err, errlen, "x402.facilitator_url: '%s' is not an "
+		    "http(s) URL", url);
+		return -1;
+	}
+	if (cfg->x402_network[strspn(cfg->x402_network,
+	    "abcdefghijklmnopqrstuvwxyz0123456789-:")] != '\0') {
+		snprintf(err, errlen, "x402.network: '%s' is not a network "
+		    "name such as base-sepolia", cfg->x402_network);
+		return -1;
+	}
+	for (i = 1; i <= 2; i++)
+		if (need[i].val != NULL && !x402_address_valid(need[i].val)) {
+			snprintf(err, errlen, "x402.%s: '%s' is not 0x and 40 "
+			    "hex digits", need[i].key, need[i].val);
+			return -1;
+		}
+	if (cfg->x402_price != NULL && x402_price_atomic(cfg->x402_price,
+	    (int)cfg->x402_asset_decimals, amount, sizeof(amount),
+	    &why) == -1) {
+		snprintf(err, errlen, "x402.price: '%s' is %s (want an amount "
+		    "such as $0.05, at most %lld decimals)", cfg->x402_price,
+		    why, (long long)cfg->x402_asset_decimals);
+		return -1;
+	}
+	for (i = 0; cfg->x402_enabled && i < sizeof(need) / sizeof(need[0]);
+	    i++)
+		if (need[i].val == NULL) {
+			snprintf(err, errlen, "x402.%s: required when "
+			    "x402.enabled is true", need[i].key);
+			return -1;
+		}
 	return 0;
 }
 
@@ -197,7 +297,7 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		    "redis:// or unix://", cfg->redis_url);
 		return -1;
 	}
-	return 0;
+	return config_check_x402(cfg, err, errlen);
 }
 
 /* Reads one key from the file; 1 when present, 0 when absent, -1 bad. */
@@ -225,6 +325,12 @@ config_from_file(config_t *cf, const struct config_key *k, char *val,
 		snprintf(val, vlen, "%lld",
 		    (long long)config_setting_get_int64(s));
 		return 1;
+	case CONFIG_TYPE_BOOL:
+		if (k->type != CONFIG_BOOL)
+			break;
+		snprintf(val, vlen, "%s", config_setting_get_bool(s) ?
+		    "true" : "false");
+		return 1;
 	case CONFIG_TYPE_FLOAT:
 		/* 0.15 is 0.1499.. as a double: six decimals round it back */
 		if (k->type != CONFIG_MONEY)
@@ -236,7 +342,8 @@ config_from_file(config_t *cf, const struct config_key *k, char *val,
 	}
 	snprintf(err, errlen, "%s: expected %s", k->path,
 	    k->type == CONFIG_STR ? "a string" : k->type == CONFIG_INT ?
-	    "an integer" : "a decimal amount");
+	    "an integer" : k->type == CONFIG_BOOL ? "true or false" :
+	    "a decimal amount");
 	return -1;
 }
 
@@ -318,6 +425,27 @@ config_llm(const struct config *cfg, struct llm_config *out)
 	out->backoff_cap_ms = cfg->llm_backoff_cap_ms;
 	out->retry_after_cap_ms = cfg->llm_retry_after_cap_ms;
 	out->deadline_ms = cfg->llm_deadline_ms;
+}
+
+void
+config_x402(const struct config *cfg, struct x402_config *out)
+{
+	const char *why;
+
+	x402_config_defaults(out);
+	out->enabled = cfg->x402_enabled;
+	out->facilitator_url = cfg->x402_facilitator_url;
+	out->network = cfg->x402_network;
+	out->asset = cfg->x402_asset;
+	out->asset_name = cfg->x402_asset_name;
+	out->asset_version = cfg->x402_asset_version;
+	out->pay_to = cfg->x402_pay_to;
+	out->max_timeout_s = cfg->x402_max_timeout_seconds;
+	/* config_check_x402() accepted the price */
+	if (cfg->x402_price == NULL || x402_price_atomic(cfg->x402_price,
+	    (int)cfg->x402_asset_decimals, out->amount, sizeof(out->amount),
+	    &why) == -1)
+		out->amount[0] = '\0';
 }
 
 void

@@ -5,10 +5,12 @@
 #ifndef BOMD_CONFIG_H
 #define BOMD_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct llm_config;
+struct x402_config;
 
 #define CONFIG_DEFAULT_PATH	"/etc/bomd/bomd.conf"
 
@@ -31,11 +33,23 @@ struct config {
 	int64_t	 llm_job_deadline_ms;	/* no new LLM wave after this */
 	int64_t	 llm_max_reasks;
 	int64_t	 llm_batch_size;	/* BOM lines per request */
+	int64_t	 llm_requests_per_min;	/* shared by every worker; 0 = no cap */
+	int64_t	 llm_tokens_per_min;	/* shared by every worker; 0 = no cap */
 	int64_t	 llm_backoff_base_ms;
 	int64_t	 llm_backoff_cap_ms;
 	int64_t	 llm_retry_after_cap_ms;
 	int64_t	 llm_price_in_micros;	/* per 1M prompt tokens */
 	int64_t	 llm_price_out_micros;	/* per 1M completion tokens */
+	bool	 x402_enabled;		/* pay-per-request; see x402.h */
+	char	*x402_facilitator_url;
+	char	*x402_network;
+	char	*x402_asset;		/* the token contract */
+	char	*x402_asset_name;
+	char	*x402_asset_version;
+	int64_t	 x402_asset_decimals;
+	char	*x402_pay_to;
+	char	*x402_price;		/* "$0.05"; atomic in config_x402() */
+	int64_t	 x402_max_timeout_seconds;
 	int64_t	 sync_wait;		/* seconds */
 	int64_t	 max_upload;		/* bytes */
 	char	*log_level;
@@ -47,9 +61,9 @@ struct config {
 	int64_t	 worker_inflight;	/* jobs one worker holds at once */
 	int64_t	 attrition_bp;		/* costing: basis points */
 	int64_t	 setup_extra;		/* costing: parts per line */
-	int64_t	 grace_period;
+	int64_t	 grace_period;		/* seconds a stopping worker finishes */
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
-	int64_t	 rate_burst;		/* bucket size */		/* seconds a stopping worker finishes */
+	int64_t	 rate_burst;		/* bucket size */
 };
 
 /*
@@ -67,5 +81,12 @@ void	config_free(struct config *cfg);
  * the llm_client_new() call that copies them.
  */
 void	config_llm(const struct config *cfg, struct llm_config *out);
+
+/*
+ * Fills the x402 seller's settings from cfg (x402_config_defaults() first,
+ * then every x402.* key, the price in atomic units). The strings are
+ * borrowed from cfg, which must outlive out.
+ */
+void	config_x402(const struct config *cfg, struct x402_config *out);
 
 #endif

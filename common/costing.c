@@ -212,7 +212,8 @@ costing_price(const struct offer *o, const struct cost_params *p,
 	r->in_stock = o->stock >= r->order_qty;
 	r->shortfall = r->in_stock ? 0 : r->order_qty - o->stock;
 	r->lead_ok = r->in_stock || lead_allows;
-	costing_explain(o, p, r);
+	if (!p->no_explain)
+		costing_explain(o, p, r);
 	return 0;
 toolarge:
 	snprintf(err, errlen, COSTING_TOO_LARGE);

@@ -22,6 +22,7 @@ struct cost_params {
 				   rounded up: 250 = 2.5 % */
 	int64_t	setup_extra;	/* extra parts per line added after attrition */
 	int64_t	max_lead_time_days; /* -1: no limit */
+	bool	no_explain;	/* leave cost_result.explain empty */
 };
 
 struct cost_result {

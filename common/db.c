@@ -24,7 +24,8 @@ db_connect(const char *url, const char *appname, char *err, size_t errlen)
 	PGconn *c;
 
 	snprintf(opts, sizeof(opts), "-c TimeZone=UTC -c statement_timeout=%d"
-	    " -c idle_in_transaction_session_timeout=%d -c client_min_messages=warning",
+	    " -c idle_in_transaction_session_timeout=%d"
+	    " -c client_min_messages=warning",
 	    DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS * 2);
 	vals[0] = url;
 	vals[1] = "10";
@@ -129,14 +130,84 @@ db_set_tenant(PGconn *c, const char *client_id)
 	    params);
 }
 
-const char *
-db_sqlstate(const PGresult *r)
+int
+db_pipeline(PGconn *c, struct db_stmt *s, size_t n)
 {
-	const char *s;
+	PGresult *r;
+	ExecStatusType st;
+	size_t i, sent;
+	int rc = 0;
 
-	if (r == NULL || (s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) == NULL)
-		return "";
-	return s;
+	for (i = 0; i < n; i++)
+		s[i].res = NULL;
+	if (PQenterPipelineMode(c) != 1) {
+		log_warnx("postgresql: cannot enter pipeline mode: %s",
+		    PQerrorMessage(c));
+		return -1;
+	}
+	for (sent = 0; sent < n; sent++)
+		if (PQsendQueryParams(c, s[sent].sql, s[sent].nparams, NULL,
+		    s[sent].params, NULL, NULL, 0) != 1)
+			break;
+	if (sent < n || PQpipelineSync(c) != 1) {
+		log_warnx("postgresql: %s", PQerrorMessage(c));
+		rc = -1;
+		if (sent < n && PQpipelineSync(c) != 1)
+			goto out;	/* the connection is gone */
+	}
+	for (i = 0; i < sent; i++) {
+		if ((r = PQgetResult(c)) == NULL) {
+			rc = -1;
+			goto out;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			s[i].res = r;
+		else {
+			/* statements after a failed one are skipped */
+			if (st != PGRES_PIPELINE_ABORTED) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "%s",
+				    PQresultErrorMessage(r));
+				msg[strcspn(msg, "\n")] = '\0';
+				log_warnx("postgresql: %s", msg);
+			}
+			PQclear(r);
+			rc = -1;
+		}
+		while ((r = PQgetResult(c)) != NULL)
+			PQclear(r);
+	}
+	/* the sync's own result */
+	while ((r = PQgetResult(c)) != NULL) {
+		st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+		if (PQstatus(c) != CONNECTION_OK)
+			break;
+	}
+out:
+	if (PQexitPipelineMode(c) != 1) {
+		log_warnx("postgresql: cannot leave pipeline mode: %s",
+		    PQerrorMessage(c));
+		rc = -1;
+	}
+	if (rc == -1)
+		db_pipeline_clear(s, n);
+	return rc;
+}
+
+void
+db_pipeline_clear(struct db_stmt *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		PQclear(s[i].res);
+		s[i].res = NULL;
+	}
 }
 
 struct db_pool {
@@ -261,78 +332,6 @@ db_pool_put(struct db_pool *p, PGconn *c)
 	pthread_mutex_unlock(&p->mu);
 }
 
-int
-db_pipeline(PGconn *db, struct db_stmt *s, size_t n)
-{
-	PGresult *r;
-	ExecStatusType st;
-	size_t i, sent;
-	int rc = 0;
-
-	for (i = 0; i < n; i++)
-		s[i].res = NULL;
-	if (PQenterPipelineMode(db) != 1) {
-		log_warnx("postgresql: cannot enter pipeline mode: %s",
-		    PQerrorMessage(db));
-		return -1;
-	}
-	for (sent = 0; sent < n; sent++)
-		if (PQsendQueryParams(db, s[sent].sql, s[sent].nparams, NULL,
-		    s[sent].params, NULL, NULL, 0) != 1)
-			break;
-	if (sent < n || PQpipelineSync(db) != 1) {
-		log_warnx("postgresql: %s", PQerrorMessage(db));
-		rc = -1;
-		if (sent < n && PQpipelineSync(db) != 1)
-			goto out;	/* the connection is gone */
-	}
-	for (i = 0; i < sent; i++) {
-		if ((r = PQgetResult(db)) == NULL) {
-			rc = -1;
-			goto out;
-		}
-		st = PQresultStatus(r);
-		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-			s[i].res = r;
-		else {
-			/* statements after a failed one are skipped */
-			if (st != PGRES_PIPELINE_ABORTED) {
-				char msg[512];
-
-				snprintf(msg, sizeof(msg), "%s",
-				    PQresultErrorMessage(r));
-				msg[strcspn(msg, "\n")] = '\0';
-				log_warnx("postgresql: %s", msg);
-			}
-			PQclear(r);
-			rc = -1;
-		}
-		while ((r = PQgetResult(db)) != NULL)
-			PQclear(r);
-	}
-	/* the sync's own result */
-	while ((r = PQgetResult(db)) != NULL) {
-		st = PQresultStatus(r);
-		PQclear(r);
-		if (st == PGRES_PIPELINE_SYNC)
-			break;
-		if (PQstatus(db) != CONNECTION_OK)
-			break;
-	}
-out:
-	if (PQexitPipelineMode(db) != 1) {
-		log_warnx("postgresql: cannot leave pipeline mode: %s",
-		    PQerrorMessage(db));
-		rc = -1;
-	}
-	if (rc == -1)
-		for (i = 0; i < n; i++) {
-			PQclear(s[i].res);
-			s[i].res = NULL;
-		}
-	return rc;
-}
-
 /* A big-endian int32 at off of b (written in place). */
 static void
 db_put32(struct buf *b, size_t off, uint32_t v)
@@ -357,6 +356,13 @@ void
 db_array_init(struct db_array *a)
 {
 	buf_init(&a->b);
+	db_array_reset(a);
+}
+
+void
+db_array_reset(struct db_array *a)
+{
+	a->b.len = 0;
 	a->n = 0;
 	db_add32(&a->b, 1);		/* one dimension */
 	db_add32(&a->b, 0);		/* flags */

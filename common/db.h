@@ -1,6 +1,7 @@
 /*
  * PostgreSQL access: connections with timeouts, parameterised queries only,
- * transactions, and a small connection pool for threaded callers.
+ * transactions, pipelined statements, and a small connection pool for
+ * threaded callers.
  */
 #ifndef BOMD_DB_H
 #define BOMD_DB_H
@@ -51,8 +52,24 @@ bool		 db_ok(PGconn *c);
  * admin), or "" for none. 0 or -1.
  */
 int		 db_set_tenant(PGconn *c, const char *client_id);
-/* SQLSTATE of a failed result's error, "" when none. */
-const char	*db_sqlstate(const PGresult *r);
+
+/* One statement of a pipeline. */
+struct db_stmt {
+	const char		*sql;
+	int			 nparams;
+	const char *const	*params;
+	PGresult		*res;	/* out: its result when it succeeded */
+};
+
+/*
+ * Sends n statements in one pipeline (one round trip; libpq pipeline
+ * mode) and collects their results into s[i].res (caller PQclear()s them,
+ * or calls db_pipeline_clear()). 0 when all succeeded; -1 (the error
+ * logged, every res NULL) when one failed: the ones after it did not run.
+ */
+int		 db_pipeline(PGconn *c, struct db_stmt *s, size_t n);
+/* PQclear()s the results of s[0..n) and sets them NULL. */
+void		 db_pipeline_clear(struct db_stmt *s, size_t n);
 
 struct db_pool;
 
@@ -68,21 +85,6 @@ PGconn		*db_pool_get(struct db_pool *p, int wait_ms);
 /* Gives a connection back; a broken one is closed instead. */
 void		 db_pool_put(struct db_pool *p, PGconn *c);
 
-/* One statement of a pipeline. */
-struct db_stmt {
-	const char		*sql;
-	int			 nparams;
-	const char *const	*params;
-	PGresult		*res;	/* out: its result when it succeeded */
-};
-/*
- * Sends n statements in one pipeline (one round trip; libpq pipeline
- * mode) and collects their results into s[i].res (caller PQclear()s).
- * 0 when all succeeded; -1 (the error logged, every res NULL) when one
- * failed: the ones after it did not run.
- */
-int	db_pipeline(PGconn *db, struct db_stmt *s, size_t n);
-
 /*
  * A one-dimensional text[] in PostgreSQL's binary format, sent as a
  * parameter of format 1 (no quoting, no escaping: elements are bytes).
@@ -96,6 +98,8 @@ struct db_array {
 	size_t		n;
 };
 void	db_array_init(struct db_array *a);
+/* Empties a for reuse, keeping its memory. */
+void	db_array_reset(struct db_array *a);
 void	db_array_add(struct db_array *a, const char *s, size_t len);
 size_t	db_array_begin(struct db_array *a);
 void	db_array_end(struct db_array *a, size_t off);

@@ -1,7 +1,7 @@
 /*
- * Project context intake: YAML (libyaml event API, no anchors/aliases),
- * job JSON and form fields are all checked against one table of fields and
- * normalised into the JSON object stored as a project's context.
+ * Project context intake: the job's JSON, the form fields and (through
+ * intake_yaml.c) the YAML file are all checked against one table of fields
+ * and normalised into the JSON object stored as a project's context.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -11,14 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include <yaml.h>
-
 #include "intake.h"
+#include "intake_internal.h"
 #include "util.h"
 
-#define INTAKE_MAX_KEY		256	/* bytes in a YAML mapping key */
 #define INTAKE_MAX_CKEY		64	/* bytes in a compliance key */
-#define INTAKE_QUOTE_MAX	64	/* bytes of a key quoted in a message */
 
 enum intake_type {
 	INTAKE_STR,
@@ -39,14 +36,13 @@ struct intake_field {
 	int64_t			 def;	/* INT, BOOL: default; -1 = null */
 };
 
-static const char *const intake_sections[] = {
+const char *const intake_sections[INTAKE_NSECTIONS] = {
 	"project",
 	"requirements",
 	"compliance",
 	"sourcing_constraints",
 	"engineering_context",
 };
-#define INTAKE_NSECTIONS (sizeof(intake_sections) / sizeof(intake_sections[0]))
 
 static const struct intake_field intake_fields[] = {
 	{ "project", "name", "project_name", INTAKE_STR, 0, INTAKE_MAX_NAME,
@@ -84,48 +80,7 @@ struct intake_norm {
 	size_t	 errlen;
 };
 
-/* Length of the longest prefix of s[0..len) that ends on a UTF-8 boundary. */
-static size_t
-intake_utf8_cut(const char *s, size_t len)
-{
-	size_t i, need;
-	unsigned char c;
-
-	if (len == 0)
-		return 0;
-	i = len;
-	while (i > 0 && len - i < 4 &&
-	    ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0)
-		return 0;
-	c = (unsigned char)s[i - 1];
-	if (c < 0x80)
-		return len;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	return (len - (i - 1) >= need) ? len : i - 1;
-}
-
-static void
-intake_seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-intake_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* a cut message must stay valid UTF-8 for the JSON error body */
-	err[intake_utf8_cut(err, strlen(err))] = '\0';
-}
-
-/* Copies a user-supplied key into out for a message: short, one line. */
-static void
+void
 intake_quote(const char *s, size_t len, char *out, size_t outlen)
 {
 	size_t i, n;
@@ -133,7 +88,7 @@ intake_quote(const char *s, size_t len, char *out, size_t outlen)
 	n = len < outlen - 1 ? len : outlen - 1;
 	if (n > INTAKE_QUOTE_MAX)
 		n = INTAKE_QUOTE_MAX;
-	n = intake_utf8_cut(s, n);
+	n = utf8_prefix(s, n);
 	for (i = 0; i < n; i++)
 		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
 		    '?' : s[i];
@@ -164,7 +119,7 @@ intake_warn(struct intake_norm *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	msg[intake_utf8_cut(msg, strlen(msg))] = '\0';
+	msg[utf8_prefix(msg, strlen(msg))] = '\0';
 	json_array_append_new(n->warnings, json_string(msg));
 }
 
@@ -228,17 +183,17 @@ intake_norm_str(struct intake_norm *n, const char *fname, const json_t *v,
 		return json_string(tmp);
 	}
 	if (!json_is_string(v)) {
-		intake_seterr(n->err, n->errlen, "%s: expected a string",
+		err_printf(n->err, n->errlen, "%s: expected a string",
 		    fname);
 		return NULL;
 	}
 	if (intake_trim(v, &s, &len) == -1) {
-		intake_seterr(n->err, n->errlen, "%s: contains a NUL byte",
+		err_printf(n->err, n->errlen, "%s: contains a NUL byte",
 		    fname);
 		return NULL;
 	}
 	if (len > max) {
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "%s: longer than %zu bytes", fname, max);
 		return NULL;
 	}
@@ -282,11 +237,11 @@ intake_norm_int(struct intake_norm *n, const char *fname, const json_t *v,
 	if (rc == 0 && *out >= f->min && *out <= f->max)
 		return 0;
 	if (f->min == 1)
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "%s: expected a positive whole number no larger than %"
 		    PRId64, fname, f->max);
 	else
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "%s: expected a whole number from %" PRId64 " to %" PRId64,
 		    fname, f->min, f->max);
 	return -1;
@@ -330,7 +285,7 @@ intake_norm_bool(struct intake_norm *n, const char *fname, const json_t *v,
 			}
 		}
 	}
-	intake_seterr(n->err, n->errlen, "%s: expected true or false", fname);
+	err_printf(n->err, n->errlen, "%s: expected true or false", fname);
 	return -1;
 }
 
@@ -378,7 +333,7 @@ intake_norm_date(struct intake_norm *n, const char *fname, const json_t *v)
 		if (intake_date_valid(tmp))
 			return json_string(tmp);
 	}
-	intake_seterr(n->err, n->errlen,
+	err_printf(n->err, n->errlen,
 	    "%s: expected a calendar date YYYY-MM-DD", fname);
 	return NULL;
 }
@@ -427,7 +382,7 @@ intake_norm_money(struct intake_norm *n, const char *fname, const json_t *v,
 		}
 	}
 	*micros = -1;
-	intake_seterr(n->err, n->errlen,
+	err_printf(n->err, n->errlen,
 	    "%s: expected a non-negative amount (%s)", fname, why);
 	return -1;
 }
@@ -461,24 +416,24 @@ intake_list_add(struct intake_norm *n, const char *fname, json_t *out,
 	if (len == 0)
 		return 0;
 	if (json_array_size(out) >= INTAKE_MAX_ITEMS) {
-		intake_seterr(n->err, n->errlen, "%s: more than %d items",
+		err_printf(n->err, n->errlen, "%s: more than %d items",
 		    fname, INTAKE_MAX_ITEMS);
 		return -1;
 	}
 	if (len > INTAKE_MAX_ITEM) {
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "%s: item %zu longer than %d bytes", fname,
 		    json_array_size(out) + 1, INTAKE_MAX_ITEM);
 		return -1;
 	}
 	if (memchr(s, '\0', len) != NULL) {
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "%s: item %zu contains a NUL byte", fname,
 		    json_array_size(out) + 1);
 		return -1;
 	}
 	if (json_array_append_new(out, json_stringn(s, len)) == -1) {
-		intake_seterr(n->err, n->errlen, "%s: invalid item", fname);
+		err_printf(n->err, n->errlen, "%s: invalid item", fname);
 		return -1;
 	}
 	return 0;
@@ -532,7 +487,7 @@ intake_norm_list(struct intake_norm *n, const char *fname, const json_t *v)
 	}
 	return out;
 type:
-	intake_seterr(n->err, n->errlen, "%s: expected a list of strings",
+	err_printf(n->err, n->errlen, "%s: expected a list of strings",
 	    fname);
 fail:
 	json_decref(out);
@@ -552,12 +507,12 @@ intake_norm_compliance(struct intake_norm *n, const json_t *v)
 	if (v == NULL || json_is_null(v))
 		return out;
 	if (!json_is_object(v)) {
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "compliance: expected a mapping");
 		goto fail;
 	}
 	if (json_object_size(v) > INTAKE_MAX_COMPLIANCE) {
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "compliance: more than %d keys", INTAKE_MAX_COMPLIANCE);
 		goto fail;
 	}
@@ -565,7 +520,7 @@ intake_norm_compliance(struct intake_norm *n, const json_t *v)
 		intake_quote(key, strlen(key), qkey, sizeof(qkey));
 		snprintf(fname, sizeof(fname), "compliance.%s", qkey);
 		if (strlen(key) > INTAKE_MAX_CKEY) {
-			intake_seterr(n->err, n->errlen,
+			err_printf(n->err, n->errlen,
 			    "compliance: key '%s...' longer than %d bytes",
 			    qkey, INTAKE_MAX_CKEY);
 			goto fail;
@@ -577,14 +532,14 @@ intake_norm_compliance(struct intake_norm *n, const json_t *v)
 		else if (json_is_string(val)) {
 			if (intake_trim(val, &s, &len) == -1 ||
 			    len > INTAKE_MAX_NAME) {
-				intake_seterr(n->err, n->errlen,
+				err_printf(n->err, n->errlen,
 				    "%s: expected a string of at most %d "
 				    "bytes", fname, INTAKE_MAX_NAME);
 				goto fail;
 			}
 			nv = json_stringn(s, len);
 		} else {
-			intake_seterr(n->err, n->errlen,
+			err_printf(n->err, n->errlen,
 			    "%s: expected a boolean or a string", fname);
 			goto fail;
 		}
@@ -632,7 +587,7 @@ intake_check_keys(struct intake_norm *n, const json_t *in)
 		}
 		if (sec != NULL && !json_is_null(sec) &&
 		    !json_is_object(sec)) {
-			intake_seterr(n->err, n->errlen,
+			err_printf(n->err, n->errlen,
 			    "%s: expected a mapping", key);
 			return -1;
 		}
@@ -664,7 +619,7 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 	if (in != NULL && json_is_null(in))
 		in = NULL;
 	if (in != NULL && !json_is_object(in)) {
-		intake_seterr(n->err, n->errlen,
+		err_printf(n->err, n->errlen,
 		    "intake: top level must be a mapping");
 		goto fail;
 	}
@@ -795,7 +750,7 @@ intake_from_form(const char *(*get)(void *ctx, const char *name), void *ctx,
 		if ((val = get(ctx, f->form)) == NULL || *val == '\0')
 			continue;
 		if ((js = json_string(val)) == NULL) {
-			intake_seterr(err, errlen, "%s: not valid UTF-8",
+			err_printf(err, errlen, "%s: not valid UTF-8",
 			    f->form);
 			goto out;
 		}
@@ -809,403 +764,4 @@ intake_from_form(const char *(*get)(void *ctx, const char *name), void *ctx,
 out:
 	json_decref(in);
 	return out;
-}
-
-/* YAML to JSON: the event stream built into a tree, then normalised. */
-
-struct intake_yframe {
-	json_t	*node;		/* borrowed: owned by its parent or root */
-	char	*key;		/* pending mapping key, or NULL */
-};
-
-struct intake_yconv {
-	struct intake_yframe	 stack[INTAKE_MAX_DEPTH];
-	size_t			 depth;
-	json_t			*root;
-	char			*err;
-	size_t			 errlen;
-};
-
-static bool
-intake_word(const char *s, size_t len, const char *const *words)
-{
-	for (; *words != NULL; words++)
-		if (strlen(*words) == len && memcmp(*words, s, len) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Resolves a scalar like YAML 1.1 for the types intake needs: quoted text
- * and !!str are strings; plain null/~/empty are null, true/yes/on and
- * false/no/off are booleans, canonical decimal integers are integers.
- * Everything else stays text (exact decimals go to parse_money()).
- */
-static json_t *
-intake_yscalar(const yaml_event_t *ev)
-{
-	static const char *const nulls[] = { "~", "null", "Null", "NULL",
-	    NULL };
-	static const char *const trues[] = { "true", "True", "TRUE", "yes",
-	    "Yes", "YES", "on", "On", "ON", NULL };
-	static const char *const falses[] = { "false", "False", "FALSE", "no",
-	    "No", "NO", "off", "Off", "OFF", NULL };
-	const char *s = (const char *)ev->data.scalar.value;
-	const char *tag = (const char *)ev->data.scalar.tag;
-	size_t len = ev->data.scalar.length, i;
-	char tmp[24];
-	int64_t v;
-
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-	    (tag != NULL && strcmp(tag, YAML_STR_TAG) == 0))
-		return json_stringn(s, len);
-	if (len == 0 || intake_word(s, len, nulls))
-		return json_null();
-	if (intake_word(s, len, trues))
-		return json_true();
-	if (intake_word(s, len, falses))
-		return json_false();
-	i = (len > 0 && s[0] == '-') ? 1 : 0;
-	if (len - i >= 1 && len < 19 && (s[i] != '0' || len - i == 1)) {
-		for (; i < len; i++)
-			if (s[i] < '0' || s[i] > '9')
-				break;
-		if (i == len) {
-			memcpy(tmp, s, len);
-			tmp[len] = '\0';
-			if (parse_i64(tmp, INT64_MIN, INT64_MAX, &v, NULL) == 0)
-				return json_integer(v);
-		}
-	}
-	return json_stringn(s, len);
-}
-
-/* Hangs v (reference stolen) under the open container, or makes it root. */
-static int
-intake_yattach(struct intake_yconv *c, json_t *v, size_t line)
-{
-	struct intake_yframe *top;
-	char q[INTAKE_QUOTE_MAX + 1];
-	int rc;
-
-	if (c->depth == 0) {
-		json_decref(c->root);
-		c->root = v;
-		return 0;
-	}
-	top = &c->stack[c->depth - 1];
-	if (json_is_array(top->node)) {
-		if (json_array_size(top->node) >= INTAKE_MAX_ITEMS) {
-			json_decref(v);
-			intake_seterr(c->err, c->errlen,
-			    "yaml line %zu: more than %d items in a list",
-			    line, INTAKE_MAX_ITEMS);
-			return -1;
-		}
-		json_array_append_new(top->node, v);
-		return 0;
-	}
-	if (json_object_get(top->node, top->key) != NULL) {
-		json_decref(v);
-		intake_quote(top->key, strlen(top->key), q, sizeof(q));
-		intake_seterr(c->err, c->errlen,
-		    "yaml line %zu: duplicate key '%s'", line, q);
-		return -1;
-	}
-	rc = json_object_set_new(top->node, top->key, v);
-	free(top->key);
-	top->key = NULL;
-	if (rc == -1) {
-		intake_seterr(c->err, c->errlen, "yaml line %zu: bad key",
-		    line);
-		return -1;
-	}
-	return 0;
-}
-
-/* One event into the tree: 0 to go on, 1 at the end, -1 on error. */
-static int
-intake_yevent(struct intake_yconv *c, const yaml_event_t *ev, int *ndocs)
-{
-	struct intake_yframe *top;
-	size_t line = ev->start_mark.line + 1;
-	const unsigned char *anchor = NULL;
-	json_t *v;
-
-	top = c->depth > 0 ? &c->stack[c->depth - 1] : NULL;
-	switch (ev->type) {
-	case YAML_STREAM_END_EVENT:
-		return 1;
-	case YAML_DOCUMENT_START_EVENT:
-		if (++*ndocs > 1) {
-			intake_seterr(c->err, c->errlen, "yaml line %zu: only "
-			    "one YAML document is allowed", line);
-			return -1;
-		}
-		return 0;
-	case YAML_ALIAS_EVENT:
-		intake_seterr(c->err, c->errlen,
-		    "yaml line %zu: aliases are not allowed", line);
-		return -1;
-	case YAML_SCALAR_EVENT:
-		anchor = ev->data.scalar.anchor;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		anchor = ev->data.sequence_start.anchor;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		anchor = ev->data.mapping_start.anchor;
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		if (c->depth > 0) {
-			free(top->key);
-			top->key = NULL;
-			c->depth--;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-	if (anchor != NULL) {
-		intake_seterr(c->err, c->errlen, "yaml line %zu: anchors and "
-		    "aliases are not allowed", line);
-		return -1;
-	}
-	if (top != NULL && json_is_object(top->node) && top->key == NULL) {
-		if (ev->type != YAML_SCALAR_EVENT) {
-			intake_seterr(c->err, c->errlen, "yaml line %zu: "
-			    "mapping keys must be plain strings", line);
-			return -1;
-		}
-		if (ev->data.scalar.length > INTAKE_MAX_KEY ||
-		    memchr(ev->data.scalar.value, '\0',
-		    ev->data.scalar.length) != NULL) {
-			intake_seterr(c->err, c->errlen, "yaml line %zu: "
-			    "mapping key too long or not text", line);
-			return -1;
-		}
-		top->key = xstrndup((const char *)ev->data.scalar.value,
-		    ev->data.scalar.length);
-		return 0;
-	}
-	if (ev->type == YAML_SCALAR_EVENT) {
-		if ((v = intake_yscalar(ev)) == NULL) {
-			intake_seterr(c->err, c->errlen,
-			    "yaml line %zu: invalid text", line);
-			return -1;
-		}
-		return intake_yattach(c, v, line);
-	}
-	if (c->depth == INTAKE_MAX_DEPTH) {
-		intake_seterr(c->err, c->errlen, "yaml line %zu: nested "
-		    "deeper than %d levels", line, INTAKE_MAX_DEPTH);
-		return -1;
-	}
-	v = ev->type == YAML_MAPPING_START_EVENT ? json_object() :
-	    json_array();
-	if (intake_yattach(c, v, line) == -1)
-		return -1;
-	/* v is still alive: its parent (or c->root) holds the reference */
-	c->stack[c->depth].node = v;
-	c->stack[c->depth].key = NULL;
-	c->depth++;
-	return 0;
-}
-
-json_t *
-intake_parse_yaml(const char *buf, size_t len, json_t **warnings,
-    char *err, size_t errlen)
-{
-	struct intake_yconv c;
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	json_t *out = NULL;
-	int ndocs = 0, r;
-	size_t i;
-
-	if (warnings != NULL)
-		*warnings = NULL;
-	memset(&c, 0, sizeof(c));
-	c.err = err;
-	c.errlen = errlen;
-	if (len > INTAKE_MAX_YAML) {
-		intake_seterr(err, errlen, "intake YAML is larger than %d "
-		    "bytes", INTAKE_MAX_YAML);
-		return NULL;
-	}
-	if (len == 0)
-		return intake_from_json(NULL, warnings, err, errlen);
-	if (!yaml_parser_initialize(&parser)) {
-		intake_seterr(err, errlen, "yaml: out of memory");
-		return NULL;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf,
-	    len);
-	for (;;) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			intake_seterr(err, errlen,
-			    "yaml line %zu, column %zu: %s%s%s",
-			    parser.problem_mark.line + 1,
-			    parser.problem_mark.column + 1,
-			    parser.problem ? parser.problem : "syntax error",
-			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
-			goto out;
-		}
-		r = intake_yevent(&c, &ev, &ndocs);
-		yaml_event_delete(&ev);
-		if (r == -1)
-			goto out;
-		if (r == 1)
-			break;
-	}
-	if (c.root != NULL && !json_is_object(c.root) &&
-	    !json_is_null(c.root)) {
-		intake_seterr(err, errlen,
-		    "intake: top level must be a mapping");
-		goto out;
-	}
-	out = intake_from_json(c.root, warnings, err, errlen);
-out:
-	for (i = 0; i < c.depth; i++)
-		free(c.stack[i].key);
-	json_decref(c.root);
-	yaml_parser_delete(&parser);
-	return out;
-}
-
-/* Typed view. */
-
-static const json_t *
-intake_vget(const json_t *ctx, const char *section, const char *key)
-{
-	const json_t *sec = json_object_get(ctx, section);
-
-	if (!json_is_object(sec))
-		return NULL;
-	return json_object_get(sec, key);
-}
-
-static int
-intake_vstr(const json_t *ctx, const char *section, const char *key,
-    const char **out)
-{
-	const json_t *v = intake_vget(ctx, section, key);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_string(v))
-		return -1;
-	*out = json_string_value(v);
-	return 0;
-}
-
-static int
-intake_vint(const json_t *ctx, const char *section, const char *key,
-    int64_t *out)
-{
-	const json_t *v = intake_vget(ctx, section, key);
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v))
-		return -1;
-	*out = json_integer_value(v);
-	return 0;
-}
-
-static int
-intake_vbool(const json_t *ctx, const char *section, const char *key,
-    bool *out)
-{
-	const json_t *v = intake_vget(ctx, section, key);
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_boolean(v))
-		return -1;
-	*out = json_is_true(v);
-	return 0;
-}
-
-static int
-intake_vlist(const json_t *ctx, const char *section, const char *key,
-    const char ***out, size_t *n)
-{
-	const json_t *v = intake_vget(ctx, section, key), *item;
-	size_t i;
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_array(v))
-		return -1;
-	*out = xcalloc(json_array_size(v), sizeof(**out));
-	json_array_foreach(v, i, item) {
-		if (!json_is_string(item))
-			return -1;
-		(*out)[i] = json_string_value(item);
-		*n = i + 1;
-	}
-	return 0;
-}
-
-int
-intake_view_get(const json_t *ctx, struct intake_view *v)
-{
-	size_t s;
-
-	memset(v, 0, sizeof(*v));
-	v->quantity = 1;
-	v->budget_total_micros = -1;
-	v->allow_alternates = true;
-	v->max_lead_time_days = -1;
-	if (!json_is_object(ctx))
-		return -1;
-	for (s = 0; s < INTAKE_NSECTIONS; s++) {
-		const json_t *sec = json_object_get(ctx, intake_sections[s]);
-
-		if (sec != NULL && !json_is_null(sec) && !json_is_object(sec))
-			return -1;
-	}
-	if (intake_vstr(ctx, "project", "name", &v->name) == -1 ||
-	    intake_vstr(ctx, "project", "id", &v->project_id) == -1 ||
-	    intake_vstr(ctx, "project", "owner", &v->owner) == -1 ||
-	    intake_vstr(ctx, "requirements", "product_type",
-	    &v->product_type) == -1 ||
-	    intake_vint(ctx, "requirements", "quantity", &v->quantity) == -1 ||
-	    intake_vint(ctx, "requirements", "budget_total_micros",
-	    &v->budget_total_micros) == -1 ||
-	    intake_vstr(ctx, "requirements", "deadline", &v->deadline) == -1 ||
-	    intake_vbool(ctx, "sourcing_constraints", "allow_brokers",
-	    &v->allow_brokers) == -1 ||
-	    intake_vbool(ctx, "sourcing_constraints", "allow_alternates",
-	    &v->allow_alternates) == -1 ||
-	    intake_vint(ctx, "sourcing_constraints", "max_lead_time_days",
-	    &v->max_lead_time_days) == -1 ||
-	    intake_vlist(ctx, "sourcing_constraints", "preferred_distributors",
-	    &v->preferred, &v->npreferred) == -1 ||
-	    intake_vstr(ctx, "engineering_context", "notes", &v->notes) == -1 ||
-	    intake_vlist(ctx, "engineering_context", "critical_parts",
-	    &v->critical, &v->ncritical) == -1 ||
-	    intake_vlist(ctx, "engineering_context", "avoid_parts",
-	    &v->avoid, &v->navoid) == -1)
-		return -1;
-	if (v->quantity < 1 || v->budget_total_micros < -1 ||
-	    v->max_lead_time_days < -1)
-		return -1;
-	return 0;
-}
-
-void
-intake_view_free(struct intake_view *v)
-{
-	if (v == NULL)
-		return;
-	free(v->preferred);
-	free(v->avoid);
-	free(v->critical);
-	v->preferred = v->avoid = v->critical = NULL;
-	v->npreferred = v->navoid = v->ncritical = 0;
 }

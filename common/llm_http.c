@@ -1,7 +1,8 @@
 /*
  * OpenAI-compatible chat completions over curl multi. Each request walks its
  * own ladder (HTTP retry with backoff, parameter drops, response_format step
- * down, re-asks) while the others keep running in the same loop.
+ * down, re-asks) while the others keep running in the same loop; the JSON
+ * is llm_chat.c's, the model table llm_caps.c's.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -14,47 +15,28 @@
 
 #include <curl/curl.h>
 
+#include "llm_caps.h"
+#include "llm_chat.h"
 #include "llm_http.h"
 #include "log.h"
 #include "util.h"
 
-#define LLM_LEVEL_SCHEMA	0	/* response_format json_schema */
-#define LLM_LEVEL_OBJECT	1	/* response_format json_object */
-#define LLM_LEVEL_TEXT		2	/* no response_format */
-
-#define LLM_CAP_NO_TEMPERATURE	0x1
-#define LLM_CAP_MAX_COMPLETION	0x2
-
-#define LLM_CAPS_MAX		64
-#define LLM_MODEL_MAX		128
 /* Parameter drops and format step-downs one request may make. */
-#define LLM_MAX_ADJUSTS		4
-/* What one re-ask turn may carry back to the model. */
-#define LLM_REASK_ANSWER_MAX	(16 * 1024)
-#define LLM_REASK_ERRORS_MAX	(4 * 1024)
-#define LLM_SERVER_MSG_MAX	200
+#define LLM_HTTP_MAX_ADJUSTS	4
+/* Bytes of a server's error message kept in the result. */
+#define LLM_HTTP_SERVER_MSG_MAX	200
 
-struct llm_cap {
-	char		model[LLM_MODEL_MAX];
-	unsigned	flags;
-	int		level;
+enum llm_http_state {
+	LLM_HTTP_CALL_WAITING,
+	LLM_HTTP_CALL_RUNNING,
+	LLM_HTTP_CALL_DONE
 };
 
-/* Process-wide: what servers told us about models. */
-static struct llm_cap	llm_caps[LLM_CAPS_MAX];
-static size_t		llm_ncaps;
-
-enum call_state {
-	CALL_WAITING,
-	CALL_RUNNING,
-	CALL_DONE
-};
-
-struct llm_call {
+struct llm_http_call {
 	struct llm_client		*c;
 	const struct llm_request	*req;
 	struct llm_result		*res;
-	enum call_state			 state;
+	enum llm_http_state		 state;
 	int64_t				 next_at;
 	int64_t				 started_at;
 	int64_t				 deadline;
@@ -85,7 +67,7 @@ struct llm_client {
 	size_t			 ndone;
 };
 
-static int	llm_curl_ready;
+static int	llm_http_curl_ready;
 
 void
 llm_config_defaults(struct llm_config *cfg)
@@ -122,113 +104,15 @@ llm_outcome_name(int outcome)
 	return "unknown";
 }
 
-static const char *
-level_name(int level)
-{
-	switch (level) {
-	case LLM_LEVEL_SCHEMA:
-		return "json_schema";
-	case LLM_LEVEL_OBJECT:
-		return "json_object";
-	default:
-		return "text";
-	}
-}
-
 static int64_t
-clamp64(int64_t v, int64_t lo, int64_t hi)
+llm_http_clamp(int64_t v, int64_t lo, int64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* "openai/gpt-5-nano" -> "gpt-5-nano": routers prefix the vendor. */
-static const char *
-model_base(const char *model)
-{
-	const char *p = strrchr(model, '/');
-
-	return p != NULL ? p + 1 : model;
-}
-
-static bool
-prefix_family(const char *m, const char *fam)
-{
-	size_t n = strlen(fam);
-
-	return strncmp(m, fam, n) == 0 && (m[n] == '\0' || m[n] == '-');
-}
-
-/* Models known to reject sampling parameters and max_tokens. */
-static unsigned
-builtin_caps(const char *model)
-{
-	const char *m = model_base(model);
-
-	if (strncmp(m, "gpt-5", 5) == 0 || prefix_family(m, "o1") ||
-	    prefix_family(m, "o3") || prefix_family(m, "o4") ||
-	    prefix_family(m, "o4-mini"))
-		return LLM_CAP_NO_TEMPERATURE | LLM_CAP_MAX_COMPLETION;
-	return 0;
-}
-
-static struct llm_cap *
-cap_find(const char *model, bool create)
-{
-	size_t i;
-
-	for (i = 0; i < llm_ncaps; i++)
-		if (strcmp(llm_caps[i].model, model) == 0)
-			return &llm_caps[i];
-	if (!create || strlen(model) >= LLM_MODEL_MAX)
-		return NULL;
-	if (llm_ncaps == LLM_CAPS_MAX) {
-		log_debug("llm: model table full, not remembering %s", model);
-		return NULL;
-	}
-	i = llm_ncaps++;
-	memset(&llm_caps[i], 0, sizeof(llm_caps[i]));
-	strcpy(llm_caps[i].model, model);
-	return &llm_caps[i];
-}
-
-void
-llm_caps_reset(void)
-{
-	memset(llm_caps, 0, sizeof(llm_caps));
-	llm_ncaps = 0;
-}
-
-static unsigned
-caps_flags(const char *model)
-{
-	struct llm_cap *cap = cap_find(model, false);
-
-	return builtin_caps(model) | (cap != NULL ? cap->flags : 0);
-}
-
-static int
-caps_level(const char *model)
-{
-	struct llm_cap *cap = cap_find(model, false);
-
-	return cap != NULL ? cap->level : LLM_LEVEL_SCHEMA;
-}
-
-static void
-caps_learn(const char *model, unsigned flags, int level)
-{
-	struct llm_cap *cap = cap_find(model, true);
-
-	if (cap == NULL)
-		return;
-	cap->flags |= flags;
-	if (level > cap->level)
-		cap->level = level;
-}
-
 /* xorshift64*: jitter only, never security. */
 static uint64_t
-rng_next(struct llm_client *c)
+llm_http_rng(struct llm_client *c)
 {
 	c->rng ^= c->rng >> 12;
 	c->rng ^= c->rng << 25;
@@ -244,12 +128,12 @@ llm_client_new(const struct llm_config *cfg)
 	const char *base;
 	size_t n;
 
-	if (!llm_curl_ready) {
+	if (!llm_http_curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			log_warnx("llm: curl_global_init failed");
 			return NULL;
 		}
-		llm_curl_ready = 1;
+		llm_http_curl_ready = 1;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->cfg = *cfg;
@@ -259,23 +143,24 @@ llm_client_new(const struct llm_config *cfg)
 	    xstrdup(cfg->api_key) : NULL;
 	c->cfg.model = xstrdup(cfg->model != NULL && *cfg->model ?
 	    cfg->model : LLM_DEFAULT_MODEL);
-	c->cfg.connect_timeout_ms = (long)clamp64(cfg->connect_timeout_ms, 10,
-	    600000);
-	c->cfg.timeout_ms = (long)clamp64(cfg->timeout_ms, 10, 3600000);
-	c->cfg.max_retries = (int)clamp64(cfg->max_retries, 0, 10);
-	c->cfg.max_reasks = (int)clamp64(cfg->max_reasks, 0, 5);
-	c->cfg.max_concurrency = (int)clamp64(cfg->max_concurrency, 1,
+	c->cfg.connect_timeout_ms = (long)llm_http_clamp(
+	    cfg->connect_timeout_ms, 10, 600000);
+	c->cfg.timeout_ms = (long)llm_http_clamp(cfg->timeout_ms, 10, 3600000);
+	c->cfg.max_retries = (int)llm_http_clamp(cfg->max_retries, 0, 10);
+	c->cfg.max_reasks = (int)llm_http_clamp(cfg->max_reasks, 0, 5);
+	c->cfg.max_concurrency = (int)llm_http_clamp(cfg->max_concurrency, 1,
 	    LLM_MAX_CONCURRENCY);
-	c->cfg.price_in_per_1m_micros = clamp64(cfg->price_in_per_1m_micros,
-	    0, INT64_MAX);
-	c->cfg.price_out_per_1m_micros = clamp64(cfg->price_out_per_1m_micros,
-	    0, INT64_MAX);
-	c->cfg.backoff_base_ms = clamp64(cfg->backoff_base_ms, 1, 600000);
-	c->cfg.backoff_cap_ms = clamp64(cfg->backoff_cap_ms,
-	    c->cfg.backoff_base_ms, 600000);
-	c->cfg.retry_after_cap_ms = clamp64(cfg->retry_after_cap_ms, 0,
+	c->cfg.price_in_per_1m_micros = llm_http_clamp(
+	    cfg->price_in_per_1m_micros, 0, INT64_MAX);
+	c->cfg.price_out_per_1m_micros = llm_http_clamp(
+	    cfg->price_out_per_1m_micros, 0, INT64_MAX);
+	c->cfg.backoff_base_ms = llm_http_clamp(cfg->backoff_base_ms, 1,
 	    600000);
-	c->cfg.deadline_ms = clamp64(cfg->deadline_ms, 10, 3600000);
+	c->cfg.backoff_cap_ms = llm_http_clamp(cfg->backoff_cap_ms,
+	    c->cfg.backoff_base_ms, 600000);
+	c->cfg.retry_after_cap_ms = llm_http_clamp(cfg->retry_after_cap_ms, 0,
+	    600000);
+	c->cfg.deadline_ms = llm_http_clamp(cfg->deadline_ms, 10, 3600000);
 	if (cfg->max_response_bytes == 0 ||
 	    cfg->max_response_bytes > 64 * 1024 * 1024)
 		c->cfg.max_response_bytes = 4 * 1024 * 1024;
@@ -341,11 +226,11 @@ llm_result_clear(struct llm_result *r)
 
 /* Writes the reason, keeping the API key out of it whatever a server says. */
 static void
-call_seterr(struct llm_call *call, const char *fmt, ...)
+llm_http_seterr(struct llm_http_call *call, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-call_seterr(struct llm_call *call, const char *fmt, ...)
+llm_http_seterr(struct llm_http_call *call, const char *fmt, ...)
 {
 	const char *key = call->c->cfg.api_key;
 	char *err = call->res->error, *p;
@@ -364,7 +249,7 @@ call_seterr(struct llm_call *call, const char *fmt, ...)
 }
 
 static void
-call_release(struct llm_call *call)
+llm_http_release(struct llm_http_call *call)
 {
 	if (call->easy != NULL) {
 		curl_multi_remove_handle(call->c->multi, call->easy);
@@ -378,7 +263,7 @@ call_release(struct llm_call *call)
 
 /* Cost of the tokens in micro-units, rounded down; saturates on overflow. */
 static int64_t
-llm_cost(const struct llm_config *cfg, int64_t in, int64_t out)
+llm_http_cost(const struct llm_config *cfg, int64_t in, int64_t out)
 {
 	int64_t a, b, sum;
 
@@ -390,18 +275,18 @@ llm_cost(const struct llm_config *cfg, int64_t in, int64_t out)
 }
 
 static void
-call_finish(struct llm_call *call, int outcome)
+llm_http_finish(struct llm_http_call *call, int outcome)
 {
 	struct llm_result *res = call->res;
 
-	call_release(call);
+	llm_http_release(call);
 	res->outcome = outcome;
 	res->latency_ms = call->started_at > 0 ?
 	    now_ms() - call->started_at : 0;
-	res->cost_micros = llm_cost(&call->c->cfg, res->prompt_tokens,
+	res->cost_micros = llm_http_cost(&call->c->cfg, res->prompt_tokens,
 	    res->completion_tokens);
 	if (res->attempts > 0 && res->response_format_used == NULL)
-		res->response_format_used = xstrdup(level_name(
+		res->response_format_used = xstrdup(llm_caps_level_name(
 		    call->sent_level));
 	if (outcome == LLM_OK)
 		res->error[0] = '\0';
@@ -411,31 +296,31 @@ call_finish(struct llm_call *call, int outcome)
 		    llm_outcome_name(outcome), res->error);
 	json_decref(call->turns);
 	call->turns = NULL;
-	call->state = CALL_DONE;
+	call->state = LLM_HTTP_CALL_DONE;
 	call->c->ndone++;
 }
 
 /* Schedules the next attempt, or gives up when it would pass the deadline. */
 static void
-call_again(struct llm_call *call, int64_t delay, int outcome_if_late)
+llm_http_again(struct llm_http_call *call, int64_t delay, int outcome_if_late)
 {
 	int64_t now = now_ms();
 
-	call_release(call);
+	llm_http_release(call);
 	if (now + delay >= call->deadline) {
 		size_t n = strlen(call->res->error);
 
 		snprintf(call->res->error + n, sizeof(call->res->error) - n,
 		    "%s", n > 0 ? "; deadline reached" : "deadline reached");
-		call_finish(call, outcome_if_late);
+		llm_http_finish(call, outcome_if_late);
 		return;
 	}
 	call->next_at = now + delay;
-	call->state = CALL_WAITING;
+	call->state = LLM_HTTP_CALL_WAITING;
 }
 
 static int64_t
-backoff_ms(struct llm_call *call)
+llm_http_backoff(struct llm_http_call *call)
 {
 	const struct llm_config *cfg = &call->c->cfg;
 	int64_t d = cfg->backoff_base_ms, half;
@@ -446,21 +331,21 @@ backoff_ms(struct llm_call *call)
 	if (d > cfg->backoff_cap_ms)
 		d = cfg->backoff_cap_ms;
 	half = d / 2;
-	return half + (int64_t)(rng_next(call->c) % (uint64_t)(half + 1));
+	return half + (int64_t)(llm_http_rng(call->c) % (uint64_t)(half + 1));
 }
 
 /* A transient failure: retry with backoff (or Retry-After), or give up. */
 static void
-call_transient(struct llm_call *call, int outcome)
+llm_http_transient(struct llm_http_call *call, int outcome)
 {
 	const struct llm_config *cfg = &call->c->cfg;
 	int64_t delay, ra;
 
 	if (call->retries >= cfg->max_retries) {
-		call_finish(call, outcome);
+		llm_http_finish(call, outcome);
 		return;
 	}
-	delay = backoff_ms(call);
+	delay = llm_http_backoff(call);
 	/* retry-after-ms is the more precise of the two */
 	ra = call->retry_after_ms >= 0 ? call->retry_after_ms :
 	    call->retry_after_hdr_ms;
@@ -471,13 +356,13 @@ call_transient(struct llm_call *call, int outcome)
 	log_warnx("llm: model %s: %s; retry %d of %d in %lld ms",
 	    cfg->model, call->res->error, call->retries, cfg->max_retries,
 	    (long long)delay);
-	call_again(call, delay, outcome);
+	llm_http_again(call, delay, outcome);
 }
 
 static size_t
-on_write(char *p, size_t size, size_t nmemb, void *arg)
+llm_http_on_write(char *p, size_t size, size_t nmemb, void *arg)
 {
-	struct llm_call *call = arg;
+	struct llm_http_call *call = arg;
 	size_t n = size * nmemb;
 
 	if (call->resp.len + n > call->c->cfg.max_response_bytes) {
@@ -490,9 +375,9 @@ on_write(char *p, size_t size, size_t nmemb, void *arg)
 
 /* Retry-After: seconds or an HTTP date; retry-after-ms: milliseconds. */
 static size_t
-on_header(char *p, size_t size, size_t nmemb, void *arg)
+llm_http_on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
-	struct llm_call *call = arg;
+	struct llm_http_call *call = arg;
 	size_t n = size * nmemb, vlen;
 	char val[128], *dot;
 	const char *why, *v;
@@ -537,114 +422,12 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* A JSON string from bytes that may not be valid UTF-8 (or cut mid-way). */
-static json_t *
-json_text(const char *s, size_t n)
-{
-	json_t *v;
-	char *copy;
-	size_t i;
-
-	if ((v = json_stringn(s, n)) != NULL)
-		return v;
-	copy = xstrndup(s, n);
-	for (i = 0; copy[i] != '\0'; i++)
-		if ((unsigned char)copy[i] >= 0x80)
-			copy[i] = '?';
-	v = json_string(copy);
-	free(copy);
-	return v != NULL ? v : json_string("");
-}
-
-static json_t *
-message(const char *role, const char *content, size_t n)
-{
-	json_t *m = json_object();
-
-	json_object_set_new(m, "role", json_string(role));
-	json_object_set_new(m, "content", json_text(content, n));
-	return m;
-}
-
-static json_t *
-build_messages(struct llm_call *call)
-{
-	const struct llm_request *req = call->req;
-	json_t *msgs, *schema;
-	struct buf sys;
-	char *s;
-
-	msgs = json_array();
-	buf_init(&sys);
-	if (req->system != NULL)
-		buf_puts(&sys, req->system);
-	if (call->level != LLM_LEVEL_SCHEMA) {
-		schema = llm_schema_to_json(req->schema);
-		s = json_dumps(schema, JSON_COMPACT);
-		json_decref(schema);
-		buf_printf(&sys, "%sReply with only a JSON object matching "
-		    "this JSON Schema, no prose and no code fences:\n%s",
-		    sys.len > 0 ? "\n\n" : "", s != NULL ? s : "{}");
-		free(s);
-	}
-	if (sys.len > 0)
-		json_array_append_new(msgs, message("system", sys.data,
-		    sys.len));
-	buf_free(&sys);
-	json_array_append_new(msgs, message("user", req->user != NULL ?
-	    req->user : "", req->user != NULL ? strlen(req->user) : 0));
-	json_array_extend(msgs, call->turns);
-	return msgs;
-}
-
-static char *
-build_body(struct llm_call *call)
-{
-	const struct llm_request *req = call->req;
-	const char *model = call->c->cfg.model;
-	unsigned flags = caps_flags(model) | call->flags;
-	json_t *o, *rf, *schema;
-	const char *name;
-	char *s;
-
-	o = json_object();
-	json_object_set_new(o, "model", json_string(model));
-	json_object_set_new(o, "messages", build_messages(call));
-	call->sent_max_completion = (flags & LLM_CAP_MAX_COMPLETION) != 0;
-	json_object_set_new(o, call->sent_max_completion ?
-	    "max_completion_tokens" : "max_tokens",
-	    json_integer(call->max_tokens));
-	call->sent_temperature = req->temperature >= 0 &&
-	    (flags & LLM_CAP_NO_TEMPERATURE) == 0;
-	if (call->sent_temperature)
-		json_object_set_new(o, "temperature",
-		    json_real(req->temperature));
-	switch (call->level) {
-	case LLM_LEVEL_SCHEMA:
-		name = req->schema_name != NULL ? req->schema_name : "result";
-		schema = llm_schema_to_json(req->schema);
-		rf = json_pack("{s:s,s:{s:s,s:b,s:o}}", "type", "json_schema",
-		    "json_schema", "name", name, "strict", 1, "schema",
-		    schema);
-		json_object_set_new(o, "response_format", rf);
-		break;
-	case LLM_LEVEL_OBJECT:
-		json_object_set_new(o, "response_format",
-		    json_pack("{s:s}", "type", "json_object"));
-		break;
-	default:
-		break;
-	}
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
-}
-
 static void
-call_start(struct llm_call *call)
+llm_http_start(struct llm_http_call *call)
 {
 	struct llm_client *c = call->c;
 	const struct llm_config *cfg = &c->cfg;
+	struct llm_chat_attempt attempt;
 	int64_t now = now_ms(), left;
 	int level;
 
@@ -654,22 +437,30 @@ call_start(struct llm_call *call)
 	}
 	left = call->deadline - now;
 	if (left <= 0) {
-		call_seterr(call, "deadline reached");
-		call_finish(call, LLM_TIMEOUT);
+		llm_http_seterr(call, "deadline reached");
+		llm_http_finish(call, LLM_TIMEOUT);
 		return;
 	}
 	/* another request may have learnt the model needs a lower rung */
-	level = caps_level(cfg->model);
+	level = llm_caps_level(cfg->model);
 	if (level > call->level)
 		call->level = level;
 	call->retry_after_ms = -1;
 	call->retry_after_hdr_ms = -1;
 	call->too_large = false;
 	buf_init(&call->resp);
-	if ((call->body = build_body(call)) == NULL ||
+	attempt.model = cfg->model;
+	attempt.level = call->level;
+	attempt.max_tokens = call->max_tokens;
+	attempt.flags = llm_caps_flags(cfg->model) | call->flags;
+	attempt.turns = call->turns;
+	call->body = llm_chat_body(call->req, &attempt);
+	call->sent_temperature = attempt.sent_temperature;
+	call->sent_max_completion = attempt.sent_max_completion;
+	if (call->body == NULL ||
 	    (call->easy = curl_easy_init()) == NULL) {
-		call_seterr(call, "cannot build request");
-		call_finish(call, LLM_HTTP_FAILED);
+		llm_http_seterr(call, "cannot build request");
+		llm_http_finish(call, LLM_HTTP_FAILED);
 		return;
 	}
 	curl_easy_setopt(call->easy, CURLOPT_URL, c->url);
@@ -679,9 +470,10 @@ call_start(struct llm_call *call)
 	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDS, call->body);
 	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)strlen(call->body));
-	curl_easy_setopt(call->easy, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(call->easy, CURLOPT_WRITEFUNCTION, llm_http_on_write);
 	curl_easy_setopt(call->easy, CURLOPT_WRITEDATA, call);
-	curl_easy_setopt(call->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(call->easy, CURLOPT_HEADERFUNCTION,
+	    llm_http_on_header);
 	curl_easy_setopt(call->easy, CURLOPT_HEADERDATA, call);
 	curl_easy_setopt(call->easy, CURLOPT_PRIVATE, call);
 	curl_easy_setopt(call->easy, CURLOPT_ACCEPT_ENCODING, "");
@@ -693,47 +485,16 @@ call_start(struct llm_call *call)
 	curl_easy_setopt(call->easy, CURLOPT_TIMEOUT_MS,
 	    (long)(left < cfg->timeout_ms ? left : cfg->timeout_ms));
 	if (curl_multi_add_handle(c->multi, call->easy) != CURLM_OK) {
-		call_seterr(call, "cannot queue request");
-		call_finish(call, LLM_HTTP_FAILED);
+		llm_http_seterr(call, "cannot queue request");
+		llm_http_finish(call, LLM_HTTP_FAILED);
 		return;
 	}
 	call->res->attempts++;
 	call->sent_level = call->level;
-	call->state = CALL_RUNNING;
+	call->state = LLM_HTTP_CALL_RUNNING;
 	log_debug("llm: model %s attempt %d (%s, %d max tokens)", cfg->model,
-	    call->res->attempts, level_name(call->level), call->max_tokens);
-}
-
-/* Pulls error.{message,type,param,code} out of an OpenAI error body. */
-static void
-server_error(const json_t *body, const char **msg, const char **type,
-    const char **param, const char **code)
-{
-	const json_t *e = json_object_get(body, "error");
-
-	*msg = *type = *param = *code = NULL;
-	if (json_is_string(e)) {
-		*msg = json_string_value(e);
-		return;
-	}
-	*msg = json_string_value(json_object_get(e, "message"));
-	*type = json_string_value(json_object_get(e, "type"));
-	*param = json_string_value(json_object_get(e, "param"));
-	*code = json_string_value(json_object_get(e, "code"));
-}
-
-/* The first 'quoted' word of msg ("Unsupported parameter: 'temperature'"). */
-static void
-quoted_word(const char *msg, char *out, size_t outlen)
-{
-	const char *a, *b;
-
-	out[0] = '\0';
-	if (msg == NULL || (a = strchr(msg, '\'')) == NULL ||
-	    (b = strchr(a + 1, '\'')) == NULL || (size_t)(b - a - 1) >= outlen)
-		return;
-	memcpy(out, a + 1, (size_t)(b - a - 1));
-	out[b - a - 1] = '\0';
+	    call->res->attempts, llm_caps_level_name(call->level),
+	    call->max_tokens);
 }
 
 /*
@@ -741,161 +502,98 @@ quoted_word(const char *msg, char *out, size_t outlen)
  * for the model and retry at once. Returns true when a retry was scheduled.
  */
 static bool
-call_adjust(struct llm_call *call, const char *msg, const char *param,
-    const char *code)
+llm_http_adjust(struct llm_http_call *call, const struct llm_chat_error *e)
 {
 	const char *model = call->c->cfg.model;
-	char word[64];
-	const char *name;
-	bool unsupported, rf;
+	unsigned rejects;
 
-	if (call->adjusts >= LLM_MAX_ADJUSTS)
+	if (call->adjusts >= LLM_HTTP_MAX_ADJUSTS)
 		return false;
-	quoted_word(msg, word, sizeof(word));
-	name = param != NULL ? param : word;
-	unsupported = (code != NULL && (strcmp(code, "unsupported_parameter")
-	    == 0 || strcmp(code, "unsupported_value") == 0)) ||
-	    (msg != NULL && (strncasecmp(msg, "unsupported parameter", 21) ==
-	    0 || strncasecmp(msg, "unsupported value", 17) == 0));
-	rf = strncmp(name, "response_format", 15) == 0 ||
-	    (msg != NULL && (strstr(msg, "response_format") != NULL ||
-	    strstr(msg, "json_schema") != NULL));
-	if (unsupported && strcmp(name, "temperature") == 0 &&
-	    call->sent_temperature) {
+	rejects = llm_chat_rejects(e);
+	if ((rejects & LLM_CHAT_NO_TEMPERATURE) && call->sent_temperature) {
 		/* this request drops it even when the table is full */
 		call->flags |= LLM_CAP_NO_TEMPERATURE;
-		caps_learn(model, LLM_CAP_NO_TEMPERATURE, 0);
+		llm_caps_learn(model, LLM_CAP_NO_TEMPERATURE, 0);
 		call->res->temperature_dropped = true;
 		log_info("llm: model %s rejects temperature, dropped", model);
-	} else if (unsupported && strcmp(name, "max_tokens") == 0 &&
+	} else if ((rejects & LLM_CHAT_NO_MAX_TOKENS) &&
 	    !call->sent_max_completion) {
 		call->flags |= LLM_CAP_MAX_COMPLETION;
-		caps_learn(model, LLM_CAP_MAX_COMPLETION, 0);
+		llm_caps_learn(model, LLM_CAP_MAX_COMPLETION, 0);
 		log_info("llm: model %s wants max_completion_tokens", model);
-	} else if (rf && call->level < LLM_LEVEL_TEXT) {
+	} else if ((rejects & LLM_CHAT_NO_FORMAT) &&
+	    call->level < LLM_LEVEL_TEXT) {
 		log_info("llm: model %s rejects response_format %s, stepping "
-		    "down", model, level_name(call->level));
+		    "down", model, llm_caps_level_name(call->level));
 		call->level++;
-		caps_learn(model, 0, call->level);
+		llm_caps_learn(model, 0, call->level);
 	} else
 		return false;
 	call->adjusts++;
-	call_again(call, 0, LLM_HTTP_FAILED);
+	llm_http_again(call, 0, LLM_HTTP_FAILED);
 	return true;
-}
-
-static void
-add_usage(struct llm_call *call, const json_t *body)
-{
-	const json_t *u = json_object_get(body, "usage");
-	json_int_t p, q;
-
-	p = json_integer_value(json_object_get(u, "prompt_tokens"));
-	q = json_integer_value(json_object_get(u, "completion_tokens"));
-	if (p > 0 && p < INT32_MAX)
-		call->res->prompt_tokens += p;
-	if (q > 0 && q < INT32_MAX)
-		call->res->completion_tokens += q;
 }
 
 /* Appends the bad answer and the exact errors as a follow-up turn. */
 static void
-call_reask(struct llm_call *call, const char *content, const char *errors)
+llm_http_reask(struct llm_http_call *call, const char *content,
+    const char *errors)
 {
-	struct buf b;
-	size_t clen = content != NULL ? strlen(content) : 0;
-	size_t elen = strlen(errors);
-
-	/* cut on a UTF-8 character boundary */
-	if (clen > LLM_REASK_ANSWER_MAX) {
-		clen = LLM_REASK_ANSWER_MAX;
-		while (clen > 0 &&
-		    ((unsigned char)content[clen] & 0xc0) == 0x80)
-			clen--;
-	}
-	if (elen > LLM_REASK_ERRORS_MAX) {
-		elen = LLM_REASK_ERRORS_MAX;
-		while (elen > 0 &&
-		    ((unsigned char)errors[elen] & 0xc0) == 0x80)
-			elen--;
-	}
-	if (call->turns == NULL)
-		call->turns = json_array();
-	json_array_append_new(call->turns, message("assistant",
-	    content != NULL ? content : "", clen));
-	buf_init(&b);
-	buf_puts(&b, "Your previous reply was not valid:\n");
-	buf_append(&b, errors, elen);
-	buf_puts(&b, "\nReply again with only the corrected JSON object.");
-	json_array_append_new(call->turns, message("user", b.data, b.len));
-	buf_free(&b);
+	llm_chat_reask(&call->turns, content, errors);
 	call->res->reasks++;
-	call_again(call, 0, LLM_INVALID);
+	llm_http_again(call, 0, LLM_INVALID);
 }
 
 static void
-call_answer(struct llm_call *call, const json_t *body)
+llm_http_answer(struct llm_http_call *call, const json_t *body)
 {
 	const struct llm_config *cfg = &call->c->cfg;
-	const json_t *choice, *msg;
-	const char *content, *finish, *refusal;
-	char jerr[256];
+	struct llm_chat_answer a;
 	struct buf errs;
-	json_t *v = NULL;
-	size_t clen;
+	json_t *v;
 
-	add_usage(call, body);
-	choice = json_array_get(json_object_get(body, "choices"), 0);
-	msg = json_object_get(choice, "message");
-	if (!json_is_object(msg)) {
-		call_seterr(call, "answer without choices[0].message");
-		call_transient(call, LLM_HTTP_FAILED);
+	llm_chat_usage(body, &call->res->prompt_tokens,
+	    &call->res->completion_tokens);
+	if (llm_chat_answer(body, &a) == -1) {
+		llm_http_seterr(call, "answer without choices[0].message");
+		llm_http_transient(call, LLM_HTTP_FAILED);
 		return;
 	}
-	content = json_string_value(json_object_get(msg, "content"));
-	clen = json_string_length(json_object_get(msg, "content"));
-	finish = json_string_value(json_object_get(choice, "finish_reason"));
-	refusal = json_string_value(json_object_get(msg, "refusal"));
-	if (refusal != NULL && *refusal != '\0') {
-		call_seterr(call, "model refused to answer");
-		call_finish(call, LLM_INVALID);
+	if (a.refusal != NULL && *a.refusal != '\0') {
+		llm_http_seterr(call, "model refused to answer");
+		llm_http_finish(call, LLM_INVALID);
 		return;
 	}
-	if (finish != NULL && strcmp(finish, "length") == 0 &&
+	if (a.finish != NULL && strcmp(a.finish, "length") == 0 &&
 	    !call->length_retried) {
 		call->length_retried = true;
 		call->max_tokens = call->max_tokens > LLM_MAX_TOKENS_CAP / 2 ?
 		    LLM_MAX_TOKENS_CAP : call->max_tokens * 2;
 		log_info("llm: model %s hit its token limit, retrying with %d",
 		    cfg->model, call->max_tokens);
-		call_again(call, 0, LLM_INVALID);
+		llm_http_again(call, 0, LLM_INVALID);
 		return;
 	}
 	buf_init(&errs);
-	if (content == NULL || clen == 0)
-		buf_puts(&errs, "$: empty reply\n");
-	else if ((v = llm_json_extract(content, clen, jerr,
-	    sizeof(jerr))) == NULL)
-		buf_printf(&errs, "$: %s\n", jerr);
-	else if (llm_json_validate(v, call->req->schema, &errs) == 0) {
+	if ((v = llm_chat_check(a.content, a.len, call->req->schema,
+	    &errs)) != NULL) {
 		call->res->data = v;
 		buf_free(&errs);
-		call_finish(call, LLM_OK);
+		llm_http_finish(call, LLM_OK);
 		return;
 	}
-	json_decref(v);
 	/* the first line makes a short reason; the model gets them all */
-	call_seterr(call, "invalid answer: %.*s", (int)strcspn(errs.data,
+	llm_http_seterr(call, "invalid answer: %.*s", (int)strcspn(errs.data,
 	    "\n"), errs.data);
 	if (call->res->reasks >= cfg->max_reasks)
-		call_finish(call, LLM_INVALID);
+		llm_http_finish(call, LLM_INVALID);
 	else
-		call_reask(call, content, errs.data);
+		llm_http_reask(call, a.content, errs.data);
 	buf_free(&errs);
 }
 
 static bool
-curl_code_retryable(CURLcode cc)
+llm_http_retryable(CURLcode cc)
 {
 	switch (cc) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -915,26 +613,26 @@ curl_code_retryable(CURLcode cc)
 }
 
 static void
-call_done(struct llm_call *call, CURLcode cc)
+llm_http_done(struct llm_http_call *call, CURLcode cc)
 {
 	const struct llm_config *cfg = &call->c->cfg;
-	const char *msg, *type, *param, *code;
+	struct llm_chat_error e;
 	json_t *body = NULL;
 	long status = 0;
 
 	if (cc != CURLE_OK) {
 		if (call->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
-			call_seterr(call, "response larger than %zu bytes",
+			llm_http_seterr(call, "response larger than %zu bytes",
 			    cfg->max_response_bytes);
-			call_finish(call, LLM_HTTP_FAILED);
+			llm_http_finish(call, LLM_HTTP_FAILED);
 		} else {
-			call_seterr(call, "%s", curl_easy_strerror(cc));
-			if (curl_code_retryable(cc))
-				call_transient(call,
+			llm_http_seterr(call, "%s", curl_easy_strerror(cc));
+			if (llm_http_retryable(cc))
+				llm_http_transient(call,
 				    cc == CURLE_OPERATION_TIMEDOUT ?
 				    LLM_TIMEOUT : LLM_HTTP_FAILED);
 			else
-				call_finish(call, LLM_HTTP_FAILED);
+				llm_http_finish(call, LLM_HTTP_FAILED);
 		}
 		return;
 	}
@@ -944,28 +642,29 @@ call_done(struct llm_call *call, CURLcode cc)
 	    call->resp.len, 0, NULL);
 	if (status >= 200 && status < 300) {
 		if (!json_is_object(body)) {
-			call_seterr(call, "http %ld with a body that is not "
-			    "JSON", status);
-			call_transient(call, LLM_HTTP_FAILED);
+			llm_http_seterr(call, "http %ld with a body that is "
+			    "not JSON", status);
+			llm_http_transient(call, LLM_HTTP_FAILED);
 		} else
-			call_answer(call, body);
+			llm_http_answer(call, body);
 		goto out;
 	}
-	server_error(body, &msg, &type, &param, &code);
-	call_seterr(call, "http %ld%s%.*s", status, msg != NULL ? ": " : "",
-	    LLM_SERVER_MSG_MAX, msg != NULL ? msg : "");
-	if (status == 400 && call_adjust(call, msg, param, code))
+	llm_chat_error(body, &e);
+	llm_http_seterr(call, "http %ld%s%.*s", status,
+	    e.msg != NULL ? ": " : "", LLM_HTTP_SERVER_MSG_MAX,
+	    e.msg != NULL ? e.msg : "");
+	if (status == 400 && llm_http_adjust(call, &e))
 		goto out;
-	if (status == 429 && ((code != NULL && strcmp(code,
-	    "insufficient_quota") == 0) || (type != NULL && strcmp(type,
+	if (status == 429 && ((e.code != NULL && strcmp(e.code,
+	    "insufficient_quota") == 0) || (e.type != NULL && strcmp(e.type,
 	    "insufficient_quota") == 0)))
-		call_finish(call, LLM_HTTP_FAILED);
+		llm_http_finish(call, LLM_HTTP_FAILED);
 	else if (status == 408 || status == 409 || status == 429 ||
 	    status >= 500)
-		call_transient(call, status == 408 || status == 504 ?
+		llm_http_transient(call, status == 408 || status == 504 ?
 		    LLM_TIMEOUT : LLM_HTTP_FAILED);
 	else
-		call_finish(call, LLM_HTTP_FAILED);
+		llm_http_finish(call, LLM_HTTP_FAILED);
 out:
 	json_decref(body);
 }
@@ -974,7 +673,7 @@ int
 llm_run(struct llm_client *c, struct llm_request *reqs,
     struct llm_result *results, size_t n)
 {
-	struct llm_call *calls = NULL, *call;
+	struct llm_http_call *calls = NULL, *call;
 	CURLMsg *m;
 	char *priv;
 	int64_t now, wait;
@@ -997,7 +696,7 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 		calls[i].c = c;
 		calls[i].req = &reqs[i];
 		calls[i].res = &results[i];
-		calls[i].state = CALL_WAITING;
+		calls[i].state = LLM_HTTP_CALL_WAITING;
 		calls[i].max_tokens = reqs[i].max_tokens > 0 ?
 		    (reqs[i].max_tokens < LLM_MAX_TOKENS_CAP ?
 		    reqs[i].max_tokens : LLM_MAX_TOKENS_CAP) :
@@ -1012,10 +711,11 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 		for (i = 0; i < n && inflight < (size_t)c->cfg.max_concurrency;
 		    i++) {
 			call = &calls[i];
-			if (call->state != CALL_WAITING || call->next_at > now)
+			if (call->state != LLM_HTTP_CALL_WAITING ||
+			    call->next_at > now)
 				continue;
-			call_start(call);
-			if (call->state == CALL_RUNNING)
+			llm_http_start(call);
+			if (call->state == LLM_HTTP_CALL_RUNNING)
 				inflight++;
 		}
 		curl_multi_perform(c->multi, &running);
@@ -1025,10 +725,10 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 			priv = NULL;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    &priv);
-			call = (struct llm_call *)(void *)priv;
+			call = (struct llm_http_call *)(void *)priv;
 			inflight--;
 			/* m dies with the handle: take the code first */
-			call_done(call, m->data.result);
+			llm_http_done(call, m->data.result);
 		}
 		if (c->ndone == n)
 			break;
@@ -1037,7 +737,7 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 		wait = 1000;
 		for (i = 0; i < n &&
 		    inflight < (size_t)c->cfg.max_concurrency; i++)
-			if (calls[i].state == CALL_WAITING &&
+			if (calls[i].state == LLM_HTTP_CALL_WAITING &&
 			    calls[i].next_at - now < wait)
 				wait = calls[i].next_at - now;
 		if (wait > 0)

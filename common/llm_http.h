@@ -120,10 +120,4 @@ void	llm_result_clear(struct llm_result *r);
 /* "ok", "invalid", "http_failed", "timeout", "disabled". */
 const char *llm_outcome_name(int outcome);
 
-/*
- * Forgets what servers taught this process about models (rejected
- * temperature, max_tokens, response_format). For tests and config reloads.
- */
-void	llm_caps_reset(void);
-
 #endif

@@ -13,7 +13,7 @@
 /* Deepest nesting validated; deeper values are reported, not walked. */
 #define LLM_JSON_MAX_DEPTH	32
 
-struct vstate {
+struct llm_json_vstate {
 	struct buf	*errs;
 	struct buf	 path;
 	int		 nerr;
@@ -24,7 +24,7 @@ struct vstate {
  * its closing brace, or -1 when the text ends first.
  */
 static long
-match_object(const char *text, size_t len, size_t start)
+llm_json_match_object(const char *text, size_t len, size_t start)
 {
 	size_t i, depth = 0;
 	bool instr = false, esc = false;
@@ -83,7 +83,7 @@ llm_json_extract(const char *text, size_t len, char *err, size_t errlen)
 		if (p == NULL)
 			break;
 		i = (size_t)(p - text);
-		end = match_object(text, len, i);
+		end = llm_json_match_object(text, len, i);
 		if (end < 0) {
 			if (err != NULL && errlen > 0)
 				snprintf(err, errlen, "truncated JSON: object "
@@ -129,7 +129,7 @@ llm_type_name(enum llm_type t)
 }
 
 static const char *
-json_kind(const json_t *v)
+llm_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -152,11 +152,11 @@ json_kind(const json_t *v)
 }
 
 static void
-verr(struct vstate *st, const char *fmt, ...)
+llm_json_verr(struct llm_json_vstate *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-verr(struct vstate *st, const char *fmt, ...)
+llm_json_verr(struct llm_json_vstate *st, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -174,7 +174,7 @@ verr(struct vstate *st, const char *fmt, ...)
 }
 
 static bool
-is_integral(const json_t *v)
+llm_json_is_integral(const json_t *v)
 {
 	double d;
 
@@ -187,7 +187,7 @@ is_integral(const json_t *v)
 }
 
 static void
-enum_list(const char *const *e, char *out, size_t outlen)
+llm_json_enum_list(const char *const *e, char *out, size_t outlen)
 {
 	size_t off = 0;
 	int n;
@@ -202,12 +202,12 @@ enum_list(const char *const *e, char *out, size_t outlen)
 	}
 }
 
-static void validate(const json_t *, const struct llm_schema *,
-    struct vstate *, int);
+static void llm_json_walk(const json_t *, const struct llm_schema *,
+    struct llm_json_vstate *, int);
 
 static void
-validate_object(const json_t *v, const struct llm_schema *s,
-    struct vstate *st, int depth)
+llm_json_validate_object(const json_t *v, const struct llm_schema *s,
+    struct llm_json_vstate *st, int depth)
 {
 	const struct llm_field *f;
 	const json_t *m;
@@ -220,21 +220,21 @@ validate_object(const json_t *v, const struct llm_schema *s,
 		buf_printf(&st->path, ".%s", f->name);
 		if (m == NULL) {
 			if (!f->optional)
-				verr(st, "missing required field");
+				llm_json_verr(st, "missing required field");
 		} else if (json_is_null(m)) {
 			if (!f->optional)
-				verr(st, "expected %s, got null",
+				llm_json_verr(st, "expected %s, got null",
 				    llm_type_name(f->schema->type));
 		} else
-			validate(m, f->schema, st, depth + 1);
+			llm_json_walk(m, f->schema, st, depth + 1);
 		st->path.len = mark;
 		st->path.data[mark] = '\0';
 	}
 }
 
 static void
-validate(const json_t *v, const struct llm_schema *s, struct vstate *st,
-    int depth)
+llm_json_walk(const json_t *v, const struct llm_schema *s,
+    struct llm_json_vstate *st, int depth)
 {
 	char list[256];
 	const char *const *e;
@@ -244,7 +244,7 @@ validate(const json_t *v, const struct llm_schema *s, struct vstate *st,
 	bool ok;
 
 	if (depth > LLM_JSON_MAX_DEPTH) {
-		verr(st, "nested too deeply");
+		llm_json_verr(st, "nested too deeply");
 		return;
 	}
 	switch (s->type) {
@@ -257,20 +257,20 @@ validate(const json_t *v, const struct llm_schema *s, struct vstate *st,
 		for (e = s->enums; *e != NULL; e++)
 			if (strcmp(*e, str) == 0)
 				return;
-		enum_list(s->enums, list, sizeof(list));
-		verr(st, "expected one of %s", list);
+		llm_json_enum_list(s->enums, list, sizeof(list));
+		llm_json_verr(st, "expected one of %s", list);
 		return;
 	case LLM_T_NUMBER:
 	case LLM_T_INTEGER:
 		ok = s->type == LLM_T_NUMBER ? json_is_number(v) :
-		    is_integral(v);
+		    llm_json_is_integral(v);
 		if (!ok)
 			goto type;
 		d = json_number_value(v);
 		if (s->has_min && d < s->min)
-			verr(st, "must be >= %g, got %g", s->min, d);
+			llm_json_verr(st, "must be >= %g, got %g", s->min, d);
 		if (s->has_max && d > s->max)
-			verr(st, "must be <= %g, got %g", s->max, d);
+			llm_json_verr(st, "must be <= %g, got %g", s->max, d);
 		return;
 	case LLM_T_BOOLEAN:
 		if (!json_is_boolean(v))
@@ -281,17 +281,17 @@ validate(const json_t *v, const struct llm_schema *s, struct vstate *st,
 			goto type;
 		n = json_array_size(v);
 		if (n < s->min_items)
-			verr(st, "expected at least %zu items, got %zu",
-			    s->min_items, n);
+			llm_json_verr(st, "expected at least %zu items, "
+			    "got %zu", s->min_items, n);
 		if (s->max_items > 0 && n > s->max_items)
-			verr(st, "expected at most %zu items, got %zu",
-			    s->max_items, n);
+			llm_json_verr(st, "expected at most %zu items, "
+			    "got %zu", s->max_items, n);
 		if (s->items == NULL)
 			return;
 		for (i = 0; i < n; i++) {
 			mark = st->path.len;
 			buf_printf(&st->path, "[%zu]", i);
-			validate(json_array_get(v, i), s->items, st,
+			llm_json_walk(json_array_get(v, i), s->items, st,
 			    depth + 1);
 			st->path.len = mark;
 			st->path.data[mark] = '\0';
@@ -300,19 +300,20 @@ validate(const json_t *v, const struct llm_schema *s, struct vstate *st,
 	case LLM_T_OBJECT:
 		if (!json_is_object(v))
 			goto type;
-		validate_object(v, s, st, depth);
+		llm_json_validate_object(v, s, st, depth);
 		return;
 	}
 	return;
 type:
-	verr(st, "expected %s, got %s", llm_type_name(s->type), json_kind(v));
+	llm_json_verr(st, "expected %s, got %s", llm_type_name(s->type),
+	    llm_json_kind(v));
 }
 
 int
 llm_json_validate(const json_t *v, const struct llm_schema *s,
     struct buf *errs)
 {
-	struct vstate st;
+	struct llm_json_vstate st;
 
 	if (s == NULL)
 		return 0;
@@ -321,15 +322,15 @@ llm_json_validate(const json_t *v, const struct llm_schema *s,
 	buf_init(&st.path);
 	buf_puts(&st.path, "$");
 	if (v == NULL)
-		verr(&st, "no value");
+		llm_json_verr(&st, "no value");
 	else
-		validate(v, s, &st, 0);
+		llm_json_walk(v, s, &st, 0);
 	buf_free(&st.path);
 	return st.nerr == 0 ? 0 : -1;
 }
 
 static json_t *
-schema_json(const struct llm_schema *s, bool nullable, int depth)
+llm_json_schema(const struct llm_schema *s, bool nullable, int depth)
 {
 	const struct llm_field *f;
 	const char *const *e;
@@ -376,7 +377,8 @@ schema_json(const struct llm_schema *s, bool nullable, int depth)
 		break;
 	case LLM_T_ARRAY:
 		json_object_set_new(o, "items", s->items != NULL ?
-		    schema_json(s->items, false, depth + 1) : json_object());
+		    llm_json_schema(s->items, false, depth + 1) :
+		    json_object());
 		if (s->min_items > 0)
 			json_object_set_new(o, "minItems",
 			    json_integer((json_int_t)s->min_items));
@@ -390,7 +392,7 @@ schema_json(const struct llm_schema *s, bool nullable, int depth)
 		for (i = 0; i < s->nfields; i++) {
 			f = &s->fields[i];
 			json_object_set_new(props, f->name,
-			    schema_json(f->schema, f->optional, depth + 1));
+			    llm_json_schema(f->schema, f->optional, depth + 1));
 			json_array_append_new(req, json_string(f->name));
 		}
 		json_object_set_new(o, "properties", props);
@@ -406,5 +408,5 @@ llm_schema_to_json(const struct llm_schema *s)
 {
 	if (s == NULL)
 		return json_pack("{s:s}", "type", "object");
-	return schema_json(s, false, 0);
+	return llm_json_schema(s, false, 0);
 }

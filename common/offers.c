@@ -1,6 +1,6 @@
 /*
- * Offers catalog: RFC 4180 CSV reading, validation of each offer row and
- * the price-break list syntax "qty:price|qty:price".
+ * Offers catalog: the catalog CSV (read with csv.c, strictly), validation
+ * of each offer row and the price-break list syntax "qty:price|qty:price".
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -9,32 +9,36 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv.h"
 #include "offers.h"
 #include "util.h"
 
 enum offers_col {
-	COL_MPN,
-	COL_MANUFACTURER,
-	COL_SUPPLIER_ID,
-	COL_SUPPLIER_NAME,
-	COL_SUPPLIER_TYPE,
-	COL_SKU,
-	COL_STOCK,
-	COL_MOQ,
-	COL_ORDER_MULTIPLE,
-	COL_LEAD_TIME_DAYS,
-	COL_CURRENCY,
-	COL_BREAKS,
-	COL_COUNT
+	OFFERS_COL_MPN,
+	OFFERS_COL_MANUFACTURER,
+	OFFERS_COL_SUPPLIER_ID,
+	OFFERS_COL_SUPPLIER_NAME,
+	OFFERS_COL_SUPPLIER_TYPE,
+	OFFERS_COL_SKU,
+	OFFERS_COL_STOCK,
+	OFFERS_COL_MOQ,
+	OFFERS_COL_ORDER_MULTIPLE,
+	OFFERS_COL_LEAD_TIME_DAYS,
+	OFFERS_COL_CURRENCY,
+	OFFERS_COL_BREAKS,
+	OFFERS_COL_COUNT
 };
 
-static const char *const offers_col_names[COL_COUNT] = {
+static const char *const offers_col_names[OFFERS_COL_COUNT] = {
 	"mpn", "manufacturer", "supplier_id", "supplier_name",
 	"supplier_type", "sku", "stock", "moq", "order_multiple",
 	"lead_time_days", "currency", "breaks"
 };
 
-/* One CSV record: fields are NUL-terminated copies, trimmed of blanks. */
+/*
+ * One CSV record: fields are NUL-terminated copies, trimmed of blanks (also
+ * inside quotes).
+ */
 struct offers_row {
 	char		**f;
 	size_t		  n;
@@ -63,103 +67,36 @@ offers_row_free(struct offers_row *r)
 	r->cap = 0;
 }
 
-static void
-offers_row_push(struct offers_row *r, struct buf *field)
-{
-	const char *s, *e;
-	size_t len;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->f = xrealloc(r->f, r->cap * sizeof(*r->f));
-	}
-	s = field->data ? field->data : "";
-	len = field->len;
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	e = s + len;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	r->f[r->n++] = xstrndup(s, (size_t)(e - s));
-	field->len = 0;
-	if (field->data)
-		field->data[0] = '\0';
-}
-
 /*
- * Reads the record starting at *pos. Returns 1 with the record in r (which
- * may carry r->bad), 0 at the end of the input. *line counts physical
- * lines, including those inside quoted fields.
+ * Reads the next record into row. Returns 1 (row->bad, borrowed from the
+ * reader, says why when the record is malformed), 0 at the end of the
+ * input.
  */
 static int
-offers_read_row(const char *buf, size_t len, size_t *pos, size_t *line,
-    struct offers_row *r)
+offers_read_row(struct csv_reader *cr, struct offers_row *row)
 {
-	struct buf field;
-	size_t i = *pos;
-	bool quoted, was_quoted, end = false;
-	char c;
+	const char *s, *e;
+	size_t i;
+	int rc;
 
-	offers_row_clear(r);
-	if (i >= len)
+	offers_row_clear(row);
+	if ((rc = csv_read_record(cr)) == 0)
 		return 0;
-	buf_init(&field);
-	r->line_no = *line;
-	while (!end) {
-		quoted = was_quoted = false;
-		if (i < len && buf[i] == '"') {
-			quoted = was_quoted = true;
-			i++;
+	row->line_no = cr->rec_line;
+	row->bad = rc == -1 ? cr->err : NULL;
+	for (i = 0; i < cr->nfields; i++) {
+		if (row->n == row->cap) {
+			row->cap = row->cap ? row->cap * 2 : 16;
+			row->f = xrealloc(row->f, row->cap * sizeof(*row->f));
 		}
-		for (;;) {
-			if (i >= len) {
-				if (quoted && r->bad == NULL)
-					r->bad = "unterminated quoted field";
-				end = true;
-				break;
-			}
-			c = buf[i];
-			if (quoted) {
-				if (c == '"') {
-					if (i + 1 < len && buf[i + 1] == '"') {
-						buf_append(&field, "\"", 1);
-						i += 2;
-						continue;
-					}
-					quoted = false;
-					i++;
-					continue;
-				}
-				if (c == '\n')
-					(*line)++;
-			} else if (c == ',') {
-				i++;
-				break;
-			} else if (c == '\n' || c == '\r') {
-				i++;
-				if (c == '\r' && i < len && buf[i] == '\n')
-					i++;
-				(*line)++;
-				end = true;
-				break;
-			} else if (was_quoted && c != ' ' && c != '\t' &&
-			    r->bad == NULL)
-				r->bad = "text after a closing quote";
-			if (c == '\0' && r->bad == NULL)
-				r->bad = "NUL byte";
-			if (field.len >= OFFERS_MAX_FIELD) {
-				if (r->bad == NULL)
-					r->bad = "field longer than 4096 bytes";
-			} else
-				buf_append(&field, &c, 1);
-			i++;
-		}
-		offers_row_push(r, &field);
+		s = csv_field(cr, i);
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = s + strlen(s);
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		row->f[row->n++] = xstrndup(s, (size_t)(e - s));
 	}
-	buf_free(&field);
-	*pos = i;
 	return 1;
 }
 
@@ -174,34 +111,32 @@ offers_row_blank(const struct offers_row *r)
 	return true;
 }
 
+/* The names of enum supplier_type, indexed by value. */
+static const char *const offers_supplier_types[] = {
+	[SUPPLIER_AUTHORIZED] = "authorized",
+	[SUPPLIER_BROKER] = "broker",
+	[SUPPLIER_DIRECT] = "direct",
+};
+#define OFFERS_NSUPPLIER_TYPES \
+	(sizeof(offers_supplier_types) / sizeof(offers_supplier_types[0]))
+
 int
 supplier_type_parse(const char *s, enum supplier_type *t)
 {
-	if (s == NULL)
+	int i;
+
+	if ((i = name_index(offers_supplier_types, OFFERS_NSUPPLIER_TYPES,
+	    s)) == -1)
 		return -1;
-	if (strcasecmp(s, "authorized") == 0)
-		*t = SUPPLIER_AUTHORIZED;
-	else if (strcasecmp(s, "broker") == 0)
-		*t = SUPPLIER_BROKER;
-	else if (strcasecmp(s, "direct") == 0)
-		*t = SUPPLIER_DIRECT;
-	else
-		return -1;
+	*t = (enum supplier_type)i;
 	return 0;
 }
 
 const char *
 supplier_type_name(enum supplier_type t)
 {
-	switch (t) {
-	case SUPPLIER_AUTHORIZED:
-		return "authorized";
-	case SUPPLIER_BROKER:
-		return "broker";
-	case SUPPLIER_DIRECT:
-		return "direct";
-	}
-	return "unknown";
+	return (size_t)t < OFFERS_NSUPPLIER_TYPES ? offers_supplier_types[t] :
+	    "unknown";
 }
 
 int
@@ -276,24 +211,6 @@ offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
 out:
 	free(v);
 	return rc;
-}
-
-void
-offer_copy(struct offer *dst, const struct offer *src)
-{
-	*dst = *src;
-	dst->mpn = xstrdup(src->mpn ? src->mpn : "");
-	dst->manufacturer = xstrdup(src->manufacturer ? src->manufacturer : "");
-	dst->supplier_id = xstrdup(src->supplier_id ? src->supplier_id : "");
-	dst->supplier_name = xstrdup(src->supplier_name ?
-	    src->supplier_name : "");
-	dst->sku = xstrdup(src->sku ? src->sku : "");
-	dst->breaks = NULL;
-	if (src->nbreaks > 0) {
-		dst->breaks = xcalloc(src->nbreaks, sizeof(*dst->breaks));
-		memcpy(dst->breaks, src->breaks,
-		    src->nbreaks * sizeof(*dst->breaks));
-	}
 }
 
 void
@@ -398,32 +315,32 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 		    r->n, ncols);
 		goto out;
 	}
-	if (r->f[col[COL_MPN]][0] == '\0' ||
-	    r->f[col[COL_SUPPLIER_ID]][0] == '\0' ||
-	    r->f[col[COL_SKU]][0] == '\0') {
+	if (r->f[col[OFFERS_COL_MPN]][0] == '\0' ||
+	    r->f[col[OFFERS_COL_SUPPLIER_ID]][0] == '\0' ||
+	    r->f[col[OFFERS_COL_SKU]][0] == '\0') {
 		offers_add_error(l, r->line_no, "empty %s",
-		    r->f[col[COL_MPN]][0] == '\0' ? "mpn" :
-		    r->f[col[COL_SUPPLIER_ID]][0] == '\0' ? "supplier_id" :
-		    "sku");
+		    r->f[col[OFFERS_COL_MPN]][0] == '\0' ? "mpn" :
+		    r->f[col[OFFERS_COL_SUPPLIER_ID]][0] == '\0' ?
+		    "supplier_id" : "sku");
 		goto out;
 	}
-	s = r->f[col[COL_SUPPLIER_TYPE]];
+	s = r->f[col[OFFERS_COL_SUPPLIER_TYPE]];
 	if (supplier_type_parse(s, &o->type) == -1) {
 		offers_add_error(l, r->line_no, "bad supplier_type '%s' "
 		    "(authorized, broker or direct)",
 		    offers_clip(s, tmp, sizeof(tmp)));
 		goto out;
 	}
-	if (offers_int_field(l, r, col, COL_STOCK, 0, OFFERS_MAX_QTY,
+	if (offers_int_field(l, r, col, OFFERS_COL_STOCK, 0, OFFERS_MAX_QTY,
 	    &o->stock) == -1 ||
-	    offers_int_field(l, r, col, COL_MOQ, 0, OFFERS_MAX_QTY,
+	    offers_int_field(l, r, col, OFFERS_COL_MOQ, 0, OFFERS_MAX_QTY,
 	    &o->moq) == -1 ||
-	    offers_int_field(l, r, col, COL_ORDER_MULTIPLE, 0, OFFERS_MAX_QTY,
-	    &o->order_multiple) == -1 ||
-	    offers_int_field(l, r, col, COL_LEAD_TIME_DAYS, 0,
+	    offers_int_field(l, r, col, OFFERS_COL_ORDER_MULTIPLE, 0,
+	    OFFERS_MAX_QTY, &o->order_multiple) == -1 ||
+	    offers_int_field(l, r, col, OFFERS_COL_LEAD_TIME_DAYS, 0,
 	    OFFERS_MAX_LEAD_DAYS, &o->lead_time_days) == -1)
 		goto out;
-	s = r->f[col[COL_CURRENCY]];
+	s = r->f[col[OFFERS_COL_CURRENCY]];
 	if (strlen(s) != 3 || !isalpha((unsigned char)s[0]) ||
 	    !isalpha((unsigned char)s[1]) || !isalpha((unsigned char)s[2])) {
 		offers_add_error(l, r->line_no, "bad currency '%s' (3 letters)",
@@ -433,18 +350,19 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 	for (i = 0; i < 3; i++)
 		o->currency[i] = (char)toupper((unsigned char)s[i]);
 	o->currency[3] = '\0';
-	s = r->f[col[COL_BREAKS]];
+	s = r->f[col[OFFERS_COL_BREAKS]];
 	if (offer_parse_breaks(s, &o->breaks, &o->nbreaks, &why) == -1) {
 		offers_add_error(l, r->line_no, "bad breaks '%s' (%s)",
 		    offers_clip(s, tmp, sizeof(tmp)), why);
 		goto out;
 	}
-	o->mpn = xstrdup(r->f[col[COL_MPN]]);
-	o->manufacturer = xstrdup(r->f[col[COL_MANUFACTURER]]);
-	o->supplier_id = xstrdup(r->f[col[COL_SUPPLIER_ID]]);
-	o->supplier_name = xstrdup(r->f[col[COL_SUPPLIER_NAME]][0] != '\0' ?
-	    r->f[col[COL_SUPPLIER_NAME]] : r->f[col[COL_SUPPLIER_ID]]);
-	o->sku = xstrdup(r->f[col[COL_SKU]]);
+	o->mpn = xstrdup(r->f[col[OFFERS_COL_MPN]]);
+	o->manufacturer = xstrdup(r->f[col[OFFERS_COL_MANUFACTURER]]);
+	o->supplier_id = xstrdup(r->f[col[OFFERS_COL_SUPPLIER_ID]]);
+	s = r->f[col[OFFERS_COL_SUPPLIER_NAME]];
+	o->supplier_name = xstrdup(s[0] != '\0' ? s :
+	    r->f[col[OFFERS_COL_SUPPLIER_ID]]);
+	o->sku = xstrdup(r->f[col[OFFERS_COL_SKU]]);
 	o->line_no = r->line_no;
 	rc = 0;
 out:
@@ -500,23 +418,26 @@ int
 offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
     char *err, size_t errlen)
 {
+	static const struct csv_opts opts = { ',', OFFERS_MAX_FIELD, 0, true };
 	struct offers_row row = { 0 };
+	struct csv_reader cr;
 	struct offer o;
-	size_t pos = 0, line = 1, nrows = 0, cap = 0, i;
-	int col[COL_COUNT], ncols, k, rc = -1;
+	size_t nrows = 0, cap = 0, i, mark;
+	int col[OFFERS_COL_COUNT], ncols, k, rc = -1;
 	char *h;
 
 	memset(out, 0, sizeof(*out));
+	csv_reader_init(&cr, "", 0, &opts);
 	if (len > OFFERS_MAX_BYTES) {
 		snprintf(err, errlen, "offers csv larger than %d bytes",
 		    OFFERS_MAX_BYTES);
 		goto out;
 	}
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
+	mark = csv_utf8_mark(buf, len);
+	csv_reader_init(&cr, buf + mark, len - mark, &opts);
 	/* the header is the first non-blank record */
 	do {
-		if (offers_read_row(buf, len, &pos, &line, &row) == 0) {
+		if (offers_read_row(&cr, &row) == 0) {
 			snprintf(err, errlen, "offers csv has no header");
 			goto out;
 		}
@@ -530,12 +451,12 @@ offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 		snprintf(err, errlen, "header has more than 256 columns");
 		goto out;
 	}
-	for (k = 0; k < COL_COUNT; k++)
+	for (k = 0; k < OFFERS_COL_COUNT; k++)
 		col[k] = -1;
 	for (i = 0; i < row.n; i++) {
 		for (h = row.f[i]; *h; h++)
 			*h = (char)tolower((unsigned char)*h);
-		for (k = 0; k < COL_COUNT; k++) {
+		for (k = 0; k < OFFERS_COL_COUNT; k++) {
 			if (strcmp(row.f[i], offers_col_names[k]) != 0)
 				continue;
 			if (col[k] != -1) {
@@ -547,7 +468,7 @@ offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 			col[k] = (int)i;
 		}
 	}
-	for (k = 0; k < COL_COUNT; k++) {
+	for (k = 0; k < OFFERS_COL_COUNT; k++) {
 		if (col[k] == -1) {
 			snprintf(err, errlen, "missing column '%s' in header",
 			    offers_col_names[k]);
@@ -555,7 +476,7 @@ offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 		}
 	}
 	ncols = (int)row.n;
-	while (offers_read_row(buf, len, &pos, &line, &row) == 1) {
+	while (offers_read_row(&cr, &row) == 1) {
 		if (row.bad == NULL && offers_row_blank(&row))
 			continue;
 		if (++nrows > OFFERS_MAX_ROWS) {
@@ -575,5 +496,6 @@ offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 	rc = 0;
 out:
 	offers_row_free(&row);
+	csv_reader_free(&cr);
 	return rc;
 }

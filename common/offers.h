@@ -88,8 +88,6 @@ int	supplier_type_parse(const char *s, enum supplier_type *t);
 /* "authorized", "broker" or "direct" (static). */
 const char *supplier_type_name(enum supplier_type t);
 
-/* Deep copy of src into dst; free with offer_free_fields(). */
-void	offer_copy(struct offer *dst, const struct offer *src);
 /* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
 void	offer_free_fields(struct offer *o);
 /* Frees the contents of l (offers and errors) and zeroes it; NULL is a

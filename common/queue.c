@@ -59,7 +59,8 @@ queue_parse_url(const char *url, char *host, size_t hlen, int *port,
 	colon = strchr(p, ':');
 	if (colon != NULL && (slash == NULL || colon < slash)) {
 		char num[16];
-		size_t n = (size_t)((slash ? slash : p + strlen(p)) - colon - 1);
+		size_t n = (size_t)((slash ? slash : p + strlen(p)) - colon -
+		    1);
 
 		if (n == 0 || n >= sizeof(num))
 			return -1;

@@ -38,56 +38,50 @@ struct sourcing_sel {
 	size_t			 nx;
 };
 
+/* The names of enum trust_level and enum decision_status, by value. */
+static const char *const sourcing_trust_levels[] = {
+	[TRUST_HIGH] = "high",
+	[TRUST_MEDIUM] = "medium",
+	[TRUST_LOW] = "low",
+	[TRUST_BLOCKED] = "blocked",
+};
+static const char *const sourcing_statuses[] = {
+	[DECISION_APPROVED] = "approved",
+	[DECISION_REJECTED] = "rejected",
+	[DECISION_ESCALATED] = "escalated",
+};
+#define SOURCING_NTRUST \
+	(sizeof(sourcing_trust_levels) / sizeof(sourcing_trust_levels[0]))
+#define SOURCING_NSTATUS \
+	(sizeof(sourcing_statuses) / sizeof(sourcing_statuses[0]))
+
 int
 trust_level_parse(const char *s, enum trust_level *t)
 {
-	if (s == NULL)
+	int i;
+
+	if ((i = name_index(sourcing_trust_levels, SOURCING_NTRUST, s)) == -1)
 		return -1;
-	if (strcasecmp(s, "high") == 0)
-		*t = TRUST_HIGH;
-	else if (strcasecmp(s, "medium") == 0)
-		*t = TRUST_MEDIUM;
-	else if (strcasecmp(s, "low") == 0)
-		*t = TRUST_LOW;
-	else if (strcasecmp(s, "blocked") == 0)
-		*t = TRUST_BLOCKED;
-	else
-		return -1;
+	*t = (enum trust_level)i;
 	return 0;
 }
 
 const char *
 trust_level_name(enum trust_level t)
 {
-	switch (t) {
-	case TRUST_HIGH:
-		return "high";
-	case TRUST_MEDIUM:
-		return "medium";
-	case TRUST_LOW:
-		return "low";
-	case TRUST_BLOCKED:
-		return "blocked";
-	}
-	return "unknown";
+	return (size_t)t < SOURCING_NTRUST ? sourcing_trust_levels[t] :
+	    "unknown";
 }
 
 const char *
 decision_status_name(enum decision_status s)
 {
-	switch (s) {
-	case DECISION_APPROVED:
-		return "approved";
-	case DECISION_REJECTED:
-		return "rejected";
-	case DECISION_ESCALATED:
-		return "escalated";
-	}
-	return "unknown";
+	return (size_t)s < SOURCING_NSTATUS ? sourcing_statuses[s] :
+	    "unknown";
 }
 
 static const char *
-nz(const char *s)
+sourcing_nz(const char *s)
 {
 	return s != NULL ? s : "";
 }
@@ -100,7 +94,7 @@ sourcing_trust(const struct sourcing_rules *rules, const char *supplier_id)
 	for (i = 0; i < rules->nsuppliers; i++)
 		if (rules->suppliers[i].supplier_id != NULL &&
 		    strcasecmp(rules->suppliers[i].supplier_id,
-		    nz(supplier_id)) == 0)
+		    sourcing_nz(supplier_id)) == 0)
 			return rules->suppliers[i].trust;
 	return TRUST_MEDIUM;
 }
@@ -113,8 +107,10 @@ sourcing_preferred(const struct sourcing_rules *rules, const struct offer *o)
 	for (i = 0; i < rules->npreferred; i++) {
 		if (rules->preferred[i] == NULL)
 			continue;
-		if (strcasecmp(rules->preferred[i], nz(o->supplier_id)) == 0 ||
-		    strcasecmp(rules->preferred[i], nz(o->supplier_name)) == 0)
+		if (strcasecmp(rules->preferred[i],
+		    sourcing_nz(o->supplier_id)) == 0 ||
+		    strcasecmp(rules->preferred[i],
+		    sourcing_nz(o->supplier_name)) == 0)
 			return true;
 	}
 	return false;
@@ -163,9 +159,10 @@ sourcing_cand_cmp(const void *a, const void *b)
 		return x->r.extended_micros < y->r.extended_micros ? -1 : 1;
 	if (x->o->lead_time_days != y->o->lead_time_days)
 		return x->o->lead_time_days < y->o->lead_time_days ? -1 : 1;
-	if ((c = strcmp(nz(x->o->supplier_id), nz(y->o->supplier_id))) != 0)
+	if ((c = strcmp(sourcing_nz(x->o->supplier_id),
+	    sourcing_nz(y->o->supplier_id))) != 0)
 		return c;
-	return strcmp(nz(x->o->sku), nz(y->o->sku));
+	return strcmp(sourcing_nz(x->o->sku), sourcing_nz(y->o->sku));
 }
 
 static void
@@ -274,18 +271,19 @@ sourcing_cand_json(const struct sourcing_cand *c)
 	json_t *j;
 
 	j = json_object();
-	json_object_set_new(j, "mpn", json_string(nz(o->mpn)));
+	json_object_set_new(j, "mpn", json_string(sourcing_nz(o->mpn)));
 	json_object_set_new(j, "manufacturer",
-	    json_string(nz(o->manufacturer)));
-	json_object_set_new(j, "supplier_id", json_string(nz(o->supplier_id)));
+	    json_string(sourcing_nz(o->manufacturer)));
+	json_object_set_new(j, "supplier_id",
+	    json_string(sourcing_nz(o->supplier_id)));
 	json_object_set_new(j, "supplier_name",
-	    json_string(nz(o->supplier_name)));
+	    json_string(sourcing_nz(o->supplier_name)));
 	json_object_set_new(j, "supplier_type",
 	    json_string(supplier_type_name(o->type)));
 	json_object_set_new(j, "trust",
 	    json_string(trust_level_name(c->trust)));
 	json_object_set_new(j, "preferred", json_boolean(c->preferred));
-	json_object_set_new(j, "sku", json_string(nz(o->sku)));
+	json_object_set_new(j, "sku", json_string(sourcing_nz(o->sku)));
 	json_object_set_new(j, "need", json_integer(c->r.need));
 	json_object_set_new(j, "order_qty", json_integer(c->r.order_qty));
 	sourcing_set_money(j, "unit_price", c->r.unit_micros);
@@ -318,6 +316,8 @@ sourcing_sel_json(const struct sourcing_sel *s, const struct cost_params *p,
 	char why[192];
 	size_t i;
 
+	if (obj == NULL)	/* quiet */
+		return;
 	if (s->nc > 0)
 		json_object_set_new(obj, "chosen",
 		    sourcing_cand_json(&s->c[0]));
@@ -330,8 +330,8 @@ sourcing_sel_json(const struct sourcing_sel *s, const struct cost_params *p,
 	ex = json_array();
 	for (i = 0; i < s->nx; i++)
 		json_array_append_new(ex, json_pack("{s:s, s:s, s:s}",
-		    "supplier_id", nz(s->x[i].o->supplier_id),
-		    "sku", nz(s->x[i].o->sku), "why", s->x[i].why));
+		    "supplier_id", sourcing_nz(s->x[i].o->supplier_id),
+		    "sku", sourcing_nz(s->x[i].o->sku), "why", s->x[i].why));
 	json_object_set_new(obj, "excluded", ex);
 }
 
@@ -340,10 +340,12 @@ sourcing_describe_excluded(const struct sourcing_sel *s, struct buf *b)
 {
 	size_t i;
 
+	if (b->sink)
+		return;
 	for (i = 0; i < s->nx; i++)
 		buf_printf(b, "%s%s (%s): %s", i > 0 ? "; " : "",
-		    nz(s->x[i].o->supplier_id), nz(s->x[i].o->sku),
-		    s->x[i].why);
+		    sourcing_nz(s->x[i].o->supplier_id),
+		    sourcing_nz(s->x[i].o->sku), s->x[i].why);
 }
 
 /* The chosen offer, runner-up and exclusions of s in words. */
@@ -354,9 +356,12 @@ sourcing_describe_sel(const struct sourcing_sel *s,
 	const struct sourcing_cand *c = &s->c[0];
 	char m[32], why[192];
 
+	if (b->sink)
+		return;
 	buf_printf(b, "%s from %s (%s, sku %s, %s, trust %s%s): ",
-	    nz(c->o->mpn), nz(c->o->supplier_name), nz(c->o->supplier_id),
-	    nz(c->o->sku), supplier_type_name(c->o->type),
+	    sourcing_nz(c->o->mpn), sourcing_nz(c->o->supplier_name),
+	    sourcing_nz(c->o->supplier_id), sourcing_nz(c->o->sku),
+	    supplier_type_name(c->o->type),
 	    trust_level_name(c->trust),
 	    c->preferred ? ", preferred distributor" : "");
 	costing_describe(c->o, p, &c->r, b);
@@ -365,8 +370,8 @@ sourcing_describe_sel(const struct sourcing_sel *s,
 	if (s->nc > 1) {
 		sourcing_why_lost(c, &s->c[1], p, why, sizeof(why));
 		buf_printf(b, " Runner-up %s (%s) %s.",
-		    nz(s->c[1].o->supplier_name), nz(s->c[1].o->supplier_id),
-		    why);
+		    sourcing_nz(s->c[1].o->supplier_name),
+		    sourcing_nz(s->c[1].o->supplier_id), why);
 	} else
 		buf_puts(b, " No runner-up.");
 	if (s->nx > 0) {
@@ -382,10 +387,11 @@ sourcing_fill(struct line_decision *d, const struct sourcing_sel *s)
 {
 	const struct sourcing_cand *c = &s->c[0];
 
-	d->selected_mpn = xstrdup(nz(c->o->mpn)[0] ? c->o->mpn : s->mpn);
-	d->selected_supplier = xstrdup(nz(c->o->supplier_id));
-	d->supplier_name = xstrdup(nz(c->o->supplier_name));
-	d->sku = xstrdup(nz(c->o->sku));
+	d->selected_mpn = xstrdup(sourcing_nz(c->o->mpn)[0] ? c->o->mpn :
+	    s->mpn);
+	d->selected_supplier = xstrdup(sourcing_nz(c->o->supplier_id));
+	d->supplier_name = xstrdup(sourcing_nz(c->o->supplier_name));
+	d->sku = xstrdup(sourcing_nz(c->o->sku));
 	d->order_quantity = c->r.order_qty;
 	d->unit_micros = c->r.unit_micros;
 	d->extended_micros = c->r.extended_micros;
@@ -396,7 +402,8 @@ sourcing_fill(struct line_decision *d, const struct sourcing_sel *s)
 static void
 sourcing_flag(json_t *flags, const char *f)
 {
-	json_array_append_new(flags, json_string(f));
+	if (flags != NULL)	/* quiet: NULL */
+		json_array_append_new(flags, json_string(f));
 }
 
 /* Flags of the chosen offer: bought_up, moq_applied, backorder... */
@@ -448,7 +455,10 @@ sourcing_decide_banned(const char *mpn, const char *ban_reason, bool avoided,
 		    "no part selected.");
 		return;
 	}
-	buf_init(&notes);
+	if (rules->quiet)
+		buf_init_sink(&notes);
+	else
+		buf_init(&notes);
 	for (i = 0; i < rules->nalternates; i++) {
 		a = &rules->alternates[i];
 		if (a->mpn == NULL || a->alternate_mpn == NULL ||
@@ -525,10 +535,12 @@ sourcing_decide_banned(const char *mpn, const char *ban_reason, bool avoided,
 	sourcing_flag(flags, "alternate_proposed");
 	sourcing_cand_flags(&sel[best].c[0], flags);
 	sourcing_sel_json(&sel[best], p, d->output_data);
+	if (d->output_data == NULL)
+		goto out;
 	aj = json_object();
 	json_object_set_new(aj, "mpn", json_string(a->alternate_mpn));
 	json_object_set_new(aj, "replaces", json_string(mpn));
-	json_object_set_new(aj, "reason", json_string(nz(a->reason)));
+	json_object_set_new(aj, "reason", json_string(sourcing_nz(a->reason)));
 	json_object_set_new(aj, "considered", json_integer((json_int_t)nalt));
 	json_object_set_new(d->output_data, "alternate", aj);
 out:
@@ -554,15 +566,22 @@ sourcing_decide(const char *mpn, const struct cost_params *p,
 	memset(out, 0, sizeof(*out));
 	out->status = DECISION_ESCALATED;
 	snprintf(out->currency, sizeof(out->currency), SOURCING_CURRENCY);
-	out->output_data = json_object();
-	flags = json_array();
-	buf_init(&b);
+	if (rules != NULL && rules->quiet) {
+		out->output_data = NULL;
+		flags = NULL;
+		buf_init_sink(&b);
+	} else {
+		out->output_data = json_object();
+		flags = json_array();
+		buf_init(&b);
+	}
 	if (mpn == NULL || mpn[0] == '\0' || p == NULL || rules == NULL ||
 	    lookup == NULL) {
 		buf_puts(&b, "cannot decide: missing part number or rules");
 		goto out;
 	}
-	json_object_set_new(out->output_data, "mpn", json_string(mpn));
+	if (out->output_data != NULL)
+		json_object_set_new(out->output_data, "mpn", json_string(mpn));
 	if (costing_need(p, &nr, err, sizeof(err)) == -1) {
 		buf_printf(&b, "cannot compute the need: %s", err);
 		if (strcmp(err, SOURCING_TOO_LARGE) == 0) {
@@ -572,7 +591,9 @@ sourcing_decide(const char *mpn, const struct cost_params *p,
 		goto out;
 	}
 	out->need = nr.need;
-	json_object_set_new(out->output_data, "need", json_integer(nr.need));
+	if (out->output_data != NULL)
+		json_object_set_new(out->output_data, "need",
+		    json_integer(nr.need));
 	ban = sourcing_banned(rules, mpn);
 	avoided = sourcing_avoided(rules, mpn);
 	if (ban != NULL || avoided) {
@@ -613,7 +634,8 @@ sourcing_decide(const char *mpn, const struct cost_params *p,
 	sourcing_describe_sel(&sel, p, &b);
 out:
 	sourcing_sel_free(&sel);
-	json_object_set_new(out->output_data, "flags", flags);
+	if (out->output_data != NULL)
+		json_object_set_new(out->output_data, "flags", flags);
 	out->reasoning = buf_steal(&b);
 	return rc;
 }

@@ -73,6 +73,12 @@ struct sourcing_rules {
 	size_t				  npreferred;
 	bool				  allow_brokers; /* default false */
 	bool				  allow_alternates; /* default true */
+	/*
+	 * Numbers only: status, selection and prices, no reasoning (""),
+	 * no output_data (NULL). The same inputs decided again without it
+	 * give the words (the API renders stored decisions so).
+	 */
+	bool				  quiet;
 };
 
 struct line_decision {

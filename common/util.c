@@ -1,6 +1,6 @@
 /*
- * Shared helpers: allocation, checked parsing, money, buffers, randomness,
- * time formatting.
+ * Shared helpers: allocation, checked parsing, money, buffers, UTF-8 cuts
+ * and error messages, randomness, time formatting.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/rand.h>
@@ -63,6 +64,19 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* s past leading white space, or NULL with *why "empty" when s is NULL. */
+static const char *
+util_num_start(const char *s, const char **why)
+{
+	if (s == NULL) {
+		*why = "empty";
+		return NULL;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
 int
 parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
     const char **why)
@@ -73,12 +87,8 @@ parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
 
 	if (why == NULL)
 		why = &why_dummy;
-	if (s == NULL) {
-		*why = "empty";
+	if ((s = util_num_start(s, why)) == NULL)
 		return -1;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
 	if (*s == '\0') {
 		*why = "empty";
 		return -1;
@@ -116,12 +126,8 @@ parse_money(const char *s, int64_t *micros, const char **why)
 
 	if (why == NULL)
 		why = &why_dummy;
-	if (s == NULL) {
-		*why = "empty";
+	if ((s = util_num_start(s, why)) == NULL)
 		return -1;
-	}
-	while (isspace((unsigned char)*s))
-		s++;
 	if (*s == '-') {
 		*why = "negative";
 		return -1;
@@ -209,6 +215,14 @@ buf_init(struct buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->sink = false;
+}
+
+void
+buf_init_sink(struct buf *b)
+{
+	buf_init(b);
+	b->sink = true;
 }
 
 void
@@ -235,6 +249,8 @@ buf_reserve(struct buf *b, size_t extra)
 void
 buf_append(struct buf *b, const void *p, size_t n)
 {
+	if (b->sink)
+		return;
 	buf_reserve(b, n);
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
@@ -252,17 +268,27 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (b->sink)
 		return;
-	buf_reserve(b, (size_t)n);
+	/* one pass when it fits the room there is, a second when not */
+	buf_reserve(b, 64);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		b->data[b->len] = '\0';
+		return;
+	}
+	if ((size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -320,6 +346,54 @@ uuid_valid(const char *s)
 	return true;
 }
 
+int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && strcasecmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t
+utf8_prefix(const char *s, size_t n)
+{
+	size_t i, need;
+	unsigned char c;
+
+	if (n == 0)
+		return 0;
+	/* back to the start of the last character, at most 3 bytes */
+	i = n;
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 0;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return n;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return n - (i - 1) >= need ? n : i - 1;
+}
+
+void
+err_printf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	/* a cut message must stay valid UTF-8, e.g. for a JSON error body */
+	err[utf8_prefix(err, strlen(err))] = '\0';
+}
+
 void
 hex_encode(const unsigned char *p, size_t n, char *out)
 {
@@ -358,4 +432,52 @@ wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+buf_jstr(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+	char esc[6];
+
+	buf_append(b, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		run = s + 1;
+		esc[0] = '\\';
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			buf_append(b, esc, 2);
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+			buf_append(b, esc, 2);
+		} else {
+			buf_append(b, "\\u00", 4);
+			esc[0] = hex[c >> 4];
+			esc[1] = hex[c & 15];
+			buf_append(b, esc, 2);
+		}
+	}
+	buf_append(b, run, (size_t)(s - run));
+	buf_append(b, "\"", 1);
+}
+
+void
+buf_jint(struct buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }

@@ -1,7 +1,7 @@
 /*
  * Small helpers shared by every module: allocation that never returns NULL,
  * checked number parsing, money in int64 micro-units, a growable buffer,
- * random ids and RFC 3339 timestamps.
+ * UTF-8 cuts and error messages, random ids and RFC 3339 timestamps.
  */
 #ifndef BOMD_UTIL_H
 #define BOMD_UTIL_H
@@ -53,16 +53,42 @@ struct buf {
 	char	*data;
 	size_t	 len;
 	size_t	 cap;
+	bool	 sink;	/* discards what is written (buf_init_sink()) */
 };
 
 void	buf_init(struct buf *b);
+/* A buffer that discards everything: text nobody will read costs nothing. */
+void	buf_init_sink(struct buf *b);
 void	buf_free(struct buf *b);
 void	buf_append(struct buf *b, const void *p, size_t n);
 void	buf_puts(struct buf *b, const char *s);
 void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string (UTF-8 passed through, quotes and control
+ * characters escaped), and v as a JSON integer. */
+void	buf_jstr(struct buf *b, const char *s);
+void	buf_jint(struct buf *b, int64_t v);
 /* Hands the data to the caller (free() it) and resets the buffer. */
 char	*buf_steal(struct buf *b);
+
+/*
+ * Length of the longest prefix of s[0..n) that does not end inside a UTF-8
+ * character: n when s[0..n) ends on a character boundary. Cutting text to
+ * at most max bytes is s[0..utf8_prefix(s, max)) when it is longer.
+ */
+size_t	utf8_prefix(const char *s, size_t n);
+/*
+ * Formats a message into err like snprintf(), cut on a UTF-8 character
+ * boundary when it does not fit; nothing when err is NULL or errlen 0.
+ */
+void	err_printf(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Index of s in names[0..n), ASCII case ignored; -1 when it is not there or
+ * s is NULL. For enums whose names are a table indexed by value.
+ */
+int	name_index(const char *const *names, size_t n, const char *s);
 
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);

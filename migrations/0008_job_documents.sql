@@ -11,10 +11,15 @@
 ALTER TABLE projects
 	ADD COLUMN lines text NOT NULL DEFAULT '[]',
 	ADD COLUMN line_count integer NOT NULL DEFAULT 0,
-	ADD COLUMN trace text NOT NULL DEFAULT '[]';
+	ADD COLUMN trace text NOT NULL DEFAULT '[]',
+	ADD COLUMN basis text;
 ALTER TABLE projects ALTER COLUMN lines SET COMPRESSION lz4;
 ALTER TABLE projects ALTER COLUMN trace SET COMPRESSION lz4;
 ALTER TABLE projects ALTER COLUMN bom_csv SET COMPRESSION lz4;
+ALTER TABLE projects ALTER COLUMN basis SET COMPRESSION lz4;
+COMMENT ON COLUMN projects.basis IS 'the offers, knowledge and costing '
+    'settings the lines were decided from (common/basis.c); lines decided '
+    'without words are decided again from it when read';
 
 UPDATE projects p SET lines = s.doc FROM (
 	SELECT client_id, project_id, json_agg(json_build_object(
@@ -55,6 +60,13 @@ DROP TABLE line_items;
 DROP TABLE trace_steps;
 DROP FUNCTION bomd_part_projects(uuid, text);
 DROP TABLE part_usage;
+
+-- A tenant table's key starts with client_id (tenant-local index pages;
+-- a later distribution by tenant keeps its keys): one index where there
+-- were two.
+ALTER TABLE projects DROP CONSTRAINT projects_pkey;
+ALTER TABLE projects DROP CONSTRAINT projects_client_id_project_id_key;
+ALTER TABLE projects ADD PRIMARY KEY (client_id, project_id);
 
 CREATE VIEW line_items WITH (security_invoker = true) AS
 SELECT p.client_id, p.project_id, x.line_no, x.source_line,
@@ -154,12 +166,36 @@ CREATE TRIGGER supplier_knowledge_del AFTER DELETE ON supplier_knowledge
 -- A session may name several tenants ("uuid,uuid"): a worker commits a
 -- batch of jobs of several tenants in one transaction and names exactly
 -- those. '*' stays the cross-tenant system path; nothing set, no rows.
+-- The setting is read once per statement (the policies compare with the
+-- value of an uncorrelated subquery, an InitPlan), not once per row.
+CREATE FUNCTION bomd_tenant_all() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(current_setting('bomd.client_id', true), '') = '*'
+$$;
+CREATE FUNCTION bomd_tenants() RETURNS uuid[]
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN coalesce(current_setting('bomd.client_id', true), '')
+	    IN ('', '*') THEN '{}'::uuid[]
+	    ELSE string_to_array(current_setting('bomd.client_id', true),
+		',')::uuid[] END
+$$;
 CREATE OR REPLACE FUNCTION bomd_tenant_ok(c uuid) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-	SELECT CASE coalesce(current_setting('bomd.client_id', true), '')
-	    WHEN '*' THEN true
-	    WHEN '' THEN false
-	    ELSE c = ANY (string_to_array(
-		current_setting('bomd.client_id', true), ',')::uuid[])
-	END
+	SELECT bomd_tenant_all() OR c = ANY (bomd_tenants())
+$$;
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['api_keys', 'projects', 'jobs',
+	    'part_knowledge', 'supplier_knowledge', 'llm_calls',
+	    'job_checkpoints'] LOOP
+		EXECUTE format('DROP POLICY tenant ON %I', t);
+		EXECUTE format('CREATE POLICY tenant ON %I USING ('
+		    '(SELECT bomd_tenant_all()) OR '
+		    'client_id = ANY ((SELECT bomd_tenants())::uuid[])) '
+		    'WITH CHECK ((SELECT bomd_tenant_all()) OR '
+		    'client_id = ANY ((SELECT bomd_tenants())::uuid[]))', t);
+	END LOOP;
+END
 $$;

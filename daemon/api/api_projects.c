@@ -15,11 +15,12 @@
 #include "api_live.h"
 #include "api_projects.h"
 #include "api_redis.h"
+#include "api_render.h"
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_wait.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "intake.h"
 #include "log.h"
@@ -43,25 +44,29 @@
 	"THEN ((" col " / 1000000)::text || '.0')::json " \
 	"ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/*
- * One trace step object: element t.x of a project's trace document; a
- * decision step names its line (ln.r: that line's reasoning).
- */
-#define API_PROJECTS_TRACE_STEP "json_build_object(" \
+/* One trace step object: element t.x of a project's trace document. */
+#define API_PROJECTS_TRACE_KEYS \
 	"'step', COALESCE(t.x->>'step', ''), " \
 	"'agent', COALESCE(t.x->>'agent', ''), " \
 	"'message', COALESCE(t.x->>'message', ''), " \
-	"'reasoning', COALESCE(t.x->>'reasoning', ln.r, ''), " \
+	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
 	"'references', COALESCE(t.x->'references', '[]'::json), " \
-	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz") ")"
+	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz")
+/*
+ * A stored project's step: one about a line ("line") or about every line
+ * ("lines": the decisions) keeps the key, for api_render_project() to
+ * give it the line's words.
+ */
+#define API_PROJECTS_TRACE_STEP "CASE WHEN t.x->'line' IS NOT NULL " \
+	"THEN json_build_object(" API_PROJECTS_TRACE_KEYS ", 'line', " \
+	"t.x->'line') WHEN t.x->'lines' IS NOT NULL THEN json_build_object(" \
+	API_PROJECTS_TRACE_KEYS ", 'lines', t.x->'lines') " \
+	"ELSE json_build_object(" API_PROJECTS_TRACE_KEYS ") END"
 
-/* The trace of project p as a JSON array, oldest step first. */
-#define API_PROJECTS_TRACE_AGG "COALESCE((SELECT json_agg(" \
-	API_PROJECTS_TRACE_STEP " ORDER BY t.n) FROM " \
-	"json_array_elements(p.trace::json) WITH ORDINALITY AS t(x, n) " \
-	"LEFT JOIN (SELECT k, e->'final_decision'->>'reasoning' AS r FROM " \
-	"json_array_elements(p.lines::json) WITH ORDINALITY AS d(e, k)) ln " \
-	"ON ln.k = (t.x->>'line')::int), '[]'::json)"
+/* The trace of project p as a JSON array of step, oldest first. */
+#define API_PROJECTS_TRACE_OF(step) "COALESCE((SELECT json_agg(" step \
+	" ORDER BY t.n) FROM json_array_elements(p.trace::json) WITH " \
+	"ORDINALITY AS t(x, n)), '[]'::json)"
 
 /* The columns of a stored line item (projects.lines, live lines). */
 #define API_PROJECTS_LINE_COLS "line_no int, source_line int, " \
@@ -143,14 +148,14 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
 }
 
 /* The project document of project p (one row of projects p). */
-#define API_PROJECTS_DOC(status, items) "json_build_object(" \
+#define API_PROJECTS_DOC(status, items, trace) "json_build_object(" \
 	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
 	"'status', " status ", 'context', p.context, 'totals', p.totals, " \
 	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
 	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
 	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
 	"'[]'), 'bom_filename', p.bom_filename, 'line_items', " items ", " \
-	"'trace', " API_PROJECTS_TRACE_AGG ", " \
+	"'trace', " trace ", " \
 	"'created_at', " API_TS("p.created_at") ", " \
 	"'updated_at', " API_TS("p.updated_at") ")::text"
 
@@ -160,11 +165,13 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
  * live state alone when the job has no row yet (a job from redis-cli).
  */
 static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
-    "$3", API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"))
+    "$3", API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
+    API_PROJECTS_TRACE_OF("json_build_object(" API_PROJECTS_TRACE_KEYS
+    ")"))
     " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
     "p.project_id = $2 UNION ALL SELECT $2::uuid, $1::uuid, '', $3, "
     "'{}'::jsonb, NULL, NULL, NULL, '[]'::jsonb, now(), now(), "
-    "'[]'::jsonb, '[]', 0, '[]' WHERE NOT EXISTS (SELECT 1 FROM "
+    "'[]'::jsonb, '[]', 0, '[]', NULL WHERE NOT EXISTS (SELECT 1 FROM "
     "projects q WHERE q.client_id = $1 AND q.project_id = $2)) p";
 
 /* True for a project status that no running job will change. */
@@ -175,14 +182,57 @@ api_projects_settled(const char *status)
 	    strcmp(status, "failed") == 0 || strcmp(status, "created") == 0;
 }
 
+/*
+ * The project document of a stored project: built by PostgreSQL, then the
+ * words of lines decided without them rendered (api_render.c). NULL with
+ * *found 0 when there is no such project, or with *found -1 on trouble.
+ */
+static json_t *
+api_projects_doc(PGconn *db, const char *const *params, char *status,
+    size_t statuslen, int *found)
+{
+	json_error_t jerr;
+	PGresult *res;
+	json_t *doc;
+
+	*found = -1;
+	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
+	    API_PROJECTS_ITEMS, API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
+	    ", p.status, p.basis FROM projects p "
+	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
+	    0);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		*found = 0;
+		PQclear(res);
+		return NULL;
+	}
+	snprintf(status, statuslen, "%s", PQgetvalue(res, 0, 1));
+	doc = json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
+	    0, &jerr);
+	if (doc != NULL && api_render_project(doc, PQgetisnull(res, 0, 2) ?
+	    NULL : PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2)) ==
+	    -1) {
+		log_warnx("project %s: its basis is not usable; the lines "
+		    "keep their numbers without words", params[1]);
+	}
+	PQclear(res);
+	if (doc != NULL)
+		*found = 1;
+	return doc;
+}
+
 static enum MHD_Result
 api_projects_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0], *params[5];
-	char *status, *line_status, *lines;
+	char *status, *line_status, *lines, pstatus[32];
 	PGresult *res;
 	PGconn *db;
+	json_t *doc;
+	int found;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
@@ -191,16 +241,15 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 	params[1] = id;
 	if ((db = api_db_get(r)) == NULL)
 		return api_error_db(c);
-	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
-	    API_PROJECTS_ITEMS) ", p.status FROM projects p "
-	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
-	    0);
+	doc = api_projects_doc(db, params, pstatus, sizeof(pstatus), &found);
 	/* a finished project is the row alone: no look at Redis */
-	if (res != NULL && !(PQntuples(res) == 1 &&
-	    api_projects_settled(PQgetvalue(res, 0, 1))) &&
-	    api_live_project(r->client_id, id, &status, &line_status,
-	    &lines) == 1) {
-		PQclear(res);
+	if (found == 1 && api_projects_settled(pstatus)) {
+		api_db_put(db);
+		return api_json(c, MHD_HTTP_OK, doc);
+	}
+	if (found != -1 && api_live_project(db, r->client_id, id, &status,
+	    &line_status, &lines) == 1) {
+		json_decref(doc);
 		params[2] = status;
 		params[3] = line_status;
 		params[4] = lines;
@@ -208,9 +257,16 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 		free(status);
 		free(line_status);
 		free(lines);
+		api_db_put(db);
+		return api_projects_answer(c, res, id);
 	}
 	api_db_put(db);
-	return api_projects_answer(c, res, id);
+	if (found == -1)
+		return api_error_db(c);
+	if (found == 0)
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	return api_json(c, MHD_HTTP_OK, doc);
 }
 
 static const char *
@@ -364,11 +420,10 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
     struct api_projects_upload *u, bool lines)
 {
 	const char *params[8], *name;
-	json_t *warnings, *items = NULL, *des;
-	const struct bom_line *l;
+	json_t *warnings;
 	char *ctxs, *warns, *iwarns, *itemss = NULL, nlines[24];
 	PGresult *res;
-	size_t i, k;
+	size_t i;
 	int rc = -1;
 
 	name = json_string_value(json_object_get(json_object_get(u->ctx,
@@ -400,29 +455,7 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	snprintf(u->updated, sizeof(u->updated), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (lines) {
-		items = json_array();
-		for (i = 0; i < u->bom->nlines; i++) {
-			l = &u->bom->lines[i];
-			des = json_array();
-			for (k = 0; k < l->ndesignators; k++)
-				json_array_append_new(des,
-				    json_string(l->designators[k]));
-			json_array_append_new(items, json_pack("{s:I, s:I, "
-			    "s:o, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
-			    "line_no", (json_int_t)(i + 1),
-			    "source_line", (json_int_t)l->line_no,
-			    "designators", des,
-			    "quantity", (json_int_t)l->quantity,
-			    "mpn", l->mpn,
-			    "manufacturer", l->manufacturer ?
-			    l->manufacturer : "",
-			    "description", l->description ?
-			    l->description : "",
-			    "package", l->package ? l->package : "",
-			    "value", l->value ? l->value : "",
-			    "status", "pending_enrichment"));
-		}
-		itemss = json_dumps(items, JSON_COMPACT);
+		itemss = api_live_lines(u->bom);
 		snprintf(nlines, sizeof(nlines), "%zu", u->bom->nlines);
 		/* the project's lines document, as a run writes it */
 		if (db_exec(db, "UPDATE projects SET lines = $3, line_count = "
@@ -434,7 +467,6 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	rc = 0;
 out:
 	json_decref(warnings);
-	json_decref(items);
 	free(ctxs);
 	free(warns);
 	free(iwarns);
@@ -636,15 +668,27 @@ static enum MHD_Result
 api_projects_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *id = args[0];
+	const char *id = args[0], *params[2] = { r->client_id, id };
+	char status[32];
+	PGconn *db;
+	json_t *doc, *trace;
+	int found;
 
 	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
-	return api_projects_answer(c, api_db_query(r, "SELECT "
-	    API_PROJECTS_TRACE_AGG "::text FROM projects p "
-	    "WHERE p.client_id = $1 AND p.project_id = $2", 2,
-	    (const char *[]){ r->client_id, id }), id);
+	if ((db = api_db_get(r)) == NULL)
+		return api_error_db(c);
+	doc = api_projects_doc(db, params, status, sizeof(status), &found);
+	api_db_put(db);
+	if (found == -1)
+		return api_error_db(c);
+	if (found == 0)
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	trace = json_incref(json_object_get(doc, "trace"));
+	json_decref(doc);
+	return api_json(c, MHD_HTTP_OK, trace);
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */

@@ -137,7 +137,7 @@ int
 http_request(struct bomctl *ctl, const char *path, curl_mime *mime,
     const char *json, bool post, bool async, long timeout, json_t **out)
 {
-	struct http_body body = { { NULL, 0, 0 }, false };
+	struct http_body body = { { NULL, 0, 0, false }, false };
 	struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE], detail[512];
 	json_error_t jerr;

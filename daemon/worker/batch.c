@@ -13,7 +13,7 @@
 #include "cache.h"
 #include "checkpoint.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "job_status.h"
 #include "log.h"
@@ -253,7 +253,7 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 {
 	size_t i;
 
-	stage_llm_run(run, nrun, b->w->cfg);
+	stage_llm_run(run, nrun, b->w->cfg, b->w->redis);
 	for (i = 0; i < nrun; i++) {
 		struct job *job = run[i];
 

@@ -246,8 +246,7 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 		}
 		json_decref(alts);
 	}
-	PQclear(st[0].res);
-	PQclear(st[1].res);
+	db_pipeline_clear(st, 2);
 	t->version = version;
 	return 0;
 }

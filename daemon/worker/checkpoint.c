@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "checkpoint.h"
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "log.h"
 #include "sourcing.h"

@@ -10,7 +10,7 @@
 
 #include <openssl/sha.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "job.h"
 #include "log.h"
 #include "queue.h"
@@ -39,6 +39,7 @@ job_free(struct job *job)
 	free(job->bom_csv);
 	free(job->bom_filename);
 	free(job->project_name);
+	free(job->basis);
 	json_decref(job->req);
 	json_decref(job->context);
 	json_decref(job->totals);
@@ -205,20 +206,16 @@ job_trace(struct job *job, const char *step, const char *agent, json_t *refs,
 }
 
 void
-job_trace_line(struct job *job, const char *step, const char *agent,
-    size_t line, const char *fmt, ...)
+job_trace_lines(struct job *job, const char *step, const char *agent,
+    size_t n)
 {
-	char msg[1024], ts[32];
-	va_list ap;
+	char msg[64], ts[32];
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	snprintf(msg, sizeof(msg), "%zu line%s decided", n, n == 1 ? "" : "s");
 	time_rfc3339(time(NULL), ts, sizeof(ts));
 	json_array_append_new(job->trace, json_pack("{s:s, s:s, s:s, s:s, "
-	    "s:I, s:[s], s:s}", "job_id", job->job_id, "step", step, "agent",
-	    agent, "message", msg, "line", (json_int_t)line, "references",
-	    job->bom->lines[line - 1].mpn, "timestamp", ts));
+	    "s:I, s:s}", "job_id", job->job_id, "step", step, "agent", agent,
+	    "message", msg, "lines", (json_int_t)n, "timestamp", ts));
 }
 
 static void

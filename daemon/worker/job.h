@@ -55,6 +55,7 @@ struct job {
 	json_t			*warnings;	/* project-level warnings */
 	json_t			*trace;		/* array of steps */
 	json_t			*llm_calls;	/* llm_calls rows, or NULL */
+	char			*basis;		/* decided quietly: basis.h */
 	int			 attempts;	/* this try's number, from 1 */
 	bool			 checkpointed;	/* a checkpoint row exists */
 	const struct queue_entry *entry;	/* borrowed from the batch */
@@ -80,12 +81,12 @@ void		 job_trace(struct job *job, const char *step, const char *agent,
 		    __attribute__((format(printf, 6, 7)));
 
 /*
- * Appends a step about BOM line line (from 1) whose reasoning is that
- * line's decision reasoning, rendered when the trace is read (not copied).
+ * Appends the one step that stands for the decisions of the job's n
+ * lines; whoever reads the trace writes it out as a step per line (line,
+ * MPN, status, the line's reasoning), so the words are not stored twice.
  */
-void		 job_trace_line(struct job *job, const char *step,
-		    const char *agent, size_t line, const char *fmt, ...)
-		    __attribute__((format(printf, 5, 6)));
+void		 job_trace_lines(struct job *job, const char *step,
+		    const char *agent, size_t n);
 
 void	log_job_warnx(const struct job *job, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -15,26 +15,22 @@ progress_publish(redisContext *r, struct job *const *jobs, size_t n,
     const char *status, const char *line_status, int with_lines, int ttl_s)
 {
 	char pkey[PROGRESS_KEY_MAX], jkey[PROGRESS_KEY_MAX], ts[24];
-	struct buf lines;
 	redisReply *rep;
 	size_t i, sent = 0;
 	int rc = 0;
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)wall_ms());
-	buf_init(&lines);
 	for (i = 0; i < n; i++) {
 		const struct job *job = jobs[i];
 
 		progress_keys(job, pkey, jkey);
-		if (with_lines) {
-			lines.len = 0;
-			if (stage_persist_lines_text(job, &lines) == -1)
-				continue;
+		/* the API parses the lines from the job's entry when asked */
+		if (with_lines)
 			redisAppendCommand(r, "HSET %s status %s job_id %s "
-			    "line_status %s updated_at %s lines %b", pkey,
-			    status, job->job_id, line_status, ts, lines.data,
-			    lines.len);
-		} else
+			    "line_status %s updated_at %s entry %s", pkey,
+			    status, job->job_id, line_status, ts,
+			    job->stream_id);
+		else
 			redisAppendCommand(r, "HSET %s status %s line_status %s "
 			    "updated_at %s", pkey, status, line_status, ts);
 		redisAppendCommand(r, "EXPIRE %s %d", pkey, ttl_s);
@@ -42,7 +38,6 @@ progress_publish(redisContext *r, struct job *const *jobs, size_t n,
 		    ttl_s);
 		sent += 3;
 	}
-	buf_free(&lines);
 	for (i = 0; i < sent; i++) {
 		if (redisGetReply(r, (void **)&rep) != REDIS_OK) {
 			log_warnx("redis: progress: %s", r->errstr);

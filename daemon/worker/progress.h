@@ -1,6 +1,6 @@
 /*
  * Live progress of running jobs, kept in Redis while PostgreSQL has no
- * final row: hash bomd:live:<client>:<project> (status, job_id, lines,
+ * final row: hash bomd:live:<client>:<project> (status, job_id, entry,
  * line_status, updated_at) and string bomd:livejob:<client>:<job_id> (the
  * project id). The API reads them; both expire, and go with the ack.
  */
@@ -16,7 +16,8 @@
 
 /*
  * Publishes jobs[i]'s state (status: enriching or decisioning; with
- * lines, the lines as pending_enrichment) in one pipeline with ttl_s.
+ * lines, the stream entry whose BOM the API parses for the lines) in one
+ * pipeline with ttl_s.
  * 0, or -1 on a connection error (progress is advisory: the job goes on).
  */
 int	progress_publish(redisContext *r, struct job *const *jobs, size_t n,

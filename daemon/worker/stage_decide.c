@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basis.h"
 #include "config.h"
 #include "costing.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "log.h"
 #include "sourcing.h"
@@ -24,6 +25,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 {
 	struct intake_view v;
 	struct sourcing_rules rules;
+	struct basis_costing costing;
 	struct cost_params p;
 	struct line_decision *d;
 	int64_t total = 0, counts[3] = { 0, 0, 0 };
@@ -34,31 +36,23 @@ stage_decide_run(struct job *job, const struct config *cfg,
 		job_seterr(job, "intake: project context is not usable");
 		return STAGE_FAIL;
 	}
-	memset(&rules, 0, sizeof(rules));
-	rules.suppliers = view->kn->suppliers;
-	rules.nsuppliers = view->kn->nsuppliers;
-	rules.banned = view->kn->banned;
-	rules.nbanned = view->kn->nbanned;
-	rules.alternates = view->kn->alternates;
-	rules.nalternates = view->kn->nalternates;
-	rules.avoid_parts = v.avoid;
-	rules.navoid = v.navoid;
-	rules.preferred = v.preferred;
-	rules.npreferred = v.npreferred;
-	rules.allow_brokers = v.allow_brokers;
-	rules.allow_alternates = v.allow_alternates;
-
+	costing.attrition_bp = cfg->attrition_bp;
+	costing.setup_extra = cfg->setup_extra;
+	basis_setup(&v, view->kn->suppliers, view->kn->nsuppliers,
+	    view->kn->banned, view->kn->nbanned, view->kn->alternates,
+	    view->kn->nalternates, &costing, &rules, &p);
+	/*
+	 * Without an LLM nobody reads the words now: decide the numbers
+	 * only; the API decides again from the stored basis to render them.
+	 * The LLM reads them, so with one the words are made here.
+	 */
+	rules.quiet = p.no_explain = strcmp(cfg->llm_provider, "none") == 0;
 	job->decisions = xcalloc(job->bom->nlines, sizeof(*job->decisions));
 	for (i = 0; i < job->bom->nlines; i++) {
 		const struct bom_line *l = &job->bom->lines[i];
 
 		d = &job->decisions[i];
-		memset(&p, 0, sizeof(p));
 		p.line_qty = l->quantity;
-		p.build_qty = v.quantity;
-		p.attrition_bp = (int32_t)cfg->attrition_bp;
-		p.setup_extra = cfg->setup_extra;
-		p.max_lead_time_days = v.max_lead_time_days;
 		if (sourcing_decide(l->mpn, &p, &rules, offer_cache_lookup,
 		    (void *)(uintptr_t)view, d) == -1) {
 			line_decision_free(d);
@@ -75,9 +69,15 @@ stage_decide_run(struct job *job, const struct config *cfg,
 			job_seterr(job, "project total too large");
 			return STAGE_FAIL;
 		}
-		job_trace_line(job, "decision", "sourcing", i + 1,
-		    "line %zu %s: %s", i + 1, l->mpn,
-		    decision_status_name(d->status));
+	}
+	/* one step for the lines' decisions: the API writes one per line */
+	job_trace_lines(job, "decision", "sourcing", job->ndecisions);
+	if (rules.quiet) {
+		struct buf b;
+
+		buf_init(&b);
+		stage_enrich_basis(job, view, &costing, &b);
+		job->basis = buf_steal(&b);
 	}
 	money_format(total, money, sizeof(money));
 	job->totals = json_pack("{s:f, s:I, s:s, s:I, s:I, s:I}",

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "basis.h"
 #include "cache.h"
-#include "csv.h"
+#include "bom.h"
 #include "stage_enrich.h"
 #include "stages.h"
 #include "util.h"
@@ -75,4 +76,32 @@ stage_enrich_run(struct job *job, const struct cache *c,
 	    noffers, nwith, job->bom->nlines, kn->nbanned, kn->nalternates,
 	    kn->nsuppliers);
 	return STAGE_OK;
+}
+
+void
+stage_enrich_basis(const struct job *job, const struct offer_cache *view,
+    const struct basis_costing *c, struct buf *out)
+{
+	const struct tenant_knowledge *kn = view->kn;
+	struct basis_writer w;
+	const struct offer *o;
+	size_t i, j, n;
+
+	basis_begin(&w, out, c);
+	for (i = 0; i < job->bom->nlines; i++) {
+		const char *m = job->bom->lines[i].mpn;
+
+		o = cache_offers(view->cat, m, &n);
+		basis_add_offers(&w, m, o, n);
+		for (j = 0; j < kn->nalternates; j++)
+			if (strcasecmp(kn->alternates[j].mpn, m) == 0) {
+				o = cache_offers(view->cat,
+				    kn->alternates[j].alternate_mpn, &n);
+				basis_add_offers(&w,
+				    kn->alternates[j].alternate_mpn, o, n);
+			}
+	}
+	basis_add_knowledge(&w, kn->suppliers, kn->nsuppliers, kn->banned,
+	    kn->nbanned, kn->alternates, kn->nalternates);
+	basis_end(&w);
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "db.h"
 #include "intake.h"
 #include "log.h"

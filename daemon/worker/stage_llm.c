@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "assess.h"
+#include "budget.h"
 #include "config.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "llm_http.h"
 #include "log.h"
@@ -264,8 +265,52 @@ stage_llm_wave(struct stage_llm_state *st, const struct config *cfg,
 	}
 }
 
+/*
+ * Sends no more of a wave than the shared budget allows now: the parts
+ * past what it grants go back to their jobs for the next wave; with
+ * nothing granted before the jobs' LLM deadline they stop there (traced).
+ * Returns how many parts to send.
+ */
+static size_t
+stage_llm_budget(redisContext *r, const struct config *cfg,
+    struct stage_llm_state *sts, size_t njobs, struct stage_llm_part *parts,
+    size_t n, int64_t max_tokens, int64_t start)
+{
+	int64_t per = 0, est, granted;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		est = (int64_t)(parts[i].prompt ? strlen(parts[i].prompt) : 0) /
+		    4 + max_tokens;
+		if (est > per)
+			per = est;
+	}
+	granted = budget_take(r, cfg, (int64_t)n, per,
+	    start + cfg->llm_job_deadline_ms);
+	for (i = (size_t)granted; i < n; i++) {
+		for (k = 0; k < njobs; k++)
+			if (sts[k].job == parts[i].job)
+				break;
+		if (parts[i].first < sts[k].next)
+			sts[k].next = parts[i].first;
+		if (granted == 0 && sts[k].going) {
+			job_trace(sts[k].job, "llm", "llm", NULL, NULL, "llm "
+			    "unavailable: the shared budget (llm.requests_"
+			    "per_min, llm.tokens_per_min) had no room before "
+			    "the job deadline, lines %zu-%zu not sent; "
+			    "decisions from rules", sts[k].next + 1,
+			    sts[k].job->ndecisions);
+			sts[k].going = false;
+		}
+		free(parts[i].prompt);
+		parts[i].prompt = NULL;
+	}
+	return (size_t)granted;
+}
+
 enum stage_rc
-stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg)
+stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
+    redisContext *r)
 {
 	struct stage_llm_state *sts;
 	struct stage_llm_part *parts;
@@ -325,6 +370,8 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg)
 			reqs[i].max_tokens = (int)tokens;
 			reqs[i].temperature = STAGE_LLM_TEMPERATURE;
 		}
+		n = stage_llm_budget(r, cfg, sts, njobs, parts, n, tokens,
+		    start);
 		if (n > 0)
 			llm_run(client, reqs, res, n);
 		going = false;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "job_status.h"
 #include "db.h"
 #include "log.h"
@@ -35,62 +35,13 @@ persist_line_status(enum decision_status s)
 	}
 }
 
-/* A JSON string: UTF-8 passed through, quotes and controls escaped. */
-static void
-persist_jstr(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *run;
-	char esc[6];
-
-	buf_append(b, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_append(b, run, (size_t)(s - run));
-		run = s + 1;
-		esc[0] = '\\';
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			buf_append(b, esc, 2);
-		} else if (c == '\n' || c == '\t' || c == '\r') {
-			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-			buf_append(b, esc, 2);
-		} else {
-			buf_append(b, "\\u00", 4);
-			esc[0] = hex[c >> 4];
-			esc[1] = hex[c & 15];
-			buf_append(b, esc, 2);
-		}
-	}
-	buf_append(b, run, (size_t)(s - run));
-	buf_append(b, "\"", 1);
-}
-
 static void
 persist_jopt(struct buf *b, const char *s)
 {
 	if (s == NULL)
 		buf_append(b, "null", 4);
 	else
-		persist_jstr(b, s);
-}
-
-static void
-persist_jint(struct buf *b, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+		buf_jstr(b, s);
 }
 
 static int
@@ -117,29 +68,29 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		l = &job->bom->lines[i];
 		d = i < job->ndecisions ? &job->decisions[i] : NULL;
 		buf_puts(b, i == 0 ? "{\"line_no\":" : ",{\"line_no\":");
-		persist_jint(b, (int64_t)(i + 1));
+		buf_jint(b, (int64_t)(i + 1));
 		buf_puts(b, ",\"source_line\":");
-		persist_jint(b, (int64_t)l->line_no);
+		buf_jint(b, (int64_t)l->line_no);
 		buf_puts(b, ",\"designators\":[");
 		for (k = 0; k < l->ndesignators; k++) {
 			if (k > 0)
 				buf_append(b, ",", 1);
-			persist_jstr(b, l->designators[k]);
+			buf_jstr(b, l->designators[k]);
 		}
 		buf_puts(b, "],\"quantity\":");
-		persist_jint(b, l->quantity);
+		buf_jint(b, l->quantity);
 		buf_puts(b, ",\"mpn\":");
-		persist_jstr(b, l->mpn);
+		buf_jstr(b, l->mpn);
 		buf_puts(b, ",\"manufacturer\":");
-		persist_jstr(b, l->manufacturer ? l->manufacturer : "");
+		buf_jstr(b, l->manufacturer ? l->manufacturer : "");
 		buf_puts(b, ",\"description\":");
-		persist_jstr(b, l->description ? l->description : "");
+		buf_jstr(b, l->description ? l->description : "");
 		buf_puts(b, ",\"package\":");
-		persist_jstr(b, l->package ? l->package : "");
+		buf_jstr(b, l->package ? l->package : "");
 		buf_puts(b, ",\"value\":");
-		persist_jstr(b, l->value ? l->value : "");
+		buf_jstr(b, l->value ? l->value : "");
 		buf_puts(b, ",\"status\":");
-		persist_jstr(b, d ? persist_line_status(d->status) :
+		buf_jstr(b, d ? persist_line_status(d->status) :
 		    "pending_enrichment");
 		buf_puts(b, ",\"selected_mpn\":");
 		persist_jopt(b, d ? d->selected_mpn : NULL);
@@ -147,13 +98,13 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		persist_jopt(b, d ? d->selected_supplier : NULL);
 		if (d != NULL && d->selected_mpn != NULL) {
 			buf_puts(b, ",\"order_quantity\":");
-			persist_jint(b, d->order_quantity);
+			buf_jint(b, d->order_quantity);
 			buf_puts(b, ",\"unit_price_micros\":");
-			persist_jint(b, d->unit_micros);
+			buf_jint(b, d->unit_micros);
 			buf_puts(b, ",\"extended_price_micros\":");
-			persist_jint(b, d->extended_micros);
+			buf_jint(b, d->extended_micros);
 			buf_puts(b, ",\"currency\":");
-			persist_jstr(b, d->currency);
+			buf_jstr(b, d->currency);
 		} else
 			buf_puts(b, ",\"order_quantity\":null,"
 			    "\"unit_price_micros\":null,"
@@ -161,16 +112,19 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		buf_puts(b, ",\"final_decision\":");
 		if (d == NULL)
 			buf_append(b, "null", 4);
-		else {
+		else if (d->output_data == NULL) {
+			/* decided quietly: the API renders the words */
 			buf_puts(b, "{\"status\":");
-			persist_jstr(b, decision_status_name(d->status));
+			buf_jstr(b, decision_status_name(d->status));
+			buf_puts(b, ",\"agent_name\":\"final_decision\"}");
+		} else {
+			buf_puts(b, "{\"status\":");
+			buf_jstr(b, decision_status_name(d->status));
 			buf_puts(b, ",\"reasoning\":");
-			persist_jstr(b, d->reasoning ? d->reasoning : "");
+			buf_jstr(b, d->reasoning ? d->reasoning : "");
 			buf_puts(b, ",\"agent_name\":\"final_decision\","
 			    "\"output_data\":");
-			if (d->output_data == NULL)
-				buf_append(b, "{}", 2);
-			else if (json_dump_callback(d->output_data,
+			if (json_dump_callback(d->output_data,
 			    persist_dump_cb, b, PERSIST_JSON) == -1)
 				return -1;
 			buf_append(b, "}", 1);
@@ -194,7 +148,7 @@ enum {
 	PC_CLIENT, PC_JOB, PC_PROJECT, PC_STREAM, PC_STATUS, PC_ATTEMPTS,
 	PC_ERROR, PC_REQUEST, PC_STARTED, PC_MPNS, PC_NAME, PC_CSV,
 	PC_FILENAME, PC_CONTEXT, PC_TOTALS, PC_WARNINGS, PC_LINES, PC_TRACE,
-	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_N
+	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_BASIS, PC_N
 };
 
 static const char persist_batch_sql[] =
@@ -205,13 +159,14 @@ static const char persist_batch_sql[] =
     "c12 AS bom_csv, c13 AS bom_filename, c14::jsonb AS context, "
     "c15::jsonb AS totals, c16::jsonb AS warnings, c17 AS lines, "
     "c18 AS trace, c19::json AS llm_calls, c20::boolean AS checkpointed, "
-    "c21::boolean AS reprocess FROM unnest($1::text[], $2::text[], "
+    "c21::boolean AS reprocess, c22 AS basis FROM unnest($1::text[], "
+    "$2::text[], "
     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
     "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
     "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], "
-    "$18::text[], $19::text[], $20::text[], $21::text[]) AS u(c1, c2, c3, "
-    "c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, "
-    "c19, c20, c21)), "
+    "$18::text[], $19::text[], $20::text[], $21::text[], $22::text[]) "
+    "AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, "
+    "c15, c16, c17, c18, c19, c20, c21, c22)), "
     "f AS (INSERT INTO jobs AS j (job_id, client_id, project_id, status, "
     "attempts, error, stream_id, request, mpns, started_at, finished_at, "
     "updated_at) SELECT job_id, client_id, project_id, status, attempts, "
@@ -230,19 +185,20 @@ static const char persist_batch_sql[] =
     "USING (client_id, job_id)), "
     "p AS (INSERT INTO projects AS p (project_id, client_id, name, status, "
     "context, bom_csv, bom_filename, totals, warnings, lines, line_count, "
-    "trace) SELECT pid, client_id, COALESCE(name, ''), 'complete', "
+    "trace, basis) SELECT pid, client_id, COALESCE(name, ''), 'complete', "
     "COALESCE(context, '{}'), bom_csv, bom_filename, totals, "
     "COALESCE(warnings, '[]'), COALESCE(lines, '[]'), "
-    "COALESCE(cardinality(mpns), 0), COALESCE(trace, '[]') FROM d "
+    "COALESCE(cardinality(mpns), 0), COALESCE(trace, '[]'), basis FROM d "
     "WHERE status = 'complete' "
-    "ON CONFLICT (project_id) DO UPDATE SET status = 'complete', "
+    "ON CONFLICT (client_id, project_id) DO UPDATE SET "
+    "status = 'complete', "
     "name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name "
     "ELSE p.name END, context = EXCLUDED.context, "
     "totals = EXCLUDED.totals, warnings = EXCLUDED.warnings, "
     "lines = EXCLUDED.lines, line_count = EXCLUDED.line_count, "
+    "basis = EXCLUDED.basis, "
     "trace = (p.trace::jsonb || EXCLUDED.trace::jsonb)::text, "
-    "updated_at = now() WHERE p.client_id = EXCLUDED.client_id "
-    "RETURNING 1), "
+    "updated_at = now() RETURNING 1), "
     "q AS (UPDATE projects p SET status = 'failed', "
     "trace = (p.trace::jsonb || COALESCE(d.trace, '[]')::jsonb)::text, "
     "updated_at = now() FROM d WHERE d.status <> 'complete' "
@@ -260,6 +216,9 @@ static const char persist_batch_sql[] =
     "k AS (DELETE FROM job_checkpoints c USING d WHERE d.checkpointed "
     "AND c.client_id = d.client_id AND c.job_id = d.job_id RETURNING 1) "
     "SELECT client_id::text, job_id FROM f";
+
+/* Bytes of a column buffer kept for the next batch. */
+#define PERSIST_KEEP_BYTES	(4 * 1024 * 1024)
 
 #define PERSIST_STMT	"bomd_persist_batch"
 
@@ -382,6 +341,7 @@ persist_job(const struct job *job, struct db_array *col)
 		persist_str(&col[PC_WARNINGS], NULL);
 		persist_str(&col[PC_LLM], NULL);
 		persist_str(&col[PC_LINES], NULL);
+		persist_str(&col[PC_BASIS], NULL);
 		return 0;
 	}
 	persist_mpns(&col[PC_MPNS], job);
@@ -395,6 +355,7 @@ persist_job(const struct job *job, struct db_array *col)
 	    persist_json(&col[PC_LLM], json_array_size(job->llm_calls) > 0 ?
 	    job->llm_calls : NULL) == -1)
 		return -1;
+	persist_str(&col[PC_BASIS], job->basis);
 	off = db_array_begin(&col[PC_LINES]);
 	if (stage_persist_lines_text(job, &col[PC_LINES].b) == -1)
 		return -1;
@@ -417,15 +378,22 @@ persist_wanted(const struct job *job)
 static int
 persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 {
-	struct db_array col[PC_N];
+	/* kept across batches: a batch's columns reach megabytes */
+	static struct db_array col[PC_N];
+	static bool ready;
 	const char *params[PC_N];
 	int lens[PC_N], formats[PC_N];
 	PGresult *r;
 	size_t i, k, sent = 0;
 	int rows, row, rc = 1;
 
-	for (k = 0; k < PC_N; k++)
-		db_array_init(&col[k]);
+	for (k = 0; k < PC_N; k++) {
+		if (!ready)
+			db_array_init(&col[k]);
+		else
+			db_array_reset(&col[k]);
+	}
+	ready = true;
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))
 			continue;
@@ -475,8 +443,12 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 	PQclear(r);
 	rc = 0;
 out:
+	/* a batch far over the usual keeps its memory no longer than itself */
 	for (k = 0; k < PC_N; k++)
-		db_array_free(&col[k]);
+		if (col[k].b.cap > PERSIST_KEEP_BYTES) {
+			db_array_free(&col[k]);
+			db_array_init(&col[k]);
+		}
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #ifndef BOMD_STAGES_H
 #define BOMD_STAGES_H
 
+#include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
 #include "job.h"
@@ -36,7 +37,19 @@ void		stage_enrich_mpns(const struct job *job,
  */
 enum stage_rc	stage_enrich_run(struct job *job, const struct cache *c,
 		    const struct tenant_knowledge *kn, struct offer_cache *view);
-/* Prices every line and decides it (costing.c, sourcing.c); totals. */
+/*
+ * Writes the basis of the job's decisions (basis.h) into out: the offers
+ * of its lines and their alternates, the knowledge about them, and the
+ * costing settings c.
+ */
+struct basis_costing;
+void		stage_enrich_basis(const struct job *job,
+		    const struct offer_cache *view,
+		    const struct basis_costing *c, struct buf *out);
+/*
+ * Prices every line and decides it (costing.c, sourcing.c); totals.
+ * Without an LLM the decisions are numbers only and job->basis is set.
+ */
 enum stage_rc	stage_decide_run(struct job *job, const struct config *cfg,
 		    const struct offer_cache *view);
 /*
@@ -45,10 +58,11 @@ enum stage_rc	stage_decide_run(struct job *job, const struct config *cfg,
  * worker's one curl multi handle; the LLM may only escalate an approved
  * line or add notes. Any LLM failure leaves the rule decisions and a
  * trace step saying why, so it always returns STAGE_OK. Rows for
- * llm_calls go to job->llm_calls, totals to job->totals.llm.
+ * llm_calls go to job->llm_calls, totals to job->totals.llm. Waves take
+ * from the budget shared by every worker through r (budget.h).
  */
 enum stage_rc	stage_llm_run(struct job *const *jobs, size_t n,
-		    const struct config *cfg);
+		    const struct config *cfg, redisContext *r);
 /* Frees the worker's LLM client (made on first use); at worker exit. */
 void		stage_llm_shutdown(void);
 /*

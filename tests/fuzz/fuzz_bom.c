@@ -5,7 +5,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include "csv.h"
+#include "bom.h"
 #include "fuzz.h"
 
 static const struct bom_limits fuzz_bom_limits[] = {

@@ -68,8 +68,12 @@ check "final_decision shape" "true" \
 check "selected fields strings when chosen" "true" \
     "$(jq '[.line_items[0:3][] | [.selected_mpn, .selected_supplier, .currency] | map(type == "string") | all] | all' "$T/p.json")"
 check "trace step keys" "true" "$(jq --argjson k "$STEP_KEYS" '[.trace[] | keys == $k] | all and length > 2' "$T/p.json")"
+# the stored trace has one step for the decisions of all lines; the API
+# writes it out as one step per line
 check "trace in stored order" "$(sql "SELECT string_agg(step, ' ' ORDER BY id) FROM trace_steps WHERE project_id = '$P'")" \
-    "$(jq -r '[.trace[].step] | join(" ")' "$T/p.json")"
+    "$(jq -r '[.trace[].step] | reduce .[] as $s ([]; if .[-1] == $s then . else . + [$s] end) | join(" ")' "$T/p.json")"
+check "a decision step per line, with its reasoning" "true" \
+    "$(jq '([.trace[] | select(.step == "decision")] | length) == (.line_items | length) and ([.trace[] | select(.step == "decision") | .reasoning | length > 0] | all)' "$T/p.json")"
 check "trace references are lists" "true" "$(jq '[.trace[].references | type == "array"] | all' "$T/p.json")"
 
 # --- GET /projects/{id}/trace --------------------------------------------------

@@ -173,7 +173,10 @@ for _ in $(seq 1 100); do
 done
 PW=$(sql "SELECT project_id FROM jobs WHERE job_id = 'intake-warn'")
 check_contains "unknown intake key is a trace step" "bogus" "$(sql "SELECT string_agg(message, ' | ') FROM trace_steps WHERE project_id = '$PW' AND step = 'intake'")"
-check "intake quantity applied (need = 1 x 3)" "3" "$(sql "SELECT final_decision->'output_data'->>'need' FROM line_items WHERE project_id = '$PW'")"
+check "intake quantity applied (need = 1 x 3)" "3" "$(curl -s -H "X-API-Key: $B_KEY" "$URL/projects/$PW" | jq -r '.line_items[0].final_decision.output_data.need')"
+# without an LLM a line's words are rendered on read from the stored basis
+check "stored line has no words" "t" "$(sql "SELECT final_decision->'reasoning' IS NULL AND final_decision->'output_data' IS NULL FROM line_items WHERE project_id = '$PW'")"
+check "the API renders them" "true" "$(curl -s -H "X-API-Key: $B_KEY" "$URL/projects/$PW" | jq '.line_items[0].final_decision | (.reasoning | length > 20) and (.output_data.chosen.order_qty == 3)')"
 
 # unknown client: not written, recorded with a reason
 ghost=00000000-0000-4000-8000-000000000000

@@ -290,6 +290,20 @@ check_contains "outage, 3 batches: trace says so" "every request of the last wav
 check "outage, 3 batches: decisions from the rules" "$BASE_STATUS" "$(statuses "$P")"
 check "outage, 3 batches: totals.llm counts the failure" "1 1" "$(project "$P" | jq -r '.totals.llm | "\(.calls) \(.failed_calls)"')"
 
+# --- the shared budget: one request a minute, a job of three batches ---------
+unset BOMD_LLM_MAX_CONCURRENCY
+start_mock "ok"
+BOMD_LLM_REQUESTS_PER_MIN=1 BOMD_LLM_JOB_DEADLINE_MS=2000 \
+    start_daemon openai gpt-4o-mini 1
+rcli DEL bomd:llm:budget >/dev/null
+resp=$(submit "$A_KEY" "$S/bom.csv")
+J=$(echo "$resp" | jq -r .job_id); P=$(echo "$resp" | jq -r .project_id)
+check "budget: job completes" "complete" "$(echo "$resp" | jq -r .status)"
+check "budget: one request in the minute, the rest not sent" "1" "$(sql "SELECT count(*) FROM llm_calls WHERE job_id = '$J'")"
+check "budget: the mock saw one request" "1" "$(wc -l < "$S/mock.log" | tr -d ' ')"
+check_contains "budget: trace says why" "the shared budget (llm.requests_per_min, llm.tokens_per_min) had no room before the job deadline, lines 2-3 not sent" "$(project "$P" | jq -r '[.trace[] | .message] | join(" | ")')"
+check "budget: the bucket is in Redis" "1" "$(rcli EXISTS bomd:llm:budget)"
+
 stop_daemon
 if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$S/serve.log"; then
 	bad "llm: sanitizers clean" "$(grep -m3 'AddressSanitizer\|runtime error' "$S/serve.log")"

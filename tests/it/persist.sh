@@ -42,8 +42,10 @@ check "project complete" complete \
     "$(sql "SELECT status FROM projects WHERE project_id = '$P'")"
 check "two line items" 2 \
     "$(sql "SELECT count(*) FROM line_items WHERE project_id = '$P'")"
-check "priced line has a selection" "RC0805FR-0710KL t t" \
-    "$(sql "SELECT selected_mpn, unit_price_micros > 0, final_decision::jsonb ? 'output_data' FROM line_items WHERE project_id = '$P' AND line_no = 1" | tr '|' ' ')"
+check "priced line has a selection" "RC0805FR-0710KL t approved" \
+    "$(sql "SELECT selected_mpn, unit_price_micros > 0, final_decision->>'status' FROM line_items WHERE project_id = '$P' AND line_no = 1" | tr '|' ' ')"
+check "its words are rendered by the API" "true" \
+    "$(curl -s -H "X-API-Key: $A_KEY" "$URL/projects/$P" | jq '.line_items[0].final_decision | has("output_data") and (.reasoning | startswith("approved"))')"
 check "unpriced line has no price" "t t" \
     "$(sql "SELECT unit_price_micros IS NULL, currency IS NULL FROM line_items WHERE project_id = '$P' AND line_no = 2" | tr '|' ' ')"
 check "trace stored" t \

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "assess.h"
-#include "csv.h"
+#include "bom.h"
 #include "intake.h"
 #include "llm_json.h"
 #include "sourcing.h"

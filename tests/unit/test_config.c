@@ -14,6 +14,10 @@
 
 #include "config.h"
 #include "llm_http.h"
+#include "x402.h"
+
+#define ASSET	"0x036CbD53842c5426634e7929541eC2318f3dCF7e"
+#define PAY_TO	"0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
 
 static const char *env_keys[] = {
 	"BOMD_DATABASE_URL", "BOMD_REDIS_URL", "BOMD_LISTEN", "BOMD_WORKERS",
@@ -26,6 +30,10 @@ static const char *env_keys[] = {
 	"BOMD_LLM_BATCH_SIZE", "BOMD_LLM_BACKOFF_BASE_MS",
 	"BOMD_LLM_BACKOFF_CAP_MS", "BOMD_LLM_RETRY_AFTER_CAP_MS",
 	"BOMD_LLM_PRICE_IN_PER_1M", "BOMD_LLM_PRICE_OUT_PER_1M",
+	"BOMD_X402_ENABLED", "BOMD_X402_FACILITATOR_URL", "BOMD_X402_NETWORK",
+	"BOMD_X402_ASSET", "BOMD_X402_ASSET_NAME", "BOMD_X402_ASSET_VERSION",
+	"BOMD_X402_ASSET_DECIMALS", "BOMD_X402_PAY_TO", "BOMD_X402_PRICE",
+	"BOMD_X402_MAX_TIMEOUT_SECONDS",
 };
 
 static int
@@ -145,6 +153,68 @@ test_llm_keys(void **state)
 	clear_env(NULL);
 }
 
+/* x402.* keys: defaults, a boolean and a price from the file, env wins. */
+static void
+test_x402_keys(void **state)
+{
+	struct config c;
+	struct x402_config xc;
+	char err[256], *path;
+
+	(void)state;
+	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), 0);
+	assert_false(c.x402_enabled);
+	assert_string_equal(c.x402_network, "base-sepolia");
+	assert_string_equal(c.x402_asset_name, "USDC");
+	assert_string_equal(c.x402_asset_version, "2");
+	assert_int_equal(c.x402_asset_decimals, 6);
+	assert_int_equal(c.x402_max_timeout_seconds, 60);
+	assert_null(c.x402_facilitator_url);
+	assert_null(c.x402_asset);
+	assert_null(c.x402_pay_to);
+	assert_null(c.x402_price);
+	config_x402(&c, &xc);
+	assert_false(xc.enabled);
+	assert_string_equal(xc.amount, "");
+	config_free(&c);
+
+	path = write_conf("x402 = { enabled = true;\n"
+	    "facilitator_url = \"https://x402.org/facilitator\";\n"
+	    "asset = \"" ASSET "\"; pay_to = \"" PAY_TO "\";\n"
+	    "price = \"$0.05\"; max_timeout_seconds = 90; };\n");
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	config_x402(&c, &xc);
+	assert_true(xc.enabled);
+	assert_string_equal(xc.facilitator_url,
+	    "https://x402.org/facilitator");
+	assert_string_equal(xc.network, "base-sepolia");
+	assert_string_equal(xc.asset, ASSET);
+	assert_string_equal(xc.pay_to, PAY_TO);
+	assert_string_equal(xc.asset_name, "USDC");
+	assert_string_equal(xc.asset_version, "2");
+	assert_string_equal(xc.amount, "50000");
+	assert_int_equal(xc.max_timeout_s, 90);
+	assert_true(xc.settle_timeout_ms > 0 && xc.verify_timeout_ms > 0);
+	config_free(&c);
+
+	setenv("BOMD_X402_ENABLED", "off", 1);
+	setenv("BOMD_X402_PRICE", "1.5", 1);
+	setenv("BOMD_X402_ASSET_DECIMALS", "18", 1);
+	setenv("BOMD_X402_NETWORK", "base", 1);
+	setenv("BOMD_X402_ASSET_NAME", "USD Coin", 1);
+	setenv("BOMD_X402_ASSET_VERSION", "1", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	config_x402(&c, &xc);
+	assert_false(xc.enabled);
+	assert_string_equal(xc.amount, "1500000000000000000");
+	assert_string_equal(xc.network, "base");
+	assert_string_equal(xc.asset_name, "USD Coin");
+	assert_string_equal(xc.asset_version, "1");
+	config_free(&c);
+	unlink(path);
+	clear_env(NULL);
+}
+
 static void
 test_file_then_env(void **state)
 {
@@ -215,6 +285,35 @@ test_bad_values(void **state)
 		{ NULL, NULL, "sync_wait = 99999;\n", "sync_wait" },
 		{ NULL, NULL, "listen = 8080;\n", "listen: expected" },
 		{ NULL, NULL, "workers = ;\n", ":1:" },
+		{ "BOMD_X402_ENABLED", "maybe", NULL,
+		    "x402.enabled (BOMD_X402_ENABLED): 'maybe' is not true" },
+		{ "BOMD_X402_PRICE", "$0.0000001", NULL,
+		    "x402.price: '$0.0000001' is more decimals" },
+		{ "BOMD_X402_PRICE", "five", NULL, "x402.price" },
+		{ "BOMD_X402_PRICE", "$0", NULL, "x402.price: '$0' is zero" },
+		{ "BOMD_X402_PAY_TO", "0x123", NULL, "x402.pay_to" },
+		{ "BOMD_X402_PAY_TO", "0xZZ9693Bc6afc0C5328bA36FaF03C514EF31228"
+		    "7C", NULL, "x402.pay_to: '0xZZ" },
+		{ "BOMD_X402_ASSET", "0x036CbD53842c5426634e7929541eC2318f3dCF7"
+		    "ex", NULL, "x402.asset" },
+		{ "BOMD_X402_ASSET_DECIMALS", "40", NULL,
+		    "x402.asset_decimals" },
+		{ "BOMD_X402_MAX_TIMEOUT_SECONDS", "0", NULL,
+		    "x402.max_timeout_seconds" },
+		{ "BOMD_X402_NETWORK", "Base Sepolia", NULL, "x402.network" },
+		{ "BOMD_X402_FACILITATOR_URL", "ftp://x402.org", NULL,
+		    "x402.facilitator_url" },
+		{ "BOMD_X402_ENABLED", "true", NULL,
+		    "x402.facilitator_url: required when x402.enabled" },
+		{ NULL, NULL, "x402 = { enabled = true; facilitator_url = "
+		    "\"http://127.0.0.1:9\"; asset = \"" ASSET "\"; price = "
+		    "\"$1\"; };\n", "x402.pay_to: required" },
+		{ NULL, NULL, "x402 = { enabled = 3; };\n",
+		    "x402.enabled (/tmp" },
+		{ NULL, NULL, "x402 = { enabled = 1.5; };\n",
+		    "x402.enabled: expected true or false" },
+		{ NULL, NULL, "x402 = { asset_decimals = true; };\n",
+		    "x402.asset_decimals: expected an integer" },
 	};
 	struct config c;
 	char err[256], *path;
@@ -258,6 +357,7 @@ main(void)
 		cmocka_unit_test_setup(test_defaults, clear_env),
 		cmocka_unit_test_setup(test_file_then_env, clear_env),
 		cmocka_unit_test_setup(test_llm_keys, clear_env),
+		cmocka_unit_test_setup(test_x402_keys, clear_env),
 		cmocka_unit_test_setup(test_bad_values, clear_env),
 		cmocka_unit_test_setup(test_missing_explicit_file, clear_env),
 	};

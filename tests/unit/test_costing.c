@@ -219,7 +219,7 @@ costing_offer(const struct costing_row *r, struct offer *o)
 static void
 test_costing_golden(void **state)
 {
-	struct cost_params p;
+	struct cost_params p = { 0 };
 	struct cost_result r;
 	struct offer o;
 	char err[128];
@@ -273,7 +273,7 @@ test_costing_golden(void **state)
 static void
 test_costing_overflow_message(void **state)
 {
-	struct cost_params p = { 4000000000000, 1, 0, 0, -1 };
+	struct cost_params p = { 4000000000000, 1, 0, 0, -1, false };
 	struct cost_result r;
 	struct offer o;
 	char err[128];
@@ -304,7 +304,7 @@ test_costing_explain(void **state)
 		{ 32, "need 10 = 1 x 10 -> 10 @ 0.08 = 0.80; stock 0, "
 		    "short 10, lead 84 d" },
 	};
-	struct cost_params p;
+	struct cost_params p = { 0 };
 	struct cost_result r;
 	struct offer o;
 	char err[128];
@@ -330,7 +330,7 @@ test_costing_explain(void **state)
 static void
 test_costing_describe(void **state)
 {
-	struct cost_params p = { 2, 10, 0, 0, 28 };
+	struct cost_params p = { 2, 10, 0, 0, 28, false };
 	struct cost_result r;
 	struct offer o;
 	struct buf b;
@@ -393,7 +393,7 @@ test_costing_need(void **state)
 		{ 1, 1, 0, -1, -1, 0 },		/* negative setup */
 		{ 1, 0, 0, 0, -1, 0 },		/* build 0 */
 	};
-	struct cost_params p;
+	struct cost_params p = { 0 };
 	struct cost_result r;
 	char err[128];
 	size_t i;

@@ -1,7 +1,8 @@
 /*
- * Tests for common/llm_http.c against tests/tools/mock_llm (started per test on a
- * free port): every scripted fault ends with the right outcome, attempts and
- * re-asks, and the mock's request log shows what reached the server.
+ * Tests for common/llm_http.c against tests/tools/mock_llm (started per test
+ * on a free port): every scripted fault ends with the right outcome,
+ * attempts and re-asks, and the mock's request log shows what reached the
+ * server.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "llm_caps.h"
 #include "llm_http.h"
 #include "log.h"
 

@@ -15,8 +15,8 @@
 
 #include <jansson.h>
 
+#include "bom.h"
 #include "costing.h"
-#include "csv.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -610,7 +610,7 @@ test_sourcing_cases(void **state)
 	struct offer_list l;
 	struct sourcing_rules rules;
 	struct supplier_rule sup[3];
-	struct cost_params p;
+	struct cost_params p = { 0 };
 	struct line_decision d;
 	const struct dcase *c;
 	json_t *ru;
@@ -693,7 +693,7 @@ test_sourcing_output_data(void **state)
 	struct offer_list l;
 	struct sourcing_rules rules;
 	struct supplier_rule sup[3];
-	struct cost_params p = { 2, 10, 0, 0, 28 };
+	struct cost_params p = { 2, 10, 0, 0, 28, false };
 	struct line_decision d;
 	struct rcfg cfg = { .preferred = { "digikey" }, BLOCK_CHEAP };
 	json_t *ch, *ru, *ex, *alt;
@@ -774,16 +774,13 @@ static char *
 read_fixture(const char *name, size_t *len)
 {
 	char path[512];
-	const char *slash;
 	struct buf b;
 	char chunk[65536];
 	size_t n;
 	FILE *f;
 
-	/* tests run from the top of the tree; __FILE__ is tests/unit/... */
-	slash = strrchr(__FILE__, '/');
-	snprintf(path, sizeof(path), "%.*s/../fixtures/%s",
-	    slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".", name);
+	/* tests run from the top of the tree */
+	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
 	if ((f = fopen(path, "rb")) == NULL)
 		fail_msg("cannot open %s", path);
 	buf_init(&b);
@@ -867,9 +864,9 @@ test_demo_catalog(void **state)
 	static const char *pref[] = { "digikey" };
 	static const char *avoid[] = { "LM358DR" };
 	struct sourcing_rules rules = {
-		sup, 1, ban, 1, alt, 1, avoid, 1, pref, 1, false, true
+		sup, 1, ban, 1, alt, 1, avoid, 1, pref, 1, false, true, false
 	};
-	struct cost_params p = { 1, 25, 0, 0, 28 };
+	struct cost_params p = { 1, 25, 0, 0, 28, false };
 	struct line_decision d;
 	struct offer_list l;
 	struct bom *bom;

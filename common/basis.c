@@ -1,0 +1,355 @@
+/*
+ * The basis of a job's decisions, written by the worker and read back by
+ * the API to decide the lines again in words; see basis.h. Stored form:
+ * {"costing":[attrition_bp, setup_extra],
+ *  "offers":[[mpn, manufacturer, supplier_id, supplier_name, type, sku,
+ *             stock, moq, order_multiple, lead_time_days, currency,
+ *             [[qty, unit_micros], ...]], ...],
+ *  "trust":[[supplier_id, level]], "banned":[[mpn, reason]],
+ *  "alternates":[[mpn, alternate_mpn, reason]]}
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "basis.h"
+
+static void
+basis_push(const char ***v, size_t *n, size_t *cap, const char *s)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = s;
+}
+
+static bool
+basis_has(const char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+void
+basis_begin(struct basis_writer *w, struct buf *b,
+    const struct basis_costing *c)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+	buf_puts(b, "{\"costing\":[");
+	buf_jint(b, c->attrition_bp);
+	buf_puts(b, ",");
+	buf_jint(b, c->setup_extra);
+	buf_puts(b, "],\"offers\":[");
+}
+
+void
+basis_add_offers(struct basis_writer *w, const char *mpn,
+    const struct offer *o, size_t n)
+{
+	struct buf *b = w->b;
+	size_t i, k;
+
+	if (basis_has(w->mpns, w->nmpns, mpn))
+		return;
+	basis_push(&w->mpns, &w->nmpns, &w->capmpns, mpn);
+	for (i = 0; i < n; i++, o++) {
+		buf_puts(b, w->noffers++ > 0 ? ",[" : "[");
+		buf_jstr(b, o->mpn);
+		buf_puts(b, ",");
+		buf_jstr(b, o->manufacturer ? o->manufacturer : "");
+		buf_puts(b, ",");
+		buf_jstr(b, o->supplier_id);
+		buf_puts(b, ",");
+		buf_jstr(b, o->supplier_name ? o->supplier_name : "");
+		buf_puts(b, ",");
+		buf_jstr(b, supplier_type_name(o->type));
+		buf_puts(b, ",");
+		buf_jstr(b, o->sku ? o->sku : "");
+		buf_puts(b, ",");
+		buf_jint(b, o->stock);
+		buf_puts(b, ",");
+		buf_jint(b, o->moq);
+		buf_puts(b, ",");
+		buf_jint(b, o->order_multiple);
+		buf_puts(b, ",");
+		buf_jint(b, o->lead_time_days);
+		buf_puts(b, ",");
+		buf_jstr(b, o->currency);
+		buf_puts(b, ",[");
+		for (k = 0; k < o->nbreaks; k++) {
+			buf_puts(b, k > 0 ? ",[" : "[");
+			buf_jint(b, o->breaks[k].qty);
+			buf_puts(b, ",");
+			buf_jint(b, o->breaks[k].unit_micros);
+			buf_puts(b, "]");
+		}
+		buf_puts(b, "]]");
+		if (o->supplier_id != NULL &&
+		    !basis_has(w->suppliers, w->nsuppliers, o->supplier_id))
+			basis_push(&w->suppliers, &w->nsuppliers,
+			    &w->capsuppliers, o->supplier_id);
+	}
+}
+
+static void
+basis_pair(struct buf *b, bool *first, const char *x, const char *y,
+    const char *z)
+{
+	buf_puts(b, *first ? "[" : ",[");
+	*first = false;
+	buf_jstr(b, x ? x : "");
+	buf_puts(b, ",");
+	buf_jstr(b, y ? y : "");
+	if (z != NULL) {
+		buf_puts(b, ",");
+		buf_jstr(b, z);
+	}
+	buf_puts(b, "]");
+}
+
+void
+basis_add_knowledge(struct basis_writer *w,
+    const struct supplier_rule *trust, size_t ntrust,
+    const struct banned_part *banned, size_t nbanned,
+    const struct alternate *alternates, size_t nalternates)
+{
+	struct buf *b = w->b;
+	bool first = true;
+	size_t i;
+
+	buf_puts(b, "],\"trust\":[");
+	for (i = 0; i < ntrust; i++)
+		if (trust[i].supplier_id != NULL && basis_has(w->suppliers,
+		    w->nsuppliers, trust[i].supplier_id))
+			basis_pair(b, &first, trust[i].supplier_id,
+			    trust_level_name(trust[i].trust), NULL);
+	buf_puts(b, "],\"banned\":[");
+	first = true;
+	for (i = 0; i < nbanned; i++)
+		if (banned[i].mpn != NULL &&
+		    basis_has(w->mpns, w->nmpns, banned[i].mpn))
+			basis_pair(b, &first, banned[i].mpn, banned[i].reason,
+			    NULL);
+	buf_puts(b, "],\"alternates\":[");
+	first = true;
+	for (i = 0; i < nalternates; i++)
+		if (alternates[i].mpn != NULL &&
+		    basis_has(w->mpns, w->nmpns, alternates[i].mpn))
+			basis_pair(b, &first, alternates[i].mpn,
+			    alternates[i].alternate_mpn,
+			    alternates[i].reason ? alternates[i].reason : "");
+	buf_puts(b, "]");
+}
+
+void
+basis_end(struct basis_writer *w)
+{
+	buf_puts(w->b, "}");
+	free(w->mpns);
+	free(w->suppliers);
+	memset(w, 0, sizeof(*w));
+}
+
+static int
+basis_offer_cmp(const void *a, const void *b)
+{
+	const struct offer *x = a, *y = b;
+	int c;
+
+	if ((c = strcasecmp(x->mpn, y->mpn)) != 0)
+		return c;
+	if ((c = strcmp(x->supplier_id, y->supplier_id)) != 0)
+		return c;
+	return strcmp(x->sku, y->sku);
+}
+
+static char *
+basis_str(const json_t *a, size_t i)
+{
+	const char *s = json_string_value(json_array_get(a, i));
+
+	return xstrdup(s != NULL ? s : "");
+}
+
+static int64_t
+basis_int(const json_t *a, size_t i)
+{
+	return json_integer_value(json_array_get(a, i));
+}
+
+/* One stored offer into o (owned). -1 when malformed. */
+static int
+basis_offer(const json_t *a, struct offer *o)
+{
+	const json_t *br, *e;
+	const char *cur;
+	size_t k;
+
+	memset(o, 0, sizeof(*o));
+	if (!json_is_array(a) || json_array_size(a) != 12)
+		return -1;
+	o->mpn = basis_str(a, 0);
+	o->manufacturer = basis_str(a, 1);
+	o->supplier_id = basis_str(a, 2);
+	o->supplier_name = basis_str(a, 3);
+	if (supplier_type_parse(json_string_value(json_array_get(a, 4)),
+	    &o->type) == -1)
+		return -1;
+	o->sku = basis_str(a, 5);
+	o->stock = basis_int(a, 6);
+	o->moq = basis_int(a, 7);
+	o->order_multiple = basis_int(a, 8);
+	o->lead_time_days = basis_int(a, 9);
+	if ((cur = json_string_value(json_array_get(a, 10))) == NULL)
+		return -1;
+	snprintf(o->currency, sizeof(o->currency), "%s", cur);
+	br = json_array_get(a, 11);
+	if (!json_is_array(br) || json_array_size(br) > OFFERS_MAX_BREAKS)
+		return -1;
+	o->nbreaks = json_array_size(br);
+	o->breaks = o->nbreaks ? xcalloc(o->nbreaks, sizeof(*o->breaks)) :
+	    NULL;
+	json_array_foreach(br, k, e) {
+		o->breaks[k].qty = basis_int(e, 0);
+		o->breaks[k].unit_micros = basis_int(e, 1);
+	}
+	return 0;
+}
+
+int
+basis_parse(const char *text, size_t len, struct basis *out)
+{
+	json_t *root, *a, *e, *c;
+	json_error_t jerr;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((root = json_loadb(text, len, 0, &jerr)) == NULL)
+		return -1;
+	c = json_object_get(root, "costing");
+	out->costing.attrition_bp = basis_int(c, 0);
+	out->costing.setup_extra = basis_int(c, 1);
+	a = json_object_get(root, "offers");
+	out->offers = xcalloc(json_array_size(a) + 1, sizeof(*out->offers));
+	json_array_foreach(a, i, e) {
+		if (basis_offer(e, &out->offers[out->noffers]) == -1) {
+			offer_free_fields(&out->offers[out->noffers]);
+			goto out;
+		}
+		out->noffers++;
+	}
+	qsort(out->offers, out->noffers, sizeof(*out->offers),
+	    basis_offer_cmp);
+	a = json_object_get(root, "trust");
+	out->trust = xcalloc(json_array_size(a) + 1, sizeof(*out->trust));
+	json_array_foreach(a, i, e) {
+		if (trust_level_parse(json_string_value(json_array_get(e, 1)),
+		    &out->trust[out->ntrust].trust) == -1)
+			goto out;
+		out->trust[out->ntrust++].supplier_id = basis_str(e, 0);
+	}
+	a = json_object_get(root, "banned");
+	out->banned = xcalloc(json_array_size(a) + 1, sizeof(*out->banned));
+	json_array_foreach(a, i, e) {
+		out->banned[out->nbanned].mpn = basis_str(e, 0);
+		out->banned[out->nbanned++].reason = basis_str(e, 1);
+	}
+	a = json_object_get(root, "alternates");
+	out->alternates = xcalloc(json_array_size(a) + 1,
+	    sizeof(*out->alternates));
+	json_array_foreach(a, i, e) {
+		out->alternates[out->nalternates].mpn = basis_str(e, 0);
+		out->alternates[out->nalternates].alternate_mpn =
+		    basis_str(e, 1);
+		out->alternates[out->nalternates++].reason = basis_str(e, 2);
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	if (rc == -1)
+		basis_free(out);
+	return rc;
+}
+
+void
+basis_free(struct basis *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->noffers; i++)
+		offer_free_fields(&b->offers[i]);
+	free(b->offers);
+	for (i = 0; i < b->ntrust; i++)
+		free((char *)b->trust[i].supplier_id);
+	free(b->trust);
+	for (i = 0; i < b->nbanned; i++) {
+		free((char *)b->banned[i].mpn);
+		free((char *)b->banned[i].reason);
+	}
+	free(b->banned);
+	for (i = 0; i < b->nalternates; i++) {
+		free((char *)b->alternates[i].mpn);
+		free((char *)b->alternates[i].alternate_mpn);
+		free((char *)b->alternates[i].reason);
+	}
+	free(b->alternates);
+	memset(b, 0, sizeof(*b));
+}
+
+const struct offer *
+basis_lookup(void *ctx, const char *mpn, size_t *n)
+{
+	const struct basis *b = ctx;
+	size_t lo = 0, hi = b->noffers, mid, first;
+
+	*n = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcasecmp(b->offers[mid].mpn, mpn) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < b->noffers && strcasecmp(b->offers[lo].mpn, mpn) == 0)
+		lo++;
+	*n = lo - first;
+	return *n ? &b->offers[first] : NULL;
+}
+
+void
+basis_setup(const struct intake_view *v,
+    const struct supplier_rule *trust, size_t ntrust,
+    const struct banned_part *banned, size_t nbanned,
+    const struct alternate *alternates, size_t nalternates,
+    const struct basis_costing *c, struct sourcing_rules *rules,
+    struct cost_params *p)
+{
+	memset(rules, 0, sizeof(*rules));
+	rules->suppliers = trust;
+	rules->nsuppliers = ntrust;
+	rules->banned = banned;
+	rules->nbanned = nbanned;
+	rules->alternates = alternates;
+	rules->nalternates = nalternates;
+	rules->avoid_parts = v->avoid;
+	rules->navoid = v->navoid;
+	rules->preferred = v->preferred;
+	rules->npreferred = v->npreferred;
+	rules->allow_brokers = v->allow_brokers;
+	rules->allow_alternates = v->allow_alternates;
+	memset(p, 0, sizeof(*p));
+	p->build_qty = v->quantity;
+	p->attrition_bp = (int32_t)c->attrition_bp;
+	p->setup_extra = c->setup_extra;
+	p->max_lead_time_days = v->max_lead_time_days;
+}

@@ -1,0 +1,31 @@
+/*
+ * One bounded HTTP request for modules that call outside services (OIDC
+ * discovery and key sets, the x402 facilitator): a time limit, a size
+ * limit on the answer, no redirects. Safe to call from several threads.
+ */
+#ifndef BOMD_HTTP_FETCH_H
+#define BOMD_HTTP_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct http_fetch {
+	const char	*url;		/* http:// or https:// only */
+	const char	*json;		/* NULL: GET; else the POSTed JSON */
+	long		 connect_timeout_ms;
+	long		 timeout_ms;	/* the whole request */
+	size_t		 max_bytes;	/* a longer answer is an error */
+};
+
+/*
+ * Performs req. Returns 0 when an answer arrived, whatever its status,
+ * with the status in *status and the body in *answer (initialised here;
+ * caller frees with buf_free(), also on failure). Returns -1 when none
+ * did, with the reason in err and *timed_out set when the time ran out.
+ */
+int	http_fetch(const struct http_fetch *req, long *status,
+	    struct buf *answer, bool *timed_out, char *err, size_t errlen);
+
+#endif

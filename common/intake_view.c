@@ -1,0 +1,145 @@
+/*
+ * Typed view of a normalised project context: the values the flow reads,
+ * with their defaults, borrowed from the JSON object.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+#include "intake_internal.h"
+#include "util.h"
+
+enum intake_view_type {
+	INTAKE_VIEW_STR,	/* const char * */
+	INTAKE_VIEW_INT,	/* int64_t */
+	INTAKE_VIEW_BOOL,	/* bool */
+	INTAKE_VIEW_LIST	/* const char ** and a size_t count */
+};
+
+#define INTAKE_VIEW_AT(m)	offsetof(struct intake_view, m)
+
+/* Where each value of a context goes in the view, in the order read. */
+static const struct intake_view_field {
+	const char		*section;
+	const char		*key;
+	enum intake_view_type	 type;
+	size_t			 off;	/* of the value in the view */
+	size_t			 noff;	/* LIST: of the count */
+} intake_view_fields[] = {
+	{ "project", "name", INTAKE_VIEW_STR, INTAKE_VIEW_AT(name), 0 },
+	{ "project", "id", INTAKE_VIEW_STR, INTAKE_VIEW_AT(project_id), 0 },
+	{ "project", "owner", INTAKE_VIEW_STR, INTAKE_VIEW_AT(owner), 0 },
+	{ "requirements", "product_type", INTAKE_VIEW_STR,
+	    INTAKE_VIEW_AT(product_type), 0 },
+	{ "requirements", "quantity", INTAKE_VIEW_INT,
+	    INTAKE_VIEW_AT(quantity), 0 },
+	{ "requirements", "budget_total_micros", INTAKE_VIEW_INT,
+	    INTAKE_VIEW_AT(budget_total_micros), 0 },
+	{ "requirements", "deadline", INTAKE_VIEW_STR,
+	    INTAKE_VIEW_AT(deadline), 0 },
+	{ "sourcing_constraints", "allow_brokers", INTAKE_VIEW_BOOL,
+	    INTAKE_VIEW_AT(allow_brokers), 0 },
+	{ "sourcing_constraints", "allow_alternates", INTAKE_VIEW_BOOL,
+	    INTAKE_VIEW_AT(allow_alternates), 0 },
+	{ "sourcing_constraints", "max_lead_time_days", INTAKE_VIEW_INT,
+	    INTAKE_VIEW_AT(max_lead_time_days), 0 },
+	{ "sourcing_constraints", "preferred_distributors", INTAKE_VIEW_LIST,
+	    INTAKE_VIEW_AT(preferred), INTAKE_VIEW_AT(npreferred) },
+	{ "engineering_context", "notes", INTAKE_VIEW_STR,
+	    INTAKE_VIEW_AT(notes), 0 },
+	{ "engineering_context", "critical_parts", INTAKE_VIEW_LIST,
+	    INTAKE_VIEW_AT(critical), INTAKE_VIEW_AT(ncritical) },
+	{ "engineering_context", "avoid_parts", INTAKE_VIEW_LIST,
+	    INTAKE_VIEW_AT(avoid), INTAKE_VIEW_AT(navoid) },
+};
+
+/*
+ * Copies the value f names from ctx into view; a missing or null value
+ * leaves the default. -1 when the value has another type.
+ */
+static int
+intake_view_read(const json_t *ctx, const struct intake_view_field *f,
+    struct intake_view *view)
+{
+	const json_t *sec = json_object_get(ctx, f->section), *v, *item;
+	void *p = (char *)view + f->off;
+	const char **list;
+	size_t i;
+
+	v = json_is_object(sec) ? json_object_get(sec, f->key) : NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	switch (f->type) {
+	case INTAKE_VIEW_STR:
+		if (!json_is_string(v))
+			return -1;
+		*(const char **)p = json_string_value(v);
+		return 0;
+	case INTAKE_VIEW_INT:
+		if (!json_is_integer(v))
+			return -1;
+		*(int64_t *)p = json_integer_value(v);
+		return 0;
+	case INTAKE_VIEW_BOOL:
+		if (!json_is_boolean(v))
+			return -1;
+		*(bool *)p = json_is_true(v);
+		return 0;
+	case INTAKE_VIEW_LIST:
+		if (!json_is_array(v))
+			return -1;
+		list = xcalloc(json_array_size(v), sizeof(*list));
+		*(const char ***)p = list;	/* the view owns it now */
+		json_array_foreach(v, i, item) {
+			if (!json_is_string(item))
+				return -1;
+			list[i] = json_string_value(item);
+			*(size_t *)(void *)((char *)view + f->noff) = i + 1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+int
+intake_view_get(const json_t *ctx, struct intake_view *v)
+{
+	size_t i, s;
+
+	memset(v, 0, sizeof(*v));
+	v->quantity = 1;
+	v->budget_total_micros = -1;
+	v->allow_alternates = true;
+	v->max_lead_time_days = -1;
+	if (!json_is_object(ctx))
+		return -1;
+	for (s = 0; s < INTAKE_NSECTIONS; s++) {
+		const json_t *sec = json_object_get(ctx, intake_sections[s]);
+
+		if (sec != NULL && !json_is_null(sec) && !json_is_object(sec))
+			return -1;
+	}
+	for (i = 0; i < sizeof(intake_view_fields) /
+	    sizeof(intake_view_fields[0]); i++)
+		if (intake_view_read(ctx, &intake_view_fields[i], v) == -1)
+			return -1;
+	if (v->quantity < 1 || v->budget_total_micros < -1 ||
+	    v->max_lead_time_days < -1)
+		return -1;
+	return 0;
+}
+
+void
+intake_view_free(struct intake_view *v)
+{
+	if (v == NULL)
+		return;
+	free(v->preferred);
+	free(v->avoid);
+	free(v->critical);
+	v->preferred = v->avoid = v->critical = NULL;
+	v->npreferred = v->navoid = v->ncritical = 0;
+}
