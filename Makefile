@@ -158,11 +158,13 @@ FUZZ_TESTS = \
 	tests/fuzz/fuzz_intake_json.c \
 	tests/fuzz/fuzz_intake_yaml.c \
 	tests/fuzz/fuzz_job.c \
+	tests/fuzz/fuzz_jwt.c \
 	tests/fuzz/fuzz_llm_chat.c \
 	tests/fuzz/fuzz_llm_json.c \
 	tests/fuzz/fuzz_offer_breaks.c \
 	tests/fuzz/fuzz_offers.c \
-	tests/fuzz/fuzz_openai_chat.c
+	tests/fuzz/fuzz_openai_chat.c \
+	tests/fuzz/fuzz_x402.c
 
 BUILD	= build
 ABUILD	= build/asan

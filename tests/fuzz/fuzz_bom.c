@@ -34,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	bom = bom_parse((const char *)data, size, lim, err, sizeof(err));
 	if (bom == NULL) {
-		assert(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
+		assert(memchr(err, '\0', sizeof(err)) != NULL &&
+		    err[0] != '\0');
 		return 0;
 	}
 	/* what the header promises of a parsed BOM */

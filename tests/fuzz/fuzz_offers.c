@@ -37,11 +37,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (k = 0; k < o->nbreaks; k++) {
 			assert(o->breaks[k].qty >= 1 &&
 			    o->breaks[k].unit_micros >= 0);
-			assert(k == 0 || o->breaks[k].qty > o->breaks[k - 1].qty);
+			assert(k == 0 ||
+			    o->breaks[k].qty > o->breaks[k - 1].qty);
 		}
 		/* one offer per (supplier_id, sku): the later row won */
 		for (k = i + 1; k < l.n && k < i + 64; k++)
-			assert(strcmp(o->supplier_id, l.v[k].supplier_id) != 0 ||
+			assert(strcmp(o->supplier_id,
+			    l.v[k].supplier_id) != 0 ||
 			    strcmp(o->sku, l.v[k].sku) != 0);
 	}
 	offer_list_free(&l);
