@@ -669,8 +669,8 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 			vm = json_is_object(insec) ?
 			    json_object_get(insec, "budget_total_micros") :
 			    NULL;
-			if (json_is_integer(vm) && json_integer_value(vm) >= 0 &&
-			    (intake_absent(v) ||
+			if (json_is_integer(vm) &&
+			    json_integer_value(vm) >= 0 && (intake_absent(v) ||
 			    intake_money_written(v, json_integer_value(vm))))
 				iv = json_integer_value(vm);
 			else if (intake_norm_money(n, fname, v, &iv) == -1)
