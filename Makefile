@@ -42,6 +42,7 @@ COMMON_SRCS = \
 	common/db.c \
 	common/http_fetch.c \
 	common/intake.c \
+	common/intake_sheet.c \
 	common/intake_view.c \
 	common/intake_yaml.c \
 	common/job_status.c \
@@ -52,8 +53,17 @@ COMMON_SRCS = \
 	common/llm_http.c \
 	common/llm_json.c \
 	common/log.c \
+	common/offer_text.c \
 	common/offers.c \
 	common/oidc.c \
+	common/provider.c \
+	common/provider_digikey.c \
+	common/provider_fetch.c \
+	common/provider_http.c \
+	common/provider_mouser.c \
+	common/provider_nexar.c \
+	common/provider_redis.c \
+	common/provider_store.c \
 	common/queue.c \
 	common/scope.c \
 	common/sourcing.c \
@@ -72,6 +82,8 @@ API_SRCS = \
 	daemon/api/api.c \
 	daemon/api/api_admin.c \
 	daemon/api/api_auth.c \
+	daemon/api/api_bootstrap.c \
+	daemon/api/api_chat_tasks.c \
 	daemon/api/api_db.c \
 	daemon/api/api_events.c \
 	daemon/api/api_jobs.c \
@@ -87,9 +99,12 @@ API_SRCS = \
 	daemon/api/api_reply.c \
 	daemon/api/api_request.c \
 	daemon/api/api_route.c \
+	daemon/api/api_search.c \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
-	daemon/api/api_wait.c
+	daemon/api/api_tenants.c \
+	daemon/api/api_wait.c \
+	daemon/api/api_x402.c
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
@@ -109,7 +124,9 @@ WORKER_SRCS = \
 # bomd: the offline commands (migrate, clients, keys, offers import).
 ADMIN_SRCS = \
 	daemon/admin/admin.c \
+	daemon/admin/import_original.c \
 	daemon/admin/migrate.c \
+	daemon/admin/offers_fetch.c \
 	daemon/admin/offers_import.c
 
 DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
@@ -117,11 +134,17 @@ DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 # bomctl: the command-line client, and the few common modules it uses.
 BOMCTL_SRCS = \
 	daemon/bomctl/bomctl.c \
+	daemon/bomctl/cmd_admin.c \
+	daemon/bomctl/cmd_chat.c \
 	daemon/bomctl/cmd_jobs.c \
+	daemon/bomctl/cmd_kb.c \
+	daemon/bomctl/cmd_keys.c \
 	daemon/bomctl/cmd_parts.c \
 	daemon/bomctl/cmd_projects.c \
+	daemon/bomctl/cmd_search.c \
 	daemon/bomctl/cmd_submit.c \
 	daemon/bomctl/cmd_suppliers.c \
+	daemon/bomctl/cmd_trace.c \
 	daemon/bomctl/events.c \
 	daemon/bomctl/fetch.c \
 	daemon/bomctl/http.c \
@@ -133,6 +156,7 @@ BOMCTL_COMMON_SRCS = \
 
 UNIT_TESTS = \
 	tests/unit/test_api_route.c \
+	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_base64.c \
 	tests/unit/test_bom.c \
@@ -144,7 +168,9 @@ UNIT_TESTS = \
 	tests/unit/test_llm_http.c \
 	tests/unit/test_llm_json.c \
 	tests/unit/test_master.c \
+	tests/unit/test_offer_text.c \
 	tests/unit/test_oidc.c \
+	tests/unit/test_providers.c \
 	tests/unit/test_scope.c \
 	tests/unit/test_sourcing.c \
 	tests/unit/test_util.c \
@@ -232,7 +258,8 @@ $(BUILD)/%.o: %.c
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS)
+	$(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS) \
+	$(ABUILD)/tests/tools/mock_distributors
 
 $(AUTH_MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
     $(ABUILD)/tests/tools/mock_http.o $(ALIB)
@@ -242,6 +269,14 @@ $(AUTH_MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
 
 # The OpenAI-compatible mock server the LLM tests start (scripted faults).
 $(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
+	@mkdir -p $(dir $@)
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+# The DigiKey, Mouser and Nexar mock the provider tests start.
+$(ABUILD)/tests/tools/mock_distributors: \
+	    $(ABUILD)/tests/tools/mock_distributors.o \
+	    $(ABUILD)/tests/tools/mock_http.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
@@ -278,7 +313,8 @@ $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS)
+test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS) \
+	    $(ABUILD)/tests/tools/mock_distributors
 	@scripts/run-unit $(UNIT_BINS)
 
 # Fuzzing: every harness built with clang (its own objects in build/fuzz/)

@@ -51,17 +51,12 @@ basis_begin(struct basis_writer *w, struct buf *b,
 }
 
 void
-basis_add_offers(struct basis_writer *w, const char *mpn,
-    const struct offer *o, size_t n)
+basis_offers_text(const struct offer *o, size_t n, struct buf *b)
 {
-	struct buf *b = w->b;
 	size_t i, k;
 
-	if (basis_has(w->mpns, w->nmpns, mpn))
-		return;
-	basis_push(&w->mpns, &w->nmpns, &w->capmpns, mpn);
 	for (i = 0; i < n; i++, o++) {
-		buf_puts(b, w->noffers++ > 0 ? ",[" : "[");
+		buf_puts(b, i > 0 ? ",[" : "[");
 		buf_jstr(b, o->mpn);
 		buf_puts(b, ",");
 		buf_jstr(b, o->manufacturer ? o->manufacturer : "");
@@ -92,11 +87,53 @@ basis_add_offers(struct basis_writer *w, const char *mpn,
 			buf_puts(b, "]");
 		}
 		buf_puts(b, "]]");
-		if (o->supplier_id != NULL &&
-		    !basis_has(w->suppliers, w->nsuppliers, o->supplier_id))
-			basis_push(&w->suppliers, &w->nsuppliers,
-			    &w->capsuppliers, o->supplier_id);
 	}
+}
+
+void
+basis_add_offers_text(struct basis_writer *w, const char *mpn,
+    const void *key, const struct offer *o, size_t n, const char *text,
+    size_t len)
+{
+	size_t i;
+
+	/* the same offers under another spelling of the MPN: once */
+	for (i = 0; key != NULL && i < w->nkeys; i++)
+		if (w->keys[i] == key)
+			return;
+	if (key == NULL && basis_has(w->mpns, w->nmpns, mpn))
+		return;
+	if (key != NULL) {
+		if (w->nkeys == w->capkeys) {
+			w->capkeys = w->capkeys ? w->capkeys * 2 : 64;
+			w->keys = xrealloc(w->keys, w->capkeys *
+			    sizeof(*w->keys));
+		}
+		w->keys[w->nkeys++] = key;
+	}
+	basis_push(&w->mpns, &w->nmpns, &w->capmpns, mpn);
+	if (n == 0)
+		return;
+	if (w->noffers++ > 0)
+		buf_puts(w->b, ",");
+	buf_append(w->b, text, len);
+	for (i = 0; i < n; i++)
+		if (o[i].supplier_id != NULL && !basis_has(w->suppliers,
+		    w->nsuppliers, o[i].supplier_id))
+			basis_push(&w->suppliers, &w->nsuppliers,
+			    &w->capsuppliers, o[i].supplier_id);
+}
+
+void
+basis_add_offers(struct basis_writer *w, const char *mpn,
+    const struct offer *o, size_t n)
+{
+	struct buf t;
+
+	buf_init(&t);
+	basis_offers_text(o, n, &t);
+	basis_add_offers_text(w, mpn, NULL, o, n, t.data, t.len);
+	buf_free(&t);
 }
 
 static void
@@ -155,6 +192,7 @@ basis_end(struct basis_writer *w)
 	buf_puts(w->b, "}");
 	free(w->mpns);
 	free(w->suppliers);
+	free(w->keys);
 	memset(w, 0, sizeof(*w));
 }
 

@@ -50,12 +50,24 @@ struct basis_writer {
 	size_t		 nmpns, capmpns;
 	const char	**suppliers;	/* borrowed: their suppliers */
 	size_t		 nsuppliers, capsuppliers;
+	const void	**keys;		/* identities of the added sets */
+	size_t		 nkeys, capkeys;
 };
 void	basis_begin(struct basis_writer *w, struct buf *b,
 	    const struct basis_costing *c);
 /* Adds the offers of mpn (borrowed until basis_end()); once per MPN. */
 void	basis_add_offers(struct basis_writer *w, const char *mpn,
 	    const struct offer *o, size_t n);
+/*
+ * The offers as stored in a basis (comma-separated elements), for a
+ * caller that keeps them rendered; and basis_add_offers() with that text.
+ * key, when not NULL, is the identity of the offer set (the same key is
+ * added once, whatever the MPN's spelling).
+ */
+void	basis_offers_text(const struct offer *o, size_t n, struct buf *b);
+void	basis_add_offers_text(struct basis_writer *w, const char *mpn,
+	    const void *key, const struct offer *o, size_t n,
+	    const char *text, size_t len);
 void	basis_add_knowledge(struct basis_writer *w,
 	    const struct supplier_rule *trust, size_t ntrust,
 	    const struct banned_part *banned, size_t nbanned,

@@ -300,6 +300,10 @@ bom_dnp_text(struct bom_view v)
 		for (k = 0; k < sizeof(bom_dnp_words) / sizeof(*bom_dnp_words);
 		    k++) {
 			w = bom_dnp_words[k];
+			/* most letters start no word: one compare, no strlen */
+			if (tolower((unsigned char)v.p[i]) !=
+			    tolower((unsigned char)w[0]))
+				continue;
 			wl = strlen(w);
 			if (v.n - i < wl || strncasecmp(v.p + i, w, wl) != 0)
 				continue;

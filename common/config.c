@@ -15,6 +15,8 @@
 #include "config.h"
 #include "llm_http.h"
 #include "log.h"
+#include "oidc.h"
+#include "provider.h"
 #include "util.h"
 #include "x402.h"
 
@@ -126,6 +128,94 @@ static const struct config_key config_keys[] = {
 	    offsetof(struct config, rate_burst), 1 },
 	{ "grace_period", "BOMD_GRACE_PERIOD", CONFIG_INT, "60", 0, 3600,
 	    offsetof(struct config, grace_period), 1 },
+	/* live offer sources: in use when enabled with credentials set */
+	{ "providers.digikey.enabled", "BOMD_DIGIKEY_ENABLED",
+	    CONFIG_BOOL, "true", 0, 1,
+	    offsetof(struct config, digikey.enabled), 1 },
+	{ "providers.digikey.client_id", "BOMD_DIGIKEY_CLIENT_ID",
+	    CONFIG_STR, NULL, 1, 512,
+	    offsetof(struct config, digikey.client_id), 1 },
+	{ "providers.digikey.client_secret", "BOMD_DIGIKEY_CLIENT_SECRET",
+	    CONFIG_STR, NULL, 1, 512,
+	    offsetof(struct config, digikey.client_secret), 1 },
+	{ "providers.digikey.base_url", "BOMD_DIGIKEY_BASE_URL",
+	    CONFIG_STR, "https://api.digikey.com", 8, 4096,
+	    offsetof(struct config, digikey.base_url), 1 },
+	{ "providers.digikey.locale_site", "BOMD_DIGIKEY_LOCALE_SITE",
+	    CONFIG_STR, "US", 2, 8,
+	    offsetof(struct config, digikey.locale_site), 1 },
+	{ "providers.digikey.locale_language", "BOMD_DIGIKEY_LOCALE_LANGUAGE",
+	    CONFIG_STR, "en", 2, 8,
+	    offsetof(struct config, digikey.locale_language), 1 },
+	{ "providers.digikey.currency", "BOMD_DIGIKEY_CURRENCY",
+	    CONFIG_STR, "USD", 3, 3,
+	    offsetof(struct config, digikey.currency), 1 },
+	{ "providers.digikey.ttl", "BOMD_DIGIKEY_TTL",
+	    CONFIG_INT, "86400", 60, 2592000,
+	    offsetof(struct config, digikey.ttl), 1 },
+	{ "providers.digikey.per_minute", "BOMD_DIGIKEY_PER_MINUTE",
+	    CONFIG_INT, "120", 1, 100000,
+	    offsetof(struct config, digikey.per_minute), 1 },
+	{ "providers.digikey.per_day", "BOMD_DIGIKEY_PER_DAY",
+	    CONFIG_INT, "1000", 1, 10000000,
+	    offsetof(struct config, digikey.per_day), 1 },
+	{ "providers.mouser.enabled", "BOMD_MOUSER_ENABLED",
+	    CONFIG_BOOL, "true", 0, 1,
+	    offsetof(struct config, mouser.enabled), 1 },
+	{ "providers.mouser.api_key", "BOMD_MOUSER_API_KEY",
+	    CONFIG_STR, NULL, 1, 512,
+	    offsetof(struct config, mouser.api_key), 1 },
+	{ "providers.mouser.base_url", "BOMD_MOUSER_BASE_URL",
+	    CONFIG_STR, "https://api.mouser.com", 8, 4096,
+	    offsetof(struct config, mouser.base_url), 1 },
+	{ "providers.mouser.ttl", "BOMD_MOUSER_TTL",
+	    CONFIG_INT, "86400", 60, 2592000,
+	    offsetof(struct config, mouser.ttl), 1 },
+	{ "providers.mouser.per_minute", "BOMD_MOUSER_PER_MINUTE",
+	    CONFIG_INT, "30", 1, 100000,
+	    offsetof(struct config, mouser.per_minute), 1 },
+	{ "providers.mouser.per_day", "BOMD_MOUSER_PER_DAY",
+	    CONFIG_INT, "1000", 1, 10000000,
+	    offsetof(struct config, mouser.per_day), 1 },
+	{ "providers.nexar.enabled", "BOMD_NEXAR_ENABLED",
+	    CONFIG_BOOL, "true", 0, 1,
+	    offsetof(struct config, nexar.enabled), 1 },
+	{ "providers.nexar.client_id", "BOMD_NEXAR_CLIENT_ID",
+	    CONFIG_STR, NULL, 1, 512,
+	    offsetof(struct config, nexar.client_id), 1 },
+	{ "providers.nexar.client_secret", "BOMD_NEXAR_CLIENT_SECRET",
+	    CONFIG_STR, NULL, 1, 512,
+	    offsetof(struct config, nexar.client_secret), 1 },
+	{ "providers.nexar.base_url", "BOMD_NEXAR_BASE_URL",
+	    CONFIG_STR, "https://api.nexar.com", 8, 4096,
+	    offsetof(struct config, nexar.base_url), 1 },
+	{ "providers.nexar.token_url", "BOMD_NEXAR_TOKEN_URL",
+	    CONFIG_STR, "https://identity.nexar.com/connect/token", 8, 4096,
+	    offsetof(struct config, nexar.token_url), 1 },
+	{ "providers.nexar.currency", "BOMD_NEXAR_CURRENCY",
+	    CONFIG_STR, "USD", 3, 3,
+	    offsetof(struct config, nexar.currency), 1 },
+	{ "providers.nexar.country", "BOMD_NEXAR_COUNTRY",
+	    CONFIG_STR, "US", 2, 2,
+	    offsetof(struct config, nexar.country), 1 },
+	{ "providers.nexar.ttl", "BOMD_NEXAR_TTL",
+	    CONFIG_INT, "86400", 60, 2592000,
+	    offsetof(struct config, nexar.ttl), 1 },
+	{ "providers.nexar.per_minute", "BOMD_NEXAR_PER_MINUTE",
+	    CONFIG_INT, "60", 1, 100000,
+	    offsetof(struct config, nexar.per_minute), 1 },
+	{ "providers.nexar.per_day", "BOMD_NEXAR_PER_DAY",
+	    CONFIG_INT, "1000", 1, 10000000,
+	    offsetof(struct config, nexar.per_day), 1 },
+	{ "providers.nexar.limit", "BOMD_NEXAR_LIMIT",
+	    CONFIG_INT, "3", 1, 10,
+	    offsetof(struct config, nexar.limit), 1 },
+	{ "providers.timeout_ms", "BOMD_PROVIDERS_TIMEOUT_MS",
+	    CONFIG_INT, "10000", 100, 120000,
+	    offsetof(struct config, providers_timeout_ms), 1 },
+	{ "providers.deadline_ms", "BOMD_PROVIDERS_DEADLINE_MS",
+	    CONFIG_INT, "20000", 500, 600000,
+	    offsetof(struct config, providers_deadline_ms), 1 },
 	{ "x402.enabled", "BOMD_X402_ENABLED", CONFIG_BOOL, "false", 0, 1,
 	    offsetof(struct config, x402_enabled), 1 },
 	{ "x402.facilitator_url", "BOMD_X402_FACILITATOR_URL", CONFIG_STR,
@@ -147,6 +237,22 @@ static const struct config_key config_keys[] = {
 	{ "x402.max_timeout_seconds", "BOMD_X402_MAX_TIMEOUT_SECONDS",
 	    CONFIG_INT, "60", 1, 3600,
 	    offsetof(struct config, x402_max_timeout_seconds), 1 },
+	{ "x402.verify_timeout_ms", "BOMD_X402_VERIFY_TIMEOUT_MS", CONFIG_INT,
+	    "10000", 100, 120000,
+	    offsetof(struct config, x402_verify_timeout_ms), 1 },
+	{ "x402.settle_timeout_ms", "BOMD_X402_SETTLE_TIMEOUT_MS", CONFIG_INT,
+	    "30000", 100, 300000,
+	    offsetof(struct config, x402_settle_timeout_ms), 1 },
+	{ "oidc.jwks_ttl_seconds", "BOMD_OIDC_JWKS_TTL_SECONDS", CONFIG_INT,
+	    "600", 1, 86400, offsetof(struct config, oidc_jwks_ttl_s), 1 },
+	{ "oidc.jwks_refetch_seconds", "BOMD_OIDC_JWKS_REFETCH_SECONDS",
+	    CONFIG_INT, "60", 0, 3600,
+	    offsetof(struct config, oidc_jwks_refetch_s), 1 },
+	{ "oidc.jwks_stale_seconds", "BOMD_OIDC_JWKS_STALE_SECONDS",
+	    CONFIG_INT, "3600", 0, 86400,
+	    offsetof(struct config, oidc_jwks_stale_s), 1 },
+	{ "oidc.loopback_http", "BOMD_OIDC_LOOPBACK_HTTP", CONFIG_BOOL,
+	    "false", 0, 1, offsetof(struct config, oidc_loopback_http), 1 },
 };
 
 /* The words a CONFIG_BOOL takes: even index false, odd true. */
@@ -211,6 +317,31 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 		    (long long)k->max);
 		return -1;
 	}
+	return 0;
+}
+
+/* The sources' URLs are http:// or https:// (tests point them home). */
+static int
+config_check_urls(const struct config *cfg, char *err, size_t errlen)
+{
+	const struct {
+		const char	*path;
+		const char	*url;
+	} urls[] = {
+		{ "providers.digikey.base_url", cfg->digikey.base_url },
+		{ "providers.mouser.base_url", cfg->mouser.base_url },
+		{ "providers.nexar.base_url", cfg->nexar.base_url },
+		{ "providers.nexar.token_url", cfg->nexar.token_url },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+		if (strncmp(urls[i].url, "https://", 8) != 0 &&
+		    strncmp(urls[i].url, "http://", 7) != 0) {
+			snprintf(err, errlen, "%s: must start with https:// "
+			    "or http://", urls[i].path);
+			return -1;
+		}
 	return 0;
 }
 
@@ -291,6 +422,8 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		    cfg->listen);
 		return -1;
 	}
+	if (config_check_urls(cfg, err, errlen) == -1)
+		return -1;
 	if (strncmp(cfg->redis_url, "redis://", 8) != 0 &&
 	    strncmp(cfg->redis_url, "unix://", 7) != 0) {
 		snprintf(err, errlen, "redis_url: '%s' must start with "
@@ -427,6 +560,38 @@ config_llm(const struct config *cfg, struct llm_config *out)
 	out->deadline_ms = cfg->llm_deadline_ms;
 }
 
+/* One source's keys as provider settings (strings borrowed). */
+static void
+config_provider(const struct config_provider *p, struct provider_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = p->enabled;
+	c->client_id = p->client_id;
+	c->client_secret = p->client_secret;
+	c->api_key = p->api_key;
+	c->base_url = p->base_url;
+	c->token_url = p->token_url;
+	c->locale_site = p->locale_site;
+	c->locale_language = p->locale_language;
+	c->currency = p->currency;
+	c->country = p->country;
+	c->ttl_s = p->ttl;
+	c->per_minute = p->per_minute;
+	c->per_day = p->per_day;
+	c->match_limit = p->limit;
+}
+
+void
+config_providers(const struct config *cfg, struct provider_settings *out)
+{
+	memset(out, 0, sizeof(*out));
+	config_provider(&cfg->digikey, &out->src[PROVIDER_DIGIKEY]);
+	config_provider(&cfg->mouser, &out->src[PROVIDER_MOUSER]);
+	config_provider(&cfg->nexar, &out->src[PROVIDER_NEXAR]);
+	out->timeout_ms = cfg->providers_timeout_ms;
+	out->deadline_ms = cfg->providers_deadline_ms;
+}
+
 void
 config_x402(const struct config *cfg, struct x402_config *out)
 {
@@ -441,11 +606,23 @@ config_x402(const struct config *cfg, struct x402_config *out)
 	out->asset_version = cfg->x402_asset_version;
 	out->pay_to = cfg->x402_pay_to;
 	out->max_timeout_s = cfg->x402_max_timeout_seconds;
+	out->verify_timeout_ms = (long)cfg->x402_verify_timeout_ms;
+	out->settle_timeout_ms = (long)cfg->x402_settle_timeout_ms;
 	/* config_check_x402() accepted the price */
 	if (cfg->x402_price == NULL || x402_price_atomic(cfg->x402_price,
 	    (int)cfg->x402_asset_decimals, out->amount, sizeof(out->amount),
 	    &why) == -1)
 		out->amount[0] = '\0';
+}
+
+void
+config_oidc(const struct config *cfg, struct oidc_config *out)
+{
+	oidc_config_defaults(out);
+	out->ttl_s = cfg->oidc_jwks_ttl_s;
+	out->refetch_s = cfg->oidc_jwks_refetch_s;
+	out->stale_s = cfg->oidc_jwks_stale_s;
+	out->loopback_http = cfg->oidc_loopback_http;
 }
 
 void

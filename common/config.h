@@ -10,9 +10,29 @@
 #include <stdint.h>
 
 struct llm_config;
+struct oidc_config;
+struct provider_settings;
 struct x402_config;
 
 #define CONFIG_DEFAULT_PATH	"/etc/bomd/bomd.conf"
+
+/* One live offer source's providers.NAME.* keys (provider.h). */
+struct config_provider {
+	bool	 enabled;		/* and credentials set: in use */
+	char	*client_id;		/* DigiKey, Nexar */
+	char	*client_secret;
+	char	*api_key;		/* Mouser */
+	char	*base_url;
+	char	*token_url;		/* Nexar */
+	char	*locale_site;		/* DigiKey */
+	char	*locale_language;
+	char	*currency;		/* DigiKey, Nexar */
+	char	*country;		/* Nexar */
+	int64_t	 ttl;			/* seconds offers stay fresh */
+	int64_t	 per_minute;		/* request budget, every process */
+	int64_t	 per_day;
+	int64_t	 limit;			/* Nexar: parts per MPN */
+};
 
 struct config {
 	char	*database_url;
@@ -50,6 +70,12 @@ struct config {
 	char	*x402_pay_to;
 	char	*x402_price;		/* "$0.05"; atomic in config_x402() */
 	int64_t	 x402_max_timeout_seconds;
+	int64_t	 x402_verify_timeout_ms;	/* a facilitator's /verify */
+	int64_t	 x402_settle_timeout_ms;	/* its /settle, never retried */
+	int64_t	 oidc_jwks_ttl_s;	/* an issuer's keys are fresh: 600 */
+	int64_t	 oidc_jwks_refetch_s;	/* one fetch per issuer per: 60 */
+	int64_t	 oidc_jwks_stale_s;	/* kept past the TTL in outages */
+	bool	 oidc_loopback_http;	/* tests: http:// issuers on loopback */
 	int64_t	 sync_wait;		/* seconds */
 	int64_t	 max_upload;		/* bytes */
 	char	*log_level;
@@ -64,6 +90,11 @@ struct config {
 	int64_t	 grace_period;		/* seconds a stopping worker finishes */
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
 	int64_t	 rate_burst;		/* bucket size */
+	struct config_provider digikey;
+	struct config_provider mouser;
+	struct config_provider nexar;
+	int64_t	 providers_timeout_ms;	/* one request to a source */
+	int64_t	 providers_deadline_ms;	/* one fetch, every source */
 };
 
 /*
@@ -81,6 +112,17 @@ void	config_free(struct config *cfg);
  * the llm_client_new() call that copies them.
  */
 void	config_llm(const struct config *cfg, struct llm_config *out);
+
+/* Fills an OIDC key cache's settings from cfg's oidc.* keys. */
+void	config_oidc(const struct config *cfg, struct oidc_config *out);
+
+/*
+ * Fills the live offer sources' settings from the providers.* keys. The
+ * strings are borrowed from cfg, which must outlive the
+ * provider_set_new() call that copies them.
+ */
+void	config_providers(const struct config *cfg,
+	    struct provider_settings *out);
 
 /*
  * Fills the x402 seller's settings from cfg (x402_config_defaults() first,

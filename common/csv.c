@@ -163,6 +163,9 @@ csv_detect_delim(const char *text, size_t len, const struct csv_opts *opts,
 		csv_reader_init(&r, text, len, &o);
 		scanned = 0;
 		while (scanned < scan && csv_read_record(&r) == 1) {
+			/* a header below the best one found cannot win */
+			if (best != 0 && r.rec_line > best_line)
+				break;
 			if (csv_record_blank(&r))
 				continue;
 			if (scanned++ == 0)

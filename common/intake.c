@@ -15,25 +15,28 @@
 #include "intake_internal.h"
 #include "util.h"
 
-#define INTAKE_MAX_CKEY		64	/* bytes in a compliance key */
-
 enum intake_type {
 	INTAKE_STR,
 	INTAKE_INT,
 	INTAKE_BOOL,
 	INTAKE_DATE,
 	INTAKE_MONEY,
-	INTAKE_LIST
+	INTAKE_LIST,
+	INTAKE_WORD,		/* one of words, any case, stored lower case */
+	INTAKE_AVOID,		/* MPNs, or {mpn, reason}: avoid_parts */
+	INTAKE_MAKERS		/* preferred_manufacturers by category */
 };
 
 struct intake_field {
 	const char		*section;
 	const char		*key;
-	const char		*form;	/* form field name */
+	const char		*form;	/* form field name; NULL: none */
 	enum intake_type	 type;
 	int64_t			 min;	/* INT: lowest value */
 	int64_t			 max;	/* INT: highest value; STR: bytes */
 	int64_t			 def;	/* INT, BOOL: default; -1 = null */
+	const char *const	*words;	/* WORD: the values allowed */
+	const char		*alias;	/* an older form name, or NULL */
 };
 
 const char *const intake_sections[INTAKE_NSECTIONS] = {
@@ -44,41 +47,61 @@ const char *const intake_sections[INTAKE_NSECTIONS] = {
 	"engineering_context",
 };
 
+/* The original service's product types (its ProductType enum). */
+static const char *const intake_product_types[] = {
+	"consumer", "industrial", "medical", "automotive", "aerospace", NULL
+};
+
+/*
+ * The fields and their defaults where the intake is silent; the original
+ * service's defaults except quality_class and product_type (null here,
+ * shown as "IPC Class 2" and "consumer" by bomd_project_context()).
+ */
 static const struct intake_field intake_fields[] = {
 	{ "project", "name", "project_name", INTAKE_STR, 0, INTAKE_MAX_NAME,
-	    0 },
-	{ "project", "id", "project_id", INTAKE_STR, 0, INTAKE_MAX_NAME, 0 },
-	{ "project", "owner", "owner", INTAKE_STR, 0, INTAKE_MAX_NAME, 0 },
-	{ "requirements", "product_type", "product_type", INTAKE_STR, 0,
-	    INTAKE_MAX_NAME, 0 },
+	    0, NULL, NULL },
+	{ "project", "id", "project_id", INTAKE_STR, 0, INTAKE_MAX_NAME, 0,
+	    NULL, NULL },
+	{ "project", "owner", "owner", INTAKE_STR, 0, INTAKE_MAX_NAME, 0,
+	    NULL, NULL },
+	{ "project", "engineering_contact", "engineering_contact",
+	    INTAKE_STR, 0, INTAKE_MAX_NAME, 0, NULL, NULL },
+	{ "requirements", "product_type", "product_type", INTAKE_WORD, 0, 0,
+	    0, intake_product_types, NULL },
 	{ "requirements", "quantity", "quantity", INTAKE_INT, 1,
-	    INTAKE_MAX_QUANTITY, 1 },
-	{ "requirements", "deadline", "deadline", INTAKE_DATE, 0, 0, 0 },
+	    INTAKE_MAX_QUANTITY, 1, NULL, NULL },
+	{ "requirements", "deadline", "deadline", INTAKE_DATE, 0, 0, 0, NULL,
+	    NULL },
 	{ "requirements", "budget_total", "budget_total", INTAKE_MONEY, 0, 0,
-	    0 },
+	    0, NULL, NULL },
+	{ "compliance", "standards", "compliance_standards", INTAKE_LIST, 0,
+	    0, 0, NULL, NULL },
+	{ "compliance", "quality_class", "quality_class", INTAKE_STR, 0,
+	    INTAKE_MAX_NAME, 0, NULL, NULL },
+	{ "compliance", "country_of_origin_restrictions",
+	    "country_of_origin_restrictions", INTAKE_LIST, 0, 0, 0, NULL,
+	    NULL },
 	{ "sourcing_constraints", "allow_brokers", "allow_brokers",
-	    INTAKE_BOOL, 0, 0, 0 },
+	    INTAKE_BOOL, 0, 0, 0, NULL, NULL },
 	{ "sourcing_constraints", "allow_alternates", "allow_alternates",
-	    INTAKE_BOOL, 0, 0, 1 },
+	    INTAKE_BOOL, 0, 0, 1, NULL, NULL },
+	{ "sourcing_constraints", "single_source_ok", "single_source_ok",
+	    INTAKE_BOOL, 0, 0, 0, NULL, NULL },
 	{ "sourcing_constraints", "preferred_distributors",
-	    "preferred_distributors", INTAKE_LIST, 0, 0, 0 },
+	    "preferred_distributors", INTAKE_LIST, 0, 0, 0, NULL, NULL },
 	{ "sourcing_constraints", "max_lead_time_days", "max_lead_time_days",
-	    INTAKE_INT, 0, INTAKE_MAX_LEAD_DAYS, -1 },
-	{ "engineering_context", "notes", "notes", INTAKE_STR, 0,
-	    INTAKE_MAX_NOTES, 0 },
+	    INTAKE_INT, 0, INTAKE_MAX_LEAD_DAYS, INTAKE_DEFAULT_LEAD_DAYS,
+	    NULL, NULL },
+	{ "engineering_context", "notes", "engineering_notes", INTAKE_STR, 0,
+	    INTAKE_MAX_NOTES, 0, NULL, "notes" },
 	{ "engineering_context", "critical_parts", "critical_parts",
-	    INTAKE_LIST, 0, 0, 0 },
-	{ "engineering_context", "avoid_parts", "avoid_parts", INTAKE_LIST, 0,
-	    0, 0 },
+	    INTAKE_LIST, 0, 0, 0, NULL, NULL },
+	{ "engineering_context", "preferred_manufacturers", NULL,
+	    INTAKE_MAKERS, 0, 0, 0, NULL, NULL },
+	{ "engineering_context", "avoid_parts", "avoid_parts", INTAKE_AVOID,
+	    0, 0, 0, NULL, NULL },
 };
 #define INTAKE_NFIELDS (sizeof(intake_fields) / sizeof(intake_fields[0]))
-
-struct intake_norm {
-	bool	 form;		/* name fields by their form name */
-	json_t	*warnings;	/* NULL: do not collect */
-	char	*err;
-	size_t	 errlen;
-};
 
 void
 intake_quote(const char *s, size_t len, char *out, size_t outlen)
@@ -127,14 +150,13 @@ static void
 intake_fname(const struct intake_norm *n, const struct intake_field *f,
     char *out, size_t len)
 {
-	if (n->form)
+	if (n->form && f->form != NULL)
 		snprintf(out, len, "%s", f->form);
 	else
 		snprintf(out, len, "%s.%s", f->section, f->key);
 }
 
-/* Trimmed view of a JSON string; -1 when it holds a NUL byte. */
-static int
+int
 intake_trim(const json_t *v, const char **s, size_t *len)
 {
 	const char *p = json_string_value(v);
@@ -153,8 +175,7 @@ intake_trim(const json_t *v, const char **s, size_t *len)
 	return 0;
 }
 
-/* True for a value that counts as "not given": absent, null or blank. */
-static bool
+bool
 intake_absent(const json_t *v)
 {
 	const char *s;
@@ -439,8 +460,7 @@ intake_list_add(struct intake_norm *n, const char *fname, json_t *out,
 	return 0;
 }
 
-/* A list of strings; a string is taken as a comma-separated list. */
-static json_t *
+json_t *
 intake_norm_list(struct intake_norm *n, const char *fname, const json_t *v)
 {
 	char tmp[32];
@@ -494,6 +514,19 @@ fail:
 	return NULL;
 }
 
+/* The table's field section.key, or NULL. */
+static const struct intake_field *
+intake_field_find(const char *section, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < INTAKE_NFIELDS; i++)
+		if (strcmp(intake_fields[i].section, section) == 0 &&
+		    strcmp(intake_fields[i].key, key) == 0)
+			return &intake_fields[i];
+	return NULL;
+}
+
 static json_t *
 intake_norm_compliance(struct intake_norm *n, const json_t *v)
 {
@@ -525,7 +558,9 @@ intake_norm_compliance(struct intake_norm *n, const json_t *v)
 			    qkey, INTAKE_MAX_CKEY);
 			goto fail;
 		}
-		if (json_is_null(val))
+		/* standards and the like: normalised by their table rows */
+		if (json_is_null(val) ||
+		    intake_field_find("compliance", key) != NULL)
 			continue;
 		if (json_is_boolean(val) || json_is_number(val))
 			nv = json_deep_copy(val);
@@ -554,17 +589,13 @@ fail:
 static bool
 intake_known(const char *section, const char *key)
 {
-	size_t i;
-
-	/* written by us next to budget_total; re-normalising must not warn */
-	if (strcmp(section, "requirements") == 0 &&
-	    strcmp(key, "budget_total_micros") == 0)
+	/* written by us beside budget_total and avoid_parts: no warning */
+	if ((strcmp(section, "requirements") == 0 &&
+	    strcmp(key, "budget_total_micros") == 0) ||
+	    (strcmp(section, "engineering_context") == 0 &&
+	    strcmp(key, "avoid_reasons") == 0))
 		return true;
-	for (i = 0; i < INTAKE_NFIELDS; i++)
-		if (strcmp(intake_fields[i].section, section) == 0 &&
-		    strcmp(intake_fields[i].key, key) == 0)
-			return true;
-	return false;
+	return intake_field_find(section, key) != NULL;
 }
 
 /* Checks the sections of in and warns about unknown keys. */
@@ -611,7 +642,7 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 	char fname[64];
 	const struct intake_field *f;
 	const json_t *insec, *v, *vm;
-	json_t *out = NULL, *sec[INTAKE_NSECTIONS], *nv;
+	json_t *out = NULL, *sec[INTAKE_NSECTIONS], *nv, *reasons;
 	int64_t iv;
 	bool bv, null;
 	size_t i, s;
@@ -688,6 +719,19 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 		case INTAKE_LIST:
 			nv = intake_norm_list(n, fname, v);
 			break;
+		case INTAKE_WORD:
+			nv = intake_sheet_word(n, fname, v, f->words);
+			break;
+		case INTAKE_MAKERS:
+			nv = intake_sheet_makers(n, fname, v);
+			break;
+		case INTAKE_AVOID:
+			if (intake_sheet_avoid(n, fname, v,
+			    json_is_object(insec) ? json_object_get(insec,
+			    "avoid_reasons") : NULL, &nv, &reasons) == -1)
+				goto fail;
+			json_object_set_new(sec[s], "avoid_reasons", reasons);
+			break;
 		default:
 			nv = NULL;
 			break;
@@ -747,7 +791,11 @@ intake_from_form(const char *(*get)(void *ctx, const char *name), void *ctx,
 	in = json_object();
 	for (i = 0; i < INTAKE_NFIELDS; i++) {
 		f = &intake_fields[i];
-		if ((val = get(ctx, f->form)) == NULL || *val == '\0')
+		if (f->form == NULL)
+			continue;
+		if (((val = get(ctx, f->form)) == NULL || *val == '\0') &&
+		    (f->alias == NULL || (val = get(ctx, f->alias)) == NULL ||
+		    *val == '\0'))
 			continue;
 		if ((js = json_string(val)) == NULL) {
 			err_printf(err, errlen, "%s: not valid UTF-8",

@@ -16,26 +16,40 @@
 #define INTAKE_MAX_DEPTH	16		/* nested mappings/sequences */
 #define INTAKE_MAX_QUANTITY	10000000
 #define INTAKE_MAX_LEAD_DAYS	3650
+#define INTAKE_DEFAULT_LEAD_DAYS 30		/* the original's default */
 #define INTAKE_MAX_ITEMS	1000		/* items in one list */
 #define INTAKE_MAX_ITEM		128		/* bytes in one list item */
 #define INTAKE_MAX_NAME		200		/* bytes in names and ids */
 #define INTAKE_MAX_NOTES	65536		/* bytes of free text */
+#define INTAKE_MAX_REASON	1024		/* bytes of an avoid reason */
 #define INTAKE_MAX_COMPLIANCE	100		/* keys in compliance */
 #define INTAKE_MAX_WARNINGS	100
 
 /*
- * The normalised context is the intake YAML shape with every key present:
- *   project:              {name, id, owner}             strings or null
- *   requirements:         {product_type, quantity (default 1),
+ * The normalised context is the intake YAML shape (the original service's
+ * intake sheet) with every key present:
+ *   project:              {name, id, owner, engineering_contact}
+ *                                                       strings or null
+ *   requirements:         {product_type (consumer, industrial, medical,
+ *                          automotive or aerospace; null when unset),
+ *                          quantity (default 1),
  *                          deadline ("YYYY-MM-DD" or null),
  *                          budget_total (number in currency units or null),
  *                          budget_total_micros (integer or null)}
- *   compliance:           {key: boolean, string or number}
+ *   compliance:           {standards ([]), quality_class (string or null),
+ *                          country_of_origin_restrictions ([]), and any
+ *                          other key: boolean, string or number}
  *   sourcing_constraints: {allow_brokers (false), allow_alternates (true),
+ *                          single_source_ok (false),
  *                          preferred_distributors ([]),
- *                          max_lead_time_days (integer or null)}
- *   engineering_context:  {notes (string or null), critical_parts ([]),
- *                          avoid_parts ([])}
+ *                          max_lead_time_days (INTAKE_DEFAULT_LEAD_DAYS)}
+ *   engineering_context:  {notes (string or null), critical_parts ([]:
+ *                          reference designators or MPNs),
+ *                          preferred_manufacturers ({capacitors, resistors,
+ *                          mcu, connectors: lists; other: {category:
+ *                          list}}), avoid_parts ([] of MPNs; the input may
+ *                          give {mpn, reason} objects), avoid_reasons
+ *                          ({mpn: reason})}
  * Normalising a normalised context again gives the same object.
  *
  * All three constructors below return a new reference (caller
@@ -65,12 +79,15 @@ json_t	*intake_from_json(const json_t *in, json_t **warnings, char *err,
 	    size_t errlen);
 
 /*
- * Builds the context from flat form fields (POST /projects): project_name,
- * project_id, owner, product_type, quantity, deadline, budget_total,
- * allow_brokers, allow_alternates, max_lead_time_days,
- * preferred_distributors, notes, critical_parts, avoid_parts (lists comma
- * separated). get(ctx, name) returns the field's value or NULL; an empty
- * value counts as absent. Errors name the form field ("quantity: ...").
+ * Builds the context from flat form fields (POST /projects, the original
+ * service's names): project_name, project_id, owner, engineering_contact,
+ * product_type, quantity, deadline, budget_total, compliance_standards,
+ * quality_class, country_of_origin_restrictions, allow_brokers,
+ * allow_alternates, single_source_ok, max_lead_time_days,
+ * preferred_distributors, engineering_notes (or notes), critical_parts,
+ * avoid_parts (lists comma separated). get(ctx, name) returns the
+ * field's value or NULL; an empty value counts as absent. Errors name the
+ * form field ("quantity: ...").
  */
 json_t	*intake_from_form(const char *(*get)(void *ctx, const char *name),
 	    void *ctx, json_t **warnings, char *err, size_t errlen);

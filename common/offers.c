@@ -213,6 +213,24 @@ out:
 	return rc;
 }
 
+const char *
+offer_lifecycle_name(enum offer_lifecycle l)
+{
+	switch (l) {
+	case OFFER_LIFECYCLE_ACTIVE:
+		return "active";
+	case OFFER_LIFECYCLE_NRND:
+		return "nrnd";
+	case OFFER_LIFECYCLE_EOL:
+		return "eol";
+	case OFFER_LIFECYCLE_OBSOLETE:
+		return "obsolete";
+	case OFFER_LIFECYCLE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
 void
 offer_free_fields(struct offer *o)
 {

@@ -24,6 +24,24 @@ enum supplier_type {
 	SUPPLIER_DIRECT
 };
 
+/* What a source says of a part's life; 0 (unknown) for catalog rows. */
+enum offer_lifecycle {
+	OFFER_LIFECYCLE_UNKNOWN,
+	OFFER_LIFECYCLE_ACTIVE,
+	OFFER_LIFECYCLE_NRND,		/* not recommended for new designs */
+	OFFER_LIFECYCLE_EOL,		/* last time buy, end of life */
+	OFFER_LIFECYCLE_OBSOLETE
+};
+
+enum offer_rohs {
+	OFFER_ROHS_UNKNOWN,
+	OFFER_ROHS_YES,
+	OFFER_ROHS_NO
+};
+
+#define OFFER_SOURCE_LEN	16
+#define OFFER_PACKAGING_LEN	48
+
 struct price_break {
 	int64_t	qty;		/* >= 1 */
 	int64_t	unit_micros;	/* >= 0 */
@@ -44,6 +62,13 @@ struct offer {
 	struct price_break	*breaks;	/* ascending qty, first >= 1 */
 	size_t			 nbreaks;	/* 0: the offer has no price */
 	size_t			 line_no;	/* CSV line or 0 */
+	/* from a live source (provider.h); zero for catalog rows */
+	char			 source[OFFER_SOURCE_LEN];	/* "digikey" */
+	int64_t			 fetched_at;	/* Unix seconds */
+	char			 packaging[OFFER_PACKAGING_LEN]; /* "Cut Tape" */
+	bool			 lead_unknown;	/* lead_time_days is 0, unknown */
+	enum offer_lifecycle	 lifecycle;
+	enum offer_rohs		 rohs;
 };
 
 struct offer_list {
@@ -87,6 +112,9 @@ int	offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
 int	supplier_type_parse(const char *s, enum supplier_type *t);
 /* "authorized", "broker" or "direct" (static). */
 const char *supplier_type_name(enum supplier_type t);
+
+/* "active", "nrnd", "eol", "obsolete" or "unknown" (static). */
+const char *offer_lifecycle_name(enum offer_lifecycle l);
 
 /* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
 void	offer_free_fields(struct offer *o);

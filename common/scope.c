@@ -16,7 +16,8 @@ scope_valid(const char *s)
 {
 	size_t n = sizeof(SCOPE_PROJECT) - 1;
 
-	if (strcmp(s, "all") == 0 || strcmp(s, "read") == 0)
+	if (strcmp(s, "all") == 0 || strcmp(s, "read") == 0 ||
+	    strcmp(s, SCOPE_ADMIN) == 0)
 		return true;
 	return strncmp(s, SCOPE_PROJECT, n) == 0 && uuid_valid(s + n);
 }
@@ -52,14 +53,19 @@ scope_set_parse(struct scope_set *set, const char *words, bool skip_unknown,
 			for (i = 0; i < len; i++)
 				word[i] = (char)tolower((unsigned char)word[i]);
 		}
-		if (len >= sizeof(word) || !scope_valid(word)) {
+		/*
+		 * a token's claim (skip_unknown) never carries admin: an
+		 * issuer is the tenant's own, admin is the operator's
+		 */
+		if (len >= sizeof(word) || !scope_valid(word) ||
+		    (skip_unknown && strcmp(word, SCOPE_ADMIN) == 0)) {
 			if (skip_unknown) {
 				p += len;
 				continue;
 			}
 			snprintf(err, errlen, "unknown scope '%.*s' (want all, "
-			    "read or project:<id>)", (int)(len > 64 ? 64 : len),
-			    p);
+			    "read, admin or project:<id>)",
+			    (int)(len > 64 ? 64 : len), p);
 			return -1;
 		}
 		p += len;

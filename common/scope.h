@@ -1,7 +1,8 @@
 /*
- * Key scopes: "all" (every tenant route), "read" (every read) and
+ * Key scopes: "all" (every tenant route), "read" (every read),
  * "project:<uuid>" (one project: what its routes allow, as reading,
- * tracing, following and deleting it). Routes declare what they need.
+ * tracing, following and deleting it) and "admin" (what X-Admin-Key may do
+ * on /api-keys and /clients; nothing else). Routes declare what they need.
  */
 #ifndef BOMD_SCOPE_H
 #define BOMD_SCOPE_H
@@ -13,6 +14,7 @@
 
 #define SCOPE_MAX	8	/* scopes one key or token carries */
 #define SCOPE_PROJECT	"project:"
+#define SCOPE_ADMIN	"admin"		/* given only by bomd key create */
 #define SCOPE_LEN	(sizeof(SCOPE_PROJECT) - 1 + UUID_BUFSZ)
 
 /* A key's scopes, kept inline: no allocation, nothing to free. */
@@ -33,14 +35,15 @@ enum scope_verdict {
 	SCOPE_OTHER_PROJECT	/* a project key on another project: 404 */
 };
 
-/* True for "all", "read" and "project:" followed by a UUID. */
+/* True for "all", "read", "admin" and "project:" followed by a UUID. */
 bool		 scope_valid(const char *s);
 
 /*
  * Parses words separated by blanks or commas into set (emptied first),
  * lower-casing project ids and dropping repeats. An unknown word is an
  * error naming it, unless skip_unknown (a JWT's scope claim also holds
- * "openid", "profile" and the like). Returns 0 or -1 with err.
+ * "openid", "profile" and the like; "admin" is skipped there too: a claim
+ * never gives it). Returns 0 or -1 with err.
  */
 int		 scope_set_parse(struct scope_set *set, const char *words,
 		    bool skip_unknown, char *err, size_t errlen);

@@ -12,7 +12,9 @@
 #include <jansson.h>
 
 #include "admin/admin.h"
+#include "admin/import_original.h"
 #include "admin/migrate.h"
+#include "admin/offers_fetch.h"
 #include "admin/offers_import.h"
 #include "config.h"
 #include "db.h"
@@ -24,11 +26,12 @@
 
 #define MAIN_EXIT_FAIL	1
 #define MAIN_EXIT_USAGE	2
-#define MAIN_MAX_OPTS	3	/* value options of one command */
+#define MAIN_MAX_OPTS	5	/* value options of one command */
 
 /* What a command runs with. */
 struct main_ctx {
 	const char	 *config_path;	/* -c; NULL: the default */
+	const struct config *cfg;	/* loaded before the command runs */
 	PGconn		 *db;		/* when the command needs_db */
 	const char	 *vals[MAIN_MAX_OPTS];	/* by opts[]; NULL: not given */
 	char		**operands;
@@ -40,6 +43,8 @@ static int	main_client_create(const struct main_ctx *);
 static int	main_key_create(const struct main_ctx *);
 static int	main_key_revoke(const struct main_ctx *);
 static int	main_offers_import(const struct main_ctx *);
+static int	main_import_keys(const struct main_ctx *);
+static int	main_offers_fetch(const struct main_ctx *);
 
 /*
  * The commands: one or two words, options that each take a value (those
@@ -63,18 +68,27 @@ static const struct main_cmd {
 	{ "migrate", NULL, "",
 	    "apply pending database migrations (idempotent)",
 	    { NULL }, 0, 0, 1, main_migrate },
-	{ "client", "create", "--name NAME [--slug S] [--wallet 0x...]",
+	{ "client", "create", "--name NAME [--slug S] [--wallet 0x...] "
+	    "[--oidc-issuer URL --oidc-audience AUD]",
 	    "create a client; prints {\"client_id\",\"api_key\"}",
-	    { "name", "slug", "wallet", NULL }, 1u << 0, 0, 1,
-	    main_client_create },
-	{ "key", "create", "--client ID [--name N]",
-	    "create an API key; prints {\"key_id\",\"api_key\"}",
-	    { "client", "name", NULL }, 1u << 0, 0, 1, main_key_create },
+	    { "name", "slug", "wallet", "oidc-issuer", "oidc-audience", NULL },
+	    1u << 0, 0, 1, main_client_create },
+	{ "key", "create", "--client ID [--name N] [--scope S,...]",
+	    "create an API key (scopes all, read, admin, project:<id>; "
+	    "default all); prints {\"key_id\",\"api_key\"}",
+	    { "client", "name", "scope", NULL }, 1u << 0, 0, 1,
+	    main_key_create },
 	{ "key", "revoke", "KEY_ID", "revoke an API key",
 	    { NULL }, 0, 1, 1, main_key_revoke },
 	{ "offers", "import", "FILE.csv|-",
 	    "load the supplier offers catalog",
 	    { NULL }, 0, 1, 1, main_offers_import },
+	{ "import", "original-keys", "DSN",
+	    "copy the original's clients and pbom_sk_ keys",
+	    { NULL }, 0, 1, 1, main_import_keys },
+	{ "offers", "fetch", "MPN",
+	    "ask the live distributors about MPN now (as the flow does)",
+	    { NULL }, 0, 1, 1, main_offers_fetch },
 };
 
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
@@ -270,11 +284,13 @@ main_migrate(const struct main_ctx *ctx)
 static int
 main_client_create(const struct main_ctx *ctx)
 {
+	struct admin_client spec = { ctx->vals[0], ctx->vals[1], ctx->vals[2],
+	    ctx->vals[3], ctx->vals[4], ctx->cfg->oidc_loopback_http };
 	char err[512];
 	json_t *out;
 
-	if (admin_client_create(ctx->db, ctx->vals[0], ctx->vals[1],
-	    ctx->vals[2], &out, err, sizeof(err)) != ADMIN_OK)
+	if (admin_client_create(ctx->db, &spec, &out, err, sizeof(err)) !=
+	    ADMIN_OK)
 		return main_fail("client create", err);
 	/* the command line shows only what DESIGN.md promises */
 	json_object_del(out, "key_id");
@@ -289,8 +305,8 @@ main_key_create(const struct main_ctx *ctx)
 	char err[512];
 	json_t *out;
 
-	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], &out, err,
-	    sizeof(err)) != ADMIN_OK)
+	if (admin_key_create(ctx->db, ctx->vals[0], ctx->vals[1], ctx->vals[2],
+	    &out, err, sizeof(err)) != ADMIN_OK)
 		return main_fail("key create", err);
 	return main_print_json(out);
 }
@@ -304,6 +320,9 @@ main_key_revoke(const struct main_ctx *ctx)
 	    ADMIN_OK)
 		return main_fail("key revoke", err);
 	printf("revoked %s\n", ctx->operands[0]);
+	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
+		fprintf(stderr, "bomd: key revoke: %s: running API processes "
+		    "refuse the key within 2 s\n", err);
 	return 0;
 }
 
@@ -312,6 +331,28 @@ main_offers_import(const struct main_ctx *ctx)
 {
 	return offers_import_file(ctx->db, ctx->operands[0]) == 0 ? 0 :
 	    MAIN_EXIT_FAIL;
+}
+
+static int
+main_import_keys(const struct main_ctx *ctx)
+{
+	char err[512];
+	json_t *out;
+
+	if (import_original_keys(ctx->db, ctx->operands[0], &out, err,
+	    sizeof(err)) == -1)
+		return main_fail("import original-keys", err);
+	/* an import may revoke keys: every API process asks again */
+	if (admin_auth_changed(ctx->cfg->redis_url, err, sizeof(err)) == -1)
+		fprintf(stderr, "bomd: import original-keys: %s\n", err);
+	return main_print_json(out);
+}
+
+static int
+main_offers_fetch(const struct main_ctx *ctx)
+{
+	return offers_fetch_mpn(ctx->db, ctx->cfg, ctx->operands[0]) == 0 ?
+	    0 : MAIN_EXIT_FAIL;
 }
 
 /* Loads the configuration, opens the database if needed, runs cmd. */
@@ -325,6 +366,7 @@ main_run(const struct main_cmd *cmd, struct main_ctx *ctx)
 	if (config_load(ctx->config_path, &cfg, err, sizeof(err)) == -1)
 		return main_fail(NULL, err);
 	log_setlevel(log_parse_level(cfg.log_level));
+	ctx->cfg = &cfg;
 	if (cmd == NULL) {
 		printf("configuration OK\n");
 		rc = 0;

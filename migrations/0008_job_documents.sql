@@ -94,6 +94,49 @@ LEFT JOIN LATERAL (SELECT e->'final_decision'->>'reasoning' AS reasoning
     FROM json_array_elements(p.lines::json) WITH ORDINALITY AS d(e, k)
     WHERE k = (s.x->>'line')::int) l ON true;
 
+-- The tables every job writes check their client once per statement, not
+-- once per row: a per-row foreign key locks the client's row (FOR KEY
+-- SHARE) for every job of a batch. Clients are deactivated, never
+-- deleted, so a key checked when written cannot dangle later.
+CREATE FUNCTION bomd_clients_undeletable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'clients are deactivated, not deleted'
+	    USING ERRCODE = 'restrict_violation';
+END
+$$;
+CREATE TRIGGER clients_no_delete BEFORE DELETE ON clients
+	FOR EACH ROW EXECUTE FUNCTION bomd_clients_undeletable();
+CREATE TRIGGER clients_no_truncate BEFORE TRUNCATE ON clients
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_clients_undeletable();
+CREATE FUNCTION bomd_check_clients() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM (SELECT DISTINCT client_id FROM changed) n
+	    WHERE NOT EXISTS (SELECT 1 FROM clients c
+	    WHERE c.client_id = n.client_id)) THEN
+		RAISE EXCEPTION 'insert or update on table "%" names a client '
+		    'that does not exist', TG_TABLE_NAME
+		    USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	RETURN NULL;
+END
+$$;
+ALTER TABLE projects DROP CONSTRAINT projects_client_id_fkey;
+ALTER TABLE jobs DROP CONSTRAINT jobs_client_id_fkey;
+CREATE TRIGGER projects_client_ins AFTER INSERT ON projects
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_check_clients();
+CREATE TRIGGER projects_client_upd AFTER UPDATE ON projects
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_check_clients();
+CREATE TRIGGER jobs_client_ins AFTER INSERT ON jobs
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_check_clients();
+CREATE TRIGGER jobs_client_upd AFTER UPDATE ON jobs
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION bomd_check_clients();
+
 -- A part's usage by its tenant: completed jobs that used it, the last
 -- time, and the projects (newest first, at most 1000).
 CREATE FUNCTION bomd_part_times_used(c uuid, m text) RETURNS integer

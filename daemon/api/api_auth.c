@@ -1,12 +1,19 @@
 /*
- * API key and admin key checks; see api_auth.h. A key is looked up by its
- * prefix and compared by hash in constant time; verified keys are kept
- * API_AUTH_CACHE_MS per process so a burst costs one lookup.
+ * The auth chain and the admin key; see api_auth.h. A Bearer token shaped
+ * like a JWT goes to the OIDC issuer of the client its iss names (keys
+ * cached per process, oidc.c); any other Bearer or X-API-Key value is an
+ * API key, looked up by its hash. A verified key is kept
+ * API_AUTH_CACHE_MS per process, stamped with the auth generation in
+ * Redis, which every change that stops a key (a revocation, a client
+ * deactivated, from any process or the command line) bumps: a stamp that
+ * is not the current generation is not used.
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -15,32 +22,55 @@
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_rate.h"
+#include "api_redis.h"
 #include "api_reply.h"
 #include "api_request.h"
 #include "apikey.h"
 #include "config.h"
 #include "db.h"
+#include "jwt.h"
+#include "log.h"
+#include "oidc.h"
+#include "scope.h"
 #include "util.h"
 
-/*
- * A key revoked (or a client deactivated) elsewhere -- bomctl, the CLI,
- * another API process -- stops working here within API_AUTH_CACHE_MS;
- * admin changes made through this process flush the cache at once.
- */
+/* A burst costs one lookup; a change of generation ends it sooner. */
 #define API_AUTH_CACHE_MS	2000
 #define API_AUTH_CACHE_SIZE	64
 #define API_AUTH_KEY_ID_LEN	64
 
-/* A verified key: its hash, its client and its id. */
+#define API_AUTH_SUB_MAX	128	/* of a JWT's sub in its rate bucket */
+
+/* A verified key: its hash, its client, id and scopes. */
 struct api_auth_entry {
-	unsigned char	hash[APIKEY_HASH_LEN];
-	char		client_id[UUID_BUFSZ];
-	char		key_id[API_AUTH_KEY_ID_LEN];
-	int64_t		expires;	/* monotonic ms; 0 = empty */
+	unsigned char	 hash[APIKEY_HASH_LEN];
+	char		 client_id[UUID_BUFSZ];
+	char		 key_id[API_AUTH_KEY_ID_LEN];
+	struct scope_set scopes;
+	int64_t		 generation;	/* the auth generation then */
+	int64_t		 expires;	/* monotonic ms; 0 = empty */
 };
 
 static pthread_mutex_t api_auth_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct api_auth_entry api_auth_cache[API_AUTH_CACHE_SIZE];
+/* the OIDC issuers' keys, made before the request threads start */
+static struct oidc *api_auth_oidc;
+
+void
+api_auth_init(const struct config *cfg)
+{
+	struct oidc_config oc;
+
+	config_oidc(cfg, &oc);
+	api_auth_oidc = oidc_new(&oc);
+}
+
+void
+api_auth_shutdown(void)
+{
+	oidc_free(api_auth_oidc);
+	api_auth_oidc = NULL;
+}
 
 /* Constant-time comparison of two secrets: 1 when equal. */
 static int
@@ -54,25 +84,58 @@ api_auth_secret_equal(const char *a, const char *b)
 	return CRYPTO_memcmp(ha, hb, sizeof(ha)) == 0;
 }
 
-/* The key the request presents, or NULL. */
+/* The key or token the request presents, or NULL; *bearer says how. */
 static const char *
-api_auth_presented(struct MHD_Connection *c)
+api_auth_presented(struct MHD_Connection *c, bool *bearer)
 {
 	const char *k, *auth;
 
+	*bearer = false;
 	if ((k = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-API-Key")) != NULL && *k != '\0')
 		return k;
 	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Authorization");
-	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		*bearer = true;
 		return auth + 7;
+	}
 	return NULL;
 }
 
-/* 1 with client_id and key_id copied out when hash is cached, else 0. */
+bool
+api_auth_has_credentials(struct MHD_Connection *c)
+{
+	const char *k;
+
+	k = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+	return (k != NULL && *k != '\0') || MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "Authorization") != NULL;
+}
+
+/* The auth generation in Redis (0 before any change); -1: unknown. */
+static int64_t
+api_auth_generation(void)
+{
+	redisReply *rep;
+	int64_t gen = -1;
+
+	if ((rep = api_redis_command("GET %s", APIKEY_GENERATION_KEY)) == NULL)
+		return -1;
+	if (rep->type == REDIS_REPLY_NIL)
+		gen = 0;
+	else if (rep->type == REDIS_REPLY_STRING)
+		gen = strtoll(rep->str, NULL, 10);
+	freeReplyObject(rep);
+	return gen;
+}
+
+/*
+ * 1 with r's client and scopes and key_id copied out when hash was
+ * verified in generation gen and not long ago, else 0.
+ */
 static int
-api_auth_cached(const unsigned char *hash, char client_id[UUID_BUFSZ],
+api_auth_cached(const unsigned char *hash, int64_t gen, struct api_request *r,
     char key_id[API_AUTH_KEY_ID_LEN])
 {
 	int64_t now = now_ms();
@@ -82,10 +145,12 @@ api_auth_cached(const unsigned char *hash, char client_id[UUID_BUFSZ],
 	pthread_mutex_lock(&api_auth_mu);
 	for (i = 0; i < API_AUTH_CACHE_SIZE && !found; i++) {
 		if (api_auth_cache[i].expires <= now ||
+		    api_auth_cache[i].generation != gen ||
 		    !apikey_hash_equal(api_auth_cache[i].hash, hash))
 			continue;
-		memcpy(client_id, api_auth_cache[i].client_id, UUID_BUFSZ);
+		memcpy(r->client_id, api_auth_cache[i].client_id, UUID_BUFSZ);
 		memcpy(key_id, api_auth_cache[i].key_id, API_AUTH_KEY_ID_LEN);
+		r->scopes = api_auth_cache[i].scopes;
 		found = 1;
 	}
 	pthread_mutex_unlock(&api_auth_mu);
@@ -93,8 +158,8 @@ api_auth_cached(const unsigned char *hash, char client_id[UUID_BUFSZ],
 }
 
 static void
-api_auth_remember(const unsigned char *hash, const char *client_id,
-    const char *key_id)
+api_auth_remember(const unsigned char *hash, int64_t gen,
+    const struct api_request *r, const char *key_id)
 {
 	int64_t now = now_ms();
 	struct api_auth_entry *e = &api_auth_cache[0];
@@ -111,62 +176,88 @@ api_auth_remember(const unsigned char *hash, const char *client_id,
 			e = &api_auth_cache[i];
 	}
 	memcpy(e->hash, hash, APIKEY_HASH_LEN);
-	snprintf(e->client_id, sizeof(e->client_id), "%s", client_id);
+	snprintf(e->client_id, sizeof(e->client_id), "%s", r->client_id);
 	snprintf(e->key_id, sizeof(e->key_id), "%s", key_id);
+	e->scopes = r->scopes;
+	e->generation = gen;
 	e->expires = now + API_AUTH_CACHE_MS;
 	pthread_mutex_unlock(&api_auth_mu);
 }
 
 void
-api_auth_cache_flush(void)
+api_auth_changed(void)
 {
+	redisReply *rep;
+
 	pthread_mutex_lock(&api_auth_mu);
 	memset(api_auth_cache, 0, sizeof(api_auth_cache));
 	pthread_mutex_unlock(&api_auth_mu);
+	if ((rep = api_redis_command("INCR %s", APIKEY_GENERATION_KEY)) ==
+	    NULL)
+		log_warnx("auth: redis unavailable: other API processes may "
+		    "accept a revoked key for up to %d ms", API_AUTH_CACHE_MS);
+	else
+		freeReplyObject(rep);
+}
+
+bool
+api_auth_scope(const struct api_request *r, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < r->scopes.n; i++)
+		if (strcmp(r->scopes.v[i], scope) == 0)
+			return true;
+	return false;
 }
 
 /*
  * Looks up the active key with prefix whose hash is hash: 1 with r's
- * client and key_id set, 0 when there is none, -1 on database trouble.
+ * client and scopes and key_id set, 0 when there is none, -1 on database
+ * trouble.
  */
 static int
 api_auth_lookup(struct api_request *r, const char *prefix,
     const unsigned char *hash, char key_id[API_AUTH_KEY_ID_LEN])
 {
-	char hex[2 * APIKEY_HASH_LEN + 1];
+	char hex[2 * APIKEY_HASH_LEN + 1], err[128];
 	unsigned char stored[APIKEY_HASH_LEN];
-	const char *params[1] = { prefix }, *pk[1];
+	const char *params[2] = { prefix, hex }, *pk[1], *s;
 	unsigned int byte;
 	PGresult *res;
 	PGconn *db;
-	int i, n, ok = 0;
+	int ok = 0;
 	size_t k;
 
+	hex_encode(hash, APIKEY_HASH_LEN, hex);
 	if ((db = api_db_get(r)) == NULL)
 		return -1;
+	/* by the hash: the original's keys all share one prefix */
 	res = db_query(db, "SELECT k.key_id, k.client_id, encode(k.key_hash, "
-	    "'hex') FROM api_keys k JOIN clients c USING (client_id) "
-	    "WHERE k.prefix = $1 AND k.revoked_at IS NULL AND c.active",
-	    1, params, NULL, 0);
+	    "'hex'), array_to_string(k.scopes, ' ') FROM api_keys k "
+	    "JOIN clients c USING (client_id) WHERE k.prefix = $1 AND "
+	    "k.key_hash = decode($2, 'hex') AND k.revoked_at IS NULL AND "
+	    "c.active", 2, params, NULL, 0);
 	if (res == NULL) {
 		api_db_put(db);
 		return -1;
 	}
-	n = PQntuples(res);
-	for (i = 0; i < n && !ok; i++) {
-		snprintf(hex, sizeof(hex), "%s", PQgetvalue(res, i, 2));
-		if (strlen(hex) != 2 * APIKEY_HASH_LEN)
-			continue;
+	if (PQntuples(res) > 0 &&
+	    strlen(s = PQgetvalue(res, 0, 2)) == 2 * APIKEY_HASH_LEN) {
+		/* the index found it; compare as the secret it stands for */
 		for (k = 0; k < APIKEY_HASH_LEN; k++) {
-			sscanf(hex + 2 * k, "%2x", &byte);
+			sscanf(s + 2 * k, "%2x", &byte);
 			stored[k] = (unsigned char)byte;
 		}
-		if (!apikey_hash_equal(stored, hash))
-			continue;
-		ok = 1;
+		/* stored scopes were checked on the way in: admin too */
+		ok = apikey_hash_equal(stored, hash) &&
+		    scope_set_parse(&r->scopes, PQgetvalue(res, 0, 3), false,
+		    err, sizeof(err)) == 0;
+	}
+	if (ok) {
 		snprintf(r->client_id, sizeof(r->client_id), "%s",
-		    PQgetvalue(res, i, 1));
-		pk[0] = PQgetvalue(res, i, 0);
+		    PQgetvalue(res, 0, 1));
+		pk[0] = PQgetvalue(res, 0, 0);
 		snprintf(key_id, API_AUTH_KEY_ID_LEN, "%s", pk[0]);
 		/* at most one write a minute per key */
 		db_exec(db, "UPDATE api_keys SET last_used_at = now() "
@@ -178,23 +269,22 @@ api_auth_lookup(struct api_request *r, const char *prefix,
 	return ok;
 }
 
-int
+/* Authenticates r by the API key key (step 2 of api_auth_caller()). */
+static int
 api_auth_key(struct MHD_Connection *c, struct api_request *r,
-    enum MHD_Result *ret)
+    const char *key, enum MHD_Result *ret)
 {
 	char prefix[APIKEY_PREFIX_LEN + 1], key_id[API_AUTH_KEY_ID_LEN] = "";
 	unsigned char hash[APIKEY_HASH_LEN];
-	const char *key;
+	int64_t gen;
 
-	if ((key = api_auth_presented(c)) == NULL) {
-		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Missing API key");
-		return -1;
-	}
 	if (apikey_digest(key, prefix, hash) == -1) {
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
 	}
-	if (!api_auth_cached(hash, r->client_id, key_id)) {
+	/* Redis cannot say whether anything changed: ask the database */
+	gen = api_auth_generation();
+	if (gen < 0 || !api_auth_cached(hash, gen, r, key_id)) {
 		switch (api_auth_lookup(r, prefix, hash, key_id)) {
 		case -1:
 			*ret = api_error_db(c);
@@ -204,13 +294,120 @@ api_auth_key(struct MHD_Connection *c, struct api_request *r,
 			    "Invalid API key");
 			return -1;
 		}
-		api_auth_remember(hash, r->client_id, key_id);
+		if (gen >= 0)
+			api_auth_remember(hash, gen, r, key_id);
 	}
-	if (api_rate_take(c, key_id, ret) == -1) {
-		r->client_id[0] = '\0';
+	return api_rate_take(c, key_id, ret);
+}
+
+/*
+ * The active client whose OIDC issuer is iss, byte for byte: 1 with its
+ * id in r and its audience in aud, 0 when none, -1 on database trouble.
+ */
+static int
+api_auth_issuer(struct api_request *r, const char *iss, char *aud,
+    size_t audlen)
+{
+	const char *params[1] = { iss };
+	PGresult *res;
+	int found;
+
+	if ((res = api_db_query(r, "SELECT client_id, oidc_audience FROM "
+	    "clients WHERE oidc_issuer = $1 AND active", 1, params)) == NULL)
+		return -1;
+	if ((found = PQntuples(res) == 1)) {
+		snprintf(r->client_id, sizeof(r->client_id), "%s",
+		    PQgetvalue(res, 0, 0));
+		snprintf(aud, audlen, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return found;
+}
+
+/*
+ * Authenticates r by the JWT token (step 1 of api_auth_caller()): its
+ * client is the one whose issuer its iss names (none: refused without a
+ * fetch), the issuer's keys and claims must verify, and its scope claim's
+ * words bomd knows are its scopes. A JWT never makes an admin.
+ */
+static int
+api_auth_jwt(struct MHD_Connection *c, struct api_request *r,
+    const char *token, enum MHD_Result *ret)
+{
+	char err[256], aud[513], bucket[UUID_BUFSZ + API_AUTH_SUB_MAX + 8];
+	const char *iss, *sub;
+	struct jwt *jwt;
+	int rc = -1;
+
+	if ((jwt = jwt_parse(token, err, sizeof(err))) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: %s",
+		    err);
 		return -1;
 	}
-	return 0;
+	if ((iss = jwt_issuer(jwt)) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: no "
+		    "issuer");
+		goto out;
+	}
+	switch (api_auth_issuer(r, iss, aud, sizeof(aud))) {
+	case -1:
+		*ret = api_error_db(c);
+		goto out;
+	case 0:
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: "
+		    "unknown issuer");
+		goto out;
+	}
+	switch (oidc_verify(api_auth_oidc, jwt, iss, aud, (int64_t)time(NULL),
+	    err, sizeof(err))) {
+	case JWT_OK:
+		break;
+	case JWT_UNAVAILABLE:
+		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Identity "
+		    "provider unavailable: %s", err);
+		goto out;
+	default:
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: %s",
+		    err);
+		goto out;
+	}
+	/* unknown words ("openid", "profile") are the provider's own */
+	if (scope_set_parse(&r->scopes, jwt_scope(jwt) ? jwt_scope(jwt) : "",
+	    true, err, sizeof(err)) == -1) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: %s",
+		    err);
+		goto out;
+	}
+	sub = jwt_subject(jwt);
+	snprintf(bucket, sizeof(bucket), "jwt:%s:%.*s", r->client_id,
+	    API_AUTH_SUB_MAX, sub ? sub : "");
+	rc = api_rate_take(c, bucket, ret);
+out:
+	jwt_free(jwt);
+	return rc;
+}
+
+int
+api_auth_caller(struct MHD_Connection *c, struct api_request *r,
+    enum MHD_Result *ret)
+{
+	const char *cred;
+	bool bearer;
+	int rc;
+
+	if ((cred = api_auth_presented(c, &bearer)) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Missing API key");
+		return -1;
+	}
+	if (bearer && jwt_shaped(cred))
+		rc = api_auth_jwt(c, r, cred, ret);
+	else
+		rc = api_auth_key(c, r, cred, ret);
+	if (rc == -1) {
+		r->client_id[0] = '\0';
+		r->scopes.n = 0;
+	}
+	return rc;
 }
 
 int

@@ -49,8 +49,8 @@ api_db_tenant(const char *tenant, int wait_ms)
 PGconn *
 api_db_get(const struct api_request *r)
 {
-	return api_db_tenant(r->client_id[0] ? r->client_id : "*",
-	    API_DB_WAIT_MS);
+	return api_db_tenant(r->client_id[0] && !r->admin ? r->client_id :
+	    "*", API_DB_WAIT_MS);
 }
 
 void

@@ -28,8 +28,9 @@ void		 api_db_shutdown(void);
 PGconn		*api_db_tenant(const char *tenant, int wait_ms);
 /*
  * The connection for r: its client's rows, or every tenant's ("*") on
- * admin routes, which have no client. Waits up to 5 s; NULL when the
- * database is unavailable. Give it back with api_db_put().
+ * admin routes (no client, or r->admin: X-Admin-Key or scope admin).
+ * Waits up to 5 s; NULL when the database is unavailable. Give it back
+ * with api_db_put().
  */
 PGconn		*api_db_get(const struct api_request *r);
 /* Clears the session's tenant and returns db to the pool; NULL is fine. */

@@ -101,7 +101,8 @@ api_events_poll(struct api_events_stream *ev)
 	snprintf(page, sizeof(page), "%d", API_EVENTS_PAGE);
 	params[3] = page;
 	res = db_query(db, "SELECT id, step, agent, message, "
-	    API_TS("created_at") " FROM trace_steps WHERE client_id = $1 AND "
+	    API_TS("created_at") ", reasoning FROM trace_steps WHERE "
+	    "client_id = $1 AND "
 	    "project_id = $2 AND id > $3::bigint ORDER BY id LIMIT $4::int", 4,
 	    params, NULL, 0);
 	api_db_put(db);
@@ -109,10 +110,11 @@ api_events_poll(struct api_events_stream *ev)
 		return -1;
 	for (i = 0; i < PQntuples(res); i++) {
 		ev->last_step = atoll(PQgetvalue(res, i, 0));
-		api_events_add(ev, "trace", json_pack("{s:s, s:s, s:s, s:s}",
-		    "step", PQgetvalue(res, i, 1), "agent",
+		api_events_add(ev, "trace", json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:s}", "step", PQgetvalue(res, i, 1), "agent",
 		    PQgetvalue(res, i, 2), "message", PQgetvalue(res, i, 3),
-		    "timestamp", PQgetvalue(res, i, 4)));
+		    "timestamp", PQgetvalue(res, i, 4), "reasoning",
+		    PQgetvalue(res, i, 5)));
 	}
 	/* all steps are sent before "done": a full page means more remain */
 	if (final && PQntuples(res) < API_EVENTS_PAGE) {
@@ -206,6 +208,7 @@ api_events_open(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_events_routes[] = {
-	{ "GET", "/projects/{}/events", API_AUTH_KEY, api_events_open },
+	{ "GET", "/projects/{}/events", API_AUTH_PROJECT_READ,
+	    api_events_open },
 	{ NULL, NULL, 0, NULL }
 };

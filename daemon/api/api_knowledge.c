@@ -2,6 +2,7 @@
  * Checks and answers shared by the part and supplier knowledge routes;
  * see api_knowledge.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_knowledge.h"
@@ -114,6 +115,46 @@ api_knowledge_body(struct MHD_Connection *c, const struct api_request *r,
 			return NULL;
 		}
 	return body;
+}
+
+json_t *
+api_knowledge_notes(const char *text)
+{
+	json_t *out = json_array();
+	const char *p = text, *nl;
+	size_t n;
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' ||
+		    p[n - 1] == '\t'))
+			n--;
+		if (n > 0)
+			json_array_append_new(out, json_stringn(p, n));
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return out;
+}
+
+json_t *
+api_knowledge_strings(json_t *v)
+{
+	json_t *out = json_array(), *e;
+	size_t i;
+	char *s;
+
+	json_array_foreach(v, i, e) {
+		if (json_is_string(e))
+			json_array_append(out, e);
+		else if ((s = json_dumps(e, JSON_COMPACT |
+		    JSON_ENCODE_ANY)) != NULL) {
+			json_array_append_new(out, json_string(s));
+			free(s);
+		}
+	}
+	json_decref(v);
+	return out;
 }
 
 enum MHD_Result

@@ -51,6 +51,17 @@ json_t		*api_knowledge_body(struct MHD_Connection *c,
 		    const struct api_knowledge_member *m, size_t n,
 		    enum MHD_Result *ret);
 /*
+ * Notes stored as text, one a line, as the original's list of strings
+ * (blank lines dropped). New reference.
+ */
+json_t		*api_knowledge_notes(const char *text);
+/*
+ * A stored JSON array (taken over; anything else is an empty list) as a
+ * list of strings: strings kept, other values as their JSON text. New
+ * reference.
+ */
+json_t		*api_knowledge_strings(json_t *v);
+/*
  * Answers GET of a knowledge list: sql takes $1 = client_id and $2 =
  * ?limit; its rows go through to_json.
  */

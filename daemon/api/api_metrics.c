@@ -1,8 +1,9 @@
 /*
  * GET /metrics in the Prometheus text format: queue depth, jobs by state,
  * job latency histogram, HTTP requests by route and status, LLM calls and
- * tokens. HTTP counters live in this API process; the rest is read from
- * Redis and PostgreSQL at scrape time.
+ * tokens, live offer sources' calls, errors and remaining budgets. HTTP
+ * counters live in this API process; the rest is read from Redis and
+ * PostgreSQL at scrape time.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -10,11 +11,14 @@
 #include <string.h>
 
 #include "api_db.h"
+#include "api_internal.h"
 #include "api_metrics.h"
 #include "api_redis.h"
 #include "api_reply.h"
+#include "config.h"
 #include "db.h"
 #include "job_status.h"
+#include "provider.h"
 #include "util.h"
 
 #define API_METRICS_MAX_SERIES	512
@@ -165,6 +169,21 @@ api_metrics_db_text(struct buf *b, PGconn *db)
 	return 0;
 }
 
+/* The live offer sources' calls, errors and budgets (from Redis). */
+static void
+api_metrics_providers(struct buf *b)
+{
+	struct provider_settings s;
+	struct provider_set *ps;
+
+	config_providers(api_cfg, &s);
+	if ((ps = provider_set_new(&s)) == NULL)
+		return;
+	provider_set_metrics(ps, api_redis_acquire(), b);
+	api_redis_release();
+	provider_set_free(ps);
+}
+
 static enum MHD_Result
 api_metrics(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
@@ -191,6 +210,7 @@ api_metrics(struct MHD_Connection *c, struct api_request *r,
 	buf_printf(&b, "# HELP bomd_postgres_up PostgreSQL answered this "
 	    "scrape.\n# TYPE bomd_postgres_up gauge\nbomd_postgres_up %d\n",
 	    up);
+	api_metrics_providers(&b);
 	api_metrics_http_text(&b);
 	resp = MHD_create_response_from_buffer(b.len, b.data,
 	    MHD_RESPMEM_MUST_FREE);

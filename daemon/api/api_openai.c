@@ -1,16 +1,21 @@
 /*
  * OpenAI-compatible routes: GET /v1/models and POST /v1/chat/completions.
- * A chat answer is built from the caller's own data (recent projects, a
- * project named by id, banned parts, blocked suppliers); with an LLM it is
- * phrased by the model, and without one, or when it fails, it is that data.
+ * As the original, the system message picks the task: BOM analysis or
+ * sourcing strategies (JSON, api_chat_tasks.c), else a general answer
+ * built from the caller's own data (recent projects, a project named by
+ * id, banned parts, blocked suppliers); with an LLM it is phrased by the
+ * model, and without one, or when it fails, it is that data. "stream":
+ * true answers as OpenAI streams (Server-Sent Events, then [DONE]).
  */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "api_chat_tasks.h"
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_openai.h"
@@ -33,6 +38,7 @@
 #define API_OPENAI_HISTORY_MAX	4000	/* bytes of earlier turns */
 #define API_OPENAI_TURN_MAX	1000	/* bytes of one earlier turn */
 #define API_OPENAI_REASONING_MAX	200	/* bytes of one line's reason */
+#define API_OPENAI_CHUNK		64	/* bytes of a streamed delta */
 
 /* A timestamptz column as RFC 3339 UTC to the second, for reading. */
 #define API_OPENAI_TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
@@ -54,6 +60,13 @@ static const struct llm_field api_openai_f_top[] = {
 };
 static const struct llm_schema api_openai_s_top = {
 	.type = LLM_T_OBJECT, .fields = api_openai_f_top, .nfields = 1
+};
+
+/* The original's tasks, chosen by the system message. */
+enum api_openai_task {
+	API_OPENAI_GENERAL,
+	API_OPENAI_ANALYZE_BOM,		/* "analyze" and "bom" */
+	API_OPENAI_STRATEGIES		/* "optimization" or "strategies" */
 };
 
 static enum MHD_Result
@@ -122,13 +135,16 @@ api_openai_parse(const json_t *body, struct api_openai_chat *chat, char *err,
 	bool have_user = false;
 
 	model = json_object_get(body, "model");
-	if (!json_is_string(model) || json_string_length(model) == 0 ||
-	    json_string_length(model) > API_OPENAI_MAX_MODEL) {
-		snprintf(err, errlen, "model: required, a model name such as "
-		    "\"%s\"", API_OPENAI_MODEL_ID);
+	chat->model = API_OPENAI_MODEL_ID;
+	if (model != NULL && !json_is_null(model) && (!json_is_string(model) ||
+	    json_string_length(model) == 0 ||
+	    json_string_length(model) > API_OPENAI_MAX_MODEL)) {
+		snprintf(err, errlen, "model: a model name such as \"%s\" "
+		    "(the default)", API_OPENAI_MODEL_ID);
 		return API_HTTP_UNPROCESSABLE;
 	}
-	chat->model = json_string_value(model);
+	if (json_is_string(model))
+		chat->model = json_string_value(model);
 	temp = json_object_get(body, "temperature");
 	chat->temperature = -1;
 	if (temp != NULL && !json_is_null(temp)) {
@@ -141,10 +157,12 @@ api_openai_parse(const json_t *body, struct api_openai_chat *chat, char *err,
 		chat->temperature = json_number_value(temp);
 	}
 	stream = json_object_get(body, "stream");
-	if (stream != NULL && !json_is_null(stream) && !json_is_false(stream)) {
-		snprintf(err, errlen, "stream: streaming is not supported");
+	if (stream != NULL && !json_is_null(stream) &&
+	    !json_is_boolean(stream)) {
+		snprintf(err, errlen, "stream: expected true or false");
 		return API_HTTP_UNPROCESSABLE;
 	}
+	chat->stream = json_is_true(stream);
 	msgs = json_object_get(body, "messages");
 	if (!json_is_array(msgs) || json_array_size(msgs) == 0 ||
 	    json_array_size(msgs) > API_OPENAI_MAX_MESSAGES) {
@@ -192,6 +210,12 @@ api_openai_parse(const json_t *body, struct api_openai_chat *chat, char *err,
 		api_openai_content(json_object_get(m, "content"), &text);
 		if (i == last_user)
 			buf_append(&chat->question, text.data, text.len);
+		else if (strcmp(json_string_value(json_object_get(m, "role")),
+		    "system") == 0) {
+			/* the last one counts, as in the original */
+			buf_free(&chat->system);
+			buf_append(&chat->system, text.data, text.len);
+		}
 		else if (i < last_user && text.len > 0 &&
 		    chat->history.len < API_OPENAI_HISTORY_MAX) {
 			buf_printf(&chat->history, "%s: ",
@@ -509,6 +533,87 @@ api_openai_ask(const struct api_openai_chat *chat, const char *summary,
 	return rc;
 }
 
+/* True when s contains word, in any case (word is lower case). */
+static bool
+api_openai_mentions(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; s != NULL && *s != '\0'; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return true;
+	return false;
+}
+
+/* The task the system message asks for, as the original chose it. */
+static enum api_openai_task
+api_openai_task(const char *system)
+{
+	if (api_openai_mentions(system, "analyze") &&
+	    api_openai_mentions(system, "bom"))
+		return API_OPENAI_ANALYZE_BOM;
+	if (api_openai_mentions(system, "optimization") ||
+	    api_openai_mentions(system, "strategies"))
+		return API_OPENAI_STRATEGIES;
+	return API_OPENAI_GENERAL;
+}
+
+/* One "data:" event of a stream: a chunk with delta (taken over). */
+static void
+api_openai_chunk(struct buf *b, const char *id, const char *model,
+    json_t *delta, bool last)
+{
+	json_t *chunk;
+	char *s;
+
+	chunk = json_pack("{s:s, s:s, s:I, s:s, s:[{s:i, s:o, s:o}]}", "id",
+	    id, "object", "chat.completion.chunk", "created",
+	    (json_int_t)time(NULL), "model", model, "choices", "index", 0,
+	    "delta", delta, "finish_reason", last ? json_string("stop") :
+	    json_null());
+	s = json_dumps(chunk, JSON_COMPACT);
+	buf_printf(b, "data: %s\n\n", s);
+	free(s);
+	json_decref(chunk);
+}
+
+/*
+ * Answers content as OpenAI streams it: the role, the content in deltas
+ * of about API_OPENAI_CHUNK bytes (cut on UTF-8 boundaries), a last chunk
+ * with finish_reason "stop", then "data: [DONE]". The answer is ready, so
+ * the events go out as one body.
+ */
+static enum MHD_Result
+api_openai_stream(struct MHD_Connection *c, const char *id,
+    const char *model, const char *content)
+{
+	struct MHD_Response *resp;
+	struct buf b;
+	size_t len = strlen(content), at = 0, n;
+	enum MHD_Result ret;
+
+	buf_init(&b);
+	api_openai_chunk(&b, id, model, json_pack("{s:s, s:s}", "role",
+	    "assistant", "content", ""), false);
+	while (at < len) {
+		n = len - at < API_OPENAI_CHUNK ? len - at : API_OPENAI_CHUNK;
+		while (at + n < len && ((unsigned char)content[at + n] &
+		    0xc0) == 0x80)
+			n++;
+		api_openai_chunk(&b, id, model, json_pack("{s:s%}", "content",
+		    content + at, n), false);
+		at += n;
+	}
+	api_openai_chunk(&b, id, model, json_object(), true);
+	buf_puts(&b, "data: [DONE]\n\n");
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
+	buf_free(&b);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	ret = api_reply(c, MHD_HTTP_OK, resp, "text/event-stream");
+	return ret;
+}
+
 static enum MHD_Result
 api_openai_completions(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
@@ -521,6 +626,7 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 	unsigned int status;
 	enum MHD_Result ret;
 	json_t *body;
+	enum api_openai_task task;
 	bool used_llm = false;
 
 	(void)args;
@@ -529,6 +635,7 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 		return ret;
 	memset(&chat, 0, sizeof(chat));
 	memset(&res, 0, sizeof(res));
+	buf_init(&chat.system);
 	buf_init(&chat.question);
 	buf_init(&chat.history);
 	buf_init(&summary);
@@ -537,16 +644,24 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 		ret = api_error(c, status, "%s", err);
 		goto out;
 	}
-	if (api_openai_summary(r, chat.question.data, &summary) == -1) {
-		ret = api_error_db(c);
-		goto out;
-	}
 	if (random_bytes(rnd, sizeof(rnd)) == -1)
 		memset(rnd, 0, sizeof(rnd));
 	hex_encode(rnd, sizeof(rnd), hex);
 	snprintf(id, sizeof(id), "chatcmpl-%s", hex);
-
-	if (strcmp(api_cfg->llm_provider, "openai") != 0)
+	task = api_openai_task(chat.system.data);
+	if (task != API_OPENAI_GENERAL) {
+		if ((task == API_OPENAI_ANALYZE_BOM ?
+		    api_chat_tasks_analysis(r, chat.question.data, &content) :
+		    api_chat_tasks_strategies(r, chat.question.data,
+		    &content)) == -1) {
+			ret = api_error_db(c);
+			goto out;
+		}
+	} else if (api_openai_summary(r, chat.question.data, &summary) ==
+	    -1) {
+		ret = api_error_db(c);
+		goto out;
+	} else if (strcmp(api_cfg->llm_provider, "openai") != 0)
 		buf_printf(&content, "%s\nNo language model was used "
 		    "(llm.provider is none): this answer lists your data as "
 		    "stored.", summary.data);
@@ -562,6 +677,10 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 		if (res.attempts > 0)
 			api_openai_account(r, id, &res);
 	}
+	if (chat.stream) {
+		ret = api_openai_stream(c, id, chat.model, content.data);
+		goto out;
+	}
 	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:I, s:s, "
 	    "s:[{s:i, s:{s:s, s:s}, s:s}], s:{s:I, s:I, s:I}, s:b}",
 	    "id", id, "object", "chat.completion", "created",
@@ -574,6 +693,7 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 	    "llm_used", used_llm));
 out:
 	llm_result_clear(&res);
+	buf_free(&chat.system);
 	buf_free(&chat.question);
 	buf_free(&chat.history);
 	buf_free(&summary);
@@ -583,8 +703,8 @@ out:
 }
 
 const struct api_route api_openai_routes[] = {
-	{ "GET", "/v1/models", API_AUTH_KEY, api_openai_models },
-	{ "POST", "/v1/chat/completions", API_AUTH_KEY,
+	{ "GET", "/v1/models", API_AUTH_READ, api_openai_models },
+	{ "POST", "/v1/chat/completions", API_AUTH_READ,
 	    api_openai_completions },
 	{ NULL, NULL, 0, NULL }
 };

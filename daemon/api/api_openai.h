@@ -4,6 +4,7 @@
 #ifndef BOMD_API_OPENAI_H
 #define BOMD_API_OPENAI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -15,16 +16,20 @@ extern const struct api_route api_openai_routes[];
 
 /* A chat completions request, as api_openai_parse() reads it. */
 struct api_openai_chat {
-	const char	*model;		/* borrowed from the body */
+	const char	*model;		/* borrowed from the body, or the
+					   default */
 	double		 temperature;	/* < 0: none given */
+	bool		 stream;
+	struct buf	 system;	/* the last system message */
 	struct buf	 question;	/* the last user message */
 	struct buf	 history;	/* earlier turns, bounded */
 };
 
 /*
- * Checks a POST /v1/chat/completions body and appends the question and the
- * earlier turns to chat's buffers, which the caller has initialised and
- * frees. Returns 0, or the HTTP status (422) with the reason in err.
+ * Checks a POST /v1/chat/completions body and fills chat: the system
+ * message, the question and the earlier turns go to its buffers, which the
+ * caller has initialised and frees. Returns 0, or the HTTP status (422)
+ * with the reason in err.
  */
 unsigned int	api_openai_parse(const json_t *body,
 		    struct api_openai_chat *chat, char *err, size_t errlen);

@@ -3,6 +3,7 @@
  * usage), compatible with the original service. The worker reads the
  * same rows, so a ban set here applies to the next job.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,32 +37,36 @@ api_parts_member_str(const json_t *o, const char *key)
 }
 
 /*
- * The stored approved_alternates as alternate objects {alternate_mpn,
- * reason, user, added_at}; rows written by hand may hold only some of
- * the members, or plain strings.
+ * The stored approved_alternates (column col) as the original's list of
+ * MPNs (names true), or as alternate objects {alternate_mpn, reason,
+ * user, added_at}; rows written by hand may hold only some of the
+ * members, or plain strings.
  */
 static json_t *
-api_parts_alternates(const PGresult *res, int row, int col)
+api_parts_alternates(const PGresult *res, int row, int col, bool names)
 {
-	json_t *in, *out, *a;
+	json_t *in, *out, *a, *mpn;
 	size_t i;
 
 	in = api_db_col_json(res, row, col);
 	out = json_array();
 	json_array_foreach(in, i, a) {
-		if (json_is_string(a)) {
+		mpn = json_is_string(a) ? a : json_object_get(a,
+		    "alternate_mpn");
+		if (!json_is_string(mpn))
+			continue;
+		if (names)
+			json_array_append(out, mpn);
+		else if (json_is_string(a))
 			json_array_append_new(out, json_pack("{s:O, s:n, s:n, "
 			    "s:n}", "alternate_mpn", a, "reason", "user",
 			    "added_at"));
-			continue;
-		}
-		if (!json_is_string(json_object_get(a, "alternate_mpn")))
-			continue;
-		json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o}",
-		    "alternate_mpn", api_parts_member_str(a, "alternate_mpn"),
-		    "reason", api_parts_member_str(a, "reason"),
-		    "user", api_parts_member_str(a, "user"),
-		    "added_at", api_parts_member_str(a, "added_at")));
+		else
+			json_array_append_new(out, json_pack("{s:o, s:o, s:o, "
+			    "s:o}", "alternate_mpn", json_incref(mpn),
+			    "reason", api_parts_member_str(a, "reason"),
+			    "user", api_parts_member_str(a, "user"),
+			    "added_at", api_parts_member_str(a, "added_at")));
 	}
 	json_decref(in);
 	return out;
@@ -78,15 +83,23 @@ api_parts_array_or_empty(const PGresult *res, int row, int col)
 	return json_array();
 }
 
-/* One row selected with API_PARTS_COLS as the original's part object. */
+/*
+ * One row selected with API_PARTS_COLS as the original's part object:
+ * notes, quality_notes and approved_alternates are lists of strings; who
+ * approved an alternate, why and when is in approved_alternates_detail.
+ */
 static json_t *
 api_parts_json(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:o, s:b, s:o, s:b, s:o, s:o, s:I, s:I, "
-	    "s:o, s:s, s:s}",
+	json_t *q = api_db_col_json(res, i, 10);
+
+	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:b, s:o, s:o, s:I, "
+	    "s:I, s:o, s:s, s:s}",
 	    "mpn", PQgetvalue(res, i, 0),
-	    "notes", PQgetvalue(res, i, 1),
-	    "approved_alternates", api_parts_alternates(res, i, 2),
+	    "notes", api_knowledge_notes(PQgetvalue(res, i, 1)),
+	    "approved_alternates", api_parts_alternates(res, i, 2, true),
+	    "approved_alternates_detail", api_parts_alternates(res, i, 2,
+	    false),
 	    "banned", strcmp(PQgetvalue(res, i, 3), "t") == 0,
 	    "ban_reason", api_db_col_str(res, i, 4),
 	    "preferred", strcmp(PQgetvalue(res, i, 5), "t") == 0,
@@ -94,9 +107,37 @@ api_parts_json(const PGresult *res, int i)
 	    "projects_used_in", api_parts_array_or_empty(res, i, 7),
 	    "times_used", (json_int_t)atoll(PQgetvalue(res, i, 8)),
 	    "failure_count", (json_int_t)atoll(PQgetvalue(res, i, 9)),
-	    "quality_notes", api_parts_array_or_empty(res, i, 10),
+	    "quality_notes", api_knowledge_strings(q),
 	    "created_at", PQgetvalue(res, i, 11),
 	    "updated_at", PQgetvalue(res, i, 12));
+}
+
+/*
+ * The original's answers to the writes, the part (as api_parts_json())
+ * beside them: {status: banned, mpn, reason}, {status: unbanned, mpn},
+ * {status: added, mpn, alternate_mpn} (the alternate in column 13).
+ */
+static json_t *
+api_parts_banned_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:o, s:o}", "status", "banned", "mpn",
+	    PQgetvalue(res, i, 0), "reason", api_db_col_str(res, i, 4),
+	    "part", api_parts_json(res, i));
+}
+
+static json_t *
+api_parts_unbanned_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:o}", "status", "unbanned", "mpn",
+	    PQgetvalue(res, i, 0), "part", api_parts_json(res, i));
+}
+
+static json_t *
+api_parts_added_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "status", "added", "mpn",
+	    PQgetvalue(res, i, 0), "alternate_mpn", PQgetvalue(res, i, 13),
+	    "part", api_parts_json(res, i));
 }
 
 /* A part route's handler, given the part's MPN. */
@@ -174,7 +215,8 @@ api_parts_ban(struct MHD_Connection *c, struct api_request *r,
 	    "ON CONFLICT (client_id, mpn) DO UPDATE SET banned = true, "
 	    "ban_reason = EXCLUDED.ban_reason, banned_by = EXCLUDED.banned_by, "
 	    "updated_at = now() RETURNING " API_PARTS_COLS, 4,
-	    (const char *[]){ r->client_id, mpn, reason, user }, api_parts_json,
+	    (const char *[]){ r->client_id, mpn, reason, user },
+	    api_parts_banned_json,
 	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
 	json_decref(body);
 	return ret;
@@ -197,17 +239,17 @@ api_parts_unban(struct MHD_Connection *c, struct api_request *r,
 	ret = api_reply_row(c, r, "UPDATE part_knowledge SET banned = false, "
 	    "ban_reason = NULL, banned_by = NULL, updated_at = now() "
 	    "WHERE client_id = $1 AND mpn = $2 RETURNING " API_PARTS_COLS, 2,
-	    (const char *[]){ r->client_id, mpn }, api_parts_json,
+	    (const char *[]){ r->client_id, mpn }, api_parts_unbanned_json,
 	    MHD_HTTP_NOT_FOUND, "Part not found: %s", mpn);
 	json_decref(body);
 	return ret;
 }
 
-/* A row selected as approved_alternates alone, as alternate objects. */
+/* A row selected as approved_alternates alone, as the list of MPNs. */
 static json_t *
 api_parts_alternates_row(const PGresult *res, int i)
 {
-	return api_parts_alternates(res, i, 0);
+	return api_parts_alternates(res, i, 0, true);
 }
 
 static enum MHD_Result
@@ -280,10 +322,10 @@ api_parts_alternates_add(struct MHD_Connection *c, struct api_request *r,
 	    "EXISTS (SELECT 1 FROM jsonb_array_elements(k.approved_alternates) "
 	    "x WHERE upper(x->>'alternate_mpn') = "
 	    "upper($3::jsonb->>'alternate_mpn')) "
-	    "RETURNING " API_PARTS_COLS, 4,
+	    "RETURNING " API_PARTS_COLS ", $3::jsonb->>'alternate_mpn'", 4,
 	    (const char *[]){ r->client_id, mpn, entrys, max },
-	    api_parts_json, MHD_HTTP_BAD_REQUEST, "approved_alternates: at "
-	    "most %d per part", API_PARTS_MAX_ALTERNATES);
+	    api_parts_added_json, MHD_HTTP_BAD_REQUEST, "approved_alternates: "
+	    "at most %d per part", API_PARTS_MAX_ALTERNATES);
 out:
 	json_decref(body);
 	json_decref(entry);
@@ -321,25 +363,25 @@ API_PARTS_ROUTE(api_parts_route_alts_add, api_parts_alternates_add)
  * "X/alternates".
  */
 const struct api_route api_parts_routes[] = {
-	{ "GET", "/knowledge/parts", API_AUTH_KEY, api_parts_list },
-	{ "GET", "/knowledge/parts/{}", API_AUTH_KEY, api_parts_route_part_1 },
-	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts", API_AUTH_READ, api_parts_list },
+	{ "GET", "/knowledge/parts/{}", API_AUTH_READ, api_parts_route_part_1 },
+	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_WRITE,
 	    api_parts_route_ban_1 },
-	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_WRITE,
 	    api_parts_route_unban_1 },
-	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_READ,
 	    api_parts_route_alts_get_1 },
-	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_WRITE,
 	    api_parts_route_alts_add_1 },
-	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_WRITE,
 	    api_parts_route_ban_2 },
-	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_WRITE,
 	    api_parts_route_unban_2 },
-	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_READ,
 	    api_parts_route_alts_get_2 },
-	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_WRITE,
 	    api_parts_route_alts_add_2 },
-	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_READ,
 	    api_parts_route_part_2 },
 	{ NULL, NULL, 0, NULL }
 };

@@ -147,10 +147,13 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
 	return api_json_text(c, MHD_HTTP_OK, res);
 }
 
+/* A stored context as the original's ProjectContext (migration 0010). */
+#define API_PROJECTS_CONTEXT "bomd_project_context(p.context, p.project_id)"
+
 /* The project document of project p (one row of projects p). */
-#define API_PROJECTS_DOC(status, items, trace) "json_build_object(" \
+#define API_PROJECTS_DOC(status, context, items, trace) "json_build_object(" \
 	"'project_id', p.project_id, 'project_name', COALESCE(p.name, ''), " \
-	"'status', " status ", 'context', p.context, 'totals', p.totals, " \
+	"'status', " status ", 'context', " context ", 'totals', p.totals, " \
 	"'warnings', p.intake_warnings || COALESCE((SELECT jsonb_agg(w " \
 	"ORDER BY o) FROM jsonb_array_elements(p.warnings) WITH ORDINALITY " \
 	"AS t(w, o) WHERE NOT p.intake_warnings @> jsonb_build_array(w)), " \
@@ -165,7 +168,8 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
  * live state alone when the job has no row yet (a job from redis-cli).
  */
 static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
-    "$3", API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
+    "$3", API_PROJECTS_CONTEXT,
+    API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
     API_PROJECTS_TRACE_OF("json_build_object(" API_PROJECTS_TRACE_KEYS
     ")"))
     " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "
@@ -184,7 +188,8 @@ api_projects_settled(const char *status)
 
 /*
  * The project document of a stored project: built by PostgreSQL, then the
- * words of lines decided without them rendered (api_render.c). NULL with
+ * words of lines decided without them rendered (api_render.c) from the
+ * stored context, which then gives way to its ProjectContext. NULL with
  * *found 0 when there is no such project, or with *found -1 on trouble.
  */
 static json_t *
@@ -197,8 +202,10 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 
 	*found = -1;
 	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
-	    API_PROJECTS_ITEMS, API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
-	    ", p.status, p.basis FROM projects p "
+	    "p.context", API_PROJECTS_ITEMS,
+	    API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
+	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text "
+	    "FROM projects p "
 	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
 	    0);
 	if (res == NULL)
@@ -217,6 +224,9 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 		log_warnx("project %s: its basis is not usable; the lines "
 		    "keep their numbers without words", params[1]);
 	}
+	if (doc != NULL)
+		json_object_set_new(doc, "context", json_loads(PQgetvalue(res,
+		    0, 3), 0, NULL));
 	PQclear(res);
 	if (doc != NULL)
 		*found = 1;
@@ -386,8 +396,10 @@ api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
 	else
 		u->ctx = intake_from_form(api_projects_form_get, r,
 		    &u->intake_warnings, err, sizeof(err));
+	/* a bad form field is 422, as the original's validation */
 	if (u->ctx == NULL) {
-		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+		*ret = api_error(c, intakef != NULL && intakef->data.len > 0 ?
+		    MHD_HTTP_BAD_REQUEST : API_HTTP_UNPROCESSABLE, "%s", err);
 		return -1;
 	}
 	if (u->intake_warnings == NULL)
@@ -411,15 +423,15 @@ api_projects_upload_read(struct MHD_Connection *c, struct api_request *r,
 }
 
 /*
- * Inserts the project row of an upload with status 'queued' (inside the
- * caller's transaction); with lines, also its line items as
- * pending_enrichment. The row's times go to u. 0 or -1.
+ * Inserts the project row of an upload (inside the caller's transaction):
+ * with lines, 'created' with its line items as pending_enrichment (not
+ * processed), else 'queued'. The row's times go to u. 0 or -1.
  */
 static int
 api_projects_upload_insert(PGconn *db, const struct api_request *r,
     struct api_projects_upload *u, bool lines)
 {
-	const char *params[8], *name;
+	const char *params[9], *name;
 	json_t *warnings;
 	char *ctxs, *warns, *iwarns, *itemss = NULL, nlines[24];
 	PGresult *res;
@@ -444,11 +456,12 @@ api_projects_upload_insert(PGconn *db, const struct api_request *r,
 	params[5] = u->bomf->filename;
 	params[6] = warns;
 	params[7] = iwarns;
+	params[8] = lines ? "created" : "queued";
 	res = db_query(db, "INSERT INTO projects (project_id, client_id, name, "
 	    "status, context, bom_csv, bom_filename, warnings, "
-	    "intake_warnings) VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $6, "
+	    "intake_warnings) VALUES ($1, $2, $3, $9, $4::jsonb, $5, $6, "
 	    "$7::jsonb, $8::jsonb) RETURNING " API_TS("created_at") ", "
-	    API_TS("updated_at"), 8, params, NULL, 0);
+	    API_TS("updated_at"), 9, params, NULL, 0);
 	if (res == NULL)
 		goto out;
 	snprintf(u->created, sizeof(u->created), "%s", PQgetvalue(res, 0, 0));
@@ -602,7 +615,7 @@ api_projects_create(struct MHD_Connection *c, struct api_request *r,
 	    "project"), "name"));
 	ret = api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:s, "
 	    "s:s}", "project_id", u.project_id, "project_name", name ? name :
-	    u.bomf->filename, "status", "queued", "line_item_count",
+	    u.bomf->filename, "status", "created", "line_item_count",
 	    (json_int_t)u.bom->nlines, "created_at", u.created, "updated_at",
 	    u.updated));
 out:
@@ -717,13 +730,16 @@ api_projects_delete(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_projects_routes[] = {
-	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
-	{ "POST", "/projects", API_AUTH_KEY, api_projects_create },
-	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
+	{ "GET", "/projects", API_AUTH_READ, api_projects_list },
+	{ "POST", "/projects", API_AUTH_WRITE, api_projects_create },
+	{ "POST", "/projects/upload-and-process", API_AUTH_WRITE,
 	    api_projects_upload_and_process },
-	{ "GET", "/projects/{}", API_AUTH_KEY, api_projects_get },
-	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_projects_delete },
-	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_projects_process },
-	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_projects_trace },
+	{ "GET", "/projects/{}", API_AUTH_PROJECT_READ, api_projects_get },
+	{ "DELETE", "/projects/{}", API_AUTH_PROJECT_WRITE,
+	    api_projects_delete },
+	{ "POST", "/projects/{}/process", API_AUTH_WRITE,
+	    api_projects_process },
+	{ "GET", "/projects/{}/trace", API_AUTH_PROJECT_READ,
+	    api_projects_trace },
 	{ NULL, NULL, 0, NULL }
 };

@@ -14,22 +14,25 @@
 
 #define API_SERVICE_HEALTH_DB_MS	2000
 
-/* The endpoints GET / lists, as the original service listed them. */
-static const char *const api_service_endpoints[] = {
-	"GET /health", "GET /", "GET /projects", "POST /projects",
-	"GET /projects/{id}", "DELETE /projects/{id}",
-	"GET /projects/{id}/trace", "POST /projects/{id}/process",
-	"POST /projects/upload-and-process", "GET /jobs/{id}",
-	"GET /knowledge/parts", "GET /knowledge/parts/{mpn}",
-	"POST /knowledge/parts/{mpn}/ban",
-	"POST /knowledge/parts/{mpn}/unban",
-	"GET /knowledge/parts/{mpn}/alternates",
-	"POST /knowledge/parts/{mpn}/alternates",
-	"GET /knowledge/suppliers", "POST /knowledge/suppliers",
-	"GET /knowledge/suppliers/{supplier_id}",
-	"POST /knowledge/suppliers/{supplier_id}/trust",
-	"GET /v1/models", "POST /v1/chat/completions", "GET /metrics",
-	NULL
+/*
+ * The endpoints GET / lists, by name: the original service's four, then
+ * bomd's own.
+ */
+static const struct api_service_endpoint {
+	const char	*name;
+	const char	*path;
+} api_service_endpoints[] = {
+	{ "projects", "/projects" },
+	{ "knowledge", "/knowledge" },
+	{ "chat", "/v1/chat/completions" },
+	{ "health", "/health" },
+	{ "models", "/v1/models" },
+	{ "jobs", "/jobs" },
+	{ "api_keys", "/api-keys" },
+	{ "clients", "/clients" },
+	{ "admin", "/admin" },
+	{ "metrics", "/metrics" },
+	{ NULL, NULL }
 };
 
 static enum MHD_Result
@@ -70,14 +73,13 @@ static enum MHD_Result
 api_service_root(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	json_t *list = json_array();
-	size_t i;
+	const struct api_service_endpoint *e;
+	json_t *list = json_object();
 
 	(void)r;
 	(void)args;
-	for (i = 0; api_service_endpoints[i] != NULL; i++)
-		json_array_append_new(list,
-		    json_string(api_service_endpoints[i]));
+	for (e = api_service_endpoints; e->name != NULL; e++)
+		json_object_set_new(list, e->name, json_string(e->path));
 	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, s:o}",
 	    "service", "BOM Agent Service", "version", BOMD_API_COMPAT,
 	    "implementation", "bomd", "implementation_version", BOMD_VERSION,

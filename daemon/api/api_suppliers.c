@@ -46,7 +46,7 @@ api_suppliers_check(struct MHD_Connection *c, const char *s,
 static json_t *
 api_suppliers_json(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:s, "
+	return json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:o, "
 	    "s:o, s:f, s:I, s:s, s:s}",
 	    "supplier_id", PQgetvalue(res, i, 0),
 	    "name", PQgetvalue(res, i, 1),
@@ -57,12 +57,33 @@ api_suppliers_json(const PGresult *res, int i)
 	    "lead_time_accuracy", strtod(PQgetvalue(res, i, 6), NULL),
 	    "account_rep", api_db_col_str(res, i, 7),
 	    "payment_terms", api_db_col_str(res, i, 8),
-	    "notes", PQgetvalue(res, i, 9),
+	    "notes", api_knowledge_notes(PQgetvalue(res, i, 9)),
 	    "last_order_date", api_db_col_str(res, i, 10),
 	    "total_spend_ytd", money_to_double(atoll(PQgetvalue(res, i, 11))),
 	    "order_count_ytd", (json_int_t)atoll(PQgetvalue(res, i, 12)),
 	    "created_at", PQgetvalue(res, i, 13),
 	    "updated_at", PQgetvalue(res, i, 14));
+}
+
+/*
+ * The original's answers to the writes, the supplier beside them:
+ * {status: created, supplier_id, name}, {status: updated, supplier_id,
+ * trust_level}.
+ */
+static json_t *
+api_suppliers_created_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "status", "created",
+	    "supplier_id", PQgetvalue(res, i, 0), "name",
+	    PQgetvalue(res, i, 1), "supplier", api_suppliers_json(res, i));
+}
+
+static json_t *
+api_suppliers_updated_json(const PGresult *res, int i)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "status", "updated",
+	    "supplier_id", PQgetvalue(res, i, 0), "trust_level",
+	    PQgetvalue(res, i, 3), "supplier", api_suppliers_json(res, i));
 }
 
 static enum MHD_Result
@@ -138,8 +159,8 @@ api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
 	    "RETURNING " API_SUPPLIERS_COLS, 8, (const char *[]){ r->client_id,
 	    id, name, type, trust, rep, terms, notes ? notes : "" },
-	    api_suppliers_json, MHD_HTTP_BAD_REQUEST, "Supplier already "
-	    "exists: %s", id);
+	    api_suppliers_created_json, MHD_HTTP_BAD_REQUEST, "Supplier "
+	    "already exists: %s", id);
 out:
 	json_decref(body);
 	return ret;
@@ -170,17 +191,18 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 		    "trust_level = $3, updated_at = now() WHERE client_id = $1 "
 		    "AND supplier_id = $2 RETURNING " API_SUPPLIERS_COLS, 3,
 		    (const char *[]){ r->client_id, args[0], trust },
-		    api_suppliers_json, MHD_HTTP_NOT_FOUND, "Supplier not "
-		    "found: %s", args[0]);
+		    api_suppliers_updated_json, MHD_HTTP_NOT_FOUND, "Supplier "
+		    "not found: %s", args[0]);
 	json_decref(body);
 	return ret;
 }
 
 const struct api_route api_suppliers_routes[] = {
-	{ "GET", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_list },
-	{ "POST", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_create },
-	{ "GET", "/knowledge/suppliers/{}", API_AUTH_KEY, api_suppliers_get },
-	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_KEY,
+	{ "GET", "/knowledge/suppliers", API_AUTH_READ, api_suppliers_list },
+	{ "POST", "/knowledge/suppliers", API_AUTH_WRITE,
+	    api_suppliers_create },
+	{ "GET", "/knowledge/suppliers/{}", API_AUTH_READ, api_suppliers_get },
+	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_WRITE,
 	    api_suppliers_trust },
 	{ NULL, NULL, 0, NULL }
 };

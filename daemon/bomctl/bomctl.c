@@ -33,8 +33,16 @@ static const char bomctl_usage_text[] =
 "                         unavailable. A failed job exits 1.\n"
 "  projects [--limit N]   list your projects, newest first (default 100)\n"
 "  show PROJECT_ID        the decision table of a project and its totals\n"
-"  trace PROJECT_ID       the processing trace: timestamp, step, agent,\n"
-"                         message\n"
+"  trace PROJECT_ID [--no-reasoning] [--no-timing]\n"
+"                         the processing trace: timestamp, step, agent,\n"
+"                         message and the time since the step before,\n"
+"                         each agent's reasoning under its step\n"
+"  watch PROJECT_ID       the trace as it grows (the project's event\n"
+"                         stream) until the job is done; failed exits 1\n"
+"  chat [MESSAGE] [--system TEXT]\n"
+"                         ask about your BOMs, projects and knowledge\n"
+"                         (POST /v1/chat/completions); without MESSAGE,\n"
+"                         a conversation read line by line from stdin\n"
 "  jobs show JOB_ID       the state of a job\n"
 "  jobs dead [--limit N]  your dead jobs (out of attempts or crashing a\n"
 "                         worker every time): attempts, when, and why\n"
@@ -69,6 +77,28 @@ static const char bomctl_usage_text[] =
 "      [--user U]         set a supplier's trust; blocked suppliers are\n"
 "                         never chosen\n"
 "\n"
+"  keys [list] [--limit N]\n"
+"                         your client's API keys (never their secrets)\n"
+"  keys create --name N [--scope all|read|project:ID,...]\n"
+"                         a new key for your client, shown once\n"
+"  keys revoke KEY_ID     stop a key working, at once\n"
+"  kb seed                the original service's demo knowledge: four\n"
+"                         distributors, alternates of the sample parts,\n"
+"                         two banned parts (what exists is kept)\n"
+"\n"
+"  admin status           is an admin key set, how many clients and keys\n"
+"                         (no key needed)\n"
+"  admin bootstrap [--name N] [--slug S] [--key-name K]\n"
+"                         a client (default \"Demo Client\", slug demo)\n"
+"                         and a key for it, or a new key for the client\n"
+"                         of that slug (BOMCTL_ADMIN_KEY)\n"
+"  admin reset-demo       revoke the demo client's keys and deactivate it\n"
+"                         (BOMCTL_ADMIN_KEY)\n"
+"  search MPN [--manufacturer M] [--provider digikey,mouser,nexar]\n"
+"                         live offers from the distributors the server\n"
+"                         has configured, by unit price, and what each\n"
+"                         distributor said (ok, failed, out of budget)\n"
+"\n"
 "Options:\n"
 "  --json                 print the server's JSON answer (pretty) instead\n"
 "                         of tables; progress, if any, goes to stderr on\n"
@@ -83,7 +113,9 @@ static const char bomctl_usage_text[] =
 "Environment:\n"
 "  BOMCTL_URL             the bomd API (default " BOMCTL_DEFAULT_URL ")\n"
 "  BOMCTL_API_KEY         your API key, sent as X-API-Key (required for\n"
-"                         every command)\n"
+"                         every command but admin)\n"
+"  BOMCTL_ADMIN_KEY       the server's admin_key, sent as X-Admin-Key by\n"
+"                         admin bootstrap and admin reset-demo\n"
 "\n"
 "Exit status:\n"
 "  0 success, 1 error (HTTP error with the server's detail, failed job),\n"
@@ -96,9 +128,15 @@ static const struct bomctl_cmd bomctl_cmds[] = {
 	{ "projects", cmd_projects },
 	{ "show", cmd_show },
 	{ "trace", cmd_trace },
+	{ "watch", cmd_watch },
+	{ "chat", cmd_chat },
+	{ "keys", cmd_keys },
+	{ "kb", cmd_kb },
+	{ "admin", cmd_admin },
 	{ "jobs", cmd_jobs },
 	{ "parts", cmd_parts },
 	{ "suppliers", cmd_suppliers },
+	{ "search", cmd_search },
 	{ NULL, NULL }
 };
 

@@ -28,8 +28,16 @@ enum {
 	BOMCTL_EXIT_NOTFOUND = 5
 };
 
+/* The key a command sends: the tenant's, the admin key, or none. */
+enum bomctl_auth {
+	BOMCTL_AUTH_KEY,	/* BOMCTL_API_KEY as X-API-Key */
+	BOMCTL_AUTH_ADMIN,	/* BOMCTL_ADMIN_KEY as X-Admin-Key */
+	BOMCTL_AUTH_NONE
+};
+
 struct bomctl {
 	char		 url[BOMCTL_MAX_URL];	/* base, no trailing slash */
+	enum bomctl_auth auth;	/* set before bomctl_parse() */
 	const char	*key;
 	bool		 json;		/* --json: print the server's answer */
 	CURL		*curl;		/* NULL until http_open() */
@@ -84,14 +92,16 @@ int	bomctl_print_json(const json_t *v);
 /* http.c: requests to the API */
 
 /*
- * Reads BOMCTL_URL and BOMCTL_API_KEY and makes the curl handle, once.
- * The exit code (a usage error for a bad environment).
+ * Reads BOMCTL_URL and the key ctl->auth names (BOMCTL_API_KEY or
+ * BOMCTL_ADMIN_KEY) and makes the curl handle, once. The exit code (a
+ * usage error for a bad environment).
  */
 int	http_open(struct bomctl *ctl);
 /* Frees what http_open() made; nothing when it made nothing. */
 void	http_close(struct bomctl *ctl);
 /*
- * Resets the handle for GET path with the key and "Accept: accept", and
+ * Resets the handle for GET path with the key (as X-API-Key or
+ * X-Admin-Key, as ctl->auth says) and "Accept: accept", and
  * the options every request shares; *hdrs gets the header list (caller
  * frees with curl_slist_free_all(), also on failure). -1 when the URL
  * does not fit.
@@ -140,6 +150,15 @@ int	http_id_arg(struct bomctl *ctl, const char *cmd, const char *what,
 int	events_wait_job(struct bomctl *ctl, const char *project_id,
 	    const char *job_id, json_t **final);
 
+/* An event of a project's stream ("status", "trace", "done", ...). */
+typedef void (*events_fn)(const char *event, const json_t *data, void *arg);
+/*
+ * Follows project_id's events until "done", handing each to on_event.
+ * 0 when done arrived; -1 with the reason in why.
+ */
+int	events_watch(struct bomctl *ctl, const char *project_id,
+	    events_fn on_event, void *arg, char *why, size_t whylen);
+
 /* fetch.c: a command's request and its --json output */
 
 /*
@@ -182,7 +201,10 @@ void	table_money(const json_t *v, char *out, size_t len);
 void	table_ts(const char *s, char *out, size_t len);
 /* s up to a '.' or ';' before a blank, or its first line; caller frees. */
 char	*table_first_sentence(const char *s);
-/* A JSON value as text for key/value output ("-" when null or absent). */
+/*
+ * A JSON value as text for key/value output: a list of strings joined by
+ * "; ", "-" when null, absent or empty.
+ */
 void	table_value(const json_t *v, char *out, size_t len);
 /* One "key           value" line of member of obj. */
 void	table_kv(const char *key, const json_t *obj, const char *member);
@@ -195,8 +217,14 @@ int	cmd_submit(struct bomctl *, int, char **);
 int	cmd_projects(struct bomctl *, int, char **);
 int	cmd_show(struct bomctl *, int, char **);
 int	cmd_trace(struct bomctl *, int, char **);
+int	cmd_watch(struct bomctl *, int, char **);
+int	cmd_chat(struct bomctl *, int, char **);
+int	cmd_keys(struct bomctl *, int, char **);
+int	cmd_admin(struct bomctl *, int, char **);
+int	cmd_kb(struct bomctl *, int, char **);
 int	cmd_jobs(struct bomctl *, int, char **);
 int	cmd_parts(struct bomctl *, int, char **);
 int	cmd_suppliers(struct bomctl *, int, char **);
+int	cmd_search(struct bomctl *, int, char **);
 
 #endif

@@ -23,7 +23,8 @@ cmd_parts_path(struct bomctl *ctl, const char *cmd, const char *mpn,
 static void
 cmd_parts_print(const json_t *p)
 {
-	const json_t *alts = json_object_get(p, "approved_alternates"), *a;
+	const json_t *alts = json_object_get(p, "approved_alternates_detail"),
+	    *a;
 	char v[256];
 	size_t i;
 
@@ -59,6 +60,7 @@ static int
 cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 {
 	char n[24];
+	const char *note;
 	json_t *arr = NULL, *p;
 	size_t i, wmpn, wnote;
 	bool banned;
@@ -83,8 +85,10 @@ cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 		printf("%-6s %4zu %5s ", banned ? "yes" : "no",
 		    json_array_size(json_object_get(p,
 		    "approved_alternates")), n);
+		note = json_string_value(json_array_get(json_object_get(p,
+		    "notes"), 0));
 		table_cell(banned ? bomctl_str(p, "ban_reason", "") :
-		    bomctl_str(p, "notes", ""), wnote, true);
+		    note != NULL ? note : "", wnote, true);
 		printf("\n");
 	}
 	json_decref(arr);
@@ -139,7 +143,7 @@ cmd_parts_ban_unban(struct bomctl *ctl, int argc, char **argv, bool ban)
 		return rc;
 	if (ban)
 		printf("part %s banned: %s\n", bomctl_str(p, "mpn", pos[0]),
-		    bomctl_str(p, "ban_reason", reason));
+		    bomctl_str(p, "reason", reason));
 	else
 		printf("part %s unbanned\n", bomctl_str(p, "mpn", pos[0]));
 	json_decref(p);
@@ -158,22 +162,28 @@ cmd_parts_unban(struct bomctl *ctl, int argc, char **argv)
 	return cmd_parts_ban_unban(ctl, argc, argv, false);
 }
 
-/* parts alternates MPN */
+/*
+ * parts alternates MPN: with --json the server's list of MPNs; else who
+ * approved each, when and why, from the part.
+ */
 static int
 cmd_parts_alternates(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *pos[1];
 	char path[BOMCTL_MAX_URL], added[40];
-	json_t *arr = NULL, *a;
+	json_t *part = NULL, *arr, *a;
 	size_t i, walt, wuser;
 	int rc;
 
 	if ((rc = bomctl_parse(ctl, "parts alternates", argc, argv, NULL, pos,
 	    1, 1, "an MPN")) != BOMCTL_EXIT_OK ||
 	    (rc = cmd_parts_path(ctl, "parts alternates", pos[0],
-	    "/alternates", path, sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_get(ctl, path, &arr)) != BOMCTL_EXIT_OK || arr == NULL)
+	    ctl->json ? "/alternates" : "", path, sizeof(path))) !=
+	    BOMCTL_EXIT_OK ||
+	    (rc = fetch_get(ctl, path, &part)) != BOMCTL_EXIT_OK ||
+	    part == NULL)
 		return rc;
+	arr = json_object_get(part, "approved_alternates_detail");
 	if (json_array_size(arr) == 0) {
 		printf("%s has no approved alternates\n", pos[0]);
 		goto out;
@@ -196,7 +206,7 @@ cmd_parts_alternates(struct bomctl *ctl, int argc, char **argv)
 		printf("\n");
 	}
 out:
-	json_decref(arr);
+	json_decref(part);
 	return rc;
 }
 
@@ -223,7 +233,8 @@ cmd_parts_add_alternate(struct bomctl *ctl, int argc, char **argv)
 		return rc;
 	printf("%s approved as an alternate to %s (alternates now: %zu)\n",
 	    pos[1], bomctl_str(p, "mpn", pos[0]),
-	    json_array_size(json_object_get(p, "approved_alternates")));
+	    json_array_size(json_object_get(json_object_get(p, "part"),
+	    "approved_alternates")));
 	json_decref(p);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
- * bomctl projects, show and trace: the tenant's projects, the decision
- * table of one project with its totals, and its processing trace.
+ * bomctl projects and show: the tenant's projects, and the decision table
+ * of one project with its totals.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -206,44 +206,3 @@ cmd_show(struct bomctl *ctl, int argc, char **argv)
 	json_decref(proj);
 	return rc;
 }
-
-/* trace PROJECT_ID */
-int
-cmd_trace(struct bomctl *ctl, int argc, char **argv)
-{
-	json_t *proj = NULL, *trace, *st;
-	char path[BOMCTL_MAX_URL];
-	size_t i, wstep, wagent;
-	int rc;
-
-	if ((rc = cmd_projects_path(ctl, "trace", argc, argv, path,
-	    sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = http_get(ctl, path, &proj)) != BOMCTL_EXIT_OK)
-		return rc;
-	trace = json_object_get(proj, "trace");
-	if (ctl->json && trace == NULL) {
-		printf("[]\n");
-		goto out;
-	}
-	if (ctl->json) {
-		rc = bomctl_print_json(trace);
-		goto out;
-	}
-	if (json_array_size(trace) == 0) {
-		printf("no trace steps yet\n");
-		goto out;
-	}
-	wstep = table_width(trace, "step", 4, 16);
-	wagent = table_width(trace, "agent", 5, 16);
-	json_array_foreach(trace, i, st) {
-		table_cell(bomctl_str(st, "timestamp", "-"), 27, false);
-		table_cell(bomctl_str(st, "step", "-"), wstep, false);
-		table_cell(bomctl_str(st, "agent", "-"), wagent, false);
-		table_cell(bomctl_str(st, "message", ""), SIZE_MAX / 2, true);
-		printf("\n");
-	}
-out:
-	json_decref(proj);
-	return rc;
-}
-

@@ -117,10 +117,11 @@ cmd_suppliers_add(struct bomctl *ctl, int argc, char **argv)
 	    (rc = fetch_post(ctl, "/knowledge/suppliers", body, &s)) !=
 	    BOMCTL_EXIT_OK || s == NULL)
 		return rc;
+	/* the original's {status, supplier_id, name}, the supplier beside */
 	printf("supplier %s added: %s, %s, trust %s\n",
 	    bomctl_str(s, "supplier_id", pos[0]), bomctl_str(s, "name", name),
-	    bomctl_str(s, "supplier_type", "?"),
-	    bomctl_str(s, "trust_level", "?"));
+	    bomctl_str(json_object_get(s, "supplier"), "supplier_type", "?"),
+	    bomctl_str(json_object_get(s, "supplier"), "trust_level", "?"));
 	json_decref(s);
 	return rc;
 }

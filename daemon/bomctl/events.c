@@ -44,6 +44,8 @@ struct events_sse {
 	int64_t		 start;
 	struct buf	 line;		/* the line being received */
 	struct buf	 data;		/* the data lines of this event */
+	events_fn	 on_event;	/* watch: every event; or NULL */
+	void		*arg;
 };
 
 /* Tenths of the bar a project status fills. */
@@ -100,6 +102,8 @@ events_sse_event(struct events_sse *s)
 
 	d = json_loadb(s->data.data ? s->data.data : "", s->data.len, 0,
 	    &jerr);
+	if (s->on_event != NULL && d != NULL)
+		s->on_event(s->event, d, s->arg);
 	if (strcmp(s->event, "status") == 0 && d != NULL) {
 		st = bomctl_str(d, "status", "unknown");
 		changed = strcmp(st, s->status) != 0;
@@ -208,7 +212,8 @@ events_sse_cb(char *p, size_t size, size_t n, void *arg)
  */
 static int
 events_follow(struct bomctl *ctl, const char *project_id,
-    const char *job_id, FILE *fp, bool tty, char *why, size_t whylen)
+    const char *job_id, FILE *fp, bool tty, events_fn on_event, void *arg,
+    char *why, size_t whylen)
 {
 	struct events_sse s;
 	struct curl_slist *hdrs = NULL;
@@ -223,6 +228,8 @@ events_follow(struct bomctl *ctl, const char *project_id,
 	s.fp = fp;
 	s.tty = tty;
 	s.start = now_ms();
+	s.on_event = on_event;
+	s.arg = arg;
 	snprintf(s.event, sizeof(s.event), "message");
 	buf_init(&s.line);
 	buf_init(&s.data);
@@ -334,7 +341,7 @@ events_wait_job(struct bomctl *ctl, const char *project_id,
 	if (ctl->json && !tty)
 		fp = NULL;	/* keep stdout pure JSON, stderr quiet */
 	if (project_id != NULL && events_follow(ctl, project_id,
-	    job_id, fp, tty, why, sizeof(why)) == 0)
+	    job_id, fp, tty, NULL, NULL, why, sizeof(why)) == 0)
 		return events_poll_job(ctl, job_id, NULL, false, start,
 		    final);
 	if (project_id != NULL && fp != NULL) {
@@ -343,4 +350,12 @@ events_wait_job(struct bomctl *ctl, const char *project_id,
 		    "the job\n", why);
 	}
 	return events_poll_job(ctl, job_id, fp, tty, start, final);
+}
+
+int
+events_watch(struct bomctl *ctl, const char *project_id, events_fn on_event,
+    void *arg, char *why, size_t whylen)
+{
+	return events_follow(ctl, project_id, NULL, NULL, false, on_event, arg,
+	    why, whylen);
 }

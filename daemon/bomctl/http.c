@@ -14,6 +14,7 @@
 #include "bomctl/bomctl.h"
 
 #define HTTP_KEY_HEADER		"X-API-Key: "
+#define HTTP_ADMIN_HEADER	"X-Admin-Key: "
 #define HTTP_MAX_HEADER		1024
 #define HTTP_CONNECT_SEC	5L
 
@@ -25,7 +26,7 @@ struct http_body {
 int
 http_open(struct bomctl *ctl)
 {
-	const char *url = getenv("BOMCTL_URL");
+	const char *url = getenv("BOMCTL_URL"), *var;
 	size_t n;
 
 	if (ctl->curl != NULL)
@@ -40,15 +41,19 @@ http_open(struct bomctl *ctl)
 	memcpy(ctl->url, url, n + 1);
 	while (n > 0 && ctl->url[n - 1] == '/')
 		ctl->url[--n] = '\0';
-	ctl->key = getenv("BOMCTL_API_KEY");
-	if (ctl->key == NULL || *ctl->key == '\0')
-		return bomctl_usage_error("BOMCTL_API_KEY is not set; ask "
-		    "your bomd operator for a key");
-	if (strpbrk(ctl->key, "\r\n") != NULL)
-		return bomctl_usage_error("BOMCTL_API_KEY contains a line "
-		    "break");
-	if (strlen(HTTP_KEY_HEADER) + strlen(ctl->key) >= HTTP_MAX_HEADER)
-		return bomctl_usage_error("BOMCTL_API_KEY is too long");
+	var = ctl->auth == BOMCTL_AUTH_ADMIN ? "BOMCTL_ADMIN_KEY" :
+	    "BOMCTL_API_KEY";
+	ctl->key = ctl->auth == BOMCTL_AUTH_NONE ? NULL : getenv(var);
+	if (ctl->auth != BOMCTL_AUTH_NONE &&
+	    (ctl->key == NULL || *ctl->key == '\0'))
+		return bomctl_usage_error("%s is not set; %s", var,
+		    ctl->auth == BOMCTL_AUTH_ADMIN ? "it is the server's "
+		    "admin_key" : "ask your bomd operator for a key");
+	if (ctl->key != NULL && strpbrk(ctl->key, "\r\n") != NULL)
+		return bomctl_usage_error("%s contains a line break", var);
+	if (ctl->key != NULL &&
+	    strlen(HTTP_ADMIN_HEADER) + strlen(ctl->key) >= HTTP_MAX_HEADER)
+		return bomctl_usage_error("%s is too long", var);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    (ctl->curl = curl_easy_init()) == NULL) {
 		bomctl_err("cannot initialise libcurl");
@@ -76,10 +81,12 @@ http_setup(struct bomctl *ctl, const char *path, const char *accept,
 	*hdrs = NULL;
 	if ((size_t)snprintf(url, sizeof(url), "%s%s", ctl->url, path) >=
 	    sizeof(url) ||
-	    (size_t)snprintf(hdr, sizeof(hdr), HTTP_KEY_HEADER "%s",
-	    ctl->key) >= sizeof(hdr))
+	    (size_t)snprintf(hdr, sizeof(hdr), "%s%s",
+	    ctl->auth == BOMCTL_AUTH_ADMIN ? HTTP_ADMIN_HEADER :
+	    HTTP_KEY_HEADER, ctl->key != NULL ? ctl->key : "") >= sizeof(hdr))
 		return -1;
-	*hdrs = curl_slist_append(*hdrs, hdr);
+	if (ctl->key != NULL)
+		*hdrs = curl_slist_append(*hdrs, hdr);
 	snprintf(hdr, sizeof(hdr), "Accept: %s", accept);
 	*hdrs = curl_slist_append(*hdrs, hdr);
 	errbuf[0] = '\0';

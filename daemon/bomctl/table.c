@@ -117,7 +117,20 @@ table_ts(const char *s, char *out, size_t len)
 void
 table_value(const json_t *v, char *out, size_t len)
 {
-	if (json_is_string(v))
+	const json_t *e;
+	struct buf b;
+	size_t i;
+
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		/* a list of notes or names: "a; b" */
+		buf_init(&b);
+		json_array_foreach(v, i, e)
+			if (json_is_string(e))
+				buf_printf(&b, "%s%s", b.len ? "; " : "",
+				    json_string_value(e));
+		table_oneline(b.data ? b.data : "", SIZE_MAX, out, len);
+		buf_free(&b);
+	} else if (json_is_string(v))
 		table_oneline(json_string_value(v), SIZE_MAX, out, len);
 	else if (json_is_integer(v))
 		snprintf(out, len, "%lld", (long long)json_integer_value(v));

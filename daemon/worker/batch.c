@@ -18,6 +18,7 @@
 #include "job_status.h"
 #include "log.h"
 #include "progress.h"
+#include "provider_store.h"
 #include "stage_enrich.h"
 #include "stages.h"
 #include "util.h"
@@ -219,6 +220,45 @@ batch_intake(struct batch *b, struct job *job)
 	job->outcome = JOB_COMPLETE;
 }
 
+/*
+ * The live distributors, for the MPNs without fresh offers (one fetch for
+ * the batch, concurrent, within the shared budgets); what they answer is
+ * stored in the catalog, whose cache then reloads. A distributor failing
+ * never fails a job: its lines use what the catalog has, and each job's
+ * trace says per MPN what every source did. -1 on a database error.
+ */
+static int
+batch_live_offers(struct batch *b, struct job **run, size_t nrun,
+    const char **mpns, size_t n)
+{
+	struct provider_batch pb;
+	struct buf why;
+	size_t i, k, row;
+	int rc;
+
+	rc = provider_refresh(b->w->providers, b->w->db, b->w->redis, mpns, n,
+	    &pb);
+	buf_init(&why);
+	for (i = 0; i < nrun && rc == 0; i++)
+		for (k = 0; k < run[i]->bom->nlines; k++) {
+			if (provider_batch_find(&pb, run[i]->bom->lines[k].mpn,
+			    &row) == -1)
+				continue;
+			why.len = 0;
+			provider_batch_describe(&pb, row, &why);
+			if (why.len > 0)
+				job_trace(run[i], "enrich", "distributors",
+				    json_pack("[s]", run[i]->bom->lines[k].mpn),
+				    NULL, "live offers for %s: %s",
+				    run[i]->bom->lines[k].mpn, why.data);
+		}
+	buf_free(&why);
+	provider_batch_free(&pb);
+	if (rc == -1)
+		return -1;
+	return cache_check_catalog(b->w->cache, b->w->db);
+}
+
 /* Enrich and decide every running job; one offers read for all. */
 static int
 batch_decide(struct batch *b, struct job **run, size_t nrun)
@@ -231,6 +271,11 @@ batch_decide(struct batch *b, struct job **run, size_t nrun)
 	for (i = 0; i < nrun; i++)
 		stage_enrich_mpns(run[i], cache_tenant(b->w->cache,
 		    run[i]->client_id), &mpns, &n, &cap);
+	if (b->w->providers != NULL && batch_live_offers(b, run, nrun, mpns,
+	    n) == -1) {
+		free(mpns);
+		return -1;
+	}
 	if (cache_load_offers(b->w->cache, b->w->db, mpns, n) == -1) {
 		free(mpns);
 		return -1;

@@ -16,6 +16,7 @@
 
 struct cache;
 struct config;
+struct provider_set;
 
 /* A worker process's state, shared by its loop and its batches. */
 struct worker {
@@ -25,6 +26,7 @@ struct worker {
 	redisContext		*redis;
 	PGconn			*db;
 	struct cache		*cache;
+	struct provider_set	*providers;	/* live sources, or NULL */
 	int64_t			 jobs_done;
 };
 

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "basis.h"
 #include "cache.h"
 #include "db.h"
 #include "log.h"
@@ -18,6 +19,8 @@ struct cache_mpn {
 	char		*key;		/* upper case; NULL: free slot */
 	struct offer	*offers;
 	size_t		 n;
+	char		*basis;		/* the offers as a basis stores them */
+	size_t		 basislen;
 };
 
 struct cache {
@@ -79,6 +82,7 @@ cache_mpns_clear(struct cache *c)
 			offer_free_fields(&c->slots[i].offers[k]);
 		free(c->slots[i].offers);
 		free(c->slots[i].key);
+		free(c->slots[i].basis);
 	}
 	free(c->slots);
 	c->slots = NULL;
@@ -466,4 +470,53 @@ size_t
 cache_nmpns(const struct cache *c)
 {
 	return c->nused;
+}
+
+const struct offer *
+cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
+    const char **text, size_t *len, const void **key)
+{
+	char k[OFFERS_MAX_FIELD + 1];
+	struct cache_mpn *s;
+	struct buf b;
+
+	*n = 0;
+	*text = "";
+	*len = 0;
+	*key = NULL;
+	if (cache_key(mpn, k, sizeof(k)) == -1 ||
+	    (s = cache_slot(c, k)) == NULL || s->key == NULL)
+		return NULL;
+	if (s->basis == NULL) {
+		buf_init(&b);
+		basis_offers_text(s->offers, s->n, &b);
+		s->basislen = b.len;
+		s->basis = buf_steal(&b);
+	}
+	*n = s->n;
+	*text = s->basis;
+	*len = s->basislen;
+	*key = s;
+	return s->n ? s->offers : NULL;
+}
+
+int
+cache_check_catalog(struct cache *c, PGconn *db)
+{
+	PGresult *r;
+	int64_t v;
+
+	r = db_query(db, "SELECT version FROM catalog_version", 0, NULL, NULL,
+	    0);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		if (v != c->catalog_version) {
+			cache_mpns_clear(c);
+			c->catalog_version = v;
+		}
+	}
+	PQclear(r);
+	return 0;
 }

@@ -46,6 +46,11 @@ void		 cache_free(struct cache *c);
  */
 int		 cache_refresh(struct cache *c, PGconn *db,
 		    const char *const *client_ids, size_t n);
+/*
+ * Drops the catalog cache when the catalog's version moved (after live
+ * offers were stored). 0, or -1 on a database error.
+ */
+int		 cache_check_catalog(struct cache *c, PGconn *db);
 /* The tenant's entry after cache_refresh() (NULL: no such client). */
 const struct tenant_knowledge *cache_tenant(const struct cache *c,
 		    const char *client_id);
@@ -59,6 +64,13 @@ int		 cache_load_offers(struct cache *c, PGconn *db,
 /* The cached offers of an MPN (case-blind); *n is 0 when none. */
 const struct offer *cache_offers(const struct cache *c, const char *mpn,
 		    size_t *n);
+/*
+ * cache_offers() with the offers rendered as a basis stores them (kept
+ * with the entry: rendered once) and the entry's identity in *key.
+ */
+const struct offer *cache_offers_basis(const struct cache *c,
+		    const char *mpn, size_t *n, const char **text, size_t *len,
+		    const void **key);
 /* How many offers and MPNs the catalog cache holds (trace, metrics). */
 size_t		 cache_nmpns(const struct cache *c);
 

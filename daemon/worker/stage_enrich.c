@@ -85,20 +85,23 @@ stage_enrich_basis(const struct job *job, const struct offer_cache *view,
 	const struct tenant_knowledge *kn = view->kn;
 	struct basis_writer w;
 	const struct offer *o;
-	size_t i, j, n;
+	const char *text, *m;
+	const void *key;
+	size_t i, j, n, len;
 
 	basis_begin(&w, out, c);
 	for (i = 0; i < job->bom->nlines; i++) {
-		const char *m = job->bom->lines[i].mpn;
-
-		o = cache_offers(view->cat, m, &n);
-		basis_add_offers(&w, m, o, n);
+		m = job->bom->lines[i].mpn;
+		o = cache_offers_basis(view->cat, m, &n, &text, &len, &key);
+		basis_add_offers_text(&w, m, key, o, n, text, len);
 		for (j = 0; j < kn->nalternates; j++)
 			if (strcasecmp(kn->alternates[j].mpn, m) == 0) {
-				o = cache_offers(view->cat,
-				    kn->alternates[j].alternate_mpn, &n);
-				basis_add_offers(&w,
-				    kn->alternates[j].alternate_mpn, o, n);
+				m = kn->alternates[j].alternate_mpn;
+				o = cache_offers_basis(view->cat, m, &n, &text,
+				    &len, &key);
+				basis_add_offers_text(&w, m, key, o, n, text,
+				    len);
+				m = job->bom->lines[i].mpn;
 			}
 	}
 	basis_add_knowledge(&w, kn->suppliers, kn->nsuppliers, kn->banned,

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "provider.h"
 #include "queue.h"
 #include "stages.h"
 #include "util.h"
@@ -176,6 +177,21 @@ worker_run(struct worker *w, struct queue_entry *e, size_t n)
 	return rc;
 }
 
+/* The live distributor sources, when any has credentials. */
+static void
+worker_providers(struct worker *w)
+{
+	struct provider_settings s;
+
+	config_providers(w->cfg, &s);
+	w->providers = provider_set_new(&s);
+	if (w->providers != NULL && provider_set_configured(w->providers) ==
+	    0) {
+		provider_set_free(w->providers);
+		w->providers = NULL;
+	}
+}
+
 static const struct signal_row worker_signals[] = {
 	{ SIGTERM, worker_on_term },
 	{ SIGINT, worker_on_term },
@@ -206,6 +222,7 @@ worker_main(const struct config *cfg, int slot)
 	if (worker_connect(&w) == -1)
 		return 0;
 	w.cache = cache_new();
+	worker_providers(&w);
 	entries = xcalloc(max, sizeof(*entries));
 	log_info("consumer %s ready", w.consumer);
 	while (!worker_stop) {
@@ -265,6 +282,7 @@ worker_main(const struct config *cfg, int slot)
 	log_info("stopping");
 	free(entries);
 	cache_free(w.cache);
+	provider_set_free(w.providers);
 	stage_llm_shutdown();
 	if (w.redis != NULL)
 		redisFree(w.redis);

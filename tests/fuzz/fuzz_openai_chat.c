@@ -26,6 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memset(&chat, 0, sizeof(chat));
+	buf_init(&chat.system);
 	buf_init(&chat.question);
 	buf_init(&chat.history);
 	err[0] = '\0';
@@ -39,6 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(chat.question.len > 0);
 		assert(chat.history.len < 4000 + 1000 + 64);
 	}
+	buf_free(&chat.system);
 	buf_free(&chat.question);
 	buf_free(&chat.history);
 	json_decref(body);

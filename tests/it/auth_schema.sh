@@ -17,7 +17,8 @@ ASSET=0x036cbd53842c5426634e7929541ec2318f3dcf7e
 # --- key scopes ------------------------------------------------------------
 check "existing keys keep every right" "0" "$(sql "SELECT count(*) FROM api_keys WHERE scopes <> '{all}'")"
 check "read and a project scope are valid" "" "$(sqlerr "UPDATE api_keys SET scopes = '{read,project:$P}' WHERE client_id = '$A_ID'")"
-check_contains "an unknown scope is refused" "check constraint" "$(sqlerr "UPDATE api_keys SET scopes = '{admin}' WHERE client_id = '$A_ID'")"
+check_contains "an unknown scope is refused" "check constraint" "$(sqlerr "UPDATE api_keys SET scopes = '{root}' WHERE client_id = '$A_ID'")"
+check "admin is a scope (0010)" "" "$(sqlerr "UPDATE api_keys SET scopes = '{all,admin}' WHERE client_id = '$A_ID'")"
 check_contains "a project scope needs a lower-case uuid" "check constraint" "$(sqlerr "UPDATE api_keys SET scopes = '{project:${P^^}}' WHERE client_id = '$A_ID'")"
 check_contains "no scopes is refused" "check constraint" "$(sqlerr "UPDATE api_keys SET scopes = '{}' WHERE client_id = '$A_ID'")"
 check_contains "scopes are never null" "null value" "$(sqlerr "UPDATE api_keys SET scopes = NULL WHERE client_id = '$A_ID'")"

@@ -172,7 +172,7 @@ nsteps=$(printf '%s' "$OUT" | jq length)
 check "trace --json has steps" "true" "$([ "${nsteps:-0}" -gt 3 ] && echo true)"
 run trace "$P"
 check "trace exits 0" "0" "$RC"
-check "trace prints one line per step" "$nsteps" "$(lines "$OUT")"
+check "trace prints one line per step (reasoning under it)" "$nsteps" "$(printf '%s\n' "$OUT" | grep -vc '^    ')"
 check "trace lines start with a timestamp" "$nsteps" \
     "$(printf '%s\n' "$OUT" | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z +[a-z_]+ +[a-z_]+ ')"
 check_contains "trace names the intake step" "intake" "$(printf '%s\n' "$OUT" | head -1)"
@@ -444,7 +444,7 @@ run parts alternates "$PS"
 check "alternates table" "$PA eng bctl drop-in" \
     "$(printf '%s\n' "$OUT" | awk -v m="$PA" '$1 == m { print $1, $3, $4, $5 }')"
 run --json parts alternates "$PS"
-check "alternates --json" "[\"$PA\"]" "$(printf '%s' "$OUT" | jq -c 'map(.alternate_mpn)')"
+check "alternates --json" "[\"$PA\"]" "$(printf '%s' "$OUT" | jq -c .)"
 run parts show "BCTL-$R-SL/NOPE"
 check "unknown MPN with '/' is 5 with the whole MPN" "5 bomctl: Part not found: BCTL-$R-SL/NOPE" "$RC $ERR"
 

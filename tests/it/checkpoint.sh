@@ -50,7 +50,7 @@ printf 'ok\nhang\n' > "$S/script"	# cp-1 answered; the next request hangs
 MOCK_PID=$!
 wait_for 100 grep -q '^port=' "$S/mock.out"
 MPORT=$(sed -n 's/^port=//p' "$S/mock.out")
-PORT=$(( 20000 + RANDOM % 20000 ))
+PORT=$(free_port)
 BOMD_LISTEN=127.0.0.1:$PORT BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
     BOMD_LLM_MODEL=gpt-5-mini BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
     BOMD_TEST_CRASH_AFTER_CHECKPOINT=CL21B104KBCNNNC BOMD_RATE_LIMIT=0 \

@@ -43,7 +43,7 @@ trap cleanup EXIT
 eval "$(scripts/local-services start "$STATE")" || { bad "services start"; exit 1; }
 PSQL=(psql -X -A -t -q -h "$BOMD_TEST_PG_HOST" -p "$BOMD_TEST_PG_PORT" -U postgres bomd)
 RCLI=(redis-cli -p "$BOMD_TEST_REDIS_PORT")
-PORT=$(( 20000 + RANDOM % 20000 ))
+PORT=$(free_port)
 export BOMD_LISTEN=127.0.0.1:$PORT BOMD_SYNC_WAIT=30 BOMD_LOG_LEVEL=info
 export BOMD_ADMIN_KEY=it-admin-key-0123456789abcdef
 URL=http://127.0.0.1:$PORT
@@ -259,7 +259,7 @@ export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT BOMD_ADMIN_KEY
 export BOMCTL=$ROOT/build/asan/bin/bomctl
 # Suites with services of their own run beside the others (they share
 # nothing); the rest run one after another against the shared daemon.
-OWN_SERVICES=" llm recovery checkpoint readme "
+OWN_SERVICES=" llm recovery checkpoint readme auth "
 suite_tally() {	# suite_tally NAME SECONDS
 	local name=$1 last
 	grep '^not ok' "$STATE/suite-$name.log"

@@ -9,7 +9,7 @@ set -u
 cd "$ROOT"
 T=$(mktemp -d "$STATE/it_knowledge.XXXXXX")
 
-PART_KEYS='["approved_alternates","ban_reason","banned","created_at","failure_count","last_used_date","mpn","notes","preferred","projects_used_in","quality_notes","times_used","updated_at"]'
+PART_KEYS='["approved_alternates","approved_alternates_detail","ban_reason","banned","created_at","failure_count","last_used_date","mpn","notes","preferred","projects_used_in","quality_notes","times_used","updated_at"]'
 SUP_KEYS='["account_rep","created_at","last_order_date","lead_time_accuracy","name","notes","on_time_rate","order_count_ytd","payment_terms","quality_rate","supplier_id","supplier_type","total_spend_ytd","trust_level","updated_at"]'
 ALT_KEYS='["added_at","alternate_mpn","reason","user"]'
 kpart() {	# kpart CLIENT MPN COLUMN
@@ -80,13 +80,15 @@ check "wrong method is 405" "405" "$CODE"
 # --- parts: ban, alternates, unban ------------------------------------------
 reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "counterfeit risk", "user": "qa@example.com"}'
 check "ban creates the part (200)" "200" "$CODE"
+check "ban answers the original's object" '["mpn","part","reason","status"] banned counterfeit risk' "$(echo "$BODY" | jq -r '"\(keys | tojson) \(.status) \(.reason)"')"
+BODY=$(echo "$BODY" | jq .part)
 check "part object has every field" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
-check "ban fields" '"ITK-REG-100" true "counterfeit risk" false 0 0 [] [] [] null ""' \
+check "ban fields" '"ITK-REG-100" true "counterfeit risk" false 0 0 [] [] [] null []' \
     "$(echo "$BODY" | jq -c '[.mpn, .banned, .ban_reason, .preferred, .times_used, .failure_count, .approved_alternates, .projects_used_in, .quality_notes, .last_used_date, .notes] | map(tojson) | join(" ")' -r)"
 check "part timestamps are RFC 3339 UTC" "true true" "$(echo "$BODY" | jq -r --arg re "$TSRE" '"\(.created_at | test($re)) \(.updated_at | test($re))"')"
 check "ban stored with its user" "t|counterfeit risk|qa@example.com" "$(kpart "$A_ID" ITK-REG-100 "banned, ban_reason, banned_by")"
 reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "counterfeit risk (confirmed)"}'
-check "ban again updates the reason" "200 counterfeit risk (confirmed)" "$CODE $(echo "$BODY" | jq -r .ban_reason)"
+check "ban again updates the reason" "200 counterfeit risk (confirmed)" "$CODE $(echo "$BODY" | jq -r .part.ban_reason)"
 check "ban again keeps one row" "1" "$(sql "SELECT count(*) FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITK-REG-100'")"
 req "$A_KEY" GET /knowledge/parts/ITK-REG-100
 check "get part" "200 true" "$CODE $(echo "$BODY" | jq -r .banned)"
@@ -94,25 +96,27 @@ check "get part has every field" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
 
 reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-300/NOPB", "reason": "pin compatible", "user": "eng@example.com"}'
 check "add alternate is 200" "200" "$CODE"
-check "add alternate answers the part" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
-check "alternate object fields" "$ALT_KEYS" "$(echo "$BODY" | jq -c '.approved_alternates[0] | keys')"
+check "add alternate answers the original's object" '{"alternate_mpn":"ITK-REG-300/NOPB","mpn":"ITK-REG-100","status":"added"}' "$(echo "$BODY" | jq -cS '{status, mpn, alternate_mpn}')"
+BODY=$(echo "$BODY" | jq .part)
+check "add alternate answers the part beside" "$PART_KEYS" "$(echo "$BODY" | jq -c 'keys')"
+check "approved_alternates are MPNs" '["ITK-REG-300/NOPB"]' "$(echo "$BODY" | jq -c .approved_alternates)"
+check "alternate object fields" "$ALT_KEYS" "$(echo "$BODY" | jq -c '.approved_alternates_detail[0] | keys')"
 check "alternate values" '["ITK-REG-300/NOPB","pin compatible","eng@example.com"]' \
-    "$(echo "$BODY" | jq -c '.approved_alternates[0] | [.alternate_mpn, .reason, .user]')"
-check "alternate added_at is RFC 3339" "true" "$(echo "$BODY" | jq --arg re "$TSRE" '.approved_alternates[0].added_at | test($re)')"
-added=$(echo "$BODY" | jq -r '.approved_alternates[0].added_at')
+    "$(echo "$BODY" | jq -c '.approved_alternates_detail[0] | [.alternate_mpn, .reason, .user]')"
+check "alternate added_at is RFC 3339" "true" "$(echo "$BODY" | jq --arg re "$TSRE" '.approved_alternates_detail[0].added_at | test($re)')"
+added=$(echo "$BODY" | jq -r '.approved_alternates_detail[0].added_at')
 reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-300/NOPB", "reason": "pin compatible, qualified"}'
-check "same alternate again: no duplicate" "1" "$(echo "$BODY" | jq '.approved_alternates | length')"
+check "same alternate again: no duplicate" "1" "$(echo "$BODY" | jq '.part.approved_alternates | length')"
 check "same alternate again: reason updated, added_at kept" "pin compatible, qualified $added" \
-    "$(echo "$BODY" | jq -r '.approved_alternates[0] | "\(.reason) \(.added_at)"')"
+    "$(echo "$BODY" | jq -r '.part.approved_alternates_detail[0] | "\(.reason) \(.added_at)"')"
 reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-REG-999"}'
-check "second alternate appended" "2 null" "$(echo "$BODY" | jq -r '"\(.approved_alternates | length) \(.approved_alternates[1].reason)"')"
+check "second alternate appended" "2 null" "$(echo "$BODY" | jq -r '"\(.part.approved_alternates | length) \(.part.approved_alternates_detail[1].reason)"')"
 req "$A_KEY" GET /knowledge/parts/ITK-REG-100/alternates
 check "get alternates is 200" "200" "$CODE"
-check "get alternates is the list" '["ITK-REG-300/NOPB","ITK-REG-999"]' "$(echo "$BODY" | jq -c 'map(.alternate_mpn)')"
-check "listed alternates have every field" "$ALT_KEYS" "$(echo "$BODY" | jq -c '.[0] | keys')"
+check "get alternates is the list of MPNs" '["ITK-REG-300/NOPB","ITK-REG-999"]' "$(echo "$BODY" | jq -c .)"
 
 reqj "$A_KEY" POST /knowledge/parts/ITK-NEW-1/alternates '{"alternate_mpn": "ITK-NEW-2"}'
-check "alternate of an unknown part creates it" "200 false 1" "$CODE $(echo "$BODY" | jq -r '"\(.banned) \(.approved_alternates | length)"')"
+check "alternate of an unknown part creates it" "200 false 1" "$CODE $(echo "$BODY" | jq -r '"\(.part.banned) \(.part.approved_alternates | length)"')"
 
 # an MPN with "/" (sent as %2F; two path segments once decoded)
 reqj "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/ban '{"reason": "slash test"}'
@@ -121,11 +125,11 @@ check "MPN with '/' stored whole" "t" "$(kpart "$A_ID" ITK-SL/ASH banned)"
 req "$A_KEY" GET /knowledge/parts/ITK-SL%2FASH
 check "get an MPN with '/'" "200 ITK-SL/ASH true" "$CODE $(echo "$BODY" | jq -r '"\(.mpn) \(.banned)"')"
 reqj "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/alternates '{"alternate_mpn": "ITK-SL/ASH-2"}'
-check "alternate of an MPN with '/'" "200 ITK-SL/ASH-2" "$CODE $(echo "$BODY" | jq -r '.approved_alternates[0].alternate_mpn')"
+check "alternate of an MPN with '/'" "200 ITK-SL/ASH-2" "$CODE $(echo "$BODY" | jq -r '.part.approved_alternates[0]')"
 req "$A_KEY" GET /knowledge/parts/ITK-SL%2FASH/alternates
-check "alternates of an MPN with '/'" '200 ["ITK-SL/ASH-2"]' "$CODE $(echo "$BODY" | jq -c 'map(.alternate_mpn)')"
+check "alternates of an MPN with '/'" '200 ["ITK-SL/ASH-2"]' "$CODE $(echo "$BODY" | jq -c .)"
 req "$A_KEY" POST /knowledge/parts/ITK-SL%2FASH/unban
-check "unban an MPN with '/' without a body" "200 false null" "$CODE $(echo "$BODY" | jq -r '"\(.banned) \(.ban_reason)"')"
+check "unban an MPN with '/' without a body" "200 unbanned false null" "$CODE $(echo "$BODY" | jq -r '"\(.status) \(.part.banned) \(.part.ban_reason)"')"
 check "unban clears the ban in SQL" "f||" "$(kpart "$A_ID" ITK-SL/ASH "banned, ban_reason, banned_by")"
 req "$A_KEY" GET /knowledge/parts/ITK-SL%2FNOPE
 check "unknown MPN with '/' is 404 with the whole MPN" "404 Part not found: ITK-SL/NOPE" "$CODE $(detail)"
@@ -169,8 +173,10 @@ check "suppliers limit must be positive" "422" "$CODE"
 # --- suppliers: create, get, trust --------------------------------------------
 reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-b", "name": "ITK Dist B"}'
 check "create supplier is 200" "200" "$CODE"
+check "create answers the original's object" '{"name":"ITK Dist B","status":"created","supplier_id":"itk-dist-b"}' "$(echo "$BODY" | jq -cS '{status, supplier_id, name}')"
+BODY=$(echo "$BODY" | jq .supplier)
 check "supplier object has every field" "$SUP_KEYS" "$(echo "$BODY" | jq -c 'keys')"
-check "supplier defaults" '["itk-dist-b","ITK Dist B","authorized","medium",1,1,1,null,null,"",null,0,0]' \
+check "supplier defaults" '["itk-dist-b","ITK Dist B","authorized","medium",1,1,1,null,null,[],null,0,0]' \
     "$(echo "$BODY" | jq -c '[.supplier_id, .name, .supplier_type, .trust_level, .on_time_rate, .quality_rate, .lead_time_accuracy, .account_rep, .payment_terms, .notes, .last_order_date, .total_spend_ytd, .order_count_ytd]')"
 check "rates are numbers" "number number number number" "$(echo "$BODY" | jq -r '[.on_time_rate, .quality_rate, .lead_time_accuracy, .total_spend_ytd] | map(type) | join(" ")')"
 check "supplier timestamps are RFC 3339 UTC" "true" "$(echo "$BODY" | jq --arg re "$TSRE" '(.created_at | test($re)) and (.updated_at | test($re))')"
@@ -179,8 +185,8 @@ check "duplicate supplier is 400" "400" "$CODE"
 check "duplicate supplier detail" "Supplier already exists: itk-dist-b" "$(detail)"
 check "duplicate leaves the row" "ITK Dist B" "$(ksup "$A_ID" itk-dist-b name)"
 reqj "$A_KEY" POST /knowledge/suppliers '{"supplier_id": "itk-dist-a", "name": "ITK Dist A", "supplier_type": "direct", "trust_level": "medium", "account_rep": "Ann Rep", "payment_terms": "NET30", "notes": "test distributor"}'
-check "create supplier with every field" '["direct","medium","Ann Rep","NET30","test distributor"]' \
-    "$(echo "$BODY" | jq -c '[.supplier_type, .trust_level, .account_rep, .payment_terms, .notes]')"
+check "create supplier with every field" '["direct","medium","Ann Rep","NET30",["test distributor"]]' \
+    "$(echo "$BODY" | jq -c '.supplier | [.supplier_type, .trust_level, .account_rep, .payment_terms, .notes]')"
 sql "UPDATE supplier_knowledge SET total_spend_ytd_micros = 1234560000, order_count_ytd = 7, on_time_rate = 0.98 WHERE client_id = '$A_ID' AND supplier_id = 'itk-dist-a'"
 req "$A_KEY" GET /knowledge/suppliers/itk-dist-a
 check "get supplier: money in currency units, counts, rates" "1234.56 7 0.98" "$(echo "$BODY" | jq -r '"\(.total_spend_ytd) \(.order_count_ytd) \(.on_time_rate)"')"
@@ -196,8 +202,8 @@ reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "extre
 check "bad trust level on trust is 400" "400 Invalid trust level: extreme" "$CODE $(detail)"
 check "bad trust level changes nothing" "medium" "$(ksup "$A_ID" itk-dist-a trust_level)"
 reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "high", "reason": "good record", "user": "buyer@example.com"}'
-check "set trust" "200 high" "$CODE $(echo "$BODY" | jq -r .trust_level)"
-check "trust answers the supplier" "$SUP_KEYS" "$(echo "$BODY" | jq -c 'keys')"
+check "set trust" "200 updated itk-dist-a high" "$CODE $(echo "$BODY" | jq -r '"\(.status) \(.supplier_id) \(.trust_level)"')"
+check "trust answers the supplier beside" "$SUP_KEYS" "$(echo "$BODY" | jq -c '.supplier | keys')"
 reqj "$A_KEY" POST /knowledge/suppliers/itk-dist-a/trust '{"trust_level": "medium"}'
 
 # --- tenant isolation -----------------------------------------------------------
@@ -213,12 +219,12 @@ check "B cannot read A's '/' part" "404" "$CODE"
 req "$B_KEY" GET '/knowledge/parts?limit=1000'
 check "B's part list has none of A's" "0" "$(echo "$BODY" | jq '[.[] | select(.mpn | startswith("ITK-"))] | length')"
 reqj "$B_KEY" POST /knowledge/parts/ITK-REG-100/ban '{"reason": "B reason"}'
-check "B's ban makes B's own row" "200 B reason" "$CODE $(echo "$BODY" | jq -r .ban_reason)"
+check "B's ban makes B's own row" "200 B reason" "$CODE $(echo "$BODY" | jq -r .reason)"
 reqj "$B_KEY" POST /knowledge/parts/ITK-REG-100/alternates '{"alternate_mpn": "ITK-B-ALT"}'
-check "B's alternate goes to B's row" '["ITK-B-ALT"]' "$(echo "$BODY" | jq -c '.approved_alternates | map(.alternate_mpn)')"
+check "B's alternate goes to B's row" '["ITK-B-ALT"]' "$(echo "$BODY" | jq -c '.part.approved_alternates')"
 check "A's part unchanged by B" "$a_before" "$(sql "SELECT banned, ban_reason, approved_alternates::text, updated_at FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITK-REG-100'")"
 req "$B_KEY" POST /knowledge/parts/ITK-REG-100/unban
-check "B unbans its own row" "200 false" "$CODE $(echo "$BODY" | jq -r .banned)"
+check "B unbans its own row" "200 false" "$CODE $(echo "$BODY" | jq -r .part.banned)"
 check "A's part still banned" "t" "$(kpart "$A_ID" ITK-REG-100 banned)"
 s_before=$(sql "SELECT name, trust_level, updated_at FROM supplier_knowledge WHERE client_id = '$A_ID' AND supplier_id = 'itk-dist-a'")
 req "$B_KEY" GET /knowledge/suppliers/itk-dist-a
@@ -253,7 +259,7 @@ check "other line approved from the cheapest supplier" "approved itk-dist-b" "$(
 
 # unbanned through the API: approved again, from the cheaper supplier
 reqj "$A_KEY" POST /knowledge/parts/ITK-REG-100/unban '{"user": "qa@example.com"}'
-check "unban" "200 false" "$CODE $(echo "$BODY" | jq -r .banned)"
+check "unban" "200 false" "$CODE $(echo "$BODY" | jq -r .part.banned)"
 upload "$A_KEY"
 check "unbanned part approved" "approved ITK-REG-100 itk-dist-b" "$(line ITK-REG-100 '"\(.final_decision.status) \(.selected_mpn) \(.selected_supplier)"')"
 

@@ -157,7 +157,7 @@ r=$(chat "$A_KEY" '{"model":"bom-agent","messages":[{"role":"user","content":[{"
 check "chat: content parts and temperature accepted" "200" "${r##* }"
 
 for row in \
-    '422|{"messages":[{"role":"user","content":"hi"}]}|model' \
+    '422|{"model":7,"messages":[{"role":"user","content":"hi"}]}|model' \
     '422|{"model":"bom-agent"}|messages' \
     '422|{"model":"bom-agent","messages":[]}|messages' \
     '422|{"model":"bom-agent","messages":[{"role":"wizard","content":"hi"}]}|messages[0].role' \
@@ -165,7 +165,7 @@ for row in \
     '422|{"model":"bom-agent","messages":[{"role":"system","content":"x"}]}|no user message' \
     '422|{"model":"bom-agent","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}|temperature' \
     '422|{"model":"bom-agent","messages":[{"role":"user","content":"hi"}],"temperature":3}|temperature' \
-    '422|{"model":"bom-agent","messages":[{"role":"user","content":"hi"}],"stream":true}|stream' \
+    '422|{"model":"bom-agent","messages":[{"role":"user","content":"hi"}],"stream":"yes"}|stream' \
     '400|{"model": |request body' \
     '400|[1,2]|request body'; do
 	want=${row%%|*}; rest=${row#*|}; body=${rest%|*}; field=${rest##*|}

@@ -3,8 +3,8 @@
 # process; over the limit → 429 with Retry-After. Runs two API-only
 # daemons of its own (rate 1/s, burst 3) beside the shared one.
 . "$(dirname "$0")/lib.sh"
-P1=$(( 20000 + RANDOM % 20000 ))
-P2=$(( P1 + 1 ))
+P1=$(free_port)
+P2=$(free_port)
 PIDS=()
 cleanup() {
 	for p in "${PIDS[@]}"; do
@@ -18,8 +18,8 @@ for p in $P1 $P2; do
 	    "$BOMD" serve --role api > "$STATE/ratelimit-$p.log" 2>&1 &
 	PIDS+=($!)
 done
-wait_for 100 curl -sf "http://127.0.0.1:$P1/health" -o /dev/null
-wait_for 100 curl -sf "http://127.0.0.1:$P2/health" -o /dev/null
+wait_for 300 curl -sf "http://127.0.0.1:$P1/health" -o /dev/null
+wait_for 300 curl -sf "http://127.0.0.1:$P2/health" -o /dev/null
 KEY=$("$BOMD" key create --client "$A_ID" --name ratelimit | jq -r .api_key)
 H=(-H "X-API-Key: $KEY")
 c1=$(code "${H[@]}" "http://127.0.0.1:$P1/projects?limit=1")

@@ -29,7 +29,7 @@ eval "$(BOMD_REDIS_AOF=1 scripts/local-services start "$RS")" ||
     { bad "own services start"; summary recovery; exit 1; }
 PGBIN=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-RPORT=$(( 20000 + RANDOM % 20000 ))
+RPORT=$(free_port)
 export BOMD_LISTEN=127.0.0.1:$RPORT BOMD_SYNC_WAIT=5 BOMD_LOG_LEVEL=info
 RURL=http://127.0.0.1:$RPORT
 unset BOMD_TEST_CRASH_MPN BOMD_TEST_SLOW_MPN

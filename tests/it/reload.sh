@@ -3,7 +3,7 @@
 # replaces its children without dropping jobs; an invalid file is refused
 # and the old configuration kept.
 . "$(dirname "$0")/lib.sh"
-P=$(( 20000 + RANDOM % 20000 ))
+P=$(free_port)
 CONF=$STATE/reload.conf
 SPID=""
 cleanup() {

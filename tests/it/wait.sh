@@ -4,7 +4,7 @@
 # requests; every one gets its answer (200 when its job finished in time,
 # 202 otherwise) while the API process keeps a small, fixed thread count.
 . "$(dirname "$0")/lib.sh"
-P=$(( 20000 + RANDOM % 20000 ))
+P=$(free_port)
 N=200
 SPID=""
 cleanup() {

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "llm_http.h"
+#include "provider.h"
 #include "x402.h"
 
 #define ASSET	"0x036CbD53842c5426634e7929541eC2318f3dCF7e"
@@ -30,6 +31,9 @@ static const char *env_keys[] = {
 	"BOMD_LLM_BATCH_SIZE", "BOMD_LLM_BACKOFF_BASE_MS",
 	"BOMD_LLM_BACKOFF_CAP_MS", "BOMD_LLM_RETRY_AFTER_CAP_MS",
 	"BOMD_LLM_PRICE_IN_PER_1M", "BOMD_LLM_PRICE_OUT_PER_1M",
+	"BOMD_DIGIKEY_ENABLED", "BOMD_DIGIKEY_CLIENT_ID",
+	"BOMD_DIGIKEY_CLIENT_SECRET", "BOMD_MOUSER_API_KEY",
+	"BOMD_MOUSER_PER_DAY", "BOMD_NEXAR_LIMIT", "BOMD_NEXAR_BASE_URL",
 	"BOMD_X402_ENABLED", "BOMD_X402_FACILITATOR_URL", "BOMD_X402_NETWORK",
 	"BOMD_X402_ASSET", "BOMD_X402_ASSET_NAME", "BOMD_X402_ASSET_VERSION",
 	"BOMD_X402_ASSET_DECIMALS", "BOMD_X402_PAY_TO", "BOMD_X402_PRICE",
@@ -216,6 +220,65 @@ test_x402_keys(void **state)
 }
 
 static void
+test_provider_keys(void **state)
+{
+	struct provider_settings ps;
+	struct config c;
+	char err[256], *path;
+
+	(void)state;
+	path = write_conf("providers = { digikey = { enabled = false;\n"
+	    "client_id = \"id\"; locale_site = \"DE\"; ttl = 3600; };\n"
+	    "mouser = { per_minute = 10; }; timeout_ms = 500; };\n");
+	setenv("BOMD_DIGIKEY_CLIENT_SECRET", "s3cret", 1);
+	setenv("BOMD_MOUSER_API_KEY", "mk", 1);
+	setenv("BOMD_MOUSER_PER_DAY", "50", 1);
+	setenv("BOMD_NEXAR_LIMIT", "5", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	config_providers(&c, &ps);
+	assert_false(ps.src[PROVIDER_DIGIKEY].enabled);
+	assert_string_equal(ps.src[PROVIDER_DIGIKEY].client_id, "id");
+	assert_string_equal(ps.src[PROVIDER_DIGIKEY].client_secret,
+	    "s3cret");
+	assert_string_equal(ps.src[PROVIDER_DIGIKEY].locale_site, "DE");
+	assert_string_equal(ps.src[PROVIDER_DIGIKEY].base_url,
+	    "https://api.digikey.com");
+	assert_int_equal(ps.src[PROVIDER_DIGIKEY].ttl_s, 3600);
+	assert_int_equal(ps.src[PROVIDER_DIGIKEY].per_minute, 120);
+	assert_true(ps.src[PROVIDER_MOUSER].enabled);
+	assert_string_equal(ps.src[PROVIDER_MOUSER].api_key, "mk");
+	assert_int_equal(ps.src[PROVIDER_MOUSER].per_minute, 10);
+	assert_int_equal(ps.src[PROVIDER_MOUSER].per_day, 50);
+	assert_int_equal(ps.src[PROVIDER_NEXAR].match_limit, 5);
+	assert_null(ps.src[PROVIDER_NEXAR].client_id);
+	assert_string_equal(ps.src[PROVIDER_NEXAR].token_url,
+	    "https://identity.nexar.com/connect/token");
+	assert_int_equal(ps.timeout_ms, 500);
+	assert_int_equal(ps.deadline_ms, 20000);
+	config_free(&c);
+	/* the environment wins, in words too; a bad one names its key */
+	setenv("BOMD_DIGIKEY_ENABLED", "yes", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_true(c.digikey.enabled);
+	config_free(&c);
+	setenv("BOMD_DIGIKEY_ENABLED", "maybe", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "providers.digikey.enabled"));
+	unsetenv("BOMD_DIGIKEY_ENABLED");
+	setenv("BOMD_NEXAR_BASE_URL", "ftp://nexar.example", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "providers.nexar.base_url"));
+	/* a secret's value never appears in an error */
+	setenv("BOMD_NEXAR_BASE_URL", "https://x", 1);
+	setenv("BOMD_DIGIKEY_CLIENT_SECRET", "", 1);
+	setenv("BOMD_MOUSER_PER_DAY", "0", 1);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_null(strstr(err, "s3cret"));
+	unlink(path);
+	clear_env(NULL);
+}
+
+static void
 test_file_then_env(void **state)
 {
 	struct config c;
@@ -357,6 +420,7 @@ main(void)
 		cmocka_unit_test_setup(test_defaults, clear_env),
 		cmocka_unit_test_setup(test_file_then_env, clear_env),
 		cmocka_unit_test_setup(test_llm_keys, clear_env),
+		cmocka_unit_test_setup(test_provider_keys, clear_env),
 		cmocka_unit_test_setup(test_x402_keys, clear_env),
 		cmocka_unit_test_setup(test_bad_values, clear_env),
 		cmocka_unit_test_setup(test_missing_explicit_file, clear_env),

@@ -27,7 +27,7 @@
 static const char full_yaml[] =
     "project: {name: \"Sensor board rev C\", id: \"SB-C\", "
     "owner: \"ana@example.com\"}\n"
-    "requirements: {product_type: \"IoT sensor\", quantity: 25, "
+    "requirements: {product_type: industrial, quantity: 25, "
     "deadline: \"2027-01-15\", budget_total: 5000}\n"
     "compliance: {rohs: true, reach: true, itar: false}\n"
     "sourcing_constraints: {allow_brokers: false, allow_alternates: true, "
@@ -59,6 +59,24 @@ read_fixture(const char *name, size_t *len)
 	fclose(fp);
 	*len = b.len;
 	return buf_steal(&b);
+}
+
+/* A fixture parsed as intake YAML, with nwarn warnings into *warn. */
+static json_t *
+parse_fixture(const char *name, json_t **warn, size_t nwarn)
+{
+	char err[256];
+	char *text;
+	json_t *ctx;
+	size_t len;
+
+	text = read_fixture(name, &len);
+	ctx = intake_parse_yaml(text, len, warn, err, sizeof(err));
+	free(text);
+	if (ctx == NULL)
+		fail_msg("%s: %s", name, err);
+	assert_int_equal(json_array_size(*warn), nwarn);
+	return ctx;
 }
 
 static const json_t *
@@ -171,6 +189,23 @@ test_yaml_table(void **state)
 		    "strings") },
 		{ "engineering_context: {avoid_parts: [1234, \" LM358 \", "
 		    "\"\"]}\n", 1, NULL, 1, 0, 1, 0, 2, 0 },
+		{ "engineering_context: {avoid_parts: [{mpn: A1, reason: r}, "
+		    "B2, {mpn: C3}]}\n", 1, NULL, 1, 0, 1, 0, 3, 0 },
+		{ "engineering_context: {avoid_parts: [{reason: r}]}\n",
+		    BAD("engineering_context.avoid_parts: item 1: expected an "
+		    "MPN or {mpn, reason}") },
+		{ "engineering_context: {preferred_manufacturers: {mcu: [ST], "
+		    "diodes: [Nexperia], other: {leds: [Kingbright]}}}\n", 1,
+		    NULL, 1, 0, 1, 0, 0, 0 },
+		{ "engineering_context: {preferred_manufacturers: [ST]}\n",
+		    BAD("engineering_context.preferred_manufacturers: expected "
+		    "a mapping") },
+		/* the original's product types, any case */
+		{ "requirements: {product_type: Aerospace}\n", 1, NULL,
+		    1, 0, 1, 0, 0, 0 },
+		{ "requirements: {product_type: toys}\n",
+		    BAD("requirements.product_type: expected one of consumer, "
+		    "industrial, medical, automotive, aerospace") },
 		/* strings */
 		{ "project: {name: yes}\n",
 		    BAD("project.name: expected a string") },
@@ -179,6 +214,12 @@ test_yaml_table(void **state)
 		/* compliance */
 		{ "compliance: {rohs: yes, class: \"3\", level: 2}\n", 1, NULL,
 		    1, 0, 1, 0, 0, 0 },
+		{ "compliance: {standards: [RoHS, CE], quality_class: "
+		    "\"IPC Class 3\"}\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
+		{ "compliance: {standards: RoHS}\n", 1, NULL,
+		    1, 0, 1, 0, 0, 0 },
+		{ "compliance: {standards: {a: b}}\n",
+		    BAD("compliance.standards: expected a list of strings") },
 		{ "compliance: {itar: [x]}\n",
 		    BAD("compliance.itar: expected a boolean or a string") },
 		{ "compliance: [rohs]\n",
@@ -249,31 +290,29 @@ test_yaml_full_fixture(void **state)
 	json_t *ctx, *warn, *again, *warn2, *want;
 	const json_t *pref;
 	char err[256];
-	char *text;
-	size_t len;
 
 	(void)state;
-	text = read_fixture("full.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("full.yaml: %s", err);
-	assert_int_equal(json_array_size(warn), 0);
+	ctx = parse_fixture("full.yaml", &warn, 0);
 	want = json_loads("{"
 	    "\"project\": {\"name\": \"Sensor board rev C\", \"id\": \"SB-C\","
-	    " \"owner\": \"ana@example.com\"},"
-	    "\"requirements\": {\"product_type\": \"IoT sensor\","
+	    " \"owner\": \"ana@example.com\", \"engineering_contact\": null},"
+	    "\"requirements\": {\"product_type\": \"industrial\","
 	    " \"quantity\": 25, \"deadline\": \"2027-01-15\","
 	    " \"budget_total\": 5000, \"budget_total_micros\": 5000000000},"
 	    "\"compliance\": {\"rohs\": true, \"reach\": true,"
-	    " \"itar\": false},"
+	    " \"itar\": false, \"standards\": [], \"quality_class\": null,"
+	    " \"country_of_origin_restrictions\": []},"
 	    "\"sourcing_constraints\": {\"allow_brokers\": false,"
-	    " \"allow_alternates\": true,"
+	    " \"allow_alternates\": true, \"single_source_ok\": false,"
 	    " \"preferred_distributors\": [\"digikey\", \"mouser\"],"
 	    " \"max_lead_time_days\": 28},"
 	    "\"engineering_context\": {\"notes\": \"...\","
 	    " \"critical_parts\": [\"STM32F103C8T6\"],"
-	    " \"avoid_parts\": [\"LM358DR\"]}}", 0, NULL);
+	    " \"preferred_manufacturers\": {\"capacitors\": [],"
+	    " \"resistors\": [], \"mcu\": [], \"connectors\": [],"
+	    " \"other\": {}},"
+	    " \"avoid_parts\": [\"LM358DR\"], \"avoid_reasons\": {}}}", 0,
+	    NULL);
 	assert_non_null(want);
 	assert_true(json_equal(ctx, want));
 	pref = path_get(ctx, "sourcing_constraints", "preferred_distributors");
@@ -293,22 +332,66 @@ test_yaml_full_fixture(void **state)
 	json_decref(ctx);
 }
 
+/*
+ * The original service's own intake sheet: standards as a list, avoid_parts
+ * as {mpn, reason}, preferred manufacturers by category, designators as
+ * critical parts; read again, nothing changes.
+ */
+static void
+test_yaml_original_fixture(void **state)
+{
+	json_t *ctx, *warn, *again, *want;
+	struct intake_view v;
+	char err[256];
+
+	(void)state;
+	ctx = parse_fixture("original.yaml", &warn, 0);
+	want = json_loads("{\"standards\": [\"RoHS\", \"IEC 60601-1\", "
+	    "\"ISO 13485\", \"FDA Class II\"], \"quality_class\": "
+	    "\"IPC Class 3\", \"country_of_origin_restrictions\": "
+	    "[\"none\"]}", 0, NULL);
+	assert_true(json_equal(json_object_get(ctx, "compliance"), want));
+	json_decref(want);
+	assert_string_equal(json_string_value(path_get(ctx, "project",
+	    "engineering_contact")), "david.park@neurolink.bio");
+	assert_string_equal(json_string_value(path_get(ctx, "requirements",
+	    "product_type")), "medical");
+	assert_string_equal(json_string_value(json_array_get(path_get(ctx,
+	    "engineering_context", "critical_parts"), 5)), "J2");
+	want = json_loads("[\"Harwin\", \"Amphenol\", \"Hirose\"]", 0, NULL);
+	assert_true(json_equal(json_object_get(path_get(ctx,
+	    "engineering_context", "preferred_manufacturers"), "connectors"),
+	    want));
+	json_decref(want);
+	want = json_loads("[\"ADS1298\", \"STM32F4\"]", 0, NULL);
+	assert_true(json_equal(path_get(ctx, "engineering_context",
+	    "avoid_parts"), want));
+	json_decref(want);
+	assert_string_equal(json_string_value(json_object_get(path_get(ctx,
+	    "engineering_context", "avoid_reasons"), "STM32F4")),
+	    "Insufficient processing power for real-time DSP");
+	assert_int_equal(intake_view_get(ctx, &v), 0);
+	assert_int_equal(v.navoid, 2);
+	assert_int_equal(v.max_lead_time_days, 21);
+	intake_view_free(&v);
+
+	again = intake_from_json(ctx, NULL, err, sizeof(err));
+	assert_non_null(again);
+	assert_true(json_equal(again, ctx));
+	json_decref(again);
+	json_decref(warn);
+	json_decref(ctx);
+}
+
 static void
 test_yaml_block_fixture(void **state)
 {
 	struct intake_view v;
 	json_t *ctx, *warn, *again;
 	char err[256];
-	char *text;
-	size_t len;
 
 	(void)state;
-	text = read_fixture("block.yaml", &len);
-	ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
-	free(text);
-	if (ctx == NULL)
-		fail_msg("block.yaml: %s", err);
-	assert_int_equal(json_array_size(warn), 2);
+	ctx = parse_fixture("block.yaml", &warn, 2);
 	assert_string_equal(json_string_value(json_array_get(warn, 0)),
 	    "unknown key 'colour' in project ignored");
 	assert_string_equal(json_string_value(json_array_get(warn, 1)),
@@ -324,8 +407,8 @@ test_yaml_block_fixture(void **state)
 	    "engineering_context", "notes")),
 	    "Keep the gate drivers from the same lot.");
 	assert_true(json_is_null(path_get(ctx, "project", "id")));
-	assert_true(json_is_null(path_get(ctx, "sourcing_constraints",
-	    "max_lead_time_days")));
+	assert_int_equal(path_int(ctx, "sourcing_constraints",
+	    "max_lead_time_days"), INTAKE_DEFAULT_LEAD_DAYS);
 
 	assert_int_equal(intake_view_get(ctx, &v), 0);
 	assert_string_equal(v.name, "Motor driver");
@@ -334,7 +417,7 @@ test_yaml_block_fixture(void **state)
 	assert_int_equal(v.budget_total_micros, INT64_C(12345670000));
 	assert_true(v.allow_brokers);
 	assert_false(v.allow_alternates);
-	assert_int_equal(v.max_lead_time_days, -1);
+	assert_int_equal(v.max_lead_time_days, INTAKE_DEFAULT_LEAD_DAYS);
 	assert_int_equal(v.npreferred, 3);
 	assert_string_equal(v.preferred[2], "arrow");
 	assert_int_equal(v.ncritical, 1);
@@ -612,7 +695,8 @@ test_form_table(void **state)
 		    "STM32F103C8T6,ATSAMD21", "budget_total", "5000.50",
 		    "deadline", "2027-01-15", "max_lead_time_days", "28",
 		    "owner", "ana@example.com", "project_id", "SB-C",
-		    "notes", "n", "product_type", "IoT sensor", NULL } },
+		    "engineering_notes", "n", "product_type", "Medical",
+		    NULL } },
 		    1, NULL, 25, 1, 0, 2, 1 },
 		/* empty fields are not given */
 		{ { { "quantity", "", "allow_alternates", "", "deadline", "",
@@ -633,6 +717,9 @@ test_form_table(void **state)
 		    BAD("deadline: expected a calendar date") },
 		{ { { "budget_total", "1,000", NULL } },
 		    BAD("budget_total: expected a non-negative amount") },
+		{ { { "product_type", "toys", NULL } },
+		    BAD("product_type: expected one of consumer, industrial, "
+		    "medical, automotive, aerospace") },
 		{ { { "max_lead_time_days", "9999", NULL } },
 		    BAD("max_lead_time_days: expected a whole number") },
 		{ { { "project_name", "\xff\xfe", NULL } },
@@ -718,7 +805,7 @@ test_view(void **state)
 	assert_int_equal(v.budget_total_micros, -1);
 	assert_false(v.allow_brokers);
 	assert_true(v.allow_alternates);
-	assert_int_equal(v.max_lead_time_days, -1);
+	assert_int_equal(v.max_lead_time_days, INTAKE_DEFAULT_LEAD_DAYS);
 	assert_int_equal(v.npreferred, 0);
 	assert_int_equal(v.navoid, 0);
 	assert_int_equal(v.ncritical, 0);
@@ -733,7 +820,7 @@ test_view(void **state)
 	assert_int_equal(intake_view_get(ctx, &v), 0);
 	assert_string_equal(v.name, "Sensor board rev C");
 	assert_string_equal(v.owner, "ana@example.com");
-	assert_string_equal(v.product_type, "IoT sensor");
+	assert_string_equal(v.product_type, "industrial");
 	assert_int_equal(v.quantity, 25);
 	assert_int_equal(v.budget_total_micros, INT64_C(5000000000));
 	assert_int_equal(v.max_lead_time_days, 28);
@@ -822,6 +909,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_yaml_table),
 		cmocka_unit_test(test_yaml_full_fixture),
+		cmocka_unit_test(test_yaml_original_fixture),
 		cmocka_unit_test(test_yaml_block_fixture),
 		cmocka_unit_test(test_yaml_limits),
 		cmocka_unit_test(test_field_limits),

@@ -1,0 +1,412 @@
+/*
+ * Localised distributor text to integers: prices to micro-units, stock
+ * counts and lead times to days. One parser for every provider, so a
+ * format seen once is handled everywhere.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "offer_text.h"
+#include "util.h"
+
+#define OFFER_TEXT_MAX		128	/* bytes of a price text */
+#define OFFER_TEXT_MAX_DAYS	3650
+
+/* Currency texts: a symbol or word and the ISO code ("" : ambiguous). */
+static const struct offer_text_cur {
+	const char	*text;
+	const char	*code;
+} offer_text_curs[] = {
+	{ "\xe2\x82\xac", "EUR" },	/* € */
+	{ "\xc2\xa3", "GBP" },		/* £ */
+	{ "US$", "USD" },
+	{ "C$", "CAD" },
+	{ "CA$", "CAD" },
+	{ "A$", "AUD" },
+	{ "AU$", "AUD" },
+	{ "R$", "BRL" },
+	{ "$", "" },
+	{ "\xc2\xa5", "" },		/* ¥: yen or yuan */
+	{ "\xef\xbf\xa5", "" },		/* fullwidth ¥ */
+	{ "\xe5\x85\x83", "CNY" },	/* 元 */
+	{ "\xe2\x82\xb9", "INR" },	/* ₹ */
+	{ "\xe2\x82\xa9", "KRW" },	/* ₩ */
+	{ "z\xc5\x82", "PLN" },		/* zł */
+	{ "K\xc4\x8d", "CZK" },		/* Kč */
+	{ "Ft", "HUF" },
+	{ "kr", "" },			/* SEK, DKK, NOK */
+	{ "kr.", "" },
+	{ "Fr.", "CHF" },
+};
+
+/* The length of the blank (ASCII or Unicode space) at s; 0 when none. */
+static size_t
+offer_text_blank(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u == ' ' || *u == '\t')
+		return 1;
+	if (u[0] == 0xc2 && u[1] == 0xa0)		/* no-break space */
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xaf ||
+	    u[2] == 0x89 || u[2] == 0x87))	/* narrow, thin, figure */
+		return 3;
+	return 0;
+}
+
+/* s[0..n) without blanks at either end, into out; its length. */
+static size_t
+offer_text_trim(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t k, i;
+
+	while (n > 0 && (k = offer_text_blank(s)) > 0 && k <= n) {
+		s += k;
+		n -= k;
+	}
+	/* trailing blanks: ASCII, or the last bytes of a UTF-8 one */
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && offer_text_blank(s + n - 2) == 2)
+			n -= 2;
+		else if (n >= 3 && offer_text_blank(s + n - 3) == 3)
+			n -= 3;
+		else
+			break;
+	}
+	if (n >= outlen)
+		n = outlen - 1;
+	for (i = 0; i < n; i++)
+		out[i] = s[i];
+	out[n] = '\0';
+	return n;
+}
+
+/* The ISO code an affix names into cur; -1 when it names none known. */
+static int
+offer_text_currency(const char *affix, char cur[4])
+{
+	size_t i;
+
+	cur[0] = '\0';
+	if (affix[0] == '\0')
+		return 0;
+	for (i = 0; i < sizeof(offer_text_curs) / sizeof(offer_text_curs[0]);
+	    i++)
+		if (strcmp(affix, offer_text_curs[i].text) == 0) {
+			snprintf(cur, 4, "%s", offer_text_curs[i].code);
+			return 0;
+		}
+	if (strlen(affix) == 3 && isupper((unsigned char)affix[0]) &&
+	    isupper((unsigned char)affix[1]) &&
+	    isupper((unsigned char)affix[2])) {
+		memcpy(cur, affix, 4);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The digits of a number whose decimal mark is dec (0: none) and whose
+ * thousands separator is grp into micro-units, rounding past 6 decimals.
+ */
+static int
+offer_text_digits(const char *num, char dec, char grp, int64_t *micros,
+    const char **why)
+{
+	int64_t units = 0, frac = 0;
+	int nfrac = 0, since = -1, round = 0;
+	bool in_frac = false;
+	const char *p;
+
+	for (p = num; *p != '\0'; p++) {
+		if (*p == grp && !in_frac) {
+			/* groups of three after the first */
+			if (since == 0 || (since > 0 && since != 3) ||
+			    p == num) {
+				*why = "misplaced thousands separator";
+				return -1;
+			}
+			since = 0;
+			continue;
+		}
+		if (*p == dec) {
+			if (since >= 0 && since != 3) {
+				*why = "misplaced thousands separator";
+				return -1;
+			}
+			in_frac = true;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p)) {
+			*why = "not a number";
+			return -1;
+		}
+		if (in_frac) {
+			if (nfrac < 6)
+				frac = frac * 10 + (*p - '0');
+			else if (nfrac == 6)
+				round = *p >= '5';
+			nfrac++;
+			continue;
+		}
+		if (since >= 0)
+			since++;
+		if (units > (INT64_MAX / MICROS_PER_UNIT - 9) / 10) {
+			*why = "out of range";
+			return -1;
+		}
+		units = units * 10 + (*p - '0');
+	}
+	if (since >= 0 && since != 3) {
+		*why = "misplaced thousands separator";
+		return -1;
+	}
+	for (; nfrac < 6; nfrac++)
+		frac *= 10;
+	*micros = units * MICROS_PER_UNIT + frac + round;
+	return 0;
+}
+
+int
+offer_text_price(const char *s, int64_t *micros, char cur[4],
+    const char **why)
+{
+	const char *why_dummy, *first = NULL, *last = NULL, *p;
+	char num[OFFER_TEXT_MAX], pre[32], post[32], curbuf[4], dec, grp;
+	size_t n = 0, k, ndot = 0, ncomma = 0;
+	const char *lastdot = NULL, *lastcomma = NULL;
+
+	if (why == NULL)
+		why = &why_dummy;
+	if (cur == NULL)
+		cur = curbuf;
+	cur[0] = '\0';
+	if (s == NULL || strlen(s) >= OFFER_TEXT_MAX) {
+		*why = s == NULL ? "empty" : "too long";
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++)
+		if (isdigit((unsigned char)*p)) {
+			if (first == NULL)
+				first = p;
+			last = p;
+		}
+	if (first == NULL) {
+		*why = "not a number";
+		return -1;
+	}
+	/* ".5" and ",50": a mark right before the first digit belongs */
+	if (first > s && (first[-1] == '.' || first[-1] == ',') &&
+	    (first - 1 == s || !isalpha((unsigned char)first[-2])))
+		first--;
+	for (p = s; p < first; p++)
+		if (*p == '-') {
+			*why = "negative";
+			return -1;
+		}
+	for (p = first; p <= last; p += k) {
+		if ((k = offer_text_blank(p)) > 0)
+			continue;
+		k = 1;
+		if (*p == '\'')
+			continue;
+		if (*p == '.') {
+			ndot++;
+			lastdot = p;
+		} else if (*p == ',') {
+			ncomma++;
+			lastcomma = p;
+		} else if (!isdigit((unsigned char)*p)) {
+			*why = "not a number";
+			return -1;
+		}
+		num[n++] = *p;
+	}
+	num[n] = '\0';
+	if (ndot > 0 && ncomma > 0) {
+		dec = lastdot > lastcomma ? '.' : ',';
+		grp = dec == '.' ? ',' : '.';
+		if ((dec == '.' ? ndot : ncomma) != 1) {
+			*why = "two decimal marks";
+			return -1;
+		}
+	} else if (ndot + ncomma == 1) {
+		dec = ndot ? '.' : ',';
+		grp = 0;
+	} else if (ndot + ncomma > 1) {
+		dec = 0;
+		grp = ndot ? '.' : ',';
+	} else
+		dec = grp = 0;
+	if (offer_text_digits(num, dec, grp, micros, why) == -1)
+		return -1;
+	offer_text_trim(s, (size_t)(first - s), pre, sizeof(pre));
+	offer_text_trim(last + 1, strlen(last + 1), post, sizeof(post));
+	if (pre[0] != '\0' && post[0] != '\0') {
+		*why = "text on both sides of the number";
+		return -1;
+	}
+	if (offer_text_currency(pre[0] != '\0' ? pre : post, cur) == -1) {
+		*why = "unknown currency text";
+		return -1;
+	}
+	return 0;
+}
+
+/* Bytes of a thousands separator at p followed by three digits, or 0. */
+static size_t
+offer_text_group(const char *p)
+{
+	size_t k = offer_text_blank(p);
+
+	if (k == 0 && (*p == ',' || *p == '.' || *p == '\''))
+		k = 1;
+	if (k == 0 || !isdigit((unsigned char)p[k]) ||
+	    !isdigit((unsigned char)p[k + 1]) ||
+	    !isdigit((unsigned char)p[k + 2]) ||
+	    isdigit((unsigned char)p[k + 3]))
+		return 0;
+	return k;
+}
+
+int
+offer_text_qty(const char *s, int64_t *n, const char **why)
+{
+	const char *why_dummy, *p;
+	int64_t v = 0;
+	size_t k;
+
+	if (why == NULL)
+		why = &why_dummy;
+	if (s == NULL) {
+		*why = "no number";
+		return -1;
+	}
+	for (p = s; (k = offer_text_blank(p)) > 0; p += k)
+		;
+	if (*p == '+')
+		p++;
+	if (!isdigit((unsigned char)*p)) {
+		*why = *p == '-' ? "negative" : "no number";
+		return -1;
+	}
+	for (;;) {
+		if (isdigit((unsigned char)*p)) {
+			if (v > (INT64_MAX - 9) / 10) {
+				*why = "out of range";
+				return -1;
+			}
+			v = v * 10 + (*p++ - '0');
+			continue;
+		}
+		if ((k = offer_text_group(p)) == 0)
+			break;
+		p += k;
+	}
+	*n = v;
+	return 0;
+}
+
+/* Days in one unit word (lower case); 0 when the word is no time unit. */
+static int
+offer_text_unit(const char *w, int unit_days)
+{
+	static const struct {
+		const char	*word;
+		int		 days;
+	} units[] = {
+		{ "d", 1 }, { "day", 1 }, { "days", 1 }, { "tag", 1 },
+		{ "tage", 1 }, { "jour", 1 }, { "jours", 1 }, { "dia", 1 },
+		{ "dias", 1 }, { "giorni", 1 }, { "dni", 1 },
+		{ "w", 7 }, { "wk", 7 }, { "wks", 7 }, { "week", 7 },
+		{ "weeks", 7 }, { "woche", 7 }, { "wochen", 7 },
+		{ "semaine", 7 }, { "semaines", 7 }, { "semana", 7 },
+		{ "semanas", 7 }, { "settimane", 7 },
+		{ "month", 30 }, { "months", 30 },
+	};
+	size_t i;
+
+	if (w[0] == '\0')
+		return unit_days;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(w, units[i].word) == 0)
+			return units[i].days;
+	return 0;
+}
+
+int
+offer_text_days(const char *s, int unit_days, int64_t *days,
+    const char **why)
+{
+	const char *why_dummy, *p;
+	char word[16];
+	int64_t v, hi;
+	size_t k, n = 0;
+	int per;
+
+	if (why == NULL)
+		why = &why_dummy;
+	if (s == NULL) {
+		*why = "unknown";
+		return -1;
+	}
+	for (p = s; (k = offer_text_blank(p)) > 0; p += k)
+		;
+	if (!isdigit((unsigned char)*p)) {
+		*why = "unknown";
+		return -1;
+	}
+	for (v = 0; isdigit((unsigned char)*p) && v < 100000; p++)
+		v = v * 10 + (*p - '0');
+	while ((k = offer_text_blank(p)) > 0)
+		p += k;
+	/* a range: the longer end */
+	if (*p == '-' || strncasecmp(p, "to ", 3) == 0) {
+		p += *p == '-' ? 1 : 3;
+		while ((k = offer_text_blank(p)) > 0)
+			p += k;
+		if (!isdigit((unsigned char)*p)) {
+			*why = "bad range";
+			return -1;
+		}
+		for (hi = 0; isdigit((unsigned char)*p) && hi < 100000; p++)
+			hi = hi * 10 + (*p - '0');
+		if (hi > v)
+			v = hi;
+		while ((k = offer_text_blank(p)) > 0)
+			p += k;
+	}
+	while (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) {
+		if (n + 1 >= sizeof(word)) {
+			*why = "unknown unit";
+			return -1;
+		}
+		/* "días": the accent dropped */
+		if ((unsigned char)p[0] == 0xc3 && (unsigned char)p[1] == 0xad) {
+			word[n++] = 'i';
+			p += 2;
+			continue;
+		}
+		word[n++] = (char)tolower((unsigned char)*p++);
+	}
+	word[n] = '\0';
+	while ((k = offer_text_blank(p)) > 0 || *p == '.')
+		p += k ? k : 1;
+	if ((per = offer_text_unit(word, unit_days)) == 0 || *p != '\0') {
+		*why = "unknown unit";
+		return -1;
+	}
+	if (v > OFFER_TEXT_MAX_DAYS / per) {
+		*why = "too long";
+		return -1;
+	}
+	*days = v * per;
+	return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * bomctl admin: the original service's setup routes. status needs no key;
+ * bootstrap and reset-demo send BOMCTL_ADMIN_KEY as X-Admin-Key.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bomctl/bomctl.h"
+
+/* admin status */
+static int
+cmd_admin_status(struct bomctl *ctl, int argc, char **argv)
+{
+	json_t *st = NULL;
+	int rc;
+
+	ctl->auth = BOMCTL_AUTH_NONE;
+	if ((rc = bomctl_parse(ctl, "admin status", argc, argv, NULL, NULL, 0,
+	    0, "")) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_get(ctl, "/admin/status", &st)) != BOMCTL_EXIT_OK ||
+	    st == NULL)
+		return rc;
+	table_kv("admin key set", st, "admin_configured");
+	table_kv("clients", st, "client_count");
+	table_kv("api keys", st, "key_count");
+	json_decref(st);
+	return rc;
+}
+
+/* admin bootstrap [--name N] [--slug S] [--key-name K] */
+static int
+cmd_admin_bootstrap(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *name = NULL, *slug = NULL, *key = NULL;
+	const struct bomctl_opt opts[] = { { "name", &name, NULL },
+	    { "slug", &slug, NULL }, { "key-name", &key, NULL },
+	    { NULL, NULL, NULL } };
+	json_t *body = NULL, *out = NULL;
+	int rc;
+
+	ctl->auth = BOMCTL_AUTH_ADMIN;
+	if ((rc = bomctl_parse(ctl, "admin bootstrap", argc, argv, opts, NULL,
+	    0, 0, "")) != BOMCTL_EXIT_OK ||
+	    (rc = http_body("admin bootstrap", &body, "client_name", name,
+	    "client_slug", slug, "key_name", key, (const char *)NULL)) !=
+	    BOMCTL_EXIT_OK ||
+	    (rc = fetch_post(ctl, "/admin/bootstrap", body, &out)) !=
+	    BOMCTL_EXIT_OK || out == NULL)
+		return rc;
+	table_kv("client", out, "client_id");
+	table_kv("client name", out, "client_name");
+	table_kv("key", out, "key_id");
+	table_kv("key name", out, "key_name");
+	table_kv("api key", out, "api_key");
+	printf("%s (the key is shown only now)\n", bomctl_str(out, "message",
+	    ""));
+	json_decref(out);
+	return rc;
+}
+
+/* admin reset-demo */
+static int
+cmd_admin_reset_demo(struct bomctl *ctl, int argc, char **argv)
+{
+	json_t *out = NULL;
+	int rc;
+
+	ctl->auth = BOMCTL_AUTH_ADMIN;
+	if ((rc = bomctl_parse(ctl, "admin reset-demo", argc, argv, NULL, NULL,
+	    0, 0, "")) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_post(ctl, "/admin/reset-demo", NULL, &out)) !=
+	    BOMCTL_EXIT_OK || out == NULL)
+		return rc;
+	printf("%s\n", bomctl_str(out, "message", "done"));
+	json_decref(out);
+	return rc;
+}
+
+static const struct bomctl_cmd cmd_admin_cmds[] = {
+	{ "status", cmd_admin_status },
+	{ "bootstrap", cmd_admin_bootstrap },
+	{ "reset-demo", cmd_admin_reset_demo },
+	{ NULL, NULL }
+};
+
+/* admin status|bootstrap|reset-demo */
+int
+cmd_admin(struct bomctl *ctl, int argc, char **argv)
+{
+	return bomctl_dispatch(ctl, "admin", cmd_admin_cmds, NULL,
+	    "status, bootstrap and reset-demo", argc, argv);
+}

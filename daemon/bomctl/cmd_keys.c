@@ -1,0 +1,126 @@
+/*
+ * bomctl keys: the API keys of the caller's own client under /api-keys
+ * (list, create, revoke); a new key is shown once.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "bomctl/bomctl.h"
+
+/* keys [list] [--limit N] */
+static int
+cmd_keys_list(struct bomctl *ctl, int argc, char **argv)
+{
+	char created[40], used[40], scopes[128];
+	json_t *arr = NULL, *k;
+	size_t i, wname;
+	int rc;
+
+	if ((rc = fetch_list(ctl, "keys", argc, argv, "/api-keys", "key",
+	    "no keys", &arr)) != BOMCTL_EXIT_OK || arr == NULL)
+		return rc;
+	/* KEY 36, ACTIVE 6, CREATED 20, LAST USED 20, SCOPES, NAME */
+	wname = table_width(arr, "name", 4, 24);
+	table_cell("KEY", 36, false);
+	printf("%-6s ", "ACTIVE");
+	table_cell("CREATED", 20, false);
+	table_cell("LAST USED", 20, false);
+	table_cell("NAME", wname, false);
+	table_cell("SCOPES", 12, true);
+	printf("\n");
+	json_array_foreach(arr, i, k) {
+		table_ts(bomctl_str(k, "created_at", "-"), created,
+		    sizeof(created));
+		table_ts(bomctl_str(k, "last_used", "never"), used,
+		    sizeof(used));
+		table_value(json_object_get(k, "scopes"), scopes,
+		    sizeof(scopes));
+		table_cell(bomctl_str(k, "key_id", "?"), 36, false);
+		printf("%-6s ", json_is_true(json_object_get(k, "is_active")) ?
+		    "yes" : "no");
+		table_cell(created, 20, false);
+		table_cell(used, 20, false);
+		table_cell(bomctl_str(k, "name", ""), wname, false);
+		table_cell(scopes, 12, true);
+		printf("\n");
+	}
+	json_decref(arr);
+	return rc;
+}
+
+/* keys create --name N [--scope S,...] */
+static int
+cmd_keys_create(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *name = NULL, *scope = NULL, *p, *comma;
+	const struct bomctl_opt opts[] = { { "name", &name, NULL },
+	    { "scope", &scope, NULL }, { NULL, NULL, NULL } };
+	json_t *body = NULL, *scopes, *out = NULL, *key;
+	int rc;
+
+	if ((rc = bomctl_parse(ctl, "keys create", argc, argv, opts, NULL, 0,
+	    0, "")) != BOMCTL_EXIT_OK)
+		return rc;
+	if (name == NULL || *name == '\0')
+		return bomctl_usage_error("keys create: --name is required "
+		    "(say what the key is for)");
+	if ((rc = http_body("keys create", &body, "name", name,
+	    (const char *)NULL)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (scope != NULL) {
+		scopes = json_array();
+		for (p = scope; p != NULL; p = comma ? comma + 1 : NULL) {
+			comma = strchr(p, ',');
+			json_array_append_new(scopes, json_stringn(p, comma ?
+			    (size_t)(comma - p) : strlen(p)));
+		}
+		json_object_set_new(body, "scopes", scopes);
+	}
+	if ((rc = fetch_post(ctl, "/api-keys", body, &out)) !=
+	    BOMCTL_EXIT_OK || out == NULL)
+		return rc;
+	key = json_object_get(out, "key");
+	printf("key %s (%s) created; it is shown only now:\n%s\n",
+	    bomctl_str(key, "key_id", "?"), bomctl_str(key, "name", name),
+	    bomctl_str(out, "raw_key", "?"));
+	json_decref(out);
+	return rc;
+}
+
+/* keys revoke KEY_ID */
+static int
+cmd_keys_revoke(struct bomctl *ctl, int argc, char **argv)
+{
+	const char *pos[1];
+	char path[BOMCTL_MAX_URL];
+	json_t *out = NULL;
+	int rc;
+
+	if ((rc = bomctl_parse(ctl, "keys revoke", argc, argv, NULL, pos, 1, 1,
+	    "a KEY_ID")) != BOMCTL_EXIT_OK ||
+	    (rc = http_id_arg(ctl, "keys revoke", "key id", "/api-keys/",
+	    pos[0], "/revoke", path, sizeof(path))) != BOMCTL_EXIT_OK ||
+	    (rc = fetch_post(ctl, path, NULL, &out)) != BOMCTL_EXIT_OK ||
+	    out == NULL)
+		return rc;
+	printf("key %s revoked\n", bomctl_str(out, "key_id", pos[0]));
+	json_decref(out);
+	return rc;
+}
+
+static const struct bomctl_cmd cmd_keys_cmds[] = {
+	{ "list", cmd_keys_list },
+	{ "create", cmd_keys_create },
+	{ "revoke", cmd_keys_revoke },
+	{ NULL, NULL }
+};
+
+/* keys [list|create|revoke] */
+int
+cmd_keys(struct bomctl *ctl, int argc, char **argv)
+{
+	return bomctl_dispatch(ctl, "keys", cmd_keys_cmds, cmd_keys_list,
+	    "list, create and revoke", argc, argv);
+}

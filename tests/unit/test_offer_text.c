@@ -1,0 +1,197 @@
+/*
+ * Golden tables for common/offer_text.c: localised price strings as
+ * Mouser, DigiKey and Nexar send them, stock texts and lead times.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "offer_text.h"
+
+#define NBSP	"\xc2\xa0"
+#define NNBSP	"\xe2\x80\xaf"
+#define EURO	"\xe2\x82\xac"
+#define YEN	"\xc2\xa5"
+#define POUND	"\xc2\xa3"
+
+static void
+test_price_golden(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		int64_t		 want;
+		const char	*cur;
+	} rows[] = {
+		{ "$1.23", 0, 1230000, "" },
+		{ "$0.0125", 0, 12500, "" },
+		{ "$1,234.56", 0, 1234560000, "" },
+		{ "US$ 12.50", 0, 12500000, "USD" },
+		{ "6,85 " EURO, 0, 6850000, "EUR" },
+		{ "1.234,56 " EURO, 0, 1234560000, "EUR" },
+		{ "1 234,56 " EURO, 0, 1234560000, "EUR" },
+		{ "1" NBSP "234,56" NBSP EURO, 0, 1234560000, "EUR" },
+		{ "1" NNBSP "234,56" NNBSP EURO, 0, 1234560000, "EUR" },
+		{ EURO "0,123", 0, 123000, "EUR" },
+		{ "7,20 kr", 0, 7200000, "" },
+		{ "6.817,20 kr", 0, 6817200000, "" },
+		{ "6 817,20 kr", 0, 6817200000, "" },
+		{ "0,50 kr.", 0, 500000, "" },
+		{ YEN "32.8", 0, 32800000, "" },
+		{ YEN "1,234.5", 0, 1234500000, "" },
+		{ POUND "0.45", 0, 450000, "GBP" },
+		{ "CHF 1'234.50", 0, 1234500000, "CHF" },
+		{ "12,34 z\xc5\x82", 0, 12340000, "PLN" },
+		{ "1.23 USD", 0, 1230000, "USD" },
+		{ "EUR 2,5", 0, 2500000, "EUR" },
+		{ "0.1", 0, 100000, "" },
+		{ "3", 0, 3000000, "" },
+		{ ".5", 0, 500000, "" },
+		{ "$.75", 0, 750000, "" },
+		{ "1.000.000", 0, 1000000000000, "" },
+		{ "1,000,000", 0, 1000000000000, "" },
+		{ "0.12345678", 0, 123457, "" },		/* rounded */
+		{ "0.1234564", 0, 123456, "" },
+		{ "  $2.00  ", 0, 2000000, "" },
+		{ "", -1, 0, "" },
+		{ "N/A", -1, 0, "" },
+		{ "-1.00", -1, 0, "" },
+		{ "$-1.00", -1, 0, "" },
+		{ "1.2.3,4,5", -1, 0, "" },
+		{ "12,34,5", -1, 0, "" },
+		{ "1,2345.00", -1, 0, "" },
+		{ "1x2", -1, 0, "" },
+		{ "1.00 bananas", -1, 0, "" },
+		{ "$ 1.00 USD", -1, 0, "" },
+	};
+	char cur[4];
+	const char *why;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		v = -1;
+		why = NULL;
+		rc = offer_text_price(rows[i].in, &v, cur, &why);
+		if (rc != rows[i].rc)
+			fail_msg("'%s': rc %d (%s), want %d", rows[i].in, rc,
+			    why ? why : "", rows[i].rc);
+		if (rc == -1) {
+			assert_non_null(why);
+			continue;
+		}
+		if (v != rows[i].want)
+			fail_msg("'%s': %lld, want %lld", rows[i].in,
+			    (long long)v, (long long)rows[i].want);
+		assert_string_equal(cur, rows[i].cur);
+	}
+	/* NULL cur and why are allowed */
+	assert_int_equal(offer_text_price("1.00", &v, NULL, NULL), 0);
+	assert_int_equal(offer_text_price(NULL, &v, NULL, NULL), -1);
+}
+
+static void
+test_qty_golden(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		int64_t		 want;
+	} rows[] = {
+		{ "6178 In Stock", 0, 6178 },
+		{ "6178", 0, 6178 },
+		{ "6,178 In Stock", 0, 6178 },
+		{ "1.234.567", 0, 1234567 },
+		{ "12 345 pcs", 0, 12345 },
+		{ "12" NBSP "345", 0, 12345 },
+		{ " 0 ", 0, 0 },
+		{ "1,2345", 0, 1 },
+		{ "None", -1, 0 },
+		{ "On Order", -1, 0 },
+		{ "", -1, 0 },
+		{ "-5", -1, 0 },
+		{ "99999999999999999999", -1, 0 },
+	};
+	const char *why;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		v = -1;
+		rc = offer_text_qty(rows[i].in, &v, &why);
+		if (rc != rows[i].rc)
+			fail_msg("'%s': rc %d, want %d", rows[i].in, rc,
+			    rows[i].rc);
+		if (rc == 0 && v != rows[i].want)
+			fail_msg("'%s': %lld, want %lld", rows[i].in,
+			    (long long)v, (long long)rows[i].want);
+	}
+	assert_int_equal(offer_text_qty(NULL, &v, NULL), -1);
+}
+
+static void
+test_days_golden(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 unit;
+		int		 rc;
+		int64_t		 want;
+	} rows[] = {
+		{ "42 Days", 1, 0, 42 },
+		{ "1 Day", 1, 0, 1 },
+		{ "6 Weeks", 1, 0, 42 },
+		{ "6 Wochen", 1, 0, 42 },
+		{ "14 Tage", 1, 0, 14 },
+		{ "14 d\xc3\xad" "as", 1, 0, 14 },
+		{ "3 wk", 1, 0, 21 },
+		{ "8-10 weeks", 1, 0, 70 },
+		{ "8 to 10 weeks", 1, 0, 70 },
+		{ "16", 7, 0, 112 },
+		{ "16", 1, 0, 16 },
+		{ "0", 7, 0, 0 },
+		{ "42 Days.", 1, 0, 42 },
+		{ "N/A", 7, -1, 0 },
+		{ "", 7, -1, 0 },
+		{ "Contact us", 7, -1, 0 },
+		{ "12 parsecs", 1, -1, 0 },
+		{ "9999 weeks", 1, -1, 0 },
+	};
+	const char *why;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		v = -1;
+		rc = offer_text_days(rows[i].in, rows[i].unit, &v, &why);
+		if (rc != rows[i].rc)
+			fail_msg("'%s': rc %d, want %d", rows[i].in, rc,
+			    rows[i].rc);
+		if (rc == 0 && v != rows[i].want)
+			fail_msg("'%s': %lld, want %lld", rows[i].in,
+			    (long long)v, (long long)rows[i].want);
+	}
+	assert_int_equal(offer_text_days(NULL, 1, &v, NULL), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_price_golden),
+		cmocka_unit_test(test_qty_golden),
+		cmocka_unit_test(test_days_golden),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
