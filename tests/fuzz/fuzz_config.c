@@ -1,19 +1,23 @@
 /*
  * Fuzzes config_load() on a file holding the input (libconfig syntax and
- * our checks of every key). Inputs with "@include" are skipped: they name
- * other files, and a name such as /dev/stdin would block.
+ * our checks of every key), kept in memory and read through /proc/self/fd.
+ * Inputs with "@include" are skipped: they name other files, and a name
+ * such as /dev/stdin would block.
  */
-#define _GNU_SOURCE		/* memmem() */
+#define _GNU_SOURCE		/* memmem(), memfd_create() */
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fuzz.h"
 
+/* The file: nothing is left behind, however the run ends. */
+static int fuzz_config_fd = -1;
 static char fuzz_config_path[64];
 
 const char *__lsan_default_suppressions(void);
@@ -29,33 +33,22 @@ __lsan_default_suppressions(void)
 	return "leak:libconfig_yylex\nleak:strbuf_append\n";
 }
 
-static void
-fuzz_config_cleanup(void)
-{
-	if (fuzz_config_path[0] != '\0')
-		unlink(fuzz_config_path);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config cfg;
 	char err[512];
-	FILE *f;
-	int fd;
 
 	if (memmem(data, size, "@include", 8) != NULL)
 		return -1;
-	if (fuzz_config_path[0] == '\0') {
-		snprintf(fuzz_config_path, sizeof(fuzz_config_path),
-		    "/tmp/bomd-fuzz-config.XXXXXX");
-		if ((fd = mkstemp(fuzz_config_path)) == -1)
+	if (fuzz_config_fd == -1) {
+		if ((fuzz_config_fd = memfd_create("bomd.conf", 0)) == -1)
 			abort();
-		close(fd);
-		atexit(fuzz_config_cleanup);
+		snprintf(fuzz_config_path, sizeof(fuzz_config_path),
+		    "/proc/self/fd/%d", fuzz_config_fd);
 	}
-	if ((f = fopen(fuzz_config_path, "w")) == NULL ||
-	    fwrite(data, 1, size, f) != size || fclose(f) != 0)
+	if (ftruncate(fuzz_config_fd, 0) == -1 ||
+	    pwrite(fuzz_config_fd, data, size, 0) != (ssize_t)size)
 		abort();
 	err[0] = '\0';
 	if (config_load(fuzz_config_path, &cfg, err, sizeof(err)) == -1) {
