@@ -176,6 +176,22 @@ UNIT_TESTS = \
 	tests/unit/test_util.c \
 	tests/unit/test_x402.c
 
+# libFuzzer harnesses, one per parser of untrusted input (tests/fuzz/).
+FUZZ_TESTS = \
+	tests/fuzz/fuzz_api_route.c \
+	tests/fuzz/fuzz_bom.c \
+	tests/fuzz/fuzz_config.c \
+	tests/fuzz/fuzz_intake_json.c \
+	tests/fuzz/fuzz_intake_yaml.c \
+	tests/fuzz/fuzz_job.c \
+	tests/fuzz/fuzz_jwt.c \
+	tests/fuzz/fuzz_llm_chat.c \
+	tests/fuzz/fuzz_llm_json.c \
+	tests/fuzz/fuzz_offer_breaks.c \
+	tests/fuzz/fuzz_offers.c \
+	tests/fuzz/fuzz_openai_chat.c \
+	tests/fuzz/fuzz_x402.c
+
 BUILD	= build
 ABUILD	= build/asan
 
@@ -212,7 +228,7 @@ UNIT_FIXTURES = \
 	tests/unit/fixture_schema.c
 AFIXTURES = $(ABUILD)/tests/unit/libfixtures.a
 
-.PHONY: all asan test check clean deps demo demo-stop bench
+.PHONY: all asan test check clean deps demo demo-stop bench fuzz fuzz-build
 
 # keep intermediate objects (no "rm" after the test summary)
 .SECONDARY:
@@ -297,9 +313,49 @@ $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(AFIXTURES) $(ALIB)
 test: deps $(UNIT_BINS) $(MOCK_BINS)
 	@scripts/run-unit $(UNIT_BINS)
 
-# Everything: unit tests, then integration against real Redis/PostgreSQL.
-check: deps asan
-	@scripts/run-checks $(UNIT_BINS)
+# Fuzzing: every harness built with clang (its own objects in build/fuzz/)
+# and run FUZZ_SECONDS each; make check runs each for a few seconds.
+FUZZ_CC	= clang
+FUZZ_SECONDS ?= 60
+FBUILD	= build/fuzz
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined
+FLIB	= $(FBUILD)/libbomd.a
+FLIB_OBJS = $(filter-out $(FBUILD)/daemon/main.o, \
+	$(DAEMON_SRCS:%.c=$(FBUILD)/%.o)) $(COMMON_SRCS:%.c=$(FBUILD)/%.o) \
+	$(FBUILD)/gen/migrations.o
+FUZZ_BINS = $(FUZZ_TESTS:tests/fuzz/%.c=$(FBUILD)/bin/%)
+
+fuzz-build: deps $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+$(FBUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(SAY) "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(FBUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAY) "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(FLIB): $(FLIB_OBJS)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FBUILD)/bin/%: $(FBUILD)/tests/fuzz/%.o $(FLIB)
+	@mkdir -p $(dir $@)
+	$(SAY) "  LD      $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	    $(PKG_LIBS) -lpthread -lm
+
+# Everything: unit tests, a short run of every fuzz harness, then
+# integration against real Redis/PostgreSQL.
+check: deps asan fuzz-build
+	@BOMD_FUZZ_BINS="$(FUZZ_BINS)" scripts/run-checks $(UNIT_BINS)
 
 demo: all
 	@scripts/demo
