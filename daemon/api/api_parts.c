@@ -144,24 +144,27 @@ api_parts_added_json(const PGresult *res, int i)
 typedef enum MHD_Result (*api_parts_fn)(struct MHD_Connection *c,
     struct api_request *r, const char *mpn);
 
-/*
- * Calls fn with the MPN of a part route: one path segment, or two joined
- * by "/" for MPNs such as LM1117IMPX-3.3/NOPB (libmicrohttpd decodes %2F
- * before routing). An MPN too long or not text is 400.
- */
+int
+api_parts_mpn(const char *const *args, int nseg, char *mpn, size_t len)
+{
+	int n;
+
+	if (nseg == 2)
+		n = snprintf(mpn, len, "%s/%s", args[0], args[1]);
+	else
+		n = snprintf(mpn, len, "%s", args[0]);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Calls fn with the MPN of a part route; one too long or not text is 400. */
 static enum MHD_Result
 api_parts_route(struct MHD_Connection *c, struct api_request *r,
     const char *const *args, int nseg, api_parts_fn fn)
 {
 	char mpn[2 * API_ROUTE_ARG_LEN];
 	enum MHD_Result ret;
-	int n;
 
-	if (nseg == 2)
-		n = snprintf(mpn, sizeof(mpn), "%s/%s", args[0], args[1]);
-	else
-		n = snprintf(mpn, sizeof(mpn), "%s", args[0]);
-	if (n < 0 || (size_t)n >= sizeof(mpn))
+	if (api_parts_mpn(args, nseg, mpn, sizeof(mpn)) == -1)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
 		    "bytes", API_PARTS_MAX_MPN);
 	if (api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN,

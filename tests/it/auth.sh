@@ -6,8 +6,6 @@
 # and stops them by PID.
 . "$(dirname "$0")/lib.sh"
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 TOOLS=$ROOT/build/asan/tests/tools
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_auth.XXXXXX")
@@ -16,15 +14,10 @@ SERVE_PID=""
 mock_oidc_PID=""
 mock_x402_PID=""
 
-stop_pid() {	# stop_pid PID: TERM, then reap
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	stop_pid "$SERVE_PID"
-	stop_pid "$mock_oidc_PID"
-	stop_pid "$mock_x402_PID"
+	stop_pid SERVE_PID
+	stop_pid mock_oidc_PID
+	stop_pid mock_x402_PID
 	if [ "$FAIL" -gt 0 ]; then
 		echo "--- serve.log (tail)"; tail -40 "$S/serve.log" 2>/dev/null
 	fi
@@ -85,9 +78,7 @@ out=$("$BOMD" client create --name "Again A" --oidc-issuer "$OIDC/a" --oidc-audi
 check "one issuer belongs to one client" "1" "$rc"
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
 
-"$BOMD" serve --workers 1 > "$S/serve.log" 2>&1 &
-SERVE_PID=$!
-wait_for 200 curl -sf -o /dev/null "$URL/health" || bad "daemon starts"
+start_bomd "$S/serve.log" "$URL" --workers 1 || bad "daemon starts"
 
 AK=(-H "X-Admin-Key: $BOMD_ADMIN_KEY")
 J=(-H 'Content-Type: application/json')

@@ -17,6 +17,7 @@
 
 #include "bom.h"
 #include "costing.h"
+#include "fixture_file.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -774,27 +775,6 @@ test_sourcing_output_data(void **state)
 
 /* ---- the demo catalog ------------------------------------------------ */
 
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[512];
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-
-	/* tests run from the top of the tree */
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	if ((f = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -897,7 +877,7 @@ test_demo_catalog(void **state)
 	size_t len, i, nm, ns;
 
 	(void)state;
-	csv = read_fixture("offers_demo.csv", &len);
+	csv = fixture_file(NULL, "offers_demo.csv", &len);
 	assert_int_equal(offers_parse_csv(csv, len, &l, err, sizeof(err)), 0);
 	free(csv);
 	if (l.nerrors > 0)
@@ -939,7 +919,7 @@ test_demo_catalog(void **state)
 		line_decision_free(&d);
 	}
 	/* the demo BOM: 40 lines, every MPN offered but exactly one */
-	csv = read_fixture("demo_bom.csv", &len);
+	csv = fixture_file(NULL, "demo_bom.csv", &len);
 	if ((bom = bom_parse(csv, len, NULL, err, sizeof(err))) == NULL)
 		fail_msg("demo_bom.csv: %s", err);
 	free(csv);
