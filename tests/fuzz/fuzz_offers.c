@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuzz.h"
 #include "offers.h"
@@ -40,6 +41,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(k == 0 ||
 			    o->breaks[k].qty > o->breaks[k - 1].qty);
 		}
+		/* the optional columns: known values or unknown */
+		assert((unsigned)o->lifecycle <= OFFER_LIFECYCLE_OBSOLETE &&
+		    (unsigned)o->rohs <= OFFER_ROHS_NO);
+		assert(o->country[0] == '\0' ||
+		    (isupper((unsigned char)o->country[0]) &&
+		    isupper((unsigned char)o->country[1]) &&
+		    o->country[2] == '\0'));
+		assert(strlen(o->packaging) < OFFER_PACKAGING_LEN);
+		assert(o->datasheet_url == NULL ||
+		    strncasecmp(o->datasheet_url, "http://", 7) == 0 ||
+		    strncasecmp(o->datasheet_url, "https://", 8) == 0);
 		/* one offer per (supplier_id, sku): the later row won */
 		for (k = i + 1; k < l.n && k < i + 64; k++)
 			assert(strcmp(o->supplier_id,
