@@ -31,6 +31,7 @@ endif
 
 # The library every program shares.
 COMMON_SRCS = \
+	common/agents.c \
 	common/apikey.c \
 	common/assess.c \
 	common/base64.c \
@@ -66,8 +67,12 @@ COMMON_SRCS = \
 	common/provider_store.c \
 	common/queue.c \
 	common/queue_master.c \
+	common/report.c \
 	common/scope.c \
 	common/sourcing.c \
+	common/sourcing_checks.c \
+	common/sourcing_select.c \
+	common/strategies.c \
 	common/util.c \
 	common/x402.c
 
@@ -105,7 +110,8 @@ API_SRCS = \
 	daemon/api/api_service.c \
 	daemon/api/api_suppliers.c \
 	daemon/api/api_tenants.c \
-	daemon/api/api_wait.c
+	daemon/api/api_wait.c \
+	daemon/api/api_x402.c
 
 # bomd: the worker process and the flow stages.
 WORKER_SRCS = \
@@ -143,6 +149,7 @@ BOMCTL_SRCS = \
 	daemon/bomctl/cmd_parts.c \
 	daemon/bomctl/cmd_projects.c \
 	daemon/bomctl/cmd_search.c \
+	daemon/bomctl/cmd_strategies.c \
 	daemon/bomctl/cmd_submit.c \
 	daemon/bomctl/cmd_suppliers.c \
 	daemon/bomctl/cmd_trace.c \
@@ -156,9 +163,12 @@ BOMCTL_COMMON_SRCS = \
 	common/util.c
 
 UNIT_TESTS = \
+	tests/unit/test_agents.c \
 	tests/unit/test_api_route.c \
+	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_base64.c \
+	tests/unit/test_basis.c \
 	tests/unit/test_bom.c \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
@@ -171,10 +181,29 @@ UNIT_TESTS = \
 	tests/unit/test_offer_text.c \
 	tests/unit/test_oidc.c \
 	tests/unit/test_providers.c \
+	tests/unit/test_report.c \
 	tests/unit/test_scope.c \
 	tests/unit/test_sourcing.c \
+	tests/unit/test_sourcing_checks.c \
+	tests/unit/test_strategies.c \
 	tests/unit/test_util.c \
 	tests/unit/test_x402.c
+
+# libFuzzer harnesses, one per parser of untrusted input (tests/fuzz/).
+FUZZ_TESTS = \
+	tests/fuzz/fuzz_api_route.c \
+	tests/fuzz/fuzz_bom.c \
+	tests/fuzz/fuzz_config.c \
+	tests/fuzz/fuzz_intake_json.c \
+	tests/fuzz/fuzz_intake_yaml.c \
+	tests/fuzz/fuzz_job.c \
+	tests/fuzz/fuzz_jwt.c \
+	tests/fuzz/fuzz_llm_chat.c \
+	tests/fuzz/fuzz_llm_json.c \
+	tests/fuzz/fuzz_offer_breaks.c \
+	tests/fuzz/fuzz_offers.c \
+	tests/fuzz/fuzz_openai_chat.c \
+	tests/fuzz/fuzz_x402.c
 
 BUILD	= build
 ABUILD	= build/asan
@@ -194,15 +223,25 @@ ALIB_OBJS = $(filter-out $(ABUILD)/daemon/main.o,$(ADAEMON_OBJS)) \
 	$(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
 UNIT_BINS = $(UNIT_TESTS:tests/unit/%.c=$(ABUILD)/tests/unit/%)
 
-# The mock OIDC issuer and x402 facilitator, on one server skeleton.
-AUTH_MOCKS = \
+# The mock servers the tests start, on one server skeleton (mock_http.c):
+# DigiKey, Mouser and Nexar for the providers, an OpenAI-compatible LLM with
+# scripted faults, an OIDC issuer and an x402 facilitator.
+MOCKS = \
+	tests/tools/mock_distributors.c \
+	tests/tools/mock_llm.c \
 	tests/tools/mock_oidc.c \
 	tests/tools/mock_x402.c
-AUTH_MOCK_BINS = $(AUTH_MOCKS:%.c=$(ABUILD)/%)
-# The auth unit tests share a fixture (keys, tokens, mock servers).
-AUTH_TEST_BINS = $(addprefix $(ABUILD)/tests/unit/,test_jwt test_oidc test_x402)
+MOCK_BINS = $(MOCKS:%.c=$(ABUILD)/%)
+# What several unit tests share (keys, tokens, mock servers, fixture
+# files, parse helpers), linked to each as an archive.
+UNIT_FIXTURES = \
+	tests/unit/auth_fixture.c \
+	tests/unit/fixture_bom.c \
+	tests/unit/fixture_file.c \
+	tests/unit/fixture_schema.c
+AFIXTURES = $(ABUILD)/tests/unit/libfixtures.a
 
-.PHONY: all asan test check clean deps demo demo-stop bench
+.PHONY: all asan test check clean deps demo demo-stop bench fuzz fuzz-build
 
 # keep intermediate objects (no "rm" after the test summary)
 .SECONDARY:
@@ -242,25 +281,10 @@ $(BUILD)/%.o: %.c
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
-	$(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS) \
-	$(ABUILD)/tests/tools/mock_distributors
+	$(MOCK_BINS)
 
-$(AUTH_MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
+$(MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
     $(ABUILD)/tests/tools/mock_http.o $(ALIB)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
-
-# The OpenAI-compatible mock server the LLM tests start (scripted faults).
-$(ABUILD)/tests/tools/mock_llm: $(ABUILD)/tests/tools/mock_llm.o $(ALIB)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
-
-# The DigiKey, Mouser and Nexar mock the provider tests start.
-$(ABUILD)/tests/tools/mock_distributors: \
-	    $(ABUILD)/tests/tools/mock_distributors.o \
-	    $(ABUILD)/tests/tools/mock_http.o $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
@@ -289,21 +313,62 @@ $(ALIB): $(ALIB_OBJS)
 	$(SAY) "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(AUTH_TEST_BINS): $(ABUILD)/tests/unit/auth_fixture.o
+$(AFIXTURES): $(UNIT_FIXTURES:%.c=$(ABUILD)/%.o)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(ALIB)
+$(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(AFIXTURES) $(ALIB)
 	@mkdir -p $(dir $@)
 	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Unit tests: no network, no services.
-test: deps $(UNIT_BINS) $(ABUILD)/tests/tools/mock_llm $(AUTH_MOCK_BINS) \
-	    $(ABUILD)/tests/tools/mock_distributors
+test: deps $(UNIT_BINS) $(MOCK_BINS)
 	@scripts/run-unit $(UNIT_BINS)
 
-# Everything: unit tests, then integration against real Redis/PostgreSQL.
-check: deps asan
-	@scripts/run-checks $(UNIT_BINS)
+# Fuzzing: every harness built with clang (its own objects in build/fuzz/)
+# and run FUZZ_SECONDS each; make check runs each for a few seconds.
+FUZZ_CC	= clang
+FUZZ_SECONDS ?= 60
+FBUILD	= build/fuzz
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined
+FLIB	= $(FBUILD)/libbomd.a
+FLIB_OBJS = $(filter-out $(FBUILD)/daemon/main.o, \
+	$(DAEMON_SRCS:%.c=$(FBUILD)/%.o)) $(COMMON_SRCS:%.c=$(FBUILD)/%.o) \
+	$(FBUILD)/gen/migrations.o
+FUZZ_BINS = $(FUZZ_TESTS:tests/fuzz/%.c=$(FBUILD)/bin/%)
+
+fuzz-build: deps $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+$(FBUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(SAY) "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(FBUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAY) "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(FLIB): $(FLIB_OBJS)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FBUILD)/bin/%: $(FBUILD)/tests/fuzz/%.o $(FLIB)
+	@mkdir -p $(dir $@)
+	$(SAY) "  LD      $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	    $(PKG_LIBS) -lpthread -lm
+
+# Everything: unit tests, a short run of every fuzz harness, then
+# integration against real Redis/PostgreSQL.
+check: deps asan fuzz-build
+	@BOMD_FUZZ_BINS="$(FUZZ_BINS)" scripts/run-checks $(UNIT_BINS)
 
 demo: all
 	@scripts/demo

@@ -4,23 +4,41 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "apikey.h"
+#include "base64.h"
 #include "util.h"
+
+#define APIKEY_RAW_LEN	32	/* random bytes in a key */
 
 int
 apikey_generate(char *key, char *prefix, unsigned char *hash)
 {
-	unsigned char raw[32];
+	unsigned char raw[APIKEY_RAW_LEN];
 
 	if (random_bytes(raw, sizeof(raw)) == -1)
 		return -1;
 	memcpy(key, "bk_", 3);
 	hex_encode(raw, sizeof(raw), key + 3);
+	return apikey_digest(key, prefix, hash);
+}
+
+int
+apikey_generate_original(char *key, char *prefix, unsigned char *hash)
+{
+	unsigned char raw[APIKEY_RAW_LEN];
+	char *token;
+
+	if (random_bytes(raw, sizeof(raw)) == -1)
+		return -1;
+	token = base64url_encode(raw, sizeof(raw));
+	snprintf(key, APIKEY_LEN + 1, "%s%s", APIKEY_ORIGINAL_PREFIX, token);
+	free(token);
 	return apikey_digest(key, prefix, hash);
 }
 

@@ -1,12 +1,15 @@
 /*
  * The basis of a job's decisions, written by the worker and read back by
  * the API to decide the lines again in words; see basis.h. Stored form:
- * {"costing":[attrition_bp, setup_extra],
+ * {"costing":[attrition_bp, setup_extra, decided_on],
  *  "offers":[[mpn, manufacturer, supplier_id, supplier_name, type, sku,
  *             stock, moq, order_multiple, lead_time_days, currency,
- *             [[qty, unit_micros], ...]], ...],
- *  "trust":[[supplier_id, level]], "banned":[[mpn, reason]],
- *  "alternates":[[mpn, alternate_mpn, reason]]}
+ *             [[qty, unit_micros], ...], lifecycle, rohs,
+ *             country_of_origin, packaging, datasheet_url], ...],
+ *  "trust":[[supplier_id, level, order_cost_micros]],
+ *  "banned":[[mpn, reason]], "alternates":[[mpn, alternate_mpn, reason]]}
+ * A basis written before the engineering checks has no decided_on, offers
+ * of 12 elements and trust pairs: it reads with those unknown (and 0).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,8 @@ basis_begin(struct basis_writer *w, struct buf *b,
 	buf_jint(b, c->attrition_bp);
 	buf_puts(b, ",");
 	buf_jint(b, c->setup_extra);
+	buf_puts(b, ",");
+	buf_jint(b, c->decided_on);
 	buf_puts(b, "],\"offers\":[");
 }
 
@@ -86,7 +91,17 @@ basis_offers_text(const struct offer *o, size_t n, struct buf *b)
 			buf_jint(b, o->breaks[k].unit_micros);
 			buf_puts(b, "]");
 		}
-		buf_puts(b, "]]");
+		buf_puts(b, "],");
+		buf_jstr(b, offer_lifecycle_name(o->lifecycle));
+		buf_puts(b, ",");
+		buf_jstr(b, offer_rohs_name(o->rohs));
+		buf_puts(b, ",");
+		buf_jstr(b, o->country);
+		buf_puts(b, ",");
+		buf_jstr(b, o->packaging);
+		buf_puts(b, ",");
+		buf_jstr(b, o->datasheet_url ? o->datasheet_url : "");
+		buf_puts(b, "]");
 	}
 }
 
@@ -165,9 +180,16 @@ basis_add_knowledge(struct basis_writer *w,
 	buf_puts(b, "],\"trust\":[");
 	for (i = 0; i < ntrust; i++)
 		if (trust[i].supplier_id != NULL && basis_has(w->suppliers,
-		    w->nsuppliers, trust[i].supplier_id))
-			basis_pair(b, &first, trust[i].supplier_id,
-			    trust_level_name(trust[i].trust), NULL);
+		    w->nsuppliers, trust[i].supplier_id)) {
+			buf_puts(b, first ? "[" : ",[");
+			first = false;
+			buf_jstr(b, trust[i].supplier_id);
+			buf_puts(b, ",");
+			buf_jstr(b, trust_level_name(trust[i].trust));
+			buf_puts(b, ",");
+			buf_jint(b, trust[i].order_cost_micros);
+			buf_puts(b, "]");
+		}
 	buf_puts(b, "],\"banned\":[");
 	first = true;
 	for (i = 0; i < nbanned; i++)
@@ -232,7 +254,8 @@ basis_offer(const json_t *a, struct offer *o)
 	size_t k;
 
 	memset(o, 0, sizeof(*o));
-	if (!json_is_array(a) || json_array_size(a) != 12)
+	if (!json_is_array(a) || (json_array_size(a) != 12 &&
+	    json_array_size(a) != 17))
 		return -1;
 	o->mpn = basis_str(a, 0);
 	o->manufacturer = basis_str(a, 1);
@@ -259,6 +282,20 @@ basis_offer(const json_t *a, struct offer *o)
 		o->breaks[k].qty = basis_int(e, 0);
 		o->breaks[k].unit_micros = basis_int(e, 1);
 	}
+	if (json_array_size(a) == 12)
+		return 0;	/* written before the details: unknown */
+	if (offer_lifecycle_parse(json_string_value(json_array_get(a, 12)),
+	    &o->lifecycle) == -1 || offer_rohs_parse(json_string_value(
+	    json_array_get(a, 13)), &o->rohs) == -1)
+		return -1;
+	snprintf(o->country, sizeof(o->country), "%s",
+	    json_string_value(json_array_get(a, 14)) ?
+	    json_string_value(json_array_get(a, 14)) : "");
+	snprintf(o->packaging, sizeof(o->packaging), "%s",
+	    json_string_value(json_array_get(a, 15)) ?
+	    json_string_value(json_array_get(a, 15)) : "");
+	if (json_string_length(json_array_get(a, 16)) > 0)
+		o->datasheet_url = basis_str(a, 16);
 	return 0;
 }
 
@@ -276,6 +313,8 @@ basis_parse(const char *text, size_t len, struct basis *out)
 	c = json_object_get(root, "costing");
 	out->costing.attrition_bp = basis_int(c, 0);
 	out->costing.setup_extra = basis_int(c, 1);
+	out->costing.decided_on = json_is_integer(json_array_get(c, 2)) ?
+	    basis_int(c, 2) : -1;
 	a = json_object_get(root, "offers");
 	out->offers = xcalloc(json_array_size(a) + 1, sizeof(*out->offers));
 	json_array_foreach(a, i, e) {
@@ -293,6 +332,7 @@ basis_parse(const char *text, size_t len, struct basis *out)
 		if (trust_level_parse(json_string_value(json_array_get(e, 1)),
 		    &out->trust[out->ntrust].trust) == -1)
 			goto out;
+		out->trust[out->ntrust].order_cost_micros = basis_int(e, 2);
 		out->trust[out->ntrust++].supplier_id = basis_str(e, 0);
 	}
 	a = json_object_get(root, "banned");
@@ -372,6 +412,8 @@ basis_setup(const struct intake_view *v,
     const struct basis_costing *c, struct sourcing_rules *rules,
     struct cost_params *p)
 {
+	int64_t day;
+
 	memset(rules, 0, sizeof(*rules));
 	rules->suppliers = trust;
 	rules->nsuppliers = ntrust;
@@ -390,4 +432,23 @@ basis_setup(const struct intake_view *v,
 	p->attrition_bp = (int32_t)c->attrition_bp;
 	p->setup_extra = c->setup_extra;
 	p->max_lead_time_days = v->max_lead_time_days;
+	rules->max_lead_days = v->max_lead_time_days;
+	if ((rules->legacy = c->decided_on < 0))
+		return;
+	rules->product_type = v->product_type;
+	rules->rohs_required = v->rohs_required;
+	rules->restricted = v->restricted;
+	rules->nrestricted = v->nrestricted;
+	rules->critical = v->critical;
+	rules->ncritical = v->ncritical;
+	rules->single_source_ok = v->single_source_ok;
+	rules->makers = v->makers;
+	if (v->deadline != NULL &&
+	    intake_date_days(v->deadline, &day) == 0) {
+		rules->deadline = v->deadline;
+		rules->deadline_days = day - c->decided_on;
+		day = rules->deadline_days < 0 ? 0 : rules->deadline_days;
+		if (p->max_lead_time_days < 0 || day < p->max_lead_time_days)
+			p->max_lead_time_days = day;
+	}
 }

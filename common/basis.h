@@ -18,10 +18,13 @@
 #include "sourcing.h"
 #include "util.h"
 
-/* Costing settings of the configuration a decision used. */
+/* Costing settings of the configuration a decision used, and its date. */
 struct basis_costing {
 	int64_t	attrition_bp;
 	int64_t	setup_extra;
+	/* the day decided, in days from 1970-01-01 (UTC); -1 in a basis
+	 * written before the engineering checks, which then do not run */
+	int64_t	decided_on;
 };
 
 /* A parsed basis; everything owned (basis_free()). */
@@ -83,8 +86,10 @@ const struct offer *basis_lookup(void *ctx, const char *mpn, size_t *n);
 /*
  * The rules and cost parameters of one line, from the project's context
  * (v), the tenant knowledge and the costing settings: the one place the
- * worker (deciding) and the API (rendering) set them up. rules->quiet
- * and p->no_explain are left false.
+ * worker (deciding) and the API (rendering) set them up. The lead-time
+ * limit is the nearer of max_lead_time_days and the deadline (counted
+ * from c->decided_on). rules->quiet, rules->options and p->no_explain
+ * are left false.
  */
 void	basis_setup(const struct intake_view *v,
 	    const struct supplier_rule *trust, size_t ntrust,

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "llm_http.h"
 #include "log.h"
+#include "oidc.h"
 #include "provider.h"
 #include "util.h"
 #include "x402.h"
@@ -252,6 +253,22 @@ static const struct config_key config_keys[] = {
 	{ "x402.max_timeout_seconds", "BOMD_X402_MAX_TIMEOUT_SECONDS",
 	    CONFIG_INT, "60", 1, 3600,
 	    offsetof(struct config, x402_max_timeout_seconds), 1 },
+	{ "x402.verify_timeout_ms", "BOMD_X402_VERIFY_TIMEOUT_MS", CONFIG_INT,
+	    "10000", 100, 120000,
+	    offsetof(struct config, x402_verify_timeout_ms), 1 },
+	{ "x402.settle_timeout_ms", "BOMD_X402_SETTLE_TIMEOUT_MS", CONFIG_INT,
+	    "30000", 100, 300000,
+	    offsetof(struct config, x402_settle_timeout_ms), 1 },
+	{ "oidc.jwks_ttl_seconds", "BOMD_OIDC_JWKS_TTL_SECONDS", CONFIG_INT,
+	    "600", 1, 86400, offsetof(struct config, oidc_jwks_ttl_s), 1 },
+	{ "oidc.jwks_refetch_seconds", "BOMD_OIDC_JWKS_REFETCH_SECONDS",
+	    CONFIG_INT, "60", 0, 3600,
+	    offsetof(struct config, oidc_jwks_refetch_s), 1 },
+	{ "oidc.jwks_stale_seconds", "BOMD_OIDC_JWKS_STALE_SECONDS",
+	    CONFIG_INT, "3600", 0, 86400,
+	    offsetof(struct config, oidc_jwks_stale_s), 1 },
+	{ "oidc.loopback_http", "BOMD_OIDC_LOOPBACK_HTTP", CONFIG_BOOL,
+	    "false", 0, 1, offsetof(struct config, oidc_loopback_http), 1 },
 };
 
 /* The words a CONFIG_BOOL takes: even index false, odd true. */
@@ -605,11 +622,23 @@ config_x402(const struct config *cfg, struct x402_config *out)
 	out->asset_version = cfg->x402_asset_version;
 	out->pay_to = cfg->x402_pay_to;
 	out->max_timeout_s = cfg->x402_max_timeout_seconds;
+	out->verify_timeout_ms = (long)cfg->x402_verify_timeout_ms;
+	out->settle_timeout_ms = (long)cfg->x402_settle_timeout_ms;
 	/* config_check_x402() accepted the price */
 	if (cfg->x402_price == NULL || x402_price_atomic(cfg->x402_price,
 	    (int)cfg->x402_asset_decimals, out->amount, sizeof(out->amount),
 	    &why) == -1)
 		out->amount[0] = '\0';
+}
+
+void
+config_oidc(const struct config *cfg, struct oidc_config *out)
+{
+	oidc_config_defaults(out);
+	out->ttl_s = cfg->oidc_jwks_ttl_s;
+	out->refetch_s = cfg->oidc_jwks_refetch_s;
+	out->stale_s = cfg->oidc_jwks_stale_s;
+	out->loopback_http = cfg->oidc_loopback_http;
 }
 
 void

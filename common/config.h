@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct llm_config;
+struct oidc_config;
 struct provider_settings;
 struct x402_config;
 
@@ -72,6 +73,12 @@ struct config {
 	char	*x402_pay_to;
 	char	*x402_price;		/* "$0.05"; atomic in config_x402() */
 	int64_t	 x402_max_timeout_seconds;
+	int64_t	 x402_verify_timeout_ms;	/* a facilitator's /verify */
+	int64_t	 x402_settle_timeout_ms;	/* its /settle, never retried */
+	int64_t	 oidc_jwks_ttl_s;	/* an issuer's keys are fresh: 600 */
+	int64_t	 oidc_jwks_refetch_s;	/* one fetch per issuer per: 60 */
+	int64_t	 oidc_jwks_stale_s;	/* kept past the TTL in outages */
+	bool	 oidc_loopback_http;	/* tests: http:// issuers on loopback */
 	int64_t	 sync_wait;		/* seconds */
 	int64_t	 max_upload;		/* bytes */
 	char	*log_level;
@@ -115,6 +122,9 @@ void	config_free(struct config *cfg);
  * the llm_client_new() call that copies them.
  */
 void	config_llm(const struct config *cfg, struct llm_config *out);
+
+/* Fills an OIDC key cache's settings from cfg's oidc.* keys. */
+void	config_oidc(const struct config *cfg, struct oidc_config *out);
 
 /*
  * Fills the live offer sources' settings from the providers.* keys. The

@@ -408,6 +408,22 @@ intake_norm_money(struct intake_norm *n, const char *fname, const json_t *v,
 	return -1;
 }
 
+/*
+ * True when v is the budget_total that normalising writes for micros (whole
+ * units as an integer, else the nearest double). The exact micros then win:
+ * above 2^53 micros the double is off by a few, and reading it again would
+ * change the amount.
+ */
+static bool
+intake_money_written(const json_t *v, int64_t micros)
+{
+	if (micros % MICROS_PER_UNIT == 0)
+		return json_is_integer(v) &&
+		    json_integer_value(v) == micros / MICROS_PER_UNIT;
+	return json_is_real(v) && json_real_value(v) ==
+	    money_to_double(micros);
+}
+
 static int
 intake_list_add(struct intake_norm *n, const char *fname, json_t *out,
     const char *s, size_t len)
@@ -684,8 +700,9 @@ intake_normalise(struct intake_norm *n, const json_t *in)
 			vm = json_is_object(insec) ?
 			    json_object_get(insec, "budget_total_micros") :
 			    NULL;
-			if (intake_absent(v) && json_is_integer(vm) &&
-			    json_integer_value(vm) >= 0)
+			if (json_is_integer(vm) &&
+			    json_integer_value(vm) >= 0 && (intake_absent(v) ||
+			    intake_money_written(v, json_integer_value(vm))))
 				iv = json_integer_value(vm);
 			else if (intake_norm_money(n, fname, v, &iv) == -1)
 				goto fail;

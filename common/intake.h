@@ -115,6 +115,16 @@ struct intake_view {
 	size_t		  ncritical;
 	const char	 *deadline;		/* "YYYY-MM-DD" or NULL */
 	const char	 *notes;		/* NULL when unset */
+	bool		  single_source_ok;	/* default false */
+	const char	**standards;		/* compliance.standards */
+	size_t		  nstandards;
+	/* compliance.country_of_origin_restrictions, without "none" */
+	const char	**restricted;
+	size_t		  nrestricted;
+	/* a standard names RoHS, or compliance.rohs is true or "yes" */
+	bool		  rohs_required;
+	/* engineering_context.preferred_manufacturers, or NULL */
+	const json_t	 *makers;
 };
 
 /*
@@ -129,5 +139,8 @@ void	intake_view_free(struct intake_view *v);
 
 /* True when s is a valid calendar date written exactly "YYYY-MM-DD". */
 bool	intake_date_valid(const char *s);
+/* The days from 1970-01-01 to such a date into *days. 0, or -1 when s is
+ * not one. */
+int	intake_date_days(const char *s, int64_t *days);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "intake.h"
 #include "intake_internal.h"
@@ -16,7 +17,8 @@ enum intake_view_type {
 	INTAKE_VIEW_STR,	/* const char * */
 	INTAKE_VIEW_INT,	/* int64_t */
 	INTAKE_VIEW_BOOL,	/* bool */
-	INTAKE_VIEW_LIST	/* const char ** and a size_t count */
+	INTAKE_VIEW_LIST,	/* const char ** and a size_t count */
+	INTAKE_VIEW_OBJECT	/* const json_t *, an object */
 };
 
 #define INTAKE_VIEW_AT(m)	offsetof(struct intake_view, m)
@@ -54,6 +56,14 @@ static const struct intake_view_field {
 	    INTAKE_VIEW_AT(critical), INTAKE_VIEW_AT(ncritical) },
 	{ "engineering_context", "avoid_parts", INTAKE_VIEW_LIST,
 	    INTAKE_VIEW_AT(avoid), INTAKE_VIEW_AT(navoid) },
+	{ "sourcing_constraints", "single_source_ok", INTAKE_VIEW_BOOL,
+	    INTAKE_VIEW_AT(single_source_ok), 0 },
+	{ "compliance", "standards", INTAKE_VIEW_LIST,
+	    INTAKE_VIEW_AT(standards), INTAKE_VIEW_AT(nstandards) },
+	{ "compliance", "country_of_origin_restrictions", INTAKE_VIEW_LIST,
+	    INTAKE_VIEW_AT(restricted), INTAKE_VIEW_AT(nrestricted) },
+	{ "engineering_context", "preferred_manufacturers",
+	    INTAKE_VIEW_OBJECT, INTAKE_VIEW_AT(makers), 0 },
 };
 
 /*
@@ -100,8 +110,44 @@ intake_view_read(const json_t *ctx, const struct intake_view_field *f,
 			*(size_t *)(void *)((char *)view + f->noff) = i + 1;
 		}
 		return 0;
+	case INTAKE_VIEW_OBJECT:
+		if (!json_is_object(v))
+			return -1;
+		*(const json_t **)p = v;
+		return 0;
 	}
 	return -1;
+}
+
+/*
+ * The compliance the checks read: RoHS required (a standard naming it, or
+ * compliance.rohs true or "yes"), and the country restrictions without
+ * the "none" the original's intake sheet writes.
+ */
+static void
+intake_view_compliance(const json_t *ctx, struct intake_view *v)
+{
+	const json_t *rohs;
+	const char *s;
+	size_t i, n;
+
+	for (i = 0; i < v->nstandards; i++)
+		for (s = v->standards[i]; *s != '\0'; s++)
+			if (strncasecmp(s, "rohs", 4) == 0)
+				v->rohs_required = true;
+	rohs = json_object_get(json_object_get(ctx, "compliance"), "rohs");
+	if (json_is_true(rohs) || (json_is_string(rohs) &&
+	    (strcasecmp(json_string_value(rohs), "yes") == 0 ||
+	    strcasecmp(json_string_value(rohs), "true") == 0 ||
+	    strcasecmp(json_string_value(rohs), "required") == 0)))
+		v->rohs_required = true;
+	for (i = n = 0; i < v->nrestricted; i++) {
+		s = v->restricted[i];
+		if (s[0] != '\0' && strcasecmp(s, "none") != 0 &&
+		    strcasecmp(s, "n/a") != 0)
+			v->restricted[n++] = s;
+	}
+	v->nrestricted = n;
 }
 
 int
@@ -129,6 +175,7 @@ intake_view_get(const json_t *ctx, struct intake_view *v)
 	if (v->quantity < 1 || v->budget_total_micros < -1 ||
 	    v->max_lead_time_days < -1)
 		return -1;
+	intake_view_compliance(ctx, v);
 	return 0;
 }
 
@@ -140,6 +187,31 @@ intake_view_free(struct intake_view *v)
 	free(v->preferred);
 	free(v->avoid);
 	free(v->critical);
+	free(v->standards);
+	free(v->restricted);
 	v->preferred = v->avoid = v->critical = NULL;
+	v->standards = v->restricted = NULL;
 	v->npreferred = v->navoid = v->ncritical = 0;
+	v->nstandards = v->nrestricted = 0;
+}
+
+int
+intake_date_days(const char *s, int64_t *days)
+{
+	int64_t y, m, d, era, yoe, doy, doe;
+
+	if (!intake_date_valid(s))
+		return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	/* days from civil, proleptic Gregorian (H. Hinnant's algorithm) */
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*days = era * 146097 + doe - 719468;
+	return 0;
 }

@@ -26,13 +26,20 @@ enum offers_col {
 	OFFERS_COL_LEAD_TIME_DAYS,
 	OFFERS_COL_CURRENCY,
 	OFFERS_COL_BREAKS,
+	OFFERS_COL_REQUIRED,		/* the columns above must be there */
+	OFFERS_COL_LIFECYCLE = OFFERS_COL_REQUIRED,
+	OFFERS_COL_ROHS,
+	OFFERS_COL_COUNTRY,
+	OFFERS_COL_PACKAGING,
+	OFFERS_COL_DATASHEET,
 	OFFERS_COL_COUNT
 };
 
 static const char *const offers_col_names[OFFERS_COL_COUNT] = {
 	"mpn", "manufacturer", "supplier_id", "supplier_name",
 	"supplier_type", "sku", "stock", "moq", "order_multiple",
-	"lead_time_days", "currency", "breaks"
+	"lead_time_days", "currency", "breaks",
+	"lifecycle", "rohs", "country_of_origin", "packaging", "datasheet_url"
 };
 
 /*
@@ -139,6 +146,70 @@ supplier_type_name(enum supplier_type t)
 	    "unknown";
 }
 
+/* The names of enum offer_lifecycle and enum offer_rohs, by value. */
+static const char *const offers_lifecycles[] = {
+	[OFFER_LIFECYCLE_UNKNOWN] = "unknown",
+	[OFFER_LIFECYCLE_ACTIVE] = "active",
+	[OFFER_LIFECYCLE_NRND] = "nrnd",
+	[OFFER_LIFECYCLE_EOL] = "eol",
+	[OFFER_LIFECYCLE_OBSOLETE] = "obsolete",
+};
+static const char *const offers_rohs[] = {
+	[OFFER_ROHS_UNKNOWN] = "unknown",
+	[OFFER_ROHS_YES] = "yes",
+	[OFFER_ROHS_NO] = "no",
+};
+#define OFFERS_NLIFECYCLES \
+	(sizeof(offers_lifecycles) / sizeof(offers_lifecycles[0]))
+#define OFFERS_NROHS	(sizeof(offers_rohs) / sizeof(offers_rohs[0]))
+
+const char *
+offer_lifecycle_name(enum offer_lifecycle l)
+{
+	return (size_t)l < OFFERS_NLIFECYCLES ? offers_lifecycles[l] :
+	    "unknown";
+}
+
+int
+offer_lifecycle_parse(const char *s, enum offer_lifecycle *l)
+{
+	int i;
+
+	if (s != NULL && s[0] == '\0') {
+		*l = OFFER_LIFECYCLE_UNKNOWN;
+		return 0;
+	}
+	if ((i = name_index(offers_lifecycles, OFFERS_NLIFECYCLES, s)) == -1)
+		return -1;
+	*l = (enum offer_lifecycle)i;
+	return 0;
+}
+
+const char *
+offer_rohs_name(enum offer_rohs r)
+{
+	return (size_t)r < OFFERS_NROHS ? offers_rohs[r] : "unknown";
+}
+
+int
+offer_rohs_parse(const char *s, enum offer_rohs *r)
+{
+	int i;
+
+	if (s != NULL && s[0] == '\0') {
+		*r = OFFER_ROHS_UNKNOWN;
+		return 0;
+	}
+	if (s != NULL && strcasecmp(s, "true") == 0)
+		i = OFFER_ROHS_YES;
+	else if (s != NULL && strcasecmp(s, "false") == 0)
+		i = OFFER_ROHS_NO;
+	else if ((i = name_index(offers_rohs, OFFERS_NROHS, s)) == -1)
+		return -1;
+	*r = (enum offer_rohs)i;
+	return 0;
+}
+
 int
 offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
     const char **why)
@@ -213,24 +284,6 @@ out:
 	return rc;
 }
 
-const char *
-offer_lifecycle_name(enum offer_lifecycle l)
-{
-	switch (l) {
-	case OFFER_LIFECYCLE_ACTIVE:
-		return "active";
-	case OFFER_LIFECYCLE_NRND:
-		return "nrnd";
-	case OFFER_LIFECYCLE_EOL:
-		return "eol";
-	case OFFER_LIFECYCLE_OBSOLETE:
-		return "obsolete";
-	case OFFER_LIFECYCLE_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
-
 void
 offer_free_fields(struct offer *o)
 {
@@ -242,6 +295,7 @@ offer_free_fields(struct offer *o)
 	free(o->supplier_name);
 	free(o->sku);
 	free(o->breaks);
+	free(o->datasheet_url);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -313,6 +367,68 @@ offers_int_field(struct offer_list *l, const struct offers_row *r,
 	return -1;
 }
 
+/*
+ * The optional columns of row r into o (those the header names, col[k] !=
+ * -1). 0, or -1 after recording the error.
+ */
+static int
+offers_parse_details(struct offer_list *l, const struct offers_row *r,
+    const int *col, struct offer *o)
+{
+	const char *s;
+	char tmp[64];
+	size_t n;
+
+	if (col[OFFERS_COL_LIFECYCLE] != -1 && offer_lifecycle_parse(
+	    r->f[col[OFFERS_COL_LIFECYCLE]], &o->lifecycle) == -1) {
+		offers_add_error(l, r->line_no, "bad lifecycle '%s' (active, "
+		    "nrnd, eol, obsolete or unknown)", offers_clip(
+		    r->f[col[OFFERS_COL_LIFECYCLE]], tmp, sizeof(tmp)));
+		return -1;
+	}
+	if (col[OFFERS_COL_ROHS] != -1 && offer_rohs_parse(
+	    r->f[col[OFFERS_COL_ROHS]], &o->rohs) == -1) {
+		offers_add_error(l, r->line_no, "bad rohs '%s' (yes, no or "
+		    "unknown)", offers_clip(r->f[col[OFFERS_COL_ROHS]], tmp,
+		    sizeof(tmp)));
+		return -1;
+	}
+	if (col[OFFERS_COL_COUNTRY] != -1 &&
+	    (s = r->f[col[OFFERS_COL_COUNTRY]])[0] != '\0') {
+		if (strlen(s) != 2 || !isalpha((unsigned char)s[0]) ||
+		    !isalpha((unsigned char)s[1])) {
+			offers_add_error(l, r->line_no, "bad country_of_origin "
+			    "'%s' (ISO 3166 alpha-2, 2 letters)",
+			    offers_clip(s, tmp, sizeof(tmp)));
+			return -1;
+		}
+		o->country[0] = (char)toupper((unsigned char)s[0]);
+		o->country[1] = (char)toupper((unsigned char)s[1]);
+	}
+	if (col[OFFERS_COL_PACKAGING] != -1) {
+		s = r->f[col[OFFERS_COL_PACKAGING]];
+		if ((n = strlen(s)) >= sizeof(o->packaging)) {
+			offers_add_error(l, r->line_no, "packaging longer than "
+			    "%zu bytes", sizeof(o->packaging) - 1);
+			return -1;
+		}
+		memcpy(o->packaging, s, n + 1);
+	}
+	if (col[OFFERS_COL_DATASHEET] != -1 &&
+	    (s = r->f[col[OFFERS_COL_DATASHEET]])[0] != '\0') {
+		if ((strncasecmp(s, "http://", 7) != 0 &&
+		    strncasecmp(s, "https://", 8) != 0) ||
+		    strlen(s) > OFFER_URL_MAX) {
+			offers_add_error(l, r->line_no, "bad datasheet_url "
+			    "'%s' (http or https, at most %d bytes)",
+			    offers_clip(s, tmp, sizeof(tmp)), OFFER_URL_MAX);
+			return -1;
+		}
+		o->datasheet_url = xstrdup(s);
+	}
+	return 0;
+}
+
 /* Validates one data row into o. 0, or -1 after recording the error. */
 static int
 offers_parse_row(struct offer_list *l, const struct offers_row *r,
@@ -374,6 +490,8 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 		    offers_clip(s, tmp, sizeof(tmp)), why);
 		goto out;
 	}
+	if (offers_parse_details(l, r, col, o) == -1)
+		goto out;
 	o->mpn = xstrdup(r->f[col[OFFERS_COL_MPN]]);
 	o->manufacturer = xstrdup(r->f[col[OFFERS_COL_MANUFACTURER]]);
 	o->supplier_id = xstrdup(r->f[col[OFFERS_COL_SUPPLIER_ID]]);
@@ -486,7 +604,7 @@ offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 			col[k] = (int)i;
 		}
 	}
-	for (k = 0; k < OFFERS_COL_COUNT; k++) {
+	for (k = 0; k < OFFERS_COL_REQUIRED; k++) {
 		if (col[k] == -1) {
 			snprintf(err, errlen, "missing column '%s' in header",
 			    offers_col_names[k]);

@@ -41,6 +41,7 @@ enum offer_rohs {
 
 #define OFFER_SOURCE_LEN	16
 #define OFFER_PACKAGING_LEN	48
+#define OFFER_URL_MAX		2048	/* bytes of a datasheet URL */
 
 struct price_break {
 	int64_t	qty;		/* >= 1 */
@@ -65,10 +66,14 @@ struct offer {
 	/* from a live source (provider.h); zero for catalog rows */
 	char			 source[OFFER_SOURCE_LEN];	/* "digikey" */
 	int64_t			 fetched_at;	/* Unix seconds */
-	char			 packaging[OFFER_PACKAGING_LEN]; /* "Cut Tape" */
 	bool			 lead_unknown;	/* lead_time_days is 0, unknown */
+	/* what sources and the catalog's optional columns say; empty or
+	 * zero when unknown */
+	char			 packaging[OFFER_PACKAGING_LEN]; /* "Cut Tape" */
 	enum offer_lifecycle	 lifecycle;
 	enum offer_rohs		 rohs;
+	char			 country[3];	/* ISO alpha-2, upper case */
+	char			*datasheet_url;	/* NULL when unknown */
 };
 
 struct offer_list {
@@ -86,7 +91,11 @@ struct offer_list {
  * CRLF, optional UTF-8 BOM). The header must name the columns
  * mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,stock,moq,
  * order_multiple,lead_time_days,currency,breaks in any order (case and
- * blanks ignored; unknown extra columns are ignored). Bad rows are skipped
+ * blanks ignored; unknown extra columns are ignored); it may also name the
+ * optional columns lifecycle (active|nrnd|eol|obsolete|unknown), rohs
+ * (yes|no|unknown), country_of_origin (ISO 3166 alpha-2), packaging (at
+ * most 47 bytes) and datasheet_url (http or https), whose empty cells mean
+ * unknown. Bad rows are skipped
  * and reported in out->errors with their line number; good rows are kept.
  * When two rows share (supplier_id, sku) the later one wins, as a re-import
  * would, and the earlier one is reported and dropped.
@@ -115,6 +124,12 @@ const char *supplier_type_name(enum supplier_type t);
 
 /* "active", "nrnd", "eol", "obsolete" or "unknown" (static). */
 const char *offer_lifecycle_name(enum offer_lifecycle l);
+/* Parses those names (any case; empty is unknown). 0 or -1. */
+int	offer_lifecycle_parse(const char *s, enum offer_lifecycle *l);
+/* "yes", "no" or "unknown" (static). */
+const char *offer_rohs_name(enum offer_rohs r);
+/* Parses yes|no|unknown (also true/false; any case; empty is unknown). */
+int	offer_rohs_parse(const char *s, enum offer_rohs *r);
 
 /* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
 void	offer_free_fields(struct offer *o);

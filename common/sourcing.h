@@ -1,7 +1,9 @@
 /*
  * Sourcing decision for one BOM line, from the rules alone: knowledge
- * rules (bans, alternates, supplier trust, brokers), offer selection and
- * ranking, and the approved/rejected/escalated verdict with its reasons.
+ * rules (bans, alternates, supplier trust, brokers), the engineering checks
+ * (lifecycle, compliance, critical parts, single source, preferred
+ * manufacturers, deadline), offer selection and ranking, and the
+ * approved/rejected/escalated verdict with its reasons.
  */
 #ifndef BOMD_SOURCING_H
 #define BOMD_SOURCING_H
@@ -42,6 +44,30 @@ const char *decision_status_name(enum decision_status s);
 struct supplier_rule {
 	const char		*supplier_id;
 	enum trust_level	 trust;
+	int64_t			 order_cost_micros; /* per order, >= 0 */
+};
+
+/* A line's category, from its first designator's letters. */
+enum part_category {
+	PART_RESISTORS,		/* R */
+	PART_CAPACITORS,	/* C */
+	PART_MCU,		/* U */
+	PART_CONNECTORS,	/* J, P */
+	PART_OTHER
+};
+
+/* "resistors", "capacitors", "mcu", "connectors" or "other" (static). */
+const char *part_category_name(enum part_category c);
+/* The category of a designator ("R12" resistors, "RN1" other); NULL or
+ * "" is other. */
+enum part_category part_category_of(const char *designator);
+
+/* One BOM line as the engine sees it; everything borrowed. */
+struct sourcing_line {
+	const char		 *mpn;
+	const char *const	 *designators;	/* may be NULL */
+	size_t			  ndesignators;
+	const char		 *manufacturer;	/* the BOM's; may be NULL */
 };
 
 struct banned_part {
@@ -79,6 +105,50 @@ struct sourcing_rules {
 	 * give the words (the API renders stored decisions so).
 	 */
 	bool				  quiet;
+	/*
+	 * The checks of the project context (issue 15). legacy: decided
+	 * before they existed (an old basis), so none of them runs.
+	 */
+	bool				  legacy;
+	const char			 *product_type;	/* NULL: consumer */
+	bool				  rohs_required;
+	/* countries of origin excluded (ISO alpha-2, any case) */
+	const char			**restricted;
+	size_t				  nrestricted;
+	/* critical parts: reference designators or MPNs */
+	const char			**critical;
+	size_t				  ncritical;
+	bool				  single_source_ok;
+	/* engineering_context.preferred_manufacturers (NULL: none) */
+	const json_t			 *makers;
+	/*
+	 * The deadline, and the days from the decision to it (may be
+	 * negative); the cost parameters' max_lead_time_days is already
+	 * the nearer of the project's limit (max_lead_days) and this.
+	 */
+	const char			 *deadline;	/* NULL: none */
+	int64_t				  deadline_days;
+	int64_t				  max_lead_days; /* -1: none */
+	/* fill line_decision.options (the strategies read them) */
+	bool				  options;
+};
+
+/*
+ * An offer that can fill a line as decided (the part bought, eligible,
+ * deliverable in time, and from a qualifying supplier for a critical
+ * line). Strings are borrowed from the offers the lookup returned.
+ */
+struct sourcing_option {
+	const char	*mpn;
+	const char	*supplier_id;
+	const char	*supplier_name;
+	const char	*sku;
+	int64_t		 order_qty;
+	int64_t		 unit_micros;
+	int64_t		 extended_micros;
+	int64_t		 lead_time_days;
+	int64_t		 delivery_days;	/* 0 in stock, else the lead time */
+	bool		 in_stock;
 };
 
 struct line_decision {
@@ -103,10 +173,15 @@ struct line_decision {
 	 * unit_price(_micros), extended_price(_micros), currency, stock,
 	 * lead_time_days, in_stock, lead_ok, shortfall, bought_up, explain},
 	 * runner_up {same + why_lost}, excluded [{supplier_id, sku, why}],
-	 * alternate {mpn, reason, ...} when proposed, flags [strings].
+	 * alternate {mpn, reason, ...} when proposed, flags [strings],
+	 * checks [{agent, check, result (pass|flag|escalated|rejected),
+	 * detail}], lifecycle, rohs, critical, category, manufacturer.
 	 * Prices as numbers in currency units and as *_micros integers.
 	 */
 	json_t			*output_data;
+	/* rules->options: the offers that can fill the line, best first */
+	struct sourcing_option	*options;
+	size_t			 noptions;
 };
 
 /*
@@ -123,11 +198,16 @@ typedef const struct offer *(*offers_lookup_fn)(void *ctx, const char *mpn,
  * still a valid escalated decision whose reasoning says why, and must be
  * freed too.
  */
-int	sourcing_decide(const char *mpn, const struct cost_params *p,
+int	sourcing_decide(const struct sourcing_line *line,
+	    const struct cost_params *p,
 	    const struct sourcing_rules *rules, offers_lookup_fn lookup,
 	    void *ctx, struct line_decision *out);
 
 /* Frees the contents of d and zeroes it; NULL is a no-op. */
 void	line_decision_free(struct line_decision *d);
+
+/* Sets key of obj to micros as a number in currency units and key_micros
+ * to the exact integer (how output_data and strategies show money). */
+void	sourcing_money_json(json_t *obj, const char *key, int64_t micros);
 
 #endif

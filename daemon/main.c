@@ -26,7 +26,7 @@
 
 #define MAIN_EXIT_FAIL	1
 #define MAIN_EXIT_USAGE	2
-#define MAIN_MAX_OPTS	3	/* value options of one command */
+#define MAIN_MAX_OPTS	5	/* value options of one command */
 
 /* What a command runs with. */
 struct main_ctx {
@@ -68,13 +68,14 @@ static const struct main_cmd {
 	{ "migrate", NULL, "",
 	    "apply pending database migrations (idempotent)",
 	    { NULL }, 0, 0, 1, main_migrate },
-	{ "client", "create", "--name NAME [--slug S] [--wallet 0x...]",
+	{ "client", "create", "--name NAME [--slug S] [--wallet 0x...] "
+	    "[--oidc-issuer URL --oidc-audience AUD]",
 	    "create a client; prints {\"client_id\",\"api_key\"}",
-	    { "name", "slug", "wallet", NULL }, 1u << 0, 0, 1,
-	    main_client_create },
+	    { "name", "slug", "wallet", "oidc-issuer", "oidc-audience", NULL },
+	    1u << 0, 0, 1, main_client_create },
 	{ "key", "create", "--client ID [--name N] [--scope S,...]",
-	    "create an API key (default scope all); prints "
-	    "{\"key_id\",\"api_key\"}",
+	    "create an API key (scopes all, read, admin, project:<id>; "
+	    "default all); prints {\"key_id\",\"api_key\"}",
 	    { "client", "name", "scope", NULL }, 1u << 0, 0, 1,
 	    main_key_create },
 	{ "key", "revoke", "KEY_ID", "revoke an API key",
@@ -288,11 +289,13 @@ main_migrate(const struct main_ctx *ctx)
 static int
 main_client_create(const struct main_ctx *ctx)
 {
+	struct admin_client spec = { ctx->vals[0], ctx->vals[1], ctx->vals[2],
+	    ctx->vals[3], ctx->vals[4], ctx->cfg->oidc_loopback_http };
 	char err[512];
 	json_t *out;
 
-	if (admin_client_create(ctx->db, ctx->vals[0], ctx->vals[1],
-	    ctx->vals[2], &out, err, sizeof(err)) != ADMIN_OK)
+	if (admin_client_create(ctx->db, &spec, &out, err, sizeof(err)) !=
+	    ADMIN_OK)
 		return main_fail("client create", err);
 	/* the command line shows only what DESIGN.md promises */
 	json_object_del(out, "key_id");

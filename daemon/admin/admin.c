@@ -3,6 +3,7 @@
  * stored hashed, revocation.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "apikey.h"
 #include "db.h"
 #include "log.h"
+#include "oidc.h"
 #include "queue.h"
 #include "scope.h"
 #include "util.h"
@@ -62,16 +64,23 @@ admin_slug_valid(const char *s)
 	return 1;
 }
 
+/*
+ * Stores a new key for client_id with scopes (comma-joined, valid): one of
+ * bomd's, or in the original's format when original. 0 or ADMIN_DB.
+ */
 static int
 admin_insert_key(PGconn *c, const char *client_id, const char *name,
-    const char *scopes, char *key_id, char *key, char *err, size_t errlen)
+    const char *scopes, bool original, char *key_id, char *key, char *err,
+    size_t errlen)
 {
 	char prefix[APIKEY_PREFIX_LEN + 1];
 	char hash_hex[2 * APIKEY_HASH_LEN + 3];
 	unsigned char hash[APIKEY_HASH_LEN];
 	const char *params[6];
 
-	if (uuid_v4(key_id) == -1 || apikey_generate(key, prefix, hash) == -1) {
+	if (uuid_v4(key_id) == -1 || (original ?
+	    apikey_generate_original(key, prefix, hash) :
+	    apikey_generate(key, prefix, hash)) == -1) {
 		snprintf(err, errlen, "no randomness from the OS");
 		return ADMIN_DB;
 	}
@@ -92,47 +101,71 @@ admin_insert_key(PGconn *c, const char *client_id, const char *name,
 	return ADMIN_OK;
 }
 
-int
-admin_client_insert(PGconn *c, const char *name, const char *slug,
-    const char *wallet, char id[UUID_BUFSZ], char *err, size_t errlen)
+/* Checks spec's fields; ADMIN_OK or ADMIN_BAD_INPUT with err. */
+static int
+admin_client_check(const struct admin_client *spec, const char *slug,
+    char *err, size_t errlen)
 {
-	char autoslug[64];
-	const char *params[4];
-	PGresult *r;
+	char why[128];
 
-	if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
+	if (spec->name == NULL || spec->name[0] == '\0' ||
+	    strlen(spec->name) > 200)
 		snprintf(err, errlen, "name: required, 1 to 200 characters");
-		return ADMIN_BAD_INPUT;
-	}
-	if (slug == NULL) {
-		admin_slugify(name, autoslug, sizeof(autoslug));
-		slug = autoslug;
-	}
-	if (!admin_slug_valid(slug)) {
+	else if (!admin_slug_valid(slug))
 		snprintf(err, errlen, "slug: '%s' must be 1 to 63 of a-z, 0-9 "
 		    "and '-', starting with a letter or digit", slug);
-		return ADMIN_BAD_INPUT;
-	}
-	if (wallet != NULL && !admin_wallet_valid(wallet)) {
+	else if (spec->wallet != NULL && !admin_wallet_valid(spec->wallet))
 		snprintf(err, errlen, "wallet: must be 0x followed by 40 hex "
 		    "digits");
-		return ADMIN_BAD_INPUT;
+	else if ((spec->oidc_issuer == NULL) != (spec->oidc_audience == NULL))
+		snprintf(err, errlen, "oidc_issuer and oidc_audience: give "
+		    "both or neither");
+	else if (spec->oidc_issuer != NULL &&
+	    !oidc_issuer_valid(spec->oidc_issuer, spec->loopback_http, why,
+	    sizeof(why)))
+		snprintf(err, errlen, "oidc_issuer: %s", why);
+	else if (spec->oidc_audience != NULL &&
+	    (spec->oidc_audience[0] == '\0' ||
+	    strlen(spec->oidc_audience) > 512))
+		snprintf(err, errlen, "oidc_audience: 1 to 512 characters");
+	else
+		return ADMIN_OK;
+	return ADMIN_BAD_INPUT;
+}
+
+int
+admin_client_insert(PGconn *c, const struct admin_client *spec,
+    char id[UUID_BUFSZ], char *err, size_t errlen)
+{
+	char autoslug[64];
+	const char *params[6], *slug = spec->slug;
+	PGresult *r;
+	int rc;
+
+	if (slug == NULL && spec->name != NULL) {
+		admin_slugify(spec->name, autoslug, sizeof(autoslug));
+		slug = autoslug;
 	}
+	if ((rc = admin_client_check(spec, slug, err, errlen)) != ADMIN_OK)
+		return rc;
 	if (uuid_v4(id) == -1) {
 		snprintf(err, errlen, "no randomness from the OS");
 		return ADMIN_DB;
 	}
 	params[0] = id;
-	params[1] = name;
+	params[1] = spec->name;
 	params[2] = slug;
-	params[3] = wallet;
+	params[3] = spec->wallet;
+	params[4] = spec->oidc_issuer;
+	params[5] = spec->oidc_audience;
 	r = db_query(c, "INSERT INTO clients (client_id, name, slug, "
-	    "wallet_address) VALUES ($1, $2, $3, $4)", 4, params, err, errlen);
+	    "wallet_address, oidc_issuer, oidc_audience) VALUES ($1, $2, $3, "
+	    "$4, $5, $6)", 6, params, err, errlen);
 	if (r == NULL) {
 		if (strstr(err, "duplicate key") == NULL)
 			return ADMIN_DB;
-		snprintf(err, errlen, "client already exists: slug '%s' or "
-		    "wallet is taken", slug);
+		snprintf(err, errlen, "client already exists: slug '%s', "
+		    "wallet or OIDC issuer is taken", slug);
 		return ADMIN_CONFLICT;
 	}
 	PQclear(r);
@@ -140,26 +173,26 @@ admin_client_insert(PGconn *c, const char *name, const char *slug,
 }
 
 int
-admin_client_create(PGconn *c, const char *name, const char *slug,
-    const char *wallet, json_t **out, char *err, size_t errlen)
+admin_client_create(PGconn *c, const struct admin_client *spec, json_t **out,
+    char *err, size_t errlen)
 {
 	char id[UUID_BUFSZ], key_id[UUID_BUFSZ], key[APIKEY_LEN + 1];
 	char autoslug[64];
+	struct admin_client named = *spec;
 	int rc;
 
 	*out = NULL;
-	if (slug == NULL && name != NULL) {
-		admin_slugify(name, autoslug, sizeof(autoslug));
-		slug = autoslug;
+	if (named.slug == NULL && named.name != NULL) {
+		admin_slugify(named.name, autoslug, sizeof(autoslug));
+		named.slug = autoslug;
 	}
 	if (db_begin(c) == -1) {
 		snprintf(err, errlen, "database unavailable");
 		return ADMIN_DB;
 	}
-	if ((rc = admin_client_insert(c, name, slug, wallet, id, err,
-	    errlen)) != ADMIN_OK ||
-	    (rc = admin_insert_key(c, id, "default", "all", key_id, key, err,
-	    errlen)) != ADMIN_OK) {
+	if ((rc = admin_client_insert(c, &named, id, err, errlen)) !=
+	    ADMIN_OK || (rc = admin_insert_key(c, id, "default", "all", false,
+	    key_id, key, err, errlen)) != ADMIN_OK) {
 		db_rollback(c);
 		return rc;
 	}
@@ -168,7 +201,8 @@ admin_client_create(PGconn *c, const char *name, const char *slug,
 		return ADMIN_DB;
 	}
 	*out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "client_id", id,
-	    "api_key", key, "key_id", key_id, "name", name, "slug", slug);
+	    "api_key", key, "key_id", key_id, "name", named.name, "slug",
+	    named.slug);
 	return ADMIN_OK;
 }
 
@@ -213,11 +247,23 @@ admin_key_create(PGconn *c, const char *client_id, const char *name,
 		snprintf(err, errlen, "client not found: %s", client_id);
 		return ADMIN_NOT_FOUND;
 	}
-	if ((rc = admin_insert_key(c, client_id, name, joined, key_id, key,
-	    err, errlen)) != ADMIN_OK)
+	if ((rc = admin_insert_key(c, client_id, name, joined, false, key_id,
+	    key, err, errlen)) != ADMIN_OK)
 		return rc;
 	*out = json_pack("{s:s, s:s}", "key_id", key_id, "api_key", key);
 	return ADMIN_OK;
+}
+
+int
+admin_project_token(PGconn *c, const char *client_id, const char *project_id,
+    char *key, char key_id[UUID_BUFSZ], char *err, size_t errlen)
+{
+	char scope[SCOPE_LEN], name[64];
+
+	snprintf(scope, sizeof(scope), "%s%s", SCOPE_PROJECT, project_id);
+	snprintf(name, sizeof(name), "x402 project %.36s", project_id);
+	return admin_insert_key(c, client_id, name, scope, true, key_id, key,
+	    err, errlen);
 }
 
 int

@@ -5,6 +5,7 @@
 #ifndef BOMD_ADMIN_H
 #define BOMD_ADMIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -24,20 +25,29 @@ enum admin_err {
 	ADMIN_DB = -4
 };
 
+/* A client to create: a name, the rest optional (NULL: none). */
+struct admin_client {
+	const char	*name;
+	const char	*slug;		/* NULL: made from the name */
+	const char	*wallet;	/* "0x" and 40 hex digits */
+	const char	*oidc_issuer;	/* its JWTs' iss; with the audience */
+	const char	*oidc_audience;
+	bool		 loopback_http;	/* tests: http:// issuers on loopback */
+};
+
 /*
- * Inserts a client without keys (slug NULL: made from the name; wallet
- * optional); its new id goes to id. In the caller's transaction, if any.
+ * Inserts the client spec describes, without keys; its new id goes to id.
+ * An OIDC issuer must pass oidc_issuer_valid() and come with its
+ * audience. In the caller's transaction, if any.
  */
-int	admin_client_insert(PGconn *c, const char *name, const char *slug,
-	    const char *wallet, char id[UUID_BUFSZ], char *err,
-	    size_t errlen);
+int	admin_client_insert(PGconn *c, const struct admin_client *spec,
+	    char id[UUID_BUFSZ], char *err, size_t errlen);
 /*
- * Creates a client (slug NULL: made from the name; wallet optional) and
- * its first API key, of scope all: *out {"client_id", "api_key",
- * "key_id", "name", "slug"}.
+ * Creates the client spec describes and its first API key, of scope all:
+ * *out {"client_id", "api_key", "key_id", "name", "slug"}.
  */
-int	admin_client_create(PGconn *c, const char *name, const char *slug,
-	    const char *wallet, json_t **out, char *err, size_t errlen);
+int	admin_client_create(PGconn *c, const struct admin_client *spec,
+	    json_t **out, char *err, size_t errlen);
 /*
  * Creates a key (name NULL: "default") for an existing client with scopes
  * (words scope_set_parse() reads; NULL: "all"): *out
@@ -45,6 +55,15 @@ int	admin_client_create(PGconn *c, const char *name, const char *slug,
  */
 int	admin_key_create(PGconn *c, const char *client_id, const char *name,
 	    const char *scopes, json_t **out, char *err, size_t errlen);
+/*
+ * Creates the project token of an x402 payment: a key in the original's
+ * format ("pbom_sk_...") with the one scope project:<project_id>, into
+ * key (APIKEY_LEN + 1 bytes) and key_id. In the caller's transaction, if
+ * any.
+ */
+int	admin_project_token(PGconn *c, const char *client_id,
+	    const char *project_id, char *key, char key_id[UUID_BUFSZ],
+	    char *err, size_t errlen);
 /*
  * Tells every API process that keys or clients changed (bumps the auth
  * generation in Redis at redis_url), so a revoked key stops working at

@@ -61,14 +61,20 @@ offers_import_row(const struct offer *o)
 		    (json_int_t)o->breaks[i].qty,
 		    (json_int_t)o->breaks[i].unit_micros));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
-	    "s:s, s:o}", "supplier_id", o->supplier_id, "sku", o->sku,
-	    "mpn", o->mpn, "manufacturer", o->manufacturer, "supplier_name",
-	    o->supplier_name, "supplier_type", supplier_type_name(o->type),
+	    "s:s, s:o, s:s, s:s, s:o, s:s, s:s}", "supplier_id",
+	    o->supplier_id, "sku", o->sku, "mpn", o->mpn, "manufacturer",
+	    o->manufacturer, "supplier_name", o->supplier_name,
+	    "supplier_type", supplier_type_name(o->type),
 	    "stock", (json_int_t)o->stock, "moq",
 	    (json_int_t)(o->moq < 1 ? 1 : o->moq), "order_multiple",
 	    (json_int_t)(o->order_multiple < 1 ? 1 : o->order_multiple),
 	    "lead_time_days", (json_int_t)o->lead_time_days, "currency",
-	    o->currency, "breaks", breaks);
+	    o->currency, "breaks", breaks, "packaging", o->packaging,
+	    "lifecycle", offer_lifecycle_name(o->lifecycle), "rohs",
+	    o->rohs == OFFER_ROHS_UNKNOWN ? json_null() :
+	    json_boolean(o->rohs == OFFER_ROHS_YES), "country_of_origin",
+	    o->country, "datasheet_url", o->datasheet_url ?
+	    o->datasheet_url : "");
 }
 
 static int
@@ -83,23 +89,30 @@ offers_import_batch(PGconn *db, json_t *rows)
 	/* the last row of a file wins when a (supplier_id, sku) repeats */
 	rc = db_exec(db, "INSERT INTO offers (supplier_id, sku, mpn, "
 	    "manufacturer, supplier_name, supplier_type, stock, moq, "
-	    "order_multiple, lead_time_days, currency, breaks) "
+	    "order_multiple, lead_time_days, currency, breaks, packaging, "
+	    "lifecycle, rohs, country_of_origin, datasheet_url) "
 	    "SELECT DISTINCT ON (supplier_id, sku) supplier_id, sku, mpn, "
 	    "manufacturer, supplier_name, supplier_type, stock, moq, "
-	    "order_multiple, lead_time_days, currency, breaks "
+	    "order_multiple, lead_time_days, currency, breaks, packaging, "
+	    "lifecycle, rohs, country_of_origin, datasheet_url "
 	    "FROM (SELECT x.*, ord FROM jsonb_array_elements($1::jsonb) "
 	    "WITH ORDINALITY AS e(v, ord), jsonb_to_record(e.v) AS "
 	    "x(supplier_id text, sku text, mpn text, manufacturer text, "
 	    "supplier_name text, supplier_type text, stock bigint, moq bigint,"
 	    " order_multiple bigint, lead_time_days int, currency text, "
-	    "breaks jsonb)) s ORDER BY supplier_id, sku, ord DESC "
+	    "breaks jsonb, packaging text, lifecycle text, rohs boolean, "
+	    "country_of_origin text, datasheet_url text)) s "
+	    "ORDER BY supplier_id, sku, ord DESC "
 	    "ON CONFLICT (supplier_id, sku) DO UPDATE SET mpn = EXCLUDED.mpn, "
 	    "manufacturer = EXCLUDED.manufacturer, supplier_name = "
 	    "EXCLUDED.supplier_name, supplier_type = EXCLUDED.supplier_type, "
 	    "stock = EXCLUDED.stock, moq = EXCLUDED.moq, order_multiple = "
 	    "EXCLUDED.order_multiple, lead_time_days = EXCLUDED.lead_time_days,"
 	    " currency = EXCLUDED.currency, breaks = EXCLUDED.breaks, "
-	    "updated_at = now()", 1, params);
+	    "packaging = EXCLUDED.packaging, lifecycle = EXCLUDED.lifecycle, "
+	    "rohs = EXCLUDED.rohs, country_of_origin = "
+	    "EXCLUDED.country_of_origin, datasheet_url = "
+	    "EXCLUDED.datasheet_url, updated_at = now()", 1, params);
 	free(text);
 	return rc;
 }

@@ -13,12 +13,14 @@
 #include <netinet/in.h>
 
 #include "api.h"
+#include "api_auth.h"
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_redis.h"
 #include "api_request.h"
 #include "api_route.h"
 #include "api_wait.h"
+#include "api_x402.h"
 #include "config.h"
 #include "log.h"
 #include "signals.h"
@@ -154,8 +156,11 @@ api_main(const struct config *cfg)
 		return 2;
 	}
 	api_db_init(cfg);
+	api_auth_init(cfg);
+	api_x402_init(cfg);
 	if (api_wait_init() == -1) {
 		log_warnx("cannot start the wait thread");
+		api_auth_shutdown();
 		api_db_shutdown();
 		return 2;
 	}
@@ -172,6 +177,7 @@ api_main(const struct config *cfg)
 	if (d == NULL) {
 		log_warn("cannot listen on %s", cfg->listen);
 		api_wait_shutdown();
+		api_auth_shutdown();
 		api_db_shutdown();
 		return 2;
 	}
@@ -182,6 +188,7 @@ api_main(const struct config *cfg)
 	api_wait_shutdown();
 	api_main_wait(&handled, API_DRAIN_MS);
 	MHD_stop_daemon(d);
+	api_auth_shutdown();
 	api_db_shutdown();
 	api_redis_close();
 	log_info("stopped");

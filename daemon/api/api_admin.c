@@ -9,15 +9,19 @@
 #include "admin/admin.h"
 #include "api_admin.h"
 #include "api_db.h"
+#include "api_internal.h"
 #include "api_reply.h"
 #include "api_request.h"
+#include "config.h"
 #include "db.h"
 #include "util.h"
 
 #define API_ADMIN_LIST_MAX	"10000"	/* rows of a list */
 
 #define API_ADMIN_CLIENT_COLS "client_id, name, slug, wallet_address, " \
-	"active, " API_TS("created_at") ", " API_TS("updated_at")
+	"active, " API_TS("created_at") ", " API_TS("updated_at") ", " \
+	"oidc_issuer, oidc_audience"
+#define API_ADMIN_MAX_MEMBERS	5	/* that a create route reads */
 
 enum MHD_Result
 api_admin_answer(struct MHD_Connection *c, int rc, const char *err,
@@ -43,26 +47,52 @@ api_admin_answer(struct MHD_Connection *c, int rc, const char *err,
 static json_t *
 api_admin_client_json(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s, s:o, s:o}",
 	    "client_id", PQgetvalue(res, i, 0), "name", PQgetvalue(res, i, 1),
 	    "slug", PQgetvalue(res, i, 2), "wallet_address",
 	    api_db_col_str(res, i, 3), "active",
 	    strcmp(PQgetvalue(res, i, 4), "t") == 0, "created_at",
-	    PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6));
+	    PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6),
+	    "oidc_issuer", api_db_col_str(res, i, 7), "oidc_audience",
+	    api_db_col_str(res, i, 8));
 }
 
 /* Makes a client or a key with admin.c from the request's strings v. */
 typedef int (*api_admin_make_fn)(PGconn *db, const char *const *v,
     json_t **out, char *err, size_t errlen);
 
-/* A create route: the members make reads, in order, and its 422 texts. */
+/*
+ * A create route: the members make reads, in order (strings; a list of
+ * strings is read as its items joined by commas), and its 422 texts.
+ */
 struct api_admin_create {
-	const char		*keys[3];	/* keys[0] is required */
+	const char		*keys[API_ADMIN_MAX_MEMBERS];	/* [0] needed */
 	size_t			 n;
 	const char		*invalid;	/* 422 when one is no string */
 	const char		*missing;	/* 422 without keys[0] */
 	api_admin_make_fn	 make;
 };
+
+/* The strings of list joined by commas into buf; -1 if one is not. */
+static int
+api_admin_join(const json_t *list, char *buf, size_t len)
+{
+	const json_t *item;
+	size_t i, off = 0;
+	int n;
+
+	buf[0] = '\0';
+	json_array_foreach(list, i, item) {
+		if (!json_is_string(item))
+			return -1;
+		n = snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+		    json_string_value(item));
+		if (n < 0 || (size_t)n >= len - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
 
 /*
  * Answers a create route: reads the body's string members as spec says
@@ -73,8 +103,8 @@ static enum MHD_Result
 api_admin_create(struct MHD_Connection *c, const struct api_request *r,
     const struct api_admin_create *spec)
 {
-	const char *v[3];
-	char err[512];
+	const char *v[API_ADMIN_MAX_MEMBERS] = { NULL };
+	char err[512], lists[API_ADMIN_MAX_MEMBERS][512];
 	json_t *body, *m, *out = NULL;
 	PGconn *db;
 	enum MHD_Result ret;
@@ -87,6 +117,9 @@ api_admin_create(struct MHD_Connection *c, const struct api_request *r,
 	for (i = 0; i < spec->n; i++) {
 		m = json_object_get(body, spec->keys[i]);
 		v[i] = json_string_value(m);
+		if (json_is_array(m) && api_admin_join(m, lists[i],
+		    sizeof(lists[i])) == 0)
+			v[i] = lists[i];
 		if (m != NULL && !json_is_null(m) && v[i] == NULL) {
 			ret = api_error(c, API_HTTP_UNPROCESSABLE, "%s",
 			    spec->invalid);
@@ -112,7 +145,10 @@ static int
 api_admin_client_make(PGconn *db, const char *const *v, json_t **out,
     char *err, size_t errlen)
 {
-	return admin_client_create(db, v[0], v[1], v[2], out, err, errlen);
+	struct admin_client spec = { v[0], v[1], v[2], v[3], v[4],
+	    api_cfg->oidc_loopback_http };
+
+	return admin_client_create(db, &spec, out, err, errlen);
 }
 
 static enum MHD_Result
@@ -120,8 +156,10 @@ api_admin_clients_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	static const struct api_admin_create spec = {
-		{ "name", "slug", "wallet_address" }, 3,
-		"name, slug and wallet_address must be strings",
+		{ "name", "slug", "wallet_address", "oidc_issuer",
+		    "oidc_audience" }, 5,
+		"name, slug, wallet_address, oidc_issuer and oidc_audience "
+		"must be strings",
 		"name: field required", api_admin_client_make
 	};
 
@@ -225,7 +263,7 @@ static int
 api_admin_key_make(PGconn *db, const char *const *v, json_t **out,
     char *err, size_t errlen)
 {
-	return admin_key_create(db, v[0], v[1], NULL, out, err, errlen);
+	return admin_key_create(db, v[0], v[1], v[2], out, err, errlen);
 }
 
 static enum MHD_Result
@@ -233,8 +271,9 @@ api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	static const struct api_admin_create spec = {
-		{ "client_id", "name" }, 2,
-		"client_id: field required (a string)",
+		{ "client_id", "name", "scopes" }, 3,
+		"client_id and name must be strings, scopes a list of "
+		"strings",
 		"client_id: field required (a string)", api_admin_key_make
 	};
 
@@ -242,16 +281,19 @@ api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
 	return api_admin_create(c, r, &spec);
 }
 
-/* One key row: never the hash, only id, owner, name, prefix and dates. */
+/*
+ * One key row: never the hash, only id, owner, name, prefix, dates and
+ * scopes.
+ */
 static json_t *
 api_admin_key_json(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "key_id",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "key_id",
 	    PQgetvalue(res, i, 0), "client_id", PQgetvalue(res, i, 1), "name",
 	    PQgetvalue(res, i, 2), "prefix", PQgetvalue(res, i, 3),
 	    "created_at", PQgetvalue(res, i, 4), "revoked_at",
 	    api_db_col_str(res, i, 5), "last_used_at",
-	    api_db_col_str(res, i, 6));
+	    api_db_col_str(res, i, 6), "scopes", api_db_col_json(res, i, 7));
 }
 
 static enum MHD_Result
@@ -268,8 +310,9 @@ api_admin_keys_list(struct MHD_Connection *c, struct api_request *r,
 		    "client id");
 	return api_reply_rows(c, r, "SELECT key_id, client_id, name, prefix, "
 	    API_TS("created_at") ", " API_TS("revoked_at") ", "
-	    API_TS("last_used_at") " FROM api_keys WHERE $1::uuid IS NULL OR "
-	    "client_id = $1::uuid ORDER BY created_at, key_id LIMIT "
+	    API_TS("last_used_at") ", array_to_json(scopes) FROM api_keys "
+	    "WHERE $1::uuid IS NULL OR client_id = $1::uuid "
+	    "ORDER BY created_at, key_id LIMIT "
 	    API_ADMIN_LIST_MAX, 1, (const char *[]){ client },
 	    api_admin_key_json);
 }

@@ -1,15 +1,19 @@
 /*
- * API key and admin key checks; see api_auth.h. A key is looked up by its
- * hash; a verified key is kept API_AUTH_CACHE_MS per process, stamped with
- * the auth generation in Redis, which every change that stops a key (a
- * revocation, a client deactivated, from any process or the command
- * line) bumps: a stamp that is not the current generation is not used.
+ * The auth chain and the admin key; see api_auth.h. A Bearer token shaped
+ * like a JWT goes to the OIDC issuer of the client its iss names (keys
+ * cached per process, oidc.c); any other Bearer or X-API-Key value is an
+ * API key, looked up by its hash. A verified key is kept
+ * API_AUTH_CACHE_MS per process, stamped with the auth generation in
+ * Redis, which every change that stops a key (a revocation, a client
+ * deactivated, from any process or the command line) bumps: a stamp that
+ * is not the current generation is not used.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -24,7 +28,10 @@
 #include "apikey.h"
 #include "config.h"
 #include "db.h"
+#include "jwt.h"
 #include "log.h"
+#include "oidc.h"
+#include "scope.h"
 #include "util.h"
 
 /* A burst costs one lookup; a change of generation ends it sooner. */
@@ -33,18 +40,38 @@
 #define API_AUTH_KEY_ID_LEN	64
 #define API_AUTH_DB_MS		5000	/* for the lookup's connection */
 
-/* A verified key: its hash, its client, id and scopes, when verified. */
+#define API_AUTH_SUB_MAX	128	/* of a JWT's sub in its rate bucket */
+
+/* A verified key: its hash, its client, id and scopes. */
 struct api_auth_entry {
-	unsigned char	hash[APIKEY_HASH_LEN];
-	char		client_id[UUID_BUFSZ];
-	char		key_id[API_AUTH_KEY_ID_LEN];
-	char		scopes[API_SCOPES_LEN];
-	int64_t		generation;	/* the auth generation then */
-	int64_t		expires;	/* monotonic ms; 0 = empty */
+	unsigned char	 hash[APIKEY_HASH_LEN];
+	char		 client_id[UUID_BUFSZ];
+	char		 key_id[API_AUTH_KEY_ID_LEN];
+	struct scope_set scopes;
+	int64_t		 generation;	/* the auth generation then */
+	int64_t		 expires;	/* monotonic ms; 0 = empty */
 };
 
 static pthread_mutex_t api_auth_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct api_auth_entry api_auth_cache[API_AUTH_CACHE_SIZE];
+/* the OIDC issuers' keys, made before the request threads start */
+static struct oidc *api_auth_oidc;
+
+void
+api_auth_init(const struct config *cfg)
+{
+	struct oidc_config oc;
+
+	config_oidc(cfg, &oc);
+	api_auth_oidc = oidc_new(&oc);
+}
+
+void
+api_auth_shutdown(void)
+{
+	oidc_free(api_auth_oidc);
+	api_auth_oidc = NULL;
+}
 
 int
 api_auth_secret_equal(const char *a, const char *b)
@@ -57,20 +84,33 @@ api_auth_secret_equal(const char *a, const char *b)
 	return CRYPTO_memcmp(ha, hb, sizeof(ha)) == 0;
 }
 
-/* The key the request presents, or NULL. */
+/* The key or token the request presents, or NULL; *bearer says how. */
 static const char *
-api_auth_presented(struct MHD_Connection *c)
+api_auth_presented(struct MHD_Connection *c, bool *bearer)
 {
 	const char *k, *auth;
 
+	*bearer = false;
 	if ((k = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-API-Key")) != NULL && *k != '\0')
 		return k;
 	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Authorization");
-	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		*bearer = true;
 		return auth + 7;
+	}
 	return NULL;
+}
+
+bool
+api_auth_has_credentials(struct MHD_Connection *c)
+{
+	const char *k;
+
+	k = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+	return (k != NULL && *k != '\0') || MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "Authorization") != NULL;
 }
 
 /* The auth generation in Redis (0 before any change); -1: unknown. */
@@ -109,8 +149,8 @@ api_auth_cached(const unsigned char *hash, int64_t gen, struct api_request *r,
 		    !apikey_hash_equal(api_auth_cache[i].hash, hash))
 			continue;
 		memcpy(r->client_id, api_auth_cache[i].client_id, UUID_BUFSZ);
-		memcpy(r->scopes, api_auth_cache[i].scopes, API_SCOPES_LEN);
 		memcpy(key_id, api_auth_cache[i].key_id, API_AUTH_KEY_ID_LEN);
+		r->scopes = api_auth_cache[i].scopes;
 		found = 1;
 	}
 	pthread_mutex_unlock(&api_auth_mu);
@@ -138,7 +178,7 @@ api_auth_remember(const unsigned char *hash, int64_t gen,
 	memcpy(e->hash, hash, APIKEY_HASH_LEN);
 	snprintf(e->client_id, sizeof(e->client_id), "%s", r->client_id);
 	snprintf(e->key_id, sizeof(e->key_id), "%s", key_id);
-	snprintf(e->scopes, sizeof(e->scopes), "%s", r->scopes);
+	e->scopes = r->scopes;
 	e->generation = gen;
 	e->expires = now + API_AUTH_CACHE_MS;
 	pthread_mutex_unlock(&api_auth_mu);
@@ -163,12 +203,10 @@ api_auth_changed(void)
 bool
 api_auth_scope(const struct api_request *r, const char *scope)
 {
-	size_t n = strlen(scope);
-	const char *p;
+	size_t i;
 
-	for (p = r->scopes; (p = strstr(p, scope)) != NULL; p += n)
-		if ((p == r->scopes || p[-1] == ',') &&
-		    (p[n] == ',' || p[n] == '\0'))
+	for (i = 0; i < r->scopes.n; i++)
+		if (strcmp(r->scopes.v[i], scope) == 0)
 			return true;
 	return false;
 }
@@ -183,7 +221,7 @@ static int
 api_auth_lookup(struct api_request *r, const char *prefix,
     const unsigned char *hash, char key_id[API_AUTH_KEY_ID_LEN])
 {
-	char hex[2 * APIKEY_HASH_LEN + 1];
+	char hex[2 * APIKEY_HASH_LEN + 1], err[128];
 	const char *params[2] = { prefix, hex };
 	PGresult *res;
 	PGconn *db;
@@ -193,16 +231,17 @@ api_auth_lookup(struct api_request *r, const char *prefix,
 	/* no tenant yet: the function sees the key, nothing else does */
 	if ((db = api_db_tenant(NULL, API_AUTH_DB_MS)) == NULL)
 		return -1;
-	res = db_query(db, "SELECT key_id, client_id, scopes FROM "
-	    "bomd_admin.key_verify($1, decode($2, 'hex'))", 2, params, NULL, 0);
+	res = db_query(db, "SELECT key_id, client_id, array_to_string(scopes, "
+	    "' ') FROM bomd_admin.key_verify($1, decode($2, 'hex'))", 2, params,
+	    NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
 		return -1;
-	if ((ok = PQntuples(res) > 0)) {
+	/* stored scopes were checked on the way in: admin too */
+	if ((ok = PQntuples(res) > 0 && scope_set_parse(&r->scopes,
+	    PQgetvalue(res, 0, 2), false, err, sizeof(err)) == 0)) {
 		snprintf(r->client_id, sizeof(r->client_id), "%s",
 		    PQgetvalue(res, 0, 1));
-		snprintf(r->scopes, sizeof(r->scopes), "%s",
-		    PQgetvalue(res, 0, 2));
 		snprintf(key_id, API_AUTH_KEY_ID_LEN, "%s",
 		    PQgetvalue(res, 0, 0));
 	}
@@ -210,19 +249,15 @@ api_auth_lookup(struct api_request *r, const char *prefix,
 	return ok;
 }
 
-int
+/* Authenticates r by the API key key (step 2 of api_auth_caller()). */
+static int
 api_auth_key(struct MHD_Connection *c, struct api_request *r,
-    enum MHD_Result *ret)
+    const char *key, enum MHD_Result *ret)
 {
 	char prefix[APIKEY_PREFIX_LEN + 1], key_id[API_AUTH_KEY_ID_LEN] = "";
 	unsigned char hash[APIKEY_HASH_LEN];
-	const char *key;
 	int64_t gen;
 
-	if ((key = api_auth_presented(c)) == NULL) {
-		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Missing API key");
-		return -1;
-	}
 	if (apikey_digest(key, prefix, hash) == -1) {
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
@@ -242,11 +277,122 @@ api_auth_key(struct MHD_Connection *c, struct api_request *r,
 		if (gen >= 0)
 			api_auth_remember(hash, gen, r, key_id);
 	}
-	if (api_rate_take(c, key_id, ret) == -1) {
-		r->client_id[0] = r->scopes[0] = '\0';
+	return api_rate_take(c, key_id, ret);
+}
+
+/*
+ * The active client whose OIDC issuer is iss, byte for byte: 1 with its
+ * id in r and its audience in aud, 0 when none, -1 on database trouble.
+ */
+static int
+api_auth_issuer(struct api_request *r, const char *iss, char *aud,
+    size_t audlen)
+{
+	const char *params[1] = { iss };
+	PGresult *res = NULL;
+	PGconn *db;
+	int found;
+
+	/* no tenant yet: the one narrow path to every tenant's issuers */
+	if ((db = api_db_tenant(NULL, API_AUTH_DB_MS)) != NULL)
+		res = db_query(db, "SELECT client_id, audience FROM "
+		    "bomd_admin.client_by_issuer($1)", 1, params, NULL, 0);
+	api_db_put(db);
+	if (res == NULL)
+		return -1;
+	if ((found = PQntuples(res) == 1)) {
+		snprintf(r->client_id, sizeof(r->client_id), "%s",
+		    PQgetvalue(res, 0, 0));
+		snprintf(aud, audlen, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return found;
+}
+
+/*
+ * Authenticates r by the JWT token (step 1 of api_auth_caller()): its
+ * client is the one whose issuer its iss names (none: refused without a
+ * fetch), the issuer's keys and claims must verify, and its scope claim's
+ * words bomd knows are its scopes. A JWT never makes an admin.
+ */
+static int
+api_auth_jwt(struct MHD_Connection *c, struct api_request *r,
+    const char *token, enum MHD_Result *ret)
+{
+	char err[256], aud[513], bucket[UUID_BUFSZ + API_AUTH_SUB_MAX + 8];
+	const char *iss, *sub;
+	struct jwt *jwt;
+	int rc = -1;
+
+	if ((jwt = jwt_parse(token, err, sizeof(err))) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: %s",
+		    err);
 		return -1;
 	}
-	return 0;
+	if ((iss = jwt_issuer(jwt)) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: no "
+		    "issuer");
+		goto out;
+	}
+	switch (api_auth_issuer(r, iss, aud, sizeof(aud))) {
+	case -1:
+		*ret = api_error_db(c);
+		goto out;
+	case 0:
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: "
+		    "unknown issuer");
+		goto out;
+	}
+	switch (oidc_verify(api_auth_oidc, jwt, iss, aud, (int64_t)time(NULL),
+	    err, sizeof(err))) {
+	case JWT_OK:
+		break;
+	case JWT_UNAVAILABLE:
+		*ret = api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Identity "
+		    "provider unavailable: %s", err);
+		goto out;
+	default:
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: %s",
+		    err);
+		goto out;
+	}
+	/* unknown words ("openid", "profile") are the provider's own */
+	if (scope_set_parse(&r->scopes, jwt_scope(jwt) ? jwt_scope(jwt) : "",
+	    true, err, sizeof(err)) == -1) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid token: %s",
+		    err);
+		goto out;
+	}
+	sub = jwt_subject(jwt);
+	snprintf(bucket, sizeof(bucket), "jwt:%s:%.*s", r->client_id,
+	    API_AUTH_SUB_MAX, sub ? sub : "");
+	rc = api_rate_take(c, bucket, ret);
+out:
+	jwt_free(jwt);
+	return rc;
+}
+
+int
+api_auth_caller(struct MHD_Connection *c, struct api_request *r,
+    enum MHD_Result *ret)
+{
+	const char *cred;
+	bool bearer;
+	int rc;
+
+	if ((cred = api_auth_presented(c, &bearer)) == NULL) {
+		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Missing API key");
+		return -1;
+	}
+	if (bearer && jwt_shaped(cred))
+		rc = api_auth_jwt(c, r, cred, ret);
+	else
+		rc = api_auth_key(c, r, cred, ret);
+	if (rc == -1) {
+		r->client_id[0] = '\0';
+		r->scopes.n = 0;
+	}
+	return rc;
 }
 
 int

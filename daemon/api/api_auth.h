@@ -1,7 +1,8 @@
 /*
- * Who may call a route: API keys (X-API-Key or Authorization: Bearer;
- * bomd's and the original service's), verified against PostgreSQL and
- * cached briefly, then rate-limited; and the admin key (X-Admin-Key).
+ * Who may call a route: the auth chain -- a Bearer JWT from the client's
+ * own OIDC issuer, else an API key (X-API-Key or Bearer), each with its
+ * scopes, then rate-limited -- and the admin key (X-Admin-Key) for /admin
+ * routes. x402 payments, the third way in, are api_x402.c's.
  */
 #ifndef BOMD_API_AUTH_H
 #define BOMD_API_AUTH_H
@@ -11,13 +12,22 @@
 #include <microhttpd.h>
 
 struct api_request;
+struct config;
 
+/* Makes the OIDC key cache; call before the request threads start. */
+void	api_auth_init(const struct config *cfg);
+/* Frees it, after the request threads stopped. */
+void	api_auth_shutdown(void);
+
+/* True when the request carries X-API-Key or Authorization. */
+bool	api_auth_has_credentials(struct MHD_Connection *c);
 /*
- * Authenticates r by its API key and takes a rate-limit token: 0 with
+ * Authenticates r by its credentials and takes a rate-limit token: 0 with
  * r->client_id and r->scopes set, or -1 after answering in *ret (401
- * missing or invalid key, 429, 503 database unavailable).
+ * missing or invalid key or token, 429, 503 database or identity provider
+ * unavailable).
  */
-int	api_auth_key(struct MHD_Connection *c, struct api_request *r,
+int	api_auth_caller(struct MHD_Connection *c, struct api_request *r,
 	    enum MHD_Result *ret);
 /*
  * Admits an admin request by X-Admin-Key: 0, or -1 after answering in
@@ -30,7 +40,7 @@ int	api_auth_admin(struct MHD_Connection *c, enum MHD_Result *ret);
  * generation in Redis, so that every API process asks the database again.
  */
 void	api_auth_changed(void);
-/* True when the key r authenticated with has scope. */
+/* True when the key or token r authenticated with has scope. */
 bool	api_auth_scope(const struct api_request *r, const char *scope);
 
 /* Constant-time comparison of two secrets: 1 when equal. */

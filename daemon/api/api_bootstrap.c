@@ -76,8 +76,8 @@ api_bootstrap_client(PGconn *db, const char *name, const char *slug,
 		return ADMIN_OK;
 	}
 	PQclear(res);
-	if ((rc = admin_client_insert(db, name, slug, NULL, id, err,
-	    errlen)) == ADMIN_OK)
+	if ((rc = admin_client_insert(db, &(struct admin_client){ name, slug,
+	    NULL, NULL, NULL, false }, id, err, errlen)) == ADMIN_OK)
 		snprintf(out_name, namelen, "%s", name);
 	return rc;
 }

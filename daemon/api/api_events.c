@@ -208,6 +208,7 @@ api_events_open(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_events_routes[] = {
-	{ "GET", "/projects/{}/events", API_AUTH_KEY, api_events_open },
+	{ "GET", "/projects/{}/events", API_AUTH_PROJECT_READ,
+	    api_events_open },
 	{ NULL, NULL, 0, NULL }
 };

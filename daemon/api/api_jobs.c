@@ -214,8 +214,8 @@ out:
 }
 
 const struct api_route api_jobs_routes[] = {
-	{ "GET", "/jobs", API_AUTH_KEY, api_jobs_list },
-	{ "GET", "/jobs/{}", API_AUTH_KEY, api_jobs_get },
-	{ "POST", "/jobs/{}/retry", API_AUTH_KEY, api_jobs_retry },
+	{ "GET", "/jobs", API_AUTH_READ, api_jobs_list },
+	{ "GET", "/jobs/{}", API_AUTH_READ, api_jobs_get },
+	{ "POST", "/jobs/{}/retry", API_AUTH_WRITE, api_jobs_retry },
 	{ NULL, NULL, 0, NULL }
 };

@@ -69,15 +69,6 @@ enum api_openai_task {
 	API_OPENAI_STRATEGIES		/* "optimization" or "strategies" */
 };
 
-struct api_openai_chat {
-	const char	*model;
-	double		 temperature;	/* < 0: none given */
-	bool		 stream;
-	struct buf	 system;	/* the last system message */
-	struct buf	 question;	/* the last user message */
-	struct buf	 history;	/* earlier turns, bounded */
-};
-
 static enum MHD_Result
 api_openai_models(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
@@ -132,11 +123,7 @@ api_openai_content(const json_t *content, struct buf *out)
 	return 0;
 }
 
-/*
- * Checks the request body. Returns 0, or the HTTP status (422) with the
- * reason in err.
- */
-static unsigned int
+unsigned int
 api_openai_parse(const json_t *body, struct api_openai_chat *chat, char *err,
     size_t errlen)
 {
@@ -716,8 +703,8 @@ out:
 }
 
 const struct api_route api_openai_routes[] = {
-	{ "GET", "/v1/models", API_AUTH_KEY, api_openai_models },
-	{ "POST", "/v1/chat/completions", API_AUTH_KEY,
+	{ "GET", "/v1/models", API_AUTH_READ, api_openai_models },
+	{ "POST", "/v1/chat/completions", API_AUTH_READ,
 	    api_openai_completions },
 	{ NULL, NULL, 0, NULL }
 };

@@ -144,24 +144,27 @@ api_parts_added_json(const PGresult *res, int i)
 typedef enum MHD_Result (*api_parts_fn)(struct MHD_Connection *c,
     struct api_request *r, const char *mpn);
 
-/*
- * Calls fn with the MPN of a part route: one path segment, or two joined
- * by "/" for MPNs such as LM1117IMPX-3.3/NOPB (libmicrohttpd decodes %2F
- * before routing). An MPN too long or not text is 400.
- */
+int
+api_parts_mpn(const char *const *args, int nseg, char *mpn, size_t len)
+{
+	int n;
+
+	if (nseg == 2)
+		n = snprintf(mpn, len, "%s/%s", args[0], args[1]);
+	else
+		n = snprintf(mpn, len, "%s", args[0]);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Calls fn with the MPN of a part route; one too long or not text is 400. */
 static enum MHD_Result
 api_parts_route(struct MHD_Connection *c, struct api_request *r,
     const char *const *args, int nseg, api_parts_fn fn)
 {
 	char mpn[2 * API_ROUTE_ARG_LEN];
 	enum MHD_Result ret;
-	int n;
 
-	if (nseg == 2)
-		n = snprintf(mpn, sizeof(mpn), "%s/%s", args[0], args[1]);
-	else
-		n = snprintf(mpn, sizeof(mpn), "%s", args[0]);
-	if (n < 0 || (size_t)n >= sizeof(mpn))
+	if (api_parts_mpn(args, nseg, mpn, sizeof(mpn)) == -1)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
 		    "bytes", API_PARTS_MAX_MPN);
 	if (api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN,
@@ -360,25 +363,25 @@ API_PARTS_ROUTE(api_parts_route_alts_add, api_parts_alternates_add)
  * "X/alternates".
  */
 const struct api_route api_parts_routes[] = {
-	{ "GET", "/knowledge/parts", API_AUTH_KEY, api_parts_list },
-	{ "GET", "/knowledge/parts/{}", API_AUTH_KEY, api_parts_route_part_1 },
-	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts", API_AUTH_READ, api_parts_list },
+	{ "GET", "/knowledge/parts/{}", API_AUTH_READ, api_parts_route_part_1 },
+	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_WRITE,
 	    api_parts_route_ban_1 },
-	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_WRITE,
 	    api_parts_route_unban_1 },
-	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_READ,
 	    api_parts_route_alts_get_1 },
-	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_WRITE,
 	    api_parts_route_alts_add_1 },
-	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_WRITE,
 	    api_parts_route_ban_2 },
-	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_WRITE,
 	    api_parts_route_unban_2 },
-	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_READ,
 	    api_parts_route_alts_get_2 },
-	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_KEY,
+	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_WRITE,
 	    api_parts_route_alts_add_2 },
-	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_KEY,
+	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_READ,
 	    api_parts_route_part_2 },
 	{ NULL, NULL, 0, NULL }
 };

@@ -4,8 +4,20 @@
 #ifndef BOMD_API_PARTS_H
 #define BOMD_API_PARTS_H
 
+#include <stddef.h>
+
 #include "api_route.h"
 
 extern const struct api_route api_parts_routes[];
+
+/*
+ * The MPN of a part route from its captures: args[0], or args[0] "/"
+ * args[1] when nseg is 2, for MPNs such as LM1117IMPX-3.3/NOPB (an encoded
+ * "/" is decoded before routing and splits the segment), written into mpn
+ * (len bytes). 0, or -1 when it does not fit. The route then checks it as
+ * an identifier (api_knowledge_check_id()).
+ */
+int	api_parts_mpn(const char *const *args, int nseg, char *mpn,
+	    size_t len);
 
 #endif

@@ -677,31 +677,80 @@ api_projects_process(struct MHD_Connection *c, struct api_request *r,
 	return api_wait_job(c, r, id, job_id, async);
 }
 
+/*
+ * The rendered document of stored project id (args of a GET route) and
+ * its status; NULL after answering 404 or 503 in *ret. Caller
+ * json_decref()s it.
+ */
+static json_t *
+api_projects_stored(struct MHD_Connection *c, struct api_request *r,
+    const char *id, char *status, size_t len, enum MHD_Result *ret)
+{
+	const char *params[2] = { r->client_id, id };
+	PGconn *db;
+	json_t *doc;
+	int found;
+
+	if (!uuid_valid(id)) {
+		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+		return NULL;
+	}
+	if ((db = api_db_get(r)) == NULL) {
+		*ret = api_error_db(c);
+		return NULL;
+	}
+	doc = api_projects_doc(db, params, status, len, &found);
+	api_db_put(db);
+	if (found == -1)
+		*ret = api_error_db(c);
+	else if (found == 0)
+		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
+		    "%s", id);
+	return found == 1 ? doc : NULL;
+}
+
 static enum MHD_Result
 api_projects_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *id = args[0], *params[2] = { r->client_id, id };
+	enum MHD_Result ret;
 	char status[32];
-	PGconn *db;
 	json_t *doc, *trace;
-	int found;
 
-	if (!uuid_valid(id))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	doc = api_projects_doc(db, params, status, sizeof(status), &found);
-	api_db_put(db);
-	if (found == -1)
-		return api_error_db(c);
-	if (found == 0)
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
+	if ((doc = api_projects_stored(c, r, args[0], status, sizeof(status),
+	    &ret)) == NULL)
+		return ret;
 	trace = json_incref(json_object_get(doc, "trace"));
 	json_decref(doc);
 	return api_json(c, MHD_HTTP_OK, trace);
+}
+
+/*
+ * GET /projects/{id}/strategies: the exact sourcing strategies of a
+ * processed project, from its basis and lines (as in its report).
+ */
+static enum MHD_Result
+api_projects_strategies(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	enum MHD_Result ret;
+	char status[32];
+	json_t *doc, *st;
+
+	if ((doc = api_projects_stored(c, r, args[0], status, sizeof(status),
+	    &ret)) == NULL)
+		return ret;
+	st = json_object_get(json_object_get(doc, "report"), "strategies");
+	if (!json_is_object(st)) {
+		json_decref(doc);
+		return api_error(c, MHD_HTTP_CONFLICT, "Project not processed "
+		    "yet: %s (status %s)", args[0], status);
+	}
+	st = json_incref(st);
+	json_object_set_new(st, "project_id", json_string(args[0]));
+	json_decref(doc);
+	return api_json(c, MHD_HTTP_OK, st);
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
@@ -730,13 +779,18 @@ api_projects_delete(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_projects_routes[] = {
-	{ "GET", "/projects", API_AUTH_KEY, api_projects_list },
-	{ "POST", "/projects", API_AUTH_KEY, api_projects_create },
-	{ "POST", "/projects/upload-and-process", API_AUTH_KEY,
+	{ "GET", "/projects", API_AUTH_READ, api_projects_list },
+	{ "POST", "/projects", API_AUTH_WRITE, api_projects_create },
+	{ "POST", "/projects/upload-and-process", API_AUTH_WRITE,
 	    api_projects_upload_and_process },
-	{ "GET", "/projects/{}", API_AUTH_KEY, api_projects_get },
-	{ "DELETE", "/projects/{}", API_AUTH_KEY, api_projects_delete },
-	{ "POST", "/projects/{}/process", API_AUTH_KEY, api_projects_process },
-	{ "GET", "/projects/{}/trace", API_AUTH_KEY, api_projects_trace },
+	{ "GET", "/projects/{}", API_AUTH_PROJECT_READ, api_projects_get },
+	{ "DELETE", "/projects/{}", API_AUTH_PROJECT_WRITE,
+	    api_projects_delete },
+	{ "POST", "/projects/{}/process", API_AUTH_WRITE,
+	    api_projects_process },
+	{ "GET", "/projects/{}/trace", API_AUTH_PROJECT_READ,
+	    api_projects_trace },
+	{ "GET", "/projects/{}/strategies", API_AUTH_PROJECT_READ,
+	    api_projects_strategies },
 	{ NULL, NULL, 0, NULL }
 };

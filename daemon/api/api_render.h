@@ -1,6 +1,7 @@
 /*
- * The words of decisions stored as numbers only, rendered when a project
- * is read (api_render.c).
+ * The words of decisions stored as numbers only, the per-agent decisions,
+ * the strategies and the report, rendered when a project is read
+ * (api_render.c).
  */
 #ifndef BOMD_API_RENDER_H
 #define BOMD_API_RENDER_H
@@ -10,11 +11,14 @@
 #include <jansson.h>
 
 /*
- * In doc, a project document (context, line_items, trace): every line
- * whose final_decision has no reasoning is decided again from basis (the
- * project's stored basis, len bytes; NULL when it has none) for its
- * reasoning and output_data; trace steps naming a line (key "line") take
- * its reasoning and lose the key. 0, or -1 when the basis is unusable.
+ * In doc, a project document (its stored context, totals, line_items,
+ * trace): every line is decided again from basis (the project's stored
+ * basis, len bytes; NULL when it has none): a final_decision without
+ * reasoning gets
+ * the reasoning and output_data, every line its engineering_decision,
+ * sourcing_decision and finance_decision, and doc its report (with the
+ * strategies). Trace steps naming a line (key "line") take its reasoning
+ * and lose the key. 0, or -1 when the basis is unusable.
  */
 int	api_render_project(json_t *doc, const char *basis, size_t len);
 

@@ -10,6 +10,7 @@
 #include "api_internal.h"
 #include "api_reply.h"
 #include "api_request.h"
+#include "api_x402.h"
 #include "config.h"
 #include "util.h"
 
@@ -90,6 +91,7 @@ api_request_free(struct api_request *r)
 		buf_free(&r->fields[i].data);
 	}
 	buf_free(&r->body);
+	api_x402_free(r->x402);
 	free(r);
 }
 

@@ -8,17 +8,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "scope.h"
 #include "util.h"
 
 #define API_MAX_FIELDS		64
 #define API_MAX_FORM_FIELD	(64 * 1024)
 #define API_DEFAULT_LIMIT	100	/* ?limit when absent */
 #define API_MAX_LIMIT		1000	/* ?limit at most */
-#define API_SCOPES_LEN		512	/* a key's scopes, comma-joined */
+#define API_SCOPES_LEN		512	/* scopes comma-joined (admin_key_create) */
+
+struct api_x402;
 
 /* A form field of a POST or PUT (a file when filename is set). */
 struct api_field {
@@ -42,13 +46,15 @@ struct api_request {
 	size_t			 received;
 	int			 too_large;
 	int			 bad_form;
-	char			 client_id[UUID_BUFSZ];	/* api_auth_key() */
-	char			 scopes[API_SCOPES_LEN]; /* the key's: "a,b" */
+	char			 client_id[UUID_BUFSZ];	/* api_auth_caller() */
+	struct scope_set	 scopes;	/* what the caller may do */
+	struct api_x402		*x402;		/* a paid request, owned */
 	bool			 admin;		/* X-Admin-Key or scope admin */
 	const char		*route_method;	/* the matched route */
 	const char		*route_pattern;
 	/* a suspended wait for a job (api_wait.c) */
 	enum api_wait_state	 wait_state;
+	int64_t			 wait_until_ms;	/* 0, or before sync_wait */
 	int			 wait_final;	/* the job is final */
 	char			 wait_project[UUID_BUFSZ];
 	char			 wait_job[129];

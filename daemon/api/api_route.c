@@ -22,7 +22,9 @@
 #include "api_service.h"
 #include "api_suppliers.h"
 #include "api_tenants.h"
+#include "api_x402.h"
 #include "config.h"
+#include "scope.h"
 
 const struct api_route *const api_route_tables[] = {
 	api_service_routes,
@@ -91,6 +93,59 @@ api_route_find(const struct api_route *const *tables, const char *method,
 	return NULL;
 }
 
+/* True for the routes X-Admin-Key (or a key of scope admin) may call. */
+static bool
+api_route_admin_ok(enum api_auth_kind auth)
+{
+	return auth == API_AUTH_ADMIN || auth == API_AUTH_ADMIN_OR_READ ||
+	    auth == API_AUTH_ADMIN_OR_WRITE;
+}
+
+/*
+ * Whether r's scopes admit route rt (args its captures): 0, or -1 after
+ * answering 403 naming the scope it needs, or 404 to a key of other
+ * projects on a project route (as if the project did not exist). The
+ * operator's keys of scope admin are their tenant's keys of scope all.
+ */
+static int
+api_route_scope(struct MHD_Connection *c, const struct api_request *r,
+    const struct api_route *rt, const char *const *args,
+    enum MHD_Result *ret)
+{
+	enum scope_need need = SCOPE_NEED_WRITE;
+	bool project = false;
+
+	switch (rt->auth) {
+	case API_AUTH_PROJECT_READ:
+		project = true;
+		/* FALLTHROUGH */
+	case API_AUTH_READ:
+	case API_AUTH_ADMIN_OR_READ:
+		need = SCOPE_NEED_READ;
+		break;
+	case API_AUTH_PROJECT_WRITE:
+		project = true;
+		break;
+	default:
+		break;
+	}
+	if (api_auth_scope(r, SCOPE_ADMIN))
+		return 0;
+	switch (scope_check(&r->scopes, need, project, project ? args[0] :
+	    NULL)) {
+	case SCOPE_OK:
+		return 0;
+	case SCOPE_OTHER_PROJECT:
+		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
+		    args[0]);
+		return -1;
+	default:
+		*ret = api_error(c, MHD_HTTP_FORBIDDEN, "Missing required "
+		    "scope: %s", scope_need_name(need));
+		return -1;
+	}
+}
+
 enum MHD_Result
 api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
     const char *url, const char *method)
@@ -119,19 +174,25 @@ api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
 	if (r->bad_form)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "malformed form "
 		    "data");
-	if (rt->auth == API_AUTH_ADMIN || (rt->auth == API_AUTH_KEY_OR_ADMIN &&
+	if (rt->auth == API_AUTH_ADMIN || (api_route_admin_ok(rt->auth) &&
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Admin-Key") != NULL)) {
 		if (api_auth_admin(c, &ret) == -1)
 			return ret;
 		r->admin = true;
-	} else if (api_auth_key(c, r, &ret) == -1)
+	} else if (api_x402_payable(rt) && !api_auth_has_credentials(c)) {
+		/* without credentials, a payable route takes a payment */
+		if (api_x402_admit(c, r, rt, url, &ret) == -1)
+			return ret;
+	} else if (api_auth_caller(c, r, &ret) == -1)
 		return ret;
-	else if (rt->auth == API_AUTH_KEY_OR_ADMIN)
-		r->admin = api_auth_scope(r, "admin");
+	else if (api_route_admin_ok(rt->auth) && api_auth_scope(r, SCOPE_ADMIN))
+		r->admin = true;
+	else if (api_route_scope(c, r, rt, args, &ret) == -1)
+		return ret;
 	ret = rt->fn(c, r, args);
 	/* a key revoked or a client deactivated: at once, everywhere */
-	if (rt->auth != API_AUTH_KEY && strcmp(method, "GET") != 0)
+	if (api_route_admin_ok(rt->auth) && strcmp(method, "GET") != 0)
 		api_auth_changed();
 	return ret;
 }

@@ -16,12 +16,22 @@
 
 struct api_request;
 
+/*
+ * Who may call a route. The caller's key or token (X-API-Key or Bearer,
+ * r->client_id set) needs the scope named: read routes "read", writes
+ * "all"; a project route (its first capture is a project id) also admits
+ * "project:<that id>", and answers 404 to a key of other projects only.
+ */
 enum api_auth_kind {
 	API_AUTH_NONE,		/* public: /health, /, /metrics */
-	API_AUTH_KEY,		/* X-API-Key or Bearer: r->client_id is set */
+	API_AUTH_READ,		/* read or all */
+	API_AUTH_WRITE,		/* all */
+	API_AUTH_PROJECT_READ,	/* read, all or project:<args[0]> */
+	API_AUTH_PROJECT_WRITE,	/* all or project:<args[0]> */
 	API_AUTH_ADMIN,		/* X-Admin-Key = admin_key */
-	API_AUTH_KEY_OR_ADMIN	/* X-Admin-Key if sent, else a key: r->admin
-				   for the first and for a key of scope admin */
+	API_AUTH_ADMIN_OR_READ,	/* X-Admin-Key if sent, else a key of scope
+				   admin (both set r->admin), read or all */
+	API_AUTH_ADMIN_OR_WRITE	/* the same, with all instead of read */
 };
 
 /*
@@ -60,8 +70,9 @@ const struct api_route	*api_route_find(const struct api_route *const *tables,
 			    struct api_route_match *m);
 /*
  * Serves r: finds its route, answers 404 or 405 when there is none,
- * checks the body's size and form and the caller's key as the route
- * requires, then calls the route.
+ * checks the body's size and form, then the caller as the route requires
+ * (a key or token and its scopes; on a payable route without either, an
+ * x402 payment), then calls the route.
  */
 enum MHD_Result		 api_route_dispatch(struct MHD_Connection *c,
 			    struct api_request *r, const char *url,

@@ -288,7 +288,8 @@ api_search_providers(struct MHD_Connection *c, struct api_request *r,
 }
 
 const struct api_route api_search_routes[] = {
-	{ "POST", "/search/parts", API_AUTH_KEY, api_search_parts },
-	{ "GET", "/search/providers", API_AUTH_KEY, api_search_providers },
+	/* a search, though it caches what the distributors answered */
+	{ "POST", "/search/parts", API_AUTH_READ, api_search_parts },
+	{ "GET", "/search/providers", API_AUTH_READ, api_search_providers },
 	{ NULL, NULL, 0, NULL }
 };

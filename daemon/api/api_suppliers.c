@@ -1,8 +1,9 @@
 /*
- * Supplier knowledge routes: the tenant's suppliers (type, trust),
- * compatible with the original service. The worker reads the same rows,
- * so a supplier blocked here is avoided from the next job on.
+ * Supplier knowledge routes: the tenant's suppliers (type, trust, order
+ * cost), compatible with the original service. The worker reads the same
+ * rows, so a supplier blocked here is avoided from the next job on.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 	"trust_level, on_time_rate, quality_rate, lead_time_accuracy, " \
 	"account_rep, payment_terms, notes, " API_TS("last_order_date") ", " \
 	"total_spend_ytd_micros, order_count_ytd, " API_TS("created_at") \
-	", " API_TS("updated_at")
+	", " API_TS("updated_at") ", order_cost_micros"
 
 static const char *const api_suppliers_types[] = {
 	"authorized", "broker", "direct", NULL
@@ -42,11 +43,17 @@ api_suppliers_check(struct MHD_Connection *c, const char *s,
 	return -1;
 }
 
-/* One row selected with API_SUPPLIERS_COLS as the original's supplier. */
+/*
+ * One row selected with API_SUPPLIERS_COLS as the original's supplier,
+ * with bomd's order_cost (shipping and handling per order) beside.
+ */
 static json_t *
 api_suppliers_json(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:o, "
+	json_t *j;
+	int64_t oc = strtoll(PQgetvalue(res, i, 15), NULL, 10);
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:o, s:o, s:o, "
 	    "s:o, s:f, s:I, s:s, s:s}",
 	    "supplier_id", PQgetvalue(res, i, 0),
 	    "name", PQgetvalue(res, i, 1),
@@ -63,6 +70,44 @@ api_suppliers_json(const PGresult *res, int i)
 	    "order_count_ytd", (json_int_t)atoll(PQgetvalue(res, i, 12)),
 	    "created_at", PQgetvalue(res, i, 13),
 	    "updated_at", PQgetvalue(res, i, 14));
+	json_object_set_new(j, "order_cost", json_real(money_to_double(oc)));
+	json_object_set_new(j, "order_cost_micros", json_integer(oc));
+	return j;
+}
+
+/*
+ * The order_cost member of body (a number or a decimal string in currency
+ * units, >= 0) as micro-units into out ("" when absent). 0, or -1 after
+ * answering 400.
+ */
+static int
+api_suppliers_order_cost(struct MHD_Connection *c, const json_t *body,
+    char *out, size_t len, enum MHD_Result *ret)
+{
+	const json_t *v = json_object_get(body, "order_cost");
+	const char *why = "not an amount";
+	char tmp[64];
+	int64_t m;
+
+	out[0] = '\0';
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_integer(v))
+		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(tmp, sizeof(tmp), "%.6f", json_real_value(v));
+	else if (json_is_string(v))
+		snprintf(tmp, sizeof(tmp), "%s", json_string_value(v));
+	else
+		tmp[0] = '\0';
+	if (tmp[0] == '\0' || parse_money(tmp, &m, &why) == -1) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "order_cost: %s "
+		    "(a non-negative amount in currency units)", why);
+		return -1;
+	}
+	snprintf(out, len, "%lld", (long long)m);
+	return 0;
 }
 
 /*
@@ -111,57 +156,85 @@ api_suppliers_get(struct MHD_Connection *c, struct api_request *r,
 	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
 }
 
+/* The members a supplier write reads, borrowed from its body. */
+struct api_suppliers_fields {
+	const char	*id, *name, *type, *trust, *rep, *terms, *notes;
+	char		 cost[32];	/* order_cost in micro-units, or "" */
+};
+
+/*
+ * Reads and checks the body of a create (supplier_id and name required)
+ * or an update (every member optional): texts, supplier type, trust
+ * level, order cost. The body (f borrows from it; caller decrefs), or
+ * NULL after answering in *ret.
+ */
+static json_t *
+api_suppliers_read(struct MHD_Connection *c, struct api_request *r,
+    bool create, struct api_suppliers_fields *f, enum MHD_Result *ret)
+{
+	const struct api_knowledge_member members[] = {
+		{ "supplier_id", API_KNOWLEDGE_MAX_ID, create, &f->id },
+		{ "name", API_KNOWLEDGE_MAX_NAME, create, &f->name },
+		{ "supplier_type", API_KNOWLEDGE_MAX_ID, false, &f->type },
+		{ "trust_level", API_KNOWLEDGE_MAX_ID, false, &f->trust },
+		{ "account_rep", API_KNOWLEDGE_MAX_NAME, false, &f->rep },
+		{ "payment_terms", API_KNOWLEDGE_MAX_NAME, false, &f->terms },
+		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &f->notes },
+	};
+	json_t *body;
+
+	memset(f, 0, sizeof(*f));
+	if ((body = api_knowledge_body(c, r, false, members,
+	    API_NMEMBERS(members), ret)) == NULL)
+		return NULL;
+	if (api_suppliers_order_cost(c, body, f->cost, sizeof(f->cost),
+	    ret) == -1)
+		goto bad;
+	if (create && (f->id[0] == '\0' || strchr(f->id, '/') != NULL ||
+	    !api_knowledge_text_ok(f->id))) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "supplier_id: must "
+		    "be non-empty, without '/' or control characters");
+		goto bad;
+	}
+	if (f->name != NULL && (f->name[0] == '\0' ||
+	    !api_knowledge_text_ok(f->name))) {
+		*ret = api_error(c, MHD_HTTP_BAD_REQUEST, "name: must be "
+		    "non-empty, without control characters");
+		goto bad;
+	}
+	if ((f->type != NULL && api_suppliers_check(c, f->type,
+	    api_suppliers_types, "supplier type", ret) == -1) ||
+	    (f->trust != NULL && api_suppliers_check(c, f->trust,
+	    api_suppliers_trust_levels, "trust level", ret) == -1))
+		goto bad;
+	return body;
+bad:
+	json_decref(body);
+	return NULL;
+}
+
 static enum MHD_Result
 api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	const char *id, *name, *type, *trust, *rep, *terms, *notes;
-	const struct api_knowledge_member members[] = {
-		{ "supplier_id", API_KNOWLEDGE_MAX_ID, true, &id },
-		{ "name", API_KNOWLEDGE_MAX_NAME, true, &name },
-		{ "supplier_type", API_KNOWLEDGE_MAX_ID, false, &type },
-		{ "trust_level", API_KNOWLEDGE_MAX_ID, false, &trust },
-		{ "account_rep", API_KNOWLEDGE_MAX_NAME, false, &rep },
-		{ "payment_terms", API_KNOWLEDGE_MAX_NAME, false, &terms },
-		{ "notes", API_KNOWLEDGE_MAX_TEXT, false, &notes },
-	};
+	struct api_suppliers_fields f;
 	enum MHD_Result ret;
 	json_t *body;
 
 	(void)args;
-	if ((body = api_knowledge_body(c, r, false, members,
-	    API_NMEMBERS(members), &ret)) == NULL)
+	if ((body = api_suppliers_read(c, r, true, &f, &ret)) == NULL)
 		return ret;
-	if (id[0] == '\0' || strchr(id, '/') != NULL ||
-	    !api_knowledge_text_ok(id)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "supplier_id: must be "
-		    "non-empty, without '/' or control characters");
-		goto out;
-	}
-	if (name[0] == '\0' || !api_knowledge_text_ok(name)) {
-		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "name: must be "
-		    "non-empty, without control characters");
-		goto out;
-	}
-	if (type == NULL)
-		type = "authorized";
-	if (trust == NULL)
-		trust = "medium";
-	if (api_suppliers_check(c, type, api_suppliers_types,
-	    "supplier type", &ret) == -1 ||
-	    api_suppliers_check(c, trust, api_suppliers_trust_levels,
-	    "trust level", &ret) == -1)
-		goto out;
 	/* 200 as FastAPI's default: the original set no other status */
 	ret = api_reply_row(c, r, "INSERT INTO supplier_knowledge (client_id, "
 	    "supplier_id, name, supplier_type, trust_level, account_rep, "
-	    "payment_terms, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+	    "payment_terms, notes, order_cost_micros) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7, $8, COALESCE($9::bigint, 0)) "
 	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
-	    "RETURNING " API_SUPPLIERS_COLS, 8, (const char *[]){ r->client_id,
-	    id, name, type, trust, rep, terms, notes ? notes : "" },
-	    api_suppliers_created_json, MHD_HTTP_BAD_REQUEST, "Supplier "
-	    "already exists: %s", id);
-out:
+	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){ r->client_id,
+	    f.id, f.name, f.type ? f.type : "authorized", f.trust ? f.trust :
+	    "medium", f.rep, f.terms, f.notes ? f.notes : "", f.cost[0] ?
+	    f.cost : NULL }, api_suppliers_created_json, MHD_HTTP_BAD_REQUEST,
+	    "Supplier already exists: %s", f.id);
 	json_decref(body);
 	return ret;
 }
@@ -197,11 +270,49 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 	return ret;
 }
 
+/*
+ * POST (or PUT) /knowledge/suppliers/{id}: changes the members given
+ * (name, supplier_type, trust_level, order_cost, account_rep,
+ * payment_terms, notes); the others keep their values.
+ */
+static enum MHD_Result
+api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	struct api_suppliers_fields f;
+	enum MHD_Result ret;
+	json_t *body;
+
+	if (api_knowledge_check_id(c, "supplier_id", args[0],
+	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
+		return ret;
+	if ((body = api_suppliers_read(c, r, false, &f, &ret)) == NULL)
+		return ret;
+	ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
+	    "name = COALESCE($3, name), supplier_type = COALESCE($4, "
+	    "supplier_type), trust_level = COALESCE($5, trust_level), "
+	    "account_rep = COALESCE($6, account_rep), payment_terms = "
+	    "COALESCE($7, payment_terms), notes = COALESCE($8, notes), "
+	    "order_cost_micros = COALESCE($9::bigint, order_cost_micros), "
+	    "updated_at = now() WHERE client_id = $1 AND supplier_id = $2 "
+	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){
+	    r->client_id, args[0], f.name, f.type, f.trust, f.rep, f.terms,
+	    f.notes, f.cost[0] ? f.cost : NULL }, api_suppliers_updated_json,
+	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
+	json_decref(body);
+	return ret;
+}
+
 const struct api_route api_suppliers_routes[] = {
-	{ "GET", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_list },
-	{ "POST", "/knowledge/suppliers", API_AUTH_KEY, api_suppliers_create },
-	{ "GET", "/knowledge/suppliers/{}", API_AUTH_KEY, api_suppliers_get },
-	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_KEY,
+	{ "GET", "/knowledge/suppliers", API_AUTH_READ, api_suppliers_list },
+	{ "POST", "/knowledge/suppliers", API_AUTH_WRITE,
+	    api_suppliers_create },
+	{ "GET", "/knowledge/suppliers/{}", API_AUTH_READ, api_suppliers_get },
+	{ "POST", "/knowledge/suppliers/{}", API_AUTH_WRITE,
+	    api_suppliers_update },
+	{ "PUT", "/knowledge/suppliers/{}", API_AUTH_WRITE,
+	    api_suppliers_update },
+	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_WRITE,
 	    api_suppliers_trust },
 	{ NULL, NULL, 0, NULL }
 };

@@ -12,9 +12,11 @@
 #include "api_admin.h"
 #include "api_auth.h"
 #include "api_db.h"
+#include "api_internal.h"
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_tenants.h"
+#include "config.h"
 #include "db.h"
 #include "util.h"
 
@@ -270,11 +272,16 @@ api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r,
 	    "Client not found: %s", args[0]);
 }
 
-/* POST /clients {name, slug}: the operator's; no key comes with it. */
+/*
+ * POST /clients {name, slug[, oidc_issuer, oidc_audience]}: the
+ * operator's (an issuer is a URL the server will fetch); no key comes
+ * with it.
+ */
 static enum MHD_Result
 api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
+	struct admin_client spec;
 	char id[UUID_BUFSZ], err[512];
 	const char *name, *slug;
 	enum MHD_Result ret;
@@ -296,13 +303,17 @@ api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r,
 		    "(a string)", name == NULL ? "name" : "slug");
 		goto out;
 	}
+	spec = (struct admin_client){ name, slug, NULL,
+	    json_string_value(json_object_get(body, "oidc_issuer")),
+	    json_string_value(json_object_get(body, "oidc_audience")),
+	    api_cfg->oidc_loopback_http };
 	if ((db = api_db_get(r)) == NULL) {
 		ret = api_error_db(c);
 		goto out;
 	}
-	rc = admin_client_insert(db, name, slug, NULL, id, err, sizeof(err));
+	rc = admin_client_insert(db, &spec, id, err, sizeof(err));
 	api_db_put(db);
-	if (rc == ADMIN_CONFLICT)
+	if (rc == ADMIN_CONFLICT && spec.oidc_issuer == NULL)
 		ret = api_error(c, MHD_HTTP_BAD_REQUEST, "Client with slug "
 		    "'%s' already exists", slug);
 	else if (rc != ADMIN_OK)
@@ -330,18 +341,20 @@ api_tenants_clients_deactivate(struct MHD_Connection *c,
 }
 
 const struct api_route api_tenants_routes[] = {
-	{ "GET", "/api-keys", API_AUTH_KEY_OR_ADMIN, api_tenants_keys_list },
-	{ "POST", "/api-keys", API_AUTH_KEY_OR_ADMIN,
+	{ "GET", "/api-keys", API_AUTH_ADMIN_OR_READ, api_tenants_keys_list },
+	{ "POST", "/api-keys", API_AUTH_ADMIN_OR_WRITE,
 	    api_tenants_keys_create },
-	{ "GET", "/api-keys/{}", API_AUTH_KEY_OR_ADMIN, api_tenants_keys_get },
-	{ "POST", "/api-keys/{}/revoke", API_AUTH_KEY_OR_ADMIN,
+	{ "GET", "/api-keys/{}", API_AUTH_ADMIN_OR_READ,
+	    api_tenants_keys_get },
+	{ "POST", "/api-keys/{}/revoke", API_AUTH_ADMIN_OR_WRITE,
 	    api_tenants_keys_revoke },
-	{ "GET", "/clients", API_AUTH_KEY_OR_ADMIN, api_tenants_clients_list },
-	{ "POST", "/clients", API_AUTH_KEY_OR_ADMIN,
+	{ "GET", "/clients", API_AUTH_ADMIN_OR_READ,
+	    api_tenants_clients_list },
+	{ "POST", "/clients", API_AUTH_ADMIN_OR_WRITE,
 	    api_tenants_clients_create },
-	{ "GET", "/clients/{}", API_AUTH_KEY_OR_ADMIN,
+	{ "GET", "/clients/{}", API_AUTH_ADMIN_OR_READ,
 	    api_tenants_clients_get },
-	{ "POST", "/clients/{}/deactivate", API_AUTH_KEY_OR_ADMIN,
+	{ "POST", "/clients/{}/deactivate", API_AUTH_ADMIN_OR_WRITE,
 	    api_tenants_clients_deactivate },
 	{ NULL, NULL, 0, NULL }
 };

@@ -16,6 +16,7 @@
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_wait.h"
+#include "api_x402.h"
 #include "config.h"
 #include "db.h"
 #include "job_status.h"
@@ -42,12 +43,17 @@ static int api_wait_running;
 static int api_wait_stop;
 static int64_t api_wait_polled_ms;	/* the thread's own: last job poll */
 
-/* The answer of a job wait: 200 with the final status, else 202. */
+/*
+ * The answer of a job wait: 200 with the final status, else 202; a paid
+ * request's goes through its settlement first.
+ */
 static enum MHD_Result
-api_wait_answer(struct MHD_Connection *c, const struct api_request *r)
+api_wait_answer(struct MHD_Connection *c, struct api_request *r)
 {
 	char msg[600];
 	const char *status = r->wait_status;
+	unsigned int code = MHD_HTTP_OK;
+	json_t *body;
 
 	if (r->wait_final) {
 		if (strcmp(status, "complete") == 0)
@@ -57,14 +63,17 @@ api_wait_answer(struct MHD_Connection *c, const struct api_request *r)
 			    r->wait_error);
 		if (strcmp(status, "dead") == 0)
 			status = "failed";
-		return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, "
-		    "s:s}", "project_id", r->wait_project, "job_id",
-		    r->wait_job, "status", status, "message", msg));
+	} else {
+		code = MHD_HTTP_ACCEPTED;
+		status = strcmp(status, "running") == 0 ? "running" : "queued";
+		snprintf(msg, sizeof(msg), "BOM queued for processing; poll "
+		    "GET /jobs/{job_id}");
 	}
-	return api_json(c, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:s, s:s, "
-	    "s:s}", "project_id", r->wait_project, "job_id", r->wait_job,
-	    "status", strcmp(status, "running") == 0 ? "running" : "queued",
-	    "message", "BOM queued for processing; poll GET /jobs/{job_id}"));
+	body = json_pack("{s:s, s:s, s:s, s:s}", "project_id", r->wait_project,
+	    "job_id", r->wait_job, "status", status, "message", msg);
+	if (r->x402 != NULL)
+		return api_x402_finish(c, r, code, body);
+	return api_json(c, code, body);
 }
 
 /* Called with the lock held; frees w. */
@@ -279,15 +288,20 @@ enum MHD_Result
 api_wait_job(struct MHD_Connection *c, struct api_request *r,
     const char *project_id, const char *job_id, bool async)
 {
+	int64_t until;
+
 	snprintf(r->wait_project, sizeof(r->wait_project), "%s", project_id);
 	snprintf(r->wait_job, sizeof(r->wait_job), "%s", job_id);
 	snprintf(r->wait_status, sizeof(r->wait_status), "queued");
 	r->wait_error[0] = '\0';
 	r->wait_final = 0;
-	if (async || api_cfg->sync_wait <= 0)
+	until = now_ms() + api_cfg->sync_wait * 1000;
+	if (r->wait_until_ms != 0 && r->wait_until_ms < until)
+		until = r->wait_until_ms;
+	if (async || until <= now_ms())
 		return api_wait_answer(c, r);
 	r->wait_state = API_WAIT_PENDING;
-	if (api_wait_add(c, r, now_ms() + api_cfg->sync_wait * 1000) == -1) {
+	if (api_wait_add(c, r, until) == -1) {
 		r->wait_state = API_WAIT_NONE;
 		return api_wait_answer(c, r);
 	}

@@ -20,7 +20,9 @@ void		api_wait_shutdown(void);
 /*
  * Answers job_id of project_id: 202 at once when async, when sync_wait is
  * 0 or when too many requests already wait; otherwise suspends c until
- * the job is final (200 with its outcome) or sync_wait passes (202).
+ * the job is final (200 with its outcome) or sync_wait passes (202), or
+ * r->wait_until_ms when that comes first. A paid request's answer goes
+ * through api_x402_finish().
  */
 enum MHD_Result	api_wait_job(struct MHD_Connection *c, struct api_request *r,
 		    const char *project_id, const char *job_id, bool async);

@@ -32,7 +32,11 @@ static const char bomctl_usage_text[] =
 "                         job finishes; polls the job when the stream is\n"
 "                         unavailable. A failed job exits 1.\n"
 "  projects [--limit N]   list your projects, newest first (default 100)\n"
-"  show PROJECT_ID        the decision table of a project and its totals\n"
+"  show PROJECT_ID        the decision table of a project, its totals,\n"
+"                         and its report: summary, risks and budget\n"
+"  strategies PROJECT_ID  the exact sourcing strategies of a project:\n"
+"                         lowest total with order costs, fewest\n"
+"                         suppliers, soonest, single supplier\n"
 "  trace PROJECT_ID [--no-reasoning] [--no-timing]\n"
 "                         the processing trace: timestamp, step, agent,\n"
 "                         message and the time since the step before,\n"
@@ -70,9 +74,14 @@ static const char bomctl_usage_text[] =
 "  suppliers show SUPPLIER_ID\n"
 "                         everything known about one supplier\n"
 "  suppliers add SUPPLIER_ID --name NAME [--type authorized|broker|direct]\n"
-"      [--trust high|medium|low|blocked] [--account-rep R]\n"
-"      [--payment-terms T] [--notes N]\n"
-"                         add a supplier (defaults: authorized, medium)\n"
+"      [--trust high|medium|low|blocked] [--order-cost AMOUNT]\n"
+"      [--account-rep R] [--payment-terms T] [--notes N]\n"
+"                         add a supplier (defaults: authorized, medium,\n"
+"                         order cost 0)\n"
+"  suppliers set SUPPLIER_ID [--name N] [--type T] [--trust L]\n"
+"      [--order-cost AMOUNT] [--account-rep R] [--payment-terms T]\n"
+"      [--notes N]        change what is given; the order cost is the\n"
+"                         shipping and handling of one order from it\n"
 "  suppliers trust SUPPLIER_ID high|medium|low|blocked [--reason R]\n"
 "      [--user U]         set a supplier's trust; blocked suppliers are\n"
 "                         never chosen\n"
@@ -137,6 +146,7 @@ static const struct bomctl_cmd bomctl_cmds[] = {
 	{ "parts", cmd_parts },
 	{ "suppliers", cmd_suppliers },
 	{ "search", cmd_search },
+	{ "strategies", cmd_strategies },
 	{ NULL, NULL }
 };
 

@@ -209,6 +209,11 @@ void	table_value(const json_t *v, char *out, size_t len);
 /* One "key           value" line of member of obj. */
 void	table_kv(const char *key, const json_t *obj, const char *member);
 
+/* cmd_strategies.c: the report and the strategies of a project */
+
+/* Prints the report of proj (summary, risks, budget) under its table. */
+void	cmd_strategies_report(const json_t *proj);
+
 /*
  * cmd_*.c: the commands. Each runs on argv (argv[0] is its name) and
  * returns the exit code, after one line on stderr when it fails.
@@ -226,5 +231,6 @@ int	cmd_jobs(struct bomctl *, int, char **);
 int	cmd_parts(struct bomctl *, int, char **);
 int	cmd_suppliers(struct bomctl *, int, char **);
 int	cmd_search(struct bomctl *, int, char **);
+int	cmd_strategies(struct bomctl *, int, char **);
 
 #endif

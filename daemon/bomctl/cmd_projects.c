@@ -1,6 +1,6 @@
 /*
  * bomctl projects and show: the tenant's projects, and the decision table
- * of one project with its totals.
+ * of one project with its totals and report.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -203,6 +203,7 @@ cmd_show(struct bomctl *ctl, int argc, char **argv)
 		if (json_is_string(warn))
 			printf("warning: %s\n", json_string_value(warn));
 	}
+	cmd_strategies_report(proj);
 	json_decref(proj);
 	return rc;
 }

@@ -1,10 +1,11 @@
 /*
  * bomctl suppliers: the supplier knowledge of the tenant (type, trust,
- * delivery and quality rates) under /knowledge/suppliers. The server
- * checks types and trust levels, so its words reach the user.
+ * order cost, delivery and quality rates) under /knowledge/suppliers.
+ * The server checks types and trust levels, so its words reach the user.
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "bomctl/bomctl.h"
 
@@ -19,6 +20,7 @@ cmd_suppliers_print(const json_t *s)
 	table_kv("name", s, "name");
 	table_kv("type", s, "supplier_type");
 	table_kv("trust", s, "trust_level");
+	table_kv("order cost", s, "order_cost");
 	table_kv("on time", s, "on_time_rate");
 	table_kv("quality", s, "quality_rate");
 	table_kv("lead time acc", s, "lead_time_accuracy");
@@ -92,36 +94,88 @@ cmd_suppliers_show(struct bomctl *ctl, int argc, char **argv)
 	return rc;
 }
 
+/* The members add and set send, from their options. */
+struct cmd_suppliers_fields {
+	const char	*name, *type, *trust, *cost, *rep, *terms, *notes;
+};
+
+/*
+ * Parses "suppliers add|set ID [options]" into f and pos, and the body of
+ * the request (supplier_id too when add). The exit code.
+ */
+static int
+cmd_suppliers_fields(struct bomctl *ctl, const char *cmd, int argc,
+    char **argv, bool add, const char **pos, struct cmd_suppliers_fields *f,
+    json_t **body)
+{
+	const struct bomctl_opt opts[] = { { "name", &f->name, NULL },
+	    { "type", &f->type, NULL }, { "trust", &f->trust, NULL },
+	    { "order-cost", &f->cost, NULL },
+	    { "account-rep", &f->rep, NULL },
+	    { "payment-terms", &f->terms, NULL },
+	    { "notes", &f->notes, NULL }, { NULL, NULL, NULL } };
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = bomctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1,
+	    "a SUPPLIER_ID")) != BOMCTL_EXIT_OK)
+		return rc;
+	if (add && (f->name == NULL || f->name[0] == '\0'))
+		return bomctl_usage_error("%s: --name is required", cmd);
+	/* the amount goes as a decimal string: the server parses it */
+	return http_body(cmd, body, "supplier_id", add ? pos[0] : NULL,
+	    "name", f->name, "supplier_type", f->type, "trust_level", f->trust,
+	    "order_cost", f->cost, "account_rep", f->rep, "payment_terms",
+	    f->terms, "notes", f->notes, (const char *)NULL);
+}
+
 /* suppliers add ID --name N [--type T] [--trust L] [...] */
 static int
 cmd_suppliers_add(struct bomctl *ctl, int argc, char **argv)
 {
-	const char *pos[1], *name = NULL, *type = NULL, *trust = NULL;
-	const char *rep = NULL, *terms = NULL, *notes = NULL;
-	const struct bomctl_opt opts[] = { { "name", &name, NULL },
-	    { "type", &type, NULL }, { "trust", &trust, NULL },
-	    { "account-rep", &rep, NULL }, { "payment-terms", &terms, NULL },
-	    { "notes", &notes, NULL }, { NULL, NULL, NULL } };
+	struct cmd_suppliers_fields f;
+	const char *pos[1];
 	json_t *body = NULL, *s = NULL;
 	int rc;
 
-	if ((rc = bomctl_parse(ctl, "suppliers add", argc, argv, opts, pos, 1,
-	    1, "a SUPPLIER_ID")) != BOMCTL_EXIT_OK)
-		return rc;
-	if (name == NULL || name[0] == '\0')
-		return bomctl_usage_error("suppliers add: --name is required");
-	if ((rc = http_body("suppliers add", &body, "supplier_id", pos[0],
-	    "name", name, "supplier_type", type, "trust_level", trust,
-	    "account_rep", rep, "payment_terms", terms, "notes", notes,
-	    (const char *)NULL)) != BOMCTL_EXIT_OK ||
+	if ((rc = cmd_suppliers_fields(ctl, "suppliers add", argc, argv, true,
+	    pos, &f, &body)) != BOMCTL_EXIT_OK ||
 	    (rc = fetch_post(ctl, "/knowledge/suppliers", body, &s)) !=
 	    BOMCTL_EXIT_OK || s == NULL)
 		return rc;
 	/* the original's {status, supplier_id, name}, the supplier beside */
 	printf("supplier %s added: %s, %s, trust %s\n",
-	    bomctl_str(s, "supplier_id", pos[0]), bomctl_str(s, "name", name),
+	    bomctl_str(s, "supplier_id", pos[0]), bomctl_str(s, "name", f.name),
 	    bomctl_str(json_object_get(s, "supplier"), "supplier_type", "?"),
 	    bomctl_str(json_object_get(s, "supplier"), "trust_level", "?"));
+	json_decref(s);
+	return rc;
+}
+
+/* suppliers set ID [--name N] [--type T] [--trust L] [--order-cost A] */
+static int
+cmd_suppliers_set(struct bomctl *ctl, int argc, char **argv)
+{
+	struct cmd_suppliers_fields f;
+	char path[BOMCTL_MAX_URL];
+	const char *pos[1];
+	json_t *body = NULL, *s = NULL;
+	int rc;
+
+	if ((rc = cmd_suppliers_fields(ctl, "suppliers set", argc, argv,
+	    false, pos, &f, &body)) != BOMCTL_EXIT_OK)
+		return rc;
+	if ((rc = http_id_arg(ctl, "suppliers set", "supplier id",
+	    SUPPLIERS_BASE, pos[0], "", path, sizeof(path))) !=
+	    BOMCTL_EXIT_OK) {
+		json_decref(body);
+		return rc;
+	}
+	if ((rc = fetch_post(ctl, path, body, &s)) != BOMCTL_EXIT_OK ||
+	    s == NULL)
+		return rc;
+	/* the original's {status, supplier_id, ...}, the supplier beside */
+	cmd_suppliers_print(json_object_get(s, "supplier"));
 	json_decref(s);
 	return rc;
 }
@@ -158,6 +212,7 @@ static const struct bomctl_cmd cmd_suppliers_cmds[] = {
 	{ "list", cmd_suppliers_list },
 	{ "show", cmd_suppliers_show },
 	{ "add", cmd_suppliers_add },
+	{ "set", cmd_suppliers_set },
 	{ "trust", cmd_suppliers_trust },
 	{ NULL, NULL }
 };
@@ -167,5 +222,5 @@ int
 cmd_suppliers(struct bomctl *ctl, int argc, char **argv)
 {
 	return bomctl_dispatch(ctl, "suppliers", cmd_suppliers_cmds,
-	    cmd_suppliers_list, "list, show, add and trust", argc, argv);
+	    cmd_suppliers_list, "list, show, add, set and trust", argc, argv);
 }

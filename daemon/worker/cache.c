@@ -193,7 +193,8 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 {
 	const char *params[1] = { t->client_id };
 	struct db_stmt st[2] = {
-		{ "SELECT supplier_id, trust_level FROM supplier_knowledge "
+		{ "SELECT supplier_id, trust_level, order_cost_micros "
+		    "FROM supplier_knowledge "
 		    "WHERE client_id = $1", 1, params, NULL },
 		{ "SELECT mpn, banned, COALESCE(ban_reason, ''), "
 		    "approved_alternates::text FROM part_knowledge "
@@ -217,6 +218,8 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 		if (trust_level_parse(PQgetvalue(r, i, 1),
 		    &t->suppliers[t->nsuppliers].trust) == -1)
 			continue;
+		t->suppliers[t->nsuppliers].order_cost_micros =
+		    strtoll(PQgetvalue(r, i, 2), NULL, 10);
 		t->suppliers[t->nsuppliers++].supplier_id =
 		    xstrdup(PQgetvalue(r, i, 0));
 	}
@@ -332,6 +335,16 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 	    NULL))
 		return -1;
 	snprintf(o->currency, sizeof(o->currency), "%s", PQgetvalue(r, i, 10));
+	snprintf(o->packaging, sizeof(o->packaging), "%s",
+	    PQgetvalue(r, i, 12));
+	if (offer_lifecycle_parse(PQgetvalue(r, i, 13), &o->lifecycle) == -1)
+		o->lifecycle = OFFER_LIFECYCLE_UNKNOWN;
+	o->rohs = PQgetisnull(r, i, 14) ? OFFER_ROHS_UNKNOWN :
+	    strcmp(PQgetvalue(r, i, 14), "t") == 0 ? OFFER_ROHS_YES :
+	    OFFER_ROHS_NO;
+	snprintf(o->country, sizeof(o->country), "%s", PQgetvalue(r, i, 15));
+	if (PQgetvalue(r, i, 16)[0] != '\0')
+		o->datasheet_url = xstrdup(PQgetvalue(r, i, 16));
 	if ((breaks = json_loads(PQgetvalue(r, i, 11), 0, &jerr)) == NULL)
 		return -1;
 	if (!json_is_array(breaks) || json_array_size(breaks) == 0 ||
@@ -422,7 +435,8 @@ cache_load_offers(struct cache *c, PGconn *db, const char *const *mpns,
 	params[0] = b.data;
 	r = db_query(db, "SELECT mpn, manufacturer, supplier_id, "
 	    "supplier_name, supplier_type, sku, stock, moq, order_multiple, "
-	    "lead_time_days, currency, breaks::text FROM offers "
+	    "lead_time_days, currency, breaks::text, packaging, lifecycle, "
+	    "rohs, country_of_origin, datasheet_url FROM offers "
 	    "WHERE upper(mpn) = ANY ($1::text[]) "
 	    "ORDER BY upper(mpn), supplier_id, sku", 1, params, NULL, 0);
 	if (r == NULL) {

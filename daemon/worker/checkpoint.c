@@ -1,6 +1,7 @@
 /*
  * Checkpoints as one jsonb row per job: the per-line decisions with their
- * exact micro-unit numbers, plus totals, warnings, trace and llm_calls.
+ * exact micro-unit numbers, plus totals, warnings, trace, llm_calls and
+ * the basis of the decisions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,11 +91,12 @@ checkpoint_save(PGconn *db, const struct job *job, const char *stage)
 	for (i = 0; i < job->ndecisions; i++)
 		json_array_append_new(lines,
 		    cp_decision_json(&job->decisions[i]));
-	data = json_pack("{s:I, s:o, s:O, s:O, s:O, s:O}", "nlines",
+	data = json_pack("{s:I, s:o, s:O, s:O, s:O, s:O, s:o}", "nlines",
 	    (json_int_t)(job->bom ? job->bom->nlines : 0), "decisions", lines,
 	    "totals", job->totals ? job->totals : json_null(), "warnings",
 	    job->warnings, "trace", job->trace, "llm_calls",
-	    job->llm_calls ? job->llm_calls : json_null());
+	    job->llm_calls ? job->llm_calls : json_null(), "basis",
+	    job->basis ? json_string(job->basis) : json_null());
 	text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(data);
 	params[0] = job->client_id;
@@ -167,6 +169,8 @@ checkpoint_load(PGconn *db, struct job *job, char *stage, size_t stagelen)
 	json_decref(job->llm_calls);
 	job->llm_calls = json_is_array(json_object_get(data, "llm_calls")) ?
 	    json_incref(json_object_get(data, "llm_calls")) : NULL;
+	free(job->basis);
+	job->basis = cp_dup(json_object_get(data, "basis"));
 	snprintf(stage, stagelen, "%s", PQgetvalue(res, 0, 0));
 	rc = 1;
 out:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "basis.h"
 #include "config.h"
@@ -14,6 +15,7 @@
 #include "bom.h"
 #include "intake.h"
 #include "log.h"
+#include "report.h"
 #include "sourcing.h"
 #include "stage_enrich.h"
 #include "stages.h"
@@ -28,8 +30,11 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	struct basis_costing costing;
 	struct cost_params p;
 	struct line_decision *d;
+	struct sourcing_line line;
+	struct budget_check bc;
 	int64_t total = 0, counts[3] = { 0, 0, 0 };
-	char money[32], budget[32];
+	char money[32];
+	struct buf b;
 	size_t i;
 
 	if (intake_view_get(job->context, &v) == -1) {
@@ -38,6 +43,8 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	}
 	costing.attrition_bp = cfg->attrition_bp;
 	costing.setup_extra = cfg->setup_extra;
+	/* the day decided: the deadline counts from it, also when read */
+	costing.decided_on = (int64_t)(time(NULL) / 86400);
 	basis_setup(&v, view->kn->suppliers, view->kn->nsuppliers,
 	    view->kn->banned, view->kn->nbanned, view->kn->alternates,
 	    view->kn->nalternates, &costing, &rules, &p);
@@ -53,7 +60,11 @@ stage_decide_run(struct job *job, const struct config *cfg,
 
 		d = &job->decisions[i];
 		p.line_qty = l->quantity;
-		if (sourcing_decide(l->mpn, &p, &rules, offer_cache_lookup,
+		line.mpn = l->mpn;
+		line.designators = (const char *const *)l->designators;
+		line.ndesignators = l->ndesignators;
+		line.manufacturer = l->manufacturer;
+		if (sourcing_decide(&line, &p, &rules, offer_cache_lookup,
 		    (void *)(uintptr_t)view, d) == -1) {
 			line_decision_free(d);
 			intake_view_free(&v);
@@ -72,13 +83,10 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	}
 	/* one step for the lines' decisions: the API writes one per line */
 	job_trace_lines(job, "decision", "sourcing", job->ndecisions);
-	if (rules.quiet) {
-		struct buf b;
-
-		buf_init(&b);
-		stage_enrich_basis(job, view, &costing, &b);
-		job->basis = buf_steal(&b);
-	}
+	/* the API decides again from it: words, agents, strategies, report */
+	buf_init(&b);
+	stage_enrich_basis(job, view, &costing, &b);
+	job->basis = buf_steal(&b);
 	money_format(total, money, sizeof(money));
 	job->totals = json_pack("{s:f, s:I, s:s, s:I, s:I, s:I}",
 	    "extended_price", money_to_double(total), "extended_price_micros",
@@ -86,13 +94,16 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	    (json_int_t)counts[DECISION_APPROVED], "rejected",
 	    (json_int_t)counts[DECISION_REJECTED], "escalated",
 	    (json_int_t)counts[DECISION_ESCALATED]);
-	if (v.budget_total_micros >= 0 && total > v.budget_total_micros) {
-		money_format(v.budget_total_micros, budget, sizeof(budget));
-		json_array_append_new(job->warnings, json_sprintf("budget "
-		    "exceeded: approved lines cost %s %s, budget_total is %s",
-		    money, SOURCING_CURRENCY, budget));
-		job_trace(job, "finance", "finance", NULL, NULL, "budget "
-		    "exceeded: %s > %s %s", money, budget, SOURCING_CURRENCY);
+	report_budget(total, v.budget_total_micros, &bc);
+	if (bc.status == BUDGET_OVER || bc.status == BUDGET_WARNING) {
+		buf_init(&b);
+		report_budget_words(&bc, &b);
+		json_array_append_new(job->warnings, json_sprintf("budget %s: "
+		    "%s", bc.status == BUDGET_OVER ? "exceeded" : "warning",
+		    b.data));
+		job_trace(job, "finance", "finance", NULL, NULL, "budget %s: "
+		    "%s", budget_status_name(bc.status), b.data);
+		buf_free(&b);
 	}
 	job_trace(job, "final_decision", "final", NULL, NULL,
 	    "%lld approved, %lld rejected, %lld escalated; approved total "

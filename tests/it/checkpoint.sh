@@ -4,60 +4,32 @@
 # is recorded once, and the result equals an uninterrupted run. Own Redis,
 # PostgreSQL, mock LLM and daemon; all stopped by PID.
 . "$(dirname "$0")/lib.sh"
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
-MOCK=$ROOT/build/asan/tests/tools/mock_llm
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_cp.XXXXXX")
 chmod 755 "$S"
 SERVE_PID=""
 MOCK_PID=""
 cleanup() {
-	[ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
-	[ -n "$MOCK_PID" ] && kill -TERM "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null
+	stop_pid SERVE_PID
+	stop_pid MOCK_PID
 	[ "$FAIL" -gt 0 ] && tail -30 "$S/serve.log"
 	scripts/local-services stop "$S" >/dev/null 2>&1
 	rm -rf "$S"
 }
 trap cleanup EXIT
-eval "$(scripts/local-services start "$S")" || { bad "services"; 
-# line items move through their statuses while a job runs: while the LLM
-# request hangs, the lines exist and are enriched; at commit, final
-job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-2", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\nU1,1,NO-SUCH-PART-1\n"}')
-redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
-# the live state comes from Redis through the API (PostgreSQL has no row
-# of a job before its commit)
-api() { curl -s -H "X-API-Key: $A_KEY" "http://127.0.0.1:$PORT$1"; }
-live_pid() { api /jobs/cp-2 | jq -r .project_id; }
-live_lines() { api "/projects/$(live_pid)" | jq -r '[.line_items[].status] | join(",")'; }
-wait_for 100 test "$(live_lines)" = "enriched,enriched"
-check "lines are enriched while the job runs" "enriched,enriched" "$(live_lines)"
-check "the project says decisioning meanwhile" "decisioning" "$(api "/projects/$(live_pid)" | jq -r .status)"
-check "the job says running meanwhile" "running" "$(api /jobs/cp-2 | jq -r .status)"
-check "nothing of it in PostgreSQL yet" "0" "$(sql "SELECT count(*) FROM projects WHERE project_id = '$(live_pid)'")"
-wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
-check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
-check "still one set of line items" "2" "$(sql "SELECT count(*) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
-check_contains "the LLM timeout fell back to the rules" "decisions from rules" "$(sql "SELECT string_agg(message, ' | ') FROM trace_steps t JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
-summary checkpoint; exit 1; }
+eval "$(scripts/local-services start "$S")" || { bad "services"; summary checkpoint; exit 1; }
 "$BOMD" migrate >/dev/null 2>&1
 A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
 A_ID=$(echo "$A" | jq -r .client_id)
 A_KEY=$(echo "$A" | jq -r .api_key)
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
-printf 'ok\nhang\n' > "$S/script"	# cp-1 answered; the next request hangs
-"$MOCK" --port 0 --script "$S/script" --log "$S/mock.log" > "$S/mock.out" 2>&1 &
-MOCK_PID=$!
-wait_for 100 grep -q '^port=' "$S/mock.out"
-MPORT=$(sed -n 's/^port=//p' "$S/mock.out")
+mock_start mock_llm "$S" $'ok\nhang' 0	# cp-1 answered; the next request hangs
 PORT=$(free_port)
 BOMD_LISTEN=127.0.0.1:$PORT BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
     BOMD_LLM_MODEL=gpt-5-mini BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
     BOMD_TEST_CRASH_AFTER_CHECKPOINT=CL21B104KBCNNNC BOMD_RATE_LIMIT=0 \
     BOMD_LLM_TIMEOUT_MS=3000 BOMD_LLM_MAX_RETRIES=0 \
-    "$BOMD" serve --workers 1 > "$S/serve.log" 2>&1 &
-SERVE_PID=$!
-wait_for 200 curl -sf -o /dev/null "http://127.0.0.1:$PORT/health"
+    start_bomd "$S/serve.log" "http://127.0.0.1:$PORT" --workers 1
 
 job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-1", bom_csv: "RefDes,Qty,MPN\nC1,2,CL21B104KBCNNNC\nR1,1,RC0805FR-0710KL\n"}')
 redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null

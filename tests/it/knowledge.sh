@@ -10,7 +10,7 @@ cd "$ROOT"
 T=$(mktemp -d "$STATE/it_knowledge.XXXXXX")
 
 PART_KEYS='["approved_alternates","approved_alternates_detail","ban_reason","banned","created_at","failure_count","last_used_date","mpn","notes","preferred","projects_used_in","quality_notes","times_used","updated_at"]'
-SUP_KEYS='["account_rep","created_at","last_order_date","lead_time_accuracy","name","notes","on_time_rate","order_count_ytd","payment_terms","quality_rate","supplier_id","supplier_type","total_spend_ytd","trust_level","updated_at"]'
+SUP_KEYS='["account_rep","created_at","last_order_date","lead_time_accuracy","name","notes","on_time_rate","order_cost","order_cost_micros","order_count_ytd","payment_terms","quality_rate","supplier_id","supplier_type","total_spend_ytd","trust_level","updated_at"]'
 ALT_KEYS='["added_at","alternate_mpn","reason","user"]'
 kpart() {	# kpart CLIENT MPN COLUMN
 	sql "SELECT $3 FROM part_knowledge WHERE client_id = '$1' AND mpn = '$2'"

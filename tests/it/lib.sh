@@ -1,7 +1,11 @@
 # Shared by the integration scripts (sourced): pass/fail counting and small
 # helpers for HTTP, SQL and Redis against the services integration.sh
 # started. The environment carries URL, A_KEY, B_KEY, A_ID, B_ID, BOMD,
-# BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details.
+# BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details; a suite
+# that starts its own services (auth.sh, checkpoint.sh, llm.sh, search.sh)
+# may also run alone, with the tree and the daemon of this checkout.
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 PASS=0
 FAIL=0
 
@@ -29,6 +33,48 @@ wait_for() {
 	done
 	return 1
 }
+# stop_pid VAR: stops the process whose PID the variable VAR holds
+# (SIGTERM, then waits for it) and empties VAR
+stop_pid() {
+	if [ -n "${!1}" ]; then
+		kill -TERM "${!1}" 2>/dev/null
+		wait "${!1}" 2>/dev/null
+	fi
+	printf -v "$1" '%s' ""
+}
+# mock_start TOOL DIR SCRIPT PORT [ARGS...]: tests/tools/TOOL (a mock
+# server) on PORT (0: a free one), answering by SCRIPT (its faults, one a
+# line) and logging to DIR/mock.log; sets MOCK_PID and MPORT (1 and a
+# failed check when it does not come up)
+mock_start() {
+	local tool=$1 dir=$2
+	printf '%s\n' "$3" > "$dir/script"
+	: > "$dir/mock.out"
+	"$ROOT/build/asan/tests/tools/$tool" --port "$4" \
+	    --script "$dir/script" --log "$dir/mock.log" "${@:5}" \
+	    > "$dir/mock.out" 2>&1 &
+	MOCK_PID=$!
+	wait_for 100 grep -q '^port=' "$dir/mock.out" ||
+	    { bad "mock starts" "$(cat "$dir/mock.out")"; return 1; }
+	MPORT=$(sed -n 's/^port=//p' "$dir/mock.out")
+}
+# mock_stop DIR: stops the mock of mock_start(), its log kept in
+# DIR/mock_all.log
+mock_stop() {
+	stop_pid MOCK_PID
+	[ -f "$1/mock.log" ] && cat "$1/mock.log" >> "$1/mock_all.log"
+	rm -f "$1/mock.log"
+}
+# start_bomd LOG URL [ARGS...]: "bomd serve ARGS" in the background,
+# configured by the environment, appending to LOG; sets SERVE_PID and
+# waits until URL/health answers (1 when it does not)
+start_bomd() {
+	local log=$1 url=$2
+	shift 2
+	"$BOMD" serve "$@" >> "$log" 2>&1 &
+	SERVE_PID=$!
+	wait_for 600 curl -sf -o /dev/null "$url/health"
+}
 # summary NAME: the closing line integration.sh reads
 summary() {
 	echo "$1: $PASS passed, $FAIL failed"
@@ -49,6 +95,9 @@ reqj() {
 }
 detail() { echo "$BODY" | jq -r .detail; }
 TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
+# the keys of a project summary and of a trace step, as jq -c 'keys' lists
+SUMMARY_KEYS='["created_at","line_item_count","project_id","project_name","status","updated_at"]'
+STEP_KEYS='["agent","message","reasoning","references","step","timestamp"]'
 # free_port: a random port in 20000-39999 that nothing listens on
 free_port() {
 	local p

@@ -8,9 +8,6 @@
 # mock and daemon (restarted per model), and stops them by PID.
 . "$(dirname "$0")/lib.sh"
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
-MOCK=$ROOT/build/asan/tests/tools/mock_llm
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_llm.XXXXXX")
 chmod 755 "$S"
@@ -18,22 +15,8 @@ SERVE_PID=""
 MOCK_PID=""
 MPORT=0
 
-stop_daemon() {
-	if [ -n "$SERVE_PID" ]; then
-		kill -TERM "$SERVE_PID" 2>/dev/null
-		wait "$SERVE_PID" 2>/dev/null
-		SERVE_PID=""
-	fi
-}
-stop_mock() {
-	if [ -n "$MOCK_PID" ]; then
-		kill -TERM "$MOCK_PID" 2>/dev/null
-		wait "$MOCK_PID" 2>/dev/null
-		MOCK_PID=""
-	fi
-	[ -f "$S/mock.log" ] && cat "$S/mock.log" >> "$S/mock_all.log"
-	rm -f "$S/mock.log"
-}
+stop_daemon() { stop_pid SERVE_PID; }
+stop_mock() { mock_stop "$S"; }
 cleanup() {
 	stop_daemon
 	stop_mock
@@ -55,10 +38,7 @@ B_KEY=$(echo "$B" | jq -r .api_key)
 sql "INSERT INTO part_knowledge (client_id, mpn, banned, ban_reason) VALUES ('$A_ID', 'AMS1117-3.3', true, 'field failures')"
 sql "INSERT INTO supplier_knowledge (client_id, supplier_id, name, supplier_type, trust_level) VALUES ('$A_ID', 'fastchip', 'FastChip Trading', 'direct', 'blocked')"
 
-LPORT=$(( 20000 + RANDOM % 20000 ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$LPORT") 2>/dev/null; do
-	LPORT=$(( 20000 + RANDOM % 20000 ))
-done
+LPORT=$(free_port)
 URL=http://127.0.0.1:$LPORT
 export BOMD_LISTEN=127.0.0.1:$LPORT BOMD_SYNC_WAIT=60 BOMD_LOG_LEVEL=info
 export BOMD_RATE_LIMIT=0	# this suite checks answers, not the rate limit
@@ -72,22 +52,15 @@ export BOMD_LLM_PRICE_OUT_PER_1M=2
 # start_mock SCRIPT: a fresh mock (same port after the first) and log
 start_mock() {
 	stop_mock
-	printf '%s\n' "$1" > "$S/script"
-	: > "$S/mock.out"
-	"$MOCK" --port "$MPORT" --script "$S/script" --log "$S/mock.log" \
-	    --hang-ms 3000 > "$S/mock.out" 2>&1 &
-	MOCK_PID=$!
-	wait_for 100 grep -q '^port=' "$S/mock.out" || { bad "mock starts" "$(cat "$S/mock.out")"; return 1; }
-	MPORT=$(sed -n 's/^port=//p' "$S/mock.out")
+	mock_start mock_llm "$S" "$1" "$MPORT" --hang-ms 3000
 }
 # start_daemon PROVIDER MODEL [BATCH]
 start_daemon() {
 	stop_daemon
 	BOMD_LLM_PROVIDER=$1 BOMD_LLM_MODEL=$2 BOMD_LLM_BATCH_SIZE=${3:-10} \
 	    BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
-	    "$BOMD" serve --workers 1 >> "$S/serve.log" 2>&1 &
-	SERVE_PID=$!
-	wait_for 200 curl -sf -o /dev/null "$URL/health" || bad "daemon starts ($1 $2)"
+	    start_bomd "$S/serve.log" "$URL" --workers 1 ||
+	    bad "daemon starts ($1 $2)"
 }
 submit() {	# submit KEY CSV -> upload answer
 	curl -s -H "X-API-Key: $1" -F bom_file=@"$2" "$URL/projects/upload-and-process"
@@ -214,6 +187,11 @@ scenario ok "" 1 ok
 d=$(project "$LAST_P")
 check_contains "ok: escalation reasons in the reasoning" "Escalated by LLM review (answered escalated): mock" "$(echo "$d" | jq -r '.line_items[0].final_decision.reasoning')"
 check "ok: assessment in output_data.llm" "escalated escalated final_decision" "$(echo "$d" | jq -r '.line_items[0].final_decision | "\(.output_data.llm.decision) \(.output_data.llm.effect) \(.agent_name)"')"
+check "ok: the agents' decisions carry the model's notes" "engineering true true" \
+    "$(echo "$d" | jq -r '.line_items[0] | "\(.engineering_decision.agent_name) \(.sourcing_decision.reasoning | contains("LLM note: mock")) \(.finance_decision.reasoning | contains("LLM note: mock"))"')"
+check "ok: the LLM's words stay the final decision's" "true" \
+    "$(echo "$d" | jq '.line_items[0].final_decision.reasoning | contains("Escalated by LLM review")')"
+check "ok: a report with an LLM too" "true" "$(echo "$d" | jq '.report.executive_summary | length > 0')"
 check "ok: notes-only lines keep their status" "$(echo "$BASE_STATUS" | jq -c '.[1:]')" "$(echo "$d" | jq -c '[.line_items[1:][] | .final_decision.status]')"
 check "ok: totals recounted" "$(echo "$d" | jq '[.line_items[] | select(.final_decision.status == "escalated")] | length')" "$(echo "$d" | jq .totals.escalated)"
 check "ok: approved total excludes the escalated line" "$(echo "$d" | jq '[.line_items[] | select(.final_decision.status == "approved") | .extended_price] | add // 0 | . * 1000000 | round')" "$(echo "$d" | jq .totals.extended_price_micros)"

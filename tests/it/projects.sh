@@ -9,9 +9,7 @@ set -u
 cd "$ROOT"
 T=$(mktemp -d "$STATE/it_projects.XXXXXX")
 
-SUMMARY_KEYS='["created_at","line_item_count","project_id","project_name","status","updated_at"]'
 JOB_KEYS='["job_id","message","project_id","status"]'
-STEP_KEYS='["agent","message","reasoning","references","step","timestamp"]'
 GHOST=00000000-0000-4000-8000-00000000abcd
 job_status() { curl -s -H "X-API-Key: $1" "$URL/jobs/$2" | jq -r .status; }
 job_final() { case "$(job_status "$1" "$2")" in complete|failed|dead) return 0 ;; esac; return 1; }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The README quick start in a clean clone: `make demo` (twice) prints the
-# decision table, the README's redis-cli line submits a job that lands
+# decision table, the report and the strategies, the README's redis-cli line submits a job that lands
 # under its client, `make demo-stop` stops everything it started.
 . "$(dirname "$0")/lib.sh"
 CLONE=$STATE/readme-clone
@@ -33,13 +33,15 @@ check "decision table has 40 rows" "40" "$(echo "$out" | grep -cE '^ *[0-9]+ +[^
 check_contains "avoided part rejected" "rejected" "$(echo "$out" | grep -E '^ *[0-9]+ +LM358DR ')"
 check_contains "banned part replaced by its alternate" "AMS1117-3.3>LM1117IMPX-" "$(echo "$out" | grep -E 'AMS1117-3.3')"
 check_contains "missing part escalated" "escalated" "$(echo "$out" | grep -E '^ *[0-9]+ +BQ25895RTWR ')"
-check_contains "totals line" "totals: 35 approved, 2 rejected, 3 escalated" "$out"
+check_contains "totals line" "totals: 31 approved, 3 rejected, 6 escalated" "$out"
+check_contains "the report under the table" "risk: high" "$out"
+check_contains "the strategies" "Lowest total cost: " "$out"
 check "blocked supplier never chosen" "0" "$(echo "$out" | grep -c ' fastchip ')"
 
 out=$(timeout 300 make demo 2>&1)
 rc=$?
 check "make demo runs again" "0" "$rc"
-check_contains "second run decides again" "totals: 35 approved, 2 rejected, 3 escalated" "$out"
+check_contains "second run decides again" "totals: 31 approved, 3 rejected, 6 escalated" "$out"
 
 # the README's redis-cli line, with the demo client's id
 line=$(grep -m1 "redis-cli XADD bomd:jobs" README.md | sed 's/^ *//')

@@ -52,8 +52,8 @@ start_serve() {
 	echo "--- serve $n $*" >> "$LOG"
 	env "$@" "$BOMD" serve --workers "$n" >> "$LOG" 2>&1 &
 	SERVE=$!
-	wait_for 150 curl -sf -o /dev/null "$RURL/health" &&
-	    wait_for 100 test "$(nworkers)" = "$n" && sleep 0.3
+	wait_for 600 curl -sf -o /dev/null "$RURL/health" &&
+	    wait_for 300 test "$(nworkers)" = "$n" && sleep 0.3
 }
 stop_serve() {
 	kill -TERM "$SERVE"

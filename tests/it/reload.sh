@@ -14,7 +14,7 @@ nworkers() { ps -o args= --ppid "$SPID" | grep -c '^bomd: worker'; }
 printf 'workers = 1;\nlog_level = "info";\n' > "$CONF"
 BOMD_LISTEN=127.0.0.1:$P "$BOMD" -c "$CONF" serve > "$STATE/reload.log" 2>&1 &
 SPID=$!
-wait_for 100 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
+wait_for 300 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
 wait_for 50 test "$(nworkers)" = 1
 check "starts with the file's worker count" "1" "$(nworkers)"
 
@@ -30,7 +30,7 @@ check_contains "reload is logged" "reloaded configuration (2 workers)" "$(cat "$
 wait_for 150 test "$(sql "SELECT count(*) FROM jobs WHERE job_id LIKE 'reload-%' AND status = 'complete'")" = 10
 check "no job dropped across the reload" "10" "$(sql "SELECT count(*) FROM jobs WHERE job_id LIKE 'reload-%' AND status = 'complete'")"
 check "each once" "10" "$(sql "SELECT count(*) FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.job_id LIKE 'reload-%'")"
-wait_for 100 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
+wait_for 300 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
 check "API serves after the reload" "200" "$(code "http://127.0.0.1:$P/health")"
 
 printf 'workers = "many";\n' > "$CONF"

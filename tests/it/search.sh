@@ -8,10 +8,7 @@
 # and stops them by PID.
 . "$(dirname "$0")/lib.sh"
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 BOMCTL=${BOMCTL:-$ROOT/build/asan/bin/bomctl}
-MOCK=$ROOT/build/asan/tests/tools/mock_distributors
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_search.XXXXXX")
 chmod 755 "$S"
@@ -19,25 +16,9 @@ SERVE_PID=""
 MOCK_PID=""
 MPORT=0
 
-stop_daemon() {
-	if [ -n "$SERVE_PID" ]; then
-		kill -TERM "$SERVE_PID" 2>/dev/null
-		wait "$SERVE_PID" 2>/dev/null
-		SERVE_PID=""
-	fi
-}
-stop_mock() {
-	if [ -n "$MOCK_PID" ]; then
-		kill -TERM "$MOCK_PID" 2>/dev/null
-		wait "$MOCK_PID" 2>/dev/null
-		MOCK_PID=""
-	fi
-	[ -f "$S/mock.log" ] && cat "$S/mock.log" >> "$S/mock_all.log"
-	rm -f "$S/mock.log"
-}
 cleanup() {
-	stop_daemon
-	stop_mock
+	stop_pid SERVE_PID
+	mock_stop "$S"
 	if [ "$FAIL" -gt 0 ]; then
 		echo "--- serve.log (tail)"; tail -40 "$S/serve.log" 2>/dev/null
 	fi
@@ -54,14 +35,8 @@ A_KEY=$(echo "$A" | jq -r .api_key)
 
 # start_mock SCRIPT: a fresh mock (same port after the first), empty log
 start_mock() {
-	stop_mock
-	printf '%s\n' "$1" > "$S/script"
-	: > "$S/mock.out"
-	"$MOCK" --port "$MPORT" --script "$S/script" --log "$S/mock.log" \
-	    --hang-ms 3000 > "$S/mock.out" 2>&1 &
-	MOCK_PID=$!
-	wait_for 100 grep -q '^port=' "$S/mock.out" || { bad "mock starts" "$(cat "$S/mock.out")"; return 1; }
-	MPORT=$(sed -n 's/^port=//p' "$S/mock.out")
+	mock_stop "$S"
+	mock_start mock_distributors "$S" "$1" "$MPORT" --hang-ms 3000
 }
 # forget every token, budget, hold and disabled flag the sources shared
 forget() {
@@ -72,10 +47,7 @@ search() {	# search JSON -> BODY, CODE
 	reqj "$A_KEY" POST /search/parts "$1"
 }
 
-LPORT=$(( 20000 + RANDOM % 20000 ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$LPORT") 2>/dev/null; do
-	LPORT=$(( 20000 + RANDOM % 20000 ))
-done
+LPORT=$(free_port)
 URL=http://127.0.0.1:$LPORT
 start_mock ""
 M=http://127.0.0.1:$MPORT
@@ -85,9 +57,7 @@ export BOMD_DIGIKEY_BASE_URL=$M BOMD_MOUSER_API_KEY=mouser-test-key BOMD_MOUSER_
 export BOMD_NEXAR_CLIENT_ID=nx-client-id BOMD_NEXAR_CLIENT_SECRET=nx-client-secret
 export BOMD_NEXAR_BASE_URL=$M BOMD_NEXAR_TOKEN_URL=$M/connect/token
 export BOMD_PROVIDERS_TIMEOUT_MS=2000 BOMD_PROVIDERS_DEADLINE_MS=8000
-"$BOMD" serve --workers 1 >> "$S/serve.log" 2>&1 &
-SERVE_PID=$!
-wait_for 200 curl -sf -o /dev/null "$URL/health" || bad "search: daemon starts"
+start_bomd "$S/serve.log" "$URL" --workers 1 || bad "search: daemon starts"
 
 # --- providers ------------------------------------------------------------
 req "$A_KEY" GET /search/providers

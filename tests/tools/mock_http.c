@@ -42,6 +42,25 @@ mock_http_log_open(const char *path)
 	return 0;
 }
 
+int
+mock_http_option(const char *prog, int ch, const char *arg, long *port)
+{
+	const char *why;
+	int64_t v;
+
+	if (ch == 'p' && parse_i64(arg, 0, 65535, &v, &why) == 0) {
+		*port = (long)v;
+		return 0;
+	}
+	if (ch != 'l')
+		return 2;
+	if (mock_http_log_open(arg) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", prog, arg, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 void
 mock_http_log(json_t *entry)
 {
@@ -60,25 +79,43 @@ mock_http_log(json_t *entry)
 }
 
 enum MHD_Result
-mock_http_reply(struct MHD_Connection *con, unsigned int status, json_t *v)
+mock_http_send(struct MHD_Connection *con, unsigned int status,
+    const char *body, size_t len, const char *hname, const char *hval)
 {
 	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (hname != NULL)
+		MHD_add_response_header(r, hname, hval);
+	ret = MHD_queue_response(con, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result
+mock_http_reply_hdr(struct MHD_Connection *con, unsigned int status,
+    json_t *v, const char *hname, const char *hval)
+{
 	enum MHD_Result ret;
 	char *s = json_dumps(v, JSON_COMPACT);
 
 	json_decref(v);
 	if (s == NULL)
 		return MHD_NO;
-	r = MHD_create_response_from_buffer(strlen(s), s,
-	    MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(s);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	ret = MHD_queue_response(con, status, r);
-	MHD_destroy_response(r);
+	ret = mock_http_send(con, status, s, strlen(s), hname, hval);
+	free(s);
 	return ret;
+}
+
+enum MHD_Result
+mock_http_reply(struct MHD_Connection *con, unsigned int status, json_t *v)
+{
+	return mock_http_reply_hdr(con, status, v, NULL, NULL);
 }
 
 const char *
@@ -197,4 +234,35 @@ mock_http_run(const char *prog, long port,
 	if (mock_http_logf != NULL)
 		fclose(mock_http_logf);
 	return 0;
+}
+
+int
+mock_http_main(const char *prog, const char *usage, int argc, char **argv,
+    const struct option *own, int (*take)(int, const char *),
+    enum MHD_Result (*fn)(struct mock_http_request *))
+{
+	struct option opts[MOCK_HTTP_OPTS_MAX + 3];
+	long port = 0;
+	size_t n;
+	int ch, rc = 0;
+
+	for (n = 0; n < MOCK_HTTP_OPTS_MAX && own[n].name != NULL; n++)
+		opts[n] = own[n];
+	opts[n++] = (struct option){ "port", required_argument, NULL, 'p' };
+	opts[n++] = (struct option){ "log", required_argument, NULL, 'l' };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	while (rc == 0 && (ch = getopt_long(argc, argv, "", opts,
+	    NULL)) != -1) {
+		if (ch == 'p' || ch == 'l')
+			rc = mock_http_option(prog, ch, optarg, &port);
+		else
+			rc = ch == '?' || ch == ':' ? 2 : take(ch, optarg);
+	}
+	if (rc == 0 && optind != argc)
+		rc = 2;
+	if (rc == 2)
+		fputs(usage, stderr);
+	if (rc != 0)
+		return rc;
+	return mock_http_run(prog, port, fn);
 }

@@ -1,5 +1,5 @@
 /*
- * The skeleton the auth mock servers share (mock_oidc, mock_x402): a
+ * The skeleton the mock servers share (mock_llm, mock_oidc, mock_x402): a
  * libmicrohttpd server on 127.0.0.1 that reads each request's body, hands
  * it to one handler, logs a JSON line per request and stops on SIGTERM.
  */
@@ -9,10 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <getopt.h>
+
 #include <jansson.h>
 #include <microhttpd.h>
 
 #define MOCK_HTTP_BODY_MAX	(1024 * 1024)
+#define MOCK_HTTP_OPTS_MAX	8	/* a mock's own long options */
 
 struct mock_http_request {
 	struct MHD_Connection	*con;
@@ -31,17 +34,48 @@ struct mock_http_request {
  */
 int	mock_http_run(const char *prog, long port,
 	    enum MHD_Result (*fn)(struct mock_http_request *));
+/*
+ * A mock server's main: takes its own long options (own, ended by a NULL
+ * name) with take(), which returns 0, 1 (exit 1, said on stderr) or 2 (a
+ * usage error); takes --port and --log with mock_http_option(); then
+ * serves with fn as mock_http_run() does. Returns the exit status; with
+ * 2, usage went to stderr.
+ */
+int	mock_http_main(const char *prog, const char *usage, int argc,
+	    char **argv, const struct option *own,
+	    int (*take)(int, const char *),
+	    enum MHD_Result (*fn)(struct mock_http_request *));
 /* The port being served, once mock_http_run() listens. */
 unsigned int mock_http_port(void);
 
 /* Appends one JSON line per logged request to path. 0 or -1. */
 int	mock_http_log_open(const char *path);
+/*
+ * Takes an option every mock server has, from getopt_long(): 'p' (--port
+ * N, 0 to 65535, into *port) or 'l' (--log FILE, opened with
+ * mock_http_log_open()). Returns 0 when taken; 1 when the log cannot be
+ * opened (a line on stderr naming prog); 2, a usage error, for a bad port
+ * or any other ch.
+ */
+int	mock_http_option(const char *prog, int ch, const char *arg,
+	    long *port);
 /* Writes entry (taken over) to the log, if any. Thread-safe. */
 void	mock_http_log(json_t *entry);
 
 /* Queues v (taken over) as the JSON answer with status. */
 enum MHD_Result mock_http_reply(struct MHD_Connection *con,
 	    unsigned int status, json_t *v);
+/* As mock_http_reply(), adding the header hname: hval (none if NULL). */
+enum MHD_Result mock_http_reply_hdr(struct MHD_Connection *con,
+	    unsigned int status, json_t *v, const char *hname,
+	    const char *hval);
+/*
+ * Queues len bytes of body (copied) with status, labelled as JSON whatever
+ * they are, adding the header hname: hval (none if NULL).
+ */
+enum MHD_Result mock_http_send(struct MHD_Connection *con,
+	    unsigned int status, const char *body, size_t len,
+	    const char *hname, const char *hval);
 /* A query argument of the request, or NULL. */
 const char *mock_http_arg(const struct mock_http_request *req,
 	    const char *name);

@@ -42,85 +42,81 @@
  * usage is always {prompt_tokens: body bytes / 4, completion_tokens: 50}.
  */
 #include <errno.h>
-#include <signal.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <pthread.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
+#include "mock_http.h"
 #include "util.h"
 
-#define MOCK_BODY_MAX		(1024 * 1024)
-#define MOCK_SCRIPT_MAX		1024
-#define MOCK_HUGE_BYTES		(5 * 1024 * 1024)
+#define MOCK_LLM_SCRIPT_MAX	1024
+#define MOCK_LLM_HUGE_BYTES	(5 * 1024 * 1024)
+#define MOCK_LLM_RATE_MSG	"Rate limit reached for requests"
 
-struct upload {
-	struct buf	body;
-	bool		too_big;
+/* The faults answered with an OpenAI error body. */
+static const struct mock_llm_error {
+	const char	*fault;
+	unsigned int	 status;
+	const char	*msg;
+	const char	*type;
+	const char	*param;
+	const char	*code;
+	const char	*hname;	/* extra header, or NULL */
+	const char	*hval;	/* its value; NULL: an HTTP date 2 s ahead */
+} mock_llm_errors[] = {
+	{ "429", 429, MOCK_LLM_RATE_MSG, "requests", NULL,
+	    "rate_limit_exceeded", "Retry-After", "1" },
+	{ "429_ms", 429, MOCK_LLM_RATE_MSG, "requests", NULL,
+	    "rate_limit_exceeded", "retry-after-ms", "50" },
+	{ "429_date", 429, MOCK_LLM_RATE_MSG, "requests", NULL,
+	    "rate_limit_exceeded", "Retry-After", NULL },
+	{ "429_quota", 429, "You exceeded your current quota, please check "
+	    "your plan and billing details.", "insufficient_quota", NULL,
+	    "insufficient_quota", "Retry-After", "1" },
+	{ "400_param", 400, "Unsupported parameter: 'temperature' is not "
+	    "supported with this model.", "invalid_request_error",
+	    "temperature", "unsupported_parameter", NULL, NULL },
+	{ "model_rejects_temperature", 400, "Unsupported value: "
+	    "'temperature' does not support 0.2 with this model. Only the "
+	    "default (1) value is supported.", "invalid_request_error",
+	    "temperature", "unsupported_value", NULL, NULL },
+	{ "model_rejects_max_tokens", 400, "Unsupported parameter: "
+	    "'max_tokens' is not supported with this model. Use "
+	    "'max_completion_tokens' instead.", "invalid_request_error",
+	    "max_tokens", "unsupported_parameter", NULL, NULL },
+	{ "reject_json_schema", 400, "Invalid parameter: 'response_format' "
+	    "of type 'json_schema' is not supported with this model.",
+	    "invalid_request_error", "response_format", NULL, NULL, NULL },
 };
 
-static atomic_int	stop_flag;
-static atomic_int	inflight;
-static pthread_mutex_t	mock_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		*script[MOCK_SCRIPT_MAX];
-static size_t		nscript, script_pos;
-static FILE		*mock_logf;
-static long		hang_ms = 5000;
-static long		delay_ms;
-static unsigned long	seq;
+static atomic_int	 mock_llm_inflight;
+static pthread_mutex_t	 mock_llm_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		*mock_llm_script[MOCK_LLM_SCRIPT_MAX];
+static size_t		 mock_llm_nscript, mock_llm_script_pos;
+static long		 mock_llm_hang_ms = 5000;
+static long		 mock_llm_delay_ms;
+static unsigned long	 mock_llm_seq;
 
-static void
-sleep_ms(long ms)
+static const char *
+mock_llm_next_fault(void)
 {
-	struct timespec ts;
+	const char *f = NULL;
 
-	/* in slices, so SIGTERM is not held up by a hanging request */
-	while (ms > 0 && !atomic_load(&stop_flag)) {
-		ts.tv_sec = 0;
-		ts.tv_nsec = (ms < 20 ? ms : 20) * 1000000L;
-		nanosleep(&ts, NULL);
-		ms -= 20;
-	}
-}
-
-static char *
-next_fault(void)
-{
-	char *f = NULL;
-
-	pthread_mutex_lock(&mock_lock);
-	if (script_pos < nscript)
-		f = script[script_pos++];
-	pthread_mutex_unlock(&mock_lock);
-	return f != NULL ? f : (char *)"ok";
-}
-
-static void
-log_line(json_t *entry)
-{
-	char *s = json_dumps(entry, JSON_COMPACT);
-
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&mock_lock);
-	if (mock_logf != NULL) {
-		fprintf(mock_logf, "%s\n", s);
-		fflush(mock_logf);
-	}
-	pthread_mutex_unlock(&mock_lock);
-	free(s);
+	pthread_mutex_lock(&mock_llm_lock);
+	if (mock_llm_script_pos < mock_llm_nscript)
+		f = mock_llm_script[mock_llm_script_pos++];
+	pthread_mutex_unlock(&mock_llm_lock);
+	return f != NULL ? f : "ok";
 }
 
 static json_t *
-gen_from_schema(const json_t *s, int depth)
+mock_llm_gen(const json_t *s, int depth)
 {
 	const json_t *type, *en, *props, *min, *t;
 	const char *key, *ty = NULL;
@@ -150,12 +146,12 @@ gen_from_schema(const json_t *s, int depth)
 		props = json_object_get(s, "properties");
 		json_object_foreach((json_t *)props, key, prop)
 			json_object_set_new(o, key,
-			    gen_from_schema(prop, depth + 1));
+			    mock_llm_gen(prop, depth + 1));
 		return o;
 	}
 	if (strcmp(ty, "array") == 0) {
 		o = json_array();
-		json_array_append_new(o, gen_from_schema(json_object_get(s,
+		json_array_append_new(o, mock_llm_gen(json_object_get(s,
 		    "items"), depth + 1));
 		return o;
 	}
@@ -173,7 +169,7 @@ gen_from_schema(const json_t *s, int depth)
 }
 
 static json_t *
-fixed_answer(void)
+mock_llm_fixed_answer(void)
 {
 	return json_pack("{s:[{s:i,s:s,s:f,s:[s],s:[]}]}", "lines", "line", 1,
 	    "decision", "approved", "confidence", 0.9, "reasons",
@@ -182,7 +178,7 @@ fixed_answer(void)
 
 /* Replaces the first string enum value found (schema-guided) by "maybe". */
 static bool
-break_enum(json_t *v, const json_t *s, int depth)
+mock_llm_break_enum(json_t *v, const json_t *s, int depth)
 {
 	const json_t *props, *sub;
 	const char *key;
@@ -205,20 +201,20 @@ break_enum(json_t *v, const json_t *s, int depth)
 				    json_string("maybe"));
 				return true;
 			}
-			if (break_enum(m, sub, depth + 1))
+			if (mock_llm_break_enum(m, sub, depth + 1))
 				return true;
 		}
 	}
 	if (json_is_array(v))
 		for (i = 0; i < json_array_size(v); i++)
-			if (break_enum(json_array_get(v, i),
+			if (mock_llm_break_enum(json_array_get(v, i),
 			    json_object_get(s, "items"), depth + 1))
 				return true;
 	return false;
 }
 
 static void
-drop_first_field(json_t *v)
+mock_llm_drop_first(json_t *v)
 {
 	void *it = json_object_iter(v);
 
@@ -226,42 +222,8 @@ drop_first_field(json_t *v)
 		json_object_del(v, json_object_iter_key(it));
 }
 
-static enum MHD_Result
-reply(struct MHD_Connection *con, unsigned int status, const char *body,
-    size_t len, const char *hname, const char *hval)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	if (hname != NULL)
-		MHD_add_response_header(r, hname, hval);
-	ret = MHD_queue_response(con, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result
-reply_json(struct MHD_Connection *con, unsigned int status, json_t *v,
-    const char *hname, const char *hval)
-{
-	enum MHD_Result ret;
-	char *s = json_dumps(v, JSON_COMPACT);
-
-	json_decref(v);
-	if (s == NULL)
-		return MHD_NO;
-	ret = reply(con, status, s, strlen(s), hname, hval);
-	free(s);
-	return ret;
-}
-
 static json_t *
-error_body(const char *msg, const char *type, const char *param,
+mock_llm_error_body(const char *msg, const char *type, const char *param,
     const char *code)
 {
 	return json_pack("{s:{s:s,s:s,s:s?,s:s?}}", "error", "message", msg,
@@ -269,7 +231,7 @@ error_body(const char *msg, const char *type, const char *param,
 }
 
 static bool
-model_family(const char *m)
+mock_llm_family(const char *m)
 {
 	const char *p = strrchr(m, '/');
 
@@ -279,196 +241,46 @@ model_family(const char *m)
 	    strncmp(m, "o3", 2) == 0 || strncmp(m, "o4", 2) == 0;
 }
 
+/* Queues the OpenAI error answer of e. */
 static enum MHD_Result
-chat(struct MHD_Connection *con, struct upload *up)
+mock_llm_send_error(struct MHD_Connection *con, const struct mock_llm_error *e)
 {
-	json_t *req, *entry, *rf, *schema, *ans, *resp, *usage;
-	const char *model, *rftype, *fault, *tokkey = NULL;
-	enum MHD_Result ret;
-	char *content = NULL, datebuf[64];
-	struct buf txt;
-	json_error_t jerr;
-	json_int_t ptok, ctok = 50, maxtok = 0;
-	bool has_temp, has_auth;
-	unsigned int status = 200;
-	const char *finish = "stop";
-	time_t t;
+	const char *hval = e->hval;
+	char date[64];
 	struct tm tm;
-	long code;
+	time_t t;
 
-	req = json_loadb(up->body.data != NULL ? up->body.data : "",
-	    up->body.len, 0, &jerr);
-	if (!json_is_object(req)) {
-		json_decref(req);
-		return reply_json(con, 400, error_body("We could not parse the "
-		    "JSON body of your request.", "invalid_request_error",
-		    NULL, NULL), NULL, NULL);
-	}
-	model = json_string_value(json_object_get(req, "model"));
-	if (model == NULL)
-		model = "";
-	has_temp = json_object_get(req, "temperature") != NULL;
-	if (json_object_get(req, "max_completion_tokens") != NULL)
-		tokkey = "max_completion_tokens";
-	else if (json_object_get(req, "max_tokens") != NULL)
-		tokkey = "max_tokens";
-	if (tokkey != NULL)
-		maxtok = json_integer_value(json_object_get(req, tokkey));
-	rf = json_object_get(req, "response_format");
-	rftype = json_string_value(json_object_get(rf, "type"));
-	schema = json_object_get(json_object_get(rf, "json_schema"),
-	    "schema");
-	has_auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-	    "Authorization") != NULL;
-	fault = next_fault();
-	ptok = (json_int_t)(up->body.len / 4);
-
-	entry = json_pack("{s:s,s:s,s:s,s:b,s:s?,s:I,s:s,s:I,s:b}",
-	    "method", "POST", "path", "/v1/chat/completions", "model", model,
-	    "temperature", has_temp, "max_tokens_key", tokkey,
-	    "max_tokens", maxtok, "response_format",
-	    rftype != NULL ? rftype : "none", "messages",
-	    (json_int_t)json_array_size(json_object_get(req, "messages")),
-	    "auth", has_auth);
-	json_object_set_new(entry, "inflight",
-	    json_integer(atomic_load(&inflight)));
-
-	if (strcmp(fault, "ok") == 0) {
-		/* model rules apply to ordinary answers only */
-		if (model_family(model) && has_temp)
-			fault = "model_rejects_temperature";
-		else if (model_family(model) && tokkey != NULL &&
-		    strcmp(tokkey, "max_tokens") == 0)
-			fault = "model_rejects_max_tokens";
-		else if (strstr(model, "nano") != NULL && has_temp)
-			fault = "400_param";
-		else if (strstr(model, "noschema") != NULL && rftype != NULL &&
-		    strcmp(rftype, "json_schema") == 0)
-			fault = "reject_json_schema";
-	}
-	if (strcmp(fault, "reject_json_schema") == 0 && (rftype == NULL ||
-	    strcmp(rftype, "json_schema") != 0))
-		fault = "ok";
-	json_object_set_new(entry, "fault", json_string(fault));
-
-	if (strcmp(fault, "hang") == 0) {
-		log_line(entry);
-		sleep_ms(hang_ms);
-		json_decref(entry);
-		entry = NULL;
-		fault = "ok";
-	} else if (strcmp(fault, "slow") == 0) {
-		sleep_ms(100);
-		fault = "ok";
-	}
-	if (delay_ms > 0)
-		sleep_ms(delay_ms);
-
-	resp = NULL;
-	if (strcmp(fault, "429") == 0) {
-		status = 429;
-		resp = error_body("Rate limit reached for requests", "requests",
-		    NULL, "rate_limit_exceeded");
-		ret = reply_json(con, status, resp, "Retry-After", "1");
-		goto logged;
-	}
-	if (strcmp(fault, "429_ms") == 0) {
-		status = 429;
-		resp = error_body("Rate limit reached for requests", "requests",
-		    NULL, "rate_limit_exceeded");
-		ret = reply_json(con, status, resp, "retry-after-ms", "50");
-		goto logged;
-	}
-	if (strcmp(fault, "429_date") == 0) {
-		status = 429;
+	if (e->hname != NULL && hval == NULL) {
 		t = time(NULL) + 2;
 		gmtime_r(&t, &tm);
-		strftime(datebuf, sizeof(datebuf), "%a, %d %b %Y %H:%M:%S GMT",
-		    &tm);
-		resp = error_body("Rate limit reached for requests", "requests",
-		    NULL, "rate_limit_exceeded");
-		ret = reply_json(con, status, resp, "Retry-After", datebuf);
-		goto logged;
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		hval = date;
 	}
-	if (strcmp(fault, "429_quota") == 0) {
-		status = 429;
-		resp = error_body("You exceeded your current quota, please "
-		    "check your plan and billing details.",
-		    "insufficient_quota", NULL, "insufficient_quota");
-		ret = reply_json(con, status, resp, "Retry-After", "1");
-		goto logged;
-	}
-	if (strcmp(fault, "400_param") == 0) {
-		status = 400;
-		resp = error_body("Unsupported parameter: 'temperature' is not "
-		    "supported with this model.", "invalid_request_error",
-		    "temperature", "unsupported_parameter");
-		ret = reply_json(con, status, resp, NULL, NULL);
-		goto logged;
-	}
-	if (strcmp(fault, "model_rejects_temperature") == 0) {
-		status = 400;
-		resp = error_body("Unsupported value: 'temperature' does not "
-		    "support 0.2 with this model. Only the default (1) value "
-		    "is supported.", "invalid_request_error", "temperature",
-		    "unsupported_value");
-		ret = reply_json(con, status, resp, NULL, NULL);
-		goto logged;
-	}
-	if (strcmp(fault, "model_rejects_max_tokens") == 0) {
-		status = 400;
-		resp = error_body("Unsupported parameter: 'max_tokens' is not "
-		    "supported with this model. Use 'max_completion_tokens' "
-		    "instead.", "invalid_request_error", "max_tokens",
-		    "unsupported_parameter");
-		ret = reply_json(con, status, resp, NULL, NULL);
-		goto logged;
-	}
-	if (strcmp(fault, "reject_json_schema") == 0) {
-		status = 400;
-		resp = error_body("Invalid parameter: 'response_format' of "
-		    "type 'json_schema' is not supported with this model.",
-		    "invalid_request_error", "response_format", NULL);
-		ret = reply_json(con, status, resp, NULL, NULL);
-		goto logged;
-	}
-	if (strcmp(fault, "html") == 0) {
-		static const char html[] = "<html><body>502 Bad Gateway"
-		    "</body></html>";
+	return mock_http_reply_hdr(con, e->status, mock_llm_error_body(e->msg,
+	    e->type, e->param, e->code), e->hname, hval);
+}
 
-		ret = reply(con, 200, html, sizeof(html) - 1, NULL, NULL);
-		goto logged;
-	}
-	if (strcmp(fault, "huge") == 0) {
-		char *big = xmalloc(MOCK_HUGE_BYTES);
+/* Queues a 200 answer: ok, malformed, prose, fence, invalid*, length. */
+static enum MHD_Result
+mock_llm_answer(struct MHD_Connection *con, const char *fault,
+    const json_t *schema, const char *model, json_int_t ptok,
+    json_int_t ctok)
+{
+	json_t *ans, *resp, *usage;
+	const char *finish = "stop";
+	char *content, id[64];
+	struct buf txt;
 
-		memset(big, ' ', MOCK_HUGE_BYTES);
-		ret = reply(con, 200, big, MOCK_HUGE_BYTES, NULL, NULL);
-		free(big);
-		goto logged;
-	}
-	if (fault[0] >= '1' && fault[0] <= '5' && strlen(fault) == 3) {
-		code = strtol(fault, NULL, 10);
-		status = (unsigned int)code;
-		resp = error_body(code >= 500 ? "The server had an error while "
-		    "processing your request." : "Request failed.",
-		    code >= 500 ? "server_error" : "invalid_request_error",
-		    NULL, NULL);
-		ret = reply_json(con, status, resp, NULL, NULL);
-		goto logged;
-	}
-
-	/* a 200 answer: ok, malformed, prose, fence, invalid*, length */
-	ans = json_is_object(schema) ? gen_from_schema(schema, 0) :
-	    fixed_answer();
+	ans = json_is_object(schema) ? mock_llm_gen(schema, 0) :
+	    mock_llm_fixed_answer();
 	if (strcmp(fault, "invalid") == 0) {
 		if (!json_is_object(schema))
 			json_object_set_new(json_array_get(json_object_get(ans,
 			    "lines"), 0), "decision", json_string("maybe"));
-		else if (!break_enum(ans, schema, 0))
-			drop_first_field(ans);
+		else if (!mock_llm_break_enum(ans, schema, 0))
+			mock_llm_drop_first(ans);
 	} else if (strcmp(fault, "invalid_missing") == 0)
-		drop_first_field(ans);
+		mock_llm_drop_first(ans);
 	content = json_dumps(ans, JSON_COMPACT);
 	json_decref(ans);
 	buf_init(&txt);
@@ -488,101 +300,174 @@ chat(struct MHD_Connection *con, struct upload *up)
 	free(content);
 	usage = json_pack("{s:I,s:I,s:I}", "prompt_tokens", ptok,
 	    "completion_tokens", ctok, "total_tokens", ptok + ctok);
-	pthread_mutex_lock(&mock_lock);
-	seq++;
-	snprintf(datebuf, sizeof(datebuf), "chatcmpl-mock-%lu", seq);
-	pthread_mutex_unlock(&mock_lock);
+	pthread_mutex_lock(&mock_llm_lock);
+	mock_llm_seq++;
+	snprintf(id, sizeof(id), "chatcmpl-mock-%lu", mock_llm_seq);
+	pthread_mutex_unlock(&mock_llm_lock);
 	resp = json_pack("{s:s,s:s,s:I,s:s,s:[{s:i,s:{s:s,s:s,s:n},s:s}],"
-	    "s:o}", "id", datebuf, "object", "chat.completion",
+	    "s:o}", "id", id, "object", "chat.completion",
 	    "created", (json_int_t)time(NULL), "model", model, "choices",
 	    "index", 0, "message", "role", "assistant", "content",
 	    txt.data != NULL ? txt.data : "", "refusal", "finish_reason",
 	    finish, "usage", usage);
 	buf_free(&txt);
-	if (entry != NULL) {
-		json_object_set_new(entry, "prompt_tokens", json_integer(ptok));
-		json_object_set_new(entry, "completion_tokens",
-		    json_integer(ctok));
+	return mock_http_reply(con, 200, resp);
+}
+
+/* The fault a request gets: the script's next, unless model rules apply. */
+static const char *
+mock_llm_fault(const char *model, bool has_temp, const char *tokkey,
+    const char *rftype)
+{
+	const char *fault = mock_llm_next_fault();
+	bool schema = rftype != NULL && strcmp(rftype, "json_schema") == 0;
+
+	if (strcmp(fault, "ok") == 0) {
+		/* model rules apply to ordinary answers only */
+		if (mock_llm_family(model) && has_temp)
+			fault = "model_rejects_temperature";
+		else if (mock_llm_family(model) && tokkey != NULL &&
+		    strcmp(tokkey, "max_tokens") == 0)
+			fault = "model_rejects_max_tokens";
+		else if (strstr(model, "nano") != NULL && has_temp)
+			fault = "400_param";
+		else if (strstr(model, "noschema") != NULL && schema)
+			fault = "reject_json_schema";
 	}
-	ret = reply_json(con, 200, resp, NULL, NULL);
-logged:
+	if (strcmp(fault, "reject_json_schema") == 0 && !schema)
+		fault = "ok";
+	return fault;
+}
+
+static enum MHD_Result
+mock_llm_chat(struct mock_http_request *r)
+{
+	static const char html[] = "<html><body>502 Bad Gateway"
+	    "</body></html>";
+	const struct mock_llm_error *e = NULL;
+	json_t *req, *entry, *rf, *schema;
+	const char *model, *rftype, *fault, *tokkey = NULL;
+	json_int_t ptok, ctok = 50, maxtok = 0;
+	unsigned int status = 200;
+	enum MHD_Result ret;
+	bool has_temp, has_auth;
+	char *big;
+	long code;
+	size_t i;
+
+	req = json_loadb(r->body, r->len, 0, NULL);
+	if (!json_is_object(req)) {
+		json_decref(req);
+		return mock_http_reply(r->con, 400, mock_llm_error_body("We "
+		    "could not parse the JSON body of your request.",
+		    "invalid_request_error", NULL, NULL));
+	}
+	model = json_string_value(json_object_get(req, "model"));
+	if (model == NULL)
+		model = "";
+	has_temp = json_object_get(req, "temperature") != NULL;
+	if (json_object_get(req, "max_completion_tokens") != NULL)
+		tokkey = "max_completion_tokens";
+	else if (json_object_get(req, "max_tokens") != NULL)
+		tokkey = "max_tokens";
+	if (tokkey != NULL)
+		maxtok = json_integer_value(json_object_get(req, tokkey));
+	rf = json_object_get(req, "response_format");
+	rftype = json_string_value(json_object_get(rf, "type"));
+	schema = json_object_get(json_object_get(rf, "json_schema"),
+	    "schema");
+	has_auth = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND,
+	    "Authorization") != NULL;
+	fault = mock_llm_fault(model, has_temp, tokkey, rftype);
+	ptok = (json_int_t)(r->len / 4);
+
+	entry = json_pack("{s:s,s:s,s:s,s:b,s:s?,s:I,s:s,s:I,s:b,s:i,s:s}",
+	    "method", "POST", "path", "/v1/chat/completions", "model", model,
+	    "temperature", has_temp, "max_tokens_key", tokkey,
+	    "max_tokens", maxtok, "response_format",
+	    rftype != NULL ? rftype : "none", "messages",
+	    (json_int_t)json_array_size(json_object_get(req, "messages")),
+	    "auth", has_auth, "inflight", atomic_load(&mock_llm_inflight),
+	    "fault", fault);
+
+	if (strcmp(fault, "hang") == 0) {
+		mock_http_log(entry);	/* logged before it hangs, once */
+		entry = NULL;
+		mock_http_sleep_ms(mock_llm_hang_ms);
+		fault = "ok";
+	} else if (strcmp(fault, "slow") == 0) {
+		mock_http_sleep_ms(100);
+		fault = "ok";
+	}
+	if (mock_llm_delay_ms > 0)
+		mock_http_sleep_ms(mock_llm_delay_ms);
+
+	for (i = 0; i < sizeof(mock_llm_errors) / sizeof(mock_llm_errors[0]);
+	    i++)
+		if (strcmp(fault, mock_llm_errors[i].fault) == 0)
+			e = &mock_llm_errors[i];
+	if (e != NULL) {
+		status = e->status;
+		ret = mock_llm_send_error(r->con, e);
+	} else if (strcmp(fault, "html") == 0)
+		ret = mock_http_send(r->con, 200, html, sizeof(html) - 1, NULL,
+		    NULL);
+	else if (strcmp(fault, "huge") == 0) {
+		big = xmalloc(MOCK_LLM_HUGE_BYTES);
+		memset(big, ' ', MOCK_LLM_HUGE_BYTES);
+		ret = mock_http_send(r->con, 200, big, MOCK_LLM_HUGE_BYTES,
+		    NULL, NULL);
+		free(big);
+	} else if (fault[0] >= '1' && fault[0] <= '5' && strlen(fault) == 3) {
+		code = strtol(fault, NULL, 10);
+		status = (unsigned int)code;
+		ret = mock_http_reply(r->con, status, mock_llm_error_body(
+		    code >= 500 ? "The server had an error while processing "
+		    "your request." : "Request failed.", code >= 500 ?
+		    "server_error" : "invalid_request_error", NULL, NULL));
+	} else {
+		if (entry != NULL) {
+			json_object_set_new(entry, "prompt_tokens",
+			    json_integer(ptok));
+			json_object_set_new(entry, "completion_tokens",
+			    json_integer(ctok));
+		}
+		ret = mock_llm_answer(r->con, fault, schema, model, ptok, ctok);
+	}
 	if (entry != NULL) {
 		json_object_set_new(entry, "status", json_integer(status));
-		log_line(entry);
-		json_decref(entry);
+		mock_http_log(entry);
 	}
 	json_decref(req);
 	return ret;
 }
 
 static enum MHD_Result
-handler(void *cls, struct MHD_Connection *con, const char *url,
-    const char *method, const char *version, const char *data,
-    size_t *data_size, void **con_cls)
+mock_llm_serve(struct mock_http_request *req)
 {
-	struct upload *up = *con_cls;
 	enum MHD_Result ret;
-	json_t *entry;
 
-	(void)cls;
-	(void)version;
-	if (strcmp(method, "GET") == 0) {
-		if (strcmp(url, "/v1/models") != 0)
-			return reply_json(con, 404, error_body("Not found",
-			    "invalid_request_error", NULL, NULL), NULL, NULL);
-		entry = json_pack("{s:s,s:s}", "method", "GET", "path", url);
-		log_line(entry);
-		json_decref(entry);
-		return reply_json(con, 200, json_pack("{s:s,s:[{s:s,s:s,s:i,"
-		    "s:s}]}", "object", "list", "data", "id", "mock-model",
-		    "object", "model", "created", 0, "owned_by", "mock"),
-		    NULL, NULL);
+	if (strcmp(req->method, "GET") == 0 &&
+	    strcmp(req->path, "/v1/models") == 0) {
+		mock_http_log(json_pack("{s:s,s:s}", "method", "GET", "path",
+		    req->path));
+		return mock_http_reply(req->con, 200, json_pack("{s:s,s:[{s:s,"
+		    "s:s,s:i,s:s}]}", "object", "list", "data", "id",
+		    "mock-model", "object", "model", "created", 0, "owned_by",
+		    "mock"));
 	}
-	if (strcmp(method, "POST") != 0 ||
-	    strcmp(url, "/v1/chat/completions") != 0)
-		return reply_json(con, 404, error_body("Not found",
-		    "invalid_request_error", NULL, NULL), NULL, NULL);
-	if (up == NULL) {
-		up = xcalloc(1, sizeof(*up));
-		buf_init(&up->body);
-		*con_cls = up;
-		return MHD_YES;
-	}
-	if (*data_size > 0) {
-		if (up->body.len + *data_size > MOCK_BODY_MAX)
-			up->too_big = true;
-		else
-			buf_append(&up->body, data, *data_size);
-		*data_size = 0;
-		return MHD_YES;
-	}
-	if (up->too_big)
-		return reply_json(con, 413, error_body("Request too large",
-		    "invalid_request_error", NULL, NULL), NULL, NULL);
-	atomic_fetch_add(&inflight, 1);
-	ret = chat(con, up);
-	atomic_fetch_sub(&inflight, 1);
+	if (strcmp(req->method, "POST") != 0 ||
+	    strcmp(req->path, "/v1/chat/completions") != 0)
+		return mock_http_reply(req->con, 404, mock_llm_error_body(
+		    "Not found", "invalid_request_error", NULL, NULL));
+	atomic_fetch_add(&mock_llm_inflight, 1);
+	ret = mock_llm_chat(req);
+	atomic_fetch_sub(&mock_llm_inflight, 1);
 	return ret;
 }
 
-static void
-completed(void *cls, struct MHD_Connection *con, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct upload *up = *con_cls;
-
-	(void)cls;
-	(void)con;
-	(void)toe;
-	if (up == NULL)
-		return;
-	buf_free(&up->body);
-	free(up);
-	*con_cls = NULL;
-}
-
 static int
-load_script(const char *path)
+mock_llm_load_script(const char *path)
 {
 	char line[256];
 	size_t n;
@@ -592,19 +477,20 @@ load_script(const char *path)
 		fprintf(stderr, "mock_llm: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL && nscript <
-	    MOCK_SCRIPT_MAX) {
+	while (fgets(line, sizeof(line), f) != NULL &&
+	    mock_llm_nscript < MOCK_LLM_SCRIPT_MAX) {
 		n = strcspn(line, " \t\r\n#");
 		if (n == 0)
 			continue;
-		script[nscript++] = xstrndup(line, n);
+		mock_llm_script[mock_llm_nscript++] = xstrndup(line, n);
 	}
 	fclose(f);
 	return 0;
 }
 
+/* Parses a whole number from 0 to max into *out: 0, or -1. */
 static int
-arg_long(const char *s, long max, long *out)
+mock_llm_arg(const char *s, long max, long *out)
 {
 	const char *why;
 	int64_t v;
@@ -615,80 +501,40 @@ arg_long(const char *s, long max, long *out)
 	return 0;
 }
 
+/* Takes one of mock_llm's own options; see mock_http_main(). */
+static int
+mock_llm_option(int ch, const char *arg)
+{
+	switch (ch) {
+	case 's':
+		return mock_llm_load_script(arg) == -1 ? 1 : 0;
+	case 'h':
+		return mock_llm_arg(arg, 600000, &mock_llm_hang_ms) == -1 ? 2 :
+		    0;
+	case 'd':
+		return mock_llm_arg(arg, 600000, &mock_llm_delay_ms) == -1 ?
+		    2 : 0;
+	default:
+		return 2;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	struct MHD_Daemon *d;
-	const union MHD_DaemonInfo *info;
-	struct sockaddr_in sin;
-	sigset_t set;
-	long port = 0;
+	static const struct option opts[] = {
+		{ "script", required_argument, NULL, 's' },
+		{ "hang-ms", required_argument, NULL, 'h' },
+		{ "delay-ms", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
 	size_t i;
-	int sig, a;
+	int rc;
 
-	for (a = 1; a < argc; a++) {
-		if (a + 1 >= argc)
-			goto usage;
-		if (strcmp(argv[a], "--port") == 0) {
-			if (arg_long(argv[++a], 65535, &port) == -1)
-				goto usage;
-		} else if (strcmp(argv[a], "--script") == 0) {
-			if (load_script(argv[++a]) == -1)
-				return 1;
-		} else if (strcmp(argv[a], "--log") == 0) {
-			if ((mock_logf = fopen(argv[++a], "a")) == NULL) {
-				fprintf(stderr, "mock_llm: %s: %s\n", argv[a],
-				    strerror(errno));
-				return 1;
-			}
-		} else if (strcmp(argv[a], "--hang-ms") == 0) {
-			if (arg_long(argv[++a], 600000, &hang_ms) == -1)
-				goto usage;
-		} else if (strcmp(argv[a], "--delay-ms") == 0) {
-			if (arg_long(argv[++a], 600000, &delay_ms) == -1)
-				goto usage;
-		} else
-			goto usage;
-	}
-
-	/* only the main thread takes SIGTERM/SIGINT, through sigwait() */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION,
-	    (uint16_t)port, NULL, NULL, handler, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_END);
-	if (d == NULL) {
-		fprintf(stderr, "mock_llm: cannot listen on port %ld\n", port);
-		return 1;
-	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	printf("port=%u\n", info != NULL ? (unsigned)info->port :
-	    (unsigned)port);
-	fflush(stdout);
-
-	while (sigwait(&set, &sig) == 0)
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-	atomic_store(&stop_flag, 1);
-	MHD_stop_daemon(d);
-	for (i = 0; i < nscript; i++)
-		free(script[i]);
-	if (mock_logf != NULL)
-		fclose(mock_logf);
-	return 0;
-usage:
-	fprintf(stderr, "usage: mock_llm [--port N] [--script FILE] "
-	    "[--log FILE] [--hang-ms N] [--delay-ms N]\n");
-	return 1;
+	rc = mock_http_main("mock_llm", "usage: mock_llm [--port N] "
+	    "[--script FILE] [--log FILE] [--hang-ms N] [--delay-ms N]\n",
+	    argc, argv, opts, mock_llm_option, mock_llm_serve);
+	for (i = 0; i < mock_llm_nscript; i++)
+		free(mock_llm_script[i]);
+	return rc;
 }

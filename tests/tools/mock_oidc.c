@@ -429,33 +429,19 @@ mock_oidc_cmd_serve(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *why;
-	int64_t port = 0;
-	int ch;
+	long port = 0;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
+		if (ch == 'k')
 			mock_oidc_keys_dir = optarg;
-			break;
-		case 'p':
-			if (parse_i64(optarg, 0, 65535, &port, &why) == -1)
-				return 2;
-			break;
-		case 'l':
-			if (mock_http_log_open(optarg) == -1) {
-				fprintf(stderr, "mock_oidc: %s: %s\n", optarg,
-				    strerror(errno));
-				return 1;
-			}
-			break;
-		default:
-			return 2;
-		}
+		else if ((rc = mock_http_option("mock_oidc", ch, optarg,
+		    &port)) != 0)
+			return rc;
 	}
 	if (mock_oidc_keys_dir == NULL || optind != argc)
 		return 2;
-	return mock_http_run("mock_oidc", (long)port, mock_oidc_serve);
+	return mock_http_run("mock_oidc", port, mock_oidc_serve);
 }
 
 static int

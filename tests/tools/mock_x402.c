@@ -31,7 +31,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -461,53 +460,34 @@ mock_x402_load_script(const char *path)
 	return rc;
 }
 
+/* Takes one of mock_x402's own options; see mock_http_main(). */
+static int
+mock_x402_option(int ch, const char *arg)
+{
+	const char *why;
+	int64_t v;
+
+	if (ch == 's')
+		return mock_x402_load_script(arg) == -1 ? 1 : 0;
+	if (ch != 'h' || parse_i64(arg, 0, 600000, &v, &why) == -1)
+		return 2;
+	mock_x402_hang_ms = (long)v;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' },
 		{ "script", required_argument, NULL, 's' },
-		{ "log", required_argument, NULL, 'l' },
 		{ "hang-ms", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *why;
-	int64_t port = 0, v;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			if (parse_i64(optarg, 0, 65535, &port, &why) == -1)
-				goto usage;
-			break;
-		case 's':
-			if (mock_x402_load_script(optarg) == -1)
-				return 1;
-			break;
-		case 'l':
-			if (mock_http_log_open(optarg) == -1) {
-				fprintf(stderr, "mock_x402: %s: %s\n", optarg,
-				    strerror(errno));
-				return 1;
-			}
-			break;
-		case 'h':
-			if (parse_i64(optarg, 0, 600000, &v, &why) == -1)
-				goto usage;
-			mock_x402_hang_ms = (long)v;
-			break;
-		default:
-			goto usage;
-		}
-	}
-	if (optind != argc)
-		goto usage;
-	rc = mock_http_run("mock_x402", (long)port, mock_x402_serve);
+	rc = mock_http_main("mock_x402", "usage: mock_x402 [--port N] "
+	    "[--script FILE] [--log FILE] [--hang-ms N]\n", argc, argv, opts,
+	    mock_x402_option, mock_x402_serve);
 	mock_x402_reset();
 	return rc;
-usage:
-	fprintf(stderr, "usage: mock_x402 [--port N] [--script FILE] "
-	    "[--log FILE] [--hang-ms N]\n");
-	return 2;
 }

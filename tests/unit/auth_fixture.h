@@ -1,7 +1,8 @@
 /*
  * What the auth unit tests (test_jwt, test_oidc, test_x402) share: temp
  * directories, keys made with the openssl command line, tokens minted by
- * tests/tools/mock_oidc, and mock servers started on free ports.
+ * tests/tools/mock_oidc, and mock servers started on free ports (which
+ * test_llm_http uses too, for mock_llm).
  */
 #ifndef BOMD_AUTH_FIXTURE_H
 #define BOMD_AUTH_FIXTURE_H

@@ -28,11 +28,11 @@ test_fn(struct MHD_Connection *c, struct api_request *r,
 
 static const struct api_route test_routes[] = {
 	{ "GET", "/", API_AUTH_NONE, test_fn },
-	{ "GET", "/items", API_AUTH_KEY, test_fn },
-	{ "POST", "/items/new", API_AUTH_KEY, test_fn },
-	{ "GET", "/items/{}", API_AUTH_KEY, test_fn },
-	{ "DELETE", "/items/{}", API_AUTH_KEY, test_fn },
-	{ "GET", "/items/{}/tags/{}", API_AUTH_KEY, test_fn },
+	{ "GET", "/items", API_AUTH_READ, test_fn },
+	{ "POST", "/items/new", API_AUTH_WRITE, test_fn },
+	{ "GET", "/items/{}", API_AUTH_READ, test_fn },
+	{ "DELETE", "/items/{}", API_AUTH_WRITE, test_fn },
+	{ "GET", "/items/{}/tags/{}", API_AUTH_READ, test_fn },
 	{ NULL, NULL, 0, NULL }
 };
 static const struct api_route *const test_tables[] = { test_routes, NULL };
@@ -185,6 +185,61 @@ test_api_tables(void **state)
 	test_rows(api_route_tables, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
+/*
+ * Every route of the API declares who may call it: a project route's
+ * first capture is the project, and reads of a project admit its token.
+ */
+static void
+test_api_scopes(void **state)
+{
+	static const struct {
+		const char		*method;
+		const char		*pattern;
+		enum api_auth_kind	 auth;
+	} rows[] = {
+		{ "GET", "/health", API_AUTH_NONE },
+		{ "GET", "/projects", API_AUTH_READ },
+		{ "POST", "/projects", API_AUTH_WRITE },
+		{ "POST", "/projects/upload-and-process", API_AUTH_WRITE },
+		{ "GET", "/projects/{}", API_AUTH_PROJECT_READ },
+		{ "GET", "/projects/{}/trace", API_AUTH_PROJECT_READ },
+		{ "GET", "/projects/{}/events", API_AUTH_PROJECT_READ },
+		{ "DELETE", "/projects/{}", API_AUTH_PROJECT_WRITE },
+		{ "POST", "/projects/{}/process", API_AUTH_WRITE },
+		{ "GET", "/jobs/{}", API_AUTH_READ },
+		{ "POST", "/jobs/{}/retry", API_AUTH_WRITE },
+		{ "POST", "/knowledge/parts/{}/ban", API_AUTH_WRITE },
+		{ "GET", "/knowledge/suppliers", API_AUTH_READ },
+		{ "POST", "/admin/clients", API_AUTH_ADMIN },
+	};
+	const struct api_route *rt;
+	size_t t, i, found = 0;
+
+	(void)state;
+	for (t = 0; api_route_tables[t] != NULL; t++)
+		for (rt = api_route_tables[t]; rt->method != NULL; rt++) {
+			/* a read changes nothing of the tenant's */
+			if (rt->auth == API_AUTH_READ ||
+			    rt->auth == API_AUTH_PROJECT_READ)
+				assert_true(strcmp(rt->method, "GET") == 0 ||
+				    strcmp(rt->pattern,
+				    "/v1/chat/completions") == 0 ||
+				    strcmp(rt->pattern, "/search/parts") == 0);
+			if (rt->auth == API_AUTH_PROJECT_READ ||
+			    rt->auth == API_AUTH_PROJECT_WRITE)
+				assert_int_equal(strncmp(rt->pattern,
+				    "/projects/{}", 12), 0);
+			for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+				if (strcmp(rows[i].method, rt->method) == 0 &&
+				    strcmp(rows[i].pattern, rt->pattern) == 0) {
+					assert_int_equal(rt->auth,
+					    rows[i].auth);
+					found++;
+				}
+		}
+	assert_int_equal(found, sizeof(rows) / sizeof(rows[0]));
+}
+
 int
 main(void)
 {
@@ -193,6 +248,7 @@ main(void)
 		cmocka_unit_test(test_long_segment),
 		cmocka_unit_test(test_method),
 		cmocka_unit_test(test_api_tables),
+		cmocka_unit_test(test_api_scopes),
 	};
 
 	return cmocka_run_group_tests_name("api_route", tests, NULL, NULL);

@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "bom.h"
+#include "fixture_bom.h"
+#include "fixture_file.h"
 #include "util.h"
-
-#define FIXTURE_DIR	"tests/fixtures/bom/"
 
 struct spot {
 	size_t		 idx;		/* index into bom->lines */
@@ -141,29 +141,6 @@ static const struct fixture_case fixture_cases[] = {
 	    "no header row with a part number column", NULL, { { 0 } } },
 };
 
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[256];
-	FILE *f;
-	char *data;
-	long n;
-
-	snprintf(path, sizeof(path), FIXTURE_DIR "%s", name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s (run from the repository root)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-	data = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return data;
-}
-
 static bool
 has_warning(const struct bom *bom, const char *w)
 {
@@ -173,12 +150,6 @@ has_warning(const struct bom *bom, const char *w)
 		if (strcmp(bom->warnings[i], w) == 0)
 			return true;
 	return false;
-}
-
-static struct bom *
-parse_str(const char *s, char *err, size_t errlen)
-{
-	return bom_parse(s, strlen(s), NULL, err, errlen);
 }
 
 static void
@@ -196,7 +167,7 @@ test_fixtures(void **state)
 	    i++) {
 		c = &fixture_cases[i];
 		print_message("fixture %s\n", c->file);
-		data = read_fixture(c->file, &len);
+		data = fixture_file("bom", c->file, &len);
 		bom = bom_parse(data, len, NULL, err, sizeof(err));
 		free(data);
 		if (!c->ok) {
@@ -237,14 +208,9 @@ static void
 test_fixture_fields(void **state)
 {
 	struct bom *bom;
-	char err[256], *data;
-	size_t len;
 
 	(void)state;
-	data = read_fixture("altium_preamble.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("altium_preamble.csv");
 	assert_string_equal(bom->lines[0].manufacturer, "Murata");
 	assert_string_equal(bom->lines[0].description,
 	    "Capacitor 100nF 50V X7R");
@@ -253,28 +219,19 @@ test_fixture_fields(void **state)
 	assert_string_equal(bom->lines[0].designators[3], "C4");
 	bom_free(bom);
 
-	data = read_fixture("doubled_quotes.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("doubled_quotes.csv");
 	assert_string_equal(bom->lines[0].description,
 	    "Header 2x5, 0.1\" pitch, female");
 	assert_string_equal(bom->lines[1].description,
 	    "Connector \"USB-C\" receptacle, 16 pin");
 	bom_free(bom);
 
-	data = read_fixture("crlf_quoted_newlines.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("crlf_quoted_newlines.csv");
 	assert_string_equal(bom->lines[0].description,
 	    "Resistor 10k\nthick film\n0805");
 	bom_free(bom);
 
-	data = read_fixture("cp1252_units.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("cp1252_units.csv");
 	assert_string_equal(bom->lines[0].description,
 	    "4.7\xc2\xb5" "F 10V X5R");
 	assert_string_equal(bom->lines[1].description,
@@ -286,10 +243,7 @@ test_fixture_fields(void **state)
 	    "\xe2\x80\x9cshielded\xe2\x80\x9d");
 	bom_free(bom);
 
-	data = read_fixture("utf8_bom.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("utf8_bom.csv");
 	/* Ω (U+03A9) and µ (U+00B5) pass through unchanged */
 	assert_string_equal(bom->lines[0].description,
 	    "10k\xce\xa9 \xc2\xb1" "1% 0805");
@@ -297,20 +251,14 @@ test_fixture_fields(void **state)
 	    "10\xc2\xb5" "F 10V X5R");
 	bom_free(bom);
 
-	data = read_fixture("header_aliases.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("header_aliases.csv");
 	assert_string_equal(bom->lines[0].manufacturer, "Yageo");
 	assert_string_equal(bom->lines[0].description, "Resistor");
 	assert_string_equal(bom->lines[0].package, "R0805");
 	assert_string_equal(bom->lines[0].value, "10k");
 	bom_free(bom);
 
-	data = read_fixture("extra_missing_columns.csv", &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	assert_non_null(bom);
+	bom = fixture_bom_file("extra_missing_columns.csv");
 	assert_string_equal(bom->lines[1].manufacturer, "");
 	assert_string_equal(bom->lines[1].description, "");
 	assert_true(has_warning(bom, "line 5: missing part number"));
@@ -349,17 +297,14 @@ test_ranges(void **state)
 		    "line 2: designator range 'R1-R10001' not expanded" },
 	};
 	struct bom *bom;
-	struct buf joined, in;
+	struct buf joined;
 	char err[256];
 	size_t i, k;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "RefDes,MPN\n\"%s\",RC0805FR-0710KL\n",
-		    rows[i].cell);
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
+		bom = fixture_bomf(err, sizeof(err),
+		    "RefDes,MPN\n\"%s\",RC0805FR-0710KL\n", rows[i].cell);
 		if (bom == NULL)
 			fail_msg("'%s': %s", rows[i].cell, err);
 		assert_int_equal(bom->nlines, 1);
@@ -391,7 +336,7 @@ test_range_cap(void **state)
 	char err[256];
 
 	(void)state;
-	bom = parse_str("RefDes,MPN\nR1-R10000,RC0805FR-0710KL\n", err,
+	bom = fixture_bom("RefDes,MPN\nR1-R10000,RC0805FR-0710KL\n", err,
 	    sizeof(err));
 	assert_non_null(bom);
 	assert_int_equal(bom->lines[0].ndesignators, BOM_MAX_DESIGNATORS);
@@ -470,7 +415,7 @@ test_errors(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = parse_str(rows[i].csv, err, sizeof(err));
+		bom = fixture_bom(rows[i].csv, err, sizeof(err));
 		assert_null(bom);
 		assert_string_equal(err, rows[i].err);
 	}
@@ -515,18 +460,14 @@ test_quantity(void **state)
 		    "...' is not a whole number" },
 	};
 	struct bom *bom;
-	struct buf in;
 	char err[512];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "RefDes,Qty,MPN\n\"R1,R2\",%s,"
-		    "RC0805FR-0710KL\nC1,1,GRM188R71H104KA93D\n",
+		bom = fixture_bomf(err, sizeof(err), "RefDes,Qty,MPN\n"
+		    "\"R1,R2\",%s,RC0805FR-0710KL\nC1,1,GRM188R71H104KA93D\n",
 		    rows[i].qty);
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
 		assert_non_null(bom);
 		if (rows[i].want > 0) {
 			assert_int_equal(bom->nlines, 2);
@@ -543,7 +484,7 @@ test_quantity(void **state)
 	}
 
 	/* a decimal comma is whole in a semicolon file */
-	bom = parse_str("RefDes;Qty;MPN\nR1 R2;2,0;RC0805FR-0710KL\n", err,
+	bom = fixture_bom("RefDes;Qty;MPN\nR1 R2;2,0;RC0805FR-0710KL\n", err,
 	    sizeof(err));
 	assert_non_null(bom);
 	assert_int_equal(bom->lines[0].quantity, 2);
@@ -599,29 +540,23 @@ test_header_aliases(void **state)
 	};
 	struct bom *bom;
 	struct bom_line *l;
-	struct buf in;
 	char err[256];
 	const char *got;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "MPN,%s\nRC0805FR-0710KL,V\n",
-		    rows[i].header);
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
+		bom = fixture_bomf(err, sizeof(err),
+		    "MPN,%s\nRC0805FR-0710KL,V\n", rows[i].header);
 		if (strcmp(rows[i].field, "designator") != 0 &&
 		    strcmp(rows[i].field, "none") != 0) {
 			/* no quantity source at all: the row is rejected */
 			assert_null(bom);
 			assert_string_equal(err, "No valid line items found "
 			    "in BOM: line 2: no quantity and no designators");
-			buf_init(&in);
-			buf_printf(&in, "MPN,Qty,%s\nRC0805FR-0710KL,1,V\n",
+			bom = fixture_bomf(err, sizeof(err),
+			    "MPN,Qty,%s\nRC0805FR-0710KL,1,V\n",
 			    rows[i].header);
-			bom = parse_str(in.data, err, sizeof(err));
-			buf_free(&in);
 		} else if (strcmp(rows[i].field, "none") == 0) {
 			assert_null(bom);
 			continue;
@@ -645,20 +580,16 @@ test_header_aliases(void **state)
 		bom_free(bom);
 	}
 	for (i = 0; i < sizeof(mpn_aliases) / sizeof(mpn_aliases[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "Qty,%s\n1,STM32F103C8T6\n", mpn_aliases[i]);
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
+		bom = fixture_bomf(err, sizeof(err),
+		    "Qty,%s\n1,STM32F103C8T6\n", mpn_aliases[i]);
 		if (bom == NULL)
 			fail_msg("mpn alias '%s': %s", mpn_aliases[i], err);
 		assert_string_equal(bom->lines[0].mpn, "STM32F103C8T6");
 		bom_free(bom);
 	}
 	for (i = 0; i < sizeof(qty_aliases) / sizeof(qty_aliases[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "%s,MPN\n7,STM32F103C8T6\n", qty_aliases[i]);
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
+		bom = fixture_bomf(err, sizeof(err),
+		    "%s,MPN\n7,STM32F103C8T6\n", qty_aliases[i]);
 		if (bom == NULL)
 			fail_msg("qty alias '%s': %s", qty_aliases[i], err);
 		assert_int_equal(bom->lines[0].quantity, 7);
@@ -666,18 +597,18 @@ test_header_aliases(void **state)
 	}
 
 	/* the stronger MPN alias wins whatever the column order */
-	bom = parse_str("MPN,Part Number,Qty\nRC0805FR-0710KL,INT-001,1\n",
+	bom = fixture_bom("MPN,Part Number,Qty\nRC0805FR-0710KL,INT-001,1\n",
 	    err, sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->lines[0].mpn, "RC0805FR-0710KL");
 	bom_free(bom);
-	bom = parse_str("Part Number,Mfr Part Number,Qty\nINT-001,"
+	bom = fixture_bom("Part Number,Mfr Part Number,Qty\nINT-001,"
 	    "RC0805FR-0710KL,1\n", err, sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->lines[0].mpn, "RC0805FR-0710KL");
 	bom_free(bom);
 	/* "Description" beats "Comment"; "Package" beats "Footprint" */
-	bom = parse_str("Comment,MPN,Qty,Description,Footprint,Package\n"
+	bom = fixture_bom("Comment,MPN,Qty,Description,Footprint,Package\n"
 	    "10k,X1,1,Resistor,R0805,0805\n", err, sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->lines[0].description, "Resistor");
@@ -721,17 +652,13 @@ test_dnp(void **state)
 		{ "RefDes,Qty,MPN", "R1,0,X1", 1 },
 	};
 	struct bom *bom;
-	struct buf in;
 	char err[256];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "%s\n%s\n%s\n", rows[i].header, rows[i].row,
-		    "C1,1,GRM188R71H104KA93D");
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
+		bom = fixture_bomf(err, sizeof(err), "%s\n%s\n%s\n",
+		    rows[i].header, rows[i].row, "C1,1,GRM188R71H104KA93D");
 		assert_non_null(bom);
 		if (bom->ndnp != (size_t)rows[i].dnp ||
 		    bom->nlines != (size_t)(2 - rows[i].dnp))
@@ -748,13 +675,6 @@ test_dnp(void **state)
 	}
 }
 
-static struct bom *
-parse_lim(const char *s, const struct bom_limits *lim, char *err,
-    size_t errlen)
-{
-	return bom_parse(s, strlen(s), lim, err, errlen);
-}
-
 static void
 test_limits(void **state)
 {
@@ -764,28 +684,28 @@ test_limits(void **state)
 	const char *ok = "MPN,Qty\nABCDEFGH,1\nX2,2\n";
 
 	(void)state;
-	bom = parse_lim(ok, &lim, err, sizeof(err));
+	bom = fixture_bom_lim(ok, &lim, err, sizeof(err));
 	assert_non_null(bom);
 	assert_int_equal(bom->nlines, 2);
 	bom_free(bom);
 
 	lim.max_bytes = strlen(ok);
-	bom = parse_lim(ok, &lim, err, sizeof(err));
+	bom = fixture_bom_lim(ok, &lim, err, sizeof(err));
 	assert_non_null(bom);
 	bom_free(bom);
 	lim.max_bytes = 10;
-	assert_null(parse_lim(ok, &lim, err, sizeof(err)));
+	assert_null(fixture_bom_lim(ok, &lim, err, sizeof(err)));
 	assert_string_equal(err, "BOM is larger than 10 bytes");
 	lim.max_bytes = 64;
 
-	assert_null(parse_lim("MPN,Qty\nX1,1\n\nX2,1\nX3,1\n", &lim, err,
+	assert_null(fixture_bom_lim("MPN,Qty\nX1,1\n\nX2,1\nX3,1\n", &lim, err,
 	    sizeof(err)));
 	assert_string_equal(err, "BOM has more than 2 lines");
 	/* rejected and DNP rows count too; blank ones do not */
-	assert_null(parse_lim("MPN,Qty\nX1,0\n,1\nX3,1\n", &lim, err,
+	assert_null(fixture_bom_lim("MPN,Qty\nX1,0\n,1\nX3,1\n", &lim, err,
 	    sizeof(err)));
 	assert_string_equal(err, "BOM has more than 2 lines");
-	bom = parse_lim("MPN,Qty\n\nX1,1\n\n\nX2,1\n\n", &lim, err,
+	bom = fixture_bom_lim("MPN,Qty\n\nX1,1\n\n\nX2,1\n\n", &lim, err,
 	    sizeof(err));
 	assert_non_null(bom);
 	assert_int_equal(bom->nlines, 2);

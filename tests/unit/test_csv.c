@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "bom.h"
+#include "fixture_bom.h"
 #include "csv.h"
 #include "util.h"
 
@@ -131,19 +132,6 @@ test_decode(void **state)
 	assert_int_equal(csv_utf8_mark("\xef\xbb", 2), 0);
 }
 
-static struct bom *
-parse_str(const char *s, char *err, size_t errlen)
-{
-	return bom_parse(s, strlen(s), NULL, err, errlen);
-}
-
-static struct bom *
-parse_lim(const char *s, const struct bom_limits *lim, char *err,
-    size_t errlen)
-{
-	return bom_parse(s, strlen(s), lim, err, errlen);
-}
-
 static void
 test_cp1252(void **state)
 {
@@ -163,17 +151,13 @@ test_cp1252(void **state)
 		{ "\xff", "\xc3\xbf" },				/* ÿ */
 	};
 	struct bom *bom;
-	struct buf in;
 	char err[256];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		buf_init(&in);
-		buf_printf(&in, "RefDes,MPN,Description\n"
+		bom = fixture_bomf(err, sizeof(err), "RefDes,MPN,Description\n"
 		    "C1,GRM188R71H104KA93D,%s\n", rows[i].desc_in);
-		bom = parse_str(in.data, err, sizeof(err));
-		buf_free(&in);
 		assert_non_null(bom);
 		assert_string_equal(bom->encoding, "cp1252");
 		assert_string_equal(bom->lines[0].description,
@@ -182,7 +166,7 @@ test_cp1252(void **state)
 	}
 
 	/* valid UTF-8 is never reinterpreted: Ω as U+2126 and U+03A9 */
-	bom = parse_str("RefDes,MPN,Description\n"
+	bom = fixture_bom("RefDes,MPN,Description\n"
 	    "R1,RC0805FR-0710KL,10k\xe2\x84\xa6 \xce\xa9 4.7\xc2\xb5" "F\n",
 	    err, sizeof(err));
 	assert_non_null(bom);
@@ -192,7 +176,7 @@ test_cp1252(void **state)
 	bom_free(bom);
 
 	/* a BOM followed by CP1252 bytes: the bytes decide */
-	bom = parse_str("\xef\xbb\xbfRefDes,MPN,Description\n"
+	bom = fixture_bom("\xef\xbb\xbfRefDes,MPN,Description\n"
 	    "C1,GRM188R71H104KA93D,1\xb5" "F\n", err, sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->encoding, "cp1252");
@@ -200,13 +184,13 @@ test_cp1252(void **state)
 	bom_free(bom);
 
 	/* overlong and surrogate encodings are not UTF-8 */
-	bom = parse_str("RefDes,MPN,Description\nC1,X1,\xc0\xaf\n", err,
+	bom = fixture_bom("RefDes,MPN,Description\nC1,X1,\xc0\xaf\n", err,
 	    sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->encoding, "cp1252");
 	assert_string_equal(bom->lines[0].description, "\xc3\x80\xc2\xaf");
 	bom_free(bom);
-	bom = parse_str("RefDes,MPN,Description\nC1,X1,\xed\xa0\x80\n", err,
+	bom = fixture_bom("RefDes,MPN,Description\nC1,X1,\xed\xa0\x80\n", err,
 	    sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->encoding, "cp1252");
@@ -256,7 +240,7 @@ test_quoting(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = parse_str(rows[i].csv, err, sizeof(err));
+		bom = fixture_bom(rows[i].csv, err, sizeof(err));
 		if (bom == NULL)
 			fail_msg("row %zu: %s", i, err);
 		assert_int_equal(bom->nlines, rows[i].nlines);
@@ -294,7 +278,7 @@ test_delimiter(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = parse_str(rows[i].csv, err, sizeof(err));
+		bom = fixture_bom(rows[i].csv, err, sizeof(err));
 		if (bom == NULL && i == sizeof(rows) / sizeof(rows[0]) - 1) {
 			/* a lone MPN column has no quantity source */
 			assert_string_equal(err, "No valid line items found "
@@ -318,17 +302,17 @@ test_field_limits(void **state)
 	char err[256];
 
 	(void)state;
-	assert_null(parse_lim("MPN,Qty\nABCDEFGHI,1\n", &lim, err,
+	assert_null(fixture_bom_lim("MPN,Qty\nABCDEFGHI,1\n", &lim, err,
 	    sizeof(err)));
 	assert_string_equal(err, "line 2: field longer than 8 bytes");
 	/* quoted content counts, the quotes themselves do not */
-	bom = parse_lim("MPN,Qty\n\"ABCD\"\"EFG\",1\n", &lim, err,
+	bom = fixture_bom_lim("MPN,Qty\n\"ABCD\"\"EFG\",1\n", &lim, err,
 	    sizeof(err));
 	assert_non_null(bom);
 	assert_string_equal(bom->lines[0].mpn, "ABCD\"EFG");
 	bom_free(bom);
 	/* a multi-line field is reported at the line where its row starts */
-	assert_null(parse_lim("MPN,Desc,Qty\nX,\"ab\ncdefgh\",1\n", &lim,
+	assert_null(fixture_bom_lim("MPN,Desc,Qty\nX,\"ab\ncdefgh\",1\n", &lim,
 	    err, sizeof(err)));
 	assert_string_equal(err, "line 2: field longer than 8 bytes");
 

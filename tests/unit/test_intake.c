@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "fixture_file.h"
 #include "intake.h"
 #include "util.h"
 
@@ -35,32 +36,6 @@ static const char full_yaml[] =
     "engineering_context: {notes: \"...\", critical_parts: [STM32F103C8T6], "
     "avoid_parts: [LM358DR]}\n";
 
-/* Reads a fixture from the source tree, run from the top or build dir. */
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	static const char *const dirs[] = { "tests/fixtures/intake",
-	    "../../../tests/fixtures/intake", "fixtures/intake" };
-	char path[512];
-	struct buf b;
-	char chunk[4096];
-	size_t i, n;
-	FILE *fp = NULL;
-
-	for (i = 0; i < NROWS(dirs) && fp == NULL; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		fp = fopen(path, "rb");
-	}
-	if (fp == NULL)
-		fail_msg("fixture %s not found", name);
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 /* A fixture parsed as intake YAML, with nwarn warnings into *warn. */
 static json_t *
 parse_fixture(const char *name, json_t **warn, size_t nwarn)
@@ -70,13 +45,51 @@ parse_fixture(const char *name, json_t **warn, size_t nwarn)
 	json_t *ctx;
 	size_t len;
 
-	text = read_fixture(name, &len);
+	text = fixture_file("intake", name, &len);
 	ctx = intake_parse_yaml(text, len, warn, err, sizeof(err));
 	free(text);
 	if (ctx == NULL)
 		fail_msg("%s: %s", name, err);
 	assert_int_equal(json_array_size(*warn), nwarn);
 	return ctx;
+}
+
+/* Normalising the normalised ctx changes nothing and warns of nothing. */
+static void
+check_round_trip(json_t *ctx)
+{
+	json_t *again, *warn;
+	char err[256];
+
+	again = intake_from_json(ctx, &warn, err, sizeof(err));
+	assert_non_null(again);
+	assert_true(json_equal(again, ctx));
+	assert_int_equal(json_array_size(warn), 0);
+	json_decref(again);
+	json_decref(warn);
+}
+
+/*
+ * Checks how row i (input in, for messages) came out: when want_err is
+ * NULL, that ctx was made (true: check what it holds); otherwise that
+ * nothing was made, nor warnings, and that err contains want_err (false).
+ */
+static bool
+row_accepted(size_t i, const char *in, const json_t *ctx, const json_t *warn,
+    const char *err, const char *want_err)
+{
+	if (want_err != NULL) {
+		if (ctx != NULL)
+			fail_msg("row %zu: accepted %s", i, in);
+		assert_null(warn);
+		if (strstr(err, want_err) == NULL)
+			fail_msg("row %zu: error '%s', want '%s'", i, err,
+			    want_err);
+		return false;
+	}
+	if (ctx == NULL)
+		fail_msg("row %zu: rejected: %s", i, err);
+	return true;
 }
 
 static const json_t *
@@ -251,18 +264,9 @@ test_yaml_table(void **state)
 		warn = (json_t *)1;
 		ctx = intake_parse_yaml(rows[i].yaml, strlen(rows[i].yaml),
 		    &warn, err, sizeof(err));
-		if (!rows[i].ok) {
-			if (ctx != NULL)
-				fail_msg("row %zu: accepted %s", i,
-				    rows[i].yaml);
-			assert_null(warn);
-			if (strstr(err, rows[i].err) == NULL)
-				fail_msg("row %zu: error '%s', want '%s'", i,
-				    err, rows[i].err);
+		if (!row_accepted(i, rows[i].yaml, ctx, warn, err,
+		    rows[i].ok ? NULL : rows[i].err))
 			continue;
-		}
-		if (ctx == NULL)
-			fail_msg("row %zu: rejected: %s", i, err);
 		assert_int_equal(path_int(ctx, "requirements", "quantity"),
 		    rows[i].quantity);
 		assert_int_equal(json_is_true(path_get(ctx,
@@ -287,9 +291,8 @@ test_yaml_table(void **state)
 static void
 test_yaml_full_fixture(void **state)
 {
-	json_t *ctx, *warn, *again, *warn2, *want;
+	json_t *ctx, *warn, *want;
 	const json_t *pref;
-	char err[256];
 
 	(void)state;
 	ctx = parse_fixture("full.yaml", &warn, 0);
@@ -319,15 +322,8 @@ test_yaml_full_fixture(void **state)
 	assert_string_equal(json_string_value(json_array_get(pref, 1)),
 	    "mouser");
 
-	/* normalising the normalised context changes nothing */
-	again = intake_from_json(ctx, &warn2, err, sizeof(err));
-	assert_non_null(again);
-	assert_true(json_equal(again, ctx));
-	assert_int_equal(json_array_size(warn2), 0);
-
+	check_round_trip(ctx);
 	json_decref(want);
-	json_decref(again);
-	json_decref(warn2);
 	json_decref(warn);
 	json_decref(ctx);
 }
@@ -340,9 +336,8 @@ test_yaml_full_fixture(void **state)
 static void
 test_yaml_original_fixture(void **state)
 {
-	json_t *ctx, *warn, *again, *want;
+	json_t *ctx, *warn, *want;
 	struct intake_view v;
-	char err[256];
 
 	(void)state;
 	ctx = parse_fixture("original.yaml", &warn, 0);
@@ -375,10 +370,7 @@ test_yaml_original_fixture(void **state)
 	assert_int_equal(v.max_lead_time_days, 21);
 	intake_view_free(&v);
 
-	again = intake_from_json(ctx, NULL, err, sizeof(err));
-	assert_non_null(again);
-	assert_true(json_equal(again, ctx));
-	json_decref(again);
+	check_round_trip(ctx);
 	json_decref(warn);
 	json_decref(ctx);
 }
@@ -387,8 +379,7 @@ static void
 test_yaml_block_fixture(void **state)
 {
 	struct intake_view v;
-	json_t *ctx, *warn, *again;
-	char err[256];
+	json_t *ctx, *warn;
 
 	(void)state;
 	ctx = parse_fixture("block.yaml", &warn, 2);
@@ -427,10 +418,7 @@ test_yaml_block_fixture(void **state)
 	intake_view_free(&v);
 
 	/* the decimal budget survives a round trip through JSON text */
-	again = intake_from_json(ctx, NULL, err, sizeof(err));
-	assert_non_null(again);
-	assert_true(json_equal(again, ctx));
-	json_decref(again);
+	check_round_trip(ctx);
 	json_decref(warn);
 	json_decref(ctx);
 }
@@ -446,7 +434,7 @@ test_yaml_limits(void **state)
 
 	(void)state;
 	/* billion laughs is refused at its first anchor */
-	text = read_fixture("laughs.yaml", &len);
+	text = fixture_file("intake", "laughs.yaml", &len);
 	ctx = intake_parse_yaml(text, len, NULL, err, sizeof(err));
 	free(text);
 	assert_null(ctx);
@@ -621,18 +609,9 @@ test_json_table(void **state)
 		err[0] = '\0';
 		ctx = intake_from_json(in, &warn, err, sizeof(err));
 		json_decref(in);
-		if (!rows[i].ok) {
-			if (ctx != NULL)
-				fail_msg("row %zu: accepted %s", i,
-				    rows[i].json);
-			assert_null(warn);
-			if (strstr(err, rows[i].err) == NULL)
-				fail_msg("row %zu: error '%s', want '%s'", i,
-				    err, rows[i].err);
+		if (!row_accepted(i, rows[i].json, ctx, warn, err,
+		    rows[i].ok ? NULL : rows[i].err))
 			continue;
-		}
-		if (ctx == NULL)
-			fail_msg("row %zu: rejected: %s", i, err);
 		assert_int_equal(path_int(ctx, "requirements", "quantity"),
 		    rows[i].quantity);
 		assert_int_equal(json_is_true(path_get(ctx,
@@ -735,20 +714,13 @@ test_form_table(void **state)
 		err[0] = '\0';
 		ctx = intake_from_form(form_get, (void *)&rows[i].form, &warn,
 		    err, sizeof(err));
-		if (!rows[i].ok) {
-			if (ctx != NULL)
-				fail_msg("row %zu: accepted", i);
-			assert_null(warn);
-			if (strstr(err, rows[i].err) == NULL)
-				fail_msg("row %zu: error '%s', want '%s'", i,
-				    err, rows[i].err);
+		if (!row_accepted(i, "form", ctx, warn, err,
+		    rows[i].ok ? NULL : rows[i].err)) {
 			/* form errors name the form field, not the path */
 			assert_null(strstr(err, "requirements."));
 			assert_null(strstr(err, "sourcing_constraints."));
 			continue;
 		}
-		if (ctx == NULL)
-			fail_msg("row %zu: rejected: %s", i, err);
 		assert_int_equal(json_array_size(warn), 0);
 		assert_int_equal(intake_view_get(ctx, &v), 0);
 		assert_int_equal(v.quantity, rows[i].quantity);

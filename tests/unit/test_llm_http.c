@@ -11,20 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
 #include <curl/curl.h>
 
+#include "auth_fixture.h"
+#include "fixture_schema.h"
 #include "llm_caps.h"
 #include "llm_http.h"
 #include "log.h"
@@ -35,68 +34,78 @@
 #define PRICE_OUT	600000		/* 0.60 per 1M tokens */
 
 struct mock {
-	pid_t	pid;
-	int	port;
-	char	dir[64];
-	char	script[128];
-	char	log[128];
-	char	url[64];
+	struct fixture_mock	 fm;
+	char			*dir;
+	char			 script[128];
+	char			 log[128];
+	char			 url[64];
 };
 
 /* One mock at a time; static so teardown can reach it after a failure. */
 static struct mock	the_mock;
 
-static const char *const decisions[] = {
-	"approved", "rejected", "escalated", NULL
-};
-static const struct llm_schema s_string = { .type = LLM_T_STRING };
-static const struct llm_schema s_decision = {
-	.type = LLM_T_STRING, .enums = decisions
-};
-static const struct llm_schema s_conf = {
-	.type = LLM_T_NUMBER, .has_min = true, .min = 0, .has_max = true,
-	.max = 1
-};
-static const struct llm_schema s_line_no = {
-	.type = LLM_T_INTEGER, .has_min = true, .min = 1
-};
-static const struct llm_schema s_reasons = {
-	.type = LLM_T_ARRAY, .items = &s_string
-};
-static const struct llm_field line_fields[] = {
-	{ "line", &s_line_no, false },
-	{ "decision", &s_decision, false },
-	{ "confidence", &s_conf, false },
-	{ "reasons", &s_reasons, false },
-	{ "risks", &s_reasons, true },
-};
-static const struct llm_schema s_line = {
-	.type = LLM_T_OBJECT, .fields = line_fields,
-	.nfields = sizeof(line_fields) / sizeof(line_fields[0])
-};
-static const struct llm_schema s_lines = {
-	.type = LLM_T_ARRAY, .items = &s_line, .min_items = 1
-};
-static const struct llm_field top_fields[] = {
-	{ "lines", &s_lines, false },
-};
-static const struct llm_schema s_top = {
-	.type = LLM_T_OBJECT, .fields = top_fields, .nfields = 1
-};
+static void
+test_config(struct llm_config *cfg, const char *url, const char *model)
+{
+	llm_config_defaults(cfg);
+	cfg->enabled = 1;
+	cfg->base_url = (char *)url;
+	cfg->api_key = (char *)API_KEY;
+	cfg->model = (char *)model;
+	cfg->connect_timeout_ms = 1000;
+	cfg->timeout_ms = 3000;
+	cfg->max_retries = 2;
+	cfg->max_reasks = 2;
+	cfg->max_concurrency = 4;
+	cfg->price_in_per_1m_micros = PRICE_IN;
+	cfg->price_out_per_1m_micros = PRICE_OUT;
+	cfg->backoff_base_ms = 10;
+	cfg->backoff_cap_ms = 100;
+	cfg->retry_after_cap_ms = 200;
+	cfg->deadline_ms = 15000;
+}
 
+static void
+test_request(struct llm_request *r, double temperature)
+{
+	memset(r, 0, sizeof(*r));
+	r->system = "You review BOM lines.";
+	r->user = "Line 1: 10k resistor, 100 pcs, approved by rules.";
+	r->schema = &fixture_schema;
+	r->schema_name = "assessment";
+	r->max_tokens = 256;
+	r->temperature = temperature;
+}
+
+/* Runs one request (see test_request()) on a new client for cfg. */
+static void
+run_one(const struct llm_config *cfg, double temperature,
+    struct llm_result *res)
+{
+	struct llm_request req;
+	struct llm_client *c;
+
+	test_request(&req, temperature);
+	assert_non_null(c = llm_client_new(cfg));
+	memset(res, 0, sizeof(*res));
+	assert_int_equal(llm_run(c, &req, res, 1), 0);
+	llm_client_free(c);
+}
+
+/*
+ * Starts mock_llm with script and fills cfg (test_config()) to reach it
+ * with model. A new server: the client forgets what it learned of models.
+ */
 static struct mock *
-mock_start(const char *script)
+mock_start(const char *script, struct llm_config *cfg, const char *model)
 {
 	struct mock *m = &the_mock;
-	char line[64], *p;
-	struct pollfd pfd;
-	size_t off = 0;
-	ssize_t r;
-	int fds[2], fd;
+	const char *argv[] = { MOCK_BIN, "--port", "0", "--script",
+	    m->script, "--log", m->log, "--hang-ms", "3000", NULL };
+	int fd;
 
-	memset(m, 0, sizeof(*m));
-	snprintf(m->dir, sizeof(m->dir), "/tmp/test_llm_http.XXXXXX");
-	assert_non_null(mkdtemp(m->dir));
+	llm_caps_reset();
+	m->dir = fixture_tmpdir("test_llm_http");
 	snprintf(m->script, sizeof(m->script), "%.63s/script", m->dir);
 	snprintf(m->log, sizeof(m->log), "%.63s/log", m->dir);
 	fd = open(m->script, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -104,86 +113,11 @@ mock_start(const char *script)
 	assert_int_equal(write(fd, script, strlen(script)),
 	    (ssize_t)strlen(script));
 	close(fd);
-	assert_int_equal(pipe(fds), 0);
-	switch ((m->pid = fork())) {
-	case -1:
-		fail_msg("fork: %s", strerror(errno));
-		break;
-	case 0:
-		/* dies with this test even if the test crashes */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execl(MOCK_BIN, "mock_llm", "--port", "0", "--script",
-		    m->script, "--log", m->log, "--hang-ms", "3000",
-		    (char *)NULL);
-		_exit(127);
-	default:
-		break;
-	}
-	close(fds[1]);
-	pfd.fd = fds[0];
-	pfd.events = POLLIN;
-	while (off < sizeof(line) - 1 && memchr(line, '\n', off) == NULL) {
-		if (poll(&pfd, 1, 10000) != 1)
-			fail_msg("mock_llm did not print its port");
-		r = read(fds[0], line + off, sizeof(line) - 1 - off);
-		if (r <= 0)
-			fail_msg("mock_llm exited before printing its port");
-		off += (size_t)r;
-	}
-	close(fds[0]);
-	line[off] = '\0';
-	assert_int_equal(strncmp(line, "port=", 5), 0);
-	m->port = (int)strtol(line + 5, &p, 10);
-	assert_true(m->port > 0);
-	snprintf(m->url, sizeof(m->url), "http://127.0.0.1:%d/v1", m->port);
+	fixture_mock_start(&m->fm, argv);
+	snprintf(m->url, sizeof(m->url), "http://127.0.0.1:%d/v1",
+	    m->fm.port);
+	test_config(cfg, m->url, model);
 	return m;
-}
-
-/* Stops the mock by its pid; returns its wait status (-1 = not running). */
-static int
-mock_kill(struct mock *m)
-{
-	int status = -1, i;
-
-	if (m->pid > 0) {
-		kill(m->pid, SIGTERM);
-		for (i = 0; i < 500; i++) {
-			if (waitpid(m->pid, &status, WNOHANG) == m->pid)
-				break;
-			usleep(10000);
-		}
-		if (i == 500) {
-			kill(m->pid, SIGKILL);
-			waitpid(m->pid, &status, 0);
-		}
-		m->pid = 0;
-	}
-	unlink(m->script);
-	unlink(m->log);
-	rmdir(m->dir);
-	return status;
-}
-
-static void
-mock_stop(struct mock *m)
-{
-	int status = mock_kill(m);
-
-	/* a sanitizer report in the mock fails the test too */
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-/* A failed assertion skips mock_stop(): never leave the mock behind. */
-static int
-test_teardown(void **state)
-{
-	(void)state;
-	if (the_mock.pid > 0)
-		mock_kill(&the_mock);
-	return 0;
 }
 
 /* The mock's chat request log as an array of objects. */
@@ -207,6 +141,45 @@ mock_log(const struct mock *m)
 	}
 	fclose(f);
 	return all;
+}
+
+/* Stops the mock by its pid; returns its wait status (-1 = not running). */
+static int
+mock_kill(struct mock *m)
+{
+	int status = fixture_mock_stop(&m->fm);
+
+	if (m->dir != NULL)
+		fixture_rmtree(m->dir);
+	free(m->dir);
+	m->dir = NULL;
+	return status;
+}
+
+/*
+ * Stops the mock, failing the test unless it exits cleanly; its chat
+ * request log goes to *log unless log is NULL (caller json_decref()s).
+ */
+static void
+mock_stop(struct mock *m, json_t **log)
+{
+	int status;
+
+	if (log != NULL)
+		*log = mock_log(m);
+	status = mock_kill(m);
+	/* a sanitizer report in the mock fails the test too */
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A failed assertion skips mock_stop(): never leave the mock behind. */
+static int
+test_teardown(void **state)
+{
+	(void)state;
+	if (the_mock.fm.pid > 0 || the_mock.dir != NULL)
+		mock_kill(&the_mock);
+	return 0;
 }
 
 static int64_t
@@ -236,37 +209,11 @@ log_bool(const json_t *log, size_t i, const char *key)
 	return json_is_true(json_object_get(json_array_get(log, i), key));
 }
 
-static void
-test_config(struct llm_config *cfg, const char *url, const char *model)
+static json_int_t
+log_int(const json_t *log, size_t i, const char *key)
 {
-	llm_config_defaults(cfg);
-	cfg->enabled = 1;
-	cfg->base_url = (char *)url;
-	cfg->api_key = (char *)API_KEY;
-	cfg->model = (char *)model;
-	cfg->connect_timeout_ms = 1000;
-	cfg->timeout_ms = 3000;
-	cfg->max_retries = 2;
-	cfg->max_reasks = 2;
-	cfg->max_concurrency = 4;
-	cfg->price_in_per_1m_micros = PRICE_IN;
-	cfg->price_out_per_1m_micros = PRICE_OUT;
-	cfg->backoff_base_ms = 10;
-	cfg->backoff_cap_ms = 100;
-	cfg->retry_after_cap_ms = 200;
-	cfg->deadline_ms = 15000;
-}
-
-static void
-test_request(struct llm_request *r, double temperature)
-{
-	memset(r, 0, sizeof(*r));
-	r->system = "You review BOM lines.";
-	r->user = "Line 1: 10k resistor, 100 pcs, approved by rules.";
-	r->schema = &s_top;
-	r->schema_name = "assessment";
-	r->max_tokens = 256;
-	r->temperature = temperature;
+	return json_integer_value(json_object_get(json_array_get(log, i),
+	    key));
 }
 
 /* Checks every result against the mock's own accounting. */
@@ -336,25 +283,16 @@ test_faults(void **state)
 		{ "400_param\n", LLM_OK, 2, 0, "json_schema", NULL },
 	};
 	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res;
-	struct llm_client *c;
 	struct mock *m;
 	json_t *log;
 	size_t i, last;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		llm_caps_reset();
-		m = mock_start(rows[i].script);
-		test_config(&cfg, m->url, "mock-model");
-		assert_non_null(c = llm_client_new(&cfg));
-		test_request(&req, 0.2);
-		memset(&res, 0, sizeof(res));
-		assert_int_equal(llm_run(c, &req, &res, 1), 0);
-		llm_client_free(c);
-		log = mock_log(m);
-		mock_stop(m);
+		m = mock_start(rows[i].script, &cfg, "mock-model");
+		run_one(&cfg, 0.2, &res);
+		mock_stop(m, &log);
 		if (res.outcome != rows[i].outcome ||
 		    res.attempts != rows[i].attempts ||
 		    res.reasks != rows[i].reasks)
@@ -378,8 +316,7 @@ test_faults(void **state)
 			assert_null(res.data);
 		last = json_array_size(log) - 1;
 		/* a re-ask carries the bad answer and the errors: +2 turns */
-		assert_int_equal(json_integer_value(json_object_get(
-		    json_array_get(log, last), "messages")),
+		assert_int_equal(log_int(log, last, "messages"),
 		    2 + 2 * res.reasks);
 		assert_true(log_bool(log, 0, "auth"));
 		check_accounting(&res, 1, log);
@@ -394,30 +331,19 @@ static void
 test_length_budget(void **state)
 {
 	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res;
-	struct llm_client *c;
 	struct mock *m;
 	json_t *log;
 
 	(void)state;
-	llm_caps_reset();
-	m = mock_start("length\nlength\n");
-	test_config(&cfg, m->url, "mock-model");
-	c = llm_client_new(&cfg);
-	test_request(&req, -1);
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	llm_client_free(c);
-	log = mock_log(m);
-	mock_stop(m);
+	m = mock_start("length\nlength\n", &cfg, "mock-model");
+	run_one(&cfg, -1, &res);
+	mock_stop(m, &log);
 	assert_int_equal(res.outcome, LLM_OK);
 	assert_int_equal(json_array_size(log), 3);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(log,
-	    0), "max_tokens")), 256);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(log,
-	    1), "max_tokens")), 512);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(log,
-	    2), "max_tokens")), 512);
+	assert_int_equal(log_int(log, 0, "max_tokens"), 256);
+	assert_int_equal(log_int(log, 1, "max_tokens"), 512);
+	assert_int_equal(log_int(log, 2, "max_tokens"), 512);
 	/* no temperature requested, none sent */
 	assert_false(log_bool(log, 0, "temperature"));
 	assert_false(res.temperature_dropped);
@@ -433,35 +359,25 @@ static void
 test_temperature_learned(void **state)
 {
 	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res;
-	struct llm_client *c;
 	struct mock *m;
 	json_t *log;
 
 	(void)state;
-	llm_caps_reset();
-	m = mock_start("");
-	test_config(&cfg, m->url, "acme-nano-2");
-	c = llm_client_new(&cfg);
-	test_request(&req, 0.2);
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	llm_client_free(c);
+	m = mock_start("", &cfg, "acme-nano-2");
+	run_one(&cfg, 0.2, &res);
 	assert_int_equal(res.outcome, LLM_OK);
 	assert_int_equal(res.attempts, 2);
 	assert_true(res.temperature_dropped);
 	llm_result_clear(&res);
 
-	c = llm_client_new(&cfg);
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	llm_client_free(c);
+	run_one(&cfg, 0.2, &res);
 	assert_int_equal(res.outcome, LLM_OK);
 	assert_int_equal(res.attempts, 1);
 	assert_false(res.temperature_dropped);
 	llm_result_clear(&res);
 
-	log = mock_log(m);
-	mock_stop(m);
+	mock_stop(m, &log);
 	assert_int_equal(json_array_size(log), 3);
 	assert_true(log_bool(log, 0, "temperature"));
 	assert_string_equal(log_str(log, 0, "fault"), "400_param");
@@ -480,22 +396,16 @@ test_builtin_caps(void **state)
 		"o4-mini",
 	};
 	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res;
-	struct llm_client *c;
 	struct mock *m;
 	json_t *log;
 	size_t i;
 
 	(void)state;
-	llm_caps_reset();
-	m = mock_start("");
+	m = mock_start("", &cfg, models[0]);
 	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
-		test_config(&cfg, m->url, models[i]);
-		c = llm_client_new(&cfg);
-		test_request(&req, 0.2);
-		assert_int_equal(llm_run(c, &req, &res, 1), 0);
-		llm_client_free(c);
+		cfg.model = (char *)models[i];
+		run_one(&cfg, 0.2, &res);
 		if (res.outcome != LLM_OK || res.attempts != 1)
 			fail_msg("%s: %s after %d attempts (%s)", models[i],
 			    llm_outcome_name(res.outcome), res.attempts,
@@ -503,8 +413,7 @@ test_builtin_caps(void **state)
 		assert_false(res.temperature_dropped);
 		llm_result_clear(&res);
 	}
-	log = mock_log(m);
-	mock_stop(m);
+	mock_stop(m, &log);
 	assert_int_equal(json_array_size(log), i);
 	for (i = 0; i < json_array_size(log); i++) {
 		assert_false(log_bool(log, i, "temperature"));
@@ -526,9 +435,7 @@ test_schema_step_down(void **state)
 	json_t *log;
 
 	(void)state;
-	llm_caps_reset();
-	m = mock_start("");
-	test_config(&cfg, m->url, "local-noschema");
+	m = mock_start("", &cfg, "local-noschema");
 	c = llm_client_new(&cfg);
 	test_request(&req, 0.2);
 	assert_int_equal(llm_run(c, &req, &res, 1), 0);
@@ -542,14 +449,62 @@ test_schema_step_down(void **state)
 	assert_int_equal(res.attempts, 1);
 	assert_string_equal(res.response_format_used, "json_object");
 	llm_result_clear(&res);
-	log = mock_log(m);
-	mock_stop(m);
+	mock_stop(m, &log);
 	assert_int_equal(json_array_size(log), 3);
 	assert_string_equal(log_str(log, 0, "response_format"), "json_schema");
 	assert_string_equal(log_str(log, 0, "fault"), "reject_json_schema");
 	assert_string_equal(log_str(log, 1, "response_format"), "json_object");
 	assert_string_equal(log_str(log, 2, "response_format"), "json_object");
 	json_decref(log);
+}
+
+/* A run under tight limits (test_retry_after_deadline, test_hang). */
+struct limits_row {
+	const char	*script;
+	long		 timeout;
+	int		 retries;
+	int64_t		 deadline;
+	int64_t		 retry_after_cap;
+	int		 outcome;
+	int		 attempts;	/* 0 = 2 or 3 */
+	const char	*err;		/* substring of a failure's error */
+};
+
+/*
+ * Runs each row on a fresh mock and checks its outcome, attempts and
+ * error, and that it never ends later than its deadline.
+ */
+static void
+run_limits(const struct limits_row *rows, size_t n)
+{
+	const struct limits_row *row;
+	struct llm_config cfg;
+	struct llm_result res;
+	struct mock *m;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		row = &rows[i];
+		m = mock_start(row->script, &cfg, "mock-model");
+		cfg.timeout_ms = row->timeout;
+		cfg.max_retries = row->retries;
+		cfg.deadline_ms = row->deadline;
+		cfg.retry_after_cap_ms = row->retry_after_cap;
+		run_one(&cfg, -1, &res);
+		mock_stop(m, NULL);
+		if (res.outcome != row->outcome || (row->attempts > 0 &&
+		    res.attempts != row->attempts) ||
+		    (row->attempts == 0 && (res.attempts < 2 ||
+		    res.attempts > 3)))
+			fail_msg("row %zu: %s after %d attempts (%s)", i,
+			    llm_outcome_name(res.outcome), res.attempts,
+			    res.error);
+		if (res.outcome != LLM_OK && row->err != NULL)
+			assert_non_null(strstr(res.error, row->err));
+		/* an upper bound only: never later than the deadline */
+		assert_true(res.latency_ms <= row->deadline + 1000);
+		llm_result_clear(&res);
+	}
 }
 
 /*
@@ -560,94 +515,36 @@ test_schema_step_down(void **state)
 static void
 test_retry_after_deadline(void **state)
 {
-	static const struct {
-		const char	*script;
-		int		 outcome;
-		int		 attempts;
-	} rows[] = {
-		{ "429\n", LLM_HTTP_FAILED, 1 },
-		{ "429_date\n", LLM_HTTP_FAILED, 1 },
-		{ "429_ms\n", LLM_OK, 2 },
-		{ "500\n", LLM_OK, 2 },
+	static const struct limits_row rows[] = {
+		{ "429\n", 3000, 2, 500, 30000, LLM_HTTP_FAILED, 1,
+		    "deadline" },
+		{ "429_date\n", 3000, 2, 500, 30000, LLM_HTTP_FAILED, 1,
+		    "deadline" },
+		{ "429_ms\n", 3000, 2, 500, 30000, LLM_OK, 2, NULL },
+		{ "500\n", 3000, 2, 500, 30000, LLM_OK, 2, NULL },
 	};
-	struct llm_config cfg;
-	struct llm_request req;
-	struct llm_result res;
-	struct llm_client *c;
-	struct mock *m;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		m = mock_start(rows[i].script);
-		test_config(&cfg, m->url, "mock-model");
-		cfg.retry_after_cap_ms = 30000;
-		cfg.deadline_ms = 500;
-		c = llm_client_new(&cfg);
-		test_request(&req, -1);
-		assert_int_equal(llm_run(c, &req, &res, 1), 0);
-		llm_client_free(c);
-		mock_stop(m);
-		if (res.outcome != rows[i].outcome ||
-		    res.attempts != rows[i].attempts)
-			fail_msg("row %zu: %s after %d attempts (%s)", i,
-			    llm_outcome_name(res.outcome), res.attempts,
-			    res.error);
-		if (res.outcome != LLM_OK)
-			assert_non_null(strstr(res.error, "deadline"));
-		llm_result_clear(&res);
-	}
+	run_limits(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* A hanging server: timeouts are retried, and the deadline always wins. */
 static void
 test_hang(void **state)
 {
-	static const struct {
-		const char	*script;
-		long		 timeout;
-		int		 retries;
-		int64_t		 deadline;
-		int		 outcome;
-		int		 attempts;	/* 0 = 2 or 3 */
-	} rows[] = {
-		{ "hang\n", 300, 0, 5000, LLM_TIMEOUT, 1 },
-		{ "hang\nhang\nhang\n", 300, 2, 5000, LLM_TIMEOUT, 3 },
-		{ "hang\nok\n", 300, 2, 5000, LLM_OK, 2 },
-		{ "hang\nhang\nhang\n", 300, 2, 700, LLM_TIMEOUT, 0 },
+	static const struct limits_row rows[] = {
+		{ "hang\n", 300, 0, 5000, 200, LLM_TIMEOUT, 1, NULL },
+		{ "hang\nhang\nhang\n", 300, 2, 5000, 200, LLM_TIMEOUT, 3,
+		    NULL },
+		{ "hang\nok\n", 300, 2, 5000, 200, LLM_OK, 2, NULL },
+		{ "hang\nhang\nhang\n", 300, 2, 700, 200, LLM_TIMEOUT, 0,
+		    NULL },
 		/* the deadline cuts an attempt short of its own timeout */
-		{ "hang\n", 2500, 2, 400, LLM_TIMEOUT, 1 },
+		{ "hang\n", 2500, 2, 400, 200, LLM_TIMEOUT, 1, NULL },
 	};
-	struct llm_config cfg;
-	struct llm_request req;
-	struct llm_result res;
-	struct llm_client *c;
-	struct mock *m;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		m = mock_start(rows[i].script);
-		test_config(&cfg, m->url, "mock-model");
-		cfg.timeout_ms = rows[i].timeout;
-		cfg.max_retries = rows[i].retries;
-		cfg.deadline_ms = rows[i].deadline;
-		c = llm_client_new(&cfg);
-		test_request(&req, -1);
-		assert_int_equal(llm_run(c, &req, &res, 1), 0);
-		llm_client_free(c);
-		mock_stop(m);
-		if (res.outcome != rows[i].outcome || (rows[i].attempts > 0 &&
-		    res.attempts != rows[i].attempts) ||
-		    (rows[i].attempts == 0 && (res.attempts < 2 ||
-		    res.attempts > 3)))
-			fail_msg("row %zu: %s after %d attempts (%s)", i,
-			    llm_outcome_name(res.outcome), res.attempts,
-			    res.error);
-		/* an upper bound only: never later than the deadline */
-		assert_true(res.latency_ms <= rows[i].deadline + 1000);
-		llm_result_clear(&res);
-	}
+	run_limits(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* Nothing listening: connection errors retried, then HTTP_FAILED. */
@@ -657,9 +554,7 @@ test_outage(void **state)
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
 	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res;
-	struct llm_client *c;
 	char url[64];
 	int s;
 
@@ -676,10 +571,7 @@ test_outage(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1",
 	    ntohs(sin.sin_port));
 	test_config(&cfg, url, "mock-model");
-	c = llm_client_new(&cfg);
-	test_request(&req, 0.2);
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	llm_client_free(c);
+	run_one(&cfg, 0.2, &res);
 	assert_int_equal(res.outcome, LLM_HTTP_FAILED);
 	assert_int_equal(res.attempts, 3);
 	assert_int_equal(res.prompt_tokens, 0);
@@ -709,9 +601,7 @@ test_concurrency(void **state)
 	size_t i;
 
 	(void)state;
-	llm_caps_reset();
-	m = mock_start(script);
-	test_config(&cfg, m->url, "mock-model");
+	m = mock_start(script, &cfg, "mock-model");
 	cfg.max_concurrency = 3;
 	c = llm_client_new(&cfg);
 	for (i = 0; i < 8; i++) {
@@ -721,8 +611,7 @@ test_concurrency(void **state)
 	}
 	assert_int_equal(llm_run(c, req, res, 8), 0);
 	llm_client_free(c);
-	log = mock_log(m);
-	mock_stop(m);
+	mock_stop(m, &log);
 	for (i = 0; i < 8; i++) {
 		if (res[i].outcome != LLM_OK)
 			fail_msg("request %zu: %s (%s)", i,

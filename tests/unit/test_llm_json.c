@@ -11,48 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture_schema.h"
 #include "llm_json.h"
-
-static const char *const decisions[] = {
-	"approved", "rejected", "escalated", NULL
-};
-static const struct llm_schema s_string = { .type = LLM_T_STRING };
-static const struct llm_schema s_decision = {
-	.type = LLM_T_STRING, .enums = decisions
-};
-static const struct llm_schema s_conf = {
-	.type = LLM_T_NUMBER, .has_min = true, .min = 0, .has_max = true,
-	.max = 1
-};
-static const struct llm_schema s_line_no = {
-	.type = LLM_T_INTEGER, .has_min = true, .min = 1
-};
-static const struct llm_schema s_flag = { .type = LLM_T_BOOLEAN };
-static const struct llm_schema s_reasons = {
-	.type = LLM_T_ARRAY, .items = &s_string, .max_items = 5
-};
-static const struct llm_field line_fields[] = {
-	{ "line", &s_line_no, false },
-	{ "decision", &s_decision, false },
-	{ "confidence", &s_conf, false },
-	{ "reasons", &s_reasons, false },
-	{ "risks", &s_reasons, true },
-	{ "urgent", &s_flag, true },
-};
-static const struct llm_schema s_line = {
-	.type = LLM_T_OBJECT, .fields = line_fields,
-	.nfields = sizeof(line_fields) / sizeof(line_fields[0])
-};
-static const struct llm_schema s_lines = {
-	.type = LLM_T_ARRAY, .items = &s_line, .min_items = 1,
-	.max_items = 100
-};
-static const struct llm_field top_fields[] = {
-	{ "lines", &s_lines, false },
-};
-static const struct llm_schema s_top = {
-	.type = LLM_T_OBJECT, .fields = top_fields, .nfields = 1
-};
 
 static char *
 canon(const json_t *v)
@@ -218,7 +178,7 @@ test_validate(void **state)
 		if (v == NULL)
 			fail_msg("row %zu: bad fixture: %s", i, jerr.text);
 		buf_init(&errs);
-		if (llm_json_validate(v, &s_top, &errs) != rows[i].rc)
+		if (llm_json_validate(v, &fixture_schema, &errs) != rows[i].rc)
 			fail_msg("row %zu: rc, errors: %s", i,
 			    errs.data != NULL ? errs.data : "");
 		if (rows[i].rc == 0)
@@ -251,7 +211,7 @@ test_validate_error_cap(void **state)
 		    "reasons"));
 	v = json_pack("{s:o}", "lines", lines);
 	buf_init(&errs);
-	assert_int_equal(llm_json_validate(v, &s_top, &errs), -1);
+	assert_int_equal(llm_json_validate(v, &fixture_schema, &errs), -1);
 	for (i = 0; i < errs.len; i++)
 		if (errs.data[i] == '\n')
 			nl++;
@@ -274,7 +234,7 @@ test_schema_to_json(void **state)
 	char *s;
 
 	(void)state;
-	doc = llm_schema_to_json(&s_top);
+	doc = llm_schema_to_json(&fixture_schema);
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "type")),
 	    "object");

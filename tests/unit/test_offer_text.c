@@ -18,6 +18,22 @@
 #define YEN	"\xc2\xa5"
 #define POUND	"\xc2\xa3"
 
+/*
+ * Checks a parser's answer to in: return code rc as wanted, and when it
+ * is 0 the value v (why, the parser's reason, is named on a failure).
+ */
+static void
+check_parsed(const char *in, int rc, int want_rc, const char *why, int64_t v,
+    int64_t want)
+{
+	if (rc != want_rc)
+		fail_msg("'%s': rc %d (%s), want %d", in, rc,
+		    why != NULL ? why : "", want_rc);
+	if (rc == 0 && v != want)
+		fail_msg("'%s': %lld, want %lld", in, (long long)v,
+		    (long long)want);
+}
+
 static void
 test_price_golden(void **state)
 {
@@ -79,16 +95,11 @@ test_price_golden(void **state)
 		v = -1;
 		why = NULL;
 		rc = offer_text_price(rows[i].in, &v, cur, &why);
-		if (rc != rows[i].rc)
-			fail_msg("'%s': rc %d (%s), want %d", rows[i].in, rc,
-			    why ? why : "", rows[i].rc);
+		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
 		if (rc == -1) {
 			assert_non_null(why);
 			continue;
 		}
-		if (v != rows[i].want)
-			fail_msg("'%s': %lld, want %lld", rows[i].in,
-			    (long long)v, (long long)rows[i].want);
 		assert_string_equal(cur, rows[i].cur);
 	}
 	/* NULL cur and why are allowed */
@@ -126,13 +137,9 @@ test_qty_golden(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
+		why = NULL;
 		rc = offer_text_qty(rows[i].in, &v, &why);
-		if (rc != rows[i].rc)
-			fail_msg("'%s': rc %d, want %d", rows[i].in, rc,
-			    rows[i].rc);
-		if (rc == 0 && v != rows[i].want)
-			fail_msg("'%s': %lld, want %lld", rows[i].in,
-			    (long long)v, (long long)rows[i].want);
+		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
 	}
 	assert_int_equal(offer_text_qty(NULL, &v, NULL), -1);
 }
@@ -173,13 +180,9 @@ test_days_golden(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
+		why = NULL;
 		rc = offer_text_days(rows[i].in, rows[i].unit, &v, &why);
-		if (rc != rows[i].rc)
-			fail_msg("'%s': rc %d, want %d", rows[i].in, rc,
-			    rows[i].rc);
-		if (rc == 0 && v != rows[i].want)
-			fail_msg("'%s': %lld, want %lld", rows[i].in,
-			    (long long)v, (long long)rows[i].want);
+		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
 	}
 	assert_int_equal(offer_text_days(NULL, 1, &v, NULL), -1);
 }

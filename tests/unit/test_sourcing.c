@@ -17,9 +17,13 @@
 
 #include "bom.h"
 #include "costing.h"
+#include "fixture_file.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
+
+/* A line of one MPN without designators. */
+#define LINE(m)	(&(struct sourcing_line){ (m), NULL, 0, NULL })
 
 #define HDR "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku," \
 	"stock,moq,order_multiple,lead_time_days,currency,breaks\n"
@@ -569,11 +573,12 @@ rules_from(const struct rcfg *c, struct sourcing_rules *r,
 
 	memset(r, 0, sizeof(*r));
 	if (c->blocked)
-		sup[n++] = (struct supplier_rule){ c->blocked, TRUST_BLOCKED };
+		sup[n++] = (struct supplier_rule){ c->blocked, TRUST_BLOCKED,
+		    0 };
 	if (c->low)
-		sup[n++] = (struct supplier_rule){ c->low, TRUST_LOW };
+		sup[n++] = (struct supplier_rule){ c->low, TRUST_LOW, 0 };
 	if (c->high)
-		sup[n++] = (struct supplier_rule){ c->high, TRUST_HIGH };
+		sup[n++] = (struct supplier_rule){ c->high, TRUST_HIGH, 0 };
 	r->suppliers = sup;
 	r->nsuppliers = n;
 	r->banned = banned;
@@ -628,7 +633,7 @@ test_sourcing_cases(void **state)
 		p.line_qty = c->line;
 		p.build_qty = c->build;
 		p.max_lead_time_days = c->maxlead;
-		if (sourcing_decide(c->mpn, &p, &rules, lookup_list, &l,
+		if (sourcing_decide(LINE(c->mpn), &p, &rules, lookup_list, &l,
 		    &d) != 0)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
@@ -703,7 +708,7 @@ test_sourcing_output_data(void **state)
 	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
 	    err, sizeof(err)), 0);
 	rules_from(&cfg, &rules, sup);
-	assert_int_equal(sourcing_decide("PART-A", &p, &rules, lookup_list,
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
 	    &l, &d), 0);
 	assert_int_equal(d.need, 20);
 	assert_int_equal(d.unit_micros, 80000);
@@ -742,7 +747,7 @@ test_sourcing_output_data(void **state)
 	line_decision_free(&d);
 
 	/* the alternate proposal carries its own object */
-	assert_int_equal(sourcing_decide("RC-BANNED", &p, &rules,
+	assert_int_equal(sourcing_decide(LINE("RC-BANNED"), &p, &rules,
 	    lookup_list, &l, &d), 0);
 	alt = json_object_get(d.output_data, "alternate");
 	assert_non_null(alt);
@@ -760,7 +765,7 @@ test_sourcing_output_data(void **state)
 	assert_non_null(d.reasoning);
 	line_decision_free(&d);
 	p.line_qty = 0;
-	assert_int_equal(sourcing_decide("PART-A", &p, &rules, lookup_list,
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
 	    &l, &d), -1);
 	assert_non_null(strstr(d.reasoning, "line quantity"));
 	line_decision_free(&d);
@@ -769,27 +774,6 @@ test_sourcing_output_data(void **state)
 }
 
 /* ---- the demo catalog ------------------------------------------------ */
-
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[512];
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-
-	/* tests run from the top of the tree */
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	if ((f = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
 
 static int
 cmp_str(const void *a, const void *b)
@@ -830,6 +814,20 @@ test_demo_catalog(void **state)
 		  "avoided by project" },
 		{ "ESP32-WROOM-32E-N4", 1, DECISION_APPROVED,
 		  "ESP32-WROOM-32E-N4", "digikey", 25, "supplier blocked" },
+		/* lifecycle: no alternate is approved in these rules */
+		{ "ERJ-3EKF4701V", 2, DECISION_ESCALATED, "ERJ-3EKF4701V",
+		  "digikey", 100, "ERJ-3EKF4701V is obsolete according to "
+		  "digikey and has no approved alternate; a person must "
+		  "decide" },
+		{ "EEE-FK1V101P", 1, DECISION_ESCALATED, "EEE-FK1V101P",
+		  "digikey", 25, "is at end of life (EOL) according to "
+		  "digikey" },
+		{ "LIS3DHTR", 1, DECISION_APPROVED, "LIS3DHTR", "digikey", 25,
+		  "LIS3DHTR is NRND (per digikey): approved for a consumer "
+		  "product" },
+		{ "TPS2051BDBVR", 1, DECISION_APPROVED, "TPS2051BDBVR",
+		  "digikey", 25, "only 0 in stock, short by 25, lead time 25 "
+		  "days" },
 	};
 	/* every other line of tests/fixtures/demo_bom.csv, with its qty */
 	static const struct {
@@ -837,13 +835,13 @@ test_demo_catalog(void **state)
 		int64_t		 qty;
 	} ok[] = {
 		{ "CP2102N-A02-GQFN28", 1 }, { "MCP73831T-2ACI/OT", 1 },
-		{ "BME280", 1 }, { "LIS3DHTR", 1 }, { "TPS2051BDBVR", 1 },
+		{ "BME280", 1 },
 		{ "DS3231SN#", 1 }, { "RC0805FR-0710KL", 4 },
 		{ "RC0805FR-075K1L", 2 }, { "RC0805FR-07100RL", 1 },
-		{ "RC0805FR-071KL", 2 }, { "ERJ-3EKF4701V", 2 },
+		{ "RC0805FR-071KL", 2 },
 		{ "RC0805FR-0722RL", 1 }, { "CL21B104KBCNNNC", 6 },
 		{ "CL21A106KAYNNNE", 2 }, { "CL21A226MQQNNNE", 1 },
-		{ "GRM1885C1H220JA01D", 2 }, { "EEE-FK1V101P", 1 },
+		{ "GRM1885C1H220JA01D", 2 },
 		{ "GRM188R61A106KE69D", 1 }, { "LTST-C170KGKT", 1 },
 		{ "LTST-C170KRKT", 1 }, { "SS34", 1 }, { "1N4148W-7-F", 2 },
 		{ "USBLC6-2SC6", 1 }, { "AO3400A", 1 }, { "MMBT3904LT1G", 2 },
@@ -853,7 +851,7 @@ test_demo_catalog(void **state)
 		{ "MF-MSMF050-2", 1 },
 	};
 	static const struct supplier_rule sup[] = {
-		{ "fastchip", TRUST_BLOCKED },
+		{ "fastchip", TRUST_BLOCKED, 0 },
 	};
 	static const struct banned_part ban[] = {
 		{ "AMS1117-3.3", "high dropout, field failures in 2025" },
@@ -864,7 +862,11 @@ test_demo_catalog(void **state)
 	static const char *pref[] = { "digikey" };
 	static const char *avoid[] = { "LM358DR" };
 	struct sourcing_rules rules = {
-		sup, 1, ban, 1, alt, 1, avoid, 1, pref, 1, false, true, false
+		.suppliers = sup, .nsuppliers = 1, .banned = ban,
+		.nbanned = 1, .alternates = alt, .nalternates = 1,
+		.avoid_parts = avoid, .navoid = 1, .preferred = pref,
+		.npreferred = 1, .allow_alternates = true,
+		.single_source_ok = true
 	};
 	struct cost_params p = { 1, 25, 0, 0, 28, false };
 	struct line_decision d;
@@ -875,7 +877,7 @@ test_demo_catalog(void **state)
 	size_t len, i, nm, ns;
 
 	(void)state;
-	csv = read_fixture("offers_demo.csv", &len);
+	csv = fixture_file(NULL, "offers_demo.csv", &len);
 	assert_int_equal(offers_parse_csv(csv, len, &l, err, sizeof(err)), 0);
 	free(csv);
 	if (l.nerrors > 0)
@@ -900,7 +902,7 @@ test_demo_catalog(void **state)
 
 	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
 		p.line_qty = demo[i].qty;
-		assert_int_equal(sourcing_decide(demo[i].mpn, &p, &rules,
+		assert_int_equal(sourcing_decide(LINE(demo[i].mpn), &p, &rules,
 		    lookup_unsorted, &l, &d), 0);
 		if (d.status != demo[i].status ||
 		    strstr(d.reasoning, demo[i].has) == NULL)
@@ -917,7 +919,7 @@ test_demo_catalog(void **state)
 		line_decision_free(&d);
 	}
 	/* the demo BOM: 40 lines, every MPN offered but exactly one */
-	csv = read_fixture("demo_bom.csv", &len);
+	csv = fixture_file(NULL, "demo_bom.csv", &len);
 	if ((bom = bom_parse(csv, len, NULL, err, sizeof(err))) == NULL)
 		fail_msg("demo_bom.csv: %s", err);
 	free(csv);
@@ -933,7 +935,7 @@ test_demo_catalog(void **state)
 	bom_free(bom);
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		p.line_qty = ok[i].qty;
-		assert_int_equal(sourcing_decide(ok[i].mpn, &p, &rules,
+		assert_int_equal(sourcing_decide(LINE(ok[i].mpn), &p, &rules,
 		    lookup_unsorted, &l, &d), 0);
 		if (d.status != DECISION_APPROVED ||
 		    strcmp(d.selected_supplier, "digikey") != 0)

@@ -12,14 +12,41 @@
 
 #include "util.h"
 
+/* A number parser's case: its return code, and the value when that is 0. */
+struct num_case {
+	const char	*in;
+	int		 rc;
+	int64_t		 want;
+};
+
+/* Runs the n cases of rows through parse. */
+static void
+check_numbers(const struct num_case *rows, size_t n,
+    int (*parse)(const char *, int64_t *, const char **))
+{
+	const char *why;
+	int64_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = 0;
+		assert_int_equal(parse(rows[i].in, &v, &why), rows[i].rc);
+		if (rows[i].rc == 0)
+			assert_int_equal(v, rows[i].want);
+	}
+}
+
+/* parse_i64() from -1000 to 1000. */
+static int
+bounded_i64(const char *s, int64_t *v, const char **why)
+{
+	return parse_i64(s, -1000, 1000, v, why);
+}
+
 static void
 test_parse_i64(void **state)
 {
-	static const struct {
-		const char	*in;
-		int		 rc;
-		int64_t		 want;
-	} rows[] = {
+	static const struct num_case rows[] = {
 		{ "0", 0, 0 },
 		{ " 42 ", 0, 42 },
 		{ "-5", 0, -5 },
@@ -30,28 +57,15 @@ test_parse_i64(void **state)
 		{ "99999999999999999999", -1, 0 },
 		{ "1001", -1, 0 },	/* above max */
 	};
-	size_t i;
-	int64_t v;
-	const char *why;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = 0;
-		assert_int_equal(parse_i64(rows[i].in, -1000, 1000, &v, &why),
-		    rows[i].rc);
-		if (rows[i].rc == 0)
-			assert_int_equal(v, rows[i].want);
-	}
+	check_numbers(rows, sizeof(rows) / sizeof(rows[0]), bounded_i64);
 }
 
 static void
 test_parse_money(void **state)
 {
-	static const struct {
-		const char	*in;
-		int		 rc;
-		int64_t		 want;
-	} rows[] = {
+	static const struct num_case rows[] = {
 		{ "0.10", 0, 100000 },
 		{ "12", 0, 12000000 },
 		{ "1.234567", 0, 1234567 },
@@ -63,18 +77,9 @@ test_parse_money(void **state)
 		{ "1,5", -1, 0 },
 		{ "99999999999999999", -1, 0 },
 	};
-	size_t i;
-	int64_t v;
-	const char *why;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = 0;
-		assert_int_equal(parse_money(rows[i].in, &v, &why),
-		    rows[i].rc);
-		if (rows[i].rc == 0)
-			assert_int_equal(v, rows[i].want);
-	}
+	check_numbers(rows, sizeof(rows) / sizeof(rows[0]), parse_money);
 }
 
 static void

@@ -7,7 +7,9 @@
 -- * '*' (every tenant) is the schema owner's alone: the runtime role that
 --   sets it sees nothing; no tenant set, no rows (fail closed);
 -- * cross-tenant work goes through narrow paths: an API key is verified
---   by bomd_admin.key_verify(), /metrics reads totals from
+--   by bomd_admin.key_verify(), a JWT's issuer and an x402 payer's wallet
+--   find their client by bomd_admin.client_by_issuer() and
+--   client_for_wallet(), /metrics reads totals from
 --   bomd_admin.metrics_*(), and admin routes see clients and api_keys
 --   (nothing else) through the views of schema bomd_admin: all owned by
 --   the NOLOGIN role bomd_admin, which nobody logs in as and the runtime
@@ -95,7 +97,7 @@ GRANT SELECT, INSERT (key_id, client_id, name, prefix, key_hash, scopes),
 -- its id, client and scopes (never the hash); last_used_at is written at
 -- most once a minute.
 CREATE FUNCTION bomd_admin.key_verify(p_prefix text, p_hash bytea)
-RETURNS TABLE (key_id text, client_id text, scopes text)
+RETURNS TABLE (key_id text, client_id text, scopes text[])
 LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 	WITH k AS (SELECT k.key_id, k.client_id, k.scopes FROM api_keys k
 	    JOIN clients c USING (client_id) WHERE k.key_hash = p_hash
@@ -104,10 +106,36 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 	u AS (UPDATE api_keys a SET last_used_at = now() FROM k
 	    WHERE a.key_id = k.key_id AND (a.last_used_at IS NULL OR
 	    a.last_used_at < now() - interval '60 seconds') RETURNING 1)
-	SELECT k.key_id::text, k.client_id::text,
-	    array_to_string(k.scopes, ',') FROM k
+	SELECT k.key_id::text, k.client_id::text, k.scopes FROM k
 $$;
 ALTER FUNCTION bomd_admin.key_verify(text, bytea) OWNER TO bomd_admin;
+
+-- The client a JWT's issuer names (OIDC), when active.
+CREATE FUNCTION bomd_admin.client_by_issuer(iss text)
+RETURNS TABLE (client_id text, audience text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+	SELECT c.client_id::text, c.oidc_audience FROM clients c
+	WHERE c.oidc_issuer = iss AND c.active
+$$;
+-- The client of an x402 payer's wallet (lower case), made with new_id,
+-- new_name and new_slug on its first payment; with whether it is active.
+CREATE FUNCTION bomd_admin.client_for_wallet(wallet text, new_id uuid,
+    new_name text, new_slug text)
+RETURNS TABLE (client_id text, active boolean)
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+	WITH s AS (SELECT c.client_id, c.active FROM clients c
+	    WHERE lower(c.wallet_address) = wallet
+	    ORDER BY c.created_at LIMIT 1),
+	n AS (INSERT INTO clients AS c (client_id, name, slug, wallet_address)
+	    SELECT new_id, new_name, new_slug, wallet
+	    WHERE NOT EXISTS (SELECT 1 FROM s) ON CONFLICT DO NOTHING
+	    RETURNING c.client_id, c.active)
+	SELECT s.client_id::text, s.active FROM s
+	UNION ALL SELECT n.client_id::text, n.active FROM n
+$$;
+ALTER FUNCTION bomd_admin.client_by_issuer(text) OWNER TO bomd_admin;
+ALTER FUNCTION bomd_admin.client_for_wallet(text, uuid, text, text)
+    OWNER TO bomd_admin;
 
 -- /metrics: totals over every tenant, never a tenant's own figures; the
 -- admin realm's role reads jobs and llm_calls only inside them.

@@ -1,0 +1,92 @@
+/*
+ * Fuzzes the API's routing: a request path (percent-decoded as
+ * libmicrohttpd does before routing) through api_route_find() on the API's
+ * own tables, and the MPN a part route makes of its captures. The input
+ * is "METHOD PATH" ("GET /knowledge/parts/A%2FB"); without a blank, all
+ * of it is the path of a GET.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "api/api_knowledge.h"
+#include "api/api_parts.h"
+#include "api/api_route.h"
+#include "fuzz.h"
+
+/* Puts the captures back into the pattern: it must give the path again. */
+static void
+fuzz_api_rebuild(const struct api_route_match *m, const char *url)
+{
+	struct buf b;
+	const char *p;
+	size_t k = 0;
+
+	buf_init(&b);
+	for (p = m->route->pattern; *p != '\0'; p++) {
+		if (p[0] == '{' && p[1] == '}') {
+			assert(k < m->nargs);
+			buf_puts(&b, m->args[k++]);
+			p++;
+		} else
+			buf_append(&b, p, 1);
+	}
+	assert(k == m->nargs);
+	assert(strcmp(b.data ? b.data : "", url) == 0);
+	buf_free(&b);
+}
+
+/* A part route's MPN, checked as the route checks it. */
+static void
+fuzz_api_mpn(const struct api_route_match *m)
+{
+	const char *args[API_ROUTE_MAX_ARGS];
+	char mpn[2 * API_ROUTE_ARG_LEN];
+	size_t k;
+
+	for (k = 0; k < m->nargs; k++)
+		args[k] = m->args[k];
+	/* two captures of less than API_ROUTE_ARG_LEN always fit */
+	assert(api_parts_mpn(args, (int)m->nargs, mpn, sizeof(mpn)) == 0);
+	assert(strlen(mpn) < sizeof(mpn));
+	(void)api_knowledge_text_ok(mpn);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct api_route_match m;
+	const struct api_route *rt;
+	const char *method = "GET";
+	char *in, *url, *sp;
+	size_t k;
+
+	in = url = fuzz_str(data, size);
+	if ((sp = strchr(in, ' ')) != NULL) {
+		*sp = '\0';
+		method = in;
+		url = sp + 1;
+	}
+	MHD_http_unescape(url);
+	rt = api_route_find(api_route_tables, method, url, &m);
+	if (rt == NULL) {
+		assert(m.route == NULL && m.nargs == 0);
+		free(in);
+		return 0;
+	}
+	assert(m.route == rt && m.path_known);
+	assert(strcmp(rt->method, method) == 0);
+	assert(m.nargs <= API_ROUTE_MAX_ARGS);
+	for (k = 0; k < m.nargs; k++) {
+		assert(m.args[k][0] != '\0');
+		assert(strlen(m.args[k]) < API_ROUTE_ARG_LEN);
+		assert(strchr(m.args[k], '/') == NULL);
+	}
+	fuzz_api_rebuild(&m, url);
+	if (strncmp(rt->pattern, "/knowledge/parts/{}", 19) == 0)
+		fuzz_api_mpn(&m);
+	free(in);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * Fuzzes what a model answers: llm_json_extract() on the reply text, then
+ * llm_json_validate() against the LLM review's schema and a schema using
+ * every kind of node, and assess_merge() of a valid review into decisions.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "assess.h"
+#include "fuzz.h"
+#include "llm_json.h"
+#include "sourcing.h"
+
+#define FUZZ_LLM_NDEC	4
+
+static const char *const fuzz_llm_colours[] = { "red", "green", NULL };
+static const struct llm_schema fuzz_llm_s_str = { .type = LLM_T_STRING };
+static const struct llm_schema fuzz_llm_s_colour = {
+	.type = LLM_T_STRING, .enums = fuzz_llm_colours
+};
+static const struct llm_schema fuzz_llm_s_int = {
+	.type = LLM_T_INTEGER, .has_min = true, .min = -5, .has_max = true,
+	.max = 1e6
+};
+static const struct llm_schema fuzz_llm_s_num = {
+	.type = LLM_T_NUMBER, .has_max = true, .max = 0.5
+};
+static const struct llm_schema fuzz_llm_s_bool = { .type = LLM_T_BOOLEAN };
+static const struct llm_schema fuzz_llm_s_any = {
+	.type = LLM_T_ARRAY, .min_items = 1
+};
+static const struct llm_schema fuzz_llm_s_strs = {
+	.type = LLM_T_ARRAY, .items = &fuzz_llm_s_str, .min_items = 1,
+	.max_items = 3
+};
+static const struct llm_field fuzz_llm_f_inner[] = {
+	{ "colour", &fuzz_llm_s_colour, false },
+	{ "n", &fuzz_llm_s_int, true },
+};
+static const struct llm_schema fuzz_llm_s_inner = {
+	.type = LLM_T_OBJECT, .fields = fuzz_llm_f_inner, .nfields = 2
+};
+static const struct llm_schema fuzz_llm_s_inners = {
+	.type = LLM_T_ARRAY, .items = &fuzz_llm_s_inner
+};
+static const struct llm_field fuzz_llm_f_top[] = {
+	{ "s", &fuzz_llm_s_str, false },
+	{ "x", &fuzz_llm_s_num, true },
+	{ "b", &fuzz_llm_s_bool, true },
+	{ "any", &fuzz_llm_s_any, true },
+	{ "strs", &fuzz_llm_s_strs, true },
+	{ "inner", &fuzz_llm_s_inner, true },
+	{ "inners", &fuzz_llm_s_inners, true },
+};
+static const struct llm_schema fuzz_llm_s_top = {
+	.type = LLM_T_OBJECT, .fields = fuzz_llm_f_top,
+	.nfields = sizeof(fuzz_llm_f_top) / sizeof(fuzz_llm_f_top[0])
+};
+
+/* Merges a valid review into decisions as the worker does. */
+static void
+fuzz_llm_merge(const json_t *answer)
+{
+	struct line_decision d[FUZZ_LLM_NDEC];
+	struct assess_stats st;
+	size_t i;
+
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < FUZZ_LLM_NDEC; i++) {
+		d[i].status = i % 2 ? DECISION_REJECTED : DECISION_APPROVED;
+		d[i].reasoning = xstrdup(i == 0 ? "" : "cheapest in stock.");
+		d[i].output_data = i == 3 ? json_null() :
+		    json_pack("{s:[]}", "flags");
+	}
+	memset(&st, 0, sizeof(st));
+	assert(assess_merge(d, FUZZ_LLM_NDEC, 1, 2, answer, &st) == 0);
+	assert(st.applied <= 2);
+	for (i = 0; i < FUZZ_LLM_NDEC; i++)
+		line_decision_free(&d[i]);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf errs;
+	json_t *v;
+	char err[256];
+	int rc;
+
+	v = llm_json_extract((const char *)data, size, err, sizeof(err));
+	if (v == NULL) {
+		assert(err[0] != '\0');
+		return 0;
+	}
+	assert(json_is_object(v));
+	buf_init(&errs);
+	rc = llm_json_validate(v, assess_schema(), &errs);
+	assert((rc == 0) == (errs.len == 0));
+	if (rc == 0)
+		fuzz_llm_merge(v);
+	buf_free(&errs);	/* and empty again */
+	rc = llm_json_validate(v, &fuzz_llm_s_top, &errs);
+	assert((rc == 0) == (errs.len == 0));
+	buf_free(&errs);
+	json_decref(v);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * The BOM tests' parse helpers; see fixture_bom.h.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fixture_bom.h"
+#include "fixture_file.h"
+#include "util.h"
+
+struct bom *
+fixture_bom(const char *s, char *err, size_t errlen)
+{
+	return bom_parse(s, strlen(s), NULL, err, errlen);
+}
+
+struct bom *
+fixture_bom_lim(const char *s, const struct bom_limits *lim, char *err,
+    size_t errlen)
+{
+	return bom_parse(s, strlen(s), lim, err, errlen);
+}
+
+struct bom *
+fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
+{
+	struct bom *bom;
+	va_list ap, ap2;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	va_end(ap);
+	bom = fixture_bom(s, err, errlen);
+	free(s);
+	return bom;
+}
+
+struct bom *
+fixture_bom_file(const char *name)
+{
+	struct bom *bom;
+	char err[256], *data;
+	size_t len;
+
+	data = fixture_file("bom", name, &len);
+	bom = bom_parse(data, len, NULL, err, sizeof(err));
+	free(data);
+	if (bom == NULL)
+		fail_msg("%s: %s", name, err);
+	return bom;
+}

@@ -1,0 +1,31 @@
+/*
+ * BOM text parsed for the unit tests that read BOMs (test_bom, test_csv):
+ * from a string, with limits, from a printf-style format, or from a file
+ * of tests/fixtures/bom.
+ */
+#ifndef BOMD_FIXTURE_BOM_H
+#define BOMD_FIXTURE_BOM_H
+
+#include <stddef.h>
+
+#include "bom.h"
+
+/*
+ * bom_parse() of the NUL-terminated s with the default limits: NULL with
+ * the reason in err when refused. Caller frees with bom_free().
+ */
+struct bom	*fixture_bom(const char *s, char *err, size_t errlen);
+/* As fixture_bom(), with the limits lim. */
+struct bom	*fixture_bom_lim(const char *s, const struct bom_limits *lim,
+		    char *err, size_t errlen);
+/* As fixture_bom(), of the text fmt and its arguments make. */
+struct bom	*fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+/*
+ * bom_parse() of tests/fixtures/bom/name with the default limits; fails
+ * the test when the file is missing or refused. Caller frees with
+ * bom_free().
+ */
+struct bom	*fixture_bom_file(const char *name);
+
+#endif
