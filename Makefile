@@ -95,6 +95,7 @@ API_SRCS = \
 	daemon/api/api_events.c \
 	daemon/api/api_jobs.c \
 	daemon/api/api_knowledge.c \
+	daemon/api/api_limit.c \
 	daemon/api/api_live.c \
 	daemon/api/api_metrics.c \
 	daemon/api/api_openai.c \

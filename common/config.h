@@ -91,6 +91,7 @@ struct config {
 	int64_t	 attrition_bp;		/* costing: basis points */
 	int64_t	 setup_extra;		/* costing: parts per line */
 	int64_t	 grace_period;		/* seconds a stopping worker finishes */
+	int64_t	 api_probe_every;	/* s between probes of the API; 0 off */
 	int64_t	 reconcile_after;	/* s a queued job may be missing from */
 					/* Redis before it is queued again; 0 */
 					/* off */
@@ -100,6 +101,14 @@ struct config {
 	int64_t	 retention_every;	/* seconds between retention runs */
 	int64_t	 rate_limit;		/* requests/s per API key; 0 = off */
 	int64_t	 rate_burst;		/* bucket size */
+	int64_t	 auth_fail_limit;	/* failed auths a minute per address */
+					/* before it is refused; 0 = off */
+	int64_t	 per_ip_connections;	/* open at once per address; 0 = any */
+	int64_t	 unauth_timeout;	/* s idle before a close, until a */
+					/* request authenticates */
+	int64_t	 streams_per_client;	/* at once; 0 = no cap */
+	int64_t	 waits_per_client;
+	int64_t	 chats_per_client;
 	struct config_provider digikey;
 	struct config_provider mouser;
 	struct config_provider nexar;

@@ -1,5 +1,6 @@
 /*
- * Logging: plain lines on stderr, "<N>name: message", errno preserved.
+ * Logging: plain lines on stderr, "<N>name: message", errno preserved;
+ * control characters in a message are escaped, one event one line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,17 +46,39 @@ log_parse_level(const char *s)
 	return -1;
 }
 
+/*
+ * Control characters of in as \xNN, into out: a job id or an error body
+ * with a newline cannot start a line of its own (a forged one).
+ */
+static void
+log_escape(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	unsigned char ch;
+
+	for (; *in != '\0' && o + 5 < outlen; in++) {
+		ch = (unsigned char)*in;
+		if (ch < 0x20 || ch == 0x7f)
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
+			    ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o] = '\0';
+}
+
 static void
 log_vemit(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
-	char msg[2048];
+	char raw[2048], msg[4 * sizeof(raw)];
 	int saved = errno;
 
 	if (level > log_level) {
 		errno = saved;
 		return;
 	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	log_escape(raw, msg, sizeof(msg));
 	if (with_errno)
 		fprintf(stderr, "<%d>%s: %s: %s\n", level, log_name, msg,
 		    strerror(saved));

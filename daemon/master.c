@@ -36,6 +36,7 @@
 #define MASTER_REDIS_TIMEOUT_MS	1000	/* the supervisor never waits long */
 #define MASTER_FORK_RETRY_MS	1000
 #define MASTER_NO_DEADLINE	INT64_MAX
+#define MASTER_PROBE_FAILS	3	/* unanswered probes kill the API */
 
 /*
  * The master keeps these blocked and takes them with sigtimedwait(), so
@@ -107,6 +108,8 @@ struct master {
 	int64_t		 upkeep_at;	/* when it is due next */
 	int64_t		 ping_every_ms;	/* systemd watchdog; 0: off */
 	int64_t		 ping_at_ms;	/* the next WATCHDOG=1 */
+	int64_t		 probe_at_ms;	/* the next probe of the API */
+	int		 probe_fails;	/* in a row */
 	int		 term;		/* SIGTERM/SIGINT: stopping */
 };
 
@@ -436,6 +439,30 @@ master_kill_all(struct master *m, int sig)
 			kill(m->children[i].pid, sig);
 }
 
+/*
+ * The API process's watchdog: one that has run a while and fails
+ * MASTER_PROBE_FAILS probes in a row (hung: its threads or its event loop
+ * stuck) is killed, and restarted as any child that died.
+ */
+static void
+master_probe(struct master *m, int64_t now)
+{
+	struct master_child *api = &m->children[0];
+
+	m->probe_at_ms = now + m->cfg.api_probe_every * 1000;
+	if (api->pid == 0 || now - api->started_ms < MASTER_STABLE_MS ||
+	    upkeep_probe_api(&m->cfg) != 0) {
+		m->probe_fails = 0;
+		return;
+	}
+	if (++m->probe_fails < MASTER_PROBE_FAILS)
+		return;
+	log_warnx("api (pid %d) did not answer %d probes in a row; killing "
+	    "it", (int)api->pid, m->probe_fails);
+	kill(api->pid, SIGKILL);
+	m->probe_fails = 0;
+}
+
 /* The next time master_run_due() has work; MASTER_NO_DEADLINE for none. */
 static int64_t
 master_next_due(const struct master *m)
@@ -454,6 +481,9 @@ master_next_due(const struct master *m)
 		due = m->ping_at_ms;
 	if (m->upkeep_at < due)
 		due = m->upkeep_at;
+	if (m->cfg.api_probe_every > 0 && m->children[0].pid > 0 &&
+	    m->probe_at_ms < due)
+		due = m->probe_at_ms;
 	return due;
 }
 
@@ -476,6 +506,8 @@ master_run_due(struct master *m)
 	}
 	if (!m->term && now >= m->upkeep_at)
 		m->upkeep_at = upkeep_run(m->upkeep, &m->cfg);
+	if (!m->term && m->cfg.api_probe_every > 0 && now >= m->probe_at_ms)
+		master_probe(m, now);
 	if (m->ping_every_ms > 0 && now >= m->ping_at_ms) {
 		m->ping_at_ms = now + m->ping_every_ms;
 		sd_notifyf(0, "WATCHDOG=1\nSTATUS=%d of %d children running",

@@ -4,11 +4,17 @@
  * narrow bomd_admin functions name what no tenant session may see) and
  * Redis, where a lock with an expiry gives each task to one master.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <jansson.h>
 
@@ -28,6 +34,7 @@
 #define UPKEEP_RETENTION_CALLS	100	/* calls of a run at most */
 #define UPKEEP_RETRY_MS		5000	/* after a failed connection */
 #define UPKEEP_IDLE_MS		60000	/* nothing enabled: look again */
+#define UPKEEP_PROBE_MS		2000	/* for the API's answer */
 
 struct upkeep {
 	PGconn		*db;
@@ -345,4 +352,57 @@ upkeep_run(struct upkeep *u, const struct config *cfg)
 	if (cfg->reconcile_after > 0 && u->reconcile_at < next)
 		next = u->reconcile_at;
 	return next < now + UPKEEP_IDLE_MS ? next : now + UPKEEP_IDLE_MS;
+}
+
+/* Waits up to ms for events on fd; 1 when they came. */
+static int
+upkeep_poll(int fd, short events, int ms)
+{
+	struct pollfd p = { fd, events, 0 };
+	int n;
+
+	while ((n = poll(&p, 1, ms)) == -1 && errno == EINTR)
+		;
+	return n == 1 && (p.revents & events);
+}
+
+int
+upkeep_probe_api(const struct config *cfg)
+{
+	static const char req[] = "GET / HTTP/1.0\r\nHost: bomd\r\n\r\n";
+	struct sockaddr_in sa;
+	char host[256], buf[16];
+	const char *colon = strrchr(cfg->listen, ':');
+	int64_t port;
+	ssize_t n;
+	int fd, ok = 0;
+
+	if (colon == NULL || (size_t)(colon - cfg->listen) >= sizeof(host) ||
+	    parse_i64(colon + 1, 1, 65535, &port, NULL) == -1)
+		return -1;
+	memcpy(host, cfg->listen, (size_t)(colon - cfg->listen));
+	host[colon - cfg->listen] = '\0';
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	/* any address: ask on the loopback */
+	if (host[0] == '\0' || strcmp(host, "*") == 0 ||
+	    strcmp(host, "localhost") == 0 ||
+	    inet_pton(AF_INET, host, &sa.sin_addr) != 1 ||
+	    sa.sin_addr.s_addr == htonl(INADDR_ANY))
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	if ((connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+	    errno == EINPROGRESS) &&
+	    upkeep_poll(fd, POLLOUT, UPKEEP_PROBE_MS) &&
+	    write(fd, req, sizeof(req) - 1) == (ssize_t)sizeof(req) - 1 &&
+	    upkeep_poll(fd, POLLIN, UPKEEP_PROBE_MS) &&
+	    (n = read(fd, buf, sizeof(buf) - 1)) >= 7) {
+		buf[n] = '\0';
+		ok = strncmp(buf, "HTTP/1.", 7) == 0;
+	}
+	close(fd);
+	return ok;
 }

@@ -1,7 +1,8 @@
 /*
  * The master's upkeep between signals: accepted jobs Redis lost are queued
- * again from PostgreSQL (reconciliation), and old rows, long traces and
- * dead letters are trimmed (retention).
+ * again from PostgreSQL (reconciliation), old rows, long traces and dead
+ * letters are trimmed (retention), and the API process is asked whether
+ * it still answers.
  */
 #ifndef BOMD_UPKEEP_H
 #define BOMD_UPKEEP_H
@@ -22,5 +23,12 @@ void		 upkeep_free(struct upkeep *u);
  * several masters on one Redis, one at a time does each task.
  */
 int64_t		 upkeep_run(struct upkeep *u, const struct config *cfg);
+
+/*
+ * Asks the API process on cfg->listen for GET / (on the loopback when it
+ * listens on every address): 1 when an HTTP answer came within 2 s, 0
+ * when not, -1 when it cannot ask.
+ */
+int		 upkeep_probe_api(const struct config *cfg);
 
 #endif

@@ -88,8 +88,9 @@ CREATE VIEW bomd_admin.clients AS SELECT * FROM public.clients;
 CREATE VIEW bomd_admin.api_keys AS SELECT * FROM public.api_keys;
 ALTER VIEW bomd_admin.clients OWNER TO bomd_admin;
 ALTER VIEW bomd_admin.api_keys OWNER TO bomd_admin;
-GRANT SELECT, INSERT (client_id, name, slug, wallet_address),
-    UPDATE (active, updated_at) ON bomd_admin.clients TO bomd_app;
+GRANT SELECT, INSERT (client_id, name, slug, wallet_address, oidc_issuer,
+    oidc_audience), UPDATE (active, updated_at) ON bomd_admin.clients
+    TO bomd_app;
 GRANT SELECT, INSERT (key_id, client_id, name, prefix, key_hash, scopes),
     UPDATE (revoked_at) ON bomd_admin.api_keys TO bomd_app;
 

@@ -16,6 +16,7 @@
 #include "api_auth.h"
 #include "api_db.h"
 #include "api_internal.h"
+#include "api_limit.h"
 #include "api_redis.h"
 #include "api_request.h"
 #include "api_route.h"
@@ -28,7 +29,6 @@
 
 #define API_THREADS		8	/* request threads; waits cost none */
 #define API_CONN_LIMIT		1024
-#define API_CONN_TIMEOUT	300	/* seconds idle before a close */
 #define API_DRAIN_MS		200	/* for the answers of ended waits */
 
 const struct config *api_cfg;
@@ -77,28 +77,51 @@ api_main_wait(const sigset_t *handled, int64_t ms)
 	}
 }
 
-/* libmicrohttpd's access handler: called per request, then per chunk. */
+/*
+ * libmicrohttpd's URI logger, called as a request line arrives: the
+ * request starts with the path as sent (routing decodes it segment by
+ * segment).
+ */
+static void *
+api_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	return api_request_new(uri);
+}
+
+/*
+ * libmicrohttpd's access handler: called when the headers are in (the
+ * caller is admitted or refused then, before the body is read), then per
+ * chunk of the body, then at its end.
+ */
 static enum MHD_Result
 api_access(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
 	struct api_request *r = *con_cls;
+	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
-	if (r == NULL) {
-		*con_cls = api_request_new(c, method);
-		return MHD_YES;
+	if (r == NULL)
+		*con_cls = r = api_request_new(url);
+	if (!r->started) {
+		api_request_start(r, c, method);
+		return api_route_admit(c, r, method, &ret) == 0 ? MHD_YES :
+		    ret;
 	}
 	if (r->wait_state != API_WAIT_NONE)
 		return api_wait_resumed(c, r);
 	if (*upload_data_size > 0) {
 		api_request_feed(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return MHD_YES;
+		/* the rest is not read: the answer closes the connection */
+		return r->too_large && r->match.route->auth != API_AUTH_NONE ?
+		    api_route_too_large(c) : MHD_YES;
 	}
-	return api_route_dispatch(c, r, url, method);
+	return api_route_dispatch(c, r, method);
 }
 
 static void
@@ -108,6 +131,7 @@ api_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	(void)c;
 	(void)toe;
+	api_limit_release(*con_cls);
 	api_request_free(*con_cls);
 	*con_cls = NULL;
 }
@@ -170,7 +194,11 @@ api_main(const struct config *cfg)
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)API_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_CONN_LIMIT,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)API_CONN_TIMEOUT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)cfg->per_ip_connections,
+	    /* until a request admits its caller (api_route_admit()) */
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->unauth_timeout,
+	    MHD_OPTION_URI_LOG_CALLBACK, api_uri, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 	    MHD_OPTION_END);

@@ -113,8 +113,7 @@ api_auth_has_credentials(struct MHD_Connection *c)
 	    MHD_HEADER_KIND, "Authorization") != NULL;
 }
 
-/* The auth generation in Redis (0 before any change); -1: unknown. */
-static int64_t
+int64_t
 api_auth_generation(void)
 {
 	redisReply *rep;

@@ -8,6 +8,7 @@
 #define BOMD_API_AUTH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <microhttpd.h>
 
@@ -43,6 +44,11 @@ void	api_auth_changed(void);
 /* True when the key or token r authenticated with has scope. */
 bool	api_auth_scope(const struct api_request *r, const char *scope);
 
+/*
+ * The auth generation in Redis, which every revocation or deactivation
+ * bumps (0 before any change); -1 when Redis cannot say.
+ */
+int64_t	api_auth_generation(void);
 /* Constant-time comparison of two secrets: 1 when equal. */
 int	api_auth_secret_equal(const char *a, const char *b);
 

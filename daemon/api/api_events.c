@@ -3,14 +3,18 @@
  * (status changes, line counts, trace steps) until its job is done. The
  * stream polls PostgreSQL whenever libmicrohttpd asks for data and, with
  * nothing new, suspends the connection for a short while (no thread is
- * held); bounded in time, with keep-alive comments for proxies.
+ * held); bounded in time and in number per client, with keep-alive
+ * comments for proxies; ended when a key is revoked.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_auth.h"
 #include "api_db.h"
 #include "api_events.h"
+#include "api_limit.h"
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_wait.h"
@@ -22,6 +26,7 @@
 #define API_EVENTS_MAX_MS	(30 * 60 * 1000)
 #define API_EVENTS_DB_MS	2000	/* for a pooled connection */
 #define API_EVENTS_PAGE		500	/* trace steps per poll */
+#define API_EVENTS_AUTH_MS	2000	/* how often the credentials count */
 
 /* One open stream. */
 struct api_events_stream {
@@ -32,6 +37,8 @@ struct api_events_stream {
 	long long	last_step;	/* last trace step id sent */
 	int64_t		started_ms;
 	int64_t		last_sent_ms;
+	int64_t		generation;	/* the auth generation at the start */
+	int64_t		auth_ms;	/* when it was last compared */
 	int		done;		/* the final event was queued */
 	struct buf	out;		/* bytes not yet handed to MHD */
 	size_t		off;
@@ -126,6 +133,22 @@ api_events_poll(struct api_events_stream *ev)
 	return 0;
 }
 
+/*
+ * True when a key was revoked or a client deactivated since the stream
+ * began (the auth generation moved): perhaps this stream's own.
+ */
+static bool
+api_events_revoked(struct api_events_stream *ev)
+{
+	int64_t gen;
+
+	if (now_ms() - ev->auth_ms < API_EVENTS_AUTH_MS)
+		return false;
+	ev->auth_ms = now_ms();
+	gen = api_auth_generation();
+	return gen >= 0 && ev->generation >= 0 && gen != ev->generation;
+}
+
 static ssize_t
 api_events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -141,6 +164,11 @@ api_events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 		if (now_ms() - ev->started_ms > API_EVENTS_MAX_MS) {
 			api_events_add(ev, "timeout", json_pack("{s:s}",
 			    "detail", "stream time limit reached; reconnect"));
+			ev->done = 1;
+		} else if (api_events_revoked(ev)) {
+			/* the key may be revoked: its caller asks again */
+			api_events_add(ev, "reauth", json_pack("{s:s}",
+			    "detail", "a key or client was revoked; reconnect"));
 			ev->done = 1;
 		} else if (api_events_poll(ev) == -1)
 			buf_puts(&ev->out, ": database unavailable, "
@@ -181,12 +209,15 @@ api_events_open(struct MHD_Connection *c, struct api_request *r,
 	const char *params[2] = { r->client_id, args[0] };
 	struct MHD_Response *resp;
 	struct api_events_stream *ev;
+	enum MHD_Result ret;
 	PGresult *res;
 	int found;
 
 	if (!uuid_valid(args[0]))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
 		    args[0]);
+	if (api_limit_take(c, r, API_LIMIT_STREAM, &ret) == -1)
+		return ret;
 	if ((res = api_db_query(r, "SELECT 1 FROM projects WHERE "
 	    "client_id = $1 AND project_id = $2", 2, params)) == NULL)
 		return api_error_db(c);
@@ -199,7 +230,8 @@ api_events_open(struct MHD_Connection *c, struct api_request *r,
 	ev->conn = c;
 	snprintf(ev->client_id, sizeof(ev->client_id), "%s", r->client_id);
 	snprintf(ev->project_id, sizeof(ev->project_id), "%s", args[0]);
-	ev->started_ms = ev->last_sent_ms = now_ms();
+	ev->started_ms = ev->last_sent_ms = ev->auth_ms = now_ms();
+	ev->generation = api_auth_generation();
 	buf_init(&ev->out);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
 	    api_events_reader, ev, api_events_free);

@@ -18,6 +18,7 @@
 #include "api_chat_tasks.h"
 #include "api_db.h"
 #include "api_internal.h"
+#include "api_limit.h"
 #include "api_openai.h"
 #include "api_reply.h"
 #include "api_request.h"
@@ -45,11 +46,14 @@
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /*
- * The API process's LLM client, made on first use. It is not thread-safe
- * (and what it learns about models is process-wide), so requests take turns.
+ * The API process's LLM clients, made on first use: one per chat under way
+ * (a client is not thread-safe), so no chat waits for another's LLM call;
+ * the lock guards only taking and giving back.
  */
+#define API_OPENAI_CLIENTS	16	/* at most the request threads */
 static pthread_mutex_t api_openai_llm_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct llm_client *api_openai_llm;
+static struct llm_client *api_openai_llm[API_OPENAI_CLIENTS];
+static bool api_openai_llm_busy[API_OPENAI_CLIENTS];
 
 static const struct llm_schema api_openai_s_answer = {
 	.type = LLM_T_STRING,
@@ -488,6 +492,7 @@ api_openai_ask(const struct api_openai_chat *chat, const char *summary,
 	struct llm_request req;
 	struct buf sys, user;
 	const char *answer;
+	size_t k;
 	int rc = -1;
 
 	buf_init(&sys);
@@ -511,17 +516,26 @@ api_openai_ask(const struct api_openai_chat *chat, const char *summary,
 	req.temperature = chat->temperature;
 
 	pthread_mutex_lock(&api_openai_llm_mu);
-	if (api_openai_llm == NULL) {
+	for (k = 0; k < API_OPENAI_CLIENTS && api_openai_llm_busy[k]; k++)
+		;
+	if (k < API_OPENAI_CLIENTS)
+		api_openai_llm_busy[k] = true;
+	pthread_mutex_unlock(&api_openai_llm_mu);
+	if (k < API_OPENAI_CLIENTS && api_openai_llm[k] == NULL) {
 		config_llm(api_cfg, &lc);
-		api_openai_llm = llm_client_new(&lc);
+		api_openai_llm[k] = llm_client_new(&lc);
 	}
-	if (api_openai_llm == NULL) {
+	if (k == API_OPENAI_CLIENTS || api_openai_llm[k] == NULL) {
 		res->outcome = LLM_HTTP_FAILED;
 		snprintf(res->error, sizeof(res->error), "cannot start the "
 		    "http client");
 	} else
-		llm_run(api_openai_llm, &req, res, 1);
-	pthread_mutex_unlock(&api_openai_llm_mu);
+		llm_run(api_openai_llm[k], &req, res, 1);
+	if (k < API_OPENAI_CLIENTS) {
+		pthread_mutex_lock(&api_openai_llm_mu);
+		api_openai_llm_busy[k] = false;
+		pthread_mutex_unlock(&api_openai_llm_mu);
+	}
 
 	answer = json_string_value(json_object_get(res->data, "answer"));
 	if (res->outcome == LLM_OK && answer != NULL && *answer != '\0') {
@@ -630,6 +644,8 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 	bool used_llm = false;
 
 	(void)args;
+	if (api_limit_take(c, r, API_LIMIT_CHAT, &ret) == -1)
+		return ret;
 	if ((body = api_json_body(c, r, false, MHD_HTTP_BAD_REQUEST,
 	    &ret)) == NULL)
 		return ret;

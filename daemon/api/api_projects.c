@@ -12,6 +12,7 @@
 
 #include "api_db.h"
 #include "api_internal.h"
+#include "api_limit.h"
 #include "api_live.h"
 #include "api_projects.h"
 #include "api_redis.h"
@@ -579,6 +580,9 @@ api_projects_upload_and_process(struct MHD_Connection *c,
 	int rc;
 
 	(void)args;
+	/* a wait the client may not hold refuses before anything is made */
+	if (!async && api_limit_take(c, r, API_LIMIT_WAIT, &ret) == -1)
+		return ret;
 	if ((db = api_projects_insert(c, r, &u, true, &ret)) != NULL) {
 		rc = api_projects_enqueue(c, db, r, u.project_id, u.job_id,
 		    NULL, &ret);
@@ -642,6 +646,8 @@ api_projects_process(struct MHD_Connection *c, struct api_request *r,
 	if (uuid_v4(job_id) == -1)
 		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no "
 		    "randomness");
+	if (!async && api_limit_take(c, r, API_LIMIT_WAIT, &ret) == -1)
+		return ret;
 	if ((db = api_db_get(r)) == NULL)
 		return api_error_db(c);
 	if (db_begin(db) == -1) {

@@ -89,19 +89,10 @@ int
 api_rate_take(struct MHD_Connection *c, const char *key_id,
     enum MHD_Result *ret)
 {
-	struct MHD_Response *resp;
-	char body[128], ra[32];
 	int64_t retry_s;
 
 	if (api_cfg->rate_limit <= 0 || api_rate_allow(key_id, &retry_s))
 		return 0;
-	snprintf(body, sizeof(body), "{\"detail\":\"Rate limit exceeded; "
-	    "retry after %lld s\"}", (long long)retry_s);
-	snprintf(ra, sizeof(ra), "%lld", (long long)retry_s);
-	resp = MHD_create_response_from_buffer(strlen(body), body,
-	    MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(resp, "Retry-After", ra);
-	*ret = api_reply(c, MHD_HTTP_TOO_MANY_REQUESTS, resp,
-	    "application/json");
+	*ret = api_reply_retry(c, retry_s, "Rate limit exceeded");
 	return -1;
 }

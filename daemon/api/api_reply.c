@@ -12,6 +12,9 @@
 #include "api_reply.h"
 #include "util.h"
 
+/* the status of the last answer this thread gave (api_reply_status()) */
+static _Thread_local unsigned int api_reply_last;
+
 enum MHD_Result
 api_reply(struct MHD_Connection *c, unsigned int status,
     struct MHD_Response *resp, const char *ctype)
@@ -20,6 +23,7 @@ api_reply(struct MHD_Connection *c, unsigned int status,
 
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	api_metrics_count(status);
+	api_reply_last = status;
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -72,6 +76,40 @@ api_error(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
 	ret = api_reply_verror(c, status, fmt, ap);
 	va_end(ap);
 	return ret;
+}
+
+unsigned int
+api_reply_status(void)
+{
+	return api_reply_last;
+}
+
+enum MHD_Result
+api_reply_retry(struct MHD_Connection *c, int64_t retry_s,
+    const char *fmt, ...)
+{
+	struct MHD_Response *resp;
+	char msg[512], ra[24], *s;
+	size_t n;
+	va_list ap;
+	json_t *v;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ra, sizeof(ra), "%lld", (long long)retry_s);
+	n = strlen(msg);
+	snprintf(msg + n, sizeof(msg) - n, "; retry after %s s", ra);
+	v = json_pack("{s:s}", "detail", msg);
+	s = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	if (s == NULL)
+		s = xstrdup("{\"detail\":\"too many requests\"}");
+	resp = MHD_create_response_from_buffer(strlen(s), s,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Retry-After", ra);
+	return api_reply(c, MHD_HTTP_TOO_MANY_REQUESTS, resp,
+	    "application/json");
 }
 
 enum MHD_Result

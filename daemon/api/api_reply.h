@@ -37,6 +37,14 @@ enum MHD_Result	api_json_text(struct MHD_Connection *c, unsigned int status,
 /* Answers {"detail": message}. */
 enum MHD_Result	api_error(struct MHD_Connection *c, unsigned int status,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Answers 429 {"detail": "<message>; retry after N s"} with Retry-After
+ * N.
+ */
+enum MHD_Result	api_reply_retry(struct MHD_Connection *c, int64_t retry_s,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The status of the last answer given on the calling thread. */
+unsigned int	api_reply_status(void);
 /* Answers 503 {"detail": "database unavailable"}. */
 enum MHD_Result	api_error_db(struct MHD_Connection *c);
 

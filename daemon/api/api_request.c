@@ -31,12 +31,18 @@ api_request_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
-	(void)off;
 	for (i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].name, key) == 0) {
 			f = &r->fields[i];
 			break;
 		}
+	/* a field sent twice is refused, never the two joined */
+	if (f != NULL && off == 0 && f->next_off > 0) {
+		snprintf(r->form_error, sizeof(r->form_error), "form field "
+		    "'%.64s' is given twice", key);
+		r->bad_form = 1;
+		return MHD_NO;
+	}
 	if (f == NULL) {
 		if (r->nfields == API_MAX_FIELDS) {
 			r->bad_form = 1;
@@ -53,18 +59,29 @@ api_request_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		return MHD_NO;
 	}
 	buf_append(&f->data, data, size);
+	f->next_off = off + size;
 	return MHD_YES;
 }
 
 struct api_request *
-api_request_new(struct MHD_Connection *c, const char *method)
+api_request_new(const char *uri)
 {
 	struct api_request *r;
-	const char *clen;
-	int64_t n;
 
 	r = xcalloc(1, sizeof(*r));
 	buf_init(&r->body);
+	r->path = xstrndup(uri, strcspn(uri, "?"));
+	return r;
+}
+
+void
+api_request_start(struct api_request *r, struct MHD_Connection *c,
+    const char *method)
+{
+	const char *clen;
+	int64_t n;
+
+	r->started = true;
 	clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (clen != NULL && parse_i64(clen, 0, INT64_MAX, &n, NULL) == 0 &&
@@ -73,7 +90,6 @@ api_request_new(struct MHD_Connection *c, const char *method)
 	else if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)
 		r->pp = MHD_create_post_processor(c, API_REQUEST_PP_BUF,
 		    api_request_post_field, r);
-	return r;
 }
 
 void
@@ -92,6 +108,7 @@ api_request_free(struct api_request *r)
 	}
 	buf_free(&r->body);
 	api_x402_free(r->x402);
+	free(r->path);
 	free(r);
 }
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "api_route.h"
 #include "scope.h"
 #include "util.h"
 
@@ -29,6 +30,7 @@ struct api_field {
 	char		*name;
 	char		*filename;
 	struct buf	 data;
+	uint64_t	 next_off;	/* where its next piece starts */
 };
 
 /* Where a request stands in a job wait (api_wait.c). */
@@ -39,6 +41,10 @@ enum api_wait_state {
 };
 
 struct api_request {
+	char			*path;		/* as sent, without the query */
+	bool			 started;	/* api_request_start() ran */
+	struct api_route_match	 match;		/* api_route_admit() */
+	unsigned int		 limits_held;	/* api_limit_take(), by kind */
 	struct MHD_PostProcessor *pp;
 	struct buf		 body;		/* non-multipart bodies */
 	struct api_field	 fields[API_MAX_FIELDS];
@@ -46,6 +52,7 @@ struct api_request {
 	size_t			 received;
 	int			 too_large;
 	int			 bad_form;
+	char			 form_error[96];	/* why, when known */
 	char			 client_id[UUID_BUFSZ];	/* api_auth_caller() */
 	struct scope_set	 scopes;	/* what the caller may do */
 	struct api_x402		*x402;		/* a paid request, owned */
@@ -63,12 +70,16 @@ struct api_request {
 };
 
 /*
- * A new request for method on c. A Content-Length beyond max_upload marks
- * it too_large at once; POST and PUT forms get a parser. Never NULL;
- * caller frees with api_request_free().
+ * A new request for uri as sent (the request line's). Never NULL; caller
+ * frees with api_request_free().
  */
-struct api_request	*api_request_new(struct MHD_Connection *c,
-			    const char *method);
+struct api_request	*api_request_new(const char *uri);
+/*
+ * Starts r once its headers are in, for method on c: a Content-Length
+ * beyond max_upload marks it too_large; POST and PUT forms get a parser.
+ */
+void			 api_request_start(struct api_request *r,
+			    struct MHD_Connection *c, const char *method);
 /* Frees r and its fields; NULL does nothing. */
 void			 api_request_free(struct api_request *r);
 /*

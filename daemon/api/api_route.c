@@ -1,9 +1,12 @@
 /*
- * Route matching and dispatch for the API process; see api_route.h. The
- * tables are walked in order, so a specific pattern listed first wins
- * over a wider one ("/knowledge/parts/{}/ban" over "/knowledge/parts/{}/{}").
+ * Route matching, admission and dispatch for the API process; see
+ * api_route.h. The tables are walked in order, so a specific pattern
+ * listed first wins over a wider one ("/knowledge/parts/{}/ban" over
+ * "/knowledge/parts/{}/{}").
  */
 #include <string.h>
+
+#define API_ROUTE_CONN_TIMEOUT	300	/* s idle, once a caller is known */
 
 #include "api_admin.h"
 #include "api_auth.h"
@@ -11,6 +14,7 @@
 #include "api_events.h"
 #include "api_internal.h"
 #include "api_jobs.h"
+#include "api_limit.h"
 #include "api_metrics.h"
 #include "api_openai.h"
 #include "api_parts.h"
@@ -42,12 +46,17 @@ const struct api_route *const api_route_tables[] = {
 	NULL
 };
 
-/* 1 when url matches pattern, with its "{}" segments captured into m. */
+/*
+ * 1 when path (as sent: percent-encoded) matches pattern, with its "{}"
+ * segments captured into m, each decoded: an encoded "/" (%2F) stays in
+ * its segment; a segment with an encoded NUL matches nothing.
+ */
 static int
-api_route_match(const char *pattern, const char *url,
+api_route_match(const char *pattern, const char *path,
     struct api_route_match *m)
 {
-	const char *p = pattern, *u = url, *end;
+	const char *p = pattern, *u = path, *end;
+	char *arg;
 	size_t n;
 
 	m->nargs = 0;
@@ -58,8 +67,12 @@ api_route_match(const char *pattern, const char *url,
 			if (n == 0 || n >= API_ROUTE_ARG_LEN ||
 			    m->nargs == API_ROUTE_MAX_ARGS)
 				return 0;
-			memcpy(m->args[m->nargs], u, n);
-			m->args[m->nargs++][n] = '\0';
+			arg = m->args[m->nargs++];
+			memcpy(arg, u, n);
+			arg[n] = '\0';
+			if (MHD_http_unescape(arg) != strlen(arg) ||
+			    arg[0] == '\0')
+				return 0;
 			u += n;
 			p += 2;
 			continue;
@@ -146,50 +159,90 @@ api_route_scope(struct MHD_Connection *c, const struct api_request *r,
 	}
 }
 
+int
+api_route_admit(struct MHD_Connection *c, struct api_request *r,
+    const char *method, enum MHD_Result *ret)
+{
+	struct api_route_match *m = &r->match;
+	const struct api_route *rt;
+	const char *args[API_ROUTE_MAX_ARGS];
+	size_t i;
+
+	rt = api_route_find(api_route_tables, method, r->path, m);
+	r->route_method = rt ? rt->method : NULL;
+	r->route_pattern = rt ? rt->pattern : NULL;
+	api_metrics_route(r->route_method, r->route_pattern);
+	if (rt == NULL) {
+		*ret = m->path_known ? api_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "Method Not Allowed") : api_error(c, MHD_HTTP_NOT_FOUND,
+		    "Not Found");
+		return -1;
+	}
+	if (rt->auth == API_AUTH_NONE)
+		return 0;
+	/* a body announced too large is refused before a byte is read */
+	if (r->too_large) {
+		*ret = api_route_too_large(c);
+		return -1;
+	}
+	for (i = 0; i < m->nargs; i++)
+		args[i] = m->args[i];
+	if (api_limit_auth_check(c, ret) == -1)
+		return -1;
+	if (rt->auth == API_AUTH_ADMIN || (api_route_admin_ok(rt->auth) &&
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Admin-Key") != NULL)) {
+		if (api_auth_admin(c, ret) == -1)
+			goto refused;
+		r->admin = true;
+	} else if (api_x402_payable(rt) && !api_auth_has_credentials(c)) {
+		/* without credentials, a payable route takes a payment */
+		if (api_x402_admit(c, r, rt, r->path, ret) == -1)
+			goto refused;
+	} else if (api_auth_caller(c, r, ret) == -1)
+		goto refused;
+	else if (api_route_admin_ok(rt->auth) && api_auth_scope(r, SCOPE_ADMIN))
+		r->admin = true;
+	else if (api_route_scope(c, r, rt, args, ret) == -1)
+		return -1;
+	/* known now: the connection may take its time */
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+	    (unsigned int)API_ROUTE_CONN_TIMEOUT);
+	return 0;
+refused:
+	/* a wrong secret costs its address; none presented costs nothing */
+	if (api_reply_status() == MHD_HTTP_UNAUTHORIZED &&
+	    (api_auth_has_credentials(c) || MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "X-Admin-Key") != NULL))
+		api_limit_auth_failed(c);
+	return -1;
+}
+
+enum MHD_Result
+api_route_too_large(struct MHD_Connection *c)
+{
+	return api_error(c, API_HTTP_TOO_LARGE, "request body is larger than "
+	    "%lld bytes", (long long)api_cfg->max_upload);
+}
+
 enum MHD_Result
 api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
-    const char *url, const char *method)
+    const char *method)
 {
-	struct api_route_match m;
-	const struct api_route *rt;
+	const struct api_route *rt = r->match.route;
 	const char *args[API_ROUTE_MAX_ARGS];
 	enum MHD_Result ret;
 	size_t i;
 
-	rt = api_route_find(api_route_tables, method, url, &m);
-	r->route_method = rt ? rt->method : NULL;
-	r->route_pattern = rt ? rt->pattern : NULL;
+	/* perhaps on another thread than the headers (a resumed wait) */
 	api_metrics_route(r->route_method, r->route_pattern);
-	if (rt == NULL)
-		return m.path_known ? api_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "Method Not Allowed") : api_error(c, MHD_HTTP_NOT_FOUND,
-		    "Not Found");
-	for (i = 0; i < m.nargs; i++)
-		args[i] = m.args[i];
-	if (rt->auth == API_AUTH_NONE)
-		return rt->fn(c, r, args);
-	if (r->too_large)
-		return api_error(c, API_HTTP_TOO_LARGE, "request body is "
-		    "larger than %lld bytes", (long long)api_cfg->max_upload);
-	if (r->bad_form)
-		return api_error(c, MHD_HTTP_BAD_REQUEST, "malformed form "
-		    "data");
-	if (rt->auth == API_AUTH_ADMIN || (api_route_admin_ok(rt->auth) &&
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "X-Admin-Key") != NULL)) {
-		if (api_auth_admin(c, &ret) == -1)
-			return ret;
-		r->admin = true;
-	} else if (api_x402_payable(rt) && !api_auth_has_credentials(c)) {
-		/* without credentials, a payable route takes a payment */
-		if (api_x402_admit(c, r, rt, url, &ret) == -1)
-			return ret;
-	} else if (api_auth_caller(c, r, &ret) == -1)
-		return ret;
-	else if (api_route_admin_ok(rt->auth) && api_auth_scope(r, SCOPE_ADMIN))
-		r->admin = true;
-	else if (api_route_scope(c, r, rt, args, &ret) == -1)
-		return ret;
+	for (i = 0; i < r->match.nargs; i++)
+		args[i] = r->match.args[i];
+	if (rt->auth != API_AUTH_NONE && r->too_large)
+		return api_route_too_large(c);
+	if (rt->auth != API_AUTH_NONE && r->bad_form)
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s",
+		    r->form_error[0] ? r->form_error : "malformed form data");
 	ret = rt->fn(c, r, args);
 	/* a key revoked or a client deactivated: at once, everywhere */
 	if (api_route_admin_ok(rt->auth) && strcmp(method, "GET") != 0)

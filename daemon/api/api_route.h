@@ -36,9 +36,9 @@ enum api_auth_kind {
 
 /*
  * One route: each "{}" of pattern stands for one path segment, captured
- * into args. libmicrohttpd has percent-decoded the path before routing,
- * so an encoded "/" (%2F) splits a segment in two. A table ends with a
- * NULL method.
+ * into args. Routing reads the path as sent and decodes each segment on
+ * its own, so an encoded "/" (%2F) stays inside its segment. A table ends
+ * with a NULL method.
  */
 struct api_route {
 	const char		*method;
@@ -62,20 +62,32 @@ extern const struct api_route *const api_route_tables[];
 
 /*
  * Finds the first route of tables (a NULL-terminated list of tables) for
- * method and the decoded path url; fills m with it and its captures.
+ * method and path (as sent, percent-encoded, without the query); fills m
+ * with it and its captures, decoded.
  * Returns the route, or NULL (m->path_known then tells 405 from 404).
  */
 const struct api_route	*api_route_find(const struct api_route *const *tables,
-			    const char *method, const char *url,
+			    const char *method, const char *path,
 			    struct api_route_match *m);
 /*
- * Serves r: finds its route, answers 404 or 405 when there is none,
- * checks the body's size and form, then the caller as the route requires
- * (a key or token and its scopes; on a payable route without either, an
- * x402 payment), then calls the route.
+ * Admits r when its headers have arrived, before any of its body is read:
+ * finds its route (into r->match; 404 or 405 when there is none), refuses
+ * a body announced over max_upload (413), an address past its failed
+ * authentications (429), then checks the caller as the route requires (a
+ * key or token and its scopes; on a payable route without either, an x402
+ * payment). 0 when admitted (a known caller's connection gets the long
+ * idle timeout); -1 after answering in *ret.
+ */
+int			 api_route_admit(struct MHD_Connection *c,
+			    struct api_request *r, const char *method,
+			    enum MHD_Result *ret);
+/*
+ * Serves r, admitted, its body read: refuses a body too large or a form
+ * that did not parse, then calls its route.
  */
 enum MHD_Result		 api_route_dispatch(struct MHD_Connection *c,
-			    struct api_request *r, const char *url,
-			    const char *method);
+			    struct api_request *r, const char *method);
+/* Answers 413 naming max_upload. */
+enum MHD_Result		 api_route_too_large(struct MHD_Connection *c);
 
 #endif

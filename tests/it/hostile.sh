@@ -13,6 +13,7 @@ ulimit -c 0
 HS=$STATE/hostile
 SERVE=""
 cleanup() {
+	stop_mock
 	if [ -n "$SERVE" ] && kill -0 "$SERVE" 2>/dev/null; then
 		kill -TERM "$SERVE"
 		wait "$SERVE" 2>/dev/null
@@ -68,6 +69,7 @@ stop_serve() {
 	return $rc
 }
 nworkers() { ps -o args= --ppid "$SERVE" | grep -c '^bomd: worker'; }
+stop_mock() { [ -n "${MOCK_PID:-}" ] && mock_stop "$HS"; MOCK_PID=""; }
 api_pid() { ps -o pid=,args= --ppid "$SERVE" | awk '$3 == "api" { print $1 }'; }
 # xadd JSON: one entry through redis-cli, as any producer may write it
 xadd() { rcli XADD bomd:jobs '*' job "$1" >/dev/null; }
@@ -288,6 +290,178 @@ for p in $(ps -o pid= --ppid "$SERVE"); do
 done
 check "the master holds sockets" "1" "$([ -n "$msocks" ] && echo 1)"
 check "no child shares a socket of the master" "0" "$leaked"
+stop_serve; check "SIGTERM: exit 0" "0" "$?"
+
+# --- #1, #3, #7: floods from another address; per-client caps --------------
+# hold.py HOST PORT N SECONDS SRC [SEND]: N connections from address SRC,
+# each sending SEND (nothing by default); prints how many connected and
+# how many the server closed within SECONDS
+cat > "$HS/hold.py" <<'PY'
+import select, socket, sys, time
+host, port, n, hold, src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+send = sys.argv[6].encode() if len(sys.argv) > 6 else b""
+socks = []
+for _ in range(n):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(5)
+    try:
+        s.connect((host, port))
+        if send:
+            s.sendall(send)
+        socks.append(s)
+    except OSError:
+        pass
+closed, end = set(), time.time() + hold
+while time.time() < end and len(closed) < len(socks):
+    r, _, _ = select.select([s for s in socks if s not in closed], [], [], 0.1)
+    for s in r:
+        try:
+            d = s.recv(65536)
+        except OSError:
+            d = b""
+        if not d:
+            closed.add(s)
+print(len(socks), len(closed))
+PY
+mock_start mock_llm "$HS" ok 0 --delay-ms 2000 || bad "mock llm starts"
+start_serve 1 BOMD_PER_IP_CONNECTIONS=20 BOMD_UNAUTH_TIMEOUT=2 \
+    BOMD_AUTH_FAIL_LIMIT=10 BOMD_STREAMS_PER_CLIENT=2 BOMD_CHATS_PER_CLIENT=1 \
+    BOMD_WAITS_PER_CLIENT=1 BOMD_RATE_LIMIT=0 BOMD_API_PROBE_EVERY=1 \
+    BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
+    BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 BOMD_LLM_TIMEOUT_MS=10000 ||
+    bad "daemon starts"
+other() { curl -s --interface 127.0.0.2 "$@"; }
+# a tenant's reads keep answering within a bound (from 127.0.0.1)
+bounded() {	# bounded NAME: GET /projects as H2 within 3 s
+	local t0 t1 c
+	t0=$(date +%s%3N)
+	c=$(code -m 10 -H "X-API-Key: $H2_KEY" "$HURL/projects")
+	t1=$(date +%s%3N)
+	check "$1: another tenant's GET /projects answers within 3 s" "200 1" "$c $(( t1 - t0 < 3000 ))"
+}
+
+# unauthenticated uploads of 10 MB: refused at the headers, bodies unread
+head -c 10000000 /dev/zero > "$HS/ten.bin"
+hwm0=$(hwm)
+t0=$(date +%s%3N)
+pids=()
+for i in $(seq 1 16); do
+	other -o /dev/null -w '%{http_code}\n' -H 'Expect:' --data-binary @"$HS/ten.bin" \
+	    "$HURL/projects/upload-and-process" > "$HS/pre.$i" 2>/dev/null &
+	pids+=($!)
+done
+bounded "pre-auth uploads"
+wait "${pids[@]}"
+t1=$(date +%s%3N)
+check "sixteen uploads without a key are 401" "16" "$(cat "$HS"/pre.* | grep -c '^401$')"
+hwm1=$(hwm)
+echo "# api peak RSS ${hwm0} kB before, ${hwm1} kB after 160 MB of refused bodies ($((t1 - t0)) ms)"
+check "their bodies were not buffered (peak RSS +< 40 MB)" "1" "$(( hwm1 - hwm0 < 40960 ))"
+r=$(curl -s -w ' %{http_code}' -H 'Expect:' -H "X-API-Key: $H1_KEY" -H 'Content-Type: application/octet-stream' \
+    --data-binary @"$HS/ten.bin" --data-binary @"$HS/ten.bin" "$HURL/projects/upload-and-process")
+check "a body announced over max_upload is 413 at once" "413" "${r##* }"
+# a chunked body (no length) over the limit: 413 without reading it all
+r=$(head -c 30000000 /dev/zero | curl -s -o /dev/null -w '%{http_code} %{size_upload}' -H 'Expect:' \
+    -H "X-API-Key: $H1_KEY" -H 'Transfer-Encoding: chunked' --data-binary @- \
+    "$HURL/projects/upload-and-process")
+check "a chunked body over max_upload is refused before its end" "1" "$(( ${r##* } < 25000000 ))"
+
+# idle connections that never authenticate are closed after unauth_timeout
+read -r conn closed < <(python3 "$HS/hold.py" 127.0.0.1 "$HPORT" 15 5 127.0.0.2)
+check "idle unauthenticated connections closed after 2 s" "15 15" "$conn $closed"
+read -r conn closed < <(python3 "$HS/hold.py" 127.0.0.1 "$HPORT" 15 5 127.0.0.2 'GET /health HTTP/1.1\r\nHost: x\r\n')
+check "so are slow ones (headers never finished)" "15 15" "$conn $closed"
+# more connections from one address than per_ip_connections: refused
+python3 "$HS/hold.py" 127.0.0.1 "$HPORT" 40 4 127.0.0.2 > "$HS/perip" &
+hold=$!
+sleep 1
+bounded "40 connections from one address"
+wait "$hold"
+read -r conn closed < "$HS/perip"
+check "an address gets at most 20 connections" "1" "$(( conn - closed <= 20 && closed >= 20 ))"
+
+# failed keys: refused per address after auth_fail_limit, before any lookup
+for i in $(seq 1 6); do
+	code --interface 127.0.0.3 -H "X-API-Key: bk_$(printf '%064d' "$i")" "$HURL/projects"; echo
+	code --interface 127.0.0.3 -H "X-API-Key: %%%$i" "$HURL/projects"; echo
+done > "$HS/fails"
+check "ten wrong or malformed keys are 401, then 429" "10 2" "$(grep -c '^401$' "$HS/fails") $(grep -c '^429$' "$HS/fails")"
+check "the 429 says when to retry" "1" \
+    "$(curl -s --interface 127.0.0.3 -D - -o /dev/null -H 'X-API-Key: bk_0' "$HURL/projects" | grep -ci '^retry-after')"
+check "the address is refused even with a good key" "429" "$(code --interface 127.0.0.3 -H "X-API-Key: $H1_KEY" "$HURL/projects")"
+check "no key at all is no failure" "401" "$(code --interface 127.0.0.2 "$HURL/projects")"
+check "another address is not refused" "200" "$(code -H "X-API-Key: $H1_KEY" "$HURL/projects")"
+
+# per-client caps: event streams, waits, chats (429 beyond)
+P=$(curl -s -H "X-API-Key: $H1_KEY" -F bom_file=@tests/fixtures/demo_bom.csv "$HURL/projects" | jq -r .project_id)
+sse() { curl -s -N -m "$2" -H "X-API-Key: $1" "$HURL/projects/$P/events"; }
+sse "$H1_KEY" 6 > "$HS/sse.1" & s1=$!
+sse "$H1_KEY" 6 > "$HS/sse.2" & s2=$!
+sleep 1
+check "a third event stream of a client is 429" "429" "$(code -m 5 -H "X-API-Key: $H1_KEY" "$HURL/projects/$P/events")"
+wait "$s1" "$s2"
+K2=$(curl -s -H "X-API-Key: $H1_KEY" -H 'Content-Type: application/json' -d '{"name":"sse"}' "$HURL/api-keys")
+sse "$(echo "$K2" | jq -r .raw_key)" 30 > "$HS/sse.3" & s3=$!
+sleep 1
+curl -s -o /dev/null -X POST -H "X-API-Key: $H1_KEY" "$HURL/api-keys/$(echo "$K2" | jq -r .key.key_id)/revoke"
+t0=$(date +%s)
+wait "$s3"
+check "a stream ends soon after a key is revoked" "1" "$(( $(date +%s) - t0 < 10 ))"
+check_contains "and says why" "event: reauth" "$(cat "$HS/sse.3")"
+chat() { curl -s -o /dev/null -w '%{http_code}\n' -m 30 -H "X-API-Key: $1" -H 'Content-Type: application/json' \
+    -d '{"model":"bom-agent","messages":[{"role":"user","content":"what did I build?"}]}' "$HURL/v1/chat/completions"; }
+t0=$(date +%s%3N)
+chat "$H1_KEY" > "$HS/chat.1" & c1=$!
+sleep 0.3
+chat "$H2_KEY" > "$HS/chat.2" & c2=$!
+sleep 0.3
+check "a second chat of one client at once is 429" "429" "$(chat "$H1_KEY")"
+wait "$c1" "$c2"
+t1=$(date +%s%3N)
+check "two clients' chats both answered" "200 200" "$(cat "$HS/chat.1") $(cat "$HS/chat.2")"
+echo "# two 2 s LLM chats took $((t1 - t0)) ms"
+check "and side by side, not one after the other" "1" "$(( t1 - t0 < 3800 ))"
+up() { curl -s -o /dev/null -w '%{http_code}\n' -m 30 -H "X-API-Key: $H1_KEY" -F bom_file=@tests/fixtures/demo_bom.csv "$@" "$HURL/projects/upload-and-process"; }
+stop_mock
+up > "$HS/wait.1" & w1=$!
+sleep 0.3
+check "a client's wait beyond waits_per_client is 429" "429" "$(up)"
+check "an async upload meanwhile is accepted" "202" "$(up -H 'Prefer: respond-async')"
+wait "$w1"
+
+# --- #11: the small ones -------------------------------------------------
+r=$(curl -s -w ' %{http_code}' -H "X-API-Key: $H1_KEY" -F bom_file=@tests/fixtures/demo_bom.csv \
+    -F quantity=1 -F quantity=0 "$HURL/projects")
+check "a form field sent twice is 400" "400" "${r##* }"
+check_contains "naming it" "'quantity' is given twice" "$r"
+check "a part named ZZ/alternates is banned" "200" \
+    "$(code -X POST -H "X-API-Key: $H1_KEY" -H 'Content-Type: application/json' -d '{"reason":"x"}' "$HURL/knowledge/parts/ZZ%2Falternates/ban")"
+check "%2F keeps the part: GET ZZ%2Falternates is the part" "ZZ/alternates true" \
+    "$(curl -s -H "X-API-Key: $H1_KEY" "$HURL/knowledge/parts/ZZ%2Falternates" | jq -r '"\(.mpn) \(.banned)"')"
+curl -s -o /dev/null -H "X-API-Key: $H1_KEY" -H 'Content-Type: application/json' \
+    -d '{"alternate_mpn":"YY","reason":"x"}' "$HURL/knowledge/parts/ZZ/alternates"
+check "and GET ZZ/alternates is ZZ's list" '["YY"]' \
+    "$(curl -s -H "X-API-Key: $H1_KEY" "$HURL/knowledge/parts/ZZ/alternates" | jq -c .)"
+check "%00 in a path is 404" "404" "$(code -H "X-API-Key: $H1_KEY" "$HURL/knowledge/parts/A%00B")"
+check "a 300-byte segment is 404" "404" "$(code -H "X-API-Key: $H1_KEY" "$HURL/knowledge/parts/$(printf 'A%.0s' $(seq 1 300))")"
+xadd "{\"client_id\":\"$H1_ID\",\"job_id\":\"forge\\n<3>master: forged line\",\"bom_csv\":\"MPN\\n\"}"
+wait_for 100 grep -q 'job=forge' "$LOG"
+check "a newline in a job id forges no log line" "0" "$(grep -c '^<3>master: forged' "$LOG")"
+check_contains "it is escaped in its own line" 'job=forge\x0a<3>master' "$(grep 'job=forge' "$LOG")"
+for u in systemd/bomd.service systemd/bomd-worker.service; do
+	for k in MemoryMax= TasksMax= ProtectProc=invisible ProcSubset=pid SocketBindDeny=any; do
+		check "$u has $k" "1" "$(grep -c "^$k" "$u")"
+	done
+done
+# the watchdog covers the API process: a hung one is killed and restarted
+api0=$(api_pid)
+kill -STOP "$api0"
+wait_for 300 test "$(api_pid)" != "$api0"
+check "a hung API process is restarted" "1" "$([ -n "$(api_pid)" ] && [ "$(api_pid)" != "$api0" ] && echo 1)"
+check_contains "the master says why" "did not answer 3 probes" "$(grep 'probes' "$LOG")"
+wait_for 150 curl -sf -o /dev/null "$HURL/health"
+check "and it answers again" "200" "$(code "$HURL/health")"
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
 
 if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$LOG"; then
