@@ -44,6 +44,7 @@ COMMON_SRCS = \
 	common/http_fetch.c \
 	common/intake.c \
 	common/intake_sheet.c \
+	common/intake_values.c \
 	common/intake_view.c \
 	common/intake_yaml.c \
 	common/job_status.c \

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -67,5 +68,51 @@ int	intake_sheet_avoid(struct intake_norm *n, const char *fname,
  */
 json_t	*intake_sheet_makers(struct intake_norm *n, const char *fname,
 	    const json_t *v);
+
+/* How a field of the intake table is read (intake.c's table). */
+enum intake_type {
+	INTAKE_STR,
+	INTAKE_INT,
+	INTAKE_BOOL,
+	INTAKE_DATE,
+	INTAKE_MONEY,
+	INTAKE_LIST,
+	INTAKE_WORD,		/* one of words, any case, stored lower case */
+	INTAKE_AVOID,		/* MPNs, or {mpn, reason}: avoid_parts */
+	INTAKE_MAKERS		/* preferred_manufacturers by category */
+};
+
+struct intake_field {
+	const char		*section;
+	const char		*key;
+	const char		*form;	/* form field name; NULL: none */
+	enum intake_type	 type;
+	int64_t			 min;	/* INT: lowest value */
+	int64_t			 max;	/* INT: highest value; STR: bytes */
+	int64_t			 def;	/* INT, BOOL: default; -1 = null */
+	const char *const	*words;	/* WORD: the values allowed */
+	const char		*alias;	/* an older form name, or NULL */
+};
+
+/*
+ * intake_values.c: one field's value, normalised; fname names the field in
+ * n's error. Strings and dates are new references or NULL; the others
+ * return 0 or -1.
+ */
+json_t	*intake_norm_str(struct intake_norm *n, const char *fname,
+	    const json_t *v, size_t max);
+int	 intake_norm_int(struct intake_norm *n, const char *fname,
+	    const json_t *v, const struct intake_field *f, int64_t *out,
+	    bool *null);
+int	 intake_norm_bool(struct intake_norm *n, const char *fname,
+	    const json_t *v, bool def, bool *out);
+json_t	*intake_norm_date(struct intake_norm *n, const char *fname,
+	    const json_t *v);
+int	 intake_norm_money(struct intake_norm *n, const char *fname,
+	    const json_t *v, int64_t *micros);
+/* True when v is the amount normalising wrote for micros. */
+bool	 intake_money_written(const json_t *v, int64_t micros);
+int	 intake_list_add(struct intake_norm *n, const char *fname,
+	    json_t *out, const char *s, size_t len);
 
 #endif

@@ -57,6 +57,10 @@ start_mock() {
 # start_daemon PROVIDER MODEL [BATCH]
 start_daemon() {
 	stop_daemon
+	# a port nothing else took since the last start (a shared machine)
+	LPORT=$(free_port)
+	URL=http://127.0.0.1:$LPORT
+	export BOMD_LISTEN=127.0.0.1:$LPORT
 	BOMD_LLM_PROVIDER=$1 BOMD_LLM_MODEL=$2 BOMD_LLM_BATCH_SIZE=${3:-10} \
 	    BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
 	    start_bomd "$S/serve.log" "$URL" --workers 1 ||
