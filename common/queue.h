@@ -72,8 +72,8 @@ int		 queue_read(redisContext *c, const char *consumer, int pending,
 		    int block_ms, struct queue_entry *out, size_t max);
 /*
  * Claims entries idle for at least min_idle_ms for consumer (XAUTOCLAIM;
- * their deliveries filled); same return as queue_read(). *cursor carries the scan position ("0-0"
- * to start; 32 bytes).
+ * their deliveries filled); same return as queue_read(). *cursor carries
+ * the scan position ("0-0" to start; 32 bytes).
  */
 int		 queue_autoclaim(redisContext *c, const char *consumer,
 		    int64_t min_idle_ms, char *cursor, struct queue_entry *out,

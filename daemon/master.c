@@ -593,9 +593,9 @@ master_check_role(PGconn *db)
 	    strcmp(PQgetvalue(r, 0, 1), "t") == 0)
 		log_warnx("database_url logs in as %s, which owns the schema "
 		    "or is a superuser: row-level security holds only while "
-		    "nothing runs RESET ROLE; give the daemon a role of its own "
-		    "(database_owner_url for bomd migrate; README: database "
-		    "roles)", PQgetvalue(r, 0, 0));
+		    "nothing runs RESET ROLE; give the daemon a role of its "
+		    "own (database_owner_url for bomd migrate; README: "
+		    "database roles)", PQgetvalue(r, 0, 0));
 	PQclear(r);
 }
 

@@ -155,7 +155,8 @@ CREATE FUNCTION bomd_admin.metrics_latency(le float8[])
 RETURNS TABLE (buckets bigint[], n bigint, total float8)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 	WITH d AS (SELECT extract(epoch FROM finished_at - created_at)::float8
-	    AS d FROM jobs WHERE status = 'complete' AND finished_at IS NOT NULL)
+	    AS d FROM jobs
+	    WHERE status = 'complete' AND finished_at IS NOT NULL)
 	SELECT ARRAY(SELECT count(d.d) FILTER (WHERE d.d <= b.b)
 	    FROM unnest(le) WITH ORDINALITY b(b, i) LEFT JOIN d ON true
 	    GROUP BY b.i ORDER BY b.i),

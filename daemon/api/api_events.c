@@ -168,7 +168,8 @@ api_events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 		} else if (api_events_revoked(ev)) {
 			/* the key may be revoked: its caller asks again */
 			api_events_add(ev, "reauth", json_pack("{s:s}",
-			    "detail", "a key or client was revoked; reconnect"));
+			    "detail", "a key or client was revoked; "
+			    "reconnect"));
 			ev->done = 1;
 		} else if (api_events_poll(ev) == -1)
 			buf_puts(&ev->out, ": database unavailable, "

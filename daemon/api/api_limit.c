@@ -62,17 +62,19 @@ api_limit_addr_of(struct MHD_Connection *c, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
+	const struct sockaddr_in *in4;
+	const struct sockaddr_in6 *in6;
 
 	buf[0] = '\0';
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || (sa = ci->client_addr) == NULL)
 		return;
+	in4 = (const void *)sa;
+	in6 = (const void *)sa;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    sa)->sin_addr, buf, (socklen_t)len);
+		inet_ntop(AF_INET, &in4->sin_addr, buf, (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
-		    sa)->sin6_addr, buf, (socklen_t)len);
+		inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)len);
 }
 
 /*
