@@ -329,6 +329,16 @@ uuid_v4(char out[UUID_BUFSZ])
 	return 0;
 }
 
+uint64_t
+str_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 bool
 uuid_valid(const char *s)
 {

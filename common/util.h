@@ -99,6 +99,8 @@ int	random_bytes(void *p, size_t n);
 int	uuid_v4(char out[UUID_BUFSZ]);
 /* True when s is a canonical (lower or upper case) UUID. */
 bool	uuid_valid(const char *s);
+/* The 64-bit FNV-1a hash of s, for tables in memory (not a secret). */
+uint64_t str_hash(const char *s);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *p, size_t n, char *out);
 

@@ -46,16 +46,6 @@ static pthread_mutex_t api_limit_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct api_limit_addr api_limit_addrs[API_LIMIT_ADDRS];
 static struct api_limit_client api_limit_clients[API_LIMIT_CLIENTS];
 
-static size_t
-api_limit_hash(const char *s)
-{
-	size_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* c's address as text ("" when unknown). */
 static void
 api_limit_addr_of(struct MHD_Connection *c, char *buf, size_t len)
@@ -86,7 +76,7 @@ static struct api_limit_addr *
 api_limit_addr_slot(const char *addr, bool make, int64_t now)
 {
 	struct api_limit_addr *a, *old = NULL;
-	size_t h = api_limit_hash(addr), i;
+	size_t h = (size_t)str_hash(addr), i;
 
 	for (i = 0; i < API_LIMIT_PROBE; i++) {
 		a = &api_limit_addrs[(h + i) % API_LIMIT_ADDRS];
@@ -171,7 +161,7 @@ static struct api_limit_client *
 api_limit_client_slot(const char *id, bool make)
 {
 	struct api_limit_client *s, *idle = NULL;
-	size_t h = api_limit_hash(id), i, k;
+	size_t h = (size_t)str_hash(id), i, k;
 	int64_t n;
 
 	for (i = 0; i < API_LIMIT_PROBE; i++) {

@@ -32,16 +32,6 @@ struct cache {
 	size_t			 ntenants;
 };
 
-static uint64_t
-cache_hash(const char *key)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
-	return h;
-}
-
 /* The upper-case key of an MPN into buf; -1 when it does not fit. */
 static int
 cache_key(const char *mpn, char *buf, size_t len)
@@ -64,7 +54,7 @@ cache_slot(const struct cache *c, const char *key)
 
 	if (c->nslots == 0)
 		return NULL;
-	for (i = cache_hash(key) & mask;; i = (i + 1) & mask)
+	for (i = str_hash(key) & mask;; i = (i + 1) & mask)
 		if (c->slots[i].key == NULL ||
 		    strcmp(c->slots[i].key, key) == 0)
 			return &c->slots[i];

@@ -51,24 +51,13 @@ H2=$(newclient "Hostile Two"); H2_ID=$(echo "$H2" | jq -r .client_id)
 H2_KEY=$(echo "$H2" | jq -r .api_key)
 
 LOG=$HS/serve.log
-# start_serve WORKERS [VAR=VALUE...]: a daemon on HPORT with extra env
+# start_serve WORKERS [VAR=VALUE...]: serve() (lib.sh) on a free HPORT
 start_serve() {
-	local n=$1
-	shift
-	echo "--- serve $n $*" >> "$LOG"
-	env "$@" "$BOMD" serve --workers "$n" >> "$LOG" 2>&1 &
-	SERVE=$!
-	wait_for 150 curl -sf -o /dev/null "$HURL/health" &&
-	    wait_for 100 test "$(nworkers)" = "$n" && sleep 0.3
-}
-stop_serve() {
-	kill -TERM "$SERVE"
-	wait "$SERVE"
+	serve "$@"
 	local rc=$?
-	SERVE=""
+	HPORT=$SPORT HURL=$SURL
 	return $rc
 }
-nworkers() { ps -o args= --ppid "$SERVE" | grep -c '^bomd: worker'; }
 stop_mock() { [ -n "${MOCK_PID:-}" ] && mock_stop "$HS"; MOCK_PID=""; }
 api_pid() { ps -o pid=,args= --ppid "$SERVE" | awk '$3 == "api" { print $1 }'; }
 # xadd JSON: one entry through redis-cli, as any producer may write it

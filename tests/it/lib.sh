@@ -107,3 +107,29 @@ free_port() {
 	done
 	echo "$p"
 }
+# serve WORKERS [VAR=VALUE...]: "bomd serve --workers WORKERS" with the
+# extra environment, on a port free at that moment (a shared machine),
+# appending to $LOG; sets SERVE (its pid), SPORT and SURL and exports
+# BOMD_LISTEN; waits for its health and its workers (1 when they do not
+# come)
+serve() {
+	local n=$1
+	shift
+	echo "--- serve $n $*" >> "$LOG"
+	SPORT=$(free_port)
+	SURL=http://127.0.0.1:$SPORT
+	export BOMD_LISTEN=127.0.0.1:$SPORT
+	env "$@" "$BOMD" serve --workers "$n" >> "$LOG" 2>&1 &
+	SERVE=$!
+	wait_for 600 curl -sf -o /dev/null "$SURL/health" &&
+	    wait_for 300 test "$(nworkers)" = "$n" && sleep 0.3
+}
+# stop_serve: SIGTERM to the daemon of serve(); its exit status
+stop_serve() {
+	kill -TERM "$SERVE"
+	wait "$SERVE"
+	local rc=$?
+	SERVE=""
+	return $rc
+}
+nworkers() { ps -o args= --ppid "$SERVE" | grep -c '^bomd: worker'; }

@@ -45,28 +45,14 @@ C4=$(newclient "Recovery Stop"); C4_ID=$(echo "$C4" | jq -r .client_id)
 C5=$(newclient "Recovery Other"); C5_KEY=$(echo "$C5" | jq -r .api_key)
 
 LOG=$RS/serve.log
-# start_serve WORKERS [VAR=VALUE...]: a daemon on a free RPORT with extra env
+# start_serve WORKERS [VAR=VALUE...]: serve() (lib.sh) on a free RPORT
 start_serve() {
-	local n=$1
-	shift
-	echo "--- serve $n $*" >> "$LOG"
-	# a port nothing else took since the last start (a shared machine)
-	RPORT=$(free_port)
-	RURL=http://127.0.0.1:$RPORT
-	export BOMD_LISTEN=127.0.0.1:$RPORT BOMCTL_URL=$RURL
-	env "$@" "$BOMD" serve --workers "$n" >> "$LOG" 2>&1 &
-	SERVE=$!
-	wait_for 600 curl -sf -o /dev/null "$RURL/health" &&
-	    wait_for 300 test "$(nworkers)" = "$n" && sleep 0.3
-}
-stop_serve() {
-	kill -TERM "$SERVE"
-	wait "$SERVE"
+	serve "$@"
 	local rc=$?
-	SERVE=""
+	RPORT=$SPORT RURL=$SURL
+	export BOMCTL_URL=$RURL
 	return $rc
 }
-nworkers() { ps -o args= --ppid "$SERVE" | grep -c '^bomd: worker'; }
 worker_pid() { ps -o pid=,args= --ppid "$SERVE" | awk -v s="$1" '$4 == s { print $1 }'; }
 # submit CLIENT JOB_ID LINE...: one small inline BOM via redis-cli (the
 # values need no JSON escaping)
