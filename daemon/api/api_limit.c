@@ -46,7 +46,33 @@ static pthread_mutex_t api_limit_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct api_limit_addr api_limit_addrs[API_LIMIT_ADDRS];
 static struct api_limit_client api_limit_clients[API_LIMIT_CLIENTS];
 
-/* c's address as text ("" when unknown). */
+/* The last address of X-Forwarded-For into buf, when it is one. */
+static void
+api_limit_forwarded(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const char *xff, *last;
+	size_t n;
+
+	xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strspn(last, "0123456789abcdefABCDEF.:");
+	if (n > 0 && n < len && n < INET6_ADDRSTRLEN &&
+	    last[n + strspn(last + n, " \t")] == '\0') {
+		memcpy(buf, last, n);
+		buf[n] = '\0';
+	}
+}
+
+/*
+ * The client address of c as text ("" when unknown): its peer's, or, when
+ * the peer is a proxy on this host (a loopback address), the last address
+ * of X-Forwarded-For, the one that proxy saw.
+ */
 static void
 api_limit_addr_of(struct MHD_Connection *c, char *buf, size_t len)
 {
@@ -65,6 +91,11 @@ api_limit_addr_of(struct MHD_Connection *c, char *buf, size_t len)
 		inet_ntop(AF_INET, &in4->sin_addr, buf, (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)len);
+	if ((sa->sa_family == AF_INET &&
+	    (ntohl(in4->sin_addr.s_addr) >> 24) == 127) ||
+	    (sa->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)))
+		api_limit_forwarded(c, buf, len);
 }
 
 /*

@@ -381,6 +381,14 @@ check "the 429 says when to retry" "1" \
 check "the address is refused even with a good key" "429" "$(code --interface 127.0.0.3 -H "X-API-Key: $H1_KEY" "$HURL/projects")"
 check "no key at all is no failure" "401" "$(code --interface 127.0.0.2 "$HURL/projects")"
 check "another address is not refused" "200" "$(code -H "X-API-Key: $H1_KEY" "$HURL/projects")"
+# behind a proxy on this host: the address it forwards counts
+for i in $(seq 1 10); do
+	code --interface 127.0.0.4 -H 'X-Forwarded-For: 198.51.100.1, 203.0.113.7' -H "X-API-Key: bk_$i" "$HURL/projects" >/dev/null
+done
+check "a proxied address past its budget is refused" "429" \
+    "$(code --interface 127.0.0.4 -H 'X-Forwarded-For: 203.0.113.7' -H "X-API-Key: $H1_KEY" "$HURL/projects")"
+check "another one through the same proxy is not" "200" \
+    "$(code --interface 127.0.0.4 -H 'X-Forwarded-For: 203.0.113.8' -H "X-API-Key: $H1_KEY" "$HURL/projects")"
 
 # per-client caps: event streams, waits, chats (429 beyond)
 P=$(curl -s -H "X-API-Key: $H1_KEY" -F bom_file=@tests/fixtures/demo_bom.csv "$HURL/projects" | jq -r .project_id)

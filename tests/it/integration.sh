@@ -46,6 +46,9 @@ RCLI=(redis-cli -p "$BOMD_TEST_REDIS_PORT")
 PORT=$(free_port)
 export BOMD_LISTEN=127.0.0.1:$PORT BOMD_SYNC_WAIT=30 BOMD_LOG_LEVEL=info
 export BOMD_ADMIN_KEY=it-admin-key-0123456789abcdef
+# the suites send wrong keys on purpose, all from one address: the
+# failed-authentication budget is hostile.sh's to test
+export BOMD_AUTH_FAIL_LIMIT=0
 URL=http://127.0.0.1:$PORT
 
 # --- migrations --------------------------------------------------------
