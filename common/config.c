@@ -138,7 +138,7 @@ static const struct config_key config_keys[] = {
 	    offsetof(struct config, unauth_timeout), 1 },
 	{ "streams_per_client", "BOMD_STREAMS_PER_CLIENT", CONFIG_INT, "8", 0,
 	    100000, offsetof(struct config, streams_per_client), 1 },
-	{ "waits_per_client", "BOMD_WAITS_PER_CLIENT", CONFIG_INT, "64", 0,
+	{ "waits_per_client", "BOMD_WAITS_PER_CLIENT", CONFIG_INT, "256", 0,
 	    100000, offsetof(struct config, waits_per_client), 1 },
 	{ "chats_per_client", "BOMD_CHATS_PER_CLIENT", CONFIG_INT, "4", 0,
 	    100000, offsetof(struct config, chats_per_client), 1 },

@@ -343,7 +343,9 @@ done
 bounded "pre-auth uploads"
 wait "${pids[@]}"
 t1=$(date +%s%3N)
-check "sixteen uploads without a key are 401" "16" "$(cat "$HS"/pre.* | grep -c '^401$')"
+# each is 401, or cut off by the close before curl read the 401
+check "sixteen uploads without a key refused" "16 0" \
+    "$(cat "$HS"/pre.* | grep -c '^401$\|^000$') $(cat "$HS"/pre.* | grep -vc '^401$\|^000$')"
 hwm1=$(hwm)
 echo "# api peak RSS ${hwm0} kB before, ${hwm1} kB after 160 MB of refused bodies ($((t1 - t0)) ms)"
 check "their bodies were not buffered (peak RSS +< 40 MB)" "1" "$(( hwm1 - hwm0 < 40960 ))"
@@ -398,6 +400,8 @@ sse "$H1_KEY" 6 > "$HS/sse.2" & s2=$!
 sleep 1
 check "a third event stream of a client is 429" "429" "$(code -m 5 -H "X-API-Key: $H1_KEY" "$HURL/projects/$P/events")"
 wait "$s1" "$s2"
+# the server sees the two gone at its next write (a poll, 200 ms)
+sleep 1
 K2=$(curl -s -H "X-API-Key: $H1_KEY" -H 'Content-Type: application/json' -d '{"name":"sse"}' "$HURL/api-keys")
 sse "$(echo "$K2" | jq -r .raw_key)" 30 > "$HS/sse.3" & s3=$!
 sleep 1
