@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include "api_auth.h"
 #include "api_db.h"
 #include "api_events.h"
@@ -149,6 +151,19 @@ api_events_revoked(struct api_events_stream *ev)
 	return gen >= 0 && ev->generation >= 0 && gen != ev->generation;
 }
 
+/* True when the client closed its end of the stream's connection. */
+static bool
+api_events_gone(const struct api_events_stream *ev)
+{
+	const union MHD_ConnectionInfo *ci;
+	char b;
+
+	ci = MHD_get_connection_info(ev->conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	return ci != NULL && recv(ci->connect_fd, &b, 1,
+	    MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 static ssize_t
 api_events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -179,6 +194,9 @@ api_events_reader(void *cls, uint64_t pos, char *buf, size_t max)
 			buf_puts(&ev->out, ": keep-alive\n\n");
 			ev->last_sent_ms = now_ms();
 		}
+		/* a client gone is seen now, not at the next keep-alive */
+		if (ev->out.len == 0 && api_events_gone(ev))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
 		if (ev->out.len == 0) {
 			/* nothing new: park the connection, not a thread */
 			if (api_wait_sleep(ev->conn, API_EVENTS_POLL_MS) == 0)
