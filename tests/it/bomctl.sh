@@ -226,10 +226,7 @@ check "other client cannot show the job" "5" "$RC"
 run_env BOMCTL_API_KEY="$OTHER_KEY" -- --json projects
 check "other client does not list the project" "false" \
     "$(printf '%s' "$OUT" | jq --arg p "$P" 'map(.project_id) | index($p) != null')"
-for _ in $(seq 1 50); do
-	down=$(( 20000 + RANDOM % 20000 ))
-	(exec 3<>/dev/tcp/127.0.0.1/$down) 2>/dev/null || break
-done
+down=$(free_port)
 run_env BOMCTL_URL=http://127.0.0.1:$down -- projects
 check "server down exits 3" "3" "$RC"
 check_contains "server down message" "bomctl: cannot reach http://127.0.0.1:$down: " "$ERR"
@@ -336,10 +333,7 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send(404, {"detail": "Not Found"})
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 EOF
-	for _ in $(seq 1 50); do
-		FPORT=$(( 20000 + RANDOM % 20000 ))
-		(exec 3<>/dev/tcp/127.0.0.1/$FPORT) 2>/dev/null || break
-	done
+	FPORT=$(free_port)
 	python3 "$TMP/fake.py" "$FPORT" 2>"$TMP/fake.err" &
 	FAKE_PID=$!
 	for _ in $(seq 1 100); do

@@ -233,7 +233,8 @@ P2=$(free_port)
 URL2=http://127.0.0.1:$P2
 BOMD_LISTEN=127.0.0.1:$P2 "$BOMD" serve --role api > "$STATE/compat-api2.log" 2>&1 &
 API2_PID=$!
-wait_for 300 curl -sf "$URL2/health" -o /dev/null
+wait_for 600 curl -sf "$URL2/health" -o /dev/null ||
+    bad "a second API process starts" "$(tail -5 "$STATE/compat-api2.log" | tr '\n' ' ')"
 R1=$("$BOMD" key create --client "$A_ID" --name itc-r1 2>/dev/null)
 R1_KEY=$(echo "$R1" | jq -r .api_key)
 check "a key works in the second API process (cached there)" "200 200" \

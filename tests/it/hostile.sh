@@ -26,7 +26,7 @@ mkdir -p "$HS"
 # from here on sql/rcli (lib.sh) talk to this suite's own services
 eval "$(scripts/local-services start "$HS")" ||
     { bad "own services start"; summary hostile; exit 1; }
-HPORT=$(( 20000 + RANDOM % 20000 ))
+HPORT=$(free_port)
 export BOMD_LISTEN=127.0.0.1:$HPORT BOMD_SYNC_WAIT=10 BOMD_LOG_LEVEL=info
 HURL=http://127.0.0.1:$HPORT
 unset BOMD_TEST_CRASH_MPN BOMD_TEST_SLOW_MPN BOMD_TEST_CRASH_AFTER_CHECKPOINT

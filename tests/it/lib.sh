@@ -98,15 +98,9 @@ TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
 # the keys of a project summary and of a trace step, as jq -c 'keys' lists
 SUMMARY_KEYS='["created_at","line_item_count","project_id","project_name","status","updated_at"]'
 STEP_KEYS='["agent","message","reasoning","references","step","timestamp"]'
-# free_port: a random port in 20000-39999 that nothing listens on
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$(( 20000 + RANDOM % 20000 ))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-	done
-	echo "$p"
-}
+# free_port: a port nothing listens on, below the ephemeral range
+# (scripts/free-port)
+free_port() { "$ROOT/scripts/free-port"; }
 # serve WORKERS [VAR=VALUE...]: "bomd serve --workers WORKERS" with the
 # extra environment, on a port free at that moment (a shared machine),
 # appending to $LOG; sets SERVE (its pid), SPORT and SURL and exports
