@@ -18,6 +18,8 @@
 #include "api_request.h"
 #include "bom.h"
 #include "db.h"
+#include "sourcing.h"
+#include "strategies.h"
 #include "util.h"
 
 #define API_CHAT_TASKS_MAX_ITEMS	1000	/* BOM items read */
@@ -34,13 +36,11 @@ struct api_chat_item {
 	const json_t	*offers;	/* strategies: the item's offers */
 };
 
-/* An offer of an item: what a strategy compares. */
-struct api_chat_offer {
-	const char	*distributor;
-	int64_t		 unit_micros;
-	int64_t		 stock;
-	int64_t		 buy;		/* quantity, raised to the minimum */
-	int64_t		 cost_micros;	/* buy x unit */
+/* An item's offers that can fill it, as the decision engine's options. */
+struct api_chat_options {
+	struct sourcing_option	*o;
+	size_t			*offer;	/* option -> index of the offer sent */
+	size_t			 n;
 };
 
 /* A string member out of several names, or "" (borrowed). */
@@ -342,209 +342,153 @@ out:
 }
 
 /*
- * The offers of an item as the strategies compare them: at most
- * API_CHAT_TASKS_MAX_OFFERS, indexed as sent. Caller frees; *n may be 0.
+ * The offers of an item that can fill it now (a price, a distributor,
+ * and stock for the quantity bought, the item's raised to the offer's
+ * minimum) as options of the decision engine; at most
+ * API_CHAT_TASKS_MAX_OFFERS are read. Strings borrowed from the item.
  */
-static struct api_chat_offer *
-api_chat_tasks_offers(const struct api_chat_item *it, size_t *n)
+static void
+api_chat_tasks_options(const struct api_chat_item *it,
+    struct api_chat_options *op)
 {
-	struct api_chat_offer *o;
+	struct sourcing_option *s;
 	const json_t *of, *v;
+	const char *dist;
 	double price;
-	int64_t min;
-	size_t i;
+	int64_t unit, stock, min, buy, cost;
+	size_t i, n;
 
-	*n = json_is_array(it->offers) ? json_array_size(it->offers) : 0;
-	if (*n > API_CHAT_TASKS_MAX_OFFERS)
-		*n = API_CHAT_TASKS_MAX_OFFERS;
-	o = xcalloc(*n + 1, sizeof(*o));
-	for (i = 0; i < *n; i++) {
+	n = json_is_array(it->offers) ? json_array_size(it->offers) : 0;
+	if (n > API_CHAT_TASKS_MAX_OFFERS)
+		n = API_CHAT_TASKS_MAX_OFFERS;
+	op->o = xcalloc(n + 1, sizeof(*op->o));
+	op->offer = xcalloc(n + 1, sizeof(*op->offer));
+	op->n = 0;
+	for (i = 0; i < n; i++) {
 		of = json_array_get(it->offers, i);
-		o[i].distributor = api_chat_tasks_member(of, "distributor",
-		    "provider");
+		dist = api_chat_tasks_member(of, "distributor", "provider");
 		v = json_object_get(of, "price");
 		price = json_is_number(v) ? json_number_value(v) : -1;
 		/* money from the caller's JSON numbers: micro-units, once */
-		o[i].unit_micros = price >= 0 && price < 1e9 ?
-		    llround(price * 1e6) : -1;
+		unit = price >= 0 && price < 1e9 ? llround(price * 1e6) : -1;
 		v = json_object_get(of, "stock");
-		o[i].stock = json_is_integer(v) ? json_integer_value(v) : 0;
+		stock = json_is_integer(v) ? json_integer_value(v) : 0;
 		v = json_object_get(of, "minQty");
 		if (v == NULL)
 			v = json_object_get(of, "minQuantity");
 		min = json_is_integer(v) ? json_integer_value(v) : 1;
-		o[i].buy = it->quantity > min ? it->quantity : min;
-		if (o[i].unit_micros < 0 || i64_mul(o[i].buy,
-		    o[i].unit_micros, &o[i].cost_micros) == -1)
-			o[i].cost_micros = -1;
+		buy = it->quantity > min ? it->quantity : min;
+		if (*dist == '\0' || unit < 0 || stock < buy ||
+		    i64_mul(buy, unit, &cost) == -1)
+			continue;
+		s = &op->o[op->n];
+		s->mpn = api_chat_tasks_member(of, "mpn", NULL);
+		if (*s->mpn == '\0')
+			s->mpn = it->mpn;
+		s->supplier_id = s->supplier_name = dist;
+		s->sku = api_chat_tasks_member(of, "sku", NULL);
+		s->order_qty = buy;
+		s->unit_micros = unit;
+		s->extended_micros = cost;
+		s->in_stock = true;
+		op->offer[op->n++] = i;
 	}
-	return o;
 }
 
-/* How a strategy ranks two offers of an item. */
-enum api_chat_rank {
-	API_CHAT_CHEAPEST,	/* in stock first, then cost */
-	API_CHAT_DEEPEST	/* most stock beyond the need, then cost */
+/* The names the chat gives the engine's strategies. */
+static const char *const api_chat_tasks_names[STRATEGY_NKINDS] = {
+	[STRATEGY_LOWEST_TOTAL] = "Lowest total cost",
+	[STRATEGY_FEWEST_SUPPLIERS] = "Fewest distributors",
+	[STRATEGY_SOONEST] = "Everything soonest",
+	[STRATEGY_SINGLE_SUPPLIER] = "Single distributor",
 };
 
-/* The index of the best offer (of distributor d, if not NULL); -1: none. */
-static ssize_t
-api_chat_tasks_best(const struct api_chat_offer *o, size_t n,
-    const struct api_chat_item *it, enum api_chat_rank rank, const char *d)
+/* The engine's description of strategy k in its JSON, or "". */
+static const char *
+api_chat_tasks_described(const json_t *engine, enum strategy_kind k)
 {
-	ssize_t best = -1;
+	const json_t *e;
 	size_t i;
-	bool si, sb;
 
-	for (i = 0; i < n; i++) {
-		if (o[i].cost_micros < 0 || (d != NULL &&
-		    strcasecmp(o[i].distributor, d) != 0))
-			continue;
-		if (best == -1) {
-			best = (ssize_t)i;
-			continue;
-		}
-		si = o[i].stock >= it->quantity;
-		sb = o[best].stock >= it->quantity;
-		if (si != sb) {
-			if (si)
-				best = (ssize_t)i;
-			continue;
-		}
-		if (rank == API_CHAT_DEEPEST && o[i].stock != o[best].stock) {
-			if (o[i].stock > o[best].stock)
-				best = (ssize_t)i;
-			continue;
-		}
-		if (o[i].cost_micros < o[best].cost_micros)
-			best = (ssize_t)i;
-	}
-	return best;
+	json_array_foreach(json_object_get(engine, "strategies"), i, e)
+		if (strcmp(api_chat_tasks_member(e, "name", NULL),
+		    strategy_kind_name(k)) == 0)
+			return api_chat_tasks_member(e, "description", NULL);
+	return "";
 }
 
-/* A strategy: one offer per item (-1: none), and what it adds up to. */
-struct api_chat_strategy {
-	const char	*name;
-	const char	*description;
-	ssize_t		*pick;
-	int64_t		 total_micros;
-	size_t		 ndist;
-	size_t		 instock;
-	size_t		 covered;
-};
-
-/*
- * Fewest distributors: again and again the distributor with in-stock
- * offers for most of the items left (the cheaper on a tie) takes them;
- * items nobody stocks take their cheapest offer.
- */
-static void
-api_chat_tasks_consolidate(struct api_chat_item *it,
-    struct api_chat_offer **o, const size_t *no, size_t n, ssize_t *pick)
-{
-	const char *bestd, *d;
-	size_t i, j, k, cover, bestcover;
-	int64_t cost, bestcost;
-	ssize_t b;
-
-	for (;;) {
-		bestd = NULL;
-		bestcover = 0;
-		bestcost = 0;
-		for (i = 0; i < n; i++) {
-			if (pick[i] != -1)
-				continue;
-			for (j = 0; j < no[i]; j++) {
-				d = o[i][j].distributor;
-				cover = 0;
-				cost = 0;
-				for (k = 0; k < n; k++) {
-					if (pick[k] != -1)
-						continue;
-					b = api_chat_tasks_best(o[k], no[k],
-					    &it[k], API_CHAT_CHEAPEST, d);
-					if (b == -1 || o[k][b].stock <
-					    it[k].quantity)
-						continue;
-					cover++;
-					cost += o[k][b].cost_micros;
-				}
-				if (cover > bestcover || (cover == bestcover &&
-				    cover > 0 && cost < bestcost)) {
-					bestd = d;
-					bestcover = cover;
-					bestcost = cost;
-				}
-			}
-		}
-		if (bestd == NULL)
-			break;
-		for (k = 0; k < n; k++) {
-			if (pick[k] != -1)
-				continue;
-			b = api_chat_tasks_best(o[k], no[k], &it[k],
-			    API_CHAT_CHEAPEST, bestd);
-			if (b != -1 && o[k][b].stock >= it[k].quantity)
-				pick[k] = b;
-		}
-	}
-	for (k = 0; k < n; k++)
-		if (pick[k] == -1)
-			pick[k] = api_chat_tasks_best(o[k], no[k], &it[k],
-			    API_CHAT_CHEAPEST, NULL);
-}
-
-/* Adds up a strategy's picks: total, distributors, items in stock. */
-static void
-api_chat_tasks_sum(struct api_chat_strategy *st, struct api_chat_item *it,
-    struct api_chat_offer **o, size_t n)
-{
-	const char *seen[64];
-	size_t i, k, nseen = 0;
-
-	st->total_micros = 0;
-	st->ndist = st->instock = st->covered = 0;
-	for (i = 0; i < n; i++) {
-		if (st->pick[i] < 0)
-			continue;
-		const struct api_chat_offer *p = &o[i][st->pick[i]];
-
-		st->covered++;
-		st->total_micros += p->cost_micros;
-		st->instock += p->stock >= it[i].quantity;
-		for (k = 0; k < nseen; k++)
-			if (strcasecmp(seen[k], p->distributor) == 0)
-				break;
-		if (k == nseen && nseen < 64)
-			seen[nseen++] = p->distributor;
-	}
-	st->ndist = nseen;
-}
-
-/* One strategy as the original's {name, description, selections, ...}. */
+/* Strategy k as the original's {name, description, selections, ...}. */
 static json_t *
-api_chat_tasks_strategy_json(const struct api_chat_strategy *st,
-    const struct api_chat_item *it, size_t n)
+api_chat_tasks_strategy(enum strategy_kind k, const struct strategies *st,
+    const json_t *engine, const struct api_chat_item *it,
+    const struct api_chat_options *op, size_t n)
 {
+	const struct strategy *s = &st->s[k];
 	json_t *sel = json_object();
 	char money[32], reason[512];
-	size_t i;
+	size_t i, covered = 0;
 
 	for (i = 0; i < n; i++)
-		if (st->pick[i] >= 0)
-			json_object_set_new(sel, it[i].id,
-			    json_integer(st->pick[i]));
-	money_format(st->total_micros, money, sizeof(money));
-	snprintf(reason, sizeof(reason), "%zu of %zu items sourced for %s in "
-	    "total from %zu distributor%s; %zu of them in stock for the "
-	    "quantity needed (computed from the offers given, each bought at "
-	    "least at its minimum quantity).", st->covered, n, money,
-	    st->ndist, st->ndist == 1 ? "" : "s", st->instock);
-	return json_pack("{s:s, s:s, s:o, s:s, s:f, s:I, s:I}", "name",
-	    st->name, "description", st->description, "selections", sel,
-	    "reasoning", reason, "totalCost", (double)st->total_micros / 1e6,
-	    "total_micros", (json_int_t)st->total_micros, "distributors",
-	    (json_int_t)st->ndist);
+		if (s->pick[i] >= 0) {
+			json_object_set_new(sel, it[i].id, json_integer(
+			    (json_int_t)op[i].offer[s->pick[i]]));
+			covered++;
+		}
+	money_format(s->total_micros, money, sizeof(money));
+	snprintf(reason, sizeof(reason), "%zu of %zu items sourced from "
+	    "stock for %s in total from %zu distributor%s; %s (the decision "
+	    "engine over the offers given, each bought at least at its "
+	    "minimum quantity).", covered, n, money, s->nsuppliers,
+	    s->nsuppliers == 1 ? "" : "s", s->exact ? "proven optimal" :
+	    "the best found within the search budget");
+	return json_pack("{s:s, s:s, s:o, s:s, s:f, s:I, s:I, s:b}", "name",
+	    api_chat_tasks_names[k], "description",
+	    api_chat_tasks_described(engine, k), "selections", sel,
+	    "reasoning", reason, "totalCost", (double)s->total_micros / 1e6,
+	    "total_micros", (json_int_t)s->total_micros, "distributors",
+	    (json_int_t)s->nsuppliers, "exact", s->exact);
+}
+
+/* The strategies of st that pick something new, and what they weigh. */
+static void
+api_chat_tasks_put_strategies(const struct strategies *st,
+    const struct strategy_line *sl, const struct api_chat_item *it,
+    const struct api_chat_options *op, size_t n, struct buf *out)
+{
+	const struct strategy *lo = &st->s[STRATEGY_LOWEST_TOTAL];
+	const struct strategy *few = &st->s[STRATEGY_FEWEST_SUPPLIERS];
+	json_t *engine, *list = json_array();
+	char a[32], b[32], joint[512];
+	size_t i, k;
+
+	engine = strategies_json(st, sl, n, NULL, 0);
+	for (k = 0; k < STRATEGY_NKINDS && st->nfilled > 0; k++) {
+		if (!st->s[k].found)
+			continue;
+		/* a strategy that picks what an earlier one did adds nothing */
+		for (i = 0; i < k; i++)
+			if (st->s[i].found && memcmp(st->s[i].pick,
+			    st->s[k].pick, n * sizeof(*st->s[k].pick)) == 0)
+				break;
+		if (i == k)
+			json_array_append_new(list, api_chat_tasks_strategy(
+			    (enum strategy_kind)k, st, engine, it, op, n));
+	}
+	json_decref(engine);
+	if (st->nfilled == 0)
+		snprintf(joint, sizeof(joint), "None of the %zu items has an "
+		    "offer with stock for its quantity: no strategy.", n);
+	else {
+		money_format(lo->total_micros, a, sizeof(a));
+		money_format(few->total_micros, b, sizeof(b));
+		snprintf(joint, sizeof(joint), "Buying everything at its "
+		    "cheapest costs %s from %zu distributor%s; consolidating "
+		    "on %zu costs %s. %zu of %zu items have offers in stock.",
+		    a, lo->nsuppliers, lo->nsuppliers == 1 ? "" : "s",
+		    few->nsuppliers, b, st->nfilled, n);
+	}
+	api_chat_tasks_put(out, json_pack("{s:o, s:s}", "strategies", list,
+	    "jointConsiderations", joint));
 }
 
 /* Strategies over the offers the caller sent with its items. */
@@ -552,59 +496,35 @@ static void
 api_chat_tasks_over_offers(struct api_chat_item *it, size_t n,
     struct buf *out)
 {
-	struct api_chat_strategy st[3] = {
-		{ "Lowest total cost", "Each item from its cheapest offer "
-		    "in stock, whichever distributor has it.", NULL, 0, 0, 0,
-		    0 },
-		{ "Fewest distributors", "As few distributors as cover the "
-		    "items in stock: fewer shipments and invoices, at some "
-		    "cost.", NULL, 0, 0, 0, 0 },
-		{ "Deepest stock", "Each item from the offer with the most "
-		    "stock: the least risk of a shortage before the order "
-		    "ships.", NULL, 0, 0, 0, 0 },
-	};
-	struct api_chat_offer **o;
-	size_t *no, i, k;
-	json_t *list = json_array();
-	char a[32], b[32], joint[512];
+	struct api_chat_options *op;
+	struct strategy_line *sl;
+	struct strategies st;
+	size_t i;
 
-	o = xcalloc(n, sizeof(*o));
-	no = xcalloc(n, sizeof(*no));
-	for (i = 0; i < n; i++)
-		o[i] = api_chat_tasks_offers(&it[i], &no[i]);
-	for (k = 0; k < 3; k++) {
-		st[k].pick = xcalloc(n, sizeof(*st[k].pick));
-		for (i = 0; i < n; i++)
-			st[k].pick[i] = k == 1 ? -1 : api_chat_tasks_best(o[i],
-			    no[i], &it[i], k == 0 ? API_CHAT_CHEAPEST :
-			    API_CHAT_DEEPEST, NULL);
+	op = xcalloc(n + 1, sizeof(*op));
+	sl = xcalloc(n + 1, sizeof(*sl));
+	for (i = 0; i < n; i++) {
+		api_chat_tasks_options(&it[i], &op[i]);
+		sl[i].number = (int64_t)i + 1;
+		sl[i].mpn = it[i].mpn;
+		sl[i].status = op[i].n > 0 ? DECISION_APPROVED :
+		    DECISION_ESCALATED;
+		sl[i].options = op[i].o;
+		sl[i].noptions = op[i].n;
 	}
-	api_chat_tasks_consolidate(it, o, no, n, st[1].pick);
-	for (k = 0; k < 3; k++) {
-		api_chat_tasks_sum(&st[k], it, o, n);
-		/* a strategy that picks what an earlier one did adds nothing */
-		for (i = 0; i < k; i++)
-			if (memcmp(st[i].pick, st[k].pick, n *
-			    sizeof(*st[k].pick)) == 0)
-				break;
-		if (i == k && st[k].covered > 0)
-			json_array_append_new(list,
-			    api_chat_tasks_strategy_json(&st[k], it, n));
+	if (strategies_solve(sl, n, NULL, 0, &st) == -1)
+		api_chat_tasks_put(out, json_pack("{s:[], s:s}", "strategies",
+		    "jointConsiderations", "The offers name more than "
+		    "64 distributors: too many to search."));
+	else
+		api_chat_tasks_put_strategies(&st, sl, it, op, n, out);
+	strategies_free(&st);
+	for (i = 0; i < n; i++) {
+		free(op[i].o);
+		free(op[i].offer);
 	}
-	money_format(st[0].total_micros, a, sizeof(a));
-	money_format(st[1].total_micros, b, sizeof(b));
-	snprintf(joint, sizeof(joint), "Buying everything at its cheapest "
-	    "costs %s from %zu distributor%s; consolidating on %zu costs %s. "
-	    "%zu of %zu items have offers.", a, st[0].ndist,
-	    st[0].ndist == 1 ? "" : "s", st[1].ndist, b, st[0].covered, n);
-	api_chat_tasks_put(out, json_pack("{s:o, s:s}", "strategies", list,
-	    "jointConsiderations", joint));
-	for (i = 0; i < n; i++)
-		free(o[i]);
-	for (k = 0; k < 3; k++)
-		free(st[k].pick);
-	free(o);
-	free(no);
+	free(op);
+	free(sl);
 }
 
 /*

@@ -332,6 +332,12 @@ check "lowest cost: cheapest in stock" '{"a":1,"b":1}' "$(echo "$CONTENT" | jq -
 check "fewest distributors: one covers both" '{"a":0,"b":0} 1' "$(echo "$CONTENT" | jq -c '.strategies[] | select(.name == "Fewest distributors") | .selections, .distributors' | paste -sd' ')"
 check "totals computed exactly" "2800000" "$(echo "$CONTENT" | jq '.strategies[0].total_micros')"
 check "each strategy as the original's" "true" "$(echo "$CONTENT" | jq '[.strategies[] | has("name") and has("description") and has("selections") and has("reasoning")] | all')"
+# greedy set cover takes g (4 items), then p and q: 3; the engine's exact
+# search finds p + q
+cover='[{"bomItemId": "a", "quantity": 1, "offers": [{"distributor": "g", "price": 1, "stock": 9}, {"distributor": "p", "price": 1, "stock": 9}]}, {"bomItemId": "b", "quantity": 1, "offers": [{"distributor": "g", "price": 1, "stock": 9}, {"distributor": "p", "price": 1, "stock": 9}]}, {"bomItemId": "c", "quantity": 1, "offers": [{"distributor": "g", "price": 1, "stock": 9}, {"distributor": "q", "price": 1, "stock": 9}]}, {"bomItemId": "d", "quantity": 1, "offers": [{"distributor": "g", "price": 1, "stock": 9}, {"distributor": "q", "price": 1, "stock": 9}]}, {"bomItemId": "e", "quantity": 1, "offers": [{"distributor": "p", "price": 1, "stock": 9}]}, {"bomItemId": "f", "quantity": 1, "offers": [{"distributor": "q", "price": 1, "stock": 9}]}]'
+chat "$(jq -n --arg u "$cover" '{messages: [{role: "system", content: "sourcing strategies"}, {role: "user", content: $u}]}')"
+check "fewest distributors is exact, not greedy" '2 true {"a":1,"b":1,"c":1,"d":1,"e":0,"f":0}' \
+    "$(echo "$CONTENT" | jq -c '.strategies[] | select(.distributors == 2) | .distributors, .exact, .selections' | head -3 | paste -sd' ')"
 chat "$(jq -n --arg u "strategies for project $PD please" '{messages: [{role: "system", content: "sourcing strategies"}, {role: "user", content: $u}]}')"
 check "strategies from a project's decisions" "Decision engine" "$(echo "$CONTENT" | jq -r '.strategies[0].name')"
 chat '{"messages": [{"role": "system", "content": "strategies"}, {"role": "user", "content": "nothing here"}]}'
