@@ -91,6 +91,7 @@ API_SRCS = \
 	daemon/api/api_admin.c \
 	daemon/api/api_auth.c \
 	daemon/api/api_bootstrap.c \
+	daemon/api/api_cache.c \
 	daemon/api/api_chat_tasks.c \
 	daemon/api/api_db.c \
 	daemon/api/api_events.c \
