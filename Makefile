@@ -167,6 +167,7 @@ BOMCTL_COMMON_SRCS = \
 
 UNIT_TESTS = \
 	tests/unit/test_agents.c \
+	tests/unit/test_api_cache.c \
 	tests/unit/test_api_route.c \
 	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \
