@@ -47,25 +47,6 @@
 	"THEN ((" col " / 1000000)::text || '.0')::json " \
 	"ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/* One trace step object: element t.x of a project's trace document. */
-#define API_PROJECTS_TRACE_KEYS \
-	"'step', COALESCE(t.x->>'step', ''), " \
-	"'agent', COALESCE(t.x->>'agent', ''), " \
-	"'message', COALESCE(t.x->>'message', ''), " \
-	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
-	"'references', COALESCE(t.x->'references', '[]'::json), " \
-	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz")
-/*
- * A stored project's step: one about a line ("line") or about every line
- * ("lines": the decisions) keeps the key, for api_render_project() to
- * give it the line's words.
- */
-#define API_PROJECTS_TRACE_STEP "CASE WHEN t.x->'line' IS NOT NULL " \
-	"THEN json_build_object(" API_PROJECTS_TRACE_KEYS ", 'line', " \
-	"t.x->'line') WHEN t.x->'lines' IS NOT NULL THEN json_build_object(" \
-	API_PROJECTS_TRACE_KEYS ", 'lines', t.x->'lines') " \
-	"ELSE json_build_object(" API_PROJECTS_TRACE_KEYS ") END"
-
 /* The trace of project p as a JSON array of step, oldest first. */
 #define API_PROJECTS_TRACE_OF(step) "COALESCE((SELECT json_agg(" step \
 	" ORDER BY t.n) FROM json_array_elements(p.trace::json) WITH " \
@@ -79,10 +60,19 @@
 	"unit_price_micros bigint, extended_price_micros bigint, " \
 	"currency text, final_decision json"
 
-/* The line items of a lines document src as a JSON array, by line. */
+/*
+ * The line items of a lines document src as a JSON array, by line. As
+ * the original's BOMLineItem, a line has a line_id (the id the report and
+ * the strategies name it by), reference_designators, approved_alternates
+ * (filled by api_render_project() from the basis) and a
+ * purchasing_decision, which no stage makes (the original never set it
+ * either).
+ */
 #define API_PROJECTS_ITEMS_OF(status, src) "COALESCE((SELECT json_agg(" \
 	"json_build_object('line_number', l.line_no, " \
+	"'line_id', 'L' || l.line_no, " \
 	"'designators', to_json(l.designators), " \
+	"'reference_designators', to_json(l.designators), " \
 	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
 	"'manufacturer', COALESCE(l.manufacturer, ''), " \
 	"'description', COALESCE(l.description, ''), " \
@@ -92,7 +82,9 @@
 	"'order_quantity', l.order_quantity, " \
 	"'unit_price', " API_PROJECTS_MONEY("l.unit_price_micros") ", " \
 	"'extended_price', " API_PROJECTS_MONEY("l.extended_price_micros") \
-	", 'currency', l.currency, 'final_decision', l.final_decision) " \
+	", 'currency', l.currency, 'final_decision', l.final_decision, " \
+	"'purchasing_decision', NULL::json, 'approved_alternates', " \
+	"'[]'::json) " \
 	"ORDER BY l.line_no) FROM json_to_recordset(" src ") AS l(" \
 	API_PROJECTS_LINE_COLS ")), '[]'::json)"
 
@@ -848,6 +840,32 @@ api_projects_stored(struct MHD_Connection *c, struct api_request *r,
 		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	return found == 1 ? doc : NULL;
+}
+
+json_t *
+api_projects_items(const char *client_id, const char *project_id)
+{
+	const char *params[2] = { client_id, project_id };
+	struct api_projects_read pr;
+	struct api_request *r;
+	json_t *doc, *items = NULL;
+	PGconn *db;
+
+	/* a request of the tenant alone: the stream that asks has no other */
+	r = xcalloc(1, sizeof(*r));
+	snprintf(r->client_id, sizeof(r->client_id), "%s", client_id);
+	if (api_projects_read(r, params, &pr, &db) == 1) {
+		doc = json_incref(pr.doc);
+		if (doc == NULL)
+			doc = json_loadb(api_cache_data(pr.cached),
+			    api_cache_len(pr.cached), 0, NULL);
+		items = json_incref(json_object_get(doc, "line_items"));
+		json_decref(doc);
+	}
+	api_db_put(db);
+	api_projects_read_clear(&pr);
+	free(r);
+	return items;
 }
 
 static enum MHD_Result
