@@ -67,7 +67,7 @@ struct db_stmt {
 	int			 nparams;
 	const char *const	*params;
 	PGresult		*res;	/* out: its result when it succeeded */
-	const char		*name;	/* prepared as (from sql), or NULL */
+	const char		*name;	/* prepared as (sql), or NULL */
 };
 
 /*

@@ -28,7 +28,7 @@
 #include "signals.h"
 #include "util.h"
 
-#define API_THREADS		16	/* request threads; waits cost none */
+#define API_THREADS		16	/* request threads; waits free */
 #define API_CONN_LIMIT		1024
 #define API_DRAIN_MS		200	/* for the answers of ended waits */
 

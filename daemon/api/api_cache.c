@@ -25,7 +25,7 @@ struct api_cache_doc {
 	char			 project_id[UUID_BUFSZ];
 	char			 version[API_CACHE_VERSION_LEN];
 	uint32_t		 hash;
-	int			 refs;		/* the table's and readers' */
+	int			 refs;		/* table's and readers' */
 	char			*data;
 	size_t			 len;
 };

@@ -99,10 +99,10 @@ api_db_read(const struct api_request *r, const char *name, const char *sql,
 	const char *tenant[1] = { r->client_id };
 	struct db_stmt st[3] = {
 		{ "SELECT set_config('bomd.client_id', $1, false)", 1, tenant,
-		    NULL, NULL },
+		    NULL, "bomd_api_tenant_set" },
 		{ sql, nparams, params, NULL, name },
 		{ "SELECT set_config('bomd.client_id', '', false)", 0, NULL,
-		    NULL, NULL },
+		    NULL, "bomd_api_tenant_clear" },
 	};
 	PGconn *db;
 

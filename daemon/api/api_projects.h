@@ -34,7 +34,8 @@
  * GET /projects/{id} answers them (rendered, or from the cache): a new
  * reference, or NULL when there is no such project or on trouble.
  */
-json_t	*api_projects_items(const char *client_id, const char *project_id);
+json_t	*api_projects_items(const char *client_id,
+	    const char *project_id);
 
 extern const struct api_route api_projects_routes[];
 
