@@ -91,6 +91,7 @@ API_SRCS = \
 	daemon/api/api_admin.c \
 	daemon/api/api_auth.c \
 	daemon/api/api_bootstrap.c \
+	daemon/api/api_cache.c \
 	daemon/api/api_chat_tasks.c \
 	daemon/api/api_db.c \
 	daemon/api/api_events.c \
@@ -166,6 +167,7 @@ BOMCTL_COMMON_SRCS = \
 
 UNIT_TESTS = \
 	tests/unit/test_agents.c \
+	tests/unit/test_api_cache.c \
 	tests/unit/test_api_route.c \
 	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \

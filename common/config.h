@@ -109,6 +109,8 @@ struct config {
 	int64_t	 streams_per_client;	/* at once; 0 = no cap */
 	int64_t	 waits_per_client;
 	int64_t	 chats_per_client;
+	int64_t	 api_cache_bytes;	/* rendered project documents */
+					/* the API keeps; 0 = none */
 	struct config_provider digikey;
 	struct config_provider mouser;
 	struct config_provider nexar;

@@ -80,6 +80,47 @@ db_query(PGconn *c, const char *sql, int nparams, const char *const *params,
 	return NULL;
 }
 
+/* True when r failed because its prepared statement does not exist. */
+static bool
+db_unprepared(const PGresult *r)
+{
+	const char *state;
+
+	state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return state != NULL && strcmp(state, "26000") == 0;
+}
+
+PGresult *
+db_query_prepared(PGconn *c, const char *name, const char *sql, int nparams,
+    const char *const *params)
+{
+	PGresult *r;
+	char msg[512];
+
+	r = PQexecPrepared(c, name, nparams, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK ||
+	    PQresultStatus(r) == PGRES_COMMAND_OK)
+		return r;
+	if (db_unprepared(r)) {
+		PQclear(r);
+		r = PQprepare(c, name, sql, nparams, NULL);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			PQclear(r);
+			r = PQexecPrepared(c, name, nparams, params, NULL,
+			    NULL, 0);
+			if (PQresultStatus(r) == PGRES_TUPLES_OK ||
+			    PQresultStatus(r) == PGRES_COMMAND_OK)
+				return r;
+		}
+	}
+	snprintf(msg, sizeof(msg), "%s", r ? PQresultErrorMessage(r) :
+	    PQerrorMessage(c));
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("postgresql: %s", msg);
+	PQclear(r);
+	return NULL;
+}
+
 int
 db_exec(PGconn *c, const char *sql, int nparams, const char *const *params)
 {
@@ -130,14 +171,49 @@ db_set_tenant(PGconn *c, const char *client_id)
 	    params);
 }
 
-int
-db_pipeline(PGconn *c, struct db_stmt *s, size_t n)
+/* Sends statement s of a pipeline: 1, or 0 when libpq refused it. */
+static int
+db_pipeline_send(PGconn *c, const struct db_stmt *s)
+{
+	if (s->name != NULL)
+		return PQsendQueryPrepared(c, s->name, s->nparams, s->params,
+		    NULL, NULL, 0);
+	return PQsendQueryParams(c, s->sql, s->nparams, NULL, s->params, NULL,
+	    NULL, 0);
+}
+
+/*
+ * Checks the result r of statement s, which failed: true (nothing
+ * logged) when it only lacked its prepared statement, else logs why.
+ */
+static bool
+db_pipeline_unprepared(const struct db_stmt *s, const PGresult *r)
+{
+	char msg[512];
+
+	if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED)
+		return false;
+	if (s->name != NULL && db_unprepared(r))
+		return true;
+	snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("postgresql: %s", msg);
+	return false;
+}
+
+/*
+ * db_pipeline() once; *missing is the index of a named statement the
+ * session lacks (n when none).
+ */
+static int
+db_pipeline_once(PGconn *c, struct db_stmt *s, size_t n, size_t *missing)
 {
 	PGresult *r;
 	ExecStatusType st;
 	size_t i, sent;
 	int rc = 0;
 
+	*missing = n;
 	for (i = 0; i < n; i++)
 		s[i].res = NULL;
 	if (PQenterPipelineMode(c) != 1) {
@@ -146,8 +222,7 @@ db_pipeline(PGconn *c, struct db_stmt *s, size_t n)
 		return -1;
 	}
 	for (sent = 0; sent < n; sent++)
-		if (PQsendQueryParams(c, s[sent].sql, s[sent].nparams, NULL,
-		    s[sent].params, NULL, NULL, 0) != 1)
+		if (db_pipeline_send(c, &s[sent]) != 1)
 			break;
 	if (sent < n || PQpipelineSync(c) != 1) {
 		log_warnx("postgresql: %s", PQerrorMessage(c));
@@ -165,14 +240,8 @@ db_pipeline(PGconn *c, struct db_stmt *s, size_t n)
 			s[i].res = r;
 		else {
 			/* statements after a failed one are skipped */
-			if (st != PGRES_PIPELINE_ABORTED) {
-				char msg[512];
-
-				snprintf(msg, sizeof(msg), "%s",
-				    PQresultErrorMessage(r));
-				msg[strcspn(msg, "\n")] = '\0';
-				log_warnx("postgresql: %s", msg);
-			}
+			if (db_pipeline_unprepared(&s[i], r))
+				*missing = i;
 			PQclear(r);
 			rc = -1;
 		}
@@ -196,6 +265,32 @@ out:
 	}
 	if (rc == -1)
 		db_pipeline_clear(s, n);
+	return rc;
+}
+
+int
+db_pipeline(PGconn *c, struct db_stmt *s, size_t n)
+{
+	PGresult *r;
+	size_t missing, tries;
+	int rc;
+
+	for (tries = 0; ; tries++) {
+		rc = db_pipeline_once(c, s, n, &missing);
+		if (rc == 0 || missing == n || tries == n)
+			break;
+		r = PQprepare(c, s[missing].name, s[missing].sql,
+		    s[missing].nparams, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			log_warnx("postgresql: %s", PQresultErrorMessage(r));
+			PQclear(r);
+			break;
+		}
+		PQclear(r);
+	}
+	if (rc == -1 && missing < n)
+		log_warnx("postgresql: statement %s not prepared",
+		    s[missing].name);
 	return rc;
 }
 
@@ -335,6 +430,21 @@ db_session_reset(PGconn *c)
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+void
+db_pool_put_clean(struct db_pool *p, PGconn *c)
+{
+	if (c == NULL)
+		return;
+	if (PQtransactionStatus(c) != PQTRANS_IDLE) {
+		db_pool_put(p, c);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->idle[p->nidle++] = c;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 }
 
 void

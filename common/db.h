@@ -37,6 +37,13 @@ int		 db_use_role(PGconn *c, const char *role);
  */
 PGresult	*db_query(PGconn *c, const char *sql, int nparams,
 		    const char *const *params, char *err, size_t errlen);
+/*
+ * Like db_query() for a statement prepared once per session under name:
+ * prepared (from sql) the first time the session is asked for it. Only
+ * outside a transaction (a first try that fails would abort it).
+ */
+PGresult	*db_query_prepared(PGconn *c, const char *name, const char *sql,
+		    int nparams, const char *const *params);
 /* Like db_query() for statements whose result is not needed: 0 or -1. */
 int		 db_exec(PGconn *c, const char *sql, int nparams,
 		    const char *const *params);
@@ -60,6 +67,7 @@ struct db_stmt {
 	int			 nparams;
 	const char *const	*params;
 	PGresult		*res;	/* out: its result when it succeeded */
+	const char		*name;	/* prepared as (sql), or NULL */
 };
 
 /*
@@ -67,6 +75,9 @@ struct db_stmt {
  * mode) and collects their results into s[i].res (caller PQclear()s them,
  * or calls db_pipeline_clear()). 0 when all succeeded; -1 (the error
  * logged, every res NULL) when one failed: the ones after it did not run.
+ * A named statement the session has not prepared yet is prepared and the
+ * pipeline sent again (its statements are one implicit transaction, so
+ * the first try left nothing behind).
  */
 int		 db_pipeline(PGconn *c, struct db_stmt *s, size_t n);
 /* PQclear()s the results of s[0..n) and sets them NULL. */
@@ -88,6 +99,12 @@ PGconn		*db_pool_get(struct db_pool *p, int wait_ms);
  * cleared; a broken one (or one that cannot be cleared) is closed instead.
  */
 void		 db_pool_put(struct db_pool *p, PGconn *c);
+/*
+ * Gives back a connection its borrower left as it found it (no
+ * transaction, no tenant, the default search path) without the round trip
+ * that clears them; one in a transaction goes through db_pool_put().
+ */
+void		 db_pool_put_clean(struct db_pool *p, PGconn *c);
 
 /*
  * A one-dimensional text[] in PostgreSQL's binary format, sent as a

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "api_auth.h"
+#include "api_cache.h"
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_limit.h"
@@ -27,7 +28,7 @@
 #include "signals.h"
 #include "util.h"
 
-#define API_THREADS		8	/* request threads; waits cost none */
+#define API_THREADS		16	/* request threads; waits free */
 #define API_CONN_LIMIT		1024
 #define API_DRAIN_MS		200	/* for the answers of ended waits */
 
@@ -180,6 +181,7 @@ api_main(const struct config *cfg)
 		return 2;
 	}
 	api_db_init(cfg);
+	api_cache_init((size_t)cfg->api_cache_bytes);
 	api_auth_init(cfg);
 	api_x402_init(cfg);
 	if (api_wait_init() == -1) {
@@ -216,6 +218,7 @@ api_main(const struct config *cfg)
 	api_wait_shutdown();
 	api_main_wait(&handled, API_DRAIN_MS);
 	MHD_stop_daemon(d);
+	api_cache_shutdown();
 	api_auth_shutdown();
 	api_db_shutdown();
 	api_redis_close();

@@ -92,6 +92,35 @@ api_db_query(const struct api_request *r, const char *sql, int nparams,
 	return res;
 }
 
+PGresult *
+api_db_read(const struct api_request *r, const char *name, const char *sql,
+    int nparams, const char *const *params)
+{
+	const char *tenant[1] = { r->client_id };
+	struct db_stmt st[3] = {
+		{ "SELECT set_config('bomd.client_id', $1, false)", 1, tenant,
+		    NULL, "bomd_api_tenant_set" },
+		{ sql, nparams, params, NULL, name },
+		{ "SELECT set_config('bomd.client_id', '', false)", 0, NULL,
+		    NULL, "bomd_api_tenant_clear" },
+	};
+	PGconn *db;
+
+	if (r->admin)
+		return api_db_query(r, sql, nparams, params);
+	if ((db = api_db_tenant(NULL, API_DB_WAIT_MS)) == NULL)
+		return NULL;
+	if (db_pipeline(db, st, 3) == -1) {
+		api_db_put(db);
+		return NULL;
+	}
+	PQclear(st[0].res);
+	PQclear(st[2].res);
+	/* the pipeline cleared the tenant it set: no reset to wait for */
+	db_pool_put_clean(api_db_pool, db);
+	return st[1].res;
+}
+
 json_t *
 api_db_col_str(const PGresult *res, int row, int col)
 {

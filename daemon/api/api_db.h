@@ -51,6 +51,13 @@ void		 api_db_put(PGconn *db);
  */
 PGresult	*api_db_query(const struct api_request *r, const char *sql,
 		    int nparams, const char *const *params);
+/*
+ * Like api_db_query() in one round trip: the tenant set, statement name
+ * (prepared from sql once per session) run and the tenant cleared again,
+ * pipelined. For reads on a hot path.
+ */
+PGresult	*api_db_read(const struct api_request *r, const char *name,
+		    const char *sql, int nparams, const char *const *params);
 
 /* A text column as a JSON string, null when NULL. New reference. */
 json_t		*api_db_col_str(const PGresult *res, int row, int col);

@@ -17,6 +17,8 @@
 #include "api_db.h"
 #include "api_events.h"
 #include "api_limit.h"
+#include "api_projects.h"
+#include "api_render.h"
 #include "api_reply.h"
 #include "api_request.h"
 #include "api_wait.h"
@@ -59,6 +61,42 @@ api_events_add(struct api_events_stream *ev, const char *event,
 	ev->last_sent_ms = now_ms();
 }
 
+/*
+ * Sends the stored trace steps of res (rows: number, step) as the
+ * project's trace shows them (api_render_trace_step()): the step that
+ * stands for every line's decision as a step per line, with the line
+ * items as rendered for it.
+ */
+static void
+api_events_steps(struct api_events_stream *ev, PGresult *res)
+{
+	json_t *step, *items = NULL, *out, *s;
+	size_t k;
+	int i;
+
+	out = json_array();
+	for (i = 0; i < PQntuples(res); i++) {
+		ev->last_step = atoll(PQgetvalue(res, i, 0));
+		if ((step = json_loads(PQgetvalue(res, i, 1), 0, NULL)) ==
+		    NULL)
+			continue;
+		if (items == NULL && (json_object_get(step, "lines") != NULL ||
+		    json_object_get(step, "line") != NULL))
+			items = api_projects_items(ev->client_id,
+			    ev->project_id);
+		api_render_trace_step(out, step, items);
+		json_decref(step);
+	}
+	json_array_foreach(out, k, s)
+		api_events_add(ev, "trace", json_pack("{s:O?, s:O?, s:O?, "
+		    "s:O?, s:O?}", "step", json_object_get(s, "step"), "agent",
+		    json_object_get(s, "agent"), "message", json_object_get(s,
+		    "message"), "timestamp", json_object_get(s, "timestamp"),
+		    "reasoning", json_object_get(s, "reasoning")));
+	json_decref(out);
+	json_decref(items);
+}
+
 /* One poll: new status, line counts, new trace steps. -1 on db trouble. */
 static int
 api_events_poll(struct api_events_stream *ev)
@@ -67,7 +105,7 @@ api_events_poll(struct api_events_stream *ev)
 	char last[32], page[16];
 	PGresult *res;
 	PGconn *db;
-	int i, final;
+	int final;
 
 	if ((db = api_db_tenant(ev->client_id, API_EVENTS_DB_MS)) == NULL)
 		return -1;
@@ -109,22 +147,15 @@ api_events_poll(struct api_events_stream *ev)
 	params[2] = last;
 	snprintf(page, sizeof(page), "%d", API_EVENTS_PAGE);
 	params[3] = page;
-	res = db_query(db, "SELECT id, step, agent, message, "
-	    API_TS("created_at") ", reasoning FROM trace_steps WHERE "
-	    "client_id = $1 AND "
-	    "project_id = $2 AND id > $3::bigint ORDER BY id LIMIT $4::int", 4,
-	    params, NULL, 0);
+	res = db_query(db, "SELECT t.n, (" API_PROJECTS_TRACE_STEP ")::text "
+	    "FROM projects p CROSS JOIN LATERAL json_array_elements("
+	    "p.trace::json) WITH ORDINALITY AS t(x, n) WHERE "
+	    "p.client_id = $1 AND p.project_id = $2 AND t.n > $3::bigint "
+	    "ORDER BY t.n LIMIT $4::int", 4, params, NULL, 0);
 	api_db_put(db);
 	if (res == NULL)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		ev->last_step = atoll(PQgetvalue(res, i, 0));
-		api_events_add(ev, "trace", json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:s}", "step", PQgetvalue(res, i, 1), "agent",
-		    PQgetvalue(res, i, 2), "message", PQgetvalue(res, i, 3),
-		    "timestamp", PQgetvalue(res, i, 4), "reasoning",
-		    PQgetvalue(res, i, 5)));
-	}
+	api_events_steps(ev, res);
 	/* all steps are sent before "done": a full page means more remain */
 	if (final && PQntuples(res) < API_EVENTS_PAGE) {
 		api_events_add(ev, "done", json_pack("{s:s, s:s}", "project_id",

@@ -4,12 +4,14 @@
  * filters by the authenticated client; another client's id is simply not
  * found.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "api_cache.h"
 #include "api_db.h"
 #include "api_internal.h"
 #include "api_limit.h"
@@ -45,25 +47,6 @@
 	"THEN ((" col " / 1000000)::text || '.0')::json " \
 	"ELSE trim_scale(" col " * 0.000001)::text::json END"
 
-/* One trace step object: element t.x of a project's trace document. */
-#define API_PROJECTS_TRACE_KEYS \
-	"'step', COALESCE(t.x->>'step', ''), " \
-	"'agent', COALESCE(t.x->>'agent', ''), " \
-	"'message', COALESCE(t.x->>'message', ''), " \
-	"'reasoning', COALESCE(t.x->>'reasoning', ''), " \
-	"'references', COALESCE(t.x->'references', '[]'::json), " \
-	"'timestamp', " API_TS("(t.x->>'timestamp')::timestamptz")
-/*
- * A stored project's step: one about a line ("line") or about every line
- * ("lines": the decisions) keeps the key, for api_render_project() to
- * give it the line's words.
- */
-#define API_PROJECTS_TRACE_STEP "CASE WHEN t.x->'line' IS NOT NULL " \
-	"THEN json_build_object(" API_PROJECTS_TRACE_KEYS ", 'line', " \
-	"t.x->'line') WHEN t.x->'lines' IS NOT NULL THEN json_build_object(" \
-	API_PROJECTS_TRACE_KEYS ", 'lines', t.x->'lines') " \
-	"ELSE json_build_object(" API_PROJECTS_TRACE_KEYS ") END"
-
 /* The trace of project p as a JSON array of step, oldest first. */
 #define API_PROJECTS_TRACE_OF(step) "COALESCE((SELECT json_agg(" step \
 	" ORDER BY t.n) FROM json_array_elements(p.trace::json) WITH " \
@@ -77,10 +60,19 @@
 	"unit_price_micros bigint, extended_price_micros bigint, " \
 	"currency text, final_decision json"
 
-/* The line items of a lines document src as a JSON array, by line. */
+/*
+ * The line items of a lines document src as a JSON array, by line. As
+ * the original's BOMLineItem, a line has a line_id (the id the report and
+ * the strategies name it by), reference_designators, approved_alternates
+ * (filled by api_render_project() from the basis) and a
+ * purchasing_decision, which no stage makes (the original never set it
+ * either).
+ */
 #define API_PROJECTS_ITEMS_OF(status, src) "COALESCE((SELECT json_agg(" \
 	"json_build_object('line_number', l.line_no, " \
+	"'line_id', 'L' || l.line_no, " \
 	"'designators', to_json(l.designators), " \
+	"'reference_designators', to_json(l.designators), " \
 	"'quantity', l.quantity, 'mpn', COALESCE(l.mpn, ''), " \
 	"'manufacturer', COALESCE(l.manufacturer, ''), " \
 	"'description', COALESCE(l.description, ''), " \
@@ -90,7 +82,9 @@
 	"'order_quantity', l.order_quantity, " \
 	"'unit_price', " API_PROJECTS_MONEY("l.unit_price_micros") ", " \
 	"'extended_price', " API_PROJECTS_MONEY("l.extended_price_micros") \
-	", 'currency', l.currency, 'final_decision', l.final_decision) " \
+	", 'currency', l.currency, 'final_decision', l.final_decision, " \
+	"'purchasing_decision', NULL::json, 'approved_alternates', " \
+	"'[]'::json) " \
 	"ORDER BY l.line_no) FROM json_to_recordset(" src ") AS l(" \
 	API_PROJECTS_LINE_COLS ")), '[]'::json)"
 
@@ -179,44 +173,72 @@ static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
     "'[]'::jsonb, '[]', 0, '[]', NULL WHERE NOT EXISTS (SELECT 1 FROM "
     "projects q WHERE q.client_id = $1 AND q.project_id = $2)) p";
 
-/* True for a project status that no running job will change. */
-static bool
-api_projects_settled(const char *status)
+/*
+ * The version of project row p: every write of a row makes a new row
+ * version with the writing transaction's id (xmin), and a run or a
+ * change also moves updated_at; a document rendered from the row at one
+ * version is the document of that version.
+ */
+#define API_PROJECTS_VERSION "p.xmin::text || ' ' || p.updated_at::text"
+#define API_PROJECTS_VERSION_LEN 64
+
+/* The status and version of a tenant's project: one prepared read. */
+#define API_PROJECTS_CHECK_STMT "bomd_api_project_version"
+static const char api_projects_check_sql[] = "SELECT p.status, "
+    API_PROJECTS_VERSION " FROM projects p WHERE p.client_id = $1 AND "
+    "p.project_id = $2";
+
+/*
+ * A stored project as read: its status and row version, and its
+ * document, cached (the bytes of a settled project) or rendered, or
+ * both when it was rendered and then cached.
+ */
+struct api_projects_read {
+	char			 status[32];
+	char			 version[API_PROJECTS_VERSION_LEN];
+	struct api_cache_doc	*cached;
+	json_t			*doc;
+};
+
+static void
+api_projects_read_clear(struct api_projects_read *pr)
 {
-	return strcmp(status, "complete") == 0 ||
-	    strcmp(status, "failed") == 0 || strcmp(status, "created") == 0;
+	api_cache_unref(pr->cached);
+	json_decref(pr->doc);
+	memset(pr, 0, sizeof(*pr));
 }
 
 /*
  * The project document of a stored project: built by PostgreSQL, then the
  * words of lines decided without them rendered (api_render.c) from the
- * stored context, which then gives way to its ProjectContext. NULL with
- * *found 0 when there is no such project, or with *found -1 on trouble.
+ * stored context, which then gives way to its ProjectContext. Into
+ * pr->doc with the row's status and version: 1, 0 when there is no such
+ * project, -1 on trouble.
  */
-static json_t *
-api_projects_doc(PGconn *db, const char *const *params, char *status,
-    size_t statuslen, int *found)
+static int
+api_projects_doc(PGconn *db, const char *const *params,
+    struct api_projects_read *pr)
 {
 	json_error_t jerr;
 	PGresult *res;
 	json_t *doc;
 
-	*found = -1;
 	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
 	    "p.context", API_PROJECTS_ITEMS,
 	    API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
-	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text "
-	    "FROM projects p "
+	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text, "
+	    API_PROJECTS_VERSION " FROM projects p "
 	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
 	    0);
 	if (res == NULL)
-		return NULL;
+		return -1;
 	if (PQntuples(res) == 0) {
-		*found = 0;
 		PQclear(res);
-		return NULL;
+		return 0;
 	}
-	snprintf(status, statuslen, "%s", PQgetvalue(res, 0, 1));
+	snprintf(pr->status, sizeof(pr->status), "%s", PQgetvalue(res, 0, 1));
+	snprintf(pr->version, sizeof(pr->version), "%s", PQgetvalue(res, 0,
+	    4));
 	doc = json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
 	    0, &jerr);
 	if (doc != NULL && api_render_project(doc, PQgetisnull(res, 0, 2) ?
@@ -229,9 +251,107 @@ api_projects_doc(PGconn *db, const char *const *params, char *status,
 		json_object_set_new(doc, "context", json_loads(PQgetvalue(res,
 		    0, 3), 0, NULL));
 	PQclear(res);
-	if (doc != NULL)
-		*found = 1;
-	return doc;
+	if (doc == NULL)
+		return -1;
+	pr->doc = doc;
+	return 1;
+}
+
+/* True for a project status that no running job will change. */
+static bool
+api_projects_settled(const char *status)
+{
+	return strcmp(status, "complete") == 0 ||
+	    strcmp(status, "failed") == 0 || strcmp(status, "created") == 0;
+}
+
+/*
+ * From the cache: the document of a settled project whose row is still
+ * at the version cached, found by one read of the row's status and
+ * version (filtered by tenant, as every read). 1 with pr->cached, 2 when
+ * not cached (pr->status and pr->version tell the row's), 0 when there
+ * is no such project, -1 on trouble.
+ */
+static int
+api_projects_cached(const struct api_request *r, const char *const *params,
+    struct api_projects_read *pr)
+{
+	PGresult *res;
+
+	if ((res = api_db_read(r, API_PROJECTS_CHECK_STMT,
+	    api_projects_check_sql, 2, params)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		api_cache_drop(params[0], params[1]);
+		return 0;
+	}
+	snprintf(pr->status, sizeof(pr->status), "%s", PQgetvalue(res, 0, 0));
+	snprintf(pr->version, sizeof(pr->version), "%s", PQgetvalue(res, 0,
+	    1));
+	PQclear(res);
+	if (!api_projects_settled(pr->status))
+		return 2;
+	pr->cached = api_cache_get(params[0], params[1], pr->version);
+	return pr->cached != NULL ? 1 : 2;
+}
+
+/*
+ * A stored project (params: client, project) into pr: the cached
+ * document of a settled project, else rendered, and then cached when
+ * settled. 1, 0 when there is no such project, -1 on trouble. *dbp is
+ * r's connection when one was taken (the caller gives it back), else
+ * NULL.
+ */
+static int
+api_projects_read(const struct api_request *r, const char *const *params,
+    struct api_projects_read *pr, PGconn **dbp)
+{
+	char *s;
+	int found;
+
+	memset(pr, 0, sizeof(*pr));
+	*dbp = NULL;
+	if (api_cache_enabled()) {
+		found = api_projects_cached(r, params, pr);
+		if (found != 2)
+			return found;
+	}
+	if ((*dbp = api_db_get(r)) == NULL)
+		return -1;
+	if ((found = api_projects_doc(*dbp, params, pr)) != 1)
+		return found;
+	if (api_cache_enabled() && api_projects_settled(pr->status) &&
+	    (s = json_dumps(pr->doc, API_JSON_FLAGS)) != NULL)
+		pr->cached = api_cache_put(params[0], params[1], pr->version,
+		    s, strlen(s));
+	return 1;
+}
+
+/* Answers the document of pr: its cached bytes, as they are, or pr->doc. */
+static enum MHD_Result
+api_projects_reply(struct MHD_Connection *c, struct api_projects_read *pr)
+{
+	struct MHD_Response *resp;
+	json_t *doc;
+
+	if (pr->cached == NULL) {
+		doc = pr->doc;
+		pr->doc = NULL;
+		api_projects_read_clear(pr);
+		return api_json(c, MHD_HTTP_OK, doc);
+	}
+	/* the response holds the bytes until they are sent */
+	resp = MHD_create_response_from_buffer_with_free_callback_cls(
+	    api_cache_len(pr->cached), (void *)(uintptr_t)api_cache_data(
+	    pr->cached), api_cache_unref, pr->cached);
+	if (resp == NULL) {
+		api_projects_read_clear(pr);
+		return MHD_NO;
+	}
+	pr->cached = NULL;
+	api_projects_read_clear(pr);
+	return api_reply(c, MHD_HTTP_OK, resp, "application/json");
 }
 
 static enum MHD_Result
@@ -239,10 +359,10 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *id = args[0], *params[5];
-	char *status, *line_status, *lines, pstatus[32];
+	char *status, *line_status, *lines;
+	struct api_projects_read pr;
 	PGresult *res;
 	PGconn *db;
-	json_t *doc;
 	int found;
 
 	if (!uuid_valid(id))
@@ -250,17 +370,18 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 		    "%s", id);
 	params[0] = r->client_id;
 	params[1] = id;
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	doc = api_projects_doc(db, params, pstatus, sizeof(pstatus), &found);
+	found = api_projects_read(r, params, &pr, &db);
 	/* a finished project is the row alone: no look at Redis */
-	if (found == 1 && api_projects_settled(pstatus)) {
+	if (found == 1 && api_projects_settled(pr.status)) {
 		api_db_put(db);
-		return api_json(c, MHD_HTTP_OK, doc);
+		return api_projects_reply(c, &pr);
 	}
+	/* no row, perhaps a job from redis-cli: its live state may tell */
+	if (found == 0 && db == NULL && (db = api_db_get(r)) == NULL)
+		found = -1;
 	if (found != -1 && api_live_project(db, r->client_id, id, &status,
 	    &line_status, &lines) == 1) {
-		json_decref(doc);
+		api_projects_read_clear(&pr);
 		params[2] = status;
 		params[3] = line_status;
 		params[4] = lines;
@@ -272,12 +393,12 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 		return api_projects_answer(c, res, id);
 	}
 	api_db_put(db);
-	if (found == -1)
-		return api_error_db(c);
-	if (found == 0)
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
-		    "%s", id);
-	return api_json(c, MHD_HTTP_OK, doc);
+	if (found == -1 || found == 0) {
+		api_projects_read_clear(&pr);
+		return found == -1 ? api_error_db(c) : api_error(c,
+		    MHD_HTTP_NOT_FOUND, "Project not found: %s", id);
+	}
+	return api_projects_reply(c, &pr);
 }
 
 static const char *
@@ -693,6 +814,7 @@ api_projects_stored(struct MHD_Connection *c, struct api_request *r,
     const char *id, char *status, size_t len, enum MHD_Result *ret)
 {
 	const char *params[2] = { r->client_id, id };
+	struct api_projects_read pr;
 	PGconn *db;
 	json_t *doc;
 	int found;
@@ -702,18 +824,48 @@ api_projects_stored(struct MHD_Connection *c, struct api_request *r,
 		    "%s", id);
 		return NULL;
 	}
-	if ((db = api_db_get(r)) == NULL) {
-		*ret = api_error_db(c);
-		return NULL;
-	}
-	doc = api_projects_doc(db, params, status, len, &found);
+	found = api_projects_read(r, params, &pr, &db);
 	api_db_put(db);
+	doc = json_incref(pr.doc);
+	/* a cached document is read back: still far cheaper than a render */
+	if (found == 1 && doc == NULL && (doc = json_loadb(api_cache_data(
+	    pr.cached), api_cache_len(pr.cached), 0, NULL)) == NULL)
+		found = -1;
+	if (found == 1)
+		snprintf(status, len, "%s", pr.status);
+	api_projects_read_clear(&pr);
 	if (found == -1)
 		*ret = api_error_db(c);
 	else if (found == 0)
 		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);
 	return found == 1 ? doc : NULL;
+}
+
+json_t *
+api_projects_items(const char *client_id, const char *project_id)
+{
+	const char *params[2] = { client_id, project_id };
+	struct api_projects_read pr;
+	struct api_request *r;
+	json_t *doc, *items = NULL;
+	PGconn *db;
+
+	/* a request of the tenant alone: the stream that asks has no other */
+	r = xcalloc(1, sizeof(*r));
+	snprintf(r->client_id, sizeof(r->client_id), "%s", client_id);
+	if (api_projects_read(r, params, &pr, &db) == 1) {
+		doc = json_incref(pr.doc);
+		if (doc == NULL)
+			doc = json_loadb(api_cache_data(pr.cached),
+			    api_cache_len(pr.cached), 0, NULL);
+		items = json_incref(json_object_get(doc, "line_items"));
+		json_decref(doc);
+	}
+	api_db_put(db);
+	api_projects_read_clear(&pr);
+	free(r);
+	return items;
 }
 
 static enum MHD_Result
@@ -778,6 +930,7 @@ api_projects_delete(struct MHD_Connection *c, struct api_request *r,
 		return api_error_db(c);
 	n = PQntuples(res);
 	PQclear(res);
+	api_cache_drop(r->client_id, id);
 	if (n == 0)
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: "
 		    "%s", id);

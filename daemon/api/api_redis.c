@@ -1,9 +1,12 @@
 /*
- * The API process's Redis connection; see api_redis.h. Requests are short
- * (XADD, EVALSHA, XLEN, PING), so one locked connection serves them all.
+ * The API process's Redis connections; see api_redis.h. Requests are
+ * short (GET, XADD, EVALSHA, XLEN, PING) but every authenticated request
+ * makes one or two, so the request threads share a small pool rather
+ * than queue behind one locked connection.
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "api_internal.h"
 #include "api_redis.h"
@@ -12,30 +15,55 @@
 #include "queue.h"
 
 #define API_REDIS_TIMEOUT_MS	3000
+#define API_REDIS_POOL		8	/* connections at most */
 
 static pthread_mutex_t api_redis_mu = PTHREAD_MUTEX_INITIALIZER;
-static redisContext *api_redis;
+static pthread_cond_t api_redis_cv = PTHREAD_COND_INITIALIZER;
+static redisContext *api_redis_idle[API_REDIS_POOL];
+static size_t api_redis_nidle, api_redis_nopen;
+/* the connection this thread holds between acquire and release */
+static _Thread_local redisContext *api_redis_mine;
 
 redisContext *
 api_redis_acquire(void)
 {
+	redisContext *rc = NULL;
 	char err[256];
 
 	pthread_mutex_lock(&api_redis_mu);
-	if (api_redis != NULL && api_redis->err) {
-		redisFree(api_redis);
-		api_redis = NULL;
+	while (api_redis_nidle == 0 && api_redis_nopen == API_REDIS_POOL)
+		pthread_cond_wait(&api_redis_cv, &api_redis_mu);
+	if (api_redis_nidle > 0)
+		rc = api_redis_idle[--api_redis_nidle];
+	else
+		api_redis_nopen++;	/* a slot, connected below */
+	pthread_mutex_unlock(&api_redis_mu);
+	if (rc != NULL && rc->err) {
+		redisFree(rc);
+		rc = NULL;
 	}
-	if (api_redis == NULL &&
-	    (api_redis = queue_connect(api_cfg->redis_url,
+	if (rc == NULL && (rc = queue_connect(api_cfg->redis_url,
 	    API_REDIS_TIMEOUT_MS, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
-	return api_redis;
+	api_redis_mine = rc;
+	return rc;
 }
 
 void
 api_redis_release(void)
 {
+	redisContext *rc = api_redis_mine;
+
+	api_redis_mine = NULL;
+	pthread_mutex_lock(&api_redis_mu);
+	/* a broken one is closed now; its slot connects again when asked */
+	if (rc == NULL || rc->err) {
+		if (rc != NULL)
+			redisFree(rc);
+		api_redis_nopen--;
+	} else
+		api_redis_idle[api_redis_nidle++] = rc;
+	pthread_cond_signal(&api_redis_cv);
 	pthread_mutex_unlock(&api_redis_mu);
 }
 
@@ -43,9 +71,10 @@ void
 api_redis_close(void)
 {
 	pthread_mutex_lock(&api_redis_mu);
-	if (api_redis != NULL)
-		redisFree(api_redis);
-	api_redis = NULL;
+	while (api_redis_nidle > 0) {
+		redisFree(api_redis_idle[--api_redis_nidle]);
+		api_redis_nopen--;
+	}
 	pthread_mutex_unlock(&api_redis_mu);
 }
 

@@ -1,6 +1,6 @@
 /*
- * Redis for the API process: one connection shared by every request
- * thread under a lock, reconnected when it breaks.
+ * Redis for the API process: a small pool of connections the request
+ * threads share, each reconnected when it breaks.
  */
 #ifndef BOMD_API_REDIS_H
 #define BOMD_API_REDIS_H
@@ -11,12 +11,14 @@
 #include <hiredis/hiredis.h>
 
 /*
- * Takes the lock and returns the connection, reconnected if it broke;
- * NULL (logged) when Redis is down. Call api_redis_release() either way.
+ * Takes a connection of the pool for this thread (waiting while all are
+ * out), reconnected if it broke; NULL (logged) when Redis is down. Call
+ * api_redis_release() from the same thread either way, and take no
+ * second one before.
  */
 redisContext	*api_redis_acquire(void);
 void		 api_redis_release(void);
-/* Closes the connection at exit. */
+/* Closes the idle connections at exit. */
 void		 api_redis_close(void);
 /*
  * One command on the shared connection: the reply (caller

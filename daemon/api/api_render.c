@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents.h"
 #include "api_render.h"
@@ -110,6 +111,23 @@ api_render_agents(struct api_render *r, size_t i)
 	json_incref(fd);
 	agents_decide(&al, item);
 	json_decref(fd);
+}
+
+/* The line's approved alternates in the basis (the tenant's, as used). */
+static void
+api_render_alternates(struct api_render *r, size_t i)
+{
+	json_t *item = json_array_get(r->items, i), *alts = json_array();
+	const char *mpn = json_string_value(json_object_get(item, "mpn"));
+	size_t k;
+
+	for (k = 0; mpn != NULL && k < r->b.nalternates; k++)
+		if (r->b.alternates[k].mpn != NULL &&
+		    r->b.alternates[k].alternate_mpn != NULL &&
+		    strcasecmp(r->b.alternates[k].mpn, mpn) == 0)
+			json_array_append_new(alts, json_string(
+			    r->b.alternates[k].alternate_mpn));
+	json_object_set_new(item, "approved_alternates", alts);
 }
 
 /* The strategies over the lines' options, as JSON (new reference). */
@@ -238,6 +256,29 @@ api_render_decisions(json_t *out, json_t *marker, json_t *items)
 	}
 }
 
+void
+api_render_trace_step(json_t *out, json_t *step, json_t *items)
+{
+	json_t *line, *s;
+	const char *why;
+
+	if (json_object_get(step, "lines") != NULL) {
+		api_render_decisions(out, step, items);
+		return;
+	}
+	s = json_copy(step);
+	if ((line = json_object_get(s, "line")) != NULL) {
+		why = json_string_value(json_object_get(json_object_get(
+		    api_render_item(items, json_integer_value(line)),
+		    "final_decision"), "reasoning"));
+		if (why != NULL && json_string_length(json_object_get(s,
+		    "reasoning")) == 0)
+			json_object_set_new(s, "reasoning", json_string(why));
+		json_object_del(s, "line");
+	}
+	json_array_append_new(out, s);
+}
+
 /*
  * Trace steps about a line take its reasoning; a decisions marker
  * becomes one step per line (and per check). The keys naming lines go.
@@ -245,31 +286,14 @@ api_render_decisions(json_t *out, json_t *marker, json_t *items)
 static void
 api_render_trace(json_t *doc, json_t *items)
 {
-	json_t *trace = json_object_get(doc, "trace"), *out, *step, *line;
-	const char *why;
+	json_t *trace = json_object_get(doc, "trace"), *out, *step;
 	size_t i;
 
 	if (!json_is_array(trace))
 		return;
 	out = json_array();
-	json_array_foreach(trace, i, step) {
-		if (json_object_get(step, "lines") != NULL) {
-			api_render_decisions(out, step, items);
-			continue;
-		}
-		if ((line = json_object_get(step, "line")) != NULL) {
-			why = json_string_value(json_object_get(
-			    json_object_get(api_render_item(items,
-			    json_integer_value(line)), "final_decision"),
-			    "reasoning"));
-			if (why != NULL && json_string_length(json_object_get(
-			    step, "reasoning")) == 0)
-				json_object_set_new(step, "reasoning",
-				    json_string(why));
-			json_object_del(step, "line");
-		}
-		json_array_append(out, step);
-	}
+	json_array_foreach(trace, i, step)
+		api_render_trace_step(out, step, items);
 	json_object_set_new(doc, "trace", out);
 }
 
@@ -348,8 +372,10 @@ api_render_project(json_t *doc, const char *basis, size_t len)
 			goto out;
 	report_budget(api_render_approved(&r), r.v.budget_total_micros,
 	    &r.budget);
-	for (i = 0; i < r.n; i++)
+	for (i = 0; i < r.n; i++) {
 		api_render_agents(&r, i);
+		api_render_alternates(&r, i);
+	}
 	strategies = api_render_strategies(&r);
 	json_object_set_new(doc, "report", api_render_report(&r,
 	    strategies));

@@ -22,4 +22,13 @@
  */
 int	api_render_project(json_t *doc, const char *basis, size_t len);
 
+/*
+ * Appends to out what one stored trace step stands for, as a project's
+ * trace shows it: a decisions marker (key "lines") becomes a step per
+ * line and one per check that did not simply pass; a step about a line
+ * (key "line") takes the line's reasoning when it has none and loses the
+ * key. items: the project's line items as rendered. step is not changed.
+ */
+void	api_render_trace_step(json_t *out, json_t *step, json_t *items);
+
 #endif

@@ -34,7 +34,7 @@ api_json(struct MHD_Connection *c, unsigned int status, json_t *v)
 {
 	char *s;
 
-	s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	s = json_dumps(v, API_JSON_FLAGS);
 	json_decref(v);
 	if (s == NULL)
 		s = xstrdup("{\"detail\":\"internal error\"}");

@@ -14,6 +14,9 @@
 #define API_HTTP_TOO_LARGE	413
 #define API_HTTP_UNPROCESSABLE	422
 
+/* How api_json() writes a document (and the cache of documents too). */
+#define API_JSON_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 struct api_request;
 
 /* Builds one JSON value from row of a result. */

@@ -185,12 +185,12 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 	struct db_stmt st[2] = {
 		{ "SELECT supplier_id, trust_level, order_cost_micros "
 		    "FROM supplier_knowledge "
-		    "WHERE client_id = $1", 1, params, NULL },
+		    "WHERE client_id = $1", 1, params, NULL, NULL },
 		{ "SELECT mpn, banned, COALESCE(ban_reason, ''), "
 		    "approved_alternates::text FROM part_knowledge "
 		    "WHERE client_id = $1 AND (banned OR "
 		    "jsonb_array_length(approved_alternates) > 0)", 1, params,
-		    NULL }
+		    NULL, NULL }
 	};
 	PGresult *r;
 	json_t *alts, *a;

@@ -12,7 +12,7 @@ T=$(mktemp -d "$STATE/it_api_shapes.XXXXXX")
 AK=(-H "X-Admin-Key: $BOMD_ADMIN_KEY")
 TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$'
 PROJECT_KEYS='["bom_filename","context","created_at","line_items","project_id","project_name","report","status","totals","trace","updated_at","warnings"]'
-ITEM_KEYS='["currency","description","designators","engineering_decision","extended_price","final_decision","finance_decision","line_number","manufacturer","mpn","order_quantity","package","quantity","selected_mpn","selected_supplier","sourcing_decision","status","unit_price","value"]'
+ITEM_KEYS='["approved_alternates","currency","description","designators","engineering_decision","extended_price","final_decision","finance_decision","line_id","line_number","manufacturer","mpn","order_quantity","package","purchasing_decision","quantity","reference_designators","selected_mpn","selected_supplier","sourcing_decision","status","unit_price","value"]'
 GHOST=00000000-0000-4000-8000-00000000a5a5
 
 # prices: a whole amount, six decimals, a tiny one; one MPN without offers

@@ -107,6 +107,29 @@ check "avoid_parts: strings and objects mixed" '[{"mpn":"LM358DR","reason":""},{
     "$(echo "$BODY" | jq -c .context.engineering_context.avoid_parts)"
 check "critical_parts: designators and MPNs" '["U1","STM32F103C8T6"]' "$(echo "$BODY" | jq -c .context.engineering_context.critical_parts)"
 
+# --- line items: the original's BOMLineItem -----------------------------------------
+req "$A_KEY" GET "/projects/$PI"
+check "line_id on every line: L and its number" '["L1","L2"]' "$(echo "$BODY" | jq -c '[.line_items[].line_id]')"
+check "line_id is the id the report's risks name" "true" \
+    "$(echo "$BODY" | jq '(.report.risks | length) > 0 and ([.report.risks[].line_id] - [.line_items[].line_id] == [])')"
+check "purchasing_decision on every line, null (no stage makes one)" "true" \
+    "$(echo "$BODY" | jq '[.line_items[] | has("purchasing_decision") and .purchasing_decision == null] | all')"
+check "reference_designators: the line's designators" "true" \
+    "$(echo "$BODY" | jq '[.line_items[] | (.reference_designators | type == "array") and .reference_designators == .designators] | all')"
+check "approved_alternates: lists of strings" "true" \
+    "$(echo "$BODY" | jq '[.line_items[].approved_alternates | type == "array" and all(.[]; type == "string")] | all')"
+reqj "$A_KEY" POST /knowledge/parts/ITC-NONE-1/alternates '{"alternate_mpn": "ITC-ALT-9", "reason": "compat"}'
+check "an alternate approved" "200" "$CODE"
+req "$A_KEY" POST "/projects/$PI/process"
+req "$A_KEY" GET "/projects/$PI"
+check "the line's approved alternates after a run" '[[],["ITC-ALT-9"]]' "$(echo "$BODY" | jq -c '[.line_items[].approved_alternates]')"
+check "line_id stays across runs" '["L1","L2"]' "$(echo "$BODY" | jq -c '[.line_items[].line_id]')"
+sql "DELETE FROM part_knowledge WHERE client_id = '$A_ID' AND mpn = 'ITC-NONE-1'" >/dev/null
+req "$A_KEY" POST /projects -F bom_file=@"$T/bom.csv"
+req "$A_KEY" GET "/projects/$(echo "$BODY" | jq -r .project_id)"
+check "a created project's lines have them too" '["L1",null,true,[]]' \
+    "$(echo "$BODY" | jq -c '.line_items[0] | [.line_id, .purchasing_decision, .reference_designators == .designators, .approved_alternates]')"
+
 # --- POST /projects: form fields, defaults, statuses --------------------------------
 req "$A_KEY" POST /projects -F bom_file=@"$T/bom.csv"
 check "POST /projects answers status created" "200 created" "$CODE $(echo "$BODY" | jq -r .status)"

@@ -226,13 +226,18 @@ main(int argc, char **argv)
 			curl_multi_remove_handle(multi, msg->easy_handle);
 			s->busy = 0;
 		}
-		/* a free slot and a due request: start it without waiting */
+		/*
+		 * A free slot and a due request: start it without waiting.
+		 * One due within the next millisecond is waited for (rounded
+		 * up, an answer still wakes the poll): rounded down, the wait
+		 * was 0 and the loop spun a core the server needs.
+		 */
 		timeout = 10;
 		if (started < n && running < c) {
 			next_ms = rate ? t0 + (double)started * 1000.0 /
 			    (double)rate - load_now_ms() : 0;
 			timeout = next_ms <= 0 ? 0 : (next_ms > 10 ? 10 :
-			    (int)next_ms);
+			    (int)next_ms + 1);
 		}
 		if (timeout > 0 || running > 0)
 			curl_multi_poll(multi, NULL, 0, timeout, NULL);
