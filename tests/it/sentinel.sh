@@ -4,6 +4,8 @@
 # redis_url=redis-sentinel://...; the primary is killed (-9) in the middle
 # of a run, with jobs it acknowledged that never reached the replica.
 # Every accepted job completes exactly once, and the API keeps answering.
+# Then the old primary comes back as a replica and SENTINEL FAILOVER moves
+# the primary to it, with the same checks.
 # Runs its OWN PostgreSQL (local-services; its plain Redis stays unused)
 # and its own daemon; the shared services are never touched.
 #
@@ -217,14 +219,18 @@ for _ in 1 2 3 4; do submit "$SD/small.csv"; done
 check "uploads accepted after the failover" "4" "$(( $(n_accepted) - before ))"
 check "health after the failover" '{"status":"healthy","postgres":"ok","redis":"ok"}' \
     "$(curl -s "$URL/health")"
-N=$(n_accepted)
-wait_for 450 eval '[ "$(jobs_in complete)" = "$N" ]'
-check "every accepted job completes" "$N" "$(jobs_in complete)"
-check "one project each, complete" "$N" "$(sql "SELECT count(*) FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.client_id = '$C_ID' AND j.job_id IN ($(id_list "$ACCEPTED")) AND p.status = 'complete' AND p.line_count = 2")"
-check "no other job or project left behind" "$N $N" \
-    "$(sql "SELECT count(*) FROM jobs WHERE client_id = '$C_ID'") $(sql "SELECT count(*) FROM projects WHERE client_id = '$C_ID'")"
-check "each job's lines decided once" "$N" \
-    "$(sql "SELECT count(*) FROM projects p, json_array_elements(p.trace::json) s WHERE p.client_id = '$C_ID' AND s->>'lines' IS NOT NULL")"
+# all_once WHEN: every job accepted so far completes, exactly once
+all_once() {
+	N=$(n_accepted)
+	wait_for 450 eval '[ "$(jobs_in complete)" = "$N" ]'
+	check "$1: every accepted job completes" "$N" "$(jobs_in complete)"
+	check "$1: one project each, complete" "$N" "$(sql "SELECT count(*) FROM projects p JOIN jobs j USING (client_id, project_id) WHERE j.client_id = '$C_ID' AND j.job_id IN ($(id_list "$ACCEPTED")) AND p.status = 'complete' AND p.line_count = 2")"
+	check "$1: no other job or project left behind" "$N $N" \
+	    "$(sql "SELECT count(*) FROM jobs WHERE client_id = '$C_ID'") $(sql "SELECT count(*) FROM projects WHERE client_id = '$C_ID'")"
+	check "$1: each job's lines decided once" "$N" \
+	    "$(sql "SELECT count(*) FROM projects p, json_array_elements(p.trace::json) s WHERE p.client_id = '$C_ID' AND s->>'lines' IS NOT NULL")"
+}
+all_once "primary killed"
 lost=0
 while read -r j; do
 	grep -q "reconcile: job $j of client" "$LOG" && lost=$((lost + 1))
@@ -233,6 +239,34 @@ check "the four jobs Redis lost were queued again from PostgreSQL" "4" "$lost"
 wait_for 100 eval '[ "$(rp "$RPORT" XPENDING bomd:jobs bomd | head -1)" = 0 ]'
 check "the new primary's queue drains" "0 0" \
     "$(rp "$RPORT" XPENDING bomd:jobs bomd | head -1) $(rp "$RPORT" ZCARD bomd:retry)"
+
+# --- a planned switchover: the old primary back, as a replica, promoted --
+# Sentinel promotes it, then demotes the current primary (REPLICAOF and
+# CLIENT KILL): meanwhile a Sentinel may name a primary that is a replica
+# already, which ROLE tells
+redis_start primary "$PPORT" --replicaof 127.0.0.1 "$RPORT" ||
+    bad "the old primary comes back"
+wait_for 150 eval '[ "$(info "$PPORT" master_link_status)" = up ]'
+check "as a replica of the new one" "up" "$(info "$PPORT" master_link_status)"
+before=$(n_accepted)
+( for _ in $(seq 1 8); do submit "$SD/small.csv" & sleep 0.3; done; wait ) &
+SUBMITTER=$!
+wait_for 150 eval '[ "$(rp "${SPORTS[0]}" SENTINEL FAILOVER "$MASTER")" = OK ]'
+wait_for 200 eval '[ "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")" = "$PPORT $PPORT $PPORT" ]'
+check "SENTINEL FAILOVER: the old primary leads again" "$PPORT $PPORT $PPORT" \
+    "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")"
+wait "$SUBMITTER"
+SUBMITTER=""
+echo "# during the switchover: $(( $(n_accepted) - before )) of 8 uploads accepted"
+before=$(n_accepted)
+for _ in 1 2; do submit "$SD/small.csv"; done
+check "uploads accepted after the switchover" "2" "$(( $(n_accepted) - before ))"
+check "an upload refused says so" "" "$(grep -v '^503 .*queue unavailable' "$REFUSED")"
+all_once "switchover"
+wait_for 100 eval '[ "$(info "$RPORT" role) $(info "$RPORT" master_link_status)" = "slave up" ]'
+wait_for 100 eval '[ "$(rp "$PPORT" XPENDING bomd:jobs bomd | head -1)" = 0 ]'
+check "its queue drains" "0 0" \
+    "$(rp "$PPORT" XPENDING bomd:jobs bomd | head -1) $(rp "$PPORT" ZCARD bomd:retry)"
 check "no worker died" "2" "$(nworkers)"
 
 # the offline commands find the new primary too: a revoked key is refused
@@ -240,6 +274,16 @@ err=$("$BOMD" key revoke "$K_ID" 2>&1 >/dev/null)
 check "key revoke reaches the new primary" "" "$err"
 wait_for 50 eval '[ "$(code -H "X-API-Key: $K_KEY" "$URL/projects")" = 401 ]'
 check "and the API refuses the key" "401" "$(code -H "X-API-Key: $K_KEY" "$URL/projects")"
+
+# a Sentinel that names a replica (here: told to watch one) is not
+# believed: ROLE says it is none
+rp "${SPORTS[0]}" SENTINEL MONITOR other 127.0.0.1 "$RPORT" 2 >/dev/null
+K2_ID=$("$BOMD" key create --client "$C_ID" --name other 2>/dev/null | jq -r .key_id)
+err=$(BOMD_REDIS_URL="redis-sentinel://127.0.0.1:${SPORTS[0]}/other" \
+    "$BOMD" key revoke "$K2_ID" 2>&1 >/dev/null)
+check_contains "a primary that is a replica is refused" \
+    "no primary 'other' from 1 sentinel (last: primary 127.0.0.1:$RPORT: not a primary" "$err"
+rp "${SPORTS[0]}" SENTINEL REMOVE other >/dev/null
 
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
 check "no sanitizer report" "0" "$(grep -c 'ERROR: AddressSanitizer\|runtime error:' "$LOG")"
