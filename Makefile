@@ -68,6 +68,8 @@ COMMON_SRCS = \
 	common/provider_store.c \
 	common/queue.c \
 	common/queue_master.c \
+	common/redis_conn.c \
+	common/redis_url.c \
 	common/report.c \
 	common/scope.c \
 	common/sourcing.c \
@@ -185,6 +187,7 @@ UNIT_TESTS = \
 	tests/unit/test_offer_text.c \
 	tests/unit/test_oidc.c \
 	tests/unit/test_providers.c \
+	tests/unit/test_redis_url.c \
 	tests/unit/test_report.c \
 	tests/unit/test_scope.c \
 	tests/unit/test_sourcing.c \
@@ -207,6 +210,7 @@ FUZZ_TESTS = \
 	tests/fuzz/fuzz_offer_breaks.c \
 	tests/fuzz/fuzz_offers.c \
 	tests/fuzz/fuzz_openai_chat.c \
+	tests/fuzz/fuzz_redis_url.c \
 	tests/fuzz/fuzz_x402.c
 
 BUILD	= build

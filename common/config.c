@@ -17,6 +17,7 @@
 #include "log.h"
 #include "oidc.h"
 #include "provider.h"
+#include "redis_url.h"
 #include "util.h"
 #include "x402.h"
 
@@ -432,6 +433,8 @@ config_check_x402(const struct config *cfg, char *err, size_t errlen)
 static int
 config_check(const struct config *cfg, char *err, size_t errlen)
 {
+	struct redis_url ru;
+
 	if (strcmp(cfg->llm_provider, "none") != 0 &&
 	    strcmp(cfg->llm_provider, "openai") != 0) {
 		snprintf(err, errlen, "llm.provider: '%s' is not one of "
@@ -457,12 +460,9 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	}
 	if (config_check_urls(cfg, err, errlen) == -1)
 		return -1;
-	if (strncmp(cfg->redis_url, "redis://", 8) != 0 &&
-	    strncmp(cfg->redis_url, "unix://", 7) != 0) {
-		snprintf(err, errlen, "redis_url: '%s' must start with "
-		    "redis:// or unix://", cfg->redis_url);
+	/* the url may hold a password: the reason does not quote it */
+	if (redis_url_parse(cfg->redis_url, &ru, err, errlen) == -1)
 		return -1;
-	}
 	return config_check_x402(cfg, err, errlen);
 }
 

@@ -16,129 +16,8 @@
 #include "log.h"
 #include "queue.h"
 #include "queue_master.h"
+#include "redis_conn.h"
 #include "util.h"
-
-static int
-queue_parse_url(const char *url, char *host, size_t hlen, int *port,
-    char *user, size_t ulen, char *pass, size_t plen, int *db,
-    int *is_unix)
-{
-	const char *p, *at, *slash, *colon;
-	int64_t v;
-
-	*port = 6379;
-	*db = 0;
-	*is_unix = 0;
-	user[0] = pass[0] = '\0';
-	if (strncmp(url, "unix://", 7) == 0) {
-		*is_unix = 1;
-		return snprintf(host, hlen, "%s", url + 7) >= (int)hlen ?
-		    -1 : 0;
-	}
-	if (strncmp(url, "redis://", 8) != 0)
-		return -1;
-	p = url + 8;
-	if ((at = strrchr(p, '@')) != NULL) {
-		colon = memchr(p, ':', (size_t)(at - p));
-		if (colon != NULL) {
-			if ((size_t)(colon - p) >= ulen ||
-			    (size_t)(at - colon - 1) >= plen)
-				return -1;
-			memcpy(user, p, (size_t)(colon - p));
-			user[colon - p] = '\0';
-			memcpy(pass, colon + 1, (size_t)(at - colon - 1));
-			pass[at - colon - 1] = '\0';
-		} else {
-			if ((size_t)(at - p) >= plen)
-				return -1;
-			memcpy(pass, p, (size_t)(at - p));
-			pass[at - p] = '\0';
-		}
-		p = at + 1;
-	}
-	slash = strchr(p, '/');
-	colon = strchr(p, ':');
-	if (colon != NULL && (slash == NULL || colon < slash)) {
-		char num[16];
-		size_t n = (size_t)((slash ? slash : p + strlen(p)) - colon -
-		    1);
-
-		if (n == 0 || n >= sizeof(num))
-			return -1;
-		memcpy(num, colon + 1, n);
-		num[n] = '\0';
-		if (parse_i64(num, 1, 65535, &v, NULL) == -1)
-			return -1;
-		*port = (int)v;
-	} else
-		colon = slash ? slash : p + strlen(p);
-	if ((size_t)(colon - p) >= hlen)
-		return -1;
-	memcpy(host, p, (size_t)(colon - p));
-	host[colon - p] = '\0';
-	if (host[0] == '\0')
-		snprintf(host, hlen, "127.0.0.1");
-	if (slash != NULL && slash[1] != '\0') {
-		if (parse_i64(slash + 1, 0, 15, &v, NULL) == -1)
-			return -1;
-		*db = (int)v;
-	}
-	return 0;
-}
-
-redisContext *
-queue_connect(const char *url, int timeout_ms, char *err, size_t errlen)
-{
-	char host[256], user[128], pass[256];
-	struct timeval tv;
-	redisContext *c = NULL;
-	redisReply *r = NULL;
-	int port, db, is_unix;
-
-	if (queue_parse_url(url, host, sizeof(host), &port, user,
-	    sizeof(user), pass, sizeof(pass), &db, &is_unix) == -1) {
-		snprintf(err, errlen, "redis: bad url");
-		return NULL;
-	}
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	c = is_unix ? redisConnectUnixWithTimeout(host, tv) :
-	    redisConnectWithTimeout(host, port, tv);
-	if (c == NULL || c->err) {
-		snprintf(err, errlen, "redis: %s", c ? c->errstr :
-		    "out of memory");
-		goto fail;
-	}
-	if (redisSetTimeout(c, tv) != REDIS_OK) {
-		snprintf(err, errlen, "redis: cannot set timeout");
-		goto fail;
-	}
-	if (pass[0] != '\0') {
-		r = user[0] ? redisCommand(c, "AUTH %s %s", user, pass) :
-		    redisCommand(c, "AUTH %s", pass);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "redis: authentication failed");
-			goto fail;
-		}
-		freeReplyObject(r);
-		r = NULL;
-	}
-	if (db != 0) {
-		r = redisCommand(c, "SELECT %d", db);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "redis: cannot select db %d", db);
-			goto fail;
-		}
-		freeReplyObject(r);
-	}
-	return c;
-fail:
-	if (r != NULL)
-		freeReplyObject(r);
-	if (c != NULL)
-		redisFree(c);
-	return NULL;
-}
 
 static int
 queue_reply_ok(redisContext *c, redisReply *r, const char *what)
@@ -150,6 +29,7 @@ queue_reply_ok(redisContext *c, redisReply *r, const char *what)
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
 		log_warnx("redis: %s: %s", what, r->str);
+		redis_conn_check(c, r);
 		return -1;
 	}
 	return 0;
@@ -412,6 +292,7 @@ queue_ack_batch(redisContext *c, const char *const *ids, size_t n,
 		}
 		if (r->type == REDIS_REPLY_ERROR && rc == 0) {
 			log_warnx("redis: ack: %s", r->str);
+			redis_conn_check(c, r);
 			rc = -1;
 		}
 		/* EXEC's own reply: nil when the transaction was aborted */

@@ -49,13 +49,6 @@ struct queue_move {
 	const char	*job_id;	/* QUEUE_TO_DEAD: may be NULL */
 };
 
-/*
- * Connects to redis://[user:password@]host[:port][/db] or unix:///path
- * with connect and command timeouts. Returns a context (caller
- * redisFree()s it) or NULL with a reason in err.
- */
-redisContext	*queue_connect(const char *url, int timeout_ms, char *err,
-		    size_t errlen);
 /* Creates the consumer group from id 0 (and the stream); 0 or -1. */
 int		 queue_ensure_group(redisContext *c);
 /* Adds a job; its entry id is copied into id (32 bytes). 0 or -1. */

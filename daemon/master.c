@@ -27,6 +27,7 @@
 #include "proctitle.h"
 #include "queue.h"
 #include "queue_master.h"
+#include "redis_conn.h"
 #include "signals.h"
 #include "upkeep.h"
 #include "util.h"
@@ -243,7 +244,7 @@ master_redis(struct master *m)
 		m->redis = NULL;
 	}
 	if (m->redis == NULL &&
-	    (m->redis = queue_connect(m->cfg.redis_url,
+	    (m->redis = redis_conn_open(m->cfg.redis_url,
 	    MASTER_REDIS_TIMEOUT_MS, err, sizeof(err))) == NULL)
 		log_warnx("hand-back: %s", err);
 	return m->redis;

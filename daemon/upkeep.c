@@ -23,6 +23,7 @@
 #include "log.h"
 #include "queue.h"
 #include "queue_master.h"
+#include "redis_conn.h"
 #include "upkeep.h"
 #include "util.h"
 
@@ -100,8 +101,9 @@ upkeep_connect(struct upkeep *u, const struct config *cfg)
 		redisFree(u->redis);
 		u->redis = NULL;
 	}
-	if (u->redis == NULL && (u->redis = queue_connect(cfg->redis_url,
-	    UPKEEP_REDIS_TIMEOUT_MS, err, sizeof(err))) == NULL) {
+	if (u->redis == NULL && (u->redis = redis_conn_open(
+	    cfg->redis_url, UPKEEP_REDIS_TIMEOUT_MS, err, sizeof(err))) ==
+	    NULL) {
 		log_warnx("upkeep: %s", err);
 		return -1;
 	}

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "oidc.h"
 #include "queue.h"
+#include "redis_conn.h"
 #include "scope.h"
 #include "util.h"
 
@@ -298,7 +299,7 @@ admin_auth_changed(const char *redis_url, char *err, size_t errlen)
 	redisReply *rep;
 	int ok;
 
-	if ((rc = queue_connect(redis_url, 3000, err, errlen)) == NULL)
+	if ((rc = redis_conn_open(redis_url, 3000, err, errlen)) == NULL)
 		return -1;
 	rep = redisCommand(rc, "INCR %s", APIKEY_GENERATION_KEY);
 	ok = rep != NULL && rep->type == REDIS_REPLY_INTEGER;

@@ -13,6 +13,7 @@
 #include "provider.h"
 #include "provider_store.h"
 #include "queue.h"
+#include "redis_conn.h"
 
 int
 offers_fetch_mpn(PGconn *db, const struct config *cfg, const char *mpn)
@@ -31,7 +32,7 @@ offers_fetch_mpn(PGconn *db, const struct config *cfg, const char *mpn)
 		fprintf(stderr, "bomd: offers fetch: cannot start curl\n");
 		return -1;
 	}
-	if ((rc = queue_connect(cfg->redis_url, 3000, err,
+	if ((rc = redis_conn_open(cfg->redis_url, 3000, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "bomd: offers fetch: %s\n", err);
 		provider_set_free(ps);

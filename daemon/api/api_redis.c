@@ -7,15 +7,19 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "api_internal.h"
 #include "api_redis.h"
 #include "config.h"
 #include "log.h"
 #include "queue.h"
+#include "redis_conn.h"
+#include "util.h"
 
 #define API_REDIS_TIMEOUT_MS	3000
 #define API_REDIS_POOL		8	/* connections at most */
+#define API_REDIS_FAILOVER_MS	5000	/* an enqueue waits out Redis down */
 
 static pthread_mutex_t api_redis_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t api_redis_cv = PTHREAD_COND_INITIALIZER;
@@ -42,7 +46,7 @@ api_redis_acquire(void)
 		redisFree(rc);
 		rc = NULL;
 	}
-	if (rc == NULL && (rc = queue_connect(api_cfg->redis_url,
+	if (rc == NULL && (rc = redis_conn_open(api_cfg->redis_url,
 	    API_REDIS_TIMEOUT_MS, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
 	api_redis_mine = rc;
@@ -89,6 +93,8 @@ api_redis_command(const char *fmt, ...)
 		va_start(ap, fmt);
 		rep = redisvCommand(rc, fmt, ap);
 		va_end(ap);
+		/* a replica now: the next command finds the primary */
+		redis_conn_check(rc, rep);
 	}
 	api_redis_release();
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR) {
@@ -102,18 +108,28 @@ api_redis_command(const char *fmt, ...)
 int
 api_redis_enqueue(const char *job, size_t len, char *id, size_t idlen)
 {
+	struct timespec ts;
 	redisContext *rc;
-	int tries, ret = -1;
+	int64_t until = now_ms() + API_REDIS_FAILOVER_MS, pause = 0;
+	int ret = -1, broken;
 
-	/* a connection that broke since the last request: one more try */
-	for (tries = 0; tries < 2 && ret == -1; tries++) {
+	/*
+	 * A connection that broke since the last request gets a fresh one
+	 * at once; Redis down (a failover under way) is asked again, with
+	 * backoff, for a few seconds before the upload is refused.
+	 */
+	for (;;) {
 		if ((rc = api_redis_acquire()) != NULL)
 			ret = queue_add(rc, job, len, id, idlen);
+		broken = rc == NULL || rc->err != 0;
 		api_redis_release();
-		if (rc == NULL)
-			break;
+		if (ret == 0 || !broken || now_ms() + pause > until)
+			return ret;
+		ts.tv_sec = pause / 1000;
+		ts.tv_nsec = (long)(pause % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		pause = pause == 0 ? 100 : pause * 2 > 1000 ? 1000 : pause * 2;
 	}
-	return ret;
 }
 
 void

@@ -28,8 +28,9 @@ void		 api_redis_close(void);
 redisReply	*api_redis_command(const char *fmt, ...);
 
 /*
- * Adds job (len bytes of JSON) to the stream, reconnecting once; the entry
- * id goes to id. 0, or -1 when Redis is unavailable.
+ * Adds job (len bytes of JSON) to the stream; the entry id goes to id. A
+ * broken connection is replaced at once, and Redis down (a failover) is
+ * tried again for a few seconds. 0, or -1 when Redis is unavailable.
  */
 int		 api_redis_enqueue(const char *job, size_t len, char *id,
 		    size_t idlen);

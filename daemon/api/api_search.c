@@ -21,6 +21,7 @@
 #include "provider.h"
 #include "provider_store.h"
 #include "queue.h"
+#include "redis_conn.h"
 
 #define API_SEARCH_MAX_QUERY	200	/* bytes of an MPN searched */
 #define API_SEARCH_REDIS_MS	3000
@@ -35,8 +36,8 @@ api_search_open(struct provider_set **ps, redisContext **rc)
 	config_providers(api_cfg, &s);
 	if ((*ps = provider_set_new(&s)) == NULL)
 		return -1;
-	if ((*rc = queue_connect(api_cfg->redis_url, API_SEARCH_REDIS_MS, err,
-	    sizeof(err))) == NULL)
+	if ((*rc = redis_conn_open(api_cfg->redis_url, API_SEARCH_REDIS_MS,
+	    err, sizeof(err))) == NULL)
 		log_warnx("search: %s", err);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "provider.h"
 #include "queue.h"
+#include "redis_conn.h"
 #include "stages.h"
 #include "util.h"
 #include "signals.h"
@@ -76,8 +77,8 @@ worker_connect(struct worker *w)
 			w->redis = NULL;
 		}
 		if (w->redis == NULL) {
-			w->redis = queue_connect(w->cfg->redis_url, 5000, err,
-			    sizeof(err));
+			w->redis = redis_conn_open(w->cfg->redis_url, 5000,
+			    err, sizeof(err));
 			if (w->redis == NULL)
 				log_warnx("%s", err);
 			else if (queue_ensure_group(w->redis) == -1) {

@@ -267,7 +267,7 @@ export URL A_KEY B_KEY A_ID B_ID BOMD ROOT STATE PORT BOMD_ADMIN_KEY
 export BOMCTL=$ROOT/build/asan/bin/bomctl
 # Suites with services of their own run beside the others (they share
 # nothing); the rest run one after another against the shared daemon.
-OWN_SERVICES=" llm recovery checkpoint readme auth hostile "
+OWN_SERVICES=" llm recovery checkpoint readme auth hostile sentinel "
 suite_tally() {	# suite_tally NAME SECONDS
 	local name=$1 last
 	grep '^not ok' "$STATE/suite-$name.log"

@@ -1,0 +1,222 @@
+/*
+ * Tests for common/redis_url.c (the three forms of redis_url as a table of
+ * {url, what it parses to}) and for redis_conn_check() of
+ * common/redis_conn.c (which replies send a process to the primary).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "redis_conn.h"
+#include "redis_url.h"
+
+/* u in one line: kind, nodes, name, credentials (a= data, s= sentinels) */
+static void
+render(const struct redis_url *u, char *buf, size_t len)
+{
+	static const char *kinds[] = { "tcp", "unix", "sentinel" };
+	size_t i, o;
+
+	o = (size_t)snprintf(buf, len, "%s ", kinds[u->kind]);
+	for (i = 0; i < u->nnodes && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s:%d",
+		    i > 0 ? "," : "", u->node[i].host, u->node[i].port);
+	if (o < len)
+		snprintf(buf + o, len - o, " m=%s a=%s:%s s=%s:%s db=%d",
+		    u->master, u->user, u->pass, u->sentinel_user,
+		    u->sentinel_pass, u->db);
+}
+
+static void
+test_parse(void **state)
+{
+	static const struct {
+		const char *url;
+		const char *want;	/* render(); NULL: refused */
+	} rows[] = {
+		/* the forms bomd always read, unchanged */
+		{ "redis://127.0.0.1:6379/0",
+		    "tcp 127.0.0.1:6379 m= a=: s=: db=0" },
+		{ "redis://", "tcp 127.0.0.1:6379 m= a=: s=: db=0" },
+		{ "redis://h", "tcp h:6379 m= a=: s=: db=0" },
+		{ "redis://:pw@h:7000/3", "tcp h:7000 m= a=:pw s=: db=3" },
+		{ "redis://pw@h", "tcp h:6379 m= a=:pw s=: db=0" },
+		{ "redis://bob:p@ss@h/15",
+		    "tcp h:6379 m= a=bob:p@ss s=: db=15" },
+		{ "redis://h:0", NULL },
+		{ "redis://h:65536", NULL },
+		{ "redis://h:x/1", NULL },
+		{ "redis://h/16", NULL },
+		{ "redis://h/1?db=2", NULL },
+		{ "unix:///run/redis.sock",
+		    "unix /run/redis.sock:6379 m= a=: s=: db=0" },
+		{ "http://x", NULL },
+		{ "", NULL },
+		/* sentinels */
+		{ "redis-sentinel://s1:26379,s2:26380/mymaster",
+		    "sentinel s1:26379,s2:26380 m=mymaster a=: s=: db=0" },
+		{ "redis-sentinel://s1/m",
+		    "sentinel s1:26379 m=m a=: s=: db=0" },
+		{ "redis-sentinel://:secret@s1,s2:1/m.a_b-c?db=4",
+		    "sentinel s1:26379,s2:1 m=m.a_b-c a=:secret s=: db=4" },
+		{ "redis-sentinel://app:pa%40ss%2Fw@s1/m",
+		    "sentinel s1:26379 m=m a=app:pa@ss/w s=: db=0" },
+		{ "redis-sentinel://pw@s1/m",
+		    "sentinel s1:26379 m=m a=:pw s=: db=0" },
+		{ "redis-sentinel://s1/m?sentinel_password=s%26p&"
+		    "sentinel_user=watch",
+		    "sentinel s1:26379 m=m a=: s=watch:s&p db=0" },
+		{ "redis-sentinel://[::1]:26379,[fe80::1]/m",
+		    "sentinel ::1:26379,fe80::1:26379 m=m a=: s=: db=0" },
+		{ "redis-sentinel://a,b,c,d,e,f,g,h/m",
+		    "sentinel a:26379,b:26379,c:26379,d:26379,e:26379,f:26379,"
+		    "g:26379,h:26379 m=m a=: s=: db=0" },
+		{ "redis-sentinel://a,b,c,d,e,f,g,h,i/m", NULL },
+		{ "redis-sentinel://s1", NULL },
+		{ "redis-sentinel://s1/", NULL },
+		{ "redis-sentinel:///m", NULL },
+		{ "redis-sentinel://s1,/m", NULL },
+		{ "redis-sentinel://,s1/m", NULL },
+		{ "redis-sentinel://s1:/m", NULL },
+		{ "redis-sentinel://s1:0/m", NULL },
+		{ "redis-sentinel://s1:99999/m", NULL },
+		{ "redis-sentinel://[::1/m", NULL },
+		{ "redis-sentinel://[::1]x/m", NULL },
+		{ "redis-sentinel://[]/m", NULL },
+		{ "redis-sentinel://s1/m/2", NULL },
+		{ "redis-sentinel://s1/m?", NULL },
+		{ "redis-sentinel://s1/m?db=16", NULL },
+		{ "redis-sentinel://s1/m?db", NULL },
+		{ "redis-sentinel://s1/m?timeout=3", NULL },
+		{ "redis-sentinel://s1/m#x", NULL },
+		{ "redis-sentinel://:p%4@s1/m", NULL },
+		{ "redis-sentinel://:p%00w@s1/m", NULL },
+		{ "redis-sentinel://:p%zzw@s1/m", NULL },
+		{ "redis-sentinel://s1/m?sentinel_password=%", NULL },
+	};
+	struct redis_url u;
+	char err[256], got[1024];
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		err[0] = '\0';
+		rc = redis_url_parse(rows[i].url, &u, err, sizeof(err));
+		if (rows[i].want == NULL) {
+			if (rc != -1)
+				fail_msg("'%s' accepted", rows[i].url);
+			if (strncmp(err, "redis_url: ", 11) != 0)
+				fail_msg("'%s': reason '%s'", rows[i].url, err);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("'%s': %s", rows[i].url, err);
+		render(&u, got, sizeof(got));
+		if (strcmp(got, rows[i].want) != 0)
+			fail_msg("'%s': want '%s', got '%s'", rows[i].url,
+			    rows[i].want, got);
+	}
+}
+
+/* A refused url's reason never quotes its password. */
+static void
+test_reason_hides_password(void **state)
+{
+	static const char *urls[] = {
+		"redis-sentinel://:TOPSECRET@s1/m?db=99",
+		"redis-sentinel://:TOPSECRET@s1:bad/m",
+		"redis-sentinel://u:TOPSECRET@/m",
+		"redis-sentinel://s1/m?sentinel_password=TOPSECRET%",
+		"redis://:TOPSECRET@h:bad",
+		"redis://:TOPSECRET@h/99",
+	};
+	struct redis_url u;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		assert_int_equal(redis_url_parse(urls[i], &u, err,
+		    sizeof(err)), -1);
+		if (strstr(err, "TOPSECRET") != NULL)
+			fail_msg("'%s': reason '%s'", urls[i], err);
+	}
+}
+
+/* A long url is refused, never cut short. */
+static void
+test_too_long(void **state)
+{
+	char url[2048], err[256];
+	struct redis_url u;
+
+	(void)state;
+	memset(url, 'a', sizeof(url) - 1);
+	url[sizeof(url) - 1] = '\0';
+	memcpy(url, "redis-sentinel://", 17);
+	url[600] = '/';
+	assert_int_equal(redis_url_parse(url, &u, err, sizeof(err)), -1);
+	memcpy(url, "redis://", 8);
+	assert_int_equal(redis_url_parse(url, &u, err, sizeof(err)), -1);
+	snprintf(url, sizeof(url), "redis-sentinel://s/%0200d", 0);
+	assert_int_equal(redis_url_parse(url, &u, err, sizeof(err)), -1);
+}
+
+static void
+test_conn_check(void **state)
+{
+	static const struct {
+		const char *error;
+		int broken;
+	} rows[] = {
+		{ "READONLY You can't write against a read only replica.", 1 },
+		{ "ERR Error running script (call to f_1): @user_script:1: "
+		    "@user_script: 1: -READONLY You can't write", 1 },
+		{ "LOADING Redis is loading the dataset in memory", 1 },
+		{ "MASTERDOWN Link with MASTER is down", 1 },
+		{ "NOGROUP No such key 'bomd:jobs'", 0 },
+		{ "ERR unknown command", 0 },
+		{ "BUSYGROUP Consumer Group name already exists", 0 },
+	};
+	redisContext c;
+	redisReply r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&c, 0, sizeof(c));
+		memset(&r, 0, sizeof(r));
+		r.type = REDIS_REPLY_ERROR;
+		r.str = (char *)(uintptr_t)rows[i].error;
+		r.len = strlen(rows[i].error);
+		redis_conn_check(&c, &r);
+		if ((c.err != 0) != rows[i].broken)
+			fail_msg("'%s': err %d", rows[i].error, c.err);
+	}
+	/* a reply that is no error, or none, leaves the context alone */
+	memset(&c, 0, sizeof(c));
+	r.type = REDIS_REPLY_STATUS;
+	r.str = (char *)(uintptr_t)"READONLY";
+	redis_conn_check(&c, &r);
+	redis_conn_check(&c, NULL);
+	redis_conn_check(NULL, &r);
+	assert_int_equal(c.err, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_reason_hides_password),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_conn_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
