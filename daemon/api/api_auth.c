@@ -130,12 +130,13 @@ api_auth_generation(void)
 }
 
 /*
- * 1 with r's client and scopes and key_id copied out when hash was
- * verified in generation gen and not long ago, else 0.
+ * 1 with r's client and scopes, key_id and the auth generation it was
+ * verified in (*gen) copied out when hash was verified not long ago,
+ * else 0. The caller compares the generation with Redis's.
  */
 static int
-api_auth_cached(const unsigned char *hash, int64_t gen, struct api_request *r,
-    char key_id[API_AUTH_KEY_ID_LEN])
+api_auth_cached(const unsigned char *hash, struct api_request *r,
+    char key_id[API_AUTH_KEY_ID_LEN], int64_t *gen)
 {
 	int64_t now = now_ms();
 	size_t i;
@@ -144,12 +145,12 @@ api_auth_cached(const unsigned char *hash, int64_t gen, struct api_request *r,
 	pthread_mutex_lock(&api_auth_mu);
 	for (i = 0; i < API_AUTH_CACHE_SIZE && !found; i++) {
 		if (api_auth_cache[i].expires <= now ||
-		    api_auth_cache[i].generation != gen ||
 		    !apikey_hash_equal(api_auth_cache[i].hash, hash))
 			continue;
 		memcpy(r->client_id, api_auth_cache[i].client_id, UUID_BUFSZ);
 		memcpy(key_id, api_auth_cache[i].key_id, API_AUTH_KEY_ID_LEN);
 		r->scopes = api_auth_cache[i].scopes;
+		*gen = api_auth_cache[i].generation;
 		found = 1;
 	}
 	pthread_mutex_unlock(&api_auth_mu);
@@ -254,16 +255,24 @@ api_auth_key(struct MHD_Connection *c, struct api_request *r,
     const char *key, enum MHD_Result *ret)
 {
 	char prefix[APIKEY_PREFIX_LEN + 1], key_id[API_AUTH_KEY_ID_LEN] = "";
+	char taken[API_AUTH_KEY_ID_LEN] = "";
 	unsigned char hash[APIKEY_HASH_LEN];
-	int64_t gen;
+	struct api_rate_verdict v;
+	int64_t gen, cgen = -1;
 
 	if (apikey_digest(key, prefix, hash) == -1) {
 		*ret = api_error(c, MHD_HTTP_UNAUTHORIZED, "Invalid API key");
 		return -1;
 	}
+	/*
+	 * A key verified before takes its token in the round trip that
+	 * reads the generation; it stands when nothing was revoked since.
+	 */
+	if (api_auth_cached(hash, r, key_id, &cgen))
+		snprintf(taken, sizeof(taken), "%s", key_id);
+	api_rate_check(*taken != '\0' ? taken : NULL, &gen, &v);
 	/* Redis cannot say whether anything changed: ask the database */
-	gen = api_auth_generation();
-	if (gen < 0 || !api_auth_cached(hash, gen, r, key_id)) {
+	if (gen < 0 || *taken == '\0' || cgen != gen) {
 		switch (api_auth_lookup(r, prefix, hash, key_id)) {
 		case -1:
 			*ret = api_error_db(c);
@@ -275,8 +284,10 @@ api_auth_key(struct MHD_Connection *c, struct api_request *r,
 		}
 		if (gen >= 0)
 			api_auth_remember(hash, gen, r, key_id);
+		if (strcmp(taken, key_id) != 0)
+			api_rate_check(key_id, NULL, &v);
 	}
-	return api_rate_take(c, key_id, ret);
+	return api_rate_apply(c, &v, ret);
 }
 
 /*
