@@ -311,7 +311,9 @@ persist_job(const struct job *job, struct db_array *col)
 {
 	bool complete = job->outcome == JOB_COMPLETE;
 	char ts[40], att[16];
+	json_t *req;
 	size_t off;
+	int rc;
 
 	persist_str(&col[PC_CLIENT], job->client_id);
 	persist_str(&col[PC_JOB], job->job_id);
@@ -323,7 +325,10 @@ persist_job(const struct job *job, struct db_array *col)
 	persist_str(&col[PC_ATTEMPTS], att);
 	persist_str(&col[PC_ERROR], complete ? NULL : job->error);
 	/* a failed or dead job keeps its request, for POST /jobs/{id}/retry */
-	if (persist_json(&col[PC_REQUEST], complete ? NULL : job->req) == -1)
+	req = complete ? NULL : job_request(job);
+	rc = persist_json(&col[PC_REQUEST], req);
+	json_decref(req);
+	if (rc == -1)
 		return -1;
 	time_rfc3339((time_t)(job->started_ms / 1000), ts, sizeof(ts));
 	persist_str(&col[PC_STARTED], ts);
