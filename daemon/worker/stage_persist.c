@@ -35,13 +35,88 @@ persist_line_status(enum decision_status s)
 	}
 }
 
+/*
+ * The lines document is written with the writers below, which reserve
+ * once per piece and copy without a call per run: the same bytes as
+ * buf_puts(), buf_jstr() and buf_jint(), at a fraction of the calls.
+ */
+static inline char *
+pw_room(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+static inline void
+pw_mem(struct buf *b, const char *s, size_t n)
+{
+	memcpy(pw_room(b, n), s, n);
+	b->len += n;
+}
+
+#define PW_LIT(b, s)	pw_mem((b), (s), sizeof(s) - 1)
+
+/* s as a JSON string, escaped as buf_jstr() does */
+static void
+pw_jstr(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s), i;
+	char *o;
+
+	o = pw_room(b, 6 * n + 2);
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '\\';
+		if (c == '"' || c == '\\')
+			*o++ = (char)c;
+		else if (c == '\n')
+			*o++ = 'n';
+		else if (c == '\t')
+			*o++ = 't';
+		else if (c == '\r')
+			*o++ = 'r';
+		else {
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+}
+
+static void
+pw_jint(struct buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	pw_mem(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static void
 persist_jopt(struct buf *b, const char *s)
 {
 	if (s == NULL)
-		buf_append(b, "null", 4);
+		PW_LIT(b, "null");
 	else
-		buf_jstr(b, s);
+		pw_jstr(b, s);
 }
 
 static int
@@ -63,75 +138,79 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 	const struct line_decision *d;
 	size_t i, k;
 
-	buf_append(b, "[", 1);
+	PW_LIT(b, "[");
 	for (i = 0; i < job->bom->nlines; i++) {
 		l = &job->bom->lines[i];
 		d = i < job->ndecisions ? &job->decisions[i] : NULL;
-		buf_puts(b, i == 0 ? "{\"line_no\":" : ",{\"line_no\":");
-		buf_jint(b, (int64_t)(i + 1));
-		buf_puts(b, ",\"source_line\":");
-		buf_jint(b, (int64_t)l->line_no);
-		buf_puts(b, ",\"designators\":[");
+		if (i == 0)
+			PW_LIT(b, "{\"line_no\":");
+		else
+			PW_LIT(b, ",{\"line_no\":");
+		pw_jint(b, (int64_t)(i + 1));
+		PW_LIT(b, ",\"source_line\":");
+		pw_jint(b, (int64_t)l->line_no);
+		PW_LIT(b, ",\"designators\":[");
 		for (k = 0; k < l->ndesignators; k++) {
 			if (k > 0)
-				buf_append(b, ",", 1);
-			buf_jstr(b, l->designators[k]);
+				PW_LIT(b, ",");
+			pw_jstr(b, l->designators[k]);
 		}
-		buf_puts(b, "],\"quantity\":");
-		buf_jint(b, l->quantity);
-		buf_puts(b, ",\"mpn\":");
-		buf_jstr(b, l->mpn);
-		buf_puts(b, ",\"manufacturer\":");
-		buf_jstr(b, l->manufacturer ? l->manufacturer : "");
-		buf_puts(b, ",\"description\":");
-		buf_jstr(b, l->description ? l->description : "");
-		buf_puts(b, ",\"package\":");
-		buf_jstr(b, l->package ? l->package : "");
-		buf_puts(b, ",\"value\":");
-		buf_jstr(b, l->value ? l->value : "");
-		buf_puts(b, ",\"status\":");
-		buf_jstr(b, d ? persist_line_status(d->status) :
+		PW_LIT(b, "],\"quantity\":");
+		pw_jint(b, l->quantity);
+		PW_LIT(b, ",\"mpn\":");
+		pw_jstr(b, l->mpn);
+		PW_LIT(b, ",\"manufacturer\":");
+		pw_jstr(b, l->manufacturer ? l->manufacturer : "");
+		PW_LIT(b, ",\"description\":");
+		pw_jstr(b, l->description ? l->description : "");
+		PW_LIT(b, ",\"package\":");
+		pw_jstr(b, l->package ? l->package : "");
+		PW_LIT(b, ",\"value\":");
+		pw_jstr(b, l->value ? l->value : "");
+		PW_LIT(b, ",\"status\":");
+		pw_jstr(b, d ? persist_line_status(d->status) :
 		    "pending_enrichment");
-		buf_puts(b, ",\"selected_mpn\":");
+		PW_LIT(b, ",\"selected_mpn\":");
 		persist_jopt(b, d ? d->selected_mpn : NULL);
-		buf_puts(b, ",\"selected_supplier\":");
+		PW_LIT(b, ",\"selected_supplier\":");
 		persist_jopt(b, d ? d->selected_supplier : NULL);
 		if (d != NULL && d->selected_mpn != NULL) {
-			buf_puts(b, ",\"order_quantity\":");
-			buf_jint(b, d->order_quantity);
-			buf_puts(b, ",\"unit_price_micros\":");
-			buf_jint(b, d->unit_micros);
-			buf_puts(b, ",\"extended_price_micros\":");
-			buf_jint(b, d->extended_micros);
-			buf_puts(b, ",\"currency\":");
-			buf_jstr(b, d->currency);
+			PW_LIT(b, ",\"order_quantity\":");
+			pw_jint(b, d->order_quantity);
+			PW_LIT(b, ",\"unit_price_micros\":");
+			pw_jint(b, d->unit_micros);
+			PW_LIT(b, ",\"extended_price_micros\":");
+			pw_jint(b, d->extended_micros);
+			PW_LIT(b, ",\"currency\":");
+			pw_jstr(b, d->currency);
 		} else
-			buf_puts(b, ",\"order_quantity\":null,"
+			PW_LIT(b, ",\"order_quantity\":null,"
 			    "\"unit_price_micros\":null,"
 			    "\"extended_price_micros\":null,\"currency\":null");
-		buf_puts(b, ",\"final_decision\":");
+		PW_LIT(b, ",\"final_decision\":");
 		if (d == NULL)
-			buf_append(b, "null", 4);
+			PW_LIT(b, "null");
 		else if (d->output_data == NULL) {
 			/* decided quietly: the API renders the words */
-			buf_puts(b, "{\"status\":");
-			buf_jstr(b, decision_status_name(d->status));
-			buf_puts(b, ",\"agent_name\":\"final_decision\"}");
+			PW_LIT(b, "{\"status\":");
+			pw_jstr(b, decision_status_name(d->status));
+			PW_LIT(b, ",\"agent_name\":\"final_decision\"}");
 		} else {
-			buf_puts(b, "{\"status\":");
-			buf_jstr(b, decision_status_name(d->status));
-			buf_puts(b, ",\"reasoning\":");
-			buf_jstr(b, d->reasoning ? d->reasoning : "");
-			buf_puts(b, ",\"agent_name\":\"final_decision\","
+			PW_LIT(b, "{\"status\":");
+			pw_jstr(b, decision_status_name(d->status));
+			PW_LIT(b, ",\"reasoning\":");
+			pw_jstr(b, d->reasoning ? d->reasoning : "");
+			PW_LIT(b, ",\"agent_name\":\"final_decision\","
 			    "\"output_data\":");
 			if (json_dump_callback(d->output_data,
 			    persist_dump_cb, b, PERSIST_JSON) == -1)
 				return -1;
-			buf_append(b, "}", 1);
+			PW_LIT(b, "}");
 		}
-		buf_append(b, "}", 1);
+		PW_LIT(b, "}");
 	}
-	buf_append(b, "]", 1);
+	PW_LIT(b, "]");
+	b->data[b->len] = '\0';
 	return 0;
 }
 
@@ -289,18 +368,25 @@ persist_mpns(struct db_array *a, const struct job *job)
 {
 	const char *p;
 	size_t i, off = db_array_begin(a);
+	char *o;
 
-	buf_append(&a->b, "{", 1);
+	PW_LIT(&a->b, "{");
 	for (i = 0; i < job->bom->nlines; i++) {
-		buf_append(&a->b, i > 0 ? ",\"" : "\"", i > 0 ? 2 : 1);
-		for (p = job->bom->lines[i].mpn; *p != '\0'; p++) {
+		p = job->bom->lines[i].mpn;
+		o = pw_room(&a->b, 2 * strlen(p) + 3);
+		if (i > 0)
+			*o++ = ',';
+		*o++ = '"';
+		for (; *p != '\0'; p++) {
 			if (*p == '"' || *p == '\\')
-				buf_append(&a->b, "\\", 1);
-			buf_append(&a->b, p, 1);
+				*o++ = '\\';
+			*o++ = *p;
 		}
-		buf_append(&a->b, "\"", 1);
+		*o++ = '"';
+		a->b.len = (size_t)(o - a->b.data);
 	}
-	buf_append(&a->b, "}", 1);
+	PW_LIT(&a->b, "}");
+	a->b.data[a->b.len] = '\0';
 	db_array_end(a, off);
 }
 
