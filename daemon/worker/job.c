@@ -42,6 +42,7 @@ job_free(struct job *job)
 	free(job->basis);
 	json_decref(job->req);
 	json_decref(job->own_intake);
+	free(job->context_text);
 	json_decref(job->context);
 	json_decref(job->totals);
 	json_decref(job->warnings);
@@ -231,6 +232,8 @@ struct job_scan {
 	size_t		 pos;
 	char		*str[JF_N];	/* decoded, owned */
 	json_t		*intake;
+	size_t		 intake_off;	/* its text */
+	size_t		 intake_len;
 	size_t		 keys[JOB_SCAN_KEYS][2];	/* offset, length */
 	size_t		 nkeys;
 };
@@ -464,7 +467,7 @@ static int
 job_scan_member(struct job_scan *sc)
 {
 	const char *s = sc->s, *key;
-	size_t klen, i, n;
+	size_t klen, i, n, start;
 	json_t *v;
 
 	if (sc->pos >= sc->len || s[sc->pos] != '"' ||
@@ -508,6 +511,7 @@ job_scan_member(struct job_scan *sc)
 			return -1;
 		return 0;
 	}
+	start = sc->pos;
 	if ((v = job_scan_value(sc)) == NULL)
 		return -1;
 	if (klen == 6 && memcmp(key, "intake", 6) == 0) {
@@ -520,6 +524,8 @@ job_scan_member(struct job_scan *sc)
 			return -1;
 		}
 		sc->intake = v;
+		sc->intake_off = start;
+		sc->intake_len = sc->pos - start;
 		return 0;
 	}
 	json_decref(v);
@@ -597,6 +603,10 @@ job_parse(struct job *job, const char *text, size_t len)
 	job->project_name = sc.str[JF_NAME];
 	sc.str[JF_FILENAME] = sc.str[JF_NAME] = NULL;
 	job->intake = job->own_intake = sc.intake;
+	if (sc.intake != NULL) {
+		job->intake_text = text + sc.intake_off;
+		job->intake_len = sc.intake_len;
+	}
 	sc.intake = NULL;
 	rc = 0;
 out:

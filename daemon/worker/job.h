@@ -50,6 +50,9 @@ struct job {
 	json_t			*own_intake;	/* intake parsed alone (no req) */
 	const char		*req_text;	/* the job field, borrowed */
 	size_t			 req_len;
+	const char		*intake_text;	/* intake's JSON in req_text, */
+	size_t			 intake_len;	/* when scanned (job_parse) */
+	char			*context_text;	/* context as stored, or NULL */
 	json_t			*context;	/* normalised project context */
 	struct bom		*bom;
 	struct line_decision	*decisions;	/* one per bom line */

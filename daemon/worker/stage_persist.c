@@ -18,9 +18,6 @@
 #include "stages.h"
 #include "util.h"
 
-/* prices as numbers: 15 digits, so 0.71 is not written 0.70999999999999996 */
-#define PERSIST_JSON	(JSON_COMPACT | JSON_REAL_PRECISION(15))
-
 /* The line item status the original used for each decision. */
 static const char *
 persist_line_status(enum decision_status s)
@@ -440,8 +437,11 @@ persist_job(const struct job *job, struct db_array *col)
 	/* a job that named its project has its BOM stored there already */
 	persist_str(&col[PC_CSV], job->reprocess ? NULL : job->bom_csv);
 	persist_str(&col[PC_FILENAME], job->bom_filename);
-	if (persist_json(&col[PC_CONTEXT], job->context) == -1 ||
-	    persist_json(&col[PC_TOTALS], job->totals) == -1 ||
+	if (job->context_text != NULL)
+		persist_str(&col[PC_CONTEXT], job->context_text);
+	else if (persist_json(&col[PC_CONTEXT], job->context) == -1)
+		return -1;
+	if (persist_json(&col[PC_TOTALS], job->totals) == -1 ||
 	    persist_json(&col[PC_WARNINGS], job->warnings) == -1 ||
 	    persist_json(&col[PC_LLM], json_array_size(job->llm_calls) > 0 ?
 	    job->llm_calls : NULL) == -1)

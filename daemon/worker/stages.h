@@ -13,6 +13,9 @@
 #include "job.h"
 #include "util.h"
 
+/* JSON as stored: compact, prices to 15 digits (0.71, not 0.70999...) */
+#define PERSIST_JSON	(JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 struct cache;
 struct config;
 struct offer_cache;
@@ -23,6 +26,8 @@ struct tenant_knowledge;
  * the BOM and the project context (bom.c, intake.c).
  */
 enum stage_rc	stage_intake_run(struct job *job, PGconn *db);
+/* Frees what the intake stage keeps between jobs; at worker exit. */
+void		stage_intake_shutdown(void);
 /*
  * Adds to *mpns (a growing array of borrowed strings, *n used, *cap room)
  * the MPNs whose offers the job needs: every line's and their approved

@@ -285,6 +285,7 @@ worker_main(const struct config *cfg, int slot)
 	cache_free(w.cache);
 	provider_set_free(w.providers);
 	stage_llm_shutdown();
+	stage_intake_shutdown();
 	if (w.redis != NULL)
 		redisFree(w.redis);
 	if (w.db != NULL)
