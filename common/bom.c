@@ -323,7 +323,7 @@ bom_cell(const struct csv_reader *r, const struct bom_cols *cols,
 	if (i < 0 || (size_t)i >= r->nfields)
 		return bom_trim("", 0);
 	s = csv_field(r, (size_t)i);
-	return bom_trim(s, strlen(s));
+	return bom_trim(s, csv_field_len(r, (size_t)i));
 }
 
 static bool
@@ -337,6 +337,8 @@ bom_view_in(struct bom_view v, const char *const *list, size_t n)
 {
 	size_t i;
 
+	if (v.n == 0)		/* no word is empty */
+		return false;
 	for (i = 0; i < n; i++)
 		if (bom_view_is(v, list[i]))
 			return true;

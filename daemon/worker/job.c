@@ -357,6 +357,25 @@ job_scan_escape(const char *p, const char *end, uint32_t *cp, size_t *used)
 }
 
 /*
+ * True when none of the eight bytes at p needs a look of its own: a
+ * quote, a backslash, a control character or a byte of a multi-byte
+ * character (the tests may err towards a look, never away from one).
+ */
+static inline bool
+job_plain8(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, q, b;
+
+	memcpy(&w, p, 8);
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & high) == 0;
+}
+
+/*
  * The string at sc->pos (its opening quote), decoded into a new
  * NUL-terminated copy in *out (when out is not NULL) of *outlen bytes.
  */
@@ -369,16 +388,30 @@ job_scan_string(struct job_scan *sc, char **out, size_t *outlen)
 	uint32_t cp;
 
 	/* its closing quote: the first one no backslash escapes */
-	for (p = s + sc->pos + 1; p < end && *p != '"'; p++)
+	for (p = s + sc->pos + 1; p < end && *p != '"'; p++) {
+		while (end - p > 8 && job_plain8(p))
+			p += 8;
+		if (*p == '"')
+			break;
 		if (*p == '\\' && ++p == end)
 			return -1;
+	}
 	if (p == end)
 		return -1;
 	close = p;
 	if (out != NULL)
 		o = xmalloc((size_t)(close - (s + sc->pos)));
 	for (p = s + sc->pos + 1; p < close; ) {
-		unsigned char c = (unsigned char)*p;
+		unsigned char c;
+
+		if (close - p >= 8 && job_plain8(p)) {
+			if (o != NULL)
+				memcpy(o + n, p, 8);
+			n += 8;
+			p += 8;
+			continue;
+		}
+		c = (unsigned char)*p;
 
 		if (c >= 0x20 && c < 0x80 && c != '\\') {
 			if (o != NULL)
