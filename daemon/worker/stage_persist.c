@@ -295,6 +295,12 @@ static const char persist_batch_sql[] =
 
 /* Bytes of a column buffer kept for the next batch. */
 #define PERSIST_KEEP_BYTES	(4 * 1024 * 1024)
+/*
+ * Bytes of all columns sent in one statement: a batch beyond them is sent
+ * in several statements of one transaction, so the columns and libpq's
+ * copy of them stay near this size (64 peer jobs are some 3 MB).
+ */
+#define PERSIST_CHUNK_BYTES	(1024 * 1024)
 
 #define PERSIST_STMT	"bomd_persist_batch"
 
@@ -462,12 +468,16 @@ persist_wanted(const struct job *job)
 }
 
 /*
- * Runs the statement for jobs[0..n) (those persist_wanted()); marks dup
- * the ones not fenced. 0; 1 when the statement failed (the connection is
+ * Runs the statement for jobs[0..n) (those persist_wanted()), or for as
+ * many as PERSIST_CHUNK_BYTES take (at least one): *used says how many.
+ * When that leaves some, a transaction is opened first if tx is not NULL
+ * and *tx is false (*tx is then set); the caller commits it. Marks dup
+ * the jobs not fenced. 0; 1 when the statement failed (the connection is
  * fine); -1 when the connection failed.
  */
 static int
-persist_exec(PGconn *db, struct job *const *jobs, size_t n)
+persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
+    bool *tx)
 {
 	/* kept across batches: a batch's columns reach megabytes */
 	static struct db_array col[PC_N];
@@ -475,8 +485,9 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 	const char *params[PC_N];
 	int lens[PC_N], formats[PC_N];
 	PGresult *r;
-	size_t i, k, sent = 0;
+	size_t i, k, sent = 0, bytes = 0;
 	int rows, row, rc = 1;
+	bool more;
 
 	for (k = 0; k < PC_N; k++) {
 		if (!ready)
@@ -485,22 +496,35 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 			db_array_reset(&col[k]);
 	}
 	ready = true;
+	*used = 0;
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))
 			continue;
+		if (bytes >= PERSIST_CHUNK_BYTES)
+			break;
 		if (persist_job(jobs[i], col) == -1) {
 			log_job_warnx(jobs[i], "persist: cannot encode the "
 			    "result");
 			goto out;
 		}
 		sent++;
+		for (k = 0, bytes = 0; k < PC_N; k++)
+			bytes += col[k].b.len;
 	}
+	/* what is left goes in the same transaction */
+	more = i < n;
+	*used = n = i;
 	rc = 0;
 	if (sent == 0)
 		goto out;
 	rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
 	if (persist_prepare(db) == -1)
 		goto out;
+	if (more && tx != NULL && !*tx) {
+		if (db_begin(db) == -1)
+			goto out;
+		*tx = true;
+	}
 	for (k = 0; k < PC_N; k++) {
 		db_array_done(&col[k]);
 		params[k] = col[k].b.data;
@@ -546,16 +570,23 @@ out:
 int
 stage_persist_batch(PGconn *db, struct job *const *jobs, size_t n)
 {
-	size_t i;
-	int rc;
+	size_t i, done, used;
+	bool tx = false;
+	int rc = 0;
 
-	if ((rc = persist_exec(db, jobs, n)) <= 0)
+	for (done = 0; done < n && rc == 0; done += used)
+		rc = persist_exec(db, jobs + done, n - done, &used, &tx);
+	if (rc == 0 && tx && db_commit(db) == -1)
+		rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
+	if (rc != 0 && tx)
+		db_rollback(db);
+	if (rc <= 0)
 		return rc;
 	/* one job spoils the batch: find it by committing each alone */
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))
 			continue;
-		if ((rc = persist_exec(db, &jobs[i], 1)) == -1)
+		if ((rc = persist_exec(db, &jobs[i], 1, &used, NULL)) == -1)
 			return -1;
 		if (rc == 1 && jobs[i]->outcome == JOB_DEAD) {
 			/* the dead letter records it: nothing is retried */
