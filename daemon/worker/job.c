@@ -49,9 +49,13 @@ job_free(struct job *job)
 	json_decref(job->trace);
 	json_decref(job->llm_calls);
 	bom_free(job->bom);
-	for (i = 0; i < job->ndecisions; i++)
+	for (i = 0; i < job->ndecisions; i++) {
 		line_decision_free(&job->decisions[i]);
+		if (job->od_text != NULL)
+			free(job->od_text[i]);
+	}
 	free(job->decisions);
+	free(job->od_text);
 	free(job);
 }
 

@@ -57,6 +57,11 @@ struct job {
 	struct bom		*bom;
 	struct line_decision	*decisions;	/* one per bom line */
 	size_t			 ndecisions;
+	/*
+	 * Each decision's output_data as stored, once the checkpoint wrote
+	 * it (the trees are freed then), or NULL: [ndecisions].
+	 */
+	char			**od_text;
 	json_t			*totals;
 	json_t			*warnings;	/* project-level warnings */
 	json_t			*trace;		/* array of steps */

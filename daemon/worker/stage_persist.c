@@ -133,6 +133,7 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 {
 	const struct bom_line *l;
 	const struct line_decision *d;
+	const char *od;
 	size_t i, k;
 
 	PW_LIT(b, "[");
@@ -185,9 +186,10 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 			    "\"unit_price_micros\":null,"
 			    "\"extended_price_micros\":null,\"currency\":null");
 		PW_LIT(b, ",\"final_decision\":");
+		od = d != NULL && job->od_text != NULL ? job->od_text[i] : NULL;
 		if (d == NULL)
 			PW_LIT(b, "null");
-		else if (d->output_data == NULL) {
+		else if (d->output_data == NULL && od == NULL) {
 			/* decided quietly: the API renders the words */
 			PW_LIT(b, "{\"status\":");
 			pw_jstr(b, decision_status_name(d->status));
@@ -199,7 +201,10 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 			pw_jstr(b, d->reasoning ? d->reasoning : "");
 			PW_LIT(b, ",\"agent_name\":\"final_decision\","
 			    "\"output_data\":");
-			if (json_dump_callback(d->output_data,
+			/* dumped once for the checkpoint and for this */
+			if (od != NULL)
+				pw_mem(b, od, strlen(od));
+			else if (json_dump_callback(d->output_data,
 			    persist_dump_cb, b, PERSIST_JSON) == -1)
 				return -1;
 			PW_LIT(b, "}");
