@@ -255,6 +255,8 @@ bom_alias(const char *name, int *strength)
 	size_t i;
 
 	for (i = 0; i < sizeof(bom_aliases) / sizeof(bom_aliases[0]); i++) {
+		if (bom_aliases[i].name[0] != name[0])
+			continue;
 		if (strcmp(bom_aliases[i].name, name) == 0) {
 			*strength = bom_aliases[i].strength;
 			return (int)bom_aliases[i].col;

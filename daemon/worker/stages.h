@@ -81,7 +81,8 @@ int		stage_persist_lines_text(const struct job *job, struct buf *b);
 /*
  * Commits the outcome of every job of the batch whose outcome is
  * JOB_COMPLETE, JOB_FAILED or JOB_DEAD, in one statement (one round trip,
- * one transaction): the jobs row fences each job, so a job that was final
+ * one transaction; a batch over 1 MB in several statements of one
+ * transaction): the jobs row fences each job, so a job that was final
  * already writes nothing (its dup is set). When the batch's statement
  * fails, each job is committed alone, and a job that fails alone becomes
  * JOB_RETRY with the error (a dead one stays dead: the dead letter is
