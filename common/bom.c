@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #define BOM_MAX_REASONS		3	/* quoted in the error */
 #define BOM_CLIP		40	/* bytes of a bad cell quoted */
 #define BOM_HDR_NAME		64	/* normalised header name */
+#define BOM_BLOCK_MIN		4096	/* bytes of the first string block */
+#define BOM_BLOCK_MAX		(1024 * 1024)
 
 #define BOM_NO_HEADER "no header row with a part number column " \
 	"(expected one of: MPN, Manufacturer Part Number, Part Number)"
@@ -144,6 +147,17 @@ struct bom_view {
 	size_t		 n;
 };
 
+/*
+ * The lines' strings and designator lists live in a few blocks that
+ * bom_free() releases at once: a 50-line BOM took some 400 mallocs.
+ */
+struct bom_block {
+	struct bom_block	*next;
+	size_t			 used;
+	size_t			 cap;
+	alignas(max_align_t) char data[];
+};
+
 struct bom_ctx {
 	struct bom		*bom;
 	const struct bom_limits	*lim;
@@ -154,8 +168,57 @@ struct bom_ctx {
 	size_t			 ndesig;	/* in all lines */
 	struct buf		 reasons;	/* first few rejections */
 	size_t			 nreasons;
+	char			*desig;		/* a designator cell, reused */
+	size_t			 desigcap;
+	char			**dlist;	/* a line's designators, reused */
+	size_t			 dcap;
 	char			 err[160];
 };
+
+static void
+bom_block_new(struct bom *bom, size_t cap)
+{
+	struct bom_block *b;
+
+	b = xmalloc(sizeof(*b) + cap);
+	b->next = bom->blocks;
+	b->used = 0;
+	b->cap = cap;
+	bom->blocks = b;
+}
+
+/* n bytes aligned to align (a power of two) from the BOM's blocks. */
+static void *
+bom_alloc(struct bom *bom, size_t n, size_t align)
+{
+	struct bom_block *b = bom->blocks;
+	size_t off, cap;
+
+	if (b != NULL) {
+		off = (b->used + align - 1) & ~(align - 1);
+		if (off <= b->cap && n <= b->cap - off) {
+			b->used = off + n;
+			return b->data + off;
+		}
+	}
+	cap = b == NULL ? BOM_BLOCK_MIN : b->cap < BOM_BLOCK_MAX / 2 ?
+	    b->cap * 2 : BOM_BLOCK_MAX;
+	if (cap < n)
+		cap = n;
+	bom_block_new(bom, cap);
+	bom->blocks->used = n;
+	return bom->blocks->data;
+}
+
+static char *
+bom_strndup(struct bom *bom, const char *p, size_t n)
+{
+	char *s = bom_alloc(bom, n + 1, 1);
+
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
 
 /*
  * Lower-cases a header cell, drops byte-order marks and quotes, treats
@@ -192,6 +255,8 @@ bom_alias(const char *name, int *strength)
 	size_t i;
 
 	for (i = 0; i < sizeof(bom_aliases) / sizeof(bom_aliases[0]); i++) {
+		if (bom_aliases[i].name[0] != name[0])
+			continue;
 		if (strcmp(bom_aliases[i].name, name) == 0) {
 			*strength = bom_aliases[i].strength;
 			return (int)bom_aliases[i].col;
@@ -260,7 +325,7 @@ bom_cell(const struct csv_reader *r, const struct bom_cols *cols,
 	if (i < 0 || (size_t)i >= r->nfields)
 		return bom_trim("", 0);
 	s = csv_field(r, (size_t)i);
-	return bom_trim(s, strlen(s));
+	return bom_trim(s, csv_field_len(r, (size_t)i));
 }
 
 static bool
@@ -274,6 +339,8 @@ bom_view_in(struct bom_view v, const char *const *list, size_t n)
 {
 	size_t i;
 
+	if (v.n == 0)		/* no word is empty */
+		return false;
 	for (i = 0; i < n; i++)
 		if (bom_view_is(v, list[i]))
 			return true;
@@ -294,6 +361,9 @@ bom_dnp_text(struct bom_view v)
 	const char *w;
 
 	for (i = 0; i < v.n; i++) {
+		/* every word starts with d or n: most letters stop here */
+		if ((v.p[i] | 0x20) != 'd' && (v.p[i] | 0x20) != 'n')
+			continue;
 		if (i > 0 && bom_is_word(v.p[i - 1]))
 			continue;
 		for (k = 0; k < sizeof(bom_dnp_words) / sizeof(*bom_dnp_words);
@@ -416,25 +486,62 @@ bom_desig_split(const char *s, size_t n, size_t *plen, unsigned long *num,
 	return true;
 }
 
+/* 0 while the BOM may take one more designator; -1 with ctx->err. */
 static int
-bom_desig_push(struct bom_ctx *ctx, struct bom_line *bl, size_t *cap,
-    const char *s, size_t n)
+bom_desig_room(struct bom_ctx *ctx)
 {
-	if (ctx->ndesig == BOM_MAX_ALL_DESIGNATORS) {
-		snprintf(ctx->err, sizeof(ctx->err), "BOM has more than %d "
-		    "designators after ranges are expanded (the limit is "
-		    "%d per BOM)", BOM_MAX_ALL_DESIGNATORS,
-		    BOM_MAX_ALL_DESIGNATORS);
-		return -1;
+	if (ctx->ndesig < BOM_MAX_ALL_DESIGNATORS)
+		return 0;
+	snprintf(ctx->err, sizeof(ctx->err), "BOM has more than %d "
+	    "designators after ranges are expanded (the limit is "
+	    "%d per BOM)", BOM_MAX_ALL_DESIGNATORS,
+	    BOM_MAX_ALL_DESIGNATORS);
+	return -1;
+}
+
+/* Adds s (in the BOM's blocks) to the line's designators. */
+static void
+bom_desig_add(struct bom_ctx *ctx, struct bom_line *bl, char *s)
+{
+	if (bl->ndesignators == ctx->dcap) {
+		ctx->dcap = ctx->dcap ? ctx->dcap * 2 : 64;
+		ctx->dlist = xrealloc(ctx->dlist,
+		    ctx->dcap * sizeof(*ctx->dlist));
 	}
-	if (bl->ndesignators == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		bl->designators = xrealloc(bl->designators,
-		    *cap * sizeof(*bl->designators));
-	}
-	bl->designators[bl->ndesignators++] = xstrndup(s, n);
+	ctx->dlist[bl->ndesignators++] = s;
 	ctx->ndesig++;
+}
+
+static int
+bom_desig_push(struct bom_ctx *ctx, struct bom_line *bl, const char *s,
+    size_t n)
+{
+	if (bom_desig_room(ctx) == -1)
+		return -1;
+	bom_desig_add(ctx, bl, bom_strndup(ctx->bom, s, n));
 	return 0;
+}
+
+/* prefix, then k with zeros up to width ("%.*s%0*lu") in the blocks */
+static char *
+bom_desig_fmt(struct bom *bom, const char *prefix, size_t lp, size_t width,
+    unsigned long k)
+{
+	char dig[24], *s;
+	size_t nd = 0, pad, i;
+
+	do {
+		dig[nd++] = (char)('0' + k % 10);
+		k /= 10;
+	} while (k > 0);
+	pad = width > nd ? width - nd : 0;
+	s = bom_alloc(bom, lp + pad + nd + 1, 1);
+	memcpy(s, prefix, lp);
+	memset(s + lp, '0', pad);
+	for (i = 0; i < nd; i++)
+		s[lp + pad + i] = dig[nd - 1 - i];
+	s[lp + pad + nd] = '\0';
+	return s;
 }
 
 /*
@@ -442,13 +549,12 @@ bom_desig_push(struct bom_ctx *ctx, struct bom_line *bl, size_t *cap,
  * not such a range. Returns -1 only on the BOM-wide designator limit.
  */
 static int
-bom_desig_range(struct bom_ctx *ctx, struct bom_line *bl, size_t *cap,
-    const char *tok, size_t n, bool *expanded)
+bom_desig_range(struct bom_ctx *ctx, struct bom_line *bl, const char *tok,
+    size_t n, bool *expanded)
 {
 	const char *dash, *right;
 	size_t lp, rp, ld, rd, width;
 	unsigned long lo, hi, k;
-	char one[64];
 
 	*expanded = false;
 	dash = memchr(tok, '-', n);
@@ -458,17 +564,18 @@ bom_desig_range(struct bom_ctx *ctx, struct bom_line *bl, size_t *cap,
 	if (!bom_desig_split(tok, (size_t)(dash - tok), &lp, &lo, &ld) ||
 	    !bom_desig_split(right, n - (size_t)(right - tok), &rp, &hi, &rd))
 		return 0;
-	if (lp != rp || lp >= sizeof(one) - 12 ||
+	/* the prefix fitted a 64-byte buffer with 12 bytes to spare */
+	if (lp != rp || lp >= 64 - 12 ||
 	    strncasecmp(tok, right, lp) != 0 || lo > hi)
 		return 0;
 	if (hi - lo + 1 > BOM_MAX_DESIGNATORS - bl->ndesignators)
 		return 0;
 	width = (ld > 1 && tok[lp] == '0') ? ld : 0;
 	for (k = lo; k <= hi; k++) {
-		snprintf(one, sizeof(one), "%.*s%0*lu", (int)lp, tok,
-		    (int)width, k);
-		if (bom_desig_push(ctx, bl, cap, one, strlen(one)) == -1)
+		if (bom_desig_room(ctx) == -1)
 			return -1;
+		bom_desig_add(ctx, bl, bom_desig_fmt(ctx->bom, tok, lp, width,
+		    k));
 	}
 	*expanded = true;
 	return 0;
@@ -482,12 +589,15 @@ static int
 bom_designators(struct bom_ctx *ctx, struct bom_line *bl, struct bom_view v)
 {
 	char *tmp, *tok, bad[BOM_CLIP + 8];
-	size_t i, o = 0, n, cap = 0, nbad = 0, skipped = 0;
+	size_t i, o = 0, n, nbad = 0, skipped = 0;
 	bool expanded;
-	int rc = -1;
 
 	/* "R1 - R4" is written as a range too */
-	tmp = xmalloc(v.n + 1);
+	if (ctx->desigcap < v.n + 1) {
+		ctx->desigcap = v.n + 1 > 256 ? v.n + 1 : 256;
+		ctx->desig = xrealloc(ctx->desig, ctx->desigcap);
+	}
+	tmp = ctx->desig;
 	for (i = 0; i < v.n; i++) {
 		if (isspace((unsigned char)v.p[i])) {
 			n = i;
@@ -514,17 +624,22 @@ bom_designators(struct bom_ctx *ctx, struct bom_line *bl, struct bom_view v)
 		}
 		expanded = false;
 		if (memchr(tok, '-', n) != NULL) {
-			if (bom_desig_range(ctx, bl, &cap, tok, n,
-			    &expanded) == -1)
-				goto out;
+			if (bom_desig_range(ctx, bl, tok, n, &expanded) == -1)
+				return -1;
 			if (!expanded && nbad++ == 0) {
 				struct bom_view t = { tok, n };
 
 				bom_clip(t, bad, sizeof(bad));
 			}
 		}
-		if (!expanded && bom_desig_push(ctx, bl, &cap, tok, n) == -1)
-			goto out;
+		if (!expanded && bom_desig_push(ctx, bl, tok, n) == -1)
+			return -1;
+	}
+	if (bl->ndesignators > 0) {
+		bl->designators = bom_alloc(ctx->bom, bl->ndesignators *
+		    sizeof(*bl->designators), alignof(char *));
+		memcpy(bl->designators, ctx->dlist, bl->ndesignators *
+		    sizeof(*bl->designators));
 	}
 	if (nbad == 1)
 		bom_warn(ctx, "line %zu: designator range '%s' not expanded",
@@ -535,26 +650,13 @@ bom_designators(struct bom_ctx *ctx, struct bom_line *bl, struct bom_view v)
 	if (skipped > 0)
 		bom_warn(ctx, "line %zu: more than %d designators, %zu ignored",
 		    bl->line_no, BOM_MAX_DESIGNATORS, skipped);
-	rc = 0;
-out:
-	free(tmp);
-	return rc;
+	return 0;
 }
 
+/* A line's strings stay in the blocks until bom_free(). */
 static void
 bom_line_clear(struct bom_line *bl)
 {
-	size_t i;
-
-	free(bl->designator_text);
-	for (i = 0; i < bl->ndesignators; i++)
-		free(bl->designators[i]);
-	free(bl->designators);
-	free(bl->mpn);
-	free(bl->manufacturer);
-	free(bl->description);
-	free(bl->package);
-	free(bl->value);
 	memset(bl, 0, sizeof(*bl));
 }
 
@@ -652,12 +754,12 @@ bom_row(struct bom_ctx *ctx, const struct csv_reader *r)
 		    "designator%s", line, q, bl.ndesignators,
 		    bl.ndesignators == 1 ? "" : "s");
 	bl.quantity = q;
-	bl.designator_text = xstrndup(ref.p, ref.n);
-	bl.mpn = xstrndup(mpn.p, mpn.n);
-	bl.manufacturer = xstrndup(mfr.p, mfr.n);
-	bl.description = xstrndup(desc.p, desc.n);
-	bl.package = xstrndup(pkg.p, pkg.n);
-	bl.value = xstrndup(val.p, val.n);
+	bl.designator_text = bom_strndup(bom, ref.p, ref.n);
+	bl.mpn = bom_strndup(bom, mpn.p, mpn.n);
+	bl.manufacturer = bom_strndup(bom, mfr.p, mfr.n);
+	bl.description = bom_strndup(bom, desc.p, desc.n);
+	bl.package = bom_strndup(bom, pkg.p, pkg.n);
+	bl.value = bom_strndup(bom, val.p, val.n);
 	if (bom->nlines == ctx->caplines) {
 		ctx->caplines = ctx->caplines ? ctx->caplines * 2 : 64;
 		bom->lines = xrealloc(bom->lines,
@@ -701,6 +803,9 @@ bom_parse(const char *buf, size_t len, const struct bom_limits *lim,
 	if (csv_decode(buf, len, &text, err, errlen) == -1)
 		goto out;
 	bom = xcalloc(1, sizeof(*bom));
+	/* the fields and the designators of most BOMs fit one block */
+	bom_block_new(bom, text.len < BOM_BLOCK_MAX / 2 - BOM_BLOCK_MIN ?
+	    2 * text.len + BOM_BLOCK_MIN : BOM_BLOCK_MAX);
 	bom->encoding = text.encoding;
 	opts.max_field = lim->max_field;
 	bom->delimiter = csv_detect_delim(text.data, text.len, &opts,
@@ -748,6 +853,8 @@ out:
 	csv_reader_free(&r);
 	csv_text_free(&text);
 	buf_free(&ctx.reasons);
+	free(ctx.desig);
+	free(ctx.dlist);
 	bom_free(bom);
 	return ret;
 }
@@ -755,12 +862,15 @@ out:
 void
 bom_free(struct bom *bom)
 {
+	struct bom_block *b;
 	size_t i;
 
 	if (bom == NULL)
 		return;
-	for (i = 0; i < bom->nlines; i++)
-		bom_line_clear(&bom->lines[i]);
+	while ((b = bom->blocks) != NULL) {
+		bom->blocks = b->next;
+		free(b);
+	}
 	free(bom->lines);
 	for (i = 0; i < bom->nwarnings; i++)
 		free(bom->warnings[i]);

@@ -49,6 +49,7 @@ struct bom {
 	size_t		  nrejected;	/* rows rejected (each has a warning) */
 	const char	 *encoding;	/* "utf-8", "utf-8-bom" or "cp1252" */
 	char		  delimiter;	/* ',', ';' or '\t' */
+	struct bom_block *blocks;	/* private: the lines' strings */
 };
 
 /*

@@ -26,6 +26,17 @@ csv_utf8_valid(const unsigned char *s, size_t n)
 	uint32_t cp, min;
 
 	while (i < n) {
+		/* ASCII eight bytes at a time */
+		while (n - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i == n)
+			break;
 		if (s[i] < 0x80) {
 			i++;
 			continue;
@@ -223,6 +234,14 @@ const char *
 csv_field(const struct csv_reader *r, size_t i)
 {
 	return r->fields.data + r->offs[i];
+}
+
+size_t
+csv_field_len(const struct csv_reader *r, size_t i)
+{
+	size_t end = i + 1 < r->nfields ? r->offs[i + 1] : r->fields.len;
+
+	return end - r->offs[i] - 1;
 }
 
 bool

@@ -90,6 +90,8 @@ void	csv_reader_free(struct csv_reader *r);
 int	csv_read_record(struct csv_reader *r);
 /* Field i (< r->nfields) of the current record, NUL-terminated. */
 const char *csv_field(const struct csv_reader *r, size_t i);
+/* Its length (a well-formed record's fields hold no NUL). */
+size_t	csv_field_len(const struct csv_reader *r, size_t i);
 /* True when every field of the current record is empty. */
 bool	csv_record_blank(const struct csv_reader *r);
 

@@ -232,7 +232,7 @@ buf_free(struct buf *b)
 	buf_init(b);
 }
 
-static void
+void
 buf_reserve(struct buf *b, size_t extra)
 {
 	size_t want;

@@ -60,6 +60,8 @@ void	buf_init(struct buf *b);
 /* A buffer that discards everything: text nobody will read costs nothing. */
 void	buf_init_sink(struct buf *b);
 void	buf_free(struct buf *b);
+/* Room for extra more bytes and the NUL (not for a sink). */
+void	buf_reserve(struct buf *b, size_t extra);
 void	buf_append(struct buf *b, const void *p, size_t n);
 void	buf_puts(struct buf *b, const char *s);
 void	buf_printf(struct buf *b, const char *fmt, ...)

@@ -78,27 +78,123 @@ cp_decision_from(const json_t *v, struct line_decision *d)
 	return 0;
 }
 
-int
-checkpoint_save(PGconn *db, const struct job *job, const char *stage)
-{
-	const char *params[4];
-	json_t *data, *lines;
-	char *text;
-	size_t i;
-	int rc;
+/* JSON as the checkpoint and the commit store it */
+#define CP_JSON		(JSON_COMPACT | JSON_REAL_PRECISION(15))
+#define CP_OD_NULL	"\"output_data\":null}"
 
-	lines = json_array();
-	for (i = 0; i < job->ndecisions; i++)
-		json_array_append_new(lines,
-		    cp_decision_json(&job->decisions[i]));
-	data = json_pack("{s:I, s:o, s:O, s:O, s:O, s:O, s:o}", "nlines",
-	    (json_int_t)(job->bom ? job->bom->nlines : 0), "decisions", lines,
-	    "totals", job->totals ? job->totals : json_null(), "warnings",
+/*
+ * Each decision's output_data as text (NULL for none) in od[]; 0, or -1
+ * when one cannot be encoded.
+ */
+static int
+cp_dump_od(const struct job *job, char **od)
+{
+	size_t i;
+
+	for (i = 0; i < job->ndecisions; i++) {
+		if (job->decisions[i].output_data == NULL)
+			continue;
+		od[i] = json_dumps(job->decisions[i].output_data, CP_JSON);
+		if (od[i] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* The decisions as a JSON array, each with its output_data text spliced in. */
+static int
+cp_decisions_text(const struct job *job, char *const *od, struct buf *b)
+{
+	json_t *v;
+	char *t;
+	size_t i, n, tail = sizeof(CP_OD_NULL) - 1;
+
+	buf_append(b, "[", 1);
+	for (i = 0; i < job->ndecisions; i++) {
+		struct line_decision d = job->decisions[i];
+
+		d.output_data = NULL;
+		v = cp_decision_json(&d);
+		t = json_dumps(v, CP_JSON);
+		json_decref(v);
+		/* output_data is packed last: its null is the text's end */
+		if (t == NULL || (n = strlen(t)) < tail ||
+		    strcmp(t + n - tail, CP_OD_NULL) != 0) {
+			free(t);
+			return -1;
+		}
+		if (i > 0)
+			buf_append(b, ",", 1);
+		buf_append(b, t, n - tail + sizeof("\"output_data\":") - 1);
+		buf_puts(b, od[i] != NULL ? od[i] : "null");
+		buf_append(b, "}", 1);
+		free(t);
+	}
+	buf_append(b, "]", 1);
+	return 0;
+}
+
+/*
+ * The checkpoint's text: nlines, the decisions, then the rest (a jsonb
+ * column: the keys' order is not kept).
+ */
+static char *
+cp_text(const struct job *job, char *const *od)
+{
+	struct buf b;
+	json_t *rest;
+	char *t;
+
+	buf_init(&b);
+	buf_printf(&b, "{\"nlines\":%zu,\"decisions\":",
+	    job->bom ? job->bom->nlines : 0);
+	if (cp_decisions_text(job, od, &b) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	rest = json_pack("{s:O, s:O, s:O, s:O, s:o}", "totals",
+	    job->totals ? job->totals : json_null(), "warnings",
 	    job->warnings, "trace", job->trace, "llm_calls",
 	    job->llm_calls ? job->llm_calls : json_null(), "basis",
 	    job->basis ? json_string(job->basis) : json_null());
-	text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	json_decref(data);
+	t = rest != NULL ? json_dumps(rest, CP_JSON) : NULL;
+	json_decref(rest);
+	if (t == NULL || t[0] != '{') {
+		free(t);
+		buf_free(&b);
+		return NULL;
+	}
+	buf_append(&b, ",", 1);
+	buf_puts(&b, t + 1);
+	free(t);
+	return buf_steal(&b);
+}
+
+int
+checkpoint_save(PGconn *db, struct job *job, const char *stage)
+{
+	const char *params[4];
+	char *text, **od = job->od_text;
+	size_t i;
+	int rc;
+
+	if (od == NULL) {
+		od = xcalloc(job->ndecisions + 1, sizeof(*od));
+		if (cp_dump_od(job, od) == -1) {
+			for (i = 0; i < job->ndecisions; i++)
+				free(od[i]);
+			free(od);
+			return -1;
+		}
+		/* the commit writes the same text: the trees go now */
+		for (i = 0; i < job->ndecisions; i++) {
+			json_decref(job->decisions[i].output_data);
+			job->decisions[i].output_data = NULL;
+		}
+		job->od_text = od;
+	}
+	if ((text = cp_text(job, od)) == NULL)
+		return -1;
 	params[0] = job->client_id;
 	params[1] = job->job_id;
 	params[2] = stage;

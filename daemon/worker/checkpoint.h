@@ -11,8 +11,12 @@
 
 #define CHECKPOINT_ASSESSED	"assessed"
 
-/* Saves (replaces) the job's checkpoint. 0 or -1 (the job goes on). */
-int	checkpoint_save(PGconn *db, const struct job *job, const char *stage);
+/*
+ * Saves (replaces) the job's checkpoint. 0 or -1 (the job goes on). The
+ * decisions' output_data is dumped once for it and for the commit: the
+ * text goes to job->od_text and the trees are freed.
+ */
+int	checkpoint_save(PGconn *db, struct job *job, const char *stage);
 /*
  * Restores the job's decisions, totals, warnings, trace and llm_calls from
  * its checkpoint. 1 restored, 0 none (or unusable: ignored), -1 db error.

@@ -45,12 +45,23 @@ struct job {
 	char			*bom_csv;	/* owned */
 	char			*bom_filename;	/* owned, may be NULL */
 	char			*project_name;	/* owned, may be NULL */
-	json_t			*intake;	/* request's intake, borrowed from req */
-	json_t			*req;		/* the parsed job field */
+	json_t			*intake;	/* request's intake: from req or own */
+	json_t			*req;		/* the parsed job field, or NULL */
+	json_t			*own_intake;	/* intake parsed alone (no req) */
+	const char		*req_text;	/* the job field, borrowed */
+	size_t			 req_len;
+	const char		*intake_text;	/* intake's JSON in req_text, */
+	size_t			 intake_len;	/* when scanned (job_parse) */
+	char			*context_text;	/* context as stored, or NULL */
 	json_t			*context;	/* normalised project context */
 	struct bom		*bom;
 	struct line_decision	*decisions;	/* one per bom line */
 	size_t			 ndecisions;
+	/*
+	 * Each decision's output_data as stored, once the checkpoint wrote
+	 * it (the trees are freed then), or NULL: [ndecisions].
+	 */
+	char			**od_text;
 	json_t			*totals;
 	json_t			*warnings;	/* project-level warnings */
 	json_t			*trace;		/* array of steps */
@@ -68,10 +79,18 @@ struct job {
 struct job	*job_new(const char *stream_id);
 void		 job_free(struct job *job);
 /*
- * Parses the job field (JSON, at most QUEUE_MAX_JOB bytes). Returns 0, or
- * -1 with job->error set; such a job can never succeed.
+ * Parses the job field (JSON, at most QUEUE_MAX_JOB bytes), which must
+ * outlive the job (job->req_text). The common shape is scanned directly
+ * (job->req stays NULL); anything else goes through jansson, with the
+ * same results. Returns 0, or -1 with job->error set; such a job can
+ * never succeed.
  */
 int		 job_parse(struct job *job, const char *text, size_t len);
+/* The same through jansson only: for tests comparing the two. */
+int		 job_parse_jansson(struct job *job, const char *text,
+		    size_t len);
+/* The job field as JSON (a new reference), or NULL when unparsable. */
+json_t		*job_request(const struct job *job);
 /* Sets job->error (printf style). */
 void		 job_seterr(struct job *job, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

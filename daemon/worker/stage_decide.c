@@ -35,7 +35,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	int64_t total = 0, counts[3] = { 0, 0, 0 };
 	char money[32];
 	struct buf b;
-	size_t i;
+	size_t i, len;
 
 	if (intake_view_get(job->context, &v) == -1) {
 		job_seterr(job, "intake: project context is not usable");
@@ -86,7 +86,9 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	/* the API decides again from it: words, agents, strategies, report */
 	buf_init(&b);
 	stage_enrich_basis(job, view, &costing, &b);
-	job->basis = buf_steal(&b);
+	len = b.len;
+	/* grown by doubling: up to half of it slack (with 64 jobs, a MB) */
+	job->basis = xrealloc(buf_steal(&b), len + 1);
 	money_format(total, money, sizeof(money));
 	job->totals = json_pack("{s:f, s:I, s:s, s:I, s:I, s:I}",
 	    "extended_price", money_to_double(total), "extended_price_micros",

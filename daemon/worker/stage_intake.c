@@ -3,6 +3,8 @@
  * and the project context, parsed and checked; rejections become trace
  * steps.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,129 @@
 #include "log.h"
 #include "stages.h"
 #include "util.h"
+
+/*
+ * Contexts made from the same intake text are the same (intake_from_json()
+ * depends on nothing else): the last few are kept with their warnings and
+ * their stored text, so a tenant sending one intake again and again costs
+ * a comparison, not a normalisation and a dump per job.
+ */
+#define INTAKE_MEMO_N		8
+#define INTAKE_MEMO_MAX_KEY	4096	/* bytes of intake text kept */
+
+struct intake_memo {
+	char		*key;		/* the intake's JSON text; NULL: free */
+	size_t		 keylen;
+	json_t		*context;
+	json_t		*warnings;
+	char		*text;		/* context as stored (PERSIST_JSON) */
+	uint64_t	 used;		/* tick of the last use */
+};
+
+static struct intake_memo	intake_memo[INTAKE_MEMO_N];
+static uint64_t			intake_memo_tick;
+
+/* The job's memo entry, or NULL; a job without intake has the key "". */
+static struct intake_memo *
+intake_memo_find(const struct job *job)
+{
+	struct intake_memo *m;
+	size_t i;
+
+	for (i = 0; i < INTAKE_MEMO_N; i++) {
+		m = &intake_memo[i];
+		if (m->key != NULL && m->keylen == job->intake_len &&
+		    memcmp(m->key, job->intake_text ? job->intake_text : "",
+		    m->keylen) == 0) {
+			m->used = ++intake_memo_tick;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* Keeps context and warnings (references taken) for the job's intake. */
+static void
+intake_memo_put(const struct job *job, json_t *context, json_t *warnings)
+{
+	struct intake_memo *m = &intake_memo[0];
+	char *text;
+	size_t i;
+
+	if (job->intake_len > INTAKE_MEMO_MAX_KEY ||
+	    (text = json_dumps(context, PERSIST_JSON)) == NULL)
+		return;
+	for (i = 1; i < INTAKE_MEMO_N; i++)
+		if (intake_memo[i].used < m->used)
+			m = &intake_memo[i];
+	free(m->key);
+	json_decref(m->context);
+	json_decref(m->warnings);
+	free(m->text);
+	m->key = xmalloc(job->intake_len + 1);
+	if (job->intake_len > 0)
+		memcpy(m->key, job->intake_text, job->intake_len);
+	m->keylen = job->intake_len;
+	m->context = json_incref(context);
+	m->warnings = warnings != NULL ? json_incref(warnings) :
+	    json_array();
+	m->text = text;
+	m->used = ++intake_memo_tick;
+}
+
+/* The context from the job's intake, its warnings as trace steps. */
+static enum stage_rc
+intake_context(struct job *job)
+{
+	json_t *warnings = NULL, *empty = NULL, *w;
+	struct intake_memo *m = NULL;
+	bool memo;
+	char err[512];
+	size_t i;
+
+	/* only an intake scanned from the job, or none, has its text */
+	memo = job->intake == NULL || job->intake_text != NULL;
+	if (memo && (m = intake_memo_find(job)) != NULL) {
+		job->context = json_incref(m->context);
+		job->context_text = xstrdup(m->text);
+		warnings = json_incref(m->warnings);
+	} else {
+		empty = json_object();
+		job->context = intake_from_json(job->intake ? job->intake :
+		    empty, &warnings, err, sizeof(err));
+		json_decref(empty);
+		if (job->context == NULL) {
+			job_seterr(job, "intake: %s", err);
+			json_decref(warnings);
+			return STAGE_FAIL;
+		}
+		if (memo)
+			intake_memo_put(job, job->context, warnings);
+	}
+	json_array_foreach(warnings, i, w) {
+		json_array_append(job->warnings, w);
+		if (json_is_string(w) && i < 100)
+			job_trace(job, "intake", "intake", NULL, NULL, "%s",
+			    json_string_value(w));
+	}
+	json_decref(warnings);
+	return STAGE_OK;
+}
+
+/* Frees the kept contexts; at worker exit. */
+void
+stage_intake_shutdown(void)
+{
+	size_t i;
+
+	for (i = 0; i < INTAKE_MEMO_N; i++) {
+		free(intake_memo[i].key);
+		json_decref(intake_memo[i].context);
+		json_decref(intake_memo[i].warnings);
+		free(intake_memo[i].text);
+	}
+	memset(intake_memo, 0, sizeof(intake_memo));
+}
 
 /* The intake's warnings (unknown keys ...) as trace steps. */
 static void
@@ -115,31 +240,14 @@ intake_test_hooks(const struct job *job)
 enum stage_rc
 stage_intake_run(struct job *job, PGconn *db)
 {
-	json_t *warnings = NULL, *empty = NULL, *w;
 	char err[512];
 	enum stage_rc rc;
 	size_t i;
 
 	if (job->reprocess && (rc = intake_load_project(job, db)) != STAGE_OK)
 		return rc;
-	if (job->context == NULL) {
-		empty = json_object();
-		job->context = intake_from_json(job->intake ? job->intake :
-		    empty, &warnings, err, sizeof(err));
-		json_decref(empty);
-		if (job->context == NULL) {
-			job_seterr(job, "intake: %s", err);
-			json_decref(warnings);
-			return STAGE_FAIL;
-		}
-		json_array_foreach(warnings, i, w) {
-			json_array_append(job->warnings, w);
-			if (json_is_string(w) && i < 100)
-				job_trace(job, "intake", "intake", NULL, NULL,
-				    "%s", json_string_value(w));
-		}
-		json_decref(warnings);
-	}
+	if (job->context == NULL && (rc = intake_context(job)) != STAGE_OK)
+		return rc;
 	if (job->project_name == NULL) {
 		const char *n = json_string_value(json_object_get(
 		    json_object_get(job->context, "project"), "name"));

@@ -13,6 +13,9 @@
 #include "job.h"
 #include "util.h"
 
+/* JSON as stored: compact, prices to 15 digits (0.71, not 0.70999...) */
+#define PERSIST_JSON	(JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 struct cache;
 struct config;
 struct offer_cache;
@@ -23,6 +26,8 @@ struct tenant_knowledge;
  * the BOM and the project context (bom.c, intake.c).
  */
 enum stage_rc	stage_intake_run(struct job *job, PGconn *db);
+/* Frees what the intake stage keeps between jobs; at worker exit. */
+void		stage_intake_shutdown(void);
 /*
  * Adds to *mpns (a growing array of borrowed strings, *n used, *cap room)
  * the MPNs whose offers the job needs: every line's and their approved
@@ -76,7 +81,8 @@ int		stage_persist_lines_text(const struct job *job, struct buf *b);
 /*
  * Commits the outcome of every job of the batch whose outcome is
  * JOB_COMPLETE, JOB_FAILED or JOB_DEAD, in one statement (one round trip,
- * one transaction): the jobs row fences each job, so a job that was final
+ * one transaction; a batch over 1 MB in several statements of one
+ * transaction): the jobs row fences each job, so a job that was final
  * already writes nothing (its dup is set). When the batch's statement
  * fails, each job is committed alone, and a job that fails alone becomes
  * JOB_RETRY with the error (a dead one stays dead: the dead letter is

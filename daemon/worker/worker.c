@@ -5,6 +5,7 @@
  * An entry that has crashed a worker before runs alone.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -211,6 +212,7 @@ worker_main(const struct config *cfg, int slot)
 	int64_t backoff = 200, last_reclaim = 0, last_promote = 0;
 	size_t max = (size_t)cfg->worker_inflight, i;
 	int n, pending = 1;
+	bool trim = false;
 
 	memset(&w, 0, sizeof(w));
 	w.cfg = cfg;
@@ -255,8 +257,18 @@ worker_main(const struct config *cfg, int slot)
 		}
 		if (n == 0) {
 			pending = 0;
+			/*
+			 * Idle now: what the last batches freed goes back to
+			 * the system (an LLM batch's words are some 1 MB a
+			 * job), not while batches follow each other.
+			 */
+			if (trim) {
+				malloc_trim(0);
+				trim = false;
+			}
 			continue;
 		}
+		trim = true;
 		if (worker_stop) {
 			/* read as the stop came: other workers take them */
 			for (i = 0; i < (size_t)n; i++) {
@@ -286,6 +298,7 @@ worker_main(const struct config *cfg, int slot)
 	cache_free(w.cache);
 	provider_set_free(w.providers);
 	stage_llm_shutdown();
+	stage_intake_shutdown();
 	if (w.redis != NULL)
 		redisFree(w.redis);
 	if (w.db != NULL)
