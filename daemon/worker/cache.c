@@ -21,6 +21,7 @@ struct cache_mpn {
 	size_t		 n;
 	char		*basis;		/* the offers as a basis stores them */
 	size_t		 basislen;
+	char		 hash[BASIS_HASH_LEN + 1];	/* of basis */
 };
 
 struct cache {
@@ -478,7 +479,7 @@ cache_nmpns(const struct cache *c)
 
 const struct offer *
 cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
-    const char **text, size_t *len, const void **key)
+    const char **text, size_t *len, const char **hash, const void **key)
 {
 	char k[OFFERS_MAX_FIELD + 1];
 	struct cache_mpn *s;
@@ -487,6 +488,7 @@ cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
 	*n = 0;
 	*text = "";
 	*len = 0;
+	*hash = "";
 	*key = NULL;
 	if (cache_key(mpn, k, sizeof(k)) == -1 ||
 	    (s = cache_slot(c, k)) == NULL || s->key == NULL)
@@ -496,10 +498,12 @@ cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
 		basis_offers_text(s->offers, s->n, &b);
 		s->basislen = b.len;
 		s->basis = buf_steal(&b);
+		basis_hash(s->basis, s->basislen, s->hash);
 	}
 	*n = s->n;
 	*text = s->basis;
 	*len = s->basislen;
+	*hash = s->hash;
 	*key = s;
 	return s->n ? s->offers : NULL;
 }

@@ -91,12 +91,15 @@ checkpoint_save(PGconn *db, const struct job *job, const char *stage)
 	for (i = 0; i < job->ndecisions; i++)
 		json_array_append_new(lines,
 		    cp_decision_json(&job->decisions[i]));
-	data = json_pack("{s:I, s:o, s:O, s:O, s:O, s:O, s:o}", "nlines",
-	    (json_int_t)(job->bom ? job->bom->nlines : 0), "decisions", lines,
+	data = json_pack("{s:I, s:o, s:O, s:O, s:O, s:O, s:o, s:O}",
+	    "nlines", (json_int_t)(job->bom ? job->bom->nlines : 0),
+	    "decisions", lines,
 	    "totals", job->totals ? job->totals : json_null(), "warnings",
 	    job->warnings, "trace", job->trace, "llm_calls",
 	    job->llm_calls ? job->llm_calls : json_null(), "basis",
-	    job->basis ? json_string(job->basis) : json_null());
+	    job->basis ? json_string(job->basis) : json_null(),
+	    /* the offer sets the basis names that may not be stored yet */
+	    "sets", job->sets ? job->sets : json_null());
 	text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(data);
 	params[0] = job->client_id;
@@ -171,6 +174,9 @@ checkpoint_load(PGconn *db, struct job *job, char *stage, size_t stagelen)
 	    json_incref(json_object_get(data, "llm_calls")) : NULL;
 	free(job->basis);
 	job->basis = cp_dup(json_object_get(data, "basis"));
+	json_decref(job->sets);
+	job->sets = json_is_object(json_object_get(data, "sets")) ?
+	    json_incref(json_object_get(data, "sets")) : NULL;
 	snprintf(stage, stagelen, "%s", PQgetvalue(res, 0, 0));
 	rc = 1;
 out:

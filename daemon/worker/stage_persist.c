@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "basis.h"
 #include "bom.h"
 #include "job_status.h"
 #include "db.h"
@@ -148,7 +149,10 @@ enum {
 	PC_CLIENT, PC_JOB, PC_PROJECT, PC_STREAM, PC_STATUS, PC_ATTEMPTS,
 	PC_ERROR, PC_REQUEST, PC_STARTED, PC_MPNS, PC_NAME, PC_CSV,
 	PC_FILENAME, PC_CONTEXT, PC_TOTALS, PC_WARNINGS, PC_LINES, PC_TRACE,
-	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_BASIS, PC_N
+	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_BASIS,
+	PC_JOBS,			/* the columns above: one per job */
+	PC_SET_HASH = PC_JOBS, PC_SET_TEXT,	/* one per offer set */
+	PC_N
 };
 
 static const char persist_batch_sql[] =
@@ -181,15 +185,16 @@ static const char persist_batch_sql[] =
     "started_at = EXCLUDED.started_at, finished_at = now(), "
     "updated_at = now() WHERE j.status NOT IN " JOB_FINAL_SQL " "
     "RETURNING j.client_id, j.job_id, j.project_id), "
-    "d AS (SELECT x.*, f.project_id AS pid FROM x JOIN f "
+    "d AS (SELECT x.client_id, x.job_id, x.status, x.trace, x.llm_calls, "
+    "x.checkpointed, x.reprocess, f.project_id AS pid FROM x JOIN f "
     "USING (client_id, job_id)), "
     "p AS (INSERT INTO projects AS p (project_id, client_id, name, status, "
     "context, bom_csv, bom_filename, totals, warnings, lines, line_count, "
-    "trace, basis) SELECT pid, client_id, COALESCE(name, ''), 'complete', "
-    "COALESCE(context, '{}'), bom_csv, bom_filename, totals, "
-    "COALESCE(warnings, '[]'), COALESCE(lines, '[]'), "
-    "COALESCE(cardinality(mpns), 0), COALESCE(trace, '[]'), basis FROM d "
-    "WHERE status = 'complete' "
+    "trace, basis) SELECT f.project_id, x.client_id, COALESCE(x.name, ''), "
+    "'complete', COALESCE(x.context, '{}'), x.bom_csv, x.bom_filename, "
+    "x.totals, COALESCE(x.warnings, '[]'), COALESCE(x.lines, '[]'), "
+    "COALESCE(cardinality(x.mpns), 0), COALESCE(x.trace, '[]'), x.basis "
+    "FROM x JOIN f USING (client_id, job_id) WHERE x.status = 'complete' "
     "ON CONFLICT (client_id, project_id) DO UPDATE SET "
     "status = 'complete', "
     "name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name "
@@ -213,9 +218,91 @@ static const char persist_batch_sql[] =
     "prompt_tokens bigint, completion_tokens bigint, latency_ms bigint, "
     "attempts int, outcome text, cost_micros bigint) "
     "WHERE d.llm_calls IS NOT NULL RETURNING 1), "
+    /* in hash order: two batches storing the same sets wait, never
+     * deadlock */
+    "s AS (INSERT INTO offer_sets (hash, offers) SELECT h, o FROM "
+    "unnest($23::text[], $24::text[]) AS t(h, o) ORDER BY h "
+    "ON CONFLICT (hash) DO NOTHING RETURNING 1), "
     "k AS (DELETE FROM job_checkpoints c USING d WHERE d.checkpointed "
     "AND c.client_id = d.client_id AND c.job_id = d.job_id RETURNING 1) "
     "SELECT client_id::text, job_id FROM f";
+
+static void	persist_str(struct db_array *, const char *);
+
+/*
+ * Offer sets this worker committed on its current connection, by hash
+ * (open addressing; emptied when three quarters full: a set forgotten is
+ * only sent again).
+ */
+#define PERSIST_KNOWN	8192
+static char	persist_known[PERSIST_KNOWN][BASIS_HASH_LEN + 1];
+static size_t	persist_nknown;
+
+static size_t
+persist_known_slot(const char *hash)
+{
+	size_t i = (size_t)str_hash(hash) & (PERSIST_KNOWN - 1);
+
+	while (persist_known[i][0] != '\0' &&
+	    strcmp(persist_known[i], hash) != 0)
+		i = (i + 1) & (PERSIST_KNOWN - 1);
+	return i;
+}
+
+bool
+stage_persist_set_known(const char *hash)
+{
+	return persist_known[persist_known_slot(hash)][0] != '\0';
+}
+
+static void
+persist_known_add(const char *hash)
+{
+	size_t i;
+
+	if (strlen(hash) != BASIS_HASH_LEN)
+		return;
+	if (persist_nknown >= PERSIST_KNOWN / 4 * 3) {
+		memset(persist_known, 0, sizeof(persist_known));
+		persist_nknown = 0;
+	}
+	i = persist_known_slot(hash);
+	if (persist_known[i][0] == '\0') {
+		memcpy(persist_known[i], hash, BASIS_HASH_LEN + 1);
+		persist_nknown++;
+	}
+}
+
+/*
+ * The offer sets the complete jobs of jobs[0..n) carry and that are not
+ * known stored, once each, as the batch's set columns. The sets, or
+ * NULL when there are none.
+ */
+static json_t *
+persist_sets(struct job *const *jobs, size_t n, struct db_array *col)
+{
+	json_t *all = NULL, *v;
+	const char *hash;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->outcome != JOB_COMPLETE || jobs[i]->sets == NULL)
+			continue;
+		json_object_foreach(jobs[i]->sets, hash, v) {
+			if (stage_persist_set_known(hash))
+				continue;
+			if (all == NULL)
+				all = json_object();
+			json_object_set(all, hash, v);
+		}
+	}
+	json_object_foreach(all, hash, v) {
+		persist_str(&col[PC_SET_HASH], hash);
+		db_array_add(&col[PC_SET_TEXT], json_string_value(v),
+		    json_string_length(v));
+	}
+	return all;
+}
 
 /* Bytes of a column buffer kept for the next batch. */
 #define PERSIST_KEEP_BYTES	(4 * 1024 * 1024)
@@ -235,6 +322,20 @@ persist_prepare(PGconn *db)
 	if (persist_prepared_conn == db &&
 	    persist_prepared_pid == PQbackendPID(db))
 		return 0;
+	/* another session, perhaps another server: nothing known stored */
+	memset(persist_known, 0, sizeof(persist_known));
+	persist_nknown = 0;
+	/*
+	 * Planned once: a plan made for each batch's values cost more than
+	 * the generic one saves (a millisecond per batch). The setting is
+	 * this worker's session's, whose other statements are simple.
+	 */
+	r = PQexec(db, "SET plan_cache_mode = force_generic_plan");
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		log_warnx("postgresql: plan_cache_mode: %s",
+		    PQerrorMessage(db));
+	PQclear(r);
 	r = PQprepare(db, PERSIST_STMT, persist_batch_sql, PC_N, NULL);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -384,6 +485,8 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 	const char *params[PC_N];
 	int lens[PC_N], formats[PC_N];
 	PGresult *r;
+	json_t *sets = NULL, *v;
+	const char *hash;
 	size_t i, k, sent = 0;
 	int rows, row, rc = 1;
 
@@ -407,6 +510,7 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 	rc = 0;
 	if (sent == 0)
 		goto out;
+	sets = persist_sets(jobs, n, col);
 	rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
 	if (persist_prepare(db) == -1)
 		goto out;
@@ -441,8 +545,11 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n)
 				break;
 			}
 	PQclear(r);
+	json_object_foreach(sets, hash, v)
+		persist_known_add(hash);
 	rc = 0;
 out:
+	json_decref(sets);
 	/* a batch far over the usual keeps its memory no longer than itself */
 	for (k = 0; k < PC_N; k++)
 		if (col[k].b.cap > PERSIST_KEEP_BYTES) {
