@@ -249,11 +249,53 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 	return 0;
 }
 
+#define CACHE_REFRESH_STMT	"bomd_cache_refresh"
+
+/*
+ * The batch's read of its tenants and the versions, prepared once per
+ * session: planned anew, it cost more than it ran. The result, or NULL
+ * (logged).
+ */
+static PGresult *
+cache_refresh_query(PGconn *db, const char *ids)
+{
+	static const PGconn *conn;
+	static int pid;
+	const char *params[1] = { ids };
+	PGresult *r;
+
+	if (conn != db || pid != PQbackendPID(db)) {
+		r = PQprepare(db, CACHE_REFRESH_STMT, "SELECT client_id::text, "
+		    "active, knowledge_version FROM clients "
+		    "WHERE client_id = ANY ($1::uuid[]) UNION ALL "
+		    "SELECT NULL, NULL, version FROM catalog_version", 1, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			log_warnx("postgresql: prepare: %s",
+			    PQresultErrorMessage(r));
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+		conn = db;
+		pid = PQbackendPID(db);
+	}
+	r = PQexecPrepared(db, CACHE_REFRESH_STMT, 1, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
+		msg[strcspn(msg, "\n")] = '\0';
+		log_warnx("postgresql: %s", msg);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
 int
 cache_refresh(struct cache *c, PGconn *db, const char *const *client_ids,
     size_t n)
 {
-	const char *params[1];
 	struct tenant_knowledge *t;
 	struct buf ids;
 	PGresult *r;
@@ -269,11 +311,7 @@ cache_refresh(struct cache *c, PGconn *db, const char *const *client_ids,
 		buf_puts(&ids, client_ids[i]);
 	}
 	buf_puts(&ids, "}");
-	params[0] = ids.data;
-	r = db_query(db, "SELECT client_id::text, active, knowledge_version "
-	    "FROM clients WHERE client_id = ANY ($1::uuid[]) UNION ALL "
-	    "SELECT NULL, NULL, version FROM catalog_version", 1, params,
-	    NULL, 0);
+	r = cache_refresh_query(db, ids.data);
 	buf_free(&ids);
 	if (r == NULL)
 		return -1;
