@@ -240,11 +240,16 @@ static void	persist_str(struct db_array *, const char *);
 static char	persist_known[PERSIST_KNOWN][BASIS_HASH_LEN + 1];
 static size_t	persist_nknown;
 
+/* A hash's slot: its first digits are as good as any hash of it. */
 static size_t
 persist_known_slot(const char *hash)
 {
-	size_t i = (size_t)str_hash(hash) & (PERSIST_KNOWN - 1);
+	size_t i = 0, k;
 
+	for (k = 0; k < 4 && hash[k] != '\0'; k++)
+		i = i << 4 | (size_t)(hash[k] <= '9' ? hash[k] - '0' :
+		    (hash[k] | 0x20) - 'a' + 10);
+	i &= PERSIST_KNOWN - 1;
 	while (persist_known[i][0] != '\0' &&
 	    strcmp(persist_known[i], hash) != 0)
 		i = (i + 1) & (PERSIST_KNOWN - 1);
