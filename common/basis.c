@@ -10,12 +10,16 @@
  *  "banned":[[mpn, reason]], "alternates":[[mpn, alternate_mpn, reason]]}
  * A basis written before the engineering checks has no decided_on, offers
  * of 12 elements and trust pairs: it reads with those unknown (and 0).
+ * A basis may end with "sets":["hash", ...]: offer sets stored once in
+ * offer_sets, which bomd_basis() (SQL) puts back among the offers before
+ * it is read here.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <jansson.h>
+#include <openssl/sha.h>
 
 #include "basis.h"
 
@@ -105,19 +109,21 @@ basis_offers_text(const struct offer *o, size_t n, struct buf *b)
 	}
 }
 
-void
-basis_add_offers_text(struct basis_writer *w, const char *mpn,
-    const void *key, const struct offer *o, size_t n, const char *text,
-    size_t len)
+/*
+ * Notes the offers of mpn: false when they were added already (the same
+ * offers under another spelling of the MPN: once).
+ */
+static bool
+basis_note(struct basis_writer *w, const char *mpn, const void *key,
+    const struct offer *o, size_t n)
 {
 	size_t i;
 
-	/* the same offers under another spelling of the MPN: once */
 	for (i = 0; key != NULL && i < w->nkeys; i++)
 		if (w->keys[i] == key)
-			return;
+			return false;
 	if (key == NULL && basis_has(w->mpns, w->nmpns, mpn))
-		return;
+		return false;
 	if (key != NULL) {
 		if (w->nkeys == w->capkeys) {
 			w->capkeys = w->capkeys ? w->capkeys * 2 : 64;
@@ -127,16 +133,54 @@ basis_add_offers_text(struct basis_writer *w, const char *mpn,
 		w->keys[w->nkeys++] = key;
 	}
 	basis_push(&w->mpns, &w->nmpns, &w->capmpns, mpn);
-	if (n == 0)
-		return;
-	if (w->noffers++ > 0)
-		buf_puts(w->b, ",");
-	buf_append(w->b, text, len);
 	for (i = 0; i < n; i++)
 		if (o[i].supplier_id != NULL && !basis_has(w->suppliers,
 		    w->nsuppliers, o[i].supplier_id))
 			basis_push(&w->suppliers, &w->nsuppliers,
 			    &w->capsuppliers, o[i].supplier_id);
+	return true;
+}
+
+void
+basis_add_offers_text(struct basis_writer *w, const char *mpn,
+    const void *key, const struct offer *o, size_t n, const char *text,
+    size_t len)
+{
+	if (!basis_note(w, mpn, key, o, n) || n == 0)
+		return;
+	if (w->noffers++ > 0)
+		buf_puts(w->b, ",");
+	buf_append(w->b, text, len);
+}
+
+void
+basis_add_offers_ref(struct basis_writer *w, const char *mpn,
+    const void *key, const struct offer *o, size_t n, const char *hash)
+{
+	if (!basis_note(w, mpn, key, o, n) || n == 0)
+		return;
+	if (w->nrefs++ == 0)
+		buf_init(&w->refs);
+	else
+		buf_append(&w->refs, ",", 1);
+	buf_append(&w->refs, "\"", 1);
+	buf_puts(&w->refs, hash);
+	buf_append(&w->refs, "\"", 1);
+}
+
+void
+basis_hash(const char *text, size_t len, char hash[BASIS_HASH_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	size_t i;
+
+	SHA256((const unsigned char *)text, len, d);
+	for (i = 0; i < BASIS_HASH_LEN / 2; i++) {
+		hash[2 * i] = hex[d[i] >> 4];
+		hash[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	hash[BASIS_HASH_LEN] = '\0';
 }
 
 void
@@ -211,6 +255,13 @@ basis_add_knowledge(struct basis_writer *w,
 void
 basis_end(struct basis_writer *w)
 {
+	/* last, and the only "sets" key: bomd_basis() finds it there */
+	if (w->nrefs > 0) {
+		buf_puts(w->b, ",\"sets\":[");
+		buf_append(w->b, w->refs.data, w->refs.len);
+		buf_puts(w->b, "]");
+		buf_free(&w->refs);
+	}
 	buf_puts(w->b, "}");
 	free(w->mpns);
 	free(w->suppliers);

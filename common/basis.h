@@ -55,6 +55,8 @@ struct basis_writer {
 	size_t		 nsuppliers, capsuppliers;
 	const void	**keys;		/* identities of the added sets */
 	size_t		 nkeys, capkeys;
+	struct buf	 refs;		/* "hash","hash": the sets named */
+	size_t		 nrefs;
 };
 void	basis_begin(struct basis_writer *w, struct buf *b,
 	    const struct basis_costing *c);
@@ -71,6 +73,19 @@ void	basis_offers_text(const struct offer *o, size_t n, struct buf *b);
 void	basis_add_offers_text(struct basis_writer *w, const char *mpn,
 	    const void *key, const struct offer *o, size_t n,
 	    const char *text, size_t len);
+/*
+ * An offer set stored once (offer_sets, by the hash of its text) instead
+ * of in every basis: the basis names it in "sets" (after the knowledge),
+ * and bomd_basis() in SQL puts the text back among the offers, so what
+ * basis_parse() reads has them inline. basis_add_offers_text() with the
+ * set named by hash (BASIS_HASH_LEN hex digits) instead of copied.
+ */
+#define BASIS_HASH_LEN	32
+void	basis_hash(const char *text, size_t len,
+	    char hash[BASIS_HASH_LEN + 1]);
+void	basis_add_offers_ref(struct basis_writer *w, const char *mpn,
+	    const void *key, const struct offer *o, size_t n,
+	    const char *hash);
 void	basis_add_knowledge(struct basis_writer *w,
 	    const struct supplier_rule *trust, size_t ntrust,
 	    const struct banned_part *banned, size_t nbanned,

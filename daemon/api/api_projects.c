@@ -226,7 +226,7 @@ api_projects_doc(PGconn *db, const char *const *params,
 	res = db_query(db, "SELECT " API_PROJECTS_DOC("COALESCE(p.status, '')",
 	    "p.context", API_PROJECTS_ITEMS,
 	    API_PROJECTS_TRACE_OF(API_PROJECTS_TRACE_STEP))
-	    ", p.status, p.basis, " API_PROJECTS_CONTEXT "::text, "
+	    ", p.status, bomd_basis(p.basis), " API_PROJECTS_CONTEXT "::text, "
 	    API_PROJECTS_VERSION " FROM projects p "
 	    "WHERE p.client_id = $1 AND p.project_id = $2", 2, params, NULL,
 	    0);

@@ -21,6 +21,7 @@ struct cache_mpn {
 	size_t		 n;
 	char		*basis;		/* the offers as a basis stores them */
 	size_t		 basislen;
+	char		 hash[BASIS_HASH_LEN + 1];	/* of basis */
 };
 
 struct cache {
@@ -248,11 +249,53 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 	return 0;
 }
 
+#define CACHE_REFRESH_STMT	"bomd_cache_refresh"
+
+/*
+ * The batch's read of its tenants and the versions, prepared once per
+ * session: planned anew, it cost more than it ran. The result, or NULL
+ * (logged).
+ */
+static PGresult *
+cache_refresh_query(PGconn *db, const char *ids)
+{
+	static const PGconn *conn;
+	static int pid;
+	const char *params[1] = { ids };
+	PGresult *r;
+
+	if (conn != db || pid != PQbackendPID(db)) {
+		r = PQprepare(db, CACHE_REFRESH_STMT, "SELECT client_id::text, "
+		    "active, knowledge_version FROM clients "
+		    "WHERE client_id = ANY ($1::uuid[]) UNION ALL "
+		    "SELECT NULL, NULL, version FROM catalog_version", 1, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			log_warnx("postgresql: prepare: %s",
+			    PQresultErrorMessage(r));
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+		conn = db;
+		pid = PQbackendPID(db);
+	}
+	r = PQexecPrepared(db, CACHE_REFRESH_STMT, 1, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
+		msg[strcspn(msg, "\n")] = '\0';
+		log_warnx("postgresql: %s", msg);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
 int
 cache_refresh(struct cache *c, PGconn *db, const char *const *client_ids,
     size_t n)
 {
-	const char *params[1];
 	struct tenant_knowledge *t;
 	struct buf ids;
 	PGresult *r;
@@ -268,11 +311,7 @@ cache_refresh(struct cache *c, PGconn *db, const char *const *client_ids,
 		buf_puts(&ids, client_ids[i]);
 	}
 	buf_puts(&ids, "}");
-	params[0] = ids.data;
-	r = db_query(db, "SELECT client_id::text, active, knowledge_version "
-	    "FROM clients WHERE client_id = ANY ($1::uuid[]) UNION ALL "
-	    "SELECT NULL, NULL, version FROM catalog_version", 1, params,
-	    NULL, 0);
+	r = cache_refresh_query(db, ids.data);
 	buf_free(&ids);
 	if (r == NULL)
 		return -1;
@@ -478,7 +517,7 @@ cache_nmpns(const struct cache *c)
 
 const struct offer *
 cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
-    const char **text, size_t *len, const void **key)
+    const char **text, size_t *len, const char **hash, const void **key)
 {
 	char k[OFFERS_MAX_FIELD + 1];
 	struct cache_mpn *s;
@@ -487,6 +526,7 @@ cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
 	*n = 0;
 	*text = "";
 	*len = 0;
+	*hash = "";
 	*key = NULL;
 	if (cache_key(mpn, k, sizeof(k)) == -1 ||
 	    (s = cache_slot(c, k)) == NULL || s->key == NULL)
@@ -496,10 +536,12 @@ cache_offers_basis(const struct cache *c, const char *mpn, size_t *n,
 		basis_offers_text(s->offers, s->n, &b);
 		s->basislen = b.len;
 		s->basis = buf_steal(&b);
+		basis_hash(s->basis, s->basislen, s->hash);
 	}
 	*n = s->n;
 	*text = s->basis;
 	*len = s->basislen;
+	*hash = s->hash;
 	*key = s;
 	return s->n ? s->offers : NULL;
 }

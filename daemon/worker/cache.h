@@ -66,11 +66,12 @@ const struct offer *cache_offers(const struct cache *c, const char *mpn,
 		    size_t *n);
 /*
  * cache_offers() with the offers rendered as a basis stores them (kept
- * with the entry: rendered once) and the entry's identity in *key.
+ * with the entry: rendered once), their hash (basis_hash()) and the
+ * entry's identity in *key.
  */
 const struct offer *cache_offers_basis(const struct cache *c,
 		    const char *mpn, size_t *n, const char **text, size_t *len,
-		    const void **key);
+		    const char **hash, const void **key);
 /* How many offers and MPNs the catalog cache holds (trace, metrics). */
 size_t		 cache_nmpns(const struct cache *c);
 

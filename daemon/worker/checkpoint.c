@@ -152,11 +152,13 @@ cp_text(const struct job *job, char *const *od)
 		buf_free(&b);
 		return NULL;
 	}
-	rest = json_pack("{s:O, s:O, s:O, s:O, s:o}", "totals",
+	rest = json_pack("{s:O, s:O, s:O, s:O, s:o, s:O}", "totals",
 	    job->totals ? job->totals : json_null(), "warnings",
 	    job->warnings, "trace", job->trace, "llm_calls",
 	    job->llm_calls ? job->llm_calls : json_null(), "basis",
-	    job->basis ? json_string(job->basis) : json_null());
+	    job->basis ? json_string(job->basis) : json_null(),
+	    /* the offer sets the basis names that may not be stored yet */
+	    "sets", job->sets ? job->sets : json_null());
 	t = rest != NULL ? json_dumps(rest, CP_JSON) : NULL;
 	json_decref(rest);
 	if (t == NULL || t[0] != '{') {
@@ -267,6 +269,9 @@ checkpoint_load(PGconn *db, struct job *job, char *stage, size_t stagelen)
 	    json_incref(json_object_get(data, "llm_calls")) : NULL;
 	free(job->basis);
 	job->basis = cp_dup(json_object_get(data, "basis"));
+	json_decref(job->sets);
+	job->sets = json_is_object(json_object_get(data, "sets")) ?
+	    json_incref(json_object_get(data, "sets")) : NULL;
 	snprintf(stage, stagelen, "%s", PQgetvalue(res, 0, 0));
 	rc = 1;
 out:

@@ -40,6 +40,7 @@ job_free(struct job *job)
 	free(job->bom_filename);
 	free(job->project_name);
 	free(job->basis);
+	json_decref(job->sets);
 	json_decref(job->req);
 	json_decref(job->own_intake);
 	free(job->context_text);

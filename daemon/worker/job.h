@@ -67,6 +67,8 @@ struct job {
 	json_t			*trace;		/* array of steps */
 	json_t			*llm_calls;	/* llm_calls rows, or NULL */
 	char			*basis;		/* decided quietly: basis.h */
+	json_t			*sets;		/* offer sets the basis names,
+						 * not known stored: hash → text */
 	int			 attempts;	/* this try's number, from 1 */
 	bool			 checkpointed;	/* a checkpoint row exists */
 	const struct queue_entry *entry;	/* borrowed from the batch */

@@ -78,31 +78,54 @@ stage_enrich_run(struct job *job, const struct cache *c,
 	return STAGE_OK;
 }
 
+/*
+ * The offers of m into the basis, named by their set's hash; a set not
+ * known to be stored yet goes with the job (job->sets) to be stored with
+ * it. A set that is no JSON string (never: its text is JSON) is copied.
+ */
+static void
+stage_enrich_set(struct basis_writer *w, struct job *job, const char *m,
+    const struct offer_cache *view)
+{
+	const struct offer *o;
+	const char *text, *hash;
+	const void *key;
+	json_t *t;
+	size_t n, len;
+
+	o = cache_offers_basis(view->cat, m, &n, &text, &len, &hash, &key);
+	if (n > 0 && !stage_persist_set_known(hash)) {
+		if (job->sets == NULL)
+			job->sets = json_object();
+		if (json_object_get(job->sets, hash) == NULL) {
+			if ((t = json_stringn(text, len)) == NULL) {
+				basis_add_offers_text(w, m, key, o, n, text,
+				    len);
+				return;
+			}
+			json_object_set_new(job->sets, hash, t);
+		}
+	}
+	basis_add_offers_ref(w, m, key, o, n, hash);
+}
+
 void
-stage_enrich_basis(const struct job *job, const struct offer_cache *view,
+stage_enrich_basis(struct job *job, const struct offer_cache *view,
     const struct basis_costing *c, struct buf *out)
 {
 	const struct tenant_knowledge *kn = view->kn;
 	struct basis_writer w;
-	const struct offer *o;
-	const char *text, *m;
-	const void *key;
-	size_t i, j, n, len;
+	const char *m;
+	size_t i, j;
 
 	basis_begin(&w, out, c);
 	for (i = 0; i < job->bom->nlines; i++) {
 		m = job->bom->lines[i].mpn;
-		o = cache_offers_basis(view->cat, m, &n, &text, &len, &key);
-		basis_add_offers_text(&w, m, key, o, n, text, len);
+		stage_enrich_set(&w, job, m, view);
 		for (j = 0; j < kn->nalternates; j++)
-			if (strcasecmp(kn->alternates[j].mpn, m) == 0) {
-				m = kn->alternates[j].alternate_mpn;
-				o = cache_offers_basis(view->cat, m, &n, &text,
-				    &len, &key);
-				basis_add_offers_text(&w, m, key, o, n, text,
-				    len);
-				m = job->bom->lines[i].mpn;
-			}
+			if (strcasecmp(kn->alternates[j].mpn, m) == 0)
+				stage_enrich_set(&w, job,
+				    kn->alternates[j].alternate_mpn, view);
 	}
 	basis_add_knowledge(&w, kn->suppliers, kn->nsuppliers, kn->banned,
 	    kn->nbanned, kn->alternates, kn->nalternates);

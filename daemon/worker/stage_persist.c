@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "basis.h"
 #include "bom.h"
 #include "job_status.h"
 #include "db.h"
@@ -229,7 +230,10 @@ enum {
 	PC_CLIENT, PC_JOB, PC_PROJECT, PC_STREAM, PC_STATUS, PC_ATTEMPTS,
 	PC_ERROR, PC_REQUEST, PC_STARTED, PC_MPNS, PC_NAME, PC_CSV,
 	PC_FILENAME, PC_CONTEXT, PC_TOTALS, PC_WARNINGS, PC_LINES, PC_TRACE,
-	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_BASIS, PC_N
+	PC_LLM, PC_CHECKPOINTED, PC_REPROCESS, PC_BASIS,
+	PC_JOBS,			/* the columns above: one per job */
+	PC_SET_HASH = PC_JOBS, PC_SET_TEXT,	/* one per offer set */
+	PC_N
 };
 
 static const char persist_batch_sql[] =
@@ -249,28 +253,31 @@ static const char persist_batch_sql[] =
     "AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, "
     "c15, c16, c17, c18, c19, c20, c21, c22)), "
     "f AS (INSERT INTO jobs AS j (job_id, client_id, project_id, status, "
-    "attempts, error, stream_id, request, mpns, started_at, finished_at, "
-    "updated_at) SELECT job_id, client_id, project_id, status, attempts, "
-    "error, stream_id, request, mpns, started_at, now(), now() FROM x "
+    "attempts, error, stream_id, request, mpns, mpn_keys, started_at, "
+    "finished_at, updated_at) SELECT job_id, client_id, project_id, "
+    "status, attempts, error, stream_id, request, mpns, "
+    "ARRAY(SELECT hashtextextended(m, 0) FROM unnest(mpns) m), "
+    "started_at, now(), now() FROM x "
     "ON CONFLICT (client_id, job_id) DO UPDATE SET "
     "status = EXCLUDED.status, attempts = GREATEST(j.attempts, "
     "EXCLUDED.attempts), error = EXCLUDED.error, "
     "stream_id = EXCLUDED.stream_id, "
     "request = COALESCE(EXCLUDED.request, j.request), "
-    "mpns = EXCLUDED.mpns, "
+    "mpns = EXCLUDED.mpns, mpn_keys = EXCLUDED.mpn_keys, "
     "project_id = COALESCE(j.project_id, EXCLUDED.project_id), "
     "started_at = EXCLUDED.started_at, finished_at = now(), "
     "updated_at = now() WHERE j.status NOT IN " JOB_FINAL_SQL " "
     "RETURNING j.client_id, j.job_id, j.project_id), "
-    "d AS (SELECT x.*, f.project_id AS pid FROM x JOIN f "
+    "d AS (SELECT x.client_id, x.job_id, x.status, x.trace, x.llm_calls, "
+    "x.checkpointed, x.reprocess, f.project_id AS pid FROM x JOIN f "
     "USING (client_id, job_id)), "
     "p AS (INSERT INTO projects AS p (project_id, client_id, name, status, "
     "context, bom_csv, bom_filename, totals, warnings, lines, line_count, "
-    "trace, basis) SELECT pid, client_id, COALESCE(name, ''), 'complete', "
-    "COALESCE(context, '{}'), bom_csv, bom_filename, totals, "
-    "COALESCE(warnings, '[]'), COALESCE(lines, '[]'), "
-    "COALESCE(cardinality(mpns), 0), COALESCE(trace, '[]'), basis FROM d "
-    "WHERE status = 'complete' "
+    "trace, basis) SELECT f.project_id, x.client_id, COALESCE(x.name, ''), "
+    "'complete', COALESCE(x.context, '{}'), x.bom_csv, x.bom_filename, "
+    "x.totals, COALESCE(x.warnings, '[]'), COALESCE(x.lines, '[]'), "
+    "COALESCE(cardinality(x.mpns), 0), COALESCE(x.trace, '[]'), x.basis "
+    "FROM x JOIN f USING (client_id, job_id) WHERE x.status = 'complete' "
     "ON CONFLICT (client_id, project_id) DO UPDATE SET "
     "status = 'complete', "
     "name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name "
@@ -294,9 +301,96 @@ static const char persist_batch_sql[] =
     "prompt_tokens bigint, completion_tokens bigint, latency_ms bigint, "
     "attempts int, outcome text, cost_micros bigint) "
     "WHERE d.llm_calls IS NOT NULL RETURNING 1), "
+    /* in hash order: two batches storing the same sets wait, never
+     * deadlock */
+    "s AS (INSERT INTO offer_sets (hash, offers) SELECT h, o FROM "
+    "unnest($23::text[], $24::text[]) AS t(h, o) ORDER BY h "
+    "ON CONFLICT (hash) DO NOTHING RETURNING 1), "
     "k AS (DELETE FROM job_checkpoints c USING d WHERE d.checkpointed "
     "AND c.client_id = d.client_id AND c.job_id = d.job_id RETURNING 1) "
     "SELECT client_id::text, job_id FROM f";
+
+static void	persist_str(struct db_array *, const char *);
+
+/*
+ * Offer sets this worker committed on its current connection, by hash
+ * (open addressing; emptied when three quarters full: a set forgotten is
+ * only sent again).
+ */
+#define PERSIST_KNOWN	8192
+static char	persist_known[PERSIST_KNOWN][BASIS_HASH_LEN + 1];
+static size_t	persist_nknown;
+
+/* A hash's slot: its first digits are as good as any hash of it. */
+static size_t
+persist_known_slot(const char *hash)
+{
+	size_t i = 0, k;
+
+	for (k = 0; k < 4 && hash[k] != '\0'; k++)
+		i = i << 4 | (size_t)(hash[k] <= '9' ? hash[k] - '0' :
+		    (hash[k] | 0x20) - 'a' + 10);
+	i &= PERSIST_KNOWN - 1;
+	while (persist_known[i][0] != '\0' &&
+	    strcmp(persist_known[i], hash) != 0)
+		i = (i + 1) & (PERSIST_KNOWN - 1);
+	return i;
+}
+
+bool
+stage_persist_set_known(const char *hash)
+{
+	return persist_known[persist_known_slot(hash)][0] != '\0';
+}
+
+static void
+persist_known_add(const char *hash)
+{
+	size_t i;
+
+	if (strlen(hash) != BASIS_HASH_LEN)
+		return;
+	if (persist_nknown >= PERSIST_KNOWN / 4 * 3) {
+		memset(persist_known, 0, sizeof(persist_known));
+		persist_nknown = 0;
+	}
+	i = persist_known_slot(hash);
+	if (persist_known[i][0] == '\0') {
+		memcpy(persist_known[i], hash, BASIS_HASH_LEN + 1);
+		persist_nknown++;
+	}
+}
+
+/*
+ * The offer sets the complete jobs of jobs[0..n) carry and that are not
+ * known stored, once each, as the batch's set columns. The sets, or
+ * NULL when there are none.
+ */
+static json_t *
+persist_sets(struct job *const *jobs, size_t n, struct db_array *col)
+{
+	json_t *all = NULL, *v;
+	const char *hash;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->outcome != JOB_COMPLETE || jobs[i]->sets == NULL)
+			continue;
+		json_object_foreach(jobs[i]->sets, hash, v) {
+			if (stage_persist_set_known(hash))
+				continue;
+			if (all == NULL)
+				all = json_object();
+			json_object_set(all, hash, v);
+		}
+	}
+	json_object_foreach(all, hash, v) {
+		persist_str(&col[PC_SET_HASH], hash);
+		db_array_add(&col[PC_SET_TEXT], json_string_value(v),
+		    json_string_length(v));
+	}
+	return all;
+}
 
 /* Bytes of a column buffer kept for the next batch. */
 #define PERSIST_KEEP_BYTES	(4 * 1024 * 1024)
@@ -322,6 +416,20 @@ persist_prepare(PGconn *db)
 	if (persist_prepared_conn == db &&
 	    persist_prepared_pid == PQbackendPID(db))
 		return 0;
+	/* another session, perhaps another server: nothing known stored */
+	memset(persist_known, 0, sizeof(persist_known));
+	persist_nknown = 0;
+	/*
+	 * Planned once: a plan made for each batch's values cost more than
+	 * the generic one saves (a millisecond per batch). The setting is
+	 * this worker's session's, whose other statements are simple.
+	 */
+	r = PQexec(db, "SET plan_cache_mode = force_generic_plan");
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		log_warnx("postgresql: plan_cache_mode: %s",
+		    PQerrorMessage(db));
+	PQclear(r);
 	r = PQprepare(db, PERSIST_STMT, persist_batch_sql, PC_N, NULL);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -477,12 +585,13 @@ persist_wanted(const struct job *job)
  * many as PERSIST_CHUNK_BYTES take (at least one): *used says how many.
  * When that leaves some, a transaction is opened first if tx is not NULL
  * and *tx is false (*tx is then set); the caller commits it. Marks dup
- * the jobs not fenced. 0; 1 when the statement failed (the connection is
- * fine); -1 when the connection failed.
+ * the jobs not fenced; adds the offer sets the statement wrote to written
+ * (known stored once committed). 0; 1 when the statement failed (the
+ * connection is fine); -1 when the connection failed.
  */
 static int
 persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
-    bool *tx)
+    bool *tx, json_t *written)
 {
 	/* kept across batches: a batch's columns reach megabytes */
 	static struct db_array col[PC_N];
@@ -490,6 +599,7 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
 	const char *params[PC_N];
 	int lens[PC_N], formats[PC_N];
 	PGresult *r;
+	json_t *sets = NULL;
 	size_t i, k, sent = 0, bytes = 0;
 	int rows, row, rc = 1;
 	bool more;
@@ -522,6 +632,7 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
 	rc = 0;
 	if (sent == 0)
 		goto out;
+	sets = persist_sets(jobs, n, col);
 	rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
 	if (persist_prepare(db) == -1)
 		goto out;
@@ -561,8 +672,11 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
 				break;
 			}
 	PQclear(r);
+	if (sets != NULL)
+		json_object_update(written, sets);
 	rc = 0;
 out:
+	json_decref(sets);
 	/* a batch far over the usual keeps its memory no longer than itself */
 	for (k = 0; k < PC_N; k++)
 		if (col[k].b.cap > PERSIST_KEEP_BYTES) {
@@ -572,27 +686,51 @@ out:
 	return rc;
 }
 
+/* The offer sets of written, committed now, are known stored. */
+static void
+persist_known_commit(json_t *written)
+{
+	const char *hash;
+	json_t *v;
+
+	json_object_foreach(written, hash, v)
+		persist_known_add(hash);
+	json_object_clear(written);
+}
+
 int
 stage_persist_batch(PGconn *db, struct job *const *jobs, size_t n)
 {
+	json_t *written = json_object();
 	size_t i, done, used;
 	bool tx = false;
 	int rc = 0;
 
 	for (done = 0; done < n && rc == 0; done += used)
-		rc = persist_exec(db, jobs + done, n - done, &used, &tx);
+		rc = persist_exec(db, jobs + done, n - done, &used, &tx,
+		    written);
 	if (rc == 0 && tx && db_commit(db) == -1)
 		rc = PQstatus(db) == CONNECTION_OK ? 1 : -1;
 	if (rc != 0 && tx)
 		db_rollback(db);
-	if (rc <= 0)
+	if (rc == 0)
+		persist_known_commit(written);
+	json_object_clear(written);
+	if (rc <= 0) {
+		json_decref(written);
 		return rc;
+	}
 	/* one job spoils the batch: find it by committing each alone */
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))
 			continue;
-		if ((rc = persist_exec(db, &jobs[i], 1, &used, NULL)) == -1)
+		rc = persist_exec(db, &jobs[i], 1, &used, NULL, written);
+		if (rc == 0)
+			persist_known_commit(written);
+		if (rc == -1) {
+			json_decref(written);
 			return -1;
+		}
 		if (rc == 1 && jobs[i]->outcome == JOB_DEAD) {
 			/* the dead letter records it: nothing is retried */
 			log_job_warnx(jobs[i], "dead, but its jobs row cannot "
@@ -605,5 +743,6 @@ stage_persist_batch(PGconn *db, struct job *const *jobs, size_t n)
 			jobs[i]->outcome = JOB_RETRY;
 		}
 	}
+	json_decref(written);
 	return 0;
 }

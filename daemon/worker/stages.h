@@ -48,7 +48,7 @@ enum stage_rc	stage_enrich_run(struct job *job, const struct cache *c,
  * costing settings c.
  */
 struct basis_costing;
-void		stage_enrich_basis(const struct job *job,
+void		stage_enrich_basis(struct job *job,
 		    const struct offer_cache *view,
 		    const struct basis_costing *c, struct buf *out);
 /*
@@ -91,5 +91,11 @@ int		stage_persist_lines_text(const struct job *job, struct buf *b);
  */
 int		stage_persist_batch(PGconn *db, struct job *const *jobs,
 		    size_t n);
+/*
+ * Whether the offer set of hash (basis_hash()) is known to be stored in
+ * offer_sets: this worker committed it on its current connection. A set
+ * not known goes with its job (job->sets) and is stored by its commit.
+ */
+bool		stage_persist_set_known(const char *hash);
 
 #endif

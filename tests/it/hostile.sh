@@ -179,7 +179,7 @@ for w in "INSERT INTO clients (client_id, name, slug) VALUES (gen_random_uuid(),
 done
 # what the code writes of shared tables, and nothing more
 check "the runtime role's writes to shared tables" \
-    "offer_lookups:DELETE offer_lookups:INSERT offer_lookups:UPDATE offers:DELETE offers:INSERT offers:UPDATE rejected_jobs:INSERT x402_nonces:INSERT" \
+    "offer_lookups:DELETE offer_lookups:INSERT offer_lookups:UPDATE offer_sets:INSERT offers:DELETE offers:INSERT offers:UPDATE rejected_jobs:INSERT x402_nonces:INSERT" \
     "$(sql "SELECT string_agg(table_name || ':' || privilege_type, ' ' ORDER BY table_name, privilege_type) FROM information_schema.role_table_grants WHERE grantee = 'bomd_app' AND table_schema = 'public' AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND table_name NOT IN ('api_keys', 'projects', 'jobs', 'part_knowledge', 'supplier_knowledge', 'llm_calls', 'job_checkpoints')")"
 # forced: the owner too names a tenant, or '*'
 check "the owner without a tenant sees no rows" "0" "$(as bomd_owner "SELECT count(*) FROM jobs")"

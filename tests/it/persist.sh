@@ -46,6 +46,13 @@ check "priced line has a selection" "RC0805FR-0710KL t approved" \
     "$(sql "SELECT selected_mpn, unit_price_micros > 0, final_decision->>'status' FROM line_items WHERE project_id = '$P' AND line_no = 1" | tr '|' ' ')"
 check "its words are rendered by the API" "true" \
     "$(curl -s -H "X-API-Key: $A_KEY" "$URL/projects/$P" | jq '.line_items[0].final_decision | has("output_data") and (.reasoning | startswith("approved"))')"
+# the offers it was decided from are a stored set, named by its basis
+check "basis names its offer set" "t" \
+    "$(sql "SELECT basis LIKE '%\"sets\":[\"%' AND position('\"offers\":[]' IN basis) > 0 FROM projects WHERE project_id = '$P'")"
+check "the sets it names are stored, its part's among them" "t" \
+    "$(sql "SELECT count(*) = count(s.hash) AND bool_or(s.offers LIKE '[\"RC0805FR-0710KL\"%') FROM (SELECT (regexp_matches(basis, '\"([0-9a-f]{32})\"', 'g'))[1] AS h FROM projects WHERE project_id = '$P') n LEFT JOIN offer_sets s ON s.hash = n.h")"
+check "bomd_basis() puts its offers back" "t" \
+    "$(sql "SELECT bool_or(o->>0 = 'RC0805FR-0710KL') FROM projects, json_array_elements(bomd_basis(basis)::json->'offers') o WHERE project_id = '$P'")"
 check "unpriced line has no price" "t t" \
     "$(sql "SELECT unit_price_micros IS NULL, currency IS NULL FROM line_items WHERE project_id = '$P' AND line_no = 2" | tr '|' ' ')"
 check "trace stored" t \

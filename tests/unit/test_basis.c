@@ -76,6 +76,55 @@ test_round_trip(void **state)
 	offer_list_free(&l);
 }
 
+/* A set named by hash: written last, as "sets"; the offers' suppliers
+ * still select the trust rows; a set named twice is named once. */
+static void
+test_set_ref(void **state)
+{
+	static const struct supplier_rule trust[] = {
+		{ "mouser", TRUST_HIGH, 7 },
+	};
+	struct basis_costing c = { 0, 0, 20000 };
+	char h[BASIS_HASH_LEN + 1], h2[BASIS_HASH_LEN + 1], want[160];
+	struct basis_writer w;
+	struct offer_list l;
+	struct basis b;
+	char err[256];
+	struct buf t, s;
+	int key;
+
+	(void)state;
+	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
+	    err, sizeof(err)), 0);
+	buf_init(&s);
+	basis_offers_text(l.v, l.n, &s);
+	basis_hash(s.data, s.len, h);
+	basis_hash(s.data, s.len, h2);
+	assert_int_equal(strlen(h), BASIS_HASH_LEN);
+	assert_string_equal(h, h2);
+	assert_true(strspn(h, "0123456789abcdef") == BASIS_HASH_LEN);
+	basis_hash(s.data, s.len - 1, h2);
+	assert_string_not_equal(h, h2);
+	buf_init(&t);
+	basis_begin(&w, &t, &c);
+	basis_add_offers_ref(&w, "P-1", &key, l.v, l.n, h);
+	basis_add_offers_ref(&w, "p-1", &key, l.v, l.n, h);
+	basis_add_knowledge(&w, trust, 1, NULL, 0, NULL, 0);
+	basis_end(&w);
+	snprintf(want, sizeof(want), "\"offers\":[],\"trust\":[[\"mouser\","
+	    "\"high\",7]],\"banned\":[],\"alternates\":[],\"sets\":[\"%s\"]}",
+	    h);
+	assert_non_null(strstr(t.data, want));
+	/* what bomd_basis() gives back: the set's text among the offers */
+	assert_int_equal(basis_parse(t.data, t.len, &b), 0);
+	assert_int_equal(b.noffers, 0);
+	assert_int_equal(b.ntrust, 1);
+	basis_free(&b);
+	buf_free(&t);
+	buf_free(&s);
+	offer_list_free(&l);
+}
+
 static void
 test_old_basis(void **state)
 {
@@ -206,6 +255,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_set_ref),
 		cmocka_unit_test(test_old_basis),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_view_compliance),
