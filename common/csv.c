@@ -22,8 +22,7 @@ static const uint16_t csv_cp1252_c1[32] = {
 static bool
 csv_utf8_valid(const unsigned char *s, size_t n)
 {
-	size_t i = 0, k, need;
-	uint32_t cp, min;
+	size_t i = 0, k;
 
 	while (i < n) {
 		/* ASCII eight bytes at a time */
@@ -37,54 +36,14 @@ csv_utf8_valid(const unsigned char *s, size_t n)
 		}
 		if (i == n)
 			break;
-		if (s[i] < 0x80) {
+		if (s[i] < 0x80)
 			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			need = 1;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			need = 2;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			need = 3;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
+		else if ((k = utf8_seq(s + i, n - i)) == 0)
 			return false;
-		if (n - i <= need)
-			return false;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += need + 1;
+		else
+			i += k;
 	}
 	return true;
-}
-
-static size_t
-csv_utf8_put(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	out[0] = (char)(0xe0 | (cp >> 12));
-	out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[2] = (char)(0x80 | (cp & 0x3f));
-	return 3;
 }
 
 /* Returns a NUL-terminated UTF-8 copy of CP1252 bytes; caller frees. */
@@ -103,7 +62,7 @@ csv_cp1252_to_utf8(const unsigned char *s, size_t n, size_t *outlen)
 				cp = 0xfffd;
 		} else
 			cp = s[i];
-		o += csv_utf8_put(out + o, cp);
+		o += utf8_put(out + o, cp);
 	}
 	out[o] = '\0';
 	*outlen = o;

@@ -80,6 +80,13 @@ char	*buf_steal(struct buf *b);
  */
 size_t	utf8_prefix(const char *s, size_t n);
 /*
+ * Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80: no
+ * overlong forms, surrogates or code points past U+10FFFF), or 0.
+ */
+size_t	utf8_seq(const unsigned char *s, size_t n);
+/* Writes code point cp (<= U+10FFFF) as UTF-8 at out: 1 to 4 bytes. */
+size_t	utf8_put(char *out, uint32_t cp);
+/*
  * Formats a message into err like snprintf(), cut on a UTF-8 character
  * boundary when it does not fit; nothing when err is NULL or errlen 0.
  */
