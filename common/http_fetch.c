@@ -40,6 +40,35 @@ http_fetch_write(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+void
+http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
+    const char *body, size_t max_bytes, curl_write_callback on_body,
+    curl_write_callback on_header, void *arg)
+{
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "bomd/" BOMD_VERSION);
+	if (body != NULL) {
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(body));
+	}
+	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+	if (max_bytes > 0)
+		curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)max_bytes);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, arg);
+	if (on_header != NULL) {
+		curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(easy, CURLOPT_HEADERDATA, arg);
+	}
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, arg);
+}
+
 int
 http_fetch(const struct http_fetch *req, long *status, struct buf *answer,
     bool *timed_out, char *err, size_t errlen)
@@ -60,23 +89,11 @@ http_fetch(const struct http_fetch *req, long *status, struct buf *answer,
 		goto out;
 	}
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	if (req->json != NULL) {
+	if (req->json != NULL)
 		hdrs = curl_slist_append(hdrs,
 		    "Content-Type: application/json");
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->json);
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)strlen(req->json));
-	}
-	curl_easy_setopt(easy, CURLOPT_URL, req->url);
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(easy, CURLOPT_USERAGENT, "bomd/" BOMD_VERSION);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_fetch_write);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)req->max_bytes);
+	http_easy_setup(easy, req->url, hdrs, req->json, req->max_bytes,
+	    http_fetch_write, NULL, &sink);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    req->connect_timeout_ms);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);

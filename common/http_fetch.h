@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <curl/curl.h>
+
 #include "util.h"
 
 struct http_fetch {
@@ -27,5 +29,18 @@ struct http_fetch {
  */
 int	http_fetch(const struct http_fetch *req, long *status,
 	    struct buf *answer, bool *timed_out, char *err, size_t errlen);
+
+/*
+ * What every request of bomd to an outside service sets on easy: url
+ * (http and https only, no redirects, no signals), the headers, body
+ * POSTed (NULL: a GET), compressed answers accepted and limited to
+ * max_bytes (0: no limit here), bomd's User-Agent, and the body and
+ * header callbacks with arg (header may be NULL; arg is also the
+ * handle's CURLOPT_PRIVATE). The caller sets the time limits.
+ */
+void	http_easy_setup(CURL *easy, const char *url,
+	    struct curl_slist *hdrs, const char *body, size_t max_bytes,
+	    curl_write_callback on_body, curl_write_callback on_header,
+	    void *arg);
 
 #endif

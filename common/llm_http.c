@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include "http_fetch.h"
 #include "llm_caps.h"
 #include "llm_chat.h"
 #include "llm_http.h"
@@ -463,22 +464,9 @@ llm_http_start(struct llm_http_call *call)
 		llm_http_finish(call, LLM_HTTP_FAILED);
 		return;
 	}
-	curl_easy_setopt(call->easy, CURLOPT_URL, c->url);
-	curl_easy_setopt(call->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(call->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(call->easy, CURLOPT_HTTPHEADER, c->headers);
-	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDS, call->body);
-	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)strlen(call->body));
-	curl_easy_setopt(call->easy, CURLOPT_WRITEFUNCTION, llm_http_on_write);
-	curl_easy_setopt(call->easy, CURLOPT_WRITEDATA, call);
-	curl_easy_setopt(call->easy, CURLOPT_HEADERFUNCTION,
-	    llm_http_on_header);
-	curl_easy_setopt(call->easy, CURLOPT_HEADERDATA, call);
-	curl_easy_setopt(call->easy, CURLOPT_PRIVATE, call);
-	curl_easy_setopt(call->easy, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(call->easy, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)cfg->max_response_bytes);
+	http_easy_setup(call->easy, c->url, c->headers, call->body,
+	    (size_t)cfg->max_response_bytes, llm_http_on_write,
+	    llm_http_on_header, call);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(left < cfg->connect_timeout_ms ? left :
 	    cfg->connect_timeout_ms));

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http_fetch.h"
 #include "provider_http.h"
 
 #define PROVIDER_HTTP_CONNECT_MS	5000
@@ -144,20 +145,9 @@ provider_http_prepare(struct provider_call *call,
 		snprintf(why, len, "cannot set up curl");
 		return -1;
 	}
-	curl_easy_setopt(call->easy, CURLOPT_URL, call->url);
-	curl_easy_setopt(call->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(call->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(call->easy, CURLOPT_HTTPHEADER, call->hdrs);
-	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDS, call->body);
-	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)strlen(call->body));
-	curl_easy_setopt(call->easy, CURLOPT_WRITEFUNCTION, provider_http_write);
-	curl_easy_setopt(call->easy, CURLOPT_WRITEDATA, call);
-	curl_easy_setopt(call->easy, CURLOPT_HEADERFUNCTION,
-	    provider_http_header);
-	curl_easy_setopt(call->easy, CURLOPT_HEADERDATA, call);
-	curl_easy_setopt(call->easy, CURLOPT_PRIVATE, call);
-	curl_easy_setopt(call->easy, CURLOPT_ACCEPT_ENCODING, "");
+	http_easy_setup(call->easy, call->url, call->hdrs, call->body,
+	    PROVIDER_HTTP_MAX_BODY, provider_http_write, provider_http_header,
+	    call);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(left_ms < PROVIDER_HTTP_CONNECT_MS ? left_ms :
 	    PROVIDER_HTTP_CONNECT_MS));
