@@ -139,6 +139,19 @@ supplier_type_parse(const char *s, enum supplier_type *t)
 	return 0;
 }
 
+json_t *
+offer_breaks_json(const struct offer *o)
+{
+	json_t *breaks = json_array();
+	size_t i;
+
+	for (i = 0; i < o->nbreaks; i++)
+		json_array_append_new(breaks, json_pack("[I, I]",
+		    (json_int_t)o->breaks[i].qty,
+		    (json_int_t)o->breaks[i].unit_micros));
+	return breaks;
+}
+
 const char *
 supplier_type_name(enum supplier_type t)
 {

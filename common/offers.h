@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define OFFERS_MAX_BYTES	(50 * 1024 * 1024)
 #define OFFERS_MAX_ROWS		1000000		/* data rows */
 #define OFFERS_MAX_BREAKS	64		/* price breaks per offer */
@@ -121,6 +123,8 @@ int	offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
 int	supplier_type_parse(const char *s, enum supplier_type *t);
 /* "authorized", "broker" or "direct" (static). */
 const char *supplier_type_name(enum supplier_type t);
+/* o's price breaks as a JSON array of [qty, unit_micros] (new reference). */
+json_t	*offer_breaks_json(const struct offer *o);
 
 /* "active", "nrnd", "eol", "obsolete" or "unknown" (static). */
 const char *offer_lifecycle_name(enum offer_lifecycle l);

@@ -83,13 +83,6 @@ provider_store_stale(PGconn *db, const struct provider_set *ps,
 static json_t *
 provider_store_offer(const struct offer *o)
 {
-	json_t *breaks = json_array();
-	size_t i;
-
-	for (i = 0; i < o->nbreaks; i++)
-		json_array_append_new(breaks, json_pack("[I, I]",
-		    (json_int_t)o->breaks[i].qty,
-		    (json_int_t)o->breaks[i].unit_micros));
 	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I, s:I, s:I, "
 	    "s:I, s:s, s:o, s:s, s:I, s:s, s:s, s:o, s:b}",
 	    "supplier_id", o->supplier_id, "sku", o->sku, "mpn", o->mpn,
@@ -98,7 +91,8 @@ provider_store_offer(const struct offer *o)
 	    "stock", (json_int_t)o->stock, "moq", (json_int_t)o->moq,
 	    "order_multiple", (json_int_t)o->order_multiple,
 	    "lead_time_days", (json_int_t)o->lead_time_days,
-	    "currency", o->currency, "breaks", breaks, "source", o->source,
+	    "currency", o->currency, "breaks", offer_breaks_json(o),
+	    "source", o->source,
 	    "fetched_at", (json_int_t)o->fetched_at, "packaging",
 	    o->packaging, "lifecycle", offer_lifecycle_name(o->lifecycle),
 	    "rohs", o->rohs == OFFER_ROHS_UNKNOWN ? json_null() :

@@ -53,13 +53,6 @@ out:
 static json_t *
 offers_import_row(const struct offer *o)
 {
-	json_t *breaks = json_array();
-	size_t i;
-
-	for (i = 0; i < o->nbreaks; i++)
-		json_array_append_new(breaks, json_pack("[I, I]",
-		    (json_int_t)o->breaks[i].qty,
-		    (json_int_t)o->breaks[i].unit_micros));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
 	    "s:s, s:o, s:s, s:s, s:o, s:s, s:s}", "supplier_id",
 	    o->supplier_id, "sku", o->sku, "mpn", o->mpn, "manufacturer",
@@ -69,7 +62,8 @@ offers_import_row(const struct offer *o)
 	    (json_int_t)(o->moq < 1 ? 1 : o->moq), "order_multiple",
 	    (json_int_t)(o->order_multiple < 1 ? 1 : o->order_multiple),
 	    "lead_time_days", (json_int_t)o->lead_time_days, "currency",
-	    o->currency, "breaks", breaks, "packaging", o->packaging,
+	    o->currency, "breaks", offer_breaks_json(o), "packaging",
+	    o->packaging,
 	    "lifecycle", offer_lifecycle_name(o->lifecycle), "rohs",
 	    o->rohs == OFFER_ROHS_UNKNOWN ? json_null() :
 	    json_boolean(o->rohs == OFFER_ROHS_YES), "country_of_origin",
