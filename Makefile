@@ -37,6 +37,7 @@ COMMON_SRCS = \
 	common/base64.c \
 	common/basis.c \
 	common/bom.c \
+	common/bom_header.c \
 	common/config.c \
 	common/costing.c \
 	common/csv.c \

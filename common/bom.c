@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "bom.h"
+#include "bom_header.h"
 #include "csv.h"
 #include "util.h"
 
@@ -21,108 +22,12 @@
 #define BOM_MAX_QTY		1000000	/* per board */
 #define BOM_MAX_REASONS		3	/* quoted in the error */
 #define BOM_CLIP		40	/* bytes of a bad cell quoted */
-#define BOM_HDR_NAME		64	/* normalised header name */
 #define BOM_BLOCK_MIN		4096	/* bytes of the first string block */
 #define BOM_BLOCK_MAX		(1024 * 1024)
 
 #define BOM_NO_HEADER "no header row with a part number column " \
 	"(expected one of: MPN, Manufacturer Part Number, Part Number)"
 #define BOM_NO_LINES "No valid line items found in BOM"
-
-enum bom_col {
-	BOM_COL_REF,
-	BOM_COL_QTY,
-	BOM_COL_MPN,
-	BOM_COL_MFR,
-	BOM_COL_DESC,
-	BOM_COL_PKG,
-	BOM_COL_VALUE,
-	BOM_COL_DNP,	/* truthy means "do not place" */
-	BOM_COL_FITTED,	/* falsy means "do not place" */
-	BOM_COL_COUNT
-};
-
-/* Header names after bom_hdr_norm(); the strongest alias wins a role. */
-static const struct {
-	const char	*name;
-	enum bom_col	 col;
-	int		 strength;
-} bom_aliases[] = {
-	{ "refdes", BOM_COL_REF, 3 },
-	{ "ref des", BOM_COL_REF, 3 },
-	{ "ref designator", BOM_COL_REF, 3 },
-	{ "ref designators", BOM_COL_REF, 3 },
-	{ "reference designator", BOM_COL_REF, 3 },
-	{ "reference designators", BOM_COL_REF, 3 },
-	{ "reference designator(s)", BOM_COL_REF, 3 },
-	{ "designator", BOM_COL_REF, 3 },
-	{ "designators", BOM_COL_REF, 3 },
-	{ "designator(s)", BOM_COL_REF, 3 },
-	{ "reference", BOM_COL_REF, 2 },
-	{ "references", BOM_COL_REF, 2 },
-	{ "reference(s)", BOM_COL_REF, 2 },
-	{ "ref", BOM_COL_REF, 2 },
-	{ "refs", BOM_COL_REF, 2 },
-	{ "part", BOM_COL_REF, 1 },
-	{ "parts", BOM_COL_REF, 1 },
-	{ "qty", BOM_COL_QTY, 3 },
-	{ "quantity", BOM_COL_QTY, 3 },
-	{ "qnty", BOM_COL_QTY, 3 },
-	{ "qty per board", BOM_COL_QTY, 3 },
-	{ "quantity per board", BOM_COL_QTY, 3 },
-	{ "qty per pcb", BOM_COL_QTY, 3 },
-	{ "qty/board", BOM_COL_QTY, 3 },
-	{ "count", BOM_COL_QTY, 1 },
-	{ "mpn", BOM_COL_MPN, 3 },
-	{ "manufacturer part number", BOM_COL_MPN, 3 },
-	{ "manufacturer part no", BOM_COL_MPN, 3 },
-	{ "manufacturer part #", BOM_COL_MPN, 3 },
-	{ "manufacturer pn", BOM_COL_MPN, 3 },
-	{ "manufacturer p/n", BOM_COL_MPN, 3 },
-	{ "mfr part number", BOM_COL_MPN, 3 },
-	{ "mfr part no", BOM_COL_MPN, 3 },
-	{ "mfr part #", BOM_COL_MPN, 3 },
-	{ "mfr pn", BOM_COL_MPN, 3 },
-	{ "mfr p/n", BOM_COL_MPN, 3 },
-	{ "mfg part number", BOM_COL_MPN, 3 },
-	{ "mfg part no", BOM_COL_MPN, 3 },
-	{ "mfg part #", BOM_COL_MPN, 3 },
-	{ "mfg pn", BOM_COL_MPN, 3 },
-	{ "mfg p/n", BOM_COL_MPN, 3 },
-	{ "part number", BOM_COL_MPN, 1 },
-	{ "partnumber", BOM_COL_MPN, 1 },
-	{ "part no", BOM_COL_MPN, 1 },
-	{ "part #", BOM_COL_MPN, 1 },
-	{ "p/n", BOM_COL_MPN, 1 },
-	{ "pn", BOM_COL_MPN, 1 },
-	{ "manufacturer", BOM_COL_MFR, 3 },
-	{ "manufacturer name", BOM_COL_MFR, 3 },
-	{ "mfr", BOM_COL_MFR, 3 },
-	{ "mfr name", BOM_COL_MFR, 3 },
-	{ "mfg", BOM_COL_MFR, 3 },
-	{ "mfg name", BOM_COL_MFR, 3 },
-	{ "description", BOM_COL_DESC, 3 },
-	{ "desc", BOM_COL_DESC, 3 },
-	{ "comment", BOM_COL_DESC, 1 },
-	{ "comments", BOM_COL_DESC, 1 },
-	{ "package", BOM_COL_PKG, 3 },
-	{ "case/package", BOM_COL_PKG, 3 },
-	{ "package/case", BOM_COL_PKG, 3 },
-	{ "case", BOM_COL_PKG, 2 },
-	{ "footprint", BOM_COL_PKG, 2 },
-	{ "pcb footprint", BOM_COL_PKG, 2 },
-	{ "value", BOM_COL_VALUE, 3 },
-	{ "val", BOM_COL_VALUE, 3 },
-	{ "dnp", BOM_COL_DNP, 3 },
-	{ "dnf", BOM_COL_DNP, 3 },
-	{ "do not place", BOM_COL_DNP, 3 },
-	{ "do not populate", BOM_COL_DNP, 3 },
-	{ "exclude from bom", BOM_COL_DNP, 3 },
-	{ "populate", BOM_COL_FITTED, 3 },
-	{ "populated", BOM_COL_FITTED, 3 },
-	{ "fitted", BOM_COL_FITTED, 3 },
-	{ "fit", BOM_COL_FITTED, 3 },
-};
 
 static const char *const bom_dnp_true[] = {
 	"yes", "y", "true", "1", "x", "dnp", "dnf",
@@ -134,12 +39,6 @@ static const char *const bom_fitted_false[] = {
 /* Standalone tokens in value/description/MPN/designators meaning DNP. */
 static const char *const bom_dnp_words[] = {
 	"dnp", "dnf", "do not populate", "do not place", "not fitted",
-};
-
-struct bom_cols {
-	int	idx[BOM_COL_COUNT];		/* field index or -1 */
-	int	strength[BOM_COL_COUNT];
-	size_t	ncols;
 };
 
 struct bom_view {
@@ -218,85 +117,6 @@ bom_strndup(struct bom *bom, const char *p, size_t n)
 	memcpy(s, p, n);
 	s[n] = '\0';
 	return s;
-}
-
-/*
- * Lower-cases a header cell, drops byte-order marks and quotes, treats
- * _ - . and runs of white space as one space, and trims.
- */
-static void
-bom_hdr_norm(const char *in, char *out, size_t outlen)
-{
-	size_t o = 0, mark;
-	bool space = false;
-	unsigned char c;
-
-	while ((mark = csv_utf8_mark(in, strnlen(in, 3))) > 0)
-		in += mark;
-	for (; *in != '\0' && o + 1 < outlen; in++) {
-		c = (unsigned char)*in;
-		if (c == '"' || c == '\'')
-			continue;
-		if (c == '_' || c == '-' || c == '.' || isspace(c)) {
-			space = true;
-			continue;
-		}
-		if (space && o > 0 && o + 2 < outlen)
-			out[o++] = ' ';
-		space = false;
-		out[o++] = (char)tolower(c);
-	}
-	out[o] = '\0';
-}
-
-static int
-bom_alias(const char *name, int *strength)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(bom_aliases) / sizeof(bom_aliases[0]); i++) {
-		if (bom_aliases[i].name[0] != name[0])
-			continue;
-		if (strcmp(bom_aliases[i].name, name) == 0) {
-			*strength = bom_aliases[i].strength;
-			return (int)bom_aliases[i].col;
-		}
-	}
-	return -1;
-}
-
-/*
- * True when the current record is a header with a part-number column; its
- * columns go to arg (a struct bom_cols).
- */
-static bool
-bom_map_header(const struct csv_reader *r, void *arg)
-{
-	struct bom_cols *cols = arg;
-	char name[BOM_HDR_NAME];
-	size_t i, n;
-	int col, strength;
-
-	for (i = 0; i < BOM_COL_COUNT; i++) {
-		cols->idx[i] = -1;
-		cols->strength[i] = 0;
-	}
-	cols->ncols = r->nfields;
-	for (i = 0; i < r->nfields; i++) {
-		bom_hdr_norm(csv_field(r, i), name, sizeof(name));
-		col = bom_alias(name, &strength);
-		/* Altium numbers alternates: "Manufacturer 1" is the first */
-		n = strlen(name);
-		if (col == -1 && n > 2 && strcmp(name + n - 2, " 1") == 0) {
-			name[n - 2] = '\0';
-			col = bom_alias(name, &strength);
-		}
-		if (col == -1 || strength <= cols->strength[col])
-			continue;
-		cols->idx[col] = (int)i;
-		cols->strength[col] = strength;
-	}
-	return cols->idx[BOM_COL_MPN] != -1;
 }
 
 static struct bom_view
@@ -809,7 +629,7 @@ bom_parse(const char *buf, size_t len, const struct bom_limits *lim,
 	bom->encoding = text.encoding;
 	opts.max_field = lim->max_field;
 	bom->delimiter = csv_detect_delim(text.data, text.len, &opts,
-	    BOM_HEADER_SCAN, bom_map_header, &scratch);
+	    BOM_HEADER_SCAN, bom_header_map, &scratch);
 	opts.delim = bom->delimiter;
 	ctx.bom = bom;
 	ctx.lim = lim;
@@ -819,7 +639,7 @@ bom_parse(const char *buf, size_t len, const struct bom_limits *lim,
 			continue;
 		if (!have_header) {
 			scanned++;
-			if (bom_map_header(&r, &ctx.cols))
+			if (bom_header_map(&r, &ctx.cols))
 				have_header = true;
 			else if (scanned == BOM_HEADER_SCAN)
 				break;
