@@ -93,6 +93,73 @@ stage_llm_trace_escalations(struct job *job, size_t first, size_t count)
 	}
 }
 
+static int	stage_llm_texts(struct job *, size_t, size_t);
+
+/*
+ * The decided lines keep output_data as text (job->od_text): the trees of
+ * lines [first, first + count) for the merge. -1 when one does not parse
+ * (then none is loaded).
+ */
+static int
+stage_llm_trees(struct job *job, size_t first, size_t count)
+{
+	struct line_decision *d;
+	json_error_t err;
+	size_t i;
+
+	if (job->od_text == NULL)
+		return 0;
+	for (i = first; i < first + count; i++) {
+		d = &job->decisions[i];
+		if (job->od_text[i] == NULL || d->output_data != NULL)
+			continue;
+		d->output_data = json_loads(job->od_text[i], 0, &err);
+		if (d->output_data == NULL) {
+			stage_llm_texts(job, first, i - first);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Back to text after the merge: a line the answer changed (it has "llm")
+ * is encoded anew, the others keep their text untouched. -1 when one
+ * cannot be encoded (its tree is kept; the commit encodes it).
+ */
+static int
+stage_llm_texts(struct job *job, size_t first, size_t count)
+{
+	struct line_decision *d;
+	char *t;
+	size_t i;
+	int rc = 0;
+
+	if (job->od_text == NULL)
+		return 0;
+	for (i = first; i < first + count; i++) {
+		d = &job->decisions[i];
+		if (d->output_data == NULL)
+			continue;
+		if (job->od_text[i] == NULL ||
+		    json_object_get(d->output_data, "llm") != NULL) {
+			if ((t = json_dumps(d->output_data,
+			    PERSIST_JSON)) == NULL) {
+				/* the tree stays: the commit encodes it */
+				free(job->od_text[i]);
+				job->od_text[i] = NULL;
+				rc = -1;
+				continue;
+			}
+			free(job->od_text[i]);
+			job->od_text[i] = t;
+		}
+		json_decref(d->output_data);
+		d->output_data = NULL;
+	}
+	return rc;
+}
+
 /* Records one request's outcome: trace, accounting, merge. */
 static void
 stage_llm_batch_done(struct job *job, const struct config *cfg,
@@ -140,8 +207,10 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 		return;
 	}
 	memset(&st, 0, sizeof(st));
-	if (assess_merge(job->decisions, job->ndecisions, first, count,
+	if (stage_llm_trees(job, first, count) == -1 ||
+	    assess_merge(job->decisions, job->ndecisions, first, count,
 	    res->data, &st) == -1) {
+		stage_llm_texts(job, first, count);
 		sum->failed++;
 		job_trace(job, "llm", "llm", NULL, NULL, "llm unavailable: "
 		    "answer not usable; decisions from rules");
@@ -155,6 +224,11 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 		    "repeated); unanswered lines keep the rule decision",
 		    st.applied, count, st.ignored);
 	stage_llm_trace_escalations(job, first, count);
+	if (stage_llm_texts(job, first, count) == -1) {
+		sum->failed++;
+		job_trace(job, "llm", "llm", NULL, NULL, "llm: an assessed "
+		    "line cannot be encoded");
+	}
 }
 
 /* Recounts the totals after escalations and adds totals.llm. */
