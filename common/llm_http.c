@@ -298,6 +298,8 @@ llm_http_finish(struct llm_http_call *call, int outcome)
 	call->turns = NULL;
 	call->state = LLM_HTTP_CALL_DONE;
 	call->c->ndone++;
+	if (call->req->done != NULL)
+		call->req->done(call->req, res);
 }
 
 /* Schedules the next attempt, or gives up when it would pass the deadline. */

@@ -164,7 +164,7 @@ stage_llm_texts(struct job *job, size_t first, size_t count)
 static void
 stage_llm_batch_done(struct job *job, const struct config *cfg,
     const struct llm_result *res, size_t first, size_t count,
-    struct stage_llm_sum *sum)
+    size_t ignored, struct stage_llm_sum *sum)
 {
 	struct assess_stats st;
 	char money[32];
@@ -207,6 +207,7 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 		return;
 	}
 	memset(&st, 0, sizeof(st));
+	st.ignored = ignored;	/* left out as the answer came */
 	if (stage_llm_trees(job, first, count) == -1 ||
 	    assess_merge(job->decisions, job->ndecisions, first, count,
 	    res->data, &st) == -1) {
@@ -279,7 +280,56 @@ struct stage_llm_part {
 	struct job	*job;
 	size_t		 first, count;
 	char		*prompt;
+	/* once it is over: the usable items of the answer, as text */
+	char		*answer;
+	size_t		 ignored;	/* the items left out of it */
 };
+
+/*
+ * A request is over (llm_request.done): its prompt goes, and of its answer
+ * only the items the merge can use are kept, as text, until every request
+ * of the wave is over (320 answers as trees were some 17 MB).
+ */
+static void
+stage_llm_digest(const struct llm_request *req, struct llm_result *res)
+{
+	struct stage_llm_part *part = req->tag;
+	json_t *lines, *keep, *item, *doc;
+	size_t i;
+
+	free(part->prompt);
+	part->prompt = NULL;
+	lines = json_object_get(res->data, "lines");
+	if (res->outcome != LLM_OK || !json_is_array(lines))
+		return;
+	keep = json_array();
+	json_array_foreach(lines, i, item) {
+		if (assess_item_usable(item, part->first, part->count))
+			json_array_append(keep, item);
+		else
+			part->ignored++;
+	}
+	/* default precision: a confidence comes back the same double */
+	doc = json_pack("{s:o}", "lines", keep);
+	if (doc != NULL && (part->answer = json_dumps(doc,
+	    JSON_COMPACT)) != NULL) {
+		json_decref(res->data);
+		res->data = NULL;
+	} else
+		part->ignored = 0;
+	json_decref(doc);
+}
+
+/* The answer stage_llm_digest() kept, back in res->data. */
+static void
+stage_llm_undigest(struct stage_llm_part *part, struct llm_result *res)
+{
+	if (part->answer == NULL)
+		return;
+	res->data = json_loads(part->answer, 0, NULL);
+	free(part->answer);
+	part->answer = NULL;
+}
 
 /* Where one job of the batch stands. */
 struct stage_llm_state {
@@ -333,6 +383,8 @@ stage_llm_wave(struct stage_llm_state *st, const struct config *cfg,
 		parts[*n].job = job;
 		parts[*n].first = st->next;
 		parts[*n].count = nl - st->next < bs ? nl - st->next : bs;
+		parts[*n].answer = NULL;
+		parts[*n].ignored = 0;
 		parts[*n].prompt = assess_prompt(&st->v, job->bom,
 		    job->decisions, parts[*n].first, parts[*n].count);
 		st->next += parts[(*n)++].count;
@@ -443,6 +495,8 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 			reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
 			reqs[i].max_tokens = (int)tokens;
 			reqs[i].temperature = STAGE_LLM_TEMPERATURE;
+			reqs[i].tag = &parts[i];
+			reqs[i].done = stage_llm_digest;
 		}
 		n = stage_llm_budget(r, cfg, sts, njobs, parts, n, tokens,
 		    start);
@@ -457,9 +511,12 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 				if (parts[i].job != sts[k].job)
 					continue;
 				sent++;
+				stage_llm_undigest(&parts[i], &res[i]);
 				stage_llm_batch_done(parts[i].job, cfg, &res[i],
 				    parts[i].first, parts[i].count,
-				    &sts[k].sum);
+				    parts[i].ignored, &sts[k].sum);
+				json_decref(res[i].data);
+				res[i].data = NULL;
 				if (res[i].outcome == LLM_HTTP_FAILED ||
 				    res[i].outcome == LLM_TIMEOUT)
 					failed++;
@@ -480,6 +537,9 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 		for (i = 0; i < n; i++) {
 			llm_result_clear(&res[i]);
 			free(parts[i].prompt);
+			parts[i].prompt = NULL;
+			free(parts[i].answer);
+			parts[i].answer = NULL;
 		}
 	}
 	free(parts);
