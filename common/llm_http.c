@@ -67,6 +67,9 @@ struct llm_client {
 	size_t			 ndone;
 };
 
+/* Receive buffer per request (curl's default is 16 KB). */
+#define LLM_HTTP_RECV_BUFFER	4096
+
 static int	llm_http_curl_ready;
 
 void
@@ -481,6 +484,9 @@ llm_http_start(struct llm_http_call *call)
 	curl_easy_setopt(call->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(call->easy, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)cfg->max_response_bytes);
+	/* answers are a few KB: 16 KB of buffer each is MBs for hundreds */
+	curl_easy_setopt(call->easy, CURLOPT_BUFFERSIZE,
+	    (long)LLM_HTTP_RECV_BUFFER);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(left < cfg->connect_timeout_ms ? left :
 	    cfg->connect_timeout_ms));

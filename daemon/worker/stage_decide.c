@@ -144,5 +144,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	    (long long)counts[DECISION_ESCALATED], money, SOURCING_CURRENCY,
 	    (long long)v.quantity);
 	intake_view_free(&v);
+	/* packed while it waits on the LLM; kept as text when that fails */
+	(void)job_od_pack(job);
 	return STAGE_OK;
 }

@@ -506,6 +506,12 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 		for (k = 0; k < njobs; k++) {
 			if (!sts[k].going)
 				continue;
+			/* the lines' texts back for the merge (batch.c fails
+			 * a job whose texts cannot be read back) */
+			if (job_od_unpack(sts[k].job) == -1) {
+				sts[k].going = false;
+				continue;
+			}
 			failed = sent = 0;
 			for (i = 0; i < n; i++) {
 				if (parts[i].job != sts[k].job)
@@ -531,8 +537,10 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 				    sts[k].next + 1, sts[k].job->ndecisions);
 				sts[k].going = false;
 			}
-			if (sts[k].going)
+			if (sts[k].going) {
 				going = true;
+				(void)job_od_pack(sts[k].job);
+			}
 		}
 		for (i = 0; i < n; i++) {
 			llm_result_clear(&res[i]);
