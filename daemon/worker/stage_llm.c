@@ -93,45 +93,80 @@ stage_llm_trace_escalations(struct job *job, size_t first, size_t count)
 	}
 }
 
-static int	stage_llm_texts(struct job *, size_t, size_t);
-
 /*
- * The decided lines keep output_data as text (job->od_text): the trees of
- * lines [first, first + count) for the merge. -1 when one does not parse
- * (then none is loaded).
+ * The decided lines keep output_data as text (job->od_text), not trees:
+ * the merge gets an empty object for each line of [first, first + count)
+ * that has a text, and stage_llm_texts() puts what it added into the text.
  */
-static int
+static void
 stage_llm_trees(struct job *job, size_t first, size_t count)
 {
-	struct line_decision *d;
-	json_error_t err;
 	size_t i;
 
 	if (job->od_text == NULL)
-		return 0;
-	for (i = first; i < first + count; i++) {
-		d = &job->decisions[i];
-		if (job->od_text[i] == NULL || d->output_data != NULL)
-			continue;
-		d->output_data = json_loads(job->od_text[i], 0, &err);
-		if (d->output_data == NULL) {
-			stage_llm_texts(job, first, i - first);
-			return -1;
-		}
-	}
-	return 0;
+		return;
+	for (i = first; i < first + count; i++)
+		if (job->od_text[i] != NULL &&
+		    job->decisions[i].output_data == NULL)
+			job->decisions[i].output_data = json_object();
 }
 
 /*
- * Back to text after the merge: a line the answer changed (it has "llm")
- * is encoded anew, the others keep their text untouched. -1 when one
- * cannot be encoded (its tree is kept; the commit encodes it).
+ * Text t with what an escalation changed: "llm" added, and "llm_escalated"
+ * appended to flags (as assess_merge() does to a whole tree). Caller frees
+ * it; NULL on failure.
+ */
+static char *
+stage_llm_escalated(const char *t, json_t *llm)
+{
+	json_t *od, *flags;
+	char *out;
+
+	if ((od = json_loads(t, 0, NULL)) == NULL)
+		return NULL;
+	flags = json_object_get(od, "flags");
+	if (json_is_array(flags))
+		json_array_append_new(flags, json_string("llm_escalated"));
+	json_object_set(od, "llm", llm);
+	out = json_dumps(od, PERSIST_JSON);
+	json_decref(od);
+	return out;
+}
+
+/*
+ * Text t (a compact object) with the members of the compact object a
+ * appended: what encoding the tree with a's keys added last gives.
+ */
+static char *
+stage_llm_splice(const char *t, const char *a)
+{
+	size_t tn = strlen(t), an = strlen(a);
+	struct buf b;
+
+	if (tn < 2 || t[tn - 1] != '}' || an < 2 || a[0] != '{')
+		return NULL;
+	buf_init(&b);
+	buf_append(&b, t, tn - 1);
+	if (tn > 2)
+		buf_append(&b, ",", 1);
+	buf_append(&b, a + 1, an - 1);
+	return buf_steal(&b);
+}
+
+/*
+ * Back to text after the merge. A line the answer did not reach keeps its
+ * text untouched; one it reached gets "llm" spliced onto its text, or,
+ * escalated, its text decoded, changed and encoded anew; a line that had
+ * no text is encoded whole. -1 when one cannot be encoded (its tree is
+ * kept whole only where it had no text; the commit encodes it).
  */
 static int
 stage_llm_texts(struct job *job, size_t first, size_t count)
 {
 	struct line_decision *d;
-	char *t;
+	const char *effect;
+	json_t *llm;
+	char *t, *a;
 	size_t i;
 	int rc = 0;
 
@@ -141,18 +176,30 @@ stage_llm_texts(struct job *job, size_t first, size_t count)
 		d = &job->decisions[i];
 		if (d->output_data == NULL)
 			continue;
-		if (job->od_text[i] == NULL ||
-		    json_object_get(d->output_data, "llm") != NULL) {
-			if ((t = json_dumps(d->output_data,
-			    PERSIST_JSON)) == NULL) {
-				/* the tree stays: the commit encodes it */
-				free(job->od_text[i]);
-				job->od_text[i] = NULL;
-				rc = -1;
-				continue;
-			}
+		llm = json_object_get(d->output_data, "llm");
+		if (job->od_text[i] == NULL)
+			t = json_dumps(d->output_data, PERSIST_JSON);
+		else if (llm == NULL)
+			t = NULL;
+		else {
+			effect = json_string_value(json_object_get(llm,
+			    "effect"));
+			if (effect != NULL && strcmp(effect, "escalated") == 0)
+				t = stage_llm_escalated(job->od_text[i], llm);
+			else if ((a = json_dumps(d->output_data,
+			    PERSIST_JSON)) != NULL) {
+				t = stage_llm_splice(job->od_text[i], a);
+				free(a);
+			} else
+				t = NULL;
+		}
+		if (t != NULL) {
 			free(job->od_text[i]);
 			job->od_text[i] = t;
+		} else if (job->od_text[i] == NULL || llm != NULL) {
+			rc = -1;
+			if (job->od_text[i] == NULL)
+				continue;	/* the tree stays */
 		}
 		json_decref(d->output_data);
 		d->output_data = NULL;
@@ -208,8 +255,8 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 	}
 	memset(&st, 0, sizeof(st));
 	st.ignored = ignored;	/* left out as the answer came */
-	if (stage_llm_trees(job, first, count) == -1 ||
-	    assess_merge(job->decisions, job->ndecisions, first, count,
+	stage_llm_trees(job, first, count);
+	if (assess_merge(job->decisions, job->ndecisions, first, count,
 	    res->data, &st) == -1) {
 		stage_llm_texts(job, first, count);
 		sum->failed++;
