@@ -2,7 +2,7 @@
 
 CC	?= cc
 PKGS	 = hiredis libpq jansson libcurl libconfig libmicrohttpd libsystemd \
-	   yaml-0.1 libcrypto
+	   yaml-0.1 libcrypto zlib
 WERROR	?= 1
 
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wstrict-prototypes \

@@ -256,6 +256,21 @@ assess_escalate(struct line_decision *d, const json_t *reasons,
 		json_array_append_new(flags, json_string("llm_escalated"));
 }
 
+bool
+assess_item_usable(const json_t *item, size_t first, size_t count)
+{
+	const json_t *jline = json_object_get(item, "line");
+	const char *dec = json_string_value(json_object_get(item, "decision"));
+	json_int_t k;
+
+	if (!json_is_integer(jline) || dec == NULL ||
+	    (strcmp(dec, "approved") != 0 && strcmp(dec, "rejected") != 0 &&
+	    strcmp(dec, "escalated") != 0))
+		return false;
+	k = json_integer_value(jline);
+	return k >= (json_int_t)first + 1 && k <= (json_int_t)(first + count);
+}
+
 int
 assess_merge(struct line_decision *d, size_t n, size_t first, size_t count,
     const json_t *answer, struct assess_stats *st)
@@ -273,21 +288,16 @@ assess_merge(struct line_decision *d, size_t n, size_t first, size_t count,
 	if (!json_is_array(lines))
 		return -1;
 	json_array_foreach(lines, i, item) {
+		if (!assess_item_usable(item, first, count)) {
+			st->ignored++;
+			continue;
+		}
 		jline = json_object_get(item, "line");
 		jdec = json_object_get(item, "decision");
 		jconf = json_object_get(item, "confidence");
 		dec = json_string_value(jdec);
-		if (!json_is_integer(jline) || dec == NULL ||
-		    (strcmp(dec, "approved") != 0 &&
-		    strcmp(dec, "rejected") != 0 &&
-		    strcmp(dec, "escalated") != 0)) {
-			st->ignored++;
-			continue;
-		}
 		k = json_integer_value(jline);
-		if (k < (json_int_t)first + 1 ||
-		    k > (json_int_t)(first + count) ||
-		    json_object_get(d[k - 1].output_data, "llm") != NULL) {
+		if (json_object_get(d[k - 1].output_data, "llm") != NULL) {
 			st->ignored++;
 			continue;
 		}

@@ -7,6 +7,7 @@
 #ifndef BOMD_ASSESS_H
 #define BOMD_ASSESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,13 @@ char	*assess_prompt(const struct intake_view *v, const struct bom *bom,
  */
 int	assess_merge(struct line_decision *d, size_t n, size_t first,
 	    size_t count, const json_t *answer, struct assess_stats *st);
+
+/*
+ * Whether assess_merge() can use an item of an answer for lines [first,
+ * first + count): a line number in the batch and a known decision (a
+ * repeated line is known only to the merge).
+ */
+bool	assess_item_usable(const json_t *item, size_t first, size_t count);
 
 /*
  * Counts the decisions by status (counts[DECISION_*]) and sums the extended

@@ -68,6 +68,9 @@ struct llm_client {
 	size_t			 ndone;
 };
 
+/* Receive buffer per request (curl's default is 16 KB). */
+#define LLM_HTTP_RECV_BUFFER	4096
+
 static int	llm_http_curl_ready;
 
 void
@@ -299,6 +302,8 @@ llm_http_finish(struct llm_http_call *call, int outcome)
 	call->turns = NULL;
 	call->state = LLM_HTTP_CALL_DONE;
 	call->c->ndone++;
+	if (call->req->done != NULL)
+		call->req->done(call->req, res);
 }
 
 /* Schedules the next attempt, or gives up when it would pass the deadline. */
@@ -467,6 +472,9 @@ llm_http_start(struct llm_http_call *call)
 	http_easy_setup(call->easy, c->url, c->headers, call->body,
 	    (size_t)cfg->max_response_bytes, llm_http_on_write,
 	    llm_http_on_header, call);
+	/* answers are a few KB: 16 KB of buffer each is MBs for hundreds */
+	curl_easy_setopt(call->easy, CURLOPT_BUFFERSIZE,
+	    (long)LLM_HTTP_RECV_BUFFER);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(left < cfg->connect_timeout_ms ? left :
 	    cfg->connect_timeout_ms));

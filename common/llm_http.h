@@ -60,6 +60,8 @@ struct llm_config {
  * schema NULL accepts any JSON object (and starts at json_object, since a
  * strict json_schema needs properties). temperature < 0 sends none.
  */
+struct llm_result;
+
 struct llm_request {
 	const char		*system;	/* may be NULL */
 	const char		*user;
@@ -68,6 +70,13 @@ struct llm_request {
 	int			 max_tokens;	/* 0 = LLM_DEFAULT_MAX_TOKENS */
 	double			 temperature;
 	void			*tag;		/* untouched by the client */
+	/*
+	 * When not NULL, called as soon as the request is over, with its
+	 * result filled: it may take over what the result owns (n requests
+	 * in flight need not hold n answers until the last one ends).
+	 */
+	void			(*done)(const struct llm_request *req,
+				    struct llm_result *res);
 };
 
 /*

@@ -138,19 +138,26 @@ provider_set_new(const struct provider_settings *s)
 	struct provider_set *ps;
 	int i;
 
-	if (!provider_curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_warnx("providers: curl_global_init failed");
-			return NULL;
-		}
-		provider_curl_ready = 1;
-	}
 	ps = xcalloc(1, sizeof(*ps));
 	for (i = 0; i < PROVIDER_COUNT; i++)
 		provider_src_init(&ps->src[i], (enum provider_id)i,
 		    &s->src[i]);
 	ps->timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : 10000;
 	ps->deadline_ms = s->deadline_ms > 0 ? s->deadline_ms : 20000;
+	/*
+	 * No source configured, no fetch: curl (and the TLS library it
+	 * initialises, some 2 MB of pages touched) is not set up.
+	 */
+	if (provider_set_configured(ps) == 0)
+		return ps;
+	if (!provider_curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			log_warnx("providers: curl_global_init failed");
+			provider_set_free(ps);
+			return NULL;
+		}
+		provider_curl_ready = 1;
+	}
 	if ((ps->multi = curl_multi_init()) == NULL) {
 		log_warnx("providers: cannot set up curl");
 		provider_set_free(ps);

@@ -322,6 +322,12 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 	for (i = 0; i < nrun; i++) {
 		struct job *job = run[i];
 
+		/* the lines' texts, packed while the LLM answered */
+		if (job_od_unpack(job) == -1) {
+			job_seterr(job, "decided lines cannot be read back");
+			batch_stage_end(job, STAGE_RETRY);
+			continue;
+		}
 		if (!batch_running(job) || job->llm_calls == NULL ||
 		    json_array_size(job->llm_calls) == 0)
 			continue;

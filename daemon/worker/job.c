@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <openssl/sha.h>
+#include <zlib.h>
 
 #include "bom.h"
 #include "job.h"
@@ -57,7 +58,75 @@ job_free(struct job *job)
 	}
 	free(job->decisions);
 	free(job->od_text);
+	free(job->od_z);
 	free(job);
+}
+
+int
+job_od_pack(struct job *job)
+{
+	unsigned char *z;
+	uLongf zlen;
+	struct buf b;
+	size_t i;
+
+	if (job->od_text == NULL || job->od_z != NULL)
+		return 0;
+	/* each line's text and its NUL; a line without one is "" */
+	buf_init(&b);
+	for (i = 0; i < job->ndecisions; i++) {
+		if (job->od_text[i] != NULL)
+			buf_puts(&b, job->od_text[i]);
+		buf_append(&b, "", 1);
+	}
+	zlen = compressBound((uLong)b.len);
+	z = xmalloc(zlen);
+	if (compress2(z, &zlen, (const Bytef *)b.data, (uLong)b.len,
+	    Z_BEST_SPEED) != Z_OK) {
+		free(z);
+		buf_free(&b);
+		return -1;
+	}
+	job->od_rawlen = b.len;
+	buf_free(&b);
+	job->od_z = xrealloc(z, zlen);
+	job->od_zlen = zlen;
+	for (i = 0; i < job->ndecisions; i++)
+		free(job->od_text[i]);
+	free(job->od_text);
+	job->od_text = NULL;
+	return 0;
+}
+
+int
+job_od_unpack(struct job *job)
+{
+	char *raw, *p, *end;
+	uLongf len;
+	size_t i;
+
+	if (job->od_z == NULL)
+		return 0;
+	len = (uLongf)job->od_rawlen;
+	raw = xmalloc(job->od_rawlen + 1);
+	if (uncompress((Bytef *)raw, &len, job->od_z,
+	    (uLong)job->od_zlen) != Z_OK || len != job->od_rawlen) {
+		free(raw);
+		return -1;
+	}
+	raw[len] = '\0';
+	job->od_text = xcalloc(job->ndecisions + 1, sizeof(*job->od_text));
+	end = raw + len;
+	for (i = 0, p = raw; i < job->ndecisions && p < end; i++) {
+		if (*p != '\0')
+			job->od_text[i] = xstrdup(p);
+		p += strlen(p) + 1;
+	}
+	free(raw);
+	free(job->od_z);
+	job->od_z = NULL;
+	job->od_zlen = job->od_rawlen = 0;
+	return 0;
 }
 
 void

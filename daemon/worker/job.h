@@ -62,6 +62,12 @@ struct job {
 	 * it (the trees are freed then), or NULL: [ndecisions].
 	 */
 	char			**od_text;
+	/*
+	 * While the job waits on the LLM: od_text packed (job_od_pack()),
+	 * od_text then NULL; job_od_unpack() before anything reads them.
+	 */
+	unsigned char		 *od_z;
+	size_t			  od_zlen, od_rawlen;
 	json_t			*totals;
 	json_t			*warnings;	/* project-level warnings */
 	json_t			*trace;		/* array of steps */
@@ -80,6 +86,15 @@ struct job {
 
 struct job	*job_new(const char *stream_id);
 void		 job_free(struct job *job);
+/*
+ * Packs job->od_text (the decided lines' output_data as stored) with
+ * zlib while the job waits on the LLM: JSON of like lines is a fifth of
+ * the memory so. A job without od_text stays as it is. 0, or -1 (then
+ * od_text stays as it was).
+ */
+int		 job_od_pack(struct job *job);
+/* Back to job->od_text; nothing when not packed. 0, or -1 (corrupt). */
+int		 job_od_unpack(struct job *job);
 /*
  * Parses the job field (JSON, at most QUEUE_MAX_JOB bytes), which must
  * outlive the job (job->req_text). The common shape is scanned directly

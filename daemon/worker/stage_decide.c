@@ -21,6 +21,22 @@
 #include "stages.h"
 #include "util.h"
 
+/* Line i's output_data into job->od_text[i] as stored; its tree goes. */
+static int
+stage_decide_od(struct job *job, size_t i)
+{
+	struct line_decision *d = &job->decisions[i];
+
+	if (d->output_data == NULL)
+		return 0;
+	if ((job->od_text[i] = json_dumps(d->output_data,
+	    PERSIST_JSON)) == NULL)
+		return -1;
+	json_decref(d->output_data);
+	d->output_data = NULL;
+	return 0;
+}
+
 enum stage_rc
 stage_decide_run(struct job *job, const struct config *cfg,
     const struct offer_cache *view)
@@ -55,6 +71,14 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	 */
 	rules.quiet = p.no_explain = strcmp(cfg->llm_provider, "none") == 0;
 	job->decisions = xcalloc(job->bom->nlines, sizeof(*job->decisions));
+	/*
+	 * With words, each line's output_data is kept as the text stored
+	 * (a tenth of its tree's memory, with 64 jobs in flight tens of
+	 * MB): the LLM reads the reasoning, not output_data.
+	 */
+	if (!rules.quiet)
+		job->od_text = xcalloc(job->bom->nlines + 1,
+		    sizeof(*job->od_text));
 	for (i = 0; i < job->bom->nlines; i++) {
 		const struct bom_line *l = &job->bom->lines[i];
 
@@ -73,6 +97,12 @@ stage_decide_run(struct job *job, const struct config *cfg,
 			return STAGE_FAIL;
 		}
 		job->ndecisions = i + 1;
+		if (job->od_text != NULL && stage_decide_od(job, i) == -1) {
+			intake_view_free(&v);
+			job_seterr(job, "line %zu (%s): output_data cannot be "
+			    "encoded", l->line_no, l->mpn);
+			return STAGE_FAIL;
+		}
 		counts[d->status]++;
 		if (d->status == DECISION_APPROVED &&
 		    i64_add(total, d->extended_micros, &total) == -1) {
@@ -114,5 +144,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	    (long long)counts[DECISION_ESCALATED], money, SOURCING_CURRENCY,
 	    (long long)v.quantity);
 	intake_view_free(&v);
+	/* packed while it waits on the LLM; kept as text when that fails */
+	(void)job_od_pack(job);
 	return STAGE_OK;
 }

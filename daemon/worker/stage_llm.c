@@ -93,11 +93,125 @@ stage_llm_trace_escalations(struct job *job, size_t first, size_t count)
 	}
 }
 
+/*
+ * The decided lines keep output_data as text (job->od_text), not trees:
+ * the merge gets an empty object for each line of [first, first + count)
+ * that has a text, and stage_llm_texts() puts what it added into the text.
+ */
+static void
+stage_llm_trees(struct job *job, size_t first, size_t count)
+{
+	size_t i;
+
+	if (job->od_text == NULL)
+		return;
+	for (i = first; i < first + count; i++)
+		if (job->od_text[i] != NULL &&
+		    job->decisions[i].output_data == NULL)
+			job->decisions[i].output_data = json_object();
+}
+
+/*
+ * Text t with what an escalation changed: "llm" added, and "llm_escalated"
+ * appended to flags (as assess_merge() does to a whole tree). Caller frees
+ * it; NULL on failure.
+ */
+static char *
+stage_llm_escalated(const char *t, json_t *llm)
+{
+	json_t *od, *flags;
+	char *out;
+
+	if ((od = json_loads(t, 0, NULL)) == NULL)
+		return NULL;
+	flags = json_object_get(od, "flags");
+	if (json_is_array(flags))
+		json_array_append_new(flags, json_string("llm_escalated"));
+	json_object_set(od, "llm", llm);
+	out = json_dumps(od, PERSIST_JSON);
+	json_decref(od);
+	return out;
+}
+
+/*
+ * Text t (a compact object) with the members of the compact object a
+ * appended: what encoding the tree with a's keys added last gives.
+ */
+static char *
+stage_llm_splice(const char *t, const char *a)
+{
+	size_t tn = strlen(t), an = strlen(a);
+	struct buf b;
+
+	if (tn < 2 || t[tn - 1] != '}' || an < 2 || a[0] != '{')
+		return NULL;
+	buf_init(&b);
+	buf_append(&b, t, tn - 1);
+	if (tn > 2)
+		buf_append(&b, ",", 1);
+	buf_append(&b, a + 1, an - 1);
+	return buf_steal(&b);
+}
+
+/*
+ * Back to text after the merge. A line the answer did not reach keeps its
+ * text untouched; one it reached gets "llm" spliced onto its text, or,
+ * escalated, its text decoded, changed and encoded anew; a line that had
+ * no text is encoded whole. -1 when one cannot be encoded (its tree is
+ * kept whole only where it had no text; the commit encodes it).
+ */
+static int
+stage_llm_texts(struct job *job, size_t first, size_t count)
+{
+	struct line_decision *d;
+	const char *effect;
+	json_t *llm;
+	char *t, *a;
+	size_t i;
+	int rc = 0;
+
+	if (job->od_text == NULL)
+		return 0;
+	for (i = first; i < first + count; i++) {
+		d = &job->decisions[i];
+		if (d->output_data == NULL)
+			continue;
+		llm = json_object_get(d->output_data, "llm");
+		if (job->od_text[i] == NULL)
+			t = json_dumps(d->output_data, PERSIST_JSON);
+		else if (llm == NULL)
+			t = NULL;
+		else {
+			effect = json_string_value(json_object_get(llm,
+			    "effect"));
+			if (effect != NULL && strcmp(effect, "escalated") == 0)
+				t = stage_llm_escalated(job->od_text[i], llm);
+			else if ((a = json_dumps(d->output_data,
+			    PERSIST_JSON)) != NULL) {
+				t = stage_llm_splice(job->od_text[i], a);
+				free(a);
+			} else
+				t = NULL;
+		}
+		if (t != NULL) {
+			free(job->od_text[i]);
+			job->od_text[i] = t;
+		} else if (job->od_text[i] == NULL || llm != NULL) {
+			rc = -1;
+			if (job->od_text[i] == NULL)
+				continue;	/* the tree stays */
+		}
+		json_decref(d->output_data);
+		d->output_data = NULL;
+	}
+	return rc;
+}
+
 /* Records one request's outcome: trace, accounting, merge. */
 static void
 stage_llm_batch_done(struct job *job, const struct config *cfg,
     const struct llm_result *res, size_t first, size_t count,
-    struct stage_llm_sum *sum)
+    size_t ignored, struct stage_llm_sum *sum)
 {
 	struct assess_stats st;
 	char money[32];
@@ -140,8 +254,11 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 		return;
 	}
 	memset(&st, 0, sizeof(st));
+	st.ignored = ignored;	/* left out as the answer came */
+	stage_llm_trees(job, first, count);
 	if (assess_merge(job->decisions, job->ndecisions, first, count,
 	    res->data, &st) == -1) {
+		stage_llm_texts(job, first, count);
 		sum->failed++;
 		job_trace(job, "llm", "llm", NULL, NULL, "llm unavailable: "
 		    "answer not usable; decisions from rules");
@@ -155,6 +272,11 @@ stage_llm_batch_done(struct job *job, const struct config *cfg,
 		    "repeated); unanswered lines keep the rule decision",
 		    st.applied, count, st.ignored);
 	stage_llm_trace_escalations(job, first, count);
+	if (stage_llm_texts(job, first, count) == -1) {
+		sum->failed++;
+		job_trace(job, "llm", "llm", NULL, NULL, "llm: an assessed "
+		    "line cannot be encoded");
+	}
 }
 
 /* Recounts the totals after escalations and adds totals.llm. */
@@ -205,7 +327,56 @@ struct stage_llm_part {
 	struct job	*job;
 	size_t		 first, count;
 	char		*prompt;
+	/* once it is over: the usable items of the answer, as text */
+	char		*answer;
+	size_t		 ignored;	/* the items left out of it */
 };
+
+/*
+ * A request is over (llm_request.done): its prompt goes, and of its answer
+ * only the items the merge can use are kept, as text, until every request
+ * of the wave is over (320 answers as trees were some 17 MB).
+ */
+static void
+stage_llm_digest(const struct llm_request *req, struct llm_result *res)
+{
+	struct stage_llm_part *part = req->tag;
+	json_t *lines, *keep, *item, *doc;
+	size_t i;
+
+	free(part->prompt);
+	part->prompt = NULL;
+	lines = json_object_get(res->data, "lines");
+	if (res->outcome != LLM_OK || !json_is_array(lines))
+		return;
+	keep = json_array();
+	json_array_foreach(lines, i, item) {
+		if (assess_item_usable(item, part->first, part->count))
+			json_array_append(keep, item);
+		else
+			part->ignored++;
+	}
+	/* default precision: a confidence comes back the same double */
+	doc = json_pack("{s:o}", "lines", keep);
+	if (doc != NULL && (part->answer = json_dumps(doc,
+	    JSON_COMPACT)) != NULL) {
+		json_decref(res->data);
+		res->data = NULL;
+	} else
+		part->ignored = 0;
+	json_decref(doc);
+}
+
+/* The answer stage_llm_digest() kept, back in res->data. */
+static void
+stage_llm_undigest(struct stage_llm_part *part, struct llm_result *res)
+{
+	if (part->answer == NULL)
+		return;
+	res->data = json_loads(part->answer, 0, NULL);
+	free(part->answer);
+	part->answer = NULL;
+}
 
 /* Where one job of the batch stands. */
 struct stage_llm_state {
@@ -259,6 +430,8 @@ stage_llm_wave(struct stage_llm_state *st, const struct config *cfg,
 		parts[*n].job = job;
 		parts[*n].first = st->next;
 		parts[*n].count = nl - st->next < bs ? nl - st->next : bs;
+		parts[*n].answer = NULL;
+		parts[*n].ignored = 0;
 		parts[*n].prompt = assess_prompt(&st->v, job->bom,
 		    job->decisions, parts[*n].first, parts[*n].count);
 		st->next += parts[(*n)++].count;
@@ -369,6 +542,8 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 			reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
 			reqs[i].max_tokens = (int)tokens;
 			reqs[i].temperature = STAGE_LLM_TEMPERATURE;
+			reqs[i].tag = &parts[i];
+			reqs[i].done = stage_llm_digest;
 		}
 		n = stage_llm_budget(r, cfg, sts, njobs, parts, n, tokens,
 		    start);
@@ -378,14 +553,23 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 		for (k = 0; k < njobs; k++) {
 			if (!sts[k].going)
 				continue;
+			/* the lines' texts back for the merge (batch.c fails
+			 * a job whose texts cannot be read back) */
+			if (job_od_unpack(sts[k].job) == -1) {
+				sts[k].going = false;
+				continue;
+			}
 			failed = sent = 0;
 			for (i = 0; i < n; i++) {
 				if (parts[i].job != sts[k].job)
 					continue;
 				sent++;
+				stage_llm_undigest(&parts[i], &res[i]);
 				stage_llm_batch_done(parts[i].job, cfg, &res[i],
 				    parts[i].first, parts[i].count,
-				    &sts[k].sum);
+				    parts[i].ignored, &sts[k].sum);
+				json_decref(res[i].data);
+				res[i].data = NULL;
 				if (res[i].outcome == LLM_HTTP_FAILED ||
 				    res[i].outcome == LLM_TIMEOUT)
 					failed++;
@@ -400,12 +584,17 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 				    sts[k].next + 1, sts[k].job->ndecisions);
 				sts[k].going = false;
 			}
-			if (sts[k].going)
+			if (sts[k].going) {
 				going = true;
+				(void)job_od_pack(sts[k].job);
+			}
 		}
 		for (i = 0; i < n; i++) {
 			llm_result_clear(&res[i]);
 			free(parts[i].prompt);
+			parts[i].prompt = NULL;
+			free(parts[i].answer);
+			parts[i].answer = NULL;
 		}
 	}
 	free(parts);

@@ -217,6 +217,12 @@ worker_main(const struct config *cfg, int slot)
 	memset(&w, 0, sizeof(w));
 	w.cfg = cfg;
 	w.slot = slot;
+	/*
+	 * One malloc arena: the worker's work is on this thread; curl's
+	 * resolver threads would each get an arena of their own (RSS that
+	 * stays) for a few small allocations.
+	 */
+	(void)mallopt(M_ARENA_MAX, 1);
 	signals_install(worker_signals,
 	    sizeof(worker_signals) / sizeof(worker_signals[0]));
 	/* retry jitter differs between workers */
