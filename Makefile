@@ -106,6 +106,7 @@ API_SRCS = \
 	daemon/api/api_openai.c \
 	daemon/api/api_parts.c \
 	daemon/api/api_projects.c \
+	daemon/api/api_submit.c \
 	daemon/api/api_rate.c \
 	daemon/api/api_redis.c \
 	daemon/api/api_render.c \

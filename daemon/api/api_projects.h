@@ -1,6 +1,6 @@
 /*
- * Project routes: list, create, detail, trace, delete, process and
- * upload-and-process.
+ * Project routes: list, detail, trace, strategies and delete (the
+ * submissions are api_submit.c's).
  */
 #ifndef BOMD_API_PROJECTS_H
 #define BOMD_API_PROJECTS_H

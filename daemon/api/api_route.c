@@ -24,6 +24,7 @@
 #include "api_route.h"
 #include "api_search.h"
 #include "api_service.h"
+#include "api_submit.h"
 #include "api_suppliers.h"
 #include "api_tenants.h"
 #include "api_x402.h"
@@ -33,6 +34,7 @@
 const struct api_route *const api_route_tables[] = {
 	api_service_routes,
 	api_projects_routes,
+	api_submit_routes,
 	api_admin_routes,
 	api_bootstrap_routes,
 	api_tenants_routes,
