@@ -16,7 +16,7 @@
 #include "sourcing_internal.h"
 
 #define SOURCING_TOO_LARGE	"quantity or price too large"
-#define SOURCING_SCRATCH	16384	/* bytes of candidates on the stack */
+#define SOURCING_SCRATCH	8192	/* bytes of candidates on the stack */
 
 /* The approved alternates of one part, priced, and the best usable one. */
 struct sourcing_alts {
