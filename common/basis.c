@@ -133,12 +133,30 @@ basis_note(struct basis_writer *w, const char *mpn, const void *key,
 		w->keys[w->nkeys++] = key;
 	}
 	basis_push(&w->mpns, &w->nmpns, &w->capmpns, mpn);
-	for (i = 0; i < n; i++)
-		if (o[i].supplier_id != NULL && !basis_has(w->suppliers,
-		    w->nsuppliers, o[i].supplier_id))
-			basis_push(&w->suppliers, &w->nsuppliers,
-			    &w->capsuppliers, o[i].supplier_id);
+	if (n > 0) {
+		if (w->nnoted == w->capnoted) {
+			w->capnoted = w->capnoted ? w->capnoted * 2 : 64;
+			w->noted = xrealloc(w->noted, w->capnoted *
+			    sizeof(*w->noted));
+		}
+		w->noted[w->nnoted].o = o;
+		w->noted[w->nnoted++].n = n;
+	}
 	return true;
+}
+
+/* Whether an offer added so far is from supplier sid (any case). */
+static bool
+basis_has_supplier(const struct basis_writer *w, const char *sid)
+{
+	size_t i, k;
+
+	for (i = 0; i < w->nnoted; i++)
+		for (k = 0; k < w->noted[i].n; k++)
+			if (w->noted[i].o[k].supplier_id != NULL &&
+			    strcasecmp(w->noted[i].o[k].supplier_id, sid) == 0)
+				return true;
+	return false;
 }
 
 void
@@ -223,8 +241,8 @@ basis_add_knowledge(struct basis_writer *w,
 
 	buf_puts(b, "],\"trust\":[");
 	for (i = 0; i < ntrust; i++)
-		if (trust[i].supplier_id != NULL && basis_has(w->suppliers,
-		    w->nsuppliers, trust[i].supplier_id)) {
+		if (trust[i].supplier_id != NULL &&
+		    basis_has_supplier(w, trust[i].supplier_id)) {
 			buf_puts(b, first ? "[" : ",[");
 			first = false;
 			buf_jstr(b, trust[i].supplier_id);
@@ -264,7 +282,7 @@ basis_end(struct basis_writer *w)
 	}
 	buf_puts(w->b, "}");
 	free(w->mpns);
-	free(w->suppliers);
+	free(w->noted);
 	free(w->keys);
 	memset(w, 0, sizeof(*w));
 }

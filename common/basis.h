@@ -51,8 +51,13 @@ struct basis_writer {
 	size_t		 noffers;
 	const char	**mpns;		/* borrowed: the MPNs added */
 	size_t		 nmpns, capmpns;
-	const char	**suppliers;	/* borrowed: their suppliers */
-	size_t		 nsuppliers, capsuppliers;
+	/* borrowed: their offers (whose suppliers the trust rules
+	 * kept are looked up in, only when there are rules) */
+	struct basis_noted {
+		const struct offer	*o;
+		size_t			 n;
+	}		*noted;
+	size_t		 nnoted, capnoted;
 	const void	**keys;		/* identities of the added sets */
 	size_t		 nkeys, capkeys;
 	struct buf	 refs;		/* "hash","hash": the sets named */
@@ -60,7 +65,8 @@ struct basis_writer {
 };
 void	basis_begin(struct basis_writer *w, struct buf *b,
 	    const struct basis_costing *c);
-/* Adds the offers of mpn (borrowed until basis_end()); once per MPN. */
+/* Adds the offers of mpn (both borrowed until basis_end()); once per
+ * MPN. */
 void	basis_add_offers(struct basis_writer *w, const char *mpn,
 	    const struct offer *o, size_t n);
 /*

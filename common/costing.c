@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,7 +57,9 @@ costing_need(const struct cost_params *p, struct cost_result *r, char *err,
 {
 	int64_t base, extra, whole;
 
-	memset(r, 0, sizeof(*r));
+	/* explain (most of r) is a string: empty is enough */
+	memset(r, 0, offsetof(struct cost_result, explain));
+	r->explain[0] = '\0';
 	if (p->line_qty < 1) {
 		snprintf(err, errlen, "line quantity must be at least 1");
 		return -1;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "sourcing_internal.h"
 
 #define SOURCING_TOO_LARGE	"quantity or price too large"
+#define SOURCING_SCRATCH	8192	/* bytes of candidates on the stack */
 
 /* The approved alternates of one part, priced, and the best usable one. */
 struct sourcing_alts {
@@ -437,6 +439,8 @@ sourcing_decide(const struct sourcing_line *line,
     const struct cost_params *p, const struct sourcing_rules *rules,
     offers_lookup_fn lookup, void *ctx, struct line_decision *out)
 {
+	/* the candidates of a few parts: no malloc per line */
+	_Alignas(max_align_t) char scratch[SOURCING_SCRATCH];
 	struct sourcing_run run;
 	struct sourcing_sel sel = { 0 };
 	struct cost_result nr;
@@ -449,6 +453,8 @@ sourcing_decide(const struct sourcing_line *line,
 	if (!(began = sourcing_decide_begin(&run, line, p, rules, lookup, ctx,
 	    out, &b)))
 		goto out;
+	run.scratch = scratch;
+	run.scratch_cap = sizeof(scratch);
 	mpn = line->mpn;
 	if (costing_need(p, &nr, err, sizeof(err)) == -1) {
 		buf_printf(&b, "cannot compute the need: %s", err);
@@ -506,10 +512,14 @@ line_decision_free(struct line_decision *d)
 {
 	if (d == NULL)
 		return;
-	free(d->selected_mpn);
-	free(d->selected_supplier);
-	free(d->supplier_name);
-	free(d->sku);
+	if (d->selection != NULL)
+		free(d->selection);
+	else {
+		free(d->selected_mpn);
+		free(d->selected_supplier);
+		free(d->supplier_name);
+		free(d->sku);
+	}
 	free(d->reasoning);
 	json_decref(d->output_data);
 	free(d->options);

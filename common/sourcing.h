@@ -158,6 +158,9 @@ struct line_decision {
 	char			*selected_supplier;
 	char			*supplier_name;
 	char			*sku;
+	/* when not NULL: the one block holding the four strings above
+	 * (sourcing_decide()'s); else each is its own allocation */
+	char			*selection;
 	int64_t			 need;
 	int64_t			 order_quantity;
 	int64_t			 unit_micros;

@@ -42,6 +42,8 @@ struct sourcing_sel {
 	/* the part's lifecycle: the worst any of its offers states */
 	enum offer_lifecycle	 lifecycle;
 	const char		*lifecycle_by;	/* that offer's supplier_id */
+	bool			 owned;		/* c and x malloc'ed, not the
+						   run's scratch */
 };
 
 /* One line being decided. */
@@ -62,6 +64,9 @@ struct sourcing_run {
 	struct buf			 notes;	/* the checks in words */
 	json_t				*flags;	/* NULL when quiet */
 	json_t				*checks_json;	/* NULL when quiet */
+	/* scratch for the selections' candidates (no malloc per part) */
+	char				*scratch;
+	size_t				 scratch_len, scratch_cap;
 };
 
 static inline const char *

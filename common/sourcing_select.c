@@ -6,11 +6,14 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
 #include "sourcing_internal.h"
 
 static enum trust_level
@@ -89,9 +92,36 @@ sourcing_select_cmp(const void *a, const void *b)
 void
 sourcing_select_free(struct sourcing_sel *s)
 {
-	free(s->c);
-	free(s->x);
+	if (s->owned)
+		free(s->c);	/* x is in the same block */
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Room for n candidates and n exclusions: from the run's scratch while it
+ * lasts, else one allocation (s->owned). Neither is zeroed: every entry
+ * is filled before it is counted.
+ */
+static void
+sourcing_select_room(struct sourcing_run *run, struct sourcing_sel *s,
+    size_t n)
+{
+	const size_t al = _Alignof(max_align_t);
+	size_t cs = (n * sizeof(*s->c) + al - 1) / al * al;
+	size_t need = cs + n * sizeof(*s->x);
+	char *p;
+
+	if (n > SIZE_MAX / 2 / (sizeof(*s->c) + sizeof(*s->x) + al))
+		fatalx("sourcing: %zu offers", n);
+	if (run->scratch_cap - run->scratch_len >= need) {
+		p = run->scratch + run->scratch_len;
+		run->scratch_len += (need + al - 1) / al * al;
+	} else {
+		p = xmalloc(need);
+		s->owned = true;
+	}
+	s->c = (struct sourcing_cand *)(void *)p;
+	s->x = (struct sourcing_excl *)(void *)(p + cs);
 }
 
 /* How bad a lifecycle is: unknown 0, active 1, nrnd 2, eol 3, obsolete 4. */
@@ -158,8 +188,7 @@ sourcing_select(struct sourcing_run *run, const char *mpn,
 	s->noffers = n;
 	if (n == 0)
 		return;
-	s->c = xcalloc(n, sizeof(*s->c));
-	s->x = xcalloc(n, sizeof(*s->x));
+	sourcing_select_room(run, s, n);
 	for (i = 0; i < n; i++) {
 		o = &v[i];
 		if (sourcing_select_severity(o->lifecycle) >
@@ -169,8 +198,8 @@ sourcing_select(struct sourcing_run *run, const char *mpn,
 		}
 		c = &s->c[s->nc];
 		x = &s->x[s->nx];
-		memset(c, 0, sizeof(*c));
 		c->o = x->o = o;
+		c->critical_ok = false;
 		c->trust = sourcing_select_trust(run->rules, o->supplier_id);
 		c->preferred = sourcing_select_preferred(run->rules, o);
 		if (sourcing_select_excluded(run, c, x->why, sizeof(x->why)))
@@ -364,16 +393,46 @@ sourcing_select_describe(const struct sourcing_sel *s,
 	}
 }
 
+/* Frees the selection strings of d, one block or four. */
+static void
+sourcing_select_unfill(struct line_decision *d)
+{
+	if (d->selection == NULL) {
+		free(d->selected_mpn);
+		free(d->selected_supplier);
+		free(d->supplier_name);
+		free(d->sku);
+	} else
+		free(d->selection);
+	d->selection = d->selected_mpn = d->selected_supplier =
+	    d->supplier_name = d->sku = NULL;
+}
+
 void
 sourcing_select_fill(struct line_decision *d, const struct sourcing_sel *s)
 {
 	const struct sourcing_cand *c = &s->c[0];
+	const char *v[4];
+	size_t n[4], i, tot = 0;
+	char *p;
 
-	d->selected_mpn = xstrdup(sourcing_nz(c->o->mpn)[0] ? c->o->mpn :
-	    s->mpn);
-	d->selected_supplier = xstrdup(sourcing_nz(c->o->supplier_id));
-	d->supplier_name = xstrdup(sourcing_nz(c->o->supplier_name));
-	d->sku = xstrdup(sourcing_nz(c->o->sku));
+	v[0] = sourcing_nz(c->o->mpn)[0] ? c->o->mpn : s->mpn;
+	v[1] = sourcing_nz(c->o->supplier_id);
+	v[2] = sourcing_nz(c->o->supplier_name);
+	v[3] = sourcing_nz(c->o->sku);
+	for (i = 0; i < 4; i++)
+		tot += (n[i] = strlen(v[i]) + 1);
+	/* one block for the four (line_decision_free() knows) */
+	sourcing_select_unfill(d);
+	d->selection = p = xmalloc(tot);
+	for (i = 0; i < 4; i++) {
+		memcpy(p, v[i], n[i]);
+		p += n[i];
+	}
+	d->selected_mpn = d->selection;
+	d->selected_supplier = d->selection + n[0];
+	d->supplier_name = d->selected_supplier + n[1];
+	d->sku = d->supplier_name + n[2];
 	d->order_quantity = c->r.order_qty;
 	d->unit_micros = c->r.unit_micros;
 	d->extended_micros = c->r.extended_micros;

@@ -191,12 +191,12 @@ money_to_double(int64_t micros)
 int
 i64_mul(int64_t a, int64_t b, int64_t *out)
 {
-	if (a != 0 && b != 0) {
-		if (a > 0 ? (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
-		    : (b > 0 ? a < INT64_MIN / b : a < INT64_MAX / b))
-			return -1;
-	}
-	*out = a * b;
+	int64_t r;
+
+	/* the compiler's check: no division (costing multiplies a lot) */
+	if (__builtin_mul_overflow(a, b, &r))
+		return -1;
+	*out = r;
 	return 0;
 }
 
@@ -532,6 +532,87 @@ buf_jstr(struct buf *b, const char *s)
 	}
 	buf_append(b, run, (size_t)(s - run));
 	buf_append(b, "\"", 1);
+}
+
+/* The bytes of the UTF-8 character at s, 0 when it is not one jansson
+ * accepts (its utf8_check_first() and utf8_check_full()). */
+static size_t
+utf8_char_len(const unsigned char *s)
+{
+	uint32_t v;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] <= 0xdf ? 2 : s[0] <= 0xef ? 3 : 4;
+	v = s[0] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	for (i = 1; i < n; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf)	/* the NUL too */
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ||
+	    (n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
+		return 0;
+	return n;
+}
+
+int
+buf_jansson_str(struct buf *b, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str, *p;
+	size_t n, start = b->len;
+	char *o;
+
+	for (p = s, n = 0; *p != '\0'; p += n)
+		if ((n = utf8_char_len(p)) == 0)
+			return -1;
+	if (b->sink)
+		return 0;
+	n = (size_t)(p - s);
+	buf_reserve(b, 6 * n + 2);
+	o = b->data + start;
+	*o++ = '"';
+	for (p = s; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\') {
+			*o++ = (char)*p;
+			continue;
+		}
+		*o++ = '\\';
+		switch (*p) {
+		case '"':
+		case '\\':
+			*o++ = (char)*p;
+			break;
+		case '\b':
+			*o++ = 'b';
+			break;
+		case '\f':
+			*o++ = 'f';
+			break;
+		case '\n':
+			*o++ = 'n';
+			break;
+		case '\r':
+			*o++ = 'r';
+			break;
+		case '\t':
+			*o++ = 't';
+			break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 15];
+			o += 5;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return 0;
 }
 
 void

@@ -70,6 +70,14 @@ void	buf_printf(struct buf *b, const char *fmt, ...)
  * characters escaped), and v as a JSON integer. */
 void	buf_jstr(struct buf *b, const char *s);
 void	buf_jint(struct buf *b, int64_t v);
+/*
+ * Appends s as jansson writes json_string(s) in a compact dump (no
+ * JSON_ENSURE_ASCII or JSON_ESCAPE_SLASH): \b \f \n \r \t, other
+ * controls as \u00XX (upper case). Returns -1 and appends nothing when
+ * jansson would refuse s: not UTF-8 (overlong forms, surrogates and code
+ * points past U+10FFFF included).
+ */
+int	buf_jansson_str(struct buf *b, const char *s);
 /* Hands the data to the caller (free() it) and resets the buffer. */
 char	*buf_steal(struct buf *b);
 

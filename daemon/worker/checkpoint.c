@@ -152,9 +152,9 @@ cp_text(const struct job *job, char *const *od)
 		buf_free(&b);
 		return NULL;
 	}
-	rest = json_pack("{s:O, s:O, s:O, s:O, s:o, s:O}", "totals",
+	rest = json_pack("{s:O, s:O, s:o, s:O, s:o, s:O}", "totals",
 	    job->totals ? job->totals : json_null(), "warnings",
-	    job->warnings, "trace", job->trace, "llm_calls",
+	    job->warnings, "trace", job_trace_json(job), "llm_calls",
 	    job->llm_calls ? job->llm_calls : json_null(), "basis",
 	    job->basis ? json_string(job->basis) : json_null(),
 	    /* the offer sets the basis names that may not be stored yet */
@@ -260,10 +260,8 @@ checkpoint_load(PGconn *db, struct job *job, char *stage, size_t stagelen)
 		json_decref(job->warnings);
 		job->warnings = json_incref(json_object_get(data, "warnings"));
 	}
-	if (json_is_array(json_object_get(data, "trace"))) {
-		json_decref(job->trace);
-		job->trace = json_incref(json_object_get(data, "trace"));
-	}
+	if (json_is_array(json_object_get(data, "trace")))
+		job_trace_set(job, json_object_get(data, "trace"));
 	json_decref(job->llm_calls);
 	job->llm_calls = json_is_array(json_object_get(data, "llm_calls")) ?
 	    json_incref(json_object_get(data, "llm_calls")) : NULL;

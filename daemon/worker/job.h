@@ -70,7 +70,10 @@ struct job {
 	size_t			  od_zlen, od_rawlen;
 	json_t			*totals;
 	json_t			*warnings;	/* project-level warnings */
-	json_t			*trace;		/* array of steps */
+	/* the steps as jansson dumps them, comma-separated, no brackets
+	 * (written straight: building, dumping and freeing the objects
+	 * was a tenth of a job) */
+	struct buf		 trace;
 	json_t			*llm_calls;	/* llm_calls rows, or NULL */
 	char			*basis;		/* decided quietly: basis.h */
 	json_t			*sets;		/* offer sets the basis names,
@@ -123,6 +126,12 @@ void		 job_trace(struct job *job, const char *step, const char *agent,
  */
 void		 job_trace_lines(struct job *job, const char *step,
 		    const char *agent, size_t n);
+/* Appends the trace, a JSON array, to out. */
+void		 job_trace_text(const struct job *job, struct buf *out);
+/* The trace as a jansson array (a new reference; NULL on failure). */
+json_t		*job_trace_json(const struct job *job);
+/* Replaces the trace with the steps of the array t (a checkpoint's). */
+void		 job_trace_set(struct job *job, const json_t *t);
 
 void	log_job_warnx(const struct job *job, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -41,6 +41,7 @@ enum stage_rc
 stage_decide_run(struct job *job, const struct config *cfg,
     const struct offer_cache *view)
 {
+	struct offer_cache lv = *view;	/* cur: the line decided */
 	struct intake_view v;
 	struct sourcing_rules rules;
 	struct basis_costing costing;
@@ -88,8 +89,9 @@ stage_decide_run(struct job *job, const struct config *cfg,
 		line.designators = (const char *const *)l->designators;
 		line.ndesignators = l->ndesignators;
 		line.manufacturer = l->manufacturer;
+		lv.cur = i;
 		if (sourcing_decide(&line, &p, &rules, offer_cache_lookup,
-		    (void *)(uintptr_t)view, d) == -1) {
+		    &lv, d) == -1) {
 			line_decision_free(d);
 			intake_view_free(&v);
 			job_seterr(job, "line %zu (%s): cannot be decided",

@@ -17,7 +17,13 @@ const struct offer *
 offer_cache_lookup(void *ctx, const char *mpn, size_t *n)
 {
 	const struct offer_cache *v = ctx;
+	const struct offer_cache_line *l;
 
+	if (v->lines != NULL && v->cur < v->nlines &&
+	    (l = &v->lines[v->cur])->mpn == mpn) {
+		*n = l->n;
+		return l->o;
+	}
 	return cache_offers(v->cat, mpn, n);
 }
 
@@ -52,14 +58,29 @@ enum stage_rc
 stage_enrich_run(struct job *job, const struct cache *c,
     const struct tenant_knowledge *kn, struct offer_cache *view)
 {
+	/* the lines of the job being decided: reused from job to job */
+	static struct offer_cache_line *lines;
+	static size_t cap;
+	struct offer_cache_line *l;
 	size_t i, j, n, noffers = 0, nwith = 0;
 
 	view->cat = c;
 	view->kn = kn;
+	if (cap < job->bom->nlines) {
+		cap = job->bom->nlines;
+		lines = xrealloc(lines, cap * sizeof(*lines));
+	}
+	view->lines = lines;
+	view->nlines = job->bom->nlines;
+	view->cur = 0;
 	for (i = 0; i < job->bom->nlines; i++) {
 		const char *m = job->bom->lines[i].mpn;
 
-		cache_offers(c, m, &n);
+		l = &lines[i];
+		l->mpn = m;
+		l->o = cache_offers_basis(c, m, &l->n, &l->text, &l->len,
+		    &l->hash, &l->key);
+		n = l->n;
 		noffers += n;
 		if (n > 0)
 			nwith++;
@@ -85,7 +106,7 @@ stage_enrich_run(struct job *job, const struct cache *c,
  */
 static void
 stage_enrich_set(struct basis_writer *w, struct job *job, const char *m,
-    const struct offer_cache *view)
+    const struct offer_cache *view, const struct offer_cache_line *line)
 {
 	const struct offer *o;
 	const char *text, *hash;
@@ -93,7 +114,16 @@ stage_enrich_set(struct basis_writer *w, struct job *job, const char *m,
 	json_t *t;
 	size_t n, len;
 
-	o = cache_offers_basis(view->cat, m, &n, &text, &len, &hash, &key);
+	if (line != NULL) {	/* the enrich stage looked it up */
+		o = line->o;
+		n = line->n;
+		text = line->text;
+		len = line->len;
+		hash = line->hash;
+		key = line->key;
+	} else
+		o = cache_offers_basis(view->cat, m, &n, &text, &len, &hash,
+		    &key);
 	if (n > 0 && !stage_persist_set_known(hash)) {
 		if (job->sets == NULL)
 			job->sets = json_object();
@@ -121,11 +151,14 @@ stage_enrich_basis(struct job *job, const struct offer_cache *view,
 	basis_begin(&w, out, c);
 	for (i = 0; i < job->bom->nlines; i++) {
 		m = job->bom->lines[i].mpn;
-		stage_enrich_set(&w, job, m, view);
+		stage_enrich_set(&w, job, m, view, view->lines != NULL &&
+		    i < view->nlines && view->lines[i].mpn == m ?
+		    &view->lines[i] : NULL);
 		for (j = 0; j < kn->nalternates; j++)
 			if (strcasecmp(kn->alternates[j].mpn, m) == 0)
 				stage_enrich_set(&w, job,
-				    kn->alternates[j].alternate_mpn, view);
+				    kn->alternates[j].alternate_mpn, view,
+				    NULL);
 	}
 	basis_add_knowledge(&w, kn->suppliers, kn->nsuppliers, kn->banned,
 	    kn->nbanned, kn->alternates, kn->nalternates);

@@ -536,8 +536,9 @@ persist_job(const struct job *job, struct db_array *col)
 	persist_str(&col[PC_STARTED], ts);
 	persist_str(&col[PC_CHECKPOINTED], job->checkpointed ? "t" : "f");
 	persist_str(&col[PC_REPROCESS], job->reprocess ? "t" : "f");
-	if (persist_json(&col[PC_TRACE], job->trace) == -1)
-		return -1;
+	off = db_array_begin(&col[PC_TRACE]);
+	job_trace_text(job, &col[PC_TRACE].b);
+	db_array_end(&col[PC_TRACE], off);
 	if (!complete) {
 		persist_str(&col[PC_MPNS], NULL);
 		persist_str(&col[PC_NAME], NULL);

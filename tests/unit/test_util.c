@@ -1,6 +1,6 @@
 /*
  * Unit tests for common/util.c: number and money parsing, formatting,
- * overflow checks, buffers and ids.
+ * overflow checks, buffers (JSON strings as jansson writes them) and ids.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "util.h"
 
@@ -134,6 +135,72 @@ test_buf_and_uuid(void **state)
 	assert_false(uuid_valid("1234567890123456789012345678901234567"));
 }
 
+/* buf_jansson_str(s) against what jansson makes of json_string(s). */
+static void
+jansson_same(const char *s)
+{
+	struct buf b;
+	json_t *j;
+	char *d;
+	int rc;
+
+	buf_init(&b);
+	buf_puts(&b, "x");
+	rc = buf_jansson_str(&b, s);
+	if ((j = json_string(s)) == NULL) {
+		assert_int_equal(rc, -1);
+		assert_int_equal(b.len, 1);
+	} else {
+		d = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_non_null(d);
+		assert_int_equal(rc, 0);
+		assert_string_equal(b.data + 1, d);
+		free(d);
+		json_decref(j);
+	}
+	buf_free(&b);
+}
+
+static void
+test_jansson_str(void **state)
+{
+	static const char *const fixed[] = {
+		"", "plain", "q\"b\\s/", "\b\f\n\r\t\x01\x1f\x7f",
+		"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xc3",
+		"ok\xe2\x82", "\xe2\x80\xa8",
+	};
+	unsigned char s[5];
+	size_t i;
+	unsigned a, c, d;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		jansson_same(fixed[i]);
+	/* every string of one and two bytes */
+	for (a = 1; a < 256; a++)
+		for (c = 0; c < 256; c++) {
+			s[0] = (unsigned char)a;
+			s[1] = (unsigned char)c;
+			s[2] = '\0';
+			jansson_same((char *)s);
+		}
+	/* three and four bytes around the limits of UTF-8 */
+	for (a = 0xdf; a < 0x100; a++)
+		for (c = 0x7c; c < 0xc4; c += 3)
+			for (d = 0x7e; d < 0xc2; d += 5) {
+				s[0] = (unsigned char)a;
+				s[1] = (unsigned char)c;
+				s[2] = (unsigned char)d;
+				s[3] = 0x80 + (unsigned char)(a & 0x3f);
+				s[4] = '\0';
+				jansson_same((char *)s);
+				s[3] = '\0';
+				jansson_same((char *)s);
+			}
+}
+
 int
 main(void)
 {
@@ -143,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_money_format),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_buf_and_uuid),
+		cmocka_unit_test(test_jansson_str),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
