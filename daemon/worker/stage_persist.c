@@ -108,13 +108,27 @@ pw_jint(struct buf *b, int64_t v)
 	pw_mem(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/*
+ * key and s, unless s is NULL or empty: a key left out reads as null, and
+ * line_items and the API give these fields as '' (migration 0015).
+ */
 static void
-persist_jopt(struct buf *b, const char *s)
+persist_jtext(struct buf *b, const char *key, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	pw_mem(b, key, strlen(key));
+	pw_jstr(b, s);
+}
+
+/* key and s, unless s is NULL: the key left out reads as null */
+static void
+persist_jopt(struct buf *b, const char *key, const char *s)
 {
 	if (s == NULL)
-		PW_LIT(b, "null");
-	else
-		pw_jstr(b, s);
+		return;
+	pw_mem(b, key, strlen(key));
+	pw_jstr(b, s);
 }
 
 static int
@@ -127,7 +141,9 @@ persist_dump_cb(const char *p, size_t n, void *data)
 /*
  * Written straight into b (building a jansson document per line and
  * dumping it cost a third of the worker's time); only output_data goes
- * through jansson.
+ * through jansson. The keys are short and a key without a value is left
+ * out (migration 0015: bomd_lines() reads them, and the documents of
+ * before, as line_items' columns).
  */
 int
 stage_persist_lines_text(const struct job *job, struct buf *b)
@@ -142,61 +158,52 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		l = &job->bom->lines[i];
 		d = i < job->ndecisions ? &job->decisions[i] : NULL;
 		if (i == 0)
-			PW_LIT(b, "{\"line_no\":");
+			PW_LIT(b, "{\"n\":");
 		else
-			PW_LIT(b, ",{\"line_no\":");
+			PW_LIT(b, ",{\"n\":");
 		pw_jint(b, (int64_t)(i + 1));
-		PW_LIT(b, ",\"source_line\":");
+		PW_LIT(b, ",\"sl\":");
 		pw_jint(b, (int64_t)l->line_no);
-		PW_LIT(b, ",\"designators\":[");
+		PW_LIT(b, ",\"d\":[");
 		for (k = 0; k < l->ndesignators; k++) {
 			if (k > 0)
 				PW_LIT(b, ",");
 			pw_jstr(b, l->designators[k]);
 		}
-		PW_LIT(b, "],\"quantity\":");
+		PW_LIT(b, "],\"q\":");
 		pw_jint(b, l->quantity);
-		PW_LIT(b, ",\"mpn\":");
+		PW_LIT(b, ",\"m\":");
 		pw_jstr(b, l->mpn);
-		PW_LIT(b, ",\"manufacturer\":");
-		pw_jstr(b, l->manufacturer ? l->manufacturer : "");
-		PW_LIT(b, ",\"description\":");
-		pw_jstr(b, l->description ? l->description : "");
-		PW_LIT(b, ",\"package\":");
-		pw_jstr(b, l->package ? l->package : "");
-		PW_LIT(b, ",\"value\":");
-		pw_jstr(b, l->value ? l->value : "");
-		PW_LIT(b, ",\"status\":");
+		persist_jtext(b, ",\"mf\":", l->manufacturer);
+		persist_jtext(b, ",\"ds\":", l->description);
+		persist_jtext(b, ",\"pk\":", l->package);
+		persist_jtext(b, ",\"v\":", l->value);
+		PW_LIT(b, ",\"s\":");
 		pw_jstr(b, d ? persist_line_status(d->status) :
 		    "pending_enrichment");
-		PW_LIT(b, ",\"selected_mpn\":");
-		persist_jopt(b, d ? d->selected_mpn : NULL);
-		PW_LIT(b, ",\"selected_supplier\":");
-		persist_jopt(b, d ? d->selected_supplier : NULL);
 		if (d != NULL && d->selected_mpn != NULL) {
-			PW_LIT(b, ",\"order_quantity\":");
+			PW_LIT(b, ",\"sm\":");
+			pw_jstr(b, d->selected_mpn);
+			persist_jopt(b, ",\"ss\":", d->selected_supplier);
+			PW_LIT(b, ",\"oq\":");
 			pw_jint(b, d->order_quantity);
-			PW_LIT(b, ",\"unit_price_micros\":");
+			PW_LIT(b, ",\"up\":");
 			pw_jint(b, d->unit_micros);
-			PW_LIT(b, ",\"extended_price_micros\":");
+			PW_LIT(b, ",\"xp\":");
 			pw_jint(b, d->extended_micros);
-			PW_LIT(b, ",\"currency\":");
+			PW_LIT(b, ",\"c\":");
 			pw_jstr(b, d->currency);
-		} else
-			PW_LIT(b, ",\"order_quantity\":null,"
-			    "\"unit_price_micros\":null,"
-			    "\"extended_price_micros\":null,\"currency\":null");
-		PW_LIT(b, ",\"final_decision\":");
+		} else if (d != NULL)
+			persist_jopt(b, ",\"ss\":", d->selected_supplier);
 		od = d != NULL && job->od_text != NULL ? job->od_text[i] : NULL;
-		if (d == NULL)
-			PW_LIT(b, "null");
-		else if (d->output_data == NULL && od == NULL) {
+		/* a line not decided has no final_decision */
+		if (d != NULL && d->output_data == NULL && od == NULL) {
 			/* decided quietly: the API renders the words */
-			PW_LIT(b, "{\"status\":");
+			PW_LIT(b, ",\"fd\":{\"status\":");
 			pw_jstr(b, decision_status_name(d->status));
 			PW_LIT(b, ",\"agent_name\":\"final_decision\"}");
-		} else {
-			PW_LIT(b, "{\"status\":");
+		} else if (d != NULL) {
+			PW_LIT(b, ",\"fd\":{\"status\":");
 			pw_jstr(b, decision_status_name(d->status));
 			PW_LIT(b, ",\"reasoning\":");
 			pw_jstr(b, d->reasoning ? d->reasoning : "");
