@@ -4,7 +4,11 @@
 -- * A lines document names a line's fields by short keys and leaves out
 --   the keys a line has no value for (an empty package, value,
 --   manufacturer or description; the order fields of a line with no offer
---   chosen; the decision of a line not decided). bomd_lines() reads a
+--   chosen; the decision of a line not decided). A decided line's
+--   status follows from its decision (as the original mapped it), and a
+--   decision without words is its status alone ("fd":"approved" for
+--   {"status":"approved","agent_name":"final_decision"}; the API renders
+--   the words, as before). bomd_lines() reads a
 --   document of either form as the columns it had, a key left out as
 --   null; line_items gives the four text fields as '' as before (the
 --   API's document already did). Rows written before read as before.
@@ -32,13 +36,20 @@ LANGUAGE sql IMMUTABLE AS $$
 	    COALESCE(x.d, x.designators), COALESCE(x.q, x.quantity),
 	    COALESCE(x.m, x.mpn), COALESCE(x.mf, x.manufacturer),
 	    COALESCE(x.ds, x.description), COALESCE(x.pk, x.package),
-	    COALESCE(x.v, x.value), COALESCE(x.s, x.status),
+	    COALESCE(x.v, x.value),
+	    COALESCE(x.s, x.status, CASE COALESCE(x.fd->>'status',
+		x.fd#>>'{}') WHEN 'approved' THEN 'pending_purchase'
+		WHEN 'escalated' THEN 'pending_final_decision'
+		ELSE 'failed' END),
 	    COALESCE(x.sm, x.selected_mpn),
 	    COALESCE(x.ss, x.selected_supplier),
 	    COALESCE(x.oq, x.order_quantity),
 	    COALESCE(x.up, x.unit_price_micros),
 	    COALESCE(x.xp, x.extended_price_micros),
-	    COALESCE(x.c, x.currency), COALESCE(x.fd, x.final_decision)
+	    COALESCE(x.c, x.currency),
+	    CASE WHEN json_typeof(x.fd) = 'string' THEN ('{"status":' ||
+		x.fd::text || ',"agent_name":"final_decision"}')::json
+		ELSE COALESCE(x.fd, x.final_decision) END
 	FROM json_to_recordset(doc) AS x(n int, line_no int, sl int,
 	    source_line int, d text[], designators text[], q bigint,
 	    quantity bigint, m text, mpn text, mf text, manufacturer text,

@@ -19,20 +19,6 @@
 #include "stages.h"
 #include "util.h"
 
-/* The line item status the original used for each decision. */
-static const char *
-persist_line_status(enum decision_status s)
-{
-	switch (s) {
-	case DECISION_APPROVED:
-		return "pending_purchase";
-	case DECISION_ESCALATED:
-		return "pending_final_decision";
-	default:
-		return "failed";
-	}
-}
-
 /*
  * The lines document is written with the writers below, which reserve
  * once per piece and copy without a call per run: the same bytes as
@@ -178,9 +164,9 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		persist_jtext(b, ",\"ds\":", l->description);
 		persist_jtext(b, ",\"pk\":", l->package);
 		persist_jtext(b, ",\"v\":", l->value);
-		PW_LIT(b, ",\"s\":");
-		pw_jstr(b, d ? persist_line_status(d->status) :
-		    "pending_enrichment");
+		/* a decided line's status follows from its decision (0015) */
+		if (d == NULL)
+			PW_LIT(b, ",\"s\":\"pending_enrichment\"");
 		if (d != NULL && d->selected_mpn != NULL) {
 			PW_LIT(b, ",\"sm\":");
 			pw_jstr(b, d->selected_mpn);
@@ -198,10 +184,10 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		od = d != NULL && job->od_text != NULL ? job->od_text[i] : NULL;
 		/* a line not decided has no final_decision */
 		if (d != NULL && d->output_data == NULL && od == NULL) {
-			/* decided quietly: the API renders the words */
-			PW_LIT(b, ",\"fd\":{\"status\":");
+			/* decided quietly: the API renders the words; the
+			 * status alone stands for the decision */
+			PW_LIT(b, ",\"fd\":");
 			pw_jstr(b, decision_status_name(d->status));
-			PW_LIT(b, ",\"agent_name\":\"final_decision\"}");
 		} else if (d != NULL) {
 			PW_LIT(b, ",\"fd\":{\"status\":");
 			pw_jstr(b, decision_status_name(d->status));
