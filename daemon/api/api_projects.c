@@ -51,16 +51,9 @@
 	" ORDER BY t.n) FROM json_array_elements(p.trace::json) WITH " \
 	"ORDINALITY AS t(x, n)), '[]'::json)"
 
-/* The columns of a stored line item (projects.lines, live lines). */
-#define API_PROJECTS_LINE_COLS "line_no int, source_line int, " \
-	"designators text[], quantity bigint, mpn text, manufacturer text, " \
-	"description text, package text, value text, status text, " \
-	"selected_mpn text, selected_supplier text, order_quantity bigint, " \
-	"unit_price_micros bigint, extended_price_micros bigint, " \
-	"currency text, final_decision json"
-
 /*
- * The line items of a lines document src as a JSON array, by line. As
+ * The line items of a lines document src (projects.lines, live lines:
+ * bomd_lines() reads either, migration 0015) as a JSON array, by line. As
  * the original's BOMLineItem, a line has a line_id (the id the report and
  * the strategies name it by), reference_designators, approved_alternates
  * (filled by api_render_project() from the basis) and a
@@ -84,8 +77,7 @@
 	", 'currency', l.currency, 'final_decision', l.final_decision, " \
 	"'purchasing_decision', NULL::json, 'approved_alternates', " \
 	"'[]'::json) " \
-	"ORDER BY l.line_no) FROM json_to_recordset(" src ") AS l(" \
-	API_PROJECTS_LINE_COLS ")), '[]'::json)"
+	"ORDER BY l.line_no) FROM bomd_lines(" src ") AS l), '[]'::json)"
 
 /* The stored line items of project p. */
 #define API_PROJECTS_ITEMS \

@@ -19,20 +19,6 @@
 #include "stages.h"
 #include "util.h"
 
-/* The line item status the original used for each decision. */
-static const char *
-persist_line_status(enum decision_status s)
-{
-	switch (s) {
-	case DECISION_APPROVED:
-		return "pending_purchase";
-	case DECISION_ESCALATED:
-		return "pending_final_decision";
-	default:
-		return "failed";
-	}
-}
-
 /*
  * The lines document is written with the writers below, which reserve
  * once per piece and copy without a call per run: the same bytes as
@@ -108,13 +94,27 @@ pw_jint(struct buf *b, int64_t v)
 	pw_mem(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/*
+ * key and s, unless s is NULL or empty: a key left out reads as null, and
+ * line_items and the API give these fields as '' (migration 0015).
+ */
 static void
-persist_jopt(struct buf *b, const char *s)
+persist_jtext(struct buf *b, const char *key, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	pw_mem(b, key, strlen(key));
+	pw_jstr(b, s);
+}
+
+/* key and s, unless s is NULL: the key left out reads as null */
+static void
+persist_jopt(struct buf *b, const char *key, const char *s)
 {
 	if (s == NULL)
-		PW_LIT(b, "null");
-	else
-		pw_jstr(b, s);
+		return;
+	pw_mem(b, key, strlen(key));
+	pw_jstr(b, s);
 }
 
 static int
@@ -127,7 +127,9 @@ persist_dump_cb(const char *p, size_t n, void *data)
 /*
  * Written straight into b (building a jansson document per line and
  * dumping it cost a third of the worker's time); only output_data goes
- * through jansson.
+ * through jansson. The keys are short and a key without a value is left
+ * out (migration 0015: bomd_lines() reads them, and the documents of
+ * before, as line_items' columns).
  */
 int
 stage_persist_lines_text(const struct job *job, struct buf *b)
@@ -142,61 +144,52 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 		l = &job->bom->lines[i];
 		d = i < job->ndecisions ? &job->decisions[i] : NULL;
 		if (i == 0)
-			PW_LIT(b, "{\"line_no\":");
+			PW_LIT(b, "{\"n\":");
 		else
-			PW_LIT(b, ",{\"line_no\":");
+			PW_LIT(b, ",{\"n\":");
 		pw_jint(b, (int64_t)(i + 1));
-		PW_LIT(b, ",\"source_line\":");
+		PW_LIT(b, ",\"sl\":");
 		pw_jint(b, (int64_t)l->line_no);
-		PW_LIT(b, ",\"designators\":[");
+		PW_LIT(b, ",\"d\":[");
 		for (k = 0; k < l->ndesignators; k++) {
 			if (k > 0)
 				PW_LIT(b, ",");
 			pw_jstr(b, l->designators[k]);
 		}
-		PW_LIT(b, "],\"quantity\":");
+		PW_LIT(b, "],\"q\":");
 		pw_jint(b, l->quantity);
-		PW_LIT(b, ",\"mpn\":");
+		PW_LIT(b, ",\"m\":");
 		pw_jstr(b, l->mpn);
-		PW_LIT(b, ",\"manufacturer\":");
-		pw_jstr(b, l->manufacturer ? l->manufacturer : "");
-		PW_LIT(b, ",\"description\":");
-		pw_jstr(b, l->description ? l->description : "");
-		PW_LIT(b, ",\"package\":");
-		pw_jstr(b, l->package ? l->package : "");
-		PW_LIT(b, ",\"value\":");
-		pw_jstr(b, l->value ? l->value : "");
-		PW_LIT(b, ",\"status\":");
-		pw_jstr(b, d ? persist_line_status(d->status) :
-		    "pending_enrichment");
-		PW_LIT(b, ",\"selected_mpn\":");
-		persist_jopt(b, d ? d->selected_mpn : NULL);
-		PW_LIT(b, ",\"selected_supplier\":");
-		persist_jopt(b, d ? d->selected_supplier : NULL);
-		if (d != NULL && d->selected_mpn != NULL) {
-			PW_LIT(b, ",\"order_quantity\":");
-			pw_jint(b, d->order_quantity);
-			PW_LIT(b, ",\"unit_price_micros\":");
-			pw_jint(b, d->unit_micros);
-			PW_LIT(b, ",\"extended_price_micros\":");
-			pw_jint(b, d->extended_micros);
-			PW_LIT(b, ",\"currency\":");
-			pw_jstr(b, d->currency);
-		} else
-			PW_LIT(b, ",\"order_quantity\":null,"
-			    "\"unit_price_micros\":null,"
-			    "\"extended_price_micros\":null,\"currency\":null");
-		PW_LIT(b, ",\"final_decision\":");
-		od = d != NULL && job->od_text != NULL ? job->od_text[i] : NULL;
+		persist_jtext(b, ",\"mf\":", l->manufacturer);
+		persist_jtext(b, ",\"ds\":", l->description);
+		persist_jtext(b, ",\"pk\":", l->package);
+		persist_jtext(b, ",\"v\":", l->value);
+		/* a decided line's status follows from its decision (0015) */
 		if (d == NULL)
-			PW_LIT(b, "null");
-		else if (d->output_data == NULL && od == NULL) {
-			/* decided quietly: the API renders the words */
-			PW_LIT(b, "{\"status\":");
+			PW_LIT(b, ",\"s\":\"pending_enrichment\"");
+		if (d != NULL && d->selected_mpn != NULL) {
+			PW_LIT(b, ",\"sm\":");
+			pw_jstr(b, d->selected_mpn);
+			persist_jopt(b, ",\"ss\":", d->selected_supplier);
+			PW_LIT(b, ",\"oq\":");
+			pw_jint(b, d->order_quantity);
+			PW_LIT(b, ",\"up\":");
+			pw_jint(b, d->unit_micros);
+			PW_LIT(b, ",\"xp\":");
+			pw_jint(b, d->extended_micros);
+			PW_LIT(b, ",\"c\":");
+			pw_jstr(b, d->currency);
+		} else if (d != NULL)
+			persist_jopt(b, ",\"ss\":", d->selected_supplier);
+		od = d != NULL && job->od_text != NULL ? job->od_text[i] : NULL;
+		/* a line not decided has no final_decision */
+		if (d != NULL && d->output_data == NULL && od == NULL) {
+			/* decided quietly: the API renders the words; the
+			 * status alone stands for the decision */
+			PW_LIT(b, ",\"fd\":");
 			pw_jstr(b, decision_status_name(d->status));
-			PW_LIT(b, ",\"agent_name\":\"final_decision\"}");
-		} else {
-			PW_LIT(b, "{\"status\":");
+		} else if (d != NULL) {
+			PW_LIT(b, ",\"fd\":{\"status\":");
 			pw_jstr(b, decision_status_name(d->status));
 			PW_LIT(b, ",\"reasoning\":");
 			pw_jstr(b, d->reasoning ? d->reasoning : "");
@@ -240,18 +233,13 @@ static const char persist_batch_sql[] =
     "WITH x AS (SELECT c1::uuid AS client_id, c2 AS job_id, "
     "c3::uuid AS project_id, c4 AS stream_id, c5 AS status, "
     "c6::int AS attempts, c7 AS error, c8::jsonb AS request, "
-    "c9::timestamptz AS started_at, c10::text[] AS mpns, c11 AS name, "
-    "c12 AS bom_csv, c13 AS bom_filename, c14::jsonb AS context, "
-    "c15::jsonb AS totals, c16::jsonb AS warnings, c17 AS lines, "
+    "c9::timestamptz AS started_at, c10::text[] AS mpns, "
     "c18 AS trace, c19::json AS llm_calls, c20::boolean AS checkpointed, "
-    "c21::boolean AS reprocess, c22 AS basis FROM unnest($1::text[], "
-    "$2::text[], "
+    "c21::boolean AS reprocess FROM unnest($1::text[], $2::text[], "
     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
-    "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
-    "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], "
-    "$18::text[], $19::text[], $20::text[], $21::text[], $22::text[]) "
-    "AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, "
-    "c15, c16, c17, c18, c19, c20, c21, c22)), "
+    "$8::text[], $9::text[], $10::text[], $18::text[], $19::text[], "
+    "$20::text[], $21::text[]) "
+    "AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c18, c19, c20, c21)), "
     "f AS (INSERT INTO jobs AS j (job_id, client_id, project_id, status, "
     "attempts, error, stream_id, request, mpns, mpn_keys, started_at, "
     "finished_at, updated_at) SELECT job_id, client_id, project_id, "
@@ -271,13 +259,22 @@ static const char persist_batch_sql[] =
     "d AS (SELECT x.client_id, x.job_id, x.status, x.trace, x.llm_calls, "
     "x.checkpointed, x.reprocess, f.project_id AS pid FROM x JOIN f "
     "USING (client_id, job_id)), "
+    /* the documents are read once, here: x, read by three, is kept in
+     * memory, and was a copy of every document */
     "p AS (INSERT INTO projects AS p (project_id, client_id, name, status, "
     "context, bom_csv, bom_filename, totals, warnings, lines, line_count, "
-    "trace, basis) SELECT f.project_id, x.client_id, COALESCE(x.name, ''), "
-    "'complete', COALESCE(x.context, '{}'), x.bom_csv, x.bom_filename, "
-    "x.totals, COALESCE(x.warnings, '[]'), COALESCE(x.lines, '[]'), "
-    "COALESCE(cardinality(x.mpns), 0), COALESCE(x.trace, '[]'), x.basis "
-    "FROM x JOIN f USING (client_id, job_id) WHERE x.status = 'complete' "
+    "trace, basis) SELECT f.project_id, f.client_id, COALESCE(y.name, ''), "
+    "'complete', COALESCE(y.context::jsonb, '{}'), y.bom_csv, "
+    "y.bom_filename, y.totals::jsonb, COALESCE(y.warnings::jsonb, '[]'), "
+    "COALESCE(y.lines, '[]'), COALESCE(cardinality(y.mpns::text[]), 0), "
+    "COALESCE(y.trace, '[]'), y.basis "
+    "FROM unnest($1::text[], $2::text[], $5::text[], $10::text[], "
+    "$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], "
+    "$16::text[], $17::text[], $18::text[], $22::text[]) AS y(client_id, "
+    "job_id, status, mpns, name, bom_csv, bom_filename, context, totals, "
+    "warnings, lines, trace, basis) JOIN f ON f.client_id = "
+    "y.client_id::uuid AND f.job_id = y.job_id "
+    "WHERE y.status = 'complete' "
     "ON CONFLICT (client_id, project_id) DO UPDATE SET "
     "status = 'complete', "
     "name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name "
