@@ -112,6 +112,12 @@ struct master {
 	int64_t		 probe_at_ms;	/* the next probe of the API */
 	int		 probe_fails;	/* in a row */
 	int		 term;		/* SIGTERM/SIGINT: stopping */
+	/*
+	 * The start gate: the first children are forked at once and wait
+	 * for EOF on gate[0] while the master checks the database and
+	 * hands back what a previous run left pending; -1 once open.
+	 */
+	int		 gate[2];
 };
 
 int
@@ -192,6 +198,13 @@ master_spawn(struct master *m, struct master_child *ch)
 		ch->respawn_at_ms = now_ms() + MASTER_FORK_RETRY_MS;
 		return;
 	case 0:
+		if (m->gate[0] != -1) {
+			char c;
+
+			close(m->gate[1]);
+			while (read(m->gate[0], &c, 1) == -1 && errno == EINTR)
+				;
+		}
 		/* the master's Redis and PostgreSQL sockets are not ours */
 		closefrom(STDERR_FILENO + 1);
 		signals_install(master_child_signals, MASTER_NCHILD_SIGNALS);
@@ -488,15 +501,11 @@ master_next_due(const struct master *m)
 	return due;
 }
 
-/*
- * Starts the children whose time has come, pings the watchdog and runs
- * the upkeep when due.
- */
+/* Forks the wanted children that are not running and are due. */
 static void
-master_run_due(struct master *m)
+master_spawn_due(struct master *m, int64_t now)
 {
 	struct master_child *ch;
-	int64_t now = now_ms();
 	int i;
 
 	for (i = 0; i < MASTER_MAX_CHILDREN; i++) {
@@ -505,6 +514,18 @@ master_run_due(struct master *m)
 		    now >= ch->respawn_at_ms)
 			master_spawn(m, ch);
 	}
+}
+
+/*
+ * Starts the children whose time has come, pings the watchdog and runs
+ * the upkeep when due.
+ */
+static void
+master_run_due(struct master *m)
+{
+	int64_t now = now_ms();
+
+	master_spawn_due(m, now);
 	if (!m->term && now >= m->upkeep_at)
 		m->upkeep_at = upkeep_run(m->upkeep, &m->cfg);
 	if (!m->term && m->cfg.api_probe_every > 0 && now >= m->probe_at_ms)
@@ -662,6 +683,7 @@ master_main(const char *config_path, enum master_role role, int workers)
 	struct master *m;
 	uint64_t wd_usec = 0;
 	char err[512];
+	int i;
 
 	m = xcalloc(1, sizeof(*m));
 	m->config_path = config_path;
@@ -674,23 +696,40 @@ master_main(const char *config_path, enum master_role role, int workers)
 	log_setlevel(log_parse_level(m->cfg.log_level));
 	m->nworkers = workers > 0 ? workers : (int)m->cfg.workers;
 	m->workers_fixed = workers > 0;
-	if (master_check_ready(m) == -1) {
-		config_free(&m->cfg);
-		free(m);
-		return 1;
-	}
 	proctitle_set("bomd: master");
 	log_setname("master");
 	srandom((unsigned int)(getpid() ^ now_ms()));
-	master_startup_redis(m);
 
 	/* blocked before the first fork: no SIGCHLD is missed */
 	signals_install(master_signals, MASTER_NSIGNALS);
 	signals_set(master_signals, MASTER_NSIGNALS, &m->handled);
 	sigprocmask(SIG_BLOCK, &m->handled, NULL);
 
+	/* the children are forked now and start when the checks pass */
+	if (pipe(m->gate) == -1) {
+		log_warn("pipe");
+		m->gate[0] = m->gate[1] = -1;
+	}
 	m->upkeep = upkeep_new();
 	master_plan(m);
+	master_spawn_due(m, now_ms());
+	if (master_check_ready(m) == -1) {
+		/* still at the gate: they have done nothing */
+		master_kill_all(m, SIGKILL);
+		for (i = 0; i < MASTER_MAX_CHILDREN; i++)
+			if (m->children[i].pid > 0)
+				waitpid(m->children[i].pid, NULL, 0);
+		upkeep_free(m->upkeep);
+		config_free(&m->cfg);
+		free(m);
+		return 1;
+	}
+	master_startup_redis(m);
+	if (m->gate[0] != -1) {
+		close(m->gate[0]);
+		close(m->gate[1]);
+		m->gate[0] = m->gate[1] = -1;
+	}
 	master_run_due(m);
 	sd_notifyf(0, "READY=1\nSTATUS=%d workers, api %s", m->nworkers,
 	    role == MASTER_ROLE_WORKER ? "off" : "on");

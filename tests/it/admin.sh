@@ -102,4 +102,16 @@ out=$(printf '%s\n' "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sk
     "IADM-CLI-1,AdmTest,itadm-dist,ITAdm Dist,authorized,ITADM-1,5,1,1,3,USD,1:0.25" |
     "$BOMD" offers import - 2>/dev/null)
 check "offers import reads stdin" "imported 1 offers, 0 rows rejected" "$out"
+# serve refuses a database that is not migrated: its children are forked
+# at once but wait at the start gate, and go with the master
+sql "DROP DATABASE IF EXISTS bomd_unmigrated" >/dev/null 2>&1
+sql "CREATE DATABASE bomd_unmigrated" >/dev/null
+out=$(BOMD_DATABASE_URL="postgresql:///bomd_unmigrated?host=$BOMD_TEST_PG_HOST&port=$BOMD_TEST_PG_PORT&user=postgres" \
+    BOMD_LOG_LEVEL=info timeout 30 "$BOMD" serve --role worker --workers 2 2>&1)
+rc=$?
+check "serve on an unmigrated database exits 1" "1" "$rc"
+check_contains "and says why" "database schema is not current: run bomd migrate" "$out"
+check "no worker ran against it" "" "$(echo "$out" | grep -i 'worker [0-9]:')"
+sql "DROP DATABASE bomd_unmigrated" >/dev/null 2>&1
+
 summary admin
