@@ -127,6 +127,7 @@ WORKER_SRCS = \
 	daemon/worker/cache.c \
 	daemon/worker/checkpoint.c \
 	daemon/worker/job.c \
+	daemon/worker/job_trace.c \
 	daemon/worker/progress.c \
 	daemon/worker/stage_decide.c \
 	daemon/worker/stage_enrich.c \
