@@ -10,7 +10,7 @@
 cd "$ROOT" || exit 1
 ulimit -c 0
 
-HS=$STATE/hostile
+HS=$(mktemp -d "${STATE:-/tmp}/it_hostile.XXXXXX") && chmod 755 "$HS"
 SERVE=""
 cleanup() {
 	stop_mock

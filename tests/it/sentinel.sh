@@ -15,7 +15,7 @@
 cd "$ROOT" || exit 1
 ulimit -c 0
 
-SD=$STATE/sentinel
+SD=$(mktemp -d "${STATE:-/tmp}/it_sentinel.XXXXXX") && chmod 755 "$SD"
 SERVE=""
 SUBMITTER=""
 MASTER=bomdp
@@ -130,7 +130,7 @@ check "a good one passes" "configuration OK" "$("$BOMD" -n 2>&1)"
 
 "$BOMD" migrate >/dev/null 2>&1 || bad "migrate own database"
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
-C=$("$BOMD" client create --name "Sentinel" 2>/dev/null)
+C=$("$BOMD" client create --name "Sentinel $$ $RANDOM" 2>/dev/null)
 C_ID=$(echo "$C" | jq -r .client_id)
 C_KEY=$(echo "$C" | jq -r .api_key)
 K=$("$BOMD" key create --client "$C_ID" --name spare 2>/dev/null)
@@ -204,6 +204,9 @@ before=$(n_accepted)
 ( for _ in $(seq 1 12); do submit "$SD/small.csv" & sleep 0.3; done; wait ) &
 SUBMITTER=$!
 wait_for 200 eval '[ "$(primary_port "${SPORTS[0]}")" = "$RPORT" ]'
+# the others learn the new configuration from its hello messages (every
+# 2 s): slower on a loaded machine
+wait_for 200 eval '[ "$(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")" = "$RPORT $RPORT" ]'
 check "the Sentinels promote the replica" "$RPORT $RPORT $RPORT" \
     "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")"
 check "the replica is a primary now" "master" "$(info "$RPORT" role)"
