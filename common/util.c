@@ -505,33 +505,40 @@ void
 buf_jstr(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run;
-	char esc[6];
+	const unsigned char *p;
+	size_t n = 2;
+	char *o;
 
-	buf_append(b, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
+	if (b->sink)
+		return;
+	/* the exact length first: one reservation, no call per run */
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		n += *p >= 0x20 && *p != '"' && *p != '\\' ? 1 :
+		    *p == '"' || *p == '\\' || *p == '\n' || *p == '\t' ||
+		    *p == '\r' ? 2 : 6;
+	buf_reserve(b, n);
+	o = b->data + b->len;
+	*o++ = '"';
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\') {
+			*o++ = (char)*p;
 			continue;
-		buf_append(b, run, (size_t)(s - run));
-		run = s + 1;
-		esc[0] = '\\';
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			buf_append(b, esc, 2);
-		} else if (c == '\n' || c == '\t' || c == '\r') {
-			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-			buf_append(b, esc, 2);
-		} else {
-			buf_append(b, "\\u00", 4);
-			esc[0] = hex[c >> 4];
-			esc[1] = hex[c & 15];
-			buf_append(b, esc, 2);
+		}
+		*o++ = '\\';
+		if (*p == '"' || *p == '\\')
+			*o++ = (char)*p;
+		else if (*p == '\n' || *p == '\t' || *p == '\r')
+			*o++ = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+		else {
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 15];
+			o += 5;
 		}
 	}
-	buf_append(b, run, (size_t)(s - run));
-	buf_append(b, "\"", 1);
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 /* The bytes of the UTF-8 character at s, 0 when it is not one jansson

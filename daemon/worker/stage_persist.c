@@ -20,9 +20,10 @@
 #include "util.h"
 
 /*
- * The lines document is written with the writers below, which reserve
- * once per piece and copy without a call per run: the same bytes as
- * buf_puts(), buf_jstr() and buf_jint(), at a fraction of the calls.
+ * The lines document's literals are written with the writers below, which
+ * reserve once per piece: the same bytes as buf_puts(), without its
+ * strlen() and call per piece; strings and numbers go through buf_jstr()
+ * and buf_jint().
  */
 static inline char *
 pw_room(struct buf *b, size_t n)
@@ -41,59 +42,6 @@ pw_mem(struct buf *b, const char *s, size_t n)
 
 #define PW_LIT(b, s)	pw_mem((b), (s), sizeof(s) - 1)
 
-/* s as a JSON string, escaped as buf_jstr() does */
-static void
-pw_jstr(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = strlen(s), i;
-	char *o;
-
-	o = pw_room(b, 6 * n + 2);
-	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*o++ = (char)c;
-			continue;
-		}
-		*o++ = '\\';
-		if (c == '"' || c == '\\')
-			*o++ = (char)c;
-		else if (c == '\n')
-			*o++ = 'n';
-		else if (c == '\t')
-			*o++ = 't';
-		else if (c == '\r')
-			*o++ = 'r';
-		else {
-			*o++ = 'u';
-			*o++ = '0';
-			*o++ = '0';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o++ = '"';
-	b->len = (size_t)(o - b->data);
-}
-
-static void
-pw_jint(struct buf *b, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		*--p = '-';
-	pw_mem(b, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 /*
  * key and s, unless s is NULL or empty: a key left out reads as null, and
  * line_items and the API give these fields as '' (migration 0015).
@@ -104,7 +52,7 @@ persist_jtext(struct buf *b, const char *key, const char *s)
 	if (s == NULL || *s == '\0')
 		return;
 	pw_mem(b, key, strlen(key));
-	pw_jstr(b, s);
+	buf_jstr(b, s);
 }
 
 /* key and s, unless s is NULL: the key left out reads as null */
@@ -114,7 +62,7 @@ persist_jopt(struct buf *b, const char *key, const char *s)
 	if (s == NULL)
 		return;
 	pw_mem(b, key, strlen(key));
-	pw_jstr(b, s);
+	buf_jstr(b, s);
 }
 
 static int
@@ -147,19 +95,19 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 			PW_LIT(b, "{\"n\":");
 		else
 			PW_LIT(b, ",{\"n\":");
-		pw_jint(b, (int64_t)(i + 1));
+		buf_jint(b, (int64_t)(i + 1));
 		PW_LIT(b, ",\"sl\":");
-		pw_jint(b, (int64_t)l->line_no);
+		buf_jint(b, (int64_t)l->line_no);
 		PW_LIT(b, ",\"d\":[");
 		for (k = 0; k < l->ndesignators; k++) {
 			if (k > 0)
 				PW_LIT(b, ",");
-			pw_jstr(b, l->designators[k]);
+			buf_jstr(b, l->designators[k]);
 		}
 		PW_LIT(b, "],\"q\":");
-		pw_jint(b, l->quantity);
+		buf_jint(b, l->quantity);
 		PW_LIT(b, ",\"m\":");
-		pw_jstr(b, l->mpn);
+		buf_jstr(b, l->mpn);
 		persist_jtext(b, ",\"mf\":", l->manufacturer);
 		persist_jtext(b, ",\"ds\":", l->description);
 		persist_jtext(b, ",\"pk\":", l->package);
@@ -169,16 +117,16 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 			PW_LIT(b, ",\"s\":\"pending_enrichment\"");
 		if (d != NULL && d->selected_mpn != NULL) {
 			PW_LIT(b, ",\"sm\":");
-			pw_jstr(b, d->selected_mpn);
+			buf_jstr(b, d->selected_mpn);
 			persist_jopt(b, ",\"ss\":", d->selected_supplier);
 			PW_LIT(b, ",\"oq\":");
-			pw_jint(b, d->order_quantity);
+			buf_jint(b, d->order_quantity);
 			PW_LIT(b, ",\"up\":");
-			pw_jint(b, d->unit_micros);
+			buf_jint(b, d->unit_micros);
 			PW_LIT(b, ",\"xp\":");
-			pw_jint(b, d->extended_micros);
+			buf_jint(b, d->extended_micros);
 			PW_LIT(b, ",\"c\":");
-			pw_jstr(b, d->currency);
+			buf_jstr(b, d->currency);
 		} else if (d != NULL)
 			persist_jopt(b, ",\"ss\":", d->selected_supplier);
 		od = d != NULL && job->od_text != NULL ? job->od_text[i] : NULL;
@@ -187,12 +135,12 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 			/* decided quietly: the API renders the words; the
 			 * status alone stands for the decision */
 			PW_LIT(b, ",\"fd\":");
-			pw_jstr(b, decision_status_name(d->status));
+			buf_jstr(b, decision_status_name(d->status));
 		} else if (d != NULL) {
 			PW_LIT(b, ",\"fd\":{\"status\":");
-			pw_jstr(b, decision_status_name(d->status));
+			buf_jstr(b, decision_status_name(d->status));
 			PW_LIT(b, ",\"reasoning\":");
-			pw_jstr(b, d->reasoning ? d->reasoning : "");
+			buf_jstr(b, d->reasoning ? d->reasoning : "");
 			PW_LIT(b, ",\"agent_name\":\"final_decision\","
 			    "\"output_data\":");
 			/* dumped once for the checkpoint and for this */

@@ -201,6 +201,28 @@ test_jansson_str(void **state)
 			}
 }
 
+/* buf_jstr(): the escapes, in one piece after other text; a sink writes nothing */
+static void
+test_buf_jstr(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, "x=");
+	buf_jstr(&b, "a\"b\\c\nd\te\rf\x01g\x1fh\xc3\xa9");
+	assert_string_equal(b.data,
+	    "x=\"a\\\"b\\\\c\\nd\\te\\rf\\u0001g\\u001fh\xc3\xa9\"");
+	assert_int_equal(b.len, strlen(b.data));
+	buf_jstr(&b, "");
+	assert_string_equal(b.data + b.len - 2, "\"\"");
+	buf_free(&b);
+	buf_init_sink(&b);
+	buf_jstr(&b, "a\nb");
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -211,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_buf_and_uuid),
 		cmocka_unit_test(test_jansson_str),
+		cmocka_unit_test(test_buf_jstr),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
