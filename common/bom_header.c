@@ -146,7 +146,7 @@ bom_header_map(const struct csv_reader *r, void *arg)
 	struct bom_cols *cols = arg;
 	char name[BOM_HEADER_NAME];
 	size_t i, n;
-	int col, strength;
+	int col, strength, partno = -1;
 
 	for (i = 0; i < BOM_COL_COUNT; i++) {
 		cols->idx[i] = -1;
@@ -162,10 +162,22 @@ bom_header_map(const struct csv_reader *r, void *arg)
 			name[n - 2] = '\0';
 			col = bom_header_alias(name, &strength);
 		}
+		if (strcmp(name, "part number") == 0)
+			partno = (int)i;
 		if (col == -1 || strength <= cols->strength[col])
 			continue;
 		cols->idx[col] = (int)i;
 		cols->strength[col] = strength;
+	}
+	/*
+	 * As the original service read its own sample BOM: a "Part Number"
+	 * that is not the MPN column names the line's designators, when no
+	 * other column does.
+	 */
+	if (partno != -1 && cols->idx[BOM_COL_REF] == -1 &&
+	    cols->idx[BOM_COL_MPN] != partno) {
+		cols->idx[BOM_COL_REF] = partno;
+		cols->strength[BOM_COL_REF] = 1;
 	}
 	return cols->idx[BOM_COL_MPN] != -1;
 }

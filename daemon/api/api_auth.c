@@ -406,6 +406,28 @@ api_auth_caller(struct MHD_Connection *c, struct api_request *r,
 }
 
 int
+api_auth_owner(struct MHD_Connection *c, struct api_request *r,
+    const char *project_id, enum MHD_Result *ret)
+{
+	const char *params[1] = { project_id };
+	PGresult *res;
+
+	if (!api_auth_scope(r, SCOPE_ADMIN) || !uuid_valid(project_id))
+		return 0;
+	res = api_db_query(r, "SELECT client_id FROM "
+	    "bomd_admin.project_client($1::uuid)", 1, params);
+	if (res == NULL) {
+		*ret = api_error_db(c);
+		return -1;
+	}
+	if (PQntuples(res) == 1)
+		snprintf(r->client_id, sizeof(r->client_id), "%s",
+		    PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+int
 api_auth_admin(struct MHD_Connection *c, enum MHD_Result *ret)
 {
 	const char *admin;

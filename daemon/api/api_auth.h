@@ -43,6 +43,14 @@ int	api_auth_admin(struct MHD_Connection *c, enum MHD_Result *ret);
 void	api_auth_changed(void);
 /* True when the key or token r authenticated with has scope. */
 bool	api_auth_scope(const struct api_request *r, const char *scope);
+/*
+ * A key of scope admin acts on a project's routes as the client that
+ * project belongs to (the original's admin reads and deletes any project):
+ * 0 with r->client_id the owner's (unchanged for other callers and for an
+ * id no project has), or -1 after answering 503 in *ret.
+ */
+int	api_auth_owner(struct MHD_Connection *c, struct api_request *r,
+	    const char *project_id, enum MHD_Result *ret);
 
 /*
  * The auth generation in Redis, which every revocation or deactivation

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api_auth.h"
 #include "api_cache.h"
 #include "api_db.h"
 #include "api_internal.h"
@@ -83,11 +84,29 @@
 #define API_PROJECTS_ITEMS \
 	API_PROJECTS_ITEMS_OF("COALESCE(l.status, '')", "p.lines::json")
 
+/* Project summaries from source s (aliased p), newest first, at most $2. */
+#define API_PROJECTS_LIST(s) "SELECT COALESCE(json_agg(json_build_object(" \
+	"'project_id', s.project_id, 'project_name', COALESCE(s.name, ''), " \
+	"'status', COALESCE(s.status, ''), 'line_item_count', s.n, " \
+	"'created_at', s.created, 'updated_at', s.updated) " \
+	"ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text " \
+	"FROM (SELECT p.project_id, p.name, p.status, p.created_at, " \
+	"p.line_count AS n, " API_TS("p.created_at") \
+	" AS created, " API_TS("p.updated_at") " AS updated " \
+	"FROM " s " ORDER BY p.created_at DESC, p.project_id " \
+	"LIMIT $2::int) s"
+
+/*
+ * The caller's projects; with a key of scope admin, every client's, or
+ * those of ?client_id (the original's admin; a tenant's key ignores it, as
+ * the original did).
+ */
 static enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *params[2];
+	const char *sql;
 	char limit[24];
 	enum MHD_Result ret;
 	PGresult *res;
@@ -97,17 +116,17 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 		return ret;
 	params[0] = r->client_id;
 	params[1] = limit;
-	res = api_db_query(r, "SELECT COALESCE(json_agg(json_build_object("
-	    "'project_id', s.project_id, 'project_name', COALESCE(s.name, ''), "
-	    "'status', COALESCE(s.status, ''), 'line_item_count', s.n, "
-	    "'created_at', s.created, 'updated_at', s.updated) "
-	    "ORDER BY s.created_at DESC, s.project_id), '[]'::json)::text "
-	    "FROM (SELECT p.project_id, p.name, p.status, p.created_at, "
-	    "p.line_count AS n, " API_TS("p.created_at")
-	    " AS created, " API_TS("p.updated_at") " AS updated "
-	    "FROM projects p WHERE p.client_id = $1 "
-	    "ORDER BY p.created_at DESC, p.project_id LIMIT $2::int) s", 2,
-	    params);
+	sql = API_PROJECTS_LIST("projects p WHERE p.client_id = $1");
+	if (api_auth_scope(r, SCOPE_ADMIN)) {
+		params[0] = MHD_lookup_connection_value(c,
+		    MHD_GET_ARGUMENT_KIND, "client_id");
+		if (params[0] != NULL && !uuid_valid(params[0]))
+			return api_error(c, API_HTTP_UNPROCESSABLE,
+			    "client_id: not a client id (a UUID)");
+		sql = API_PROJECTS_LIST("bomd_admin.projects_of($1::uuid, "
+		    "$2::int) p");
+	}
+	res = api_db_query(r, sql, 2, params);
 	if (res == NULL || PQntuples(res) != 1) {
 		PQclear(res);
 		return api_error_db(c);

@@ -120,7 +120,8 @@ api_route_admin_ok(enum api_auth_kind auth)
  * Whether r's scopes admit route rt (args its captures): 0, or -1 after
  * answering 403 naming the scope it needs, or 404 to a key of other
  * projects on a project route (as if the project did not exist). The
- * operator's keys of scope admin are their tenant's keys of scope all.
+ * operator's keys of scope admin pass, and act on a project's routes as
+ * its client (api_auth_owner()).
  */
 static int
 api_route_scope(struct MHD_Connection *c, const struct api_request *r,
@@ -206,6 +207,10 @@ api_route_admit(struct MHD_Connection *c, struct api_request *r,
 	else if (api_route_admin_ok(rt->auth) && api_auth_scope(r, SCOPE_ADMIN))
 		r->admin = true;
 	else if (api_route_scope(c, r, rt, args, ret) == -1)
+		return -1;
+	if ((rt->auth == API_AUTH_PROJECT_READ ||
+	    rt->auth == API_AUTH_PROJECT_WRITE) &&
+	    api_auth_owner(c, r, args[0], ret) == -1)
 		return -1;
 	/* known now: the connection may take its time */
 	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,

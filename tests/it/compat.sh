@@ -116,6 +116,8 @@ check "purchasing_decision on every line, null (no stage makes one)" "true" \
     "$(echo "$BODY" | jq '[.line_items[] | has("purchasing_decision") and .purchasing_decision == null] | all')"
 check "reference_designators: the line's designators" "true" \
     "$(echo "$BODY" | jq '[.line_items[] | (.reference_designators | type == "array") and .reference_designators == .designators] | all')"
+check "reference_designators from the original's Part Number column" \
+    '[["U1"],["R1"]]' "$(echo "$BODY" | jq -c '[.line_items[].reference_designators]')"
 check "approved_alternates: lists of strings" "true" \
     "$(echo "$BODY" | jq '[.line_items[].approved_alternates | type == "array" and all(.[]; type == "string")] | all')"
 reqj "$A_KEY" POST /knowledge/parts/ITC-NONE-1/alternates '{"alternate_mpn": "ITC-ALT-9", "reason": "compat"}'
@@ -239,8 +241,31 @@ req "$ADMK" GET /clients
 check "a key of scope admin sees every client" "true" "$(echo "$BODY" | jq --arg b "$B_ID" '[.[].client_id] | index($b) != null')"
 req "$ADMK" GET "/api-keys/$B_KEY_ID"
 check "and every key" "200" "$CODE"
+# the original's admin (its e2e tests ADM1-4): every tenant's projects
+req "$B_KEY" POST /projects -F bom_file=@"$T/bom.csv" -F project_name=adm-b
+PB=$(echo "$BODY" | jq -r .project_id)
+has() { echo "$BODY" | jq --arg p "$1" 'map(.project_id) | index($p) != null'; }
 req "$ADMK" GET /projects
-check "elsewhere it is its tenant's key" "false" "$(echo "$BODY" | jq --arg b "$B_ID" 'map(.project_id) | length > 1000')"
+check "a key of scope admin lists every client's projects" "200 true true" "$CODE $(has "$PB") $(has "$PI")"
+req "$ADMK" GET "/projects?client_id=$B_ID"
+check "and one client's with ?client_id" "200 true false" "$CODE $(has "$PB") $(has "$PI")"
+req "$ADMK" GET "/projects?client_id=$B_ID&limit=1"
+check "?limit applies to it" "1" "$(echo "$BODY" | jq length)"
+req "$ADMK" GET "/projects?client_id=nope"
+check "a ?client_id that is no UUID is 422 naming it" "422 client_id" "$CODE $(detail | cut -d: -f1)"
+req "$A_KEY" GET "/projects?client_id=$B_ID"
+check "a tenant's key ignores ?client_id (as the original)" "200 false" "$CODE $(has "$PB")"
+req "$ADMK" GET "/projects/$PB"
+check "a key of scope admin reads another client's project" "200 $PB adm-b" "$CODE $(echo "$BODY" | jq -r '"\(.project_id) \(.context.project_name)"')"
+req "$ADMK" GET "/projects/$PB/trace"
+check "and its trace" "200" "$CODE"
+req "$A_KEY" GET "/projects/$PB"
+check "a tenant's key still does not" "404" "$CODE"
+req "$ADMK" DELETE "/projects/$PB"
+check "a key of scope admin deletes another client's project" "200 $PB" "$CODE $(echo "$BODY" | jq -r .deleted)"
+check "gone for its client" "404" "$(code -H "X-API-Key: $B_KEY" "$URL/projects/$PB")"
+req "$ADMK" GET "/projects/$GHOST"
+check "an id no project has is 404 to the admin too" "404" "$CODE"
 check "bad --scope is refused" "1" "$("$BOMD" key create --client "$A_ID" --scope root >/dev/null 2>&1; echo $?)"
 check "the client's key works" "200" "$(code -H "X-API-Key: $CK" "$URL/projects")"
 req "$ADMK" POST "/clients/$C_ID/deactivate"
@@ -347,7 +372,7 @@ check_contains "approved alternates are search terms" "ITC-P-2" "$(echo "$CONTEN
 check_contains "overall notes count" "5 items: 4 ambiguous" "$(echo "$CONTENT" | jq -r .overallNotes)"
 csvreq=$(jq -n --rawfile u "$T/bom.csv" '{messages: [{role: "system", content: "analyze the bom"}, {role: "user", content: $u}]}')
 chat "$csvreq"
-check "analysis of a CSV BOM through the parser (ids: its lines)" "1:false 2:true" "$(echo "$CONTENT" | jq -r '[.analysis[] | "\(.bomItemId):\(.isAmbiguous)"] | join(" ")')"
+check "analysis of a CSV BOM through the parser (ids: its designators)" "U1:false R1:true" "$(echo "$CONTENT" | jq -r '[.analysis[] | "\(.bomItemId):\(.isAmbiguous)"] | join(" ")')"
 offers='[{"bomItemId": "a", "quantity": 10, "offers": [{"index": 0, "mpn": "A", "distributor": "digikey", "price": 0.10, "stock": 100, "minQty": 1}, {"index": 1, "mpn": "A", "distributor": "mouser", "price": 0.08, "stock": 5000, "minQty": 1}]}, {"bomItemId": "b", "quantity": 1, "offers": [{"index": 0, "distributor": "digikey", "price": 2.5, "stock": 10, "minQty": 1}, {"index": 1, "distributor": "arrow", "price": 2.0, "stock": 3, "minQty": 1}, {"index": 2, "distributor": "mouser", "price": 1.0, "stock": 0, "minQty": 1}]}]'
 chat "$(jq -n --arg u "$offers" '{messages: [{role: "system", content: "You are a BOM optimization expert. Given a BOM with offers, generate 2-4 optimal sourcing strategies."}, {role: "user", content: $u}]}')"
 check "strategies: JSON {strategies, jointConsiderations}" '["jointConsiderations","strategies"]' "$(echo "$CONTENT" | jq -c keys)"

@@ -118,6 +118,11 @@ static const struct fixture_case fixture_cases[] = {
 	      { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
 	{ "part_number_only.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
 	    { { 0, 2, "RC0805FR-0710KL", 2, 2 } } },
+	/* the original service's sample: "Part Number" holds designators */
+	{ "original_sample.csv", 1, 3, 0, 0, "utf-8", ',', NULL,
+	    "line 2: quantity 100 but 1 designator",
+	    { { 0, 2, "RC0805FR-0710KL", 100, 1 },
+	      { 2, 4, "ATMEGA328P-PU", 10, 1 } } },
 	{ "unterminated_quote.csv", 0, 0, 0, 0, NULL, 0,
 	    "line 3: unterminated quoted field", NULL, { { 0 } } },
 	{ "nul_byte.csv", 0, 0, 0, 0, NULL, 0,
