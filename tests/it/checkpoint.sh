@@ -59,6 +59,8 @@ wait_for 100 test "$(live_lines)" = "enriched,enriched"
 check "lines are enriched while the job runs" "enriched,enriched" "$(live_lines)"
 check "the project says decisioning meanwhile" "decisioning" "$(api "/projects/$(live_pid)" | jq -r .status)"
 check "the job says running meanwhile" "running" "$(api /jobs/cp-2 | jq -r .status)"
+check "a running line has the original's agent decisions, null" "null null null null" \
+    "$(api "/projects/$(live_pid)" | jq -r '.line_items[0] | [.engineering_decision, .sourcing_decision, .finance_decision, .purchasing_decision] | map(tostring) | join(" ")')"
 check "nothing of it in PostgreSQL yet" "0" "$(sql "SELECT count(*) FROM projects WHERE project_id = '$(live_pid)'")"
 wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
 check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
