@@ -177,6 +177,7 @@ UNIT_TESTS = \
 	tests/unit/test_apikey.c \
 	tests/unit/test_assess.c \
 	tests/unit/test_base64.c \
+	tests/unit/test_batch.c \
 	tests/unit/test_basis.c \
 	tests/unit/test_bom.c \
 	tests/unit/test_config.c \

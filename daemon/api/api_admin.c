@@ -208,35 +208,24 @@ api_admin_client_get_json(struct MHD_Connection *c, PGconn *db,
 	return out;
 }
 
+/*
+ * Answers client id, first made active or not as active says ("true",
+ * "false") unless it is NULL.
+ */
 static enum MHD_Result
-api_admin_clients_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
-{
-	enum MHD_Result ret;
-	PGconn *db;
-	json_t *out;
-
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	out = api_admin_client_get_json(c, db, args[0], &ret);
-	api_db_put(db);
-	return out ? api_json(c, MHD_HTTP_OK, out) : ret;
-}
-
-static enum MHD_Result
-api_admin_clients_set_active(struct MHD_Connection *c,
-    struct api_request *r, const char *id, const char *active)
+api_admin_clients_show(struct MHD_Connection *c, struct api_request *r,
+    const char *id, const char *active)
 {
 	const char *params[2] = { id, active };
-	enum MHD_Result ret;
+	enum MHD_Result ret = MHD_NO;	/* set with out NULL */
 	PGconn *db;
 	json_t *out;
 
 	if ((db = api_db_get(r)) == NULL)
 		return api_error_db(c);
-	if (uuid_valid(id) && db_exec(db, "UPDATE clients SET active = "
-	    "$2::boolean, updated_at = now() WHERE client_id = $1", 2,
-	    params) == -1) {
+	if (active != NULL && uuid_valid(id) && db_exec(db, "UPDATE clients "
+	    "SET active = $2::boolean, updated_at = now() WHERE client_id = "
+	    "$1", 2, params) == -1) {
 		api_db_put(db);
 		return api_error_db(c);
 	}
@@ -246,17 +235,24 @@ api_admin_clients_set_active(struct MHD_Connection *c,
 }
 
 static enum MHD_Result
+api_admin_clients_get(struct MHD_Connection *c, struct api_request *r,
+    const char *const *args)
+{
+	return api_admin_clients_show(c, r, args[0], NULL);
+}
+
+static enum MHD_Result
 api_admin_clients_deactivate(struct MHD_Connection *c,
     struct api_request *r, const char *const *args)
 {
-	return api_admin_clients_set_active(c, r, args[0], "false");
+	return api_admin_clients_show(c, r, args[0], "false");
 }
 
 static enum MHD_Result
 api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	return api_admin_clients_set_active(c, r, args[0], "true");
+	return api_admin_clients_show(c, r, args[0], "true");
 }
 
 static int

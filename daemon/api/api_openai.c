@@ -7,12 +7,12 @@
  * model, and without one, or when it fails, it is that data. "stream":
  * true answers as OpenAI streams (Server-Sent Events, then [DONE]).
  */
+#define _GNU_SOURCE		/* strcasestr() */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "api_chat_tasks.h"
@@ -547,27 +547,20 @@ api_openai_ask(const struct api_openai_chat *chat, const char *summary,
 	return rc;
 }
 
-/* True when s contains word, in any case (word is lower case). */
-static bool
-api_openai_mentions(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (strncasecmp(s, word, n) == 0)
-			return true;
-	return false;
-}
-
-/* The task the system message asks for, as the original chose it. */
+/*
+ * The task the system message asks for, as the original chose it: by the
+ * words it holds, in any case.
+ */
 static enum api_openai_task
 api_openai_task(const char *system)
 {
-	if (api_openai_mentions(system, "analyze") &&
-	    api_openai_mentions(system, "bom"))
+	if (system == NULL)
+		return API_OPENAI_GENERAL;
+	if (strcasestr(system, "analyze") != NULL &&
+	    strcasestr(system, "bom") != NULL)
 		return API_OPENAI_ANALYZE_BOM;
-	if (api_openai_mentions(system, "optimization") ||
-	    api_openai_mentions(system, "strategies"))
+	if (strcasestr(system, "optimization") != NULL ||
+	    strcasestr(system, "strategies") != NULL)
 		return API_OPENAI_STRATEGIES;
 	return API_OPENAI_GENERAL;
 }

@@ -423,9 +423,9 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 }
 
 /*
- * The rendered document of stored project id (args of a GET route) and
- * its status; NULL after answering 404 or 503 in *ret. Caller
- * json_decref()s it.
+ * The rendered document of stored project id (args of a GET route) and,
+ * unless status is NULL, its status; NULL after answering 404 or 503 in
+ * *ret. Caller json_decref()s it.
  */
 static json_t *
 api_projects_stored(struct MHD_Connection *c, struct api_request *r,
@@ -449,7 +449,7 @@ api_projects_stored(struct MHD_Connection *c, struct api_request *r,
 	if (found == 1 && doc == NULL && (doc = json_loadb(api_cache_data(
 	    pr.cached), api_cache_len(pr.cached), 0, NULL)) == NULL)
 		found = -1;
-	if (found == 1)
+	if (found == 1 && status != NULL)
 		snprintf(status, len, "%s", pr.status);
 	api_projects_read_clear(&pr);
 	if (found == -1)
@@ -491,11 +491,9 @@ api_projects_trace(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	enum MHD_Result ret;
-	char status[32];
 	json_t *doc, *trace;
 
-	if ((doc = api_projects_stored(c, r, args[0], status, sizeof(status),
-	    &ret)) == NULL)
+	if ((doc = api_projects_stored(c, r, args[0], NULL, 0, &ret)) == NULL)
 		return ret;
 	trace = json_incref(json_object_get(doc, "trace"));
 	json_decref(doc);

@@ -5,11 +5,11 @@
  * answer in the offers catalog and lists the offers by unit price;
  * GET /search/providers says which sources are configured and usable.
  */
+#define _GNU_SOURCE		/* strcasestr() */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api_db.h"
 #include "api_internal.h"
@@ -53,18 +53,6 @@ api_search_names(unsigned mask)
 			json_array_append_new(a, json_string(provider_name(
 			    (enum provider_id)p)));
 	return a;
-}
-
-/* Whether s holds needle, case-blind (manufacturer filter). */
-static bool
-api_search_has(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (strncasecmp(s, needle, n) == 0)
-			return true;
-	return false;
 }
 
 /* The unit price when buying the least one may: at max(1, moq). */
@@ -177,8 +165,10 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 		st = &b->status[p];
 		r = b->res[p] != NULL && b->n > 0 ? &b->res[p][0] : NULL;
 		for (i = count = 0; r != NULL && i < r->n; i++) {
+			/* the manufacturer filter: a part of it, in any case */
 			if (mfr != NULL && *mfr != '\0' &&
-			    !api_search_has(r->v[i].manufacturer, mfr))
+			    (r->v[i].manufacturer == NULL ||
+			    strcasestr(r->v[i].manufacturer, mfr) == NULL))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 32;

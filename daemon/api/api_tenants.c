@@ -38,6 +38,23 @@ api_tenants_whose(const struct api_request *r)
 	return r->admin ? NULL : r->client_id;
 }
 
+/*
+ * Answers sql on one row named by id, a UUID, of whose rows the caller may
+ * touch: $1 as api_tenants_whose(), $2 id. An id that is not a UUID, like
+ * a row not there, is 404 "<what> not found: <id>".
+ */
+static enum MHD_Result
+api_tenants_row(struct MHD_Connection *c, struct api_request *r,
+    const char *sql, const char *id, api_row_fn to_json, const char *what)
+{
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "%s not found: %s",
+		    what, id);
+	return api_reply_row(c, r, sql, 2, (const char *[]){
+	    api_tenants_whose(r), id }, to_json, MHD_HTTP_NOT_FOUND,
+	    "%s not found: %s", what, id);
+}
+
 /* One key selected with API_TENANTS_KEY_COLS, as the original's ApiKey. */
 static json_t *
 api_tenants_key_json(const PGresult *res, int i)
@@ -105,14 +122,9 @@ static enum MHD_Result
 api_tenants_keys_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	if (!uuid_valid(args[0]))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "API key not found: "
-		    "%s", args[0]);
-	return api_reply_row(c, r, "SELECT " API_TENANTS_KEY_COLS " FROM "
+	return api_tenants_row(c, r, "SELECT " API_TENANTS_KEY_COLS " FROM "
 	    "api_keys k WHERE ($1::uuid IS NULL OR k.client_id = $1::uuid) "
-	    "AND k.key_id = $2", 2, (const char *[]){ api_tenants_whose(r),
-	    args[0] }, api_tenants_key_json, MHD_HTTP_NOT_FOUND,
-	    "API key not found: %s", args[0]);
+	    "AND k.key_id = $2", args[0], api_tenants_key_json, "API key");
 }
 
 /*
@@ -228,15 +240,10 @@ static enum MHD_Result
 api_tenants_keys_revoke(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	if (!uuid_valid(args[0]))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "API key not found: "
-		    "%s", args[0]);
-	return api_reply_row(c, r, "UPDATE api_keys SET revoked_at = "
+	return api_tenants_row(c, r, "UPDATE api_keys SET revoked_at = "
 	    "COALESCE(revoked_at, now()) WHERE ($1::uuid IS NULL OR "
-	    "client_id = $1::uuid) AND key_id = $2 RETURNING key_id", 2,
-	    (const char *[]){ api_tenants_whose(r), args[0] },
-	    api_tenants_revoked_json, MHD_HTTP_NOT_FOUND,
-	    "API key not found: %s", args[0]);
+	    "client_id = $1::uuid) AND key_id = $2 RETURNING key_id", args[0],
+	    api_tenants_revoked_json, "API key");
 }
 
 /* GET /clients[?include_inactive=true], newest first. */
@@ -262,14 +269,10 @@ static enum MHD_Result
 api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
-	if (!uuid_valid(args[0]))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
-		    args[0]);
-	return api_reply_row(c, r, "SELECT " API_TENANTS_CLIENT_COLS " FROM "
+	return api_tenants_row(c, r, "SELECT " API_TENANTS_CLIENT_COLS " FROM "
 	    "clients c WHERE ($1::uuid IS NULL OR c.client_id = $1::uuid) "
-	    "AND c.client_id = $2", 2, (const char *[]){ api_tenants_whose(r),
-	    args[0] }, api_tenants_client_json, MHD_HTTP_NOT_FOUND,
-	    "Client not found: %s", args[0]);
+	    "AND c.client_id = $2", args[0], api_tenants_client_json,
+	    "Client");
 }
 
 /*
@@ -329,15 +332,10 @@ static enum MHD_Result
 api_tenants_clients_deactivate(struct MHD_Connection *c,
     struct api_request *r, const char *const *args)
 {
-	if (!uuid_valid(args[0]))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
-		    args[0]);
-	return api_reply_row(c, r, "UPDATE clients SET active = false, "
+	return api_tenants_row(c, r, "UPDATE clients SET active = false, "
 	    "updated_at = now() WHERE ($1::uuid IS NULL OR client_id = "
-	    "$1::uuid) AND client_id = $2 RETURNING client_id", 2,
-	    (const char *[]){ api_tenants_whose(r), args[0] },
-	    api_tenants_deactivated_json, MHD_HTTP_NOT_FOUND,
-	    "Client not found: %s", args[0]);
+	    "$1::uuid) AND client_id = $2 RETURNING client_id", args[0],
+	    api_tenants_deactivated_json, "Client");
 }
 
 const struct api_route api_tenants_routes[] = {

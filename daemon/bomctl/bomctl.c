@@ -131,23 +131,50 @@ static const char bomctl_usage_text[] =
 "  2 usage error, 3 server unreachable, 4 API key refused (401),\n"
 "  5 not found (404: project, job, part or supplier)\n";
 
-/* The commands, as the first argument names them. */
+/*
+ * A command, or a subcommand of a group ("parts show"), and the function
+ * that runs it. The subcommand marked dflt runs when its group is given
+ * none ("parts", "parts --limit 5").
+ */
+struct bomctl_cmd {
+	const char	*name;
+	const char	*sub;		/* NULL: a command of its own */
+	int		(*fn)(struct bomctl *, int, char **);
+	bool		 dflt;
+};
+
+/* The commands, as the first arguments name them; a group's rows together. */
 static const struct bomctl_cmd bomctl_cmds[] = {
-	{ "submit", cmd_submit },
-	{ "projects", cmd_projects },
-	{ "show", cmd_show },
-	{ "trace", cmd_trace },
-	{ "watch", cmd_watch },
-	{ "chat", cmd_chat },
-	{ "keys", cmd_keys },
-	{ "kb", cmd_kb },
-	{ "admin", cmd_admin },
-	{ "jobs", cmd_jobs },
-	{ "parts", cmd_parts },
-	{ "suppliers", cmd_suppliers },
-	{ "search", cmd_search },
-	{ "strategies", cmd_strategies },
-	{ NULL, NULL }
+	{ "submit", NULL, cmd_submit, false },
+	{ "projects", NULL, cmd_projects, false },
+	{ "show", NULL, cmd_show, false },
+	{ "trace", NULL, cmd_trace, false },
+	{ "watch", NULL, cmd_watch, false },
+	{ "chat", NULL, cmd_chat, false },
+	{ "keys", "list", cmd_keys_list, true },
+	{ "keys", "create", cmd_keys_create, false },
+	{ "keys", "revoke", cmd_keys_revoke, false },
+	{ "kb", "seed", cmd_kb_seed, false },
+	{ "admin", "status", cmd_admin_status, false },
+	{ "admin", "bootstrap", cmd_admin_bootstrap, false },
+	{ "admin", "reset-demo", cmd_admin_reset_demo, false },
+	{ "jobs", "show", cmd_jobs_show, false },
+	{ "jobs", "dead", cmd_jobs_dead, false },
+	{ "jobs", "retry", cmd_jobs_retry, false },
+	{ "parts", "list", cmd_parts_list, true },
+	{ "parts", "show", cmd_parts_show, false },
+	{ "parts", "ban", cmd_parts_ban, false },
+	{ "parts", "unban", cmd_parts_unban, false },
+	{ "parts", "alternates", cmd_parts_alternates, false },
+	{ "parts", "add-alternate", cmd_parts_add_alternate, false },
+	{ "suppliers", "list", cmd_suppliers_list, true },
+	{ "suppliers", "show", cmd_suppliers_show, false },
+	{ "suppliers", "add", cmd_suppliers_add, false },
+	{ "suppliers", "set", cmd_suppliers_set, false },
+	{ "suppliers", "trust", cmd_suppliers_trust, false },
+	{ "search", NULL, cmd_search, false },
+	{ "strategies", NULL, cmd_strategies, false },
+	{ NULL, NULL, NULL, false }
 };
 
 /* getopt_long() codes beside the short options and 1 (a positional). */
@@ -184,13 +211,13 @@ bomctl_err(const char *fmt, ...)
 int
 bomctl_usage_error(const char *fmt, ...)
 {
+	char msg[BOMCTL_MAX_URL];	/* cut there: argv words can be long */
 	va_list ap;
 
-	fputs("bomctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputs(" (see bomctl --help)\n", stderr);
+	bomctl_err("%s (see bomctl --help)", msg);
 	return BOMCTL_EXIT_USAGE;
 }
 
@@ -316,12 +343,70 @@ bomctl_parse(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	return http_open(ctl);
 }
 
-int
-bomctl_dispatch(struct bomctl *ctl, const char *group,
-    const struct bomctl_cmd *cmds, int (*dflt)(struct bomctl *, int, char **),
-    const char *names, int argc, char **argv)
+/*
+ * The row of bomctl_cmds named word: a command (or a group's first row)
+ * when group is NULL, else that subcommand of group. NULL when none is.
+ */
+static const struct bomctl_cmd *
+bomctl_find(const char *group, const char *word)
 {
 	const struct bomctl_cmd *c;
+
+	for (c = bomctl_cmds; c->name != NULL; c++)
+		if (group == NULL ? strcmp(c->name, word) == 0 :
+		    strcmp(c->name, group) == 0 && strcmp(c->sub, word) == 0)
+			return c;
+	return NULL;
+}
+
+/* group's subcommand marked dflt, or NULL (always NULL for no group). */
+static const struct bomctl_cmd *
+bomctl_default(const char *group)
+{
+	const struct bomctl_cmd *c;
+
+	for (c = bomctl_cmds; group != NULL && c->name != NULL; c++)
+		if (c->dflt && strcmp(c->name, group) == 0)
+			return c;
+	return NULL;
+}
+
+/* The subcommands of group as "a, b and c" into out. */
+static void
+bomctl_subnames(const char *group, char *out, size_t len)
+{
+	const struct bomctl_cmd *c;
+	size_t n = 0, i = 0, at = 0;
+	int w;
+
+	out[0] = '\0';
+	for (c = bomctl_cmds; c->name != NULL; c++)
+		n += strcmp(c->name, group) == 0;
+	for (c = bomctl_cmds; c->name != NULL && at < len; c++) {
+		if (strcmp(c->name, group) != 0)
+			continue;
+		w = snprintf(out + at, len - at, "%s%s", i == 0 ? "" :
+		    i + 1 == n ? " and " : ", ", c->sub);
+		if (w < 0)
+			return;
+		at += (size_t)w;
+		i++;
+	}
+}
+
+/*
+ * Runs the command of bomctl_cmds that the first argument after the
+ * global options names: a command (group NULL) or a subcommand of group
+ * (argv[0]). Without one, or when options come first, runs group's
+ * default subcommand, or says which subcommands there are. The exit code,
+ * as bomctl_parse() gives it.
+ */
+static int
+bomctl_dispatch(struct bomctl *ctl, const char *group, int argc,
+    char **argv)
+{
+	const struct bomctl_cmd *c, *dflt = bomctl_default(group);
+	char names[256];
 	int rc;
 
 	/* "+": the global options up to the (sub)command's name */
@@ -331,19 +416,21 @@ bomctl_dispatch(struct bomctl *ctl, const char *group,
 		if (rc == BOMCTL_DONE || dflt == NULL)
 			return rc;
 		/* an option of the default subcommand ("parts --limit 5") */
-		return dflt(ctl, argc, argv);
+		return dflt->fn(ctl, argc, argv);
 	}
-	if (optind == argc) {
-		if (dflt != NULL)
-			return dflt(ctl, argc, argv);
-		if (group == NULL)
-			return bomctl_usage_error("no command given");
+	if (optind == argc && dflt != NULL)
+		return dflt->fn(ctl, argc, argv);
+	if (optind == argc && group == NULL)
+		return bomctl_usage_error("no command given");
+	if (group != NULL)
+		bomctl_subnames(group, names, sizeof(names));
+	if (optind == argc)
 		return bomctl_usage_error("%s: the subcommands are %s", group,
 		    names);
-	}
-	for (c = cmds; c->name != NULL; c++)
-		if (strcmp(c->name, argv[optind]) == 0)
-			return c->fn(ctl, argc - optind, argv + optind);
+	if ((c = bomctl_find(group, argv[optind])) != NULL)
+		return group == NULL && c->sub != NULL ?
+		    bomctl_dispatch(ctl, c->name, argc - optind,
+		    argv + optind) : c->fn(ctl, argc - optind, argv + optind);
 	if (group == NULL)
 		return bomctl_usage_error("unknown command \"%s\"",
 		    argv[optind]);
@@ -381,8 +468,7 @@ main(int argc, char **argv)
 
 	memset(&ctl, 0, sizeof(ctl));
 	opterr = 0;	/* bomctl_next() says what is wrong, in one line */
-	if ((rc = bomctl_dispatch(&ctl, NULL, bomctl_cmds, NULL, NULL, argc,
-	    argv)) == BOMCTL_DONE)
+	if ((rc = bomctl_dispatch(&ctl, NULL, argc, argv)) == BOMCTL_DONE)
 		rc = BOMCTL_EXIT_OK;
 	http_close(&ctl);
 	if (fflush(stdout) == EOF && rc == BOMCTL_EXIT_OK) {

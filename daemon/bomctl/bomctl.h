@@ -43,12 +43,6 @@ struct bomctl {
 	CURL		*curl;		/* NULL until http_open() */
 };
 
-/* A command or subcommand: its name and the function that runs it. */
-struct bomctl_cmd {
-	const char	*name;
-	int		(*fn)(struct bomctl *, int, char **);
-};
-
 /* An option of a command: "--name VALUE" when value, else a flag. */
 struct bomctl_opt {
 	const char	 *name;		/* without the dashes: "reason" */
@@ -75,15 +69,6 @@ int	bomctl_usage_error(const char *fmt, ...)
 int	bomctl_parse(struct bomctl *ctl, const char *cmd, int argc,
 	    char **argv, const struct bomctl_opt *opts, const char **pos,
 	    int minpos, int maxpos, const char *posnames);
-/*
- * Runs the subcommand of group (argv[0]) named by the first argument after
- * the global options, from cmds (name NULL ends it). Without one, or when
- * options come first, runs dflt, or says which subcommands (names) there
- * are when dflt is NULL. The exit code, as bomctl_parse() gives it.
- */
-int	bomctl_dispatch(struct bomctl *ctl, const char *group,
-	    const struct bomctl_cmd *cmds, int (*dflt)(struct bomctl *, int,
-	    char **), const char *names, int argc, char **argv);
 /* The string member key of obj, or dflt (borrowed from obj). */
 const char *bomctl_str(const json_t *obj, const char *key, const char *dflt);
 /* Prints v as pretty JSON on stdout. The exit code. */
@@ -215,8 +200,9 @@ void	table_kv(const char *key, const json_t *obj, const char *member);
 void	cmd_strategies_report(const json_t *proj);
 
 /*
- * cmd_*.c: the commands. Each runs on argv (argv[0] is its name) and
- * returns the exit code, after one line on stderr when it fails.
+ * cmd_*.c: the commands and the subcommands of the groups ("parts show"),
+ * which bomctl.c's table names. Each runs on argv (argv[0] is its name)
+ * and returns the exit code, after one line on stderr when it fails.
  */
 int	cmd_submit(struct bomctl *, int, char **);
 int	cmd_projects(struct bomctl *, int, char **);
@@ -224,13 +210,28 @@ int	cmd_show(struct bomctl *, int, char **);
 int	cmd_trace(struct bomctl *, int, char **);
 int	cmd_watch(struct bomctl *, int, char **);
 int	cmd_chat(struct bomctl *, int, char **);
-int	cmd_keys(struct bomctl *, int, char **);
-int	cmd_admin(struct bomctl *, int, char **);
-int	cmd_kb(struct bomctl *, int, char **);
-int	cmd_jobs(struct bomctl *, int, char **);
-int	cmd_parts(struct bomctl *, int, char **);
-int	cmd_suppliers(struct bomctl *, int, char **);
 int	cmd_search(struct bomctl *, int, char **);
 int	cmd_strategies(struct bomctl *, int, char **);
+int	cmd_keys_list(struct bomctl *, int, char **);
+int	cmd_keys_create(struct bomctl *, int, char **);
+int	cmd_keys_revoke(struct bomctl *, int, char **);
+int	cmd_kb_seed(struct bomctl *, int, char **);
+int	cmd_admin_status(struct bomctl *, int, char **);
+int	cmd_admin_bootstrap(struct bomctl *, int, char **);
+int	cmd_admin_reset_demo(struct bomctl *, int, char **);
+int	cmd_jobs_show(struct bomctl *, int, char **);
+int	cmd_jobs_dead(struct bomctl *, int, char **);
+int	cmd_jobs_retry(struct bomctl *, int, char **);
+int	cmd_parts_list(struct bomctl *, int, char **);
+int	cmd_parts_show(struct bomctl *, int, char **);
+int	cmd_parts_ban(struct bomctl *, int, char **);
+int	cmd_parts_unban(struct bomctl *, int, char **);
+int	cmd_parts_alternates(struct bomctl *, int, char **);
+int	cmd_parts_add_alternate(struct bomctl *, int, char **);
+int	cmd_suppliers_list(struct bomctl *, int, char **);
+int	cmd_suppliers_show(struct bomctl *, int, char **);
+int	cmd_suppliers_add(struct bomctl *, int, char **);
+int	cmd_suppliers_set(struct bomctl *, int, char **);
+int	cmd_suppliers_trust(struct bomctl *, int, char **);
 
 #endif

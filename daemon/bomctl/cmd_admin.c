@@ -8,7 +8,7 @@
 #include "bomctl/bomctl.h"
 
 /* admin status */
-static int
+int
 cmd_admin_status(struct bomctl *ctl, int argc, char **argv)
 {
 	json_t *st = NULL;
@@ -28,7 +28,7 @@ cmd_admin_status(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* admin bootstrap [--name N] [--slug S] [--key-name K] */
-static int
+int
 cmd_admin_bootstrap(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *name = NULL, *slug = NULL, *key = NULL;
@@ -59,7 +59,7 @@ cmd_admin_bootstrap(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* admin reset-demo */
-static int
+int
 cmd_admin_reset_demo(struct bomctl *ctl, int argc, char **argv)
 {
 	json_t *out = NULL;
@@ -74,19 +74,4 @@ cmd_admin_reset_demo(struct bomctl *ctl, int argc, char **argv)
 	printf("%s\n", bomctl_str(out, "message", "done"));
 	json_decref(out);
 	return rc;
-}
-
-static const struct bomctl_cmd cmd_admin_cmds[] = {
-	{ "status", cmd_admin_status },
-	{ "bootstrap", cmd_admin_bootstrap },
-	{ "reset-demo", cmd_admin_reset_demo },
-	{ NULL, NULL }
-};
-
-/* admin status|bootstrap|reset-demo */
-int
-cmd_admin(struct bomctl *ctl, int argc, char **argv)
-{
-	return bomctl_dispatch(ctl, "admin", cmd_admin_cmds, NULL,
-	    "status, bootstrap and reset-demo", argc, argv);
 }

@@ -24,7 +24,7 @@ cmd_jobs_path(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 }
 
 /* jobs show JOB_ID */
-static int
+int
 cmd_jobs_show(struct bomctl *ctl, int argc, char **argv)
 {
 	json_t *job = NULL, *err;
@@ -51,7 +51,7 @@ cmd_jobs_show(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* jobs dead [--limit N]: GET /jobs?status=dead as a table. */
-static int
+int
 cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 {
 	char updated[40], attempts[24];
@@ -86,7 +86,7 @@ cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* jobs retry JOB_ID: POST /jobs/{id}/retry. */
-static int
+int
 cmd_jobs_retry(struct bomctl *ctl, int argc, char **argv)
 {
 	json_t *resp = NULL;
@@ -102,19 +102,4 @@ cmd_jobs_retry(struct bomctl *ctl, int argc, char **argv)
 	printf("job %s queued again\n", bomctl_str(resp, "job_id", id));
 	json_decref(resp);
 	return rc;
-}
-
-static const struct bomctl_cmd cmd_jobs_cmds[] = {
-	{ "show", cmd_jobs_show },
-	{ "dead", cmd_jobs_dead },
-	{ "retry", cmd_jobs_retry },
-	{ NULL, NULL }
-};
-
-/* jobs show|dead|retry */
-int
-cmd_jobs(struct bomctl *ctl, int argc, char **argv)
-{
-	return bomctl_dispatch(ctl, "jobs", cmd_jobs_cmds, NULL,
-	    "\"show JOB_ID\", \"dead\" and \"retry JOB_ID\"", argc, argv);
 }

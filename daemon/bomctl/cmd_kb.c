@@ -116,7 +116,7 @@ cmd_kb_seed_parts(struct bomctl *ctl, const json_t *known, size_t *n)
 }
 
 /* kb seed */
-static int
+int
 cmd_kb_seed(struct bomctl *ctl, int argc, char **argv)
 {
 	const struct cmd_kb_supplier *s;
@@ -160,17 +160,4 @@ out:
 	json_decref(sup);
 	json_decref(parts);
 	return rc;
-}
-
-static const struct bomctl_cmd cmd_kb_cmds[] = {
-	{ "seed", cmd_kb_seed },
-	{ NULL, NULL }
-};
-
-/* kb seed */
-int
-cmd_kb(struct bomctl *ctl, int argc, char **argv)
-{
-	return bomctl_dispatch(ctl, "kb", cmd_kb_cmds, NULL, "seed", argc,
-	    argv);
 }

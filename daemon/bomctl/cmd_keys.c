@@ -10,7 +10,7 @@
 #include "bomctl/bomctl.h"
 
 /* keys [list] [--limit N] */
-static int
+int
 cmd_keys_list(struct bomctl *ctl, int argc, char **argv)
 {
 	char created[40], used[40], scopes[128];
@@ -51,7 +51,7 @@ cmd_keys_list(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* keys create --name N [--scope S,...] */
-static int
+int
 cmd_keys_create(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *name = NULL, *scope = NULL, *p, *comma;
@@ -90,7 +90,7 @@ cmd_keys_create(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* keys revoke KEY_ID */
-static int
+int
 cmd_keys_revoke(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *pos[1];
@@ -108,19 +108,4 @@ cmd_keys_revoke(struct bomctl *ctl, int argc, char **argv)
 	printf("key %s revoked\n", bomctl_str(out, "key_id", pos[0]));
 	json_decref(out);
 	return rc;
-}
-
-static const struct bomctl_cmd cmd_keys_cmds[] = {
-	{ "list", cmd_keys_list },
-	{ "create", cmd_keys_create },
-	{ "revoke", cmd_keys_revoke },
-	{ NULL, NULL }
-};
-
-/* keys [list|create|revoke] */
-int
-cmd_keys(struct bomctl *ctl, int argc, char **argv)
-{
-	return bomctl_dispatch(ctl, "keys", cmd_keys_cmds, cmd_keys_list,
-	    "list, create and revoke", argc, argv);
 }

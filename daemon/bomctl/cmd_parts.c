@@ -56,7 +56,7 @@ cmd_parts_print(const json_t *p)
 }
 
 /* parts [list] [--limit N] */
-static int
+int
 cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 {
 	char n[24];
@@ -96,7 +96,7 @@ cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* parts show MPN */
-static int
+int
 cmd_parts_show(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *pos[1];
@@ -150,13 +150,13 @@ cmd_parts_ban_unban(struct bomctl *ctl, int argc, char **argv, bool ban)
 	return rc;
 }
 
-static int
+int
 cmd_parts_ban(struct bomctl *ctl, int argc, char **argv)
 {
 	return cmd_parts_ban_unban(ctl, argc, argv, true);
 }
 
-static int
+int
 cmd_parts_unban(struct bomctl *ctl, int argc, char **argv)
 {
 	return cmd_parts_ban_unban(ctl, argc, argv, false);
@@ -166,7 +166,7 @@ cmd_parts_unban(struct bomctl *ctl, int argc, char **argv)
  * parts alternates MPN: with --json the server's list of MPNs; else who
  * approved each, when and why, from the part.
  */
-static int
+int
 cmd_parts_alternates(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *pos[1];
@@ -211,7 +211,7 @@ out:
 }
 
 /* parts add-alternate MPN ALT [--reason R] [--user U] */
-static int
+int
 cmd_parts_add_alternate(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *cmd = "parts add-alternate";
@@ -237,23 +237,4 @@ cmd_parts_add_alternate(struct bomctl *ctl, int argc, char **argv)
 	    "approved_alternates")));
 	json_decref(p);
 	return rc;
-}
-
-static const struct bomctl_cmd cmd_parts_cmds[] = {
-	{ "list", cmd_parts_list },
-	{ "show", cmd_parts_show },
-	{ "ban", cmd_parts_ban },
-	{ "unban", cmd_parts_unban },
-	{ "alternates", cmd_parts_alternates },
-	{ "add-alternate", cmd_parts_add_alternate },
-	{ NULL, NULL }
-};
-
-/* parts [list|show|ban|unban|alternates|add-alternate] */
-int
-cmd_parts(struct bomctl *ctl, int argc, char **argv)
-{
-	return bomctl_dispatch(ctl, "parts", cmd_parts_cmds, cmd_parts_list,
-	    "list, show, ban, unban, alternates and add-alternate", argc,
-	    argv);
 }

@@ -38,7 +38,7 @@ cmd_suppliers_print(const json_t *s)
 }
 
 /* suppliers [list] [--limit N] */
-static int
+int
 cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 {
 	char ot[16], qr[16];
@@ -74,7 +74,7 @@ cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* suppliers show SUPPLIER_ID */
-static int
+int
 cmd_suppliers_show(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *pos[1];
@@ -130,7 +130,7 @@ cmd_suppliers_fields(struct bomctl *ctl, const char *cmd, int argc,
 }
 
 /* suppliers add ID --name N [--type T] [--trust L] [...] */
-static int
+int
 cmd_suppliers_add(struct bomctl *ctl, int argc, char **argv)
 {
 	struct cmd_suppliers_fields f;
@@ -153,7 +153,7 @@ cmd_suppliers_add(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* suppliers set ID [--name N] [--type T] [--trust L] [--order-cost A] */
-static int
+int
 cmd_suppliers_set(struct bomctl *ctl, int argc, char **argv)
 {
 	struct cmd_suppliers_fields f;
@@ -181,7 +181,7 @@ cmd_suppliers_set(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* suppliers trust ID LEVEL [--reason R] [--user U] */
-static int
+int
 cmd_suppliers_trust(struct bomctl *ctl, int argc, char **argv)
 {
 	const char *cmd = "suppliers trust";
@@ -206,21 +206,4 @@ cmd_suppliers_trust(struct bomctl *ctl, int argc, char **argv)
 	    pos[0]), bomctl_str(s, "trust_level", pos[1]));
 	json_decref(s);
 	return rc;
-}
-
-static const struct bomctl_cmd cmd_suppliers_cmds[] = {
-	{ "list", cmd_suppliers_list },
-	{ "show", cmd_suppliers_show },
-	{ "add", cmd_suppliers_add },
-	{ "set", cmd_suppliers_set },
-	{ "trust", cmd_suppliers_trust },
-	{ NULL, NULL }
-};
-
-/* suppliers [list|show|add|trust] */
-int
-cmd_suppliers(struct bomctl *ctl, int argc, char **argv)
-{
-	return bomctl_dispatch(ctl, "suppliers", cmd_suppliers_cmds,
-	    cmd_suppliers_list, "list, show, add, set and trust", argc, argv);
 }

@@ -340,6 +340,19 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 	}
 }
 
+void
+batch_move_init(struct queue_move *mv, const struct queue_entry *e,
+    enum queue_dest dest)
+{
+	memset(mv, 0, sizeof(*mv));
+	mv->dest = dest;
+	mv->job = e->job;
+	mv->job_len = e->job_len;
+	mv->crashes = e->crashes;
+	mv->retries = e->retries;
+	mv->error = e->last_error;
+}
+
 /* Records a job that names no usable client: not tenant data. */
 static int
 batch_reject(struct worker *w, struct job *job)
@@ -390,14 +403,10 @@ batch_retry_later(struct worker *w, struct job *job)
 	    "updated_at = now() WHERE j.status NOT IN " JOB_FINAL_SQL, 5,
 	    params) == -1)
 		log_job_warnx(job, "cannot record the retry's error");
-	memset(&mv, 0, sizeof(mv));
-	mv.dest = QUEUE_TO_RETRY;
+	batch_move_init(&mv, e, QUEUE_TO_RETRY);
 	mv.delay_ms = queue_backoff_ms(w->cfg->job_retry_base_ms,
 	    job->attempts);
-	mv.job = e->job;
-	mv.job_len = e->job_len;
-	mv.crashes = e->crashes;
-	mv.retries = e->retries + 1;
+	mv.retries++;
 	mv.error = job->error;
 	if (queue_move(w->redis, e->id, w->consumer, &mv) == -1)
 		return -1;
@@ -414,10 +423,7 @@ batch_dead(struct worker *w, struct job *job)
 	struct queue_move mv;
 
 	log_job_warnx(job, "dead: %s", job->error);
-	memset(&mv, 0, sizeof(mv));
-	mv.dest = QUEUE_TO_DEAD;
-	mv.job = e->job;
-	mv.job_len = e->job_len;
+	batch_move_init(&mv, e, QUEUE_TO_DEAD);
 	mv.error = job->error;
 	mv.client_id = job->client_id;
 	mv.job_id = job->job_id;

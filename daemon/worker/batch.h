@@ -37,5 +37,11 @@ struct worker {
  * this consumer (the caller reconnects and reads its pending entries).
  */
 enum stage_rc	batch_run(struct worker *w, struct queue_entry *e, size_t n);
+/*
+ * Fills mv to send entry e to dest as it stands: its job, crash and retry
+ * counts and last error; the caller changes what the move changes.
+ */
+void		batch_move_init(struct queue_move *mv,
+		    const struct queue_entry *e, enum queue_dest dest);
 
 #endif

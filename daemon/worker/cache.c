@@ -253,43 +253,19 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 
 /*
  * The batch's read of its tenants and the versions, prepared once per
- * session: planned anew, it cost more than it ran. The result, or NULL
+ * session: planned anew, it cost more than it ran. It runs before the
+ * batch's transaction, as db_query_prepared() wants. The result, or NULL
  * (logged).
  */
 static PGresult *
 cache_refresh_query(PGconn *db, const char *ids)
 {
-	static const PGconn *conn;
-	static int pid;
 	const char *params[1] = { ids };
-	PGresult *r;
 
-	if (conn != db || pid != PQbackendPID(db)) {
-		r = PQprepare(db, CACHE_REFRESH_STMT, "SELECT client_id::text, "
-		    "active, knowledge_version FROM clients "
-		    "WHERE client_id = ANY ($1::uuid[]) UNION ALL "
-		    "SELECT NULL, NULL, version FROM catalog_version", 1, NULL);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			log_warnx("postgresql: prepare: %s",
-			    PQresultErrorMessage(r));
-			PQclear(r);
-			return NULL;
-		}
-		PQclear(r);
-		conn = db;
-		pid = PQbackendPID(db);
-	}
-	r = PQexecPrepared(db, CACHE_REFRESH_STMT, 1, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
-		msg[strcspn(msg, "\n")] = '\0';
-		log_warnx("postgresql: %s", msg);
-		PQclear(r);
-		return NULL;
-	}
-	return r;
+	return db_query_prepared(db, CACHE_REFRESH_STMT, "SELECT "
+	    "client_id::text, active, knowledge_version FROM clients "
+	    "WHERE client_id = ANY ($1::uuid[]) UNION ALL "
+	    "SELECT NULL, NULL, version FROM catalog_version", 1, params);
 }
 
 int

@@ -133,13 +133,7 @@ worker_hand_back(struct worker *w, const struct queue_entry *e)
 {
 	struct queue_move mv;
 
-	memset(&mv, 0, sizeof(mv));
-	mv.dest = QUEUE_TO_STREAM;
-	mv.job = e->job;
-	mv.job_len = e->job_len;
-	mv.crashes = e->crashes;
-	mv.retries = e->retries;
-	mv.error = e->last_error;
+	batch_move_init(&mv, e, QUEUE_TO_STREAM);
 	if (queue_move(w->redis, e->id, w->consumer, &mv) == -1)
 		log_warnx("entry %s: cannot hand back; it stays pending",
 		    e->id);
