@@ -231,8 +231,8 @@ provider_fetch_token_done(struct provider_fetch *f, struct provider_run *run,
 
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
 	if (cc == CURLE_OK)
-		body = json_loadb(call->resp.data ? call->resp.data : "",
-		    call->resp.len, 0, NULL);
+		body = json_loadb(call->resp.buf.data ? call->resp.buf.data :
+		    "", call->resp.buf.len, 0, NULL);
 	tok = json_string_value(json_object_get(body, "access_token"));
 	exp = provider_json_int(json_object_get(body, "expires_in"), 0);
 	err = json_string_value(json_object_get(body, "error"));
@@ -314,7 +314,7 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 	why[0] = '\0';
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
 	if (cc != CURLE_OK) {
-		if (call->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+		if (call->resp.over || cc == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(why, sizeof(why), "answer larger than %d "
 			    "bytes", PROVIDER_HTTP_MAX_BODY);
 			v = PROVIDER_V_FAILED;
@@ -331,8 +331,8 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		snprintf(why, sizeof(why), "http %ld", call->status);
 		v = PROVIDER_V_RETRY;
 	} else {
-		body = json_loadb(call->resp.data ? call->resp.data : "",
-		    call->resp.len, 0, NULL);
+		body = json_loadb(call->resp.buf.data ? call->resp.buf.data :
+		    "", call->resp.buf.len, 0, NULL);
 		if (body == NULL && call->status >= 200 &&
 		    call->status < 300) {
 			snprintf(why, sizeof(why), "http %ld with a body that "

@@ -60,8 +60,7 @@ struct provider_call {
 	struct curl_slist	*hdrs;
 	char			*url;
 	char			*body;
-	struct buf		 resp;
-	bool			 too_large;
+	struct buf_cap		 resp;		/* the answer */
 	long			 status;
 	/* from the answer's headers; -1 when absent */
 	int64_t			 retry_after_ms;

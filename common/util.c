@@ -258,6 +258,20 @@ buf_append(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+size_t
+buf_cap_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf_cap *c = arg;
+	size_t len = size * n;
+
+	if (c->buf.len + len > c->max) {
+		c->over = true;
+		return 0;
+	}
+	buf_append(&c->buf, p, len);
+	return len;
+}
+
 void
 buf_puts(struct buf *b, const char *s)
 {

@@ -82,6 +82,23 @@ int	buf_jansson_str(struct buf *b, const char *s);
 char	*buf_steal(struct buf *b);
 
 /*
+ * An answer read into buf, at most max bytes: a longer one sets over and
+ * keeps only what came before it.
+ */
+struct buf_cap {
+	struct buf	 buf;
+	size_t		 max;
+	bool		 over;
+};
+
+/*
+ * libcurl's CURLOPT_WRITEFUNCTION for a struct buf_cap (arg): appends
+ * size * n bytes, or returns 0, which stops the transfer, when they would
+ * take the buffer past max.
+ */
+size_t	buf_cap_write(char *p, size_t size, size_t n, void *arg);
+
+/*
  * Length of the longest prefix of s[0..n) that does not end inside a UTF-8
  * character: n when s[0..n) ends on a character boundary. Cutting text to
  * at most max bytes is s[0..utf8_prefix(s, max)) when it is longer.

@@ -223,6 +223,24 @@ test_buf_jstr(void **state)
 	buf_free(&b);
 }
 
+static void
+test_buf_cap_write(void **state)
+{
+	struct buf_cap c = { .max = 8 };
+	char abc[] = "abcdefghij";
+
+	(void)state;
+	buf_init(&c.buf);
+	assert_int_equal(buf_cap_write(abc, 1, 5, &c), 5);
+	assert_int_equal(buf_cap_write(abc, 3, 1, &c), 3);
+	assert_string_equal(c.buf.data, "abcdeabc");
+	assert_false(c.over);
+	assert_int_equal(buf_cap_write(abc, 1, 1, &c), 0);
+	assert_true(c.over);
+	assert_string_equal(c.buf.data, "abcdeabc");
+	buf_free(&c.buf);
+}
+
 int
 main(void)
 {
@@ -234,6 +252,7 @@ main(void)
 		cmocka_unit_test(test_buf_and_uuid),
 		cmocka_unit_test(test_jansson_str),
 		cmocka_unit_test(test_buf_jstr),
+		cmocka_unit_test(test_buf_cap_write),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
