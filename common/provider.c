@@ -547,20 +547,9 @@ provider_reason(char *why, size_t len, const char *prefix, const char *msg)
 enum offer_rohs
 provider_rohs(const char *s)
 {
-	if (provider_has(s, "non") || provider_has(s, "not "))
+	if (str_contains_ci(s, "non") || str_contains_ci(s, "not "))
 		return OFFER_ROHS_NO;
-	if (provider_has(s, "compliant"))
+	if (str_contains_ci(s, "compliant"))
 		return OFFER_ROHS_YES;
 	return OFFER_ROHS_UNKNOWN;
-}
-
-bool
-provider_has(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (strncasecmp(s, needle, n) == 0)
-			return true;
-	return false;
 }

@@ -156,7 +156,5 @@ void		 provider_reason(char *why, size_t len, const char *prefix,
  * "Non-RoHS Compliant", "Not Compliant") as yes, no or unknown.
  */
 enum offer_rohs	 provider_rohs(const char *s);
-/* Case-blind substring test; false for NULL. */
-bool		 provider_has(const char *s, const char *needle);
 
 #endif

@@ -343,6 +343,17 @@ uuid_v4(char out[UUID_BUFSZ])
 	return 0;
 }
 
+bool
+str_contains_ci(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; s != NULL && *s != '\0'; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return true;
+	return false;
+}
+
 uint64_t
 str_hash(const char *s)
 {

@@ -135,6 +135,8 @@ int	uuid_v4(char out[UUID_BUFSZ]);
 bool	uuid_valid(const char *s);
 /* The 64-bit FNV-1a hash of s, for tables in memory (not a secret). */
 uint64_t str_hash(const char *s);
+/* Whether s contains needle, in any case (ASCII); false for a NULL s. */
+bool	str_contains_ci(const char *s, const char *needle);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *p, size_t n, char *out);
 

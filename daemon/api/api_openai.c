@@ -547,27 +547,15 @@ api_openai_ask(const struct api_openai_chat *chat, const char *summary,
 	return rc;
 }
 
-/* True when s contains word, in any case (word is lower case). */
-static bool
-api_openai_mentions(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (strncasecmp(s, word, n) == 0)
-			return true;
-	return false;
-}
-
 /* The task the system message asks for, as the original chose it. */
 static enum api_openai_task
 api_openai_task(const char *system)
 {
-	if (api_openai_mentions(system, "analyze") &&
-	    api_openai_mentions(system, "bom"))
+	if (str_contains_ci(system, "analyze") &&
+	    str_contains_ci(system, "bom"))
 		return API_OPENAI_ANALYZE_BOM;
-	if (api_openai_mentions(system, "optimization") ||
-	    api_openai_mentions(system, "strategies"))
+	if (str_contains_ci(system, "optimization") ||
+	    str_contains_ci(system, "strategies"))
 		return API_OPENAI_STRATEGIES;
 	return API_OPENAI_GENERAL;
 }

@@ -55,18 +55,6 @@ api_search_names(unsigned mask)
 	return a;
 }
 
-/* Whether s holds needle, case-blind (manufacturer filter). */
-static bool
-api_search_has(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (strncasecmp(s, needle, n) == 0)
-			return true;
-	return false;
-}
-
 /* The unit price when buying the least one may: at max(1, moq). */
 static int64_t
 api_search_unit(const struct offer *o)
@@ -178,7 +166,7 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 		r = b->res[p] != NULL && b->n > 0 ? &b->res[p][0] : NULL;
 		for (i = count = 0; r != NULL && i < r->n; i++) {
 			if (mfr != NULL && *mfr != '\0' &&
-			    !api_search_has(r->v[i].manufacturer, mfr))
+			    !str_contains_ci(r->v[i].manufacturer, mfr))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 32;

@@ -241,6 +241,18 @@ test_buf_cap_write(void **state)
 	buf_free(&c.buf);
 }
 
+static void
+test_str_contains_ci(void **state)
+{
+	(void)state;
+	assert_true(str_contains_ci("Too Many Requests", "too many"));
+	assert_true(str_contains_ci("per DAY", "day"));
+	assert_true(str_contains_ci("x", ""));
+	assert_false(str_contains_ci("toomuch", "too many"));
+	assert_false(str_contains_ci("", "a"));
+	assert_false(str_contains_ci(NULL, "a"));
+}
+
 int
 main(void)
 {
@@ -253,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_jansson_str),
 		cmocka_unit_test(test_buf_jstr),
 		cmocka_unit_test(test_buf_cap_write),
+		cmocka_unit_test(test_str_contains_ci),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
