@@ -49,6 +49,24 @@ http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, arg);
 }
 
+void *
+http_multi_done(CURLM *multi, CURLcode *result)
+{
+	CURLMsg *m;
+	char *priv;
+	int left;
+
+	while ((m = curl_multi_info_read(multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		*result = m->data.result;
+		priv = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		return priv;
+	}
+	return NULL;
+}
+
 int
 http_fetch(const struct http_fetch *req, long *status, struct buf *answer,
     bool *timed_out, char *err, size_t errlen)

@@ -42,4 +42,10 @@ void	http_easy_setup(CURL *easy, const char *url,
 	    struct curl_slist *hdrs, const char *body, struct buf_cap *answer,
 	    curl_write_callback on_header, void *arg);
 
+/*
+ * The next transfer on multi that has finished: its CURLOPT_PRIVATE, with
+ * its outcome in *result. NULL when no other has finished.
+ */
+void	*http_multi_done(CURLM *multi, CURLcode *result);
+
 #endif

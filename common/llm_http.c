@@ -655,11 +655,10 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
     struct llm_result *results, size_t n)
 {
 	struct llm_http_call *calls = NULL, *call;
-	CURLMsg *m;
-	char *priv;
+	CURLcode cc;
 	int64_t now, wait;
 	size_t i, inflight = 0;
-	int running, left;
+	int running;
 
 	if (c == NULL || (n > 0 && (reqs == NULL || results == NULL)))
 		return -1;
@@ -700,16 +699,9 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 				inflight++;
 		}
 		curl_multi_perform(c->multi, &running);
-		while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			priv = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    &priv);
-			call = (struct llm_http_call *)(void *)priv;
+		while ((call = http_multi_done(c->multi, &cc)) != NULL) {
 			inflight--;
-			/* m dies with the handle: take the code first */
-			llm_http_done(call, m->data.result);
+			llm_http_done(call, cc);
 		}
 		if (c->ndone == n)
 			break;

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http_fetch.h"
 #include "log.h"
 #include "provider.h"
 #include "provider_http.h"
@@ -587,11 +588,10 @@ provider_fetch(struct provider_set *ps, redisContext *redis,
 	struct provider_call *call;
 	unsigned char rnd[16];
 	char why[300];
-	CURLMsg *m;
-	char *priv;
+	CURLcode cc;
 	int64_t now, wait;
 	size_t i;
-	int p, running, left;
+	int p, running;
 
 	if (out == NULL)
 		return -1;
@@ -647,19 +647,11 @@ provider_fetch(struct provider_set *ps, redisContext *redis,
 		}
 		wait = provider_fetch_step(&f, now);
 		curl_multi_perform(f.multi, &running);
-		while ((m = curl_multi_info_read(f.multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			priv = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    &priv);
-			call = (struct provider_call *)(void *)priv;
-			/* m dies with the handle: the code first */
+		while ((call = http_multi_done(f.multi, &cc)) != NULL) {
 			if (call->is_token)
-				provider_fetch_token_done(&f, call->run,
-				    m->data.result);
+				provider_fetch_token_done(&f, call->run, cc);
 			else
-				provider_fetch_done(&f, call, m->data.result);
+				provider_fetch_done(&f, call, cc);
 			wait = 0;
 		}
 		if (wait > f.deadline - now_ms())
