@@ -300,6 +300,22 @@ provider_fetch_again(struct provider_fetch *f, struct provider_call *call,
 	call->state = PROVIDER_CALL_WAIT;
 }
 
+/*
+ * Sends call again after delay ms while it has retries left (max), else
+ * ends it failed. Whether it goes again; why says what went wrong.
+ */
+static bool
+provider_fetch_retry(struct provider_fetch *f, struct provider_call *call,
+    int max, int64_t delay, const char *why)
+{
+	if (call->tries++ >= max) {
+		provider_fetch_end(f, call, PROVIDER_FAILED, why);
+		return false;
+	}
+	provider_fetch_again(f, call, delay, why);
+	return true;
+}
+
 static void
 provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
     CURLcode cc)
@@ -351,11 +367,8 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		provider_fetch_end(f, call, PROVIDER_OK, NULL);
 		break;
 	case PROVIDER_V_RETRY:
-		if (call->tries++ < 1) {
+		if (provider_fetch_retry(f, call, 1, PROVIDER_RETRY_MS, why))
 			log_info("providers: %s: %s, trying again", name, why);
-			provider_fetch_again(f, call, PROVIDER_RETRY_MS, why);
-		} else
-			provider_fetch_end(f, call, PROVIDER_FAILED, why);
 		break;
 	case PROVIDER_V_EXPIRED:
 		if (call->refreshed) {
@@ -387,11 +400,9 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		provider_redis_hold(f->redis, src->prefix, ms, false);
 		snprintf(msg, sizeof(msg), "rate limited (%s), retry after "
 		    "%lld ms", why, (long long)ms);
-		if (call->tries++ < PROVIDER_MAX_RATE_TRIES) {
+		if (provider_fetch_retry(f, call, PROVIDER_MAX_RATE_TRIES, ms,
+		    msg))
 			log_info("providers: %s: %s", name, msg);
-			provider_fetch_again(f, call, ms, msg);
-		} else
-			provider_fetch_end(f, call, PROVIDER_FAILED, msg);
 		break;
 	case PROVIDER_V_DAY:
 		ms = call->day_reset_ms >= 0 ? call->day_reset_ms :
