@@ -435,20 +435,8 @@ basis_free(struct basis *b)
 	for (i = 0; i < b->noffers; i++)
 		offer_free_fields(&b->offers[i]);
 	free(b->offers);
-	for (i = 0; i < b->ntrust; i++)
-		free((char *)b->trust[i].supplier_id);
-	free(b->trust);
-	for (i = 0; i < b->nbanned; i++) {
-		free((char *)b->banned[i].mpn);
-		free((char *)b->banned[i].reason);
-	}
-	free(b->banned);
-	for (i = 0; i < b->nalternates; i++) {
-		free((char *)b->alternates[i].mpn);
-		free((char *)b->alternates[i].alternate_mpn);
-		free((char *)b->alternates[i].reason);
-	}
-	free(b->alternates);
+	sourcing_knowledge_free(b->trust, b->ntrust, b->banned, b->nbanned,
+	    b->alternates, b->nalternates);
 	memset(b, 0, sizeof(*b));
 }
 

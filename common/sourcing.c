@@ -508,6 +508,29 @@ sourcing_money_json(json_t *obj, const char *key, int64_t micros)
 }
 
 void
+sourcing_knowledge_free(struct supplier_rule *suppliers, size_t nsuppliers,
+    struct banned_part *banned, size_t nbanned, struct alternate *alternates,
+    size_t nalternates)
+{
+	size_t i;
+
+	for (i = 0; i < nsuppliers; i++)
+		free((char *)suppliers[i].supplier_id);
+	free(suppliers);
+	for (i = 0; i < nbanned; i++) {
+		free((char *)banned[i].mpn);
+		free((char *)banned[i].reason);
+	}
+	free(banned);
+	for (i = 0; i < nalternates; i++) {
+		free((char *)alternates[i].mpn);
+		free((char *)alternates[i].alternate_mpn);
+		free((char *)alternates[i].reason);
+	}
+	free(alternates);
+}
+
+void
 line_decision_free(struct line_decision *d)
 {
 	if (d == NULL)
