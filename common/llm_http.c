@@ -75,18 +75,18 @@ static int	llm_http_curl_ready;
 void
 llm_config_defaults(struct llm_config *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->enabled = 0;
-	cfg->connect_timeout_ms = 10000;
-	cfg->timeout_ms = 60000;
-	cfg->max_retries = 2;
-	cfg->max_reasks = 2;
-	cfg->max_concurrency = 4;
-	cfg->backoff_base_ms = 500;
-	cfg->backoff_cap_ms = 8000;
-	cfg->retry_after_cap_ms = 30000;
-	cfg->deadline_ms = 180000;
-	cfg->max_response_bytes = 4 * 1024 * 1024;
+	*cfg = (struct llm_config){
+		.connect_timeout_ms = 10000,
+		.timeout_ms = 60000,
+		.max_retries = 2,
+		.max_reasks = 2,
+		.max_concurrency = 4,
+		.backoff_base_ms = 500,
+		.backoff_cap_ms = 8000,
+		.retry_after_cap_ms = 30000,
+		.deadline_ms = 180000,
+		.max_response_bytes = 4 * 1024 * 1024,
+	};
 }
 
 const char *

@@ -186,15 +186,12 @@ static int
 provider_redis_get(redisContext *r, const char *prefix, const char *what,
     char **out)
 {
-	char key[160];
 	redisReply *rep;
 	int rc = -1;
 
 	*out = NULL;
-	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    what) == -1)
-		return -1;
-	if ((rep = redisCommand(r, "GET %s", key)) == NULL)
+	if (r == NULL || (rep = redisCommand(r, "GET %s:%s", prefix,
+	    what)) == NULL)
 		return -1;
 	if (rep->type == REDIS_REPLY_STRING && rep->len > 0) {
 		*out = xstrndup(rep->str, rep->len);
@@ -210,15 +207,11 @@ static int
 provider_redis_setnx(redisContext *r, const char *prefix, const char *what,
     const char *value, int64_t ms)
 {
-	char key[160];
 	redisReply *rep;
 	int rc = -1;
 
-	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    what) == -1)
-		return -1;
-	if ((rep = redisCommand(r, "SET %s %s NX PX %lld", key, value,
-	    (long long)ms)) == NULL)
+	if (r == NULL || (rep = redisCommand(r, "SET %s:%s %s NX PX %lld",
+	    prefix, what, value, (long long)ms)) == NULL)
 		return -1;
 	if (rep->type == REDIS_REPLY_STATUS)
 		rc = 1;

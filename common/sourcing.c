@@ -407,14 +407,8 @@ sourcing_decide_begin(struct sourcing_run *run,
 	memset(out, 0, sizeof(*out));
 	out->status = DECISION_ESCALATED;
 	snprintf(out->currency, sizeof(out->currency), SOURCING_CURRENCY);
-	memset(run, 0, sizeof(*run));
-	run->line = line;
-	run->p = p;
-	run->rules = rules;
-	run->lookup = lookup;
-	run->ctx = ctx;
-	run->d = out;
-	run->b = b;
+	*run = (struct sourcing_run){ .line = line, .p = p, .rules = rules,
+	    .lookup = lookup, .ctx = ctx, .d = out, .b = b };
 	if (rules != NULL && rules->quiet)
 		buf_init_sink(b);
 	else {
