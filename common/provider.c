@@ -43,7 +43,7 @@ static int	provider_curl_ready;
 const char *
 provider_name(enum provider_id id)
 {
-	return (unsigned)id < PROVIDER_COUNT ? provider_names[id] : "unknown";
+	return name_of(provider_names, PROVIDER_COUNT, id);
 }
 
 int
@@ -51,12 +51,10 @@ provider_parse_name(const char *s, enum provider_id *id)
 {
 	int i;
 
-	for (i = 0; i < PROVIDER_COUNT; i++)
-		if (s != NULL && strcasecmp(s, provider_names[i]) == 0) {
-			*id = (enum provider_id)i;
-			return 0;
-		}
-	return -1;
+	if ((i = name_index(provider_names, PROVIDER_COUNT, s)) == -1)
+		return -1;
+	*id = (enum provider_id)i;
+	return 0;
 }
 
 const char *

@@ -58,15 +58,13 @@ trust_level_parse(const char *s, enum trust_level *t)
 const char *
 trust_level_name(enum trust_level t)
 {
-	return (size_t)t < SOURCING_NTRUST ? sourcing_trust_levels[t] :
-	    "unknown";
+	return name_of(sourcing_trust_levels, SOURCING_NTRUST, t);
 }
 
 const char *
 decision_status_name(enum decision_status s)
 {
-	return (size_t)s < SOURCING_NSTATUS ? sourcing_statuses[s] :
-	    "unknown";
+	return name_of(sourcing_statuses, SOURCING_NSTATUS, s);
 }
 
 /* The ban reason of mpn, or NULL when it is not banned. */

@@ -394,6 +394,13 @@ name_index(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
+const char *
+name_of(const char *const *names, size_t n, int i)
+{
+	return i >= 0 && (size_t)i < n && names[i] != NULL ? names[i] :
+	    "unknown";
+}
+
 size_t
 utf8_seq(const unsigned char *s, size_t n)
 {

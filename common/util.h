@@ -123,6 +123,8 @@ void	err_printf(char *err, size_t errlen, const char *fmt, ...)
  * s is NULL. For enums whose names are a table indexed by value.
  */
 int	name_index(const char *const *names, size_t n, const char *s);
+/* The name of value i in such a table; "unknown" when it has none. */
+const char *name_of(const char *const *names, size_t n, int i);
 
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);

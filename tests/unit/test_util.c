@@ -253,6 +253,20 @@ test_str_contains_ci(void **state)
 	assert_false(str_contains_ci(NULL, "a"));
 }
 
+static void
+test_name_of(void **state)
+{
+	static const char *const names[] = { "zero", NULL, "two" };
+
+	(void)state;
+	assert_string_equal(name_of(names, 3, 0), "zero");
+	assert_string_equal(name_of(names, 3, 2), "two");
+	assert_string_equal(name_of(names, 3, 1), "unknown");
+	assert_string_equal(name_of(names, 3, 3), "unknown");
+	assert_string_equal(name_of(names, 3, -1), "unknown");
+	assert_int_equal(name_index(names, 3, "TWO"), 2);
+}
+
 int
 main(void)
 {
@@ -266,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_buf_jstr),
 		cmocka_unit_test(test_buf_cap_write),
 		cmocka_unit_test(test_str_contains_ci),
+		cmocka_unit_test(test_name_of),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
