@@ -141,6 +141,8 @@ uint64_t str_hash(const char *s);
 bool	str_contains_ci(const char *s, const char *needle);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *p, size_t n, char *out);
+/* The value of hex digit c (either case), or -1 when c is not one. */
+int	hex_value(int c);
 
 /* Formats t as RFC 3339 UTC ("2026-11-25T17:43:47Z"); out holds 32 bytes. */
 void	time_rfc3339(time_t t, char *out, size_t len);

@@ -267,6 +267,19 @@ test_name_of(void **state)
 	assert_int_equal(name_index(names, 3, "TWO"), 2);
 }
 
+static void
+test_hex_value(void **state)
+{
+	(void)state;
+	assert_int_equal(hex_value('0'), 0);
+	assert_int_equal(hex_value('9'), 9);
+	assert_int_equal(hex_value('a'), 10);
+	assert_int_equal(hex_value('F'), 15);
+	assert_int_equal(hex_value('g'), -1);
+	assert_int_equal(hex_value('/'), -1);
+	assert_int_equal(hex_value(0x80), -1);
+}
+
 int
 main(void)
 {
@@ -281,6 +294,7 @@ main(void)
 		cmocka_unit_test(test_buf_cap_write),
 		cmocka_unit_test(test_str_contains_ci),
 		cmocka_unit_test(test_name_of),
+		cmocka_unit_test(test_hex_value),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
