@@ -1,6 +1,7 @@
 /*
  * Tests for common/http_fetch.c: http_multi_done() hands back each
- * finished transfer once, by its CURLOPT_PRIVATE, with its outcome.
+ * finished transfer once, by its CURLOPT_PRIVATE, with its outcome; the
+ * bodies land in a struct buf_cap through buf_cap_write().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,19 +17,12 @@
 
 #include "http_fetch.h"
 
-static size_t
-test_discard(char *p, size_t size, size_t n, void *arg)
-{
-	(void)p;
-	(void)arg;
-	return size * n;
-}
-
 static void
 test_multi_done(void **state)
 {
 	char path[] = "/tmp/test_http_fetch.XXXXXX", url[64];
 	int tags[2] = { 1, 2 }, seen[2] = { 0, 0 }, running, fd, n, *tag;
+	struct buf_cap body[2] = { { .max = 16 }, { .max = 16 } };
 	CURL *easy[2];
 	CURLM *multi;
 	CURLcode cc;
@@ -45,7 +39,9 @@ test_multi_done(void **state)
 		assert_non_null(easy[i] = curl_easy_init());
 		curl_easy_setopt(easy[i], CURLOPT_URL, i == 0 ? url :
 		    "file:///nonexistent/test_http_fetch");
-		curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, test_discard);
+		buf_init(&body[i].buf);
+		curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, buf_cap_write);
+		curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &body[i]);
 		curl_easy_setopt(easy[i], CURLOPT_PRIVATE, &tags[i]);
 		curl_multi_add_handle(multi, easy[i]);
 	}
@@ -66,9 +62,12 @@ test_multi_done(void **state)
 	assert_int_equal(seen[0], 1);
 	assert_int_equal(seen[1], 1);
 	assert_null(http_multi_done(multi, &cc));
+	assert_string_equal(body[0].buf.data, "x");
+	assert_int_equal(body[1].buf.len, 0);
 	for (i = 0; i < 2; i++) {
 		curl_multi_remove_handle(multi, easy[i]);
 		curl_easy_cleanup(easy[i]);
+		buf_free(&body[i].buf);
 	}
 	curl_multi_cleanup(multi);
 	curl_global_cleanup();
