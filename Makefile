@@ -183,6 +183,7 @@ UNIT_TESTS = \
 	tests/unit/test_config.c \
 	tests/unit/test_costing.c \
 	tests/unit/test_csv.c \
+	tests/unit/test_http_fetch.c \
 	tests/unit/test_intake.c \
 	tests/unit/test_jwt.c \
 	tests/unit/test_llm_http.c \

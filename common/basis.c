@@ -44,6 +44,22 @@ basis_has(const char *const *v, size_t n, const char *s)
 	return false;
 }
 
+/* The next element of an array: a comma, then s ("" for NULL). */
+static void
+basis_next_str(struct buf *b, const char *s)
+{
+	buf_puts(b, ",");
+	buf_jstr(b, s != NULL ? s : "");
+}
+
+/* The next element of an array: a comma, then v. */
+static void
+basis_next_int(struct buf *b, int64_t v)
+{
+	buf_puts(b, ",");
+	buf_jint(b, v);
+}
+
 void
 basis_begin(struct basis_writer *w, struct buf *b,
     const struct basis_costing *c)
@@ -52,10 +68,8 @@ basis_begin(struct basis_writer *w, struct buf *b,
 	w->b = b;
 	buf_puts(b, "{\"costing\":[");
 	buf_jint(b, c->attrition_bp);
-	buf_puts(b, ",");
-	buf_jint(b, c->setup_extra);
-	buf_puts(b, ",");
-	buf_jint(b, c->decided_on);
+	basis_next_int(b, c->setup_extra);
+	basis_next_int(b, c->decided_on);
 	buf_puts(b, "],\"offers\":[");
 }
 
@@ -67,44 +81,29 @@ basis_offers_text(const struct offer *o, size_t n, struct buf *b)
 	for (i = 0; i < n; i++, o++) {
 		buf_puts(b, i > 0 ? ",[" : "[");
 		buf_jstr(b, o->mpn);
-		buf_puts(b, ",");
-		buf_jstr(b, o->manufacturer ? o->manufacturer : "");
-		buf_puts(b, ",");
-		buf_jstr(b, o->supplier_id);
-		buf_puts(b, ",");
-		buf_jstr(b, o->supplier_name ? o->supplier_name : "");
-		buf_puts(b, ",");
-		buf_jstr(b, supplier_type_name(o->type));
-		buf_puts(b, ",");
-		buf_jstr(b, o->sku ? o->sku : "");
-		buf_puts(b, ",");
-		buf_jint(b, o->stock);
-		buf_puts(b, ",");
-		buf_jint(b, o->moq);
-		buf_puts(b, ",");
-		buf_jint(b, o->order_multiple);
-		buf_puts(b, ",");
-		buf_jint(b, o->lead_time_days);
-		buf_puts(b, ",");
-		buf_jstr(b, o->currency);
+		basis_next_str(b, o->manufacturer);
+		basis_next_str(b, o->supplier_id);
+		basis_next_str(b, o->supplier_name);
+		basis_next_str(b, supplier_type_name(o->type));
+		basis_next_str(b, o->sku);
+		basis_next_int(b, o->stock);
+		basis_next_int(b, o->moq);
+		basis_next_int(b, o->order_multiple);
+		basis_next_int(b, o->lead_time_days);
+		basis_next_str(b, o->currency);
 		buf_puts(b, ",[");
 		for (k = 0; k < o->nbreaks; k++) {
 			buf_puts(b, k > 0 ? ",[" : "[");
 			buf_jint(b, o->breaks[k].qty);
-			buf_puts(b, ",");
-			buf_jint(b, o->breaks[k].unit_micros);
+			basis_next_int(b, o->breaks[k].unit_micros);
 			buf_puts(b, "]");
 		}
-		buf_puts(b, "],");
-		buf_jstr(b, offer_lifecycle_name(o->lifecycle));
-		buf_puts(b, ",");
-		buf_jstr(b, offer_rohs_name(o->rohs));
-		buf_puts(b, ",");
-		buf_jstr(b, o->country);
-		buf_puts(b, ",");
-		buf_jstr(b, o->packaging);
-		buf_puts(b, ",");
-		buf_jstr(b, o->datasheet_url ? o->datasheet_url : "");
+		buf_puts(b, "]");
+		basis_next_str(b, offer_lifecycle_name(o->lifecycle));
+		basis_next_str(b, offer_rohs_name(o->rohs));
+		basis_next_str(b, o->country);
+		basis_next_str(b, o->packaging);
+		basis_next_str(b, o->datasheet_url);
 		buf_puts(b, "]");
 	}
 }
@@ -220,12 +219,9 @@ basis_pair(struct buf *b, bool *first, const char *x, const char *y,
 	buf_puts(b, *first ? "[" : ",[");
 	*first = false;
 	buf_jstr(b, x ? x : "");
-	buf_puts(b, ",");
-	buf_jstr(b, y ? y : "");
-	if (z != NULL) {
-		buf_puts(b, ",");
-		buf_jstr(b, z);
-	}
+	basis_next_str(b, y);
+	if (z != NULL)
+		basis_next_str(b, z);
 	buf_puts(b, "]");
 }
 
@@ -246,10 +242,8 @@ basis_add_knowledge(struct basis_writer *w,
 			buf_puts(b, first ? "[" : ",[");
 			first = false;
 			buf_jstr(b, trust[i].supplier_id);
-			buf_puts(b, ",");
-			buf_jstr(b, trust_level_name(trust[i].trust));
-			buf_puts(b, ",");
-			buf_jint(b, trust[i].order_cost_micros);
+			basis_next_str(b, trust_level_name(trust[i].trust));
+			basis_next_int(b, trust[i].order_cost_micros);
 			buf_puts(b, "]");
 		}
 	buf_puts(b, "],\"banned\":[");
@@ -435,20 +429,8 @@ basis_free(struct basis *b)
 	for (i = 0; i < b->noffers; i++)
 		offer_free_fields(&b->offers[i]);
 	free(b->offers);
-	for (i = 0; i < b->ntrust; i++)
-		free((char *)b->trust[i].supplier_id);
-	free(b->trust);
-	for (i = 0; i < b->nbanned; i++) {
-		free((char *)b->banned[i].mpn);
-		free((char *)b->banned[i].reason);
-	}
-	free(b->banned);
-	for (i = 0; i < b->nalternates; i++) {
-		free((char *)b->alternates[i].mpn);
-		free((char *)b->alternates[i].alternate_mpn);
-		free((char *)b->alternates[i].reason);
-	}
-	free(b->alternates);
+	sourcing_knowledge_free(b->trust, b->ntrust, b->banned, b->nbanned,
+	    b->alternates, b->nalternates);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -11,12 +11,6 @@
 #include "http_fetch.h"
 #include "version.h"
 
-struct http_fetch_sink {
-	struct buf	*answer;
-	size_t		 max;
-	bool		 too_big;
-};
-
 static pthread_once_t	http_fetch_once = PTHREAD_ONCE_INIT;
 static CURLcode		http_fetch_init_rc = CURLE_FAILED_INIT;
 
@@ -26,24 +20,10 @@ http_fetch_init(void)
 	http_fetch_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static size_t
-http_fetch_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct http_fetch_sink *sink = arg;
-	size_t n = size * nmemb;
-
-	if (sink->answer->len + n > sink->max) {
-		sink->too_big = true;
-		return 0;
-	}
-	buf_append(sink->answer, p, n);
-	return n;
-}
-
 void
 http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
-    const char *body, size_t max_bytes, curl_write_callback on_body,
-    curl_write_callback on_header, void *arg)
+    const char *body, struct buf_cap *answer, curl_write_callback on_header,
+    void *arg)
 {
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -57,11 +37,11 @@ http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
 		    (curl_off_t)strlen(body));
 	}
 	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-	if (max_bytes > 0)
+	if (answer->max > 0)
 		curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)max_bytes);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, arg);
+		    (curl_off_t)answer->max);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, buf_cap_write);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, answer);
 	if (on_header != NULL) {
 		curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(easy, CURLOPT_HEADERDATA, arg);
@@ -69,17 +49,35 @@ http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, arg);
 }
 
+void *
+http_multi_done(CURLM *multi, CURLcode *result)
+{
+	CURLMsg *m;
+	char *priv;
+	int left;
+
+	while ((m = curl_multi_info_read(multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		*result = m->data.result;
+		priv = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		return priv;
+	}
+	return NULL;
+}
+
 int
 http_fetch(const struct http_fetch *req, long *status, struct buf *answer,
     bool *timed_out, char *err, size_t errlen)
 {
-	struct http_fetch_sink sink = { answer, req->max_bytes, false };
+	struct buf_cap sink = { .max = req->max_bytes };
 	struct curl_slist *hdrs = NULL;
 	CURL *easy = NULL;
 	CURLcode cc;
 	int rc = -1;
 
-	buf_init(answer);
+	buf_init(&sink.buf);
 	*status = 0;
 	*timed_out = false;
 	pthread_once(&http_fetch_once, http_fetch_init);
@@ -92,14 +90,13 @@ http_fetch(const struct http_fetch *req, long *status, struct buf *answer,
 	if (req->json != NULL)
 		hdrs = curl_slist_append(hdrs,
 		    "Content-Type: application/json");
-	http_easy_setup(easy, req->url, hdrs, req->json, req->max_bytes,
-	    http_fetch_write, NULL, &sink);
+	http_easy_setup(easy, req->url, hdrs, req->json, &sink, NULL, NULL);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    req->connect_timeout_ms);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
 	if ((cc = curl_easy_perform(easy)) != CURLE_OK) {
 		*timed_out = cc == CURLE_OPERATION_TIMEDOUT;
-		if (sink.too_big || cc == CURLE_FILESIZE_EXCEEDED)
+		if (sink.over || cc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(err, errlen, "answer over %zu bytes",
 			    req->max_bytes);
 		else
@@ -109,6 +106,7 @@ http_fetch(const struct http_fetch *req, long *status, struct buf *answer,
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, status);
 	rc = 0;
 out:
+	*answer = sink.buf;
 	curl_slist_free_all(hdrs);
 	if (easy != NULL)
 		curl_easy_cleanup(easy);

@@ -33,14 +33,19 @@ int	http_fetch(const struct http_fetch *req, long *status,
 /*
  * What every request of bomd to an outside service sets on easy: url
  * (http and https only, no redirects, no signals), the headers, body
- * POSTed (NULL: a GET), compressed answers accepted and limited to
- * max_bytes (0: no limit here), bomd's User-Agent, and the body and
- * header callbacks with arg (header may be NULL; arg is also the
- * handle's CURLOPT_PRIVATE). The caller sets the time limits.
+ * POSTed (NULL: a GET), compressed answers accepted and read into answer
+ * (at most answer->max bytes), bomd's User-Agent, and the header
+ * callback with arg (on_header may be NULL; arg is also the handle's
+ * CURLOPT_PRIVATE). The caller sets the time limits.
  */
 void	http_easy_setup(CURL *easy, const char *url,
-	    struct curl_slist *hdrs, const char *body, size_t max_bytes,
-	    curl_write_callback on_body, curl_write_callback on_header,
-	    void *arg);
+	    struct curl_slist *hdrs, const char *body, struct buf_cap *answer,
+	    curl_write_callback on_header, void *arg);
+
+/*
+ * The next transfer on multi that has finished: its CURLOPT_PRIVATE, with
+ * its outcome in *result. NULL when no other has finished.
+ */
+void	*http_multi_done(CURLM *multi, CURLcode *result);
 
 #endif

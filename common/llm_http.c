@@ -43,8 +43,7 @@ struct llm_http_call {
 	int64_t				 deadline;
 	CURL				*easy;
 	char				*body;
-	struct buf			 resp;
-	bool				 too_large;
+	struct buf_cap			 resp;
 	int64_t				 retry_after_ms;	/* -1 = none */
 	int64_t				 retry_after_hdr_ms;
 	json_t				*turns;		/* re-ask messages */
@@ -76,18 +75,18 @@ static int	llm_http_curl_ready;
 void
 llm_config_defaults(struct llm_config *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->enabled = 0;
-	cfg->connect_timeout_ms = 10000;
-	cfg->timeout_ms = 60000;
-	cfg->max_retries = 2;
-	cfg->max_reasks = 2;
-	cfg->max_concurrency = 4;
-	cfg->backoff_base_ms = 500;
-	cfg->backoff_cap_ms = 8000;
-	cfg->retry_after_cap_ms = 30000;
-	cfg->deadline_ms = 180000;
-	cfg->max_response_bytes = 4 * 1024 * 1024;
+	*cfg = (struct llm_config){
+		.connect_timeout_ms = 10000,
+		.timeout_ms = 60000,
+		.max_retries = 2,
+		.max_reasks = 2,
+		.max_concurrency = 4,
+		.backoff_base_ms = 500,
+		.backoff_cap_ms = 8000,
+		.retry_after_cap_ms = 30000,
+		.deadline_ms = 180000,
+		.max_response_bytes = 4 * 1024 * 1024,
+	};
 }
 
 const char *
@@ -262,7 +261,7 @@ llm_http_release(struct llm_http_call *call)
 	}
 	free(call->body);
 	call->body = NULL;
-	buf_free(&call->resp);
+	buf_free(&call->resp.buf);
 }
 
 /* Cost of the tokens in micro-units, rounded down; saturates on overflow. */
@@ -365,20 +364,6 @@ llm_http_transient(struct llm_http_call *call, int outcome)
 	llm_http_again(call, delay, outcome);
 }
 
-static size_t
-llm_http_on_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct llm_http_call *call = arg;
-	size_t n = size * nmemb;
-
-	if (call->resp.len + n > call->c->cfg.max_response_bytes) {
-		call->too_large = true;
-		return 0;
-	}
-	buf_append(&call->resp, p, n);
-	return n;
-}
-
 /* Retry-After: seconds or an HTTP date; retry-after-ms: milliseconds. */
 static size_t
 llm_http_on_header(char *p, size_t size, size_t nmemb, void *arg)
@@ -453,8 +438,9 @@ llm_http_start(struct llm_http_call *call)
 		call->level = level;
 	call->retry_after_ms = -1;
 	call->retry_after_hdr_ms = -1;
-	call->too_large = false;
-	buf_init(&call->resp);
+	buf_init(&call->resp.buf);
+	call->resp.max = (size_t)cfg->max_response_bytes;
+	call->resp.over = false;
 	attempt.model = cfg->model;
 	attempt.level = call->level;
 	attempt.max_tokens = call->max_tokens;
@@ -470,8 +456,7 @@ llm_http_start(struct llm_http_call *call)
 		return;
 	}
 	http_easy_setup(call->easy, c->url, c->headers, call->body,
-	    (size_t)cfg->max_response_bytes, llm_http_on_write,
-	    llm_http_on_header, call);
+	    &call->resp, llm_http_on_header, call);
 	/* answers are a few KB: 16 KB of buffer each is MBs for hundreds */
 	curl_easy_setopt(call->easy, CURLOPT_BUFFERSIZE,
 	    (long)LLM_HTTP_RECV_BUFFER);
@@ -617,7 +602,7 @@ llm_http_done(struct llm_http_call *call, CURLcode cc)
 	long status = 0;
 
 	if (cc != CURLE_OK) {
-		if (call->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+		if (call->resp.over || cc == CURLE_FILESIZE_EXCEEDED) {
 			llm_http_seterr(call, "response larger than %zu bytes",
 			    cfg->max_response_bytes);
 			llm_http_finish(call, LLM_HTTP_FAILED);
@@ -634,8 +619,8 @@ llm_http_done(struct llm_http_call *call, CURLcode cc)
 	}
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
 	call->res->http_status = status;
-	body = json_loadb(call->resp.data != NULL ? call->resp.data : "",
-	    call->resp.len, 0, NULL);
+	body = json_loadb(call->resp.buf.data != NULL ? call->resp.buf.data :
+	    "", call->resp.buf.len, 0, NULL);
 	if (status >= 200 && status < 300) {
 		if (!json_is_object(body)) {
 			llm_http_seterr(call, "http %ld with a body that is "
@@ -670,11 +655,10 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
     struct llm_result *results, size_t n)
 {
 	struct llm_http_call *calls = NULL, *call;
-	CURLMsg *m;
-	char *priv;
+	CURLcode cc;
 	int64_t now, wait;
 	size_t i, inflight = 0;
-	int running, left;
+	int running;
 
 	if (c == NULL || (n > 0 && (reqs == NULL || results == NULL)))
 		return -1;
@@ -699,7 +683,7 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 		    LLM_DEFAULT_MAX_TOKENS;
 		calls[i].level = reqs[i].schema != NULL ? LLM_LEVEL_SCHEMA :
 		    LLM_LEVEL_OBJECT;
-		buf_init(&calls[i].resp);
+		buf_init(&calls[i].resp.buf);
 	}
 	c->ndone = 0;
 	while (c->ndone < n) {
@@ -715,16 +699,9 @@ llm_run(struct llm_client *c, struct llm_request *reqs,
 				inflight++;
 		}
 		curl_multi_perform(c->multi, &running);
-		while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			priv = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    &priv);
-			call = (struct llm_http_call *)(void *)priv;
+		while ((call = http_multi_done(c->multi, &cc)) != NULL) {
 			inflight--;
-			/* m dies with the handle: take the code first */
-			llm_http_done(call, m->data.result);
+			llm_http_done(call, cc);
 		}
 		if (c->ndone == n)
 			break;

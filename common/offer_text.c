@@ -59,6 +59,17 @@ offer_text_blank(const char *s)
 	return 0;
 }
 
+/* p past the blanks it starts with. */
+static const char *
+offer_text_skip_blanks(const char *p)
+{
+	size_t k;
+
+	while ((k = offer_text_blank(p)) > 0)
+		p += k;
+	return p;
+}
+
 /* s[0..n) without blanks at either end, into out; its length. */
 static size_t
 offer_text_trim(const char *s, size_t n, char *out, size_t outlen)
@@ -289,8 +300,7 @@ offer_text_qty(const char *s, int64_t *n, const char **why)
 		*why = "no number";
 		return -1;
 	}
-	for (p = s; (k = offer_text_blank(p)) > 0; p += k)
-		;
+	p = offer_text_skip_blanks(s);
 	if (*p == '+')
 		p++;
 	if (!isdigit((unsigned char)*p)) {
@@ -357,21 +367,18 @@ offer_text_days(const char *s, int unit_days, int64_t *days,
 		*why = "unknown";
 		return -1;
 	}
-	for (p = s; (k = offer_text_blank(p)) > 0; p += k)
-		;
+	p = offer_text_skip_blanks(s);
 	if (!isdigit((unsigned char)*p)) {
 		*why = "unknown";
 		return -1;
 	}
 	for (v = 0; isdigit((unsigned char)*p) && v < 100000; p++)
 		v = v * 10 + (*p - '0');
-	while ((k = offer_text_blank(p)) > 0)
-		p += k;
+	p = offer_text_skip_blanks(p);
 	/* a range: the longer end */
 	if (*p == '-' || strncasecmp(p, "to ", 3) == 0) {
 		p += *p == '-' ? 1 : 3;
-		while ((k = offer_text_blank(p)) > 0)
-			p += k;
+		p = offer_text_skip_blanks(p);
 		if (!isdigit((unsigned char)*p)) {
 			*why = "bad range";
 			return -1;
@@ -380,8 +387,7 @@ offer_text_days(const char *s, int unit_days, int64_t *days,
 			hi = hi * 10 + (*p - '0');
 		if (hi > v)
 			v = hi;
-		while ((k = offer_text_blank(p)) > 0)
-			p += k;
+		p = offer_text_skip_blanks(p);
 	}
 	while (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) {
 		if (n + 1 >= sizeof(word)) {

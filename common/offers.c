@@ -155,8 +155,7 @@ offer_breaks_json(const struct offer *o)
 const char *
 supplier_type_name(enum supplier_type t)
 {
-	return (size_t)t < OFFERS_NSUPPLIER_TYPES ? offers_supplier_types[t] :
-	    "unknown";
+	return name_of(offers_supplier_types, OFFERS_NSUPPLIER_TYPES, t);
 }
 
 /* The names of enum offer_lifecycle and enum offer_rohs, by value. */
@@ -179,8 +178,7 @@ static const char *const offers_rohs[] = {
 const char *
 offer_lifecycle_name(enum offer_lifecycle l)
 {
-	return (size_t)l < OFFERS_NLIFECYCLES ? offers_lifecycles[l] :
-	    "unknown";
+	return name_of(offers_lifecycles, OFFERS_NLIFECYCLES, l);
 }
 
 int
@@ -201,7 +199,7 @@ offer_lifecycle_parse(const char *s, enum offer_lifecycle *l)
 const char *
 offer_rohs_name(enum offer_rohs r)
 {
-	return (size_t)r < OFFERS_NROHS ? offers_rohs[r] : "unknown";
+	return name_of(offers_rohs, OFFERS_NROHS, r);
 }
 
 int

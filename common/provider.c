@@ -43,7 +43,7 @@ static int	provider_curl_ready;
 const char *
 provider_name(enum provider_id id)
 {
-	return (unsigned)id < PROVIDER_COUNT ? provider_names[id] : "unknown";
+	return name_of(provider_names, PROVIDER_COUNT, id);
 }
 
 int
@@ -51,12 +51,10 @@ provider_parse_name(const char *s, enum provider_id *id)
 {
 	int i;
 
-	for (i = 0; i < PROVIDER_COUNT; i++)
-		if (s != NULL && strcasecmp(s, provider_names[i]) == 0) {
-			*id = (enum provider_id)i;
-			return 0;
-		}
-	return -1;
+	if ((i = name_index(provider_names, PROVIDER_COUNT, s)) == -1)
+		return -1;
+	*id = (enum provider_id)i;
+	return 0;
 }
 
 const char *
@@ -547,20 +545,9 @@ provider_reason(char *why, size_t len, const char *prefix, const char *msg)
 enum offer_rohs
 provider_rohs(const char *s)
 {
-	if (provider_has(s, "non") || provider_has(s, "not "))
+	if (str_contains_ci(s, "non") || str_contains_ci(s, "not "))
 		return OFFER_ROHS_NO;
-	if (provider_has(s, "compliant"))
+	if (str_contains_ci(s, "compliant"))
 		return OFFER_ROHS_YES;
 	return OFFER_ROHS_UNKNOWN;
-}
-
-bool
-provider_has(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (strncasecmp(s, needle, n) == 0)
-			return true;
-	return false;
 }

@@ -96,14 +96,15 @@ provider_digikey_lifecycle(const json_t *p)
 	    json_object_get(p, "ProductStatus"), "Status"));
 
 	if (json_is_true(json_object_get(p, "EndOfLife")) ||
-	    provider_has(st, "last time buy"))
+	    str_contains_ci(st, "last time buy"))
 		return OFFER_LIFECYCLE_EOL;
 	if (json_is_true(json_object_get(p, "Discontinued")) ||
-	    provider_has(st, "obsolete") || provider_has(st, "discontinued"))
+	    str_contains_ci(st, "obsolete") ||
+	    str_contains_ci(st, "discontinued"))
 		return OFFER_LIFECYCLE_OBSOLETE;
-	if (provider_has(st, "not for new designs"))
+	if (str_contains_ci(st, "not for new designs"))
 		return OFFER_LIFECYCLE_NRND;
-	if (provider_has(st, "active"))
+	if (str_contains_ci(st, "active"))
 		return OFFER_LIFECYCLE_ACTIVE;
 	return OFFER_LIFECYCLE_UNKNOWN;
 }
@@ -142,7 +143,7 @@ provider_digikey_variation(struct provider_call *call, const json_t *v,
 	    "PackageType"), "Name"));
 	snprintf(o.packaging, sizeof(o.packaging), "%s", pkg ? pkg : "");
 	/* a full reel is sold in reels; cut tape and Digi-Reel by the piece */
-	o.order_multiple = provider_has(pkg, "Tape & Reel") ?
+	o.order_multiple = str_contains_ci(pkg, "Tape & Reel") ?
 	    provider_json_int(json_object_get(v, "StandardPackage"), 1) : 1;
 	if (o.moq < 1)
 		o.moq = 1;
@@ -209,20 +210,21 @@ provider_digikey_answer(struct provider_call *call,
 	provider_digikey_message(body, msg, sizeof(msg));
 	if (status == 401 || status == 403) {
 		snprintf(why, len, "http %ld: %s", status, msg);
-		if (provider_has(msg, "expired"))
+		if (str_contains_ci(msg, "expired"))
 			return PROVIDER_V_EXPIRED;
-		if (provider_has(msg, "invalid client") ||
-		    provider_has(msg, "invalid_client") ||
-		    provider_has(msg, "clientid") ||
-		    provider_has(msg, "client id") ||
-		    provider_has(msg, "subscribed"))
+		if (str_contains_ci(msg, "invalid client") ||
+		    str_contains_ci(msg, "invalid_client") ||
+		    str_contains_ci(msg, "clientid") ||
+		    str_contains_ci(msg, "client id") ||
+		    str_contains_ci(msg, "subscribed"))
 			return PROVIDER_V_CONFIG;
 		return status == 401 ? PROVIDER_V_EXPIRED : PROVIDER_V_FAILED;
 	}
 	if (status == 429) {
 		snprintf(why, len, "http 429%s%s", msg[0] ? ": " : "", msg);
-		return call->day_remaining == 0 || provider_has(msg, "daily") ||
-		    provider_has(msg, "per day") ? PROVIDER_V_DAY :
+		return call->day_remaining == 0 ||
+		    str_contains_ci(msg, "daily") ||
+		    str_contains_ci(msg, "per day") ? PROVIDER_V_DAY :
 		    PROVIDER_V_RATE;
 	}
 	if (status != 200 || !json_is_object(body)) {

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http_fetch.h"
 #include "log.h"
 #include "provider.h"
 #include "provider_http.h"
@@ -231,8 +232,8 @@ provider_fetch_token_done(struct provider_fetch *f, struct provider_run *run,
 
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
 	if (cc == CURLE_OK)
-		body = json_loadb(call->resp.data ? call->resp.data : "",
-		    call->resp.len, 0, NULL);
+		body = json_loadb(call->resp.buf.data ? call->resp.buf.data :
+		    "", call->resp.buf.len, 0, NULL);
 	tok = json_string_value(json_object_get(body, "access_token"));
 	exp = provider_json_int(json_object_get(body, "expires_in"), 0);
 	err = json_string_value(json_object_get(body, "error"));
@@ -299,6 +300,22 @@ provider_fetch_again(struct provider_fetch *f, struct provider_call *call,
 	call->state = PROVIDER_CALL_WAIT;
 }
 
+/*
+ * Sends call again after delay ms while it has retries left (max), else
+ * ends it failed. Whether it goes again; why says what went wrong.
+ */
+static bool
+provider_fetch_retry(struct provider_fetch *f, struct provider_call *call,
+    int max, int64_t delay, const char *why)
+{
+	if (call->tries++ >= max) {
+		provider_fetch_end(f, call, PROVIDER_FAILED, why);
+		return false;
+	}
+	provider_fetch_again(f, call, delay, why);
+	return true;
+}
+
 static void
 provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
     CURLcode cc)
@@ -314,7 +331,7 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 	why[0] = '\0';
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
 	if (cc != CURLE_OK) {
-		if (call->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+		if (call->resp.over || cc == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(why, sizeof(why), "answer larger than %d "
 			    "bytes", PROVIDER_HTTP_MAX_BODY);
 			v = PROVIDER_V_FAILED;
@@ -331,8 +348,8 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		snprintf(why, sizeof(why), "http %ld", call->status);
 		v = PROVIDER_V_RETRY;
 	} else {
-		body = json_loadb(call->resp.data ? call->resp.data : "",
-		    call->resp.len, 0, NULL);
+		body = json_loadb(call->resp.buf.data ? call->resp.buf.data :
+		    "", call->resp.buf.len, 0, NULL);
 		if (body == NULL && call->status >= 200 &&
 		    call->status < 300) {
 			snprintf(why, sizeof(why), "http %ld with a body that "
@@ -350,11 +367,8 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		provider_fetch_end(f, call, PROVIDER_OK, NULL);
 		break;
 	case PROVIDER_V_RETRY:
-		if (call->tries++ < 1) {
+		if (provider_fetch_retry(f, call, 1, PROVIDER_RETRY_MS, why))
 			log_info("providers: %s: %s, trying again", name, why);
-			provider_fetch_again(f, call, PROVIDER_RETRY_MS, why);
-		} else
-			provider_fetch_end(f, call, PROVIDER_FAILED, why);
 		break;
 	case PROVIDER_V_EXPIRED:
 		if (call->refreshed) {
@@ -386,11 +400,9 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 		provider_redis_hold(f->redis, src->prefix, ms, false);
 		snprintf(msg, sizeof(msg), "rate limited (%s), retry after "
 		    "%lld ms", why, (long long)ms);
-		if (call->tries++ < PROVIDER_MAX_RATE_TRIES) {
+		if (provider_fetch_retry(f, call, PROVIDER_MAX_RATE_TRIES, ms,
+		    msg))
 			log_info("providers: %s: %s", name, msg);
-			provider_fetch_again(f, call, ms, msg);
-		} else
-			provider_fetch_end(f, call, PROVIDER_FAILED, msg);
 		break;
 	case PROVIDER_V_DAY:
 		ms = call->day_reset_ms >= 0 ? call->day_reset_ms :
@@ -587,11 +599,10 @@ provider_fetch(struct provider_set *ps, redisContext *redis,
 	struct provider_call *call;
 	unsigned char rnd[16];
 	char why[300];
-	CURLMsg *m;
-	char *priv;
+	CURLcode cc;
 	int64_t now, wait;
 	size_t i;
-	int p, running, left;
+	int p, running;
 
 	if (out == NULL)
 		return -1;
@@ -647,19 +658,11 @@ provider_fetch(struct provider_set *ps, redisContext *redis,
 		}
 		wait = provider_fetch_step(&f, now);
 		curl_multi_perform(f.multi, &running);
-		while ((m = curl_multi_info_read(f.multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			priv = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    &priv);
-			call = (struct provider_call *)(void *)priv;
-			/* m dies with the handle: the code first */
+		while ((call = http_multi_done(f.multi, &cc)) != NULL) {
 			if (call->is_token)
-				provider_fetch_token_done(&f, call->run,
-				    m->data.result);
+				provider_fetch_token_done(&f, call->run, cc);
 			else
-				provider_fetch_done(&f, call, m->data.result);
+				provider_fetch_done(&f, call, cc);
 			wait = 0;
 		}
 		if (wait > f.deadline - now_ms())

@@ -16,20 +16,6 @@
 
 #define PROVIDER_HTTP_CONNECT_MS	5000
 
-static size_t
-provider_http_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct provider_call *call = arg;
-	size_t n = size * nmemb;
-
-	if (call->resp.len + n > PROVIDER_HTTP_MAX_BODY) {
-		call->too_large = true;
-		return 0;
-	}
-	buf_append(&call->resp, p, n);
-	return n;
-}
-
 /* A header's value when name matches (case-blind), into val; else NULL. */
 static const char *
 provider_http_hval(const char *p, size_t n, const char *name, char *val,
@@ -123,8 +109,9 @@ provider_http_prepare(struct provider_call *call,
     const struct provider_src *src, int64_t timeout_ms, int64_t left_ms,
     char *why, size_t len)
 {
-	buf_init(&call->resp);
-	call->too_large = false;
+	buf_init(&call->resp.buf);
+	call->resp.max = PROVIDER_HTTP_MAX_BODY;
+	call->resp.over = false;
 	call->status = 0;
 	call->retry_after_ms = call->burst_remaining = -1;
 	call->day_remaining = call->day_reset_ms = -1;
@@ -146,8 +133,7 @@ provider_http_prepare(struct provider_call *call,
 		return -1;
 	}
 	http_easy_setup(call->easy, call->url, call->hdrs, call->body,
-	    PROVIDER_HTTP_MAX_BODY, provider_http_write, provider_http_header,
-	    call);
+	    &call->resp, provider_http_header, call);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(left_ms < PROVIDER_HTTP_CONNECT_MS ? left_ms :
 	    PROVIDER_HTTP_CONNECT_MS));
@@ -166,5 +152,5 @@ provider_http_clear(struct provider_call *call)
 	free(call->body);
 	free(call->url);
 	call->body = call->url = NULL;
-	buf_free(&call->resp);
+	buf_free(&call->resp.buf);
 }

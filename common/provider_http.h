@@ -16,7 +16,7 @@
  * Makes call's curl handle (call->easy, not yet on a multi handle): a
  * token request for src when call->is_token, else the search its source
  * builds with call->token. The answer goes to call->resp (at most
- * PROVIDER_HTTP_MAX_BODY bytes, else call->too_large), Retry-After and
+ * PROVIDER_HTTP_MAX_BODY bytes, else call->resp.over), Retry-After and
  * DigiKey's limit headers to call's fields. One request lasts at most
  * timeout_ms and never past left_ms. 0, or -1 with why (the caller
  * clears call with provider_http_clear() either way).

@@ -60,8 +60,7 @@ struct provider_call {
 	struct curl_slist	*hdrs;
 	char			*url;
 	char			*body;
-	struct buf		 resp;
-	bool			 too_large;
+	struct buf_cap		 resp;		/* the answer */
 	long			 status;
 	/* from the answer's headers; -1 when absent */
 	int64_t			 retry_after_ms;
@@ -157,7 +156,5 @@ void		 provider_reason(char *why, size_t len, const char *prefix,
  * "Non-RoHS Compliant", "Not Compliant") as yes, no or unknown.
  */
 enum offer_rohs	 provider_rohs(const char *s);
-/* Case-blind substring test; false for NULL. */
-bool		 provider_has(const char *s, const char *needle);
 
 #endif

@@ -60,13 +60,14 @@ provider_mouser_build(struct provider_call *call,
 static enum offer_lifecycle
 provider_mouser_lifecycle(const char *s)
 {
-	if (provider_has(s, "obsolete"))
+	if (str_contains_ci(s, "obsolete"))
 		return OFFER_LIFECYCLE_OBSOLETE;
-	if (provider_has(s, "end of life") || provider_has(s, "last time"))
+	if (str_contains_ci(s, "end of life") ||
+	    str_contains_ci(s, "last time"))
 		return OFFER_LIFECYCLE_EOL;
-	if (provider_has(s, "not recommended"))
+	if (str_contains_ci(s, "not recommended"))
 		return OFFER_LIFECYCLE_NRND;
-	if (provider_has(s, "new product") || provider_has(s, "active"))
+	if (str_contains_ci(s, "new product") || str_contains_ci(s, "active"))
 		return OFFER_LIFECYCLE_ACTIVE;
 	return OFFER_LIFECYCLE_UNKNOWN;
 }
@@ -165,29 +166,52 @@ provider_mouser_part(struct provider_call *call, size_t k, const json_t *p)
 	provider_call_offer(call, k, &o);
 }
 
+/* The fields of an Errors[] entry, and what their words mean, in order. */
+enum provider_mouser_field {
+	PROVIDER_MOUSER_CODE,
+	PROVIDER_MOUSER_MESSAGE,
+	PROVIDER_MOUSER_PROPERTY,
+};
+static const struct provider_mouser_verdict {
+	enum provider_mouser_field	 field;
+	const char			*needle;
+	enum provider_verdict		 verdict;
+} provider_mouser_verdicts[] = {
+	{ PROVIDER_MOUSER_MESSAGE, "unique identifier", PROVIDER_V_CONFIG },
+	{ PROVIDER_MOUSER_PROPERTY, "api key", PROVIDER_V_CONFIG },
+	{ PROVIDER_MOUSER_CODE, "unauthorized", PROVIDER_V_CONFIG },
+	{ PROVIDER_MOUSER_MESSAGE, "per day", PROVIDER_V_DAY },
+	{ PROVIDER_MOUSER_MESSAGE, "daily", PROVIDER_V_DAY },
+	{ PROVIDER_MOUSER_CODE, "day", PROVIDER_V_DAY },
+	{ PROVIDER_MOUSER_MESSAGE, "too many", PROVIDER_V_RATE },
+	{ PROVIDER_MOUSER_CODE, "toomany", PROVIDER_V_RATE },
+	{ PROVIDER_MOUSER_MESSAGE, "per minute", PROVIDER_V_RATE },
+};
+
 /* How Errors[] (non-empty) ends the request. */
 static enum provider_verdict
 provider_mouser_errors(const json_t *errs, char *why, size_t len)
 {
 	const json_t *e = json_array_get(errs, 0);
-	const char *code, *msg, *prop;
+	const struct provider_mouser_verdict *t;
+	const char *f[3], *code, *msg, *prop;
+	size_t i;
 
-	code = json_string_value(json_object_get(e, "Code"));
-	msg = json_string_value(json_object_get(e, "Message"));
-	prop = json_string_value(json_object_get(e, "PropertyName"));
+	f[PROVIDER_MOUSER_CODE] = code = json_string_value(
+	    json_object_get(e, "Code"));
+	f[PROVIDER_MOUSER_MESSAGE] = msg = json_string_value(
+	    json_object_get(e, "Message"));
+	f[PROVIDER_MOUSER_PROPERTY] = prop = json_string_value(
+	    json_object_get(e, "PropertyName"));
 	snprintf(why, len, "Errors: %.40s: %.*s%s%.40s%s", code ? code : "?",
 	    PROVIDER_REASON_MAX, msg ? msg : "", prop ? " (" : "",
 	    prop ? prop : "", prop ? ")" : "");
-	if (provider_has(msg, "unique identifier") ||
-	    provider_has(prop, "api key") || provider_has(code,
-	    "unauthorized"))
-		return PROVIDER_V_CONFIG;
-	if (provider_has(msg, "per day") || provider_has(msg, "daily") ||
-	    provider_has(code, "day"))
-		return PROVIDER_V_DAY;
-	if (provider_has(msg, "too many") || provider_has(code, "toomany") ||
-	    provider_has(msg, "per minute"))
-		return PROVIDER_V_RATE;
+	for (i = 0; i < sizeof(provider_mouser_verdicts) /
+	    sizeof(provider_mouser_verdicts[0]); i++) {
+		t = &provider_mouser_verdicts[i];
+		if (str_contains_ci(f[t->field], t->needle))
+			return t->verdict;
+	}
 	return PROVIDER_V_FAILED;
 }
 

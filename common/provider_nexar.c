@@ -182,14 +182,14 @@ provider_nexar_errors(const json_t *errs, char *why, size_t len)
 		if (why[0] == '\0')
 			provider_reason(why, len, "graphql", msg != NULL ?
 			    msg : code);
-		if (provider_has(code, "AuthExpiredToken") ||
-		    provider_has(msg, "AuthExpiredToken") ||
-		    provider_has(code, "AUTH_NOT_AUTHENTICATED") ||
-		    (provider_has(msg, "token") && provider_has(msg,
+		if (str_contains_ci(code, "AuthExpiredToken") ||
+		    str_contains_ci(msg, "AuthExpiredToken") ||
+		    str_contains_ci(code, "AUTH_NOT_AUTHENTICATED") ||
+		    (str_contains_ci(msg, "token") && str_contains_ci(msg,
 		    "expired")))
 			return PROVIDER_V_EXPIRED;
-		if (provider_has(msg, "exceeded") && (provider_has(msg,
-		    "limit") || provider_has(msg, "quota")))
+		if (str_contains_ci(msg, "exceeded") && (str_contains_ci(msg,
+		    "limit") || str_contains_ci(msg, "quota")))
 			return PROVIDER_V_DAY;
 	}
 	return PROVIDER_V_OK;

@@ -102,6 +102,19 @@ provider_redis_eval(redisContext *r, const char *script, int nkeys,
 	return rep;
 }
 
+/* Runs script as provider_redis_eval() does, for its effect: 0 or -1. */
+static int
+provider_redis_run(redisContext *r, const char *script, int nkeys,
+    const char *const *args, int nargs)
+{
+	redisReply *rep;
+
+	if ((rep = provider_redis_eval(r, script, nkeys, args, nargs)) == NULL)
+		return -1;
+	freeReplyObject(rep);
+	return 0;
+}
+
 /* prefix + ":" + what into key; -1 when it does not fit. */
 static int
 provider_redis_key(char *key, size_t len, const char *prefix,
@@ -159,20 +172,13 @@ provider_redis_hold(redisContext *r, const char *prefix, int64_t ms,
     bool day)
 {
 	char key[160], v[32];
-	const char *args[2];
-	redisReply *rep;
+	const char *args[2] = { key, v };
 
 	if (provider_redis_key(key, sizeof(key), prefix, day ? "dayhold" :
 	    "hold") == -1)
 		return -1;
 	snprintf(v, sizeof(v), "%lld", (long long)(ms < 1 ? 1 : ms));
-	args[0] = key;
-	args[1] = v;
-	if ((rep = provider_redis_eval(r, provider_redis_hold_lua, 1, args,
-	    2)) == NULL)
-		return -1;
-	freeReplyObject(rep);
-	return 0;
+	return provider_redis_run(r, provider_redis_hold_lua, 1, args, 2);
 }
 
 /* GET prefix:what: 1 with *out (caller frees), 0 none, -1 error. */
@@ -180,15 +186,12 @@ static int
 provider_redis_get(redisContext *r, const char *prefix, const char *what,
     char **out)
 {
-	char key[160];
 	redisReply *rep;
 	int rc = -1;
 
 	*out = NULL;
-	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    what) == -1)
-		return -1;
-	if ((rep = redisCommand(r, "GET %s", key)) == NULL)
+	if (r == NULL || (rep = redisCommand(r, "GET %s:%s", prefix,
+	    what)) == NULL)
 		return -1;
 	if (rep->type == REDIS_REPLY_STRING && rep->len > 0) {
 		*out = xstrndup(rep->str, rep->len);
@@ -204,15 +207,11 @@ static int
 provider_redis_setnx(redisContext *r, const char *prefix, const char *what,
     const char *value, int64_t ms)
 {
-	char key[160];
 	redisReply *rep;
 	int rc = -1;
 
-	if (r == NULL || provider_redis_key(key, sizeof(key), prefix,
-	    what) == -1)
-		return -1;
-	if ((rep = redisCommand(r, "SET %s %s NX PX %lld", key, value,
-	    (long long)ms)) == NULL)
+	if (r == NULL || (rep = redisCommand(r, "SET %s:%s %s NX PX %lld",
+	    prefix, what, value, (long long)ms)) == NULL)
 		return -1;
 	if (rep->type == REDIS_REPLY_STATUS)
 		rc = 1;
@@ -240,24 +239,14 @@ provider_redis_token_put(redisContext *r, const char *prefix,
     const char *tok, int64_t ttl_ms, const char *owner)
 {
 	char k1[160], k2[160], ttl[32];
-	const char *args[5];
-	redisReply *rep;
+	const char *args[5] = { k1, k2, tok, ttl, owner };
 
 	if (provider_redis_key(k1, sizeof(k1), prefix, "token") == -1 ||
 	    provider_redis_key(k2, sizeof(k2), prefix, "token:lock") == -1)
 		return -1;
 	snprintf(ttl, sizeof(ttl), "%lld", (long long)(ttl_ms < 1000 ? 1000 :
 	    ttl_ms));
-	args[0] = k1;
-	args[1] = k2;
-	args[2] = tok;
-	args[3] = ttl;
-	args[4] = owner;
-	if ((rep = provider_redis_eval(r, provider_redis_put_lua, 2, args,
-	    5)) == NULL)
-		return -1;
-	freeReplyObject(rep);
-	return 0;
+	return provider_redis_run(r, provider_redis_put_lua, 2, args, 5);
 }
 
 /* Deletes prefix:what while it holds value. */
@@ -266,16 +255,11 @@ provider_redis_cad(redisContext *r, const char *prefix, const char *what,
     const char *value)
 {
 	char key[160];
-	const char *args[2];
-	redisReply *rep;
+	const char *args[2] = { key, value };
 
 	if (provider_redis_key(key, sizeof(key), prefix, what) == -1)
 		return;
-	args[0] = key;
-	args[1] = value;
-	if ((rep = provider_redis_eval(r, provider_redis_cad_lua, 1, args,
-	    2)) != NULL)
-		freeReplyObject(rep);
+	(void)provider_redis_run(r, provider_redis_cad_lua, 1, args, 2);
 }
 
 void

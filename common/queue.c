@@ -172,6 +172,22 @@ queue_deliveries(redisContext *c, const char *consumer,
 	}
 }
 
+/*
+ * The entries of list (XREADGROUP's or XAUTOCLAIM's) into out, at most
+ * max, with their delivery counts when they are read again (again: a
+ * failure that repeats is counted). How many, or 0.
+ */
+static int
+queue_take(redisContext *c, const char *consumer, const redisReply *list,
+    bool again, struct queue_entry *out, size_t max)
+{
+	int n;
+
+	if ((n = queue_entries_from(list, out, max)) > 0 && again)
+		queue_deliveries(c, consumer, out, n);
+	return n;
+}
+
 int
 queue_read(redisContext *c, const char *consumer, int pending, int block_ms,
     struct queue_entry *out, size_t max)
@@ -205,10 +221,8 @@ queue_read(redisContext *c, const char *consumer, int pending, int block_ms,
 	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
 	    r->element[0]->type == REDIS_REPLY_ARRAY &&
 	    r->element[0]->elements == 2)
-		n = queue_entries_from(r->element[0]->element[1], out, max);
-	/* read again: how often, so a failure that repeats is counted */
-	if (pending && n > 0)
-		queue_deliveries(c, consumer, out, n);
+		n = queue_take(c, consumer, r->element[0]->element[1],
+		    pending, out, max);
 out:
 	if (r != NULL)
 		freeReplyObject(r);
@@ -232,9 +246,7 @@ queue_autoclaim(redisContext *c, const char *consumer, int64_t min_idle_ms,
 		goto out;
 	if (r->element[0]->type == REDIS_REPLY_STRING)
 		snprintf(cursor, 32, "%s", r->element[0]->str);
-	n = queue_entries_from(r->element[1], out, max);
-	if (n > 0)
-		queue_deliveries(c, consumer, out, n);
+	n = queue_take(c, consumer, r->element[1], true, out, max);
 out:
 	if (r != NULL)
 		freeReplyObject(r);

@@ -21,18 +21,6 @@ redis_url_fail(char *err, size_t errlen, const char *why)
 	return -1;
 }
 
-static int
-redis_url_hex(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
  * Copies the n bytes at s into dst (size len), decoding %XX when decode;
  * -1 when they do not fit, an escape is bad or decodes to NUL.
@@ -52,8 +40,8 @@ redis_url_copy(char *dst, size_t len, const char *s, size_t n, int decode)
 		}
 		if (i + 2 >= n)
 			return -1;
-		if ((hi = redis_url_hex((unsigned char)s[i + 1])) == -1 ||
-		    (lo = redis_url_hex((unsigned char)s[i + 2])) == -1 ||
+		if ((hi = hex_value((unsigned char)s[i + 1])) == -1 ||
+		    (lo = hex_value((unsigned char)s[i + 2])) == -1 ||
 		    (hi == 0 && lo == 0))
 			return -1;
 		dst[o++] = (char)(hi << 4 | lo);

@@ -58,15 +58,13 @@ trust_level_parse(const char *s, enum trust_level *t)
 const char *
 trust_level_name(enum trust_level t)
 {
-	return (size_t)t < SOURCING_NTRUST ? sourcing_trust_levels[t] :
-	    "unknown";
+	return name_of(sourcing_trust_levels, SOURCING_NTRUST, t);
 }
 
 const char *
 decision_status_name(enum decision_status s)
 {
-	return (size_t)s < SOURCING_NSTATUS ? sourcing_statuses[s] :
-	    "unknown";
+	return name_of(sourcing_statuses, SOURCING_NSTATUS, s);
 }
 
 /* The ban reason of mpn, or NULL when it is not banned. */
@@ -407,14 +405,8 @@ sourcing_decide_begin(struct sourcing_run *run,
 	memset(out, 0, sizeof(*out));
 	out->status = DECISION_ESCALATED;
 	snprintf(out->currency, sizeof(out->currency), SOURCING_CURRENCY);
-	memset(run, 0, sizeof(*run));
-	run->line = line;
-	run->p = p;
-	run->rules = rules;
-	run->lookup = lookup;
-	run->ctx = ctx;
-	run->d = out;
-	run->b = b;
+	*run = (struct sourcing_run){ .line = line, .p = p, .rules = rules,
+	    .lookup = lookup, .ctx = ctx, .d = out, .b = b };
 	if (rules != NULL && rules->quiet)
 		buf_init_sink(b);
 	else {
@@ -505,6 +497,29 @@ sourcing_money_json(json_t *obj, const char *key, int64_t micros)
 	json_object_set_new(obj, key, json_real(money_to_double(micros)));
 	snprintf(k, sizeof(k), "%s_micros", key);
 	json_object_set_new(obj, k, json_integer(micros));
+}
+
+void
+sourcing_knowledge_free(struct supplier_rule *suppliers, size_t nsuppliers,
+    struct banned_part *banned, size_t nbanned, struct alternate *alternates,
+    size_t nalternates)
+{
+	size_t i;
+
+	for (i = 0; i < nsuppliers; i++)
+		free((char *)suppliers[i].supplier_id);
+	free(suppliers);
+	for (i = 0; i < nbanned; i++) {
+		free((char *)banned[i].mpn);
+		free((char *)banned[i].reason);
+	}
+	free(banned);
+	for (i = 0; i < nalternates; i++) {
+		free((char *)alternates[i].mpn);
+		free((char *)alternates[i].alternate_mpn);
+		free((char *)alternates[i].reason);
+	}
+	free(alternates);
 }
 
 void

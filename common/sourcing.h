@@ -81,6 +81,14 @@ struct alternate {
 	const char	*reason;	/* may be NULL or "" */
 };
 
+/*
+ * Frees a tenant's knowledge where a loader made it owned: every string
+ * of the n entries of each array, then the arrays (NULL arrays are fine).
+ */
+void	sourcing_knowledge_free(struct supplier_rule *suppliers,
+	    size_t nsuppliers, struct banned_part *banned, size_t nbanned,
+	    struct alternate *alternates, size_t nalternates);
+
 /* Everything borrowed; per tenant + project. MPNs and supplier ids are
  * compared case-insensitively. */
 struct sourcing_rules {

@@ -56,7 +56,7 @@ struct strategies_solver {
 const char *
 strategy_kind_name(enum strategy_kind k)
 {
-	return (size_t)k < STRATEGY_NKINDS ? strategies_names[k] : "unknown";
+	return name_of(strategies_names, STRATEGY_NKINDS, k);
 }
 
 static int

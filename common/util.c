@@ -258,6 +258,20 @@ buf_append(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+size_t
+buf_cap_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf_cap *c = arg;
+	size_t len = size * n;
+
+	if (c->buf.len + len > c->max) {
+		c->over = true;
+		return 0;
+	}
+	buf_append(&c->buf, p, len);
+	return len;
+}
+
 void
 buf_puts(struct buf *b, const char *s)
 {
@@ -329,6 +343,17 @@ uuid_v4(char out[UUID_BUFSZ])
 	return 0;
 }
 
+bool
+str_contains_ci(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; s != NULL && *s != '\0'; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return true;
+	return false;
+}
+
 uint64_t
 str_hash(const char *s)
 {
@@ -367,6 +392,13 @@ name_index(const char *const *names, size_t n, const char *s)
 		if (names[i] != NULL && strcasecmp(names[i], s) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+name_of(const char *const *names, size_t n, int i)
+{
+	return i >= 0 && (size_t)i < n && names[i] != NULL ? names[i] :
+	    "unknown";
 }
 
 size_t
@@ -472,6 +504,18 @@ hex_encode(const unsigned char *p, size_t n, char *out)
 		out[2 * i + 1] = digits[p[i] & 0x0f];
 	}
 	out[2 * n] = '\0';
+}
+
+int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 void

@@ -82,6 +82,23 @@ int	buf_jansson_str(struct buf *b, const char *s);
 char	*buf_steal(struct buf *b);
 
 /*
+ * An answer read into buf, at most max bytes: a longer one sets over and
+ * keeps only what came before it.
+ */
+struct buf_cap {
+	struct buf	 buf;
+	size_t		 max;
+	bool		 over;
+};
+
+/*
+ * libcurl's CURLOPT_WRITEFUNCTION for a struct buf_cap (arg): appends
+ * size * n bytes, or returns 0, which stops the transfer, when they would
+ * take the buffer past max.
+ */
+size_t	buf_cap_write(char *p, size_t size, size_t n, void *arg);
+
+/*
  * Length of the longest prefix of s[0..n) that does not end inside a UTF-8
  * character: n when s[0..n) ends on a character boundary. Cutting text to
  * at most max bytes is s[0..utf8_prefix(s, max)) when it is longer.
@@ -106,6 +123,8 @@ void	err_printf(char *err, size_t errlen, const char *fmt, ...)
  * s is NULL. For enums whose names are a table indexed by value.
  */
 int	name_index(const char *const *names, size_t n, const char *s);
+/* The name of value i in such a table; "unknown" when it has none. */
+const char *name_of(const char *const *names, size_t n, int i);
 
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);
@@ -118,8 +137,12 @@ int	uuid_v4(char out[UUID_BUFSZ]);
 bool	uuid_valid(const char *s);
 /* The 64-bit FNV-1a hash of s, for tables in memory (not a secret). */
 uint64_t str_hash(const char *s);
+/* Whether s contains needle, in any case (ASCII); false for a NULL s. */
+bool	str_contains_ci(const char *s, const char *needle);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *p, size_t n, char *out);
+/* The value of hex digit c (either case), or -1 when c is not one. */
+int	hex_value(int c);
 
 /* Formats t as RFC 3339 UTC ("2026-11-25T17:43:47Z"); out holds 32 bytes. */
 void	time_rfc3339(time_t t, char *out, size_t len);

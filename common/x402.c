@@ -390,12 +390,30 @@ x402_answer_str(const json_t *answer, const char *a, const char *b,
 	return s != NULL && *s != '\0' ? s : dflt;
 }
 
+/*
+ * The facilitator's word in answer, whose boolean flag is known: X402_OK
+ * when flag is true with HTTP 200 and the payer is p's, else X402_REFUSED
+ * with the reason in out (answer's why or "error", else dflt).
+ */
+static enum x402_outcome
+x402_answer_outcome(const json_t *answer, long status, const char *flag,
+    const struct x402_payment *p, struct x402_result *out, const char *why,
+    const char *dflt)
+{
+	if (x402_answer_payer(answer, p, out) == -1)
+		return X402_REFUSED;
+	if (json_is_true(json_object_get(answer, flag)) && status == 200)
+		return X402_OK;
+	snprintf(out->reason, sizeof(out->reason), "%s",
+	    x402_answer_str(answer, why, "error", dflt));
+	return X402_REFUSED;
+}
+
 enum x402_outcome
 x402_verify(const struct x402_config *cfg, const struct x402_payment *p,
     const json_t *requirements, struct x402_result *out)
 {
 	enum x402_outcome res = X402_UNAVAILABLE;
-	const json_t *valid;
 	json_t *answer;
 	long status = 0;
 
@@ -404,20 +422,13 @@ x402_verify(const struct x402_config *cfg, const struct x402_payment *p,
 	    requirements, out, &status)) == NULL)
 		return X402_UNAVAILABLE;
 	/* facilitators answer an invalid payment with 200 or with 400 */
-	valid = json_object_get(answer, "isValid");
-	if (!json_is_boolean(valid) || status >= 500)
+	if (!json_is_boolean(json_object_get(answer, "isValid")) ||
+	    status >= 500)
 		snprintf(out->reason, sizeof(out->reason), "facilitator "
 		    "verify: http %ld without isValid", status);
-	else if (x402_answer_payer(answer, p, out) == -1)
-		res = X402_REFUSED;
-	else if (json_is_true(valid) && status == 200)
-		res = X402_OK;
-	else {
-		snprintf(out->reason, sizeof(out->reason), "%s",
-		    x402_answer_str(answer, "invalidReason", "error",
-		    "invalid payment"));
-		res = X402_REFUSED;
-	}
+	else
+		res = x402_answer_outcome(answer, status, "isValid", p, out,
+		    "invalidReason", "invalid payment");
 	json_decref(answer);
 	return res;
 }
@@ -456,8 +467,7 @@ enum x402_outcome
 x402_settle(const struct x402_config *cfg, const struct x402_payment *p,
     const json_t *requirements, struct x402_result *out)
 {
-	enum x402_outcome res = X402_REFUSED;
-	const json_t *success;
+	enum x402_outcome res;
 	json_t *answer;
 	long status = 0;
 	char *json;
@@ -465,8 +475,8 @@ x402_settle(const struct x402_config *cfg, const struct x402_payment *p,
 	memset(out, 0, sizeof(*out));
 	answer = x402_call(cfg, "settle", cfg->settle_timeout_ms, p,
 	    requirements, out, &status);
-	success = json_object_get(answer, "success");
-	if (answer == NULL || !json_is_boolean(success) || status >= 500) {
+	if (answer == NULL || !json_is_boolean(json_object_get(answer,
+	    "success")) || status >= 500) {
 		if (answer != NULL)
 			snprintf(out->reason, sizeof(out->reason),
 			    "facilitator settle: http %ld without success",
@@ -475,18 +485,13 @@ x402_settle(const struct x402_config *cfg, const struct x402_payment *p,
 		/* never sent twice: ask whether it went through */
 		return x402_settle_recheck(cfg, p, requirements, out);
 	}
-	if (x402_answer_payer(answer, p, out) == -1)
-		res = X402_REFUSED;
-	else if (json_is_true(success) && status == 200) {
+	if ((res = x402_answer_outcome(answer, status, "success", p, out,
+	    "errorReason", "settlement failed")) == X402_OK) {
 		if ((json = json_dumps(answer, JSON_COMPACT)) == NULL)
 			fatalx("x402: out of memory");
 		out->payment_response = base64_encode(json, strlen(json));
 		free(json);
-		res = X402_OK;
-	} else
-		snprintf(out->reason, sizeof(out->reason), "%s",
-		    x402_answer_str(answer, "errorReason", "error",
-		    "settlement failed"));
+	}
 	json_decref(answer);
 	return res;
 }

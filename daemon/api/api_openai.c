@@ -7,7 +7,6 @@
  * model, and without one, or when it fails, it is that data. "stream":
  * true answers as OpenAI streams (Server-Sent Events, then [DONE]).
  */
-#define _GNU_SOURCE		/* strcasestr() */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -547,20 +546,15 @@ api_openai_ask(const struct api_openai_chat *chat, const char *summary,
 	return rc;
 }
 
-/*
- * The task the system message asks for, as the original chose it: by the
- * words it holds, in any case.
- */
+/* The task the system message asks for, as the original chose it. */
 static enum api_openai_task
 api_openai_task(const char *system)
 {
-	if (system == NULL)
-		return API_OPENAI_GENERAL;
-	if (strcasestr(system, "analyze") != NULL &&
-	    strcasestr(system, "bom") != NULL)
+	if (str_contains_ci(system, "analyze") &&
+	    str_contains_ci(system, "bom"))
 		return API_OPENAI_ANALYZE_BOM;
-	if (strcasestr(system, "optimization") != NULL ||
-	    strcasestr(system, "strategies") != NULL)
+	if (str_contains_ci(system, "optimization") ||
+	    str_contains_ci(system, "strategies"))
 		return API_OPENAI_STRATEGIES;
 	return API_OPENAI_GENERAL;
 }

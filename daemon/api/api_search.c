@@ -5,7 +5,6 @@
  * answer in the offers catalog and lists the offers by unit price;
  * GET /search/providers says which sources are configured and usable.
  */
-#define _GNU_SOURCE		/* strcasestr() */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,8 +166,7 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 		for (i = count = 0; r != NULL && i < r->n; i++) {
 			/* the manufacturer filter: a part of it, in any case */
 			if (mfr != NULL && *mfr != '\0' &&
-			    (r->v[i].manufacturer == NULL ||
-			    strcasestr(r->v[i].manufacturer, mfr) == NULL))
+			    !str_contains_ci(r->v[i].manufacturer, mfr))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 32;

@@ -18,11 +18,6 @@
 #define HTTP_MAX_HEADER		1024
 #define HTTP_CONNECT_SEC	5L
 
-struct http_body {
-	struct buf	 buf;
-	bool		 too_large;
-};
-
 int
 http_open(struct bomctl *ctl)
 {
@@ -101,20 +96,6 @@ http_setup(struct bomctl *ctl, const char *path, const char *accept,
 	return 0;
 }
 
-static size_t
-http_write_cb(char *p, size_t size, size_t n, void *arg)
-{
-	struct http_body *b = arg;
-	size_t len = size * n;
-
-	if (b->buf.len + len > BOMCTL_MAX_BODY) {
-		b->too_large = true;
-		return 0;
-	}
-	buf_append(&b->buf, p, len);
-	return len;
-}
-
 /* The server's {"detail": ...}, or the start of the body. */
 static void
 http_detail(const json_t *root, const struct buf *body, long code,
@@ -144,7 +125,7 @@ int
 http_request(struct bomctl *ctl, const char *path, curl_mime *mime,
     const char *json, bool post, bool async, long timeout, json_t **out)
 {
-	struct http_body body = { { NULL, 0, 0, false }, false };
+	struct buf_cap body = { .max = BOMCTL_MAX_BODY };
 	struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE], detail[512];
 	json_error_t jerr;
@@ -171,7 +152,7 @@ http_request(struct bomctl *ctl, const char *path, curl_mime *mime,
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	curl_easy_setopt(ctl->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(ctl->curl, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(ctl->curl, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(ctl->curl, CURLOPT_WRITEFUNCTION, buf_cap_write);
 	curl_easy_setopt(ctl->curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(ctl->curl, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)BOMCTL_MAX_BODY);
@@ -182,7 +163,7 @@ http_request(struct bomctl *ctl, const char *path, curl_mime *mime,
 	else if (post)
 		curl_easy_setopt(ctl->curl, CURLOPT_POSTFIELDS, "");
 	cc = curl_easy_perform(ctl->curl);
-	if (body.too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+	if (body.over || cc == CURLE_FILESIZE_EXCEEDED) {
 		bomctl_err("the answer from %s is larger than %zu MB", ctl->url,
 		    BOMCTL_MAX_BODY / (1024 * 1024));
 		goto out;

@@ -103,22 +103,8 @@ cache_grow(struct cache *c)
 static void
 cache_tenant_clear(struct tenant_knowledge *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->nsuppliers; i++)
-		free((char *)t->suppliers[i].supplier_id);
-	free(t->suppliers);
-	for (i = 0; i < t->nbanned; i++) {
-		free((char *)t->banned[i].mpn);
-		free((char *)t->banned[i].reason);
-	}
-	free(t->banned);
-	for (i = 0; i < t->nalternates; i++) {
-		free((char *)t->alternates[i].mpn);
-		free((char *)t->alternates[i].alternate_mpn);
-		free((char *)t->alternates[i].reason);
-	}
-	free(t->alternates);
+	sourcing_knowledge_free(t->suppliers, t->nsuppliers, t->banned,
+	    t->nbanned, t->alternates, t->nalternates);
 	t->suppliers = NULL;
 	t->banned = NULL;
 	t->alternates = NULL;

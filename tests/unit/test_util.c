@@ -223,6 +223,63 @@ test_buf_jstr(void **state)
 	buf_free(&b);
 }
 
+static void
+test_buf_cap_write(void **state)
+{
+	struct buf_cap c = { .max = 8 };
+	char abc[] = "abcdefghij";
+
+	(void)state;
+	buf_init(&c.buf);
+	assert_int_equal(buf_cap_write(abc, 1, 5, &c), 5);
+	assert_int_equal(buf_cap_write(abc, 3, 1, &c), 3);
+	assert_string_equal(c.buf.data, "abcdeabc");
+	assert_false(c.over);
+	assert_int_equal(buf_cap_write(abc, 1, 1, &c), 0);
+	assert_true(c.over);
+	assert_string_equal(c.buf.data, "abcdeabc");
+	buf_free(&c.buf);
+}
+
+static void
+test_str_contains_ci(void **state)
+{
+	(void)state;
+	assert_true(str_contains_ci("Too Many Requests", "too many"));
+	assert_true(str_contains_ci("per DAY", "day"));
+	assert_true(str_contains_ci("x", ""));
+	assert_false(str_contains_ci("toomuch", "too many"));
+	assert_false(str_contains_ci("", "a"));
+	assert_false(str_contains_ci(NULL, "a"));
+}
+
+static void
+test_name_of(void **state)
+{
+	static const char *const names[] = { "zero", NULL, "two" };
+
+	(void)state;
+	assert_string_equal(name_of(names, 3, 0), "zero");
+	assert_string_equal(name_of(names, 3, 2), "two");
+	assert_string_equal(name_of(names, 3, 1), "unknown");
+	assert_string_equal(name_of(names, 3, 3), "unknown");
+	assert_string_equal(name_of(names, 3, -1), "unknown");
+	assert_int_equal(name_index(names, 3, "TWO"), 2);
+}
+
+static void
+test_hex_value(void **state)
+{
+	(void)state;
+	assert_int_equal(hex_value('0'), 0);
+	assert_int_equal(hex_value('9'), 9);
+	assert_int_equal(hex_value('a'), 10);
+	assert_int_equal(hex_value('F'), 15);
+	assert_int_equal(hex_value('g'), -1);
+	assert_int_equal(hex_value('/'), -1);
+	assert_int_equal(hex_value(0x80), -1);
+}
+
 int
 main(void)
 {
@@ -234,6 +291,10 @@ main(void)
 		cmocka_unit_test(test_buf_and_uuid),
 		cmocka_unit_test(test_jansson_str),
 		cmocka_unit_test(test_buf_jstr),
+		cmocka_unit_test(test_buf_cap_write),
+		cmocka_unit_test(test_str_contains_ci),
+		cmocka_unit_test(test_name_of),
+		cmocka_unit_test(test_hex_value),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
