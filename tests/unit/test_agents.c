@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "agents.h"
+#include "fixture_offers.h"
 #include "offers.h"
 #include "report.h"
 #include "sourcing.h"
@@ -28,22 +29,6 @@ static const char catalog[] =
     "active\n"
     "A-1,Acme,mouser,Mouser,authorized,MO-A,100,1,1,0,USD,1:1.20,active\n"
     "B-1,Acme,brokerx,Broker X,broker,BX-B,100,1,1,0,USD,1:0.50,\n";
-
-static const struct offer *
-lookup_list(void *ctx, const char *mpn, size_t *n)
-{
-	const struct offer_list *l = ctx;
-	size_t i, first = l->n;
-
-	*n = 0;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].mpn, mpn) == 0) {
-			if (first == l->n)
-				first = i;
-			(*n)++;
-		}
-	return *n ? &l->v[first] : NULL;
-}
 
 static const char *
 str(const json_t *o, const char *k1, const char *k2)
@@ -75,7 +60,7 @@ test_agents(void **state)
 
 	/* approved, within budget */
 	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "A-1", des,
-	    1, NULL }, &p, &rules, lookup_list, &l, &d), 0);
+	    1, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
 	report_budget(10000000, 100000000, &bc);
 	memset(&al, 0, sizeof(al));
 	al.mpn = "A-1";
@@ -140,7 +125,7 @@ test_agents(void **state)
 
 	/* a critical line from a broker: engineering escalates */
 	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "B-1", des,
-	    1, NULL }, &p, &rules, lookup_list, &l, &d), 0);
+	    1, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
 	memset(&al, 0, sizeof(al));
 	report_budget(0, -1, &bc);
 	al.mpn = "B-1";

@@ -18,6 +18,7 @@
 #include "bom.h"
 #include "costing.h"
 #include "fixture_file.h"
+#include "fixture_offers.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -388,22 +389,6 @@ static const struct alternate alternates[] = {
 	{ "RC-OTHER", "RC-ALT1", NULL },
 };
 
-static const struct offer *
-lookup_list(void *ctx, const char *mpn, size_t *n)
-{
-	const struct offer_list *l = ctx;
-	size_t i, j;
-
-	*n = 0;
-	for (i = 0; i < l->n; i++)
-		if (strcasecmp(l->v[i].mpn, mpn) == 0)
-			break;
-	for (j = i; j < l->n && strcasecmp(l->v[j].mpn, mpn) == 0; j++)
-		;
-	*n = j - i;
-	return *n ? &l->v[i] : NULL;
-}
-
 /* A compact description of the knowledge and project rules of a case. */
 struct rcfg {
 	const char	*preferred[3];
@@ -597,18 +582,6 @@ rules_from(const struct rcfg *c, struct sourcing_rules *r,
 	r->allow_alternates = !c->no_alternates;
 }
 
-static bool
-has_flag(json_t *data, const char *flag)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(data, "flags"), i, v)
-		if (strcmp(json_string_value(v), flag) == 0)
-			return true;
-	return false;
-}
-
 static void
 test_sourcing_cases(void **state)
 {
@@ -633,8 +606,8 @@ test_sourcing_cases(void **state)
 		p.line_qty = c->line;
 		p.build_qty = c->build;
 		p.max_lead_time_days = c->maxlead;
-		if (sourcing_decide(LINE(c->mpn), &p, &rules, lookup_list, &l,
-		    &d) != 0)
+		if (sourcing_decide(LINE(c->mpn), &p, &rules,
+		    fixture_offers_lookup, &l, &d) != 0)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
 			fail_msg("%s: status %s, want %s: %s", c->name,
@@ -684,7 +657,8 @@ test_sourcing_cases(void **state)
 		else if (strstr(d.reasoning, c->why_lost) == NULL)
 			fail_msg("%s: reasoning lacks the runner-up: %s",
 			    c->name, d.reasoning);
-		if (c->flag != NULL && !has_flag(d.output_data, c->flag))
+		if (c->flag != NULL &&
+		    !fixture_has_flag(d.output_data, c->flag))
 			fail_msg("%s: flag %s missing", c->name, c->flag);
 		line_decision_free(&d);
 		assert_null(d.reasoning);
@@ -708,8 +682,8 @@ test_sourcing_output_data(void **state)
 	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
 	    err, sizeof(err)), 0);
 	rules_from(&cfg, &rules, sup);
-	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
-	    &l, &d), 0);
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules,
+	    fixture_offers_lookup, &l, &d), 0);
 	assert_int_equal(d.need, 20);
 	assert_int_equal(d.unit_micros, 80000);
 	assert_true(d.lead_ok);
@@ -748,25 +722,25 @@ test_sourcing_output_data(void **state)
 
 	/* the alternate proposal carries its own object */
 	assert_int_equal(sourcing_decide(LINE("RC-BANNED"), &p, &rules,
-	    lookup_list, &l, &d), 0);
+	    fixture_offers_lookup, &l, &d), 0);
 	alt = json_object_get(d.output_data, "alternate");
 	assert_non_null(alt);
 	assert_string_equal(json_string_value(json_object_get(alt, "mpn")),
 	    "RC-ALT2");
 	assert_string_equal(json_string_value(json_object_get(alt,
 	    "replaces")), "RC-BANNED");
-	assert_true(has_flag(d.output_data, "banned"));
+	assert_true(fixture_has_flag(d.output_data, "banned"));
 	line_decision_free(&d);
 
 	/* bad arguments: -1, but still a freeable escalated decision */
-	assert_int_equal(sourcing_decide(NULL, &p, &rules, lookup_list, &l,
-	    &d), -1);
+	assert_int_equal(sourcing_decide(NULL, &p, &rules,
+	    fixture_offers_lookup, &l, &d), -1);
 	assert_int_equal(d.status, DECISION_ESCALATED);
 	assert_non_null(d.reasoning);
 	line_decision_free(&d);
 	p.line_qty = 0;
-	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
-	    &l, &d), -1);
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules,
+	    fixture_offers_lookup, &l, &d), -1);
 	assert_non_null(strstr(d.reasoning, "line quantity"));
 	line_decision_free(&d);
 	line_decision_free(NULL);
@@ -784,7 +758,7 @@ cmp_str(const void *a, const void *b)
 static const struct offer *
 lookup_unsorted(void *ctx, const char *mpn, size_t *n)
 {
-	return lookup_list(ctx, mpn, n);
+	return fixture_offers_lookup(ctx, mpn, n);
 }
 
 static void
