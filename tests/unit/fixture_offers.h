@@ -1,7 +1,8 @@
 /*
  * Offers for the unit tests that decide lines (test_agents, test_sourcing,
- * test_sourcing_checks): the lookup sourcing_decide() calls over a parsed
- * offer list, and questions about the decision it writes.
+ * test_sourcing_checks): offers CSV parsed with the row errors expected, the
+ * lookup sourcing_decide() calls over the list, and questions about the
+ * decision it writes.
  */
 #ifndef BOMD_FIXTURE_OFFERS_H
 #define BOMD_FIXTURE_OFFERS_H
@@ -12,6 +13,14 @@
 #include <jansson.h>
 
 #include "offers.h"
+
+/*
+ * offers_parse_csv() of the len bytes of csv into l: it must succeed with
+ * exactly the nwant row errors of want, in order (none: want NULL, nwant
+ * 0). Caller frees l with offer_list_free().
+ */
+void	fixture_offers_parse(const char *csv, size_t len, struct offer_list *l,
+	    const char *const *want, size_t nwant);
 
 /*
  * An offers_lookup_fn over the struct offer_list ctx, whose offers for one

@@ -438,6 +438,19 @@ test_scenarios(void **state)
 		tp_scenario(&rows[i]);
 }
 
+/* Source p's outcome in b is want, and its reason holds has (NULL: any). */
+static void
+tp_outcome(const struct provider_batch *b, enum provider_id p,
+    enum provider_outcome want, const char *has)
+{
+	const char *why = b->status[p].reason;
+
+	assert_int_equal(b->status[p].outcome, want);
+	if (has != NULL && strstr(why, has) == NULL)
+		fail_msg("%s: reason lacks '%s': %s", provider_name(p), has,
+		    why);
+}
+
 static void
 test_disabled_stays_off(void **state)
 {
@@ -452,9 +465,7 @@ test_disabled_stays_off(void **state)
 	provider_batch_free(&b);
 	/* another process with the same credentials asks nothing */
 	tp_fetch(&s, mpns, 1, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome, PROVIDER_FAILED);
-	assert_non_null(strstr(b.status[PROVIDER_DIGIKEY].reason,
-	    "disabled"));
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_FAILED, "disabled");
 	provider_batch_free(&b);
 	assert_int_equal(tp_count("digikey", NULL), 1);
 }
@@ -471,13 +482,11 @@ test_budgets(void **state)
 	tp_start("digikey 429_day\n", NULL);
 	tp_settings(&s, DK);
 	tp_fetch(&s, mpns, 1, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET, NULL);
 	provider_batch_free(&b);
 	/* the daily hold keeps every process from asking */
 	tp_fetch(&s, mpns, 1, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET, NULL);
 	provider_batch_free(&b);
 	assert_int_equal(tp_count("digikey", NULL), 1);
 	fixture_mock_stop(&tp_mock);
@@ -487,11 +496,9 @@ test_budgets(void **state)
 	tp_settings(&s, DK);
 	s.src[PROVIDER_DIGIKEY].per_day = 2;
 	tp_fetch(&s, mpns, 3, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].nok, 2);
-	assert_non_null(strstr(b.status[PROVIDER_DIGIKEY].reason,
-	    "daily budget of 2"));
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET,
+	    "daily budget of 2");
 	provider_batch_free(&b);
 	assert_int_equal(tp_count("digikey", NULL), 2);
 	fixture_mock_stop(&tp_mock);
@@ -503,10 +510,8 @@ test_budgets(void **state)
 	s.deadline_ms = 1500;
 	tp_fetch(&s, mpns, 3, &b);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].nok, 1);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
-	assert_non_null(strstr(b.status[PROVIDER_DIGIKEY].reason,
-	    "per-minute budget of 1"));
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET,
+	    "per-minute budget of 1");
 	provider_batch_free(&b);
 	assert_int_equal(provider_redis_budget(tp_rc,
 	    "bomd:provider:digikey:none", 5, 10, false, &bu), 0);
@@ -615,8 +620,7 @@ test_no_redis(void **state)
 	assert_non_null(ps = provider_set_new(&s));
 	assert_int_equal(provider_set_configured(ps), DK | MO);
 	assert_int_equal(provider_fetch(ps, NULL, mpns, 1, NULL, &b), 0);
-	assert_int_equal(b.status[PROVIDER_MOUSER].outcome, PROVIDER_FAILED);
-	assert_non_null(strstr(b.status[PROVIDER_MOUSER].reason, "redis"));
+	tp_outcome(&b, PROVIDER_MOUSER, PROVIDER_FAILED, "redis");
 	provider_batch_free(&b);
 	provider_set_free(ps);
 	assert_int_equal(tp_count(NULL, NULL), 0);

@@ -322,14 +322,10 @@ test_check_cases(void **state)
 	struct offer_list l;
 	const char *one, *two, *des[1];
 	json_t *makers;
-	char err[256];
 	size_t i;
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
-	    err, sizeof(err)), 0);
-	if (l.nerrors > 0)
-		fail_msg("catalog: %s", l.errors[0]);
+	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	for (i = 0; i < sizeof(ccases) / sizeof(ccases[0]); i++) {
 		c = &ccases[i];
 		rules_from(&c->cfg, &rules, &p, &sup, &one, &two, &makers);
@@ -392,11 +388,9 @@ test_check_options(void **state)
 	struct ccfg cfg = { .critical = "CRIT-A", .ss_ok = true };
 	const char *one, *two;
 	json_t *makers;
-	char err[256];
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
-	    err, sizeof(err)), 0);
+	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	rules_from(&cfg, &rules, &p, &sup, &one, &two, &makers);
 	rules.options = true;
 	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "CRIT-A",
@@ -476,15 +470,10 @@ test_offers_optional_columns(void **state)
 		"line 8: packaging longer than 47 bytes",
 	};
 	struct offer_list l;
-	char err[256];
-	size_t i;
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(csv, sizeof(csv) - 1, &l, err,
-	    sizeof(err)), 0);
-	assert_int_equal(l.nerrors, 5);
-	for (i = 0; i < l.nerrors; i++)
-		assert_string_equal(l.errors[i], want[i]);
+	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want,
+	    sizeof(want) / sizeof(want[0]));
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.v[0].lifecycle, OFFER_LIFECYCLE_NRND);
 	assert_int_equal(l.v[0].rohs, OFFER_ROHS_YES);
