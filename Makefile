@@ -30,193 +30,33 @@ SAY	= @echo
 endif
 
 # The library every program shares.
-COMMON_SRCS = \
-	common/agents.c \
-	common/apikey.c \
-	common/assess.c \
-	common/base64.c \
-	common/basis.c \
-	common/bom.c \
-	common/bom_header.c \
-	common/config.c \
-	common/costing.c \
-	common/csv.c \
-	common/db.c \
-	common/http_fetch.c \
-	common/intake.c \
-	common/intake_sheet.c \
-	common/intake_values.c \
-	common/intake_view.c \
-	common/intake_yaml.c \
-	common/job_status.c \
-	common/jwks.c \
-	common/jwt.c \
-	common/llm_caps.c \
-	common/llm_chat.c \
-	common/llm_http.c \
-	common/llm_json.c \
-	common/log.c \
-	common/offer_text.c \
-	common/offers.c \
-	common/oidc.c \
-	common/provider.c \
-	common/provider_digikey.c \
-	common/provider_fetch.c \
-	common/provider_http.c \
-	common/provider_mouser.c \
-	common/provider_nexar.c \
-	common/provider_redis.c \
-	common/provider_store.c \
-	common/queue.c \
-	common/queue_master.c \
-	common/redis_conn.c \
-	common/redis_url.c \
-	common/report.c \
-	common/scope.c \
-	common/sourcing.c \
-	common/sourcing_checks.c \
-	common/sourcing_select.c \
-	common/strategies.c \
-	common/util.c \
-	common/x402.c
+COMMON_SRCS = $(sort $(wildcard common/*.c))
 
 # bomd: the master (supervisor) and the command line.
-MASTER_SRCS = \
-	daemon/main.c \
-	daemon/master.c \
-	daemon/proctitle.c \
-	daemon/signals.c \
-	daemon/upkeep.c
+MASTER_SRCS = $(sort $(wildcard daemon/*.c))
 
 # bomd: the HTTP API process.
-API_SRCS = \
-	daemon/api/api.c \
-	daemon/api/api_admin.c \
-	daemon/api/api_auth.c \
-	daemon/api/api_bootstrap.c \
-	daemon/api/api_cache.c \
-	daemon/api/api_chat_tasks.c \
-	daemon/api/api_db.c \
-	daemon/api/api_events.c \
-	daemon/api/api_jobs.c \
-	daemon/api/api_knowledge.c \
-	daemon/api/api_limit.c \
-	daemon/api/api_live.c \
-	daemon/api/api_metrics.c \
-	daemon/api/api_openai.c \
-	daemon/api/api_parts.c \
-	daemon/api/api_projects.c \
-	daemon/api/api_submit.c \
-	daemon/api/api_rate.c \
-	daemon/api/api_redis.c \
-	daemon/api/api_render.c \
-	daemon/api/api_reply.c \
-	daemon/api/api_request.c \
-	daemon/api/api_route.c \
-	daemon/api/api_search.c \
-	daemon/api/api_service.c \
-	daemon/api/api_suppliers.c \
-	daemon/api/api_tenants.c \
-	daemon/api/api_wait.c \
-	daemon/api/api_x402.c
+API_SRCS = $(sort $(wildcard daemon/api/*.c))
 
 # bomd: the worker process and the flow stages.
-WORKER_SRCS = \
-	daemon/worker/batch.c \
-	daemon/worker/budget.c \
-	daemon/worker/cache.c \
-	daemon/worker/checkpoint.c \
-	daemon/worker/job.c \
-	daemon/worker/job_trace.c \
-	daemon/worker/progress.c \
-	daemon/worker/stage_decide.c \
-	daemon/worker/stage_enrich.c \
-	daemon/worker/stage_intake.c \
-	daemon/worker/stage_llm.c \
-	daemon/worker/stage_persist.c \
-	daemon/worker/worker.c
+WORKER_SRCS = $(sort $(wildcard daemon/worker/*.c))
 
 # bomd: the offline commands (migrate, clients, keys, offers import).
-ADMIN_SRCS = \
-	daemon/admin/admin.c \
-	daemon/admin/import_original.c \
-	daemon/admin/migrate.c \
-	daemon/admin/offers_fetch.c \
-	daemon/admin/offers_import.c
+ADMIN_SRCS = $(sort $(wildcard daemon/admin/*.c))
 
 DAEMON_SRCS = $(MASTER_SRCS) $(API_SRCS) $(WORKER_SRCS) $(ADMIN_SRCS)
 
 # bomctl: the command-line client, and the few common modules it uses.
-BOMCTL_SRCS = \
-	daemon/bomctl/bomctl.c \
-	daemon/bomctl/cmd_admin.c \
-	daemon/bomctl/cmd_chat.c \
-	daemon/bomctl/cmd_jobs.c \
-	daemon/bomctl/cmd_kb.c \
-	daemon/bomctl/cmd_keys.c \
-	daemon/bomctl/cmd_parts.c \
-	daemon/bomctl/cmd_projects.c \
-	daemon/bomctl/cmd_search.c \
-	daemon/bomctl/cmd_strategies.c \
-	daemon/bomctl/cmd_submit.c \
-	daemon/bomctl/cmd_suppliers.c \
-	daemon/bomctl/cmd_trace.c \
-	daemon/bomctl/events.c \
-	daemon/bomctl/fetch.c \
-	daemon/bomctl/http.c \
-	daemon/bomctl/table.c
+BOMCTL_SRCS = $(sort $(wildcard daemon/bomctl/*.c))
 BOMCTL_COMMON_SRCS = \
 	common/job_status.c \
 	common/log.c \
 	common/util.c
 
-UNIT_TESTS = \
-	tests/unit/test_agents.c \
-	tests/unit/test_api_cache.c \
-	tests/unit/test_api_route.c \
-	tests/unit/test_apikey.c \
-	tests/unit/test_assess.c \
-	tests/unit/test_base64.c \
-	tests/unit/test_batch.c \
-	tests/unit/test_basis.c \
-	tests/unit/test_bom.c \
-	tests/unit/test_config.c \
-	tests/unit/test_costing.c \
-	tests/unit/test_csv.c \
-	tests/unit/test_http_fetch.c \
-	tests/unit/test_intake.c \
-	tests/unit/test_jwt.c \
-	tests/unit/test_llm_http.c \
-	tests/unit/test_llm_json.c \
-	tests/unit/test_master.c \
-	tests/unit/test_offer_text.c \
-	tests/unit/test_oidc.c \
-	tests/unit/test_providers.c \
-	tests/unit/test_redis_url.c \
-	tests/unit/test_report.c \
-	tests/unit/test_scope.c \
-	tests/unit/test_sourcing.c \
-	tests/unit/test_sourcing_checks.c \
-	tests/unit/test_strategies.c \
-	tests/unit/test_util.c \
-	tests/unit/test_x402.c
+UNIT_TESTS = $(sort $(wildcard tests/unit/test_*.c))
 
 # libFuzzer harnesses, one per parser of untrusted input (tests/fuzz/).
-FUZZ_TESTS = \
-	tests/fuzz/fuzz_api_route.c \
-	tests/fuzz/fuzz_bom.c \
-	tests/fuzz/fuzz_config.c \
-	tests/fuzz/fuzz_intake_json.c \
-	tests/fuzz/fuzz_intake_yaml.c \
-	tests/fuzz/fuzz_job.c \
-	tests/fuzz/fuzz_jwt.c \
-	tests/fuzz/fuzz_llm_chat.c \
-	tests/fuzz/fuzz_llm_json.c \
-	tests/fuzz/fuzz_offer_breaks.c \
-	tests/fuzz/fuzz_offers.c \
-	tests/fuzz/fuzz_openai_chat.c \
-	tests/fuzz/fuzz_redis_url.c \
-	tests/fuzz/fuzz_x402.c
+FUZZ_TESTS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 BUILD	= build
 ABUILD	= build/asan
@@ -239,19 +79,12 @@ UNIT_BINS = $(UNIT_TESTS:tests/unit/%.c=$(ABUILD)/tests/unit/%)
 # The mock servers the tests start, on one server skeleton (mock_http.c):
 # DigiKey, Mouser and Nexar for the providers, an OpenAI-compatible LLM with
 # scripted faults, an OIDC issuer and an x402 facilitator.
-MOCKS = \
-	tests/tools/mock_distributors.c \
-	tests/tools/mock_llm.c \
-	tests/tools/mock_oidc.c \
-	tests/tools/mock_x402.c
+MOCKS = $(filter-out tests/tools/mock_http.c, \
+	$(sort $(wildcard tests/tools/mock_*.c)))
 MOCK_BINS = $(MOCKS:%.c=$(ABUILD)/%)
 # What several unit tests share (keys, tokens, mock servers, fixture
 # files, parse helpers), linked to each as an archive.
-UNIT_FIXTURES = \
-	tests/unit/auth_fixture.c \
-	tests/unit/fixture_bom.c \
-	tests/unit/fixture_file.c \
-	tests/unit/fixture_schema.c
+UNIT_FIXTURES = $(filter-out $(UNIT_TESTS), $(sort $(wildcard tests/unit/*.c)))
 AFIXTURES = $(ABUILD)/tests/unit/libfixtures.a
 
 .PHONY: all asan test check clean deps demo demo-stop bench fuzz fuzz-build
@@ -273,24 +106,45 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
 	$(SAY) "  GEN     $@"
 	$(Q)scripts/embed-migrations $@
 
-$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
-	$(SAY) "  CC      $<"
-	$(Q)$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+# $(call cc,COMPILER,FLAGS,NOTE): compile $< to $@.
+define cc
+@mkdir -p $(dir $@)
+$(SAY) "  CC      $<$(3)"
+$(Q)$(1) $(CFLAGS_BASE) $(2) $(PKG_CFLAGS) -c -o $@ $<
+endef
+
+# $(call ld,COMPILER AND FLAGS,LIBS,NOTE): link $^ to $@.
+define ld
+@mkdir -p $(dir $@)
+$(SAY) "  LD      $@$(3)"
+$(Q)$(1) -o $@ $^ $(2)
+endef
+
+# $(call ar): archive $^ as $@.
+define ar
+$(SAY) "  AR      $@"
+$(Q)rm -f $@ && ar rcs $@ $^
+endef
+
+# Every build (release, sanitizers, fuzzing) compiles the sources and the
+# embedded migrations into a folder of its own.
+$(BUILD)/%.o: %.c
+	$(call cc,$(CC),$(CFLAGS))
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(call cc,$(CC),$(CFLAGS))
+
+$(ABUILD)/%.o: %.c
+	$(call cc,$(CC),$(ASAN_FLAGS), (asan))
+
+$(ABUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(call cc,$(CC),$(ASAN_FLAGS), (asan))
 
 bin/bomd: $(DAEMON_OBJS) $(COMMON_OBJS) $(BUILD)/gen/migrations.o
-	@mkdir -p bin
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(call ld,$(CC) $(CFLAGS),$(PKG_LIBS) -lpthread -lm)
 
 bin/bomctl: $(BOMCTL_OBJS)
-	@mkdir -p bin
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(BOMCTL_LIBS) -lm
-
-$(BUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(SAY) "  CC      $<"
-	$(Q)$(CC) $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(call ld,$(CC) $(CFLAGS),$(BOMCTL_LIBS) -lm)
 
 # Sanitizer builds: everything the tests run.
 asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
@@ -298,42 +152,22 @@ asan: deps $(ABUILD)/bin/bomd $(ABUILD)/bin/bomctl $(UNIT_BINS) \
 
 $(MOCK_BINS): $(ABUILD)/tests/tools/%: $(ABUILD)/tests/tools/%.o \
     $(ABUILD)/tests/tools/mock_http.o $(ALIB)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(call ld,$(CC) $(ASAN_FLAGS),$(PKG_LIBS) -lpthread -lm)
 
 $(ABUILD)/bin/bomd: $(ADAEMON_OBJS) $(ACOMMON_OBJS) $(ABUILD)/gen/migrations.o
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@ (asan)"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
-
-$(ABUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
-	@mkdir -p $(dir $@)
-	$(SAY) "  CC      $< (asan)"
-	$(Q)$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(call ld,$(CC) $(ASAN_FLAGS),$(PKG_LIBS) -lpthread -lm, (asan))
 
 $(ABUILD)/bin/bomctl: $(ABOMCTL_OBJS)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@ (asan)"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(BOMCTL_LIBS) -lm
-
-$(ABUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(SAY) "  CC      $< (asan)"
-	$(Q)$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(call ld,$(CC) $(ASAN_FLAGS),$(BOMCTL_LIBS) -lm, (asan))
 
 $(ALIB): $(ALIB_OBJS)
-	$(SAY) "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(call ar)
 
 $(AFIXTURES): $(UNIT_FIXTURES:%.c=$(ABUILD)/%.o)
-	$(SAY) "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(call ar)
 
 $(ABUILD)/tests/unit/%: $(ABUILD)/tests/unit/%.o $(AFIXTURES) $(ALIB)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
+	$(call ld,$(CC) $(ASAN_FLAGS),$(PKG_LIBS) -lcmocka -lpthread -lm)
 
 # Unit tests: no network, no services.
 test: deps $(UNIT_BINS) $(MOCK_BINS)
@@ -347,6 +181,7 @@ FBUILD	= build/fuzz
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined
+FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 FLIB	= $(FBUILD)/libbomd.a
 FLIB_OBJS = $(filter-out $(FBUILD)/daemon/main.o, \
 	$(DAEMON_SRCS:%.c=$(FBUILD)/%.o)) $(COMMON_SRCS:%.c=$(FBUILD)/%.o) \
@@ -358,25 +193,17 @@ fuzz-build: deps $(FUZZ_BINS)
 fuzz: fuzz-build
 	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-$(FBUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
-	@mkdir -p $(dir $@)
-	$(SAY) "  CC      $< (fuzz)"
-	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
-
 $(FBUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(SAY) "  CC      $< (fuzz)"
-	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(call cc,$(FUZZ_CC),$(FUZZ_FLAGS), (fuzz))
+
+$(FBUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(call cc,$(FUZZ_CC),$(FUZZ_FLAGS), (fuzz))
 
 $(FLIB): $(FLIB_OBJS)
-	$(SAY) "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(call ar)
 
 $(FBUILD)/bin/%: $(FBUILD)/tests/fuzz/%.o $(FLIB)
-	@mkdir -p $(dir $@)
-	$(SAY) "  LD      $@"
-	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ \
-	    $(PKG_LIBS) -lpthread -lm
+	$(call ld,$(FUZZ_CC) $(FUZZ_LDFLAGS),$(PKG_LIBS) -lpthread -lm)
 
 # Everything: unit tests, a short run of every fuzz harness, then
 # integration against real Redis/PostgreSQL.

@@ -9,7 +9,6 @@ set -u
 TOOLS=$ROOT/build/asan/tests/tools
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_auth.XXXXXX")
-chmod 755 "$S"
 SERVE_PID=""
 mock_oidc_PID=""
 mock_x402_PID=""
@@ -18,10 +17,7 @@ cleanup() {
 	stop_pid SERVE_PID
 	stop_pid mock_oidc_PID
 	stop_pid mock_x402_PID
-	if [ "$FAIL" -gt 0 ]; then
-		echo "--- serve.log (tail)"; tail -40 "$S/serve.log" 2>/dev/null
-	fi
-	scripts/local-services stop "$S" >/dev/null 2>&1
+	own_services_stop "$S" "$S/serve.log"
 	rm -rf "$S"
 }
 trap cleanup EXIT
@@ -36,7 +32,7 @@ start_mock() {
 	printf -v "${name}_PORT" '%s' "$(sed -n 's/^port=//p' "$S/$name.out")"
 }
 
-eval "$(scripts/local-services start "$S")" || { bad "auth: services start"; summary auth; exit 1; }
+own_services auth "$S" || { summary auth; exit 1; }
 "$BOMD" migrate >/dev/null 2>&1 || bad "auth: migrate"
 
 # --- the mock issuer: keys made now ------------------------------------------
@@ -404,9 +400,5 @@ req "$TOK" GET "/projects/$X1"
 check "its project token stops working" "401" "$CODE"
 
 check "the facilitator saw no contract violation" "0" "$(jq -s '[.[] | select(.violation != null)] | length' "$S/x402.log")"
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$S/serve.log"; then
-	bad "sanitizers clean in the daemon" "$(grep -m3 'AddressSanitizer\|runtime error' "$S/serve.log")"
-else
-	ok "sanitizers clean in the daemon"
-fi
+check_sanitizers "sanitizers clean in the daemon" "$S/serve.log"
 summary auth

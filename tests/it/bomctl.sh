@@ -341,31 +341,35 @@ EOF
 		sleep 0.1
 	done
 	FJ=66666666-7777-4888-8999-000000000000
-	run_env BOMCTL_URL=http://127.0.0.1:$FPORT BOMCTL_API_KEY=k404 -- \
-	    submit tests/fixtures/demo_bom.csv --async --wait
+	# fake_submit KEY [ARGS...]: bomctl submit of the demo BOM to the
+	# fake server, which answers by KEY
+	fake_submit() {
+		run_env BOMCTL_URL="http://127.0.0.1:$FPORT" \
+		    BOMCTL_API_KEY="$1" -- \
+		    submit tests/fixtures/demo_bom.csv "${@:2}"
+	}
+	# the job lines of OUT, joined by "|"
+	progress() { printf '%s\n' "$OUT" | grep "^job $FJ: " | paste -sd'|'; }
+	fake_submit k404 --async --wait
 	check "no events route: falls back to polling, exits 0" "0" "$RC"
 	check_contains "fallback is said once on stderr" "no progress stream (HTTP 404" "$ERR"
 	check "fallback prints the polled job states" "job $FJ: running|job $FJ: complete" \
-	    "$(printf '%s\n' "$OUT" | grep "^job $FJ: " | paste -sd'|')"
+	    "$(progress)"
 	check_contains "fallback final line" "project 11111111-2222-4333-8444-555555555555: complete" "$OUT"
-	run_env BOMCTL_URL=http://127.0.0.1:$FPORT BOMCTL_API_KEY=kcut -- \
-	    submit tests/fixtures/demo_bom.csv --async --wait
+	fake_submit kcut --async --wait
 	check "stream ending early: falls back, exits 0" "0" "$RC"
 	check_contains "stream ending early is named" "the stream ended before the job" "$ERR"
-	run_env BOMCTL_URL=http://127.0.0.1:$FPORT BOMCTL_API_KEY=kcrlf -- \
-	    submit tests/fixtures/demo_bom.csv --async --wait
+	fake_submit kcrlf --async --wait
 	check "CRLF stream in pieces with comments: exits 0" "0" "$RC"
 	check "CRLF stream: one line per status" \
 	    "job $FJ: enriching|job $FJ: decisioning, 7 line items|job $FJ: complete, 7 line items" \
-	    "$(printf '%s\n' "$OUT" | grep "^job $FJ: " | paste -sd'|')"
+	    "$(progress)"
 	check "CRLF stream: no fallback" "" "$ERR"
-	run_env BOMCTL_URL=http://127.0.0.1:$FPORT BOMCTL_API_KEY=kfail -- \
-	    submit tests/fixtures/demo_bom.csv --async --wait
+	fake_submit kfail --async --wait
 	check "failed job through events exits 1" "1" "$RC"
 	check_contains "failed job progress" "job $FJ: failed, 3 line items" "$OUT"
 	check "failed job error line" "bomctl: job $FJ failed: boom" "$ERR"
-	run_env BOMCTL_URL=http://127.0.0.1:$FPORT BOMCTL_API_KEY=kfail -- \
-	    submit tests/fixtures/demo_bom.csv
+	fake_submit kfail
 	check "server answering 202 to --wait follows the job too" \
 	    "1 bomctl: job $FJ failed: boom" "$RC $ERR"
 	kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; FAKE_PID=""

@@ -6,18 +6,16 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_cp.XXXXXX")
-chmod 755 "$S"
 SERVE_PID=""
 MOCK_PID=""
 cleanup() {
 	stop_pid SERVE_PID
 	stop_pid MOCK_PID
-	[ "$FAIL" -gt 0 ] && tail -30 "$S/serve.log"
-	scripts/local-services stop "$S" >/dev/null 2>&1
+	own_services_stop "$S" "$S/serve.log"
 	rm -rf "$S"
 }
 trap cleanup EXIT
-eval "$(scripts/local-services start "$S")" || { bad "services"; summary checkpoint; exit 1; }
+own_services checkpoint "$S" || { summary checkpoint; exit 1; }
 "$BOMD" migrate >/dev/null 2>&1
 A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
 A_ID=$(echo "$A" | jq -r .client_id)

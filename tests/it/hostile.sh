@@ -10,22 +10,15 @@
 cd "$ROOT" || exit 1
 ulimit -c 0
 
-HS=$(mktemp -d "${STATE:-/tmp}/it_hostile.XXXXXX") && chmod 755 "$HS"
+HS=$(mktemp -d "${STATE:-/tmp}/it_hostile.XXXXXX")
 SERVE=""
 cleanup() {
 	stop_mock
-	if [ -n "$SERVE" ] && kill -0 "$SERVE" 2>/dev/null; then
-		kill -TERM "$SERVE"
-		wait "$SERVE" 2>/dev/null
-	fi
-	scripts/local-services stop "$HS" >/dev/null 2>&1
+	stop_pid SERVE
+	own_services_stop "$HS"
 }
 trap cleanup EXIT
-
-mkdir -p "$HS"
-# from here on sql/rcli (lib.sh) talk to this suite's own services
-eval "$(scripts/local-services start "$HS")" ||
-    { bad "own services start"; summary hostile; exit 1; }
+own_services hostile "$HS" || { summary hostile; exit 1; }
 HPORT=$(free_port)
 export BOMD_LISTEN=127.0.0.1:$HPORT BOMD_SYNC_WAIT=10 BOMD_LOG_LEVEL=info
 HURL=http://127.0.0.1:$HPORT
@@ -465,9 +458,5 @@ wait_for 150 curl -sf -o /dev/null "$HURL/health"
 check "and it answers again" "200" "$(code "$HURL/health")"
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
 
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$LOG"; then
-	bad "sanitizers clean in the hostile daemons" "$(grep -m3 'AddressSanitizer\|runtime error' "$LOG")"
-else
-	ok "sanitizers clean in the hostile daemons"
-fi
+check_sanitizers "sanitizers clean in the hostile daemons" "$LOG"
 summary hostile

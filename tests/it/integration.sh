@@ -307,9 +307,5 @@ kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"; rc=$?
 SERVE_PID=""
 check "SIGTERM stops serve with 0" "0" "$rc"
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$STATE/serve.log"; then
-	bad "sanitizers clean in the daemon" "$(grep -m3 'AddressSanitizer\|runtime error' "$STATE/serve.log")"
-else
-	ok "sanitizers clean in the daemon"
-fi
+check_sanitizers "sanitizers clean in the daemon" "$STATE/serve.log"
 [ "$FAIL" -eq 0 ]

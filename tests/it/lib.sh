@@ -2,8 +2,9 @@
 # helpers for HTTP, SQL and Redis against the services integration.sh
 # started. The environment carries URL, A_KEY, B_KEY, A_ID, B_ID, BOMD,
 # BOMCTL, ROOT, STATE and the BOMD_TEST_* connection details; a suite
-# that starts its own services (auth.sh, checkpoint.sh, llm.sh, search.sh)
-# may also run alone, with the tree and the daemon of this checkout.
+# that starts its own services (own_services: auth.sh, checkpoint.sh,
+# llm.sh, search.sh) may also run alone, with the tree and the daemon of
+# this checkout.
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BOMD=${BOMD:-$ROOT/build/asan/bin/bomd}
 PASS=0
@@ -16,6 +17,15 @@ check() {	# check NAME WANT GOT
 }
 check_contains() {	# check_contains NAME NEEDLE HAYSTACK
 	case "$3" in *"$2"*) ok "$1" ;; *) bad "$1" "'$2' not in '$3'" ;; esac
+}
+# check_sanitizers NAME LOG: a check that the daemons logging to LOG
+# reported no AddressSanitizer error and no undefined behaviour
+check_sanitizers() {
+	if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$2"; then
+		bad "$1" "$(grep -m3 'AddressSanitizer\|runtime error' "$2")"
+	else
+		ok "$1"
+	fi
 }
 sql() {
 	psql -X -A -t -q -h "$BOMD_TEST_PG_HOST" -p "$BOMD_TEST_PG_PORT" \
@@ -94,10 +104,35 @@ reqj() {
 	req "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "$4"
 }
 detail() { echo "$BODY" | jq -r .detail; }
+# check_refused NAME CODE DETAIL: the answer of the last req is CODE with
+# the detail DETAIL (two checks: "NAME is CODE" and "NAME: detail")
+check_refused() {
+	check "$1 is $2" "$2" "$CODE"
+	check "$1: detail" "$3" "$(detail)"
+}
 TSRE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
 # the keys of a project summary and of a trace step, as jq -c 'keys' lists
 SUMMARY_KEYS='["created_at","line_item_count","project_id","project_name","status","updated_at"]'
 STEP_KEYS='["agent","message","reasoning","references","step","timestamp"]'
+# own_services NAME DIR [VAR=VALUE...]: the suite's own Redis and
+# PostgreSQL in DIR (made when missing), started with the extra
+# environment; from here on sql and rcli talk to them. 1 and a failed
+# check when they do not start
+own_services() {
+	local name=$1 dir=$2 out
+	shift 2
+	out=$(env "$@" "$ROOT/scripts/local-services" start "$dir") &&
+	    eval "$out" || { bad "$name: own services start"; return 1; }
+}
+# own_services_stop DIR [LOG]: the tail of LOG when a check failed, then
+# stops the services of own_services() in DIR
+own_services_stop() {
+	if [ "$FAIL" -gt 0 ] && [ -n "${2:-}" ]; then
+		echo "--- $(basename "$2") (tail)"
+		tail -40 "$2" 2>/dev/null
+	fi
+	"$ROOT/scripts/local-services" stop "$1" >/dev/null 2>&1
+}
 # free_port: a port nothing listens on, below the ephemeral range
 # (scripts/free-port)
 free_port() { "$ROOT/scripts/free-port"; }

@@ -10,7 +10,6 @@
 set -u
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_llm.XXXXXX")
-chmod 755 "$S"
 SERVE_PID=""
 MOCK_PID=""
 MPORT=0
@@ -20,15 +19,12 @@ stop_mock() { mock_stop "$S"; }
 cleanup() {
 	stop_daemon
 	stop_mock
-	if [ "$FAIL" -gt 0 ]; then
-		echo "--- serve.log (tail)"; tail -40 "$S/serve.log" 2>/dev/null
-	fi
-	scripts/local-services stop "$S" >/dev/null 2>&1
+	own_services_stop "$S" "$S/serve.log"
 	rm -rf "$S"
 }
 trap cleanup EXIT
 
-eval "$(scripts/local-services start "$S")" || { bad "llm: services start"; summary llm; exit 1; }
+own_services llm "$S" || { summary llm; exit 1; }
 "$BOMD" migrate >/dev/null 2>&1 || bad "llm: migrate"
 A=$("$BOMD" client create --name "LLM Acme" --slug llm-acme 2>/dev/null)
 B=$("$BOMD" client create --name "LLM Beta" --slug llm-beta 2>/dev/null)
@@ -287,9 +283,5 @@ check_contains "budget: trace says why" "the shared budget (llm.requests_per_min
 check "budget: the bucket is in Redis" "1" "$(rcli EXISTS bomd:llm:budget)"
 
 stop_daemon
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$S/serve.log"; then
-	bad "llm: sanitizers clean" "$(grep -m3 'AddressSanitizer\|runtime error' "$S/serve.log")"
-else
-	ok "llm: sanitizers clean"
-fi
+check_sanitizers "llm: sanitizers clean" "$S/serve.log"
 summary llm

@@ -15,18 +15,11 @@ ulimit -c 0
 RS=$STATE/recovery
 SERVE=""
 cleanup() {
-	if [ -n "$SERVE" ] && kill -0 "$SERVE" 2>/dev/null; then
-		kill -TERM "$SERVE"
-		wait "$SERVE" 2>/dev/null
-	fi
-	scripts/local-services stop "$RS" >/dev/null 2>&1
+	stop_pid SERVE
+	own_services_stop "$RS"
 }
 trap cleanup EXIT
-
-mkdir -p "$RS"
-# from here on sql/rcli (lib.sh) talk to this suite's own services
-eval "$(BOMD_REDIS_AOF=1 scripts/local-services start "$RS")" ||
-    { bad "own services start"; summary recovery; exit 1; }
+own_services recovery "$RS" BOMD_REDIS_AOF=1 || { summary recovery; exit 1; }
 PGBIN=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 RPORT=$(free_port)
@@ -217,9 +210,5 @@ check "each exactly once" "30 30" "$(projects "$C4_ID") $(times_used "$C4_ID")"
 check "retried dead job completes, attempts reset" "complete 1" "$(sql "SELECT status || ' ' || attempts FROM jobs WHERE job_id = 'poison-1'")"
 stop_serve; check "final SIGTERM: exit 0" "0" "$?"
 
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$LOG"; then
-	bad "sanitizers clean in the recovery daemons" "$(grep -m3 'AddressSanitizer\|runtime error' "$LOG")"
-else
-	ok "sanitizers clean in the recovery daemons"
-fi
+check_sanitizers "sanitizers clean in the recovery daemons" "$LOG"
 summary recovery

@@ -11,7 +11,6 @@ set -u
 BOMCTL=${BOMCTL:-$ROOT/build/asan/bin/bomctl}
 cd "$ROOT" || exit 1
 S=$(mktemp -d "${STATE:-/tmp}/it_search.XXXXXX")
-chmod 755 "$S"
 SERVE_PID=""
 MOCK_PID=""
 MPORT=0
@@ -19,16 +18,13 @@ MPORT=0
 cleanup() {
 	stop_pid SERVE_PID
 	mock_stop "$S"
-	if [ "$FAIL" -gt 0 ]; then
-		echo "--- serve.log (tail)"; tail -40 "$S/serve.log" 2>/dev/null
-	fi
-	scripts/local-services stop "$S" >/dev/null 2>&1
+	own_services_stop "$S" "$S/serve.log"
 	rm -rf "$S"
 	summary search
 }
 trap cleanup EXIT
 
-eval "$(scripts/local-services start "$S")" || { bad "search: services start"; exit 1; }
+own_services search "$S" || exit 1
 "$BOMD" migrate >/dev/null 2>&1 || bad "search: migrate"
 A=$("$BOMD" client create --name "Search Acme" --slug search-acme 2>/dev/null)
 A_KEY=$(echo "$A" | jq -r .api_key)

@@ -84,6 +84,14 @@ primary_port() {
 	redis-cli -p "$1" SENTINEL get-master-addr-by-name "$MASTER" \
 	    2>/dev/null | sed -n 2p
 }
+# the primary's port as each Sentinel names it, on one line
+primaries() {
+	local s ports=()
+	for s in "${SPORTS[@]}"; do
+		ports+=("$(primary_port "$s")")
+	done
+	echo "${ports[*]}"
+}
 sentinels_ready() {
 	local s
 	for s in "${SPORTS[@]}"; do
@@ -113,7 +121,7 @@ wait_for 150 eval '[ "$(info "$RPORT" master_link_status)" = up ]' ||
 wait_for 200 sentinels_ready ||
     bad "three Sentinels see the replica and each other"
 check "every Sentinel names the primary" "$PPORT $PPORT $PPORT" \
-    "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")"
+    "$(primaries)"
 
 # --- bomd through the Sentinels ---------------------------------------------
 # the first Sentinel named does not exist: the next ones are asked
@@ -164,6 +172,13 @@ submit() {
 		echo "${r##* } ${r% *}" >> "$REFUSED"
 	fi
 }
+# submit_meanwhile N: N uploads in the background, one every 0.3 s; sets
+# SUBMITTER
+submit_meanwhile() {
+	( for _ in $(seq 1 "$1"); do submit "$SD/small.csv" & sleep 0.3; done
+	    wait ) &
+	SUBMITTER=$!
+}
 n_accepted() { wc -l < "$ACCEPTED"; }
 id_list() { sed "s/.*/'&'/" "$1" | paste -sd, -; }
 jobs_in() { sql "SELECT count(*) FROM jobs WHERE client_id = '$C_ID' AND job_id IN ($(id_list "$ACCEPTED")) AND status = '$1'"; }
@@ -201,14 +216,13 @@ rm -f "$SD/r-primary.pid"
 rp "$RPORT" CONFIG SET masterauth "" >/dev/null
 # uploads go on through the failover, one every 0.3 s
 before=$(n_accepted)
-( for _ in $(seq 1 12); do submit "$SD/small.csv" & sleep 0.3; done; wait ) &
-SUBMITTER=$!
+submit_meanwhile 12
 wait_for 200 eval '[ "$(primary_port "${SPORTS[0]}")" = "$RPORT" ]'
 # the others learn the new configuration from its hello messages (every
 # 2 s): slower on a loaded machine
 wait_for 200 eval '[ "$(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")" = "$RPORT $RPORT" ]'
 check "the Sentinels promote the replica" "$RPORT $RPORT $RPORT" \
-    "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")"
+    "$(primaries)"
 check "the replica is a primary now" "master" "$(info "$RPORT" role)"
 wait "$SUBMITTER"
 SUBMITTER=""
@@ -252,12 +266,11 @@ redis_start primary "$PPORT" --replicaof 127.0.0.1 "$RPORT" ||
 wait_for 150 eval '[ "$(info "$PPORT" master_link_status)" = up ]'
 check "as a replica of the new one" "up" "$(info "$PPORT" master_link_status)"
 before=$(n_accepted)
-( for _ in $(seq 1 8); do submit "$SD/small.csv" & sleep 0.3; done; wait ) &
-SUBMITTER=$!
+submit_meanwhile 8
 wait_for 150 eval '[ "$(rp "${SPORTS[0]}" SENTINEL FAILOVER "$MASTER")" = OK ]'
-wait_for 200 eval '[ "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")" = "$PPORT $PPORT $PPORT" ]'
+wait_for 200 eval '[ "$(primaries)" = "$PPORT $PPORT $PPORT" ]'
 check "SENTINEL FAILOVER: the old primary leads again" "$PPORT $PPORT $PPORT" \
-    "$(primary_port "${SPORTS[0]}") $(primary_port "${SPORTS[1]}") $(primary_port "${SPORTS[2]}")"
+    "$(primaries)"
 wait "$SUBMITTER"
 SUBMITTER=""
 echo "# during the switchover: $(( $(n_accepted) - before )) of 8 uploads accepted"
@@ -289,5 +302,5 @@ check_contains "a primary that is a replica is refused" \
 rp "${SPORTS[0]}" SENTINEL REMOVE other >/dev/null
 
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
-check "no sanitizer report" "0" "$(grep -c 'ERROR: AddressSanitizer\|runtime error:' "$LOG")"
+check_sanitizers "no sanitizer report" "$LOG"
 summary sentinel

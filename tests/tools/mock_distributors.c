@@ -780,80 +780,39 @@ mock_route(struct mock_http_request *req)
 	return ret;
 }
 
+/* Takes a script line, "API FAULT"; anything else is passed over. */
 static int
-mock_load_script(const char *path)
+mock_script_line(const char *line)
 {
-	char line[256], api[64], fault[64];
-	FILE *f;
+	char api[64], fault[64];
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "mock_distributors: %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL &&
-	    mock_nscript < MOCK_SCRIPT_MAX) {
-		if (line[0] == '#' || sscanf(line, "%63s %63s", api,
-		    fault) != 2)
-			continue;
-		mock_script[mock_nscript].api = xstrdup(api);
-		mock_script[mock_nscript].fault = xstrdup(fault);
-		mock_nscript++;
-	}
-	fclose(f);
-	return 0;
-}
-
-static int
-mock_arg(const char *s, long max, long *out)
-{
-	int64_t v;
-
-	if (parse_i64(s, 0, max, &v, NULL) == -1)
-		return -1;
-	*out = (long)v;
+	if (sscanf(line, "%63s %63s", api, fault) != 2 ||
+	    mock_nscript >= MOCK_SCRIPT_MAX)
+		return 0;
+	mock_script[mock_nscript].api = xstrdup(api);
+	mock_script[mock_nscript].fault = xstrdup(fault);
+	mock_nscript++;
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	long port = 0;
+	static const struct mock_http_number_opt numbers[] = {
+		{ "hang-ms", 600000, &mock_hang_ms },
+		{ "token-ttl", 86400, &mock_token_ttl },
+		{ NULL, 0, NULL }
+	};
+	static const struct mock_http_server srv = {
+		"mock_distributors", numbers, mock_script_line, mock_route
+	};
 	size_t i;
-	int a, rc;
+	int rc;
 
-	for (a = 1; a < argc; a++) {
-		if (a + 1 >= argc)
-			goto usage;
-		if (strcmp(argv[a], "--port") == 0) {
-			if (mock_arg(argv[++a], 65535, &port) == -1)
-				goto usage;
-		} else if (strcmp(argv[a], "--script") == 0) {
-			if (mock_load_script(argv[++a]) == -1)
-				return 1;
-		} else if (strcmp(argv[a], "--log") == 0) {
-			if (mock_http_log_open(argv[++a]) == -1) {
-				fprintf(stderr, "mock_distributors: %s: %s\n",
-				    argv[a], strerror(errno));
-				return 1;
-			}
-		} else if (strcmp(argv[a], "--hang-ms") == 0) {
-			if (mock_arg(argv[++a], 600000, &mock_hang_ms) == -1)
-				goto usage;
-		} else if (strcmp(argv[a], "--token-ttl") == 0) {
-			if (mock_arg(argv[++a], 86400, &mock_token_ttl) == -1)
-				goto usage;
-		} else
-			goto usage;
-	}
-	rc = mock_http_run("mock_distributors", port, mock_route);
+	rc = mock_http_main(&srv, argc, argv);
 	for (i = 0; i < mock_nscript; i++) {
 		free(mock_script[i].api);
 		free(mock_script[i].fault);
 	}
 	return rc;
-usage:
-	fprintf(stderr, "usage: mock_distributors [--port N] [--script FILE] "
-	    "[--log FILE] [--hang-ms N] [--token-ttl S]\n");
-	return 1;
 }

@@ -42,16 +42,23 @@ mock_http_log_open(const char *path)
 	return 0;
 }
 
+/* Parses a whole number from 0 to max into *out: 0, or -1. */
+static int
+mock_http_number(const char *s, long max, long *out)
+{
+	int64_t v;
+
+	if (parse_i64(s, 0, max, &v, NULL) == -1)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
 int
 mock_http_option(const char *prog, int ch, const char *arg, long *port)
 {
-	const char *why;
-	int64_t v;
-
-	if (ch == 'p' && parse_i64(arg, 0, 65535, &v, &why) == 0) {
-		*port = (long)v;
+	if (ch == 'p' && mock_http_number(arg, 65535, port) == 0)
 		return 0;
-	}
 	if (ch != 'l')
 		return 2;
 	if (mock_http_log_open(arg) == -1) {
@@ -237,32 +244,118 @@ mock_http_run(const char *prog, long port,
 }
 
 int
-mock_http_main(const char *prog, const char *usage, int argc, char **argv,
-    const struct option *own, int (*take)(int, const char *),
-    enum MHD_Result (*fn)(struct mock_http_request *))
+mock_http_script(const char *text, int (*line)(const char *))
 {
-	struct option opts[MOCK_HTTP_OPTS_MAX + 3];
-	long port = 0;
+	char l[MOCK_HTTP_LINE_MAX];
+	const char *p = text;
 	size_t n;
+
+	while (*p != '\0') {
+		n = strcspn(p, "\n");
+		snprintf(l, sizeof(l), "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+		l[strcspn(l, "#\r")] = '\0';
+		if (l[strspn(l, " \t")] != '\0' && line(l) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* --script path: 0, or 1 (said on stderr naming prog). */
+static int
+mock_http_script_file(const char *prog, const char *path,
+    int (*line)(const char *))
+{
+	char chunk[4096];
+	struct buf text;
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return 1;
+	}
+	buf_init(&text);
+	buf_append(&text, "", 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&text, chunk, n);
+	fclose(f);
+	if (mock_http_script(text.data, line) == -1) {
+		fprintf(stderr, "%s: %s: bad script line\n", prog, path);
+		rc = 1;
+	}
+	buf_free(&text);
+	return rc;
+}
+
+/* Option values beyond any char: --script, then the numbers in order. */
+enum {
+	MOCK_HTTP_OPT_SCRIPT = 0x100,
+	MOCK_HTTP_OPT_NUMBER
+};
+
+/* Takes option ch of s: 0, 1 (said on stderr) or 2 (a usage error). */
+static int
+mock_http_take(const struct mock_http_server *s, int ch, const char *arg,
+    long *port)
+{
+	const struct mock_http_number_opt *n;
+
+	switch (ch) {
+	case 'p':
+	case 'l':
+		return mock_http_option(s->prog, ch, arg, port);
+	case MOCK_HTTP_OPT_SCRIPT:
+		return mock_http_script_file(s->prog, arg, s->script_line);
+	}
+	if (ch < MOCK_HTTP_OPT_NUMBER || ch >= MOCK_HTTP_OPT_NUMBER +
+	    MOCK_HTTP_OPTS_MAX)
+		return 2;
+	n = &s->numbers[ch - MOCK_HTTP_OPT_NUMBER];
+	return mock_http_number(arg, n->max, n->v) == -1 ? 2 : 0;
+}
+
+/* The usage line of s, from its options, on stderr. */
+static void
+mock_http_usage(const struct mock_http_server *s)
+{
+	size_t i;
+
+	fprintf(stderr, "usage: %s [--port N]%s [--log FILE]", s->prog,
+	    s->script_line != NULL ? " [--script FILE]" : "");
+	for (i = 0; s->numbers != NULL && i < MOCK_HTTP_OPTS_MAX &&
+	    s->numbers[i].name != NULL; i++)
+		fprintf(stderr, " [--%s N]", s->numbers[i].name);
+	fputc('\n', stderr);
+}
+
+int
+mock_http_main(const struct mock_http_server *s, int argc, char **argv)
+{
+	struct option opts[MOCK_HTTP_OPTS_MAX + 4];
+	long port = 0;
+	size_t i, n = 0;
 	int ch, rc = 0;
 
-	for (n = 0; n < MOCK_HTTP_OPTS_MAX && own[n].name != NULL; n++)
-		opts[n] = own[n];
 	opts[n++] = (struct option){ "port", required_argument, NULL, 'p' };
 	opts[n++] = (struct option){ "log", required_argument, NULL, 'l' };
+	if (s->script_line != NULL)
+		opts[n++] = (struct option){ "script", required_argument,
+		    NULL, MOCK_HTTP_OPT_SCRIPT };
+	for (i = 0; s->numbers != NULL && i < MOCK_HTTP_OPTS_MAX &&
+	    s->numbers[i].name != NULL; i++)
+		opts[n++] = (struct option){ s->numbers[i].name,
+		    required_argument, NULL, MOCK_HTTP_OPT_NUMBER + (int)i };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	while (rc == 0 && (ch = getopt_long(argc, argv, "", opts,
-	    NULL)) != -1) {
-		if (ch == 'p' || ch == 'l')
-			rc = mock_http_option(prog, ch, optarg, &port);
-		else
-			rc = ch == '?' || ch == ':' ? 2 : take(ch, optarg);
-	}
+	    NULL)) != -1)
+		rc = mock_http_take(s, ch, optarg, &port);
 	if (rc == 0 && optind != argc)
 		rc = 2;
 	if (rc == 2)
-		fputs(usage, stderr);
+		mock_http_usage(s);
 	if (rc != 0)
 		return rc;
-	return mock_http_run(prog, port, fn);
+	return mock_http_run(s->prog, port, s->fn);
 }

@@ -1,7 +1,9 @@
 /*
- * The skeleton the mock servers share (mock_llm, mock_oidc, mock_x402): a
- * libmicrohttpd server on 127.0.0.1 that reads each request's body, hands
- * it to one handler, logs a JSON line per request and stops on SIGTERM.
+ * The skeleton the mock servers share (mock_distributors, mock_llm,
+ * mock_oidc, mock_x402): a libmicrohttpd server on 127.0.0.1 that reads
+ * each request's body, hands it to one handler, logs a JSON line per
+ * request and stops on SIGTERM; the options they share (--port, --log,
+ * --script, --hang-ms) and their fault scripts.
  */
 #ifndef BOMD_MOCK_HTTP_H
 #define BOMD_MOCK_HTTP_H
@@ -15,7 +17,8 @@
 #include <microhttpd.h>
 
 #define MOCK_HTTP_BODY_MAX	(1024 * 1024)
-#define MOCK_HTTP_OPTS_MAX	8	/* a mock's own long options */
+#define MOCK_HTTP_OPTS_MAX	8	/* a mock's whole-number options */
+#define MOCK_HTTP_LINE_MAX	256	/* a script line, its end cut off */
 
 struct mock_http_request {
 	struct MHD_Connection	*con;
@@ -34,17 +37,41 @@ struct mock_http_request {
  */
 int	mock_http_run(const char *prog, long port,
 	    enum MHD_Result (*fn)(struct mock_http_request *));
+
+/* A whole-number option of a mock server: --name N, 0 to max, into *v. */
+struct mock_http_number_opt {
+	const char	*name;
+	long		 max;
+	long		*v;
+};
+
+/* A mock server's main, for mock_http_main(). */
+struct mock_http_server {
+	const char	*prog;
+	/* its whole-number options, ended by a NULL name (NULL: none) */
+	const struct mock_http_number_opt *numbers;
+	/*
+	 * --script FILE: script_line() takes each of its lines that is not
+	 * blank, without a "#" comment, as mock_http_script() hands them
+	 * (NULL: no --script).
+	 */
+	int		(*script_line)(const char *);
+	enum MHD_Result	(*fn)(struct mock_http_request *);
+};
+
 /*
- * A mock server's main: takes its own long options (own, ended by a NULL
- * name) with take(), which returns 0, 1 (exit 1, said on stderr) or 2 (a
- * usage error); takes --port and --log with mock_http_option(); then
- * serves with fn as mock_http_run() does. Returns the exit status; with
- * 2, usage went to stderr.
+ * Takes the options of s (at most MOCK_HTTP_OPTS_MAX numbers) and those
+ * every mock server has (--port, --log) from argv, then serves with s->fn
+ * as mock_http_run() does. Returns the exit status; with 2, a usage
+ * error, the usage line (made from the options) went to stderr.
  */
-int	mock_http_main(const char *prog, const char *usage, int argc,
-	    char **argv, const struct option *own,
-	    int (*take)(int, const char *),
-	    enum MHD_Result (*fn)(struct mock_http_request *));
+int	mock_http_main(const struct mock_http_server *s, int argc,
+	    char **argv);
+/*
+ * Hands each line of text that is not blank to line(), without its "#"
+ * comment and line end. Returns 0, or -1 as soon as line() does.
+ */
+int	mock_http_script(const char *text, int (*line)(const char *));
 /* The port being served, once mock_http_run() listens. */
 unsigned int mock_http_port(void);
 

@@ -466,74 +466,32 @@ mock_llm_serve(struct mock_http_request *req)
 	return ret;
 }
 
+/* Takes a script line: its first word is the next fault. */
 static int
-mock_llm_load_script(const char *path)
+mock_llm_script_line(const char *line)
 {
-	char line[256];
-	size_t n;
-	FILE *f;
+	size_t n = strcspn(line, " \t");
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "mock_llm: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL &&
-	    mock_llm_nscript < MOCK_LLM_SCRIPT_MAX) {
-		n = strcspn(line, " \t\r\n#");
-		if (n == 0)
-			continue;
+	if (n > 0 && mock_llm_nscript < MOCK_LLM_SCRIPT_MAX)
 		mock_llm_script[mock_llm_nscript++] = xstrndup(line, n);
-	}
-	fclose(f);
 	return 0;
-}
-
-/* Parses a whole number from 0 to max into *out: 0, or -1. */
-static int
-mock_llm_arg(const char *s, long max, long *out)
-{
-	const char *why;
-	int64_t v;
-
-	if (parse_i64(s, 0, max, &v, &why) == -1)
-		return -1;
-	*out = (long)v;
-	return 0;
-}
-
-/* Takes one of mock_llm's own options; see mock_http_main(). */
-static int
-mock_llm_option(int ch, const char *arg)
-{
-	switch (ch) {
-	case 's':
-		return mock_llm_load_script(arg) == -1 ? 1 : 0;
-	case 'h':
-		return mock_llm_arg(arg, 600000, &mock_llm_hang_ms) == -1 ? 2 :
-		    0;
-	case 'd':
-		return mock_llm_arg(arg, 600000, &mock_llm_delay_ms) == -1 ?
-		    2 : 0;
-	default:
-		return 2;
-	}
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "script", required_argument, NULL, 's' },
-		{ "hang-ms", required_argument, NULL, 'h' },
-		{ "delay-ms", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
+	static const struct mock_http_number_opt numbers[] = {
+		{ "hang-ms", 600000, &mock_llm_hang_ms },
+		{ "delay-ms", 600000, &mock_llm_delay_ms },
+		{ NULL, 0, NULL }
+	};
+	static const struct mock_http_server srv = {
+		"mock_llm", numbers, mock_llm_script_line, mock_llm_serve
 	};
 	size_t i;
 	int rc;
 
-	rc = mock_http_main("mock_llm", "usage: mock_llm [--port N] "
-	    "[--script FILE] [--log FILE] [--hang-ms N] [--delay-ms N]\n",
-	    argc, argv, opts, mock_llm_option, mock_llm_serve);
+	rc = mock_http_main(&srv, argc, argv);
 	for (i = 0; i < mock_llm_nscript; i++)
 		free(mock_llm_script[i]);
 	return rc;

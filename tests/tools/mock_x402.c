@@ -105,34 +105,23 @@ static size_t		 mock_x402_nnonces;
 static long		 mock_x402_hang_ms = 3000;
 
 /* Adds script lines from text; -1 on a line that is not "OP OUTCOME". */
+/* Takes a script line, "verify|settle OUTCOME": 0, or -1. */
 static int
-mock_x402_script_add(const char *text)
+mock_x402_script_line(const char *line)
 {
-	char line[128], op[16], outcome[32];
-	const char *p = text;
-	size_t n;
-	int which, rc = 0;
+	char op[16], outcome[32];
+	int which;
 
+	if (sscanf(line, "%15s %31s", op, outcome) != 2 ||
+	    (strcmp(op, "verify") != 0 && strcmp(op, "settle") != 0))
+		return -1;
+	which = strcmp(op, "settle") == 0;
 	pthread_mutex_lock(&mock_x402_lock);
-	while (*p != '\0') {
-		n = strcspn(p, "\n");
-		snprintf(line, sizeof(line), "%.*s", (int)n, p);
-		p += n + (p[n] == '\n');
-		line[strcspn(line, "#\r")] = '\0';
-		if (line[strspn(line, " \t")] == '\0')
-			continue;
-		if (sscanf(line, "%15s %31s", op, outcome) != 2 ||
-		    (strcmp(op, "verify") != 0 && strcmp(op, "settle") != 0)) {
-			rc = -1;
-			break;
-		}
-		which = strcmp(op, "settle") == 0;
-		if (mock_x402_nscript[which] < MOCK_X402_SCRIPT_MAX)
-			mock_x402_script[which][mock_x402_nscript[which]++] =
-			    xstrdup(outcome);
-	}
+	if (mock_x402_nscript[which] < MOCK_X402_SCRIPT_MAX)
+		mock_x402_script[which][mock_x402_nscript[which]++] =
+		    xstrdup(outcome);
 	pthread_mutex_unlock(&mock_x402_lock);
-	return rc;
+	return 0;
 }
 
 static void
@@ -375,7 +364,7 @@ static enum MHD_Result
 mock_x402_control(struct mock_http_request *req)
 {
 	if (strcmp(req->path, "/control/script") == 0) {
-		if (mock_x402_script_add(req->body) == -1)
+		if (mock_http_script(req->body, mock_x402_script_line) == -1)
 			return mock_http_reply(req->con, 400, json_pack(
 			    "{s:s}", "error", "bad script line"));
 	} else if (strcmp(req->path, "/control/reset") == 0)
@@ -436,58 +425,19 @@ mock_x402_serve(struct mock_http_request *req)
 	return mock_http_reply(req->con, status, answer);
 }
 
-static int
-mock_x402_load_script(const char *path)
-{
-	struct buf text;
-	char chunk[4096];
-	size_t n;
-	FILE *f;
-	int rc;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "mock_x402: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	buf_init(&text);
-	buf_append(&text, "", 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&text, chunk, n);
-	fclose(f);
-	if ((rc = mock_x402_script_add(text.data)) == -1)
-		fprintf(stderr, "mock_x402: %s: bad script line\n", path);
-	buf_free(&text);
-	return rc;
-}
-
-/* Takes one of mock_x402's own options; see mock_http_main(). */
-static int
-mock_x402_option(int ch, const char *arg)
-{
-	const char *why;
-	int64_t v;
-
-	if (ch == 's')
-		return mock_x402_load_script(arg) == -1 ? 1 : 0;
-	if (ch != 'h' || parse_i64(arg, 0, 600000, &v, &why) == -1)
-		return 2;
-	mock_x402_hang_ms = (long)v;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "script", required_argument, NULL, 's' },
-		{ "hang-ms", required_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	static const struct mock_http_number_opt numbers[] = {
+		{ "hang-ms", 600000, &mock_x402_hang_ms },
+		{ NULL, 0, NULL }
+	};
+	static const struct mock_http_server srv = {
+		"mock_x402", numbers, mock_x402_script_line, mock_x402_serve
 	};
 	int rc;
 
-	rc = mock_http_main("mock_x402", "usage: mock_x402 [--port N] "
-	    "[--script FILE] [--log FILE] [--hang-ms N]\n", argc, argv, opts,
-	    mock_x402_option, mock_x402_serve);
+	rc = mock_http_main(&srv, argc, argv);
 	mock_x402_reset();
 	return rc;
 }

@@ -21,11 +21,10 @@
 #include "auth_fixture.h"
 #include "util.h"
 
-/* Starts argv with its stdout on a pipe whose read end goes to *fd. */
-static pid_t
+pid_t
 fixture_spawn(const char *const argv[], int *fd)
 {
-	int fds[2];
+	int fds[2], null;
 	pid_t pid;
 
 	assert_int_equal(pipe(fds), 0);
@@ -35,7 +34,8 @@ fixture_spawn(const char *const argv[], int *fd)
 		break;
 	case 0:
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(fds[1], STDOUT_FILENO);
+		null = open("/dev/null", O_WRONLY);
+		dup2(fd != NULL ? fds[1] : null, STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
 		execvp(argv[0], (char *const *)argv);
@@ -44,7 +44,10 @@ fixture_spawn(const char *const argv[], int *fd)
 		break;
 	}
 	close(fds[1]);
-	*fd = fds[0];
+	if (fd != NULL)
+		*fd = fds[0];
+	else
+		close(fds[0]);
 	return pid;
 }
 

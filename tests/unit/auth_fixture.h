@@ -1,8 +1,8 @@
 /*
  * What the auth unit tests (test_jwt, test_oidc, test_x402) share: temp
  * directories, keys made with the openssl command line, tokens minted by
- * tests/tools/mock_oidc, and mock servers started on free ports (which
- * test_llm_http uses too, for mock_llm).
+ * tests/tools/mock_oidc, and child processes and mock servers started on
+ * free ports (which test_llm_http and test_providers use too).
  */
 #ifndef BOMD_AUTH_FIXTURE_H
 #define BOMD_AUTH_FIXTURE_H
@@ -19,6 +19,12 @@ struct fixture_mock {
 	pid_t	pid;
 	int	port;
 };
+
+/*
+ * Starts argv (argv[0] found in PATH); its stdout goes to a pipe whose read
+ * end is *fd (caller closes), or to /dev/null when fd is NULL.
+ */
+pid_t	fixture_spawn(const char *const argv[], int *fd);
 
 /*
  * Runs argv (argv[0] found in PATH) to its end; its stdout, without the final

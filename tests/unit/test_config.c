@@ -51,31 +51,55 @@ clear_env(void **state)
 	return 0;
 }
 
+/* The test's config file, if any: write_conf() makes it. */
+static char conf_path[64];
+
+/* Removes the test's config file and clears the environment. */
+static int
+conf_teardown(void **state)
+{
+	if (conf_path[0] != '\0')
+		unlink(conf_path);
+	conf_path[0] = '\0';
+	return clear_env(state);
+}
+
+/* A config file holding text, in place of the test's last one. */
 static char *
 write_conf(const char *text)
 {
-	static char path[64];
 	FILE *f;
 	int fd;
 
-	snprintf(path, sizeof(path), "/tmp/bomd-test-conf-XXXXXX");
-	fd = mkstemp(path);
+	if (conf_path[0] != '\0')
+		unlink(conf_path);
+	snprintf(conf_path, sizeof(conf_path), "/tmp/bomd-test-conf-XXXXXX");
+	fd = mkstemp(conf_path);
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
-	return path;
+	return conf_path;
+}
+
+/* config_load() of path (NULL: none) into c, which must succeed. */
+static void
+load(const char *path, struct config *c)
+{
+	char err[256];
+
+	if (config_load(path, c, err, sizeof(err)) != 0)
+		fail_msg("config_load: %s", err);
 }
 
 static void
 test_defaults(void **state)
 {
 	struct config c;
-	char err[256];
 
 	(void)state;
-	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), 0);
+	load(NULL, &c);
 	assert_string_equal(c.database_url, "postgresql:///bomd");
 	assert_string_equal(c.redis_url, "redis://127.0.0.1:6379/0");
 	assert_string_equal(c.listen, "127.0.0.1:8080");
@@ -108,7 +132,7 @@ test_llm_keys(void **state)
 {
 	struct config c;
 	struct llm_config lc;
-	char err[256], *path;
+	char *path;
 
 	(void)state;
 	path = write_conf("llm = { provider = \"openai\"; max_reasks = 1;\n"
@@ -116,7 +140,7 @@ test_llm_keys(void **state)
 	    "connect_timeout_ms = 700; backoff_base_ms = 20;\n"
 	    "backoff_cap_ms = 40; retry_after_cap_ms = 0;\n"
 	    "price_in_per_1m = 0.15; price_out_per_1m = \"0.6\"; };\n");
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	assert_int_equal(c.llm_max_reasks, 1);
 	assert_int_equal(c.llm_batch_size, 25);
 	assert_int_equal(c.llm_deadline_ms, 5000);
@@ -147,14 +171,12 @@ test_llm_keys(void **state)
 	setenv("BOMD_LLM_PRICE_IN_PER_1M", "2.5", 1);
 	setenv("BOMD_LLM_BATCH_SIZE", "3", 1);
 	setenv("BOMD_LLM_PROVIDER", "none", 1);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	assert_int_equal(c.llm_price_in_micros, 2500000);
 	assert_int_equal(c.llm_batch_size, 3);
 	config_llm(&c, &lc);
 	assert_int_equal(lc.enabled, 0);
 	config_free(&c);
-	unlink(path);
-	clear_env(NULL);
 }
 
 /* x402.* keys: defaults, a boolean and a price from the file, env wins. */
@@ -163,10 +185,10 @@ test_x402_keys(void **state)
 {
 	struct config c;
 	struct x402_config xc;
-	char err[256], *path;
+	char *path;
 
 	(void)state;
-	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), 0);
+	load(NULL, &c);
 	assert_false(c.x402_enabled);
 	assert_string_equal(c.x402_network, "base-sepolia");
 	assert_string_equal(c.x402_asset_name, "USDC");
@@ -186,7 +208,7 @@ test_x402_keys(void **state)
 	    "facilitator_url = \"https://x402.org/facilitator\";\n"
 	    "asset = \"" ASSET "\"; pay_to = \"" PAY_TO "\";\n"
 	    "price = \"$0.05\"; max_timeout_seconds = 90; };\n");
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	config_x402(&c, &xc);
 	assert_true(xc.enabled);
 	assert_string_equal(xc.facilitator_url,
@@ -207,7 +229,7 @@ test_x402_keys(void **state)
 	setenv("BOMD_X402_NETWORK", "base", 1);
 	setenv("BOMD_X402_ASSET_NAME", "USD Coin", 1);
 	setenv("BOMD_X402_ASSET_VERSION", "1", 1);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	config_x402(&c, &xc);
 	assert_false(xc.enabled);
 	assert_string_equal(xc.amount, "1500000000000000000");
@@ -215,8 +237,6 @@ test_x402_keys(void **state)
 	assert_string_equal(xc.asset_name, "USD Coin");
 	assert_string_equal(xc.asset_version, "1");
 	config_free(&c);
-	unlink(path);
-	clear_env(NULL);
 }
 
 static void
@@ -234,7 +254,7 @@ test_provider_keys(void **state)
 	setenv("BOMD_MOUSER_API_KEY", "mk", 1);
 	setenv("BOMD_MOUSER_PER_DAY", "50", 1);
 	setenv("BOMD_NEXAR_LIMIT", "5", 1);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	config_providers(&c, &ps);
 	assert_false(ps.src[PROVIDER_DIGIKEY].enabled);
 	assert_string_equal(ps.src[PROVIDER_DIGIKEY].client_id, "id");
@@ -258,7 +278,7 @@ test_provider_keys(void **state)
 	config_free(&c);
 	/* the environment wins, in words too; a bad one names its key */
 	setenv("BOMD_DIGIKEY_ENABLED", "yes", 1);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	assert_true(c.digikey.enabled);
 	config_free(&c);
 	setenv("BOMD_DIGIKEY_ENABLED", "maybe", 1);
@@ -274,21 +294,19 @@ test_provider_keys(void **state)
 	setenv("BOMD_MOUSER_PER_DAY", "0", 1);
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
 	assert_null(strstr(err, "s3cret"));
-	unlink(path);
-	clear_env(NULL);
 }
 
 static void
 test_file_then_env(void **state)
 {
 	struct config c;
-	char err[256], *path;
+	char *path;
 
 	(void)state;
 	path = write_conf("database_url = \"postgresql://db/x\";\n"
 	    "workers = 3;\nsync_wait = 5;\n"
 	    "llm = { provider = \"openai\"; model = \"gpt-5-nano\"; };\n");
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	assert_string_equal(c.database_url, "postgresql://db/x");
 	assert_int_equal(c.workers, 3);
 	assert_int_equal(c.sync_wait, 5);
@@ -298,13 +316,11 @@ test_file_then_env(void **state)
 
 	setenv("BOMD_WORKERS", "7", 1);
 	setenv("BOMD_LLM_MODEL", "gpt-4o-mini", 1);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	load(path, &c);
 	assert_int_equal(c.workers, 7);
 	assert_string_equal(c.llm_model, "gpt-4o-mini");
 	assert_int_equal(c.sync_wait, 5);
 	config_free(&c);
-	unlink(path);
-	clear_env(NULL);
 }
 
 static void
@@ -395,10 +411,7 @@ test_bad_values(void **state)
 		if (strstr(err, rows[i].want) == NULL)
 			fail_msg("row %zu: error '%s' lacks '%s'", i, err,
 			    rows[i].want);
-		if (path != NULL)
-			unlink(path);
 	}
-	clear_env(NULL);
 }
 
 static void
@@ -417,14 +430,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_defaults, clear_env),
-		cmocka_unit_test_setup(test_file_then_env, clear_env),
-		cmocka_unit_test_setup(test_llm_keys, clear_env),
-		cmocka_unit_test_setup(test_provider_keys, clear_env),
-		cmocka_unit_test_setup(test_x402_keys, clear_env),
-		cmocka_unit_test_setup(test_bad_values, clear_env),
-		cmocka_unit_test_setup(test_missing_explicit_file, clear_env),
+		cmocka_unit_test_teardown(test_defaults, conf_teardown),
+		cmocka_unit_test_teardown(test_file_then_env, conf_teardown),
+		cmocka_unit_test_teardown(test_llm_keys, conf_teardown),
+		cmocka_unit_test_teardown(test_provider_keys, conf_teardown),
+		cmocka_unit_test_teardown(test_x402_keys, conf_teardown),
+		cmocka_unit_test_teardown(test_bad_values, conf_teardown),
+		cmocka_unit_test_teardown(test_missing_explicit_file,
+		    conf_teardown),
 	};
 
-	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+	/* the environment starts clear; each test's teardown clears it */
+	return cmocka_run_group_tests_name("config", tests, clear_env, NULL);
 }

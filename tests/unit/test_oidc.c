@@ -186,6 +186,25 @@ verify_at(struct oidc *o, const char *pem, const char *kid, int64_t dt,
 	return r;
 }
 
+/*
+ * A request dt seconds after t0 with a token signed with pem under kid:
+ * its verification answers want, and then the issuer's counter what
+ * (NULL: none) stands at n.
+ */
+static void
+step(struct oidc *o, const char *pem, const char *kid, int64_t dt,
+    enum jwt_result want, const char *what, int n)
+{
+	char err[256] = "";
+	enum jwt_result r;
+
+	if ((r = verify_at(o, pem, kid, dt, err, sizeof(err))) != want)
+		fail_msg("%s/%s at %lld s: %d, want %d (%s)", pem, kid,
+		    (long long)dt, r, want, err);
+	if (what != NULL)
+		assert_int_equal(fetches(what), n);
+}
+
 static void
 test_fetch_and_cache(void **state)
 {
@@ -193,19 +212,12 @@ test_fetch_and_cache(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(verify_at(o, "rsa", "rsa", 0, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("discovery"), 1);
+	step(o, "rsa", "rsa", 0, JWT_OK, "discovery", 1);
 	assert_int_equal(fetches("jwks"), 1);
-	assert_int_equal(verify_at(o, "ec", "ec", 5, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(verify_at(o, "rsa", "rsa", 599, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("jwks"), 1);
+	step(o, "ec", "ec", 5, JWT_OK, NULL, 0);
+	step(o, "rsa", "rsa", 599, JWT_OK, "jwks", 1);
 	/* the TTL: fetched again at 600 s */
-	assert_int_equal(verify_at(o, "rsa", "rsa", 600, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("discovery"), 2);
+	step(o, "rsa", "rsa", 600, JWT_OK, "discovery", 2);
 	assert_int_equal(fetches("jwks"), 2);
 	/* the audience is still checked */
 	{
@@ -222,38 +234,23 @@ static void
 test_unknown_kid_and_rotation(void **state)
 {
 	struct oidc *o = test_oidc_new();
-	char err[256];
 
 	(void)state;
-	assert_int_equal(verify_at(o, "rsa", "rsa", 0, err, sizeof(err)),
-	    JWT_OK);
+	step(o, "rsa", "rsa", 0, JWT_OK, NULL, 0);
 	/* the issuer rotates: a new key, then the old one goes */
 	key_add("rsa2");
 	/* within a minute of the last fetch: no refetch */
-	assert_int_equal(verify_at(o, "rsa2", "rsa2", 10, err, sizeof(err)),
-	    JWT_NO_KEY);
-	assert_int_equal(fetches("jwks"), 1);
-	assert_int_equal(verify_at(o, "rsa2", "rsa2", 61, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("jwks"), 2);
+	step(o, "rsa2", "rsa2", 10, JWT_NO_KEY, "jwks", 1);
+	step(o, "rsa2", "rsa2", 61, JWT_OK, "jwks", 2);
 	/* a kid nobody has: one refetch a minute at most */
-	assert_int_equal(verify_at(o, "rsa", "ghost", 70, err, sizeof(err)),
-	    JWT_NO_KEY);
-	assert_int_equal(verify_at(o, "rsa", "ghost", 80, err, sizeof(err)),
-	    JWT_NO_KEY);
-	assert_int_equal(fetches("jwks"), 2);
-	assert_int_equal(verify_at(o, "rsa", "ghost", 122, err, sizeof(err)),
-	    JWT_NO_KEY);
-	assert_int_equal(fetches("jwks"), 3);
+	step(o, "rsa", "ghost", 70, JWT_NO_KEY, NULL, 0);
+	step(o, "rsa", "ghost", 80, JWT_NO_KEY, "jwks", 2);
+	step(o, "rsa", "ghost", 122, JWT_NO_KEY, "jwks", 3);
 	key_remove("rsa");
 	/* the old key stays in use until the set is fetched again */
-	assert_int_equal(verify_at(o, "rsa", "rsa", 130, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(verify_at(o, "rsa", "rsa", 722, err, sizeof(err)),
-	    JWT_NO_KEY);
-	assert_int_equal(fetches("jwks"), 4);
-	assert_int_equal(verify_at(o, "rsa2", "rsa2", 723, err, sizeof(err)),
-	    JWT_OK);
+	step(o, "rsa", "rsa", 130, JWT_OK, NULL, 0);
+	step(o, "rsa", "rsa", 722, JWT_NO_KEY, "jwks", 4);
+	step(o, "rsa2", "rsa2", 723, JWT_OK, NULL, 0);
 	oidc_free(o);
 }
 
@@ -265,19 +262,12 @@ test_fetch_failure_keeps_keys(void **state)
 	json_t *v;
 
 	(void)state;
-	assert_int_equal(verify_at(o, "rsa", "rsa", 0, err, sizeof(err)),
-	    JWT_OK);
+	step(o, "rsa", "rsa", 0, JWT_OK, NULL, 0);
 	json_decref(control("POST", "?fail_jwks=-1"));
 	/* past the TTL the fetch fails: the cached keys serve */
-	assert_int_equal(verify_at(o, "rsa", "rsa", 601, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("jwks_failed"), 1);
-	assert_int_equal(verify_at(o, "ec", "ec", 620, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("jwks_failed"), 1);
-	assert_int_equal(verify_at(o, "rsa", "rsa", 4199, err, sizeof(err)),
-	    JWT_OK);
-	assert_int_equal(fetches("jwks_failed"), 2);
+	step(o, "rsa", "rsa", 601, JWT_OK, "jwks_failed", 1);
+	step(o, "ec", "ec", 620, JWT_OK, "jwks_failed", 1);
+	step(o, "rsa", "rsa", 4199, JWT_OK, "jwks_failed", 2);
 	/* an hour past the TTL they stop */
 	assert_int_equal(verify_at(o, "rsa", "rsa", 4200, err, sizeof(err)),
 	    JWT_UNAVAILABLE);
@@ -285,8 +275,7 @@ test_fetch_failure_keeps_keys(void **state)
 	assert_non_null(strstr(err, "http 500"));
 	v = control("POST", "?fail_jwks=0");
 	json_decref(v);
-	assert_int_equal(verify_at(o, "rsa", "rsa", 4260, err, sizeof(err)),
-	    JWT_OK);
+	step(o, "rsa", "rsa", 4260, JWT_OK, NULL, 0);
 	oidc_free(o);
 }
 
@@ -306,11 +295,8 @@ test_discovery_refusals(void **state)
 	assert_int_equal(fetches("jwks"), 0);
 	json_decref(control("POST", "?issuer_suffix="));
 	/* failures are retried once a minute, not on every request */
-	assert_int_equal(verify_at(o, "rsa", "rsa", 30, err, sizeof(err)),
-	    JWT_UNAVAILABLE);
-	assert_int_equal(fetches("discovery"), 1);
-	assert_int_equal(verify_at(o, "rsa", "rsa", 60, err, sizeof(err)),
-	    JWT_OK);
+	step(o, "rsa", "rsa", 30, JWT_UNAVAILABLE, "discovery", 1);
+	step(o, "rsa", "rsa", 60, JWT_OK, NULL, 0);
 	/* nothing listening */
 	jwt = token("rsa", "rsa");
 	assert_int_equal(oidc_verify(o, jwt, "http://192.0.2.1/none", AUD,

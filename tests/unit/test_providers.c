@@ -14,16 +14,13 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <cmocka.h>
 
 #include <jansson.h>
 
+#include "auth_fixture.h"
 #include "provider.h"
 #include "provider_redis.h"
 
@@ -32,89 +29,19 @@
 #define MO		PROVIDER_BIT(PROVIDER_MOUSER)
 #define NX		PROVIDER_BIT(PROVIDER_NEXAR)
 
-struct child {
-	pid_t	pid;
-	int	port;
-};
-
 static char		 tp_dir[64];
 static char		 tp_sock[128];
-static struct child	 tp_redis;
-static struct child	 tp_mock;
+static struct fixture_mock	 tp_redis;
+static struct fixture_mock	 tp_mock;
 static redisContext	*tp_rc;
 static char		 tp_url[64];
-
-/* Starts argv; with port_out, waits for "port=N" on its stdout. */
-static pid_t
-tp_spawn(char *const argv[], int *port_out)
-{
-	char line[64];
-	struct pollfd pfd;
-	size_t off = 0;
-	ssize_t r;
-	int fds[2], null;
-	pid_t pid;
-
-	if (pipe(fds) == -1)
-		return -1;
-	switch ((pid = fork())) {
-	case -1:
-		return -1;
-	case 0:
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		null = open("/dev/null", O_WRONLY);
-		dup2(port_out != NULL ? fds[1] : null, STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], argv);
-		_exit(127);
-	default:
-		break;
-	}
-	close(fds[1]);
-	if (port_out != NULL) {
-		pfd.fd = fds[0];
-		pfd.events = POLLIN;
-		while (off < sizeof(line) - 1 &&
-		    memchr(line, '\n', off) == NULL) {
-			if (poll(&pfd, 1, 10000) != 1 || (r = read(fds[0],
-			    line + off, sizeof(line) - 1 - off)) <= 0)
-				break;
-			off += (size_t)r;
-		}
-		line[off] = '\0';
-		*port_out = strncmp(line, "port=", 5) == 0 ?
-		    atoi(line + 5) : 0;
-	}
-	close(fds[0]);
-	return pid;
-}
-
-static int
-tp_stop(struct child *c)
-{
-	int status = -1, i;
-
-	if (c->pid <= 0)
-		return -1;
-	kill(c->pid, SIGTERM);
-	for (i = 0; i < 500; i++) {
-		if (waitpid(c->pid, &status, WNOHANG) == c->pid)
-			break;
-		usleep(10000);
-	}
-	if (i == 500) {
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, &status, 0);
-	}
-	c->pid = 0;
-	return status;
-}
 
 static int
 tp_group_setup(void **state)
 {
-	char *argv[16];
+	const char *argv[] = { "redis-server", "--port", "0",
+	    "--unixsocket", tp_sock, "--save", "", "--appendonly", "no",
+	    "--dir", tp_dir, NULL };
 	int i;
 
 	(void)state;
@@ -125,20 +52,7 @@ tp_group_setup(void **state)
 	if (mkdtemp(tp_dir) == NULL)
 		return -1;
 	snprintf(tp_sock, sizeof(tp_sock), "%s/redis.sock", tp_dir);
-	i = 0;
-	argv[i++] = (char *)"redis-server";
-	argv[i++] = (char *)"--port";
-	argv[i++] = (char *)"0";
-	argv[i++] = (char *)"--unixsocket";
-	argv[i++] = tp_sock;
-	argv[i++] = (char *)"--save";
-	argv[i++] = (char *)"";
-	argv[i++] = (char *)"--appendonly";
-	argv[i++] = (char *)"no";
-	argv[i++] = (char *)"--dir";
-	argv[i++] = tp_dir;
-	argv[i] = NULL;
-	tp_redis.pid = tp_spawn(argv, NULL);
+	tp_redis.pid = fixture_spawn(argv, NULL);
 	for (i = 0; i < 200 && tp_rc == NULL; i++) {
 		usleep(25000);
 		tp_rc = redisConnectUnix(tp_sock);
@@ -157,7 +71,7 @@ tp_group_teardown(void **state)
 	if (tp_rc != NULL)
 		redisFree(tp_rc);
 	tp_rc = NULL;
-	tp_stop(&tp_redis);
+	fixture_mock_stop(&tp_redis);
 	unlink(tp_sock);
 	if (tp_dir[0] != '\0') {
 		char p[128];
@@ -175,10 +89,12 @@ tp_group_teardown(void **state)
 static void
 tp_start(const char *script, const char *ttl)
 {
-	char spath[128], lpath[128], *argv[12];
+	char spath[128], lpath[128];
+	const char *argv[] = { MOCK_BIN, "--script", spath, "--log", lpath,
+	    "--hang-ms", "1500", "--token-ttl", ttl != NULL ? ttl : "600",
+	    NULL };
 	redisReply *rep;
 	FILE *f;
-	int i = 0;
 
 	if (tp_rc == NULL)
 		skip();
@@ -191,18 +107,7 @@ tp_start(const char *script, const char *ttl)
 	fputs(script, f);
 	fclose(f);
 	unlink(lpath);
-	argv[i++] = (char *)MOCK_BIN;
-	argv[i++] = (char *)"--script";
-	argv[i++] = spath;
-	argv[i++] = (char *)"--log";
-	argv[i++] = lpath;
-	argv[i++] = (char *)"--hang-ms";
-	argv[i++] = (char *)"1500";
-	argv[i++] = (char *)"--token-ttl";
-	argv[i++] = (char *)(ttl != NULL ? ttl : "600");
-	argv[i] = NULL;
-	tp_mock.pid = tp_spawn(argv, &tp_mock.port);
-	assert_true(tp_mock.pid > 0 && tp_mock.port > 0);
+	fixture_mock_start(&tp_mock, argv);
 	snprintf(tp_url, sizeof(tp_url), "http://127.0.0.1:%d", tp_mock.port);
 }
 
@@ -210,7 +115,7 @@ static int
 tp_teardown(void **state)
 {
 	(void)state;
-	tp_stop(&tp_mock);
+	fixture_mock_stop(&tp_mock);
 	return 0;
 }
 
@@ -463,7 +368,7 @@ tp_scenario(const struct tp_row *row)
 	tp_count(NULL, &breaches);
 	assert_int_equal(breaches, 0);
 	provider_batch_free(&b);
-	tp_stop(&tp_mock);
+	fixture_mock_stop(&tp_mock);
 }
 
 #define OK	PROVIDER_OK
@@ -533,6 +438,19 @@ test_scenarios(void **state)
 		tp_scenario(&rows[i]);
 }
 
+/* Source p's outcome in b is want, and its reason holds has (NULL: any). */
+static void
+tp_outcome(const struct provider_batch *b, enum provider_id p,
+    enum provider_outcome want, const char *has)
+{
+	const char *why = b->status[p].reason;
+
+	assert_int_equal(b->status[p].outcome, want);
+	if (has != NULL && strstr(why, has) == NULL)
+		fail_msg("%s: reason lacks '%s': %s", provider_name(p), has,
+		    why);
+}
+
 static void
 test_disabled_stays_off(void **state)
 {
@@ -547,9 +465,7 @@ test_disabled_stays_off(void **state)
 	provider_batch_free(&b);
 	/* another process with the same credentials asks nothing */
 	tp_fetch(&s, mpns, 1, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome, PROVIDER_FAILED);
-	assert_non_null(strstr(b.status[PROVIDER_DIGIKEY].reason,
-	    "disabled"));
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_FAILED, "disabled");
 	provider_batch_free(&b);
 	assert_int_equal(tp_count("digikey", NULL), 1);
 }
@@ -566,30 +482,26 @@ test_budgets(void **state)
 	tp_start("digikey 429_day\n", NULL);
 	tp_settings(&s, DK);
 	tp_fetch(&s, mpns, 1, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET, NULL);
 	provider_batch_free(&b);
 	/* the daily hold keeps every process from asking */
 	tp_fetch(&s, mpns, 1, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET, NULL);
 	provider_batch_free(&b);
 	assert_int_equal(tp_count("digikey", NULL), 1);
-	tp_stop(&tp_mock);
+	fixture_mock_stop(&tp_mock);
 
 	/* a daily budget of 2: the third MPN is out of budget */
 	tp_start("", NULL);
 	tp_settings(&s, DK);
 	s.src[PROVIDER_DIGIKEY].per_day = 2;
 	tp_fetch(&s, mpns, 3, &b);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].nok, 2);
-	assert_non_null(strstr(b.status[PROVIDER_DIGIKEY].reason,
-	    "daily budget of 2"));
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET,
+	    "daily budget of 2");
 	provider_batch_free(&b);
 	assert_int_equal(tp_count("digikey", NULL), 2);
-	tp_stop(&tp_mock);
+	fixture_mock_stop(&tp_mock);
 
 	/* 1 a minute and a short deadline: one goes, two wait too long */
 	tp_start("", NULL);
@@ -598,10 +510,8 @@ test_budgets(void **state)
 	s.deadline_ms = 1500;
 	tp_fetch(&s, mpns, 3, &b);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].nok, 1);
-	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome,
-	    PROVIDER_NO_BUDGET);
-	assert_non_null(strstr(b.status[PROVIDER_DIGIKEY].reason,
-	    "per-minute budget of 1"));
+	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET,
+	    "per-minute budget of 1");
 	provider_batch_free(&b);
 	assert_int_equal(provider_redis_budget(tp_rc,
 	    "bomd:provider:digikey:none", 5, 10, false, &bu), 0);
@@ -674,7 +584,7 @@ test_nexar_sellers(void **state)
 	    "cached offers used");
 	buf_free(&d);
 	provider_batch_free(&b);
-	tp_stop(&tp_mock);
+	fixture_mock_stop(&tp_mock);
 
 	tp_start("", NULL);
 	tp_settings(&s, NX);
@@ -710,8 +620,7 @@ test_no_redis(void **state)
 	assert_non_null(ps = provider_set_new(&s));
 	assert_int_equal(provider_set_configured(ps), DK | MO);
 	assert_int_equal(provider_fetch(ps, NULL, mpns, 1, NULL, &b), 0);
-	assert_int_equal(b.status[PROVIDER_MOUSER].outcome, PROVIDER_FAILED);
-	assert_non_null(strstr(b.status[PROVIDER_MOUSER].reason, "redis"));
+	tp_outcome(&b, PROVIDER_MOUSER, PROVIDER_FAILED, "redis");
 	provider_batch_free(&b);
 	provider_set_free(ps);
 	assert_int_equal(tp_count(NULL, NULL), 0);

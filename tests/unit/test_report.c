@@ -97,6 +97,13 @@ data(const char *flags, const char *alternate)
 	return d;
 }
 
+/* The report's "risk_level". */
+static const char *
+risk_level(const json_t *r)
+{
+	return json_string_value(json_object_get(r, "risk_level"));
+}
+
 static bool
 has_string(const json_t *arr, const char *needle)
 {
@@ -137,8 +144,7 @@ test_report(void **state)
 	pr.build_qty = 10;
 	report_budget(5050000000, 5000000000, &pr.budget);
 	r = report_build(&pr, l, 4);
-	assert_string_equal(json_string_value(json_object_get(r,
-	    "risk_level")), "high");
+	assert_string_equal(risk_level(r), "high");
 	risks = json_object_get(r, "risks");
 	assert_int_equal(json_array_size(risks), 5);
 	assert_string_equal(json_string_value(json_object_get(
@@ -171,23 +177,20 @@ test_report(void **state)
 	/* approved lines with flags only, within budget: medium */
 	report_budget(10, 1000, &pr.budget);
 	r = report_build(&pr, &l[3], 1);
-	assert_string_equal(json_string_value(json_object_get(r,
-	    "risk_level")), "medium");
+	assert_string_equal(risk_level(r), "medium");
 	json_decref(r);
 	json_decref(d[3]);
 	d[3] = data("[]", NULL);
 	l[3].output_data = d[3];
 	r = report_build(&pr, &l[3], 1);
-	assert_string_equal(json_string_value(json_object_get(r,
-	    "risk_level")), "low");
+	assert_string_equal(risk_level(r), "low");
 	assert_int_equal(json_array_size(json_object_get(r, "follow_ups")),
 	    0);
 	json_decref(r);
 	/* a budget warning alone is medium */
 	report_budget(950, 1000, &pr.budget);
 	r = report_build(&pr, &l[3], 1);
-	assert_string_equal(json_string_value(json_object_get(r,
-	    "risk_level")), "medium");
+	assert_string_equal(risk_level(r), "medium");
 	json_decref(r);
 	for (i = 0; i < 4; i++)
 		json_decref(d[i]);

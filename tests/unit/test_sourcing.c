@@ -18,6 +18,7 @@
 #include "bom.h"
 #include "costing.h"
 #include "fixture_file.h"
+#include "fixture_offers.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -131,17 +132,12 @@ test_offers_csv_rows(void **state)
 		"line 14: text after a closing quote",
 	};
 	struct offer_list l;
-	char err[256];
-	size_t i;
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(csv, sizeof(csv) - 1, &l, err,
-	    sizeof(err)), 0);
+	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want_errors,
+	    sizeof(want_errors) / sizeof(want_errors[0]));
 	assert_int_equal(l.n, 4);
 	assert_int_equal(l.nbad, 9);
-	assert_int_equal(l.nerrors, 9);
-	for (i = 0; i < l.nerrors; i++)
-		assert_string_equal(l.errors[i], want_errors[i]);
 
 	assert_string_equal(l.v[0].mpn, "RC0805FR-0710KL");
 	assert_string_equal(l.v[0].sku, "311-10KCT-ND");
@@ -388,22 +384,6 @@ static const struct alternate alternates[] = {
 	{ "RC-OTHER", "RC-ALT1", NULL },
 };
 
-static const struct offer *
-lookup_list(void *ctx, const char *mpn, size_t *n)
-{
-	const struct offer_list *l = ctx;
-	size_t i, j;
-
-	*n = 0;
-	for (i = 0; i < l->n; i++)
-		if (strcasecmp(l->v[i].mpn, mpn) == 0)
-			break;
-	for (j = i; j < l->n && strcasecmp(l->v[j].mpn, mpn) == 0; j++)
-		;
-	*n = j - i;
-	return *n ? &l->v[i] : NULL;
-}
-
 /* A compact description of the knowledge and project rules of a case. */
 struct rcfg {
 	const char	*preferred[3];
@@ -597,18 +577,6 @@ rules_from(const struct rcfg *c, struct sourcing_rules *r,
 	r->allow_alternates = !c->no_alternates;
 }
 
-static bool
-has_flag(json_t *data, const char *flag)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(data, "flags"), i, v)
-		if (strcmp(json_string_value(v), flag) == 0)
-			return true;
-	return false;
-}
-
 static void
 test_sourcing_cases(void **state)
 {
@@ -619,13 +587,10 @@ test_sourcing_cases(void **state)
 	struct line_decision d;
 	const struct dcase *c;
 	json_t *ru;
-	char err[256];
 	size_t i, k;
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
-	    err, sizeof(err)), 0);
-	assert_int_equal(l.nerrors, 0);
+	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	for (i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++) {
 		c = &dcases[i];
 		rules_from(&c->cfg, &rules, sup);
@@ -633,8 +598,8 @@ test_sourcing_cases(void **state)
 		p.line_qty = c->line;
 		p.build_qty = c->build;
 		p.max_lead_time_days = c->maxlead;
-		if (sourcing_decide(LINE(c->mpn), &p, &rules, lookup_list, &l,
-		    &d) != 0)
+		if (sourcing_decide(LINE(c->mpn), &p, &rules,
+		    fixture_offers_lookup, &l, &d) != 0)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
 			fail_msg("%s: status %s, want %s: %s", c->name,
@@ -684,7 +649,8 @@ test_sourcing_cases(void **state)
 		else if (strstr(d.reasoning, c->why_lost) == NULL)
 			fail_msg("%s: reasoning lacks the runner-up: %s",
 			    c->name, d.reasoning);
-		if (c->flag != NULL && !has_flag(d.output_data, c->flag))
+		if (c->flag != NULL &&
+		    !fixture_has_flag(d.output_data, c->flag))
 			fail_msg("%s: flag %s missing", c->name, c->flag);
 		line_decision_free(&d);
 		assert_null(d.reasoning);
@@ -702,14 +668,12 @@ test_sourcing_output_data(void **state)
 	struct line_decision d;
 	struct rcfg cfg = { .preferred = { "digikey" }, BLOCK_CHEAP };
 	json_t *ch, *ru, *ex, *alt;
-	char err[256];
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
-	    err, sizeof(err)), 0);
+	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	rules_from(&cfg, &rules, sup);
-	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
-	    &l, &d), 0);
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules,
+	    fixture_offers_lookup, &l, &d), 0);
 	assert_int_equal(d.need, 20);
 	assert_int_equal(d.unit_micros, 80000);
 	assert_true(d.lead_ok);
@@ -748,25 +712,25 @@ test_sourcing_output_data(void **state)
 
 	/* the alternate proposal carries its own object */
 	assert_int_equal(sourcing_decide(LINE("RC-BANNED"), &p, &rules,
-	    lookup_list, &l, &d), 0);
+	    fixture_offers_lookup, &l, &d), 0);
 	alt = json_object_get(d.output_data, "alternate");
 	assert_non_null(alt);
 	assert_string_equal(json_string_value(json_object_get(alt, "mpn")),
 	    "RC-ALT2");
 	assert_string_equal(json_string_value(json_object_get(alt,
 	    "replaces")), "RC-BANNED");
-	assert_true(has_flag(d.output_data, "banned"));
+	assert_true(fixture_has_flag(d.output_data, "banned"));
 	line_decision_free(&d);
 
 	/* bad arguments: -1, but still a freeable escalated decision */
-	assert_int_equal(sourcing_decide(NULL, &p, &rules, lookup_list, &l,
-	    &d), -1);
+	assert_int_equal(sourcing_decide(NULL, &p, &rules,
+	    fixture_offers_lookup, &l, &d), -1);
 	assert_int_equal(d.status, DECISION_ESCALATED);
 	assert_non_null(d.reasoning);
 	line_decision_free(&d);
 	p.line_qty = 0;
-	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules, lookup_list,
-	    &l, &d), -1);
+	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules,
+	    fixture_offers_lookup, &l, &d), -1);
 	assert_non_null(strstr(d.reasoning, "line quantity"));
 	line_decision_free(&d);
 	line_decision_free(NULL);
@@ -784,7 +748,7 @@ cmp_str(const void *a, const void *b)
 static const struct offer *
 lookup_unsorted(void *ctx, const char *mpn, size_t *n)
 {
-	return lookup_list(ctx, mpn, n);
+	return fixture_offers_lookup(ctx, mpn, n);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "costing.h"
+#include "fixture_offers.h"
 #include "offers.h"
 #include "sourcing.h"
 #include "util.h"
@@ -247,34 +248,6 @@ static const struct ccase ccases[] = {
 	  1000000, "approved alternate MK-ALT-P proposed", NULL, NULL, NULL },
 };
 
-static const struct offer *
-lookup_list(void *ctx, const char *mpn, size_t *n)
-{
-	const struct offer_list *l = ctx;
-	size_t i, j;
-
-	*n = 0;
-	for (i = 0; i < l->n; i++)
-		if (strcasecmp(l->v[i].mpn, mpn) == 0)
-			break;
-	for (j = i; j < l->n && strcasecmp(l->v[j].mpn, mpn) == 0; j++)
-		;
-	*n = j - i;
-	return *n ? &l->v[i] : NULL;
-}
-
-static bool
-has_flag(const json_t *data, const char *flag)
-{
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(data, "flags"), i, v)
-		if (strcmp(json_string_value(v), flag) == 0)
-			return true;
-	return false;
-}
-
 static bool
 has_check(const json_t *data, const char *check, const char *result)
 {
@@ -349,21 +322,17 @@ test_check_cases(void **state)
 	struct offer_list l;
 	const char *one, *two, *des[1];
 	json_t *makers;
-	char err[256];
 	size_t i;
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
-	    err, sizeof(err)), 0);
-	if (l.nerrors > 0)
-		fail_msg("catalog: %s", l.errors[0]);
+	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	for (i = 0; i < sizeof(ccases) / sizeof(ccases[0]); i++) {
 		c = &ccases[i];
 		rules_from(&c->cfg, &rules, &p, &sup, &one, &two, &makers);
 		des[0] = c->des;
 		if (sourcing_decide(&(struct sourcing_line){ c->mpn,
 		    c->des ? des : NULL, c->des ? 1 : 0, NULL }, &p, &rules,
-		    lookup_list, &l, &d) != 0)
+		    fixture_offers_lookup, &l, &d) != 0)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
 			fail_msg("%s: %s, want %s: %s", c->name,
@@ -381,7 +350,8 @@ test_check_cases(void **state)
 		if (strstr(d.reasoning, c->has) == NULL)
 			fail_msg("%s: reasoning lacks '%s': %s", c->name,
 			    c->has, d.reasoning);
-		if (c->flag != NULL && !has_flag(d.output_data, c->flag))
+		if (c->flag != NULL &&
+		    !fixture_has_flag(d.output_data, c->flag))
 			fail_msg("%s: no flag %s", c->name, c->flag);
 		if (c->check != NULL && !has_check(d.output_data, c->check,
 		    c->result))
@@ -396,7 +366,7 @@ test_check_cases(void **state)
 		rules.quiet = true;
 		assert_int_equal(sourcing_decide(&(struct sourcing_line){
 		    c->mpn, c->des ? des : NULL, c->des ? 1 : 0, NULL }, &p,
-		    &rules, lookup_list, &l, &d), 0);
+		    &rules, fixture_offers_lookup, &l, &d), 0);
 		if (d.status != c->status || d.output_data != NULL ||
 		    (c->sel != NULL && d.extended_micros != c->ext))
 			fail_msg("%s: quiet differs", c->name);
@@ -418,15 +388,13 @@ test_check_options(void **state)
 	struct ccfg cfg = { .critical = "CRIT-A", .ss_ok = true };
 	const char *one, *two;
 	json_t *makers;
-	char err[256];
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
-	    err, sizeof(err)), 0);
+	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	rules_from(&cfg, &rules, &p, &sup, &one, &two, &makers);
 	rules.options = true;
 	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "CRIT-A",
-	    NULL, 0, NULL }, &p, &rules, lookup_list, &l, &d), 0);
+	    NULL, 0, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
 	/* critical: DigiKey's 5 of 10 do not qualify */
 	assert_int_equal(d.noptions, 1);
 	assert_string_equal(d.options[0].supplier_id, "mouser");
@@ -435,7 +403,7 @@ test_check_options(void **state)
 	line_decision_free(&d);
 	rules.ncritical = 0;
 	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "CRIT-A",
-	    NULL, 0, NULL }, &p, &rules, lookup_list, &l, &d), 0);
+	    NULL, 0, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
 	assert_int_equal(d.noptions, 2);
 	assert_string_equal(d.options[0].supplier_id, "digikey");
 	assert_false(d.options[0].in_stock);
@@ -443,7 +411,7 @@ test_check_options(void **state)
 	line_decision_free(&d);
 	/* SS-1: Mouser's lead of 90 days does not qualify */
 	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "SS-1",
-	    NULL, 0, NULL }, &p, &rules, lookup_list, &l, &d), 0);
+	    NULL, 0, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
 	assert_int_equal(d.noptions, 1);
 	line_decision_free(&d);
 	offer_list_free(&l);
@@ -502,15 +470,10 @@ test_offers_optional_columns(void **state)
 		"line 8: packaging longer than 47 bytes",
 	};
 	struct offer_list l;
-	char err[256];
-	size_t i;
 
 	(void)state;
-	assert_int_equal(offers_parse_csv(csv, sizeof(csv) - 1, &l, err,
-	    sizeof(err)), 0);
-	assert_int_equal(l.nerrors, 5);
-	for (i = 0; i < l.nerrors; i++)
-		assert_string_equal(l.errors[i], want[i]);
+	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want,
+	    sizeof(want) / sizeof(want[0]));
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.v[0].lifecycle, OFFER_LIFECYCLE_NRND);
 	assert_int_equal(l.v[0].rohs, OFFER_ROHS_YES);

@@ -530,6 +530,34 @@ test_facilitator_checks_value(void **state)
 	json_decref(req);
 }
 
+/*
+ * A live payment with nonce n, verified, then settled by the mock's
+ * script (a settle fault) past a settle timeout of 300 ms: the settle
+ * answers want, with a reason holding has and no payment response.
+ */
+static void
+settle_late(const char *lines, int n, enum x402_outcome want,
+    const char *has)
+{
+	struct x402_config cfg;
+	struct x402_payment p;
+	struct x402_result res;
+	json_t *req;
+
+	script(lines);
+	live_payment(n, &p, &req, &cfg);
+	cfg.settle_timeout_ms = 300;
+	assert_int_equal(x402_verify(&cfg, &p, req, &res), X402_OK);
+	x402_result_free(&res);
+	assert_int_equal(x402_settle(&cfg, &p, req, &res), want);
+	assert_non_null(strstr(res.reason, has));
+	assert_null(res.payment_response);
+	x402_result_free(&res);
+	logged_wait(n, "/settle", 1);
+	x402_payment_free(&p);
+	json_decref(req);
+}
+
 static void
 test_timeouts(void **state)
 {
@@ -552,31 +580,12 @@ test_timeouts(void **state)
 	x402_payment_free(&p);
 	json_decref(req);
 	/* settle submitted but confirmed late: the re-check sees it spent */
-	script("settle timeout\n");
-	live_payment(301, &p, &req, &cfg);
-	cfg.settle_timeout_ms = 300;
-	assert_int_equal(x402_verify(&cfg, &p, req, &res), X402_OK);
-	x402_result_free(&res);
-	assert_int_equal(x402_settle(&cfg, &p, req, &res), X402_UNKNOWN);
-	assert_non_null(strstr(res.reason, "invalid_transaction_state"));
-	assert_null(res.payment_response);
-	x402_result_free(&res);
-	logged_wait(301, "/settle", 1);
+	settle_late("settle timeout\n", 301, X402_UNKNOWN,
+	    "invalid_transaction_state");
 	assert_int_equal(logged(301, "/verify"), 2);
-	x402_payment_free(&p);
-	json_decref(req);
 	/* settle that hangs without submitting: the re-check sees it unspent */
-	script("settle timeout_unsettled\n");
-	live_payment(302, &p, &req, &cfg);
-	cfg.settle_timeout_ms = 300;
-	assert_int_equal(x402_verify(&cfg, &p, req, &res), X402_OK);
-	x402_result_free(&res);
-	assert_int_equal(x402_settle(&cfg, &p, req, &res), X402_UNAVAILABLE);
-	assert_non_null(strstr(res.reason, "not taken"));
-	x402_result_free(&res);
-	logged_wait(302, "/settle", 1);
-	x402_payment_free(&p);
-	json_decref(req);
+	settle_late("settle timeout_unsettled\n", 302, X402_UNAVAILABLE,
+	    "not taken");
 	/* nothing listening */
 	live_payment(303, &p, &req, &cfg);
 	cfg.facilitator_url = "http://127.0.0.1:1";
