@@ -344,13 +344,9 @@ void
 batch_move_init(struct queue_move *mv, const struct queue_entry *e,
     enum queue_dest dest)
 {
-	memset(mv, 0, sizeof(*mv));
-	mv->dest = dest;
-	mv->job = e->job;
-	mv->job_len = e->job_len;
-	mv->crashes = e->crashes;
-	mv->retries = e->retries;
-	mv->error = e->last_error;
+	*mv = (struct queue_move){ .dest = dest, .job = e->job,
+	    .job_len = e->job_len, .crashes = e->crashes,
+	    .retries = e->retries, .error = e->last_error };
 }
 
 /* Records a job that names no usable client: not tenant data. */
