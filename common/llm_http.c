@@ -413,6 +413,24 @@ llm_http_on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* The body of one attempt; a prompt made for it goes as soon as it is in. */
+static char *
+llm_http_body(const struct llm_request *req, struct llm_chat_attempt *a)
+{
+	struct llm_request r;
+	char *user, *body;
+
+	if (req->user != NULL || req->user_make == NULL)
+		return llm_chat_body(req, a);
+	if ((user = req->user_make(req)) == NULL)
+		return NULL;
+	r = *req;
+	r.user = user;
+	body = llm_chat_body(&r, a);
+	free(user);
+	return body;
+}
+
 static void
 llm_http_start(struct llm_http_call *call)
 {
@@ -446,7 +464,7 @@ llm_http_start(struct llm_http_call *call)
 	attempt.max_tokens = call->max_tokens;
 	attempt.flags = llm_caps_flags(cfg->model) | call->flags;
 	attempt.turns = call->turns;
-	call->body = llm_chat_body(call->req, &attempt);
+	call->body = llm_http_body(call->req, &attempt);
 	call->sent_temperature = attempt.sent_temperature;
 	call->sent_max_completion = attempt.sent_max_completion;
 	if (call->body == NULL ||

@@ -64,12 +64,19 @@ struct llm_result;
 
 struct llm_request {
 	const char		*system;	/* may be NULL */
-	const char		*user;
+	const char		*user;		/* NULL: made by user_make */
 	const struct llm_schema	*schema;
 	const char		*schema_name;	/* NULL = "result" */
 	int			 max_tokens;	/* 0 = LLM_DEFAULT_MAX_TOKENS */
 	double			 temperature;
 	void			*tag;		/* untouched by the client */
+	/*
+	 * When user is NULL and this is not: called at each attempt for
+	 * the user prompt (malloc'd; the client frees it once the body is
+	 * built), so n requests in flight hold their bodies, not their
+	 * prompts as well. NULL from it fails the attempt.
+	 */
+	char			*(*user_make)(const struct llm_request *req);
 	/*
 	 * When not NULL, called as soon as the request is over, with its
 	 * result filled: it may take over what the result owns (n requests

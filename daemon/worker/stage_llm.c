@@ -324,18 +324,33 @@ stage_llm_totals(struct job *job, const struct config *cfg,
 
 /* One request: its job and its lines. */
 struct stage_llm_part {
-	struct job	*job;
-	size_t		 first, count;
-	char		*prompt;
+	struct job			*job;
+	const struct intake_view	*v;
+	size_t				 first, count;
 	/* once it is over: the usable items of the answer, as text */
-	char		*answer;
-	size_t		 ignored;	/* the items left out of it */
+	char				*answer;
+	size_t				 ignored;	/* the items left out
+							   of it */
 };
 
 /*
- * A request is over (llm_request.done): its prompt goes, and of its answer
- * only the items the merge can use are kept, as text, until every request
- * of the wave is over (320 answers as trees were some 17 MB).
+ * The user prompt of a request (llm_request.user_make), made at each
+ * attempt: a wave of hundreds of requests holds their bodies only, and
+ * the lines' decisions do not change while it is in flight.
+ */
+static char *
+stage_llm_prompt(const struct llm_request *req)
+{
+	const struct stage_llm_part *part = req->tag;
+
+	return assess_prompt(part->v, part->job->bom, part->job->decisions,
+	    part->first, part->count);
+}
+
+/*
+ * A request is over (llm_request.done): of its answer only the items the
+ * merge can use are kept, as text, until every request of the wave is over
+ * (320 answers as trees were some 17 MB).
  */
 static void
 stage_llm_digest(const struct llm_request *req, struct llm_result *res)
@@ -344,8 +359,6 @@ stage_llm_digest(const struct llm_request *req, struct llm_result *res)
 	json_t *lines, *keep, *item, *doc;
 	size_t i;
 
-	free(part->prompt);
-	part->prompt = NULL;
 	lines = json_object_get(res->data, "lines");
 	if (res->outcome != LLM_OK || !json_is_array(lines))
 		return;
@@ -428,12 +441,11 @@ stage_llm_wave(struct stage_llm_state *st, const struct config *cfg,
 	for (k = 0; k < (size_t)cfg->llm_max_concurrency && st->next < nl;
 	    k++) {
 		parts[*n].job = job;
+		parts[*n].v = &st->v;
 		parts[*n].first = st->next;
 		parts[*n].count = nl - st->next < bs ? nl - st->next : bs;
 		parts[*n].answer = NULL;
 		parts[*n].ignored = 0;
-		parts[*n].prompt = assess_prompt(&st->v, job->bom,
-		    job->decisions, parts[*n].first, parts[*n].count);
 		st->next += parts[(*n)++].count;
 	}
 }
@@ -451,10 +463,15 @@ stage_llm_budget(redisContext *r, const struct config *cfg,
 {
 	int64_t per = 0, est, granted;
 	size_t i, k;
+	char *p;
 
-	for (i = 0; i < n; i++) {
-		est = (int64_t)(parts[i].prompt ? strlen(parts[i].prompt) : 0) /
-		    4 + max_tokens;
+	/* prompts are made as they are sent: made here only to be
+	 * counted, and only when tokens are budgeted */
+	for (i = 0; cfg->llm_tokens_per_min > 0 && i < n; i++) {
+		p = assess_prompt(parts[i].v, parts[i].job->bom,
+		    parts[i].job->decisions, parts[i].first, parts[i].count);
+		est = (int64_t)(p != NULL ? strlen(p) : 0) / 4 + max_tokens;
+		free(p);
 		if (est > per)
 			per = est;
 	}
@@ -475,8 +492,6 @@ stage_llm_budget(redisContext *r, const struct config *cfg,
 			    sts[k].job->ndecisions);
 			sts[k].going = false;
 		}
-		free(parts[i].prompt);
-		parts[i].prompt = NULL;
 	}
 	return (size_t)granted;
 }
@@ -536,8 +551,7 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 		for (i = 0; i < n; i++) {
 			memset(&reqs[i], 0, sizeof(reqs[i]));
 			reqs[i].system = assess_system_prompt();
-			reqs[i].user = parts[i].prompt != NULL ?
-			    parts[i].prompt : "";
+			reqs[i].user_make = stage_llm_prompt;
 			reqs[i].schema = assess_schema();
 			reqs[i].schema_name = STAGE_LLM_SCHEMA_NAME;
 			reqs[i].max_tokens = (int)tokens;
@@ -591,8 +605,6 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 		}
 		for (i = 0; i < n; i++) {
 			llm_result_clear(&res[i]);
-			free(parts[i].prompt);
-			parts[i].prompt = NULL;
 			free(parts[i].answer);
 			parts[i].answer = NULL;
 		}
