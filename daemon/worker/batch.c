@@ -4,6 +4,7 @@
  * the LLM review), one commit for all, then one acknowledgement. Each job
  * ends on its own: complete, failed, dead, retried later or rejected.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,15 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 {
 	size_t i;
 
+	/*
+	 * The review waits on the model for a second or more: what the last
+	 * commit kept for this one goes meanwhile, and the heap's free pages
+	 * back to the system, so hundreds of requests in flight grow less.
+	 */
+	if (nrun > 0 && strcmp(b->w->cfg->llm_provider, "openai") == 0) {
+		stage_persist_release();
+		malloc_trim(0);
+	}
 	stage_llm_run(run, nrun, b->w->cfg, b->w->redis);
 	for (i = 0; i < nrun; i++) {
 		struct job *job = run[i];

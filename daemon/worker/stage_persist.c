@@ -348,6 +348,22 @@ persist_sets(struct job *const *jobs, size_t n, struct db_array *col)
 
 #define PERSIST_STMT	"bomd_persist_batch"
 
+/* The columns, kept across batches: a batch's columns reach megabytes. */
+static struct db_array	persist_col[PC_N];
+static bool		persist_col_ready;
+
+void
+stage_persist_release(void)
+{
+	size_t k;
+
+	if (!persist_col_ready)
+		return;
+	for (k = 0; k < PC_N; k++)
+		db_array_free(&persist_col[k]);
+	persist_col_ready = false;
+}
+
 /* The connection (and its backend) the statement was prepared on. */
 static const PGconn	*persist_prepared_conn;
 static int		 persist_prepared_pid;
@@ -539,9 +555,7 @@ static int
 persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
     bool *tx, json_t *written)
 {
-	/* kept across batches: a batch's columns reach megabytes */
-	static struct db_array col[PC_N];
-	static bool ready;
+	struct db_array *col = persist_col;
 	const char *params[PC_N];
 	int lens[PC_N], formats[PC_N];
 	PGresult *r;
@@ -551,12 +565,12 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
 	bool more;
 
 	for (k = 0; k < PC_N; k++) {
-		if (!ready)
+		if (!persist_col_ready)
 			db_array_init(&col[k]);
 		else
 			db_array_reset(&col[k]);
 	}
-	ready = true;
+	persist_col_ready = true;
 	*used = 0;
 	for (i = 0; i < n; i++) {
 		if (!persist_wanted(jobs[i]))

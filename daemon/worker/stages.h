@@ -97,5 +97,10 @@ int		stage_persist_batch(PGconn *db, struct job *const *jobs,
  * not known goes with its job (job->sets) and is stored by its commit.
  */
 bool		stage_persist_set_known(const char *hash);
+/*
+ * Frees the column buffers kept from one batch's commit for the next
+ * (megabytes), before a long wait such as the LLM review.
+ */
+void		stage_persist_release(void);
 
 #endif
