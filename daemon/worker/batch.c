@@ -317,6 +317,7 @@ batch_decide(struct batch *b, struct job **run, size_t nrun)
 static void
 batch_llm(struct batch *b, struct job **run, size_t nrun)
 {
+	bool llm = nrun > 0 && strcmp(b->w->cfg->llm_provider, "openai") == 0;
 	size_t i;
 
 	/*
@@ -324,29 +325,39 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 	 * commit kept for this one goes meanwhile, and the heap's free pages
 	 * back to the system, so hundreds of requests in flight grow less.
 	 */
-	if (nrun > 0 && strcmp(b->w->cfg->llm_provider, "openai") == 0) {
+	if (llm) {
 		stage_persist_release();
 		malloc_trim(0);
 	}
 	stage_llm_run(run, nrun, b->w->cfg, b->w->redis);
+	/* the requests' bodies and handles left holes the commit's few
+	 * large buffers do not fit in: their pages go back too */
+	if (llm)
+		malloc_trim(0);
 	for (i = 0; i < nrun; i++) {
 		struct job *job = run[i];
 
-		/* the lines' texts, packed while the LLM answered */
-		if (job_od_unpack(job) == -1) {
+		/*
+		 * The lines' texts stay packed until the commit (which
+		 * reads them a job at a time); a copy for the checkpoint.
+		 */
+		if (job_od_peek(job) == -1) {
 			job_seterr(job, "decided lines cannot be read back");
 			batch_stage_end(job, STAGE_RETRY);
 			continue;
 		}
 		if (!batch_running(job) || job->llm_calls == NULL ||
-		    json_array_size(job->llm_calls) == 0)
+		    json_array_size(job->llm_calls) == 0) {
+			job_od_unpeek(job);
 			continue;
+		}
 		/* the LLM's work is paid for: keep it for a retry */
 		if (checkpoint_save(b->w->db, job, CHECKPOINT_ASSESSED) == 0) {
 			job->checkpointed = true;
 			batch_checkpoint_hook(job);
 		} else
 			log_job_warnx(job, "checkpoint not saved; going on");
+		job_od_unpeek(job);
 	}
 }
 

@@ -71,7 +71,12 @@ job_od_pack(struct job *job)
 	struct buf b;
 	size_t i;
 
-	if (job->od_text == NULL || job->od_z != NULL)
+	if (job->od_z != NULL) {
+		/* packed already: the texts are a copy (job_od_peek()) */
+		job_od_unpeek(job);
+		return 0;
+	}
+	if (job->od_text == NULL)
 		return 0;
 	/* each line's text and its NUL; a line without one is "" */
 	buf_init(&b);
@@ -99,8 +104,9 @@ job_od_pack(struct job *job)
 	return 0;
 }
 
-int
-job_od_unpack(struct job *job)
+/* job->od_text from job->od_z; od_z goes unless keep. 0, or -1. */
+static int
+job_od_inflate(struct job *job, bool keep)
 {
 	char *raw, *p, *end;
 	uLongf len;
@@ -108,6 +114,15 @@ job_od_unpack(struct job *job)
 
 	if (job->od_z == NULL)
 		return 0;
+	if (job->od_text != NULL) {
+		/* a copy read before: it is the packed texts */
+		if (!keep) {
+			free(job->od_z);
+			job->od_z = NULL;
+			job->od_zlen = job->od_rawlen = 0;
+		}
+		return 0;
+	}
 	len = (uLongf)job->od_rawlen;
 	raw = xmalloc(job->od_rawlen + 1);
 	if (uncompress((Bytef *)raw, &len, job->od_z,
@@ -124,10 +139,37 @@ job_od_unpack(struct job *job)
 		p += strlen(p) + 1;
 	}
 	free(raw);
-	free(job->od_z);
-	job->od_z = NULL;
-	job->od_zlen = job->od_rawlen = 0;
+	if (!keep) {
+		free(job->od_z);
+		job->od_z = NULL;
+		job->od_zlen = job->od_rawlen = 0;
+	}
 	return 0;
+}
+
+int
+job_od_unpack(struct job *job)
+{
+	return job_od_inflate(job, false);
+}
+
+int
+job_od_peek(struct job *job)
+{
+	return job_od_inflate(job, true);
+}
+
+void
+job_od_unpeek(struct job *job)
+{
+	size_t i;
+
+	if (job->od_z == NULL || job->od_text == NULL)
+		return;
+	for (i = 0; i < job->ndecisions; i++)
+		free(job->od_text[i]);
+	free(job->od_text);
+	job->od_text = NULL;
 }
 
 void

@@ -63,8 +63,10 @@ struct job {
 	 */
 	char			**od_text;
 	/*
-	 * While the job waits on the LLM: od_text packed (job_od_pack()),
-	 * od_text then NULL; job_od_unpack() before anything reads them.
+	 * Once decided: od_text packed (job_od_pack()), od_text then NULL;
+	 * job_od_unpack() before anything changes them, job_od_peek() for
+	 * a read-only copy beside them (the LLM review's 64 jobs are some
+	 * 100 KB of text each).
 	 */
 	unsigned char		 *od_z;
 	size_t			  od_zlen, od_rawlen;
@@ -98,6 +100,14 @@ void		 job_free(struct job *job);
 int		 job_od_pack(struct job *job);
 /* Back to job->od_text; nothing when not packed. 0, or -1 (corrupt). */
 int		 job_od_unpack(struct job *job);
+/*
+ * job->od_text read from the packed texts, which stay packed: a copy for
+ * readers (checkpoint, commit) that need one job's texts at a time, and
+ * must not change them. Nothing when not packed or already read. 0, or
+ * -1 (corrupt). job_od_unpeek() (or job_od_pack()) frees the copy.
+ */
+int		 job_od_peek(struct job *job);
+void		 job_od_unpeek(struct job *job);
 /*
  * Parses the job field (JSON, at most QUEUE_MAX_JOB bytes), which must
  * outlive the job (job->req_text). The common shape is scanned directly

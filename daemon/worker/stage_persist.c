@@ -577,11 +577,15 @@ persist_exec(PGconn *db, struct job *const *jobs, size_t n, size_t *used,
 			continue;
 		if (bytes >= PERSIST_CHUNK_BYTES)
 			break;
-		if (persist_job(jobs[i], col) == -1) {
+		/* packed texts are read a job at a time */
+		if (job_od_peek(jobs[i]) == -1 ||
+		    persist_job(jobs[i], col) == -1) {
+			job_od_unpeek(jobs[i]);
 			log_job_warnx(jobs[i], "persist: cannot encode the "
 			    "result");
 			goto out;
 		}
+		job_od_unpeek(jobs[i]);
 		sent++;
 		for (k = 0, bytes = 0; k < PC_N; k++)
 			bytes += col[k].b.len;
