@@ -458,6 +458,68 @@ test_schema_step_down(void **state)
 	json_decref(log);
 }
 
+/* llm_request.user_make: the prompt made at each attempt, as if given. */
+static int	user_made;
+
+static char *
+make_user(const struct llm_request *req)
+{
+	(void)req;
+	user_made++;
+	return xstrdup("Line 1: 10k resistor, 100 pcs, approved by rules.");
+}
+
+static char *
+make_no_user(const struct llm_request *req)
+{
+	(void)req;
+	user_made++;
+	return NULL;
+}
+
+static void
+test_user_make(void **state)
+{
+	struct llm_config cfg;
+	struct llm_request req;
+	struct llm_result res, given;
+	struct llm_client *c;
+	struct mock *m;
+	json_t *log;
+
+	(void)state;
+	m = mock_start("ok\n500\n", &cfg, "mock-model");
+	c = llm_client_new(&cfg);
+	test_request(&req, 0.2);
+	assert_int_equal(llm_run(c, &req, &given, 1), 0);
+	assert_int_equal(given.outcome, LLM_OK);
+	/* the same body: the mock counts the same prompt tokens */
+	req.user = NULL;
+	req.user_make = make_user;
+	user_made = 0;
+	assert_int_equal(llm_run(c, &req, &res, 1), 0);
+	assert_int_equal(res.outcome, LLM_OK);
+	assert_int_equal(res.attempts, 2);
+	assert_int_equal(user_made, 2);
+	assert_true(given.prompt_tokens > 0);
+	assert_int_equal(res.prompt_tokens, given.prompt_tokens);
+	llm_result_clear(&res);
+	llm_result_clear(&given);
+	/* no prompt: the request fails without reaching the server */
+	req.user_make = make_no_user;
+	user_made = 0;
+	assert_int_equal(llm_run(c, &req, &res, 1), 0);
+	assert_int_equal(res.outcome, LLM_HTTP_FAILED);
+	assert_int_equal(res.attempts, 0);
+	assert_int_equal(user_made, 1);
+	assert_non_null(strstr(res.error, "cannot build request"));
+	llm_result_clear(&res);
+	llm_client_free(c);
+	mock_stop(m, &log);
+	assert_int_equal(json_array_size(log), 3);
+	json_decref(log);
+}
+
 /* A run under tight limits (test_retry_after_deadline, test_hang). */
 struct limits_row {
 	const char	*script;
@@ -684,6 +746,7 @@ main(void)
 		    test_teardown),
 		cmocka_unit_test_teardown(test_schema_step_down,
 		    test_teardown),
+		cmocka_unit_test_teardown(test_user_make, test_teardown),
 		cmocka_unit_test_teardown(test_retry_after_deadline,
 		    test_teardown),
 		cmocka_unit_test_teardown(test_hang,
