@@ -78,7 +78,10 @@ void	buf_jint(struct buf *b, int64_t v);
  * points past U+10FFFF included).
  */
 int	buf_jansson_str(struct buf *b, const char *s);
-/* Hands the data to the caller (free() it) and resets the buffer. */
+/*
+ * Hands the data to the caller (free() it), cut to its length, and resets
+ * the buffer.
+ */
 char	*buf_steal(struct buf *b);
 
 /*
