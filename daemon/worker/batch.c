@@ -338,8 +338,9 @@ batch_llm(struct batch *b, struct job **run, size_t nrun)
 		struct job *job = run[i];
 
 		/*
-		 * The lines' texts stay packed until the commit (which
-		 * reads them a job at a time); a copy for the checkpoint.
+		 * The lines' texts: the last wave's are out already; those
+		 * still packed stay so until the commit (which reads them a
+		 * job at a time), with a copy for the checkpoint.
 		 */
 		if (job_od_peek(job) == -1) {
 			job_seterr(job, "decided lines cannot be read back");

@@ -598,11 +598,10 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 				    sts[k].next + 1, sts[k].job->ndecisions);
 				sts[k].going = false;
 			}
-			if (sts[k].going)
+			if (sts[k].going) {
 				going = true;
-			/* packed again, the last wave's too: the checkpoint
-			 * and the commit read one job's texts at a time */
-			(void)job_od_pack(sts[k].job);
+				(void)job_od_pack(sts[k].job);
+			}
 		}
 		for (i = 0; i < n; i++) {
 			llm_result_clear(&res[i]);
