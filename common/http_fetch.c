@@ -36,7 +36,8 @@ http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(body));
 	}
-	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+	/* gzip alone: its state is bounded (~40 KB), brotli's and zstd's not */
+	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
 	if (answer->max > 0)
 		curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)answer->max);

@@ -479,9 +479,13 @@ llm_http_start(struct llm_http_call *call)
 	}
 	http_easy_setup(call->easy, c->url, c->headers, call->body,
 	    &call->resp, llm_http_on_header, call);
-	/* answers are a few KB: 16 KB of buffer each is MBs for hundreds */
+	/*
+	 * answers are a few KB: 16 KB of buffer each is MBs for hundreds,
+	 * and so would be a decompressor's state each: not asked for
+	 */
 	curl_easy_setopt(call->easy, CURLOPT_BUFFERSIZE,
 	    (long)LLM_HTTP_RECV_BUFFER);
+	curl_easy_setopt(call->easy, CURLOPT_ACCEPT_ENCODING, NULL);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(left < cfg->connect_timeout_ms ? left :
 	    cfg->connect_timeout_ms));

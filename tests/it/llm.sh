@@ -197,6 +197,7 @@ check "ok: totals recounted" "$(echo "$d" | jq '[.line_items[] | select(.final_d
 check "ok: approved total excludes the escalated line" "$(echo "$d" | jq '[.line_items[] | select(.final_decision.status == "approved") | .extended_price] | add // 0 | . * 1000000 | round')" "$(echo "$d" | jq .totals.extended_price_micros)"
 check "ok: escalation is a trace step" "1" "$(echo "$d" | jq '[.trace[] | select(.agent == "llm" and (.message | contains("approved -> escalated")))] | length')"
 check "ok: the key is sent, the prompt is not logged" "true 0" "$(jq -rs '.[0].auth' "$S/mock.log") $(grep -c 'Review these' "$S/serve.log")"
+check "ok: no compressed answers asked for (no decoder state per call)" "0" "$(jq -s '[.[] | select(.accept_encoding != null)] | length' "$S/mock.log")"
 
 # the same job delivered twice: counted once
 job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "llm-dup-1", bom_csv: "RefDes,Qty,MPN\nU1,1,ESP32-WROOM-32E-N4\n"}')

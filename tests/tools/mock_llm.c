@@ -346,7 +346,7 @@ mock_llm_chat(struct mock_http_request *r)
 	    "</body></html>";
 	const struct mock_llm_error *e = NULL;
 	json_t *req, *entry, *rf, *schema;
-	const char *model, *rftype, *fault, *tokkey = NULL;
+	const char *model, *rftype, *fault, *tokkey = NULL, *encoding;
 	json_int_t ptok, ctok = 50, maxtok = 0;
 	unsigned int status = 200;
 	enum MHD_Result ret;
@@ -378,17 +378,20 @@ mock_llm_chat(struct mock_http_request *r)
 	    "schema");
 	has_auth = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND,
 	    "Authorization") != NULL;
+	encoding = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND,
+	    "Accept-Encoding");
 	fault = mock_llm_fault(model, has_temp, tokkey, rftype);
 	ptok = (json_int_t)(r->len / 4);
 
-	entry = json_pack("{s:s,s:s,s:s,s:b,s:s?,s:I,s:s,s:I,s:b,s:i,s:s}",
+	entry = json_pack("{s:s,s:s,s:s,s:b,s:s?,s:I,s:s,s:I,s:b,s:i,s:s,"
+	    "s:s?}",
 	    "method", "POST", "path", "/v1/chat/completions", "model", model,
 	    "temperature", has_temp, "max_tokens_key", tokkey,
 	    "max_tokens", maxtok, "response_format",
 	    rftype != NULL ? rftype : "none", "messages",
 	    (json_int_t)json_array_size(json_object_get(req, "messages")),
 	    "auth", has_auth, "inflight", atomic_load(&mock_llm_inflight),
-	    "fault", fault);
+	    "fault", fault, "accept_encoding", encoding);
 
 	if (strcmp(fault, "hang") == 0) {
 		mock_http_log(entry);	/* logged before it hangs, once */
