@@ -572,11 +572,17 @@ out:
 	return rc;
 }
 
+bool
+config_llm_on(const struct config *cfg)
+{
+	return strcmp(cfg->llm_provider, "openai") == 0;
+}
+
 void
 config_llm(const struct config *cfg, struct llm_config *out)
 {
 	llm_config_defaults(out);
-	out->enabled = strcmp(cfg->llm_provider, "openai") == 0;
+	out->enabled = config_llm_on(cfg);
 	out->base_url = cfg->llm_base_url;
 	out->api_key = cfg->llm_api_key;
 	out->model = cfg->llm_model;

@@ -127,6 +127,8 @@ int	config_load(const char *path, struct config *cfg, char *err,
 	    size_t errlen);
 void	config_free(struct config *cfg);
 
+/* Whether decisions are reviewed by a model (llm.provider openai). */
+bool	config_llm_on(const struct config *cfg);
 /*
  * Fills an LLM client's settings from cfg (llm_config_defaults() first, then
  * every llm.* key). The strings are borrowed from cfg, which must outlive

@@ -664,7 +664,7 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 	    -1) {
 		ret = api_error_db(c);
 		goto out;
-	} else if (strcmp(api_cfg->llm_provider, "openai") != 0)
+	} else if (!config_llm_on(api_cfg))
 		buf_printf(&content, "%s\nNo language model was used "
 		    "(llm.provider is none): this answer lists your data as "
 		    "stored.", summary.data);

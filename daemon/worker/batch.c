@@ -317,7 +317,7 @@ batch_decide(struct batch *b, struct job **run, size_t nrun)
 static void
 batch_llm(struct batch *b, struct job **run, size_t nrun)
 {
-	bool llm = nrun > 0 && strcmp(b->w->cfg->llm_provider, "openai") == 0;
+	bool llm = nrun > 0 && config_llm_on(b->w->cfg);
 	size_t i;
 
 	/*
@@ -566,7 +566,7 @@ batch_run(struct worker *w, struct queue_entry *e, size_t n)
 		goto out;
 	nrun = batch_select(&b, run);
 	/* the LLM's wait is long enough for the new state to be seen */
-	if (nrun > 0 && strcmp(w->cfg->llm_provider, "none") != 0)
+	if (nrun > 0 && config_llm_on(w->cfg))
 		progress_publish(w->redis, run, nrun, "decisioning",
 		    "enriched", 0, batch_live_ttl(w));
 	batch_llm(&b, run, nrun);

@@ -70,7 +70,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 	 * only; the API decides again from the stored basis to render them.
 	 * The LLM reads them, so with one the words are made here.
 	 */
-	rules.quiet = p.no_explain = strcmp(cfg->llm_provider, "none") == 0;
+	rules.quiet = p.no_explain = !config_llm_on(cfg);
 	job->decisions = xcalloc(job->bom->nlines, sizeof(*job->decisions));
 	/*
 	 * With words, each line's output_data is kept as the text stored

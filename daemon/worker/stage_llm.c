@@ -509,7 +509,7 @@ stage_llm_run(struct job *const *jobs, size_t njobs, const struct config *cfg,
 	int64_t tokens, start = now_ms();
 	bool going = false;
 
-	if (strcmp(cfg->llm_provider, "openai") != 0) {
+	if (!config_llm_on(cfg)) {
 		for (k = 0; k < njobs; k++)
 			job_trace(jobs[k], "llm", "llm", NULL, NULL, "llm: "
 			    "provider none, decisions from rules");

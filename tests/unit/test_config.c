@@ -104,6 +104,7 @@ test_defaults(void **state)
 	assert_string_equal(c.redis_url, "redis://127.0.0.1:6379/0");
 	assert_string_equal(c.listen, "127.0.0.1:8080");
 	assert_string_equal(c.llm_provider, "none");
+	assert_false(config_llm_on(&c));
 	assert_string_equal(c.llm_base_url, "https://api.openai.com/v1");
 	assert_string_equal(c.llm_model, "gpt-5-mini");
 	assert_null(c.admin_key);
@@ -311,6 +312,7 @@ test_file_then_env(void **state)
 	assert_int_equal(c.workers, 3);
 	assert_int_equal(c.sync_wait, 5);
 	assert_string_equal(c.llm_provider, "openai");
+	assert_true(config_llm_on(&c));
 	assert_string_equal(c.llm_model, "gpt-5-nano");
 	config_free(&c);
 
