@@ -59,11 +59,10 @@
  * the strategies name it by), reference_designators, approved_alternates
  * (filled by api_render_project() from the basis) and a
  * purchasing_decision, which no stage makes (the original never set it
- * either); agents adds the agents' decisions, or is "" where
- * api_render_project() adds them.
+ * either). The agents' decisions are null, as the original's before its
+ * agents ran; api_render_project() fills those of a decided line.
  */
-#define API_PROJECTS_ITEMS_OF(status, src, agents) \
-	"COALESCE((SELECT json_agg(" \
+#define API_PROJECTS_ITEMS_OF(status, src) "COALESCE((SELECT json_agg(" \
 	"json_build_object('line_number', l.line_no, " \
 	"'line_id', 'L' || l.line_no, " \
 	"'designators', to_json(l.designators), " \
@@ -78,21 +77,15 @@
 	"'unit_price', " API_PROJECTS_MONEY("l.unit_price_micros") ", " \
 	"'extended_price', " API_PROJECTS_MONEY("l.extended_price_micros") \
 	", 'currency', l.currency, 'final_decision', l.final_decision, " \
-	"'purchasing_decision', NULL::json, " agents "'approved_alternates', " \
-	"'[]'::json) " \
+	"'purchasing_decision', NULL::json, " \
+	"'engineering_decision', NULL::json, " \
+	"'sourcing_decision', NULL::json, 'finance_decision', NULL::json, " \
+	"'approved_alternates', '[]'::json) " \
 	"ORDER BY l.line_no) FROM bomd_lines(" src ") AS l), '[]'::json)"
 
 /* The stored line items of project p. */
 #define API_PROJECTS_ITEMS \
-	API_PROJECTS_ITEMS_OF("COALESCE(l.status, '')", "p.lines::json", "")
-
-/*
- * The agents' decisions of a line not decided yet: null, as the original
- * had them before its agents ran (a decided line's come from
- * api_render_project()).
- */
-#define API_PROJECTS_NO_AGENTS "'engineering_decision', NULL::json, " \
-	"'sourcing_decision', NULL::json, 'finance_decision', NULL::json, "
+	API_PROJECTS_ITEMS_OF("COALESCE(l.status, '')", "p.lines::json")
 
 /* Project summaries from source s (aliased p), newest first, at most $2. */
 #define API_PROJECTS_LIST(s) "SELECT COALESCE(json_agg(json_build_object(" \
@@ -184,8 +177,7 @@ api_projects_answer(struct MHD_Connection *c, PGresult *res, const char *id)
  */
 static const char api_projects_live_sql[] = "SELECT " API_PROJECTS_DOC(
     "$3", API_PROJECTS_CONTEXT,
-    API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json",
-    API_PROJECTS_NO_AGENTS),
+    API_PROJECTS_ITEMS_OF("COALESCE($4, l.status, '')", "$5::json"),
     API_PROJECTS_TRACE_OF("json_build_object(" API_PROJECTS_TRACE_KEYS
     ")"))
     " FROM (SELECT p.* FROM projects p WHERE p.client_id = $1 AND "

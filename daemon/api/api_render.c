@@ -338,20 +338,18 @@ int
 api_render_project(json_t *doc, const char *basis, size_t len)
 {
 	struct api_render r;
-	json_t *item, *strategies;
+	json_t *strategies;
 	size_t i;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.doc = doc;
 	r.items = json_object_get(doc, "line_items");
-	/* what cannot be rendered without a basis is null */
+	/*
+	 * what cannot be rendered without a basis is null (the lines'
+	 * agents' decisions come null from the query)
+	 */
 	json_object_set_new(doc, "report", json_null());
-	json_array_foreach(r.items, i, item) {
-		json_object_set_new(item, "engineering_decision", json_null());
-		json_object_set_new(item, "sourcing_decision", json_null());
-		json_object_set_new(item, "finance_decision", json_null());
-	}
 	if (basis == NULL) {
 		api_render_trace(doc, r.items);
 		return 0;

@@ -16,8 +16,8 @@
  * basis, len bytes; NULL when it has none): a final_decision without
  * reasoning gets
  * the reasoning and output_data, every line its engineering_decision,
- * sourcing_decision and finance_decision, and doc its report (with the
- * strategies). Trace steps naming a line (key "line") take its reasoning
+ * sourcing_decision and finance_decision (null in doc until then), and
+ * doc its report (with the strategies). Trace steps naming a line (key "line") take its reasoning
  * and lose the key. 0, or -1 when the basis is unusable.
  */
 int	api_render_project(json_t *doc, const char *basis, size_t len);
