@@ -333,6 +333,14 @@ struct stage_llm_part {
 							   of it */
 };
 
+/* The user prompt of part's lines. */
+static char *
+stage_llm_part_prompt(const struct stage_llm_part *part)
+{
+	return assess_prompt(part->v, part->job->bom, part->job->decisions,
+	    part->first, part->count);
+}
+
 /*
  * The user prompt of a request (llm_request.user_make), made at each
  * attempt: a wave of hundreds of requests holds their bodies only, and
@@ -341,10 +349,7 @@ struct stage_llm_part {
 static char *
 stage_llm_prompt(const struct llm_request *req)
 {
-	const struct stage_llm_part *part = req->tag;
-
-	return assess_prompt(part->v, part->job->bom, part->job->decisions,
-	    part->first, part->count);
+	return stage_llm_part_prompt(req->tag);
 }
 
 /*
@@ -468,8 +473,7 @@ stage_llm_budget(redisContext *r, const struct config *cfg,
 	/* prompts are made as they are sent: made here only to be
 	 * counted, and only when tokens are budgeted */
 	for (i = 0; cfg->llm_tokens_per_min > 0 && i < n; i++) {
-		p = assess_prompt(parts[i].v, parts[i].job->bom,
-		    parts[i].job->decisions, parts[i].first, parts[i].count);
+		p = stage_llm_part_prompt(&parts[i]);
 		est = (int64_t)(p != NULL ? strlen(p) : 0) / 4 + max_tokens;
 		free(p);
 		if (est > per)
