@@ -173,11 +173,13 @@ attack "a deactivated client's token" "$(mint --key "$S/keys/rs1.pem" --kid rs1 
 sql "UPDATE clients SET active = true WHERE client_id = '$B_ID'" >/dev/null
 
 # unknown kid, then rotation (issuer c: keys fetched now)
+# both tokens minted first: the refetch period (2 s) must not run out
+# while a loaded machine starts mock_oidc between the requests
 T=$(mint --key "$S/keys/rs1.pem" --kid rs1 "$(claims "$OIDC/c" bomd-c read)")
+T2=$(mint --key "$S/spare/rs2.pem" --kid rs2 "$(claims "$OIDC/c" bomd-c read)")
 breq "$T" GET /projects
 check "issuer c: fetched on first use" "200" "$CODE"
 before=$(stats)
-T2=$(mint --key "$S/spare/rs2.pem" --kid rs2 "$(claims "$OIDC/c" bomd-c read)")
 for _ in 1 2 3 4 5; do breq "$T2" GET /projects; done
 check "unknown kid: 401" "401" "$CODE"
 check "unknown kids within the refetch period fetch nothing" "$before" "$(stats)"
