@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "offer_text.h"
+#include "unit.h"
 
 #define NBSP	"\xc2\xa0"
 #define NNBSP	"\xe2\x80\xaf"
@@ -34,8 +34,7 @@ check_parsed(const char *in, int rc, int want_rc, const char *why, int64_t v,
 		    (long long)want);
 }
 
-static void
-test_price_golden(void **state)
+UNIT_TEST(test_price_golden)
 {
 	static const struct {
 		const char	*in;
@@ -90,7 +89,6 @@ test_price_golden(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
 		why = NULL;
@@ -107,8 +105,7 @@ test_price_golden(void **state)
 	assert_int_equal(offer_text_price(NULL, &v, NULL, NULL), -1);
 }
 
-static void
-test_qty_golden(void **state)
+UNIT_TEST(test_qty_golden)
 {
 	static const struct {
 		const char	*in;
@@ -134,7 +131,6 @@ test_qty_golden(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
 		why = NULL;
@@ -144,8 +140,7 @@ test_qty_golden(void **state)
 	assert_int_equal(offer_text_qty(NULL, &v, NULL), -1);
 }
 
-static void
-test_days_golden(void **state)
+UNIT_TEST(test_days_golden)
 {
 	static const struct {
 		const char	*in;
@@ -177,7 +172,6 @@ test_days_golden(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
 		why = NULL;
@@ -185,16 +179,4 @@ test_days_golden(void **state)
 		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
 	}
 	assert_int_equal(offer_text_days(NULL, 1, &v, NULL), -1);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_price_golden),
-		cmocka_unit_test(test_qty_golden),
-		cmocka_unit_test(test_days_golden),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }
