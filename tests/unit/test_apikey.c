@@ -41,10 +41,7 @@ UNIT_TEST(test_generate)
 
 UNIT_TEST(test_shapes)
 {
-	static const struct {
-		const char	*key;
-		int		 want;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "bk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 		    "abcdef", 0 },
 		{ "bk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
@@ -64,6 +61,6 @@ UNIT_TEST(test_shapes)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		assert_int_equal(apikey_digest(rows[i].key, prefix, hash),
+		assert_int_equal(apikey_digest(rows[i].in, prefix, hash),
 		    rows[i].want);
 }

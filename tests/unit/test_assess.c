@@ -256,10 +256,7 @@ UNIT_TEST(test_prompt)
 
 UNIT_TEST(test_schema)
 {
-	static const struct {
-		const char	*json;
-		int		 want;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "{\"lines\":[{\"line\":1,\"decision\":\"escalated\","
 		    "\"confidence\":0,\"reasons\":[\"mock\"],\"risks\":[],"
 		    "\"engineering_note\":null,\"sourcing_note\":\"x\","
@@ -280,7 +277,7 @@ UNIT_TEST(test_schema)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = json_loads(rows[i].json, 0, NULL);
+		v = json_loads(rows[i].in, 0, NULL);
 		assert_non_null(v);
 		buf_init(&errs);
 		if (llm_json_validate(v, assess_schema(), &errs) !=

@@ -379,10 +379,7 @@ UNIT_TEST(test_designator_budget)
 
 UNIT_TEST(test_errors)
 {
-	static const struct {
-		const char	*csv;
-		const char	*err;
-	} rows[] = {
+	static const struct unit_str_str rows[] = {
 		{ "", "No valid line items found in BOM" },
 		{ "\n\n  \n", "No valid line items found in BOM" },
 		{ "MPN,Qty\n",
@@ -408,9 +405,9 @@ UNIT_TEST(test_errors)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bom(rows[i].csv, err, sizeof(err));
+		bom = fixture_bom(rows[i].in, err, sizeof(err));
 		assert_null(bom);
-		assert_string_equal(err, rows[i].err);
+		assert_string_equal(err, rows[i].want);
 	}
 	/* NULL err and a NULL buffer are tolerated */
 	assert_null(bom_parse(NULL, 0, NULL, NULL, 0));

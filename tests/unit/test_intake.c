@@ -730,10 +730,7 @@ UNIT_TEST(test_form_table)
 
 UNIT_TEST(test_view)
 {
-	static const struct {
-		const char	*json;
-		int		 rc;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "{}", 0 },
 		{ "{\"requirements\": null}", 0 },
 		{ "[]", -1 },
@@ -790,10 +787,10 @@ UNIT_TEST(test_view)
 	json_decref(ctx);
 
 	for (i = 0; i < NROWS(rows); i++) {
-		ctx = json_loads(rows[i].json, JSON_DECODE_ANY, NULL);
+		ctx = json_loads(rows[i].in, JSON_DECODE_ANY, NULL);
 		assert_non_null(ctx);
-		if (intake_view_get(ctx, &v) != rows[i].rc)
-			fail_msg("row %zu: %s", i, rows[i].json);
+		if (intake_view_get(ctx, &v) != rows[i].want)
+			fail_msg("row %zu: %s", i, rows[i].in);
 		intake_view_free(&v);
 		json_decref(ctx);
 	}

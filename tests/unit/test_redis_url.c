@@ -163,10 +163,7 @@ UNIT_TEST(test_too_long)
 
 UNIT_TEST(test_conn_check)
 {
-	static const struct {
-		const char *error;
-		int broken;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "READONLY You can't write against a read only replica.", 1 },
 		{ "ERR Error running script (call to f_1): @user_script:1: "
 		    "@user_script: 1: -READONLY You can't write", 1 },
@@ -184,11 +181,11 @@ UNIT_TEST(test_conn_check)
 		memset(&c, 0, sizeof(c));
 		memset(&r, 0, sizeof(r));
 		r.type = REDIS_REPLY_ERROR;
-		r.str = (char *)(uintptr_t)rows[i].error;
-		r.len = strlen(rows[i].error);
+		r.str = (char *)(uintptr_t)rows[i].in;
+		r.len = strlen(rows[i].in);
 		redis_conn_check(&c, &r);
-		if ((c.err != 0) != rows[i].broken)
-			fail_msg("'%s': err %d", rows[i].error, c.err);
+		if ((c.err != 0) != rows[i].want)
+			fail_msg("'%s': err %d", rows[i].in, c.err);
 	}
 	/* a reply that is no error, or none, leaves the context alone */
 	memset(&c, 0, sizeof(c));

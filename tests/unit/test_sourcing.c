@@ -177,10 +177,7 @@ UNIT_TEST(test_offers_csv_header)
 	    "manufacturer,currency,stock,moq,order_multiple,lead_time_days,"
 	    "extra\n"
 	    "1:2.50,S1,ABC,mouser,authorized,Mouser,Acme,USD,7,1,1,3,x\n";
-	static const struct {
-		const char	*csv;
-		const char	*err;
-	} bad[] = {
+	static const struct unit_str_str bad[] = {
 		{ "", "offers csv has no header" },
 		{ "\n\n", "offers csv has no header" },
 		{ "mpn,manufacturer,supplier_id,supplier_name,supplier_type,"
@@ -215,10 +212,10 @@ UNIT_TEST(test_offers_csv_header)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (offers_parse_csv(bad[i].csv, strlen(bad[i].csv), &l, err,
+		if (offers_parse_csv(bad[i].in, strlen(bad[i].in), &l, err,
 		    sizeof(err)) != -1)
 			fail_msg("header row %zu accepted", i);
-		assert_string_equal(err, bad[i].err);
+		assert_string_equal(err, bad[i].want);
 		offer_list_free(&l);
 	}
 }

@@ -28,6 +28,21 @@ void	unit_group(CMFixtureFunction setup, CMFixtureFunction teardown);
 /* The setup and teardown of every test without its own (UNIT_EACH()). */
 void	unit_each(CMFixtureFunction setup, CMFixtureFunction teardown);
 
+/*
+ * Table rows of the shapes several files test: a text and the number (0 or
+ * -1, true or false) it must give, or the text it must give (a result, an
+ * error message).
+ */
+struct unit_str_int {
+	const char	*in;
+	int		 want;
+};
+
+struct unit_str_str {
+	const char	*in;
+	const char	*want;
+};
+
 #define UNIT_DEFINE(name, own, setup, teardown)				\
 	static void name(void **);					\
 	static void __attribute__((constructor))			\
