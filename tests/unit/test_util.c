@@ -13,30 +13,6 @@
 #include "unit.h"
 #include "util.h"
 
-/* A number parser's case: its return code, and the value when that is 0. */
-struct num_case {
-	const char	*in;
-	int		 rc;
-	int64_t		 want;
-};
-
-/* Runs the n cases of rows through parse. */
-static void
-check_numbers(const struct num_case *rows, size_t n,
-    int (*parse)(const char *, int64_t *, const char **))
-{
-	const char *why;
-	int64_t v;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		v = 0;
-		assert_int_equal(parse(rows[i].in, &v, &why), rows[i].rc);
-		if (rows[i].rc == 0)
-			assert_int_equal(v, rows[i].want);
-	}
-}
-
 /* parse_i64() from -1000 to 1000. */
 static int
 bounded_i64(const char *s, int64_t *v, const char **why)
@@ -46,7 +22,7 @@ bounded_i64(const char *s, int64_t *v, const char **why)
 
 UNIT_TEST(test_parse_i64)
 {
-	static const struct num_case rows[] = {
+	static const struct unit_num rows[] = {
 		{ "0", 0, 0 },
 		{ " 42 ", 0, 42 },
 		{ "-5", 0, -5 },
@@ -58,12 +34,12 @@ UNIT_TEST(test_parse_i64)
 		{ "1001", -1, 0 },	/* above max */
 	};
 
-	check_numbers(rows, sizeof(rows) / sizeof(rows[0]), bounded_i64);
+	unit_check_numbers(rows, sizeof(rows) / sizeof(rows[0]), bounded_i64);
 }
 
 UNIT_TEST(test_parse_money)
 {
-	static const struct num_case rows[] = {
+	static const struct unit_num rows[] = {
 		{ "0.10", 0, 100000 },
 		{ "12", 0, 12000000 },
 		{ "1.234567", 0, 1234567 },
@@ -76,7 +52,7 @@ UNIT_TEST(test_parse_money)
 		{ "99999999999999999", -1, 0 },
 	};
 
-	check_numbers(rows, sizeof(rows) / sizeof(rows[0]), parse_money);
+	unit_check_numbers(rows, sizeof(rows) / sizeof(rows[0]), parse_money);
 }
 
 UNIT_TEST(test_money_format)

@@ -55,6 +55,36 @@ unit_each(CMFixtureFunction setup, CMFixtureFunction teardown)
 	unit_each_teardown = teardown;
 }
 
+void
+unit_check_number(const char *in, int rc, int want_rc, const char *why,
+    int64_t v, int64_t want)
+{
+	if (rc != want_rc)
+		fail_msg("'%s': rc %d (%s), want %d", in, rc,
+		    why != NULL ? why : "", want_rc);
+	if (rc == 0 && v != want)
+		fail_msg("'%s': %lld, want %lld", in, (long long)v,
+		    (long long)want);
+}
+
+void
+unit_check_numbers(const struct unit_num *rows, size_t n,
+    int (*parse)(const char *, int64_t *, const char **))
+{
+	const char *why;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		v = -1;
+		why = NULL;
+		rc = parse(rows[i].in, &v, &why);
+		unit_check_number(rows[i].in, rc, rows[i].rc, why, v,
+		    rows[i].want);
+	}
+}
+
 /* Constructors run in no promised order: sort by the line defined at. */
 static int
 unit_cmp(const void *a, const void *b)

@@ -43,6 +43,24 @@ struct unit_str_str {
 	const char	*want;
 };
 
+/* A number parser's case: its return code, and the value when that is 0. */
+struct unit_num {
+	const char	*in;
+	int		 rc;
+	int64_t		 want;
+};
+
+/*
+ * Fails the test unless a parser's answer to in is return code want_rc
+ * and, when that is 0, the value want: rc and v are what it gave, why its
+ * reason (named on a failure; may be NULL).
+ */
+void	unit_check_number(const char *in, int rc, int want_rc, const char *why,
+	    int64_t v, int64_t want);
+/* Runs the n cases of rows through parse, with unit_check_number(). */
+void	unit_check_numbers(const struct unit_num *rows, size_t n,
+	    int (*parse)(const char *, int64_t *, const char **));
+
 #define UNIT_DEFINE(name, own, setup, teardown)				\
 	static void name(void **);					\
 	static void __attribute__((constructor))			\
