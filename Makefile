@@ -83,7 +83,8 @@ MOCKS = $(filter-out tests/tools/mock_http.c, \
 	$(sort $(wildcard tests/tools/mock_*.c)))
 MOCK_BINS = $(MOCKS:%.c=$(ABUILD)/%)
 # What several unit tests share (keys, tokens, mock servers, fixture
-# files, parse helpers), linked to each as an archive.
+# files, parse helpers, and unit.c: the one main(), which runs the tests
+# a file registers with UNIT_TEST()), linked to each as an archive.
 UNIT_FIXTURES = $(filter-out $(UNIT_TESTS), $(sort $(wildcard tests/unit/*.c)))
 AFIXTURES = $(ABUILD)/tests/unit/libfixtures.a
 

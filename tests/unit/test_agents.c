@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -19,6 +18,7 @@
 #include "offers.h"
 #include "report.h"
 #include "sourcing.h"
+#include "unit.h"
 #include "util.h"
 
 /* need 10: DigiKey 10 x 1.00 = 10.00, Mouser 10 x 1.20; a broker part */
@@ -53,8 +53,7 @@ check_agent(const json_t *item, const char *agent, const char *status,
 		    why != NULL ? why : "(none)");
 }
 
-static void
-test_agents(void **state)
+UNIT_TEST(test_agents)
 {
 	const char *crit[] = { "U1" }, *des[] = { "U1" };
 	struct sourcing_rules rules;
@@ -65,7 +64,6 @@ test_agents(void **state)
 	struct offer_list l;
 	json_t *item, *stored;
 
-	(void)state;
 	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	memset(&rules, 0, sizeof(rules));
 	rules.allow_alternates = true;
@@ -146,14 +144,4 @@ test_agents(void **state)
 	line_decision_free(&d);
 	json_decref(item);
 	offer_list_free(&l);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_agents),
-	};
-
-	return cmocka_run_group_tests_name("agents", tests, NULL, NULL);
 }

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "api/api_cache.h"
+#include "unit.h"
 #include "util.h"
 
 #define C1	"0b9e3a4c-5d6e-4f70-8a1b-2c3d4e5f6a7b"
@@ -48,12 +48,10 @@ first(const char *client, const char *project, const char *version)
 	return c;
 }
 
-static void
-test_versions_and_tenants(void **state)
+UNIT_TEST(test_versions_and_tenants)
 {
 	size_t n, bytes;
 
-	(void)state;
 	api_cache_init(1 << 20);
 	assert_true(api_cache_enabled());
 	put(C1, P1, "100 v1", 'a', 10);
@@ -77,12 +75,10 @@ test_versions_and_tenants(void **state)
 	assert_false(api_cache_enabled());
 }
 
-static void
-test_bound(void **state)
+UNIT_TEST(test_bound)
 {
 	size_t n, bytes;
 
-	(void)state;
 	/* room for two documents of 1000 bytes and their entries, not 3 */
 	api_cache_init(2600);
 	put(C1, P1, "1", 'a', 1000);
@@ -109,13 +105,11 @@ test_bound(void **state)
 	api_cache_shutdown();
 }
 
-static void
-test_held_past_eviction(void **state)
+UNIT_TEST(test_held_past_eviction)
 {
 	struct api_cache_doc *d;
 	size_t n, bytes;
 
-	(void)state;
 	api_cache_init(1 << 20);
 	put(C1, P1, "1", 'a', 100);
 	d = api_cache_get(C1, P1, "1");
@@ -130,16 +124,4 @@ test_held_past_eviction(void **state)
 	assert_int_equal(api_cache_data(d)[99], 'a');
 	api_cache_unref(d);		/* freed now (ASan would tell) */
 	api_cache_unref(NULL);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_versions_and_tenants),
-		cmocka_unit_test(test_bound),
-		cmocka_unit_test(test_held_past_eviction),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <microhttpd.h>
 
 #include "api/api_route.h"
+#include "unit.h"
 
 /* A handler for the test table; never called. */
 static enum MHD_Result
@@ -79,8 +79,7 @@ test_rows(const struct api_route *const *tables, const struct test_row *rows,
 	}
 }
 
-static void
-test_captures(void **state)
+UNIT_TEST(test_captures)
 {
 	static const struct test_row rows[] = {
 		{ "GET", "/", "/", 0, { NULL } },
@@ -108,17 +107,14 @@ test_captures(void **state)
 		{ "GET", "", NULL, 404, { NULL } },
 	};
 
-	(void)state;
 	test_rows(test_tables, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
-static void
-test_long_segment(void **state)
+UNIT_TEST(test_long_segment)
 {
 	struct api_route_match m;
 	char url[API_ROUTE_ARG_LEN + 16];
 
-	(void)state;
 	/* the longest segment a capture holds, then one byte more */
 	snprintf(url, sizeof(url), "/items/%0*d", API_ROUTE_ARG_LEN - 1, 0);
 	assert_non_null(api_route_find(test_tables, "GET", url, &m));
@@ -128,8 +124,7 @@ test_long_segment(void **state)
 	assert_false(m.path_known);
 }
 
-static void
-test_method(void **state)
+UNIT_TEST(test_method)
 {
 	static const struct test_row rows[] = {
 		{ "DELETE", "/items/9", "/items/{}", 0, { "9" } },
@@ -141,13 +136,11 @@ test_method(void **state)
 		{ "POST", "/nothing", NULL, 404, { NULL } },
 	};
 
-	(void)state;
 	test_rows(test_tables, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* The API's own tables: the order that makes parts with "/" work. */
-static void
-test_api_tables(void **state)
+UNIT_TEST(test_api_tables)
 {
 	static const struct test_row rows[] = {
 		{ "GET", "/", "/", 0, { NULL } },
@@ -188,7 +181,6 @@ test_api_tables(void **state)
 		{ "GET", "/v1/chat/completions", NULL, 405, { NULL } },
 	};
 
-	(void)state;
 	test_rows(api_route_tables, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
@@ -196,8 +188,7 @@ test_api_tables(void **state)
  * Every route of the API declares who may call it: a project route's
  * first capture is the project, and reads of a project admit its token.
  */
-static void
-test_api_scopes(void **state)
+UNIT_TEST(test_api_scopes)
 {
 	static const struct {
 		const char		*method;
@@ -222,7 +213,6 @@ test_api_scopes(void **state)
 	const struct api_route *rt;
 	size_t t, i, found = 0;
 
-	(void)state;
 	for (t = 0; api_route_tables[t] != NULL; t++)
 		for (rt = api_route_tables[t]; rt->method != NULL; rt++) {
 			/* a read changes nothing of the tenant's */
@@ -245,18 +235,4 @@ test_api_scopes(void **state)
 				}
 		}
 	assert_int_equal(found, sizeof(rows) / sizeof(rows[0]));
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captures),
-		cmocka_unit_test(test_long_segment),
-		cmocka_unit_test(test_method),
-		cmocka_unit_test(test_api_tables),
-		cmocka_unit_test(test_api_scopes),
-	};
-
-	return cmocka_run_group_tests_name("api_route", tests, NULL, NULL);
 }

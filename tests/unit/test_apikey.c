@@ -9,19 +9,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "apikey.h"
+#include "unit.h"
 
 /* Each kind of new key digests back to its prefix and hash. */
-static void
-test_generate(void **state)
+UNIT_TEST(test_generate)
 {
 	char key[APIKEY_LEN + 1], prefix[APIKEY_PREFIX_LEN + 1];
 	char again[APIKEY_PREFIX_LEN + 1], other[APIKEY_LEN + 1];
 	unsigned char hash[APIKEY_HASH_LEN], hash2[APIKEY_HASH_LEN];
 
-	(void)state;
 	assert_int_equal(apikey_generate(key, prefix, hash), 0);
 	assert_int_equal(strlen(key), APIKEY_LEN);
 	assert_int_equal(strncmp(key, "bk_", 3), 0);
@@ -41,13 +39,9 @@ test_generate(void **state)
 	assert_false(apikey_hash_equal(hash, hash2));
 }
 
-static void
-test_shapes(void **state)
+UNIT_TEST(test_shapes)
 {
-	static const struct {
-		const char	*key;
-		int		 want;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "bk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 		    "abcdef", 0 },
 		{ "bk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
@@ -66,19 +60,7 @@ test_shapes(void **state)
 	unsigned char hash[APIKEY_HASH_LEN];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		assert_int_equal(apikey_digest(rows[i].key, prefix, hash),
+		assert_int_equal(apikey_digest(rows[i].in, prefix, hash),
 		    rows[i].want);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_generate),
-		cmocka_unit_test(test_shapes),
-	};
-
-	return cmocka_run_group_tests_name("apikey", tests, NULL, NULL);
 }

@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "assess.h"
 #include "bom.h"
 #include "intake.h"
 #include "llm_json.h"
 #include "sourcing.h"
+#include "unit.h"
 #include "util.h"
 
 #define NLINES	4
@@ -68,8 +68,7 @@ answer_for(int line, const char *decision)
 	    "finance_note", "");
 }
 
-static void
-test_policy_table(void **state)
+UNIT_TEST(test_policy_table)
 {
 	static const struct {
 		int		 line;
@@ -92,7 +91,6 @@ test_policy_table(void **state)
 	int64_t qty, unit, ext;
 	char *sup;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		make_decisions(d);
 		memset(&st, 0, sizeof(st));
@@ -129,14 +127,12 @@ test_policy_table(void **state)
 	}
 }
 
-static void
-test_escalation_reasoning(void **state)
+UNIT_TEST(test_escalation_reasoning)
 {
 	struct line_decision d[NLINES];
 	struct assess_stats st = { 0, 0, 0 };
 	json_t *ans, *flags;
 
-	(void)state;
 	make_decisions(d);
 	ans = answer_for(4, "escalated");
 	assert_int_equal(assess_merge(d, NLINES, 3, 1, ans, &st), 0);
@@ -161,14 +157,12 @@ test_escalation_reasoning(void **state)
 	free_decisions(d);
 }
 
-static void
-test_batch_bounds(void **state)
+UNIT_TEST(test_batch_bounds)
 {
 	struct line_decision d[NLINES];
 	struct assess_stats st = { 0, 0, 0 };
 	json_t *ans;
 
-	(void)state;
 	make_decisions(d);
 	/* batch is lines 3..4: line 1, 5 and 0 are outside, 4 twice */
 	ans = json_pack("{s:[{s:i,s:s}, {s:i,s:s}, {s:i,s:s}, {s:i,s:s}, "
@@ -195,15 +189,13 @@ test_batch_bounds(void **state)
 	free_decisions(d);
 }
 
-static void
-test_count(void **state)
+UNIT_TEST(test_count)
 {
 	struct line_decision d[NLINES];
 	struct assess_stats st = { 0, 0, 0 };
 	int64_t counts[3], total;
 	json_t *ans;
 
-	(void)state;
 	make_decisions(d);
 	assert_int_equal(assess_count(d, NLINES, counts, &total), 0);
 	assert_int_equal(counts[DECISION_APPROVED], 2);
@@ -223,8 +215,7 @@ test_count(void **state)
 	free_decisions(d);
 }
 
-static void
-test_prompt(void **state)
+UNIT_TEST(test_prompt)
 {
 	static const char csv[] = "RefDes,Qty,MPN,Description\n"
 	    "R1,2,RC0805FR-0710KL,10k resistor\nC1,4,CL21B104KBCNNNC,\n"
@@ -235,7 +226,6 @@ test_prompt(void **state)
 	json_t *ctx;
 	char err[256], *p;
 
-	(void)state;
 	bom = bom_parse(csv, sizeof(csv) - 1, NULL, err, sizeof(err));
 	assert_non_null(bom);
 	ctx = json_pack("{s:{s:s}, s:{s:i}, s:{s:i}}", "project", "name",
@@ -264,13 +254,9 @@ test_prompt(void **state)
 	free_decisions(d);
 }
 
-static void
-test_schema(void **state)
+UNIT_TEST(test_schema)
 {
-	static const struct {
-		const char	*json;
-		int		 want;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "{\"lines\":[{\"line\":1,\"decision\":\"escalated\","
 		    "\"confidence\":0,\"reasons\":[\"mock\"],\"risks\":[],"
 		    "\"engineering_note\":null,\"sourcing_note\":\"x\","
@@ -290,9 +276,8 @@ test_schema(void **state)
 	json_t *v, *doc;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = json_loads(rows[i].json, 0, NULL);
+		v = json_loads(rows[i].in, 0, NULL);
 		assert_non_null(v);
 		buf_init(&errs);
 		if (llm_json_validate(v, assess_schema(), &errs) !=
@@ -307,19 +292,4 @@ test_schema(void **state)
 	    "lines"));
 	json_decref(doc);
 	assert_non_null(strstr(assess_system_prompt(), "cannot approve"));
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policy_table),
-		cmocka_unit_test(test_escalation_reasoning),
-		cmocka_unit_test(test_batch_bounds),
-		cmocka_unit_test(test_count),
-		cmocka_unit_test(test_prompt),
-		cmocka_unit_test(test_schema),
-	};
-
-	return cmocka_run_group_tests_name("assess", tests, NULL, NULL);
 }

@@ -8,12 +8,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "base64.h"
+#include "unit.h"
 
-static void
-test_vectors(void **state)
+UNIT_TEST(test_vectors)
 {
 	static const struct { const char *in, *std, *url; } rows[] = {
 		{ "", "", "" },
@@ -29,7 +28,6 @@ test_vectors(void **state)
 	size_t i, n;
 	char *s;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		s = base64_encode(rows[i].in, strlen(rows[i].in));
 		assert_string_equal(s, rows[i].std);
@@ -55,14 +53,12 @@ test_vectors(void **state)
 	free(raw);
 }
 
-static void
-test_round_trip(void **state)
+UNIT_TEST(test_round_trip)
 {
 	unsigned char in[64], *out;
 	size_t len, n, i;
 	char *s;
 
-	(void)state;
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (unsigned char)(i * 37 + 11);
 	for (len = 0; len <= sizeof(in); len++) {
@@ -76,8 +72,7 @@ test_round_trip(void **state)
 	}
 }
 
-static void
-test_refusals(void **state)
+UNIT_TEST(test_refusals)
 {
 	static const char *const bad_std[] = {
 		"Z", "Zg=", "Zg===", "Z===", "Zm9v\n", " Zm9v", "Zm9v=",
@@ -88,7 +83,6 @@ test_refusals(void **state)
 	};
 	size_t i, n;
 
-	(void)state;
 	for (i = 0; i < sizeof(bad_std) / sizeof(bad_std[0]); i++)
 		if (base64_decode(bad_std[i], strlen(bad_std[i]), &n) != NULL)
 			fail_msg("base64 '%s' accepted", bad_std[i]);
@@ -96,16 +90,4 @@ test_refusals(void **state)
 		if (base64url_decode(bad_url[i], strlen(bad_url[i]), &n) !=
 		    NULL)
 			fail_msg("base64url '%s' accepted", bad_url[i]);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_refusals),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -20,6 +19,7 @@
 #include "intake.h"
 #include "offers.h"
 #include "sourcing.h"
+#include "unit.h"
 #include "util.h"
 
 static const char catalog[] =
@@ -30,8 +30,7 @@ static const char catalog[] =
     "1:1.00|10:0.90,nrnd,no,tw,Reel,https://x.example/p1.pdf\n"
     "P-1,Acme,mouser,Mouser,authorized,MO-1,0,1,1,30,USD,1:0.80,,,,,\n";
 
-static void
-test_round_trip(void **state)
+UNIT_TEST(test_round_trip)
 {
 	static const struct supplier_rule trust[] = {
 		{ "digikey", TRUST_HIGH, 12500000 },
@@ -46,7 +45,6 @@ test_round_trip(void **state)
 	struct buf t;
 	size_t n;
 
-	(void)state;
 	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
 	    err, sizeof(err)), 0);
 	assert_int_equal(l.n, 2);
@@ -78,8 +76,7 @@ test_round_trip(void **state)
 
 /* A set named by hash: written last, as "sets"; the offers' suppliers
  * still select the trust rows; a set named twice is named once. */
-static void
-test_set_ref(void **state)
+UNIT_TEST(test_set_ref)
 {
 	static const struct supplier_rule trust[] = {
 		{ "mouser", TRUST_HIGH, 7 },
@@ -93,7 +90,6 @@ test_set_ref(void **state)
 	struct buf t, s;
 	int key;
 
-	(void)state;
 	assert_int_equal(offers_parse_csv(catalog, sizeof(catalog) - 1, &l,
 	    err, sizeof(err)), 0);
 	buf_init(&s);
@@ -125,8 +121,7 @@ test_set_ref(void **state)
 	offer_list_free(&l);
 }
 
-static void
-test_old_basis(void **state)
+UNIT_TEST(test_old_basis)
 {
 	static const char old[] = "{\"costing\":[0,0],\"offers\":[[\"P-1\","
 	    "\"Acme\",\"digikey\",\"DigiKey\",\"authorized\",\"DK-1\",100,1,1,"
@@ -138,7 +133,6 @@ test_old_basis(void **state)
 	struct basis b;
 	json_t *ctx;
 
-	(void)state;
 	assert_int_equal(basis_parse(old, sizeof(old) - 1, &b), 0);
 	assert_int_equal(b.costing.decided_on, -1);
 	assert_int_equal(b.noffers, 1);
@@ -162,8 +156,7 @@ test_old_basis(void **state)
 	assert_int_equal(basis_parse("{\"offers\":[[1]]}", 16, &b), -1);
 }
 
-static void
-test_deadline(void **state)
+UNIT_TEST(test_deadline)
 {
 	static const struct {
 		const char	*deadline;
@@ -186,7 +179,6 @@ test_deadline(void **state)
 	json_t *ctx;
 	size_t i;
 
-	(void)state;
 	assert_int_equal(intake_date_days("2026-12-04", &day), 0);
 	assert_int_equal(day, 20791);
 	assert_int_equal(intake_date_days("1970-01-01", &day), 0);
@@ -217,13 +209,11 @@ test_deadline(void **state)
 }
 
 /* The context's compliance as the checks read it. */
-static void
-test_view_compliance(void **state)
+UNIT_TEST(test_view_compliance)
 {
 	struct intake_view v;
 	json_t *ctx;
 
-	(void)state;
 	ctx = json_loads("{\"compliance\": {\"standards\": [\"IEC 60601\", "
 	    "\"EU RoHS 3\"], \"country_of_origin_restrictions\": [\"none\", "
 	    "\"CN\", \"\"]}, \"sourcing_constraints\": {\"single_source_ok\": "
@@ -248,18 +238,4 @@ test_view_compliance(void **state)
 	assert_false(v.rohs_required);
 	intake_view_free(&v);
 	json_decref(ctx);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_set_ref),
-		cmocka_unit_test(test_old_basis),
-		cmocka_unit_test(test_deadline),
-		cmocka_unit_test(test_view_compliance),
-	};
-
-	return cmocka_run_group_tests_name("basis", tests, NULL, NULL);
 }

@@ -8,12 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "worker/batch.h"
 
-static void
-test_move_init(void **state)
+UNIT_TEST(test_move_init)
 {
 	static const enum queue_dest dests[] = {
 		QUEUE_TO_STREAM, QUEUE_TO_RETRY, QUEUE_TO_DEAD
@@ -24,7 +23,6 @@ test_move_init(void **state)
 	struct queue_move mv;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(dests) / sizeof(dests[0]); i++) {
 		memset(&mv, 0xa5, sizeof(mv));
 		batch_move_init(&mv, &e, dests[i]);
@@ -41,29 +39,16 @@ test_move_init(void **state)
 }
 
 /* An entry read without a job field or a last error moves as it is. */
-static void
-test_move_init_bare(void **state)
+UNIT_TEST(test_move_init_bare)
 {
 	char id[] = "1-0";
 	struct queue_entry e = { id, NULL, 0, 0, 0, 0, NULL };
 	struct queue_move mv;
 
-	(void)state;
 	batch_move_init(&mv, &e, QUEUE_TO_STREAM);
 	assert_null(mv.job);
 	assert_int_equal(mv.job_len, 0);
 	assert_int_equal(mv.crashes, 0);
 	assert_int_equal(mv.retries, 0);
 	assert_null(mv.error);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_move_init),
-		cmocka_unit_test(test_move_init_bare),
-	};
-
-	return cmocka_run_group_tests_name("batch", tests, NULL, NULL);
 }

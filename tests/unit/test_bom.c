@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "bom.h"
 #include "fixture_bom.h"
 #include "fixture_file.h"
+#include "unit.h"
 #include "util.h"
 
 struct spot {
@@ -157,8 +157,7 @@ has_warning(const struct bom *bom, const char *w)
 	return false;
 }
 
-static void
-test_fixtures(void **state)
+UNIT_TEST(test_fixtures)
 {
 	const struct fixture_case *c;
 	const struct spot *sp;
@@ -167,7 +166,6 @@ test_fixtures(void **state)
 	char *data;
 	size_t i, k, len;
 
-	(void)state;
 	for (i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]);
 	    i++) {
 		c = &fixture_cases[i];
@@ -209,12 +207,10 @@ test_fixtures(void **state)
 }
 
 /* Field-level checks on fixtures the table only counts. */
-static void
-test_fixture_fields(void **state)
+UNIT_TEST(test_fixture_fields)
 {
 	struct bom *bom;
 
-	(void)state;
 	bom = fixture_bom_file("altium_preamble.csv");
 	assert_string_equal(bom->lines[0].manufacturer, "Murata");
 	assert_string_equal(bom->lines[0].description,
@@ -272,8 +268,7 @@ test_fixture_fields(void **state)
 	bom_free(bom);
 }
 
-static void
-test_ranges(void **state)
+UNIT_TEST(test_ranges)
 {
 	static const struct {
 		const char	*cell;
@@ -306,7 +301,6 @@ test_ranges(void **state)
 	char err[256];
 	size_t i, k;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err),
 		    "RefDes,MPN\n\"%s\",RC0805FR-0710KL\n", rows[i].cell);
@@ -334,13 +328,11 @@ test_ranges(void **state)
 	}
 }
 
-static void
-test_range_cap(void **state)
+UNIT_TEST(test_range_cap)
 {
 	struct bom *bom;
 	char err[256];
 
-	(void)state;
 	bom = fixture_bom("RefDes,MPN\nR1-R10000,RC0805FR-0710KL\n", err,
 	    sizeof(err));
 	assert_non_null(bom);
@@ -355,15 +347,13 @@ test_range_cap(void **state)
  * million strings; the BOM-wide budget refuses it, naming the limit, and
  * a BOM just within it still parses.
  */
-static void
-test_designator_budget(void **state)
+UNIT_TEST(test_designator_budget)
 {
 	struct buf csv;
 	struct bom *bom;
 	char err[256];
 	size_t i, total = 0;
 
-	(void)state;
 	buf_init(&csv);
 	buf_puts(&csv, "RefDes,MPN\n");
 	for (i = 0; i < 100; i++)
@@ -387,13 +377,9 @@ test_designator_budget(void **state)
 	buf_free(&csv);
 }
 
-static void
-test_errors(void **state)
+UNIT_TEST(test_errors)
 {
-	static const struct {
-		const char	*csv;
-		const char	*err;
-	} rows[] = {
+	static const struct unit_str_str rows[] = {
 		{ "", "No valid line items found in BOM" },
 		{ "\n\n  \n", "No valid line items found in BOM" },
 		{ "MPN,Qty\n",
@@ -418,11 +404,10 @@ test_errors(void **state)
 	char err[512];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bom(rows[i].csv, err, sizeof(err));
+		bom = fixture_bom(rows[i].in, err, sizeof(err));
 		assert_null(bom);
-		assert_string_equal(err, rows[i].err);
+		assert_string_equal(err, rows[i].want);
 	}
 	/* NULL err and a NULL buffer are tolerated */
 	assert_null(bom_parse(NULL, 0, NULL, NULL, 0));
@@ -431,8 +416,7 @@ test_errors(void **state)
 	bom_free(NULL);
 }
 
-static void
-test_quantity(void **state)
+UNIT_TEST(test_quantity)
 {
 	static const struct {
 		const char	*qty;
@@ -468,7 +452,6 @@ test_quantity(void **state)
 	char err[512];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err), "RefDes,Qty,MPN\n"
 		    "\"R1,R2\",%s,RC0805FR-0710KL\nC1,1,GRM188R71H104KA93D\n",
@@ -496,8 +479,7 @@ test_quantity(void **state)
 	bom_free(bom);
 }
 
-static void
-test_header_aliases(void **state)
+UNIT_TEST(test_header_aliases)
 {
 	static const struct {
 		const char	*header;
@@ -549,7 +531,6 @@ test_header_aliases(void **state)
 	const char *got;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err),
 		    "MPN,%s\nRC0805FR-0710KL,V\n", rows[i].header);
@@ -621,8 +602,7 @@ test_header_aliases(void **state)
 	bom_free(bom);
 }
 
-static void
-test_dnp(void **state)
+UNIT_TEST(test_dnp)
 {
 	static const struct {
 		const char	*header;
@@ -660,7 +640,6 @@ test_dnp(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err), "%s\n%s\n%s\n",
 		    rows[i].header, rows[i].row, "C1,1,GRM188R71H104KA93D");
@@ -680,15 +659,13 @@ test_dnp(void **state)
 	}
 }
 
-static void
-test_limits(void **state)
+UNIT_TEST(test_limits)
 {
 	struct bom_limits lim = { 64, 2, 8 };
 	struct bom *bom;
 	char err[256];
 	const char *ok = "MPN,Qty\nABCDEFGH,1\nX2,2\n";
 
-	(void)state;
 	bom = fixture_bom_lim(ok, &lim, err, sizeof(err));
 	assert_non_null(bom);
 	assert_int_equal(bom->nlines, 2);
@@ -734,15 +711,13 @@ make_big(size_t rows, size_t *len)
 	return buf_steal(&b);
 }
 
-static void
-test_big(void **state)
+UNIT_TEST(test_big)
 {
 	struct bom *bom;
 	char err[256], *data;
 	size_t i, len;
 	int64_t t0, ms, best;
 
-	(void)state;
 	data = make_big(BOM_MAX_LINES, &len);
 	/* best of three, so a busy shared machine does not fail the test */
 	for (i = 0, best = INT64_MAX; i < 3; i++) {
@@ -775,24 +750,4 @@ test_big(void **state)
 	free(data);
 	assert_null(bom);
 	assert_string_equal(err, "BOM has more than 10000 lines");
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_fixture_fields),
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_range_cap),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_quantity),
-		cmocka_unit_test(test_header_aliases),
-		cmocka_unit_test(test_dnp),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_designator_budget),
-		cmocka_unit_test(test_big),
-	};
-
-	return cmocka_run_group_tests_name("bom", tests, NULL, NULL);
 }

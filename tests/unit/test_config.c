@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include "config.h"
 #include "llm_http.h"
 #include "provider.h"
+#include "unit.h"
 #include "x402.h"
 
 #define ASSET	"0x036CbD53842c5426634e7929541eC2318f3dCF7e"
@@ -64,6 +64,10 @@ conf_teardown(void **state)
 	return clear_env(state);
 }
 
+/* the environment starts clear; each test's teardown clears it */
+UNIT_GROUP(clear_env, NULL)
+UNIT_EACH(NULL, conf_teardown)
+
 /* A config file holding text, in place of the test's last one. */
 static char *
 write_conf(const char *text)
@@ -93,12 +97,10 @@ load(const char *path, struct config *c)
 		fail_msg("config_load: %s", err);
 }
 
-static void
-test_defaults(void **state)
+UNIT_TEST(test_defaults)
 {
 	struct config c;
 
-	(void)state;
 	load(NULL, &c);
 	assert_string_equal(c.database_url, "postgresql:///bomd");
 	assert_string_equal(c.redis_url, "redis://127.0.0.1:6379/0");
@@ -128,14 +130,12 @@ test_defaults(void **state)
 
 /* llm.* keys: file values (string, integer and float prices), env wins,
  * and the client settings made from them. */
-static void
-test_llm_keys(void **state)
+UNIT_TEST(test_llm_keys)
 {
 	struct config c;
 	struct llm_config lc;
 	char *path;
 
-	(void)state;
 	path = write_conf("llm = { provider = \"openai\"; max_reasks = 1;\n"
 	    "batch_size = 25; deadline_ms = 5000; job_deadline_ms = 9000;\n"
 	    "connect_timeout_ms = 700; backoff_base_ms = 20;\n"
@@ -181,14 +181,12 @@ test_llm_keys(void **state)
 }
 
 /* x402.* keys: defaults, a boolean and a price from the file, env wins. */
-static void
-test_x402_keys(void **state)
+UNIT_TEST(test_x402_keys)
 {
 	struct config c;
 	struct x402_config xc;
 	char *path;
 
-	(void)state;
 	load(NULL, &c);
 	assert_false(c.x402_enabled);
 	assert_string_equal(c.x402_network, "base-sepolia");
@@ -240,14 +238,12 @@ test_x402_keys(void **state)
 	config_free(&c);
 }
 
-static void
-test_provider_keys(void **state)
+UNIT_TEST(test_provider_keys)
 {
 	struct provider_settings ps;
 	struct config c;
 	char err[256], *path;
 
-	(void)state;
 	path = write_conf("providers = { digikey = { enabled = false;\n"
 	    "client_id = \"id\"; locale_site = \"DE\"; ttl = 3600; };\n"
 	    "mouser = { per_minute = 10; }; timeout_ms = 500; };\n");
@@ -297,13 +293,11 @@ test_provider_keys(void **state)
 	assert_null(strstr(err, "s3cret"));
 }
 
-static void
-test_file_then_env(void **state)
+UNIT_TEST(test_file_then_env)
 {
 	struct config c;
 	char *path;
 
-	(void)state;
 	path = write_conf("database_url = \"postgresql://db/x\";\n"
 	    "workers = 3;\nsync_wait = 5;\n"
 	    "llm = { provider = \"openai\"; model = \"gpt-5-nano\"; };\n");
@@ -325,8 +319,7 @@ test_file_then_env(void **state)
 	config_free(&c);
 }
 
-static void
-test_bad_values(void **state)
+UNIT_TEST(test_bad_values)
 {
 	static const struct {
 		const char	*env;
@@ -400,7 +393,6 @@ test_bad_values(void **state)
 	char err[256], *path;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		clear_env(NULL);
 		path = NULL;
@@ -416,32 +408,12 @@ test_bad_values(void **state)
 	}
 }
 
-static void
-test_missing_explicit_file(void **state)
+UNIT_TEST(test_missing_explicit_file)
 {
 	struct config c;
 	char err[256];
 
-	(void)state;
 	assert_int_equal(config_load("/nonexistent/bomd.conf", &c, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/bomd.conf"));
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_defaults, conf_teardown),
-		cmocka_unit_test_teardown(test_file_then_env, conf_teardown),
-		cmocka_unit_test_teardown(test_llm_keys, conf_teardown),
-		cmocka_unit_test_teardown(test_provider_keys, conf_teardown),
-		cmocka_unit_test_teardown(test_x402_keys, conf_teardown),
-		cmocka_unit_test_teardown(test_bad_values, conf_teardown),
-		cmocka_unit_test_teardown(test_missing_explicit_file,
-		    conf_teardown),
-	};
-
-	/* the environment starts clear; each test's teardown clears it */
-	return cmocka_run_group_tests_name("config", tests, clear_env, NULL);
 }

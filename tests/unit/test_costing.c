@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "costing.h"
 #include "offers.h"
+#include "unit.h"
 #include "util.h"
 
 #define A	"1:0.10|10:0.08|100:0.05|1000:0.02"
@@ -216,8 +216,7 @@ costing_offer(const struct costing_row *r, struct offer *o)
 	    &o->nbreaks, &why), 0);
 }
 
-static void
-test_costing_golden(void **state)
+UNIT_TEST(test_costing_golden)
 {
 	struct cost_params p = { 0 };
 	struct cost_result r;
@@ -226,7 +225,6 @@ test_costing_golden(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	assert_true(sizeof(rows) / sizeof(rows[0]) >= 30);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		costing_offer(&rows[i], &o);
@@ -270,23 +268,20 @@ test_costing_golden(void **state)
 	}
 }
 
-static void
-test_costing_overflow_message(void **state)
+UNIT_TEST(test_costing_overflow_message)
 {
 	struct cost_params p = { 4000000000000, 1, 0, 0, -1, false };
 	struct cost_result r;
 	struct offer o;
 	char err[128];
 
-	(void)state;
 	costing_offer(&rows[40], &o);
 	assert_int_equal(costing_price(&o, &p, &r, err, sizeof(err)), -1);
 	assert_string_equal(err, "quantity or price too large");
 	offer_free_fields(&o);
 }
 
-static void
-test_costing_explain(void **state)
+UNIT_TEST(test_costing_explain)
 {
 	static const struct {
 		size_t		 row;
@@ -311,7 +306,6 @@ test_costing_explain(void **state)
 	size_t i;
 	const struct costing_row *row;
 
-	(void)state;
 	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
 		row = &rows[ex[i].row];
 		costing_offer(row, &o);
@@ -327,8 +321,7 @@ test_costing_explain(void **state)
 	}
 }
 
-static void
-test_costing_describe(void **state)
+UNIT_TEST(test_costing_describe)
 {
 	struct cost_params p = { 2, 10, 0, 0, 28, false };
 	struct cost_result r;
@@ -336,7 +329,6 @@ test_costing_describe(void **state)
 	struct buf b;
 	char err[128];
 
-	(void)state;
 	/* row 22: multiple 20 and a winning buy-up, in words */
 	costing_offer(&rows[22], &o);
 	p.line_qty = 3;
@@ -369,8 +361,7 @@ test_costing_describe(void **state)
 	offer_free_fields(&o);
 }
 
-static void
-test_costing_need(void **state)
+UNIT_TEST(test_costing_need)
 {
 	static const struct {
 		int64_t	line, build;
@@ -398,7 +389,6 @@ test_costing_need(void **state)
 	char err[128];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(nr) / sizeof(nr[0]); i++) {
 		p.line_qty = nr[i].line;
 		p.build_qty = nr[i].build;
@@ -411,18 +401,4 @@ test_costing_need(void **state)
 			fail_msg("need row %zu: %lld, want %lld", i,
 			    (long long)r.need, (long long)nr[i].need);
 	}
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_costing_golden),
-		cmocka_unit_test(test_costing_overflow_message),
-		cmocka_unit_test(test_costing_explain),
-		cmocka_unit_test(test_costing_describe),
-		cmocka_unit_test(test_costing_need),
-	};
-
-	return cmocka_run_group_tests_name("costing", tests, NULL, NULL);
 }

@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "bom.h"
-#include "fixture_bom.h"
 #include "csv.h"
+#include "fixture_bom.h"
+#include "unit.h"
 #include "util.h"
 
 /*
@@ -49,8 +49,7 @@ read_all(const char *in, size_t len, const struct csv_opts *opts,
 	csv_reader_free(&r);
 }
 
-static void
-test_reader(void **state)
+UNIT_TEST(test_reader)
 {
 #define IN(s)	s, sizeof(s) - 1
 	static const struct {
@@ -91,7 +90,6 @@ test_reader(void **state)
 	struct buf out;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		opts.max_field = rows[i].max_field;
 		opts.max_fields = rows[i].max_fields;
@@ -104,13 +102,11 @@ test_reader(void **state)
 	}
 }
 
-static void
-test_decode(void **state)
+UNIT_TEST(test_decode)
 {
 	struct csv_text t;
 	char err[64];
 
-	(void)state;
 	assert_int_equal(csv_decode("\xef\xbb\xbf" "A,\xc2\xb5", 7, &t, err,
 	    sizeof(err)), 0);
 	assert_string_equal(t.encoding, "utf-8-bom");
@@ -132,8 +128,7 @@ test_decode(void **state)
 	assert_int_equal(csv_utf8_mark("\xef\xbb", 2), 0);
 }
 
-static void
-test_cp1252(void **state)
+UNIT_TEST(test_cp1252)
 {
 	static const struct {
 		const char	*desc_in;	/* raw CP1252 bytes */
@@ -154,7 +149,6 @@ test_cp1252(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err), "RefDes,MPN,Description\n"
 		    "C1,GRM188R71H104KA93D,%s\n", rows[i].desc_in);
@@ -201,8 +195,7 @@ test_cp1252(void **state)
 	assert_string_equal(err, "UTF-16 is not supported; save as UTF-8");
 }
 
-static void
-test_quoting(void **state)
+UNIT_TEST(test_quoting)
 {
 	static const struct {
 		const char	*csv;
@@ -238,7 +231,6 @@ test_quoting(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bom(rows[i].csv, err, sizeof(err));
 		if (bom == NULL)
@@ -252,8 +244,7 @@ test_quoting(void **state)
 	}
 }
 
-static void
-test_delimiter(void **state)
+UNIT_TEST(test_delimiter)
 {
 	static const struct {
 		const char	*csv;
@@ -276,7 +267,6 @@ test_delimiter(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bom(rows[i].csv, err, sizeof(err));
 		if (bom == NULL && i == sizeof(rows) / sizeof(rows[0]) - 1) {
@@ -294,14 +284,12 @@ test_delimiter(void **state)
 	}
 }
 
-static void
-test_field_limits(void **state)
+UNIT_TEST(test_field_limits)
 {
 	struct bom_limits lim = { 64, 2, 8 };
 	struct bom *bom;
 	char err[256];
 
-	(void)state;
 	assert_null(fixture_bom_lim("MPN,Qty\nABCDEFGHI,1\n", &lim, err,
 	    sizeof(err)));
 	assert_string_equal(err, "line 2: field longer than 8 bytes");
@@ -322,19 +310,4 @@ test_field_limits(void **state)
 	assert_null(bom_parse("MPN\n\"X\0Y\"\n", 10, NULL, err,
 	    sizeof(err)));
 	assert_string_equal(err, "line 2: NUL byte in file");
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reader),
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_cp1252),
-		cmocka_unit_test(test_quoting),
-		cmocka_unit_test(test_delimiter),
-		cmocka_unit_test(test_field_limits),
-	};
-
-	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

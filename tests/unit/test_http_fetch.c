@@ -12,13 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
 #include <curl/curl.h>
 
 #include "http_fetch.h"
+#include "unit.h"
 
-static void
-test_multi_done(void **state)
+UNIT_TEST(test_multi_done)
 {
 	char path[] = "/tmp/test_http_fetch.XXXXXX", url[64];
 	int tags[2] = { 1, 2 }, seen[2] = { 0, 0 }, running, fd, n, *tag;
@@ -28,7 +27,6 @@ test_multi_done(void **state)
 	CURLcode cc;
 	size_t i;
 
-	(void)state;
 	assert_true((fd = mkstemp(path)) != -1);
 	assert_int_equal(write(fd, "x", 1), 1);
 	close(fd);
@@ -72,14 +70,4 @@ test_multi_done(void **state)
 	curl_multi_cleanup(multi);
 	curl_global_cleanup();
 	unlink(path);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_multi_done),
-	};
-
-	return cmocka_run_group_tests_name("http_fetch", tests, NULL, NULL);
 }

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
 #include "fixture_file.h"
 #include "intake.h"
+#include "unit.h"
 #include "util.h"
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -107,8 +107,7 @@ path_int(const json_t *ctx, const char *section, const char *key)
 	return json_integer_value(v);
 }
 
-static void
-test_yaml_table(void **state)
+UNIT_TEST(test_yaml_table)
 {
 	static const struct {
 		const char	*yaml;
@@ -258,7 +257,6 @@ test_yaml_table(void **state)
 	json_t *ctx, *warn;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < NROWS(rows); i++) {
 		err[0] = '\0';
 		warn = (json_t *)1;
@@ -288,13 +286,11 @@ test_yaml_table(void **state)
 	}
 }
 
-static void
-test_yaml_full_fixture(void **state)
+UNIT_TEST(test_yaml_full_fixture)
 {
 	json_t *ctx, *warn, *want;
 	const json_t *pref;
 
-	(void)state;
 	ctx = parse_fixture("full.yaml", &warn, 0);
 	want = json_loads("{"
 	    "\"project\": {\"name\": \"Sensor board rev C\", \"id\": \"SB-C\","
@@ -333,13 +329,11 @@ test_yaml_full_fixture(void **state)
  * as {mpn, reason}, preferred manufacturers by category, designators as
  * critical parts; read again, nothing changes.
  */
-static void
-test_yaml_original_fixture(void **state)
+UNIT_TEST(test_yaml_original_fixture)
 {
 	json_t *ctx, *warn, *want;
 	struct intake_view v;
 
-	(void)state;
 	ctx = parse_fixture("original.yaml", &warn, 0);
 	want = json_loads("{\"standards\": [\"RoHS\", \"IEC 60601-1\", "
 	    "\"ISO 13485\", \"FDA Class II\"], \"quality_class\": "
@@ -375,13 +369,11 @@ test_yaml_original_fixture(void **state)
 	json_decref(ctx);
 }
 
-static void
-test_yaml_block_fixture(void **state)
+UNIT_TEST(test_yaml_block_fixture)
 {
 	struct intake_view v;
 	json_t *ctx, *warn;
 
-	(void)state;
 	ctx = parse_fixture("block.yaml", &warn, 2);
 	assert_string_equal(json_string_value(json_array_get(warn, 0)),
 	    "unknown key 'colour' in project ignored");
@@ -423,8 +415,7 @@ test_yaml_block_fixture(void **state)
 	json_decref(ctx);
 }
 
-static void
-test_yaml_limits(void **state)
+UNIT_TEST(test_yaml_limits)
 {
 	struct buf b;
 	json_t *ctx;
@@ -432,7 +423,6 @@ test_yaml_limits(void **state)
 	size_t len, i;
 	int depth;
 
-	(void)state;
 	/* billion laughs is refused at its first anchor */
 	text = fixture_file("intake", "laughs.yaml", &len);
 	ctx = intake_parse_yaml(text, len, NULL, err, sizeof(err));
@@ -474,8 +464,7 @@ test_yaml_limits(void **state)
 	}
 }
 
-static void
-test_field_limits(void **state)
+UNIT_TEST(test_field_limits)
 {
 	static const struct {
 		const char	*prefix;	/* text before the value */
@@ -500,7 +489,6 @@ test_field_limits(void **state)
 	char err[256];
 	size_t i, k;
 
-	(void)state;
 	for (i = 0; i < NROWS(rows); i++) {
 		buf_init(&b);
 		buf_puts(&b, rows[i].prefix);
@@ -543,8 +531,7 @@ test_field_limits(void **state)
 	}
 }
 
-static void
-test_json_table(void **state)
+UNIT_TEST(test_json_table)
 {
 	static const struct {
 		const char	*json;
@@ -600,7 +587,6 @@ test_json_table(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < NROWS(rows); i++) {
 		in = json_loads(rows[i].json, JSON_DECODE_ANY |
 		    JSON_ALLOW_NUL, &jerr);
@@ -653,8 +639,7 @@ form_get(void *ctx, const char *name)
 	return NULL;
 }
 
-static void
-test_form_table(void **state)
+UNIT_TEST(test_form_table)
 {
 	static const struct {
 		struct form	 form;
@@ -709,7 +694,6 @@ test_form_table(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < NROWS(rows); i++) {
 		err[0] = '\0';
 		ctx = intake_from_form(form_get, (void *)&rows[i].form, &warn,
@@ -744,13 +728,9 @@ test_form_table(void **state)
 	}
 }
 
-static void
-test_view(void **state)
+UNIT_TEST(test_view)
 {
-	static const struct {
-		const char	*json;
-		int		 rc;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "{}", 0 },
 		{ "{\"requirements\": null}", 0 },
 		{ "[]", -1 },
@@ -767,7 +747,6 @@ test_view(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	/* defaults */
 	ctx = intake_parse_yaml("", 0, NULL, err, sizeof(err));
 	assert_non_null(ctx);
@@ -808,17 +787,16 @@ test_view(void **state)
 	json_decref(ctx);
 
 	for (i = 0; i < NROWS(rows); i++) {
-		ctx = json_loads(rows[i].json, JSON_DECODE_ANY, NULL);
+		ctx = json_loads(rows[i].in, JSON_DECODE_ANY, NULL);
 		assert_non_null(ctx);
-		if (intake_view_get(ctx, &v) != rows[i].rc)
-			fail_msg("row %zu: %s", i, rows[i].json);
+		if (intake_view_get(ctx, &v) != rows[i].want)
+			fail_msg("row %zu: %s", i, rows[i].in);
 		intake_view_free(&v);
 		json_decref(ctx);
 	}
 }
 
-static void
-test_date_valid(void **state)
+UNIT_TEST(test_date_valid)
 {
 	static const struct {
 		const char	*in;
@@ -843,22 +821,19 @@ test_date_valid(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < NROWS(rows); i++)
 		if (intake_date_valid(rows[i].in) != rows[i].ok)
 			fail_msg("row %zu: %s", i,
 			    rows[i].in ? rows[i].in : "(null)");
 }
 
-static void
-test_warning_cap(void **state)
+UNIT_TEST(test_warning_cap)
 {
 	struct buf b;
 	json_t *ctx, *warn;
 	char err[256];
 	size_t i;
 
-	(void)state;
 	buf_init(&b);
 	buf_puts(&b, "requirements:\n");
 	for (i = 0; i < 300; i++)
@@ -873,24 +848,4 @@ test_warning_cap(void **state)
 	json_decref(warn);
 	json_decref(ctx);
 	buf_free(&b);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yaml_table),
-		cmocka_unit_test(test_yaml_full_fixture),
-		cmocka_unit_test(test_yaml_original_fixture),
-		cmocka_unit_test(test_yaml_block_fixture),
-		cmocka_unit_test(test_yaml_limits),
-		cmocka_unit_test(test_field_limits),
-		cmocka_unit_test(test_json_table),
-		cmocka_unit_test(test_form_table),
-		cmocka_unit_test(test_view),
-		cmocka_unit_test(test_date_valid),
-		cmocka_unit_test(test_warning_cap),
-	};
-
-	return cmocka_run_group_tests_name("intake", tests, NULL, NULL);
 }

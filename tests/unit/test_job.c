@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "sourcing.h"
-#include "worker/job.h"
+#include "unit.h"
 #include "util.h"
+#include "worker/job.h"
 
 static const char *const texts[] = {
 	"{\"reasons\":[\"in stock\"],\"flags\":[]}",
@@ -55,12 +55,10 @@ assert_texts(const struct job *job)
 }
 
 /* A copy read beside the packed texts, freed again; packed all along. */
-static void
-test_peek(void **state)
+UNIT_TEST(test_peek)
 {
 	struct job *job = job_with_texts();
 
-	(void)state;
 	assert_int_equal(job_od_pack(job), 0);
 	assert_null(job->od_text);
 	assert_non_null(job->od_z);
@@ -83,12 +81,10 @@ test_peek(void **state)
 }
 
 /* Unpacked for good after a peek: the texts stay, the packed form goes. */
-static void
-test_unpack_after_peek(void **state)
+UNIT_TEST(test_unpack_after_peek)
 {
 	struct job *job = job_with_texts();
 
-	(void)state;
 	assert_int_equal(job_od_pack(job), 0);
 	assert_int_equal(job_od_peek(job), 0);
 	assert_int_equal(job_od_unpack(job), 0);
@@ -104,12 +100,10 @@ test_unpack_after_peek(void **state)
 }
 
 /* A job never packed: peek and unpeek leave its texts alone. */
-static void
-test_not_packed(void **state)
+UNIT_TEST(test_not_packed)
 {
 	struct job *job = job_with_texts();
 
-	(void)state;
 	assert_int_equal(job_od_peek(job), 0);
 	job_od_unpeek(job);
 	assert_texts(job);
@@ -118,29 +112,14 @@ test_not_packed(void **state)
 }
 
 /* Packed texts that do not inflate are an error, not a crash. */
-static void
-test_corrupt(void **state)
+UNIT_TEST(test_corrupt)
 {
 	struct job *job = job_with_texts();
 
-	(void)state;
 	assert_int_equal(job_od_pack(job), 0);
 	memset(job->od_z, 0xff, job->od_zlen);
 	assert_int_equal(job_od_peek(job), -1);
 	assert_null(job->od_text);
 	assert_int_equal(job_od_unpack(job), -1);
 	job_free(job);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_peek),
-		cmocka_unit_test(test_unpack_after_peek),
-		cmocka_unit_test(test_not_packed),
-		cmocka_unit_test(test_corrupt),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -18,6 +17,7 @@
 #include "base64.h"
 #include "jwks.h"
 #include "jwt.h"
+#include "unit.h"
 #include "util.h"
 
 #define ISS	"https://id.example.com/tenant-a"
@@ -59,6 +59,8 @@ group_teardown(void **state)
 	free(jwks_text);
 	return 0;
 }
+
+UNIT_GROUP(group_setup, group_teardown)
 
 /* The base claims with over's members set (null: removed). */
 static json_t *
@@ -161,8 +163,7 @@ static const struct jwt_case {
 	    JWT_INVALID, "signature" },
 };
 
-static void
-test_cases(void **state)
+UNIT_TEST(test_cases)
 {
 	struct jwt_expect want = { ISS, AUD, NOW };
 	const struct jwt_case *c;
@@ -173,7 +174,6 @@ test_cases(void **state)
 	json_t *claims;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(jwt_cases) / sizeof(jwt_cases[0]); i++) {
 		c = &jwt_cases[i];
 		key = c->key == NULL ? NULL : strcmp(c->key, "rsa") == 0 ?
@@ -200,8 +200,7 @@ test_cases(void **state)
 	jwks_free(keys);
 }
 
-static void
-test_claims_read(void **state)
+UNIT_TEST(test_claims_read)
 {
 	struct jwt_expect want = { ISS, AUD, NOW };
 	struct jwks *keys = the_keys();
@@ -209,7 +208,6 @@ test_claims_read(void **state)
 	char err[256], *token;
 	struct jwt *jwt;
 
-	(void)state;
 	token = fixture_mint(rsa, "rsa", NULL, false, claims);
 	assert_non_null(jwt = jwt_parse(token, err, sizeof(err)));
 	assert_string_equal(jwt_issuer(jwt), ISS);
@@ -225,8 +223,7 @@ test_claims_read(void **state)
 }
 
 /* With one key in the set a token need not name it. */
-static void
-test_single_key_no_kid(void **state)
+UNIT_TEST(test_single_key_no_kid)
 {
 	struct jwt_expect want = { ISS, AUD, NOW };
 	json_t *set, *claims = claims_with(NULL);
@@ -234,7 +231,6 @@ test_single_key_no_kid(void **state)
 	struct jwks *keys;
 	struct jwt *jwt;
 
-	(void)state;
 	set = json_loads(jwks_text, 0, NULL);
 	json_array_remove(json_object_get(set, "keys"), 0);	/* the EC */
 	one = json_dumps(set, 0);
@@ -258,8 +254,7 @@ test_single_key_no_kid(void **state)
 	json_decref(claims);
 }
 
-static void
-test_shaped(void **state)
+UNIT_TEST(test_shaped)
 {
 	static const struct { const char *s; bool want; } rows[] = {
 		{ "a.b.c", true }, { "a.b.", true }, { "eyJ.eyJ.s-_9", true },
@@ -270,7 +265,6 @@ test_shaped(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		if (jwt_shaped(rows[i].s) != rows[i].want)
 			fail_msg("jwt_shaped(%s)", rows[i].s);
@@ -293,8 +287,7 @@ handmade(const char *hdr, const char *claims, const char *sig)
 	return buf_steal(&b);
 }
 
-static void
-test_parse_refusals(void **state)
+UNIT_TEST(test_parse_refusals)
 {
 	static const struct { const char *hdr, *claims, *sig, *why; } rows[] = {
 		{ "not json", "{}", "sig", "header" },
@@ -317,7 +310,6 @@ test_parse_refusals(void **state)
 	struct jwt *jwt;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		token = handmade(rows[i].hdr, rows[i].claims, rows[i].sig);
 		err[0] = '\0';
@@ -333,8 +325,7 @@ test_parse_refusals(void **state)
 }
 
 /* A signature cut or flipped is refused, ES256 of the wrong size too. */
-static void
-test_signature_bytes(void **state)
+UNIT_TEST(test_signature_bytes)
 {
 	struct jwt_expect want = { ISS, AUD, NOW };
 	struct jwks *keys = the_keys();
@@ -344,7 +335,6 @@ test_signature_bytes(void **state)
 	struct jwt *jwt;
 	size_t i, n;
 
-	(void)state;
 	for (i = 0; i < 2; i++) {
 		token = fixture_mint(pems[i], kids[i], NULL, false, claims);
 		dot = strrchr(token, '.');
@@ -420,8 +410,7 @@ kept(json_t *k)
 #define SHORT	"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ"
 #define OFF	"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE"
 
-static void
-test_jwks_skips(void **state)
+UNIT_TEST(test_jwks_skips)
 {
 	/* a key of the test set with up to two members changed */
 	static const struct {
@@ -450,7 +439,6 @@ test_jwks_skips(void **state)
 	json_t *k, *set;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		k = jwk_of(rows[i].kid);
 		with_member(k, rows[i].m1, rows[i].v1);
@@ -486,20 +474,4 @@ test_jwks_skips(void **state)
 	assert_non_null(strstr(err, "over 64"));
 	free(set_text);
 	json_decref(set);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_claims_read),
-		cmocka_unit_test(test_single_key_no_kid),
-		cmocka_unit_test(test_shaped),
-		cmocka_unit_test(test_parse_refusals),
-		cmocka_unit_test(test_signature_bytes),
-		cmocka_unit_test(test_jwks_skips),
-	};
-
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

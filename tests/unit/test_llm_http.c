@@ -18,7 +18,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <cmocka.h>
 
 #include <curl/curl.h>
 
@@ -27,6 +26,7 @@
 #include "llm_caps.h"
 #include "llm_http.h"
 #include "log.h"
+#include "unit.h"
 
 #define MOCK_BIN	"build/asan/tests/tools/mock_llm"
 #define API_KEY		"sk-test-secret-key-123"
@@ -182,6 +182,8 @@ test_teardown(void **state)
 	return 0;
 }
 
+UNIT_EACH(NULL, test_teardown)
+
 static int64_t
 log_sum(const json_t *log, const char *key)
 {
@@ -235,8 +237,7 @@ check_accounting(const struct llm_result *res, size_t n, const json_t *log)
 	assert_int_equal(c, log_sum(log, "completion_tokens"));
 }
 
-static void
-test_faults(void **state)
+UNIT_TEST(test_faults)
 {
 	static const struct {
 		const char	*script;
@@ -288,7 +289,6 @@ test_faults(void **state)
 	json_t *log;
 	size_t i, last;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		m = mock_start(rows[i].script, &cfg, "mock-model");
 		run_one(&cfg, 0.2, &res);
@@ -327,15 +327,13 @@ test_faults(void **state)
 }
 
 /* finish_reason length: the retry doubles the budget, once. */
-static void
-test_length_budget(void **state)
+UNIT_TEST(test_length_budget)
 {
 	struct llm_config cfg;
 	struct llm_result res;
 	struct mock *m;
 	json_t *log;
 
-	(void)state;
 	m = mock_start("length\nlength\n", &cfg, "mock-model");
 	run_one(&cfg, -1, &res);
 	mock_stop(m, &log);
@@ -355,15 +353,13 @@ test_length_budget(void **state)
  * A model the client does not know rejects temperature: dropped, retried
  * once, and remembered process-wide so the next client sends none.
  */
-static void
-test_temperature_learned(void **state)
+UNIT_TEST(test_temperature_learned)
 {
 	struct llm_config cfg;
 	struct llm_result res;
 	struct mock *m;
 	json_t *log;
 
-	(void)state;
 	m = mock_start("", &cfg, "acme-nano-2");
 	run_one(&cfg, 0.2, &res);
 	assert_int_equal(res.outcome, LLM_OK);
@@ -388,8 +384,7 @@ test_temperature_learned(void **state)
 }
 
 /* gpt-5 family and o-series: no temperature, max_completion_tokens. */
-static void
-test_builtin_caps(void **state)
+UNIT_TEST(test_builtin_caps)
 {
 	static const char *const models[] = {
 		"gpt-5-nano", "gpt-5-mini", "openai/gpt-5", "o3-mini", "o1",
@@ -401,7 +396,6 @@ test_builtin_caps(void **state)
 	json_t *log;
 	size_t i;
 
-	(void)state;
 	m = mock_start("", &cfg, models[0]);
 	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
 		cfg.model = (char *)models[i];
@@ -424,8 +418,7 @@ test_builtin_caps(void **state)
 }
 
 /* A server without json_schema: step down to json_object and remember. */
-static void
-test_schema_step_down(void **state)
+UNIT_TEST(test_schema_step_down)
 {
 	struct llm_config cfg;
 	struct llm_request req;
@@ -434,7 +427,6 @@ test_schema_step_down(void **state)
 	struct mock *m;
 	json_t *log;
 
-	(void)state;
 	m = mock_start("", &cfg, "local-noschema");
 	c = llm_client_new(&cfg);
 	test_request(&req, 0.2);
@@ -477,8 +469,7 @@ make_no_user(const struct llm_request *req)
 	return NULL;
 }
 
-static void
-test_user_make(void **state)
+UNIT_TEST(test_user_make)
 {
 	struct llm_config cfg;
 	struct llm_request req;
@@ -487,7 +478,6 @@ test_user_make(void **state)
 	struct mock *m;
 	json_t *log;
 
-	(void)state;
 	m = mock_start("ok\n500\n", &cfg, "mock-model");
 	c = llm_client_new(&cfg);
 	test_request(&req, 0.2);
@@ -574,8 +564,7 @@ run_limits(const struct limits_row *rows, size_t n)
  * does not fit a 500 ms deadline, so the client gives up without a second
  * attempt, while retry-after-ms 50 fits and is retried.
  */
-static void
-test_retry_after_deadline(void **state)
+UNIT_TEST(test_retry_after_deadline)
 {
 	static const struct limits_row rows[] = {
 		{ "429\n", 3000, 2, 500, 30000, LLM_HTTP_FAILED, 1,
@@ -586,13 +575,11 @@ test_retry_after_deadline(void **state)
 		{ "500\n", 3000, 2, 500, 30000, LLM_OK, 2, NULL },
 	};
 
-	(void)state;
 	run_limits(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* A hanging server: timeouts are retried, and the deadline always wins. */
-static void
-test_hang(void **state)
+UNIT_TEST(test_hang)
 {
 	static const struct limits_row rows[] = {
 		{ "hang\n", 300, 0, 5000, 200, LLM_TIMEOUT, 1, NULL },
@@ -605,13 +592,11 @@ test_hang(void **state)
 		{ "hang\n", 2500, 2, 400, 200, LLM_TIMEOUT, 1, NULL },
 	};
 
-	(void)state;
 	run_limits(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* Nothing listening: connection errors retried, then HTTP_FAILED. */
-static void
-test_outage(void **state)
+UNIT_TEST(test_outage)
 {
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
@@ -620,7 +605,6 @@ test_outage(void **state)
 	char url[64];
 	int s;
 
-	(void)state;
 	/* a port that was free a moment ago and is closed now */
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(s >= 0);
@@ -646,8 +630,7 @@ test_outage(void **state)
  * Eight requests, at most three in flight, faults spread among them: all
  * finish, the totals add up and the mock never saw more than three.
  */
-static void
-test_concurrency(void **state)
+UNIT_TEST(test_concurrency)
 {
 	static const char script[] = "500\nslow\n429_ms\nslow\nmalformed\n"
 	    "slow\nslow\nslow\nslow\nslow\nslow\nslow\n";
@@ -662,7 +645,6 @@ test_concurrency(void **state)
 	json_int_t maxin = 0;
 	size_t i;
 
-	(void)state;
 	m = mock_start(script, &cfg, "mock-model");
 	cfg.max_concurrency = 3;
 	c = llm_client_new(&cfg);
@@ -696,15 +678,13 @@ test_concurrency(void **state)
 		llm_result_clear(&res[i]);
 }
 
-static void
-test_disabled(void **state)
+UNIT_TEST(test_disabled)
 {
 	struct llm_config cfg;
 	struct llm_request req[2];
 	struct llm_result res[2];
 	struct llm_client *c;
 
-	(void)state;
 	test_config(&cfg, "http://127.0.0.1:1/v1", "mock-model");
 	cfg.enabled = 0;
 	c = llm_client_new(&cfg);
@@ -724,6 +704,16 @@ test_disabled(void **state)
 	llm_client_free(NULL);
 }
 
+/* The client's warnings would drown the test output. */
+static int
+group_setup(void **state)
+{
+	(void)state;
+	log_init("test_llm_http", LOG_LEVEL_ERR);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
 static int
 group_teardown(void **state)
 {
@@ -731,37 +721,4 @@ group_teardown(void **state)
 	curl_global_cleanup();
 	return 0;
 }
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_faults,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_length_budget,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_temperature_learned,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_builtin_caps,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_schema_step_down,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_user_make, test_teardown),
-		cmocka_unit_test_teardown(test_retry_after_deadline,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_hang,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_outage,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_concurrency,
-		    test_teardown),
-		cmocka_unit_test_teardown(test_disabled,
-		    test_teardown),
-	};
-
-	/* the client's warnings would drown the test output */
-	log_init("test_llm_http", LOG_LEVEL_ERR);
-	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests_name("llm_http", tests, NULL,
-	    group_teardown);
-}
+UNIT_GROUP(group_setup, group_teardown)

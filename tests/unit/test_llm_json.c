@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "fixture_schema.h"
 #include "llm_json.h"
+#include "unit.h"
 
 static char *
 canon(const json_t *v)
@@ -20,8 +20,7 @@ canon(const json_t *v)
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
-static void
-test_extract(void **state)
+UNIT_TEST(test_extract)
 {
 	static const struct {
 		const char	*in;
@@ -62,7 +61,6 @@ test_extract(void **state)
 	json_t *v;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = llm_json_extract(rows[i].in, strlen(rows[i].in), err,
 		    sizeof(err));
@@ -85,13 +83,11 @@ test_extract(void **state)
 	}
 }
 
-static void
-test_extract_limits(void **state)
+UNIT_TEST(test_extract_limits)
 {
 	char err[128];
 	json_t *v;
 
-	(void)state;
 	assert_null(llm_json_extract(NULL, 0, err, sizeof(err)));
 	assert_non_null(strstr(err, "empty"));
 	/* the length is honoured: bytes after len are not read */
@@ -109,8 +105,7 @@ test_extract_limits(void **state)
 #define GOOD_LINE "{\"line\":1,\"decision\":\"approved\",\"confidence\":0.9," \
 	"\"reasons\":[\"ok\"]}"
 
-static void
-test_validate(void **state)
+UNIT_TEST(test_validate)
 {
 	static const struct {
 		const char	*in;
@@ -172,7 +167,6 @@ test_validate(void **state)
 	json_t *v;
 	size_t i, k;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = json_loads(rows[i].in, JSON_DECODE_ANY, &jerr);
 		if (v == NULL)
@@ -196,14 +190,12 @@ test_validate(void **state)
 	}
 }
 
-static void
-test_validate_error_cap(void **state)
+UNIT_TEST(test_validate_error_cap)
 {
 	struct buf errs;
 	json_t *v, *lines;
 	size_t i, nl = 0;
 
-	(void)state;
 	lines = json_array();
 	for (i = 0; i < 40; i++)
 		json_array_append_new(lines, json_pack("{s:i,s:s,s:f,s:[]}",
@@ -227,13 +219,11 @@ test_validate_error_cap(void **state)
 	buf_free(&errs);
 }
 
-static void
-test_schema_to_json(void **state)
+UNIT_TEST(test_schema_to_json)
 {
 	json_t *doc, *line, *props;
 	char *s;
 
-	(void)state;
 	doc = llm_schema_to_json(&fixture_schema);
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "type")),
@@ -274,18 +264,4 @@ test_schema_to_json(void **state)
 	assert_string_equal(s, "{\"type\":\"object\"}");
 	free(s);
 	json_decref(doc);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_extract),
-		cmocka_unit_test(test_extract_limits),
-		cmocka_unit_test(test_validate),
-		cmocka_unit_test(test_validate_error_cap),
-		cmocka_unit_test(test_schema_to_json),
-	};
-
-	return cmocka_run_group_tests_name("llm_json", tests, NULL, NULL);
 }

@@ -8,12 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "master.h"
+#include "unit.h"
 
-static void
-test_backoff(void **state)
+UNIT_TEST(test_backoff)
 {
 	static const struct {
 		int	 failures;	/* before the death */
@@ -35,7 +34,6 @@ test_backoff(void **state)
 	size_t i;
 	int failures;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		failures = rows[i].failures;
 		assert_int_equal(master_backoff(&failures, rows[i].ran_ms),
@@ -45,8 +43,7 @@ test_backoff(void **state)
 }
 
 /* A child that dies at once, again and again: delays grow, then stay. */
-static void
-test_backoff_sequence(void **state)
+UNIT_TEST(test_backoff_sequence)
 {
 	static const int64_t want[] = {
 		0, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 25600, 25600
@@ -54,7 +51,6 @@ test_backoff_sequence(void **state)
 	size_t i;
 	int failures = 0;
 
-	(void)state;
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		int64_t d = master_backoff(&failures, 10);
 
@@ -66,8 +62,7 @@ test_backoff_sequence(void **state)
 	assert_int_equal(master_backoff(&failures, 10), 200);
 }
 
-static void
-test_storm_limit(void **state)
+UNIT_TEST(test_storm_limit)
 {
 	static const struct {
 		int	nchildren;
@@ -81,7 +76,6 @@ test_storm_limit(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		assert_int_equal(master_storm_limit(rows[i].nchildren),
 		    rows[i].limit);
@@ -92,8 +86,7 @@ test_storm_limit(void **state)
  * last answer is checked, and every earlier death below the limit must
  * not be one.
  */
-static void
-test_storm_record(void **state)
+UNIT_TEST(test_storm_record)
 {
 	static const struct {
 		int	nchildren;
@@ -117,7 +110,6 @@ test_storm_record(void **state)
 	int n;
 	bool storm;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		memset(&s, 0, sizeof(s));
 		now = 1000000;
@@ -134,14 +126,12 @@ test_storm_record(void **state)
 }
 
 /* A storm ends once the window has passed without enough deaths. */
-static void
-test_storm_ends(void **state)
+UNIT_TEST(test_storm_ends)
 {
 	struct master_storm s;
 	int64_t now = 5000;
 	int n;
 
-	(void)state;
 	memset(&s, 0, sizeof(s));
 	for (n = 0; n < 20; n++)
 		(void)master_storm_record(&s, now += 10, 1);
@@ -151,14 +141,12 @@ test_storm_ends(void **state)
 	assert_false(master_storm_record(&s, now + 10, 1));
 }
 
-static void
-test_roles(void **state)
+UNIT_TEST(test_roles)
 {
 	static const char *names[] = { "all", "api", "worker" };
 	enum master_role role;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		assert_int_equal(master_role_parse(names[i], &role), 0);
 		assert_string_equal(master_role_name(role), names[i]);
@@ -166,19 +154,4 @@ test_roles(void **state)
 	assert_int_equal(master_role_parse("workers", &role), -1);
 	assert_int_equal(master_role_parse("", &role), -1);
 	assert_int_equal(master_role_parse("API", &role), -1);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_backoff),
-		cmocka_unit_test(test_backoff_sequence),
-		cmocka_unit_test(test_storm_limit),
-		cmocka_unit_test(test_storm_record),
-		cmocka_unit_test(test_storm_ends),
-		cmocka_unit_test(test_roles),
-	};
-
-	return cmocka_run_group_tests_name("master", tests, NULL, NULL);
 }

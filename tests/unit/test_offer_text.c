@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "offer_text.h"
+#include "unit.h"
 
 #define NBSP	"\xc2\xa0"
 #define NNBSP	"\xe2\x80\xaf"
@@ -18,24 +18,7 @@
 #define YEN	"\xc2\xa5"
 #define POUND	"\xc2\xa3"
 
-/*
- * Checks a parser's answer to in: return code rc as wanted, and when it
- * is 0 the value v (why, the parser's reason, is named on a failure).
- */
-static void
-check_parsed(const char *in, int rc, int want_rc, const char *why, int64_t v,
-    int64_t want)
-{
-	if (rc != want_rc)
-		fail_msg("'%s': rc %d (%s), want %d", in, rc,
-		    why != NULL ? why : "", want_rc);
-	if (rc == 0 && v != want)
-		fail_msg("'%s': %lld, want %lld", in, (long long)v,
-		    (long long)want);
-}
-
-static void
-test_price_golden(void **state)
+UNIT_TEST(test_price_golden)
 {
 	static const struct {
 		const char	*in;
@@ -90,12 +73,12 @@ test_price_golden(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
 		why = NULL;
 		rc = offer_text_price(rows[i].in, &v, cur, &why);
-		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
+		unit_check_number(rows[i].in, rc, rows[i].rc, why, v,
+		    rows[i].want);
 		if (rc == -1) {
 			assert_non_null(why);
 			continue;
@@ -107,14 +90,9 @@ test_price_golden(void **state)
 	assert_int_equal(offer_text_price(NULL, &v, NULL, NULL), -1);
 }
 
-static void
-test_qty_golden(void **state)
+UNIT_TEST(test_qty_golden)
 {
-	static const struct {
-		const char	*in;
-		int		 rc;
-		int64_t		 want;
-	} rows[] = {
+	static const struct unit_num rows[] = {
 		{ "6178 In Stock", 0, 6178 },
 		{ "6178", 0, 6178 },
 		{ "6,178 In Stock", 0, 6178 },
@@ -129,23 +107,14 @@ test_qty_golden(void **state)
 		{ "-5", -1, 0 },
 		{ "99999999999999999999", -1, 0 },
 	};
-	const char *why;
 	int64_t v;
-	size_t i;
-	int rc;
 
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = -1;
-		why = NULL;
-		rc = offer_text_qty(rows[i].in, &v, &why);
-		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
-	}
+	unit_check_numbers(rows, sizeof(rows) / sizeof(rows[0]),
+	    offer_text_qty);
 	assert_int_equal(offer_text_qty(NULL, &v, NULL), -1);
 }
 
-static void
-test_days_golden(void **state)
+UNIT_TEST(test_days_golden)
 {
 	static const struct {
 		const char	*in;
@@ -177,24 +146,12 @@ test_days_golden(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		v = -1;
 		why = NULL;
 		rc = offer_text_days(rows[i].in, rows[i].unit, &v, &why);
-		check_parsed(rows[i].in, rc, rows[i].rc, why, v, rows[i].want);
+		unit_check_number(rows[i].in, rc, rows[i].rc, why, v,
+		    rows[i].want);
 	}
 	assert_int_equal(offer_text_days(NULL, 1, &v, NULL), -1);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_price_golden),
-		cmocka_unit_test(test_qty_golden),
-		cmocka_unit_test(test_days_golden),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -21,6 +20,7 @@
 #include "http_fetch.h"
 #include "jwt.h"
 #include "oidc.h"
+#include "unit.h"
 #include "util.h"
 
 #define AUD	"bomd-api"
@@ -55,6 +55,8 @@ group_teardown(void **state)
 	free(masterdir);
 	return 0;
 }
+
+UNIT_GROUP(group_setup, group_teardown)
 
 /* Copies masterdir/name.pem into the issuer's key directory. */
 static void
@@ -205,13 +207,11 @@ step(struct oidc *o, const char *pem, const char *kid, int64_t dt,
 		assert_int_equal(fetches(what), n);
 }
 
-static void
-test_fetch_and_cache(void **state)
+UNIT_TEST_WITH(test_fetch_and_cache, issuer_setup, issuer_teardown)
 {
 	struct oidc *o = test_oidc_new();
 	char err[256];
 
-	(void)state;
 	step(o, "rsa", "rsa", 0, JWT_OK, "discovery", 1);
 	assert_int_equal(fetches("jwks"), 1);
 	step(o, "ec", "ec", 5, JWT_OK, NULL, 0);
@@ -230,12 +230,10 @@ test_fetch_and_cache(void **state)
 	oidc_free(o);
 }
 
-static void
-test_unknown_kid_and_rotation(void **state)
+UNIT_TEST_WITH(test_unknown_kid_and_rotation, issuer_setup, issuer_teardown)
 {
 	struct oidc *o = test_oidc_new();
 
-	(void)state;
 	step(o, "rsa", "rsa", 0, JWT_OK, NULL, 0);
 	/* the issuer rotates: a new key, then the old one goes */
 	key_add("rsa2");
@@ -254,14 +252,12 @@ test_unknown_kid_and_rotation(void **state)
 	oidc_free(o);
 }
 
-static void
-test_fetch_failure_keeps_keys(void **state)
+UNIT_TEST_WITH(test_fetch_failure_keeps_keys, issuer_setup, issuer_teardown)
 {
 	struct oidc *o = test_oidc_new();
 	char err[256];
 	json_t *v;
 
-	(void)state;
 	step(o, "rsa", "rsa", 0, JWT_OK, NULL, 0);
 	json_decref(control("POST", "?fail_jwks=-1"));
 	/* past the TTL the fetch fails: the cached keys serve */
@@ -279,14 +275,12 @@ test_fetch_failure_keeps_keys(void **state)
 	oidc_free(o);
 }
 
-static void
-test_discovery_refusals(void **state)
+UNIT_TEST_WITH(test_discovery_refusals, issuer_setup, issuer_teardown)
 {
 	struct oidc *o = test_oidc_new();
 	char err[256];
 	struct jwt *jwt;
 
-	(void)state;
 	/* discovery naming another issuer */
 	json_decref(control("POST", "?issuer_suffix=x"));
 	assert_int_equal(verify_at(o, "rsa", "rsa", 0, err, sizeof(err)),
@@ -330,15 +324,13 @@ race(void *arg)
 	return NULL;
 }
 
-static void
-test_one_fetch_at_a_time(void **state)
+UNIT_TEST_WITH(test_one_fetch_at_a_time, issuer_setup, issuer_teardown)
 {
 	struct racer r[8];
 	pthread_t th[8];
 	struct oidc *o = test_oidc_new();
 	size_t i;
 
-	(void)state;
 	json_decref(control("POST", "?hang_ms=300"));
 	for (i = 0; i < 8; i++) {
 		r[i].o = o;
@@ -355,8 +347,7 @@ test_one_fetch_at_a_time(void **state)
 	oidc_free(o);
 }
 
-static void
-test_issuer_valid(void **state)
+UNIT_TEST(test_issuer_valid)
 {
 	/* ok: without and with loopback http allowed */
 	static const struct { const char *url; bool ok, ok_test; } rows[] = {
@@ -380,30 +371,9 @@ test_issuer_valid(void **state)
 	char err[128];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		if (oidc_issuer_valid(rows[i].url, false, err, sizeof(err)) !=
 		    rows[i].ok || oidc_issuer_valid(rows[i].url, true, err,
 		    sizeof(err)) != rows[i].ok_test)
 			fail_msg("oidc_issuer_valid(%s)", rows[i].url);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fetch_and_cache,
-		    issuer_setup, issuer_teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_kid_and_rotation,
-		    issuer_setup, issuer_teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_failure_keeps_keys,
-		    issuer_setup, issuer_teardown),
-		cmocka_unit_test_setup_teardown(test_discovery_refusals,
-		    issuer_setup, issuer_teardown),
-		cmocka_unit_test_setup_teardown(test_one_fetch_at_a_time,
-		    issuer_setup, issuer_teardown),
-		cmocka_unit_test(test_issuer_valid),
-	};
-
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -16,13 +16,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
 #include "auth_fixture.h"
 #include "provider.h"
 #include "provider_redis.h"
+#include "unit.h"
 
 #define MOCK_BIN	"build/asan/tests/tools/mock_distributors"
 #define DK		PROVIDER_BIT(PROVIDER_DIGIKEY)
@@ -119,6 +119,9 @@ tp_teardown(void **state)
 	return 0;
 }
 
+UNIT_GROUP(tp_group_setup, tp_group_teardown)
+UNIT_EACH(NULL, tp_teardown)
+
 /* Settings for the sources in mask, pointing at the mock. */
 static void
 tp_settings(struct provider_settings *s, unsigned mask)
@@ -204,8 +207,7 @@ tp_offer(const struct provider_batch *b, int p, size_t i, const char *sku)
 	return NULL;
 }
 
-static void
-test_digikey_variations(void **state)
+UNIT_TEST(test_digikey_variations)
 {
 	const char *mpns[] = { "LM358MKT", "NOSUCH1" };
 	struct provider_settings s;
@@ -213,7 +215,6 @@ test_digikey_variations(void **state)
 	const struct offer *o;
 	int breaches;
 
-	(void)state;
 	tp_start("", NULL);
 	tp_settings(&s, DK);
 	tp_fetch(&s, mpns, 2, &b);
@@ -257,14 +258,12 @@ test_digikey_variations(void **state)
 	provider_batch_free(&b);
 }
 
-static void
-test_digikey_currency_from_answer(void **state)
+UNIT_TEST(test_digikey_currency_from_answer)
 {
 	const char *mpns[] = { "BAV99" };
 	struct provider_settings s;
 	struct provider_batch b;
 
-	(void)state;
 	tp_start("digikey locale_usd\n", NULL);
 	tp_settings(&s, DK);
 	s.src[PROVIDER_DIGIKEY].currency = "EUR";
@@ -275,14 +274,12 @@ test_digikey_currency_from_answer(void **state)
 	provider_batch_free(&b);
 }
 
-static void
-test_token_shared(void **state)
+UNIT_TEST(test_token_shared)
 {
 	const char *mpns[] = { "LM358" };
 	struct provider_settings s;
 	struct provider_batch b;
 
-	(void)state;
 	tp_start("", NULL);
 	tp_settings(&s, DK | NX);
 	/* two "processes": each its own set, one token each source */
@@ -298,14 +295,12 @@ test_token_shared(void **state)
 	assert_int_equal(tp_count("digikey", NULL), 2);
 }
 
-static void
-test_token_expiry(void **state)
+UNIT_TEST(test_token_expiry)
 {
 	const char *mpns[] = { "LM358" };
 	struct provider_settings s;
 	struct provider_batch b;
 
-	(void)state;
 	/* tokens that die within two seconds are fetched again */
 	tp_start("", "2");
 	tp_settings(&s, DK);
@@ -375,8 +370,7 @@ tp_scenario(const struct tp_row *row)
 #define FAIL	PROVIDER_FAILED
 #define NOB	PROVIDER_NO_BUDGET
 
-static void
-test_scenarios(void **state)
+UNIT_TEST(test_scenarios)
 {
 	static const struct tp_row rows[] = {
 		{ "", DK | MO | NX, { OK, OK, OK }, NULL, "mouser", 1 },
@@ -431,7 +425,6 @@ test_scenarios(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	if (tp_rc == NULL)
 		skip();
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -451,14 +444,12 @@ tp_outcome(const struct provider_batch *b, enum provider_id p,
 		    why);
 }
 
-static void
-test_disabled_stays_off(void **state)
+UNIT_TEST(test_disabled_stays_off)
 {
 	const char *mpns[] = { "LM358" };
 	struct provider_settings s;
 	struct provider_batch b;
 
-	(void)state;
 	tp_start("digikey 401_invalid_client\n", NULL);
 	tp_settings(&s, DK);
 	tp_fetch(&s, mpns, 1, &b);
@@ -470,15 +461,13 @@ test_disabled_stays_off(void **state)
 	assert_int_equal(tp_count("digikey", NULL), 1);
 }
 
-static void
-test_budgets(void **state)
+UNIT_TEST(test_budgets)
 {
 	const char *mpns[] = { "A1", "A2", "A3" };
 	struct provider_settings s;
 	struct provider_batch b;
 	struct provider_budget bu;
 
-	(void)state;
 	tp_start("digikey 429_day\n", NULL);
 	tp_settings(&s, DK);
 	tp_fetch(&s, mpns, 1, &b);
@@ -520,8 +509,7 @@ test_budgets(void **state)
 	assert_int_equal(bu.day_left, 10);
 }
 
-static void
-test_mouser_locales(void **state)
+UNIT_TEST(test_mouser_locales)
 {
 	const char *mpns[] = { "TL072", "TL072EUR", "TL072SEK", "TL072CNY",
 	    "NOSUCH", "A|B", "M7", "M8", "M9", "M10", "M11", "M12" };
@@ -529,7 +517,6 @@ test_mouser_locales(void **state)
 	struct provider_batch b;
 	const struct offer *o;
 
-	(void)state;
 	tp_start("", NULL);
 	tp_settings(&s, MO);
 	tp_fetch(&s, mpns, 12, &b);
@@ -561,8 +548,7 @@ test_mouser_locales(void **state)
 	provider_batch_free(&b);
 }
 
-static void
-test_nexar_sellers(void **state)
+UNIT_TEST(test_nexar_sellers)
 {
 	const char *mpns[] = { "LM358", "NOSUCH" };
 	struct provider_settings s;
@@ -571,7 +557,6 @@ test_nexar_sellers(void **state)
 	const struct offer *o;
 	struct buf d;
 
-	(void)state;
 	tp_start("nexar partial\n", NULL);
 	tp_settings(&s, NX);
 	tp_fetch(&s, mpns, 2, &b);
@@ -606,15 +591,13 @@ test_nexar_sellers(void **state)
 	provider_batch_free(&b);
 }
 
-static void
-test_no_redis(void **state)
+UNIT_TEST(test_no_redis)
 {
 	const char *mpns[] = { "LM358" };
 	struct provider_settings s;
 	struct provider_set *ps;
 	struct provider_batch b;
 
-	(void)state;
 	tp_start("", NULL);
 	tp_settings(&s, DK | MO);
 	assert_non_null(ps = provider_set_new(&s));
@@ -629,26 +612,4 @@ test_no_redis(void **state)
 	assert_non_null(ps = provider_set_new(&s));
 	assert_int_equal(provider_set_configured(ps), DK);
 	provider_set_free(ps);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_digikey_variations, tp_teardown),
-		cmocka_unit_test_teardown(test_digikey_currency_from_answer,
-		    tp_teardown),
-		cmocka_unit_test_teardown(test_token_shared, tp_teardown),
-		cmocka_unit_test_teardown(test_token_expiry, tp_teardown),
-		cmocka_unit_test_teardown(test_scenarios, tp_teardown),
-		cmocka_unit_test_teardown(test_disabled_stays_off,
-		    tp_teardown),
-		cmocka_unit_test_teardown(test_budgets, tp_teardown),
-		cmocka_unit_test_teardown(test_mouser_locales, tp_teardown),
-		cmocka_unit_test_teardown(test_nexar_sellers, tp_teardown),
-		cmocka_unit_test_teardown(test_no_redis, tp_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, tp_group_setup,
-	    tp_group_teardown);
 }

@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "redis_conn.h"
 #include "redis_url.h"
+#include "unit.h"
 
 /* u in one line: kind, nodes, name, credentials (a= data, s= sentinels) */
 static void
@@ -31,8 +31,7 @@ render(const struct redis_url *u, char *buf, size_t len)
 		    u->sentinel_pass, u->db);
 }
 
-static void
-test_parse(void **state)
+UNIT_TEST(test_parse)
 {
 	static const struct {
 		const char *url;
@@ -103,7 +102,6 @@ test_parse(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		err[0] = '\0';
 		rc = redis_url_parse(rows[i].url, &u, err, sizeof(err));
@@ -124,8 +122,7 @@ test_parse(void **state)
 }
 
 /* A refused url's reason never quotes its password. */
-static void
-test_reason_hides_password(void **state)
+UNIT_TEST(test_reason_hides_password)
 {
 	static const char *urls[] = {
 		"redis-sentinel://:TOPSECRET@s1/m?db=99",
@@ -139,7 +136,6 @@ test_reason_hides_password(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
 		assert_int_equal(redis_url_parse(urls[i], &u, err,
 		    sizeof(err)), -1);
@@ -149,13 +145,11 @@ test_reason_hides_password(void **state)
 }
 
 /* A long url is refused, never cut short. */
-static void
-test_too_long(void **state)
+UNIT_TEST(test_too_long)
 {
 	char url[2048], err[256];
 	struct redis_url u;
 
-	(void)state;
 	memset(url, 'a', sizeof(url) - 1);
 	url[sizeof(url) - 1] = '\0';
 	memcpy(url, "redis-sentinel://", 17);
@@ -167,13 +161,9 @@ test_too_long(void **state)
 	assert_int_equal(redis_url_parse(url, &u, err, sizeof(err)), -1);
 }
 
-static void
-test_conn_check(void **state)
+UNIT_TEST(test_conn_check)
 {
-	static const struct {
-		const char *error;
-		int broken;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "READONLY You can't write against a read only replica.", 1 },
 		{ "ERR Error running script (call to f_1): @user_script:1: "
 		    "@user_script: 1: -READONLY You can't write", 1 },
@@ -187,16 +177,15 @@ test_conn_check(void **state)
 	redisReply r;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		memset(&c, 0, sizeof(c));
 		memset(&r, 0, sizeof(r));
 		r.type = REDIS_REPLY_ERROR;
-		r.str = (char *)(uintptr_t)rows[i].error;
-		r.len = strlen(rows[i].error);
+		r.str = (char *)(uintptr_t)rows[i].in;
+		r.len = strlen(rows[i].in);
 		redis_conn_check(&c, &r);
-		if ((c.err != 0) != rows[i].broken)
-			fail_msg("'%s': err %d", rows[i].error, c.err);
+		if ((c.err != 0) != rows[i].want)
+			fail_msg("'%s': err %d", rows[i].in, c.err);
 	}
 	/* a reply that is no error, or none, leaves the context alone */
 	memset(&c, 0, sizeof(c));
@@ -206,17 +195,4 @@ test_conn_check(void **state)
 	redis_conn_check(&c, NULL);
 	redis_conn_check(NULL, &r);
 	assert_int_equal(c.err, 0);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_reason_hides_password),
-		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_conn_check),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

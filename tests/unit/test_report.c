@@ -10,15 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
 #include "report.h"
+#include "unit.h"
 #include "util.h"
 
-static void
-test_budget(void **state)
+UNIT_TEST(test_budget)
 {
 	static const struct {
 		int64_t			 approved, budget;
@@ -54,7 +53,6 @@ test_budget(void **state)
 	json_t *j;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		report_budget(rows[i].approved, rows[i].budget, &c);
 		buf_init(&b);
@@ -117,8 +115,7 @@ has_string(const json_t *arr, const char *needle)
 	return false;
 }
 
-static void
-test_report(void **state)
+UNIT_TEST(test_report)
 {
 	json_t *d[4], *r, *risks;
 	struct report_line l[4];
@@ -126,7 +123,6 @@ test_report(void **state)
 	const char *s;
 	size_t i;
 
-	(void)state;
 	d[0] = data("[\"single_source\", \"rohs_unknown\"]", NULL);
 	d[1] = data("[\"banned\", \"alternate_proposed\"]", "ALT-1");
 	d[2] = data("[\"short\"]", NULL);
@@ -194,15 +190,4 @@ test_report(void **state)
 	json_decref(r);
 	for (i = 0; i < 4; i++)
 		json_decref(d[i]);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_budget),
-		cmocka_unit_test(test_report),
-	};
-
-	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -8,15 +8,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "scope.h"
+#include "unit.h"
 
 #define P1	"0b9e3a4c-5d6e-4f70-8a1b-2c3d4e5f6a7b"
 #define P2	"1c0f4b5d-6e7f-4081-9b2c-3d4e5f6a7b8c"
 
-static void
-test_parse(void **state)
+UNIT_TEST(test_parse)
 {
 	static const struct {
 		const char *words;
@@ -47,7 +46,6 @@ test_parse(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		rc = scope_set_parse(&set, rows[i].words, rows[i].skip, err,
 		    sizeof(err));
@@ -75,8 +73,7 @@ test_parse(void **state)
 	assert_int_equal(scope_set_join(&set, ",", joined, 8), -1);
 }
 
-static void
-test_check(void **state)
+UNIT_TEST(test_check)
 {
 	static const struct {
 		const char *scopes;
@@ -111,7 +108,6 @@ test_check(void **state)
 	char err[128];
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		assert_int_equal(scope_set_parse(&set, rows[i].scopes, false,
 		    err, sizeof(err)), 0);
@@ -123,15 +119,4 @@ test_check(void **state)
 	assert_string_equal(scope_need_name(SCOPE_NEED_WRITE), "all");
 	assert_true(scope_valid("project:" P1));
 	assert_false(scope_valid("project:" P1 " "));
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_check),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

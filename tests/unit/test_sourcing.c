@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -21,6 +20,7 @@
 #include "fixture_offers.h"
 #include "offers.h"
 #include "sourcing.h"
+#include "unit.h"
 #include "util.h"
 
 /* A line of one MPN without designators. */
@@ -31,8 +31,7 @@
 
 /* ---- offers CSV ------------------------------------------------------ */
 
-static void
-test_offer_parse_breaks(void **state)
+UNIT_TEST(test_offer_parse_breaks)
 {
 	static const struct {
 		const char	*in;
@@ -65,7 +64,6 @@ test_offer_parse_breaks(void **state)
 	const char *why;
 	size_t i, n;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		why = NULL;
 		if (offer_parse_breaks(rows[i].in, &b, &n, &why) != rows[i].rc)
@@ -97,8 +95,7 @@ test_offer_parse_breaks(void **state)
 	buf_free(&s);
 }
 
-static void
-test_offers_csv_rows(void **state)
+UNIT_TEST(test_offers_csv_rows)
 {
 	static const char csv[] =
 	    "\xef\xbb\xbf" HDR						/* 1 */
@@ -133,7 +130,6 @@ test_offers_csv_rows(void **state)
 	};
 	struct offer_list l;
 
-	(void)state;
 	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want_errors,
 	    sizeof(want_errors) / sizeof(want_errors[0]));
 	assert_int_equal(l.n, 4);
@@ -174,18 +170,14 @@ test_offers_csv_rows(void **state)
 	offer_list_free(NULL);
 }
 
-static void
-test_offers_csv_header(void **state)
+UNIT_TEST(test_offers_csv_header)
 {
 	static const char permuted[] =
 	    "breaks, SKU ,mpn,supplier_id,supplier_type,supplier_name,"
 	    "manufacturer,currency,stock,moq,order_multiple,lead_time_days,"
 	    "extra\n"
 	    "1:2.50,S1,ABC,mouser,authorized,Mouser,Acme,USD,7,1,1,3,x\n";
-	static const struct {
-		const char	*csv;
-		const char	*err;
-	} bad[] = {
+	static const struct unit_str_str bad[] = {
 		{ "", "offers csv has no header" },
 		{ "\n\n", "offers csv has no header" },
 		{ "mpn,manufacturer,supplier_id,supplier_name,supplier_type,"
@@ -201,7 +193,6 @@ test_offers_csv_header(void **state)
 	char err[256];
 	size_t i;
 
-	(void)state;
 	assert_int_equal(offers_parse_csv(permuted, sizeof(permuted) - 1, &l,
 	    err, sizeof(err)), 0);
 	assert_int_equal(l.n, 1);
@@ -221,16 +212,15 @@ test_offers_csv_header(void **state)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (offers_parse_csv(bad[i].csv, strlen(bad[i].csv), &l, err,
+		if (offers_parse_csv(bad[i].in, strlen(bad[i].in), &l, err,
 		    sizeof(err)) != -1)
 			fail_msg("header row %zu accepted", i);
-		assert_string_equal(err, bad[i].err);
+		assert_string_equal(err, bad[i].want);
 		offer_list_free(&l);
 	}
 }
 
-static void
-test_offers_csv_duplicates_and_limits(void **state)
+UNIT_TEST(test_offers_csv_duplicates_and_limits)
 {
 	static const char dup[] = HDR
 	    "A,Acme,digikey,DigiKey,authorized,SKU1,1,1,1,0,USD,1:1.00\n"
@@ -241,7 +231,6 @@ test_offers_csv_duplicates_and_limits(void **state)
 	char err[256], *big;
 	size_t i;
 
-	(void)state;
 	/* the later row for (supplier_id, sku) wins, as a re-import would */
 	assert_int_equal(offers_parse_csv(dup, sizeof(dup) - 1, &l, err,
 	    sizeof(err)), 0);
@@ -285,13 +274,11 @@ test_offers_csv_duplicates_and_limits(void **state)
 	free(big);
 }
 
-static void
-test_enum_names(void **state)
+UNIT_TEST(test_enum_names)
 {
 	enum supplier_type st;
 	enum trust_level tl;
 
-	(void)state;
 	assert_int_equal(supplier_type_parse("Broker", &st), 0);
 	assert_int_equal(st, SUPPLIER_BROKER);
 	assert_int_equal(supplier_type_parse("distributor", &st), -1);
@@ -577,8 +564,7 @@ rules_from(const struct rcfg *c, struct sourcing_rules *r,
 	r->allow_alternates = !c->no_alternates;
 }
 
-static void
-test_sourcing_cases(void **state)
+UNIT_TEST(test_sourcing_cases)
 {
 	struct offer_list l;
 	struct sourcing_rules rules;
@@ -589,7 +575,6 @@ test_sourcing_cases(void **state)
 	json_t *ru;
 	size_t i, k;
 
-	(void)state;
 	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	for (i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++) {
 		c = &dcases[i];
@@ -658,8 +643,7 @@ test_sourcing_cases(void **state)
 	offer_list_free(&l);
 }
 
-static void
-test_sourcing_output_data(void **state)
+UNIT_TEST(test_sourcing_output_data)
 {
 	struct offer_list l;
 	struct sourcing_rules rules;
@@ -669,7 +653,6 @@ test_sourcing_output_data(void **state)
 	struct rcfg cfg = { .preferred = { "digikey" }, BLOCK_CHEAP };
 	json_t *ch, *ru, *ex, *alt;
 
-	(void)state;
 	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	rules_from(&cfg, &rules, sup);
 	assert_int_equal(sourcing_decide(LINE("PART-A"), &p, &rules,
@@ -751,8 +734,7 @@ lookup_unsorted(void *ctx, const char *mpn, size_t *n)
 	return fixture_offers_lookup(ctx, mpn, n);
 }
 
-static void
-test_demo_catalog(void **state)
+UNIT_TEST(test_demo_catalog)
 {
 	static const struct {
 		const char		*mpn;
@@ -840,7 +822,6 @@ test_demo_catalog(void **state)
 	char err[256], *csv;
 	size_t len, i, nm, ns;
 
-	(void)state;
 	csv = fixture_file(NULL, "offers_demo.csv", &len);
 	assert_int_equal(offers_parse_csv(csv, len, &l, err, sizeof(err)), 0);
 	free(csv);
@@ -912,14 +893,12 @@ test_demo_catalog(void **state)
 
 /* Owned knowledge goes with its strings (ASan reports a leak or a
  * double free); empty lists are fine. */
-static void
-test_knowledge_free(void **state)
+UNIT_TEST(test_knowledge_free)
 {
 	struct supplier_rule *s = xcalloc(2, sizeof(*s));
 	struct banned_part *b = xcalloc(1, sizeof(*b));
 	struct alternate *a = xcalloc(1, sizeof(*a));
 
-	(void)state;
 	s[0].supplier_id = xstrdup("dk");
 	s[1].supplier_id = xstrdup("mouser");
 	b[0].mpn = xstrdup("X1");
@@ -928,22 +907,4 @@ test_knowledge_free(void **state)
 	a[0].reason = xstrdup("pin compatible");
 	sourcing_knowledge_free(s, 2, b, 1, a, 1);
 	sourcing_knowledge_free(NULL, 0, NULL, 0, NULL, 0);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_knowledge_free),
-		cmocka_unit_test(test_offer_parse_breaks),
-		cmocka_unit_test(test_offers_csv_rows),
-		cmocka_unit_test(test_offers_csv_header),
-		cmocka_unit_test(test_offers_csv_duplicates_and_limits),
-		cmocka_unit_test(test_enum_names),
-		cmocka_unit_test(test_sourcing_cases),
-		cmocka_unit_test(test_sourcing_output_data),
-		cmocka_unit_test(test_demo_catalog),
-	};
-
-	return cmocka_run_group_tests_name("sourcing", tests, NULL, NULL);
 }

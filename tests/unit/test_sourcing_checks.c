@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -21,6 +20,7 @@
 #include "fixture_offers.h"
 #include "offers.h"
 #include "sourcing.h"
+#include "unit.h"
 #include "util.h"
 
 #define HDR "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku," \
@@ -311,8 +311,7 @@ rules_from(const struct ccfg *c, struct sourcing_rules *r,
 	}
 }
 
-static void
-test_check_cases(void **state)
+UNIT_TEST(test_check_cases)
 {
 	const struct ccase *c;
 	struct sourcing_rules rules;
@@ -324,7 +323,6 @@ test_check_cases(void **state)
 	json_t *makers;
 	size_t i;
 
-	(void)state;
 	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	for (i = 0; i < sizeof(ccases) / sizeof(ccases[0]); i++) {
 		c = &ccases[i];
@@ -377,8 +375,7 @@ test_check_cases(void **state)
 }
 
 /* The options the strategies read: deliverable, qualifying offers. */
-static void
-test_check_options(void **state)
+UNIT_TEST(test_check_options)
 {
 	struct sourcing_rules rules;
 	struct supplier_rule sup;
@@ -389,7 +386,6 @@ test_check_options(void **state)
 	const char *one, *two;
 	json_t *makers;
 
-	(void)state;
 	fixture_offers_parse(catalog, sizeof(catalog) - 1, &l, NULL, 0);
 	rules_from(&cfg, &rules, &p, &sup, &one, &two, &makers);
 	rules.options = true;
@@ -417,8 +413,7 @@ test_check_options(void **state)
 	offer_list_free(&l);
 }
 
-static void
-test_categories(void **state)
+UNIT_TEST(test_categories)
 {
 	static const struct {
 		const char		*des;
@@ -432,7 +427,6 @@ test_categories(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		if (part_category_of(rows[i].des) != rows[i].cat)
 			fail_msg("category of %s", rows[i].des ? rows[i].des :
@@ -442,8 +436,7 @@ test_categories(void **state)
 	assert_string_equal(part_category_name(PART_OTHER), "other");
 }
 
-static void
-test_offers_optional_columns(void **state)
+UNIT_TEST(test_offers_optional_columns)
 {
 	static const char csv[] =
 	    "datasheet_url,MPN,manufacturer,supplier_id,supplier_name,"
@@ -471,7 +464,6 @@ test_offers_optional_columns(void **state)
 	};
 	struct offer_list l;
 
-	(void)state;
 	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want,
 	    sizeof(want) / sizeof(want[0]));
 	assert_int_equal(l.n, 3);
@@ -490,18 +482,4 @@ test_offers_optional_columns(void **state)
 	assert_string_equal(offer_lifecycle_name(OFFER_LIFECYCLE_OBSOLETE),
 	    "obsolete");
 	assert_string_equal(offer_rohs_name(OFFER_ROHS_UNKNOWN), "unknown");
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_cases),
-		cmocka_unit_test(test_check_options),
-		cmocka_unit_test(test_categories),
-		cmocka_unit_test(test_offers_optional_columns),
-	};
-
-	return cmocka_run_group_tests_name("sourcing_checks", tests, NULL,
-	    NULL);
 }

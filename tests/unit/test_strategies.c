@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
 #include "sourcing.h"
 #include "strategies.h"
+#include "unit.h"
 #include "util.h"
 
 #define M(x)	((int64_t)((x) * 1000000 + 0.5))	/* currency units */
@@ -65,8 +65,7 @@ static const struct supplier_rule c2costs[] = {
 
 #define NOPT(a)	(sizeof(a) / sizeof((a)[0]))
 
-static void
-test_order_costs_couple_lines(void **state)
+UNIT_TEST(test_order_costs_couple_lines)
 {
 	const struct strategy_line l[] = {
 		{ 1, "L1", DECISION_APPROVED, c1l1, NOPT(c1l1) },
@@ -77,7 +76,6 @@ test_order_costs_couple_lines(void **state)
 	struct strategies st;
 	json_t *j, *s0;
 
-	(void)state;
 	assert_int_equal(strategies_solve(l, 4, c1costs, 3, &st), 0);
 	assert_int_equal(st.greedy_micros, M(31));
 	assert_true(st.s[STRATEGY_LOWEST_TOTAL].exact);
@@ -120,8 +118,7 @@ test_order_costs_couple_lines(void **state)
 	strategies_free(&st);
 }
 
-static void
-test_no_single_supplier(void **state)
+UNIT_TEST(test_no_single_supplier)
 {
 	const struct strategy_line l[] = {
 		{ 1, "L1", DECISION_APPROVED, c2l1, NOPT(c2l1) },
@@ -132,7 +129,6 @@ test_no_single_supplier(void **state)
 	struct strategies st;
 	json_t *j;
 
-	(void)state;
 	assert_int_equal(strategies_solve(l, 4, c2costs, 2, &st), 0);
 	assert_int_equal(st.nfilled, 3);
 	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].total_micros,
@@ -212,8 +208,7 @@ brute(const struct strategy_line *l, size_t n, const int64_t *cost,
 	}
 }
 
-static void
-test_search_is_exact(void **state)
+UNIT_TEST(test_search_is_exact)
 {
 	struct sourcing_option opts[12][6];
 	struct strategy_line l[12];
@@ -223,7 +218,6 @@ test_search_is_exact(void **state)
 	uint64_t seed = 15;
 	size_t round, i, j, n, k, fewest;
 
-	(void)state;
 	for (round = 0; round < 300; round++) {
 		k = 1 + next(&seed) % 6;
 		n = 1 + next(&seed) % 12;
@@ -273,8 +267,7 @@ test_search_is_exact(void **state)
 	}
 }
 
-static void
-test_nothing_to_fill(void **state)
+UNIT_TEST(test_nothing_to_fill)
 {
 	const struct strategy_line l[] = {
 		{ 1, "L1", DECISION_ESCALATED, NULL, 0 },
@@ -282,7 +275,6 @@ test_nothing_to_fill(void **state)
 	struct strategies st;
 	json_t *j;
 
-	(void)state;
 	assert_int_equal(strategies_solve(l, 1, NULL, 0, &st), 0);
 	j = strategies_json(&st, l, 1, NULL, 0);
 	assert_int_equal(json_array_size(json_object_get(j, "strategies")),
@@ -291,17 +283,4 @@ test_nothing_to_fill(void **state)
 	json_decref(j);
 	strategies_free(&st);
 	assert_string_equal(strategy_kind_name(STRATEGY_SOONEST), "soonest");
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_costs_couple_lines),
-		cmocka_unit_test(test_no_single_supplier),
-		cmocka_unit_test(test_search_is_exact),
-		cmocka_unit_test(test_nothing_to_fill),
-	};
-
-	return cmocka_run_group_tests_name("strategies", tests, NULL, NULL);
 }

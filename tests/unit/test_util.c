@@ -8,34 +8,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 #include <jansson.h>
 
+#include "unit.h"
 #include "util.h"
-
-/* A number parser's case: its return code, and the value when that is 0. */
-struct num_case {
-	const char	*in;
-	int		 rc;
-	int64_t		 want;
-};
-
-/* Runs the n cases of rows through parse. */
-static void
-check_numbers(const struct num_case *rows, size_t n,
-    int (*parse)(const char *, int64_t *, const char **))
-{
-	const char *why;
-	int64_t v;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		v = 0;
-		assert_int_equal(parse(rows[i].in, &v, &why), rows[i].rc);
-		if (rows[i].rc == 0)
-			assert_int_equal(v, rows[i].want);
-	}
-}
 
 /* parse_i64() from -1000 to 1000. */
 static int
@@ -44,10 +20,9 @@ bounded_i64(const char *s, int64_t *v, const char **why)
 	return parse_i64(s, -1000, 1000, v, why);
 }
 
-static void
-test_parse_i64(void **state)
+UNIT_TEST(test_parse_i64)
 {
-	static const struct num_case rows[] = {
+	static const struct unit_num rows[] = {
 		{ "0", 0, 0 },
 		{ " 42 ", 0, 42 },
 		{ "-5", 0, -5 },
@@ -59,14 +34,12 @@ test_parse_i64(void **state)
 		{ "1001", -1, 0 },	/* above max */
 	};
 
-	(void)state;
-	check_numbers(rows, sizeof(rows) / sizeof(rows[0]), bounded_i64);
+	unit_check_numbers(rows, sizeof(rows) / sizeof(rows[0]), bounded_i64);
 }
 
-static void
-test_parse_money(void **state)
+UNIT_TEST(test_parse_money)
 {
-	static const struct num_case rows[] = {
+	static const struct unit_num rows[] = {
 		{ "0.10", 0, 100000 },
 		{ "12", 0, 12000000 },
 		{ "1.234567", 0, 1234567 },
@@ -79,16 +52,13 @@ test_parse_money(void **state)
 		{ "99999999999999999", -1, 0 },
 	};
 
-	(void)state;
-	check_numbers(rows, sizeof(rows) / sizeof(rows[0]), parse_money);
+	unit_check_numbers(rows, sizeof(rows) / sizeof(rows[0]), parse_money);
 }
 
-static void
-test_money_format(void **state)
+UNIT_TEST(test_money_format)
 {
 	char b[32];
 
-	(void)state;
 	money_format(100000, b, sizeof(b));
 	assert_string_equal(b, "0.10");
 	money_format(1234567, b, sizeof(b));
@@ -99,12 +69,10 @@ test_money_format(void **state)
 	assert_string_equal(b, "-1.50");
 }
 
-static void
-test_overflow(void **state)
+UNIT_TEST(test_overflow)
 {
 	int64_t v;
 
-	(void)state;
 	assert_int_equal(i64_mul(INT64_MAX / 2, 3, &v), -1);
 	assert_int_equal(i64_mul(1000000, 1000000, &v), 0);
 	assert_int_equal(v, 1000000000000LL);
@@ -113,13 +81,11 @@ test_overflow(void **state)
 	assert_int_equal(v, 3);
 }
 
-static void
-test_buf_and_uuid(void **state)
+UNIT_TEST(test_buf_and_uuid)
 {
 	struct buf b;
 	char id[37], *s;
 
-	(void)state;
 	buf_init(&b);
 	buf_puts(&b, "abc");
 	buf_printf(&b, "-%d", 42);
@@ -161,8 +127,7 @@ jansson_same(const char *s)
 	buf_free(&b);
 }
 
-static void
-test_jansson_str(void **state)
+UNIT_TEST(test_jansson_str)
 {
 	static const char *const fixed[] = {
 		"", "plain", "q\"b\\s/", "\b\f\n\r\t\x01\x1f\x7f",
@@ -175,7 +140,6 @@ test_jansson_str(void **state)
 	size_t i;
 	unsigned a, c, d;
 
-	(void)state;
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		jansson_same(fixed[i]);
 	/* every string of one and two bytes */
@@ -202,12 +166,10 @@ test_jansson_str(void **state)
 }
 
 /* buf_jstr(): the escapes, in one piece after other text; a sink writes nothing */
-static void
-test_buf_jstr(void **state)
+UNIT_TEST(test_buf_jstr)
 {
 	struct buf b;
 
-	(void)state;
 	buf_init(&b);
 	buf_puts(&b, "x=");
 	buf_jstr(&b, "a\"b\\c\nd\te\rf\x01g\x1fh\xc3\xa9");
@@ -223,13 +185,11 @@ test_buf_jstr(void **state)
 	buf_free(&b);
 }
 
-static void
-test_buf_cap_write(void **state)
+UNIT_TEST(test_buf_cap_write)
 {
 	struct buf_cap c = { .max = 8 };
 	char abc[] = "abcdefghij";
 
-	(void)state;
 	buf_init(&c.buf);
 	assert_int_equal(buf_cap_write(abc, 1, 5, &c), 5);
 	assert_int_equal(buf_cap_write(abc, 3, 1, &c), 3);
@@ -241,10 +201,8 @@ test_buf_cap_write(void **state)
 	buf_free(&c.buf);
 }
 
-static void
-test_str_contains_ci(void **state)
+UNIT_TEST(test_str_contains_ci)
 {
-	(void)state;
 	assert_true(str_contains_ci("Too Many Requests", "too many"));
 	assert_true(str_contains_ci("per DAY", "day"));
 	assert_true(str_contains_ci("x", ""));
@@ -253,12 +211,10 @@ test_str_contains_ci(void **state)
 	assert_false(str_contains_ci(NULL, "a"));
 }
 
-static void
-test_name_of(void **state)
+UNIT_TEST(test_name_of)
 {
 	static const char *const names[] = { "zero", NULL, "two" };
 
-	(void)state;
 	assert_string_equal(name_of(names, 3, 0), "zero");
 	assert_string_equal(name_of(names, 3, 2), "two");
 	assert_string_equal(name_of(names, 3, 1), "unknown");
@@ -267,10 +223,8 @@ test_name_of(void **state)
 	assert_int_equal(name_index(names, 3, "TWO"), 2);
 }
 
-static void
-test_hex_value(void **state)
+UNIT_TEST(test_hex_value)
 {
-	(void)state;
 	assert_int_equal(hex_value('0'), 0);
 	assert_int_equal(hex_value('9'), 9);
 	assert_int_equal(hex_value('a'), 10);
@@ -278,24 +232,4 @@ test_hex_value(void **state)
 	assert_int_equal(hex_value('g'), -1);
 	assert_int_equal(hex_value('/'), -1);
 	assert_int_equal(hex_value(0x80), -1);
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_i64),
-		cmocka_unit_test(test_parse_money),
-		cmocka_unit_test(test_money_format),
-		cmocka_unit_test(test_overflow),
-		cmocka_unit_test(test_buf_and_uuid),
-		cmocka_unit_test(test_jansson_str),
-		cmocka_unit_test(test_buf_jstr),
-		cmocka_unit_test(test_buf_cap_write),
-		cmocka_unit_test(test_str_contains_ci),
-		cmocka_unit_test(test_name_of),
-		cmocka_unit_test(test_hex_value),
-	};
-
-	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

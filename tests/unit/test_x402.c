@@ -13,13 +13,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
 #include "auth_fixture.h"
 #include "base64.h"
 #include "http_fetch.h"
+#include "unit.h"
 #include "util.h"
 #include "x402.h"
 
@@ -53,8 +53,7 @@ seller(struct x402_config *cfg)
 	    sizeof(cfg->amount), &why), 0);
 }
 
-static void
-test_price(void **state)
+UNIT_TEST(test_price)
 {
 	static const struct {
 		const char *price;
@@ -78,7 +77,6 @@ test_price(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		rc = x402_price_atomic(rows[i].price, rows[i].decimals, out,
 		    sizeof(out), &why);
@@ -90,13 +88,11 @@ test_price(void **state)
 	}
 }
 
-static void
-test_requirements_and_402(void **state)
+UNIT_TEST(test_requirements_and_402)
 {
 	struct x402_config cfg;
 	json_t *req, *body, *want;
 
-	(void)state;
 	seller(&cfg);
 	req = x402_requirements(&cfg, RESOURCE, "Process a BOM");
 	want = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, "
@@ -170,8 +166,7 @@ with(json_t *p, const char *path, json_t *v)
 	return p;
 }
 
-static void
-test_decode(void **state)
+UNIT_TEST(test_decode)
 {
 	static const struct {
 		const char *path;
@@ -205,7 +200,6 @@ test_decode(void **state)
 	json_t *v;
 	size_t i;
 
-	(void)state;
 	/* the good one, addresses and nonce lower-cased */
 	h = header(with(payload(0xABC), "payload.authorization.nonce",
 	    json_string("0x0000000000000000000000000000000000000000000000000"
@@ -269,8 +263,7 @@ test_decode(void **state)
 	x402_payment_free(&p);
 }
 
-static void
-test_check(void **state)
+UNIT_TEST(test_check)
 {
 	static const struct {
 		const char *path;
@@ -303,7 +296,6 @@ test_check(void **state)
 	size_t i;
 	int rc;
 
-	(void)state;
 	seller(&cfg);
 	req = x402_requirements(&cfg, RESOURCE, "Process a BOM");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -437,8 +429,7 @@ live_payment(int n, struct x402_payment *p, json_t **req,
 	free(h);
 }
 
-static void
-test_facilitator(void **state)
+UNIT_TEST_WITH(test_facilitator, mock_setup, mock_teardown)
 {
 	static const struct {
 		const char		*script;
@@ -464,7 +455,6 @@ test_facilitator(void **state)
 	json_t *req, *answer;
 	size_t i, n;
 
-	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		script(rows[i].script);
 		live_payment((int)i + 100, &p, &req, &cfg);
@@ -510,15 +500,13 @@ test_facilitator(void **state)
 }
 
 /* The facilitator's own checks behind ours: a value below the price. */
-static void
-test_facilitator_checks_value(void **state)
+UNIT_TEST_WITH(test_facilitator_checks_value, mock_setup, mock_teardown)
 {
 	struct x402_config cfg;
 	struct x402_payment p;
 	struct x402_result res;
 	json_t *req;
 
-	(void)state;
 	live_payment(200, &p, &req, &cfg);
 	snprintf(p.value, sizeof(p.value), "1");
 	with(p.payload, "payload.authorization.value", json_string("1"));
@@ -558,8 +546,7 @@ settle_late(const char *lines, int n, enum x402_outcome want,
 	json_decref(req);
 }
 
-static void
-test_timeouts(void **state)
+UNIT_TEST_WITH(test_timeouts, mock_setup, mock_teardown)
 {
 	struct x402_config cfg;
 	struct x402_payment p;
@@ -567,7 +554,6 @@ test_timeouts(void **state)
 	int64_t t;
 	json_t *req;
 
-	(void)state;
 	/* verify: no answer in time, nothing taken */
 	script("verify timeout\n");
 	live_payment(300, &p, &req, &cfg);
@@ -596,8 +582,7 @@ test_timeouts(void **state)
 }
 
 /* The mock refuses what the contract forbids (so it can catch us). */
-static void
-test_mock_contract(void **state)
+UNIT_TEST_WITH(test_mock_contract, mock_setup, mock_teardown)
 {
 	static const char *const bodies[] = {
 		"{\"x402Version\":1,\"paymentHeader\":\"abc\","
@@ -613,7 +598,6 @@ test_mock_contract(void **state)
 	long status;
 	size_t i;
 
-	(void)state;
 	snprintf(url, sizeof(url), "%sverify", mock_url);
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		req.json = bodies[i];
@@ -623,25 +607,4 @@ test_mock_contract(void **state)
 		assert_non_null(strstr(body.data, "contract"));
 		buf_free(&body);
 	}
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_price),
-		cmocka_unit_test(test_requirements_and_402),
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_check),
-		cmocka_unit_test_setup_teardown(test_facilitator, mock_setup,
-		    mock_teardown),
-		cmocka_unit_test_setup_teardown(test_facilitator_checks_value,
-		    mock_setup, mock_teardown),
-		cmocka_unit_test_setup_teardown(test_timeouts, mock_setup,
-		    mock_teardown),
-		cmocka_unit_test_setup_teardown(test_mock_contract,
-		    mock_setup, mock_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }
