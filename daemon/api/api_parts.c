@@ -181,9 +181,10 @@ api_parts_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	(void)args;
-	return api_knowledge_list(c, r, "SELECT " API_PARTS_COLS " FROM "
+	return api_reply_page(c, r, "SELECT " API_PARTS_COLS " FROM "
 	    "part_knowledge WHERE client_id = $1 ORDER BY mpn "
-	    "LIMIT $2::int", api_parts_json);
+	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
+	    api_parts_json);
 }
 
 static enum MHD_Result

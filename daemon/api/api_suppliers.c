@@ -136,9 +136,10 @@ api_suppliers_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	(void)args;
-	return api_knowledge_list(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
+	return api_reply_page(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
 	    "supplier_knowledge WHERE client_id = $1 ORDER BY supplier_id "
-	    "LIMIT $2::int", api_suppliers_json);
+	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
+	    api_suppliers_json);
 }
 
 static enum MHD_Result
