@@ -13,7 +13,6 @@
 #include "api_reply.h"
 #include "api_request.h"
 #include "config.h"
-#include "db.h"
 #include "util.h"
 
 #define API_ADMIN_LIST_MAX	"10000"	/* rows of a list */
@@ -177,61 +176,27 @@ api_admin_clients_list(struct MHD_Connection *c, struct api_request *r,
 	    0, NULL, api_admin_client_json);
 }
 
-/* Reads one client; answers 404 itself (returns NULL then). */
-static json_t *
-api_admin_client_get_json(struct MHD_Connection *c, PGconn *db,
-    const char *id, enum MHD_Result *ret)
-{
-	const char *params[1] = { id };
-	PGresult *res;
-	json_t *out;
-
-	if (!uuid_valid(id)) {
-		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
-		    id);
-		return NULL;
-	}
-	res = db_query(db, "SELECT " API_ADMIN_CLIENT_COLS " FROM clients "
-	    "WHERE client_id = $1", 1, params, NULL, 0);
-	if (res == NULL) {
-		*ret = api_error_db(c);
-		return NULL;
-	}
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
-		    id);
-		return NULL;
-	}
-	out = api_admin_client_json(res, 0);
-	PQclear(res);
-	return out;
-}
-
 /*
- * Answers client id, first made active or not as active says ("true",
- * "false") unless it is NULL.
+ * Answers client id (not a UUID: 404, as a client not there), first made
+ * active or not as active says ("true", "false") unless it is NULL.
  */
 static enum MHD_Result
 api_admin_clients_show(struct MHD_Connection *c, struct api_request *r,
     const char *id, const char *active)
 {
-	const char *params[2] = { id, active };
-	enum MHD_Result ret = MHD_NO;	/* set with out NULL */
-	PGconn *db;
-	json_t *out;
-
-	if ((db = api_db_get(r)) == NULL)
-		return api_error_db(c);
-	if (active != NULL && uuid_valid(id) && db_exec(db, "UPDATE clients "
-	    "SET active = $2::boolean, updated_at = now() WHERE client_id = "
-	    "$1", 2, params) == -1) {
-		api_db_put(db);
-		return api_error_db(c);
-	}
-	out = api_admin_client_get_json(c, db, id, &ret);
-	api_db_put(db);
-	return out ? api_json(c, MHD_HTTP_OK, out) : ret;
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "Client not found: %s",
+		    id);
+	if (active == NULL)
+		return api_reply_row(c, r, "SELECT " API_ADMIN_CLIENT_COLS
+		    " FROM clients WHERE client_id = $1", 1,
+		    (const char *[]){ id }, api_admin_client_json,
+		    MHD_HTTP_NOT_FOUND, "Client not found: %s", id);
+	return api_reply_row(c, r, "UPDATE clients SET active = $2::boolean, "
+	    "updated_at = now() WHERE client_id = $1 RETURNING "
+	    API_ADMIN_CLIENT_COLS, 2, (const char *[]){ id, active },
+	    api_admin_client_json, MHD_HTTP_NOT_FOUND, "Client not found: %s",
+	    id);
 }
 
 static enum MHD_Result

@@ -82,7 +82,6 @@ api_jobs_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	const char *status;
-	char limit[24];
 	struct buf states;
 	enum MHD_Result ret;
 	size_t i;
@@ -100,12 +99,10 @@ api_jobs_list(struct MHD_Connection *c, struct api_request *r,
 		buf_free(&states);
 		return ret;
 	}
-	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
-		return ret;
-	return api_reply_rows(c, r, "SELECT " API_JOBS_COLS " FROM jobs "
+	return api_reply_page(c, r, "SELECT " API_JOBS_COLS " FROM jobs "
 	    "WHERE client_id = $1 AND ($2::text IS NULL OR status = $2) "
-	    "ORDER BY updated_at DESC, job_id LIMIT $3::bigint", 3,
-	    (const char *[]){ r->client_id, status, limit }, api_jobs_row);
+	    "ORDER BY updated_at DESC, job_id LIMIT $3::bigint", 2,
+	    (const char *[]){ r->client_id, status }, api_jobs_row);
 }
 
 /*

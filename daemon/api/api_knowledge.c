@@ -156,16 +156,3 @@ api_knowledge_strings(json_t *v)
 	json_decref(v);
 	return out;
 }
-
-enum MHD_Result
-api_knowledge_list(struct MHD_Connection *c, const struct api_request *r,
-    const char *sql, api_row_fn to_json)
-{
-	char limit[24];
-	enum MHD_Result ret;
-
-	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
-		return ret;
-	return api_reply_rows(c, r, sql, 2, (const char *[]){ r->client_id,
-	    limit }, to_json);
-}

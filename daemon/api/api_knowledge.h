@@ -1,6 +1,6 @@
 /*
  * What the part and supplier knowledge routes share: checks of texts and
- * identifiers, request body members, and the paged list they answer.
+ * identifiers, request body members, notes and lists of strings.
  */
 #ifndef BOMD_API_KNOWLEDGE_H
 #define BOMD_API_KNOWLEDGE_H
@@ -61,12 +61,5 @@ json_t		*api_knowledge_notes(const char *text);
  * reference.
  */
 json_t		*api_knowledge_strings(json_t *v);
-/*
- * Answers GET of a knowledge list: sql takes $1 = client_id and $2 =
- * ?limit; its rows go through to_json.
- */
-enum MHD_Result	api_knowledge_list(struct MHD_Connection *c,
-		    const struct api_request *r, const char *sql,
-		    api_row_fn to_json);
 
 #endif

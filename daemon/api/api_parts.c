@@ -156,15 +156,18 @@ api_parts_mpn(const char *const *args, int nseg, char *mpn, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* Calls fn with the MPN of a part route; one too long or not text is 400. */
+/*
+ * Calls fn with the MPN of a part route (one capture, or two for an MPN
+ * that contains a "/"); one too long or not text is 400.
+ */
 static enum MHD_Result
 api_parts_route(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, int nseg, api_parts_fn fn)
+    const char *const *args, api_parts_fn fn)
 {
 	char mpn[2 * API_ROUTE_ARG_LEN];
 	enum MHD_Result ret;
 
-	if (api_parts_mpn(args, nseg, mpn, sizeof(mpn)) == -1)
+	if (api_parts_mpn(args, (int)r->match.nargs, mpn, sizeof(mpn)) == -1)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
 		    "bytes", API_PARTS_MAX_MPN);
 	if (api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN,
@@ -178,9 +181,10 @@ api_parts_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	(void)args;
-	return api_knowledge_list(c, r, "SELECT " API_PARTS_COLS " FROM "
+	return api_reply_page(c, r, "SELECT " API_PARTS_COLS " FROM "
 	    "part_knowledge WHERE client_id = $1 ORDER BY mpn "
-	    "LIMIT $2::int", api_parts_json);
+	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
+	    api_parts_json);
 }
 
 static enum MHD_Result
@@ -333,22 +337,13 @@ out:
 	return ret;
 }
 
-/*
- * Route entry points: one path segment for the MPN, or two for an MPN
- * that contains a "/".
- */
+/* Route entry points, for the MPN in one path segment or in two. */
 #define API_PARTS_ROUTE(name, fn)					\
 static enum MHD_Result							\
-name##_1(struct MHD_Connection *c, struct api_request *r,		\
+name(struct MHD_Connection *c, struct api_request *r,			\
     const char *const *args)						\
 {									\
-	return api_parts_route(c, r, args, 1, fn);			\
-}									\
-static enum MHD_Result							\
-name##_2(struct MHD_Connection *c, struct api_request *r,		\
-    const char *const *args)						\
-{									\
-	return api_parts_route(c, r, args, 2, fn);			\
+	return api_parts_route(c, r, args, fn);				\
 }
 
 API_PARTS_ROUTE(api_parts_route_part, api_parts_get)
@@ -364,24 +359,24 @@ API_PARTS_ROUTE(api_parts_route_alts_add, api_parts_alternates_add)
  */
 const struct api_route api_parts_routes[] = {
 	{ "GET", "/knowledge/parts", API_AUTH_READ, api_parts_list },
-	{ "GET", "/knowledge/parts/{}", API_AUTH_READ, api_parts_route_part_1 },
+	{ "GET", "/knowledge/parts/{}", API_AUTH_READ, api_parts_route_part },
 	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_WRITE,
-	    api_parts_route_ban_1 },
+	    api_parts_route_ban },
 	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_WRITE,
-	    api_parts_route_unban_1 },
+	    api_parts_route_unban },
 	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_READ,
-	    api_parts_route_alts_get_1 },
+	    api_parts_route_alts_get },
 	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_WRITE,
-	    api_parts_route_alts_add_1 },
+	    api_parts_route_alts_add },
 	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_WRITE,
-	    api_parts_route_ban_2 },
+	    api_parts_route_ban },
 	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_WRITE,
-	    api_parts_route_unban_2 },
+	    api_parts_route_unban },
 	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_READ,
-	    api_parts_route_alts_get_2 },
+	    api_parts_route_alts_get },
 	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_WRITE,
-	    api_parts_route_alts_add_2 },
+	    api_parts_route_alts_add },
 	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_READ,
-	    api_parts_route_part_2 },
+	    api_parts_route_part },
 	{ NULL, NULL, 0, NULL }
 };

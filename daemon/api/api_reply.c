@@ -10,6 +10,7 @@
 #include "api_db.h"
 #include "api_metrics.h"
 #include "api_reply.h"
+#include "api_request.h"
 #include "util.h"
 
 /* the status of the last answer this thread gave (api_reply_status()) */
@@ -135,6 +136,27 @@ api_reply_rows(struct MHD_Connection *c, const struct api_request *r,
 		json_array_append_new(out, to_json(res, i));
 	PQclear(res);
 	return api_json(c, MHD_HTTP_OK, out);
+}
+
+enum MHD_Result
+api_reply_page(struct MHD_Connection *c, const struct api_request *r,
+    const char *sql, int nparams, const char *const *params,
+    api_row_fn to_json)
+{
+	const char *p[API_REPLY_PAGE_PARAMS + 1];
+	char limit[24];
+	enum MHD_Result ret;
+	int i;
+
+	if (nparams > API_REPLY_PAGE_PARAMS)	/* the caller's mistake */
+		return api_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal "
+		    "error");
+	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
+		return ret;
+	for (i = 0; i < nparams; i++)
+		p[i] = params[i];
+	p[nparams] = limit;
+	return api_reply_rows(c, r, sql, nparams + 1, p, to_json);
 }
 
 enum MHD_Result

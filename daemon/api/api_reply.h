@@ -17,6 +17,8 @@
 /* How api_json() writes a document (and the cache of documents too). */
 #define API_JSON_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(15))
 
+#define API_REPLY_PAGE_PARAMS	4	/* api_reply_page()'s before ?limit */
+
 struct api_request;
 
 /* Builds one JSON value from row of a result. */
@@ -56,6 +58,14 @@ enum MHD_Result	api_error_db(struct MHD_Connection *c);
  * to_json as an array; 503 when the database is unavailable.
  */
 enum MHD_Result	api_reply_rows(struct MHD_Connection *c,
+		    const struct api_request *r, const char *sql, int nparams,
+		    const char *const *params, api_row_fn to_json);
+/*
+ * Like api_reply_rows() for a page of a list: sql takes the nparams
+ * params (at most API_REPLY_PAGE_PARAMS), then ?limit (api_query_limit();
+ * a bad one is 422) as $<nparams + 1>.
+ */
+enum MHD_Result	api_reply_page(struct MHD_Connection *c,
 		    const struct api_request *r, const char *sql, int nparams,
 		    const char *const *params, api_row_fn to_json);
 /*

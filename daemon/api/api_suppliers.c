@@ -136,9 +136,10 @@ api_suppliers_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
 	(void)args;
-	return api_knowledge_list(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
+	return api_reply_page(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
 	    "supplier_knowledge WHERE client_id = $1 ORDER BY supplier_id "
-	    "LIMIT $2::int", api_suppliers_json);
+	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
+	    api_suppliers_json);
 }
 
 static enum MHD_Result
@@ -214,32 +215,6 @@ bad:
 }
 
 static enum MHD_Result
-api_suppliers_create(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
-{
-	struct api_suppliers_fields f;
-	enum MHD_Result ret;
-	json_t *body;
-
-	(void)args;
-	if ((body = api_suppliers_read(c, r, true, &f, &ret)) == NULL)
-		return ret;
-	/* 200 as FastAPI's default: the original set no other status */
-	ret = api_reply_row(c, r, "INSERT INTO supplier_knowledge (client_id, "
-	    "supplier_id, name, supplier_type, trust_level, account_rep, "
-	    "payment_terms, notes, order_cost_micros) VALUES ($1, $2, $3, $4, "
-	    "$5, $6, $7, $8, COALESCE($9::bigint, 0)) "
-	    "ON CONFLICT (client_id, supplier_id) DO NOTHING "
-	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){ r->client_id,
-	    f.id, f.name, f.type ? f.type : "authorized", f.trust ? f.trust :
-	    "medium", f.rep, f.terms, f.notes ? f.notes : "", f.cost[0] ?
-	    f.cost : NULL }, api_suppliers_created_json, MHD_HTTP_BAD_REQUEST,
-	    "Supplier already exists: %s", f.id);
-	json_decref(body);
-	return ret;
-}
-
-static enum MHD_Result
 api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
@@ -271,34 +246,72 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 }
 
 /*
- * POST (or PUT) /knowledge/suppliers/{id}: changes the members given
+ * The two supplier writes: one statement each, on $1 client_id, $2
+ * supplier_id, then name, supplier_type, trust_level, account_rep,
+ * payment_terms, notes and order_cost (micro-units), NULL where the body
+ * has no such member; and what to answer without a row.
+ */
+struct api_suppliers_write {
+	const char	*sql;
+	api_row_fn	 to_json;
+	unsigned int	 none;
+	const char	*none_fmt;	/* takes the supplier_id */
+};
+
+/* A new supplier; 200 as FastAPI's default: the original set no other. */
+static const struct api_suppliers_write api_suppliers_insert = {
+	"INSERT INTO supplier_knowledge (client_id, supplier_id, name, "
+	"supplier_type, trust_level, account_rep, payment_terms, notes, "
+	"order_cost_micros) VALUES ($1, $2, $3, COALESCE($4, 'authorized'), "
+	"COALESCE($5, 'medium'), $6, $7, COALESCE($8, ''), "
+	"COALESCE($9::bigint, 0)) "
+	"ON CONFLICT (client_id, supplier_id) DO NOTHING "
+	"RETURNING " API_SUPPLIERS_COLS,
+	api_suppliers_created_json, MHD_HTTP_BAD_REQUEST,
+	"Supplier already exists: %s"
+};
+
+/* The members given change; the others keep their values. */
+static const struct api_suppliers_write api_suppliers_change = {
+	"UPDATE supplier_knowledge SET "
+	"name = COALESCE($3, name), supplier_type = COALESCE($4, "
+	"supplier_type), trust_level = COALESCE($5, trust_level), "
+	"account_rep = COALESCE($6, account_rep), payment_terms = "
+	"COALESCE($7, payment_terms), notes = COALESCE($8, notes), "
+	"order_cost_micros = COALESCE($9::bigint, order_cost_micros), "
+	"updated_at = now() WHERE client_id = $1 AND supplier_id = $2 "
+	"RETURNING " API_SUPPLIERS_COLS,
+	api_suppliers_updated_json, MHD_HTTP_NOT_FOUND,
+	"Supplier not found: %s"
+};
+
+/*
+ * POST /knowledge/suppliers: a new supplier, supplier_id and name in the
+ * body. POST or PUT /knowledge/suppliers/{id}: changes the members given
  * (name, supplier_type, trust_level, order_cost, account_rep,
- * payment_terms, notes); the others keep their values.
+ * payment_terms, notes) of that supplier.
  */
 static enum MHD_Result
-api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
+api_suppliers_write(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
 {
+	bool create = r->match.nargs == 0;	/* no supplier in the path */
+	const struct api_suppliers_write *w = create ? &api_suppliers_insert :
+	    &api_suppliers_change;
 	struct api_suppliers_fields f;
+	const char *id;
 	enum MHD_Result ret;
 	json_t *body;
 
-	if (api_knowledge_check_id(c, "supplier_id", args[0],
+	if (!create && api_knowledge_check_id(c, "supplier_id", args[0],
 	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
 		return ret;
-	if ((body = api_suppliers_read(c, r, false, &f, &ret)) == NULL)
+	if ((body = api_suppliers_read(c, r, create, &f, &ret)) == NULL)
 		return ret;
-	ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
-	    "name = COALESCE($3, name), supplier_type = COALESCE($4, "
-	    "supplier_type), trust_level = COALESCE($5, trust_level), "
-	    "account_rep = COALESCE($6, account_rep), payment_terms = "
-	    "COALESCE($7, payment_terms), notes = COALESCE($8, notes), "
-	    "order_cost_micros = COALESCE($9::bigint, order_cost_micros), "
-	    "updated_at = now() WHERE client_id = $1 AND supplier_id = $2 "
-	    "RETURNING " API_SUPPLIERS_COLS, 9, (const char *[]){
-	    r->client_id, args[0], f.name, f.type, f.trust, f.rep, f.terms,
-	    f.notes, f.cost[0] ? f.cost : NULL }, api_suppliers_updated_json,
-	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
+	id = create ? f.id : args[0];
+	ret = api_reply_row(c, r, w->sql, 9, (const char *[]){ r->client_id,
+	    id, f.name, f.type, f.trust, f.rep, f.terms, f.notes, f.cost[0] ?
+	    f.cost : NULL }, w->to_json, w->none, w->none_fmt, id);
 	json_decref(body);
 	return ret;
 }
@@ -306,12 +319,12 @@ api_suppliers_update(struct MHD_Connection *c, struct api_request *r,
 const struct api_route api_suppliers_routes[] = {
 	{ "GET", "/knowledge/suppliers", API_AUTH_READ, api_suppliers_list },
 	{ "POST", "/knowledge/suppliers", API_AUTH_WRITE,
-	    api_suppliers_create },
+	    api_suppliers_write },
 	{ "GET", "/knowledge/suppliers/{}", API_AUTH_READ, api_suppliers_get },
 	{ "POST", "/knowledge/suppliers/{}", API_AUTH_WRITE,
-	    api_suppliers_update },
+	    api_suppliers_write },
 	{ "PUT", "/knowledge/suppliers/{}", API_AUTH_WRITE,
-	    api_suppliers_update },
+	    api_suppliers_write },
 	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_WRITE,
 	    api_suppliers_trust },
 	{ NULL, NULL, 0, NULL }

@@ -93,7 +93,11 @@ api_tenants_deactivated_json(const PGresult *res, int i)
 	    PQgetvalue(res, i, 0));
 }
 
-/* GET /api-keys[?client_id=ID][&limit=N], newest first. */
+/*
+ * GET /api-keys[?client_id=ID][&limit=N], newest first. A bad ?limit is
+ * 422 before a client_id no client has answers [], so this parses it
+ * itself rather than through api_reply_page().
+ */
 static enum MHD_Result
 api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r,
     const char *const *args)
