@@ -109,3 +109,50 @@ fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	json_decref(arr);
 	return rc;
 }
+
+int
+fetch_one(struct bomctl *ctl, const struct fetch_one *one, int argc,
+    char **argv)
+{
+	const char *arg[2 + FETCH_ONE_OPTS] = { NULL };
+	struct bomctl_opt opts[FETCH_ONE_OPTS + 1];
+	char path[BOMCTL_MAX_URL];
+	json_t *body = NULL, *out = NULL;
+	int i, npos = one->value != NULL ? 2 : 1, rc;
+
+	for (i = 0; i < FETCH_ONE_OPTS && one->opts[i] != NULL; i++)
+		opts[i] = (struct bomctl_opt){ one->opts[i], &arg[2 + i],
+		    NULL };
+	opts[i] = (struct bomctl_opt){ NULL, NULL, NULL };
+	if ((rc = bomctl_parse(ctl, one->cmd, argc, argv, opts, arg, npos,
+	    npos, one->posnames)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (one->need != NULL && (arg[2] == NULL || arg[2][0] == '\0'))
+		return bomctl_usage_error("%s: --%s is required %s", one->cmd,
+		    one->opts[0], one->need);
+	if ((rc = http_id_arg(ctl, one->cmd, one->what, one->base, arg[0],
+	    one->suffix, path, sizeof(path))) != BOMCTL_EXIT_OK)
+		return rc;
+	if (!one->post)
+		rc = fetch_get(ctl, path, &out);
+	else {
+		/* an empty POST when there is nothing to send */
+		if (one->value != NULL || one->opts[0] != NULL)
+			body = json_object();
+		if (one->value != NULL)
+			rc = http_body_set(one->cmd, body, one->value, arg[1]);
+		for (i = 0; rc == BOMCTL_EXIT_OK && i < FETCH_ONE_OPTS &&
+		    one->opts[i] != NULL; i++)
+			rc = http_body_set(one->cmd, body, one->opts[i],
+			    arg[2 + i]);
+		if (rc != BOMCTL_EXIT_OK) {
+			json_decref(body);
+			return rc;
+		}
+		rc = fetch_post(ctl, path, body, &out);
+	}
+	if (rc == BOMCTL_EXIT_OK && out != NULL)
+		one->print(out, arg);
+	json_decref(out);
+	return rc;
+}
