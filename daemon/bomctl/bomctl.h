@@ -193,11 +193,15 @@ struct fetch_one {
 	/* non-NULL: opts[0] must be given, and this says why */
 	const char	*need;
 	/*
-	 * Prints the answer, unless --json printed it: arg[0] is the id,
-	 * arg[1] VALUE (or NULL), then the values of opts (NULL when not
-	 * given).
+	 * What is printed of the answer, unless --json printed it: print()'s
+	 * lines (arg[0] is the id, arg[1] VALUE or NULL, then the values of
+	 * opts, NULL when not given); or, with print NULL, the line said, a
+	 * format given the answer's member idkey (else the id), then its
+	 * member of what was sent first (else the value sent).
 	 */
 	void		(*print)(const json_t *answer, const char *const *arg);
+	const char	*idkey;
+	const char	*said;		/* "part %s banned: %s": %s only */
 };
 
 /* Runs argv (argv[0] is the command's name) as one says. The exit code. */

@@ -26,8 +26,8 @@ cmd_jobs_print(const json_t *job, const char *const *arg)
 
 /* jobs show JOB_ID */
 const struct fetch_one cmd_jobs_show = {
-	"jobs show", "a JOB_ID", "job id", "/jobs/", "", false, NULL,
-	{ NULL }, NULL, cmd_jobs_print
+	.cmd = "jobs show", .posnames = "a JOB_ID", .what = "job id",
+	.base = "/jobs/", .suffix = "", .print = cmd_jobs_print
 };
 
 /* jobs dead [--limit N]: GET /jobs?status=dead as a table. */
@@ -65,14 +65,9 @@ cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-static void
-cmd_jobs_queued(const json_t *resp, const char *const *arg)
-{
-	printf("job %s queued again\n", bomctl_str(resp, "job_id", arg[0]));
-}
-
 /* jobs retry JOB_ID: POST /jobs/{id}/retry. */
 const struct fetch_one cmd_jobs_retry = {
-	"jobs retry", "a JOB_ID", "job id", "/jobs/", "/retry", true, NULL,
-	{ NULL }, NULL, cmd_jobs_queued
+	.cmd = "jobs retry", .posnames = "a JOB_ID", .what = "job id",
+	.base = "/jobs/", .suffix = "/retry", .post = true,
+	.idkey = "job_id", .said = "job %s queued again"
 };

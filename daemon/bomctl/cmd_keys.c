@@ -89,14 +89,9 @@ cmd_keys_create(struct bomctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-static void
-cmd_keys_revoked(const json_t *out, const char *const *arg)
-{
-	printf("key %s revoked\n", bomctl_str(out, "key_id", arg[0]));
-}
-
 /* keys revoke KEY_ID */
 const struct fetch_one cmd_keys_revoke = {
-	"keys revoke", "a KEY_ID", "key id", "/api-keys/", "/revoke", true,
-	NULL, { NULL }, NULL, cmd_keys_revoked
+	.cmd = "keys revoke", .posnames = "a KEY_ID", .what = "key id",
+	.base = "/api-keys/", .suffix = "/revoke", .post = true,
+	.idkey = "key_id", .said = "key %s revoked"
 };

@@ -90,34 +90,24 @@ cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 
 /* parts show MPN */
 const struct fetch_one cmd_parts_show = {
-	"parts show", "an MPN", "MPN", PARTS_BASE, "", false, NULL, { NULL },
-	NULL, cmd_parts_print
+	.cmd = "parts show", .posnames = "an MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "", .print = cmd_parts_print
 };
-
-static void
-cmd_parts_banned(const json_t *p, const char *const *arg)
-{
-	printf("part %s banned: %s\n", bomctl_str(p, "mpn", arg[0]),
-	    bomctl_str(p, "reason", arg[2]));
-}
 
 /* parts ban MPN --reason R [--user U] */
 const struct fetch_one cmd_parts_ban = {
-	"parts ban", "an MPN", "MPN", PARTS_BASE, "/ban", true, NULL,
-	{ "reason", "user", NULL }, "(say why the part must not be bought)",
-	cmd_parts_banned
+	.cmd = "parts ban", .posnames = "an MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "/ban", .post = true,
+	.opts = { "reason", "user" },
+	.need = "(say why the part must not be bought)",
+	.idkey = "mpn", .said = "part %s banned: %s"
 };
-
-static void
-cmd_parts_unbanned(const json_t *p, const char *const *arg)
-{
-	printf("part %s unbanned\n", bomctl_str(p, "mpn", arg[0]));
-}
 
 /* parts unban MPN [--user U] */
 const struct fetch_one cmd_parts_unban = {
-	"parts unban", "an MPN", "MPN", PARTS_BASE, "/unban", true, NULL,
-	{ "user", NULL }, NULL, cmd_parts_unbanned
+	.cmd = "parts unban", .posnames = "an MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "/unban", .post = true,
+	.opts = { "user" }, .idkey = "mpn", .said = "part %s unbanned"
 };
 
 /*
@@ -179,7 +169,9 @@ cmd_parts_added(const json_t *p, const char *const *arg)
 
 /* parts add-alternate MPN ALT [--reason R] [--user U] */
 const struct fetch_one cmd_parts_add_alternate = {
-	"parts add-alternate", "an MPN and its alternate MPN", "MPN",
-	PARTS_BASE, "/alternates", true, "alternate_mpn",
-	{ "reason", "user", NULL }, NULL, cmd_parts_added
+	.cmd = "parts add-alternate",
+	.posnames = "an MPN and its alternate MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "/alternates", .post = true,
+	.value = "alternate_mpn", .opts = { "reason", "user" },
+	.print = cmd_parts_added
 };

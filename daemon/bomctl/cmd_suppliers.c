@@ -83,8 +83,9 @@ cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 
 /* suppliers show SUPPLIER_ID */
 const struct fetch_one cmd_suppliers_show = {
-	"suppliers show", "a SUPPLIER_ID", "supplier id", SUPPLIERS_BASE, "",
-	false, NULL, { NULL }, NULL, cmd_suppliers_print
+	.cmd = "suppliers show", .posnames = "a SUPPLIER_ID",
+	.what = "supplier id", .base = SUPPLIERS_BASE, .suffix = "",
+	.print = cmd_suppliers_print
 };
 
 /* The members add and set send, from their options. */
@@ -173,16 +174,11 @@ cmd_suppliers_set(struct bomctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-static void
-cmd_suppliers_trusted(const json_t *s, const char *const *arg)
-{
-	printf("supplier %s trust: %s\n", bomctl_str(s, "supplier_id",
-	    arg[0]), bomctl_str(s, "trust_level", arg[1]));
-}
-
 /* suppliers trust ID LEVEL [--reason R] [--user U] */
 const struct fetch_one cmd_suppliers_trust = {
-	"suppliers trust", "a SUPPLIER_ID and a trust level (high, medium, "
-	"low or blocked)", "supplier id", SUPPLIERS_BASE, "/trust", true,
-	"trust_level", { "reason", "user", NULL }, NULL, cmd_suppliers_trusted
+	.cmd = "suppliers trust", .posnames = "a SUPPLIER_ID and a trust "
+	"level (high, medium, low or blocked)", .what = "supplier id",
+	.base = SUPPLIERS_BASE, .suffix = "/trust", .post = true,
+	.value = "trust_level", .opts = { "reason", "user" },
+	.idkey = "supplier_id", .said = "supplier %s trust: %s"
 };

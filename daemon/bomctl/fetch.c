@@ -110,6 +110,23 @@ fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	return rc;
 }
 
+/* Prints the answer of one (see struct fetch_one). */
+static void
+fetch_one_print(const struct fetch_one *one, const json_t *out,
+    const char *const *arg)
+{
+	const char *first = one->value != NULL ? one->value : one->opts[0];
+	const char *sent = one->value != NULL ? arg[1] : arg[2];
+
+	if (one->print != NULL) {
+		one->print(out, arg);
+		return;
+	}
+	printf(one->said, bomctl_str(out, one->idkey, arg[0]),
+	    first != NULL ? bomctl_str(out, first, sent) : "");
+	putchar('\n');
+}
+
 int
 fetch_one(struct bomctl *ctl, const struct fetch_one *one, int argc,
     char **argv)
@@ -152,7 +169,7 @@ fetch_one(struct bomctl *ctl, const struct fetch_one *one, int argc,
 		rc = fetch_post(ctl, path, body, &out);
 	}
 	if (rc == BOMCTL_EXIT_OK && out != NULL)
-		one->print(out, arg);
+		fetch_one_print(one, out, arg);
 	json_decref(out);
 	return rc;
 }
