@@ -823,7 +823,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL }
 	};
 	static const struct mock_http_server srv = {
-		"mock_distributors", numbers, mock_script_line, mock_route
+		"mock_distributors", numbers, NULL, mock_script_line, mock_route
 	};
 	size_t i;
 	int rc;
