@@ -201,7 +201,7 @@ struct fetch_one {
 	 */
 	void		(*print)(const json_t *answer, const char *const *arg);
 	const char	*idkey;
-	const char	*said;		/* "part %s banned: %s": %s only */
+	const char	*said;		/* "part %s banned: %s": two %s at most */
 };
 
 /* Runs argv (argv[0] is the command's name) as one says. The exit code. */

@@ -2,6 +2,7 @@
  * The front every command shares once its arguments are parsed: the
  * request, --json output of the server's answer as it is, and for lists
  * the --limit option and the checks before a command prints its rows.
+ * Commands on one thing (struct fetch_one) run here whole.
  */
 #include <stdint.h>
 #include <stdio.h>
