@@ -132,49 +132,54 @@ static const char bomctl_usage_text[] =
 "  5 not found (404: project, job, part or supplier)\n";
 
 /*
- * A command, or a subcommand of a group ("parts show"), and the function
- * that runs it. The subcommand marked dflt runs when its group is given
+ * A command, or a subcommand of a group ("parts show"), and what runs
+ * it. The subcommand marked dflt runs when its group is given
  * none ("parts", "parts --limit 5").
  */
 struct bomctl_cmd {
 	const char	*name;
 	const char	*sub;		/* NULL: a command of its own */
 	int		(*fn)(struct bomctl *, int, char **);
+	const struct fetch_one *one;	/* for fn NULL: fetch_one() runs it */
 	bool		 dflt;
 };
 
-/* The commands, as the first arguments name them; a group's rows together. */
+/*
+ * The commands, as the first arguments name them; a group's rows together.
+ * Each row says what runs it: its function, or fetch_one() with a
+ * command on one thing.
+ */
 static const struct bomctl_cmd bomctl_cmds[] = {
-	{ "submit", NULL, cmd_submit, false },
-	{ "projects", NULL, cmd_projects, false },
-	{ "show", NULL, cmd_show, false },
-	{ "trace", NULL, cmd_trace, false },
-	{ "watch", NULL, cmd_watch, false },
-	{ "chat", NULL, cmd_chat, false },
-	{ "keys", "list", cmd_keys_list, true },
-	{ "keys", "create", cmd_keys_create, false },
-	{ "keys", "revoke", cmd_keys_revoke, false },
-	{ "kb", "seed", cmd_kb_seed, false },
-	{ "admin", "status", cmd_admin_status, false },
-	{ "admin", "bootstrap", cmd_admin_bootstrap, false },
-	{ "admin", "reset-demo", cmd_admin_reset_demo, false },
-	{ "jobs", "show", cmd_jobs_show, false },
-	{ "jobs", "dead", cmd_jobs_dead, false },
-	{ "jobs", "retry", cmd_jobs_retry, false },
-	{ "parts", "list", cmd_parts_list, true },
-	{ "parts", "show", cmd_parts_show, false },
-	{ "parts", "ban", cmd_parts_ban, false },
-	{ "parts", "unban", cmd_parts_unban, false },
-	{ "parts", "alternates", cmd_parts_alternates, false },
-	{ "parts", "add-alternate", cmd_parts_add_alternate, false },
-	{ "suppliers", "list", cmd_suppliers_list, true },
-	{ "suppliers", "show", cmd_suppliers_show, false },
-	{ "suppliers", "add", cmd_suppliers_add, false },
-	{ "suppliers", "set", cmd_suppliers_set, false },
-	{ "suppliers", "trust", cmd_suppliers_trust, false },
-	{ "search", NULL, cmd_search, false },
-	{ "strategies", NULL, cmd_strategies, false },
-	{ NULL, NULL, NULL, false }
+	{ "submit", NULL, .fn = cmd_submit },
+	{ "projects", NULL, .fn = cmd_projects },
+	{ "show", NULL, .fn = cmd_show },
+	{ "trace", NULL, .fn = cmd_trace },
+	{ "watch", NULL, .fn = cmd_watch },
+	{ "chat", NULL, .fn = cmd_chat },
+	{ "keys", "list", .fn = cmd_keys_list, .dflt = true },
+	{ "keys", "create", .fn = cmd_keys_create },
+	{ "keys", "revoke", .one = &cmd_keys_revoke },
+	{ "kb", "seed", .fn = cmd_kb_seed },
+	{ "admin", "status", .fn = cmd_admin_status },
+	{ "admin", "bootstrap", .fn = cmd_admin_bootstrap },
+	{ "admin", "reset-demo", .fn = cmd_admin_reset_demo },
+	{ "jobs", "show", .one = &cmd_jobs_show },
+	{ "jobs", "dead", .fn = cmd_jobs_dead },
+	{ "jobs", "retry", .one = &cmd_jobs_retry },
+	{ "parts", "list", .fn = cmd_parts_list, .dflt = true },
+	{ "parts", "show", .one = &cmd_parts_show },
+	{ "parts", "ban", .one = &cmd_parts_ban },
+	{ "parts", "unban", .one = &cmd_parts_unban },
+	{ "parts", "alternates", .fn = cmd_parts_alternates },
+	{ "parts", "add-alternate", .one = &cmd_parts_add_alternate },
+	{ "suppliers", "list", .fn = cmd_suppliers_list, .dflt = true },
+	{ "suppliers", "show", .one = &cmd_suppliers_show },
+	{ "suppliers", "add", .fn = cmd_suppliers_add },
+	{ "suppliers", "set", .fn = cmd_suppliers_set },
+	{ "suppliers", "trust", .one = &cmd_suppliers_trust },
+	{ "search", NULL, .fn = cmd_search },
+	{ "strategies", NULL, .fn = cmd_strategies },
+	{ .name = NULL }
 };
 
 /* getopt_long() codes beside the short options and 1 (a positional). */
@@ -394,6 +399,16 @@ bomctl_subnames(const char *group, char *out, size_t len)
 	}
 }
 
+/* Runs c on argv (argv[0] is its name); the exit code. */
+static int
+bomctl_run(struct bomctl *ctl, const struct bomctl_cmd *c, int argc,
+    char **argv)
+{
+	if (c->fn != NULL)
+		return c->fn(ctl, argc, argv);
+	return fetch_one(ctl, c->one, argc, argv);
+}
+
 /*
  * Runs the command of bomctl_cmds that the first argument after the
  * global options names: a command (group NULL) or a subcommand of group
@@ -416,10 +431,10 @@ bomctl_dispatch(struct bomctl *ctl, const char *group, int argc,
 		if (rc == BOMCTL_DONE || dflt == NULL)
 			return rc;
 		/* an option of the default subcommand ("parts --limit 5") */
-		return dflt->fn(ctl, argc, argv);
+		return bomctl_run(ctl, dflt, argc, argv);
 	}
 	if (optind == argc && dflt != NULL)
-		return dflt->fn(ctl, argc, argv);
+		return bomctl_run(ctl, dflt, argc, argv);
 	if (optind == argc && group == NULL)
 		return bomctl_usage_error("no command given");
 	if (group != NULL)
@@ -430,7 +445,8 @@ bomctl_dispatch(struct bomctl *ctl, const char *group, int argc,
 	if ((c = bomctl_find(group, argv[optind])) != NULL)
 		return group == NULL && c->sub != NULL ?
 		    bomctl_dispatch(ctl, c->name, argc - optind,
-		    argv + optind) : c->fn(ctl, argc - optind, argv + optind);
+		    argv + optind) : bomctl_run(ctl, c, argc - optind,
+		    argv + optind);
 	if (group == NULL)
 		return bomctl_usage_error("unknown command \"%s\"",
 		    argv[optind]);

@@ -116,6 +116,12 @@ int	http_post(struct bomctl *ctl, const char *path, const json_t *body,
  * usage error when a value is not UTF-8.
  */
 int	http_body(const char *cmd, json_t **out, ...);
+/*
+ * Sets member k of body to the string v (nothing when v is NULL).
+ * BOMCTL_EXIT_OK, or a usage error of cmd when v is not UTF-8.
+ */
+int	http_body_set(const char *cmd, json_t *body, const char *k,
+	    const char *v);
 /* base + the URL-escaped id + suffix into out; -1 when it does not fit. */
 int	http_id_path(struct bomctl *ctl, const char *base, const char *id,
 	    const char *suffix, char *out, size_t len);
@@ -166,6 +172,42 @@ int	fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	    const char *base, const char *noun, const char *empty_msg,
 	    json_t **arrp);
 
+#define FETCH_ONE_OPTS	2	/* the options of a command on one thing */
+
+/*
+ * A command on one thing the server keeps, named by its id: "CMD ID
+ * [VALUE] [--OPT V ...]". Its request goes to base + the escaped id +
+ * suffix: a GET; or a POST of an object of VALUE (as member value) and
+ * the options given, each as the member of its name; or, when it takes
+ * neither, an empty POST.
+ */
+struct fetch_one {
+	const char	*cmd;		/* "parts ban" */
+	const char	*posnames;	/* "an MPN", in its usage error */
+	const char	*what;		/* "MPN", in "MPN is too long" */
+	const char	*base;		/* "/knowledge/parts/" */
+	const char	*suffix;	/* "/ban", or "" */
+	bool		 post;
+	const char	*value;		/* NULL: the command takes no VALUE */
+	const char	*opts[FETCH_ONE_OPTS + 1];	/* names, NULL-ended */
+	/* non-NULL: opts[0] must be given, and this says why */
+	const char	*need;
+	/*
+	 * What is printed of the answer, unless --json printed it: print()'s
+	 * lines (arg[0] is the id, arg[1] VALUE or NULL, then the values of
+	 * opts, NULL when not given); or, with print NULL, the line said, a
+	 * format given the answer's member idkey (else the id), then its
+	 * member of what was sent first (else the value sent).
+	 */
+	void		(*print)(const json_t *answer, const char *const *arg);
+	const char	*idkey;
+	const char	*said;		/* "part %s banned: %s": two %s at most */
+};
+
+/* Runs argv (argv[0] is the command's name) as one says. The exit code. */
+int	fetch_one(struct bomctl *ctl, const struct fetch_one *one, int argc,
+	    char **argv);
+
 /* table.c: tables and values on a terminal */
 
 /* A one-line, printable copy of at most len bytes of s into out. */
@@ -193,6 +235,13 @@ char	*table_first_sentence(const char *s);
 void	table_value(const json_t *v, char *out, size_t len);
 /* One "key           value" line of member of obj. */
 void	table_kv(const char *key, const json_t *obj, const char *member);
+/* A row of a key/value listing: the label, and the member of the object. */
+struct table_field {
+	const char	*label;
+	const char	*member;
+};
+/* table_kv() for each of fields, up to the one whose label is NULL. */
+void	table_fields(const json_t *obj, const struct table_field *fields);
 
 /* cmd_strategies.c: the report and the strategies of a project */
 
@@ -214,24 +263,19 @@ int	cmd_search(struct bomctl *, int, char **);
 int	cmd_strategies(struct bomctl *, int, char **);
 int	cmd_keys_list(struct bomctl *, int, char **);
 int	cmd_keys_create(struct bomctl *, int, char **);
-int	cmd_keys_revoke(struct bomctl *, int, char **);
 int	cmd_kb_seed(struct bomctl *, int, char **);
 int	cmd_admin_status(struct bomctl *, int, char **);
 int	cmd_admin_bootstrap(struct bomctl *, int, char **);
 int	cmd_admin_reset_demo(struct bomctl *, int, char **);
-int	cmd_jobs_show(struct bomctl *, int, char **);
 int	cmd_jobs_dead(struct bomctl *, int, char **);
-int	cmd_jobs_retry(struct bomctl *, int, char **);
 int	cmd_parts_list(struct bomctl *, int, char **);
-int	cmd_parts_show(struct bomctl *, int, char **);
-int	cmd_parts_ban(struct bomctl *, int, char **);
-int	cmd_parts_unban(struct bomctl *, int, char **);
 int	cmd_parts_alternates(struct bomctl *, int, char **);
-int	cmd_parts_add_alternate(struct bomctl *, int, char **);
 int	cmd_suppliers_list(struct bomctl *, int, char **);
-int	cmd_suppliers_show(struct bomctl *, int, char **);
 int	cmd_suppliers_add(struct bomctl *, int, char **);
 int	cmd_suppliers_set(struct bomctl *, int, char **);
-int	cmd_suppliers_trust(struct bomctl *, int, char **);
+/* The commands on one thing, which fetch_one() runs. */
+extern const struct fetch_one cmd_keys_revoke, cmd_jobs_show, cmd_jobs_retry,
+    cmd_parts_show, cmd_parts_ban, cmd_parts_unban, cmd_parts_add_alternate,
+    cmd_suppliers_show, cmd_suppliers_trust;
 
 #endif

@@ -7,6 +7,23 @@
 
 #include "bomctl/bomctl.h"
 
+static const struct table_field cmd_admin_status_fields[] = {
+	{ "admin key set", "admin_configured" },
+	{ "clients", "client_count" },
+	{ "api keys", "key_count" },
+	{ NULL, NULL }
+};
+
+/* The new client and its key; the key is shown only now. */
+static const struct table_field cmd_admin_bootstrap_fields[] = {
+	{ "client", "client_id" },
+	{ "client name", "client_name" },
+	{ "key", "key_id" },
+	{ "key name", "key_name" },
+	{ "api key", "api_key" },
+	{ NULL, NULL }
+};
+
 /* admin status */
 int
 cmd_admin_status(struct bomctl *ctl, int argc, char **argv)
@@ -20,9 +37,7 @@ cmd_admin_status(struct bomctl *ctl, int argc, char **argv)
 	    (rc = fetch_get(ctl, "/admin/status", &st)) != BOMCTL_EXIT_OK ||
 	    st == NULL)
 		return rc;
-	table_kv("admin key set", st, "admin_configured");
-	table_kv("clients", st, "client_count");
-	table_kv("api keys", st, "key_count");
+	table_fields(st, cmd_admin_status_fields);
 	json_decref(st);
 	return rc;
 }
@@ -47,11 +62,7 @@ cmd_admin_bootstrap(struct bomctl *ctl, int argc, char **argv)
 	    (rc = fetch_post(ctl, "/admin/bootstrap", body, &out)) !=
 	    BOMCTL_EXIT_OK || out == NULL)
 		return rc;
-	table_kv("client", out, "client_id");
-	table_kv("client name", out, "client_name");
-	table_kv("key", out, "key_id");
-	table_kv("key name", out, "key_name");
-	table_kv("api key", out, "api_key");
+	table_fields(out, cmd_admin_bootstrap_fields);
 	printf("%s (the key is shown only now)\n", bomctl_str(out, "message",
 	    ""));
 	json_decref(out);

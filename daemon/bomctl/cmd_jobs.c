@@ -7,36 +7,12 @@
 
 #include "bomctl/bomctl.h"
 
-/* Parses "CMD JOB_ID" into the job's path plus suffix; the exit code. */
-static int
-cmd_jobs_path(struct bomctl *ctl, const char *cmd, int argc, char **argv,
-    const char *suffix, const char **id, char *path, size_t len)
+static void
+cmd_jobs_print(const json_t *job, const char *const *arg)
 {
-	const char *pos[1];
-	int rc;
+	const json_t *err = json_object_get(job, "error");
 
-	if ((rc = bomctl_parse(ctl, cmd, argc, argv, NULL, pos, 1, 1,
-	    "a JOB_ID")) != BOMCTL_EXIT_OK)
-		return rc;
-	*id = pos[0];
-	return http_id_arg(ctl, cmd, "job id", "/jobs/", pos[0], suffix,
-	    path, len);
-}
-
-/* jobs show JOB_ID */
-int
-cmd_jobs_show(struct bomctl *ctl, int argc, char **argv)
-{
-	json_t *job = NULL, *err;
-	char path[BOMCTL_MAX_URL];
-	const char *id;
-	int rc;
-
-	if ((rc = cmd_jobs_path(ctl, "jobs show", argc, argv, "", &id, path,
-	    sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_get(ctl, path, &job)) != BOMCTL_EXIT_OK || job == NULL)
-		return rc;
-	err = json_object_get(job, "error");
+	(void)arg;
 	printf("job       %s\n", bomctl_str(job, "job_id", "?"));
 	printf("project   %s\n", bomctl_str(job, "project_id", "-"));
 	printf("status    %s\n", bomctl_str(job, "status", "?"));
@@ -46,9 +22,13 @@ cmd_jobs_show(struct bomctl *ctl, int argc, char **argv)
 	    *json_string_value(err) ? json_string_value(err) : "-");
 	printf("created   %s\n", bomctl_str(job, "created_at", "-"));
 	printf("updated   %s\n", bomctl_str(job, "updated_at", "-"));
-	json_decref(job);
-	return rc;
 }
+
+/* jobs show JOB_ID */
+const struct fetch_one cmd_jobs_show = {
+	.cmd = "jobs show", .posnames = "a JOB_ID", .what = "job id",
+	.base = "/jobs/", .suffix = "", .print = cmd_jobs_print
+};
 
 /* jobs dead [--limit N]: GET /jobs?status=dead as a table. */
 int
@@ -86,20 +66,8 @@ cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* jobs retry JOB_ID: POST /jobs/{id}/retry. */
-int
-cmd_jobs_retry(struct bomctl *ctl, int argc, char **argv)
-{
-	json_t *resp = NULL;
-	char path[BOMCTL_MAX_URL];
-	const char *id;
-	int rc;
-
-	if ((rc = cmd_jobs_path(ctl, "jobs retry", argc, argv, "/retry", &id,
-	    path, sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_post(ctl, path, NULL, &resp)) != BOMCTL_EXIT_OK ||
-	    resp == NULL)
-		return rc;
-	printf("job %s queued again\n", bomctl_str(resp, "job_id", id));
-	json_decref(resp);
-	return rc;
-}
+const struct fetch_one cmd_jobs_retry = {
+	.cmd = "jobs retry", .posnames = "a JOB_ID", .what = "job id",
+	.base = "/jobs/", .suffix = "/retry", .post = true,
+	.idkey = "job_id", .said = "job %s queued again"
+};

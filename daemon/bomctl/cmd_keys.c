@@ -90,22 +90,8 @@ cmd_keys_create(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* keys revoke KEY_ID */
-int
-cmd_keys_revoke(struct bomctl *ctl, int argc, char **argv)
-{
-	const char *pos[1];
-	char path[BOMCTL_MAX_URL];
-	json_t *out = NULL;
-	int rc;
-
-	if ((rc = bomctl_parse(ctl, "keys revoke", argc, argv, NULL, pos, 1, 1,
-	    "a KEY_ID")) != BOMCTL_EXIT_OK ||
-	    (rc = http_id_arg(ctl, "keys revoke", "key id", "/api-keys/",
-	    pos[0], "/revoke", path, sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_post(ctl, path, NULL, &out)) != BOMCTL_EXIT_OK ||
-	    out == NULL)
-		return rc;
-	printf("key %s revoked\n", bomctl_str(out, "key_id", pos[0]));
-	json_decref(out);
-	return rc;
-}
+const struct fetch_one cmd_keys_revoke = {
+	.cmd = "keys revoke", .posnames = "a KEY_ID", .what = "key id",
+	.base = "/api-keys/", .suffix = "/revoke", .post = true,
+	.idkey = "key_id", .said = "key %s revoked"
+};

@@ -11,23 +11,16 @@
 
 #define PARTS_BASE	"/knowledge/parts/"
 
-/* "/knowledge/parts/" + the escaped MPN + suffix into out; exit code. */
-static int
-cmd_parts_path(struct bomctl *ctl, const char *cmd, const char *mpn,
-    const char *suffix, char *out, size_t len)
-{
-	return http_id_arg(ctl, cmd, "MPN", PARTS_BASE, mpn, suffix, out,
-	    len);
-}
-
+/* A part, as parts show prints it (arg unused). */
 static void
-cmd_parts_print(const json_t *p)
+cmd_parts_print(const json_t *p, const char *const *arg)
 {
 	const json_t *alts = json_object_get(p, "approved_alternates_detail"),
 	    *a;
 	char v[256];
 	size_t i;
 
+	(void)arg;
 	table_kv("part", p, "mpn");
 	if (json_is_true(json_object_get(p, "banned"))) {
 		table_value(json_object_get(p, "ban_reason"), v, sizeof(v));
@@ -96,71 +89,26 @@ cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* parts show MPN */
-int
-cmd_parts_show(struct bomctl *ctl, int argc, char **argv)
-{
-	const char *pos[1];
-	char path[BOMCTL_MAX_URL];
-	json_t *p = NULL;
-	int rc;
+const struct fetch_one cmd_parts_show = {
+	.cmd = "parts show", .posnames = "an MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "", .print = cmd_parts_print
+};
 
-	if ((rc = bomctl_parse(ctl, "parts show", argc, argv, NULL, pos, 1, 1,
-	    "an MPN")) != BOMCTL_EXIT_OK ||
-	    (rc = cmd_parts_path(ctl, "parts show", pos[0], "", path,
-	    sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_get(ctl, path, &p)) != BOMCTL_EXIT_OK || p == NULL)
-		return rc;
-	cmd_parts_print(p);
-	json_decref(p);
-	return rc;
-}
+/* parts ban MPN --reason R [--user U] */
+const struct fetch_one cmd_parts_ban = {
+	.cmd = "parts ban", .posnames = "an MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "/ban", .post = true,
+	.opts = { "reason", "user" },
+	.need = "(say why the part must not be bought)",
+	.idkey = "mpn", .said = "part %s banned: %s"
+};
 
-/* parts ban MPN --reason R [--user U] / parts unban MPN [--user U] */
-static int
-cmd_parts_ban_unban(struct bomctl *ctl, int argc, char **argv, bool ban)
-{
-	const char *cmd = ban ? "parts ban" : "parts unban";
-	const char *pos[1], *reason = NULL, *user = NULL;
-	const struct bomctl_opt opts[] = { { "reason", &reason, NULL },
-	    { "user", &user, NULL }, { NULL, NULL, NULL } };
-	char path[BOMCTL_MAX_URL];
-	json_t *body = NULL, *p = NULL;
-	int rc;
-
-	/* unban takes only --user */
-	if ((rc = bomctl_parse(ctl, cmd, argc, argv, ban ? opts : opts + 1,
-	    pos, 1, 1, "an MPN")) != BOMCTL_EXIT_OK)
-		return rc;
-	if (ban && (reason == NULL || reason[0] == '\0'))
-		return bomctl_usage_error("parts ban: --reason is required "
-		    "(say why the part must not be bought)");
-	if ((rc = cmd_parts_path(ctl, cmd, pos[0], ban ? "/ban" : "/unban",
-	    path, sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = http_body(cmd, &body, "reason", reason, "user", user,
-	    (const char *)NULL)) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_post(ctl, path, body, &p)) != BOMCTL_EXIT_OK ||
-	    p == NULL)
-		return rc;
-	if (ban)
-		printf("part %s banned: %s\n", bomctl_str(p, "mpn", pos[0]),
-		    bomctl_str(p, "reason", reason));
-	else
-		printf("part %s unbanned\n", bomctl_str(p, "mpn", pos[0]));
-	json_decref(p);
-	return rc;
-}
-
-int
-cmd_parts_ban(struct bomctl *ctl, int argc, char **argv)
-{
-	return cmd_parts_ban_unban(ctl, argc, argv, true);
-}
-
-int
-cmd_parts_unban(struct bomctl *ctl, int argc, char **argv)
-{
-	return cmd_parts_ban_unban(ctl, argc, argv, false);
-}
+/* parts unban MPN [--user U] */
+const struct fetch_one cmd_parts_unban = {
+	.cmd = "parts unban", .posnames = "an MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "/unban", .post = true,
+	.opts = { "user" }, .idkey = "mpn", .said = "part %s unbanned"
+};
 
 /*
  * parts alternates MPN: with --json the server's list of MPNs; else who
@@ -177,8 +125,8 @@ cmd_parts_alternates(struct bomctl *ctl, int argc, char **argv)
 
 	if ((rc = bomctl_parse(ctl, "parts alternates", argc, argv, NULL, pos,
 	    1, 1, "an MPN")) != BOMCTL_EXIT_OK ||
-	    (rc = cmd_parts_path(ctl, "parts alternates", pos[0],
-	    ctl->json ? "/alternates" : "", path, sizeof(path))) !=
+	    (rc = http_id_arg(ctl, "parts alternates", "MPN", PARTS_BASE,
+	    pos[0], ctl->json ? "/alternates" : "", path, sizeof(path))) !=
 	    BOMCTL_EXIT_OK ||
 	    (rc = fetch_get(ctl, path, &part)) != BOMCTL_EXIT_OK ||
 	    part == NULL)
@@ -210,31 +158,20 @@ out:
 	return rc;
 }
 
-/* parts add-alternate MPN ALT [--reason R] [--user U] */
-int
-cmd_parts_add_alternate(struct bomctl *ctl, int argc, char **argv)
+static void
+cmd_parts_added(const json_t *p, const char *const *arg)
 {
-	const char *cmd = "parts add-alternate";
-	const char *pos[2], *reason = NULL, *user = NULL;
-	const struct bomctl_opt opts[] = { { "reason", &reason, NULL },
-	    { "user", &user, NULL }, { NULL, NULL, NULL } };
-	char path[BOMCTL_MAX_URL];
-	json_t *body = NULL, *p = NULL;
-	int rc;
-
-	if ((rc = bomctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2,
-	    "an MPN and its alternate MPN")) != BOMCTL_EXIT_OK ||
-	    (rc = cmd_parts_path(ctl, cmd, pos[0], "/alternates", path,
-	    sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = http_body(cmd, &body, "alternate_mpn", pos[1], "reason",
-	    reason, "user", user, (const char *)NULL)) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_post(ctl, path, body, &p)) != BOMCTL_EXIT_OK ||
-	    p == NULL)
-		return rc;
 	printf("%s approved as an alternate to %s (alternates now: %zu)\n",
-	    pos[1], bomctl_str(p, "mpn", pos[0]),
+	    arg[1], bomctl_str(p, "mpn", arg[0]),
 	    json_array_size(json_object_get(json_object_get(p, "part"),
 	    "approved_alternates")));
-	json_decref(p);
-	return rc;
 }
+
+/* parts add-alternate MPN ALT [--reason R] [--user U] */
+const struct fetch_one cmd_parts_add_alternate = {
+	.cmd = "parts add-alternate",
+	.posnames = "an MPN and its alternate MPN", .what = "MPN",
+	.base = PARTS_BASE, .suffix = "/alternates", .post = true,
+	.value = "alternate_mpn", .opts = { "reason", "user" },
+	.print = cmd_parts_added
+};

@@ -11,23 +11,31 @@
 
 #define SUPPLIERS_BASE	"/knowledge/suppliers/"
 
+/* What suppliers show prints of a supplier before its spend. */
+static const struct table_field cmd_suppliers_rows[] = {
+	{ "supplier", "supplier_id" },
+	{ "name", "name" },
+	{ "type", "supplier_type" },
+	{ "trust", "trust_level" },
+	{ "order cost", "order_cost" },
+	{ "on time", "on_time_rate" },
+	{ "quality", "quality_rate" },
+	{ "lead time acc", "lead_time_accuracy" },
+	{ "account rep", "account_rep" },
+	{ "payment terms", "payment_terms" },
+	{ "notes", "notes" },
+	{ "last order", "last_order_date" },
+	{ NULL, NULL }
+};
+
+/* A supplier, as suppliers show prints it (arg unused). */
 static void
-cmd_suppliers_print(const json_t *s)
+cmd_suppliers_print(const json_t *s, const char *const *arg)
 {
 	char spend[64];
 
-	table_kv("supplier", s, "supplier_id");
-	table_kv("name", s, "name");
-	table_kv("type", s, "supplier_type");
-	table_kv("trust", s, "trust_level");
-	table_kv("order cost", s, "order_cost");
-	table_kv("on time", s, "on_time_rate");
-	table_kv("quality", s, "quality_rate");
-	table_kv("lead time acc", s, "lead_time_accuracy");
-	table_kv("account rep", s, "account_rep");
-	table_kv("payment terms", s, "payment_terms");
-	table_kv("notes", s, "notes");
-	table_kv("last order", s, "last_order_date");
+	(void)arg;
+	table_fields(s, cmd_suppliers_rows);
 	table_money(json_object_get(s, "total_spend_ytd"), spend,
 	    sizeof(spend));
 	printf("%-14s%s in %lld orders\n", "spend ytd", spend,
@@ -74,25 +82,11 @@ cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 }
 
 /* suppliers show SUPPLIER_ID */
-int
-cmd_suppliers_show(struct bomctl *ctl, int argc, char **argv)
-{
-	const char *pos[1];
-	char path[BOMCTL_MAX_URL];
-	json_t *s = NULL;
-	int rc;
-
-	if ((rc = bomctl_parse(ctl, "suppliers show", argc, argv, NULL, pos, 1,
-	    1, "a SUPPLIER_ID")) != BOMCTL_EXIT_OK ||
-	    (rc = http_id_arg(ctl, "suppliers show", "supplier id",
-	    SUPPLIERS_BASE, pos[0], "", path, sizeof(path))) !=
-	    BOMCTL_EXIT_OK ||
-	    (rc = fetch_get(ctl, path, &s)) != BOMCTL_EXIT_OK || s == NULL)
-		return rc;
-	cmd_suppliers_print(s);
-	json_decref(s);
-	return rc;
-}
+const struct fetch_one cmd_suppliers_show = {
+	.cmd = "suppliers show", .posnames = "a SUPPLIER_ID",
+	.what = "supplier id", .base = SUPPLIERS_BASE, .suffix = "",
+	.print = cmd_suppliers_print
+};
 
 /* The members add and set send, from their options. */
 struct cmd_suppliers_fields {
@@ -175,35 +169,16 @@ cmd_suppliers_set(struct bomctl *ctl, int argc, char **argv)
 	    s == NULL)
 		return rc;
 	/* the original's {status, supplier_id, ...}, the supplier beside */
-	cmd_suppliers_print(json_object_get(s, "supplier"));
+	cmd_suppliers_print(json_object_get(s, "supplier"), NULL);
 	json_decref(s);
 	return rc;
 }
 
 /* suppliers trust ID LEVEL [--reason R] [--user U] */
-int
-cmd_suppliers_trust(struct bomctl *ctl, int argc, char **argv)
-{
-	const char *cmd = "suppliers trust";
-	const char *pos[2], *reason = NULL, *user = NULL;
-	const struct bomctl_opt opts[] = { { "reason", &reason, NULL },
-	    { "user", &user, NULL }, { NULL, NULL, NULL } };
-	char path[BOMCTL_MAX_URL];
-	json_t *body = NULL, *s = NULL;
-	int rc;
-
-	if ((rc = bomctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2,
-	    "a SUPPLIER_ID and a trust level (high, medium, low or "
-	    "blocked)")) != BOMCTL_EXIT_OK ||
-	    (rc = http_id_arg(ctl, cmd, "supplier id", SUPPLIERS_BASE, pos[0],
-	    "/trust", path, sizeof(path))) != BOMCTL_EXIT_OK ||
-	    (rc = http_body(cmd, &body, "trust_level", pos[1], "reason",
-	    reason, "user", user, (const char *)NULL)) != BOMCTL_EXIT_OK ||
-	    (rc = fetch_post(ctl, path, body, &s)) != BOMCTL_EXIT_OK ||
-	    s == NULL)
-		return rc;
-	printf("supplier %s trust: %s\n", bomctl_str(s, "supplier_id",
-	    pos[0]), bomctl_str(s, "trust_level", pos[1]));
-	json_decref(s);
-	return rc;
-}
+const struct fetch_one cmd_suppliers_trust = {
+	.cmd = "suppliers trust", .posnames = "a SUPPLIER_ID and a trust "
+	"level (high, medium, low or blocked)", .what = "supplier id",
+	.base = SUPPLIERS_BASE, .suffix = "/trust", .post = true,
+	.value = "trust_level", .opts = { "reason", "user" },
+	.idkey = "supplier_id", .said = "supplier %s trust: %s"
+};

@@ -2,6 +2,7 @@
  * The front every command shares once its arguments are parsed: the
  * request, --json output of the server's answer as it is, and for lists
  * the --limit option and the checks before a command prints its rows.
+ * Commands on one thing (struct fetch_one) run here whole.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -107,5 +108,69 @@ fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 		return BOMCTL_EXIT_OK;
 	}
 	json_decref(arr);
+	return rc;
+}
+
+/* Prints the answer of one (see struct fetch_one). */
+static void
+fetch_one_print(const struct fetch_one *one, const json_t *out,
+    const char *const *arg)
+{
+	const char *first = one->value != NULL ? one->value : one->opts[0];
+	const char *sent = one->value != NULL ? arg[1] : arg[2];
+
+	if (one->print != NULL) {
+		one->print(out, arg);
+		return;
+	}
+	printf(one->said, bomctl_str(out, one->idkey, arg[0]),
+	    first != NULL ? bomctl_str(out, first, sent) : "");
+	putchar('\n');
+}
+
+int
+fetch_one(struct bomctl *ctl, const struct fetch_one *one, int argc,
+    char **argv)
+{
+	const char *arg[2 + FETCH_ONE_OPTS] = { NULL };
+	struct bomctl_opt opts[FETCH_ONE_OPTS + 1];
+	char path[BOMCTL_MAX_URL];
+	json_t *body = NULL, *out = NULL;
+	int i, npos = one->value != NULL ? 2 : 1, rc;
+
+	for (i = 0; i < FETCH_ONE_OPTS && one->opts[i] != NULL; i++)
+		opts[i] = (struct bomctl_opt){ one->opts[i], &arg[2 + i],
+		    NULL };
+	opts[i] = (struct bomctl_opt){ NULL, NULL, NULL };
+	if ((rc = bomctl_parse(ctl, one->cmd, argc, argv, opts, arg, npos,
+	    npos, one->posnames)) != BOMCTL_EXIT_OK)
+		return rc;
+	if (one->need != NULL && (arg[2] == NULL || arg[2][0] == '\0'))
+		return bomctl_usage_error("%s: --%s is required %s", one->cmd,
+		    one->opts[0], one->need);
+	if ((rc = http_id_arg(ctl, one->cmd, one->what, one->base, arg[0],
+	    one->suffix, path, sizeof(path))) != BOMCTL_EXIT_OK)
+		return rc;
+	if (!one->post)
+		rc = fetch_get(ctl, path, &out);
+	else {
+		/* an empty POST when there is nothing to send */
+		if (one->value != NULL || one->opts[0] != NULL)
+			body = json_object();
+		if (one->value != NULL)
+			rc = http_body_set(one->cmd, body, one->value, arg[1]);
+		for (i = 0; rc == BOMCTL_EXIT_OK && i < FETCH_ONE_OPTS &&
+		    one->opts[i] != NULL; i++)
+			rc = http_body_set(one->cmd, body, one->opts[i],
+			    arg[2 + i]);
+		if (rc != BOMCTL_EXIT_OK) {
+			json_decref(body);
+			return rc;
+		}
+		rc = fetch_post(ctl, path, body, &out);
+	}
+	if (rc == BOMCTL_EXIT_OK && out != NULL)
+		fetch_one_print(one, out, arg);
+	json_decref(out);
 	return rc;
 }

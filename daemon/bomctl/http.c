@@ -238,24 +238,36 @@ http_post(struct bomctl *ctl, const char *path, const json_t *body,
 }
 
 int
+http_body_set(const char *cmd, json_t *body, const char *k, const char *v)
+{
+	json_t *s;
+
+	if (v == NULL)
+		return BOMCTL_EXIT_OK;
+	if ((s = json_string(v)) == NULL)
+		return bomctl_usage_error("%s: the %s is not valid UTF-8", cmd,
+		    k);
+	json_object_set_new(body, k, s);
+	return BOMCTL_EXIT_OK;
+}
+
+int
 http_body(const char *cmd, json_t **out, ...)
 {
 	const char *k, *v;
-	json_t *body = json_object(), *s;
+	json_t *body = json_object();
 	va_list ap;
+	int rc;
 
 	*out = NULL;
 	va_start(ap, out);
 	while ((k = va_arg(ap, const char *)) != NULL) {
-		if ((v = va_arg(ap, const char *)) == NULL)
-			continue;
-		if ((s = json_string(v)) == NULL) {
+		v = va_arg(ap, const char *);
+		if ((rc = http_body_set(cmd, body, k, v)) != BOMCTL_EXIT_OK) {
 			va_end(ap);
 			json_decref(body);
-			return bomctl_usage_error("%s: the %s is not valid "
-			    "UTF-8", cmd, k);
+			return rc;
 		}
-		json_object_set_new(body, k, s);
 	}
 	va_end(ap);
 	*out = body;

@@ -155,6 +155,13 @@ table_kv(const char *key, const json_t *obj, const char *member)
 	printf("%-14s%s\n", key, v);
 }
 
+void
+table_fields(const json_t *obj, const struct table_field *fields)
+{
+	for (; fields->label != NULL; fields++)
+		table_kv(fields->label, obj, fields->member);
+}
+
 size_t
 table_width(const json_t *arr, const char *member, size_t lo, size_t hi)
 {

@@ -54,10 +54,19 @@
 #define NX_ID			"nx-client-id"
 #define NX_SECRET		"nx-client-secret"
 
+/* An OAuth client of a token endpoint, and the API its tokens are for. */
+struct mock_client {
+	const char	*api;
+	const char	*id;
+	const char	*secret;
+	const char	*scope;		/* NULL: none is asked for */
+};
+
 /* One request being answered. */
 struct mreq {
 	struct MHD_Connection	*con;
 	const char		*api;
+	const struct mock_client *client;	/* a token endpoint's */
 	const char		*fault;
 	long			 slot;		/* the fault's script line */
 	const char		*body;
@@ -311,9 +320,9 @@ mock_form(const char *body, const char *name, char *out, size_t len)
 
 /* POST /v1/oauth2/token (DigiKey) and /connect/token (Nexar). */
 static enum MHD_Result
-mock_token(struct mreq *q, const char *api, const char *id,
-    const char *secret, const char *scope)
+mock_token(struct mreq *q)
 {
+	const char *scope = q->client->scope;
 	const char *ct = mock_header(q, "Content-Type");
 	char v[256], tok[40];
 	enum MHD_Result ret;
@@ -334,12 +343,13 @@ mock_token(struct mreq *q, const char *api, const char *id,
 		return ret;
 	if (strcmp(q->fault, "401_invalid_client") == 0 ||
 	    !mock_form(q->body, "client_id", v, sizeof(v)) ||
-	    strcmp(v, id) != 0 || !mock_form(q->body, "client_secret", v,
-	    sizeof(v)) || strcmp(v, secret) != 0)
+	    strcmp(v, q->client->id) != 0 || !mock_form(q->body,
+	    "client_secret", v, sizeof(v)) ||
+	    strcmp(v, q->client->secret) != 0)
 		return mock_json(q, 401, json_pack("{s:s, s:s}", "error",
 		    "invalid_client", "error_description", "The client "
 		    "credentials are invalid"), NULL);
-	mock_token_new(api, tok, sizeof(tok));
+	mock_token_new(q->client->api, tok, sizeof(tok));
 	json_object_set_new(q->log, "token", json_string(tok));
 	return mock_json(q, 200, json_pack("{s:s, s:I, s:s, s:s?}",
 	    "access_token", tok, "expires_in", (json_int_t)mock_token_ttl,
@@ -723,19 +733,34 @@ mock_nexar(struct mreq *q)
 	    "supMultiMatch", matches, "errors", errs), NULL);
 }
 
+static const struct mock_client mock_dk_client = {
+	"digikey", DK_ID, DK_SECRET, NULL
+};
+static const struct mock_client mock_nx_client = {
+	"nexar", NX_ID, NX_SECRET, "supply.domain"
+};
+
+/*
+ * Each API by its path: the name its faults and log lines go by, what
+ * answers it, and for a token endpoint the client it knows.
+ */
+static const struct mock_api {
+	const char	*path;
+	const char	*api;
+	enum MHD_Result	(*fn)(struct mreq *);
+	const struct mock_client *client;
+} mock_apis[] = {
+	{ "/v1/oauth2/token", "digikey_token", mock_token, &mock_dk_client },
+	{ "/products/v4/search/keyword", "digikey", mock_digikey, NULL },
+	{ "/api/v1/search/partnumber", "mouser", mock_mouser, NULL },
+	{ "/connect/token", "nexar_token", mock_token, &mock_nx_client },
+	{ "/graphql", "nexar", mock_nexar, NULL },
+};
+
 static enum MHD_Result
 mock_route(struct mock_http_request *req)
 {
-	static const struct {
-		const char	*path;
-		const char	*api;
-	} routes[] = {
-		{ "/v1/oauth2/token", "digikey_token" },
-		{ "/products/v4/search/keyword", "digikey" },
-		{ "/api/v1/search/partnumber", "mouser" },
-		{ "/connect/token", "nexar_token" },
-		{ "/graphql", "nexar" },
-	};
+	const struct mock_api *a = NULL;
 	struct mreq q;
 	enum MHD_Result ret;
 	size_t i;
@@ -745,9 +770,13 @@ mock_route(struct mock_http_request *req)
 	q.body = req->body;
 	q.len = req->len;
 	q.slot = -1;
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(req->path, routes[i].path) == 0)
-			q.api = routes[i].api;
+	for (i = 0; i < sizeof(mock_apis) / sizeof(mock_apis[0]); i++)
+		if (strcmp(req->path, mock_apis[i].path) == 0)
+			a = &mock_apis[i];
+	if (a != NULL) {
+		q.api = a->api;
+		q.client = a->client;
+	}
 	q.log = json_pack("{s:s, s:s}", "api", q.api ? q.api : "none",
 	    "path", req->path);
 	if (strcmp(req->method, "POST") != 0) {
@@ -765,17 +794,7 @@ mock_route(struct mock_http_request *req)
 	}
 	q.fault = mock_fault(q.api, &q.slot);
 	json_object_set_new(q.log, "fault", json_string(q.fault));
-	if (strcmp(q.api, "digikey_token") == 0)
-		ret = mock_token(&q, "digikey", DK_ID, DK_SECRET, NULL);
-	else if (strcmp(q.api, "nexar_token") == 0)
-		ret = mock_token(&q, "nexar", NX_ID, NX_SECRET,
-		    "supply.domain");
-	else if (strcmp(q.api, "digikey") == 0)
-		ret = mock_digikey(&q);
-	else if (strcmp(q.api, "mouser") == 0)
-		ret = mock_mouser(&q);
-	else
-		ret = mock_nexar(&q);
+	ret = a->fn(&q);
 	json_decref(q.log);
 	return ret;
 }
@@ -804,7 +823,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL }
 	};
 	static const struct mock_http_server srv = {
-		"mock_distributors", numbers, mock_script_line, mock_route
+		"mock_distributors", numbers, NULL, mock_script_line, mock_route
 	};
 	size_t i;
 	int rc;

@@ -34,7 +34,8 @@ mock_http_port(void)
 	return atomic_load(&mock_http_bound);
 }
 
-int
+/* Appends one JSON line per logged request to path. 0 or -1. */
+static int
 mock_http_log_open(const char *path)
 {
 	if ((mock_http_logf = fopen(path, "a")) == NULL)
@@ -54,7 +55,13 @@ mock_http_number(const char *s, long max, long *out)
 	return 0;
 }
 
-int
+/*
+ * Takes an option every mock server has, from getopt_long(): 'p' (--port
+ * N, 0 to 65535, into *port) or 'l' (--log FILE). Returns 0 when taken; 1
+ * when the log cannot be opened (a line on stderr naming prog); 2, a
+ * usage error, for a bad port or any other ch.
+ */
+static int
 mock_http_option(const char *prog, int ch, const char *arg, long *port)
 {
 	if (ch == 'p' && mock_http_number(arg, 65535, port) == 0)
@@ -197,7 +204,8 @@ mock_http_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	*con_cls = NULL;
 }
 
-int
+/* Serves with fn, as mock_http_main() says. The exit status. */
+static int
 mock_http_run(const char *prog, long port,
     enum MHD_Result (*fn)(struct mock_http_request *))
 {
@@ -289,10 +297,11 @@ mock_http_script_file(const char *prog, const char *path,
 	return rc;
 }
 
-/* Option values beyond any char: --script, then the numbers in order. */
+/* Option values beyond any char: --script, the numbers, the texts. */
 enum {
 	MOCK_HTTP_OPT_SCRIPT = 0x100,
-	MOCK_HTTP_OPT_NUMBER
+	MOCK_HTTP_OPT_NUMBER,
+	MOCK_HTTP_OPT_TEXT = MOCK_HTTP_OPT_NUMBER + MOCK_HTTP_OPTS_MAX
 };
 
 /* Takes option ch of s: 0, 1 (said on stderr) or 2 (a usage error). */
@@ -309,8 +318,12 @@ mock_http_take(const struct mock_http_server *s, int ch, const char *arg,
 	case MOCK_HTTP_OPT_SCRIPT:
 		return mock_http_script_file(s->prog, arg, s->script_line);
 	}
-	if (ch < MOCK_HTTP_OPT_NUMBER || ch >= MOCK_HTTP_OPT_NUMBER +
-	    MOCK_HTTP_OPTS_MAX)
+	if (ch >= MOCK_HTTP_OPT_TEXT && ch < MOCK_HTTP_OPT_TEXT +
+	    MOCK_HTTP_OPTS_MAX) {
+		*s->texts[ch - MOCK_HTTP_OPT_TEXT].v = arg;
+		return 0;
+	}
+	if (ch < MOCK_HTTP_OPT_NUMBER || ch >= MOCK_HTTP_OPT_TEXT)
 		return 2;
 	n = &s->numbers[ch - MOCK_HTTP_OPT_NUMBER];
 	return mock_http_number(arg, n->max, n->v) == -1 ? 2 : 0;
@@ -327,13 +340,16 @@ mock_http_usage(const struct mock_http_server *s)
 	for (i = 0; s->numbers != NULL && i < MOCK_HTTP_OPTS_MAX &&
 	    s->numbers[i].name != NULL; i++)
 		fprintf(stderr, " [--%s N]", s->numbers[i].name);
+	for (i = 0; s->texts != NULL && i < MOCK_HTTP_OPTS_MAX &&
+	    s->texts[i].name != NULL; i++)
+		fprintf(stderr, " --%s %s", s->texts[i].name, s->texts[i].what);
 	fputc('\n', stderr);
 }
 
 int
 mock_http_main(const struct mock_http_server *s, int argc, char **argv)
 {
-	struct option opts[MOCK_HTTP_OPTS_MAX + 4];
+	struct option opts[2 * MOCK_HTTP_OPTS_MAX + 4];
 	long port = 0;
 	size_t i, n = 0;
 	int ch, rc = 0;
@@ -347,12 +363,20 @@ mock_http_main(const struct mock_http_server *s, int argc, char **argv)
 	    s->numbers[i].name != NULL; i++)
 		opts[n++] = (struct option){ s->numbers[i].name,
 		    required_argument, NULL, MOCK_HTTP_OPT_NUMBER + (int)i };
+	for (i = 0; s->texts != NULL && i < MOCK_HTTP_OPTS_MAX &&
+	    s->texts[i].name != NULL; i++)
+		opts[n++] = (struct option){ s->texts[i].name,
+		    required_argument, NULL, MOCK_HTTP_OPT_TEXT + (int)i };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	while (rc == 0 && (ch = getopt_long(argc, argv, "", opts,
 	    NULL)) != -1)
 		rc = mock_http_take(s, ch, optarg, &port);
 	if (rc == 0 && optind != argc)
 		rc = 2;
+	for (i = 0; rc == 0 && s->texts != NULL && i < MOCK_HTTP_OPTS_MAX &&
+	    s->texts[i].name != NULL; i++)
+		if (*s->texts[i].v == NULL)
+			rc = 2;
 	if (rc == 2)
 		mock_http_usage(s);
 	if (rc != 0)

@@ -28,16 +28,6 @@ struct mock_http_request {
 	size_t			 len;
 };
 
-/*
- * Serves on 127.0.0.1:port (0: a free one) until SIGTERM or SIGINT,
- * printing "port=N" on stdout once listening; fn answers each request
- * (with mock_http_reply()) on the connection's thread. Returns the exit
- * status: 0, or 1 (with a line on stderr naming prog) when it cannot
- * listen.
- */
-int	mock_http_run(const char *prog, long port,
-	    enum MHD_Result (*fn)(struct mock_http_request *));
-
 /* A whole-number option of a mock server: --name N, 0 to max, into *v. */
 struct mock_http_number_opt {
 	const char	*name;
@@ -45,11 +35,20 @@ struct mock_http_number_opt {
 	long		*v;
 };
 
+/* A text option a mock server needs: --name WHAT, into *v. */
+struct mock_http_text_opt {
+	const char	 *name;
+	const char	 *what;		/* in the usage line: "DIR" */
+	const char	**v;
+};
+
 /* A mock server's main, for mock_http_main(). */
 struct mock_http_server {
 	const char	*prog;
 	/* its whole-number options, ended by a NULL name (NULL: none) */
 	const struct mock_http_number_opt *numbers;
+	/* the text options it cannot serve without, likewise */
+	const struct mock_http_text_opt *texts;
 	/*
 	 * --script FILE: script_line() takes each of its lines that is not
 	 * blank, without a "#" comment, as mock_http_script() hands them
@@ -60,10 +59,14 @@ struct mock_http_server {
 };
 
 /*
- * Takes the options of s (at most MOCK_HTTP_OPTS_MAX numbers) and those
- * every mock server has (--port, --log) from argv, then serves with s->fn
- * as mock_http_run() does. Returns the exit status; with 2, a usage
- * error, the usage line (made from the options) went to stderr.
+ * Takes the options of s (at most MOCK_HTTP_OPTS_MAX numbers and as many
+ * texts) and those every mock server has (--port N, --log FILE) from
+ * argv, then serves on 127.0.0.1:port (0: a free one) until SIGTERM or
+ * SIGINT, printing "port=N" on stdout once listening; s->fn answers each
+ * request (with mock_http_reply()) on the connection's thread. Returns
+ * the exit status: 0; 1 (with a line on stderr naming s->prog) when it
+ * cannot listen or open a file; 2, a usage error, after the usage line
+ * (made from the options) on stderr.
  */
 int	mock_http_main(const struct mock_http_server *s, int argc,
 	    char **argv);
@@ -72,20 +75,9 @@ int	mock_http_main(const struct mock_http_server *s, int argc,
  * comment and line end. Returns 0, or -1 as soon as line() does.
  */
 int	mock_http_script(const char *text, int (*line)(const char *));
-/* The port being served, once mock_http_run() listens. */
+/* The port being served, once mock_http_main() listens. */
 unsigned int mock_http_port(void);
 
-/* Appends one JSON line per logged request to path. 0 or -1. */
-int	mock_http_log_open(const char *path);
-/*
- * Takes an option every mock server has, from getopt_long(): 'p' (--port
- * N, 0 to 65535, into *port) or 'l' (--log FILE, opened with
- * mock_http_log_open()). Returns 0 when taken; 1 when the log cannot be
- * opened (a line on stderr naming prog); 2, a usage error, for a bad port
- * or any other ch.
- */
-int	mock_http_option(const char *prog, int ch, const char *arg,
-	    long *port);
 /* Writes entry (taken over) to the log, if any. Thread-safe. */
 void	mock_http_log(json_t *entry);
 

@@ -489,7 +489,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL }
 	};
 	static const struct mock_http_server srv = {
-		"mock_llm", numbers, mock_llm_script_line, mock_llm_serve
+		"mock_llm", numbers, NULL, mock_llm_script_line, mock_llm_serve
 	};
 	size_t i;
 	int rc;

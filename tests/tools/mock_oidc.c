@@ -420,28 +420,19 @@ out:
 	return rc;
 }
 
+/* serve --keys DIR [--port N] [--log FILE]; a usage error says so. */
 static int
 mock_oidc_cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "keys", required_argument, NULL, 'k' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "log", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
+	static const struct mock_http_text_opt texts[] = {
+		{ "keys", "DIR", &mock_oidc_keys_dir },
+		{ NULL, NULL, NULL }
 	};
-	long port = 0;
-	int ch, rc;
+	static const struct mock_http_server srv = {
+		"mock_oidc serve", NULL, texts, NULL, mock_oidc_serve
+	};
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'k')
-			mock_oidc_keys_dir = optarg;
-		else if ((rc = mock_http_option("mock_oidc", ch, optarg,
-		    &port)) != 0)
-			return rc;
-	}
-	if (mock_oidc_keys_dir == NULL || optind != argc)
-		return 2;
-	return mock_http_run("mock_oidc", port, mock_oidc_serve);
+	return mock_http_main(&srv, argc, argv);
 }
 
 static int
@@ -468,8 +459,8 @@ main(int argc, char **argv)
 	int rc = 2;
 
 	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-		rc = mock_oidc_cmd_serve(argc - 1, argv + 1);
-	else if (argc >= 2 && strcmp(argv[1], "jwks") == 0)
+		return mock_oidc_cmd_serve(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "jwks") == 0)
 		rc = mock_oidc_cmd_jwks(argc - 1, argv + 1);
 	else if (argc >= 2 && strcmp(argv[1], "mint") == 0)
 		rc = mock_oidc_mint(argc - 1, argv + 1);

@@ -433,7 +433,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL }
 	};
 	static const struct mock_http_server srv = {
-		"mock_x402", numbers, mock_x402_script_line, mock_x402_serve
+		"mock_x402", numbers, NULL, mock_x402_script_line,
+		mock_x402_serve
 	};
 	int rc;
 
