@@ -227,7 +227,6 @@ llm_result_clear(struct llm_result *r)
 	if (r == NULL)
 		return;
 	json_decref(r->data);
-	free(r->response_format_used);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -293,8 +292,8 @@ llm_http_finish(struct llm_http_call *call, int outcome)
 	res->cost_micros = llm_http_cost(&call->c->cfg, res->prompt_tokens,
 	    res->completion_tokens);
 	if (res->attempts > 0 && res->response_format_used == NULL)
-		res->response_format_used = xstrdup(llm_caps_level_name(
-		    call->sent_level));
+		res->response_format_used = llm_caps_level_name(
+		    call->sent_level);
 	if (outcome == LLM_OK)
 		res->error[0] = '\0';
 	else
