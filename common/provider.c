@@ -12,6 +12,7 @@
 
 #include <openssl/sha.h>
 
+#include "http_fetch.h"
 #include "log.h"
 #include "provider.h"
 #include "provider_digikey.h"
@@ -37,8 +38,6 @@ struct provider_set {
 	int64_t			 deadline_ms;
 	CURLM			*multi;
 };
-
-static int	provider_curl_ready;
 
 const char *
 provider_name(enum provider_id id)
@@ -148,15 +147,7 @@ provider_set_new(const struct provider_settings *s)
 	 */
 	if (provider_set_configured(ps) == 0)
 		return ps;
-	if (!provider_curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_warnx("providers: curl_global_init failed");
-			provider_set_free(ps);
-			return NULL;
-		}
-		provider_curl_ready = 1;
-	}
-	if ((ps->multi = curl_multi_init()) == NULL) {
+	if ((ps->multi = http_multi_new()) == NULL) {
 		log_warnx("providers: cannot set up curl");
 		provider_set_free(ps);
 		return NULL;
