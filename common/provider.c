@@ -378,12 +378,12 @@ provider_call_offer(struct provider_call *call, size_t k, struct offer *o)
 {
 	struct provider_offers *r = provider_call_res(call, k);
 
-	free(o->mpn);
-	o->mpn = xstrdup(provider_call_mpn(call, k));
+	o->mpn = provider_call_mpn(call, k);
 	if (o->manufacturer == NULL)
-		o->manufacturer = xstrdup("");
+		o->manufacturer = "";
 	if (o->supplier_name == NULL)
-		o->supplier_name = xstrdup(o->supplier_id);
+		o->supplier_name = o->supplier_id;
+	offer_own_strings(o);
 	snprintf(o->source, sizeof(o->source), "%s",
 	    provider_names[call->run->src->ops->id]);
 	o->fetched_at = call->run->batch->fetched_at;
