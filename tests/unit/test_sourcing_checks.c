@@ -492,6 +492,33 @@ test_offers_optional_columns(void **state)
 	assert_string_equal(offer_rohs_name(OFFER_ROHS_UNKNOWN), "unknown");
 }
 
+/* A decision's selection is one block; selecting again may reuse it. */
+static void
+test_decision_select(void **state)
+{
+	struct line_decision d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	line_decision_select(&d, "RC0805", "digikey", "DigiKey", NULL);
+	assert_string_equal(d.selected_mpn, "RC0805");
+	assert_string_equal(d.selected_supplier, "digikey");
+	assert_string_equal(d.supplier_name, "DigiKey");
+	assert_null(d.sku);
+	assert_ptr_equal(d.selected_mpn, d.selection);
+	/* the new strings may come from the block being replaced */
+	line_decision_select(&d, d.supplier_name, d.selected_mpn, NULL,
+	    "311-1");
+	assert_string_equal(d.selected_mpn, "DigiKey");
+	assert_string_equal(d.selected_supplier, "RC0805");
+	assert_null(d.supplier_name);
+	assert_string_equal(d.sku, "311-1");
+	line_decision_select(&d, NULL, NULL, NULL, NULL);
+	assert_null(d.selection);
+	assert_null(d.selected_mpn);
+	line_decision_free(&d);
+}
+
 int
 main(void)
 {
@@ -500,6 +527,7 @@ main(void)
 		cmocka_unit_test(test_check_options),
 		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_offers_optional_columns),
+		cmocka_unit_test(test_decision_select),
 	};
 
 	return cmocka_run_group_tests_name("sourcing_checks", tests, NULL,
