@@ -294,12 +294,19 @@ basis_offer_cmp(const void *a, const void *b)
 	return strcmp(x->sku, y->sku);
 }
 
-static char *
-basis_str(const json_t *a, size_t i)
+/* The string at a[i], "" when there is none (borrowed from a). */
+static const char *
+basis_cstr(const json_t *a, size_t i)
 {
 	const char *s = json_string_value(json_array_get(a, i));
 
-	return xstrdup(s != NULL ? s : "");
+	return s != NULL ? s : "";
+}
+
+static char *
+basis_str(const json_t *a, size_t i)
+{
+	return xstrdup(basis_cstr(a, i));
 }
 
 static int64_t
@@ -308,7 +315,7 @@ basis_int(const json_t *a, size_t i)
 	return json_integer_value(json_array_get(a, i));
 }
 
-/* One stored offer into o (owned). -1 when malformed. */
+/* One stored offer into o (its strings its own). -1 when malformed. */
 static int
 basis_offer(const json_t *a, struct offer *o)
 {
@@ -320,14 +327,14 @@ basis_offer(const json_t *a, struct offer *o)
 	if (!json_is_array(a) || (json_array_size(a) != 12 &&
 	    json_array_size(a) != 17))
 		return -1;
-	o->mpn = basis_str(a, 0);
-	o->manufacturer = basis_str(a, 1);
-	o->supplier_id = basis_str(a, 2);
-	o->supplier_name = basis_str(a, 3);
+	o->mpn = basis_cstr(a, 0);
+	o->manufacturer = basis_cstr(a, 1);
+	o->supplier_id = basis_cstr(a, 2);
+	o->supplier_name = basis_cstr(a, 3);
 	if (supplier_type_parse(json_string_value(json_array_get(a, 4)),
 	    &o->type) == -1)
 		return -1;
-	o->sku = basis_str(a, 5);
+	o->sku = basis_cstr(a, 5);
 	o->stock = basis_int(a, 6);
 	o->moq = basis_int(a, 7);
 	o->order_multiple = basis_int(a, 8);
@@ -345,8 +352,11 @@ basis_offer(const json_t *a, struct offer *o)
 		o->breaks[k].qty = basis_int(e, 0);
 		o->breaks[k].unit_micros = basis_int(e, 1);
 	}
-	if (json_array_size(a) == 12)
-		return 0;	/* written before the details: unknown */
+	if (json_array_size(a) == 12) {
+		/* written before the details: unknown */
+		offer_own_strings(o);
+		return 0;
+	}
 	if (offer_lifecycle_parse(json_string_value(json_array_get(a, 12)),
 	    &o->lifecycle) == -1 || offer_rohs_parse(json_string_value(
 	    json_array_get(a, 13)), &o->rohs) == -1)
@@ -358,7 +368,8 @@ basis_offer(const json_t *a, struct offer *o)
 	    json_string_value(json_array_get(a, 15)) ?
 	    json_string_value(json_array_get(a, 15)) : "");
 	if (json_string_length(json_array_get(a, 16)) > 0)
-		o->datasheet_url = basis_str(a, 16);
+		o->datasheet_url = basis_cstr(a, 16);
+	offer_own_strings(o);
 	return 0;
 }
 

@@ -47,8 +47,9 @@ struct bom_view {
 };
 
 /*
- * The lines' strings and designator lists live in a few blocks that
- * bom_free() releases at once: a 50-line BOM took some 400 mallocs.
+ * The lines' strings, designator lists and the warnings live in a few
+ * blocks that bom_free() releases at once: a 50-line BOM took some 400
+ * mallocs.
  */
 struct bom_block {
 	struct bom_block	*next;
@@ -274,7 +275,7 @@ bom_warn(struct bom_ctx *ctx, const char *fmt, ...)
 		bom->warnings = xrealloc(bom->warnings,
 		    ctx->capwarnings * sizeof(*bom->warnings));
 	}
-	bom->warnings[bom->nwarnings++] = xstrdup(msg);
+	bom->warnings[bom->nwarnings++] = bom_strndup(bom, msg, strlen(msg));
 }
 
 /* A warning that also explains why a row gave no line. */
@@ -683,7 +684,6 @@ void
 bom_free(struct bom *bom)
 {
 	struct bom_block *b;
-	size_t i;
 
 	if (bom == NULL)
 		return;
@@ -692,8 +692,6 @@ bom_free(struct bom *bom)
 		free(b);
 	}
 	free(bom->lines);
-	for (i = 0; i < bom->nwarnings; i++)
-		free(bom->warnings[i]);
 	free(bom->warnings);
 	free(bom);
 }

@@ -20,6 +20,15 @@ http_fetch_init(void)
 	http_fetch_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+CURLM *
+http_multi_new(void)
+{
+	pthread_once(&http_fetch_once, http_fetch_init);
+	if (http_fetch_init_rc != CURLE_OK)
+		return NULL;
+	return curl_multi_init();
+}
+
 void
 http_easy_setup(CURL *easy, const char *url, struct curl_slist *hdrs,
     const char *body, struct buf_cap *answer, curl_write_callback on_header,

@@ -31,6 +31,13 @@ int	http_fetch(const struct http_fetch *req, long *status,
 	    struct buf *answer, bool *timed_out, char *err, size_t errlen);
 
 /*
+ * A new multi handle, curl set up for the process first (once, by
+ * whichever caller comes first, as http_fetch() does). NULL when curl
+ * cannot be set up. Caller frees with curl_multi_cleanup().
+ */
+CURLM	*http_multi_new(void);
+
+/*
  * What every request of bomd to an outside service sets on easy: url
  * (http and https only, no redirects, no signals), the headers, body
  * POSTed (NULL: a GET), compressed answers accepted and read into answer

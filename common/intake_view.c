@@ -179,20 +179,26 @@ intake_view_get(const json_t *ctx, struct intake_view *v)
 	return 0;
 }
 
+/* The lists are the view's own: the table says which fields they are. */
 void
 intake_view_free(struct intake_view *v)
 {
+	const struct intake_view_field *f;
+	const char ***list;
+	size_t i;
+
 	if (v == NULL)
 		return;
-	free(v->preferred);
-	free(v->avoid);
-	free(v->critical);
-	free(v->standards);
-	free(v->restricted);
-	v->preferred = v->avoid = v->critical = NULL;
-	v->standards = v->restricted = NULL;
-	v->npreferred = v->navoid = v->ncritical = 0;
-	v->nstandards = v->nrestricted = 0;
+	for (i = 0; i < sizeof(intake_view_fields) /
+	    sizeof(intake_view_fields[0]); i++) {
+		f = &intake_view_fields[i];
+		if (f->type != INTAKE_VIEW_LIST)
+			continue;
+		list = (const char ***)(void *)((char *)v + f->off);
+		free(*list);
+		*list = NULL;
+		*(size_t *)(void *)((char *)v + f->noff) = 0;
+	}
 }
 
 int

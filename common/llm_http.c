@@ -74,8 +74,6 @@ struct llm_client {
  */
 #define LLM_HTTP_RECV_BUFFER	1024
 
-static int	llm_http_curl_ready;
-
 void
 llm_config_defaults(struct llm_config *cfg)
 {
@@ -135,17 +133,9 @@ llm_client_new(const struct llm_config *cfg)
 	const char *base;
 	size_t n;
 
-	if (!llm_http_curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_warnx("llm: curl_global_init failed");
-			return NULL;
-		}
-		llm_http_curl_ready = 1;
-	}
 	c = xcalloc(1, sizeof(*c));
 	c->cfg = *cfg;
-	c->cfg.base_url = xstrdup(cfg->base_url != NULL && *cfg->base_url ?
-	    cfg->base_url : LLM_DEFAULT_BASE_URL);
+	c->cfg.base_url = NULL;		/* read once below, to make url */
 	c->cfg.api_key = cfg->api_key != NULL && *cfg->api_key ?
 	    xstrdup(cfg->api_key) : NULL;
 	c->cfg.model = xstrdup(cfg->model != NULL && *cfg->model ?
@@ -172,7 +162,8 @@ llm_client_new(const struct llm_config *cfg)
 	    cfg->max_response_bytes > 64 * 1024 * 1024)
 		c->cfg.max_response_bytes = 4 * 1024 * 1024;
 
-	base = c->cfg.base_url;
+	base = cfg->base_url != NULL && *cfg->base_url ? cfg->base_url :
+	    LLM_DEFAULT_BASE_URL;
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
@@ -195,7 +186,7 @@ llm_client_new(const struct llm_config *cfg)
 		c->rng = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
 	if (c->rng == 0)
 		c->rng = 0x9e3779b97f4a7c15ULL;
-	if (c->headers == NULL || (c->multi = curl_multi_init()) == NULL) {
+	if (c->headers == NULL || (c->multi = http_multi_new()) == NULL) {
 		log_warnx("llm: cannot set up curl");
 		llm_client_free(c);
 		return NULL;
@@ -212,7 +203,6 @@ llm_client_free(struct llm_client *c)
 		curl_multi_cleanup(c->multi);
 	curl_slist_free_all(c->headers);
 	free(c->url);
-	free(c->cfg.base_url);
 	if (c->cfg.api_key != NULL) {
 		explicit_bzero(c->cfg.api_key, strlen(c->cfg.api_key));
 		free(c->cfg.api_key);
@@ -227,7 +217,6 @@ llm_result_clear(struct llm_result *r)
 	if (r == NULL)
 		return;
 	json_decref(r->data);
-	free(r->response_format_used);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -293,8 +282,8 @@ llm_http_finish(struct llm_http_call *call, int outcome)
 	res->cost_micros = llm_http_cost(&call->c->cfg, res->prompt_tokens,
 	    res->completion_tokens);
 	if (res->attempts > 0 && res->response_format_used == NULL)
-		res->response_format_used = xstrdup(llm_caps_level_name(
-		    call->sent_level));
+		res->response_format_used = llm_caps_level_name(
+		    call->sent_level);
 	if (outcome == LLM_OK)
 		res->error[0] = '\0';
 	else

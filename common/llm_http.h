@@ -101,8 +101,8 @@ struct llm_result {
 	int64_t	 prompt_tokens, completion_tokens, cost_micros, latency_ms;
 	char	 error[512];
 	bool	 temperature_dropped;
-	char	*response_format_used;	/* "json_schema", "json_object",
-					   "text" or NULL (no request) */
+	/* "json_schema", "json_object", "text" (static) or NULL (no request) */
+	const char *response_format_used;
 	long	 http_status;		/* last HTTP status, 0 = none */
 };
 

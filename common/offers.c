@@ -295,18 +295,47 @@ out:
 	return rc;
 }
 
+#define OFFER_AT(m)	offsetof(struct offer, m)
+
+/* The strings of an offer, which live in its one block. */
+static const size_t offer_strs[] = {
+	OFFER_AT(mpn), OFFER_AT(manufacturer), OFFER_AT(supplier_id),
+	OFFER_AT(supplier_name), OFFER_AT(sku), OFFER_AT(datasheet_url),
+};
+
+#define OFFER_NSTRS	(sizeof(offer_strs) / sizeof(offer_strs[0]))
+
+void
+offer_own_strings(struct offer *o)
+{
+	const char **s;
+	size_t i, n, len = 0;
+	char *p;
+
+	for (i = 0; i < OFFER_NSTRS; i++) {
+		s = (const char **)(void *)((char *)o + offer_strs[i]);
+		if (*s != NULL)
+			len += strlen(*s) + 1;
+	}
+	p = o->strs = len > 0 ? xmalloc(len) : NULL;
+	for (i = 0; i < OFFER_NSTRS; i++) {
+		s = (const char **)(void *)((char *)o + offer_strs[i]);
+		if (*s == NULL)
+			continue;
+		n = strlen(*s) + 1;
+		memcpy(p, *s, n);
+		*s = p;
+		p += n;
+	}
+}
+
 void
 offer_free_fields(struct offer *o)
 {
 	if (o == NULL)
 		return;
-	free(o->mpn);
-	free(o->manufacturer);
-	free(o->supplier_id);
-	free(o->supplier_name);
-	free(o->sku);
+	free(o->strs);
 	free(o->breaks);
-	free(o->datasheet_url);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -435,7 +464,7 @@ offers_parse_details(struct offer_list *l, const struct offers_row *r,
 			    offers_clip(s, tmp, sizeof(tmp)), OFFER_URL_MAX);
 			return -1;
 		}
-		o->datasheet_url = xstrdup(s);
+		o->datasheet_url = s;
 	}
 	return 0;
 }
@@ -503,13 +532,14 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 	}
 	if (offers_parse_details(l, r, col, o) == -1)
 		goto out;
-	o->mpn = xstrdup(r->f[col[OFFERS_COL_MPN]]);
-	o->manufacturer = xstrdup(r->f[col[OFFERS_COL_MANUFACTURER]]);
-	o->supplier_id = xstrdup(r->f[col[OFFERS_COL_SUPPLIER_ID]]);
+	o->mpn = r->f[col[OFFERS_COL_MPN]];
+	o->manufacturer = r->f[col[OFFERS_COL_MANUFACTURER]];
+	o->supplier_id = r->f[col[OFFERS_COL_SUPPLIER_ID]];
 	s = r->f[col[OFFERS_COL_SUPPLIER_NAME]];
-	o->supplier_name = xstrdup(s[0] != '\0' ? s :
-	    r->f[col[OFFERS_COL_SUPPLIER_ID]]);
-	o->sku = xstrdup(r->f[col[OFFERS_COL_SKU]]);
+	o->supplier_name = s[0] != '\0' ? s :
+	    r->f[col[OFFERS_COL_SUPPLIER_ID]];
+	o->sku = r->f[col[OFFERS_COL_SKU]];
+	offer_own_strings(o);
 	o->line_no = r->line_no;
 	rc = 0;
 out:

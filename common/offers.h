@@ -50,12 +50,16 @@ struct price_break {
 	int64_t	unit_micros;	/* >= 0 */
 };
 
+/*
+ * The strings of an offer are borrowed while it is filled in; then
+ * offer_own_strings() copies them into one block the offer owns (strs).
+ */
 struct offer {
-	char			*mpn;
-	char			*manufacturer;	/* "" when unknown */
-	char			*supplier_id;
-	char			*supplier_name;	/* supplier_id when empty */
-	char			*sku;
+	const char		*mpn;
+	const char		*manufacturer;	/* "" when unknown */
+	const char		*supplier_id;
+	const char		*supplier_name;	/* supplier_id when empty */
+	const char		*sku;
 	enum supplier_type	 type;
 	int64_t			 stock;		/* >= 0 */
 	int64_t			 moq;		/* <= 1 means no minimum */
@@ -75,7 +79,8 @@ struct offer {
 	enum offer_lifecycle	 lifecycle;
 	enum offer_rohs		 rohs;
 	char			 country[3];	/* ISO alpha-2, upper case */
-	char			*datasheet_url;	/* NULL when unknown */
+	const char		*datasheet_url;	/* NULL when unknown */
+	char			*strs;		/* the strings above, or NULL */
 };
 
 struct offer_list {
@@ -135,6 +140,12 @@ const char *offer_rohs_name(enum offer_rohs r);
 /* Parses yes|no|unknown (also true/false; any case; empty is unknown). */
 int	offer_rohs_parse(const char *s, enum offer_rohs *r);
 
+/*
+ * Copies the strings o borrows (mpn, manufacturer, supplier_id,
+ * supplier_name, sku and datasheet_url; NULL ones stay NULL) into one
+ * block o owns from now on. o must not own strings yet.
+ */
+void	offer_own_strings(struct offer *o);
 /* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
 void	offer_free_fields(struct offer *o);
 /* Frees the contents of l (offers and errors) and zeroes it; NULL is a

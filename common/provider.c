@@ -12,6 +12,7 @@
 
 #include <openssl/sha.h>
 
+#include "http_fetch.h"
 #include "log.h"
 #include "provider.h"
 #include "provider_digikey.h"
@@ -37,8 +38,6 @@ struct provider_set {
 	int64_t			 deadline_ms;
 	CURLM			*multi;
 };
-
-static int	provider_curl_ready;
 
 const char *
 provider_name(enum provider_id id)
@@ -73,19 +72,57 @@ provider_outcome_name(enum provider_outcome o)
 	return "unknown";
 }
 
-static char *
-provider_dup(const char *s)
+#define PROVIDER_CFG_AT(m)	offsetof(struct provider_config, m)
+
+/* The strings of a provider_config, which a source copies. */
+static const size_t provider_cfg_strs[] = {
+	PROVIDER_CFG_AT(client_id), PROVIDER_CFG_AT(client_secret),
+	PROVIDER_CFG_AT(api_key), PROVIDER_CFG_AT(base_url),
+	PROVIDER_CFG_AT(token_url), PROVIDER_CFG_AT(locale_site),
+	PROVIDER_CFG_AT(locale_language), PROVIDER_CFG_AT(currency),
+	PROVIDER_CFG_AT(country),
+};
+
+#define PROVIDER_NCFG_STRS \
+	(sizeof(provider_cfg_strs) / sizeof(provider_cfg_strs[0]))
+
+/* The string of c at off (provider_cfg_strs); NULL when it is empty. */
+static const char *
+provider_cfg_get(const struct provider_config *c, size_t off)
 {
-	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+	const char *s = *(const char *const *)(const void *)
+	    ((const char *)c + off);
+
+	return s != NULL && *s != '\0' ? s : NULL;
 }
 
+/*
+ * Copies c into s: its strings into one block s owns (s->strs), empty
+ * ones as NULL, so that one wipe and one free release them all.
+ */
 static void
-provider_wipe(const char *s)
+provider_src_copy(struct provider_src *s, const struct provider_config *c)
 {
-	if (s == NULL)
-		return;
-	explicit_bzero((char *)s, strlen(s));
-	free((char *)s);
+	const char *from, **to;
+	size_t i, n;
+	char *p;
+
+	s->cfg = *c;
+	s->strs_len = 0;
+	for (i = 0; i < PROVIDER_NCFG_STRS; i++)
+		if ((from = provider_cfg_get(c, provider_cfg_strs[i])) != NULL)
+			s->strs_len += strlen(from) + 1;
+	p = s->strs = s->strs_len > 0 ? xmalloc(s->strs_len) : NULL;
+	for (i = 0; i < PROVIDER_NCFG_STRS; i++) {
+		to = (const char **)(void *)((char *)&s->cfg +
+		    provider_cfg_strs[i]);
+		if ((*to = provider_cfg_get(c, provider_cfg_strs[i])) == NULL)
+			continue;
+		n = strlen(*to) + 1;
+		memcpy(p, *to, n);
+		*to = p;
+		p += n;
+	}
 }
 
 /* Copies c into s and derives the Redis prefix from the credentials. */
@@ -98,16 +135,7 @@ provider_src_init(struct provider_src *s, enum provider_id id,
 	struct buf b;
 
 	s->ops = provider_ops_table[id];
-	s->cfg = *c;
-	s->cfg.client_id = provider_dup(c->client_id);
-	s->cfg.client_secret = provider_dup(c->client_secret);
-	s->cfg.api_key = provider_dup(c->api_key);
-	s->cfg.base_url = provider_dup(c->base_url);
-	s->cfg.token_url = provider_dup(c->token_url);
-	s->cfg.locale_site = provider_dup(c->locale_site);
-	s->cfg.locale_language = provider_dup(c->locale_language);
-	s->cfg.currency = provider_dup(c->currency);
-	s->cfg.country = provider_dup(c->country);
+	provider_src_copy(s, c);
 	s->configured = c->enabled && s->cfg.base_url != NULL &&
 	    (s->ops->oauth ? s->cfg.client_id != NULL &&
 	    s->cfg.client_secret != NULL : s->cfg.api_key != NULL);
@@ -148,15 +176,7 @@ provider_set_new(const struct provider_settings *s)
 	 */
 	if (provider_set_configured(ps) == 0)
 		return ps;
-	if (!provider_curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_warnx("providers: curl_global_init failed");
-			provider_set_free(ps);
-			return NULL;
-		}
-		provider_curl_ready = 1;
-	}
-	if ((ps->multi = curl_multi_init()) == NULL) {
+	if ((ps->multi = http_multi_new()) == NULL) {
 		log_warnx("providers: cannot set up curl");
 		provider_set_free(ps);
 		return NULL;
@@ -167,23 +187,18 @@ provider_set_new(const struct provider_settings *s)
 void
 provider_set_free(struct provider_set *ps)
 {
-	struct provider_config *c;
+	struct provider_src *s;
 	int i;
 
 	if (ps == NULL)
 		return;
 	for (i = 0; i < PROVIDER_COUNT; i++) {
-		c = &ps->src[i].cfg;
-		provider_wipe(c->client_id);
-		provider_wipe(c->client_secret);
-		provider_wipe(c->api_key);
-		free((char *)c->base_url);
-		free((char *)c->token_url);
-		free((char *)c->locale_site);
-		free((char *)c->locale_language);
-		free((char *)c->currency);
-		free((char *)c->country);
-		free(ps->src[i].token_url);
+		s = &ps->src[i];
+		/* the credentials are in the block */
+		if (s->strs != NULL)
+			explicit_bzero(s->strs, s->strs_len);
+		free(s->strs);
+		free(s->token_url);
 	}
 	if (ps->multi != NULL)
 		curl_multi_cleanup(ps->multi);
@@ -363,12 +378,12 @@ provider_call_offer(struct provider_call *call, size_t k, struct offer *o)
 {
 	struct provider_offers *r = provider_call_res(call, k);
 
-	free(o->mpn);
-	o->mpn = xstrdup(provider_call_mpn(call, k));
+	o->mpn = provider_call_mpn(call, k);
 	if (o->manufacturer == NULL)
-		o->manufacturer = xstrdup("");
+		o->manufacturer = "";
 	if (o->supplier_name == NULL)
-		o->supplier_name = xstrdup(o->supplier_id);
+		o->supplier_name = o->supplier_id;
+	offer_own_strings(o);
 	snprintf(o->source, sizeof(o->source), "%s",
 	    provider_names[call->run->src->ops->id]);
 	o->fetched_at = call->run->batch->fetched_at;

@@ -127,11 +127,10 @@ provider_digikey_variation(struct provider_call *call, const json_t *v,
 	market = json_is_true(json_object_get(v, "MarketPlace"));
 	seller = json_string_value(json_object_get(json_object_get(v,
 	    "Supplier"), "Name"));
-	o.manufacturer = xstrdup(base->manufacturer);
-	o.sku = xstrdup(sku);
-	o.supplier_id = xstrdup(market ? "digikey-marketplace" : "digikey");
-	o.supplier_name = xstrdup(!market ? "DigiKey" : seller != NULL &&
-	    *seller != '\0' ? seller : "DigiKey Marketplace");
+	o.sku = sku;
+	o.supplier_id = market ? "digikey-marketplace" : "digikey";
+	o.supplier_name = !market ? "DigiKey" : seller != NULL &&
+	    *seller != '\0' ? seller : "DigiKey Marketplace";
 	o.type = market ? SUPPLIER_BROKER : SUPPLIER_AUTHORIZED;
 	o.stock = provider_json_int(json_object_get(v,
 	    "QuantityAvailableforPackageType"), 0);
@@ -175,7 +174,7 @@ provider_digikey_product(struct provider_call *call, const json_t *p,
 	memset(&base, 0, sizeof(base));
 	mfr = json_string_value(json_object_get(json_object_get(p,
 	    "Manufacturer"), "Name"));
-	base.manufacturer = (char *)(mfr != NULL ? mfr : "");
+	base.manufacturer = mfr != NULL ? mfr : "";
 	snprintf(base.currency, sizeof(base.currency), "%s", currency);
 	base.lifecycle = provider_digikey_lifecycle(p);
 	base.rohs = provider_rohs(json_string_value(json_object_get(

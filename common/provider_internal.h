@@ -34,7 +34,9 @@ enum provider_verdict {
 /* One source of a set: settings (owned copies) and derived strings. */
 struct provider_src {
 	const struct provider_ops	*ops;
-	struct provider_config		 cfg;	/* strings owned */
+	struct provider_config		 cfg;	/* strings in strs */
+	char				*strs;	/* cfg's strings, one block */
+	size_t				 strs_len;
 	bool				 configured;
 	char				 prefix[96];	/* Redis keys */
 	char				*token_url;	/* OAuth sources */

@@ -132,10 +132,10 @@ provider_mouser_part(struct provider_call *call, size_t k, const json_t *p)
 		return;
 	memset(&o, 0, sizeof(o));
 	s = json_string_value(json_object_get(p, "Manufacturer"));
-	o.manufacturer = xstrdup(s != NULL ? s : "");
-	o.sku = xstrdup(sku);
-	o.supplier_id = xstrdup("mouser");
-	o.supplier_name = xstrdup("Mouser");
+	o.manufacturer = s != NULL ? s : "";
+	o.sku = sku;
+	o.supplier_id = "mouser";
+	o.supplier_name = "Mouser";
 	o.type = SUPPLIER_AUTHORIZED;
 	/* "6178" when present, else "6178 In Stock"; "None": nothing */
 	o.stock = provider_mouser_qty(json_object_get(p,

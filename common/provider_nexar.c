@@ -88,12 +88,12 @@ provider_nexar_offer(struct provider_call *call, size_t k,
 		sku = fallback;
 	}
 	name = name != NULL && *name != '\0' ? name : sid;
-	o.supplier_id = xstrdup(sid);
-	o.supplier_name = xstrdup(name);
-	o.sku = xstrdup(sku);
+	o.supplier_id = sid;
+	o.supplier_name = name;
+	o.sku = sku;
 	c = json_string_value(json_object_get(json_object_get(part,
 	    "manufacturer"), "name"));
-	o.manufacturer = xstrdup(c != NULL ? c : "");
+	o.manufacturer = c != NULL ? c : "";
 	o.type = json_is_true(json_object_get(seller, "isAuthorized")) &&
 	    !json_is_true(json_object_get(seller, "isBroker")) ?
 	    SUPPLIER_AUTHORIZED : SUPPLIER_BROKER;

@@ -523,18 +523,34 @@ sourcing_knowledge_free(struct supplier_rule *suppliers, size_t nsuppliers,
 }
 
 void
+line_decision_select(struct line_decision *d, const char *mpn,
+    const char *supplier, const char *supplier_name, const char *sku)
+{
+	const char **f[4] = { &d->selected_mpn, &d->selected_supplier,
+	    &d->supplier_name, &d->sku };
+	const char *v[4] = { mpn, supplier, supplier_name, sku };
+	char *old = d->selection, *p;
+	size_t n[4], i, tot = 0;
+
+	for (i = 0; i < 4; i++)
+		tot += n[i] = v[i] != NULL ? strlen(v[i]) + 1 : 0;
+	d->selection = p = tot > 0 ? xmalloc(tot) : NULL;
+	for (i = 0; i < 4; i++) {
+		*f[i] = NULL;
+		if (v[i] == NULL)
+			continue;
+		*f[i] = memcpy(p, v[i], n[i]);
+		p += n[i];
+	}
+	free(old);	/* last: the new strings may have come from it */
+}
+
+void
 line_decision_free(struct line_decision *d)
 {
 	if (d == NULL)
 		return;
-	if (d->selection != NULL)
-		free(d->selection);
-	else {
-		free(d->selected_mpn);
-		free(d->selected_supplier);
-		free(d->supplier_name);
-		free(d->sku);
-	}
+	free(d->selection);
 	free(d->reasoning);
 	json_decref(d->output_data);
 	free(d->options);

@@ -161,14 +161,13 @@ struct sourcing_option {
 
 struct line_decision {
 	enum decision_status	 status;
-	/* NULL when nothing is selected; supplier is the supplier_id */
-	char			*selected_mpn;
-	char			*selected_supplier;
-	char			*supplier_name;
-	char			*sku;
-	/* when not NULL: the one block holding the four strings above
-	 * (sourcing_decide()'s); else each is its own allocation */
-	char			*selection;
+	/* NULL when nothing is selected; supplier is the supplier_id; set
+	 * with line_decision_select() */
+	const char		*selected_mpn;
+	const char		*selected_supplier;
+	const char		*supplier_name;
+	const char		*sku;
+	char			*selection;	/* the one block of the four */
 	int64_t			 need;
 	int64_t			 order_quantity;
 	int64_t			 unit_micros;
@@ -214,6 +213,13 @@ int	sourcing_decide(const struct sourcing_line *line,
 	    const struct sourcing_rules *rules, offers_lookup_fn lookup,
 	    void *ctx, struct line_decision *out);
 
+/*
+ * Sets d's selection to copies of mpn, supplier (its supplier_id),
+ * supplier_name and sku, in one block d owns (NULL ones stay NULL); the
+ * previous selection is freed.
+ */
+void	line_decision_select(struct line_decision *d, const char *mpn,
+	    const char *supplier, const char *supplier_name, const char *sku);
 /* Frees the contents of d and zeroes it; NULL is a no-op. */
 void	line_decision_free(struct line_decision *d);
 

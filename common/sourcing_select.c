@@ -393,46 +393,14 @@ sourcing_select_describe(const struct sourcing_sel *s,
 	}
 }
 
-/* Frees the selection strings of d, one block or four. */
-static void
-sourcing_select_unfill(struct line_decision *d)
-{
-	if (d->selection == NULL) {
-		free(d->selected_mpn);
-		free(d->selected_supplier);
-		free(d->supplier_name);
-		free(d->sku);
-	} else
-		free(d->selection);
-	d->selection = d->selected_mpn = d->selected_supplier =
-	    d->supplier_name = d->sku = NULL;
-}
-
 void
 sourcing_select_fill(struct line_decision *d, const struct sourcing_sel *s)
 {
 	const struct sourcing_cand *c = &s->c[0];
-	const char *v[4];
-	size_t n[4], i, tot = 0;
-	char *p;
+	const char *mpn = sourcing_nz(c->o->mpn)[0] ? c->o->mpn : s->mpn;
 
-	v[0] = sourcing_nz(c->o->mpn)[0] ? c->o->mpn : s->mpn;
-	v[1] = sourcing_nz(c->o->supplier_id);
-	v[2] = sourcing_nz(c->o->supplier_name);
-	v[3] = sourcing_nz(c->o->sku);
-	for (i = 0; i < 4; i++)
-		tot += (n[i] = strlen(v[i]) + 1);
-	/* one block for the four (line_decision_free() knows) */
-	sourcing_select_unfill(d);
-	d->selection = p = xmalloc(tot);
-	for (i = 0; i < 4; i++) {
-		memcpy(p, v[i], n[i]);
-		p += n[i];
-	}
-	d->selected_mpn = d->selection;
-	d->selected_supplier = d->selection + n[0];
-	d->supplier_name = d->selected_supplier + n[1];
-	d->sku = d->supplier_name + n[2];
+	line_decision_select(d, mpn, sourcing_nz(c->o->supplier_id),
+	    sourcing_nz(c->o->supplier_name), sourcing_nz(c->o->sku));
 	d->order_quantity = c->r.order_qty;
 	d->unit_micros = c->r.unit_micros;
 	d->extended_micros = c->r.extended_micros;

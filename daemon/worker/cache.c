@@ -302,7 +302,10 @@ out:
 	return rc;
 }
 
-/* Reads one offers row into o; -1 when the row is unusable. */
+/*
+ * Reads one offers row into o (its strings its own); -1 when the row is
+ * unusable.
+ */
 static int
 cache_offer_from_row(PGresult *r, int i, struct offer *o)
 {
@@ -312,11 +315,11 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 	int rc = -1;
 
 	memset(o, 0, sizeof(*o));
-	o->mpn = xstrdup(PQgetvalue(r, i, 0));
-	o->manufacturer = xstrdup(PQgetvalue(r, i, 1));
-	o->supplier_id = xstrdup(PQgetvalue(r, i, 2));
-	o->supplier_name = xstrdup(PQgetvalue(r, i, 3));
-	o->sku = xstrdup(PQgetvalue(r, i, 5));
+	o->mpn = PQgetvalue(r, i, 0);
+	o->manufacturer = PQgetvalue(r, i, 1);
+	o->supplier_id = PQgetvalue(r, i, 2);
+	o->supplier_name = PQgetvalue(r, i, 3);
+	o->sku = PQgetvalue(r, i, 5);
 	if (supplier_type_parse(PQgetvalue(r, i, 4), &o->type) == -1 ||
 	    parse_i64(PQgetvalue(r, i, 6), 0, INT64_MAX, &o->stock, NULL) ||
 	    parse_i64(PQgetvalue(r, i, 7), 0, INT64_MAX, &o->moq, NULL) ||
@@ -335,7 +338,7 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 	    OFFER_ROHS_NO;
 	snprintf(o->country, sizeof(o->country), "%s", PQgetvalue(r, i, 15));
 	if (PQgetvalue(r, i, 16)[0] != '\0')
-		o->datasheet_url = xstrdup(PQgetvalue(r, i, 16));
+		o->datasheet_url = PQgetvalue(r, i, 16);
 	if ((breaks = json_loads(PQgetvalue(r, i, 11), 0, &jerr)) == NULL)
 		return -1;
 	if (!json_is_array(breaks) || json_array_size(breaks) == 0 ||
@@ -351,6 +354,7 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 		o->breaks[k].unit_micros =
 		    json_integer_value(json_array_get(b, 1));
 	}
+	offer_own_strings(o);
 	rc = 0;
 out:
 	json_decref(breaks);

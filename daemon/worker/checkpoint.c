@@ -54,10 +54,11 @@ cp_decision_from(const json_t *v, struct line_decision *d)
 	    !json_is_string(json_object_get(v, "reasoning")))
 		return -1;
 	d->status = (enum decision_status)json_integer_value(st);
-	d->selected_mpn = cp_dup(json_object_get(v, "selected_mpn"));
-	d->selected_supplier = cp_dup(json_object_get(v, "selected_supplier"));
-	d->supplier_name = cp_dup(json_object_get(v, "supplier_name"));
-	d->sku = cp_dup(json_object_get(v, "sku"));
+	line_decision_select(d,
+	    json_string_value(json_object_get(v, "selected_mpn")),
+	    json_string_value(json_object_get(v, "selected_supplier")),
+	    json_string_value(json_object_get(v, "supplier_name")),
+	    json_string_value(json_object_get(v, "sku")));
 	d->need = json_integer_value(json_object_get(v, "need"));
 	d->order_quantity = json_integer_value(json_object_get(v,
 	    "order_quantity"));

@@ -40,9 +40,8 @@ make_decisions(struct line_decision *d)
 		snprintf(d[i].currency, sizeof(d[i].currency), "USD");
 		if (st[i] == DECISION_REJECTED)
 			continue;
-		d[i].selected_mpn = xstrdup("PART-1");
-		d[i].selected_supplier = xstrdup("digikey");
-		d[i].supplier_name = xstrdup("DigiKey");
+		line_decision_select(&d[i], "PART-1", "digikey", "DigiKey",
+		    NULL);
 		d[i].order_quantity = 100;
 		d[i].unit_micros = 50000;
 		d[i].extended_micros = 5000000 * (int64_t)(i + 1);
@@ -89,7 +88,7 @@ UNIT_TEST(test_policy_table)
 	json_t *ans, *llm;
 	size_t i;
 	int64_t qty, unit, ext;
-	char *sup;
+	const char *sup;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		make_decisions(d);

@@ -201,11 +201,11 @@ costing_offer(const struct costing_row *r, struct offer *o)
 	const char *why;
 
 	memset(o, 0, sizeof(*o));
-	o->mpn = xstrdup("TEST-MPN");
-	o->manufacturer = xstrdup("Test");
-	o->supplier_id = xstrdup("digikey");
-	o->supplier_name = xstrdup("DigiKey");
-	o->sku = xstrdup("SKU-1");
+	o->mpn = "TEST-MPN";
+	o->manufacturer = "Test";
+	o->supplier_id = "digikey";
+	o->supplier_name = "DigiKey";
+	o->sku = "SKU-1";
 	o->type = SUPPLIER_AUTHORIZED;
 	o->stock = r->stock;
 	o->moq = r->moq;
