@@ -30,6 +30,8 @@ static const struct provider_ops *const provider_ops_table[PROVIDER_COUNT] = {
 static const char *const provider_names[PROVIDER_COUNT] = {
 	"digikey", "mouser", "nexar"
 };
+const struct name_table provider_id_names =
+    NAME_TABLE(provider_names, "unknown");
 
 struct provider_set {
 	struct provider_src	 src[PROVIDER_COUNT];
@@ -39,23 +41,6 @@ struct provider_set {
 };
 
 static int	provider_curl_ready;
-
-const char *
-provider_name(enum provider_id id)
-{
-	return name_of(provider_names, PROVIDER_COUNT, id);
-}
-
-int
-provider_parse_name(const char *s, enum provider_id *id)
-{
-	int i;
-
-	if ((i = name_index(provider_names, PROVIDER_COUNT, s)) == -1)
-		return -1;
-	*id = (enum provider_id)i;
-	return 0;
-}
 
 const char *
 provider_outcome_name(enum provider_outcome o)

@@ -54,7 +54,7 @@ offers_fetch_mpn(PGconn *db, const struct config *cfg, const char *mpn)
 		if (b.status[p].reason[0] != '\0')
 			json_object_set_new(one, "reason",
 			    json_string(b.status[p].reason));
-		json_object_set_new(src, provider_name((enum provider_id)p),
+		json_object_set_new(src, name_of(&provider_id_names, p),
 		    one);
 	}
 	buf_init(&trace);

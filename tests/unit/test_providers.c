@@ -346,7 +346,7 @@ tp_scenario(const struct tp_row *row)
 			continue;
 		if ((int)b.status[p].outcome != row->outcome[p])
 			fail_msg("'%s': %s ended %s (%s), want %s",
-			    row->script, provider_name(p),
+			    row->script, name_of(&provider_id_names, p),
 			    provider_outcome_name(b.status[p].outcome),
 			    b.status[p].reason,
 			    provider_outcome_name(row->outcome[p]));
@@ -447,7 +447,8 @@ tp_outcome(const struct provider_batch *b, enum provider_id p,
 
 	assert_int_equal(b->status[p].outcome, want);
 	if (has != NULL && strstr(why, has) == NULL)
-		fail_msg("%s: reason lacks '%s': %s", provider_name(p), has,
+		fail_msg("%s: reason lacks '%s': %s",
+		    name_of(&provider_id_names, p), has,
 		    why);
 }
 

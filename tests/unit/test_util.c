@@ -257,14 +257,15 @@ static void
 test_name_of(void **state)
 {
 	static const char *const names[] = { "zero", NULL, "two" };
+	static const struct name_table t = NAME_TABLE(names, "unknown");
 
 	(void)state;
-	assert_string_equal(name_of(names, 3, 0), "zero");
-	assert_string_equal(name_of(names, 3, 2), "two");
-	assert_string_equal(name_of(names, 3, 1), "unknown");
-	assert_string_equal(name_of(names, 3, 3), "unknown");
-	assert_string_equal(name_of(names, 3, -1), "unknown");
-	assert_int_equal(name_index(names, 3, "TWO"), 2);
+	assert_string_equal(name_of(&t, 0), "zero");
+	assert_string_equal(name_of(&t, 2), "two");
+	assert_string_equal(name_of(&t, 1), "unknown");
+	assert_string_equal(name_of(&t, 3), "unknown");
+	assert_string_equal(name_of(&t, -1), "unknown");
+	assert_int_equal(name_index(&t, "TWO"), 2);
 }
 
 static void
