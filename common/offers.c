@@ -119,13 +119,11 @@ offers_row_blank(const struct offers_row *r)
 }
 
 /* The names of enum supplier_type, indexed by value. */
-static const char *const offers_supplier_types[] = {
+const struct name_table supplier_type_names = { "unknown", {
 	[SUPPLIER_AUTHORIZED] = "authorized",
 	[SUPPLIER_BROKER] = "broker",
 	[SUPPLIER_DIRECT] = "direct",
-};
-const struct name_table supplier_type_names =
-    NAME_TABLE(offers_supplier_types, "unknown");
+} };
 
 json_t *
 offer_breaks_json(const struct offer *o)
@@ -141,21 +139,18 @@ offer_breaks_json(const struct offer *o)
 }
 
 /* The names of enum offer_lifecycle and enum offer_rohs, by value. */
-static const char *const offers_lifecycles[] = {
+const struct name_table offer_lifecycle_names = { "unknown", {
 	[OFFER_LIFECYCLE_UNKNOWN] = "unknown",
 	[OFFER_LIFECYCLE_ACTIVE] = "active",
 	[OFFER_LIFECYCLE_NRND] = "nrnd",
 	[OFFER_LIFECYCLE_EOL] = "eol",
 	[OFFER_LIFECYCLE_OBSOLETE] = "obsolete",
-};
-static const char *const offers_rohs[] = {
+} };
+const struct name_table offer_rohs_names = { "unknown", {
 	[OFFER_ROHS_UNKNOWN] = "unknown",
 	[OFFER_ROHS_YES] = "yes",
 	[OFFER_ROHS_NO] = "no",
-};
-const struct name_table offer_lifecycle_names =
-    NAME_TABLE(offers_lifecycles, "unknown");
-const struct name_table offer_rohs_names = NAME_TABLE(offers_rohs, "unknown");
+} };
 
 /* An optional column's value: empty is unknown, else a name of t. */
 static int

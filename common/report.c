@@ -10,14 +10,12 @@
 
 #include "report.h"
 
-static const char *const report_budget_names[] = {
+const struct name_table budget_status_names = { "none", {
 	[BUDGET_NONE] = "none",
 	[BUDGET_WITHIN] = "within",
 	[BUDGET_WARNING] = "warning",
 	[BUDGET_OVER] = "over",
-};
-const struct name_table budget_status_names =
-    NAME_TABLE(report_budget_names, "none");
+} };
 
 /* A line flag worth a risk: its words and how bad it is (1 medium, 2
  * high); the mitigation when an alternate was proposed comes first. */

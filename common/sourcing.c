@@ -28,21 +28,17 @@ struct sourcing_alts {
 };
 
 /* The names of enum trust_level and enum decision_status, by value. */
-static const char *const sourcing_trust_levels[] = {
+const struct name_table trust_level_names = { "unknown", {
 	[TRUST_HIGH] = "high",
 	[TRUST_MEDIUM] = "medium",
 	[TRUST_LOW] = "low",
 	[TRUST_BLOCKED] = "blocked",
-};
-static const char *const sourcing_statuses[] = {
+} };
+const struct name_table decision_status_names = { "unknown", {
 	[DECISION_APPROVED] = "approved",
 	[DECISION_REJECTED] = "rejected",
 	[DECISION_ESCALATED] = "escalated",
-};
-const struct name_table trust_level_names =
-    NAME_TABLE(sourcing_trust_levels, "unknown");
-const struct name_table decision_status_names =
-    NAME_TABLE(sourcing_statuses, "unknown");
+} };
 
 /* The ban reason of mpn, or NULL when it is not banned. */
 static const char *

@@ -13,15 +13,13 @@
 
 #include "sourcing_internal.h"
 
-static const char *const sourcing_checks_categories[] = {
+const struct name_table part_category_names = { "other", {
 	[PART_RESISTORS] = "resistors",
 	[PART_CAPACITORS] = "capacitors",
 	[PART_MCU] = "mcu",
 	[PART_CONNECTORS] = "connectors",
 	[PART_OTHER] = "other",
-};
-const struct name_table part_category_names =
-    NAME_TABLE(sourcing_checks_categories, "other");
+} };
 
 /* Product types whose NRND parts need a person. */
 static const char *const sourcing_checks_regulated[] = {

@@ -17,14 +17,12 @@
 
 #define STRATEGIES_NONE	(-1)
 
-static const char *const strategies_names[STRATEGY_NKINDS] = {
+const struct name_table strategy_kind_names = { "unknown", {
 	[STRATEGY_LOWEST_TOTAL] = "lowest_total",
 	[STRATEGY_FEWEST_SUPPLIERS] = "fewest_suppliers",
 	[STRATEGY_SOONEST] = "soonest",
 	[STRATEGY_SINGLE_SUPPLIER] = "single_supplier",
-};
-const struct name_table strategy_kind_names =
-    NAME_TABLE(strategies_names, "unknown");
+} };
 
 static const char *const strategies_titles[STRATEGY_NKINDS] = {
 	[STRATEGY_LOWEST_TOTAL] = "Lowest total cost",
@@ -496,7 +494,8 @@ strategies_one(enum strategy_kind k, const struct strategies *all,
 	int64_t oc;
 
 	j = json_object();
-	json_object_set_new(j, "name", json_string(strategies_names[k]));
+	json_object_set_new(j, "name",
+	    json_string(strategy_kind_names.names[k]));
 	json_object_set_new(j, "title", json_string(strategies_titles[k]));
 	json_object_set_new(j, "description", strategies_describe(k, st,
 	    all));

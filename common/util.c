@@ -389,7 +389,7 @@ name_index(const struct name_table *t, const char *s)
 
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < NAME_TABLE_MAX; i++)
 		if (t->names[i] != NULL && strcasecmp(t->names[i], s) == 0)
 			return (int)i;
 	return -1;
@@ -398,7 +398,7 @@ name_index(const struct name_table *t, const char *s)
 const char *
 name_of(const struct name_table *t, int i)
 {
-	return i >= 0 && (size_t)i < t->n && t->names[i] != NULL ?
+	return i >= 0 && i < NAME_TABLE_MAX && t->names[i] != NULL ?
 	    t->names[i] : t->other;
 }
 

@@ -125,12 +125,11 @@ void	err_printf(char *err, size_t errlen, const char *fmt, ...)
  * The names of an enum's values, indexed by value: one table and the two
  * functions below serve every enum, both ways.
  */
+#define NAME_TABLE_MAX	8
 struct name_table {
-	const char *const	*names;	/* NULL: a value without a name */
-	size_t			 n;
-	const char		*other;	/* the name of any other value */
+	const char	*other;		/* the name of any other value */
+	const char	*names[NAME_TABLE_MAX]; /* NULL: a value without one */
 };
-#define NAME_TABLE(a, other)	{ (a), sizeof(a) / sizeof((a)[0]), (other) }
 
 /*
  * The value whose name is s, ASCII case ignored; -1 when no value has that

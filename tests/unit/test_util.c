@@ -256,8 +256,8 @@ test_str_contains_ci(void **state)
 static void
 test_name_of(void **state)
 {
-	static const char *const names[] = { "zero", NULL, "two" };
-	static const struct name_table t = NAME_TABLE(names, "unknown");
+	static const struct name_table t = { "unknown",
+	    { "zero", NULL, "two" } };
 
 	(void)state;
 	assert_string_equal(name_of(&t, 0), "zero");
