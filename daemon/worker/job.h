@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "log.h"
 #include "util.h"
 
 struct bom;
@@ -143,9 +144,10 @@ json_t		*job_trace_json(const struct job *job);
 /* Replaces the trace with the steps of the array t (a checkpoint's). */
 void		 job_trace_set(struct job *job, const json_t *t);
 
-void	log_job_warnx(const struct job *job, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	log_job_info(const struct job *job, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+/* A line at level that names the job and its tenant. */
+void	log_job(enum log_level level, const struct job *job, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+#define log_job_warnx(job, ...)	log_job(LOG_LEVEL_WARN, (job), __VA_ARGS__)
+#define log_job_info(job, ...)	log_job(LOG_LEVEL_INFO, (job), __VA_ARGS__)
 
 #endif
