@@ -41,21 +41,12 @@ struct provider_set {
 
 static int	provider_curl_ready;
 
-const char *
-provider_outcome_name(enum provider_outcome o)
-{
-	switch (o) {
-	case PROVIDER_SKIPPED:
-		return "skipped";
-	case PROVIDER_OK:
-		return "ok";
-	case PROVIDER_FAILED:
-		return "failed";
-	case PROVIDER_NO_BUDGET:
-		return "out_of_budget";
-	}
-	return "unknown";
-}
+const struct name_table provider_outcome_names = { "unknown", {
+	[PROVIDER_SKIPPED] = "skipped",
+	[PROVIDER_OK] = "ok",
+	[PROVIDER_FAILED] = "failed",
+	[PROVIDER_NO_BUDGET] = "out_of_budget",
+} };
 
 static char *
 provider_dup(const char *s)

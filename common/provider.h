@@ -98,8 +98,8 @@ struct provider_set;
 
 /* "digikey", "mouser", "nexar": for name_of() and name_index(). */
 extern const struct name_table provider_id_names;
-/* "skipped", "ok", "failed", "out_of_budget" (static). */
-const char	*provider_outcome_name(enum provider_outcome o);
+/* "skipped", "ok", "failed", "out_of_budget": for name_of(). */
+extern const struct name_table provider_outcome_names;
 
 /*
  * Makes the set of sources from s; call after fork, one per process (it

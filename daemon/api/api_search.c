@@ -178,7 +178,7 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 		}
 		one = json_pack("{s:s, s:I}", "status", !(asked &
 		    PROVIDER_BIT(p)) ? "not_configured" :
-		    provider_outcome_name(st->outcome), "count",
+		    name_of(&provider_outcome_names, st->outcome), "count",
 		    (json_int_t)count);
 		if (st->reason[0] != '\0')
 			json_object_set_new(one, "reason",

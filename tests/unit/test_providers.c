@@ -347,9 +347,9 @@ tp_scenario(const struct tp_row *row)
 		if ((int)b.status[p].outcome != row->outcome[p])
 			fail_msg("'%s': %s ended %s (%s), want %s",
 			    row->script, name_of(&provider_id_names, p),
-			    provider_outcome_name(b.status[p].outcome),
-			    b.status[p].reason,
-			    provider_outcome_name(row->outcome[p]));
+			    name_of(&provider_outcome_names,
+			    b.status[p].outcome), b.status[p].reason,
+			    name_of(&provider_outcome_names, row->outcome[p]));
 		/* secrets never reach a reason */
 		assert_null(strstr(b.status[p].reason, "secret"));
 		assert_null(strstr(b.status[p].reason, "mouser-test-key"));
