@@ -30,7 +30,8 @@ enum config_type {
 };
 
 struct config_key {
-	const char		*path;	/* libconfig path, e.g. "llm.model" */
+	/* libconfig path, e.g. "llm.model"; config_env_name() names its env */
+	const char		*path;
 	enum config_type	 type;
 	const char		*def;	/* NULL: unset */
 	int64_t			 min;
@@ -54,8 +55,8 @@ static const struct config_key config_keys[] = {
 	    offsetof(struct config, redis_url), 0 },
 	{ "listen", CONFIG_STR, "127.0.0.1:8080", 1, 256,
 	    offsetof(struct config, listen), 0 },
-	{ "workers", CONFIG_INT, NULL, 1, 256, offsetof(struct config, workers),
-	    1 },
+	{ "workers", CONFIG_INT, NULL, 1, 256,
+	    offsetof(struct config, workers), 1 },
 	{ "admin_key", CONFIG_STR, NULL, 16, 1024,
 	    offsetof(struct config, admin_key), 1 },
 	{ "llm.provider", CONFIG_STR, "none", 1, 32,
