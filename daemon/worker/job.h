@@ -139,8 +139,6 @@ void		 job_trace_lines(struct job *job, const char *step,
 		    const char *agent, size_t n);
 /* Appends the trace, a JSON array, to out. */
 void		 job_trace_text(const struct job *job, struct buf *out);
-/* The trace as a jansson array (a new reference; NULL on failure). */
-json_t		*job_trace_json(const struct job *job);
 /* Replaces the trace with the steps of the array t (a checkpoint's). */
 void		 job_trace_set(struct job *job, const json_t *t);
 
