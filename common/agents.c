@@ -78,7 +78,7 @@ agents_decision(const char *agent, enum decision_status st,
     struct buf *why, json_t *data, json_t *refs, const char *ts)
 {
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "agent_name",
-	    agent, "status", decision_status_name(st), "reasoning",
+	    agent, "status", name_of(&decision_status_names, st), "reasoning",
 	    why->data ? why->data : "", "output_data", data, "references",
 	    refs, "timestamp", ts ? ts : "");
 }
@@ -269,7 +269,7 @@ agents_finance(const struct agents_line *l)
 	agents_ref(refs, "context:requirements.quantity");
 	budget = json_object();
 	json_object_set_new(budget, "status", json_string(
-	    budget_status_name(bc->status)));
+	    name_of(&budget_status_names, bc->status)));
 	if (!json_is_object(ch)) {
 		st = l->status == DECISION_REJECTED ? DECISION_REJECTED :
 		    DECISION_ESCALATED;
@@ -314,7 +314,7 @@ agents_finance(const struct agents_line *l)
 		st = l->status;
 		buf_printf(&b, " Priced for reference: the line is %s, so it "
 		    "is not in the approved total.",
-		    decision_status_name(l->status));
+		    name_of(&decision_status_names, l->status));
 	}
 	data = json_object();
 	json_object_set(data, "need", json_object_get(ch, "need"));
@@ -362,7 +362,8 @@ agents_final(const struct agents_line *l, json_t *eng, json_t *src,
 		json_array_foreach(json_object_get(a[k], "references"), i, e)
 			agents_ref(refs, json_string_value(e));
 	return json_pack("{s:s, s:s, s:s, s:O, s:o, s:s}", "status",
-	    decision_status_name(l->status), "reasoning", why ? why : "",
+	    name_of(&decision_status_names, l->status), "reasoning",
+	    why ? why : "",
 	    "agent_name", "final_decision", "output_data", od ? od :
 	    json_null(), "references", refs, "timestamp", l->timestamp ?
 	    l->timestamp : "");

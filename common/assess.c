@@ -163,7 +163,7 @@ assess_prompt(const struct intake_view *v, const struct bom *bom,
 		    json_integer(l->quantity));
 		rule = json_object();
 		json_object_set_new(rule, "decision", json_string(
-		    decision_status_name(d[i].status)));
+		    name_of(&decision_status_names, d[i].status)));
 		json_object_set_new(rule, "need", json_integer(d[i].need));
 		if (d[i].selected_mpn != NULL) {
 			json_object_set_new(rule, "selected_mpn",

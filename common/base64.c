@@ -63,21 +63,18 @@ base64url_encode(const void *p, size_t n)
 	return base64_encode_with(p, n, base64_url, false);
 }
 
-/* The 6-bit value of c in the alphabet, or -1 (also for '='). */
+/*
+ * The 6-bit value of c: its place in the alphabet the encoder writes with,
+ * or -1 (also for '=').
+ */
 static int
 base64_value(unsigned char c, const char *abc)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == (unsigned char)abc[62])
-		return 62;
-	if (c == (unsigned char)abc[63])
-		return 63;
-	return -1;
+	const char *p;
+
+	if (c == '\0' || (p = strchr(abc, c)) == NULL)
+		return -1;
+	return (int)(p - abc);
 }
 
 static unsigned char *

@@ -84,7 +84,7 @@ basis_offers_text(const struct offer *o, size_t n, struct buf *b)
 		basis_next_str(b, o->manufacturer);
 		basis_next_str(b, o->supplier_id);
 		basis_next_str(b, o->supplier_name);
-		basis_next_str(b, supplier_type_name(o->type));
+		basis_next_str(b, name_of(&supplier_type_names, o->type));
 		basis_next_str(b, o->sku);
 		basis_next_int(b, o->stock);
 		basis_next_int(b, o->moq);
@@ -99,8 +99,9 @@ basis_offers_text(const struct offer *o, size_t n, struct buf *b)
 			buf_puts(b, "]");
 		}
 		buf_puts(b, "]");
-		basis_next_str(b, offer_lifecycle_name(o->lifecycle));
-		basis_next_str(b, offer_rohs_name(o->rohs));
+		basis_next_str(b, name_of(&offer_lifecycle_names,
+		    o->lifecycle));
+		basis_next_str(b, name_of(&offer_rohs_names, o->rohs));
 		basis_next_str(b, o->country);
 		basis_next_str(b, o->packaging);
 		basis_next_str(b, o->datasheet_url);
@@ -242,7 +243,8 @@ basis_add_knowledge(struct basis_writer *w,
 			buf_puts(b, first ? "[" : ",[");
 			first = false;
 			buf_jstr(b, trust[i].supplier_id);
-			basis_next_str(b, trust_level_name(trust[i].trust));
+			basis_next_str(b, name_of(&trust_level_names,
+			    trust[i].trust));
 			basis_next_int(b, trust[i].order_cost_micros);
 			buf_puts(b, "]");
 		}
@@ -322,6 +324,7 @@ basis_offer(const json_t *a, struct offer *o)
 	const json_t *br, *e;
 	const char *cur;
 	size_t k;
+	int v;
 
 	memset(o, 0, sizeof(*o));
 	if (!json_is_array(a) || (json_array_size(a) != 12 &&
@@ -331,9 +334,10 @@ basis_offer(const json_t *a, struct offer *o)
 	o->manufacturer = basis_cstr(a, 1);
 	o->supplier_id = basis_cstr(a, 2);
 	o->supplier_name = basis_cstr(a, 3);
-	if (supplier_type_parse(json_string_value(json_array_get(a, 4)),
-	    &o->type) == -1)
+	if ((v = name_index(&supplier_type_names,
+	    json_string_value(json_array_get(a, 4)))) == -1)
 		return -1;
+	o->type = (enum supplier_type)v;
 	o->sku = basis_cstr(a, 5);
 	o->stock = basis_int(a, 6);
 	o->moq = basis_int(a, 7);
@@ -379,7 +383,7 @@ basis_parse(const char *text, size_t len, struct basis *out)
 	json_t *root, *a, *e, *c;
 	json_error_t jerr;
 	size_t i;
-	int rc = -1;
+	int rc = -1, v;
 
 	memset(out, 0, sizeof(*out));
 	if ((root = json_loadb(text, len, 0, &jerr)) == NULL)
@@ -403,9 +407,10 @@ basis_parse(const char *text, size_t len, struct basis *out)
 	a = json_object_get(root, "trust");
 	out->trust = xcalloc(json_array_size(a) + 1, sizeof(*out->trust));
 	json_array_foreach(a, i, e) {
-		if (trust_level_parse(json_string_value(json_array_get(e, 1)),
-		    &out->trust[out->ntrust].trust) == -1)
+		if ((v = name_index(&trust_level_names,
+		    json_string_value(json_array_get(e, 1)))) == -1)
 			goto out;
+		out->trust[out->ntrust].trust = (enum trust_level)v;
 		out->trust[out->ntrust].order_cost_micros = basis_int(e, 2);
 		out->trust[out->ntrust++].supplier_id = basis_str(e, 0);
 	}

@@ -88,63 +88,22 @@ log_vemit(enum log_level level, int with_errno, const char *fmt, va_list ap)
 }
 
 void
-log_warn(const char *fmt, ...)
+log_emit(enum log_level level, int with_errno, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vemit(LOG_LEVEL_WARN, 1, fmt, ap);
+	log_vemit(level, with_errno, fmt, ap);
 	va_end(ap);
 }
 
 void
-log_warnx(const char *fmt, ...)
+log_fatal(int with_errno, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vemit(LOG_LEVEL_WARN, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vemit(LOG_LEVEL_INFO, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vemit(LOG_LEVEL_DEBUG, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vemit(LOG_LEVEL_ERR, 1, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vemit(LOG_LEVEL_ERR, 0, fmt, ap);
+	log_vemit(LOG_LEVEL_ERR, with_errno, fmt, ap);
 	va_end(ap);
 	exit(1);
 }

@@ -21,18 +21,21 @@ void	log_setlevel(enum log_level level);
 /* Parses "error", "warn", "info", "debug"; -1 when unknown. */
 int	log_parse_level(const char *s);
 
-/* log_warn() appends strerror(errno); log_warnx() does not. */
-void	log_warn(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	log_warnx(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	log_info(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	log_debug(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	fatal(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2), noreturn));
-void	fatalx(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * One line at level, when the process logs that level; with_errno appends
+ * strerror(errno). log_fatal() logs at LOG_LEVEL_ERR and exits 1.
+ */
+void	log_emit(enum log_level level, int with_errno, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	log_fatal(int with_errno, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/* The levels by name: log_warn() appends strerror(errno), log_warnx() not. */
+#define log_warn(...)	log_emit(LOG_LEVEL_WARN, 1, __VA_ARGS__)
+#define log_warnx(...)	log_emit(LOG_LEVEL_WARN, 0, __VA_ARGS__)
+#define log_info(...)	log_emit(LOG_LEVEL_INFO, 0, __VA_ARGS__)
+#define log_debug(...)	log_emit(LOG_LEVEL_DEBUG, 0, __VA_ARGS__)
+#define fatal(...)	log_fatal(1, __VA_ARGS__)
+#define fatalx(...)	log_fatal(0, __VA_ARGS__)
 
 #endif

@@ -119,25 +119,11 @@ offers_row_blank(const struct offers_row *r)
 }
 
 /* The names of enum supplier_type, indexed by value. */
-static const char *const offers_supplier_types[] = {
+const struct name_table supplier_type_names = { "unknown", {
 	[SUPPLIER_AUTHORIZED] = "authorized",
 	[SUPPLIER_BROKER] = "broker",
 	[SUPPLIER_DIRECT] = "direct",
-};
-#define OFFERS_NSUPPLIER_TYPES \
-	(sizeof(offers_supplier_types) / sizeof(offers_supplier_types[0]))
-
-int
-supplier_type_parse(const char *s, enum supplier_type *t)
-{
-	int i;
-
-	if ((i = name_index(offers_supplier_types, OFFERS_NSUPPLIER_TYPES,
-	    s)) == -1)
-		return -1;
-	*t = (enum supplier_type)i;
-	return 0;
-}
+} };
 
 json_t *
 offer_breaks_json(const struct offer *o)
@@ -152,33 +138,25 @@ offer_breaks_json(const struct offer *o)
 	return breaks;
 }
 
-const char *
-supplier_type_name(enum supplier_type t)
-{
-	return name_of(offers_supplier_types, OFFERS_NSUPPLIER_TYPES, t);
-}
-
 /* The names of enum offer_lifecycle and enum offer_rohs, by value. */
-static const char *const offers_lifecycles[] = {
+const struct name_table offer_lifecycle_names = { "unknown", {
 	[OFFER_LIFECYCLE_UNKNOWN] = "unknown",
 	[OFFER_LIFECYCLE_ACTIVE] = "active",
 	[OFFER_LIFECYCLE_NRND] = "nrnd",
 	[OFFER_LIFECYCLE_EOL] = "eol",
 	[OFFER_LIFECYCLE_OBSOLETE] = "obsolete",
-};
-static const char *const offers_rohs[] = {
+} };
+const struct name_table offer_rohs_names = { "unknown", {
 	[OFFER_ROHS_UNKNOWN] = "unknown",
 	[OFFER_ROHS_YES] = "yes",
 	[OFFER_ROHS_NO] = "no",
-};
-#define OFFERS_NLIFECYCLES \
-	(sizeof(offers_lifecycles) / sizeof(offers_lifecycles[0]))
-#define OFFERS_NROHS	(sizeof(offers_rohs) / sizeof(offers_rohs[0]))
+} };
 
-const char *
-offer_lifecycle_name(enum offer_lifecycle l)
+/* An optional column's value: empty is unknown, else a name of t. */
+static int
+offers_optional(const struct name_table *t, const char *s)
 {
-	return name_of(offers_lifecycles, OFFERS_NLIFECYCLES, l);
+	return name_index(t, s != NULL && s[0] == '\0' ? "unknown" : s);
 }
 
 int
@@ -186,20 +164,10 @@ offer_lifecycle_parse(const char *s, enum offer_lifecycle *l)
 {
 	int i;
 
-	if (s != NULL && s[0] == '\0') {
-		*l = OFFER_LIFECYCLE_UNKNOWN;
-		return 0;
-	}
-	if ((i = name_index(offers_lifecycles, OFFERS_NLIFECYCLES, s)) == -1)
+	if ((i = offers_optional(&offer_lifecycle_names, s)) == -1)
 		return -1;
 	*l = (enum offer_lifecycle)i;
 	return 0;
-}
-
-const char *
-offer_rohs_name(enum offer_rohs r)
-{
-	return name_of(offers_rohs, OFFERS_NROHS, r);
 }
 
 int
@@ -207,15 +175,11 @@ offer_rohs_parse(const char *s, enum offer_rohs *r)
 {
 	int i;
 
-	if (s != NULL && s[0] == '\0') {
-		*r = OFFER_ROHS_UNKNOWN;
-		return 0;
-	}
 	if (s != NULL && strcasecmp(s, "true") == 0)
 		i = OFFER_ROHS_YES;
 	else if (s != NULL && strcasecmp(s, "false") == 0)
 		i = OFFER_ROHS_NO;
-	else if ((i = name_index(offers_rohs, OFFERS_NROHS, s)) == -1)
+	else if ((i = offers_optional(&offer_rohs_names, s)) == -1)
 		return -1;
 	*r = (enum offer_rohs)i;
 	return 0;
@@ -477,7 +441,7 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 	const char *why, *s;
 	char tmp[64];
 	size_t i;
-	int rc = -1;
+	int rc = -1, v;
 
 	memset(o, 0, sizeof(*o));
 	if (r->bad != NULL) {
@@ -499,12 +463,13 @@ offers_parse_row(struct offer_list *l, const struct offers_row *r,
 		goto out;
 	}
 	s = r->f[col[OFFERS_COL_SUPPLIER_TYPE]];
-	if (supplier_type_parse(s, &o->type) == -1) {
+	if ((v = name_index(&supplier_type_names, s)) == -1) {
 		offers_add_error(l, r->line_no, "bad supplier_type '%s' "
 		    "(authorized, broker or direct)",
 		    offers_clip(s, tmp, sizeof(tmp)));
 		goto out;
 	}
+	o->type = (enum supplier_type)v;
 	if (offers_int_field(l, r, col, OFFERS_COL_STOCK, 0, OFFERS_MAX_QTY,
 	    &o->stock) == -1 ||
 	    offers_int_field(l, r, col, OFFERS_COL_MOQ, 0, OFFERS_MAX_QTY,

@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "util.h"
+
 #define OFFERS_MAX_BYTES	(50 * 1024 * 1024)
 #define OFFERS_MAX_ROWS		1000000		/* data rows */
 #define OFFERS_MAX_BREAKS	64		/* price breaks per offer */
@@ -124,19 +126,17 @@ int	offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 int	offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
 	    const char **why);
 
-/* Parses authorized|broker|direct (case-insensitive). 0 or -1. */
-int	supplier_type_parse(const char *s, enum supplier_type *t);
-/* "authorized", "broker" or "direct" (static). */
-const char *supplier_type_name(enum supplier_type t);
+/* "authorized", "broker" or "direct": for name_of() and name_index(). */
+extern const struct name_table supplier_type_names;
 /* o's price breaks as a JSON array of [qty, unit_micros] (new reference). */
 json_t	*offer_breaks_json(const struct offer *o);
 
-/* "active", "nrnd", "eol", "obsolete" or "unknown" (static). */
-const char *offer_lifecycle_name(enum offer_lifecycle l);
+/* "active", "nrnd", "eol", "obsolete" or "unknown": for name_of(). */
+extern const struct name_table offer_lifecycle_names;
 /* Parses those names (any case; empty is unknown). 0 or -1. */
 int	offer_lifecycle_parse(const char *s, enum offer_lifecycle *l);
-/* "yes", "no" or "unknown" (static). */
-const char *offer_rohs_name(enum offer_rohs r);
+/* "yes", "no" or "unknown": for name_of(). */
+extern const struct name_table offer_rohs_names;
 /* Parses yes|no|unknown (also true/false; any case; empty is unknown). */
 int	offer_rohs_parse(const char *s, enum offer_rohs *r);
 

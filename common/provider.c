@@ -28,9 +28,10 @@ static const struct provider_ops *const provider_ops_table[PROVIDER_COUNT] = {
 	&provider_nexar_ops,
 };
 
-static const char *const provider_names[PROVIDER_COUNT] = {
+/* Their names, in the same order. */
+const struct name_table provider_id_names = { "unknown", {
 	"digikey", "mouser", "nexar"
-};
+} };
 
 struct provider_set {
 	struct provider_src	 src[PROVIDER_COUNT];
@@ -39,38 +40,12 @@ struct provider_set {
 	CURLM			*multi;
 };
 
-const char *
-provider_name(enum provider_id id)
-{
-	return name_of(provider_names, PROVIDER_COUNT, id);
-}
-
-int
-provider_parse_name(const char *s, enum provider_id *id)
-{
-	int i;
-
-	if ((i = name_index(provider_names, PROVIDER_COUNT, s)) == -1)
-		return -1;
-	*id = (enum provider_id)i;
-	return 0;
-}
-
-const char *
-provider_outcome_name(enum provider_outcome o)
-{
-	switch (o) {
-	case PROVIDER_SKIPPED:
-		return "skipped";
-	case PROVIDER_OK:
-		return "ok";
-	case PROVIDER_FAILED:
-		return "failed";
-	case PROVIDER_NO_BUDGET:
-		return "out_of_budget";
-	}
-	return "unknown";
-}
+const struct name_table provider_outcome_names = { "unknown", {
+	[PROVIDER_SKIPPED] = "skipped",
+	[PROVIDER_OK] = "ok",
+	[PROVIDER_FAILED] = "failed",
+	[PROVIDER_NO_BUDGET] = "out_of_budget",
+} };
 
 #define PROVIDER_CFG_AT(m)	offsetof(struct provider_config, m)
 
@@ -140,7 +115,7 @@ provider_src_init(struct provider_src *s, enum provider_id id,
 	    (s->ops->oauth ? s->cfg.client_id != NULL &&
 	    s->cfg.client_secret != NULL : s->cfg.api_key != NULL);
 	buf_init(&b);
-	buf_printf(&b, "%s\n%s\n%s\n%s", provider_names[id],
+	buf_printf(&b, "%s\n%s\n%s\n%s", provider_id_names.names[id],
 	    s->cfg.client_id ? s->cfg.client_id : "",
 	    s->cfg.client_secret ? s->cfg.client_secret : "",
 	    s->cfg.api_key ? s->cfg.api_key : "");
@@ -149,7 +124,7 @@ provider_src_init(struct provider_src *s, enum provider_id id,
 	buf_free(&b);
 	hex_encode(d, sizeof(d), hex);
 	snprintf(s->prefix, sizeof(s->prefix), "bomd:provider:%s:%.12s",
-	    provider_names[id], hex);
+	    provider_id_names.names[id], hex);
 	if (id == PROVIDER_DIGIKEY && s->cfg.base_url != NULL) {
 		buf_init(&b);
 		buf_printf(&b, "%s/v1/oauth2/token", s->cfg.base_url);
@@ -266,8 +241,8 @@ provider_set_metrics(const struct provider_set *ps, redisContext *redis,
 		buf_printf(out, "bomd_provider_budget_remaining{provider=\"%s\","
 		    "window=\"minute\"} %lld\n"
 		    "bomd_provider_budget_remaining{provider=\"%s\","
-		    "window=\"day\"} %lld\n", provider_names[i],
-		    (long long)b.minute_left, provider_names[i],
+		    "window=\"day\"} %lld\n", provider_id_names.names[i],
+		    (long long)b.minute_left, provider_id_names.names[i],
 		    (long long)b.day_left);
 	}
 }
@@ -349,10 +324,11 @@ provider_batch_describe(const struct provider_batch *b, size_t i,
 		r = &b->res[p][i];
 		if (r->outcome == PROVIDER_OK)
 			buf_printf(out, "%s%s: %zu offer%s", sep,
-			    provider_names[p], r->n, r->n == 1 ? "" : "s");
+			    provider_id_names.names[p], r->n,
+			    r->n == 1 ? "" : "s");
 		else
 			buf_printf(out, "%s%s: %s (%s), cached offers used",
-			    sep, provider_names[p], r->outcome ==
+			    sep, provider_id_names.names[p], r->outcome ==
 			    PROVIDER_NO_BUDGET ? "out of budget" : "failed",
 			    r->reason != NULL ? r->reason : "no reason");
 		sep = "; ";
@@ -385,7 +361,7 @@ provider_call_offer(struct provider_call *call, size_t k, struct offer *o)
 		o->supplier_name = o->supplier_id;
 	offer_own_strings(o);
 	snprintf(o->source, sizeof(o->source), "%s",
-	    provider_names[call->run->src->ops->id]);
+	    provider_id_names.names[call->run->src->ops->id]);
 	o->fetched_at = call->run->batch->fetched_at;
 	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->v[r->n++] = *o;

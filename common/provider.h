@@ -96,12 +96,10 @@ struct provider_batch {
 
 struct provider_set;
 
-/* "digikey", "mouser", "nexar" (static). */
-const char	*provider_name(enum provider_id id);
-/* The id of a name; -1 when there is none. */
-int		 provider_parse_name(const char *s, enum provider_id *id);
-/* "skipped", "ok", "failed", "out_of_budget" (static). */
-const char	*provider_outcome_name(enum provider_outcome o);
+/* "digikey", "mouser", "nexar": for name_of() and name_index(). */
+extern const struct name_table provider_id_names;
+/* "skipped", "ok", "failed", "out_of_budget": for name_of(). */
+extern const struct name_table provider_outcome_names;
 
 /*
  * Makes the set of sources from s; call after fork, one per process (it

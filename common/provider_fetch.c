@@ -134,8 +134,8 @@ provider_fetch_disable(struct provider_fetch *f, struct provider_run *run,
 	if (fresh == 1 || run->src->disabled[0] == '\0')
 		log_warnx("providers: %s DISABLED, its credentials were "
 		    "refused (%s): fix providers.%s and restart",
-		    provider_name(run->src->ops->id), why,
-		    provider_name(run->src->ops->id));
+		    name_of(&provider_id_names, run->src->ops->id), why,
+		    name_of(&provider_id_names, run->src->ops->id));
 	snprintf(run->src->disabled, sizeof(run->src->disabled), "%s", why);
 	snprintf(msg, sizeof(msg), "disabled: %s", why);
 	provider_fetch_stop(f, run, PROVIDER_FAILED, msg);
@@ -164,7 +164,8 @@ provider_fetch_start(struct provider_fetch *f, struct provider_call *call,
 	}
 	run->inflight++;
 	run->batch->status[src->ops->id].calls++;
-	provider_redis_count(f->redis, provider_name(src->ops->id), "calls");
+	provider_redis_count(f->redis, name_of(&provider_id_names,
+	    src->ops->id), "calls");
 	call->state = PROVIDER_CALL_RUNNING;
 	return 0;
 }
@@ -246,7 +247,7 @@ provider_fetch_token_done(struct provider_fetch *f, struct provider_run *run,
 		if (provider_redis_token_put(f->redis, run->src->prefix, tok,
 		    (exp - margin) * 1000, run->owner) == -1)
 			log_warnx("providers: %s: token not shared (redis)",
-			    provider_name(run->src->ops->id));
+			    name_of(&provider_id_names, run->src->ops->id));
 		free(run->token);
 		run->token = xstrdup(tok);
 		run->token_state = PROVIDER_TOKEN_READY;
@@ -254,7 +255,8 @@ provider_fetch_token_done(struct provider_fetch *f, struct provider_run *run,
 		return;
 	}
 	provider_redis_token_unlock(f->redis, run->src->prefix, run->owner);
-	provider_redis_count(f->redis, provider_name(run->src->ops->id),
+	provider_redis_count(f->redis, name_of(&provider_id_names,
+	    run->src->ops->id),
 	    "errors");
 	if (cc != CURLE_OK)
 		snprintf(why, sizeof(why), "token: %s", curl_easy_strerror(cc));
@@ -322,7 +324,7 @@ provider_fetch_done(struct provider_fetch *f, struct provider_call *call,
 {
 	struct provider_run *run = call->run;
 	const struct provider_src *src = run->src;
-	const char *name = provider_name(src->ops->id);
+	const char *name = name_of(&provider_id_names, src->ops->id);
 	enum provider_verdict v;
 	char why[300], msg[400];
 	json_t *body = NULL;
@@ -438,7 +440,8 @@ provider_fetch_try(struct provider_fetch *f, struct provider_call *call,
 		return;
 	}
 	if (b.status == PROVIDER_BUDGET_DAY) {
-		provider_redis_count(f->redis, provider_name(run->src->ops->id),
+		provider_redis_count(f->redis, name_of(&provider_id_names,
+		    run->src->ops->id),
 		    "no_budget");
 		snprintf(why, sizeof(why), "daily budget of %lld requests "
 		    "spent, next in %lld min", (long long)c->per_day,
@@ -451,7 +454,8 @@ provider_fetch_try(struct provider_fetch *f, struct provider_call *call,
 			call->next_at = now + b.wait_ms;
 			return;
 		}
-		provider_redis_count(f->redis, provider_name(run->src->ops->id),
+		provider_redis_count(f->redis, name_of(&provider_id_names,
+		    run->src->ops->id),
 		    "no_budget");
 		snprintf(why, sizeof(why), "per-minute budget of %lld "
 		    "requests spent, next in %lld ms", (long long)c->per_minute,

@@ -31,11 +31,10 @@ provider_store_stale(PGconn *db, const struct provider_set *ps,
 	json_t *jm, *js;
 	char *tm, *ts;
 	const char *params[2];
-	enum provider_id id;
 	PGresult *r;
 	int64_t k;
 	size_t i;
-	int p, rows;
+	int p, rows, id;
 
 	for (i = 0; i < n; i++)
 		ask[i] = conf;
@@ -50,7 +49,7 @@ provider_store_stale(PGconn *db, const struct provider_set *ps,
 			continue;
 		c = provider_set_config(ps, (enum provider_id)p);
 		json_array_append_new(js, json_pack("{s:s, s:I}", "source",
-		    provider_name((enum provider_id)p), "ttl",
+		    name_of(&provider_id_names, p), "ttl",
 		    (json_int_t)c->ttl_s));
 	}
 	tm = json_dumps(jm, JSON_COMPACT);
@@ -72,8 +71,8 @@ provider_store_stale(PGconn *db, const struct provider_set *ps,
 	rows = PQntuples(r);
 	for (p = 0; p < rows; p++)
 		if (parse_i64(PQgetvalue(r, p, 0), 0, (int64_t)n - 1, &k,
-		    NULL) == 0 && provider_parse_name(PQgetvalue(r, p, 1),
-		    &id) == 0)
+		    NULL) == 0 && (id = name_index(&provider_id_names,
+		    PQgetvalue(r, p, 1))) != -1)
 			ask[k] &= ~PROVIDER_BIT(id);
 	PQclear(r);
 	return 0;
@@ -87,14 +86,16 @@ provider_store_offer(const struct offer *o)
 	    "s:I, s:s, s:o, s:s, s:I, s:s, s:s, s:o, s:b}",
 	    "supplier_id", o->supplier_id, "sku", o->sku, "mpn", o->mpn,
 	    "manufacturer", o->manufacturer, "supplier_name",
-	    o->supplier_name, "supplier_type", supplier_type_name(o->type),
+	    o->supplier_name, "supplier_type", name_of(&supplier_type_names,
+	    o->type),
 	    "stock", (json_int_t)o->stock, "moq", (json_int_t)o->moq,
 	    "order_multiple", (json_int_t)o->order_multiple,
 	    "lead_time_days", (json_int_t)o->lead_time_days,
 	    "currency", o->currency, "breaks", offer_breaks_json(o),
 	    "source", o->source,
 	    "fetched_at", (json_int_t)o->fetched_at, "packaging",
-	    o->packaging, "lifecycle", offer_lifecycle_name(o->lifecycle),
+	    o->packaging, "lifecycle", name_of(&offer_lifecycle_names,
+	    o->lifecycle),
 	    "rohs", o->rohs == OFFER_ROHS_UNKNOWN ? json_null() :
 	    json_boolean(o->rohs == OFFER_ROHS_YES), "lead_time_known",
 	    !o->lead_unknown);
@@ -126,7 +127,7 @@ provider_store_collect(const struct provider_batch *b,
 				if ((row = provider_store_offer(o)) == NULL) {
 					log_warnx("providers: %s offer %s "
 					    "not storable (not UTF-8)",
-					    provider_name((enum provider_id)p),
+					    name_of(&provider_id_names, p),
 					    o->sku);
 					continue;
 				}
@@ -134,7 +135,7 @@ provider_store_collect(const struct provider_batch *b,
 				nstored++;
 			}
 			row = json_pack("{s:s, s:s?, s:I}", "source",
-			    provider_name((enum provider_id)p), "mpn",
+			    name_of(&provider_id_names, p), "mpn",
 			    b->mpns[i], "offers", (json_int_t)nstored);
 			if (row != NULL)
 				json_array_append_new(rows->lookups, row);

@@ -10,12 +10,12 @@
 
 #include "report.h"
 
-static const char *const report_budget_names[] = {
+const struct name_table budget_status_names = { "none", {
 	[BUDGET_NONE] = "none",
 	[BUDGET_WITHIN] = "within",
 	[BUDGET_WARNING] = "warning",
 	[BUDGET_OVER] = "over",
-};
+} };
 
 /* A line flag worth a risk: its words and how bad it is (1 medium, 2
  * high); the mitigation when an alternate was proposed comes first. */
@@ -65,13 +65,6 @@ static const struct report_risk {
 	    "review the line", 2 },
 };
 #define REPORT_NRISKS (sizeof(report_risks) / sizeof(report_risks[0]))
-
-const char *
-budget_status_name(enum budget_status s)
-{
-	return (size_t)s < sizeof(report_budget_names) /
-	    sizeof(report_budget_names[0]) ? report_budget_names[s] : "none";
-}
 
 void
 report_budget(int64_t approved, int64_t budget, struct budget_check *out)
@@ -160,7 +153,8 @@ report_budget_json(const struct budget_check *c)
 	    money_to_double(c->approved_micros), "approved_total_micros",
 	    (json_int_t)c->approved_micros, "used_pct", c->used_bp >= 0 ?
 	    json_real((double)c->used_bp / 100.0) : json_null(), "status",
-	    budget_status_name(c->status), "explain", b.data ? b.data : "");
+	    name_of(&budget_status_names, c->status), "explain",
+	    b.data ? b.data : "");
 	if (c->budget_micros >= 0)
 		json_object_set_new(j, "budget_total_micros",
 		    json_integer(c->budget_micros));

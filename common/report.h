@@ -34,8 +34,8 @@ struct budget_check {
 	int64_t			used_bp;
 };
 
-/* "none", "within", "warning" or "over" (static). */
-const char *budget_status_name(enum budget_status s);
+/* "none", "within", "warning" or "over": for name_of(). */
+extern const struct name_table budget_status_names;
 
 /*
  * The approved total against the budget (-1: none): over when above it,

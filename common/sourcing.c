@@ -28,44 +28,17 @@ struct sourcing_alts {
 };
 
 /* The names of enum trust_level and enum decision_status, by value. */
-static const char *const sourcing_trust_levels[] = {
+const struct name_table trust_level_names = { "unknown", {
 	[TRUST_HIGH] = "high",
 	[TRUST_MEDIUM] = "medium",
 	[TRUST_LOW] = "low",
 	[TRUST_BLOCKED] = "blocked",
-};
-static const char *const sourcing_statuses[] = {
+} };
+const struct name_table decision_status_names = { "unknown", {
 	[DECISION_APPROVED] = "approved",
 	[DECISION_REJECTED] = "rejected",
 	[DECISION_ESCALATED] = "escalated",
-};
-#define SOURCING_NTRUST \
-	(sizeof(sourcing_trust_levels) / sizeof(sourcing_trust_levels[0]))
-#define SOURCING_NSTATUS \
-	(sizeof(sourcing_statuses) / sizeof(sourcing_statuses[0]))
-
-int
-trust_level_parse(const char *s, enum trust_level *t)
-{
-	int i;
-
-	if ((i = name_index(sourcing_trust_levels, SOURCING_NTRUST, s)) == -1)
-		return -1;
-	*t = (enum trust_level)i;
-	return 0;
-}
-
-const char *
-trust_level_name(enum trust_level t)
-{
-	return name_of(sourcing_trust_levels, SOURCING_NTRUST, t);
-}
-
-const char *
-decision_status_name(enum decision_status s)
-{
-	return name_of(sourcing_statuses, SOURCING_NSTATUS, s);
-}
+} };
 
 /* The ban reason of mpn, or NULL when it is not banned. */
 static const char *
@@ -470,7 +443,8 @@ sourcing_decide(const struct sourcing_line *line,
 	sourcing_select(&run, mpn, &sel);
 	if (out->output_data != NULL)
 		json_object_set_new(out->output_data, "lifecycle",
-		    json_string(offer_lifecycle_name(sel.lifecycle)));
+		    json_string(name_of(&offer_lifecycle_names,
+		    sel.lifecycle)));
 	if ((sel.lifecycle == OFFER_LIFECYCLE_OBSOLETE ||
 	    sel.lifecycle == OFFER_LIFECYCLE_EOL) &&
 	    sourcing_decide_lifecycle(&run, &sel))

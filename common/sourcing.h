@@ -27,10 +27,8 @@ enum trust_level {
 	TRUST_BLOCKED
 };
 
-/* Parses high|medium|low|blocked (case-insensitive). 0 or -1. */
-int	trust_level_parse(const char *s, enum trust_level *t);
-/* "high", "medium", "low" or "blocked" (static). */
-const char *trust_level_name(enum trust_level t);
+/* "high", "medium", "low" or "blocked": for name_of() and name_index(). */
+extern const struct name_table trust_level_names;
 
 enum decision_status {
 	DECISION_APPROVED,
@@ -38,8 +36,8 @@ enum decision_status {
 	DECISION_ESCALATED
 };
 
-/* "approved", "rejected" or "escalated" (static). */
-const char *decision_status_name(enum decision_status s);
+/* "approved", "rejected" or "escalated": for name_of(). */
+extern const struct name_table decision_status_names;
 
 struct supplier_rule {
 	const char		*supplier_id;
@@ -56,8 +54,9 @@ enum part_category {
 	PART_OTHER
 };
 
-/* "resistors", "capacitors", "mcu", "connectors" or "other" (static). */
-const char *part_category_name(enum part_category c);
+/* "resistors", "capacitors", "mcu", "connectors" or "other": for
+ * name_of(). */
+extern const struct name_table part_category_names;
 /* The category of a designator ("R12" resistors, "RN1" other); NULL or
  * "" is other. */
 enum part_category part_category_of(const char *designator);

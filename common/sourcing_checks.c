@@ -13,27 +13,18 @@
 
 #include "sourcing_internal.h"
 
-static const char *const sourcing_checks_categories[] = {
+const struct name_table part_category_names = { "other", {
 	[PART_RESISTORS] = "resistors",
 	[PART_CAPACITORS] = "capacitors",
 	[PART_MCU] = "mcu",
 	[PART_CONNECTORS] = "connectors",
 	[PART_OTHER] = "other",
-};
-#define SOURCING_CHECKS_NCATEGORIES (sizeof(sourcing_checks_categories) / \
-	sizeof(sourcing_checks_categories[0]))
+} };
 
 /* Product types whose NRND parts need a person. */
 static const char *const sourcing_checks_regulated[] = {
 	"medical", "automotive", "aerospace"
 };
-
-const char *
-part_category_name(enum part_category c)
-{
-	return (size_t)c < SOURCING_CHECKS_NCATEGORIES ?
-	    sourcing_checks_categories[c] : "other";
-}
 
 enum part_category
 part_category_of(const char *designator)
@@ -224,7 +215,7 @@ sourcing_checks_maker_in(const struct sourcing_run *run,
 		return -1;
 	if (run->category != PART_OTHER) {
 		list = json_object_get(makers,
-		    part_category_name(run->category));
+		    name_of(&part_category_names, run->category));
 		any = json_array_size(list) > 0;
 		hit = sourcing_checks_maker_list(list, manufacturer, b);
 	} else {
@@ -279,10 +270,11 @@ sourcing_checks_critical_why(const struct sourcing_cand *c, char *out,
 	if (c->o->type != SUPPLIER_AUTHORIZED)
 		snprintf(out, len, "%s is a %s supplier, not authorized",
 		    sourcing_nz(c->o->supplier_id),
-		    supplier_type_name(c->o->type));
+		    name_of(&supplier_type_names, c->o->type));
 	else if (c->trust != TRUST_HIGH && c->trust != TRUST_MEDIUM)
 		snprintf(out, len, "%s has trust %s",
-		    sourcing_nz(c->o->supplier_id), trust_level_name(c->trust));
+		    sourcing_nz(c->o->supplier_id), name_of(&trust_level_names,
+		    c->trust));
 	else
 		snprintf(out, len, "%s has %" PRId64 " in stock for a need "
 		    "of %" PRId64, sourcing_nz(c->o->supplier_id), c->o->stock,
@@ -373,7 +365,7 @@ sourcing_checks_supply(struct sourcing_run *run,
 			    "trust %s, %" PRId64 " in stock covers the need of "
 			    "%" PRId64, run->critical_by,
 			    sourcing_nz(c->o->supplier_id),
-			    trust_level_name(c->trust), c->o->stock,
+			    name_of(&trust_level_names, c->trust), c->o->stock,
 			    c->r.need);
 		else {
 			sourcing_checks_critical_why(c, why, sizeof(why));
@@ -416,7 +408,7 @@ sourcing_checks_makers(struct sourcing_run *run,
     const struct sourcing_cand *c)
 {
 	const char *m = sourcing_nz(c->o->manufacturer);
-	const char *cat = part_category_name(run->category);
+	const char *cat = name_of(&part_category_names, run->category);
 	struct buf names;
 	int r;
 
@@ -489,7 +481,7 @@ sourcing_checks_end(struct sourcing_run *run)
 		run->checks_json = NULL;
 		json_object_set_new(o, "critical", json_boolean(run->critical));
 		json_object_set_new(o, "category",
-		    json_string(part_category_name(run->category)));
+		    json_string(name_of(&part_category_names, run->category)));
 	}
 	json_decref(run->checks_json);
 	run->checks_json = NULL;

@@ -241,7 +241,8 @@ sourcing_select_why_lost(const struct sourcing_cand *a,
 		snprintf(out, len, "not a preferred distributor");
 	else if (a->trust != b->trust)
 		snprintf(out, len, "lower trust (%s vs %s)",
-		    trust_level_name(b->trust), trust_level_name(a->trust));
+		    name_of(&trust_level_names, b->trust),
+		    name_of(&trust_level_names, a->trust));
 	else if (a->r.extended_micros != b->r.extended_micros) {
 		money_format(b->r.extended_micros - a->r.extended_micros, m1,
 		    sizeof(m1));
@@ -272,9 +273,9 @@ sourcing_select_cand_json(const struct sourcing_cand *c)
 	json_object_set_new(j, "supplier_name",
 	    json_string(sourcing_nz(o->supplier_name)));
 	json_object_set_new(j, "supplier_type",
-	    json_string(supplier_type_name(o->type)));
+	    json_string(name_of(&supplier_type_names, o->type)));
 	json_object_set_new(j, "trust",
-	    json_string(trust_level_name(c->trust)));
+	    json_string(name_of(&trust_level_names, c->trust)));
 	json_object_set_new(j, "preferred", json_boolean(c->preferred));
 	json_object_set_new(j, "sku", json_string(sourcing_nz(o->sku)));
 	json_object_set_new(j, "need", json_integer(c->r.need));
@@ -306,8 +307,9 @@ sourcing_select_cand_json(const struct sourcing_cand *c)
 	}
 	json_object_set_new(j, "breaks", br);
 	json_object_set_new(j, "lifecycle",
-	    json_string(offer_lifecycle_name(o->lifecycle)));
-	json_object_set_new(j, "rohs", json_string(offer_rohs_name(o->rohs)));
+	    json_string(name_of(&offer_lifecycle_names, o->lifecycle)));
+	json_object_set_new(j, "rohs", json_string(name_of(&offer_rohs_names,
+	    o->rohs)));
 	json_object_set_new(j, "country_of_origin", o->country[0] ?
 	    json_string(o->country) : json_null());
 	json_object_set_new(j, "packaging", o->packaging[0] ?
@@ -373,8 +375,8 @@ sourcing_select_describe(const struct sourcing_sel *s,
 	buf_printf(b, "%s from %s (%s, sku %s, %s, trust %s%s): ",
 	    sourcing_nz(c->o->mpn), sourcing_nz(c->o->supplier_name),
 	    sourcing_nz(c->o->supplier_id), sourcing_nz(c->o->sku),
-	    supplier_type_name(c->o->type),
-	    trust_level_name(c->trust),
+	    name_of(&supplier_type_names, c->o->type),
+	    name_of(&trust_level_names, c->trust),
 	    c->preferred ? ", preferred distributor" : "");
 	costing_describe(c->o, p, &c->r, b);
 	money_format(c->r.extended_micros, m, sizeof(m));

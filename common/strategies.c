@@ -17,12 +17,12 @@
 
 #define STRATEGIES_NONE	(-1)
 
-static const char *const strategies_names[STRATEGY_NKINDS] = {
+const struct name_table strategy_kind_names = { "unknown", {
 	[STRATEGY_LOWEST_TOTAL] = "lowest_total",
 	[STRATEGY_FEWEST_SUPPLIERS] = "fewest_suppliers",
 	[STRATEGY_SOONEST] = "soonest",
 	[STRATEGY_SINGLE_SUPPLIER] = "single_supplier",
-};
+} };
 
 static const char *const strategies_titles[STRATEGY_NKINDS] = {
 	[STRATEGY_LOWEST_TOTAL] = "Lowest total cost",
@@ -52,12 +52,6 @@ struct strategies_solver {
 	long				 max_nodes;
 	bool				 cut;
 };
-
-const char *
-strategy_kind_name(enum strategy_kind k)
-{
-	return name_of(strategies_names, STRATEGY_NKINDS, k);
-}
 
 static int
 strategies_sup_index(const struct strategies_solver *sv, const char *id)
@@ -500,7 +494,8 @@ strategies_one(enum strategy_kind k, const struct strategies *all,
 	int64_t oc;
 
 	j = json_object();
-	json_object_set_new(j, "name", json_string(strategies_names[k]));
+	json_object_set_new(j, "name",
+	    json_string(strategy_kind_names.names[k]));
 	json_object_set_new(j, "title", json_string(strategies_titles[k]));
 	json_object_set_new(j, "description", strategies_describe(k, st,
 	    all));
@@ -528,7 +523,7 @@ strategies_one(enum strategy_kind k, const struct strategies *all,
 		    "order_qty", (json_int_t)o->order_qty, "lead_time_days",
 		    (json_int_t)o->lead_time_days, "in_stock", o->in_stock,
 		    "delivery_days", (json_int_t)o->delivery_days, "status",
-		    decision_status_name(l[i].status));
+		    name_of(&decision_status_names, l[i].status));
 		sourcing_money_json(e, "unit_price", o->unit_micros);
 		sourcing_money_json(e, "extended_price", o->extended_micros);
 		json_array_append_new(sel, e);
@@ -582,7 +577,7 @@ strategies_json(const struct strategies *st, const struct strategy_line *l,
 			    "s:s, s:s}", "line_id", lid, "line_number",
 			    (json_int_t)l[i].number, "mpn", l[i].mpn ?
 			    l[i].mpn : "", "status",
-			    decision_status_name(l[i].status)));
+			    name_of(&decision_status_names, l[i].status)));
 		}
 	json_object_set_new(out, "lines_unfilled", unfilled);
 	sourcing_money_json(out, "per_line_cheapest_total", st->greedy_micros);

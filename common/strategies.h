@@ -83,7 +83,8 @@ json_t	*strategies_json(const struct strategies *st,
 	    const struct strategy_line *l, size_t n,
 	    const struct supplier_rule *costs, size_t ncosts);
 
-/* "lowest_total", "fewest_suppliers", "soonest" or "single_supplier". */
-const char *strategy_kind_name(enum strategy_kind k);
+/* "lowest_total", "fewest_suppliers", "soonest" or "single_supplier":
+ * for name_of(). */
+extern const struct name_table strategy_kind_names;
 
 #endif

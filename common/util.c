@@ -383,23 +383,23 @@ uuid_valid(const char *s)
 }
 
 int
-name_index(const char *const *names, size_t n, const char *s)
+name_index(const struct name_table *t, const char *s)
 {
 	size_t i;
 
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (names[i] != NULL && strcasecmp(names[i], s) == 0)
+	for (i = 0; i < NAME_TABLE_MAX; i++)
+		if (t->names[i] != NULL && strcasecmp(t->names[i], s) == 0)
 			return (int)i;
 	return -1;
 }
 
 const char *
-name_of(const char *const *names, size_t n, int i)
+name_of(const struct name_table *t, int i)
 {
-	return i >= 0 && (size_t)i < n && names[i] != NULL ? names[i] :
-	    "unknown";
+	return i >= 0 && i < NAME_TABLE_MAX && t->names[i] != NULL ?
+	    t->names[i] : t->other;
 }
 
 size_t

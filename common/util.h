@@ -122,12 +122,22 @@ void	err_printf(char *err, size_t errlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
- * Index of s in names[0..n), ASCII case ignored; -1 when it is not there or
- * s is NULL. For enums whose names are a table indexed by value.
+ * The names of an enum's values, indexed by value: one table and the two
+ * functions below serve every enum, both ways.
  */
-int	name_index(const char *const *names, size_t n, const char *s);
-/* The name of value i in such a table; "unknown" when it has none. */
-const char *name_of(const char *const *names, size_t n, int i);
+#define NAME_TABLE_MAX	8
+struct name_table {
+	const char	*other;		/* the name of any other value */
+	const char	*names[NAME_TABLE_MAX]; /* NULL: a value without one */
+};
+
+/*
+ * The value whose name is s, ASCII case ignored; -1 when no value has that
+ * name or s is NULL.
+ */
+int	name_index(const struct name_table *t, const char *s);
+/* The name of value i; t->other when it has none. */
+const char *name_of(const struct name_table *t, int i);
 
 /* Fills p with n bytes from the OS random source. 0 or -1. */
 int	random_bytes(void *p, size_t n);

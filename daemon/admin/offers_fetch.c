@@ -48,13 +48,13 @@ offers_fetch_mpn(PGconn *db, const struct config *cfg, const char *mpn)
 		if (!(provider_set_configured(ps) & PROVIDER_BIT(p)))
 			continue;
 		one = json_pack("{s:s, s:I, s:i}", "status",
-		    provider_outcome_name(b.status[p].outcome), "offers",
-		    (json_int_t)b.status[p].noffers, "calls",
+		    name_of(&provider_outcome_names, b.status[p].outcome),
+		    "offers", (json_int_t)b.status[p].noffers, "calls",
 		    (int)b.status[p].calls);
 		if (b.status[p].reason[0] != '\0')
 			json_object_set_new(one, "reason",
 			    json_string(b.status[p].reason));
-		json_object_set_new(src, provider_name((enum provider_id)p),
+		json_object_set_new(src, name_of(&provider_id_names, p),
 		    one);
 	}
 	buf_init(&trace);

@@ -57,14 +57,14 @@ offers_import_row(const struct offer *o)
 	    "s:s, s:o, s:s, s:s, s:o, s:s, s:s}", "supplier_id",
 	    o->supplier_id, "sku", o->sku, "mpn", o->mpn, "manufacturer",
 	    o->manufacturer, "supplier_name", o->supplier_name,
-	    "supplier_type", supplier_type_name(o->type),
+	    "supplier_type", name_of(&supplier_type_names, o->type),
 	    "stock", (json_int_t)o->stock, "moq",
 	    (json_int_t)(o->moq < 1 ? 1 : o->moq), "order_multiple",
 	    (json_int_t)(o->order_multiple < 1 ? 1 : o->order_multiple),
 	    "lead_time_days", (json_int_t)o->lead_time_days, "currency",
 	    o->currency, "breaks", offer_breaks_json(o), "packaging",
 	    o->packaging,
-	    "lifecycle", offer_lifecycle_name(o->lifecycle), "rohs",
+	    "lifecycle", name_of(&offer_lifecycle_names, o->lifecycle), "rohs",
 	    o->rohs == OFFER_ROHS_UNKNOWN ? json_null() :
 	    json_boolean(o->rohs == OFFER_ROHS_YES), "country_of_origin",
 	    o->country, "datasheet_url", o->datasheet_url ?

@@ -412,7 +412,7 @@ api_chat_tasks_described(const json_t *engine, enum strategy_kind k)
 
 	json_array_foreach(json_object_get(engine, "strategies"), i, e)
 		if (strcmp(api_chat_tasks_member(e, "name", NULL),
-		    strategy_kind_name(k)) == 0)
+		    name_of(&strategy_kind_names, k)) == 0)
 			return api_chat_tasks_member(e, "description", NULL);
 	return "";
 }

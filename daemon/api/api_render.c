@@ -46,7 +46,7 @@ api_render_status(const char *s, enum decision_status *st)
 	size_t i;
 
 	for (i = 0; s != NULL && i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(s, decision_status_name(all[i])) == 0) {
+		if (strcmp(s, name_of(&decision_status_names, all[i])) == 0) {
 			*st = all[i];
 			return 0;
 		}
@@ -88,7 +88,7 @@ api_render_decide(struct api_render *r, size_t i)
 		r->status[i] = r->d[i].status;
 	else if (r->status[i] != r->d[i].status)
 		log_warnx("render: %s decided %s again, stored %s", line.mpn,
-		    decision_status_name(r->d[i].status), status);
+		    name_of(&decision_status_names, r->d[i].status), status);
 	return 0;
 }
 

@@ -49,8 +49,8 @@ api_search_names(unsigned mask)
 
 	for (p = 0; p < PROVIDER_COUNT; p++)
 		if (mask & PROVIDER_BIT(p))
-			json_array_append_new(a, json_string(provider_name(
-			    (enum provider_id)p)));
+			json_array_append_new(a,
+			    json_string(name_of(&provider_id_names, p)));
 	return a;
 }
 
@@ -101,14 +101,15 @@ api_search_offer(const struct offer *o)
 	    "s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:s}", "mpn", o->mpn,
 	    "manufacturer", o->manufacturer, "supplier_id", o->supplier_id,
 	    "supplier_name", o->supplier_name, "supplier_type",
-	    supplier_type_name(o->type), "sku", o->sku, "source", o->source,
+	    name_of(&supplier_type_names, o->type), "sku", o->sku, "source",
+	    o->source,
 	    "packaging", o->packaging, "stock", (json_int_t)o->stock, "moq",
 	    (json_int_t)o->moq, "order_multiple",
 	    (json_int_t)o->order_multiple, "lead_time_days", o->lead_unknown ?
 	    json_null() : json_integer(o->lead_time_days), "currency",
 	    o->currency, "unit_price", unit < 0 ? json_null() :
 	    json_real(money_to_double(unit)), "price_breaks", breaks,
-	    "lifecycle", offer_lifecycle_name(o->lifecycle), "rohs",
+	    "lifecycle", name_of(&offer_lifecycle_names, o->lifecycle), "rohs",
 	    o->rohs == OFFER_ROHS_UNKNOWN ? json_null() :
 	    json_boolean(o->rohs == OFFER_ROHS_YES), "fetched_at", ts);
 	return v != NULL ? v : json_null();
@@ -119,9 +120,9 @@ static int
 api_search_wanted(struct MHD_Connection *c, const json_t *list,
     unsigned *want, enum MHD_Result *ret)
 {
-	enum provider_id id;
 	const json_t *v;
 	size_t i;
+	int id;
 
 	*want = PROVIDER_ALL;
 	if (list == NULL || json_is_null(list))
@@ -133,8 +134,8 @@ api_search_wanted(struct MHD_Connection *c, const json_t *list,
 	}
 	*want = 0;
 	json_array_foreach(list, i, v) {
-		if (!json_is_string(v) || provider_parse_name(
-		    json_string_value(v), &id) == -1) {
+		if ((id = name_index(&provider_id_names,
+		    json_string_value(v))) == -1) {
 			*ret = api_error(c, API_HTTP_UNPROCESSABLE, "Unknown "
 			    "provider: %s (digikey, mouser or nexar)",
 			    json_is_string(v) ? json_string_value(v) : "?");
@@ -177,12 +178,12 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 		}
 		one = json_pack("{s:s, s:I}", "status", !(asked &
 		    PROVIDER_BIT(p)) ? "not_configured" :
-		    provider_outcome_name(st->outcome), "count",
+		    name_of(&provider_outcome_names, st->outcome), "count",
 		    (json_int_t)count);
 		if (st->reason[0] != '\0')
 			json_object_set_new(one, "reason",
 			    json_string(st->reason));
-		json_object_set_new(byp, provider_name((enum provider_id)p),
+		json_object_set_new(byp, name_of(&provider_id_names, p),
 		    one);
 	}
 	if (n > 1)

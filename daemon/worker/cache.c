@@ -183,7 +183,7 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 	json_t *alts, *a;
 	json_error_t jerr;
 	size_t k;
-	int i, n;
+	int i, n, v;
 
 	if (db_pipeline(db, st, 2) == -1)
 		return -1;
@@ -192,9 +192,10 @@ cache_load_tenant(struct tenant_knowledge *t, PGconn *db, int64_t version)
 	n = PQntuples(r);
 	t->suppliers = xcalloc((size_t)n + 1, sizeof(*t->suppliers));
 	for (i = 0; i < n; i++) {
-		if (trust_level_parse(PQgetvalue(r, i, 1),
-		    &t->suppliers[t->nsuppliers].trust) == -1)
+		if ((v = name_index(&trust_level_names,
+		    PQgetvalue(r, i, 1))) == -1)
 			continue;
+		t->suppliers[t->nsuppliers].trust = (enum trust_level)v;
 		t->suppliers[t->nsuppliers].order_cost_micros =
 		    strtoll(PQgetvalue(r, i, 2), NULL, 10);
 		t->suppliers[t->nsuppliers++].supplier_id =
@@ -312,7 +313,7 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 	json_t *breaks, *b;
 	json_error_t jerr;
 	size_t k;
-	int rc = -1;
+	int rc = -1, v;
 
 	memset(o, 0, sizeof(*o));
 	o->mpn = PQgetvalue(r, i, 0);
@@ -320,7 +321,8 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 	o->supplier_id = PQgetvalue(r, i, 2);
 	o->supplier_name = PQgetvalue(r, i, 3);
 	o->sku = PQgetvalue(r, i, 5);
-	if (supplier_type_parse(PQgetvalue(r, i, 4), &o->type) == -1 ||
+	if ((v = name_index(&supplier_type_names,
+	    PQgetvalue(r, i, 4))) == -1 ||
 	    parse_i64(PQgetvalue(r, i, 6), 0, INT64_MAX, &o->stock, NULL) ||
 	    parse_i64(PQgetvalue(r, i, 7), 0, INT64_MAX, &o->moq, NULL) ||
 	    parse_i64(PQgetvalue(r, i, 8), 0, INT64_MAX, &o->order_multiple,
@@ -328,6 +330,7 @@ cache_offer_from_row(PGresult *r, int i, struct offer *o)
 	    parse_i64(PQgetvalue(r, i, 9), 0, INT64_MAX, &o->lead_time_days,
 	    NULL))
 		return -1;
+	o->type = (enum supplier_type)v;
 	snprintf(o->currency, sizeof(o->currency), "%s", PQgetvalue(r, i, 10));
 	snprintf(o->packaging, sizeof(o->packaging), "%s",
 	    PQgetvalue(r, i, 12));

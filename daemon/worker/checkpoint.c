@@ -136,8 +136,9 @@ cp_decisions_text(const struct job *job, char *const *od, struct buf *b)
 }
 
 /*
- * The checkpoint's text: nlines, the decisions, then the rest (a jsonb
- * column: the keys' order is not kept).
+ * The checkpoint's text: nlines, the decisions, the trace (its text is
+ * already as jansson would dump it), then the rest (a jsonb column: the
+ * keys' order is not kept).
  */
 static char *
 cp_text(const struct job *job, char *const *od)
@@ -153,9 +154,11 @@ cp_text(const struct job *job, char *const *od)
 		buf_free(&b);
 		return NULL;
 	}
-	rest = json_pack("{s:O, s:O, s:o, s:O, s:o, s:O}", "totals",
+	buf_puts(&b, ",\"trace\":");
+	job_trace_text(job, &b);
+	rest = json_pack("{s:O, s:O, s:O, s:o, s:O}", "totals",
 	    job->totals ? job->totals : json_null(), "warnings",
-	    job->warnings, "trace", job_trace_json(job), "llm_calls",
+	    job->warnings, "llm_calls",
 	    job->llm_calls ? job->llm_calls : json_null(), "basis",
 	    job->basis ? json_string(job->basis) : json_null(),
 	    /* the offer sets the basis names that may not be stored yet */

@@ -720,36 +720,15 @@ job_request(const struct job *job)
 	    JSON_REJECT_DUPLICATES, &jerr);
 }
 
-static void
-log_job_v(int warn, const struct job *job, const char *fmt, va_list ap)
+void
+log_job(enum log_level level, const struct job *job, const char *fmt, ...)
 {
 	char msg[1024];
+	va_list ap;
 
+	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (warn)
-		log_warnx("job=%s tenant=%.8s %s", job->job_id, job->client_id,
-		    msg);
-	else
-		log_info("job=%s tenant=%.8s %s", job->job_id, job->client_id,
-		    msg);
-}
-
-void
-log_job_warnx(const struct job *job, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_job_v(1, job, fmt, ap);
 	va_end(ap);
-}
-
-void
-log_job_info(const struct job *job, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_job_v(0, job, fmt, ap);
-	va_end(ap);
+	log_emit(level, 0, "job=%s tenant=%.8s %s", job->job_id,
+	    job->client_id, msg);
 }

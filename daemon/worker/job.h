@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "log.h"
 #include "util.h"
 
 struct bom;
@@ -138,14 +139,13 @@ void		 job_trace_lines(struct job *job, const char *step,
 		    const char *agent, size_t n);
 /* Appends the trace, a JSON array, to out. */
 void		 job_trace_text(const struct job *job, struct buf *out);
-/* The trace as a jansson array (a new reference; NULL on failure). */
-json_t		*job_trace_json(const struct job *job);
 /* Replaces the trace with the steps of the array t (a checkpoint's). */
 void		 job_trace_set(struct job *job, const json_t *t);
 
-void	log_job_warnx(const struct job *job, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	log_job_info(const struct job *job, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+/* A line at level that names the job and its tenant. */
+void	log_job(enum log_level level, const struct job *job, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+#define log_job_warnx(job, ...)	log_job(LOG_LEVEL_WARN, (job), __VA_ARGS__)
+#define log_job_info(job, ...)	log_job(LOG_LEVEL_INFO, (job), __VA_ARGS__)
 
 #endif

@@ -105,19 +105,6 @@ job_trace_text(const struct job *job, struct buf *out)
 	buf_append(out, "]", 1);
 }
 
-json_t *
-job_trace_json(const struct job *job)
-{
-	struct buf b;
-	json_t *t;
-
-	buf_init(&b);
-	job_trace_text(job, &b);
-	t = json_loadb(b.data, b.len, 0, NULL);
-	buf_free(&b);
-	return t;
-}
-
 void
 job_trace_set(struct job *job, const json_t *t)
 {

@@ -136,7 +136,7 @@ stage_decide_run(struct job *job, const struct config *cfg,
 		    "%s", bc.status == BUDGET_OVER ? "exceeded" : "warning",
 		    b.data));
 		job_trace(job, "finance", "finance", NULL, NULL, "budget %s: "
-		    "%s", budget_status_name(bc.status), b.data);
+		    "%s", name_of(&budget_status_names, bc.status), b.data);
 		buf_free(&b);
 	}
 	job_trace(job, "final_decision", "final", NULL, NULL,

@@ -135,10 +135,10 @@ stage_persist_lines_text(const struct job *job, struct buf *b)
 			/* decided quietly: the API renders the words; the
 			 * status alone stands for the decision */
 			PW_LIT(b, ",\"fd\":");
-			buf_jstr(b, decision_status_name(d->status));
+			buf_jstr(b, name_of(&decision_status_names, d->status));
 		} else if (d != NULL) {
 			PW_LIT(b, ",\"fd\":{\"status\":");
-			buf_jstr(b, decision_status_name(d->status));
+			buf_jstr(b, name_of(&decision_status_names, d->status));
 			PW_LIT(b, ",\"reasoning\":");
 			buf_jstr(b, d->reasoning ? d->reasoning : "");
 			PW_LIT(b, ",\"agent_name\":\"final_decision\","

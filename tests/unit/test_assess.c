@@ -101,10 +101,12 @@ UNIT_TEST(test_policy_table)
 		assert_int_equal(assess_merge(d, NLINES, 0, NLINES, ans, &st),
 		    0);
 		json_decref(ans);
-		if (strcmp(decision_status_name(d[rows[i].line - 1].status),
+		if (strcmp(name_of(&decision_status_names,
+		    d[rows[i].line - 1].status),
 		    rows[i].want_status) != 0)
 			fail_msg("row %zu: status %s, want %s", i,
-			    decision_status_name(d[rows[i].line - 1].status),
+			    name_of(&decision_status_names,
+			    d[rows[i].line - 1].status),
 			    rows[i].want_status);
 		llm = json_object_get(d[rows[i].line - 1].output_data, "llm");
 		assert_non_null(llm);

@@ -341,10 +341,10 @@ tp_scenario(const struct tp_row *row)
 			continue;
 		if ((int)b.status[p].outcome != row->outcome[p])
 			fail_msg("'%s': %s ended %s (%s), want %s",
-			    row->script, provider_name(p),
-			    provider_outcome_name(b.status[p].outcome),
-			    b.status[p].reason,
-			    provider_outcome_name(row->outcome[p]));
+			    row->script, name_of(&provider_id_names, p),
+			    name_of(&provider_outcome_names,
+			    b.status[p].outcome), b.status[p].reason,
+			    name_of(&provider_outcome_names, row->outcome[p]));
 		/* secrets never reach a reason */
 		assert_null(strstr(b.status[p].reason, "secret"));
 		assert_null(strstr(b.status[p].reason, "mouser-test-key"));
@@ -440,7 +440,8 @@ tp_outcome(const struct provider_batch *b, enum provider_id p,
 
 	assert_int_equal(b->status[p].outcome, want);
 	if (has != NULL && strstr(why, has) == NULL)
-		fail_msg("%s: reason lacks '%s': %s", provider_name(p), has,
+		fail_msg("%s: reason lacks '%s': %s",
+		    name_of(&provider_id_names, p), has,
 		    why);
 }
 

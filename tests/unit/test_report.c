@@ -60,7 +60,7 @@ UNIT_TEST(test_budget)
 		if (c.status != rows[i].status || c.used_bp != rows[i].bp ||
 		    strstr(b.data, rows[i].words) == NULL)
 			fail_msg("row %zu: %s %lld: %s", i,
-			    budget_status_name(c.status),
+			    name_of(&budget_status_names, c.status),
 			    (long long)c.used_bp, b.data);
 		buf_free(&b);
 	}

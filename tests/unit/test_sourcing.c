@@ -276,27 +276,25 @@ UNIT_TEST(test_offers_csv_duplicates_and_limits)
 
 UNIT_TEST(test_enum_names)
 {
-	enum supplier_type st;
-	enum trust_level tl;
-
-	assert_int_equal(supplier_type_parse("Broker", &st), 0);
-	assert_int_equal(st, SUPPLIER_BROKER);
-	assert_int_equal(supplier_type_parse("distributor", &st), -1);
-	assert_string_equal(supplier_type_name(SUPPLIER_DIRECT), "direct");
-	assert_string_equal(supplier_type_name(SUPPLIER_AUTHORIZED),
+	assert_int_equal(name_index(&supplier_type_names, "Broker"),
+	    SUPPLIER_BROKER);
+	assert_int_equal(name_index(&supplier_type_names, "distributor"), -1);
+	assert_string_equal(name_of(&supplier_type_names, SUPPLIER_DIRECT),
+	    "direct");
+	assert_string_equal(name_of(&supplier_type_names, SUPPLIER_AUTHORIZED),
 	    "authorized");
-	assert_int_equal(trust_level_parse("BLOCKED", &tl), 0);
-	assert_int_equal(tl, TRUST_BLOCKED);
-	assert_int_equal(trust_level_parse("low", &tl), 0);
-	assert_int_equal(tl, TRUST_LOW);
-	assert_int_equal(trust_level_parse("trusted", &tl), -1);
-	assert_int_equal(trust_level_parse(NULL, &tl), -1);
-	assert_string_equal(trust_level_name(TRUST_MEDIUM), "medium");
-	assert_string_equal(decision_status_name(DECISION_APPROVED),
+	assert_int_equal(name_index(&trust_level_names, "BLOCKED"),
+	    TRUST_BLOCKED);
+	assert_int_equal(name_index(&trust_level_names, "low"), TRUST_LOW);
+	assert_int_equal(name_index(&trust_level_names, "trusted"), -1);
+	assert_int_equal(name_index(&trust_level_names, NULL), -1);
+	assert_string_equal(name_of(&trust_level_names, TRUST_MEDIUM),
+	    "medium");
+	assert_string_equal(name_of(&decision_status_names, DECISION_APPROVED),
 	    "approved");
-	assert_string_equal(decision_status_name(DECISION_REJECTED),
+	assert_string_equal(name_of(&decision_status_names, DECISION_REJECTED),
 	    "rejected");
-	assert_string_equal(decision_status_name(DECISION_ESCALATED),
+	assert_string_equal(name_of(&decision_status_names, DECISION_ESCALATED),
 	    "escalated");
 }
 
@@ -588,8 +586,9 @@ UNIT_TEST(test_sourcing_cases)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
 			fail_msg("%s: status %s, want %s: %s", c->name,
-			    decision_status_name(d.status),
-			    decision_status_name(c->status), d.reasoning);
+			    name_of(&decision_status_names, d.status),
+			    name_of(&decision_status_names, c->status),
+			    d.reasoning);
 		assert_non_null(d.reasoning);
 		assert_string_equal(d.currency, "USD");
 		if (c->sel_mpn == NULL) {
@@ -852,7 +851,8 @@ UNIT_TEST(test_demo_catalog)
 		if (d.status != demo[i].status ||
 		    strstr(d.reasoning, demo[i].has) == NULL)
 			fail_msg("demo %s: %s: %s", demo[i].mpn,
-			    decision_status_name(d.status), d.reasoning);
+			    name_of(&decision_status_names, d.status),
+			    d.reasoning);
 		if (demo[i].sel_mpn == NULL)
 			assert_null(d.selected_mpn);
 		else {
@@ -885,7 +885,8 @@ UNIT_TEST(test_demo_catalog)
 		if (d.status != DECISION_APPROVED ||
 		    strcmp(d.selected_supplier, "digikey") != 0)
 			fail_msg("demo %s: %s: %s", ok[i].mpn,
-			    decision_status_name(d.status), d.reasoning);
+			    name_of(&decision_status_names, d.status),
+			    d.reasoning);
 		line_decision_free(&d);
 	}
 	offer_list_free(&l);

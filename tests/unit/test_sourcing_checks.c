@@ -334,8 +334,9 @@ UNIT_TEST(test_check_cases)
 			fail_msg("%s: rc", c->name);
 		if (d.status != c->status)
 			fail_msg("%s: %s, want %s: %s", c->name,
-			    decision_status_name(d.status),
-			    decision_status_name(c->status), d.reasoning);
+			    name_of(&decision_status_names, d.status),
+			    name_of(&decision_status_names, c->status),
+			    d.reasoning);
 		if (c->sel == NULL)
 			assert_null(d.selected_mpn);
 		else if (d.selected_mpn == NULL ||
@@ -431,9 +432,9 @@ UNIT_TEST(test_categories)
 		if (part_category_of(rows[i].des) != rows[i].cat)
 			fail_msg("category of %s", rows[i].des ? rows[i].des :
 			    "NULL");
-	assert_string_equal(part_category_name(PART_CONNECTORS),
+	assert_string_equal(name_of(&part_category_names, PART_CONNECTORS),
 	    "connectors");
-	assert_string_equal(part_category_name(PART_OTHER), "other");
+	assert_string_equal(name_of(&part_category_names, PART_OTHER), "other");
 }
 
 UNIT_TEST(test_offers_optional_columns)
@@ -479,9 +480,11 @@ UNIT_TEST(test_offers_optional_columns)
 	assert_int_equal(l.v[2].lifecycle, OFFER_LIFECYCLE_EOL);
 	assert_int_equal(l.v[2].rohs, OFFER_ROHS_NO);
 	offer_list_free(&l);
-	assert_string_equal(offer_lifecycle_name(OFFER_LIFECYCLE_OBSOLETE),
+	assert_string_equal(name_of(&offer_lifecycle_names,
+	    OFFER_LIFECYCLE_OBSOLETE),
 	    "obsolete");
-	assert_string_equal(offer_rohs_name(OFFER_ROHS_UNKNOWN), "unknown");
+	assert_string_equal(name_of(&offer_rohs_names, OFFER_ROHS_UNKNOWN),
+	    "unknown");
 }
 
 /* A decision's selection is one block; selecting again may reuse it. */

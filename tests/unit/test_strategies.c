@@ -282,5 +282,6 @@ UNIT_TEST(test_nothing_to_fill)
 	assert_non_null(json_object_get(j, "note"));
 	json_decref(j);
 	strategies_free(&st);
-	assert_string_equal(strategy_kind_name(STRATEGY_SOONEST), "soonest");
+	assert_string_equal(name_of(&strategy_kind_names, STRATEGY_SOONEST),
+	    "soonest");
 }

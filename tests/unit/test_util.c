@@ -213,14 +213,15 @@ UNIT_TEST(test_str_contains_ci)
 
 UNIT_TEST(test_name_of)
 {
-	static const char *const names[] = { "zero", NULL, "two" };
+	static const struct name_table t = { "unknown",
+	    { "zero", NULL, "two" } };
 
-	assert_string_equal(name_of(names, 3, 0), "zero");
-	assert_string_equal(name_of(names, 3, 2), "two");
-	assert_string_equal(name_of(names, 3, 1), "unknown");
-	assert_string_equal(name_of(names, 3, 3), "unknown");
-	assert_string_equal(name_of(names, 3, -1), "unknown");
-	assert_int_equal(name_index(names, 3, "TWO"), 2);
+	assert_string_equal(name_of(&t, 0), "zero");
+	assert_string_equal(name_of(&t, 2), "two");
+	assert_string_equal(name_of(&t, 1), "unknown");
+	assert_string_equal(name_of(&t, 3), "unknown");
+	assert_string_equal(name_of(&t, -1), "unknown");
+	assert_int_equal(name_index(&t, "TWO"), 2);
 }
 
 UNIT_TEST(test_hex_value)
