@@ -112,6 +112,7 @@ struct master {
 	int64_t		 probe_at_ms;	/* the next probe of the API */
 	int		 probe_fails;	/* in a row */
 	int		 term;		/* SIGTERM/SIGINT: stopping */
+	int		 listen_fd;	/* every API process's; -1: no API */
 	/*
 	 * The start gate: the first children are forked at once and wait
 	 * for EOF on gate[0] while the master checks the database and
@@ -205,8 +206,16 @@ master_spawn(struct master *m, struct master_child *ch)
 			while (read(m->gate[0], &c, 1) == -1 && errno == EINTR)
 				;
 		}
-		/* the master's Redis and PostgreSQL sockets are not ours */
-		closefrom(STDERR_FILENO + 1);
+		/*
+		 * The master's Redis and PostgreSQL sockets are not ours; the
+		 * API keeps the listening socket, as the first fd after stderr.
+		 */
+		if (ch->is_api) {
+			if (dup2(m->listen_fd, STDERR_FILENO + 1) == -1)
+				_exit(2);
+			closefrom(STDERR_FILENO + 2);
+		} else
+			closefrom(STDERR_FILENO + 1);
 		signals_install(master_child_signals, MASTER_NCHILD_SIGNALS);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -217,7 +226,7 @@ master_spawn(struct master *m, struct master_child *ch)
 		if (ch->is_api) {
 			proctitle_set("bomd: api");
 			log_setname("api");
-			status = api_main(&m->cfg);
+			status = api_main(&m->cfg, STDERR_FILENO + 1);
 		} else {
 			snprintf(title, sizeof(title), "bomd: worker %d",
 			    ch->slot);
@@ -693,6 +702,14 @@ master_main(const char *config_path, enum master_role role, int workers)
 		free(m);
 		return 1;
 	}
+	m->listen_fd = -1;
+	if (role != MASTER_ROLE_WORKER &&
+	    (m->listen_fd = api_listen(&m->cfg, err, sizeof(err))) == -1) {
+		fprintf(stderr, "bomd: %s\n", err);
+		config_free(&m->cfg);
+		free(m);
+		return 1;
+	}
 	log_setlevel(log_parse_level(m->cfg.log_level));
 	m->nworkers = workers > 0 ? workers : (int)m->cfg.workers;
 	m->workers_fixed = workers > 0;
@@ -720,6 +737,8 @@ master_main(const char *config_path, enum master_role role, int workers)
 			if (m->children[i].pid > 0)
 				waitpid(m->children[i].pid, NULL, 0);
 		upkeep_free(m->upkeep);
+		if (m->listen_fd != -1)
+			close(m->listen_fd);
 		config_free(&m->cfg);
 		free(m);
 		return 1;
@@ -765,6 +784,8 @@ master_main(const char *config_path, enum master_role role, int workers)
 	}
 
 	master_stop(m);
+	if (m->listen_fd != -1)
+		close(m->listen_fd);
 	upkeep_free(m->upkeep);
 	if (m->redis != NULL)
 		redisFree(m->redis);

@@ -3,11 +3,16 @@
  * that wait are suspended, not parked on a thread), routes from tables,
  * and a main thread that only waits for the signal to stop.
  */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -31,6 +36,7 @@
 #define API_THREADS		16	/* request threads; waits free */
 #define API_CONN_LIMIT		1024
 #define API_DRAIN_MS		200	/* for the answers of ended waits */
+#define API_BACKLOG		1024	/* held while no API process accepts */
 
 const struct config *api_cfg;
 
@@ -164,10 +170,33 @@ api_listen_addr(const char *listen, struct sockaddr_in *sa)
 }
 
 int
-api_main(const struct config *cfg)
+api_listen(const struct config *cfg, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	int fd, on = 1;
+
+	if (api_listen_addr(cfg->listen, &sa) == -1) {
+		snprintf(err, errlen, "listen: '%s' is not IPv4-ADDRESS:PORT",
+		    cfg->listen);
+		return -1;
+	}
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(fd, API_BACKLOG) == -1) {
+		snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+api_main(const struct config *cfg, int fd)
 {
 	struct MHD_Daemon *d;
-	struct sockaddr_in sa;
 	sigset_t handled;
 	size_t nsig = sizeof(api_signals) / sizeof(api_signals[0]);
 
@@ -176,10 +205,6 @@ api_main(const struct config *cfg)
 	/* before any thread starts, so each inherits the mask */
 	pthread_sigmask(SIG_BLOCK, &handled, NULL);
 	api_cfg = cfg;
-	if (api_listen_addr(cfg->listen, &sa) == -1) {
-		log_warnx("listen: '%s' is not IPv4-ADDRESS:PORT", cfg->listen);
-		return 2;
-	}
 	api_db_init(cfg);
 	api_cache_init((size_t)cfg->api_cache_bytes);
 	api_auth_init(cfg);
@@ -193,7 +218,7 @@ api_main(const struct config *cfg)
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    api_access, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)API_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_CONN_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -202,7 +227,6 @@ api_main(const struct config *cfg)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->unauth_timeout,
 	    MHD_OPTION_URI_LOG_CALLBACK, api_uri, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		log_warn("cannot listen on %s", cfg->listen);

@@ -5,13 +5,23 @@
 #ifndef BOMD_API_H
 #define BOMD_API_H
 
+#include <stddef.h>
+
 struct config;
 
 /*
- * Serves on cfg->listen until SIGTERM or SIGINT; opens its own database
- * pool and Redis connection (call after fork). Returns the exit status:
- * 0 after a clean stop, 2 when it cannot start.
+ * The listening socket on cfg->listen, or -1 (reason in err). The master
+ * opens it once and every API process it starts serves on it, so that
+ * connections wait in its backlog, never refused, while one API process
+ * is replaced by the next (a reload, a crash, a failed probe).
  */
-int	api_main(const struct config *cfg);
+int	api_listen(const struct config *cfg, char *err, size_t errlen);
+
+/*
+ * Serves on fd (api_listen()) until SIGTERM or SIGINT; opens its own
+ * database pool and Redis connection (call after fork). Returns the exit
+ * status: 0 after a clean stop, 2 when it cannot start.
+ */
+int	api_main(const struct config *cfg, int fd);
 
 #endif

@@ -33,6 +33,16 @@ check "each once" "10" "$(sql "SELECT count(*) FROM projects p JOIN jobs j USING
 wait_for 300 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
 check "API serves after the reload" "200" "$(code "http://127.0.0.1:$P/health")"
 
+# the listening socket is the master's: a request made while the API
+# process is being replaced waits in its backlog for the next one
+apid=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }')
+kill -KILL "$apid"
+check "a request while the API process is replaced: served, not refused" "200" "$(code -m 60 "http://127.0.0.1:$P/health")"
+check "by a new API process" "true" "$(p=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }'); [ -n "$p" ] && [ "$p" != "$apid" ] && echo true)"
+out=$(BOMD_LISTEN=127.0.0.1:$P "$BOMD" -c "$CONF" serve 2>&1)
+check "a second daemon on the port: exit 1" "1" "$?"
+check "and one line that says why" "bomd: cannot listen on 127.0.0.1:$P: Address already in use" "$out"
+
 printf 'workers = "many";\n' > "$CONF"
 kill -HUP "$SPID"
 wait_for 50 grep -q 'keeping the old configuration' "$STATE/reload.log"
