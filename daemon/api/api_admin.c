@@ -151,8 +151,7 @@ api_admin_client_make(PGconn *db, const char *const *v, json_t **out,
 }
 
 static enum MHD_Result
-api_admin_clients_create(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_clients_create(struct MHD_Connection *c, struct api_request *r)
 {
 	static const struct api_admin_create spec = {
 		{ "name", "slug", "wallet_address", "oidc_issuer",
@@ -162,15 +161,12 @@ api_admin_clients_create(struct MHD_Connection *c, struct api_request *r,
 		"name: field required", api_admin_client_make
 	};
 
-	(void)args;
 	return api_admin_create(c, r, &spec);
 }
 
 static enum MHD_Result
-api_admin_clients_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_clients_list(struct MHD_Connection *c, struct api_request *r)
 {
-	(void)args;
 	return api_reply_rows(c, r, "SELECT " API_ADMIN_CLIENT_COLS " FROM "
 	    "clients ORDER BY created_at, client_id LIMIT " API_ADMIN_LIST_MAX,
 	    0, NULL, api_admin_client_json);
@@ -200,24 +196,21 @@ api_admin_clients_show(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_admin_clients_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_clients_get(struct MHD_Connection *c, struct api_request *r)
 {
-	return api_admin_clients_show(c, r, args[0], NULL);
+	return api_admin_clients_show(c, r, r->match.args[0], NULL);
 }
 
 static enum MHD_Result
-api_admin_clients_deactivate(struct MHD_Connection *c,
-    struct api_request *r, const char *const *args)
+api_admin_clients_deactivate(struct MHD_Connection *c, struct api_request *r)
 {
-	return api_admin_clients_show(c, r, args[0], "false");
+	return api_admin_clients_show(c, r, r->match.args[0], "false");
 }
 
 static enum MHD_Result
-api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r)
 {
-	return api_admin_clients_show(c, r, args[0], "true");
+	return api_admin_clients_show(c, r, r->match.args[0], "true");
 }
 
 static int
@@ -228,8 +221,7 @@ api_admin_key_make(PGconn *db, const char *const *v, json_t **out,
 }
 
 static enum MHD_Result
-api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_keys_create(struct MHD_Connection *c, struct api_request *r)
 {
 	static const struct api_admin_create spec = {
 		{ "client_id", "name", "scopes" }, 3,
@@ -238,7 +230,6 @@ api_admin_keys_create(struct MHD_Connection *c, struct api_request *r,
 		"client_id: field required (a string)", api_admin_key_make
 	};
 
-	(void)args;
 	return api_admin_create(c, r, &spec);
 }
 
@@ -258,12 +249,10 @@ api_admin_key_json(const PGresult *res, int i)
 }
 
 static enum MHD_Result
-api_admin_keys_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_keys_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *client;
 
-	(void)args;
 	client = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 	    "client_id");
 	if (client != NULL && !uuid_valid(client))
@@ -279,22 +268,21 @@ api_admin_keys_list(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r)
 {
 	char err[512];
 	PGconn *db;
 	int rc;
 
-	if (!uuid_valid(args[0]))
+	if (!uuid_valid(r->match.args[0]))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "key not found: %s",
-		    args[0]);
+		    r->match.args[0]);
 	if ((db = api_db_get(r)) == NULL)
 		return api_error_db(c);
-	rc = admin_key_revoke(db, args[0], err, sizeof(err));
+	rc = admin_key_revoke(db, r->match.args[0], err, sizeof(err));
 	api_db_put(db);
 	return api_admin_answer(c, rc, err, MHD_HTTP_OK, rc == ADMIN_OK ?
-	    json_pack("{s:s}", "revoked", args[0]) : NULL);
+	    json_pack("{s:s}", "revoked", r->match.args[0]) : NULL);
 }
 
 const struct api_route api_admin_routes[] = {

@@ -24,15 +24,13 @@
 
 /* GET /admin/status: active clients and every key ever made. */
 static enum MHD_Result
-api_bootstrap_status(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_bootstrap_status(struct MHD_Connection *c, struct api_request *r)
 {
 	json_int_t nclients, nkeys;
 	PGresult *res = NULL;
 	PGconn *db;
 
 	(void)r;
-	(void)args;
 	/* counts only, from the admin realm (no key needed, as the original) */
 	if ((db = api_db_admin(API_BOOTSTRAP_DB_MS)) != NULL)
 		res = db_query(db, "SELECT (SELECT count(*) FROM clients "
@@ -84,8 +82,7 @@ api_bootstrap_client(PGconn *db, const char *name, const char *slug,
 
 /* POST /admin/bootstrap {client_name, client_slug, key_name} */
 static enum MHD_Result
-api_bootstrap_run(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_bootstrap_run(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *name, *slug, *key_name;
 	char id[UUID_BUFSZ], cname[256], err[512], msg[256];
@@ -95,7 +92,6 @@ api_bootstrap_run(struct MHD_Connection *c, struct api_request *r,
 	PGconn *db;
 	int rc;
 
-	(void)args;
 	if ((body = api_json_body(c, r, true, API_HTTP_UNPROCESSABLE,
 	    &ret)) == NULL)
 		return ret;
@@ -141,15 +137,13 @@ api_bootstrap_run(struct MHD_Connection *c, struct api_request *r,
 
 /* POST /admin/reset-demo: the demo client's keys revoked, it inactive. */
 static enum MHD_Result
-api_bootstrap_reset_demo(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_bootstrap_reset_demo(struct MHD_Connection *c, struct api_request *r)
 {
 	char msg[128];
 	json_int_t n;
 	PGresult *res;
 	json_t *out;
 
-	(void)args;
 	res = api_db_query(r, "WITH d AS (UPDATE clients SET active = false, "
 	    "updated_at = now() WHERE slug = $1 RETURNING client_id), "
 	    "k AS (UPDATE api_keys SET revoked_at = now() WHERE client_id IN "

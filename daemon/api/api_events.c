@@ -253,19 +253,19 @@ api_events_free(void *cls)
 }
 
 static enum MHD_Result
-api_events_open(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_events_open(struct MHD_Connection *c, struct api_request *r)
 {
-	const char *params[2] = { r->client_id, args[0] };
+	const char *id = r->match.args[0];
+	const char *params[2] = { r->client_id, id };
 	struct MHD_Response *resp;
 	struct api_events_stream *ev;
 	enum MHD_Result ret;
 	PGresult *res;
 	int found;
 
-	if (!uuid_valid(args[0]))
+	if (!uuid_valid(id))
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
-		    args[0]);
+		    id);
 	if (api_limit_take(c, r, API_LIMIT_STREAM, &ret) == -1)
 		return ret;
 	if ((res = api_db_query(r, "SELECT 1 FROM projects WHERE "
@@ -275,11 +275,12 @@ api_events_open(struct MHD_Connection *c, struct api_request *r,
 	PQclear(res);
 	if (!found)
 		return api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
-		    args[0]);
+		    id);
 	ev = xcalloc(1, sizeof(*ev));
 	ev->conn = c;
 	snprintf(ev->client_id, sizeof(ev->client_id), "%s", r->client_id);
-	snprintf(ev->project_id, sizeof(ev->project_id), "%s", args[0]);
+	/* id is a uuid, checked above */
+	snprintf(ev->project_id, sizeof(ev->project_id), "%.36s", id);
 	ev->started_ms = ev->last_sent_ms = ev->auth_ms = now_ms();
 	ev->generation = api_auth_generation();
 	buf_init(&ev->out);

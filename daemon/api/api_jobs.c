@@ -47,10 +47,9 @@ api_jobs_row(const PGresult *res, int i)
  * state in Redis.
  */
 static enum MHD_Result
-api_jobs_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_jobs_get(struct MHD_Connection *c, struct api_request *r)
 {
-	const char *id = args[0];
+	const char *id = r->match.args[0];
 	char live[UUID_BUFSZ];
 	PGresult *res;
 	json_t *out;
@@ -78,15 +77,13 @@ api_jobs_get(struct MHD_Connection *c, struct api_request *r,
 
 /* GET /jobs?status=S&limit=N: the client's jobs, last updated first. */
 static enum MHD_Result
-api_jobs_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_jobs_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *status;
 	struct buf states;
 	enum MHD_Result ret;
 	size_t i;
 
-	(void)args;
 	status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 	    "status");
 	if (status != NULL && !job_status_valid(status)) {
@@ -135,10 +132,9 @@ api_jobs_request(const PGresult *res, const char *client_id,
 
 /* POST /jobs/{id}/retry: a dead or failed job of the client, again. */
 static enum MHD_Result
-api_jobs_retry(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_jobs_retry(struct MHD_Connection *c, struct api_request *r)
 {
-	const char *id = args[0];
+	const char *id = r->match.args[0];
 	const char *params[2] = { r->client_id, id };
 	char *req = NULL, sid[32], status[16];
 	PGresult *res = NULL;

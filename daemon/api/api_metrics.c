@@ -255,15 +255,13 @@ api_metrics_cached(struct buf *b)
 }
 
 static enum MHD_Result
-api_metrics(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_metrics(struct MHD_Connection *c, struct api_request *r)
 {
 	struct MHD_Response *resp;
 	struct buf b;
 	const char *auth;
 
 	(void)r;
-	(void)args;
 	/* with metrics_token set, only its bearer scrapes */
 	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Authorization");

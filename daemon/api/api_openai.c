@@ -73,11 +73,9 @@ enum api_openai_task {
 };
 
 static enum MHD_Result
-api_openai_models(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_openai_models(struct MHD_Connection *c, struct api_request *r)
 {
 	(void)r;
-	(void)args;
 	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:[{s:s, s:s, s:i, "
 	    "s:s}]}", "object", "list", "data", "id", API_OPENAI_MODEL_ID,
 	    "object", "model", "created", API_OPENAI_CREATED, "owned_by",
@@ -616,8 +614,7 @@ api_openai_stream(struct MHD_Connection *c, const char *id,
 }
 
 static enum MHD_Result
-api_openai_completions(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_openai_completions(struct MHD_Connection *c, struct api_request *r)
 {
 	struct api_openai_chat chat;
 	struct llm_result res;
@@ -630,7 +627,6 @@ api_openai_completions(struct MHD_Connection *c, struct api_request *r,
 	enum api_openai_task task;
 	bool used_llm = false;
 
-	(void)args;
 	if (api_limit_take(c, r, API_LIMIT_CHAT, &ret) == -1)
 		return ret;
 	if ((body = api_json_body(c, r, false, MHD_HTTP_BAD_REQUEST,

@@ -145,14 +145,14 @@ typedef enum MHD_Result (*api_parts_fn)(struct MHD_Connection *c,
     struct api_request *r, const char *mpn);
 
 int
-api_parts_mpn(const char *const *args, int nseg, char *mpn, size_t len)
+api_parts_mpn(const struct api_route_match *m, char *mpn, size_t len)
 {
 	int n;
 
-	if (nseg == 2)
-		n = snprintf(mpn, len, "%s/%s", args[0], args[1]);
+	if (m->nargs == 2)
+		n = snprintf(mpn, len, "%s/%s", m->args[0], m->args[1]);
 	else
-		n = snprintf(mpn, len, "%s", args[0]);
+		n = snprintf(mpn, len, "%s", m->args[0]);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
@@ -162,12 +162,12 @@ api_parts_mpn(const char *const *args, int nseg, char *mpn, size_t len)
  */
 static enum MHD_Result
 api_parts_route(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args, api_parts_fn fn)
+    api_parts_fn fn)
 {
 	char mpn[2 * API_ROUTE_ARG_LEN];
 	enum MHD_Result ret;
 
-	if (api_parts_mpn(args, (int)r->match.nargs, mpn, sizeof(mpn)) == -1)
+	if (api_parts_mpn(&r->match, mpn, sizeof(mpn)) == -1)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "mpn: at most %d "
 		    "bytes", API_PARTS_MAX_MPN);
 	if (api_knowledge_check_id(c, "mpn", mpn, API_PARTS_MAX_MPN,
@@ -177,10 +177,8 @@ api_parts_route(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_parts_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_parts_list(struct MHD_Connection *c, struct api_request *r)
 {
-	(void)args;
 	return api_reply_page(c, r, "SELECT " API_PARTS_COLS " FROM "
 	    "part_knowledge WHERE client_id = $1 ORDER BY mpn "
 	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
@@ -340,10 +338,9 @@ out:
 /* Route entry points, for the MPN in one path segment or in two. */
 #define API_PARTS_ROUTE(name, fn)					\
 static enum MHD_Result							\
-name(struct MHD_Connection *c, struct api_request *r,			\
-    const char *const *args)						\
+name(struct MHD_Connection *c, struct api_request *r)			\
 {									\
-	return api_parts_route(c, r, args, fn);				\
+	return api_parts_route(c, r, fn);				\
 }
 
 API_PARTS_ROUTE(api_parts_route_part, api_parts_get)

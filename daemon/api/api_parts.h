@@ -11,14 +11,14 @@
 extern const struct api_route api_parts_routes[];
 
 /*
- * The MPN of a part route from its captures: args[0], or args[0] "/"
- * args[1] when nseg is 2, for MPNs such as LM1117IMPX-3.3/NOPB sent with
- * a plain "/" (which splits the segment; an encoded one stays in its
+ * The MPN of a part route from its captures m: args[0], or args[0] "/"
+ * args[1] when there are two, for MPNs such as LM1117IMPX-3.3/NOPB sent
+ * with a plain "/" (which splits the segment; an encoded one stays in its
  * segment and in args[0]), written into mpn
  * (len bytes). 0, or -1 when it does not fit. The route then checks it as
  * an identifier (api_knowledge_check_id()).
  */
-int	api_parts_mpn(const char *const *args, int nseg, char *mpn,
+int	api_parts_mpn(const struct api_route_match *m, char *mpn,
 	    size_t len);
 
 #endif

@@ -105,8 +105,7 @@
  * the original did).
  */
 static enum MHD_Result
-api_projects_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_projects_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *params[2];
 	const char *sql;
@@ -114,7 +113,6 @@ api_projects_list(struct MHD_Connection *c, struct api_request *r,
 	enum MHD_Result ret;
 	PGresult *res;
 
-	(void)args;
 	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
 		return ret;
 	params[0] = r->client_id;
@@ -368,10 +366,9 @@ api_projects_reply(struct MHD_Connection *c, struct api_projects_read *pr)
 }
 
 static enum MHD_Result
-api_projects_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_projects_get(struct MHD_Connection *c, struct api_request *r)
 {
-	const char *id = args[0], *params[5];
+	const char *id = r->match.args[0], *params[5];
 	char *status, *line_status, *lines;
 	struct api_projects_read pr;
 	PGresult *res;
@@ -415,7 +412,7 @@ api_projects_get(struct MHD_Connection *c, struct api_request *r,
 }
 
 /*
- * The rendered document of stored project id (args of a GET route) and,
+ * The rendered document of stored project id (a GET route's capture) and,
  * unless status is NULL, its status; NULL after answering 404 or 503 in
  * *ret. Caller json_decref()s it.
  */
@@ -479,13 +476,13 @@ api_projects_items(const char *client_id, const char *project_id)
 }
 
 static enum MHD_Result
-api_projects_trace(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_projects_trace(struct MHD_Connection *c, struct api_request *r)
 {
 	enum MHD_Result ret;
 	json_t *doc, *trace;
 
-	if ((doc = api_projects_stored(c, r, args[0], NULL, 0, &ret)) == NULL)
+	if ((doc = api_projects_stored(c, r, r->match.args[0], NULL, 0,
+	    &ret)) == NULL)
 		return ret;
 	trace = json_incref(json_object_get(doc, "trace"));
 	json_decref(doc);
@@ -497,34 +494,32 @@ api_projects_trace(struct MHD_Connection *c, struct api_request *r,
  * processed project, from its basis and lines (as in its report).
  */
 static enum MHD_Result
-api_projects_strategies(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_projects_strategies(struct MHD_Connection *c, struct api_request *r)
 {
 	enum MHD_Result ret;
 	char status[32];
 	json_t *doc, *st;
 
-	if ((doc = api_projects_stored(c, r, args[0], status, sizeof(status),
-	    &ret)) == NULL)
+	if ((doc = api_projects_stored(c, r, r->match.args[0], status,
+	    sizeof(status), &ret)) == NULL)
 		return ret;
 	st = json_object_get(json_object_get(doc, "report"), "strategies");
 	if (!json_is_object(st)) {
 		json_decref(doc);
 		return api_error(c, MHD_HTTP_CONFLICT, "Project not processed "
-		    "yet: %s (status %s)", args[0], status);
+		    "yet: %s (status %s)", r->match.args[0], status);
 	}
 	st = json_incref(st);
-	json_object_set_new(st, "project_id", json_string(args[0]));
+	json_object_set_new(st, "project_id", json_string(r->match.args[0]));
 	json_decref(doc);
 	return api_json(c, MHD_HTTP_OK, st);
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
 static enum MHD_Result
-api_projects_delete(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_projects_delete(struct MHD_Connection *c, struct api_request *r)
 {
-	const char *id = args[0];
+	const char *id = r->match.args[0];
 	const char *params[2] = { r->client_id, id };
 	PGresult *res;
 	int n;

@@ -117,17 +117,17 @@ api_route_admin_ok(enum api_auth_kind auth)
 }
 
 /*
- * Whether r's scopes admit route rt (args its captures): 0, or -1 after
- * answering 403 naming the scope it needs, or 404 to a key of other
+ * Whether r's scopes admit route rt (its captures in r->match): 0, or -1
+ * after answering 403 naming the scope it needs, or 404 to a key of other
  * projects on a project route (as if the project did not exist). The
  * operator's keys of scope admin pass, and act on a project's routes as
  * its client (api_auth_owner()).
  */
 static int
 api_route_scope(struct MHD_Connection *c, const struct api_request *r,
-    const struct api_route *rt, const char *const *args,
-    enum MHD_Result *ret)
+    const struct api_route *rt, enum MHD_Result *ret)
 {
+	const char *project_id = r->match.args[0];
 	enum scope_need need = SCOPE_NEED_WRITE;
 	bool project = false;
 
@@ -147,13 +147,13 @@ api_route_scope(struct MHD_Connection *c, const struct api_request *r,
 	}
 	if (api_auth_scope(r, SCOPE_ADMIN))
 		return 0;
-	switch (scope_check(&r->scopes, need, project, project ? args[0] :
+	switch (scope_check(&r->scopes, need, project, project ? project_id :
 	    NULL)) {
 	case SCOPE_OK:
 		return 0;
 	case SCOPE_OTHER_PROJECT:
 		*ret = api_error(c, MHD_HTTP_NOT_FOUND, "Project not found: %s",
-		    args[0]);
+		    project_id);
 		return -1;
 	default:
 		*ret = api_error(c, MHD_HTTP_FORBIDDEN, "Missing required "
@@ -168,8 +168,6 @@ api_route_admit(struct MHD_Connection *c, struct api_request *r,
 {
 	struct api_route_match *m = &r->match;
 	const struct api_route *rt;
-	const char *args[API_ROUTE_MAX_ARGS];
-	size_t i;
 
 	rt = api_route_find(api_route_tables, method, r->path, m);
 	r->route_method = rt ? rt->method : NULL;
@@ -188,8 +186,6 @@ api_route_admit(struct MHD_Connection *c, struct api_request *r,
 		*ret = api_route_too_large(c);
 		return -1;
 	}
-	for (i = 0; i < m->nargs; i++)
-		args[i] = m->args[i];
 	if (api_limit_auth_check(c, ret) == -1)
 		return -1;
 	if (rt->auth == API_AUTH_ADMIN || (api_route_admin_ok(rt->auth) &&
@@ -206,11 +202,11 @@ api_route_admit(struct MHD_Connection *c, struct api_request *r,
 		goto refused;
 	else if (api_route_admin_ok(rt->auth) && api_auth_scope(r, SCOPE_ADMIN))
 		r->admin = true;
-	else if (api_route_scope(c, r, rt, args, ret) == -1)
+	else if (api_route_scope(c, r, rt, ret) == -1)
 		return -1;
 	if ((rt->auth == API_AUTH_PROJECT_READ ||
 	    rt->auth == API_AUTH_PROJECT_WRITE) &&
-	    api_auth_owner(c, r, args[0], ret) == -1)
+	    api_auth_owner(c, r, m->args[0], ret) == -1)
 		return -1;
 	/* known now: the connection may take its time */
 	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
@@ -237,20 +233,16 @@ api_route_dispatch(struct MHD_Connection *c, struct api_request *r,
     const char *method)
 {
 	const struct api_route *rt = r->match.route;
-	const char *args[API_ROUTE_MAX_ARGS];
 	enum MHD_Result ret;
-	size_t i;
 
 	/* perhaps on another thread than the headers (a resumed wait) */
 	api_metrics_route(r->route_method, r->route_pattern);
-	for (i = 0; i < r->match.nargs; i++)
-		args[i] = r->match.args[i];
 	if (rt->auth != API_AUTH_NONE && r->too_large)
 		return api_route_too_large(c);
 	if (rt->auth != API_AUTH_NONE && r->bad_form)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "%s",
 		    r->form_error[0] ? r->form_error : "malformed form data");
-	ret = rt->fn(c, r, args);
+	ret = rt->fn(c, r);
 	/* a key revoked or a client deactivated: at once, everywhere */
 	if (api_route_admin_ok(rt->auth) && strcmp(method, "GET") != 0)
 		api_auth_changed();

@@ -26,8 +26,8 @@ enum api_auth_kind {
 	API_AUTH_NONE,		/* public: /health, /, /metrics */
 	API_AUTH_READ,		/* read or all */
 	API_AUTH_WRITE,		/* all */
-	API_AUTH_PROJECT_READ,	/* read, all or project:<args[0]> */
-	API_AUTH_PROJECT_WRITE,	/* all or project:<args[0]> */
+	API_AUTH_PROJECT_READ,	/* read, all or project:<match.args[0]> */
+	API_AUTH_PROJECT_WRITE,	/* all or project:<match.args[0]> */
 	API_AUTH_ADMIN,		/* X-Admin-Key = admin_key */
 	API_AUTH_ADMIN_OR_READ,	/* X-Admin-Key if sent, else a key of scope
 				   admin (both set r->admin), read or all */
@@ -36,17 +36,16 @@ enum api_auth_kind {
 
 /*
  * One route: each "{}" of pattern stands for one path segment, captured
- * into args. Routing reads the path as sent and decodes each segment on
- * its own, so an encoded "/" (%2F) stays inside its segment. A table ends
- * with a NULL method.
+ * into r->match.args, where fn reads them. Routing reads the path as sent
+ * and decodes each segment on its own, so an encoded "/" (%2F) stays
+ * inside its segment. A table ends with a NULL method.
  */
 struct api_route {
 	const char		*method;
 	const char		*pattern;
 	enum api_auth_kind	 auth;
 	enum MHD_Result		(*fn)(struct MHD_Connection *c,
-				    struct api_request *r,
-				    const char *const *args);
+				    struct api_request *r);
 };
 
 /* What api_route_find() found for a method and a path. */

@@ -198,8 +198,7 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 }
 
 static enum MHD_Result
-api_search_parts(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_search_parts(struct MHD_Connection *c, struct api_request *r)
 {
 	struct provider_set *ps = NULL;
 	struct provider_batch b;
@@ -210,7 +209,6 @@ api_search_parts(struct MHD_Connection *c, struct api_request *r,
 	json_t *body;
 	PGconn *db;
 
-	(void)args;
 	memset(&b, 0, sizeof(b));
 	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
 	    &ret)) == NULL)
@@ -256,15 +254,13 @@ out:
 }
 
 static enum MHD_Result
-api_search_providers(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_search_providers(struct MHD_Connection *c, struct api_request *r)
 {
 	struct provider_set *ps = NULL;
 	redisContext *rc = NULL;
 	enum MHD_Result ret;
 
 	(void)r;
-	(void)args;
 	if (api_search_open(&ps, &rc) == -1)
 		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "search "
 		    "unavailable");

@@ -36,8 +36,7 @@ static const struct api_service_endpoint {
 };
 
 static enum MHD_Result
-api_service_health(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_service_health(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *pg = "ok", *rd = "ok";
 	redisContext *rc;
@@ -47,7 +46,6 @@ api_service_health(struct MHD_Connection *c, struct api_request *r,
 	bool healthy;
 
 	(void)r;
-	(void)args;
 	if ((db = api_db_tenant(NULL, API_SERVICE_HEALTH_DB_MS)) == NULL)
 		pg = "unavailable";
 	else {
@@ -70,14 +68,12 @@ api_service_health(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_service_root(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_service_root(struct MHD_Connection *c, struct api_request *r)
 {
 	const struct api_service_endpoint *e;
 	json_t *list = json_object();
 
 	(void)r;
-	(void)args;
 	for (e = api_service_endpoints; e->name != NULL; e++)
 		json_object_set_new(list, e->name, json_string(e->path));
 	return api_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, s:o}",

@@ -317,8 +317,7 @@ api_submit_insert(struct MHD_Connection *c, struct api_request *r,
 
 /* POST /projects/upload-and-process: a new project, processed. */
 static enum MHD_Result
-api_submit_upload_and_process(struct MHD_Connection *c,
-    struct api_request *r, const char *const *args)
+api_submit_upload_and_process(struct MHD_Connection *c, struct api_request *r)
 {
 	struct api_submit_upload u;
 	PGconn *db;
@@ -326,7 +325,6 @@ api_submit_upload_and_process(struct MHD_Connection *c,
 	bool async = api_submit_async(c);
 	int rc;
 
-	(void)args;
 	/* a wait the client may not hold refuses before anything is made */
 	if (!async && api_limit_take(c, r, API_LIMIT_WAIT, &ret) == -1)
 		return ret;
@@ -344,15 +342,13 @@ api_submit_upload_and_process(struct MHD_Connection *c,
 
 /* POST /projects: the project and its line items, not processed yet. */
 static enum MHD_Result
-api_submit_create(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_submit_create(struct MHD_Connection *c, struct api_request *r)
 {
 	struct api_submit_upload u;
 	const char *name;
 	PGconn *db;
 	enum MHD_Result ret;
 
-	(void)args;
 	if ((db = api_submit_insert(c, r, &u, false, &ret)) == NULL)
 		goto out;
 	if (db_commit(db) == -1) {
@@ -376,10 +372,9 @@ out:
 
 /* POST /projects/{id}/process: a new job for an existing project. */
 static enum MHD_Result
-api_submit_process(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_submit_process(struct MHD_Connection *c, struct api_request *r)
 {
-	const char *id = args[0];
+	const char *id = r->match.args[0];
 	const char *params[2] = { r->client_id, id };
 	char job_id[UUID_BUFSZ], old_status[32];
 	PGresult *res;

@@ -132,10 +132,8 @@ api_suppliers_updated_json(const PGresult *res, int i)
 }
 
 static enum MHD_Result
-api_suppliers_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_suppliers_list(struct MHD_Connection *c, struct api_request *r)
 {
-	(void)args;
 	return api_reply_page(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
 	    "supplier_knowledge WHERE client_id = $1 ORDER BY supplier_id "
 	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
@@ -143,18 +141,18 @@ api_suppliers_list(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_suppliers_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_suppliers_get(struct MHD_Connection *c, struct api_request *r)
 {
 	enum MHD_Result ret;
 
-	if (api_knowledge_check_id(c, "supplier_id", args[0],
+	if (api_knowledge_check_id(c, "supplier_id", r->match.args[0],
 	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
 		return ret;
 	return api_reply_row(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
 	    "supplier_knowledge WHERE client_id = $1 AND supplier_id = $2", 2,
-	    (const char *[]){ r->client_id, args[0] }, api_suppliers_json,
-	    MHD_HTTP_NOT_FOUND, "Supplier not found: %s", args[0]);
+	    (const char *[]){ r->client_id, r->match.args[0] },
+	    api_suppliers_json, MHD_HTTP_NOT_FOUND, "Supplier not found: %s",
+	    r->match.args[0]);
 }
 
 /* The members a supplier write reads, borrowed from its body. */
@@ -215,8 +213,7 @@ bad:
 }
 
 static enum MHD_Result
-api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_suppliers_trust(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *trust, *reason, *user;
 	const struct api_knowledge_member members[] = {
@@ -227,7 +224,7 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 	enum MHD_Result ret;
 	json_t *body;
 
-	if (api_knowledge_check_id(c, "supplier_id", args[0],
+	if (api_knowledge_check_id(c, "supplier_id", r->match.args[0],
 	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
 		return ret;
 	if ((body = api_knowledge_body(c, r, false, members,
@@ -238,9 +235,9 @@ api_suppliers_trust(struct MHD_Connection *c, struct api_request *r,
 		ret = api_reply_row(c, r, "UPDATE supplier_knowledge SET "
 		    "trust_level = $3, updated_at = now() WHERE client_id = $1 "
 		    "AND supplier_id = $2 RETURNING " API_SUPPLIERS_COLS, 3,
-		    (const char *[]){ r->client_id, args[0], trust },
+		    (const char *[]){ r->client_id, r->match.args[0], trust },
 		    api_suppliers_updated_json, MHD_HTTP_NOT_FOUND, "Supplier "
-		    "not found: %s", args[0]);
+		    "not found: %s", r->match.args[0]);
 	json_decref(body);
 	return ret;
 }
@@ -292,8 +289,7 @@ static const struct api_suppliers_write api_suppliers_change = {
  * payment_terms, notes) of that supplier.
  */
 static enum MHD_Result
-api_suppliers_write(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_suppliers_write(struct MHD_Connection *c, struct api_request *r)
 {
 	bool create = r->match.nargs == 0;	/* no supplier in the path */
 	const struct api_suppliers_write *w = create ? &api_suppliers_insert :
@@ -303,12 +299,12 @@ api_suppliers_write(struct MHD_Connection *c, struct api_request *r,
 	enum MHD_Result ret;
 	json_t *body;
 
-	if (!create && api_knowledge_check_id(c, "supplier_id", args[0],
-	    API_KNOWLEDGE_MAX_ID, &ret) == -1)
+	if (!create && api_knowledge_check_id(c, "supplier_id",
+	    r->match.args[0], API_KNOWLEDGE_MAX_ID, &ret) == -1)
 		return ret;
 	if ((body = api_suppliers_read(c, r, create, &f, &ret)) == NULL)
 		return ret;
-	id = create ? f.id : args[0];
+	id = create ? f.id : r->match.args[0];
 	ret = api_reply_row(c, r, w->sql, 9, (const char *[]){ r->client_id,
 	    id, f.name, f.type, f.trust, f.rep, f.terms, f.notes, f.cost[0] ?
 	    f.cost : NULL }, w->to_json, w->none, w->none_fmt, id);

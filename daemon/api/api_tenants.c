@@ -99,14 +99,12 @@ api_tenants_deactivated_json(const PGresult *res, int i)
  * itself rather than through api_reply_page().
  */
 static enum MHD_Result
-api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *client;
 	char limit[24];
 	enum MHD_Result ret;
 
-	(void)args;
 	if (api_query_limit(c, limit, sizeof(limit), &ret) == -1)
 		return ret;
 	client = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
@@ -123,12 +121,12 @@ api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r,
 }
 
 static enum MHD_Result
-api_tenants_keys_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_keys_get(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_row(c, r, "SELECT " API_TENANTS_KEY_COLS " FROM "
 	    "api_keys k WHERE ($1::uuid IS NULL OR k.client_id = $1::uuid) "
-	    "AND k.key_id = $2", args[0], api_tenants_key_json, "API key");
+	    "AND k.key_id = $2", r->match.args[0], api_tenants_key_json,
+	    "API key");
 }
 
 /*
@@ -176,8 +174,7 @@ api_tenants_scopes(struct MHD_Connection *c, const struct api_request *r,
 
 /* POST /api-keys {client_id, name, scopes}: {key, raw_key}. */
 static enum MHD_Result
-api_tenants_keys_create(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_keys_create(struct MHD_Connection *c, struct api_request *r)
 {
 	char scopes[API_SCOPES_LEN], err[512];
 	const char *client, *name, *raw;
@@ -187,7 +184,6 @@ api_tenants_keys_create(struct MHD_Connection *c, struct api_request *r,
 	PGconn *db;
 	int rc;
 
-	(void)args;
 	if ((body = api_json_body(c, r, false, API_HTTP_UNPROCESSABLE,
 	    &ret)) == NULL)
 		return ret;
@@ -241,23 +237,20 @@ out:
 }
 
 static enum MHD_Result
-api_tenants_keys_revoke(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_keys_revoke(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_row(c, r, "UPDATE api_keys SET revoked_at = "
 	    "COALESCE(revoked_at, now()) WHERE ($1::uuid IS NULL OR "
-	    "client_id = $1::uuid) AND key_id = $2 RETURNING key_id", args[0],
-	    api_tenants_revoked_json, "API key");
+	    "client_id = $1::uuid) AND key_id = $2 RETURNING key_id",
+	    r->match.args[0], api_tenants_revoked_json, "API key");
 }
 
 /* GET /clients[?include_inactive=true], newest first. */
 static enum MHD_Result
-api_tenants_clients_list(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_clients_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *inactive;
 
-	(void)args;
 	inactive = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 	    "include_inactive");
 	return api_reply_rows(c, r, "SELECT " API_TENANTS_CLIENT_COLS " FROM "
@@ -269,14 +262,20 @@ api_tenants_clients_list(struct MHD_Connection *c, struct api_request *r,
 	    api_tenants_client_json);
 }
 
+/* Client id, as GET /clients/{id} answers it. */
 static enum MHD_Result
-api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_clients_show(struct MHD_Connection *c, struct api_request *r,
+    const char *id)
 {
 	return api_tenants_row(c, r, "SELECT " API_TENANTS_CLIENT_COLS " FROM "
 	    "clients c WHERE ($1::uuid IS NULL OR c.client_id = $1::uuid) "
-	    "AND c.client_id = $2", args[0], api_tenants_client_json,
-	    "Client");
+	    "AND c.client_id = $2", id, api_tenants_client_json, "Client");
+}
+
+static enum MHD_Result
+api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r)
+{
+	return api_tenants_clients_show(c, r, r->match.args[0]);
 }
 
 /*
@@ -285,8 +284,7 @@ api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r,
  * with it.
  */
 static enum MHD_Result
-api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r)
 {
 	struct admin_client spec;
 	char id[UUID_BUFSZ], err[512];
@@ -296,7 +294,6 @@ api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r,
 	PGconn *db;
 	int rc;
 
-	(void)args;
 	if (!r->admin)
 		return api_error(c, MHD_HTTP_FORBIDDEN, "creating clients "
 		    "needs X-Admin-Key or a key of scope admin");
@@ -326,20 +323,19 @@ api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r,
 	else if (rc != ADMIN_OK)
 		ret = api_admin_answer(c, rc, err, MHD_HTTP_OK, NULL);
 	else
-		ret = api_tenants_clients_get(c, r, (const char *[]){ id });
+		ret = api_tenants_clients_show(c, r, id);
 out:
 	json_decref(body);
 	return ret;
 }
 
 static enum MHD_Result
-api_tenants_clients_deactivate(struct MHD_Connection *c,
-    struct api_request *r, const char *const *args)
+api_tenants_clients_deactivate(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_row(c, r, "UPDATE clients SET active = false, "
 	    "updated_at = now() WHERE ($1::uuid IS NULL OR client_id = "
-	    "$1::uuid) AND client_id = $2 RETURNING client_id", args[0],
-	    api_tenants_deactivated_json, "Client");
+	    "$1::uuid) AND client_id = $2 RETURNING client_id",
+	    r->match.args[0], api_tenants_deactivated_json, "Client");
 }
 
 const struct api_route api_tenants_routes[] = {

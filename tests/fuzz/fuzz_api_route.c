@@ -45,14 +45,10 @@ fuzz_api_rebuild(const struct api_route_match *m, const char *url)
 static void
 fuzz_api_mpn(const struct api_route_match *m)
 {
-	const char *args[API_ROUTE_MAX_ARGS];
 	char mpn[2 * API_ROUTE_ARG_LEN];
-	size_t k;
 
-	for (k = 0; k < m->nargs; k++)
-		args[k] = m->args[k];
 	/* two captures of less than API_ROUTE_ARG_LEN always fit */
-	assert(api_parts_mpn(args, (int)m->nargs, mpn, sizeof(mpn)) == 0);
+	assert(api_parts_mpn(m, mpn, sizeof(mpn)) == 0);
 	assert(strlen(mpn) < sizeof(mpn));
 	(void)api_knowledge_text_ok(mpn);
 }

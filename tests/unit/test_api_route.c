@@ -18,12 +18,10 @@
 
 /* A handler for the test table; never called. */
 static enum MHD_Result
-test_fn(struct MHD_Connection *c, struct api_request *r,
-    const char *const *args)
+test_fn(struct MHD_Connection *c, struct api_request *r)
 {
 	(void)c;
 	(void)r;
-	(void)args;
 	return MHD_NO;
 }
 
