@@ -264,14 +264,21 @@ wait "${pids[@]}"
 check "a scrape flood changes nothing" "200" "$(code "${MT[@]}" "$HURL/metrics")"
 
 # --- #11: the master's sockets stay the master's --------------------------------
+# but for the API's listening socket, which the master opens for every API
+# process it starts (its inode from /proc/net/tcp: the port, state 0A)
 socks() { ls -l "/proc/$1/fd" 2>/dev/null | grep -o 'socket:\[[0-9]*\]' | sort -u; }
-msocks=$(socks "$SERVE")
+lsock=$(awk -v p=":$(printf '%04X' "$HPORT")" '$2 ~ p"$" && $4 == "0A" { print "socket:[" $10 "]" }' /proc/net/tcp)
+msocks=$(socks "$SERVE" | grep -vxF "$lsock")
 leaked=0
 for p in $(ps -o pid= --ppid "$SERVE"); do
 	[ -n "$msocks" ] && leaked=$((leaked + $(comm -12 <(echo "$msocks") <(socks "$p") | wc -l)))
 done
 check "the master holds sockets" "1" "$([ -n "$msocks" ] && echo 1)"
 check "no child shares a socket of the master" "0" "$leaked"
+check "the master holds the API's listening socket" "1" "$(socks "$SERVE" | grep -cxF "$lsock")"
+check "which the API process serves on" "1" "$(socks "$(api_pid)" | grep -cxF "$lsock")"
+wpid=$(ps -o pid=,args= --ppid "$SERVE" | awk '$3 == "worker" { print $1; exit }')
+check "and no worker has" "0" "$(socks "$wpid" | grep -cxF "$lsock")"
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
 
 # --- #1, #3, #7: floods from another address; per-client caps --------------
