@@ -37,7 +37,8 @@ static const char *env_keys[] = {
 	"BOMD_X402_ENABLED", "BOMD_X402_FACILITATOR_URL", "BOMD_X402_NETWORK",
 	"BOMD_X402_ASSET", "BOMD_X402_ASSET_NAME", "BOMD_X402_ASSET_VERSION",
 	"BOMD_X402_ASSET_DECIMALS", "BOMD_X402_PAY_TO", "BOMD_X402_PRICE",
-	"BOMD_X402_MAX_TIMEOUT_SECONDS",
+	"BOMD_X402_MAX_TIMEOUT_SECONDS", "BOMD_ATTRITION_BP",
+	"BOMD_PROVIDERS_TIMEOUT_MS", "BOMD_MOUSER_TTL",
 };
 
 static int
@@ -235,6 +236,36 @@ UNIT_TEST(test_x402_keys)
 	assert_string_equal(xc.network, "base");
 	assert_string_equal(xc.asset_name, "USD Coin");
 	assert_string_equal(xc.asset_version, "1");
+	config_free(&c);
+}
+
+/*
+ * A key's environment variable follows from its path by one rule: the
+ * section "costing." and, for a source's own keys, "providers." drop out.
+ */
+UNIT_TEST(test_env_names)
+{
+	static const struct {
+		const char	*env;	/* its key's path, in the comment */
+		size_t		 off;
+	} rows[] = {
+		/* costing.attrition_bp */
+		{ "BOMD_ATTRITION_BP", offsetof(struct config, attrition_bp) },
+		/* providers.timeout_ms: no source's, keeps its section */
+		{ "BOMD_PROVIDERS_TIMEOUT_MS",
+		    offsetof(struct config, providers_timeout_ms) },
+		/* providers.mouser.ttl */
+		{ "BOMD_MOUSER_TTL", offsetof(struct config, mouser.ttl) },
+	};
+	struct config c;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		setenv(rows[i].env, "700", 1);
+	load(NULL, &c);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(*(const int64_t *)(const void *)
+		    ((const char *)&c + rows[i].off), 700);
 	config_free(&c);
 }
 
