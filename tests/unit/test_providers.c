@@ -85,44 +85,7 @@ tp_group_teardown(void **state)
 	return 0;
 }
 
-/* A fresh Redis and a mock running script. */
-static void
-tp_start(const char *script, const char *ttl)
-{
-	char spath[128], lpath[128];
-	const char *argv[] = { MOCK_BIN, "--script", spath, "--log", lpath,
-	    "--hang-ms", "1500", "--token-ttl", ttl != NULL ? ttl : "600",
-	    NULL };
-	redisReply *rep;
-	FILE *f;
-
-	if (tp_rc == NULL)
-		skip();
-	rep = redisCommand(tp_rc, "FLUSHALL");
-	assert_non_null(rep);
-	freeReplyObject(rep);
-	snprintf(spath, sizeof(spath), "%s/script", tp_dir);
-	snprintf(lpath, sizeof(lpath), "%s/log", tp_dir);
-	assert_non_null(f = fopen(spath, "w"));
-	fputs(script, f);
-	fclose(f);
-	unlink(lpath);
-	fixture_mock_start(&tp_mock, argv);
-	snprintf(tp_url, sizeof(tp_url), "http://127.0.0.1:%d", tp_mock.port);
-}
-
-static int
-tp_teardown(void **state)
-{
-	(void)state;
-	fixture_mock_stop(&tp_mock);
-	return 0;
-}
-
-UNIT_GROUP(tp_group_setup, tp_group_teardown)
-UNIT_EACH(NULL, tp_teardown)
-
-/* Settings for the sources in mask, pointing at the mock. */
+/* Settings for the sources in mask, pointing at the mock at tp_url. */
 static void
 tp_settings(struct provider_settings *s, unsigned mask)
 {
@@ -154,6 +117,48 @@ tp_settings(struct provider_settings *s, unsigned mask)
 	s->timeout_ms = 1000;
 	s->deadline_ms = 8000;
 }
+
+/*
+ * A fresh Redis and a mock running script (tokens living ttl seconds, NULL:
+ * 600), and in s the settings for the sources in mask, pointing at it.
+ */
+static void
+tp_start(struct provider_settings *s, unsigned mask, const char *script,
+    const char *ttl)
+{
+	char spath[128], lpath[128];
+	const char *argv[] = { MOCK_BIN, "--script", spath, "--log", lpath,
+	    "--hang-ms", "1500", "--token-ttl", ttl != NULL ? ttl : "600",
+	    NULL };
+	redisReply *rep;
+	FILE *f;
+
+	if (tp_rc == NULL)
+		skip();
+	rep = redisCommand(tp_rc, "FLUSHALL");
+	assert_non_null(rep);
+	freeReplyObject(rep);
+	snprintf(spath, sizeof(spath), "%s/script", tp_dir);
+	snprintf(lpath, sizeof(lpath), "%s/log", tp_dir);
+	assert_non_null(f = fopen(spath, "w"));
+	fputs(script, f);
+	fclose(f);
+	unlink(lpath);
+	fixture_mock_start(&tp_mock, argv);
+	snprintf(tp_url, sizeof(tp_url), "http://127.0.0.1:%d", tp_mock.port);
+	tp_settings(s, mask);
+}
+
+static int
+tp_teardown(void **state)
+{
+	(void)state;
+	fixture_mock_stop(&tp_mock);
+	return 0;
+}
+
+UNIT_GROUP(tp_group_setup, tp_group_teardown)
+UNIT_EACH(NULL, tp_teardown)
 
 /* Requests the mock saw for api (NULL: all); with contract breaches. */
 static int
@@ -215,8 +220,7 @@ UNIT_TEST(test_digikey_variations)
 	const struct offer *o;
 	int breaches;
 
-	tp_start("", NULL);
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "", NULL);
 	tp_fetch(&s, mpns, 2, &b);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome, PROVIDER_OK);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].calls, 3);
@@ -264,8 +268,7 @@ UNIT_TEST(test_digikey_currency_from_answer)
 	struct provider_settings s;
 	struct provider_batch b;
 
-	tp_start("digikey locale_usd\n", NULL);
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "digikey locale_usd\n", NULL);
 	s.src[PROVIDER_DIGIKEY].currency = "EUR";
 	tp_fetch(&s, mpns, 1, &b);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome, PROVIDER_OK);
@@ -280,8 +283,7 @@ UNIT_TEST(test_token_shared)
 	struct provider_settings s;
 	struct provider_batch b;
 
-	tp_start("", NULL);
-	tp_settings(&s, DK | NX);
+	tp_start(&s, DK | NX, "", NULL);
 	/* two "processes": each its own set, one token each source */
 	tp_fetch(&s, mpns, 1, &b);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].outcome, PROVIDER_OK);
@@ -302,8 +304,7 @@ UNIT_TEST(test_token_expiry)
 	struct provider_batch b;
 
 	/* tokens that die within two seconds are fetched again */
-	tp_start("", "2");
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "", "2");
 	tp_fetch(&s, mpns, 1, &b);
 	provider_batch_free(&b);
 	sleep(3);
@@ -333,8 +334,7 @@ tp_scenario(const struct tp_row *row)
 	int p, breaches;
 	bool seen = false;
 
-	tp_start(row->script, NULL);
-	tp_settings(&s, row->mask);
+	tp_start(&s, row->mask, row->script, NULL);
 	tp_fetch(&s, mpns, 3, &b);
 	for (p = 0; p < PROVIDER_COUNT; p++) {
 		if (!(row->mask & PROVIDER_BIT(p)))
@@ -451,8 +451,7 @@ UNIT_TEST(test_disabled_stays_off)
 	struct provider_settings s;
 	struct provider_batch b;
 
-	tp_start("digikey 401_invalid_client\n", NULL);
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "digikey 401_invalid_client\n", NULL);
 	tp_fetch(&s, mpns, 1, &b);
 	provider_batch_free(&b);
 	/* another process with the same credentials asks nothing */
@@ -469,8 +468,7 @@ UNIT_TEST(test_budgets)
 	struct provider_batch b;
 	struct provider_budget bu;
 
-	tp_start("digikey 429_day\n", NULL);
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "digikey 429_day\n", NULL);
 	tp_fetch(&s, mpns, 1, &b);
 	tp_outcome(&b, PROVIDER_DIGIKEY, PROVIDER_NO_BUDGET, NULL);
 	provider_batch_free(&b);
@@ -482,8 +480,7 @@ UNIT_TEST(test_budgets)
 	fixture_mock_stop(&tp_mock);
 
 	/* a daily budget of 2: the third MPN is out of budget */
-	tp_start("", NULL);
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "", NULL);
 	s.src[PROVIDER_DIGIKEY].per_day = 2;
 	tp_fetch(&s, mpns, 3, &b);
 	assert_int_equal(b.status[PROVIDER_DIGIKEY].nok, 2);
@@ -494,8 +491,7 @@ UNIT_TEST(test_budgets)
 	fixture_mock_stop(&tp_mock);
 
 	/* 1 a minute and a short deadline: one goes, two wait too long */
-	tp_start("", NULL);
-	tp_settings(&s, DK);
+	tp_start(&s, DK, "", NULL);
 	s.src[PROVIDER_DIGIKEY].per_minute = 1;
 	s.deadline_ms = 1500;
 	tp_fetch(&s, mpns, 3, &b);
@@ -518,8 +514,7 @@ UNIT_TEST(test_mouser_locales)
 	struct provider_batch b;
 	const struct offer *o;
 
-	tp_start("", NULL);
-	tp_settings(&s, MO);
+	tp_start(&s, MO, "", NULL);
 	tp_fetch(&s, mpns, 12, &b);
 	assert_int_equal(tp_count("mouser", NULL), 2);	/* 10 a request */
 	assert_int_equal(b.res[PROVIDER_MOUSER][0].n, 1);	/* X dropped */
@@ -558,8 +553,7 @@ UNIT_TEST(test_nexar_sellers)
 	const struct offer *o;
 	struct buf d;
 
-	tp_start("nexar partial\n", NULL);
-	tp_settings(&s, NX);
+	tp_start(&s, NX, "nexar partial\n", NULL);
 	tp_fetch(&s, mpns, 2, &b);
 	r = &b.res[PROVIDER_NEXAR][0];
 	assert_int_equal(r->outcome, PROVIDER_FAILED);
@@ -572,8 +566,7 @@ UNIT_TEST(test_nexar_sellers)
 	provider_batch_free(&b);
 	fixture_mock_stop(&tp_mock);
 
-	tp_start("", NULL);
-	tp_settings(&s, NX);
+	tp_start(&s, NX, "", NULL);
 	tp_fetch(&s, mpns, 1, &b);
 	r = &b.res[PROVIDER_NEXAR][0];
 	assert_int_equal(r->n, 2);
@@ -599,8 +592,7 @@ UNIT_TEST(test_no_redis)
 	struct provider_set *ps;
 	struct provider_batch b;
 
-	tp_start("", NULL);
-	tp_settings(&s, DK | MO);
+	tp_start(&s, DK | MO, "", NULL);
 	assert_non_null(ps = provider_set_new(&s));
 	assert_int_equal(provider_set_configured(ps), DK | MO);
 	assert_int_equal(provider_fetch(ps, NULL, mpns, 1, NULL, &b), 0);
