@@ -27,6 +27,21 @@ fixture_bom_lim(const char *s, const struct bom_limits *lim, char *err,
 	return bom_parse(s, strlen(s), lim, err, errlen);
 }
 
+void
+fixture_bom_refused(const char *s, const struct bom_limits *lim,
+    const char *want)
+{
+	struct bom *bom;
+	char err[512];
+
+	if ((bom = fixture_bom_lim(s, lim, err, sizeof(err))) != NULL) {
+		bom_free(bom);
+		fail_msg("'%s': parsed, want refused with '%s'", s, want);
+	}
+	if (strcmp(err, want) != 0)
+		fail_msg("'%s': refused with '%s', want '%s'", s, err, want);
+}
+
 struct bom *
 fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 {

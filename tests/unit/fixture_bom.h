@@ -1,7 +1,7 @@
 /*
  * BOM text parsed for the unit tests that read BOMs (test_bom, test_csv):
  * from a string, with limits, from a printf-style format, or from a file
- * of tests/fixtures/bom.
+ * of tests/fixtures/bom; and a text that must be refused for a reason.
  */
 #ifndef BOMD_FIXTURE_BOM_H
 #define BOMD_FIXTURE_BOM_H
@@ -18,6 +18,12 @@ struct bom	*fixture_bom(const char *s, char *err, size_t errlen);
 /* As fixture_bom(), with the limits lim. */
 struct bom	*fixture_bom_lim(const char *s, const struct bom_limits *lim,
 		    char *err, size_t errlen);
+/*
+ * Fails the test unless bom_parse() of the NUL-terminated s with the limits
+ * lim (NULL: the default ones) refuses it with the reason want.
+ */
+void		 fixture_bom_refused(const char *s,
+		    const struct bom_limits *lim, const char *want);
 /* As fixture_bom(), of the text fmt and its arguments make. */
 struct bom	*fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
