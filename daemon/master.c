@@ -579,8 +579,11 @@ master_reload(struct master *m)
 	struct config nc;
 	char err[512];
 
-	if (config_load(m->config_path, &nc, err, sizeof(err)) == -1) {
+	if (config_load(m->config_path, &nc, err, sizeof(err)) == -1 ||
+	    (m->listen_fd != -1 && api_listen_reload(&m->cfg, &nc,
+	    &m->listen_fd, err, sizeof(err)) == -1)) {
 		log_warnx("reload: %s; keeping the old configuration", err);
+		config_free(&nc);
 		return;
 	}
 	config_free(&m->cfg);

@@ -194,6 +194,21 @@ api_listen(const struct config *cfg, char *err, size_t errlen)
 }
 
 int
+api_listen_reload(const struct config *cfg, const struct config *nc,
+    int *fd, char *err, size_t errlen)
+{
+	int nfd;
+
+	if (strcmp(cfg->listen, nc->listen) == 0)
+		return 0;
+	if ((nfd = api_listen(nc, err, errlen)) == -1)
+		return -1;
+	close(*fd);
+	*fd = nfd;
+	return 0;
+}
+
+int
 api_main(const struct config *cfg, int fd)
 {
 	struct MHD_Daemon *d;
@@ -238,10 +253,21 @@ api_main(const struct config *cfg, int fd)
 	log_info("listening on %s", cfg->listen);
 	if (!api_stop)
 		api_main_wait(&handled, -1);
+	/*
+	 * New connections wait for the next API process from here on. The
+	 * socket is the master's: quiesced, MHD_stop_daemon() leaves it
+	 * alone, where it would shut it down (for every process) to wake
+	 * its threads.
+	 */
+	if (MHD_quiesce_daemon(d) == MHD_INVALID_SOCKET) {
+		log_warnx("cannot stop accepting; exiting at once");
+		return 0;
+	}
 	/* every suspended request answers (202) before the daemon stops */
 	api_wait_shutdown();
 	api_main_wait(&handled, API_DRAIN_MS);
 	MHD_stop_daemon(d);
+	close(fd);
 	api_cache_shutdown();
 	api_auth_shutdown();
 	api_db_shutdown();

@@ -18,6 +18,14 @@ struct config;
 int	api_listen(const struct config *cfg, char *err, size_t errlen);
 
 /*
+ * On a reload from cfg to nc: when nc->listen differs, a socket on it
+ * replaces *fd (the API processes started from then on serve on it). 0,
+ * or -1 (reason in err) with *fd kept when nc->listen cannot be bound.
+ */
+int	api_listen_reload(const struct config *cfg, const struct config *nc,
+	    int *fd, char *err, size_t errlen);
+
+/*
  * Serves on fd (api_listen()) until SIGTERM or SIGINT; opens its own
  * database pool and Redis connection (call after fork). Returns the exit
  * status: 0 after a clean stop, 2 when it cannot start.

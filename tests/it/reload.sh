@@ -6,8 +6,10 @@
 P=$(free_port)
 CONF=$STATE/reload.conf
 SPID=""
+S2=""
 cleanup() {
 	[ -n "$SPID" ] && kill -TERM "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	[ -n "$S2" ] && kill -TERM "$S2" 2>/dev/null && wait "$S2" 2>/dev/null
 }
 trap cleanup EXIT
 nworkers() { ps -o args= --ppid "$SPID" | grep -c '^bomd: worker'; }
@@ -39,6 +41,17 @@ apid=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { pri
 kill -KILL "$apid"
 check "a request while the API process is replaced: served, not refused" "200" "$(code -m 60 "http://127.0.0.1:$P/health")"
 check "by a new API process" "true" "$(p=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }'); [ -n "$p" ] && [ "$p" != "$apid" ] && echo true)"
+# an API process that stops cleanly leaves the socket listening for the
+# next one (libmicrohttpd would shut it down, for every process, unless
+# quiesced first)
+for _ in 1 2 3; do
+	apid=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }')
+	kill -TERM "$apid"
+	wait_for 300 test ! -d "/proc/$apid"
+	c=$(code -m 60 "http://127.0.0.1:$P/health")
+	[ "$c" = 200 ] || break
+done
+check "after an API process stops cleanly, the next one serves" "200" "$c"
 out=$(BOMD_LISTEN=127.0.0.1:$P "$BOMD" -c "$CONF" serve 2>&1)
 check "a second daemon on the port: exit 1" "1" "$?"
 check "and one line that says why" "bomd: cannot listen on 127.0.0.1:$P: Address already in use" "$out"
@@ -50,6 +63,29 @@ check_contains "a bad file is refused" "keeping the old configuration" "$(cat "$
 sleep 1
 check "the old configuration stays" "2" "$(nworkers)"
 check "still serving" "200" "$(code "http://127.0.0.1:$P/health")"
+
+# listen from the file (no BOMD_LISTEN): a reload moves the API to the
+# file's new address; an address it cannot bind keeps the old one
+CONF2=$STATE/reload2.conf
+P2=$(free_port)
+printf 'workers = 1;\nlisten = "127.0.0.1:%s";\n' "$P2" > "$CONF2"
+env -u BOMD_LISTEN "$BOMD" -c "$CONF2" serve > "$STATE/reload2.log" 2>&1 &
+S2=$!
+wait_for 300 curl -sf "http://127.0.0.1:$P2/health" -o /dev/null
+P3=$(free_port)
+printf 'workers = 1;\nlisten = "127.0.0.1:%s";\n' "$P3" > "$CONF2"
+kill -HUP "$S2"
+wait_for 300 curl -sf "http://127.0.0.1:$P3/health" -o /dev/null
+check "a reload moves the API to the file's new address" "200" "$(code "http://127.0.0.1:$P3/health")"
+check "and off the old one" "000" "$(code -m 5 "http://127.0.0.1:$P2/health")"
+printf 'workers = 1;\nlisten = "127.0.0.1:%s";\n' "$P" > "$CONF2"
+kill -HUP "$S2"
+wait_for 50 grep -q "cannot listen on 127.0.0.1:$P" "$STATE/reload2.log"
+check_contains "an address in use: the reload is refused" "reload: cannot listen on 127.0.0.1:$P: Address already in use; keeping the old configuration" "$(cat "$STATE/reload2.log")"
+check "and the old address serves on" "200" "$(code "http://127.0.0.1:$P3/health")"
+kill -TERM "$S2"
+wait "$S2"
+S2=""
 
 kill -TERM "$SPID"
 wait "$SPID"
