@@ -259,38 +259,13 @@ out:
 	return rc;
 }
 
-#define OFFER_AT(m)	offsetof(struct offer, m)
-
-/* The strings of an offer, which live in its one block. */
-static const size_t offer_strs[] = {
-	OFFER_AT(mpn), OFFER_AT(manufacturer), OFFER_AT(supplier_id),
-	OFFER_AT(supplier_name), OFFER_AT(sku), OFFER_AT(datasheet_url),
-};
-
-#define OFFER_NSTRS	(sizeof(offer_strs) / sizeof(offer_strs[0]))
-
 void
 offer_own_strings(struct offer *o)
 {
-	const char **s;
-	size_t i, n, len = 0;
-	char *p;
+	const char **const f[] = { &o->mpn, &o->manufacturer,
+	    &o->supplier_id, &o->supplier_name, &o->sku, &o->datasheet_url };
 
-	for (i = 0; i < OFFER_NSTRS; i++) {
-		s = (const char **)(void *)((char *)o + offer_strs[i]);
-		if (*s != NULL)
-			len += strlen(*s) + 1;
-	}
-	p = o->strs = len > 0 ? xmalloc(len) : NULL;
-	for (i = 0; i < OFFER_NSTRS; i++) {
-		s = (const char **)(void *)((char *)o + offer_strs[i]);
-		if (*s == NULL)
-			continue;
-		n = strlen(*s) + 1;
-		memcpy(p, *s, n);
-		*s = p;
-		p += n;
-	}
+	o->strs = xstrs_pack(f, sizeof(f) / sizeof(f[0]), NULL);
 }
 
 void

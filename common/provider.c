@@ -47,30 +47,6 @@ const struct name_table provider_outcome_names = { "unknown", {
 	[PROVIDER_NO_BUDGET] = "out_of_budget",
 } };
 
-#define PROVIDER_CFG_AT(m)	offsetof(struct provider_config, m)
-
-/* The strings of a provider_config, which a source copies. */
-static const size_t provider_cfg_strs[] = {
-	PROVIDER_CFG_AT(client_id), PROVIDER_CFG_AT(client_secret),
-	PROVIDER_CFG_AT(api_key), PROVIDER_CFG_AT(base_url),
-	PROVIDER_CFG_AT(token_url), PROVIDER_CFG_AT(locale_site),
-	PROVIDER_CFG_AT(locale_language), PROVIDER_CFG_AT(currency),
-	PROVIDER_CFG_AT(country),
-};
-
-#define PROVIDER_NCFG_STRS \
-	(sizeof(provider_cfg_strs) / sizeof(provider_cfg_strs[0]))
-
-/* The string of c at off (provider_cfg_strs); NULL when it is empty. */
-static const char *
-provider_cfg_get(const struct provider_config *c, size_t off)
-{
-	const char *s = *(const char *const *)(const void *)
-	    ((const char *)c + off);
-
-	return s != NULL && *s != '\0' ? s : NULL;
-}
-
 /*
  * Copies c into s: its strings into one block s owns (s->strs), empty
  * ones as NULL, so that one wipe and one free release them all.
@@ -78,26 +54,17 @@ provider_cfg_get(const struct provider_config *c, size_t off)
 static void
 provider_src_copy(struct provider_src *s, const struct provider_config *c)
 {
-	const char *from, **to;
-	size_t i, n;
-	char *p;
+	const char **const f[] = { &s->cfg.client_id, &s->cfg.client_secret,
+	    &s->cfg.api_key, &s->cfg.base_url, &s->cfg.token_url,
+	    &s->cfg.locale_site, &s->cfg.locale_language, &s->cfg.currency,
+	    &s->cfg.country };
+	size_t i, n = sizeof(f) / sizeof(f[0]);
 
 	s->cfg = *c;
-	s->strs_len = 0;
-	for (i = 0; i < PROVIDER_NCFG_STRS; i++)
-		if ((from = provider_cfg_get(c, provider_cfg_strs[i])) != NULL)
-			s->strs_len += strlen(from) + 1;
-	p = s->strs = s->strs_len > 0 ? xmalloc(s->strs_len) : NULL;
-	for (i = 0; i < PROVIDER_NCFG_STRS; i++) {
-		to = (const char **)(void *)((char *)&s->cfg +
-		    provider_cfg_strs[i]);
-		if ((*to = provider_cfg_get(c, provider_cfg_strs[i])) == NULL)
-			continue;
-		n = strlen(*to) + 1;
-		memcpy(p, *to, n);
-		*to = p;
-		p += n;
-	}
+	for (i = 0; i < n; i++)
+		if (*f[i] != NULL && **f[i] == '\0')
+			*f[i] = NULL;
+	s->strs = xstrs_pack(f, n, &s->strs_len);
 }
 
 /* Copies c into s and derives the Redis prefix from the credentials. */

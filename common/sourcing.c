@@ -500,22 +500,15 @@ void
 line_decision_select(struct line_decision *d, const char *mpn,
     const char *supplier, const char *supplier_name, const char *sku)
 {
-	const char **f[4] = { &d->selected_mpn, &d->selected_supplier,
+	const char **const f[] = { &d->selected_mpn, &d->selected_supplier,
 	    &d->supplier_name, &d->sku };
-	const char *v[4] = { mpn, supplier, supplier_name, sku };
-	char *old = d->selection, *p;
-	size_t n[4], i, tot = 0;
+	char *old = d->selection;
 
-	for (i = 0; i < 4; i++)
-		tot += n[i] = v[i] != NULL ? strlen(v[i]) + 1 : 0;
-	d->selection = p = tot > 0 ? xmalloc(tot) : NULL;
-	for (i = 0; i < 4; i++) {
-		*f[i] = NULL;
-		if (v[i] == NULL)
-			continue;
-		*f[i] = memcpy(p, v[i], n[i]);
-		p += n[i];
-	}
+	d->selected_mpn = mpn;
+	d->selected_supplier = supplier;
+	d->supplier_name = supplier_name;
+	d->sku = sku;
+	d->selection = xstrs_pack(f, sizeof(f) / sizeof(f[0]), NULL);
 	free(old);	/* last: the new strings may have come from it */
 }
 

@@ -64,6 +64,30 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *
+xstrs_pack(const char **const *fields, size_t n, size_t *len)
+{
+	size_t i, k, tot = 0;
+	char *block, *p;
+
+	for (i = 0; i < n; i++)
+		if (*fields[i] != NULL)
+			tot += strlen(*fields[i]) + 1;
+	if (len != NULL)
+		*len = tot;
+	if (tot == 0)
+		return NULL;
+	block = p = xmalloc(tot);
+	for (i = 0; i < n; i++) {
+		if (*fields[i] == NULL)
+			continue;
+		k = strlen(*fields[i]) + 1;
+		*fields[i] = memcpy(p, *fields[i], k);
+		p += k;
+	}
+	return block;
+}
+
 /* s past leading white space, or NULL with *why "empty" when s is NULL. */
 static const char *
 util_num_start(const char *s, const char **why)

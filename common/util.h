@@ -19,6 +19,13 @@ void	*xcalloc(size_t nmemb, size_t size);
 void	*xrealloc(void *p, size_t n);
 char	*xstrdup(const char *s);
 char	*xstrndup(const char *s, size_t n);
+/*
+ * Copies the strings the n fields point at into one block and points each
+ * field at its copy (a NULL field stays NULL). Returns the block, NULL when
+ * every field is NULL, and its size in *len when len is not NULL. The
+ * strings may lie in a block the caller frees afterwards.
+ */
+char	*xstrs_pack(const char **const *fields, size_t n, size_t *len);
 
 /*
  * Parses a whole string as a base-10 int64 within [min, max]. Leading and

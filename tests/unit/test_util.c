@@ -211,6 +211,33 @@ UNIT_TEST(test_str_contains_ci)
 	assert_false(str_contains_ci(NULL, "a"));
 }
 
+UNIT_TEST(test_xstrs_pack)
+{
+	char a[] = "ab", c[] = "";
+	const char *x = a, *y = NULL, *z = c;
+	const char **const f[] = { &x, &y, &z };
+	char *block, *again;
+	size_t len;
+
+	block = xstrs_pack(f, 3, &len);
+	assert_int_equal(len, 4);
+	assert_ptr_equal(x, block);
+	assert_null(y);
+	assert_ptr_equal(z, block + 3);
+	a[0] = 'x';
+	assert_string_equal(x, "ab");
+	assert_string_equal(z, "");
+	/* the strings may come from the block being replaced */
+	again = xstrs_pack(f, 3, NULL);
+	free(block);
+	assert_string_equal(x, "ab");
+	assert_ptr_equal(x, again);
+	free(again);
+	x = z = NULL;
+	assert_null(xstrs_pack(f, 3, &len));
+	assert_int_equal(len, 0);
+}
+
 UNIT_TEST(test_name_of)
 {
 	static const struct name_table t = { "unknown",
