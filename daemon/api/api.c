@@ -1,6 +1,6 @@
 /*
  * The API process: libmicrohttpd with a small pool of threads (requests
- * that wait are suspended, not parked on a thread), routes from tables,
+ * that wait are suspended, not parked on a thread), routes from one table,
  * and a main thread that only waits for the signal to stop.
  */
 #include <sys/socket.h>

@@ -150,7 +150,7 @@ api_admin_client_make(PGconn *db, const char *const *v, json_t **out,
 	return admin_client_create(db, &spec, out, err, errlen);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_clients_create(struct MHD_Connection *c, struct api_request *r)
 {
 	static const struct api_admin_create spec = {
@@ -164,7 +164,7 @@ api_admin_clients_create(struct MHD_Connection *c, struct api_request *r)
 	return api_admin_create(c, r, &spec);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_clients_list(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_reply_rows(c, r, "SELECT " API_ADMIN_CLIENT_COLS " FROM "
@@ -195,19 +195,19 @@ api_admin_clients_show(struct MHD_Connection *c, struct api_request *r,
 	    id);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_clients_get(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_admin_clients_show(c, r, r->match.args[0], NULL);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_clients_deactivate(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_admin_clients_show(c, r, r->match.args[0], "false");
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_clients_activate(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_admin_clients_show(c, r, r->match.args[0], "true");
@@ -220,7 +220,7 @@ api_admin_key_make(PGconn *db, const char *const *v, json_t **out,
 	return admin_key_create(db, v[0], v[1], v[2], out, err, errlen);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_keys_create(struct MHD_Connection *c, struct api_request *r)
 {
 	static const struct api_admin_create spec = {
@@ -248,7 +248,7 @@ api_admin_key_json(const PGresult *res, int i)
 	    api_db_col_str(res, i, 6), "scopes", api_db_col_json(res, i, 7));
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_keys_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *client;
@@ -267,7 +267,7 @@ api_admin_keys_list(struct MHD_Connection *c, struct api_request *r)
 	    api_admin_key_json);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r)
 {
 	char err[512];
@@ -284,18 +284,3 @@ api_admin_keys_revoke(struct MHD_Connection *c, struct api_request *r)
 	return api_admin_answer(c, rc, err, MHD_HTTP_OK, rc == ADMIN_OK ?
 	    json_pack("{s:s}", "revoked", r->match.args[0]) : NULL);
 }
-
-const struct api_route api_admin_routes[] = {
-	{ "POST", "/admin/clients", API_AUTH_ADMIN, api_admin_clients_create },
-	{ "GET", "/admin/clients", API_AUTH_ADMIN, api_admin_clients_list },
-	{ "GET", "/admin/clients/{}", API_AUTH_ADMIN, api_admin_clients_get },
-	{ "POST", "/admin/clients/{}/deactivate", API_AUTH_ADMIN,
-	    api_admin_clients_deactivate },
-	{ "POST", "/admin/clients/{}/activate", API_AUTH_ADMIN,
-	    api_admin_clients_activate },
-	{ "POST", "/admin/api-keys", API_AUTH_ADMIN, api_admin_keys_create },
-	{ "GET", "/admin/api-keys", API_AUTH_ADMIN, api_admin_keys_list },
-	{ "POST", "/admin/api-keys/{}/revoke", API_AUTH_ADMIN,
-	    api_admin_keys_revoke },
-	{ NULL, NULL, 0, NULL }
-};

@@ -8,7 +8,11 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_admin_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_admin_clients_create, api_admin_clients_list,
+    api_admin_clients_get, api_admin_clients_deactivate,
+    api_admin_clients_activate, api_admin_keys_create, api_admin_keys_list,
+    api_admin_keys_revoke;
 
 /*
  * Answers the outcome rc of an admin.c call: status with out (taken over)

@@ -23,7 +23,7 @@
 #define API_BOOTSTRAP_DB_MS	5000	/* for the status's connection */
 
 /* GET /admin/status: active clients and every key ever made. */
-static enum MHD_Result
+enum MHD_Result
 api_bootstrap_status(struct MHD_Connection *c, struct api_request *r)
 {
 	json_int_t nclients, nkeys;
@@ -81,7 +81,7 @@ api_bootstrap_client(PGconn *db, const char *name, const char *slug,
 }
 
 /* POST /admin/bootstrap {client_name, client_slug, key_name} */
-static enum MHD_Result
+enum MHD_Result
 api_bootstrap_run(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *name, *slug, *key_name;
@@ -136,7 +136,7 @@ api_bootstrap_run(struct MHD_Connection *c, struct api_request *r)
 }
 
 /* POST /admin/reset-demo: the demo client's keys revoked, it inactive. */
-static enum MHD_Result
+enum MHD_Result
 api_bootstrap_reset_demo(struct MHD_Connection *c, struct api_request *r)
 {
 	char msg[128];
@@ -165,11 +165,3 @@ api_bootstrap_reset_demo(struct MHD_Connection *c, struct api_request *r)
 	PQclear(res);
 	return api_json(c, MHD_HTTP_OK, out);
 }
-
-const struct api_route api_bootstrap_routes[] = {
-	{ "GET", "/admin/status", API_AUTH_NONE, api_bootstrap_status },
-	{ "POST", "/admin/bootstrap", API_AUTH_ADMIN, api_bootstrap_run },
-	{ "POST", "/admin/reset-demo", API_AUTH_ADMIN,
-	    api_bootstrap_reset_demo },
-	{ NULL, NULL, 0, NULL }
-};

@@ -7,6 +7,8 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_bootstrap_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_bootstrap_status, api_bootstrap_run,
+    api_bootstrap_reset_demo;
 
 #endif

@@ -252,7 +252,7 @@ api_events_free(void *cls)
 	free(ev);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_events_open(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *id = r->match.args[0];
@@ -289,9 +289,3 @@ api_events_open(struct MHD_Connection *c, struct api_request *r)
 	MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	return api_reply(c, MHD_HTTP_OK, resp, "text/event-stream");
 }
-
-const struct api_route api_events_routes[] = {
-	{ "GET", "/projects/{}/events", API_AUTH_PROJECT_READ,
-	    api_events_open },
-	{ NULL, NULL, 0, NULL }
-};

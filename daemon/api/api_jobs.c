@@ -46,7 +46,7 @@ api_jobs_row(const PGresult *res, int i)
  * there yet (queued by hand), that a worker runs is "running" per its live
  * state in Redis.
  */
-static enum MHD_Result
+enum MHD_Result
 api_jobs_get(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *id = r->match.args[0];
@@ -76,7 +76,7 @@ api_jobs_get(struct MHD_Connection *c, struct api_request *r)
 }
 
 /* GET /jobs?status=S&limit=N: the client's jobs, last updated first. */
-static enum MHD_Result
+enum MHD_Result
 api_jobs_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *status;
@@ -131,7 +131,7 @@ api_jobs_request(const PGresult *res, const char *client_id,
 }
 
 /* POST /jobs/{id}/retry: a dead or failed job of the client, again. */
-static enum MHD_Result
+enum MHD_Result
 api_jobs_retry(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *id = r->match.args[0];
@@ -205,10 +205,3 @@ out:
 	free(req);
 	return ret;
 }
-
-const struct api_route api_jobs_routes[] = {
-	{ "GET", "/jobs", API_AUTH_READ, api_jobs_list },
-	{ "GET", "/jobs/{}", API_AUTH_READ, api_jobs_get },
-	{ "POST", "/jobs/{}/retry", API_AUTH_WRITE, api_jobs_retry },
-	{ NULL, NULL, 0, NULL }
-};

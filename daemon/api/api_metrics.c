@@ -30,7 +30,7 @@
 
 /* One counter: answers with status on a route. */
 struct api_metrics_series {
-	const char	*method;	/* strings of the route tables */
+	const char	*method;	/* strings of the route table */
 	const char	*route;
 	unsigned int	 status;
 	uint64_t	 count;
@@ -254,7 +254,7 @@ api_metrics_cached(struct buf *b)
 	pthread_mutex_unlock(&mu);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_metrics(struct MHD_Connection *c, struct api_request *r)
 {
 	struct MHD_Response *resp;
@@ -279,8 +279,3 @@ api_metrics(struct MHD_Connection *c, struct api_request *r)
 	return api_reply(c, MHD_HTTP_OK, resp,
 	    "text/plain; version=0.0.4; charset=utf-8");
 }
-
-const struct api_route api_metrics_routes[] = {
-	{ "GET", "/metrics", API_AUTH_NONE, api_metrics },
-	{ NULL, NULL, 0, NULL }
-};

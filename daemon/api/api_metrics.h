@@ -7,7 +7,8 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_metrics_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_metrics;
 
 /* Names the route the calling thread serves now (NULL: unmatched). */
 void	api_metrics_route(const char *method, const char *route);

@@ -72,7 +72,7 @@ enum api_openai_task {
 	API_OPENAI_STRATEGIES		/* "optimization" or "strategies" */
 };
 
-static enum MHD_Result
+enum MHD_Result
 api_openai_models(struct MHD_Connection *c, struct api_request *r)
 {
 	(void)r;
@@ -613,7 +613,7 @@ api_openai_stream(struct MHD_Connection *c, const char *id,
 	return ret;
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_openai_completions(struct MHD_Connection *c, struct api_request *r)
 {
 	struct api_openai_chat chat;
@@ -700,10 +700,3 @@ out:
 	json_decref(body);
 	return ret;
 }
-
-const struct api_route api_openai_routes[] = {
-	{ "GET", "/v1/models", API_AUTH_READ, api_openai_models },
-	{ "POST", "/v1/chat/completions", API_AUTH_READ,
-	    api_openai_completions },
-	{ NULL, NULL, 0, NULL }
-};

@@ -12,7 +12,8 @@
 #include "api_route.h"
 #include "util.h"
 
-extern const struct api_route api_openai_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_openai_models, api_openai_completions;
 
 /* A chat completions request, as api_openai_parse() reads it. */
 struct api_openai_chat {

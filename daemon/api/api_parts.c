@@ -176,7 +176,7 @@ api_parts_route(struct MHD_Connection *c, struct api_request *r,
 	return fn(c, r, mpn);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_parts_list(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_reply_page(c, r, "SELECT " API_PARTS_COLS " FROM "
@@ -337,7 +337,7 @@ out:
 
 /* Route entry points, for the MPN in one path segment or in two. */
 #define API_PARTS_ROUTE(name, fn)					\
-static enum MHD_Result							\
+enum MHD_Result								\
 name(struct MHD_Connection *c, struct api_request *r)			\
 {									\
 	return api_parts_route(c, r, fn);				\
@@ -348,32 +348,3 @@ API_PARTS_ROUTE(api_parts_route_ban, api_parts_ban)
 API_PARTS_ROUTE(api_parts_route_unban, api_parts_unban)
 API_PARTS_ROUTE(api_parts_route_alts_get, api_parts_alternates_get)
 API_PARTS_ROUTE(api_parts_route_alts_add, api_parts_alternates_add)
-
-/*
- * Specific routes come before the two-segment ones: GET
- * /knowledge/parts/X/alternates is X's alternates, never a part named
- * "X/alternates".
- */
-const struct api_route api_parts_routes[] = {
-	{ "GET", "/knowledge/parts", API_AUTH_READ, api_parts_list },
-	{ "GET", "/knowledge/parts/{}", API_AUTH_READ, api_parts_route_part },
-	{ "POST", "/knowledge/parts/{}/ban", API_AUTH_WRITE,
-	    api_parts_route_ban },
-	{ "POST", "/knowledge/parts/{}/unban", API_AUTH_WRITE,
-	    api_parts_route_unban },
-	{ "GET", "/knowledge/parts/{}/alternates", API_AUTH_READ,
-	    api_parts_route_alts_get },
-	{ "POST", "/knowledge/parts/{}/alternates", API_AUTH_WRITE,
-	    api_parts_route_alts_add },
-	{ "POST", "/knowledge/parts/{}/{}/ban", API_AUTH_WRITE,
-	    api_parts_route_ban },
-	{ "POST", "/knowledge/parts/{}/{}/unban", API_AUTH_WRITE,
-	    api_parts_route_unban },
-	{ "GET", "/knowledge/parts/{}/{}/alternates", API_AUTH_READ,
-	    api_parts_route_alts_get },
-	{ "POST", "/knowledge/parts/{}/{}/alternates", API_AUTH_WRITE,
-	    api_parts_route_alts_add },
-	{ "GET", "/knowledge/parts/{}/{}", API_AUTH_READ,
-	    api_parts_route_part },
-	{ NULL, NULL, 0, NULL }
-};

@@ -8,7 +8,9 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_parts_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_parts_list, api_parts_route_part, api_parts_route_ban,
+    api_parts_route_unban, api_parts_route_alts_get, api_parts_route_alts_add;
 
 /*
  * The MPN of a part route from its captures m: args[0], or args[0] "/"

@@ -104,7 +104,7 @@
  * those of ?client_id (the original's admin; a tenant's key ignores it, as
  * the original did).
  */
-static enum MHD_Result
+enum MHD_Result
 api_projects_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *params[2];
@@ -365,7 +365,7 @@ api_projects_reply(struct MHD_Connection *c, struct api_projects_read *pr)
 	return api_reply(c, MHD_HTTP_OK, resp, "application/json");
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_projects_get(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *id = r->match.args[0], *params[5];
@@ -475,7 +475,7 @@ api_projects_items(const char *client_id, const char *project_id)
 	return items;
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_projects_trace(struct MHD_Connection *c, struct api_request *r)
 {
 	enum MHD_Result ret;
@@ -493,7 +493,7 @@ api_projects_trace(struct MHD_Connection *c, struct api_request *r)
  * GET /projects/{id}/strategies: the exact sourcing strategies of a
  * processed project, from its basis and lines (as in its report).
  */
-static enum MHD_Result
+enum MHD_Result
 api_projects_strategies(struct MHD_Connection *c, struct api_request *r)
 {
 	enum MHD_Result ret;
@@ -516,7 +516,7 @@ api_projects_strategies(struct MHD_Connection *c, struct api_request *r)
 }
 
 /* Line items and trace go with the project (foreign keys cascade). */
-static enum MHD_Result
+enum MHD_Result
 api_projects_delete(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *id = r->match.args[0];
@@ -539,15 +539,3 @@ api_projects_delete(struct MHD_Connection *c, struct api_request *r)
 		    "%s", id);
 	return api_json(c, MHD_HTTP_OK, json_pack("{s:s}", "deleted", id));
 }
-
-const struct api_route api_projects_routes[] = {
-	{ "GET", "/projects", API_AUTH_READ, api_projects_list },
-	{ "GET", "/projects/{}", API_AUTH_PROJECT_READ, api_projects_get },
-	{ "DELETE", "/projects/{}", API_AUTH_PROJECT_WRITE,
-	    api_projects_delete },
-	{ "GET", "/projects/{}/trace", API_AUTH_PROJECT_READ,
-	    api_projects_trace },
-	{ "GET", "/projects/{}/strategies", API_AUTH_PROJECT_READ,
-	    api_projects_strategies },
-	{ NULL, NULL, 0, NULL }
-};

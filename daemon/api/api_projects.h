@@ -37,6 +37,8 @@
 json_t	*api_projects_items(const char *client_id,
 	    const char *project_id);
 
-extern const struct api_route api_projects_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_projects_list, api_projects_get, api_projects_delete,
+    api_projects_trace, api_projects_strategies;
 
 #endif

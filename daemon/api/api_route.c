@@ -1,8 +1,6 @@
 /*
- * Route matching, admission and dispatch for the API process; see
- * api_route.h. The tables are walked in order, so a specific pattern
- * listed first wins over a wider one ("/knowledge/parts/{}/ban" over
- * "/knowledge/parts/{}/{}").
+ * The route table, matching, admission and dispatch for the API
+ * process; see api_route.h.
  */
 #include <string.h>
 
@@ -31,21 +29,136 @@
 #include "config.h"
 #include "scope.h"
 
-const struct api_route *const api_route_tables[] = {
-	api_service_routes,
-	api_projects_routes,
-	api_submit_routes,
-	api_admin_routes,
-	api_bootstrap_routes,
-	api_tenants_routes,
-	api_metrics_routes,
-	api_events_routes,
-	api_parts_routes,
-	api_suppliers_routes,
-	api_jobs_routes,
-	api_search_routes,
-	api_openai_routes,
-	NULL
+/*
+ * Every route of the API process, as DESIGN.md lists them, with who may
+ * call it. The first route whose pattern and method match serves a
+ * request, so a specific pattern comes before a wider one.
+ */
+const struct api_route api_routes[] = {
+	/* the service, public (api_service.c, api_metrics.c) */
+	{ "GET", "/health",
+	    API_AUTH_NONE, api_service_health, NULL },
+	{ "GET", "/",
+	    API_AUTH_NONE, api_service_root, NULL },
+	{ "GET", "/metrics",
+	    API_AUTH_NONE, api_metrics, NULL },
+	/* OpenAI-compatible (api_openai.c) */
+	{ "GET", "/v1/models",
+	    API_AUTH_READ, api_openai_models, NULL },
+	{ "POST", "/v1/chat/completions",
+	    API_AUTH_READ, api_openai_completions, NULL },
+	/* projects (api_projects.c, api_submit.c, api_events.c) */
+	{ "GET", "/projects",
+	    API_AUTH_READ, api_projects_list, NULL },
+	{ "GET", "/projects/{}",
+	    API_AUTH_PROJECT_READ, api_projects_get, NULL },
+	{ "DELETE", "/projects/{}",
+	    API_AUTH_PROJECT_WRITE, api_projects_delete, NULL },
+	{ "GET", "/projects/{}/trace",
+	    API_AUTH_PROJECT_READ, api_projects_trace, NULL },
+	{ "GET", "/projects/{}/strategies",
+	    API_AUTH_PROJECT_READ, api_projects_strategies, NULL },
+	{ "POST", "/projects",
+	    API_AUTH_WRITE, api_submit_create, NULL },
+	{ "POST", "/projects/upload-and-process",
+	    API_AUTH_WRITE, api_submit_upload_and_process, NULL },
+	{ "POST", "/projects/{}/process",
+	    API_AUTH_WRITE, api_submit_process, NULL },
+	{ "GET", "/projects/{}/events",
+	    API_AUTH_PROJECT_READ, api_events_open, NULL },
+	/* jobs (api_jobs.c) */
+	{ "GET", "/jobs",
+	    API_AUTH_READ, api_jobs_list, NULL },
+	{ "GET", "/jobs/{}",
+	    API_AUTH_READ, api_jobs_get, NULL },
+	{ "POST", "/jobs/{}/retry",
+	    API_AUTH_WRITE, api_jobs_retry, NULL },
+	/*
+	 * part knowledge (api_parts.c): the specific routes before the
+	 * two-segment ones, so GET /knowledge/parts/X/alternates is X's
+	 * alternates, never a part named "X/alternates"
+	 */
+	{ "GET", "/knowledge/parts",
+	    API_AUTH_READ, api_parts_list, NULL },
+	{ "GET", "/knowledge/parts/{}",
+	    API_AUTH_READ, api_parts_route_part, NULL },
+	{ "POST", "/knowledge/parts/{}/ban",
+	    API_AUTH_WRITE, api_parts_route_ban, NULL },
+	{ "POST", "/knowledge/parts/{}/unban",
+	    API_AUTH_WRITE, api_parts_route_unban, NULL },
+	{ "GET", "/knowledge/parts/{}/alternates",
+	    API_AUTH_READ, api_parts_route_alts_get, NULL },
+	{ "POST", "/knowledge/parts/{}/alternates",
+	    API_AUTH_WRITE, api_parts_route_alts_add, NULL },
+	{ "POST", "/knowledge/parts/{}/{}/ban",
+	    API_AUTH_WRITE, api_parts_route_ban, NULL },
+	{ "POST", "/knowledge/parts/{}/{}/unban",
+	    API_AUTH_WRITE, api_parts_route_unban, NULL },
+	{ "GET", "/knowledge/parts/{}/{}/alternates",
+	    API_AUTH_READ, api_parts_route_alts_get, NULL },
+	{ "POST", "/knowledge/parts/{}/{}/alternates",
+	    API_AUTH_WRITE, api_parts_route_alts_add, NULL },
+	{ "GET", "/knowledge/parts/{}/{}",
+	    API_AUTH_READ, api_parts_route_part, NULL },
+	/* supplier knowledge (api_suppliers.c) */
+	{ "GET", "/knowledge/suppliers",
+	    API_AUTH_READ, api_suppliers_list, NULL },
+	{ "POST", "/knowledge/suppliers",
+	    API_AUTH_WRITE, api_suppliers_write, NULL },
+	{ "GET", "/knowledge/suppliers/{}",
+	    API_AUTH_READ, api_suppliers_get, NULL },
+	{ "POST", "/knowledge/suppliers/{}",
+	    API_AUTH_WRITE, api_suppliers_write, NULL },
+	{ "PUT", "/knowledge/suppliers/{}",
+	    API_AUTH_WRITE, api_suppliers_write, NULL },
+	{ "POST", "/knowledge/suppliers/{}/trust",
+	    API_AUTH_WRITE, api_suppliers_trust, NULL },
+	/* live search, a read though it caches answers (api_search.c) */
+	{ "POST", "/search/parts",
+	    API_AUTH_READ, api_search_parts, NULL },
+	{ "GET", "/search/providers",
+	    API_AUTH_READ, api_search_providers, NULL },
+	/* the original's tenant routes (api_tenants.c) */
+	{ "GET", "/api-keys",
+	    API_AUTH_ADMIN_OR_READ, api_tenants_keys_list, NULL },
+	{ "POST", "/api-keys",
+	    API_AUTH_ADMIN_OR_WRITE, api_tenants_keys_create, NULL },
+	{ "GET", "/api-keys/{}",
+	    API_AUTH_ADMIN_OR_READ, api_tenants_keys_get, NULL },
+	{ "POST", "/api-keys/{}/revoke",
+	    API_AUTH_ADMIN_OR_WRITE, api_tenants_keys_revoke, NULL },
+	{ "GET", "/clients",
+	    API_AUTH_ADMIN_OR_READ, api_tenants_clients_list, NULL },
+	{ "POST", "/clients",
+	    API_AUTH_ADMIN_OR_WRITE, api_tenants_clients_create, NULL },
+	{ "GET", "/clients/{}",
+	    API_AUTH_ADMIN_OR_READ, api_tenants_clients_get, NULL },
+	{ "POST", "/clients/{}/deactivate",
+	    API_AUTH_ADMIN_OR_WRITE, api_tenants_clients_deactivate, NULL },
+	/* the operator's (api_admin.c, api_bootstrap.c) */
+	{ "POST", "/admin/clients",
+	    API_AUTH_ADMIN, api_admin_clients_create, NULL },
+	{ "GET", "/admin/clients",
+	    API_AUTH_ADMIN, api_admin_clients_list, NULL },
+	{ "GET", "/admin/clients/{}",
+	    API_AUTH_ADMIN, api_admin_clients_get, NULL },
+	{ "POST", "/admin/clients/{}/deactivate",
+	    API_AUTH_ADMIN, api_admin_clients_deactivate, NULL },
+	{ "POST", "/admin/clients/{}/activate",
+	    API_AUTH_ADMIN, api_admin_clients_activate, NULL },
+	{ "POST", "/admin/api-keys",
+	    API_AUTH_ADMIN, api_admin_keys_create, NULL },
+	{ "GET", "/admin/api-keys",
+	    API_AUTH_ADMIN, api_admin_keys_list, NULL },
+	{ "POST", "/admin/api-keys/{}/revoke",
+	    API_AUTH_ADMIN, api_admin_keys_revoke, NULL },
+	{ "GET", "/admin/status",
+	    API_AUTH_NONE, api_bootstrap_status, NULL },
+	{ "POST", "/admin/bootstrap",
+	    API_AUTH_ADMIN, api_bootstrap_run, NULL },
+	{ "POST", "/admin/reset-demo",
+	    API_AUTH_ADMIN, api_bootstrap_reset_demo, NULL },
+	{ NULL, NULL, 0, NULL, NULL }
 };
 
 /*
@@ -86,24 +199,22 @@ api_route_match(const char *pattern, const char *path,
 }
 
 const struct api_route *
-api_route_find(const struct api_route *const *tables, const char *method,
+api_route_find(const struct api_route *table, const char *method,
     const char *url, struct api_route_match *m)
 {
 	const struct api_route *rt;
-	size_t t;
 
 	m->route = NULL;
 	m->path_known = false;
-	for (t = 0; tables[t] != NULL; t++)
-		for (rt = tables[t]; rt->method != NULL; rt++) {
-			if (!api_route_match(rt->pattern, url, m))
-				continue;
-			m->path_known = true;
-			if (strcmp(rt->method, method) == 0) {
-				m->route = rt;
-				return rt;
-			}
+	for (rt = table; rt->method != NULL; rt++) {
+		if (!api_route_match(rt->pattern, url, m))
+			continue;
+		m->path_known = true;
+		if (strcmp(rt->method, method) == 0) {
+			m->route = rt;
+			return rt;
 		}
+	}
 	m->nargs = 0;
 	return NULL;
 }
@@ -169,7 +280,7 @@ api_route_admit(struct MHD_Connection *c, struct api_request *r,
 	struct api_route_match *m = &r->match;
 	const struct api_route *rt;
 
-	rt = api_route_find(api_route_tables, method, r->path, m);
+	rt = api_route_find(api_routes, method, r->path, m);
 	r->route_method = rt ? rt->method : NULL;
 	r->route_pattern = rt ? rt->pattern : NULL;
 	api_metrics_route(r->route_method, r->route_pattern);

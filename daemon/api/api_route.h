@@ -1,7 +1,8 @@
 /*
- * Routing of the API process: each resource file exports a table of
- * routes (method, pattern with "{}" captures, who may call it, handler);
- * a request goes to the first route whose pattern and method match.
+ * Routing of the API process: one table of every route (method, pattern
+ * with "{}" captures, who may call it, handler); a request goes to the
+ * first route whose pattern and method match. Each resource file exports
+ * its handlers for the table.
  */
 #ifndef BOMD_API_ROUTE_H
 #define BOMD_API_ROUTE_H
@@ -34,18 +35,24 @@ enum api_auth_kind {
 	API_AUTH_ADMIN_OR_WRITE	/* the same, with all instead of read */
 };
 
+/* A route's handler: answers r, admitted, its body read. */
+typedef enum MHD_Result	api_route_fn(struct MHD_Connection *c,
+			    struct api_request *r);
+
 /*
  * One route: each "{}" of pattern stands for one path segment, captured
  * into r->match.args, where fn reads them. Routing reads the path as sent
  * and decodes each segment on its own, so an encoded "/" (%2F) stays
- * inside its segment. A table ends with a NULL method.
+ * inside its segment. A handler that serves several routes from a
+ * description (a statement, its answer) finds it in arg. A table ends
+ * with a NULL method.
  */
 struct api_route {
 	const char		*method;
 	const char		*pattern;
 	enum api_auth_kind	 auth;
-	enum MHD_Result		(*fn)(struct MHD_Connection *c,
-				    struct api_request *r);
+	api_route_fn		*fn;
+	const void		*arg;	/* fn's own type, or NULL */
 };
 
 /* What api_route_find() found for a method and a path. */
@@ -56,16 +63,16 @@ struct api_route_match {
 	char			 args[API_ROUTE_MAX_ARGS][API_ROUTE_ARG_LEN];
 };
 
-/* Every table of the process, in matching order, NULL-terminated. */
-extern const struct api_route *const api_route_tables[];
+/* Every route of the process, in matching order. */
+extern const struct api_route api_routes[];
 
 /*
- * Finds the first route of tables (a NULL-terminated list of tables) for
- * method and path (as sent, percent-encoded, without the query); fills m
- * with it and its captures, decoded.
+ * Finds the first route of table for method and path (as sent,
+ * percent-encoded, without the query); fills m with it and its captures,
+ * decoded.
  * Returns the route, or NULL (m->path_known then tells 405 from 404).
  */
-const struct api_route	*api_route_find(const struct api_route *const *tables,
+const struct api_route	*api_route_find(const struct api_route *table,
 			    const char *method, const char *path,
 			    struct api_route_match *m);
 /*

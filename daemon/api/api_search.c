@@ -197,7 +197,7 @@ api_search_answer(const char *query, const char *mfr, unsigned want,
 	    "results_by_provider", byp);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_search_parts(struct MHD_Connection *c, struct api_request *r)
 {
 	struct provider_set *ps = NULL;
@@ -253,7 +253,7 @@ out:
 	return ret;
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_search_providers(struct MHD_Connection *c, struct api_request *r)
 {
 	struct provider_set *ps = NULL;
@@ -272,10 +272,3 @@ api_search_providers(struct MHD_Connection *c, struct api_request *r)
 		redisFree(rc);
 	return ret;
 }
-
-const struct api_route api_search_routes[] = {
-	/* a search, though it caches what the distributors answered */
-	{ "POST", "/search/parts", API_AUTH_READ, api_search_parts },
-	{ "GET", "/search/providers", API_AUTH_READ, api_search_providers },
-	{ NULL, NULL, 0, NULL }
-};

@@ -6,6 +6,7 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_search_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_search_parts, api_search_providers;
 
 #endif

@@ -35,7 +35,7 @@ static const struct api_service_endpoint {
 	{ NULL, NULL }
 };
 
-static enum MHD_Result
+enum MHD_Result
 api_service_health(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *pg = "ok", *rd = "ok";
@@ -67,7 +67,7 @@ api_service_health(struct MHD_Connection *c, struct api_request *r)
 	    "unhealthy", "postgres", pg, "redis", rd));
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_service_root(struct MHD_Connection *c, struct api_request *r)
 {
 	const struct api_service_endpoint *e;
@@ -81,9 +81,3 @@ api_service_root(struct MHD_Connection *c, struct api_request *r)
 	    "implementation", "bomd", "implementation_version", BOMD_VERSION,
 	    "endpoints", list));
 }
-
-const struct api_route api_service_routes[] = {
-	{ "GET", "/health", API_AUTH_NONE, api_service_health },
-	{ "GET", "/", API_AUTH_NONE, api_service_root },
-	{ NULL, NULL, 0, NULL }
-};

@@ -7,6 +7,7 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_service_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_service_health, api_service_root;
 
 #endif

@@ -316,7 +316,7 @@ api_submit_insert(struct MHD_Connection *c, struct api_request *r,
 }
 
 /* POST /projects/upload-and-process: a new project, processed. */
-static enum MHD_Result
+enum MHD_Result
 api_submit_upload_and_process(struct MHD_Connection *c, struct api_request *r)
 {
 	struct api_submit_upload u;
@@ -341,7 +341,7 @@ api_submit_upload_and_process(struct MHD_Connection *c, struct api_request *r)
 }
 
 /* POST /projects: the project and its line items, not processed yet. */
-static enum MHD_Result
+enum MHD_Result
 api_submit_create(struct MHD_Connection *c, struct api_request *r)
 {
 	struct api_submit_upload u;
@@ -371,7 +371,7 @@ out:
 }
 
 /* POST /projects/{id}/process: a new job for an existing project. */
-static enum MHD_Result
+enum MHD_Result
 api_submit_process(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *id = r->match.args[0];
@@ -424,12 +424,3 @@ api_submit_process(struct MHD_Connection *c, struct api_request *r)
 	api_db_put(db);
 	return api_wait_job(c, r, id, job_id, async);
 }
-
-const struct api_route api_submit_routes[] = {
-	{ "POST", "/projects", API_AUTH_WRITE, api_submit_create },
-	{ "POST", "/projects/upload-and-process", API_AUTH_WRITE,
-	    api_submit_upload_and_process },
-	{ "POST", "/projects/{}/process", API_AUTH_WRITE,
-	    api_submit_process },
-	{ NULL, NULL, 0, NULL }
-};

@@ -6,6 +6,8 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_submit_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_submit_create, api_submit_upload_and_process,
+    api_submit_process;
 
 #endif

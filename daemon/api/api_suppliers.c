@@ -131,7 +131,7 @@ api_suppliers_updated_json(const PGresult *res, int i)
 	    PQgetvalue(res, i, 3), "supplier", api_suppliers_json(res, i));
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_suppliers_list(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_reply_page(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
@@ -140,7 +140,7 @@ api_suppliers_list(struct MHD_Connection *c, struct api_request *r)
 	    api_suppliers_json);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_suppliers_get(struct MHD_Connection *c, struct api_request *r)
 {
 	enum MHD_Result ret;
@@ -212,7 +212,7 @@ bad:
 	return NULL;
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_suppliers_trust(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *trust, *reason, *user;
@@ -288,7 +288,7 @@ static const struct api_suppliers_write api_suppliers_change = {
  * (name, supplier_type, trust_level, order_cost, account_rep,
  * payment_terms, notes) of that supplier.
  */
-static enum MHD_Result
+enum MHD_Result
 api_suppliers_write(struct MHD_Connection *c, struct api_request *r)
 {
 	bool create = r->match.nargs == 0;	/* no supplier in the path */
@@ -311,17 +311,3 @@ api_suppliers_write(struct MHD_Connection *c, struct api_request *r)
 	json_decref(body);
 	return ret;
 }
-
-const struct api_route api_suppliers_routes[] = {
-	{ "GET", "/knowledge/suppliers", API_AUTH_READ, api_suppliers_list },
-	{ "POST", "/knowledge/suppliers", API_AUTH_WRITE,
-	    api_suppliers_write },
-	{ "GET", "/knowledge/suppliers/{}", API_AUTH_READ, api_suppliers_get },
-	{ "POST", "/knowledge/suppliers/{}", API_AUTH_WRITE,
-	    api_suppliers_write },
-	{ "PUT", "/knowledge/suppliers/{}", API_AUTH_WRITE,
-	    api_suppliers_write },
-	{ "POST", "/knowledge/suppliers/{}/trust", API_AUTH_WRITE,
-	    api_suppliers_trust },
-	{ NULL, NULL, 0, NULL }
-};

@@ -6,6 +6,8 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_suppliers_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_suppliers_list, api_suppliers_write, api_suppliers_get,
+    api_suppliers_trust;
 
 #endif

@@ -98,7 +98,7 @@ api_tenants_deactivated_json(const PGresult *res, int i)
  * 422 before a client_id no client has answers [], so this parses it
  * itself rather than through api_reply_page().
  */
-static enum MHD_Result
+enum MHD_Result
 api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *client;
@@ -120,7 +120,7 @@ api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r)
 	    api_tenants_key_json);
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_tenants_keys_get(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_row(c, r, "SELECT " API_TENANTS_KEY_COLS " FROM "
@@ -173,7 +173,7 @@ api_tenants_scopes(struct MHD_Connection *c, const struct api_request *r,
 }
 
 /* POST /api-keys {client_id, name, scopes}: {key, raw_key}. */
-static enum MHD_Result
+enum MHD_Result
 api_tenants_keys_create(struct MHD_Connection *c, struct api_request *r)
 {
 	char scopes[API_SCOPES_LEN], err[512];
@@ -236,7 +236,7 @@ out:
 	return ret;
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_tenants_keys_revoke(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_row(c, r, "UPDATE api_keys SET revoked_at = "
@@ -246,7 +246,7 @@ api_tenants_keys_revoke(struct MHD_Connection *c, struct api_request *r)
 }
 
 /* GET /clients[?include_inactive=true], newest first. */
-static enum MHD_Result
+enum MHD_Result
 api_tenants_clients_list(struct MHD_Connection *c, struct api_request *r)
 {
 	const char *inactive;
@@ -272,7 +272,7 @@ api_tenants_clients_show(struct MHD_Connection *c, struct api_request *r,
 	    "AND c.client_id = $2", id, api_tenants_client_json, "Client");
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_clients_show(c, r, r->match.args[0]);
@@ -283,7 +283,7 @@ api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r)
  * operator's (an issuer is a URL the server will fetch); no key comes
  * with it.
  */
-static enum MHD_Result
+enum MHD_Result
 api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r)
 {
 	struct admin_client spec;
@@ -329,7 +329,7 @@ out:
 	return ret;
 }
 
-static enum MHD_Result
+enum MHD_Result
 api_tenants_clients_deactivate(struct MHD_Connection *c, struct api_request *r)
 {
 	return api_tenants_row(c, r, "UPDATE clients SET active = false, "
@@ -337,22 +337,3 @@ api_tenants_clients_deactivate(struct MHD_Connection *c, struct api_request *r)
 	    "$1::uuid) AND client_id = $2 RETURNING client_id",
 	    r->match.args[0], api_tenants_deactivated_json, "Client");
 }
-
-const struct api_route api_tenants_routes[] = {
-	{ "GET", "/api-keys", API_AUTH_ADMIN_OR_READ, api_tenants_keys_list },
-	{ "POST", "/api-keys", API_AUTH_ADMIN_OR_WRITE,
-	    api_tenants_keys_create },
-	{ "GET", "/api-keys/{}", API_AUTH_ADMIN_OR_READ,
-	    api_tenants_keys_get },
-	{ "POST", "/api-keys/{}/revoke", API_AUTH_ADMIN_OR_WRITE,
-	    api_tenants_keys_revoke },
-	{ "GET", "/clients", API_AUTH_ADMIN_OR_READ,
-	    api_tenants_clients_list },
-	{ "POST", "/clients", API_AUTH_ADMIN_OR_WRITE,
-	    api_tenants_clients_create },
-	{ "GET", "/clients/{}", API_AUTH_ADMIN_OR_READ,
-	    api_tenants_clients_get },
-	{ "POST", "/clients/{}/deactivate", API_AUTH_ADMIN_OR_WRITE,
-	    api_tenants_clients_deactivate },
-	{ NULL, NULL, 0, NULL }
-};

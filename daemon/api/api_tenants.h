@@ -7,6 +7,10 @@
 
 #include "api_route.h"
 
-extern const struct api_route api_tenants_routes[];
+/* Handlers of api_routes[] (api_route.c). */
+api_route_fn	api_tenants_keys_list, api_tenants_keys_create,
+    api_tenants_keys_get, api_tenants_keys_revoke, api_tenants_clients_list,
+    api_tenants_clients_create, api_tenants_clients_get,
+    api_tenants_clients_deactivate;
 
 #endif

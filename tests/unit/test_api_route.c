@@ -26,15 +26,14 @@ test_fn(struct MHD_Connection *c, struct api_request *r)
 }
 
 static const struct api_route test_routes[] = {
-	{ "GET", "/", API_AUTH_NONE, test_fn },
-	{ "GET", "/items", API_AUTH_READ, test_fn },
-	{ "POST", "/items/new", API_AUTH_WRITE, test_fn },
-	{ "GET", "/items/{}", API_AUTH_READ, test_fn },
-	{ "DELETE", "/items/{}", API_AUTH_WRITE, test_fn },
-	{ "GET", "/items/{}/tags/{}", API_AUTH_READ, test_fn },
-	{ NULL, NULL, 0, NULL }
+	{ "GET", "/", API_AUTH_NONE, test_fn, NULL },
+	{ "GET", "/items", API_AUTH_READ, test_fn, NULL },
+	{ "POST", "/items/new", API_AUTH_WRITE, test_fn, NULL },
+	{ "GET", "/items/{}", API_AUTH_READ, test_fn, NULL },
+	{ "DELETE", "/items/{}", API_AUTH_WRITE, test_fn, NULL },
+	{ "GET", "/items/{}/tags/{}", API_AUTH_READ, test_fn, NULL },
+	{ NULL, NULL, 0, NULL, NULL }
 };
-static const struct api_route *const test_tables[] = { test_routes, NULL };
 
 /* One lookup and what it should find: pattern NULL for none. */
 struct test_row {
@@ -50,7 +49,7 @@ struct test_row {
  * decoded) and checks the route, the status and the captures.
  */
 static void
-test_rows(const struct api_route *const *tables, const struct test_row *rows,
+test_rows(const struct api_route *table, const struct test_row *rows,
     size_t n)
 {
 	struct api_route_match m;
@@ -58,7 +57,7 @@ test_rows(const struct api_route *const *tables, const struct test_row *rows,
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
-		rt = api_route_find(tables, rows[i].method, rows[i].url, &m);
+		rt = api_route_find(table, rows[i].method, rows[i].url, &m);
 		if (rows[i].pattern == NULL) {
 			assert_null(rt);
 			assert_int_equal(m.path_known ? 405 : 404,
@@ -105,7 +104,7 @@ UNIT_TEST(test_captures)
 		{ "GET", "", NULL, 404, { NULL } },
 	};
 
-	test_rows(test_tables, rows, sizeof(rows) / sizeof(rows[0]));
+	test_rows(test_routes, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 UNIT_TEST(test_long_segment)
@@ -115,10 +114,10 @@ UNIT_TEST(test_long_segment)
 
 	/* the longest segment a capture holds, then one byte more */
 	snprintf(url, sizeof(url), "/items/%0*d", API_ROUTE_ARG_LEN - 1, 0);
-	assert_non_null(api_route_find(test_tables, "GET", url, &m));
+	assert_non_null(api_route_find(test_routes, "GET", url, &m));
 	assert_int_equal(strlen(m.args[0]), API_ROUTE_ARG_LEN - 1);
 	snprintf(url, sizeof(url), "/items/%0*d", API_ROUTE_ARG_LEN, 0);
-	assert_null(api_route_find(test_tables, "GET", url, &m));
+	assert_null(api_route_find(test_routes, "GET", url, &m));
 	assert_false(m.path_known);
 }
 
@@ -134,7 +133,7 @@ UNIT_TEST(test_method)
 		{ "POST", "/nothing", NULL, 404, { NULL } },
 	};
 
-	test_rows(test_tables, rows, sizeof(rows) / sizeof(rows[0]));
+	test_rows(test_routes, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* The API's own tables: the order that makes parts with "/" work. */
@@ -179,7 +178,7 @@ UNIT_TEST(test_api_tables)
 		{ "GET", "/v1/chat/completions", NULL, 405, { NULL } },
 	};
 
-	test_rows(api_route_tables, rows, sizeof(rows) / sizeof(rows[0]));
+	test_rows(api_routes, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 /*
@@ -209,28 +208,27 @@ UNIT_TEST(test_api_scopes)
 		{ "POST", "/admin/clients", API_AUTH_ADMIN },
 	};
 	const struct api_route *rt;
-	size_t t, i, found = 0;
+	size_t i, found = 0;
 
-	for (t = 0; api_route_tables[t] != NULL; t++)
-		for (rt = api_route_tables[t]; rt->method != NULL; rt++) {
-			/* a read changes nothing of the tenant's */
-			if (rt->auth == API_AUTH_READ ||
-			    rt->auth == API_AUTH_PROJECT_READ)
-				assert_true(strcmp(rt->method, "GET") == 0 ||
-				    strcmp(rt->pattern,
-				    "/v1/chat/completions") == 0 ||
-				    strcmp(rt->pattern, "/search/parts") == 0);
-			if (rt->auth == API_AUTH_PROJECT_READ ||
-			    rt->auth == API_AUTH_PROJECT_WRITE)
-				assert_int_equal(strncmp(rt->pattern,
-				    "/projects/{}", 12), 0);
-			for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-				if (strcmp(rows[i].method, rt->method) == 0 &&
-				    strcmp(rows[i].pattern, rt->pattern) == 0) {
-					assert_int_equal(rt->auth,
-					    rows[i].auth);
-					found++;
-				}
-		}
+	for (rt = api_routes; rt->method != NULL; rt++) {
+		/* a read changes nothing of the tenant's */
+		if (rt->auth == API_AUTH_READ ||
+		    rt->auth == API_AUTH_PROJECT_READ)
+			assert_true(strcmp(rt->method, "GET") == 0 ||
+			    strcmp(rt->pattern,
+			    "/v1/chat/completions") == 0 ||
+			    strcmp(rt->pattern, "/search/parts") == 0);
+		if (rt->auth == API_AUTH_PROJECT_READ ||
+		    rt->auth == API_AUTH_PROJECT_WRITE)
+			assert_int_equal(strncmp(rt->pattern,
+			    "/projects/{}", 12), 0);
+		for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			if (strcmp(rows[i].method, rt->method) == 0 &&
+			    strcmp(rows[i].pattern, rt->pattern) == 0) {
+				assert_int_equal(rt->auth,
+				    rows[i].auth);
+				found++;
+			}
+	}
 	assert_int_equal(found, sizeof(rows) / sizeof(rows[0]));
 }
