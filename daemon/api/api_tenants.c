@@ -38,23 +38,6 @@ api_tenants_whose(const struct api_request *r)
 	return r->admin ? NULL : r->client_id;
 }
 
-/*
- * Answers sql on one row named by id, a UUID, of whose rows the caller may
- * touch: $1 as api_tenants_whose(), $2 id. An id that is not a UUID, like
- * a row not there, is 404 "<what> not found: <id>".
- */
-static enum MHD_Result
-api_tenants_row(struct MHD_Connection *c, struct api_request *r,
-    const char *sql, const char *id, api_row_fn to_json, const char *what)
-{
-	if (!uuid_valid(id))
-		return api_error(c, MHD_HTTP_NOT_FOUND, "%s not found: %s",
-		    what, id);
-	return api_reply_row(c, r, sql, 2, (const char *[]){
-	    api_tenants_whose(r), id }, to_json, MHD_HTTP_NOT_FOUND,
-	    "%s not found: %s", what, id);
-}
-
 /* One key selected with API_TENANTS_KEY_COLS, as the original's ApiKey. */
 static json_t *
 api_tenants_key_json(const PGresult *res, int i)
@@ -94,6 +77,65 @@ api_tenants_deactivated_json(const PGresult *res, int i)
 }
 
 /*
+ * A statement on one row named by an id, a UUID, of whose rows the caller
+ * may touch: $1 as api_tenants_whose(), $2 the id; the row's answer, and
+ * what the row is, for 404 "<what> not found: <id>".
+ */
+struct api_tenants_stmt {
+	const char	*sql;
+	api_row_fn	 to_json;
+	const char	*what;
+};
+
+const struct api_tenants_stmt api_tenants_key = {
+	"SELECT " API_TENANTS_KEY_COLS " FROM api_keys k WHERE ($1::uuid IS "
+	"NULL OR k.client_id = $1::uuid) AND k.key_id = $2",
+	api_tenants_key_json, "API key"
+};
+
+const struct api_tenants_stmt api_tenants_key_revoke = {
+	"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) "
+	"WHERE ($1::uuid IS NULL OR client_id = $1::uuid) AND key_id = $2 "
+	"RETURNING key_id",
+	api_tenants_revoked_json, "API key"
+};
+
+const struct api_tenants_stmt api_tenants_client = {
+	"SELECT " API_TENANTS_CLIENT_COLS " FROM clients c WHERE ($1::uuid "
+	"IS NULL OR c.client_id = $1::uuid) AND c.client_id = $2",
+	api_tenants_client_json, "Client"
+};
+
+const struct api_tenants_stmt api_tenants_client_deactivate = {
+	"UPDATE clients SET active = false, updated_at = now() "
+	"WHERE ($1::uuid IS NULL OR client_id = $1::uuid) AND client_id = $2 "
+	"RETURNING client_id",
+	api_tenants_deactivated_json, "Client"
+};
+
+/*
+ * Answers s on the row named by id; an id that is not a UUID, like a row
+ * not there, is 404.
+ */
+static enum MHD_Result
+api_tenants_one(struct MHD_Connection *c, struct api_request *r,
+    const struct api_tenants_stmt *s, const char *id)
+{
+	if (!uuid_valid(id))
+		return api_error(c, MHD_HTTP_NOT_FOUND, "%s not found: %s",
+		    s->what, id);
+	return api_reply_row(c, r, s->sql, 2, (const char *[]){
+	    api_tenants_whose(r), id }, s->to_json, MHD_HTTP_NOT_FOUND,
+	    "%s not found: %s", s->what, id);
+}
+
+enum MHD_Result
+api_tenants_row(struct MHD_Connection *c, struct api_request *r)
+{
+	return api_tenants_one(c, r, r->match.route->arg, r->match.args[0]);
+}
+
+/*
  * GET /api-keys[?client_id=ID][&limit=N], newest first. A bad ?limit is
  * 422 before a client_id no client has answers [], so this parses it
  * itself rather than through api_reply_page().
@@ -118,15 +160,6 @@ api_tenants_keys_list(struct MHD_Connection *c, struct api_request *r)
 	    "ORDER BY k.created_at DESC, k.key_id LIMIT $3::int", 3,
 	    (const char *[]){ api_tenants_whose(r), client, limit },
 	    api_tenants_key_json);
-}
-
-enum MHD_Result
-api_tenants_keys_get(struct MHD_Connection *c, struct api_request *r)
-{
-	return api_tenants_row(c, r, "SELECT " API_TENANTS_KEY_COLS " FROM "
-	    "api_keys k WHERE ($1::uuid IS NULL OR k.client_id = $1::uuid) "
-	    "AND k.key_id = $2", r->match.args[0], api_tenants_key_json,
-	    "API key");
 }
 
 /*
@@ -236,15 +269,6 @@ out:
 	return ret;
 }
 
-enum MHD_Result
-api_tenants_keys_revoke(struct MHD_Connection *c, struct api_request *r)
-{
-	return api_tenants_row(c, r, "UPDATE api_keys SET revoked_at = "
-	    "COALESCE(revoked_at, now()) WHERE ($1::uuid IS NULL OR "
-	    "client_id = $1::uuid) AND key_id = $2 RETURNING key_id",
-	    r->match.args[0], api_tenants_revoked_json, "API key");
-}
-
 /* GET /clients[?include_inactive=true], newest first. */
 enum MHD_Result
 api_tenants_clients_list(struct MHD_Connection *c, struct api_request *r)
@@ -260,22 +284,6 @@ api_tenants_clients_list(struct MHD_Connection *c, struct api_request *r)
 	    inactive != NULL && (strcmp(inactive, "true") == 0 ||
 	    strcmp(inactive, "1") == 0) ? "true" : "false" },
 	    api_tenants_client_json);
-}
-
-/* Client id, as GET /clients/{id} answers it. */
-static enum MHD_Result
-api_tenants_clients_show(struct MHD_Connection *c, struct api_request *r,
-    const char *id)
-{
-	return api_tenants_row(c, r, "SELECT " API_TENANTS_CLIENT_COLS " FROM "
-	    "clients c WHERE ($1::uuid IS NULL OR c.client_id = $1::uuid) "
-	    "AND c.client_id = $2", id, api_tenants_client_json, "Client");
-}
-
-enum MHD_Result
-api_tenants_clients_get(struct MHD_Connection *c, struct api_request *r)
-{
-	return api_tenants_clients_show(c, r, r->match.args[0]);
 }
 
 /*
@@ -323,17 +331,8 @@ api_tenants_clients_create(struct MHD_Connection *c, struct api_request *r)
 	else if (rc != ADMIN_OK)
 		ret = api_admin_answer(c, rc, err, MHD_HTTP_OK, NULL);
 	else
-		ret = api_tenants_clients_show(c, r, id);
+		ret = api_tenants_one(c, r, &api_tenants_client, id);
 out:
 	json_decref(body);
 	return ret;
-}
-
-enum MHD_Result
-api_tenants_clients_deactivate(struct MHD_Connection *c, struct api_request *r)
-{
-	return api_tenants_row(c, r, "UPDATE clients SET active = false, "
-	    "updated_at = now() WHERE ($1::uuid IS NULL OR client_id = "
-	    "$1::uuid) AND client_id = $2 RETURNING client_id",
-	    r->match.args[0], api_tenants_deactivated_json, "Client");
 }
