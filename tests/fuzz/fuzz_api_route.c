@@ -1,6 +1,6 @@
 /*
  * Fuzzes the API's routing: a request path as sent (routing decodes each
- * segment on its own) through api_route_find() on the API's own tables,
+ * segment on its own) through api_route_find() on the API's own table,
  * and the MPN a part route makes of its captures. The input
  * is "METHOD PATH" ("GET /knowledge/parts/A%2FB"); without a blank, all
  * of it is the path of a GET.
@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		method = in;
 		url = sp + 1;
 	}
-	rt = api_route_find(api_route_tables, method, url, &m);
+	rt = api_route_find(api_routes, method, url, &m);
 	if (rt == NULL) {
 		assert(m.route == NULL && m.nargs == 0);
 		free(in);
