@@ -117,6 +117,15 @@ api_knowledge_body(struct MHD_Connection *c, const struct api_request *r,
 	return body;
 }
 
+enum MHD_Result
+api_knowledge_page(struct MHD_Connection *c, struct api_request *r)
+{
+	const struct api_knowledge_list *l = r->match.route->arg;
+
+	return api_reply_page(c, r, l->sql, 1, (const char *[]){
+	    r->client_id }, l->to_json);
+}
+
 json_t *
 api_knowledge_notes(const char *text)
 {

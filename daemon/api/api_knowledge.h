@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "api_reply.h"
+#include "api_route.h"
 
 #define API_KNOWLEDGE_MAX_ID	64	/* a supplier id, a type, a level */
 #define API_KNOWLEDGE_MAX_NAME	200	/* a name, a user */
@@ -50,6 +51,20 @@ json_t		*api_knowledge_body(struct MHD_Connection *c,
 		    const struct api_request *r, bool optional,
 		    const struct api_knowledge_member *m, size_t n,
 		    enum MHD_Result *ret);
+/*
+ * A list of the tenant's knowledge (its parts, its suppliers): the
+ * statement, on $1 the caller's client and $2 ?limit, and each row's
+ * answer.
+ */
+struct api_knowledge_list {
+	const char	*sql;
+	api_row_fn	 to_json;
+};
+/*
+ * Route handler: answers a page of the list its route names in arg (an
+ * api_knowledge_list), as api_reply_page() does.
+ */
+api_route_fn	api_knowledge_page;
 /*
  * Notes stored as text, one a line, as the original's list of strings
  * (blank lines dropped). New reference.

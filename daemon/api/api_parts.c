@@ -176,14 +176,11 @@ api_parts_route(struct MHD_Connection *c, struct api_request *r,
 	return fn(c, r, mpn);
 }
 
-enum MHD_Result
-api_parts_list(struct MHD_Connection *c, struct api_request *r)
-{
-	return api_reply_page(c, r, "SELECT " API_PARTS_COLS " FROM "
-	    "part_knowledge WHERE client_id = $1 ORDER BY mpn "
-	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
-	    api_parts_json);
-}
+const struct api_knowledge_list api_parts_list = {
+	"SELECT " API_PARTS_COLS " FROM part_knowledge WHERE client_id = $1 "
+	"ORDER BY mpn LIMIT $2::int",
+	api_parts_json
+};
 
 static enum MHD_Result
 api_parts_get(struct MHD_Connection *c, struct api_request *r,

@@ -8,9 +8,13 @@
 
 #include "api_route.h"
 
+struct api_knowledge_list;
+
 /* Handlers of api_routes[] (api_route.c). */
-api_route_fn	api_parts_list, api_parts_route_part, api_parts_route_ban,
+api_route_fn	api_parts_route_part, api_parts_route_ban,
     api_parts_route_unban, api_parts_route_alts_get, api_parts_route_alts_add;
+/* The tenant's parts, for api_knowledge_page(). */
+extern const struct api_knowledge_list api_parts_list;
 
 /*
  * The MPN of a part route from its captures m: args[0], or args[0] "/"

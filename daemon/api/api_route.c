@@ -12,6 +12,7 @@
 #include "api_events.h"
 #include "api_internal.h"
 #include "api_jobs.h"
+#include "api_knowledge.h"
 #include "api_limit.h"
 #include "api_metrics.h"
 #include "api_openai.h"
@@ -79,7 +80,7 @@ const struct api_route api_routes[] = {
 	 * alternates, never a part named "X/alternates"
 	 */
 	{ "GET", "/knowledge/parts",
-	    API_AUTH_READ, api_parts_list, NULL },
+	    API_AUTH_READ, api_knowledge_page, &api_parts_list },
 	{ "GET", "/knowledge/parts/{}",
 	    API_AUTH_READ, api_parts_route_part, NULL },
 	{ "POST", "/knowledge/parts/{}/ban",
@@ -102,7 +103,7 @@ const struct api_route api_routes[] = {
 	    API_AUTH_READ, api_parts_route_part, NULL },
 	/* supplier knowledge (api_suppliers.c) */
 	{ "GET", "/knowledge/suppliers",
-	    API_AUTH_READ, api_suppliers_list, NULL },
+	    API_AUTH_READ, api_knowledge_page, &api_suppliers_list },
 	{ "POST", "/knowledge/suppliers",
 	    API_AUTH_WRITE, api_suppliers_write, NULL },
 	{ "GET", "/knowledge/suppliers/{}",

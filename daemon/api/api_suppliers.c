@@ -131,14 +131,11 @@ api_suppliers_updated_json(const PGresult *res, int i)
 	    PQgetvalue(res, i, 3), "supplier", api_suppliers_json(res, i));
 }
 
-enum MHD_Result
-api_suppliers_list(struct MHD_Connection *c, struct api_request *r)
-{
-	return api_reply_page(c, r, "SELECT " API_SUPPLIERS_COLS " FROM "
-	    "supplier_knowledge WHERE client_id = $1 ORDER BY supplier_id "
-	    "LIMIT $2::int", 1, (const char *[]){ r->client_id },
-	    api_suppliers_json);
-}
+const struct api_knowledge_list api_suppliers_list = {
+	"SELECT " API_SUPPLIERS_COLS " FROM supplier_knowledge WHERE "
+	"client_id = $1 ORDER BY supplier_id LIMIT $2::int",
+	api_suppliers_json
+};
 
 enum MHD_Result
 api_suppliers_get(struct MHD_Connection *c, struct api_request *r)
