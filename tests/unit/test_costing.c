@@ -59,7 +59,10 @@ costing_offer(const struct costing_offer_in *in, struct offer *o)
 	    &o->nbreaks, &why), 0);
 }
 
-/* Case i of cases into c; a case has exactly one of want and error. */
+/*
+ * Case i of cases into c: a case has exactly one of want and error, and
+ * an explain text only with want.
+ */
 static void
 costing_case_get(const json_t *cases, size_t i, struct costing_case *c)
 {
@@ -83,6 +86,9 @@ costing_case_get(const json_t *cases, size_t i, struct costing_case *c)
 	    "shortfall", &shortfall);
 	if (priced == (c->error != NULL))
 		fail_msg("case %zu (%s): want one of want and error", i,
+		    c->why);
+	if (c->explain != NULL && !priced)
+		fail_msg("case %zu (%s): an explain text needs want", i,
 		    c->why);
 	c->p.line_qty = line;
 	c->p.build_qty = build;
