@@ -23,7 +23,7 @@ fixture_cases(const char *name)
 
 	snprintf(file, sizeof(file), "%s.json", name);
 	text = fixture_file("cases", file, &len);
-	cases = json_loadb(text, len, 0, &err);
+	cases = json_loadb(text, len, JSON_ALLOW_NUL, &err);
 	free(text);
 	if (cases == NULL)
 		fail_msg("cases/%s: line %d: %s", file, err.line, err.text);

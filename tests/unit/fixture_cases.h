@@ -12,7 +12,8 @@
 
 /*
  * The cases of tests/fixtures/cases/name.json. Fails the test unless the
- * file parses as a non-empty array of objects. Caller decrefs.
+ * file parses as a non-empty array of objects. A string may hold \u0000:
+ * unpack it with "s%" for its length. Caller decrefs.
  */
 json_t	*fixture_cases(const char *name);
 

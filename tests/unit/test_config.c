@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fixture_cases.h"
 #include "llm_http.h"
 #include "provider.h"
 #include "unit.h"
@@ -350,93 +351,46 @@ UNIT_TEST(test_file_then_env)
 	config_free(&c);
 }
 
+/*
+ * The refusals of tests/fixtures/cases/config_refusals.json: with the
+ * environment variables of "env" set, or a config file holding "conf",
+ * config_load() fails with an error of which "error" is a part.
+ */
 UNIT_TEST(test_bad_values)
 {
-	static const struct {
-		const char	*env;
-		const char	*val;
-		const char	*conf;
-		const char	*want;	/* substring of the error */
-	} rows[] = {
-		{ "BOMD_WORKERS", "0", NULL, "workers (BOMD_WORKERS)" },
-		{ "BOMD_WORKERS", "two", NULL, "workers (BOMD_WORKERS)" },
-		{ "BOMD_SYNC_WAIT", "-1", NULL, "sync_wait" },
-		{ "BOMD_MAX_UPLOAD", "12abc", NULL, "max_upload" },
-		{ "BOMD_LLM_PROVIDER", "anthropic", NULL, "llm.provider" },
-		{ "BOMD_LOG_LEVEL", "loud", NULL, "log_level" },
-		{ "BOMD_LISTEN", "8080", NULL, "listen" },
-		{ "BOMD_REDIS_URL", "http://x", NULL, "redis_url" },
-		{ "BOMD_ADMIN_KEY", "short", NULL, "admin_key" },
-		{ "BOMD_LLM_BATCH_SIZE", "0", NULL, "llm.batch_size" },
-		{ "BOMD_LLM_BATCH_SIZE", "101", NULL, "llm.batch_size" },
-		{ "BOMD_LLM_MAX_REASKS", "6", NULL, "llm.max_reasks" },
-		{ "BOMD_LLM_DEADLINE_MS", "10", NULL, "llm.deadline_ms" },
-		{ "BOMD_LLM_CONNECT_TIMEOUT_MS", "x", NULL,
-		    "llm.connect_timeout_ms" },
-		{ "BOMD_LLM_PRICE_IN_PER_1M", "-1", NULL,
-		    "llm.price_in_per_1m (BOMD_LLM_PRICE_IN_PER_1M): '-1' is "
-		    "negative" },
-		{ "BOMD_LLM_PRICE_OUT_PER_1M", "0.1234567", NULL,
-		    "llm.price_out_per_1m" },
-		{ "BOMD_LLM_PRICE_OUT_PER_1M", "2000000", NULL,
-		    "out of range" },
-		{ "BOMD_LLM_BACKOFF_BASE_MS", "9000", NULL,
-		    "llm.backoff_cap_ms" },
-		{ NULL, NULL, "llm = { price_in_per_1m = true; };\n",
-		    "llm.price_in_per_1m: expected a decimal amount" },
-		{ NULL, NULL, "llm = { batch_size = 2.5; };\n",
-		    "llm.batch_size: expected an integer" },
-		{ NULL, NULL, "workers = \"many\";\n", "workers (/tmp" },
-		{ NULL, NULL, "sync_wait = 99999;\n", "sync_wait" },
-		{ NULL, NULL, "listen = 8080;\n", "listen: expected" },
-		{ NULL, NULL, "workers = ;\n", ":1:" },
-		{ "BOMD_X402_ENABLED", "maybe", NULL,
-		    "x402.enabled (BOMD_X402_ENABLED): 'maybe' is not true" },
-		{ "BOMD_X402_PRICE", "$0.0000001", NULL,
-		    "x402.price: '$0.0000001' is more decimals" },
-		{ "BOMD_X402_PRICE", "five", NULL, "x402.price" },
-		{ "BOMD_X402_PRICE", "$0", NULL, "x402.price: '$0' is zero" },
-		{ "BOMD_X402_PAY_TO", "0x123", NULL, "x402.pay_to" },
-		{ "BOMD_X402_PAY_TO", "0xZZ9693Bc6afc0C5328bA36FaF03C514EF31228"
-		    "7C", NULL, "x402.pay_to: '0xZZ" },
-		{ "BOMD_X402_ASSET", "0x036CbD53842c5426634e7929541eC2318f3dCF7"
-		    "ex", NULL, "x402.asset" },
-		{ "BOMD_X402_ASSET_DECIMALS", "40", NULL,
-		    "x402.asset_decimals" },
-		{ "BOMD_X402_MAX_TIMEOUT_SECONDS", "0", NULL,
-		    "x402.max_timeout_seconds" },
-		{ "BOMD_X402_NETWORK", "Base Sepolia", NULL, "x402.network" },
-		{ "BOMD_X402_FACILITATOR_URL", "ftp://x402.org", NULL,
-		    "x402.facilitator_url" },
-		{ "BOMD_X402_ENABLED", "true", NULL,
-		    "x402.facilitator_url: required when x402.enabled" },
-		{ NULL, NULL, "x402 = { enabled = true; facilitator_url = "
-		    "\"http://127.0.0.1:9\"; asset = \"" ASSET "\"; price = "
-		    "\"$1\"; };\n", "x402.pay_to: required" },
-		{ NULL, NULL, "x402 = { enabled = 3; };\n",
-		    "x402.enabled (/tmp" },
-		{ NULL, NULL, "x402 = { enabled = 1.5; };\n",
-		    "x402.enabled: expected true or false" },
-		{ NULL, NULL, "x402 = { asset_decimals = true; };\n",
-		    "x402.asset_decimals: expected an integer" },
-	};
+	json_t *cases = fixture_cases("config_refusals"), *env, *v;
+	const char *conf, *want, *k;
 	struct config c;
 	char err[256], *path;
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < json_array_size(cases); i++, n++) {
+		env = NULL;
+		conf = NULL;
+		fixture_case_unpack(cases, i, "{s?o, s?s, s:s}", "env", &env,
+		    "conf", &conf, "error", &want);
+		if (env == NULL && conf == NULL)
+			fail_msg("case %zu: neither env nor conf", i);
 		clear_env(NULL);
 		path = NULL;
-		if (rows[i].env != NULL)
-			setenv(rows[i].env, rows[i].val, 1);
-		if (rows[i].conf != NULL)
-			path = write_conf(rows[i].conf);
+		if (env != NULL && !json_is_object(env))
+			fail_msg("case %zu: env is not an object", i);
+		json_object_foreach(env, k, v) {
+			if (!json_is_string(v))
+				fail_msg("case %zu: %s is not a string", i, k);
+			setenv(k, json_string_value(v), 1);
+		}
+		if (conf != NULL)
+			path = write_conf(conf);
 		err[0] = '\0';
-		assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
-		if (strstr(err, rows[i].want) == NULL)
-			fail_msg("row %zu: error '%s' lacks '%s'", i, err,
-			    rows[i].want);
+		if (config_load(path, &c, err, sizeof(err)) != -1)
+			fail_msg("case %zu: loaded, want '%s'", i, want);
+		if (strstr(err, want) == NULL)
+			fail_msg("case %zu: error '%s' lacks '%s'", i, err,
+			    want);
 	}
+	assert_int_equal(n, json_array_size(cases));
+	json_decref(cases);
 }
 
 UNIT_TEST(test_missing_explicit_file)

@@ -15,6 +15,7 @@
 
 #include "bom.h"
 #include "csv.h"
+#include "fixture_cases.h"
 #include "fixture_bom.h"
 #include "unit.h"
 #include "util.h"
@@ -49,57 +50,48 @@ read_all(const char *in, size_t len, const struct csv_opts *opts,
 	csv_reader_free(&r);
 }
 
+/* The reader's cases, tests/fixtures/cases/csv_reader.json, each why named. */
 UNIT_TEST(test_reader)
 {
-#define IN(s)	s, sizeof(s) - 1
-	static const struct {
-		const char	*in;
-		size_t		 len;
-		size_t		 max_field;
-		size_t		 max_fields;
-		bool		 strict;
-		const char	*want;
-	} rows[] = {
-		{ IN("a,b\n c , \"d,e\" \n"), 64, 0, false,
-		    "1:a|b\n2:c|d,e\n" },
-		{ IN("a,,\n\n,\n"), 64, 0, false, "1:a||\n2:\n3:|\n" },
-		{ IN("\"x \"\"y\"\" \",z"), 64, 0, false,
-		    "1:x \"y\" |z\n" },
-		/* line ends inside quotes become \n and are counted */
-		{ IN("\"l1\r\nl2\rl3\",x\r\ny\r"), 64, 0, false,
-		    "1:l1\nl2\nl3|x\n4:y\n" },
-		/* stray text after a closing quote: kept, or an error */
-		{ IN("\"a\"b ,c\n"), 64, 0, false, "1:ab|c\n" },
-		{ IN("\"a\"b ,c\nd\n"), 64, 0, true,
-		    "1!1: text after a closing quote\n2:d\n" },
-		{ IN("\"a\"  ,c\n"), 64, 0, true, "1:a|c\n" },
-		/* a malformed record is read to its end, then the next */
-		{ IN("a\0b,c\nd\n"), 64, 0, false,
-		    "1!1: NUL byte in file\n2:d\n" },
-		{ IN("x\n\"a\nb\0\",c\nd\n"), 64, 0, false,
-		    "1:x\n2!3: NUL byte in file\n4:d\n" },
-		{ IN("abcd,x\nabc\n"), 3, 0, false,
-		    "1!1: field longer than 3 bytes\n2:abc\n" },
-		{ IN("a,b,c\nd,e\n"), 64, 2, false,
-		    "1!1: more than 2 fields\n2:d|e\n" },
-		{ IN("x\n\"open\ny,z\n"), 64, 0, false,
-		    "1:x\n2!2: unterminated quoted field\n" },
-	};
-#undef IN
+	json_t *cases = fixture_cases("csv_reader");
 	struct csv_opts opts = { ',', 0, 0, false };
+	const char *why, *in, *want;
+	json_int_t max_field, max_fields;
 	struct buf out;
-	size_t i;
+	size_t i, len, n = 0;
+	int strict;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		opts.max_field = rows[i].max_field;
-		opts.max_fields = rows[i].max_fields;
-		opts.strict = rows[i].strict;
-		read_all(rows[i].in, rows[i].len, &opts, &out);
-		if (strcmp(out.data != NULL ? out.data : "", rows[i].want) != 0)
-			fail_msg("row %zu: got '%s', want '%s'", i, out.data,
-			    rows[i].want);
+	for (i = 0; i < json_array_size(cases); i++, n++) {
+		fixture_case_unpack(cases, i, "{s:s, s:s%, s:I, s:I, s:b, s:s}",
+		    "why", &why, "in", &in, &len, "max_field", &max_field,
+		    "max_fields", &max_fields, "strict", &strict,
+		    "want", &want);
+		opts.max_field = (size_t)max_field;
+		opts.max_fields = (size_t)max_fields;
+		opts.strict = strict;
+		read_all(in, len, &opts, &out);
+		if (strcmp(out.data != NULL ? out.data : "", want) != 0)
+			fail_msg("case %zu (%s): got '%s', want '%s'", i, why,
+			    out.data, want);
 		buf_free(&out);
 	}
+	assert_int_equal(n, json_array_size(cases));
+	json_decref(cases);
+}
+
+/*
+ * bom_parse() of s with the default limits, which must accept it: the test
+ * fails naming s and the reason. Caller frees with bom_free().
+ */
+static struct bom *
+parsed(const char *s)
+{
+	struct bom *bom;
+	char err[256];
+
+	if ((bom = fixture_bom(s, err, sizeof(err))) == NULL)
+		fail_msg("'%s': refused: %s", s, err);
+	return bom;
 }
 
 UNIT_TEST(test_decode)
@@ -160,33 +152,26 @@ UNIT_TEST(test_cp1252)
 	}
 
 	/* valid UTF-8 is never reinterpreted: Ω as U+2126 and U+03A9 */
-	bom = fixture_bom("RefDes,MPN,Description\n"
-	    "R1,RC0805FR-0710KL,10k\xe2\x84\xa6 \xce\xa9 4.7\xc2\xb5" "F\n",
-	    err, sizeof(err));
-	assert_non_null(bom);
+	bom = parsed("RefDes,MPN,Description\n"
+	    "R1,RC0805FR-0710KL,10k\xe2\x84\xa6 \xce\xa9 4.7\xc2\xb5" "F\n");
 	assert_string_equal(bom->encoding, "utf-8");
 	assert_string_equal(bom->lines[0].description,
 	    "10k\xe2\x84\xa6 \xce\xa9 4.7\xc2\xb5" "F");
 	bom_free(bom);
 
 	/* a BOM followed by CP1252 bytes: the bytes decide */
-	bom = fixture_bom("\xef\xbb\xbfRefDes,MPN,Description\n"
-	    "C1,GRM188R71H104KA93D,1\xb5" "F\n", err, sizeof(err));
-	assert_non_null(bom);
+	bom = parsed("\xef\xbb\xbfRefDes,MPN,Description\n"
+	    "C1,GRM188R71H104KA93D,1\xb5" "F\n");
 	assert_string_equal(bom->encoding, "cp1252");
 	assert_string_equal(bom->lines[0].description, "1\xc2\xb5" "F");
 	bom_free(bom);
 
 	/* overlong and surrogate encodings are not UTF-8 */
-	bom = fixture_bom("RefDes,MPN,Description\nC1,X1,\xc0\xaf\n", err,
-	    sizeof(err));
-	assert_non_null(bom);
+	bom = parsed("RefDes,MPN,Description\nC1,X1,\xc0\xaf\n");
 	assert_string_equal(bom->encoding, "cp1252");
 	assert_string_equal(bom->lines[0].description, "\xc3\x80\xc2\xaf");
 	bom_free(bom);
-	bom = fixture_bom("RefDes,MPN,Description\nC1,X1,\xed\xa0\x80\n", err,
-	    sizeof(err));
-	assert_non_null(bom);
+	bom = parsed("RefDes,MPN,Description\nC1,X1,\xed\xa0\x80\n");
 	assert_string_equal(bom->encoding, "cp1252");
 	bom_free(bom);
 
@@ -228,13 +213,10 @@ UNIT_TEST(test_quoting)
 		{ "MPN,Qty,Description\n\n\nX1,1,d\n\n", 1, 4, "d" },
 	};
 	struct bom *bom;
-	char err[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bom(rows[i].csv, err, sizeof(err));
-		if (bom == NULL)
-			fail_msg("row %zu: %s", i, err);
+		bom = parsed(rows[i].csv);
 		assert_int_equal(bom->nlines, rows[i].nlines);
 		assert_int_equal(bom->lines[bom->nlines - 1].line_no,
 		    rows[i].last_line_no);
@@ -244,12 +226,10 @@ UNIT_TEST(test_quoting)
 	}
 }
 
+/* A header and a row, and the delimiter it is read with. */
 UNIT_TEST(test_delimiter)
 {
-	static const struct {
-		const char	*csv;
-		char		 delim;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "RefDes,Qty,MPN\nR1,1,X1\n", ',' },
 		{ "RefDes;Qty;MPN\nR1;1;X1\n", ';' },
 		{ "RefDes\tQty\tMPN\nR1\t1\tX1\n", '\t' },
@@ -261,27 +241,20 @@ UNIT_TEST(test_delimiter)
 		{ "Title;Board;Rev\nRefDes,Qty,MPN\nR1,1,X1\n", ',' },
 		/* a header under both: the split with more columns wins */
 		{ "MPN,Note;MPN;Qty\nX1,n;X1;2\n", ';' },
-		{ "MPN\nX1\n", ',' },
 	};
 	struct bom *bom;
-	char err[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bom(rows[i].csv, err, sizeof(err));
-		if (bom == NULL && i == sizeof(rows) / sizeof(rows[0]) - 1) {
-			/* a lone MPN column has no quantity source */
-			assert_string_equal(err, "No valid line items found "
-			    "in BOM: line 2: no quantity and no designators");
-			continue;
-		}
-		if (bom == NULL)
-			fail_msg("row %zu: %s", i, err);
-		assert_int_equal(bom->delimiter, rows[i].delim);
+		bom = parsed(rows[i].in);
+		assert_int_equal(bom->delimiter, rows[i].want);
 		assert_int_equal(bom->nlines, 1);
 		assert_string_equal(bom->lines[0].mpn, "X1");
 		bom_free(bom);
 	}
+	/* a lone MPN column has no quantity source */
+	fixture_bom_refused("MPN\nX1\n", NULL, "No valid line items found "
+	    "in BOM: line 2: no quantity and no designators");
 }
 
 UNIT_TEST(test_field_limits)

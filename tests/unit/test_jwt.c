@@ -15,6 +15,7 @@
 
 #include "auth_fixture.h"
 #include "base64.h"
+#include "fixture_cases.h"
 #include "jwks.h"
 #include "jwt.h"
 #include "unit.h"
@@ -64,26 +65,22 @@ UNIT_GROUP(group_setup, group_teardown)
 
 /* The base claims with over's members set (null: removed). */
 static json_t *
-claims_with(const char *over)
+claims_with(json_t *over)
 {
-	json_t *c, *o, *v;
+	json_t *c, *v;
 	const char *k;
-	void *tmp;
 
 	c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "iss", ISS, "aud", AUD,
 	    "sub", "user-1", "iat", (json_int_t)NOW, "exp",
 	    (json_int_t)(NOW + 600), "scope", "openid read");
 	if (over == NULL)
 		return c;
-	o = json_loads(over, 0, NULL);
-	assert_non_null(o);
-	json_object_foreach_safe(o, tmp, k, v) {
+	json_object_foreach(over, k, v) {
 		if (json_is_null(v))
 			json_object_del(c, k);
 		else
 			json_object_set(c, k, v);
 	}
-	json_decref(o);
 	return c;
 }
 
@@ -99,105 +96,101 @@ the_keys(void)
 	return keys;
 }
 
-static const struct jwt_case {
+/*
+ * A case of tests/fixtures/cases/jwt.json: a token signed with key ("rsa",
+ * "ec", or "pub": HMAC keyed with the RSA public key's PEM; absent: none),
+ * naming kid (absent: none) and alg (absent: the key's), its signature
+ * broken when tampered, carrying the base claims changed by claims (a
+ * null member removes one). want is what jwt_parse() and jwt_verify() make
+ * of it ("ok", "invalid", "no key", or "not parsed"), and any but "ok"
+ * names its reason, a part of the error.
+ */
+struct jwt_case {
 	const char	*name;
-	const char	*key;		/* "rsa", "ec", "pub" (the RSA PEM) */
-	const char	*kid;
-	const char	*alg;		/* NULL: the key's */
-	bool		 tamper;
-	const char	*over;		/* claims changed */
-	bool		 parses;
-	enum jwt_result	 want;
-	const char	*why;		/* in err */
-} jwt_cases[] = {
-	{ "valid RS256", "rsa", "rsa", NULL, false, NULL, true, JWT_OK, "" },
-	{ "valid ES256", "ec", "ec", NULL, false, NULL, true, JWT_OK, "" },
-	{ "expired", "rsa", "rsa", NULL, false, "{\"exp\": 1799999940}",
-	    true, JWT_INVALID, "expired" },
-	{ "expired within the leeway", "ec", "ec", NULL, false,
-	    "{\"exp\": 1799999941}", true, JWT_OK, "" },
-	{ "not yet valid", "rsa", "rsa", NULL, false,
-	    "{\"nbf\": 1800000061}", true, JWT_INVALID, "nbf" },
-	{ "nbf within the leeway", "rsa", "rsa", NULL, false,
-	    "{\"nbf\": 1800000060}", true, JWT_OK, "" },
-	{ "issued in the future", "rsa", "rsa", NULL, false,
-	    "{\"iat\": 1800000061}", true, JWT_INVALID, "iat" },
-	{ "wrong audience", "rsa", "rsa", NULL, false, "{\"aud\": \"other\"}",
-	    true, JWT_INVALID, "aud" },
-	{ "audience in a list", "rsa", "rsa", NULL, false,
-	    "{\"aud\": [\"other\", \"bomd-api\"]}", true, JWT_OK, "" },
-	{ "audience not in the list", "rsa", "rsa", NULL, false,
-	    "{\"aud\": [\"other\", \"bomd-api-2\"]}", true, JWT_INVALID,
-	    "aud" },
-	{ "no audience", "ec", "ec", NULL, false, "{\"aud\": null}", true,
-	    JWT_INVALID, "aud" },
-	{ "wrong issuer", "rsa", "rsa", NULL, false,
-	    "{\"iss\": \"https://id.example.com/tenant-b\"}", true,
-	    JWT_INVALID, "iss" },
-	{ "issuer differing by a slash", "rsa", "rsa", NULL, false,
-	    "{\"iss\": \"https://id.example.com/tenant-a/\"}", true,
-	    JWT_INVALID, "iss" },
-	{ "no exp", "rsa", "rsa", NULL, false, "{\"exp\": null}", true,
-	    JWT_INVALID, "exp" },
-	{ "exp as a string", "rsa", "rsa", NULL, false,
-	    "{\"exp\": \"1800000600\"}", true, JWT_INVALID, "exp" },
-	{ "exp with a fraction", "rsa", "rsa", NULL, false,
-	    "{\"exp\": 1800000600.5}", true, JWT_OK, "" },
-	{ "scope not a string", "rsa", "rsa", NULL, false,
-	    "{\"scope\": [\"read\"]}", true, JWT_INVALID, "scope" },
-	{ "unknown kid", "rsa", "rotated-away", NULL, false, NULL, true,
-	    JWT_NO_KEY, "kid" },
-	{ "RS256 under the EC key's kid", "rsa", "ec", NULL, false, NULL,
-	    true, JWT_INVALID, "alg" },
-	{ "ES256 under the RSA key's kid", "ec", "rsa", NULL, false, NULL,
-	    true, JWT_INVALID, "alg" },
-	{ "no kid among two keys", "rsa", NULL, NULL, false, NULL, true,
-	    JWT_INVALID, "kid" },
-	{ "alg none", NULL, "rsa", "none", false, NULL, false, JWT_INVALID,
-	    "none refused" },
-	{ "HS256 keyed with the RSA public key", "pub", "rsa", "HS256", false,
-	    NULL, false, JWT_INVALID, "HS256 refused" },
-	{ "tampered RS256 claims", "rsa", "rsa", NULL, true, NULL, true,
-	    JWT_INVALID, "signature" },
-	{ "tampered ES256 claims", "ec", "ec", NULL, true, NULL, true,
-	    JWT_INVALID, "signature" },
+	const char	*key, *kid, *alg;
+	int		 tampered;
+	json_t		*claims;
+	const char	*want;
+	const char	*reason;
+	bool		 parses;	/* want is not "not parsed" */
+	enum jwt_result	 result;	/* jwt_verify()'s, when it parses */
 };
+
+/* Case i of cases, into c. */
+static void
+jwt_case_get(const json_t *cases, size_t i, struct jwt_case *c)
+{
+	memset(c, 0, sizeof(*c));
+	fixture_case_unpack(cases, i, "{s:s, s?s, s?s, s?s, s?b, s?o, s:s, "
+	    "s?s}", "name", &c->name, "key", &c->key, "kid", &c->kid,
+	    "alg", &c->alg, "tampered", &c->tampered, "claims", &c->claims,
+	    "want", &c->want, "reason", &c->reason);
+	c->parses = true;
+	if (strcmp(c->want, "ok") == 0)
+		c->result = JWT_OK;
+	else if (strcmp(c->want, "invalid") == 0)
+		c->result = JWT_INVALID;
+	else if (strcmp(c->want, "no key") == 0)
+		c->result = JWT_NO_KEY;
+	else if (strcmp(c->want, "not parsed") == 0)
+		c->parses = false;
+	else
+		fail_msg("%s: want '%s' is none of ok, invalid, no key, "
+		    "not parsed", c->name, c->want);
+	if ((strcmp(c->want, "ok") != 0) != (c->reason != NULL))
+		fail_msg("%s: a reason goes with a refusal, and only there",
+		    c->name);
+}
+
+/* The token case c describes: caller frees. */
+static char *
+jwt_case_token(const struct jwt_case *c)
+{
+	const char *key = NULL;
+	json_t *claims;
+	char *token;
+
+	if (c->key != NULL)
+		key = strcmp(c->key, "rsa") == 0 ? rsa :
+		    strcmp(c->key, "ec") == 0 ? ec : rsa_pub;
+	claims = claims_with(c->claims);
+	token = fixture_mint(key, c->kid, c->alg, c->tampered, claims);
+	json_decref(claims);
+	return token;
+}
 
 UNIT_TEST(test_cases)
 {
 	struct jwt_expect want = { ISS, AUD, NOW };
-	const struct jwt_case *c;
+	json_t *cases = fixture_cases("jwt");
 	struct jwks *keys = the_keys();
+	struct jwt_case c;
 	struct jwt *jwt;
-	const char *key;
 	char err[256], *token;
-	json_t *claims;
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < sizeof(jwt_cases) / sizeof(jwt_cases[0]); i++) {
-		c = &jwt_cases[i];
-		key = c->key == NULL ? NULL : strcmp(c->key, "rsa") == 0 ?
-		    rsa : strcmp(c->key, "ec") == 0 ? ec : rsa_pub;
-		claims = claims_with(c->over);
-		token = fixture_mint(key, c->kid, c->alg, c->tamper, claims);
-		json_decref(claims);
+	for (i = 0; i < json_array_size(cases); i++, n++) {
+		jwt_case_get(cases, i, &c);
+		token = jwt_case_token(&c);
 		assert_true(jwt_shaped(token));
 		err[0] = '\0';
 		jwt = jwt_parse(token, err, sizeof(err));
-		if (!c->parses) {
+		if (!c.parses) {
 			if (jwt != NULL)
-				fail_msg("%s: parsed", c->name);
+				fail_msg("%s: parsed", c.name);
 		} else if (jwt == NULL)
-			fail_msg("%s: %s", c->name, err);
+			fail_msg("%s: %s", c.name, err);
 		else if (jwt_verify(jwt, keys, &want, err, sizeof(err)) !=
-		    c->want)
-			fail_msg("%s: got '%s'", c->name, err);
-		if (strstr(err, c->why) == NULL)
-			fail_msg("%s: '%s' lacks '%s'", c->name, err, c->why);
+		    c.result)
+			fail_msg("%s: got '%s'", c.name, err);
+		if (c.reason != NULL && strstr(err, c.reason) == NULL)
+			fail_msg("%s: '%s' lacks '%s'", c.name, err, c.reason);
 		jwt_free(jwt);
 		free(token);
 	}
+	assert_int_equal(n, json_array_size(cases));
 	jwks_free(keys);
+	json_decref(cases);
 }
 
 UNIT_TEST(test_claims_read)
@@ -222,32 +215,38 @@ UNIT_TEST(test_claims_read)
 	jwks_free(keys);
 }
 
+/* jwt_verify() with keys of a token pem signs under kid, with claims. */
+static enum jwt_result
+verify_minted(const char *pem, const char *kid, const json_t *claims,
+    const struct jwks *keys)
+{
+	struct jwt_expect want = { ISS, AUD, NOW };
+	enum jwt_result res;
+	char err[256], *token;
+	struct jwt *jwt;
+
+	token = fixture_mint(pem, kid, NULL, false, claims);
+	assert_non_null(jwt = jwt_parse(token, err, sizeof(err)));
+	res = jwt_verify(jwt, keys, &want, err, sizeof(err));
+	jwt_free(jwt);
+	free(token);
+	return res;
+}
+
 /* With one key in the set a token need not name it. */
 UNIT_TEST(test_single_key_no_kid)
 {
-	struct jwt_expect want = { ISS, AUD, NOW };
 	json_t *set, *claims = claims_with(NULL);
-	char err[256], *token, *one;
+	char err[256], *one;
 	struct jwks *keys;
-	struct jwt *jwt;
 
 	set = json_loads(jwks_text, 0, NULL);
 	json_array_remove(json_object_get(set, "keys"), 0);	/* the EC */
 	one = json_dumps(set, 0);
 	assert_non_null(keys = jwks_parse(one, strlen(one), err,
 	    sizeof(err)));
-	token = fixture_mint(rsa, NULL, NULL, false, claims);
-	assert_non_null(jwt = jwt_parse(token, err, sizeof(err)));
-	assert_int_equal(jwt_verify(jwt, keys, &want, err, sizeof(err)),
-	    JWT_OK);
-	jwt_free(jwt);
-	free(token);
-	token = fixture_mint(ec, NULL, NULL, false, claims);
-	assert_non_null(jwt = jwt_parse(token, err, sizeof(err)));
-	assert_int_equal(jwt_verify(jwt, keys, &want, err, sizeof(err)),
-	    JWT_INVALID);
-	jwt_free(jwt);
-	free(token);
+	assert_int_equal(verify_minted(rsa, NULL, claims, keys), JWT_OK);
+	assert_int_equal(verify_minted(ec, NULL, claims, keys), JWT_INVALID);
 	jwks_free(keys);
 	free(one);
 	json_decref(set);
