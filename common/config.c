@@ -55,6 +55,22 @@ struct config_key {
 #define CONFIG_SRC(src, name, ...) \
 	CONFIG_AT("providers." #src "." #name, src.name, __VA_ARGS__)
 
+/*
+ * The keys every live source has alike: on by default, credentials of 1
+ * to 512 bytes, a base_url, how long its offers stay fresh and how many
+ * requests it may make (the rate a minute is its own).
+ */
+#define CONFIG_SRC_ON(src) \
+	CONFIG_SRC(src, enabled, CONFIG_BOOL, "true", 0, 1, 1)
+#define CONFIG_SRC_CRED(src, name) \
+	CONFIG_SRC(src, name, CONFIG_STR, NULL, 1, 512, 1)
+#define CONFIG_SRC_URL(src, def) \
+	CONFIG_SRC(src, base_url, CONFIG_STR, def, 8, 4096, 1)
+#define CONFIG_SRC_BUDGET(src, rpm) \
+	CONFIG_SRC(src, ttl, CONFIG_INT, "86400", 60, 2592000, 1), \
+	CONFIG_SRC(src, per_minute, CONFIG_INT, rpm, 1, 100000, 1), \
+	CONFIG_SRC(src, per_day, CONFIG_INT, "1000", 1, 10000000, 1)
+
 /* min/max on strings bound the length; on money, the micro-units */
 static const struct config_key config_keys[] = {
 	CONFIG_KEY(database_url, CONFIG_STR, "postgresql:///bomd", 1, 4096, 0),
@@ -123,36 +139,27 @@ static const struct config_key config_keys[] = {
 	    0, INT64_C(100000000), 1),
 	CONFIG_SEC(retention, every, CONFIG_INT, "3600", 1, 86400, 1),
 	/* live offer sources: in use when enabled with credentials set */
-	CONFIG_SRC(digikey, enabled, CONFIG_BOOL, "true", 0, 1, 1),
-	CONFIG_SRC(digikey, client_id, CONFIG_STR, NULL, 1, 512, 1),
-	CONFIG_SRC(digikey, client_secret, CONFIG_STR, NULL, 1, 512, 1),
-	CONFIG_SRC(digikey, base_url, CONFIG_STR, "https://api.digikey.com",
-	    8, 4096, 1),
+	CONFIG_SRC_ON(digikey),
+	CONFIG_SRC_CRED(digikey, client_id),
+	CONFIG_SRC_CRED(digikey, client_secret),
+	CONFIG_SRC_URL(digikey, "https://api.digikey.com"),
 	CONFIG_SRC(digikey, locale_site, CONFIG_STR, "US", 2, 8, 1),
 	CONFIG_SRC(digikey, locale_language, CONFIG_STR, "en", 2, 8, 1),
 	CONFIG_SRC(digikey, currency, CONFIG_STR, "USD", 3, 3, 1),
-	CONFIG_SRC(digikey, ttl, CONFIG_INT, "86400", 60, 2592000, 1),
-	CONFIG_SRC(digikey, per_minute, CONFIG_INT, "120", 1, 100000, 1),
-	CONFIG_SRC(digikey, per_day, CONFIG_INT, "1000", 1, 10000000, 1),
-	CONFIG_SRC(mouser, enabled, CONFIG_BOOL, "true", 0, 1, 1),
-	CONFIG_SRC(mouser, api_key, CONFIG_STR, NULL, 1, 512, 1),
-	CONFIG_SRC(mouser, base_url, CONFIG_STR, "https://api.mouser.com",
-	    8, 4096, 1),
-	CONFIG_SRC(mouser, ttl, CONFIG_INT, "86400", 60, 2592000, 1),
-	CONFIG_SRC(mouser, per_minute, CONFIG_INT, "30", 1, 100000, 1),
-	CONFIG_SRC(mouser, per_day, CONFIG_INT, "1000", 1, 10000000, 1),
-	CONFIG_SRC(nexar, enabled, CONFIG_BOOL, "true", 0, 1, 1),
-	CONFIG_SRC(nexar, client_id, CONFIG_STR, NULL, 1, 512, 1),
-	CONFIG_SRC(nexar, client_secret, CONFIG_STR, NULL, 1, 512, 1),
-	CONFIG_SRC(nexar, base_url, CONFIG_STR, "https://api.nexar.com",
-	    8, 4096, 1),
+	CONFIG_SRC_BUDGET(digikey, "120"),
+	CONFIG_SRC_ON(mouser),
+	CONFIG_SRC_CRED(mouser, api_key),
+	CONFIG_SRC_URL(mouser, "https://api.mouser.com"),
+	CONFIG_SRC_BUDGET(mouser, "30"),
+	CONFIG_SRC_ON(nexar),
+	CONFIG_SRC_CRED(nexar, client_id),
+	CONFIG_SRC_CRED(nexar, client_secret),
+	CONFIG_SRC_URL(nexar, "https://api.nexar.com"),
 	CONFIG_SRC(nexar, token_url, CONFIG_STR,
 	    "https://identity.nexar.com/connect/token", 8, 4096, 1),
 	CONFIG_SRC(nexar, currency, CONFIG_STR, "USD", 3, 3, 1),
 	CONFIG_SRC(nexar, country, CONFIG_STR, "US", 2, 2, 1),
-	CONFIG_SRC(nexar, ttl, CONFIG_INT, "86400", 60, 2592000, 1),
-	CONFIG_SRC(nexar, per_minute, CONFIG_INT, "60", 1, 100000, 1),
-	CONFIG_SRC(nexar, per_day, CONFIG_INT, "1000", 1, 10000000, 1),
+	CONFIG_SRC_BUDGET(nexar, "60"),
 	CONFIG_SRC(nexar, limit, CONFIG_INT, "3", 1, 10, 1),
 	CONFIG_SEC(providers, timeout_ms, CONFIG_INT, "10000", 100, 120000, 1),
 	CONFIG_SEC(providers, deadline_ms, CONFIG_INT, "20000", 500, 600000, 1),
