@@ -254,7 +254,15 @@ config_set(struct config *cfg, const struct config_key *k, const char *val,
 	return 0;
 }
 
-/* The sources' URLs are http:// or https:// (tests point them home). */
+/* Whether url is http:// or https:// (tests point the sources home). */
+static bool
+config_http_url(const char *url)
+{
+	return strncmp(url, "https://", 8) == 0 ||
+	    strncmp(url, "http://", 7) == 0;
+}
+
+/* The sources' URLs are http:// or https://. */
 static int
 config_check_urls(const struct config *cfg, char *err, size_t errlen)
 {
@@ -270,8 +278,7 @@ config_check_urls(const struct config *cfg, char *err, size_t errlen)
 	size_t i;
 
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
-		if (strncmp(urls[i].url, "https://", 8) != 0 &&
-		    strncmp(urls[i].url, "http://", 7) != 0) {
+		if (!config_http_url(urls[i].url)) {
 			snprintf(err, errlen, "%s: must start with https:// "
 			    "or http://", urls[i].path);
 			return -1;
@@ -294,8 +301,7 @@ config_check_x402(const struct config *cfg, char *err, size_t errlen)
 	const char *why, *url = cfg->x402_facilitator_url;
 	size_t i;
 
-	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0) {
+	if (url != NULL && !config_http_url(url)) {
 		snprintf(err, errlen, "x402.facilitator_url: '%s' is not an "
 		    "http(s) URL", url);
 		return -1;
