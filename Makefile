@@ -206,6 +206,10 @@ $(FLIB): $(FLIB_OBJS)
 $(FBUILD)/bin/%: $(FBUILD)/tests/fuzz/%.o $(FLIB)
 	$(call ld,$(FUZZ_CC) $(FUZZ_LDFLAGS),$(PKG_LIBS) -lpthread -lm)
 
+# fuzz_llm_json validates against the LLM unit tests' schema too
+$(FBUILD)/tests/fuzz/fuzz_llm_json.o: FUZZ_FLAGS += -Itests/unit
+$(FBUILD)/bin/fuzz_llm_json: $(FBUILD)/tests/unit/fixture_schema.o
+
 # Everything: unit tests, a short run of every fuzz harness, then
 # integration against real Redis/PostgreSQL.
 check: deps asan fuzz-build

@@ -54,10 +54,7 @@ static const struct llm_field assess_f_item[] = {
 	{ "sourcing_note", &assess_s_text, true },
 	{ "finance_note", &assess_s_text, true },
 };
-static const struct llm_schema assess_s_item = {
-	.type = LLM_T_OBJECT, .fields = assess_f_item,
-	.nfields = sizeof(assess_f_item) / sizeof(assess_f_item[0])
-};
+static const struct llm_schema assess_s_item = { LLM_OBJECT(assess_f_item) };
 static const struct llm_schema assess_s_lines = {
 	.type = LLM_T_ARRAY, .items = &assess_s_item,
 	.max_items = ASSESS_MAX_ITEMS
@@ -65,9 +62,7 @@ static const struct llm_schema assess_s_lines = {
 static const struct llm_field assess_f_top[] = {
 	{ "lines", &assess_s_lines, false },
 };
-static const struct llm_schema assess_s_top = {
-	.type = LLM_T_OBJECT, .fields = assess_f_top, .nfields = 1
-};
+static const struct llm_schema assess_s_top = { LLM_OBJECT(assess_f_top) };
 
 const struct llm_schema *
 assess_schema(void)

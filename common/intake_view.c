@@ -22,6 +22,25 @@ enum intake_view_type {
 };
 
 #define INTAKE_VIEW_AT(m)	offsetof(struct intake_view, m)
+/* A member's type says how its value is read: a row cannot disagree. */
+#define INTAKE_VIEW_TYPE(m) _Generic(((struct intake_view *)NULL)->m,	\
+	const char *: INTAKE_VIEW_STR,					\
+	int64_t: INTAKE_VIEW_INT,					\
+	bool: INTAKE_VIEW_BOOL,						\
+	const char **: INTAKE_VIEW_LIST,				\
+	const json_t *: INTAKE_VIEW_OBJECT)
+
+/*
+ * A row: the value at key in section goes in member m. INTAKE_VIEW_KEY:
+ * the key is the member's name. INTAKE_VIEW_LIST_AS: a list, its count in
+ * the member n<m>.
+ */
+#define INTAKE_VIEW_AS(sec, key, m) \
+	{ #sec, #key, INTAKE_VIEW_TYPE(m), INTAKE_VIEW_AT(m), 0 }
+#define INTAKE_VIEW_KEY(sec, m)	INTAKE_VIEW_AS(sec, m, m)
+#define INTAKE_VIEW_LIST_AS(sec, key, m) \
+	{ #sec, #key, INTAKE_VIEW_TYPE(m), INTAKE_VIEW_AT(m), \
+	    INTAKE_VIEW_AT(n##m) }
 
 /* Where each value of a context goes in the view, in the order read. */
 static const struct intake_view_field {
@@ -31,39 +50,26 @@ static const struct intake_view_field {
 	size_t			 off;	/* of the value in the view */
 	size_t			 noff;	/* LIST: of the count */
 } intake_view_fields[] = {
-	{ "project", "name", INTAKE_VIEW_STR, INTAKE_VIEW_AT(name), 0 },
-	{ "project", "id", INTAKE_VIEW_STR, INTAKE_VIEW_AT(project_id), 0 },
-	{ "project", "owner", INTAKE_VIEW_STR, INTAKE_VIEW_AT(owner), 0 },
-	{ "requirements", "product_type", INTAKE_VIEW_STR,
-	    INTAKE_VIEW_AT(product_type), 0 },
-	{ "requirements", "quantity", INTAKE_VIEW_INT,
-	    INTAKE_VIEW_AT(quantity), 0 },
-	{ "requirements", "budget_total_micros", INTAKE_VIEW_INT,
-	    INTAKE_VIEW_AT(budget_total_micros), 0 },
-	{ "requirements", "deadline", INTAKE_VIEW_STR,
-	    INTAKE_VIEW_AT(deadline), 0 },
-	{ "sourcing_constraints", "allow_brokers", INTAKE_VIEW_BOOL,
-	    INTAKE_VIEW_AT(allow_brokers), 0 },
-	{ "sourcing_constraints", "allow_alternates", INTAKE_VIEW_BOOL,
-	    INTAKE_VIEW_AT(allow_alternates), 0 },
-	{ "sourcing_constraints", "max_lead_time_days", INTAKE_VIEW_INT,
-	    INTAKE_VIEW_AT(max_lead_time_days), 0 },
-	{ "sourcing_constraints", "preferred_distributors", INTAKE_VIEW_LIST,
-	    INTAKE_VIEW_AT(preferred), INTAKE_VIEW_AT(npreferred) },
-	{ "engineering_context", "notes", INTAKE_VIEW_STR,
-	    INTAKE_VIEW_AT(notes), 0 },
-	{ "engineering_context", "critical_parts", INTAKE_VIEW_LIST,
-	    INTAKE_VIEW_AT(critical), INTAKE_VIEW_AT(ncritical) },
-	{ "engineering_context", "avoid_parts", INTAKE_VIEW_LIST,
-	    INTAKE_VIEW_AT(avoid), INTAKE_VIEW_AT(navoid) },
-	{ "sourcing_constraints", "single_source_ok", INTAKE_VIEW_BOOL,
-	    INTAKE_VIEW_AT(single_source_ok), 0 },
-	{ "compliance", "standards", INTAKE_VIEW_LIST,
-	    INTAKE_VIEW_AT(standards), INTAKE_VIEW_AT(nstandards) },
-	{ "compliance", "country_of_origin_restrictions", INTAKE_VIEW_LIST,
-	    INTAKE_VIEW_AT(restricted), INTAKE_VIEW_AT(nrestricted) },
-	{ "engineering_context", "preferred_manufacturers",
-	    INTAKE_VIEW_OBJECT, INTAKE_VIEW_AT(makers), 0 },
+	INTAKE_VIEW_KEY(project, name),
+	INTAKE_VIEW_AS(project, id, project_id),
+	INTAKE_VIEW_KEY(project, owner),
+	INTAKE_VIEW_KEY(requirements, product_type),
+	INTAKE_VIEW_KEY(requirements, quantity),
+	INTAKE_VIEW_KEY(requirements, budget_total_micros),
+	INTAKE_VIEW_KEY(requirements, deadline),
+	INTAKE_VIEW_KEY(sourcing_constraints, allow_brokers),
+	INTAKE_VIEW_KEY(sourcing_constraints, allow_alternates),
+	INTAKE_VIEW_KEY(sourcing_constraints, max_lead_time_days),
+	INTAKE_VIEW_LIST_AS(sourcing_constraints, preferred_distributors,
+	    preferred),
+	INTAKE_VIEW_KEY(engineering_context, notes),
+	INTAKE_VIEW_LIST_AS(engineering_context, critical_parts, critical),
+	INTAKE_VIEW_LIST_AS(engineering_context, avoid_parts, avoid),
+	INTAKE_VIEW_KEY(sourcing_constraints, single_source_ok),
+	INTAKE_VIEW_LIST_AS(compliance, standards, standards),
+	INTAKE_VIEW_LIST_AS(compliance, country_of_origin_restrictions,
+	    restricted),
+	INTAKE_VIEW_AS(engineering_context, preferred_manufacturers, makers),
 };
 
 /*

@@ -56,6 +56,13 @@ struct llm_schema {
 };
 
 /*
+ * The members of an object node with these fields, their count taken from
+ * the array: static const struct llm_schema line = { LLM_OBJECT(fields) };
+ */
+#define LLM_OBJECT(f)	.type = LLM_T_OBJECT, .fields = (f), \
+	.nfields = sizeof(f) / sizeof((f)[0])
+
+/*
  * An object property. An optional field may be missing or null; in the JSON
  * Schema document it is listed as required with a nullable type, because
  * OpenAI's strict mode wants every property required.

@@ -118,12 +118,8 @@ offers_row_blank(const struct offers_row *r)
 	return true;
 }
 
-/* The names of enum supplier_type, indexed by value. */
-const struct name_table supplier_type_names = { "unknown", {
-	[SUPPLIER_AUTHORIZED] = "authorized",
-	[SUPPLIER_BROKER] = "broker",
-	[SUPPLIER_DIRECT] = "direct",
-} };
+const struct name_table supplier_type_names = { "unknown",
+    { SUPPLIER_TYPES(NAME_TABLE_ROW) } };
 
 json_t *
 offer_breaks_json(const struct offer *o)
@@ -138,19 +134,10 @@ offer_breaks_json(const struct offer *o)
 	return breaks;
 }
 
-/* The names of enum offer_lifecycle and enum offer_rohs, by value. */
-const struct name_table offer_lifecycle_names = { "unknown", {
-	[OFFER_LIFECYCLE_UNKNOWN] = "unknown",
-	[OFFER_LIFECYCLE_ACTIVE] = "active",
-	[OFFER_LIFECYCLE_NRND] = "nrnd",
-	[OFFER_LIFECYCLE_EOL] = "eol",
-	[OFFER_LIFECYCLE_OBSOLETE] = "obsolete",
-} };
-const struct name_table offer_rohs_names = { "unknown", {
-	[OFFER_ROHS_UNKNOWN] = "unknown",
-	[OFFER_ROHS_YES] = "yes",
-	[OFFER_ROHS_NO] = "no",
-} };
+const struct name_table offer_lifecycle_names = { "unknown",
+    { OFFER_LIFECYCLES(NAME_TABLE_ROW) } };
+const struct name_table offer_rohs_names = { "unknown",
+    { OFFER_ROHS(NAME_TABLE_ROW) } };
 
 /* An optional column's value: empty is unknown, else a name of t. */
 static int

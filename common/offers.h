@@ -22,26 +22,29 @@
 #define OFFERS_MAX_QTY		((int64_t)1000000000000000)	/* 1e15 */
 #define OFFERS_MAX_LEAD_DAYS	3650
 
-enum supplier_type {
-	SUPPLIER_AUTHORIZED,
-	SUPPLIER_BROKER,
-	SUPPLIER_DIRECT
-};
+/* The enums below and their names, X(VALUE, "name") (util.h). */
+#define SUPPLIER_TYPES(X)						\
+	X(SUPPLIER_AUTHORIZED, "authorized")				\
+	X(SUPPLIER_BROKER, "broker")					\
+	X(SUPPLIER_DIRECT, "direct")
+enum supplier_type { SUPPLIER_TYPES(NAME_TABLE_ENUM) };
 
 /* What a source says of a part's life; 0 (unknown) for catalog rows. */
-enum offer_lifecycle {
-	OFFER_LIFECYCLE_UNKNOWN,
-	OFFER_LIFECYCLE_ACTIVE,
-	OFFER_LIFECYCLE_NRND,		/* not recommended for new designs */
-	OFFER_LIFECYCLE_EOL,		/* last time buy, end of life */
-	OFFER_LIFECYCLE_OBSOLETE
-};
+#define OFFER_LIFECYCLES(X)						\
+	X(OFFER_LIFECYCLE_UNKNOWN, "unknown")				\
+	X(OFFER_LIFECYCLE_ACTIVE, "active")				\
+	/* not recommended for new designs */				\
+	X(OFFER_LIFECYCLE_NRND, "nrnd")					\
+	/* last time buy, end of life */				\
+	X(OFFER_LIFECYCLE_EOL, "eol")					\
+	X(OFFER_LIFECYCLE_OBSOLETE, "obsolete")
+enum offer_lifecycle { OFFER_LIFECYCLES(NAME_TABLE_ENUM) };
 
-enum offer_rohs {
-	OFFER_ROHS_UNKNOWN,
-	OFFER_ROHS_YES,
-	OFFER_ROHS_NO
-};
+#define OFFER_ROHS(X)							\
+	X(OFFER_ROHS_UNKNOWN, "unknown")				\
+	X(OFFER_ROHS_YES, "yes")					\
+	X(OFFER_ROHS_NO, "no")
+enum offer_rohs { OFFER_ROHS(NAME_TABLE_ENUM) };
 
 #define OFFER_SOURCE_LEN	16
 #define OFFER_PACKAGING_LEN	48
@@ -126,16 +129,16 @@ int	offers_parse_csv(const char *buf, size_t len, struct offer_list *out,
 int	offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
 	    const char **why);
 
-/* "authorized", "broker" or "direct": for name_of() and name_index(). */
+/* The supplier types' names: for name_of() and name_index(). */
 extern const struct name_table supplier_type_names;
 /* o's price breaks as a JSON array of [qty, unit_micros] (new reference). */
 json_t	*offer_breaks_json(const struct offer *o);
 
-/* "active", "nrnd", "eol", "obsolete" or "unknown": for name_of(). */
+/* The lifecycles' names: for name_of(). */
 extern const struct name_table offer_lifecycle_names;
 /* Parses those names (any case; empty is unknown). 0 or -1. */
 int	offer_lifecycle_parse(const char *s, enum offer_lifecycle *l);
-/* "yes", "no" or "unknown": for name_of(). */
+/* The RoHS states' names: for name_of(). */
 extern const struct name_table offer_rohs_names;
 /* Parses yes|no|unknown (also true/false; any case; empty is unknown). */
 int	offer_rohs_parse(const char *s, enum offer_rohs *r);

@@ -250,7 +250,6 @@ provider_digikey_answer(struct provider_call *call,
 const struct provider_ops provider_digikey_ops = {
 	.id = PROVIDER_DIGIKEY,
 	.oauth = true,
-	.scope = NULL,
 	.per_call = 1,
 	.build = provider_digikey_build,
 	.answer = provider_digikey_answer,

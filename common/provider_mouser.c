@@ -265,8 +265,6 @@ provider_mouser_answer(struct provider_call *call,
 
 const struct provider_ops provider_mouser_ops = {
 	.id = PROVIDER_MOUSER,
-	.oauth = false,
-	.scope = NULL,
 	.per_call = 10,
 	.build = provider_mouser_build,
 	.answer = provider_mouser_answer,

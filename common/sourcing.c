@@ -27,18 +27,10 @@ struct sourcing_alts {
 	struct buf		 notes;		/* why the others are not */
 };
 
-/* The names of enum trust_level and enum decision_status, by value. */
-const struct name_table trust_level_names = { "unknown", {
-	[TRUST_HIGH] = "high",
-	[TRUST_MEDIUM] = "medium",
-	[TRUST_LOW] = "low",
-	[TRUST_BLOCKED] = "blocked",
-} };
-const struct name_table decision_status_names = { "unknown", {
-	[DECISION_APPROVED] = "approved",
-	[DECISION_REJECTED] = "rejected",
-	[DECISION_ESCALATED] = "escalated",
-} };
+const struct name_table trust_level_names = { "unknown",
+    { TRUST_LEVELS(NAME_TABLE_ROW) } };
+const struct name_table decision_status_names = { "unknown",
+    { DECISION_STATUSES(NAME_TABLE_ROW) } };
 
 /* The ban reason of mpn, or NULL when it is not banned. */
 static const char *

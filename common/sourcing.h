@@ -20,23 +20,24 @@
 #define SOURCING_CURRENCY	"USD"	/* the only currency priced */
 #define SOURCING_MAX_ALTERNATES	32	/* alternates priced per banned MPN */
 
-enum trust_level {
-	TRUST_HIGH,
-	TRUST_MEDIUM,
-	TRUST_LOW,
-	TRUST_BLOCKED
-};
+/* The enums below and their names, X(VALUE, "name") (util.h). */
+#define TRUST_LEVELS(X)							\
+	X(TRUST_HIGH, "high")						\
+	X(TRUST_MEDIUM, "medium")					\
+	X(TRUST_LOW, "low")						\
+	X(TRUST_BLOCKED, "blocked")
+enum trust_level { TRUST_LEVELS(NAME_TABLE_ENUM) };
 
-/* "high", "medium", "low" or "blocked": for name_of() and name_index(). */
+/* The trust levels' names: for name_of() and name_index(). */
 extern const struct name_table trust_level_names;
 
-enum decision_status {
-	DECISION_APPROVED,
-	DECISION_REJECTED,
-	DECISION_ESCALATED
-};
+#define DECISION_STATUSES(X)						\
+	X(DECISION_APPROVED, "approved")				\
+	X(DECISION_REJECTED, "rejected")				\
+	X(DECISION_ESCALATED, "escalated")
+enum decision_status { DECISION_STATUSES(NAME_TABLE_ENUM) };
 
-/* "approved", "rejected" or "escalated": for name_of(). */
+/* The decision statuses' names: for name_of(). */
 extern const struct name_table decision_status_names;
 
 struct supplier_rule {
@@ -46,16 +47,15 @@ struct supplier_rule {
 };
 
 /* A line's category, from its first designator's letters. */
-enum part_category {
-	PART_RESISTORS,		/* R */
-	PART_CAPACITORS,	/* C */
-	PART_MCU,		/* U */
-	PART_CONNECTORS,	/* J, P */
-	PART_OTHER
-};
+#define PART_CATEGORIES(X)						\
+	X(PART_RESISTORS, "resistors")		/* R */			\
+	X(PART_CAPACITORS, "capacitors")	/* C */			\
+	X(PART_MCU, "mcu")			/* U */			\
+	X(PART_CONNECTORS, "connectors")	/* J, P */		\
+	X(PART_OTHER, "other")
+enum part_category { PART_CATEGORIES(NAME_TABLE_ENUM) };
 
-/* "resistors", "capacitors", "mcu", "connectors" or "other": for
- * name_of(). */
+/* The categories' names: for name_of(). */
 extern const struct name_table part_category_names;
 /* The category of a designator ("R12" resistors, "RN1" other); NULL or
  * "" is other. */

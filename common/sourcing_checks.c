@@ -13,13 +13,8 @@
 
 #include "sourcing_internal.h"
 
-const struct name_table part_category_names = { "other", {
-	[PART_RESISTORS] = "resistors",
-	[PART_CAPACITORS] = "capacitors",
-	[PART_MCU] = "mcu",
-	[PART_CONNECTORS] = "connectors",
-	[PART_OTHER] = "other",
-} };
+const struct name_table part_category_names = { "other",
+    { PART_CATEGORIES(NAME_TABLE_ROW) } };
 
 /* Product types whose NRND parts need a person. */
 static const char *const sourcing_checks_regulated[] = {

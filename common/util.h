@@ -130,9 +130,17 @@ void	err_printf(char *err, size_t errlen, const char *fmt, ...)
 
 /*
  * The names of an enum's values, indexed by value: one table and the two
- * functions below serve every enum, both ways.
+ * functions below serve every enum, both ways. An enum lists each value
+ * once beside its name, as X(VALUE, "name") rows that make both:
+ *
+ *	#define FRUITS(X)	X(FRUIT_APPLE, "apple") X(FRUIT_PEAR, "pear")
+ *	enum fruit { FRUITS(NAME_TABLE_ENUM) };
+ *	const struct name_table fruit_names = { "other",
+ *	    { FRUITS(NAME_TABLE_ROW) } };
  */
 #define NAME_TABLE_MAX	8
+#define NAME_TABLE_ENUM(v, name)	v,
+#define NAME_TABLE_ROW(v, name)		[v] = name,
 struct name_table {
 	const char	*other;		/* the name of any other value */
 	const char	*names[NAME_TABLE_MAX]; /* NULL: a value without one */

@@ -1,7 +1,8 @@
 /*
  * Fuzzes what a model answers: llm_json_extract() on the reply text, then
- * llm_json_validate() against the LLM review's schema and a schema using
- * every kind of node, and assess_merge() of a valid review into decisions.
+ * llm_json_validate() against the LLM review's schema and the unit tests'
+ * schema using every kind of node (fixture_schema.c), and assess_merge()
+ * of a valid review into decisions.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -10,55 +11,12 @@
 #include <jansson.h>
 
 #include "assess.h"
+#include "fixture_schema.h"
 #include "fuzz.h"
 #include "llm_json.h"
 #include "sourcing.h"
 
 #define FUZZ_LLM_NDEC	4
-
-static const char *const fuzz_llm_colours[] = { "red", "green", NULL };
-static const struct llm_schema fuzz_llm_s_str = { .type = LLM_T_STRING };
-static const struct llm_schema fuzz_llm_s_colour = {
-	.type = LLM_T_STRING, .enums = fuzz_llm_colours
-};
-static const struct llm_schema fuzz_llm_s_int = {
-	.type = LLM_T_INTEGER, .has_min = true, .min = -5, .has_max = true,
-	.max = 1e6
-};
-static const struct llm_schema fuzz_llm_s_num = {
-	.type = LLM_T_NUMBER, .has_max = true, .max = 0.5
-};
-static const struct llm_schema fuzz_llm_s_bool = { .type = LLM_T_BOOLEAN };
-static const struct llm_schema fuzz_llm_s_any = {
-	.type = LLM_T_ARRAY, .min_items = 1
-};
-static const struct llm_schema fuzz_llm_s_strs = {
-	.type = LLM_T_ARRAY, .items = &fuzz_llm_s_str, .min_items = 1,
-	.max_items = 3
-};
-static const struct llm_field fuzz_llm_f_inner[] = {
-	{ "colour", &fuzz_llm_s_colour, false },
-	{ "n", &fuzz_llm_s_int, true },
-};
-static const struct llm_schema fuzz_llm_s_inner = {
-	.type = LLM_T_OBJECT, .fields = fuzz_llm_f_inner, .nfields = 2
-};
-static const struct llm_schema fuzz_llm_s_inners = {
-	.type = LLM_T_ARRAY, .items = &fuzz_llm_s_inner
-};
-static const struct llm_field fuzz_llm_f_top[] = {
-	{ "s", &fuzz_llm_s_str, false },
-	{ "x", &fuzz_llm_s_num, true },
-	{ "b", &fuzz_llm_s_bool, true },
-	{ "any", &fuzz_llm_s_any, true },
-	{ "strs", &fuzz_llm_s_strs, true },
-	{ "inner", &fuzz_llm_s_inner, true },
-	{ "inners", &fuzz_llm_s_inners, true },
-};
-static const struct llm_schema fuzz_llm_s_top = {
-	.type = LLM_T_OBJECT, .fields = fuzz_llm_f_top,
-	.nfields = sizeof(fuzz_llm_f_top) / sizeof(fuzz_llm_f_top[0])
-};
 
 /* Merges a valid review into decisions as the worker does. */
 static void
@@ -102,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0)
 		fuzz_llm_merge(v);
 	buf_free(&errs);	/* and empty again */
-	rc = llm_json_validate(v, &fuzz_llm_s_top, &errs);
+	rc = llm_json_validate(v, &fixture_schema_every, &errs);
 	assert((rc == 0) == (errs.len == 0));
 	buf_free(&errs);
 	json_decref(v);

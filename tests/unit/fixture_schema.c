@@ -1,6 +1,6 @@
 /*
- * The LLM unit tests' shared schema; see fixture_schema.h. Only the whole
- * is exported.
+ * The LLM tests' shared schemas; see fixture_schema.h. Only the two wholes
+ * are exported.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,9 +38,7 @@ static const struct llm_field fixture_schema_line_fields[] = {
 	{ "urgent", &fixture_schema_flag, true },
 };
 static const struct llm_schema fixture_schema_line = {
-	.type = LLM_T_OBJECT, .fields = fixture_schema_line_fields,
-	.nfields = sizeof(fixture_schema_line_fields) /
-	    sizeof(fixture_schema_line_fields[0])
+	LLM_OBJECT(fixture_schema_line_fields)
 };
 static const struct llm_schema fixture_schema_lines = {
 	.type = LLM_T_ARRAY, .items = &fixture_schema_line, .min_items = 1,
@@ -50,6 +48,33 @@ static const struct llm_field fixture_schema_top_fields[] = {
 	{ "lines", &fixture_schema_lines, false },
 };
 const struct llm_schema fixture_schema = {
-	.type = LLM_T_OBJECT, .fields = fixture_schema_top_fields,
-	.nfields = 1
+	LLM_OBJECT(fixture_schema_top_fields)
+};
+
+/* The kinds of node the assessment does not use. */
+static const struct llm_schema fixture_schema_any = {
+	.type = LLM_T_ARRAY, .min_items = 1	/* of anything */
+};
+static const struct llm_schema fixture_schema_count = {
+	.type = LLM_T_INTEGER, .has_min = true, .min = -5, .has_max = true,
+	.max = 1e6
+};
+static const struct llm_field fixture_schema_inner_fields[] = {
+	{ "decision", &fixture_schema_decision, false },
+	{ "n", &fixture_schema_count, true },
+};
+static const struct llm_schema fixture_schema_inner = {
+	LLM_OBJECT(fixture_schema_inner_fields)
+};
+static const struct llm_schema fixture_schema_inners = {
+	.type = LLM_T_ARRAY, .items = &fixture_schema_inner
+};
+static const struct llm_field fixture_schema_every_fields[] = {
+	{ "lines", &fixture_schema_lines, false },
+	{ "any", &fixture_schema_any, true },
+	{ "inner", &fixture_schema_inner, true },
+	{ "inners", &fixture_schema_inners, true },
+};
+const struct llm_schema fixture_schema_every = {
+	LLM_OBJECT(fixture_schema_every_fields)
 };

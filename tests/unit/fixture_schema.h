@@ -10,4 +10,12 @@
 
 extern const struct llm_schema fixture_schema;
 
+/*
+ * The same "lines" beside every other kind of node (an array of anything,
+ * a bounded integer, an object, an array of objects), for the fuzzer
+ * (fuzz_llm_json): {"lines": [...], "any"?: [...], "inner"?: {decision,
+ * n?}, "inners"?: [{decision, n?}]}.
+ */
+extern const struct llm_schema fixture_schema_every;
+
 #endif
