@@ -42,6 +42,21 @@ fixture_bom_refused(const char *s, const struct bom_limits *lim,
 		fail_msg("'%s': refused with '%s', want '%s'", s, err, want);
 }
 
+void
+fixture_bom_warning(const struct bom *bom, const char *name, const char *w,
+    bool want)
+{
+	size_t i;
+
+	for (i = 0; i < bom->nwarnings; i++)
+		if (strcmp(bom->warnings[i], w) == 0)
+			break;
+	if (want && i == bom->nwarnings)
+		fail_msg("%s: missing warning '%s'", name, w);
+	if (!want && i < bom->nwarnings)
+		fail_msg("%s: unexpected warning '%s'", name, w);
+}
+
 struct bom *
 fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 {

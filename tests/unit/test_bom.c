@@ -12,198 +12,122 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bom.h"
 #include "fixture_bom.h"
+#include "fixture_cases.h"
 #include "fixture_file.h"
 #include "unit.h"
 #include "util.h"
 
-struct spot {
-	size_t		 idx;		/* index into bom->lines */
-	size_t		 line_no;
-	const char	*mpn;		/* NULL ends the list */
-	int64_t		 qty;
-	size_t		 ndes;
-};
-
-struct fixture_case {
-	const char	*file;
-	int		 ok;
-	size_t		 nlines;
-	size_t		 ndnp;
-	size_t		 nrejected;
-	const char	*encoding;
-	char		 delim;
-	const char	*err;		/* substring of err when !ok */
-	const char	*warning;	/* must be present, or NULL */
-	struct spot	 spots[3];
-};
-
-static const struct fixture_case fixture_cases[] = {
-	{ "kicad_basic.csv", 1, 5, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 },
-	      { 3, 5, "LM1117IMPX-3.3/NOPB", 1, 1 } } },
-	{ "kicad_grouped.csv", 1, 4, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "GRM188R71H104KA93D", 3, 3 },
-	      { 3, 5, "105017-0001", 1, 1 } } },
-	{ "altium_preamble.csv", 1, 4, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 8, "GRM188R71H104KA93D", 4, 4 },
-	      { 3, 11, "LM1117IMPX-3.3/NOPB", 1, 1 } } },
-	{ "eagle_semicolon.csv", 1, 4, 0, 0, "utf-8", ';', NULL, NULL,
-	    { { 0, 2, "RC0603FR-0710KL", 3, 3 },
-	      { 2, 4, "ATMEGA328P-AU", 1, 1 } } },
-	{ "jlcpcb_no_mpn.csv", 0, 0, 0, 0, NULL, 0,
-	    "no header row with a part number column (expected one of: "
-	    "MPN, Manufacturer Part Number, Part Number)", NULL, { { 0 } } },
-	{ "tab_separated.tsv", 1, 3, 0, 0, "utf-8", '\t', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 4, 4 },
-	      { 2, 4, "STM32F103C8T6", 1, 1 } } },
-	{ "semicolon_decimal_comma.csv", 1, 3, 0, 0, "utf-8", ';', NULL,
-	    NULL,
-	    { { 1, 3, "CL10A225KO8NNNC", 2, 2 },
-	      { 2, 4, "MCP1700T-3302E/TT", 1, 1 } } },
-	{ "utf8_bom.csv", 1, 2, 0, 0, "utf-8-bom", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 } } },
-	{ "cp1252_units.csv", 1, 3, 0, 0, "cp1252", ';', NULL, NULL,
-	    { { 2, 4, "744043100", 1, 1 } } },
-	{ "crlf_quoted_newlines.csv", 1, 3, 0, 1, "utf-8", ',', NULL,
-	    "line 8: quantity 'abc' is not a whole number",
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 },
-	      { 1, 5, "GRM188R71H104KA93D", 1, 1 },
-	      { 2, 7, "STM32F103C8T6", 1, 1 } } },
-	{ "doubled_quotes.csv", 1, 3, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 2, 4, "RC0805FR-0710KL", 2, 2 } } },
-	{ "ranges.csv", 1, 6, 0, 0, "utf-8", ',', NULL,
-	    "line 5: designator range 'R9-R5' not expanded",
-	    { { 0, 2, "RC0805FR-0710KL", 4, 4 },
-	      { 1, 3, "GRM188R71H104KA93D", 4, 4 },
-	      { 2, 4, "RC0603FR-071KL", 3, 3 } } },
-	{ "dnp_column.csv", 1, 2, 2, 0, "utf-8", ',', NULL,
-	    "line 3: DNP, excluded",
-	    { { 1, 5, "MCP2551-I/SN", 1, 1 } } },
-	{ "fitted_column.csv", 1, 2, 2, 0, "utf-8", ',', NULL,
-	    "line 4: DNP, excluded",
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 },
-	      { 1, 5, "RC0805FR-074K7L", 1, 1 } } },
-	{ "dnp_text.csv", 1, 2, 4, 0, "utf-8", ',', NULL,
-	    "line 6: DNP, excluded",
-	    { { 1, 7, "RC0805FR-07DNPL", 1, 1 } } },
-	{ "qty_mismatch.csv", 1, 3, 0, 0, "utf-8", ',', NULL,
-	    "line 2: quantity 3 but 4 designators",
-	    { { 0, 2, "RC0805FR-0710KL", 3, 4 },
-	      { 1, 3, "GRM188R71H104KA93D", 2, 2 },
-	      { 2, 4, "STM32F103C8T6", 2, 1 } } },
-	{ "qty_zero.csv", 1, 1, 2, 0, "utf-8", ',', NULL,
-	    "line 4: quantity 0, DNP, excluded",
-	    { { 0, 3, "RC0805FR-071KL", 1, 1 } } },
-	{ "bad_qty.csv", 1, 1, 0, 4, "utf-8", ',', NULL,
-	    "line 3: quantity '-2' is not a whole number",
-	    { { 0, 5, "GRM188R71H104KA93D", 2, 2 } } },
-	{ "missing_mpn.csv", 1, 2, 0, 2, "utf-8", ',', NULL,
-	    "line 4: missing part number",
-	    { { 1, 5, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "header_only.csv", 0, 0, 0, 0, NULL, 0,
-	    "No valid line items found in BOM: no data rows", NULL,
-	    { { 0 } } },
-	{ "empty.csv", 0, 0, 0, 0, NULL, 0,
-	    "No valid line items found in BOM", NULL, { { 0 } } },
-	{ "blank_lines.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 6, "RC0805FR-0710KL", 1, 1 },
-	      { 1, 10, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "extra_missing_columns.csv", 1, 3, 0, 1, "utf-8", ',', NULL,
-	    "line 2: 2 extra fields ignored",
-	    { { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "mpn_and_part_number.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 2, 2 },
-	      { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "part_number_only.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 2, 2 } } },
-	/* the original service's sample: "Part Number" holds designators */
-	{ "original_sample.csv", 1, 3, 0, 0, "utf-8", ',', NULL,
-	    "line 2: quantity 100 but 1 designator",
-	    { { 0, 2, "RC0805FR-0710KL", 100, 1 },
-	      { 2, 4, "ATMEGA328P-PU", 10, 1 } } },
-	{ "unterminated_quote.csv", 0, 0, 0, 0, NULL, 0,
-	    "line 3: unterminated quoted field", NULL, { { 0 } } },
-	{ "nul_byte.csv", 0, 0, 0, 0, NULL, 0,
-	    "line 3: NUL byte in file", NULL, { { 0 } } },
-	{ "long_field.csv", 0, 0, 0, 0, NULL, 0,
-	    "line 3: field longer than 4096 bytes", NULL, { { 0 } } },
-	{ "unicode_mpn.csv", 1, 4, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 3, 5, "ESP32\xe2\x80\x91" "C3\xe2\x80\x91MINI\xe2\x80\x91" "1",
-	      1, 1 } } },
-	{ "utf16le.csv", 0, 0, 0, 0, NULL, 0,
-	    "UTF-16 is not supported; save as UTF-8", NULL, { { 0 } } },
-	{ "all_excluded.csv", 0, 0, 0, 0, NULL, 0,
-	    "No valid line items found in BOM: line 2: DNP, excluded; "
-	    "line 3: missing part number; line 4: DNP, excluded", NULL,
-	    { { 0 } } },
-	{ "lone_cr.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "header_aliases.csv", 1, 1, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 } } },
-	{ "preamble_too_long.csv", 0, 0, 0, 0, NULL, 0,
-	    "no header row with a part number column", NULL, { { 0 } } },
-};
-
-static bool
-has_warning(const struct bom *bom, const char *w)
+/*
+ * Line k of a fixture case's "lines": bom->lines[index] must stand at
+ * line_no with this mpn, quantity and number of designators.
+ */
+static void
+check_line(const struct bom *bom, const json_t *lines, size_t k)
 {
-	size_t i;
+	const struct bom_line *l;
+	json_int_t idx, line_no, qty, ndes;
+	const char *mpn;
 
-	for (i = 0; i < bom->nwarnings; i++)
-		if (strcmp(bom->warnings[i], w) == 0)
-			return true;
-	return false;
+	fixture_case_unpack(lines, k, "{s:I, s:I, s:s, s:I, s:I}",
+	    "index", &idx, "line_no", &line_no, "mpn", &mpn,
+	    "quantity", &qty, "ndesignators", &ndes);
+	assert_true(idx >= 0 && (size_t)idx < bom->nlines);
+	l = &bom->lines[idx];
+	assert_int_equal(l->line_no, line_no);
+	assert_string_equal(l->mpn, mpn);
+	assert_int_equal(l->quantity, qty);
+	assert_int_equal(l->ndesignators, ndes);
 }
 
+/*
+ * A fixture bom parsed as case i of cases says: the counts, encoding and
+ * delimiter, a warning it must have (if named) and the lines it names.
+ */
+static void
+check_parsed(const struct bom *bom, const json_t *cases, size_t i)
+{
+	json_int_t nlines, ndnp, nrejected;
+	const char *file, *encoding, *delim, *warning = NULL, *why = NULL;
+	json_t *lines;
+	size_t k;
+
+	fixture_case_unpack(cases, i, "{s:s, s?s, s:I, s:I, s:I, s:s, s:s, "
+	    "s?s, s:o}", "file", &file, "why", &why, "nlines", &nlines,
+	    "ndnp", &ndnp, "nrejected", &nrejected, "encoding", &encoding,
+	    "delimiter", &delim, "warning", &warning, "lines", &lines);
+	if (why != NULL)
+		print_message("  (%s)\n", why);
+	assert_int_equal(bom->nlines, nlines);
+	assert_int_equal(bom->ndnp, ndnp);
+	assert_int_equal(bom->nrejected, nrejected);
+	assert_string_equal(bom->encoding, encoding);
+	assert_int_equal(strlen(delim), 1);
+	assert_int_equal(bom->delimiter, delim[0]);
+	if (warning != NULL)
+		fixture_bom_warning(bom, file, warning, true);
+	if (!json_is_array(lines) || json_array_size(lines) == 0)
+		fail_msg("%s: no lines to check", file);
+	for (k = 0; k < json_array_size(lines); k++)
+		check_line(bom, lines, k);
+	/* every excluded or rejected row left a warning */
+	assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
+}
+
+/* A fixture case i of cases says is refused: err contains its "error". */
+static void
+check_refused(const struct bom *bom, const char *err, const json_t *cases,
+    size_t i)
+{
+	const char *file, *want;
+
+	fixture_case_unpack(cases, i, "{s:s, s:s}", "file", &file,
+	    "error", &want);
+	if (bom != NULL)
+		fail_msg("%s: parsed, want refused with '%s'", file, want);
+	if (strstr(err, want) == NULL)
+		fail_msg("%s: err '%s', want '%s'", file, err, want);
+}
+
+/*
+ * Each file of tests/fixtures/bom as tests/fixtures/cases/bom_fixtures.json
+ * says it parses: refused as check_refused() checks, or accepted as
+ * check_parsed() does.
+ */
 UNIT_TEST(test_fixtures)
 {
-	const struct fixture_case *c;
-	const struct spot *sp;
+	const json_t *c;
+	json_t *cases;
 	struct bom *bom;
-	char err[512];
-	char *data;
-	size_t i, k, len;
+	const char *file;
+	char err[512], *data;
+	size_t i, len, ran = 0;
 
-	for (i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]);
-	    i++) {
-		c = &fixture_cases[i];
-		print_message("fixture %s\n", c->file);
-		data = fixture_file("bom", c->file, &len);
+	cases = fixture_cases("bom_fixtures");
+	for (i = 0; i < json_array_size(cases); i++) {
+		c = json_array_get(cases, i);
+		if ((file = json_string_value(json_object_get(c, "file"))) ==
+		    NULL)
+			fail_msg("case %zu: no file", i);
+		print_message("fixture %s\n", file);
+		data = fixture_file("bom", file, &len);
 		bom = bom_parse(data, len, NULL, err, sizeof(err));
 		free(data);
-		if (!c->ok) {
-			assert_null(bom);
-			if (strstr(err, c->err) == NULL)
-				fail_msg("%s: err '%s', want '%s'", c->file,
-				    err, c->err);
-			continue;
-		}
-		if (bom == NULL)
-			fail_msg("%s: unexpected error '%s'", c->file, err);
-		assert_int_equal(bom->nlines, c->nlines);
-		assert_int_equal(bom->ndnp, c->ndnp);
-		assert_int_equal(bom->nrejected, c->nrejected);
-		assert_string_equal(bom->encoding, c->encoding);
-		assert_int_equal(bom->delimiter, c->delim);
-		if (c->warning != NULL && !has_warning(bom, c->warning))
-			fail_msg("%s: missing warning '%s'", c->file,
-			    c->warning);
-		for (k = 0; k < 3 && c->spots[k].mpn != NULL; k++) {
-			sp = &c->spots[k];
-			assert_true(sp->idx < bom->nlines);
-			assert_int_equal(bom->lines[sp->idx].line_no,
-			    sp->line_no);
-			assert_string_equal(bom->lines[sp->idx].mpn, sp->mpn);
-			assert_int_equal(bom->lines[sp->idx].quantity, sp->qty);
-			assert_int_equal(bom->lines[sp->idx].ndesignators,
-			    sp->ndes);
-		}
-		/* every excluded or rejected row left a warning */
-		assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
+		if (json_object_get(c, "error") != NULL)
+			check_refused(bom, err, cases, i);
+		else if (bom == NULL)
+			fail_msg("%s: unexpected error '%s'", file, err);
+		else
+			check_parsed(bom, cases, i);
 		bom_free(bom);
+		ran++;
 	}
+	assert_true(ran > 0);
+	assert_int_equal(ran, json_array_size(cases));
+	json_decref(cases);
 }
 
 /* Field-level checks on fixtures the table only counts. */
@@ -262,9 +186,11 @@ UNIT_TEST(test_fixture_fields)
 	bom = fixture_bom_file("extra_missing_columns.csv");
 	assert_string_equal(bom->lines[1].manufacturer, "");
 	assert_string_equal(bom->lines[1].description, "");
-	assert_true(has_warning(bom, "line 5: missing part number"));
+	fixture_bom_warning(bom, "extra_missing_columns.csv",
+	    "line 5: missing part number", true);
 	/* trailing empty fields are not "extra" */
-	assert_false(has_warning(bom, "line 4: 2 extra fields ignored"));
+	fixture_bom_warning(bom, "extra_missing_columns.csv",
+	    "line 4: 2 extra fields ignored", false);
 	bom_free(bom);
 }
 
@@ -318,11 +244,10 @@ UNIT_TEST(test_ranges)
 		/* no Qty column: quantity is the designator count */
 		assert_int_equal(bom->lines[0].quantity,
 		    bom->lines[0].ndesignators);
-		if (rows[i].warning != NULL) {
-			if (!has_warning(bom, rows[i].warning))
-				fail_msg("'%s': missing warning '%s'",
-				    rows[i].cell, rows[i].warning);
-		} else
+		if (rows[i].warning != NULL)
+			fixture_bom_warning(bom, rows[i].cell, rows[i].warning,
+			    true);
+		else
 			assert_int_equal(bom->nwarnings, 0);
 		bom_free(bom);
 	}
@@ -460,10 +385,9 @@ UNIT_TEST(test_quantity)
 			assert_int_equal(bom->nlines, 1);
 			assert_int_equal(bom->lines[0].line_no, 3);
 		}
-		if (rows[i].warning != NULL &&
-		    !has_warning(bom, rows[i].warning))
-			fail_msg("qty '%s': missing warning '%s'",
-			    rows[i].qty, rows[i].warning);
+		if (rows[i].warning != NULL)
+			fixture_bom_warning(bom, rows[i].qty, rows[i].warning,
+			    true);
 		bom_free(bom);
 	}
 
