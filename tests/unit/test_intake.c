@@ -700,10 +700,7 @@ UNIT_TEST(test_view)
 
 UNIT_TEST(test_date_valid)
 {
-	static const struct {
-		const char	*in;
-		bool		 ok;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "2027-01-15", true },
 		{ "2028-02-29", true },
 		{ "2000-02-29", true },
@@ -724,7 +721,7 @@ UNIT_TEST(test_date_valid)
 	size_t i;
 
 	for (i = 0; i < NROWS(rows); i++)
-		if (intake_date_valid(rows[i].in) != rows[i].ok)
+		if (intake_date_valid(rows[i].in) != rows[i].want)
 			fail_msg("row %zu: %s", i,
 			    rows[i].in ? rows[i].in : "(null)");
 }
