@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "fixture_bom.h"
-#include "fixture_file.h"
 #include "util.h"
 
 struct bom *
@@ -74,20 +73,5 @@ fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 	bom = fixture_bom(s, err, errlen);
 	free(s);
-	return bom;
-}
-
-struct bom *
-fixture_bom_file(const char *name)
-{
-	struct bom *bom;
-	char err[256], *data;
-	size_t len;
-
-	data = fixture_file("bom", name, &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	if (bom == NULL)
-		fail_msg("%s: %s", name, err);
 	return bom;
 }

@@ -1,8 +1,7 @@
 /*
  * BOM text parsed for the unit tests that read BOMs (test_bom, test_csv):
- * from a string, with limits, from a printf-style format, or from a file
- * of tests/fixtures/bom; a text that must be refused for a reason; and a
- * warning a BOM must have, or not.
+ * from a string, with limits, or from a printf-style format; a text that
+ * must be refused for a reason; and a warning a BOM must have, or not.
  */
 #ifndef BOMD_FIXTURE_BOM_H
 #define BOMD_FIXTURE_BOM_H
@@ -35,11 +34,5 @@ void		 fixture_bom_warning(const struct bom *bom, const char *name,
 /* As fixture_bom(), of the text fmt and its arguments make. */
 struct bom	*fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
-/*
- * bom_parse() of tests/fixtures/bom/name with the default limits; fails
- * the test when the file is missing or refused. Caller frees with
- * bom_free().
- */
-struct bom	*fixture_bom_file(const char *name);
 
 #endif

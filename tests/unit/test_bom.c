@@ -21,44 +21,112 @@
 #include "unit.h"
 #include "util.h"
 
+/* The texts of a line a fixture case may name in "texts", by member. */
+#define LINE_TEXT(m)	{ #m, offsetof(struct bom_line, m) }
+static const struct line_text {
+	const char	*name;
+	size_t		 off;
+} line_texts[] = {
+	LINE_TEXT(designator_text),
+	LINE_TEXT(manufacturer),
+	LINE_TEXT(description),
+	LINE_TEXT(package),
+	LINE_TEXT(value),
+};
+
+/* The text of l that a case's "texts" names name; fails on another name. */
+static const char *
+line_text(const struct bom_line *l, const char *name, const char *file)
+{
+	size_t t;
+
+	for (t = 0; t < sizeof(line_texts) / sizeof(line_texts[0]); t++)
+		if (strcmp(line_texts[t].name, name) == 0)
+			return *(char *const *)(const void *)((const char *)l +
+			    line_texts[t].off);
+	fail_msg("%s: no line text '%s'", file, name);
+	return NULL;
+}
+
 /*
  * Line k of a fixture case's "lines": bom->lines[index] must stand at
- * line_no with this mpn, quantity and number of designators.
+ * line_no with this mpn, quantity and number of designators, and, when
+ * the case names them, these designators and texts.
  */
 static void
-check_line(const struct bom *bom, const json_t *lines, size_t k)
+check_line(const struct bom *bom, const json_t *lines, size_t k,
+    const char *file)
 {
 	const struct bom_line *l;
 	json_int_t idx, line_no, qty, ndes;
-	const char *mpn;
+	json_t *des = NULL, *texts = NULL, *want;
+	const char *mpn, *name;
+	size_t d;
 
-	fixture_case_unpack(lines, k, "{s:I, s:I, s:s, s:I, s:I}",
+	fixture_case_unpack(lines, k, "{s:I, s:I, s:s, s:I, s:I, s?o, s?o}",
 	    "index", &idx, "line_no", &line_no, "mpn", &mpn,
-	    "quantity", &qty, "ndesignators", &ndes);
+	    "quantity", &qty, "ndesignators", &ndes, "designators", &des,
+	    "texts", &texts);
 	assert_true(idx >= 0 && (size_t)idx < bom->nlines);
 	l = &bom->lines[idx];
 	assert_int_equal(l->line_no, line_no);
 	assert_string_equal(l->mpn, mpn);
 	assert_int_equal(l->quantity, qty);
 	assert_int_equal(l->ndesignators, ndes);
+	if (des != NULL) {
+		assert_int_equal(json_array_size(des), l->ndesignators);
+		for (d = 0; d < l->ndesignators; d++)
+			assert_string_equal(l->designators[d],
+			    json_string_value(json_array_get(des, d)));
+	}
+	if (texts != NULL && !json_is_object(texts))
+		fail_msg("%s: texts is not an object", file);
+	json_object_foreach(texts, name, want) {
+		if (!json_is_string(want))
+			fail_msg("%s: text '%s' is not a string", file, name);
+		assert_string_equal(line_text(l, name, file),
+		    json_string_value(want));
+	}
+}
+
+/*
+ * Fails the test unless bom has (want true) or has not each warning of
+ * the case's list, if the case gives one.
+ */
+static void
+check_warnings(const struct bom *bom, const json_t *list, bool want,
+    const char *file)
+{
+	size_t w;
+
+	if (list != NULL && !json_is_array(list))
+		fail_msg("%s: a warning list is not an array", file);
+	for (w = 0; w < json_array_size(list); w++) {
+		if (!json_is_string(json_array_get(list, w)))
+			fail_msg("%s: warning %zu is not a string", file, w);
+		fixture_bom_warning(bom, file,
+		    json_string_value(json_array_get(list, w)), want);
+	}
 }
 
 /*
  * A fixture bom parsed as case i of cases says: the counts, encoding and
- * delimiter, a warning it must have (if named) and the lines it names.
+ * delimiter, the warnings it must have and must not have (if named) and
+ * the lines it names.
  */
 static void
 check_parsed(const struct bom *bom, const json_t *cases, size_t i)
 {
 	json_int_t nlines, ndnp, nrejected;
-	const char *file, *encoding, *delim, *warning = NULL, *why = NULL;
-	json_t *lines;
+	const char *file, *encoding, *delim, *why = NULL;
+	json_t *lines, *warnings = NULL, *absent = NULL;
 	size_t k;
 
 	fixture_case_unpack(cases, i, "{s:s, s?s, s:I, s:I, s:I, s:s, s:s, "
-	    "s?s, s:o}", "file", &file, "why", &why, "nlines", &nlines,
+	    "s?o, s?o, s:o}", "file", &file, "why", &why, "nlines", &nlines,
 	    "ndnp", &ndnp, "nrejected", &nrejected, "encoding", &encoding,
-	    "delimiter", &delim, "warning", &warning, "lines", &lines);
+	    "delimiter", &delim, "warnings", &warnings,
+	    "absent_warnings", &absent, "lines", &lines);
 	if (why != NULL)
 		print_message("  (%s)\n", why);
 	assert_int_equal(bom->nlines, nlines);
@@ -67,12 +135,12 @@ check_parsed(const struct bom *bom, const json_t *cases, size_t i)
 	assert_string_equal(bom->encoding, encoding);
 	assert_int_equal(strlen(delim), 1);
 	assert_int_equal(bom->delimiter, delim[0]);
-	if (warning != NULL)
-		fixture_bom_warning(bom, file, warning, true);
+	check_warnings(bom, warnings, true, file);
+	check_warnings(bom, absent, false, file);
 	if (!json_is_array(lines) || json_array_size(lines) == 0)
 		fail_msg("%s: no lines to check", file);
 	for (k = 0; k < json_array_size(lines); k++)
-		check_line(bom, lines, k);
+		check_line(bom, lines, k, file);
 	/* every excluded or rejected row left a warning */
 	assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
 }
@@ -128,70 +196,6 @@ UNIT_TEST(test_fixtures)
 	assert_true(ran > 0);
 	assert_int_equal(ran, json_array_size(cases));
 	json_decref(cases);
-}
-
-/* Field-level checks on fixtures the table only counts. */
-UNIT_TEST(test_fixture_fields)
-{
-	struct bom *bom;
-
-	bom = fixture_bom_file("altium_preamble.csv");
-	assert_string_equal(bom->lines[0].manufacturer, "Murata");
-	assert_string_equal(bom->lines[0].description,
-	    "Capacitor 100nF 50V X7R");
-	assert_string_equal(bom->lines[0].package, "C0603");
-	assert_string_equal(bom->lines[0].designator_text, "C1, C2, C3, C4");
-	assert_string_equal(bom->lines[0].designators[3], "C4");
-	bom_free(bom);
-
-	bom = fixture_bom_file("doubled_quotes.csv");
-	assert_string_equal(bom->lines[0].description,
-	    "Header 2x5, 0.1\" pitch, female");
-	assert_string_equal(bom->lines[1].description,
-	    "Connector \"USB-C\" receptacle, 16 pin");
-	bom_free(bom);
-
-	bom = fixture_bom_file("crlf_quoted_newlines.csv");
-	assert_string_equal(bom->lines[0].description,
-	    "Resistor 10k\nthick film\n0805");
-	bom_free(bom);
-
-	bom = fixture_bom_file("cp1252_units.csv");
-	assert_string_equal(bom->lines[0].description,
-	    "4.7\xc2\xb5" "F 10V X5R");
-	assert_string_equal(bom->lines[1].description,
-	    "NTC 10k -40\xc2\xb0" "C..125\xc2\xb0" "C \xc2\xb1" "1%");
-	assert_string_equal(bom->lines[2].manufacturer,
-	    "W\xc3\xbcrth Elektronik");
-	assert_string_equal(bom->lines[2].description,
-	    "Inductor 10\xc2\xb5H \xe2\x80\x93 price \xe2\x82\xac 0,35 "
-	    "\xe2\x80\x9cshielded\xe2\x80\x9d");
-	bom_free(bom);
-
-	bom = fixture_bom_file("utf8_bom.csv");
-	/* Ω (U+03A9) and µ (U+00B5) pass through unchanged */
-	assert_string_equal(bom->lines[0].description,
-	    "10k\xce\xa9 \xc2\xb1" "1% 0805");
-	assert_string_equal(bom->lines[1].description,
-	    "10\xc2\xb5" "F 10V X5R");
-	bom_free(bom);
-
-	bom = fixture_bom_file("header_aliases.csv");
-	assert_string_equal(bom->lines[0].manufacturer, "Yageo");
-	assert_string_equal(bom->lines[0].description, "Resistor");
-	assert_string_equal(bom->lines[0].package, "R0805");
-	assert_string_equal(bom->lines[0].value, "10k");
-	bom_free(bom);
-
-	bom = fixture_bom_file("extra_missing_columns.csv");
-	assert_string_equal(bom->lines[1].manufacturer, "");
-	assert_string_equal(bom->lines[1].description, "");
-	fixture_bom_warning(bom, "extra_missing_columns.csv",
-	    "line 5: missing part number", true);
-	/* trailing empty fields are not "extra" */
-	fixture_bom_warning(bom, "extra_missing_columns.csv",
-	    "line 4: 2 extra fields ignored", false);
-	bom_free(bom);
 }
 
 UNIT_TEST(test_ranges)
