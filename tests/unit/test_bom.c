@@ -403,11 +403,34 @@ UNIT_TEST(test_quantity)
 	bom_free(bom);
 }
 
+/*
+ * Each of the n aliases of the what column, as the header fmt puts it in,
+ * must give one line of MPN STM32F103C8T6 and quantity qty.
+ */
+static void
+check_aliases(const char *what, const char *const *aliases, size_t n,
+    const char *fmt, int64_t qty)
+{
+	struct bom *bom;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bom = fixture_bomf(err, sizeof(err), fmt, aliases[i]);
+		if (bom == NULL)
+			fail_msg("%s alias '%s': %s", what, aliases[i], err);
+		assert_int_equal(bom->nlines, 1);
+		assert_string_equal(bom->lines[0].mpn, "STM32F103C8T6");
+		assert_int_equal(bom->lines[0].quantity, qty);
+		bom_free(bom);
+	}
+}
+
 UNIT_TEST(test_header_aliases)
 {
 	static const struct {
 		const char	*header;
-		const char	*field;	/* member that gets "V" */
+		const char	*field;	/* line_texts[] member that gets "V" */
 	} rows[] = {
 		{ "Manufacturer", "manufacturer" },
 		{ "Mfr", "manufacturer" },
@@ -423,20 +446,20 @@ UNIT_TEST(test_header_aliases)
 		{ "PCB Footprint", "package" },
 		{ "Value", "value" },
 		{ "VAL", "value" },
-		{ "RefDes", "designator" },
-		{ "Ref Des", "designator" },
-		{ "Reference", "designator" },
-		{ "References", "designator" },
-		{ "Reference Designator", "designator" },
-		{ "Reference Designators", "designator" },
-		{ "Reference_Designator(s)", "designator" },
-		{ "Designator", "designator" },
-		{ "Designators", "designator" },
-		{ "Ref", "designator" },
-		{ "Refs", "designator" },
-		{ "Part", "designator" },
-		{ "Parts", "designator" },
-		{ "  \"ref-des\"  ", "designator" },
+		{ "RefDes", "designator_text" },
+		{ "Ref Des", "designator_text" },
+		{ "Reference", "designator_text" },
+		{ "References", "designator_text" },
+		{ "Reference Designator", "designator_text" },
+		{ "Reference Designators", "designator_text" },
+		{ "Reference_Designator(s)", "designator_text" },
+		{ "Designator", "designator_text" },
+		{ "Designators", "designator_text" },
+		{ "Ref", "designator_text" },
+		{ "Refs", "designator_text" },
+		{ "Part", "designator_text" },
+		{ "Parts", "designator_text" },
+		{ "  \"ref-des\"  ", "designator_text" },
 		{ "Unknown Column", "none" },
 		{ "Supplier", "none" },
 	};
@@ -450,15 +473,13 @@ UNIT_TEST(test_header_aliases)
 		"Qty", "Quantity", "Qnty", "Count", "Qty per board", "QTY.",
 	};
 	struct bom *bom;
-	struct bom_line *l;
 	char err[256];
-	const char *got;
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err),
 		    "MPN,%s\nRC0805FR-0710KL,V\n", rows[i].header);
-		if (strcmp(rows[i].field, "designator") != 0 &&
+		if (strcmp(rows[i].field, "designator_text") != 0 &&
 		    strcmp(rows[i].field, "none") != 0) {
 			/* no quantity source at all: the row is rejected */
 			assert_null(bom);
@@ -473,38 +494,16 @@ UNIT_TEST(test_header_aliases)
 		}
 		if (bom == NULL)
 			fail_msg("'%s': %s", rows[i].header, err);
-		l = &bom->lines[0];
-		if (strcmp(rows[i].field, "manufacturer") == 0)
-			got = l->manufacturer;
-		else if (strcmp(rows[i].field, "description") == 0)
-			got = l->description;
-		else if (strcmp(rows[i].field, "package") == 0)
-			got = l->package;
-		else if (strcmp(rows[i].field, "value") == 0)
-			got = l->value;
-		else
-			got = l->designator_text;
-		if (strcmp(got, "V") != 0)
+		if (strcmp(line_text(&bom->lines[0], rows[i].field,
+		    rows[i].header), "V") != 0)
 			fail_msg("header '%s' did not map to %s",
 			    rows[i].header, rows[i].field);
 		bom_free(bom);
 	}
-	for (i = 0; i < sizeof(mpn_aliases) / sizeof(mpn_aliases[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err),
-		    "Qty,%s\n1,STM32F103C8T6\n", mpn_aliases[i]);
-		if (bom == NULL)
-			fail_msg("mpn alias '%s': %s", mpn_aliases[i], err);
-		assert_string_equal(bom->lines[0].mpn, "STM32F103C8T6");
-		bom_free(bom);
-	}
-	for (i = 0; i < sizeof(qty_aliases) / sizeof(qty_aliases[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err),
-		    "%s,MPN\n7,STM32F103C8T6\n", qty_aliases[i]);
-		if (bom == NULL)
-			fail_msg("qty alias '%s': %s", qty_aliases[i], err);
-		assert_int_equal(bom->lines[0].quantity, 7);
-		bom_free(bom);
-	}
+	check_aliases("mpn", mpn_aliases, sizeof(mpn_aliases) /
+	    sizeof(mpn_aliases[0]), "Qty,%s\n1,STM32F103C8T6\n", 1);
+	check_aliases("qty", qty_aliases, sizeof(qty_aliases) /
+	    sizeof(qty_aliases[0]), "%s,MPN\n7,STM32F103C8T6\n", 7);
 
 	/* the stronger MPN alias wins whatever the column order */
 	bom = fixture_bom("MPN,Part Number,Qty\nRC0805FR-0710KL,INT-001,1\n",
