@@ -23,8 +23,6 @@
 #define BAD(e)		.ok = 0, .err = (e)
 #define E_QTY		"requirements.quantity: expected a positive whole " \
 			    "number"
-#define E_BUDGET	"requirements.budget_total: expected a non-negative " \
-			    "amount"
 
 /* A fixture parsed as intake YAML, with nwarn warnings into *warn. */
 static json_t *
