@@ -73,11 +73,14 @@ check_line(const struct bom *bom, const json_t *lines, size_t k,
 	assert_string_equal(l->mpn, mpn);
 	assert_int_equal(l->quantity, qty);
 	assert_int_equal(l->ndesignators, ndes);
-	if (des != NULL) {
-		assert_int_equal(json_array_size(des), l->ndesignators);
-		for (d = 0; d < l->ndesignators; d++)
-			assert_string_equal(l->designators[d],
-			    json_string_value(json_array_get(des, d)));
+	if (des != NULL && json_array_size(des) != l->ndesignators)
+		fail_msg("%s: %zu designators, want %zu", file,
+		    l->ndesignators, json_array_size(des));
+	for (d = 0; d < json_array_size(des); d++) {
+		if (!json_is_string(json_array_get(des, d)))
+			fail_msg("%s: designator %zu is not a string", file, d);
+		assert_string_equal(l->designators[d],
+		    json_string_value(json_array_get(des, d)));
 	}
 	if (texts != NULL && !json_is_object(texts))
 		fail_msg("%s: texts is not an object", file);
