@@ -57,35 +57,34 @@ enum mock_x402_kind {
 	MOCK_X402_OBJ
 };
 
-/* Every field the contract requires, by the object holding it. */
+/* Every field the contract requires, by its path in the request body. */
 static const struct mock_x402_field {
-	const char	*where;
-	const char	*name;
+	const char		*path;
 	enum mock_x402_kind	 kind;
 } mock_x402_fields[] = {
-	{ "paymentPayload", "scheme", MOCK_X402_STR },
-	{ "paymentPayload", "network", MOCK_X402_STR },
-	{ "paymentPayload", "payload", MOCK_X402_OBJ },
-	{ "payload", "signature", MOCK_X402_SIG },
-	{ "payload", "authorization", MOCK_X402_OBJ },
-	{ "authorization", "from", MOCK_X402_ADDR },
-	{ "authorization", "to", MOCK_X402_ADDR },
-	{ "authorization", "value", MOCK_X402_UINT },
-	{ "authorization", "validAfter", MOCK_X402_UINT },
-	{ "authorization", "validBefore", MOCK_X402_UINT },
-	{ "authorization", "nonce", MOCK_X402_BYTES32 },
-	{ "paymentRequirements", "scheme", MOCK_X402_STR },
-	{ "paymentRequirements", "network", MOCK_X402_STR },
-	{ "paymentRequirements", "maxAmountRequired", MOCK_X402_UINT },
-	{ "paymentRequirements", "resource", MOCK_X402_STR },
-	{ "paymentRequirements", "description", MOCK_X402_STR },
-	{ "paymentRequirements", "mimeType", MOCK_X402_STR },
-	{ "paymentRequirements", "payTo", MOCK_X402_ADDR },
-	{ "paymentRequirements", "maxTimeoutSeconds", MOCK_X402_INT },
-	{ "paymentRequirements", "asset", MOCK_X402_ADDR },
-	{ "paymentRequirements", "extra", MOCK_X402_OBJ },
-	{ "extra", "name", MOCK_X402_STR },
-	{ "extra", "version", MOCK_X402_STR },
+	{ "paymentPayload.scheme", MOCK_X402_STR },
+	{ "paymentPayload.network", MOCK_X402_STR },
+	{ "paymentPayload.payload", MOCK_X402_OBJ },
+	{ "paymentPayload.payload.signature", MOCK_X402_SIG },
+	{ "paymentPayload.payload.authorization", MOCK_X402_OBJ },
+	{ "paymentPayload.payload.authorization.from", MOCK_X402_ADDR },
+	{ "paymentPayload.payload.authorization.to", MOCK_X402_ADDR },
+	{ "paymentPayload.payload.authorization.value", MOCK_X402_UINT },
+	{ "paymentPayload.payload.authorization.validAfter", MOCK_X402_UINT },
+	{ "paymentPayload.payload.authorization.validBefore", MOCK_X402_UINT },
+	{ "paymentPayload.payload.authorization.nonce", MOCK_X402_BYTES32 },
+	{ "paymentRequirements.scheme", MOCK_X402_STR },
+	{ "paymentRequirements.network", MOCK_X402_STR },
+	{ "paymentRequirements.maxAmountRequired", MOCK_X402_UINT },
+	{ "paymentRequirements.resource", MOCK_X402_STR },
+	{ "paymentRequirements.description", MOCK_X402_STR },
+	{ "paymentRequirements.mimeType", MOCK_X402_STR },
+	{ "paymentRequirements.payTo", MOCK_X402_ADDR },
+	{ "paymentRequirements.maxTimeoutSeconds", MOCK_X402_INT },
+	{ "paymentRequirements.asset", MOCK_X402_ADDR },
+	{ "paymentRequirements.extra", MOCK_X402_OBJ },
+	{ "paymentRequirements.extra.name", MOCK_X402_STR },
+	{ "paymentRequirements.extra.version", MOCK_X402_STR },
 };
 
 /* What the mock remembers of one authorization nonce. */
@@ -207,6 +206,28 @@ mock_x402_kind_ok(const json_t *v, enum mock_x402_kind kind)
 	return false;
 }
 
+/* The member of o at the dotted path ("a.b.c"), or NULL. */
+static const json_t *
+mock_x402_at(const json_t *o, const char *path)
+{
+	const char *dot;
+	char key[64];
+	size_t n;
+
+	for (;;) {
+		dot = strchr(path, '.');
+		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		o = json_object_get(o, key);
+		if (dot == NULL)
+			return o;
+		path = dot + 1;
+	}
+}
+
 /* The contract check: NULL when body is right, else what is wrong. */
 static const char *
 mock_x402_contract(const json_t *body, const json_t **pp, const json_t **rq,
@@ -214,7 +235,7 @@ mock_x402_contract(const json_t *body, const json_t **pp, const json_t **rq,
 {
 	static char why[128];
 	const struct mock_x402_field *f;
-	const json_t *holder[4], *v;
+	const json_t *v;
 	const char *key;
 	size_t i;
 
@@ -235,27 +256,17 @@ mock_x402_contract(const json_t *body, const json_t **pp, const json_t **rq,
 	v = json_object_get(*pp, "x402Version");
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
 		return "paymentPayload.x402Version is not 1";
-	/* the table's holders, in the order they become known */
+	/* a holder stands before its members: its own row names it */
 	for (i = 0; i < sizeof(mock_x402_fields) /
 	    sizeof(mock_x402_fields[0]); i++) {
 		f = &mock_x402_fields[i];
-		holder[0] = *pp;
-		holder[1] = json_object_get(*pp, "payload");
-		holder[2] = json_object_get(holder[1], "authorization");
-		holder[3] = strcmp(f->where, "extra") == 0 ?
-		    json_object_get(*rq, "extra") : *rq;
-		v = json_object_get(
-		    strcmp(f->where, "paymentPayload") == 0 ? holder[0] :
-		    strcmp(f->where, "payload") == 0 ? holder[1] :
-		    strcmp(f->where, "authorization") == 0 ? holder[2] :
-		    holder[3], f->name);
-		if (!mock_x402_kind_ok(v, f->kind)) {
-			snprintf(why, sizeof(why), "%s.%s is missing or "
-			    "malformed", f->where, f->name);
+		if (!mock_x402_kind_ok(mock_x402_at(body, f->path), f->kind)) {
+			snprintf(why, sizeof(why), "%s is missing or "
+			    "malformed", f->path);
 			return why;
 		}
 	}
-	*auth = holder[2];
+	*auth = mock_x402_at(*pp, "payload.authorization");
 	if (!json_equal(json_object_get(*pp, "scheme"),
 	    json_object_get(*rq, "scheme")) ||
 	    !json_equal(json_object_get(*pp, "network"),

@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "fixture_bom.h"
-#include "fixture_file.h"
 #include "util.h"
 
 struct bom *
@@ -42,6 +41,21 @@ fixture_bom_refused(const char *s, const struct bom_limits *lim,
 		fail_msg("'%s': refused with '%s', want '%s'", s, err, want);
 }
 
+void
+fixture_bom_warning(const struct bom *bom, const char *name, const char *w,
+    bool want)
+{
+	size_t i;
+
+	for (i = 0; i < bom->nwarnings; i++)
+		if (strcmp(bom->warnings[i], w) == 0)
+			break;
+	if (want && i == bom->nwarnings)
+		fail_msg("%s: missing warning '%s'", name, w);
+	if (!want && i < bom->nwarnings)
+		fail_msg("%s: unexpected warning '%s'", name, w);
+}
+
 struct bom *
 fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -59,20 +73,5 @@ fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 	bom = fixture_bom(s, err, errlen);
 	free(s);
-	return bom;
-}
-
-struct bom *
-fixture_bom_file(const char *name)
-{
-	struct bom *bom;
-	char err[256], *data;
-	size_t len;
-
-	data = fixture_file("bom", name, &len);
-	bom = bom_parse(data, len, NULL, err, sizeof(err));
-	free(data);
-	if (bom == NULL)
-		fail_msg("%s: %s", name, err);
 	return bom;
 }

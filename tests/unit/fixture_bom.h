@@ -1,11 +1,12 @@
 /*
  * BOM text parsed for the unit tests that read BOMs (test_bom, test_csv):
- * from a string, with limits, from a printf-style format, or from a file
- * of tests/fixtures/bom; and a text that must be refused for a reason.
+ * from a string, with limits, or from a printf-style format; a text that
+ * must be refused for a reason; and a warning a BOM must have, or not.
  */
 #ifndef BOMD_FIXTURE_BOM_H
 #define BOMD_FIXTURE_BOM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bom.h"
@@ -24,14 +25,14 @@ struct bom	*fixture_bom_lim(const char *s, const struct bom_limits *lim,
  */
 void		 fixture_bom_refused(const char *s,
 		    const struct bom_limits *lim, const char *want);
+/*
+ * Fails the test unless bom has the warning w (want true) or has it not
+ * (want false), naming the case name.
+ */
+void		 fixture_bom_warning(const struct bom *bom, const char *name,
+		    const char *w, bool want);
 /* As fixture_bom(), of the text fmt and its arguments make. */
 struct bom	*fixture_bomf(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
-/*
- * bom_parse() of tests/fixtures/bom/name with the default limits; fails
- * the test when the file is missing or refused. Caller frees with
- * bom_free().
- */
-struct bom	*fixture_bom_file(const char *name);
 
 #endif

@@ -12,260 +12,193 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bom.h"
 #include "fixture_bom.h"
+#include "fixture_cases.h"
 #include "fixture_file.h"
 #include "unit.h"
 #include "util.h"
 
-struct spot {
-	size_t		 idx;		/* index into bom->lines */
-	size_t		 line_no;
-	const char	*mpn;		/* NULL ends the list */
-	int64_t		 qty;
-	size_t		 ndes;
+/* The texts of a line a fixture case may name in "texts", by member. */
+#define LINE_TEXT(m)	{ #m, offsetof(struct bom_line, m) }
+static const struct line_text {
+	const char	*name;
+	size_t		 off;
+} line_texts[] = {
+	LINE_TEXT(designator_text),
+	LINE_TEXT(manufacturer),
+	LINE_TEXT(description),
+	LINE_TEXT(package),
+	LINE_TEXT(value),
 };
 
-struct fixture_case {
-	const char	*file;
-	int		 ok;
-	size_t		 nlines;
-	size_t		 ndnp;
-	size_t		 nrejected;
-	const char	*encoding;
-	char		 delim;
-	const char	*err;		/* substring of err when !ok */
-	const char	*warning;	/* must be present, or NULL */
-	struct spot	 spots[3];
-};
-
-static const struct fixture_case fixture_cases[] = {
-	{ "kicad_basic.csv", 1, 5, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 },
-	      { 3, 5, "LM1117IMPX-3.3/NOPB", 1, 1 } } },
-	{ "kicad_grouped.csv", 1, 4, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "GRM188R71H104KA93D", 3, 3 },
-	      { 3, 5, "105017-0001", 1, 1 } } },
-	{ "altium_preamble.csv", 1, 4, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 8, "GRM188R71H104KA93D", 4, 4 },
-	      { 3, 11, "LM1117IMPX-3.3/NOPB", 1, 1 } } },
-	{ "eagle_semicolon.csv", 1, 4, 0, 0, "utf-8", ';', NULL, NULL,
-	    { { 0, 2, "RC0603FR-0710KL", 3, 3 },
-	      { 2, 4, "ATMEGA328P-AU", 1, 1 } } },
-	{ "jlcpcb_no_mpn.csv", 0, 0, 0, 0, NULL, 0,
-	    "no header row with a part number column (expected one of: "
-	    "MPN, Manufacturer Part Number, Part Number)", NULL, { { 0 } } },
-	{ "tab_separated.tsv", 1, 3, 0, 0, "utf-8", '\t', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 4, 4 },
-	      { 2, 4, "STM32F103C8T6", 1, 1 } } },
-	{ "semicolon_decimal_comma.csv", 1, 3, 0, 0, "utf-8", ';', NULL,
-	    NULL,
-	    { { 1, 3, "CL10A225KO8NNNC", 2, 2 },
-	      { 2, 4, "MCP1700T-3302E/TT", 1, 1 } } },
-	{ "utf8_bom.csv", 1, 2, 0, 0, "utf-8-bom", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 } } },
-	{ "cp1252_units.csv", 1, 3, 0, 0, "cp1252", ';', NULL, NULL,
-	    { { 2, 4, "744043100", 1, 1 } } },
-	{ "crlf_quoted_newlines.csv", 1, 3, 0, 1, "utf-8", ',', NULL,
-	    "line 8: quantity 'abc' is not a whole number",
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 },
-	      { 1, 5, "GRM188R71H104KA93D", 1, 1 },
-	      { 2, 7, "STM32F103C8T6", 1, 1 } } },
-	{ "doubled_quotes.csv", 1, 3, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 2, 4, "RC0805FR-0710KL", 2, 2 } } },
-	{ "ranges.csv", 1, 6, 0, 0, "utf-8", ',', NULL,
-	    "line 5: designator range 'R9-R5' not expanded",
-	    { { 0, 2, "RC0805FR-0710KL", 4, 4 },
-	      { 1, 3, "GRM188R71H104KA93D", 4, 4 },
-	      { 2, 4, "RC0603FR-071KL", 3, 3 } } },
-	{ "dnp_column.csv", 1, 2, 2, 0, "utf-8", ',', NULL,
-	    "line 3: DNP, excluded",
-	    { { 1, 5, "MCP2551-I/SN", 1, 1 } } },
-	{ "fitted_column.csv", 1, 2, 2, 0, "utf-8", ',', NULL,
-	    "line 4: DNP, excluded",
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 },
-	      { 1, 5, "RC0805FR-074K7L", 1, 1 } } },
-	{ "dnp_text.csv", 1, 2, 4, 0, "utf-8", ',', NULL,
-	    "line 6: DNP, excluded",
-	    { { 1, 7, "RC0805FR-07DNPL", 1, 1 } } },
-	{ "qty_mismatch.csv", 1, 3, 0, 0, "utf-8", ',', NULL,
-	    "line 2: quantity 3 but 4 designators",
-	    { { 0, 2, "RC0805FR-0710KL", 3, 4 },
-	      { 1, 3, "GRM188R71H104KA93D", 2, 2 },
-	      { 2, 4, "STM32F103C8T6", 2, 1 } } },
-	{ "qty_zero.csv", 1, 1, 2, 0, "utf-8", ',', NULL,
-	    "line 4: quantity 0, DNP, excluded",
-	    { { 0, 3, "RC0805FR-071KL", 1, 1 } } },
-	{ "bad_qty.csv", 1, 1, 0, 4, "utf-8", ',', NULL,
-	    "line 3: quantity '-2' is not a whole number",
-	    { { 0, 5, "GRM188R71H104KA93D", 2, 2 } } },
-	{ "missing_mpn.csv", 1, 2, 0, 2, "utf-8", ',', NULL,
-	    "line 4: missing part number",
-	    { { 1, 5, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "header_only.csv", 0, 0, 0, 0, NULL, 0,
-	    "No valid line items found in BOM: no data rows", NULL,
-	    { { 0 } } },
-	{ "empty.csv", 0, 0, 0, 0, NULL, 0,
-	    "No valid line items found in BOM", NULL, { { 0 } } },
-	{ "blank_lines.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 6, "RC0805FR-0710KL", 1, 1 },
-	      { 1, 10, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "extra_missing_columns.csv", 1, 3, 0, 1, "utf-8", ',', NULL,
-	    "line 2: 2 extra fields ignored",
-	    { { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "mpn_and_part_number.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 2, 2 },
-	      { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "part_number_only.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 2, 2 } } },
-	/* the original service's sample: "Part Number" holds designators */
-	{ "original_sample.csv", 1, 3, 0, 0, "utf-8", ',', NULL,
-	    "line 2: quantity 100 but 1 designator",
-	    { { 0, 2, "RC0805FR-0710KL", 100, 1 },
-	      { 2, 4, "ATMEGA328P-PU", 10, 1 } } },
-	{ "unterminated_quote.csv", 0, 0, 0, 0, NULL, 0,
-	    "line 3: unterminated quoted field", NULL, { { 0 } } },
-	{ "nul_byte.csv", 0, 0, 0, 0, NULL, 0,
-	    "line 3: NUL byte in file", NULL, { { 0 } } },
-	{ "long_field.csv", 0, 0, 0, 0, NULL, 0,
-	    "line 3: field longer than 4096 bytes", NULL, { { 0 } } },
-	{ "unicode_mpn.csv", 1, 4, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 3, 5, "ESP32\xe2\x80\x91" "C3\xe2\x80\x91MINI\xe2\x80\x91" "1",
-	      1, 1 } } },
-	{ "utf16le.csv", 0, 0, 0, 0, NULL, 0,
-	    "UTF-16 is not supported; save as UTF-8", NULL, { { 0 } } },
-	{ "all_excluded.csv", 0, 0, 0, 0, NULL, 0,
-	    "No valid line items found in BOM: line 2: DNP, excluded; "
-	    "line 3: missing part number; line 4: DNP, excluded", NULL,
-	    { { 0 } } },
-	{ "lone_cr.csv", 1, 2, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 1, 3, "GRM188R71H104KA93D", 1, 1 } } },
-	{ "header_aliases.csv", 1, 1, 0, 0, "utf-8", ',', NULL, NULL,
-	    { { 0, 2, "RC0805FR-0710KL", 1, 1 } } },
-	{ "preamble_too_long.csv", 0, 0, 0, 0, NULL, 0,
-	    "no header row with a part number column", NULL, { { 0 } } },
-};
-
-static bool
-has_warning(const struct bom *bom, const char *w)
+/* The text of l that a case's "texts" names name; fails on another name. */
+static const char *
+line_text(const struct bom_line *l, const char *name, const char *file)
 {
-	size_t i;
+	size_t t;
 
-	for (i = 0; i < bom->nwarnings; i++)
-		if (strcmp(bom->warnings[i], w) == 0)
-			return true;
-	return false;
+	for (t = 0; t < sizeof(line_texts) / sizeof(line_texts[0]); t++)
+		if (strcmp(line_texts[t].name, name) == 0)
+			return *(char *const *)(const void *)((const char *)l +
+			    line_texts[t].off);
+	fail_msg("%s: no line text '%s'", file, name);
+	return NULL;
 }
 
-UNIT_TEST(test_fixtures)
+/*
+ * Line k of a fixture case's "lines": bom->lines[index] must stand at
+ * line_no with this mpn, quantity and number of designators, and, when
+ * the case names them, these designators and texts.
+ */
+static void
+check_line(const struct bom *bom, const json_t *lines, size_t k,
+    const char *file)
 {
-	const struct fixture_case *c;
-	const struct spot *sp;
-	struct bom *bom;
-	char err[512];
-	char *data;
-	size_t i, k, len;
+	const struct bom_line *l;
+	json_int_t idx, line_no, qty, ndes;
+	json_t *des = NULL, *texts = NULL, *want;
+	const char *mpn, *name;
+	size_t d;
 
-	for (i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]);
-	    i++) {
-		c = &fixture_cases[i];
-		print_message("fixture %s\n", c->file);
-		data = fixture_file("bom", c->file, &len);
-		bom = bom_parse(data, len, NULL, err, sizeof(err));
-		free(data);
-		if (!c->ok) {
-			assert_null(bom);
-			if (strstr(err, c->err) == NULL)
-				fail_msg("%s: err '%s', want '%s'", c->file,
-				    err, c->err);
-			continue;
-		}
-		if (bom == NULL)
-			fail_msg("%s: unexpected error '%s'", c->file, err);
-		assert_int_equal(bom->nlines, c->nlines);
-		assert_int_equal(bom->ndnp, c->ndnp);
-		assert_int_equal(bom->nrejected, c->nrejected);
-		assert_string_equal(bom->encoding, c->encoding);
-		assert_int_equal(bom->delimiter, c->delim);
-		if (c->warning != NULL && !has_warning(bom, c->warning))
-			fail_msg("%s: missing warning '%s'", c->file,
-			    c->warning);
-		for (k = 0; k < 3 && c->spots[k].mpn != NULL; k++) {
-			sp = &c->spots[k];
-			assert_true(sp->idx < bom->nlines);
-			assert_int_equal(bom->lines[sp->idx].line_no,
-			    sp->line_no);
-			assert_string_equal(bom->lines[sp->idx].mpn, sp->mpn);
-			assert_int_equal(bom->lines[sp->idx].quantity, sp->qty);
-			assert_int_equal(bom->lines[sp->idx].ndesignators,
-			    sp->ndes);
-		}
-		/* every excluded or rejected row left a warning */
-		assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
-		bom_free(bom);
+	fixture_case_unpack(lines, k, "{s:I, s:I, s:s, s:I, s:I, s?o, s?o}",
+	    "index", &idx, "line_no", &line_no, "mpn", &mpn,
+	    "quantity", &qty, "ndesignators", &ndes, "designators", &des,
+	    "texts", &texts);
+	assert_true(idx >= 0 && (size_t)idx < bom->nlines);
+	l = &bom->lines[idx];
+	assert_int_equal(l->line_no, line_no);
+	assert_string_equal(l->mpn, mpn);
+	assert_int_equal(l->quantity, qty);
+	assert_int_equal(l->ndesignators, ndes);
+	if (des != NULL && json_array_size(des) != l->ndesignators)
+		fail_msg("%s: %zu designators, want %zu", file,
+		    l->ndesignators, json_array_size(des));
+	for (d = 0; d < json_array_size(des); d++) {
+		if (!json_is_string(json_array_get(des, d)))
+			fail_msg("%s: designator %zu is not a string", file, d);
+		assert_string_equal(l->designators[d],
+		    json_string_value(json_array_get(des, d)));
+	}
+	if (texts != NULL && !json_is_object(texts))
+		fail_msg("%s: texts is not an object", file);
+	json_object_foreach(texts, name, want) {
+		if (!json_is_string(want))
+			fail_msg("%s: text '%s' is not a string", file, name);
+		assert_string_equal(line_text(l, name, file),
+		    json_string_value(want));
 	}
 }
 
-/* Field-level checks on fixtures the table only counts. */
-UNIT_TEST(test_fixture_fields)
+/*
+ * Fails the test unless bom has (want true) or has not each warning of
+ * the case's list, if the case gives one.
+ */
+static void
+check_warnings(const struct bom *bom, const json_t *list, bool want,
+    const char *file)
 {
+	size_t w;
+
+	if (list != NULL && !json_is_array(list))
+		fail_msg("%s: a warning list is not an array", file);
+	for (w = 0; w < json_array_size(list); w++) {
+		if (!json_is_string(json_array_get(list, w)))
+			fail_msg("%s: warning %zu is not a string", file, w);
+		fixture_bom_warning(bom, file,
+		    json_string_value(json_array_get(list, w)), want);
+	}
+}
+
+/*
+ * A fixture bom parsed as case i of cases says: the counts, encoding and
+ * delimiter, the warnings it must have and must not have (if named) and
+ * the lines it names.
+ */
+static void
+check_parsed(const struct bom *bom, const json_t *cases, size_t i)
+{
+	json_int_t nlines, ndnp, nrejected;
+	const char *file, *encoding, *delim, *why = NULL;
+	json_t *lines, *warnings = NULL, *absent = NULL;
+	size_t k;
+
+	fixture_case_unpack(cases, i, "{s:s, s?s, s:I, s:I, s:I, s:s, s:s, "
+	    "s?o, s?o, s:o}", "file", &file, "why", &why, "nlines", &nlines,
+	    "ndnp", &ndnp, "nrejected", &nrejected, "encoding", &encoding,
+	    "delimiter", &delim, "warnings", &warnings,
+	    "absent_warnings", &absent, "lines", &lines);
+	if (why != NULL)
+		print_message("  (%s)\n", why);
+	assert_int_equal(bom->nlines, nlines);
+	assert_int_equal(bom->ndnp, ndnp);
+	assert_int_equal(bom->nrejected, nrejected);
+	assert_string_equal(bom->encoding, encoding);
+	assert_int_equal(strlen(delim), 1);
+	assert_int_equal(bom->delimiter, delim[0]);
+	check_warnings(bom, warnings, true, file);
+	check_warnings(bom, absent, false, file);
+	if (!json_is_array(lines) || json_array_size(lines) == 0)
+		fail_msg("%s: no lines to check", file);
+	for (k = 0; k < json_array_size(lines); k++)
+		check_line(bom, lines, k, file);
+	/* every excluded or rejected row left a warning */
+	assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
+}
+
+/* A fixture case i of cases says is refused: err contains its "error". */
+static void
+check_refused(const struct bom *bom, const char *err, const json_t *cases,
+    size_t i)
+{
+	const char *file, *want;
+
+	fixture_case_unpack(cases, i, "{s:s, s:s}", "file", &file,
+	    "error", &want);
+	if (bom != NULL)
+		fail_msg("%s: parsed, want refused with '%s'", file, want);
+	if (strstr(err, want) == NULL)
+		fail_msg("%s: err '%s', want '%s'", file, err, want);
+}
+
+/*
+ * Each file of tests/fixtures/bom as tests/fixtures/cases/bom_fixtures.json
+ * says it parses: refused as check_refused() checks, or accepted as
+ * check_parsed() does.
+ */
+UNIT_TEST(test_fixtures)
+{
+	const json_t *c;
+	json_t *cases;
 	struct bom *bom;
+	const char *file;
+	char err[512], *data;
+	size_t i, len, ran = 0;
 
-	bom = fixture_bom_file("altium_preamble.csv");
-	assert_string_equal(bom->lines[0].manufacturer, "Murata");
-	assert_string_equal(bom->lines[0].description,
-	    "Capacitor 100nF 50V X7R");
-	assert_string_equal(bom->lines[0].package, "C0603");
-	assert_string_equal(bom->lines[0].designator_text, "C1, C2, C3, C4");
-	assert_string_equal(bom->lines[0].designators[3], "C4");
-	bom_free(bom);
-
-	bom = fixture_bom_file("doubled_quotes.csv");
-	assert_string_equal(bom->lines[0].description,
-	    "Header 2x5, 0.1\" pitch, female");
-	assert_string_equal(bom->lines[1].description,
-	    "Connector \"USB-C\" receptacle, 16 pin");
-	bom_free(bom);
-
-	bom = fixture_bom_file("crlf_quoted_newlines.csv");
-	assert_string_equal(bom->lines[0].description,
-	    "Resistor 10k\nthick film\n0805");
-	bom_free(bom);
-
-	bom = fixture_bom_file("cp1252_units.csv");
-	assert_string_equal(bom->lines[0].description,
-	    "4.7\xc2\xb5" "F 10V X5R");
-	assert_string_equal(bom->lines[1].description,
-	    "NTC 10k -40\xc2\xb0" "C..125\xc2\xb0" "C \xc2\xb1" "1%");
-	assert_string_equal(bom->lines[2].manufacturer,
-	    "W\xc3\xbcrth Elektronik");
-	assert_string_equal(bom->lines[2].description,
-	    "Inductor 10\xc2\xb5H \xe2\x80\x93 price \xe2\x82\xac 0,35 "
-	    "\xe2\x80\x9cshielded\xe2\x80\x9d");
-	bom_free(bom);
-
-	bom = fixture_bom_file("utf8_bom.csv");
-	/* Ω (U+03A9) and µ (U+00B5) pass through unchanged */
-	assert_string_equal(bom->lines[0].description,
-	    "10k\xce\xa9 \xc2\xb1" "1% 0805");
-	assert_string_equal(bom->lines[1].description,
-	    "10\xc2\xb5" "F 10V X5R");
-	bom_free(bom);
-
-	bom = fixture_bom_file("header_aliases.csv");
-	assert_string_equal(bom->lines[0].manufacturer, "Yageo");
-	assert_string_equal(bom->lines[0].description, "Resistor");
-	assert_string_equal(bom->lines[0].package, "R0805");
-	assert_string_equal(bom->lines[0].value, "10k");
-	bom_free(bom);
-
-	bom = fixture_bom_file("extra_missing_columns.csv");
-	assert_string_equal(bom->lines[1].manufacturer, "");
-	assert_string_equal(bom->lines[1].description, "");
-	assert_true(has_warning(bom, "line 5: missing part number"));
-	/* trailing empty fields are not "extra" */
-	assert_false(has_warning(bom, "line 4: 2 extra fields ignored"));
-	bom_free(bom);
+	cases = fixture_cases("bom_fixtures");
+	for (i = 0; i < json_array_size(cases); i++) {
+		c = json_array_get(cases, i);
+		if ((file = json_string_value(json_object_get(c, "file"))) ==
+		    NULL)
+			fail_msg("case %zu: no file", i);
+		print_message("fixture %s\n", file);
+		data = fixture_file("bom", file, &len);
+		bom = bom_parse(data, len, NULL, err, sizeof(err));
+		free(data);
+		if (json_object_get(c, "error") != NULL)
+			check_refused(bom, err, cases, i);
+		else if (bom == NULL)
+			fail_msg("%s: unexpected error '%s'", file, err);
+		else
+			check_parsed(bom, cases, i);
+		bom_free(bom);
+		ran++;
+	}
+	assert_true(ran > 0);
+	assert_int_equal(ran, json_array_size(cases));
+	json_decref(cases);
 }
 
 UNIT_TEST(test_ranges)
@@ -318,11 +251,10 @@ UNIT_TEST(test_ranges)
 		/* no Qty column: quantity is the designator count */
 		assert_int_equal(bom->lines[0].quantity,
 		    bom->lines[0].ndesignators);
-		if (rows[i].warning != NULL) {
-			if (!has_warning(bom, rows[i].warning))
-				fail_msg("'%s': missing warning '%s'",
-				    rows[i].cell, rows[i].warning);
-		} else
+		if (rows[i].warning != NULL)
+			fixture_bom_warning(bom, rows[i].cell, rows[i].warning,
+			    true);
+		else
 			assert_int_equal(bom->nwarnings, 0);
 		bom_free(bom);
 	}
@@ -460,10 +392,9 @@ UNIT_TEST(test_quantity)
 			assert_int_equal(bom->nlines, 1);
 			assert_int_equal(bom->lines[0].line_no, 3);
 		}
-		if (rows[i].warning != NULL &&
-		    !has_warning(bom, rows[i].warning))
-			fail_msg("qty '%s': missing warning '%s'",
-			    rows[i].qty, rows[i].warning);
+		if (rows[i].warning != NULL)
+			fixture_bom_warning(bom, rows[i].qty, rows[i].warning,
+			    true);
 		bom_free(bom);
 	}
 
@@ -475,11 +406,34 @@ UNIT_TEST(test_quantity)
 	bom_free(bom);
 }
 
+/*
+ * Each of the n aliases of the what column, as the header fmt puts it in,
+ * must give one line of MPN STM32F103C8T6 and quantity qty.
+ */
+static void
+check_aliases(const char *what, const char *const *aliases, size_t n,
+    const char *fmt, int64_t qty)
+{
+	struct bom *bom;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bom = fixture_bomf(err, sizeof(err), fmt, aliases[i]);
+		if (bom == NULL)
+			fail_msg("%s alias '%s': %s", what, aliases[i], err);
+		assert_int_equal(bom->nlines, 1);
+		assert_string_equal(bom->lines[0].mpn, "STM32F103C8T6");
+		assert_int_equal(bom->lines[0].quantity, qty);
+		bom_free(bom);
+	}
+}
+
 UNIT_TEST(test_header_aliases)
 {
 	static const struct {
 		const char	*header;
-		const char	*field;	/* member that gets "V" */
+		const char	*field;	/* line_texts[] member that gets "V" */
 	} rows[] = {
 		{ "Manufacturer", "manufacturer" },
 		{ "Mfr", "manufacturer" },
@@ -495,20 +449,20 @@ UNIT_TEST(test_header_aliases)
 		{ "PCB Footprint", "package" },
 		{ "Value", "value" },
 		{ "VAL", "value" },
-		{ "RefDes", "designator" },
-		{ "Ref Des", "designator" },
-		{ "Reference", "designator" },
-		{ "References", "designator" },
-		{ "Reference Designator", "designator" },
-		{ "Reference Designators", "designator" },
-		{ "Reference_Designator(s)", "designator" },
-		{ "Designator", "designator" },
-		{ "Designators", "designator" },
-		{ "Ref", "designator" },
-		{ "Refs", "designator" },
-		{ "Part", "designator" },
-		{ "Parts", "designator" },
-		{ "  \"ref-des\"  ", "designator" },
+		{ "RefDes", "designator_text" },
+		{ "Ref Des", "designator_text" },
+		{ "Reference", "designator_text" },
+		{ "References", "designator_text" },
+		{ "Reference Designator", "designator_text" },
+		{ "Reference Designators", "designator_text" },
+		{ "Reference_Designator(s)", "designator_text" },
+		{ "Designator", "designator_text" },
+		{ "Designators", "designator_text" },
+		{ "Ref", "designator_text" },
+		{ "Refs", "designator_text" },
+		{ "Part", "designator_text" },
+		{ "Parts", "designator_text" },
+		{ "  \"ref-des\"  ", "designator_text" },
 		{ "Unknown Column", "none" },
 		{ "Supplier", "none" },
 	};
@@ -522,15 +476,13 @@ UNIT_TEST(test_header_aliases)
 		"Qty", "Quantity", "Qnty", "Count", "Qty per board", "QTY.",
 	};
 	struct bom *bom;
-	struct bom_line *l;
 	char err[256];
-	const char *got;
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bom = fixture_bomf(err, sizeof(err),
 		    "MPN,%s\nRC0805FR-0710KL,V\n", rows[i].header);
-		if (strcmp(rows[i].field, "designator") != 0 &&
+		if (strcmp(rows[i].field, "designator_text") != 0 &&
 		    strcmp(rows[i].field, "none") != 0) {
 			/* no quantity source at all: the row is rejected */
 			assert_null(bom);
@@ -545,38 +497,16 @@ UNIT_TEST(test_header_aliases)
 		}
 		if (bom == NULL)
 			fail_msg("'%s': %s", rows[i].header, err);
-		l = &bom->lines[0];
-		if (strcmp(rows[i].field, "manufacturer") == 0)
-			got = l->manufacturer;
-		else if (strcmp(rows[i].field, "description") == 0)
-			got = l->description;
-		else if (strcmp(rows[i].field, "package") == 0)
-			got = l->package;
-		else if (strcmp(rows[i].field, "value") == 0)
-			got = l->value;
-		else
-			got = l->designator_text;
-		if (strcmp(got, "V") != 0)
+		if (strcmp(line_text(&bom->lines[0], rows[i].field,
+		    rows[i].header), "V") != 0)
 			fail_msg("header '%s' did not map to %s",
 			    rows[i].header, rows[i].field);
 		bom_free(bom);
 	}
-	for (i = 0; i < sizeof(mpn_aliases) / sizeof(mpn_aliases[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err),
-		    "Qty,%s\n1,STM32F103C8T6\n", mpn_aliases[i]);
-		if (bom == NULL)
-			fail_msg("mpn alias '%s': %s", mpn_aliases[i], err);
-		assert_string_equal(bom->lines[0].mpn, "STM32F103C8T6");
-		bom_free(bom);
-	}
-	for (i = 0; i < sizeof(qty_aliases) / sizeof(qty_aliases[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err),
-		    "%s,MPN\n7,STM32F103C8T6\n", qty_aliases[i]);
-		if (bom == NULL)
-			fail_msg("qty alias '%s': %s", qty_aliases[i], err);
-		assert_int_equal(bom->lines[0].quantity, 7);
-		bom_free(bom);
-	}
+	check_aliases("mpn", mpn_aliases, sizeof(mpn_aliases) /
+	    sizeof(mpn_aliases[0]), "Qty,%s\n1,STM32F103C8T6\n", 1);
+	check_aliases("qty", qty_aliases, sizeof(qty_aliases) /
+	    sizeof(qty_aliases[0]), "%s,MPN\n7,STM32F103C8T6\n", 7);
 
 	/* the stronger MPN alias wins whatever the column order */
 	bom = fixture_bom("MPN,Part Number,Qty\nRC0805FR-0710KL,INT-001,1\n",

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "fixture_cases.h"
 #include "fixture_file.h"
 #include "intake.h"
 #include "unit.h"
@@ -22,19 +23,6 @@
 #define BAD(e)		.ok = 0, .err = (e)
 #define E_QTY		"requirements.quantity: expected a positive whole " \
 			    "number"
-#define E_BUDGET	"requirements.budget_total: expected a non-negative " \
-			    "amount"
-
-static const char full_yaml[] =
-    "project: {name: \"Sensor board rev C\", id: \"SB-C\", "
-    "owner: \"ana@example.com\"}\n"
-    "requirements: {product_type: industrial, quantity: 25, "
-    "deadline: \"2027-01-15\", budget_total: 5000}\n"
-    "compliance: {rohs: true, reach: true, itar: false}\n"
-    "sourcing_constraints: {allow_brokers: false, allow_alternates: true, "
-    "preferred_distributors: [digikey, mouser], max_lead_time_days: 28}\n"
-    "engineering_context: {notes: \"...\", critical_parts: [STM32F103C8T6], "
-    "avoid_parts: [LM358DR]}\n";
 
 /* A fixture parsed as intake YAML, with nwarn warnings into *warn. */
 static json_t *
@@ -107,183 +95,96 @@ path_int(const json_t *ctx, const char *section, const char *key)
 	return json_integer_value(v);
 }
 
+/*
+ * The text of intake case i of cases: its "yaml", or the file of
+ * tests/fixtures/intake its "file" names. Caller frees.
+ */
+static char *
+case_text(const json_t *cases, size_t i, const char **in, size_t *len)
+{
+	const json_t *c = json_array_get(cases, i);
+	const char *file;
+
+	if ((*in = json_string_value(json_object_get(c, "yaml"))) != NULL) {
+		*len = strlen(*in);
+		return xstrdup(*in);
+	}
+	if ((file = json_string_value(json_object_get(c, "file"))) == NULL)
+		fail_msg("case %zu: neither yaml nor file", i);
+	*in = file;
+	return fixture_file("intake", file, len);
+}
+
+/*
+ * What accepted YAML case i of cases says of the ctx and warnings made of
+ * it: this quantity, these booleans, this many distributors, parts to
+ * avoid and warnings.
+ */
+static void
+check_yaml_accepted(const json_t *cases, size_t i, const json_t *ctx,
+    const json_t *warn)
+{
+	json_int_t quantity, npreferred, navoid, nwarnings;
+	const char *why = NULL, *yaml, *file;
+	int brokers, alternates;
+
+	fixture_case_unpack(cases, i, "{s?s, s?s, s?s, s:I, s:b, s:b, s:I, "
+	    "s:I, s:I}", "why", &why, "yaml", &yaml, "file", &file,
+	    "quantity", &quantity, "allow_brokers", &brokers,
+	    "allow_alternates", &alternates, "npreferred", &npreferred,
+	    "navoid", &navoid, "nwarnings", &nwarnings);
+	assert_int_equal(path_int(ctx, "requirements", "quantity"), quantity);
+	assert_int_equal(json_is_true(path_get(ctx, "sourcing_constraints",
+	    "allow_brokers")), brokers);
+	assert_int_equal(json_is_true(path_get(ctx, "sourcing_constraints",
+	    "allow_alternates")), alternates);
+	assert_int_equal(json_array_size(path_get(ctx,
+	    "sourcing_constraints", "preferred_distributors")), npreferred);
+	assert_int_equal(json_array_size(path_get(ctx,
+	    "engineering_context", "avoid_parts")), navoid);
+	assert_non_null(warn);
+	if (json_array_size(warn) != (size_t)nwarnings)
+		fail_msg("row %zu: %zu warnings, want %zu", i,
+		    json_array_size(warn), (size_t)nwarnings);
+}
+
+/*
+ * The cases of tests/fixtures/cases/intake_yaml.json: a text refused with
+ * an error containing "error", or accepted as check_yaml_accepted() checks.
+ */
 UNIT_TEST(test_yaml_table)
 {
-	static const struct {
-		const char	*yaml;
-		int		 ok;
-		const char	*err;		/* substring when !ok */
-		int64_t		 quantity;
-		int		 brokers;
-		int		 alternates;
-		size_t		 npreferred;
-		size_t		 navoid;
-		size_t		 nwarnings;
-	} rows[] = {
-		{ full_yaml, 1, NULL, 25, 0, 1, 2, 1, 0 },
-		/* empty documents give the defaults */
-		{ "", 1, NULL, 1, 0, 1, 0, 0, 0 },
-		{ "---\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
-		{ "# nothing here\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
-		{ "~\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
-		{ "project:\nrequirements: ~\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
-		/* unknown keys: warned, ignored */
-		{ "project: {name: x, colour: red}\nextra: 1\n", 1, NULL,
-		    1, 0, 1, 0, 0, 2 },
-		{ "requirements: {quantity: 3, budget_total_micros: 5}\n", 1,
-		    NULL, 3, 0, 1, 0, 0, 0 },
-		/* quantity */
-		{ "requirements: {quantity: 0}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: -3}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: 2.5}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: 10000001}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: many}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: true}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: [1]}\n",
-		    BAD(E_QTY) },
-		{ "requirements: {quantity: \"40\"}\n", 1, NULL,
-		    40, 0, 1, 0, 0, 0 },
-		{ "requirements: {quantity: 10000000}\n", 1, NULL,
-		    10000000, 0, 1, 0, 0, 0 },
-		/* budget */
-		{ "requirements: {budget_total: -5}\n",
-		    BAD(E_BUDGET) },
-		{ "requirements: {budget_total: 12.3456789}\n",
-		    BAD(E_BUDGET) },
-		{ "requirements: {budget_total: lots}\n",
-		    BAD(E_BUDGET) },
-		{ "requirements: {budget_total: 99999999999999999999}\n",
-		    BAD(E_BUDGET) },
-		/* deadline */
-		{ "requirements: {deadline: 2027-02-30}\n",
-		    BAD("requirements.deadline: expected a calendar date") },
-		{ "requirements: {deadline: 2027-1-5}\n",
-		    BAD("requirements.deadline: expected a calendar date") },
-		{ "requirements: {deadline: 20270115}\n",
-		    BAD("requirements.deadline: expected a calendar date") },
-		{ "requirements: {deadline: 2028-02-29}\n", 1, NULL,
-		    1, 0, 1, 0, 0, 0 },
-		/* booleans, YAML 1.1 style */
-		{ "sourcing_constraints: {allow_brokers: yes}\n", 1, NULL,
-		    1, 1, 1, 0, 0, 0 },
-		{ "sourcing_constraints: {allow_brokers: On, "
-		    "allow_alternates: NO}\n", 1, NULL, 1, 1, 0, 0, 0, 0 },
-		{ "sourcing_constraints: {allow_brokers: \"no\"}\n", 1, NULL,
-		    1, 0, 1, 0, 0, 0 },
-		{ "sourcing_constraints: {allow_brokers: maybe}\n",
-		    BAD("sourcing_constraints.allow_brokers: expected true or "
-		    "false") },
-		{ "sourcing_constraints: {allow_alternates: [1]}\n",
-		    BAD("sourcing_constraints.allow_alternates: expected "
-		    "true or false") },
-		/* lead time */
-		{ "sourcing_constraints: {max_lead_time_days: 3651}\n",
-		    BAD("sourcing_constraints.max_lead_time_days: expected "
-		    "a whole number from 0 to 3650") },
-		{ "sourcing_constraints: {max_lead_time_days: -1}\n",
-		    BAD("sourcing_constraints.max_lead_time_days") },
-		{ "sourcing_constraints: {max_lead_time_days: 0}\n", 1, NULL,
-		    1, 0, 1, 0, 0, 0 },
-		/* lists */
-		{ "sourcing_constraints: {preferred_distributors: "
-		    "\"digikey, mouser,,\"}\n", 1, NULL, 1, 0, 1, 2, 0, 0 },
-		{ "sourcing_constraints: {preferred_distributors: {a: 1}}\n",
-		    BAD("sourcing_constraints.preferred_distributors: "
-		    "expected a list of strings") },
-		{ "engineering_context: {avoid_parts: [[x]]}\n",
-		    BAD("engineering_context.avoid_parts: expected a list of "
-		    "strings") },
-		{ "engineering_context: {avoid_parts: [1234, \" LM358 \", "
-		    "\"\"]}\n", 1, NULL, 1, 0, 1, 0, 2, 0 },
-		{ "engineering_context: {avoid_parts: [{mpn: A1, reason: r}, "
-		    "B2, {mpn: C3}]}\n", 1, NULL, 1, 0, 1, 0, 3, 0 },
-		{ "engineering_context: {avoid_parts: [{reason: r}]}\n",
-		    BAD("engineering_context.avoid_parts: item 1: expected an "
-		    "MPN or {mpn, reason}") },
-		{ "engineering_context: {preferred_manufacturers: {mcu: [ST], "
-		    "diodes: [Nexperia], other: {leds: [Kingbright]}}}\n", 1,
-		    NULL, 1, 0, 1, 0, 0, 0 },
-		{ "engineering_context: {preferred_manufacturers: [ST]}\n",
-		    BAD("engineering_context.preferred_manufacturers: expected "
-		    "a mapping") },
-		/* the original's product types, any case */
-		{ "requirements: {product_type: Aerospace}\n", 1, NULL,
-		    1, 0, 1, 0, 0, 0 },
-		{ "requirements: {product_type: toys}\n",
-		    BAD("requirements.product_type: expected one of consumer, "
-		    "industrial, medical, automotive, aerospace") },
-		/* strings */
-		{ "project: {name: yes}\n",
-		    BAD("project.name: expected a string") },
-		{ "engineering_context: {notes: {a: b}}\n",
-		    BAD("engineering_context.notes: expected a string") },
-		/* compliance */
-		{ "compliance: {rohs: yes, class: \"3\", level: 2}\n", 1, NULL,
-		    1, 0, 1, 0, 0, 0 },
-		{ "compliance: {standards: [RoHS, CE], quality_class: "
-		    "\"IPC Class 3\"}\n", 1, NULL, 1, 0, 1, 0, 0, 0 },
-		{ "compliance: {standards: RoHS}\n", 1, NULL,
-		    1, 0, 1, 0, 0, 0 },
-		{ "compliance: {standards: {a: b}}\n",
-		    BAD("compliance.standards: expected a list of strings") },
-		{ "compliance: {itar: [x]}\n",
-		    BAD("compliance.itar: expected a boolean or a string") },
-		{ "compliance: [rohs]\n",
-		    BAD("compliance: expected a mapping") },
-		/* shape */
-		{ "project: [a, b]\n", BAD("project: expected a mapping") },
-		{ "requirements: 5\n",
-		    BAD("requirements: expected a mapping") },
-		{ "- a\n- b\n", BAD("top level must be a mapping") },
-		{ "hello\n", BAD("top level must be a mapping") },
-		{ "\"quoted\"\n", BAD("top level must be a mapping") },
-		/* YAML-level rejections */
-		{ "a: &x 1\nb: *x\n", BAD("aliases are not allowed") },
-		{ "project: *nowhere\n", BAD("aliases are not allowed") },
-		{ "project: &p {name: x}\n", BAD("aliases are not allowed") },
-		{ "project: {name: x\n", BAD("yaml line") },
-		{ "project: {name: a, name: b}\n",
-		    BAD("duplicate key 'name'") },
-		{ "a: 1\n---\nb: 2\n", BAD("only one YAML document") },
-		{ "? [a]\n: b\n", BAD("mapping keys must be plain strings") },
-	};
-	char err[256];
-	json_t *ctx, *warn;
-	size_t i;
+	const char *in, *want_err, *why, *yaml, *file;
+	json_t *cases, *ctx, *warn;
+	char err[256], *text;
+	size_t i, len, ran = 0;
 
-	for (i = 0; i < NROWS(rows); i++) {
+	cases = fixture_cases("intake_yaml");
+	for (i = 0; i < json_array_size(cases); i++) {
+		why = json_string_value(json_object_get(json_array_get(cases,
+		    i), "why"));
+		if (why != NULL)
+			print_message("case %zu: %s\n", i, why);
+		text = case_text(cases, i, &in, &len);
 		err[0] = '\0';
 		warn = (json_t *)1;
-		ctx = intake_parse_yaml(rows[i].yaml, strlen(rows[i].yaml),
-		    &warn, err, sizeof(err));
-		if (!row_accepted(i, rows[i].yaml, ctx, warn, err,
-		    rows[i].ok ? NULL : rows[i].err))
-			continue;
-		assert_int_equal(path_int(ctx, "requirements", "quantity"),
-		    rows[i].quantity);
-		assert_int_equal(json_is_true(path_get(ctx,
-		    "sourcing_constraints", "allow_brokers")), rows[i].brokers);
-		assert_int_equal(json_is_true(path_get(ctx,
-		    "sourcing_constraints", "allow_alternates")),
-		    rows[i].alternates);
-		assert_int_equal(json_array_size(path_get(ctx,
-		    "sourcing_constraints", "preferred_distributors")),
-		    rows[i].npreferred);
-		assert_int_equal(json_array_size(path_get(ctx,
-		    "engineering_context", "avoid_parts")), rows[i].navoid);
-		assert_non_null(warn);
-		if (json_array_size(warn) != rows[i].nwarnings)
-			fail_msg("row %zu: %zu warnings, want %zu", i,
-			    json_array_size(warn), rows[i].nwarnings);
+		ctx = intake_parse_yaml(text, len, &warn, err, sizeof(err));
+		free(text);
+		want_err = json_string_value(json_object_get(json_array_get(
+		    cases, i), "error"));
+		if (want_err != NULL)
+			fixture_case_unpack(cases, i, "{s?s, s?s, s?s, s:s}",
+			    "why", &why, "yaml", &yaml, "file", &file,
+			    "error", &want_err);
+		if (row_accepted(i, in, ctx, warn, err, want_err))
+			check_yaml_accepted(cases, i, ctx, warn);
 		json_decref(warn);
 		json_decref(ctx);
+		ran++;
 	}
+	assert_true(ran > 0);
+	assert_int_equal(ran, json_array_size(cases));
+	json_decref(cases);
 }
 
 UNIT_TEST(test_yaml_full_fixture)
@@ -743,7 +644,7 @@ UNIT_TEST(test_view)
 		{ "{\"engineering_context\": {\"avoid_parts\": \"a\"}}", -1 },
 	};
 	struct intake_view v;
-	json_t *ctx;
+	json_t *ctx, *warn;
 	char err[256];
 	size_t i;
 
@@ -765,9 +666,7 @@ UNIT_TEST(test_view)
 	json_decref(ctx);
 
 	/* the full example */
-	ctx = intake_parse_yaml(full_yaml, strlen(full_yaml), NULL, err,
-	    sizeof(err));
-	assert_non_null(ctx);
+	ctx = parse_fixture("full.yaml", &warn, 0);
 	assert_int_equal(intake_view_get(ctx, &v), 0);
 	assert_string_equal(v.name, "Sensor board rev C");
 	assert_string_equal(v.owner, "ana@example.com");
@@ -784,6 +683,7 @@ UNIT_TEST(test_view)
 	intake_view_free(&v);
 	intake_view_free(&v);		/* twice is harmless */
 	intake_view_free(NULL);
+	json_decref(warn);
 	json_decref(ctx);
 
 	for (i = 0; i < NROWS(rows); i++) {
@@ -798,10 +698,7 @@ UNIT_TEST(test_view)
 
 UNIT_TEST(test_date_valid)
 {
-	static const struct {
-		const char	*in;
-		bool		 ok;
-	} rows[] = {
+	static const struct unit_str_int rows[] = {
 		{ "2027-01-15", true },
 		{ "2028-02-29", true },
 		{ "2000-02-29", true },
@@ -822,7 +719,7 @@ UNIT_TEST(test_date_valid)
 	size_t i;
 
 	for (i = 0; i < NROWS(rows); i++)
-		if (intake_date_valid(rows[i].in) != rows[i].ok)
+		if (intake_date_valid(rows[i].in) != rows[i].want)
 			fail_msg("row %zu: %s", i,
 			    rows[i].in ? rows[i].in : "(null)");
 }

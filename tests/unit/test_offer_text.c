@@ -20,12 +20,8 @@
 
 UNIT_TEST(test_price_golden)
 {
-	static const struct {
-		const char	*in;
-		int		 rc;
-		int64_t		 want;
-		const char	*cur;
-	} rows[] = {
+	/* text: the ISO currency code the price names, "" for none */
+	static const struct unit_num_text rows[] = {
 		{ "$1.23", 0, 1230000, "" },
 		{ "$0.0125", 0, 12500, "" },
 		{ "$1,234.56", 0, 1234560000, "" },
@@ -67,24 +63,10 @@ UNIT_TEST(test_price_golden)
 		{ "1.00 bananas", -1, 0, "" },
 		{ "$ 1.00 USD", -1, 0, "" },
 	};
-	char cur[4];
-	const char *why;
 	int64_t v;
-	size_t i;
-	int rc;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = -1;
-		why = NULL;
-		rc = offer_text_price(rows[i].in, &v, cur, &why);
-		unit_check_number(rows[i].in, rc, rows[i].rc, why, v,
-		    rows[i].want);
-		if (rc == -1) {
-			assert_non_null(why);
-			continue;
-		}
-		assert_string_equal(cur, rows[i].cur);
-	}
+	unit_check_numbers_text(rows, sizeof(rows) / sizeof(rows[0]),
+	    offer_text_price);
 	/* NULL cur and why are allowed */
 	assert_int_equal(offer_text_price("1.00", &v, NULL, NULL), 0);
 	assert_int_equal(offer_text_price(NULL, &v, NULL, NULL), -1);
@@ -116,12 +98,8 @@ UNIT_TEST(test_qty_golden)
 
 UNIT_TEST(test_days_golden)
 {
-	static const struct {
-		const char	*in;
-		int		 unit;
-		int		 rc;
-		int64_t		 want;
-	} rows[] = {
+	/* arg: the unit, in days, of a number that names none */
+	static const struct unit_num_arg rows[] = {
 		{ "42 Days", 1, 0, 42 },
 		{ "1 Day", 1, 0, 1 },
 		{ "6 Weeks", 1, 0, 42 },
@@ -141,17 +119,9 @@ UNIT_TEST(test_days_golden)
 		{ "12 parsecs", 1, -1, 0 },
 		{ "9999 weeks", 1, -1, 0 },
 	};
-	const char *why;
 	int64_t v;
-	size_t i;
-	int rc;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		v = -1;
-		why = NULL;
-		rc = offer_text_days(rows[i].in, rows[i].unit, &v, &why);
-		unit_check_number(rows[i].in, rc, rows[i].rc, why, v,
-		    rows[i].want);
-	}
+	unit_check_numbers_arg(rows, sizeof(rows) / sizeof(rows[0]),
+	    offer_text_days);
 	assert_int_equal(offer_text_days(NULL, 1, &v, NULL), -1);
 }

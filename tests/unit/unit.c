@@ -67,22 +67,73 @@ unit_check_number(const char *in, int rc, int want_rc, const char *why,
 		    (long long)want);
 }
 
+/* The parser a case is run through: one of the three kinds. */
+struct unit_parser {
+	int	(*plain)(const char *, int64_t *, const char **);
+	int	(*arg)(const char *, int, int64_t *, const char **);
+	int	(*text)(const char *, int64_t *, char *, const char **);
+};
+
+/*
+ * Runs in through p (with arg, or into a text that must come out as
+ * want_text) and checks the answer is want_rc and, when 0, want.
+ */
+static void
+unit_check_parse(const struct unit_parser *p, const char *in, int arg,
+    int want_rc, int64_t want, const char *want_text)
+{
+	char text[UNIT_NUM_TEXT_MAX] = "(not set)";
+	const char *why = NULL;
+	int64_t v = -1;
+	int rc;
+
+	if (p->arg != NULL)
+		rc = p->arg(in, arg, &v, &why);
+	else if (p->text != NULL)
+		rc = p->text(in, &v, text, &why);
+	else
+		rc = p->plain(in, &v, &why);
+	unit_check_number(in, rc, want_rc, why, v, want);
+	if (rc == -1 && why == NULL)
+		fail_msg("'%s': refused without a reason", in);
+	if (rc == 0 && want_text != NULL && strcmp(text, want_text) != 0)
+		fail_msg("'%s': text '%s', want '%s'", in, text, want_text);
+}
+
 void
 unit_check_numbers(const struct unit_num *rows, size_t n,
     int (*parse)(const char *, int64_t *, const char **))
 {
-	const char *why;
-	int64_t v;
+	const struct unit_parser p = { .plain = parse };
 	size_t i;
-	int rc;
 
-	for (i = 0; i < n; i++) {
-		v = -1;
-		why = NULL;
-		rc = parse(rows[i].in, &v, &why);
-		unit_check_number(rows[i].in, rc, rows[i].rc, why, v,
-		    rows[i].want);
-	}
+	for (i = 0; i < n; i++)
+		unit_check_parse(&p, rows[i].in, 0, rows[i].rc, rows[i].want,
+		    NULL);
+}
+
+void
+unit_check_numbers_arg(const struct unit_num_arg *rows, size_t n,
+    int (*parse)(const char *, int, int64_t *, const char **))
+{
+	const struct unit_parser p = { .arg = parse };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		unit_check_parse(&p, rows[i].in, rows[i].arg, rows[i].rc,
+		    rows[i].want, NULL);
+}
+
+void
+unit_check_numbers_text(const struct unit_num_text *rows, size_t n,
+    int (*parse)(const char *, int64_t *, char *, const char **))
+{
+	const struct unit_parser p = { .text = parse };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		unit_check_parse(&p, rows[i].in, 0, rows[i].rc, rows[i].want,
+		    rows[i].text);
 }
 
 /* Constructors run in no promised order: sort by the line defined at. */

@@ -57,9 +57,42 @@ struct unit_num {
  */
 void	unit_check_number(const char *in, int rc, int want_rc, const char *why,
 	    int64_t v, int64_t want);
-/* Runs the n cases of rows through parse, with unit_check_number(). */
+/*
+ * Runs the n cases of rows through parse, with unit_check_number(); a
+ * parser that refuses must also say why.
+ */
 void	unit_check_numbers(const struct unit_num *rows, size_t n,
 	    int (*parse)(const char *, int64_t *, const char **));
+
+/* A case of a number parser that takes an int besides the text (a unit). */
+struct unit_num_arg {
+	const char	*in;
+	int		 arg;
+	int		 rc;
+	int64_t		 want;
+};
+
+/* As unit_check_numbers(), passing each case's arg with its text. */
+void	unit_check_numbers_arg(const struct unit_num_arg *rows, size_t n,
+	    int (*parse)(const char *, int, int64_t *, const char **));
+
+/*
+ * A case of a number parser that also gives a short text (a currency
+ * code): the text it must give when rc is 0.
+ */
+struct unit_num_text {
+	const char	*in;
+	int		 rc;
+	int64_t		 want;
+	const char	*text;
+};
+
+/* The most a parser run by unit_check_numbers_text() may write to text. */
+#define UNIT_NUM_TEXT_MAX	16
+
+/* As unit_check_numbers(), checking the text each case's parse gives. */
+void	unit_check_numbers_text(const struct unit_num_text *rows, size_t n,
+	    int (*parse)(const char *, int64_t *, char *, const char **));
 
 #define UNIT_DEFINE(name, own, setup, teardown)				\
 	static void name(void **);					\
