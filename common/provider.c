@@ -13,7 +13,6 @@
 #include <openssl/sha.h>
 
 #include "http_fetch.h"
-#include "log.h"
 #include "provider.h"
 #include "provider_digikey.h"
 #include "provider_internal.h"
@@ -119,7 +118,6 @@ provider_set_new(const struct provider_settings *s)
 	if (provider_set_configured(ps) == 0)
 		return ps;
 	if ((ps->multi = http_multi_new()) == NULL) {
-		log_warnx("providers: cannot set up curl");
 		provider_set_free(ps);
 		return NULL;
 	}
