@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "http_fetch.h"
+#include "log.h"
 #include "version.h"
 
 static pthread_once_t	http_fetch_once = PTHREAD_ONCE_INIT;
@@ -23,10 +24,17 @@ http_fetch_init(void)
 CURLM *
 http_multi_new(void)
 {
+	CURLM *multi;
+
 	pthread_once(&http_fetch_once, http_fetch_init);
-	if (http_fetch_init_rc != CURLE_OK)
+	if (http_fetch_init_rc != CURLE_OK) {
+		log_warnx("cannot set up curl: %s",
+		    curl_easy_strerror(http_fetch_init_rc));
 		return NULL;
-	return curl_multi_init();
+	}
+	if ((multi = curl_multi_init()) == NULL)
+		log_warnx("cannot set up curl: no multi handle");
+	return multi;
 }
 
 void

@@ -32,8 +32,9 @@ int	http_fetch(const struct http_fetch *req, long *status,
 
 /*
  * A new multi handle, curl set up for the process first (once, by
- * whichever caller comes first, as http_fetch() does). NULL when curl
- * cannot be set up. Caller frees with curl_multi_cleanup().
+ * whichever caller comes first, as http_fetch() does). NULL, logged with
+ * the reason, when curl cannot be set up. Caller frees with
+ * curl_multi_cleanup().
  */
 CURLM	*http_multi_new(void);
 

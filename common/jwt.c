@@ -21,13 +21,19 @@
 
 const char *const jwt_alg_names[2] = { "RS256", "ES256" };
 
+/*
+ * One allocation holds the struct and what it keeps of the token: the
+ * decoded signature, the signed part and the kid. Only the claims are
+ * owned apart.
+ */
 struct jwt {
-	char		*signed_part;	/* "header.claims", as signed */
-	unsigned char	*sig;
+	const unsigned char *sig;	/* in text[] */
 	size_t		 siglen;
+	const char	*signed_part;	/* in text[]: "header.claims" */
 	enum jwt_alg	 alg;
-	char		*kid;		/* NULL: none */
+	const char	*kid;		/* in text[]; NULL: none */
 	json_t		*claims;
+	char		 text[];
 };
 
 static bool
@@ -107,13 +113,19 @@ jwt_header_alg(const json_t *hdr, enum jwt_alg *alg, char *err,
 	return -1;
 }
 
+/*
+ * The block is made once every part is known good: a refused token
+ * leaves nothing half-built.
+ */
 struct jwt *
 jwt_parse(const char *token, char *err, size_t errlen)
 {
+	const char *dot1, *dot2, *kid = NULL;
+	json_t *hdr = NULL, *claims = NULL, *k;
+	size_t signed_len, siglen, kid_size = 0;
 	struct jwt *jwt = NULL;
-	const char *dot1, *dot2, *sig;
-	json_t *hdr = NULL, *kid;
-	struct jwt *out = NULL;
+	unsigned char *sig;
+	enum jwt_alg alg;
 
 	if (!jwt_shaped(token)) {
 		snprintf(err, errlen, "token is not a JWT");
@@ -121,43 +133,52 @@ jwt_parse(const char *token, char *err, size_t errlen)
 	}
 	dot1 = strchr(token, '.');
 	dot2 = strchr(dot1 + 1, '.');
-	sig = dot2 + 1;
-	jwt = xcalloc(1, sizeof(*jwt));
 	if ((hdr = jwt_segment_json(token, (size_t)(dot1 - token))) == NULL) {
 		snprintf(err, errlen, "token header is not a JSON object");
 		goto out;
 	}
-	if (jwt_header_alg(hdr, &jwt->alg, err, errlen) == -1)
+	if (jwt_header_alg(hdr, &alg, err, errlen) == -1)
 		goto out;
 	if (json_object_get(hdr, "crit") != NULL) {
 		snprintf(err, errlen, "token header has crit extensions");
 		goto out;
 	}
-	if ((kid = json_object_get(hdr, "kid")) != NULL) {
-		if (!jwt_kid_ok(kid)) {
+	if ((k = json_object_get(hdr, "kid")) != NULL) {
+		if (!jwt_kid_ok(k)) {
 			snprintf(err, errlen, "token kid is not a short "
 			    "string");
 			goto out;
 		}
-		jwt->kid = xstrdup(json_string_value(kid));
+		kid = json_string_value(k);
+		kid_size = strlen(kid) + 1;
 	}
-	if ((jwt->claims = jwt_segment_json(dot1 + 1,
+	if ((claims = jwt_segment_json(dot1 + 1,
 	    (size_t)(dot2 - dot1 - 1))) == NULL) {
 		snprintf(err, errlen, "token claims are not a JSON object");
 		goto out;
 	}
-	if ((jwt->sig = base64url_decode(sig, strlen(sig), &jwt->siglen)) ==
-	    NULL || jwt->siglen == 0) {
+	if ((sig = base64url_decode(dot2 + 1, strlen(dot2 + 1), &siglen)) ==
+	    NULL || siglen == 0) {
+		free(sig);
 		snprintf(err, errlen, "token signature is missing or bad");
 		goto out;
 	}
-	jwt->signed_part = xstrndup(token, (size_t)(dot2 - token));
-	out = jwt;
-	jwt = NULL;
+	signed_len = (size_t)(dot2 - token);
+	jwt = xcalloc(1, sizeof(*jwt) + siglen + signed_len + 1 + kid_size);
+	jwt->sig = memcpy(jwt->text, sig, siglen);
+	jwt->siglen = siglen;
+	free(sig);
+	jwt->signed_part = memcpy(jwt->text + siglen, token, signed_len);
+	if (kid != NULL)
+		jwt->kid = memcpy(jwt->text + siglen + signed_len + 1, kid,
+		    kid_size);
+	jwt->alg = alg;
+	jwt->claims = claims;
+	claims = NULL;
 out:
 	json_decref(hdr);
-	jwt_free(jwt);
-	return out;
+	json_decref(claims);
+	return jwt;
 }
 
 void
@@ -165,9 +186,6 @@ jwt_free(struct jwt *jwt)
 {
 	if (jwt == NULL)
 		return;
-	free(jwt->signed_part);
-	free(jwt->sig);
-	free(jwt->kid);
 	json_decref(jwt->claims);
 	free(jwt);
 }

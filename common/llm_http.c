@@ -131,9 +131,14 @@ llm_client_new(const struct llm_config *cfg)
 	struct llm_client *c = NULL;
 	struct buf b;
 	const char *base;
+	CURLM *multi;
 	size_t n;
 
+	/* first: when curl cannot start, there is nothing to undo */
+	if ((multi = http_multi_new()) == NULL)
+		return NULL;
 	c = xcalloc(1, sizeof(*c));
+	c->multi = multi;
 	c->cfg = *cfg;
 	c->cfg.base_url = NULL;		/* read once below, to make url */
 	c->cfg.api_key = cfg->api_key != NULL && *cfg->api_key ?
@@ -186,7 +191,7 @@ llm_client_new(const struct llm_config *cfg)
 		c->rng = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
 	if (c->rng == 0)
 		c->rng = 0x9e3779b97f4a7c15ULL;
-	if (c->headers == NULL || (c->multi = http_multi_new()) == NULL) {
+	if (c->headers == NULL) {
 		log_warnx("llm: cannot set up curl");
 		llm_client_free(c);
 		return NULL;

@@ -266,15 +266,23 @@ offer_free_fields(struct offer *o)
 }
 
 void
+offer_array_free(struct offer *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		offer_free_fields(&v[i]);
+	free(v);
+}
+
+void
 offer_list_free(struct offer_list *l)
 {
 	size_t i;
 
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++)
-		offer_free_fields(&l->v[i]);
-	free(l->v);
+	offer_array_free(l->v, l->n);
 	for (i = 0; i < l->nerrors; i++)
 		free(l->errors[i]);
 	free(l->errors);

@@ -151,6 +151,8 @@ int	offer_rohs_parse(const char *s, enum offer_rohs *r);
 void	offer_own_strings(struct offer *o);
 /* Frees the strings and breaks of o and zeroes it; o itself is not freed. */
 void	offer_free_fields(struct offer *o);
+/* Frees the fields of the n offers of v, then v: an owned array. */
+void	offer_array_free(struct offer *v, size_t n);
 /* Frees the contents of l (offers and errors) and zeroes it; NULL is a
  * no-op; l itself is not freed. */
 void	offer_list_free(struct offer_list *l);

@@ -13,7 +13,6 @@
 #include <openssl/sha.h>
 
 #include "http_fetch.h"
-#include "log.h"
 #include "provider.h"
 #include "provider_digikey.h"
 #include "provider_internal.h"
@@ -119,7 +118,6 @@ provider_set_new(const struct provider_settings *s)
 	if (provider_set_configured(ps) == 0)
 		return ps;
 	if ((ps->multi = http_multi_new()) == NULL) {
-		log_warnx("providers: cannot set up curl");
 		provider_set_free(ps);
 		return NULL;
 	}
@@ -239,7 +237,7 @@ void
 provider_batch_free(struct provider_batch *b)
 {
 	struct provider_offers *r;
-	size_t i, k;
+	size_t i;
 	int p;
 
 	if (b == NULL)
@@ -249,9 +247,7 @@ provider_batch_free(struct provider_batch *b)
 			continue;
 		for (i = 0; i < b->n; i++) {
 			r = &b->res[p][i];
-			for (k = 0; k < r->n; k++)
-				offer_free_fields(&r->v[k]);
-			free(r->v);
+			offer_array_free(r->v, r->n);
 			free(r->reason);
 		}
 		free(b->res[p]);
@@ -348,12 +344,9 @@ void
 provider_call_fail(struct provider_call *call, size_t k, const char *why)
 {
 	struct provider_offers *r = provider_call_res(call, k);
-	size_t i;
 
 	/* a failed MPN keeps no half answer */
-	for (i = 0; i < r->n; i++)
-		offer_free_fields(&r->v[i]);
-	free(r->v);
+	offer_array_free(r->v, r->n);
 	r->v = NULL;
 	r->n = 0;
 	r->outcome = PROVIDER_FAILED;

@@ -299,15 +299,6 @@ x402_payment_free(struct x402_payment *p)
 	p->payload = NULL;
 }
 
-void
-x402_result_free(struct x402_result *out)
-{
-	if (out == NULL)
-		return;
-	free(out->payment_response);
-	out->payment_response = NULL;
-}
-
 /*
  * POSTs the facilitator body to {facilitator_url}/op and parses the JSON
  * object answer; NULL (reason in out) when there is none.
@@ -465,7 +456,7 @@ x402_settle_recheck(const struct x402_config *cfg,
 
 enum x402_outcome
 x402_settle(const struct x402_config *cfg, const struct x402_payment *p,
-    const json_t *requirements, struct x402_result *out)
+    const json_t *requirements, struct x402_result *out, char **response)
 {
 	enum x402_outcome res;
 	json_t *answer;
@@ -473,6 +464,7 @@ x402_settle(const struct x402_config *cfg, const struct x402_payment *p,
 	char *json;
 
 	memset(out, 0, sizeof(*out));
+	*response = NULL;
 	answer = x402_call(cfg, "settle", cfg->settle_timeout_ms, p,
 	    requirements, out, &status);
 	if (answer == NULL || !json_is_boolean(json_object_get(answer,
@@ -489,7 +481,7 @@ x402_settle(const struct x402_config *cfg, const struct x402_payment *p,
 	    "errorReason", "settlement failed")) == X402_OK) {
 		if ((json = json_dumps(answer, JSON_COMPACT)) == NULL)
 			fatalx("x402: out of memory");
-		out->payment_response = base64_encode(json, strlen(json));
+		*response = base64_encode(json, strlen(json));
 		free(json);
 	}
 	json_decref(answer);

@@ -60,11 +60,10 @@ enum x402_outcome {
 				   not rule out that the payment was taken */
 };
 
+/* What the facilitator said; it owns nothing. */
 struct x402_result {
 	char	 reason[192];
 	char	 payer[X402_ADDR_LEN + 1];	/* the facilitator's, or "" */
-	char	*payment_response;	/* settled: base64 of the answer, for
-					   X-PAYMENT-RESPONSE; else NULL */
 };
 
 /* Fills out's timeouts and limits with the defaults; the rest zeroed. */
@@ -121,23 +120,22 @@ void		x402_payment_free(struct x402_payment *p);
 /*
  * POST {facilitator_url}/verify {x402Version, paymentPayload,
  * paymentRequirements}. X402_OK when isValid; X402_REFUSED with the
- * invalidReason; X402_UNAVAILABLE without a usable answer. Free out with
- * x402_result_free().
+ * invalidReason; X402_UNAVAILABLE without a usable answer.
  */
 enum x402_outcome x402_verify(const struct x402_config *cfg,
 		    const struct x402_payment *p, const json_t *requirements,
 		    struct x402_result *out);
 
 /*
- * POST {facilitator_url}/settle, the same body, once. X402_OK with
- * out->payment_response when settled; X402_REFUSED with the errorReason.
- * Without a usable answer it is never sent again: /verify re-checks the
- * authorization, and still valid (so not spent) is X402_UNAVAILABLE,
- * anything else X402_UNKNOWN. Free out with x402_result_free().
+ * POST {facilitator_url}/settle, the same body, once. X402_OK when
+ * settled, with *response the base64 of the answer for X-PAYMENT-RESPONSE
+ * (caller frees; NULL on any other outcome); X402_REFUSED with the
+ * errorReason. Without a usable answer it is never sent again: /verify
+ * re-checks the authorization, and still valid (so not spent) is
+ * X402_UNAVAILABLE, anything else X402_UNKNOWN.
  */
 enum x402_outcome x402_settle(const struct x402_config *cfg,
 		    const struct x402_payment *p, const json_t *requirements,
-		    struct x402_result *out);
-void		x402_result_free(struct x402_result *out);
+		    struct x402_result *out, char **response);
 
 #endif

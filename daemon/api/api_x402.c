@@ -227,7 +227,6 @@ api_x402_verify(struct MHD_Connection *c, const struct api_request *r,
 		*ret = api_x402_required(c, x, err);
 		break;
 	}
-	x402_result_free(&res);
 	return rc;
 }
 
@@ -333,6 +332,7 @@ api_x402_finish(struct MHD_Connection *c, struct api_request *r,
 	struct api_x402 *x = r->x402;
 	struct x402_result res;
 	enum MHD_Result ret;
+	char *settled;
 	PGconn *db;
 	int rc = ADMIN_DB;
 
@@ -357,15 +357,13 @@ api_x402_finish(struct MHD_Connection *c, struct api_request *r,
 		    "token");
 		return api_error_db(c);
 	}
-	if (x402_settle(&api_x402_cfg, &x->pay, x->requirements, &res) ==
-	    X402_OK) {
-		ret = api_x402_answer(c, status, body, key,
-		    res.payment_response);
-		x402_result_free(&res);
+	if (x402_settle(&api_x402_cfg, &x->pay, x->requirements, &res,
+	    &settled) == X402_OK) {
+		ret = api_x402_answer(c, status, body, key, settled);
+		free(settled);
 		return ret;
 	}
 	snprintf(err, sizeof(err), "settlement failed: %.200s", res.reason);
-	x402_result_free(&res);
 	json_decref(body);
 	api_x402_discard(r, key_id, err);
 	return api_x402_required(c, x, err);
