@@ -5,7 +5,6 @@
  */
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,15 +93,15 @@ intake_quote(const char *s, size_t len, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+/*
+ * Warns that key, of section (NULL: at the top), is ignored; past
+ * INTAKE_MAX_WARNINGS warnings, once that more are.
+ */
 static void
-intake_warn(struct intake_norm *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-intake_warn(struct intake_norm *n, const char *fmt, ...)
+intake_warn_unknown(struct intake_norm *n, const char *key,
+    const char *section)
 {
-	char msg[256];
-	va_list ap;
+	char q[INTAKE_QUOTE_MAX + 1], msg[256];
 	size_t count;
 
 	if (n->warnings == NULL)
@@ -115,10 +114,12 @@ intake_warn(struct intake_norm *n, const char *fmt, ...)
 		    json_string("more unknown keys ignored"));
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	msg[utf8_prefix(msg, strlen(msg))] = '\0';
+	intake_quote(key, strlen(key), q, sizeof(q));
+	if (section == NULL)
+		err_printf(msg, sizeof(msg), "unknown key '%s' ignored", q);
+	else
+		err_printf(msg, sizeof(msg), "unknown key '%s' in %s ignored",
+		    q, section);
 	json_array_append_new(n->warnings, json_string(msg));
 }
 
@@ -220,7 +221,6 @@ intake_known(const char *section, const char *key)
 static int
 intake_check_keys(struct intake_norm *n, const json_t *in)
 {
-	char q[INTAKE_QUOTE_MAX + 1];
 	const char *key, *k2;
 	const json_t *sec, *v2;
 	size_t i;
@@ -230,8 +230,7 @@ intake_check_keys(struct intake_norm *n, const json_t *in)
 			if (strcmp(intake_sections[i], key) == 0)
 				break;
 		if (i == INTAKE_NSECTIONS) {
-			intake_quote(key, strlen(key), q, sizeof(q));
-			intake_warn(n, "unknown key '%s' ignored", q);
+			intake_warn_unknown(n, key, NULL);
 			continue;
 		}
 		if (sec != NULL && !json_is_null(sec) &&
@@ -244,11 +243,8 @@ intake_check_keys(struct intake_norm *n, const json_t *in)
 			continue;
 		json_object_foreach((json_t *)sec, k2, v2) {
 			(void)v2;
-			if (intake_known(key, k2))
-				continue;
-			intake_quote(k2, strlen(k2), q, sizeof(q));
-			intake_warn(n, "unknown key '%s' in %s ignored", q,
-			    key);
+			if (!intake_known(key, k2))
+				intake_warn_unknown(n, k2, key);
 		}
 	}
 	return 0;

@@ -125,11 +125,11 @@ offer_text_currency(const char *affix, char cur[4])
 
 /*
  * The digits of a number whose decimal mark is dec (0: none) and whose
- * thousands separator is grp into micro-units, rounding past 6 decimals.
+ * thousands separator is grp into micro-units, rounding past 6 decimals;
+ * NULL, or why they are refused.
  */
-static int
-offer_text_digits(const char *num, char dec, char grp, int64_t *micros,
-    const char **why)
+static const char *
+offer_text_digits(const char *num, char dec, char grp, int64_t *micros)
 {
 	int64_t units = 0, frac = 0;
 	int nfrac = 0, since = -1, round = 0;
@@ -140,25 +140,19 @@ offer_text_digits(const char *num, char dec, char grp, int64_t *micros,
 		if (*p == grp && !in_frac) {
 			/* groups of three after the first */
 			if (since == 0 || (since > 0 && since != 3) ||
-			    p == num) {
-				*why = "misplaced thousands separator";
-				return -1;
-			}
+			    p == num)
+				return "misplaced thousands separator";
 			since = 0;
 			continue;
 		}
 		if (*p == dec) {
-			if (since >= 0 && since != 3) {
-				*why = "misplaced thousands separator";
-				return -1;
-			}
+			if (since >= 0 && since != 3)
+				return "misplaced thousands separator";
 			in_frac = true;
 			continue;
 		}
-		if (!isdigit((unsigned char)*p)) {
-			*why = "not a number";
-			return -1;
-		}
+		if (!isdigit((unsigned char)*p))
+			return "not a number";
 		if (in_frac) {
 			if (nfrac < 6)
 				frac = frac * 10 + (*p - '0');
@@ -169,59 +163,45 @@ offer_text_digits(const char *num, char dec, char grp, int64_t *micros,
 		}
 		if (since >= 0)
 			since++;
-		if (units > (INT64_MAX / MICROS_PER_UNIT - 9) / 10) {
-			*why = "out of range";
-			return -1;
-		}
+		if (units > (INT64_MAX / MICROS_PER_UNIT - 9) / 10)
+			return "out of range";
 		units = units * 10 + (*p - '0');
 	}
-	if (since >= 0 && since != 3) {
-		*why = "misplaced thousands separator";
-		return -1;
-	}
+	if (since >= 0 && since != 3)
+		return "misplaced thousands separator";
 	for (; nfrac < 6; nfrac++)
 		frac *= 10;
 	*micros = units * MICROS_PER_UNIT + frac + round;
-	return 0;
+	return NULL;
 }
 
-int
-offer_text_price(const char *s, int64_t *micros, char cur[4],
-    const char **why)
+/* offer_text_price() (cur not NULL): NULL, or why s is refused. */
+static const char *
+offer_text_read_price(const char *s, int64_t *micros, char cur[4])
 {
-	const char *why_dummy, *first = NULL, *last = NULL, *p;
-	char num[OFFER_TEXT_MAX], pre[32], post[32], curbuf[4], dec, grp;
+	const char *first = NULL, *last = NULL, *p, *why;
+	char num[OFFER_TEXT_MAX], pre[32], post[32], dec, grp;
 	size_t n = 0, k, ndot = 0, ncomma = 0;
 	const char *lastdot = NULL, *lastcomma = NULL;
 
-	if (why == NULL)
-		why = &why_dummy;
-	if (cur == NULL)
-		cur = curbuf;
 	cur[0] = '\0';
-	if (s == NULL || strlen(s) >= OFFER_TEXT_MAX) {
-		*why = s == NULL ? "empty" : "too long";
-		return -1;
-	}
+	if (s == NULL || strlen(s) >= OFFER_TEXT_MAX)
+		return s == NULL ? "empty" : "too long";
 	for (p = s; *p != '\0'; p++)
 		if (isdigit((unsigned char)*p)) {
 			if (first == NULL)
 				first = p;
 			last = p;
 		}
-	if (first == NULL) {
-		*why = "not a number";
-		return -1;
-	}
+	if (first == NULL)
+		return "not a number";
 	/* ".5" and ",50": a mark right before the first digit belongs */
 	if (first > s && (first[-1] == '.' || first[-1] == ',') &&
 	    (first - 1 == s || !isalpha((unsigned char)first[-2])))
 		first--;
 	for (p = s; p < first; p++)
-		if (*p == '-') {
-			*why = "negative";
-			return -1;
-		}
+		if (*p == '-')
+			return "negative";
 	for (p = first; p <= last; p += k) {
 		if ((k = offer_text_blank(p)) > 0)
 			continue;
@@ -235,8 +215,7 @@ offer_text_price(const char *s, int64_t *micros, char cur[4],
 			ncomma++;
 			lastcomma = p;
 		} else if (!isdigit((unsigned char)*p)) {
-			*why = "not a number";
-			return -1;
+			return "not a number";
 		}
 		num[n++] = *p;
 	}
@@ -244,10 +223,8 @@ offer_text_price(const char *s, int64_t *micros, char cur[4],
 	if (ndot > 0 && ncomma > 0) {
 		dec = lastdot > lastcomma ? '.' : ',';
 		grp = dec == '.' ? ',' : '.';
-		if ((dec == '.' ? ndot : ncomma) != 1) {
-			*why = "two decimal marks";
-			return -1;
-		}
+		if ((dec == '.' ? ndot : ncomma) != 1)
+			return "two decimal marks";
 	} else if (ndot + ncomma == 1) {
 		dec = ndot ? '.' : ',';
 		grp = 0;
@@ -256,19 +233,25 @@ offer_text_price(const char *s, int64_t *micros, char cur[4],
 		grp = ndot ? '.' : ',';
 	} else
 		dec = grp = 0;
-	if (offer_text_digits(num, dec, grp, micros, why) == -1)
-		return -1;
+	if ((why = offer_text_digits(num, dec, grp, micros)) != NULL)
+		return why;
 	offer_text_trim(s, (size_t)(first - s), pre, sizeof(pre));
 	offer_text_trim(last + 1, strlen(last + 1), post, sizeof(post));
-	if (pre[0] != '\0' && post[0] != '\0') {
-		*why = "text on both sides of the number";
-		return -1;
-	}
-	if (offer_text_currency(pre[0] != '\0' ? pre : post, cur) == -1) {
-		*why = "unknown currency text";
-		return -1;
-	}
-	return 0;
+	if (pre[0] != '\0' && post[0] != '\0')
+		return "text on both sides of the number";
+	if (offer_text_currency(pre[0] != '\0' ? pre : post, cur) == -1)
+		return "unknown currency text";
+	return NULL;
+}
+
+int
+offer_text_price(const char *s, int64_t *micros, char cur[4],
+    const char **why)
+{
+	char curbuf[4];
+
+	return parse_result(offer_text_read_price(s, micros,
+	    cur != NULL ? cur : curbuf), why);
 }
 
 /* Bytes of a thousands separator at p followed by three digits, or 0. */
@@ -287,32 +270,25 @@ offer_text_group(const char *p)
 	return k;
 }
 
-int
-offer_text_qty(const char *s, int64_t *n, const char **why)
+/* offer_text_qty(): NULL, or why s is refused. */
+static const char *
+offer_text_read_qty(const char *s, int64_t *n)
 {
-	const char *why_dummy, *p;
+	const char *p;
 	int64_t v = 0;
 	size_t k;
 
-	if (why == NULL)
-		why = &why_dummy;
-	if (s == NULL) {
-		*why = "no number";
-		return -1;
-	}
+	if (s == NULL)
+		return "no number";
 	p = offer_text_skip_blanks(s);
 	if (*p == '+')
 		p++;
-	if (!isdigit((unsigned char)*p)) {
-		*why = *p == '-' ? "negative" : "no number";
-		return -1;
-	}
+	if (!isdigit((unsigned char)*p))
+		return *p == '-' ? "negative" : "no number";
 	for (;;) {
 		if (isdigit((unsigned char)*p)) {
-			if (v > (INT64_MAX - 9) / 10) {
-				*why = "out of range";
-				return -1;
-			}
+			if (v > (INT64_MAX - 9) / 10)
+				return "out of range";
 			v = v * 10 + (*p++ - '0');
 			continue;
 		}
@@ -321,7 +297,13 @@ offer_text_qty(const char *s, int64_t *n, const char **why)
 		p += k;
 	}
 	*n = v;
-	return 0;
+	return NULL;
+}
+
+int
+offer_text_qty(const char *s, int64_t *n, const char **why)
+{
+	return parse_result(offer_text_read_qty(s, n), why);
 }
 
 /* Days in one unit word (lower case); 0 when the word is no time unit. */
@@ -351,27 +333,21 @@ offer_text_unit(const char *w, int unit_days)
 	return 0;
 }
 
-int
-offer_text_days(const char *s, int unit_days, int64_t *days,
-    const char **why)
+/* offer_text_days(): NULL, or why s is refused. */
+static const char *
+offer_text_read_days(const char *s, int unit_days, int64_t *days)
 {
-	const char *why_dummy, *p;
+	const char *p;
 	char word[16];
 	int64_t v, hi;
 	size_t k, n = 0;
 	int per;
 
-	if (why == NULL)
-		why = &why_dummy;
-	if (s == NULL) {
-		*why = "unknown";
-		return -1;
-	}
+	if (s == NULL)
+		return "unknown";
 	p = offer_text_skip_blanks(s);
-	if (!isdigit((unsigned char)*p)) {
-		*why = "unknown";
-		return -1;
-	}
+	if (!isdigit((unsigned char)*p))
+		return "unknown";
 	for (v = 0; isdigit((unsigned char)*p) && v < 100000; p++)
 		v = v * 10 + (*p - '0');
 	p = offer_text_skip_blanks(p);
@@ -379,10 +355,8 @@ offer_text_days(const char *s, int unit_days, int64_t *days,
 	if (*p == '-' || strncasecmp(p, "to ", 3) == 0) {
 		p += *p == '-' ? 1 : 3;
 		p = offer_text_skip_blanks(p);
-		if (!isdigit((unsigned char)*p)) {
-			*why = "bad range";
-			return -1;
-		}
+		if (!isdigit((unsigned char)*p))
+			return "bad range";
 		for (hi = 0; isdigit((unsigned char)*p) && hi < 100000; p++)
 			hi = hi * 10 + (*p - '0');
 		if (hi > v)
@@ -390,10 +364,8 @@ offer_text_days(const char *s, int unit_days, int64_t *days,
 		p = offer_text_skip_blanks(p);
 	}
 	while (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) {
-		if (n + 1 >= sizeof(word)) {
-			*why = "unknown unit";
-			return -1;
-		}
+		if (n + 1 >= sizeof(word))
+			return "unknown unit";
 		/* "días": the accent dropped */
 		if ((unsigned char)p[0] == 0xc3 && (unsigned char)p[1] == 0xad) {
 			word[n++] = 'i';
@@ -405,14 +377,17 @@ offer_text_days(const char *s, int unit_days, int64_t *days,
 	word[n] = '\0';
 	while ((k = offer_text_blank(p)) > 0 || *p == '.')
 		p += k ? k : 1;
-	if ((per = offer_text_unit(word, unit_days)) == 0 || *p != '\0') {
-		*why = "unknown unit";
-		return -1;
-	}
-	if (v > OFFER_TEXT_MAX_DAYS / per) {
-		*why = "too long";
-		return -1;
-	}
+	if ((per = offer_text_unit(word, unit_days)) == 0 || *p != '\0')
+		return "unknown unit";
+	if (v > OFFER_TEXT_MAX_DAYS / per)
+		return "too long";
 	*days = v * per;
-	return 0;
+	return NULL;
+}
+
+int
+offer_text_days(const char *s, int unit_days, int64_t *days,
+    const char **why)
+{
+	return parse_result(offer_text_read_days(s, unit_days, days), why);
 }

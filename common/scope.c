@@ -22,15 +22,22 @@ scope_valid(const char *s)
 	return strncmp(s, SCOPE_PROJECT, n) == 0 && uuid_valid(s + n);
 }
 
-static bool
-scope_has(const struct scope_set *set, const char *s)
+/* Adds scope s to set unless it is there; -1 with err when set is full. */
+static int
+scope_set_add(struct scope_set *set, const char *s, char *err,
+    size_t errlen)
 {
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
 		if (strcmp(set->v[i], s) == 0)
-			return true;
-	return false;
+			return 0;
+	if (set->n == SCOPE_MAX) {
+		snprintf(err, errlen, "more than %d scopes", SCOPE_MAX);
+		return -1;
+	}
+	memcpy(set->v[set->n++], s, strlen(s) + 1);
+	return 0;
 }
 
 int
@@ -69,13 +76,8 @@ scope_set_parse(struct scope_set *set, const char *words, bool skip_unknown,
 			return -1;
 		}
 		p += len;
-		if (scope_has(set, word))
-			continue;
-		if (set->n == SCOPE_MAX) {
-			snprintf(err, errlen, "more than %d scopes", SCOPE_MAX);
+		if (scope_set_add(set, word, err, errlen) == -1)
 			return -1;
-		}
-		memcpy(set->v[set->n++], word, len + 1);
 	}
 }
 
@@ -106,11 +108,11 @@ scope_check(const struct scope_set *set, enum scope_need need,
 	size_t i, n = sizeof(SCOPE_PROJECT) - 1;
 	bool other = false, wider = false;
 
-	if (scope_has(set, "all"))
-		return SCOPE_OK;
-	if (need == SCOPE_NEED_READ && scope_has(set, "read"))
-		return SCOPE_OK;
+	/* one walk: any scope that grants the need is enough */
 	for (i = 0; i < set->n; i++) {
+		if (strcmp(set->v[i], "all") == 0 ||
+		    (need == SCOPE_NEED_READ && strcmp(set->v[i], "read") == 0))
+			return SCOPE_OK;
 		if (strncmp(set->v[i], SCOPE_PROJECT, n) != 0) {
 			wider = true;
 			continue;

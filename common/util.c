@@ -88,107 +88,101 @@ xstrs_pack(const char **const *fields, size_t n, size_t *len)
 	return block;
 }
 
-/* s past leading white space, or NULL with *why "empty" when s is NULL. */
+/* s past leading white space; NULL when s is NULL. */
 static const char *
-util_num_start(const char *s, const char **why)
+util_num_start(const char *s)
 {
-	if (s == NULL) {
-		*why = "empty";
+	if (s == NULL)
 		return NULL;
-	}
 	while (isspace((unsigned char)*s))
 		s++;
 	return s;
 }
 
 int
-parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
-    const char **why)
+parse_result(const char *reason, const char **why)
 {
-	const char *why_dummy;
+	if (reason == NULL)
+		return 0;
+	if (why != NULL)
+		*why = reason;
+	return -1;
+}
+
+/* parse_i64(): NULL, or why s is refused. */
+static const char *
+util_read_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
 	char *end;
 	long long v;
 
-	if (why == NULL)
-		why = &why_dummy;
-	if ((s = util_num_start(s, why)) == NULL)
-		return -1;
-	if (*s == '\0') {
-		*why = "empty";
-		return -1;
-	}
+	if ((s = util_num_start(s)) == NULL || *s == '\0')
+		return "empty";
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno == ERANGE) {
-		*why = "out of range";
-		return -1;
-	}
-	if (end == s) {
-		*why = "not a number";
-		return -1;
-	}
+	if (errno == ERANGE)
+		return "out of range";
+	if (end == s)
+		return "not a number";
 	while (isspace((unsigned char)*end))
 		end++;
-	if (*end != '\0') {
-		*why = "trailing characters";
-		return -1;
-	}
-	if (v < min || v > max) {
-		*why = "out of range";
-		return -1;
-	}
+	if (*end != '\0')
+		return "trailing characters";
+	if (v < min || v > max)
+		return "out of range";
 	*out = v;
-	return 0;
+	return NULL;
 }
 
 int
-parse_money(const char *s, int64_t *micros, const char **why)
+parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+    const char **why)
 {
-	const char *why_dummy;
+	return parse_result(util_read_i64(s, min, max, out), why);
+}
+
+/* parse_money(): NULL, or why s is refused. */
+static const char *
+util_read_money(const char *s, int64_t *micros)
+{
 	int64_t units = 0, frac = 0;
 	int ndig = 0, nfrac = 0;
 
-	if (why == NULL)
-		why = &why_dummy;
-	if ((s = util_num_start(s, why)) == NULL)
-		return -1;
-	if (*s == '-') {
-		*why = "negative";
-		return -1;
-	}
+	if ((s = util_num_start(s)) == NULL)
+		return "empty";
+	if (*s == '-')
+		return "negative";
 	if (*s == '+')
 		s++;
 	for (; isdigit((unsigned char)*s); s++, ndig++) {
-		if (units > (INT64_MAX / MICROS_PER_UNIT - 9) / 10) {
-			*why = "out of range";
-			return -1;
-		}
+		if (units > (INT64_MAX / MICROS_PER_UNIT - 9) / 10)
+			return "out of range";
 		units = units * 10 + (*s - '0');
 	}
 	if (*s == '.') {
 		s++;
 		for (; isdigit((unsigned char)*s); s++, nfrac++) {
-			if (nfrac >= 6) {
-				*why = "more than 6 decimals";
-				return -1;
-			}
+			if (nfrac >= 6)
+				return "more than 6 decimals";
 			frac = frac * 10 + (*s - '0');
 		}
 	}
 	while (isspace((unsigned char)*s))
 		s++;
-	if (ndig == 0 && nfrac == 0) {
-		*why = "not a number";
-		return -1;
-	}
-	if (*s != '\0') {
-		*why = "trailing characters";
-		return -1;
-	}
+	if (ndig == 0 && nfrac == 0)
+		return "not a number";
+	if (*s != '\0')
+		return "trailing characters";
 	for (; nfrac < 6; nfrac++)
 		frac *= 10;
 	*micros = units * MICROS_PER_UNIT + frac;
-	return 0;
+	return NULL;
+}
+
+int
+parse_money(const char *s, int64_t *micros, const char **why)
+{
+	return parse_result(util_read_money(s, micros), why);
 }
 
 void

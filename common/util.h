@@ -43,6 +43,13 @@ int	parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
 int	parse_money(const char *s, int64_t *micros, const char **why);
 
 /*
+ * How a parser that names its reason answers: 0 when reason is NULL, else
+ * -1 with reason in *why (why may be NULL). The parser's own steps return
+ * the reason (NULL: accepted), so none of them has to mind a NULL why.
+ */
+int	parse_result(const char *reason, const char **why);
+
+/*
  * Formats micro-units as a decimal string with at least 2 and at most 6
  * decimals ("0.10", "1.234567"). buf should hold 32 bytes.
  */

@@ -163,14 +163,13 @@ int	fetch_get(struct bomctl *ctl, const char *path, json_t **out);
 int	fetch_post(struct bomctl *ctl, const char *path, json_t *body,
 	    json_t **out);
 /*
- * The common front of the list commands: parses [--limit N], GETs base
- * (plus the limit) as fetch_get() does, checks the answer is an array and
- * says empty_msg when it has no rows. *arrp is set only when there are
- * rows for the caller to print (caller json_decref()s). The exit code.
+ * A list command run whole: parses [--limit N], GETs base (plus the
+ * limit) as fetch_get() does, checks the answer is an array, and says
+ * empty_msg when it has no rows or has print() print them. The exit code.
  */
 int	fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	    const char *base, const char *noun, const char *empty_msg,
-	    json_t **arrp);
+	    void (*print)(const json_t *rows));
 
 #define FETCH_ONE_OPTS	2	/* the options of a command on one thing */
 

@@ -30,19 +30,14 @@ const struct fetch_one cmd_jobs_show = {
 	.base = "/jobs/", .suffix = "", .print = cmd_jobs_print
 };
 
-/* jobs dead [--limit N]: GET /jobs?status=dead as a table. */
-int
-cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
+/* The rows of dead jobs as a table. */
+static void
+cmd_jobs_dead_table(const json_t *arr)
 {
 	char updated[40], attempts[24];
-	json_t *arr = NULL, *j, *err;
+	json_t *j, *err;
 	size_t i;
-	int rc;
 
-	if ((rc = fetch_list(ctl, "jobs dead", argc, argv,
-	    "/jobs?status=dead", "job", "no dead jobs", &arr)) !=
-	    BOMCTL_EXIT_OK || arr == NULL)
-		return rc;
 	table_cell("JOB", 36, false);
 	printf("%8s ", "ATTEMPTS");
 	table_cell("UPDATED", 20, false);
@@ -61,8 +56,14 @@ cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
 		    BOMCTL_COLUMNS - 36 - 9 - 21, true);
 		printf("\n");
 	}
-	json_decref(arr);
-	return rc;
+}
+
+/* jobs dead [--limit N]: GET /jobs?status=dead as a table. */
+int
+cmd_jobs_dead(struct bomctl *ctl, int argc, char **argv)
+{
+	return fetch_list(ctl, "jobs dead", argc, argv,
+	    "/jobs?status=dead", "job", "no dead jobs", cmd_jobs_dead_table);
 }
 
 /* jobs retry JOB_ID: POST /jobs/{id}/retry. */

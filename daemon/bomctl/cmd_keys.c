@@ -9,18 +9,14 @@
 #include "util.h"
 #include "bomctl/bomctl.h"
 
-/* keys [list] [--limit N] */
-int
-cmd_keys_list(struct bomctl *ctl, int argc, char **argv)
+/* The rows of keys as a table. */
+static void
+cmd_keys_table(const json_t *arr)
 {
 	char created[40], used[40], scopes[128];
-	json_t *arr = NULL, *k;
+	json_t *k;
 	size_t i, wname;
-	int rc;
 
-	if ((rc = fetch_list(ctl, "keys", argc, argv, "/api-keys", "key",
-	    "no keys", &arr)) != BOMCTL_EXIT_OK || arr == NULL)
-		return rc;
 	/* KEY 36, ACTIVE 6, CREATED 20, LAST USED 20, SCOPES, NAME */
 	wname = table_width(arr, "name", 4, 24);
 	table_cell("KEY", 36, false);
@@ -46,8 +42,14 @@ cmd_keys_list(struct bomctl *ctl, int argc, char **argv)
 		table_cell(scopes, 12, true);
 		printf("\n");
 	}
-	json_decref(arr);
-	return rc;
+}
+
+/* keys [list] [--limit N] */
+int
+cmd_keys_list(struct bomctl *ctl, int argc, char **argv)
+{
+	return fetch_list(ctl, "keys", argc, argv, "/api-keys", "key",
+	    "no keys", cmd_keys_table);
 }
 
 /* keys create --name N [--scope S,...] */

@@ -48,21 +48,16 @@ cmd_parts_print(const json_t *p, const char *const *arg)
 	table_kv("updated", p, "updated_at");
 }
 
-/* parts [list] [--limit N] */
-int
-cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
+/* The rows of parts as a table. */
+static void
+cmd_parts_table(const json_t *arr)
 {
 	char n[24];
 	const char *note;
-	json_t *arr = NULL, *p;
+	json_t *p;
 	size_t i, wmpn, wnote;
 	bool banned;
-	int rc;
 
-	if ((rc = fetch_list(ctl, "parts", argc, argv, "/knowledge/parts",
-	    "part", "no parts known yet", &arr)) != BOMCTL_EXIT_OK ||
-	    arr == NULL)
-		return rc;
 	/* MPN, BANNED 6, ALTS 4, USED 5, the ban reason or notes */
 	wmpn = table_width(arr, "mpn", 3, 32);
 	wnote = BOMCTL_COLUMNS - wmpn - 1 - 7 - 5 - 6;
@@ -84,8 +79,14 @@ cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
 		    note != NULL ? note : "", wnote, true);
 		printf("\n");
 	}
-	json_decref(arr);
-	return rc;
+}
+
+/* parts [list] [--limit N] */
+int
+cmd_parts_list(struct bomctl *ctl, int argc, char **argv)
+{
+	return fetch_list(ctl, "parts", argc, argv, "/knowledge/parts",
+	    "part", "no parts known yet", cmd_parts_table);
 }
 
 /* parts show MPN */

@@ -10,18 +10,14 @@
 #include "util.h"
 #include "bomctl/bomctl.h"
 
-/* projects [--limit N] */
-int
-cmd_projects(struct bomctl *ctl, int argc, char **argv)
+/* The rows of projects as a table. */
+static void
+cmd_projects_table(const json_t *arr)
 {
 	char created[40], lines[24];
-	json_t *arr = NULL, *p;
+	json_t *p;
 	size_t i, wname, wstatus;
-	int rc;
 
-	if ((rc = fetch_list(ctl, "projects", argc, argv, "/projects",
-	    "project", "no projects", &arr)) != BOMCTL_EXIT_OK || arr == NULL)
-		return rc;
 	/* id 36, status, lines 5, created 20, name takes the rest */
 	wstatus = table_width(arr, "status", 6, 10);
 	wname = table_width(arr, "project_name", 4,
@@ -45,8 +41,14 @@ cmd_projects(struct bomctl *ctl, int argc, char **argv)
 		table_cell(bomctl_str(p, "project_name", ""), wname, true);
 		printf("\n");
 	}
-	json_decref(arr);
-	return rc;
+}
+
+/* projects [--limit N] */
+int
+cmd_projects(struct bomctl *ctl, int argc, char **argv)
+{
+	return fetch_list(ctl, "projects", argc, argv, "/projects",
+	    "project", "no projects", cmd_projects_table);
 }
 
 /* Parses "CMD PROJECT_ID" into the project's path; the exit code. */

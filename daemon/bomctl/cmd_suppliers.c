@@ -45,19 +45,14 @@ cmd_suppliers_print(const json_t *s, const char *const *arg)
 	table_kv("updated", s, "updated_at");
 }
 
-/* suppliers [list] [--limit N] */
-int
-cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
+/* The rows of suppliers as a table. */
+static void
+cmd_suppliers_table(const json_t *arr)
 {
 	char ot[16], qr[16];
-	json_t *arr = NULL, *s;
+	json_t *s;
 	size_t i, wid;
-	int rc;
 
-	if ((rc = fetch_list(ctl, "suppliers", argc, argv,
-	    "/knowledge/suppliers", "supplier", "no suppliers known yet",
-	    &arr)) != BOMCTL_EXIT_OK || arr == NULL)
-		return rc;
 	/* SUPPLIER, TYPE 10, TRUST 7, ON-TIME 7, QUALITY 7, NAME */
 	wid = table_width(arr, "supplier_id", 8, 32);
 	table_cell("SUPPLIER", wid, false);
@@ -77,8 +72,15 @@ cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
 		    BOMCTL_COLUMNS - wid - 1 - 35, true);
 		printf("\n");
 	}
-	json_decref(arr);
-	return rc;
+}
+
+/* suppliers [list] [--limit N] */
+int
+cmd_suppliers_list(struct bomctl *ctl, int argc, char **argv)
+{
+	return fetch_list(ctl, "suppliers", argc, argv,
+	    "/knowledge/suppliers", "supplier", "no suppliers known yet",
+	    cmd_suppliers_table);
 }
 
 /* suppliers show SUPPLIER_ID */

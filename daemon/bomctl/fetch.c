@@ -1,8 +1,8 @@
 /*
  * The front every command shares once its arguments are parsed: the
  * request, --json output of the server's answer as it is, and for lists
- * the --limit option and the checks before a command prints its rows.
- * Commands on one thing (struct fetch_one) run here whole.
+ * the --limit option and the checks before a command's printer gets the
+ * rows. Lists and commands on one thing (struct fetch_one) run here whole.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -77,7 +77,7 @@ fetch_limit(const char *v, char *out, size_t len)
 int
 fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
     const char *base, const char *noun, const char *empty_msg,
-    json_t **arrp)
+    void (*print)(const json_t *rows))
 {
 	const char *limit = NULL;
 	const struct bomctl_opt opts[] = { { "limit", &limit, NULL },
@@ -86,7 +86,6 @@ fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 	json_t *arr = NULL;
 	int rc;
 
-	*arrp = NULL;
 	if ((rc = bomctl_parse(ctl, cmd, argc, argv, opts, NULL, 0, 0, "")) !=
 	    BOMCTL_EXIT_OK ||
 	    (rc = fetch_limit(limit, q, sizeof(q))) != BOMCTL_EXIT_OK)
@@ -103,10 +102,8 @@ fetch_list(struct bomctl *ctl, const char *cmd, int argc, char **argv,
 		rc = BOMCTL_EXIT_ERR;
 	} else if (json_array_size(arr) == 0)
 		printf("%s\n", empty_msg);
-	else {
-		*arrp = arr;
-		return BOMCTL_EXIT_OK;
-	}
+	else
+		print(arr);
 	json_decref(arr);
 	return rc;
 }

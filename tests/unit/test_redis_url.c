@@ -121,6 +121,51 @@ UNIT_TEST(test_parse)
 	}
 }
 
+/* Each step's reason reaches err whole, after "redis_url: ". */
+UNIT_TEST(test_reasons)
+{
+	static const struct unit_str_str rows[] = {
+		{ "http://h", "must start with redis://, unix:// or "
+		    "redis-sentinel://" },
+		{ "redis://h:0", "bad port" },
+		{ "redis://h/16", "database is not 0 to 15" },
+		{ "redis-sentinel://[::1/m", "unclosed [ in a sentinel "
+		    "address" },
+		{ "redis-sentinel://[::1]x/m", "junk after ] in a sentinel "
+		    "address" },
+		{ "redis-sentinel://s1,/m", "a sentinel without a host" },
+		{ "redis-sentinel://s1:0/m", "bad sentinel port" },
+		{ "redis-sentinel://a,b,c,d,e,f,g,h,i/m", "more than 8 "
+		    "sentinels" },
+		{ "redis-sentinel://s1", "a sentinel url names its primary: "
+		    "redis-sentinel://HOST[:PORT][,...]/NAME" },
+		{ "redis-sentinel://s1/m/2", "the primary's name has a "
+		    "character other than A-Z a-z 0-9 . _ -" },
+		{ "redis-sentinel://s1/m?db", "a query option without '='" },
+		{ "redis-sentinel://s1/m?db=16", "db is not 0 to 15" },
+		{ "redis-sentinel://s1/m?sentinel_user=%", "bad "
+		    "sentinel_user" },
+		{ "redis-sentinel://s1/m?sentinel_password=%", "bad "
+		    "sentinel_password" },
+		{ "redis-sentinel://s1/m?timeout=3", "unknown query option "
+		    "(db, sentinel_user, sentinel_password)" },
+		{ "redis-sentinel://u%:p@s1/m", "bad user" },
+		{ "redis-sentinel://:p%00w@s1/m", "bad password" },
+	};
+	struct redis_url u;
+	char err[256], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(want, sizeof(want), "redis_url: %s", rows[i].want);
+		if (redis_url_parse(rows[i].in, &u, err, sizeof(err)) != -1)
+			fail_msg("'%s' accepted", rows[i].in);
+		if (strcmp(err, want) != 0)
+			fail_msg("'%s': want '%s', got '%s'", rows[i].in, want,
+			    err);
+	}
+}
+
 /* A refused url's reason never quotes its password. */
 UNIT_TEST(test_reason_hides_password)
 {

@@ -101,6 +101,12 @@ UNIT_TEST(test_check)
 		{ "project:" P1 " read", SCOPE_NEED_READ, true, P2, SCOPE_OK },
 		{ "project:" P1 " read", SCOPE_NEED_WRITE, true, P2,
 		    SCOPE_MISSING },
+		{ "project:" P1 " all", SCOPE_NEED_WRITE, true, P2, SCOPE_OK },
+		{ "read project:" P1, SCOPE_NEED_WRITE, true, P2,
+		    SCOPE_MISSING },
+		{ "admin project:" P1, SCOPE_NEED_READ, true, P2,
+		    SCOPE_MISSING },
+		{ "admin", SCOPE_NEED_READ, false, NULL, SCOPE_MISSING },
 		{ "", SCOPE_NEED_READ, false, NULL, SCOPE_MISSING },
 		{ "", SCOPE_NEED_READ, true, P1, SCOPE_MISSING },
 	};
