@@ -297,7 +297,7 @@ mock_http_fault_add(const char *tag, const char *fault)
 const char *
 mock_http_fault(const char *tag, long *slot)
 {
-	const struct mock_http_fault *f;
+	struct mock_http_fault *f;
 	const char *fault = "ok";
 	size_t i;
 
@@ -309,7 +309,7 @@ mock_http_fault(const char *tag, long *slot)
 		if (f->taken || (f->tag == NULL) != (tag == NULL) ||
 		    (tag != NULL && strcmp(f->tag, tag) != 0))
 			continue;
-		mock_http_faults[i].taken = true;
+		f->taken = true;
 		fault = f->fault;
 		if (slot != NULL)
 			*slot = (long)i;
