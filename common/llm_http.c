@@ -434,7 +434,7 @@ llm_http_start(struct llm_http_call *call)
 {
 	struct llm_client *c = call->c;
 	const struct llm_config *cfg = &c->cfg;
-	struct llm_chat_attempt attempt;
+	struct llm_chat_attempt attempt = { 0 };
 	int64_t now = now_ms(), left;
 	int level;
 

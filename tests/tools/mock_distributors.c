@@ -46,7 +46,6 @@
 #include "mock_http.h"
 #include "util.h"
 
-#define MOCK_SCRIPT_MAX		1024
 #define MOCK_TOKENS_MAX		256
 #define DK_ID			"dk-client-id"
 #define DK_SECRET		"dk-client-secret"
@@ -81,50 +80,16 @@ struct mock_token {
 };
 
 static pthread_mutex_t		mock_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	char	*api;
-	char	*fault;
-}				mock_script[MOCK_SCRIPT_MAX];
-static size_t			mock_nscript;
 static long			mock_hang_ms = 5000;
 static long			mock_token_ttl = 600;
 static struct mock_token	mock_tokens[MOCK_TOKENS_MAX];
 static unsigned long		mock_seq;
 
-/*
- * The next scripted fault of api ("ok" when none is left); *slot is its
- * line for mock_unfault(), or -1.
- */
-static const char *
-mock_fault(const char *api, long *slot)
-{
-	const char *f = "ok";
-	size_t i;
-
-	*slot = -1;
-	pthread_mutex_lock(&mock_lock);
-	for (i = 0; i < mock_nscript; i++)
-		if (mock_script[i].api != NULL &&
-		    strcmp(mock_script[i].api, api) == 0) {
-			f = mock_script[i].fault;
-			free(mock_script[i].api);
-			mock_script[i].api = NULL;
-			*slot = (long)i;
-			break;
-		}
-	pthread_mutex_unlock(&mock_lock);
-	return f;
-}
-
 /* A request refused for its token leaves its fault to the next one. */
 static void
 mock_unfault(struct mreq *q)
 {
-	if (q->slot < 0)
-		return;
-	pthread_mutex_lock(&mock_lock);
-	mock_script[q->slot].api = xstrdup(q->api);
-	pthread_mutex_unlock(&mock_lock);
+	mock_http_fault_untake(q->slot);
 	q->slot = -1;
 }
 
@@ -792,7 +757,7 @@ mock_route(struct mock_http_request *req)
 		json_decref(q.log);
 		return ret;
 	}
-	q.fault = mock_fault(q.api, &q.slot);
+	q.fault = mock_http_fault(q.api, &q.slot);
 	json_object_set_new(q.log, "fault", json_string(q.fault));
 	ret = a->fn(&q);
 	json_decref(q.log);
@@ -805,12 +770,8 @@ mock_script_line(const char *line)
 {
 	char api[64], fault[64];
 
-	if (sscanf(line, "%63s %63s", api, fault) != 2 ||
-	    mock_nscript >= MOCK_SCRIPT_MAX)
-		return 0;
-	mock_script[mock_nscript].api = xstrdup(api);
-	mock_script[mock_nscript].fault = xstrdup(fault);
-	mock_nscript++;
+	if (sscanf(line, "%63s %63s", api, fault) == 2)
+		mock_http_fault_add(api, fault);
 	return 0;
 }
 
@@ -825,13 +786,6 @@ main(int argc, char **argv)
 	static const struct mock_http_server srv = {
 		"mock_distributors", numbers, NULL, mock_script_line, mock_route
 	};
-	size_t i;
-	int rc;
 
-	rc = mock_http_main(&srv, argc, argv);
-	for (i = 0; i < mock_nscript; i++) {
-		free(mock_script[i].api);
-		free(mock_script[i].fault);
-	}
-	return rc;
+	return mock_http_main(&srv, argc, argv);
 }

@@ -22,11 +22,21 @@ struct mock_http_upload {
 	bool		too_big;
 };
 
+/* A scripted fault (mock_http_fault_add()). */
+struct mock_http_fault {
+	char	*tag;		/* NULL: of no tag in particular */
+	char	*fault;
+	bool	 taken;
+};
+
 static atomic_int	 mock_http_stop;
 static atomic_uint	 mock_http_bound;
 static pthread_mutex_t	 mock_http_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE		*mock_http_logf;
 static enum MHD_Result (*mock_http_fn)(struct mock_http_request *);
+static pthread_mutex_t	 mock_http_fault_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mock_http_fault *mock_http_faults;
+static size_t		 mock_http_nfaults;
 
 unsigned int
 mock_http_port(void)
@@ -269,6 +279,71 @@ mock_http_script(const char *text, int (*line)(const char *))
 	return 0;
 }
 
+void
+mock_http_fault_add(const char *tag, const char *fault)
+{
+	struct mock_http_fault *f;
+
+	pthread_mutex_lock(&mock_http_fault_lock);
+	mock_http_faults = xrealloc(mock_http_faults,
+	    (mock_http_nfaults + 1) * sizeof(*mock_http_faults));
+	f = &mock_http_faults[mock_http_nfaults++];
+	f->tag = tag != NULL ? xstrdup(tag) : NULL;
+	f->fault = xstrdup(fault);
+	f->taken = false;
+	pthread_mutex_unlock(&mock_http_fault_lock);
+}
+
+const char *
+mock_http_fault(const char *tag, long *slot)
+{
+	struct mock_http_fault *f;
+	const char *fault = "ok";
+	size_t i;
+
+	if (slot != NULL)
+		*slot = -1;
+	pthread_mutex_lock(&mock_http_fault_lock);
+	for (i = 0; i < mock_http_nfaults; i++) {
+		f = &mock_http_faults[i];
+		if (f->taken || (f->tag == NULL) != (tag == NULL) ||
+		    (tag != NULL && strcmp(f->tag, tag) != 0))
+			continue;
+		f->taken = true;
+		fault = f->fault;
+		if (slot != NULL)
+			*slot = (long)i;
+		break;
+	}
+	pthread_mutex_unlock(&mock_http_fault_lock);
+	return fault;
+}
+
+void
+mock_http_fault_untake(long slot)
+{
+	if (slot < 0)
+		return;
+	pthread_mutex_lock(&mock_http_fault_lock);
+	mock_http_faults[slot].taken = false;
+	pthread_mutex_unlock(&mock_http_fault_lock);
+}
+
+/* Frees the faults, once the server is down. */
+static void
+mock_http_faults_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < mock_http_nfaults; i++) {
+		free(mock_http_faults[i].tag);
+		free(mock_http_faults[i].fault);
+	}
+	free(mock_http_faults);
+	mock_http_faults = NULL;
+	mock_http_nfaults = 0;
+}
+
 /* --script path: 0, or 1 (said on stderr naming prog). */
 static int
 mock_http_script_file(const char *prog, const char *path,
@@ -379,7 +454,8 @@ mock_http_main(const struct mock_http_server *s, int argc, char **argv)
 			rc = 2;
 	if (rc == 2)
 		mock_http_usage(s);
-	if (rc != 0)
-		return rc;
-	return mock_http_run(s->prog, port, s->fn);
+	if (rc == 0)
+		rc = mock_http_run(s->prog, port, s->fn);
+	mock_http_faults_free();
+	return rc;
 }

@@ -3,7 +3,7 @@
  * mock_oidc, mock_x402): a libmicrohttpd server on 127.0.0.1 that reads
  * each request's body, hands it to one handler, logs a JSON line per
  * request and stops on SIGTERM; the options they share (--port, --log,
- * --script, --hang-ms) and their fault scripts.
+ * --script, --hang-ms), their fault scripts and the faults read from them.
  */
 #ifndef BOMD_MOCK_HTTP_H
 #define BOMD_MOCK_HTTP_H
@@ -75,6 +75,21 @@ int	mock_http_main(const struct mock_http_server *s, int argc,
  * comment and line end. Returns 0, or -1 as soon as line() does.
  */
 int	mock_http_script(const char *text, int (*line)(const char *));
+/*
+ * The faults a mock's script_line() reads, kept here until
+ * mock_http_main() returns: fault (copied) is for the requests of tag
+ * (copied; NULL: of no tag in particular).
+ */
+void	mock_http_fault_add(const char *tag, const char *fault);
+/*
+ * Takes the first fault added for tag (NULL: those added without one)
+ * and not taken yet: borrowed, or "ok" when none is left. *slot, unless
+ * slot is NULL, is its number for mock_http_fault_untake(), or -1.
+ * Thread-safe.
+ */
+const char *mock_http_fault(const char *tag, long *slot);
+/* Puts the fault taken as slot back, first in line again (-1: none). */
+void	mock_http_fault_untake(long slot);
 /* The port being served, once mock_http_main() listens. */
 unsigned int mock_http_port(void);
 

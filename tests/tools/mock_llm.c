@@ -55,7 +55,6 @@
 #include "mock_http.h"
 #include "util.h"
 
-#define MOCK_LLM_SCRIPT_MAX	1024
 #define MOCK_LLM_HUGE_BYTES	(5 * 1024 * 1024)
 #define MOCK_LLM_RATE_MSG	"Rate limit reached for requests"
 
@@ -97,23 +96,9 @@ static const struct mock_llm_error {
 
 static atomic_int	 mock_llm_inflight;
 static pthread_mutex_t	 mock_llm_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		*mock_llm_script[MOCK_LLM_SCRIPT_MAX];
-static size_t		 mock_llm_nscript, mock_llm_script_pos;
 static long		 mock_llm_hang_ms = 5000;
 static long		 mock_llm_delay_ms;
 static unsigned long	 mock_llm_seq;
-
-static const char *
-mock_llm_next_fault(void)
-{
-	const char *f = NULL;
-
-	pthread_mutex_lock(&mock_llm_lock);
-	if (mock_llm_script_pos < mock_llm_nscript)
-		f = mock_llm_script[mock_llm_script_pos++];
-	pthread_mutex_unlock(&mock_llm_lock);
-	return f != NULL ? f : "ok";
-}
 
 static json_t *
 mock_llm_gen(const json_t *s, int depth)
@@ -319,7 +304,7 @@ static const char *
 mock_llm_fault(const char *model, bool has_temp, const char *tokkey,
     const char *rftype)
 {
-	const char *fault = mock_llm_next_fault();
+	const char *fault = mock_http_fault(NULL, NULL);
 	bool schema = rftype != NULL && strcmp(rftype, "json_schema") == 0;
 
 	if (strcmp(fault, "ok") == 0) {
@@ -473,10 +458,13 @@ mock_llm_serve(struct mock_http_request *req)
 static int
 mock_llm_script_line(const char *line)
 {
+	char fault[MOCK_HTTP_LINE_MAX];
 	size_t n = strcspn(line, " \t");
 
-	if (n > 0 && mock_llm_nscript < MOCK_LLM_SCRIPT_MAX)
-		mock_llm_script[mock_llm_nscript++] = xstrndup(line, n);
+	if (n > 0) {
+		snprintf(fault, sizeof(fault), "%.*s", (int)n, line);
+		mock_http_fault_add(NULL, fault);
+	}
 	return 0;
 }
 
@@ -491,11 +479,6 @@ main(int argc, char **argv)
 	static const struct mock_http_server srv = {
 		"mock_llm", numbers, NULL, mock_llm_script_line, mock_llm_serve
 	};
-	size_t i;
-	int rc;
 
-	rc = mock_http_main(&srv, argc, argv);
-	for (i = 0; i < mock_llm_nscript; i++)
-		free(mock_llm_script[i]);
-	return rc;
+	return mock_http_main(&srv, argc, argv);
 }

@@ -184,6 +184,51 @@ test_teardown(void **state)
 
 UNIT_EACH(NULL, test_teardown)
 
+/* A client on its own mock (mock_start()) and the test request for it. */
+struct session {
+	struct llm_config	 cfg;
+	struct llm_request	 req;
+	struct llm_client	*c;
+	struct mock		*m;
+};
+
+static void
+session_start(struct session *s, const char *script, const char *model)
+{
+	s->m = mock_start(script, &s->cfg, model);
+	assert_non_null(s->c = llm_client_new(&s->cfg));
+	test_request(&s->req, 0.2);
+}
+
+/* Frees the client, then stops the mock as mock_stop() does. */
+static void
+session_stop(struct session *s, json_t **log)
+{
+	llm_client_free(s->c);
+	s->c = NULL;
+	mock_stop(s->m, log);
+}
+
+/* Fails the test, naming what, unless res is outcome after attempts. */
+static void
+expect_result(const struct llm_result *res, int outcome, int attempts,
+    const char *what)
+{
+	if (res->outcome != outcome || res->attempts != attempts)
+		fail_msg("%s: %s after %d attempts (%s), want %s after %d",
+		    what, llm_outcome_name(res->outcome), res->attempts,
+		    res->error, llm_outcome_name(outcome), attempts);
+}
+
+/* Runs the session's request once into res, then expect_result(). */
+static void
+session_run(struct session *s, struct llm_result *res, int outcome,
+    int attempts, const char *what)
+{
+	assert_int_equal(llm_run(s->c, &s->req, res, 1), 0);
+	expect_result(res, outcome, attempts, what);
+}
+
 static int64_t
 log_sum(const json_t *log, const char *key)
 {
@@ -362,14 +407,12 @@ UNIT_TEST(test_temperature_learned)
 
 	m = mock_start("", &cfg, "acme-nano-2");
 	run_one(&cfg, 0.2, &res);
-	assert_int_equal(res.outcome, LLM_OK);
-	assert_int_equal(res.attempts, 2);
+	expect_result(&res, LLM_OK, 2, "first client");
 	assert_true(res.temperature_dropped);
 	llm_result_clear(&res);
 
 	run_one(&cfg, 0.2, &res);
-	assert_int_equal(res.outcome, LLM_OK);
-	assert_int_equal(res.attempts, 1);
+	expect_result(&res, LLM_OK, 1, "next client");
 	assert_false(res.temperature_dropped);
 	llm_result_clear(&res);
 
@@ -400,10 +443,7 @@ UNIT_TEST(test_builtin_caps)
 	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
 		cfg.model = (char *)models[i];
 		run_one(&cfg, 0.2, &res);
-		if (res.outcome != LLM_OK || res.attempts != 1)
-			fail_msg("%s: %s after %d attempts (%s)", models[i],
-			    llm_outcome_name(res.outcome), res.attempts,
-			    res.error);
+		expect_result(&res, LLM_OK, 1, models[i]);
 		assert_false(res.temperature_dropped);
 		llm_result_clear(&res);
 	}
@@ -420,28 +460,18 @@ UNIT_TEST(test_builtin_caps)
 /* A server without json_schema: step down to json_object and remember. */
 UNIT_TEST(test_schema_step_down)
 {
-	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res;
-	struct llm_client *c;
-	struct mock *m;
+	struct session s;
 	json_t *log;
 
-	m = mock_start("", &cfg, "local-noschema");
-	c = llm_client_new(&cfg);
-	test_request(&req, 0.2);
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	assert_int_equal(res.outcome, LLM_OK);
-	assert_int_equal(res.attempts, 2);
+	session_start(&s, "", "local-noschema");
+	session_run(&s, &res, LLM_OK, 2, "stepping down");
 	assert_string_equal(res.response_format_used, "json_object");
 	llm_result_clear(&res);
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	llm_client_free(c);
-	assert_int_equal(res.outcome, LLM_OK);
-	assert_int_equal(res.attempts, 1);
+	session_run(&s, &res, LLM_OK, 1, "remembered");
 	assert_string_equal(res.response_format_used, "json_object");
 	llm_result_clear(&res);
-	mock_stop(m, &log);
+	session_stop(&s, &log);
 	assert_int_equal(json_array_size(log), 3);
 	assert_string_equal(log_str(log, 0, "response_format"), "json_schema");
 	assert_string_equal(log_str(log, 0, "fault"), "reject_json_schema");
@@ -471,41 +501,30 @@ make_no_user(const struct llm_request *req)
 
 UNIT_TEST(test_user_make)
 {
-	struct llm_config cfg;
-	struct llm_request req;
 	struct llm_result res, given;
-	struct llm_client *c;
-	struct mock *m;
+	struct session s;
 	json_t *log;
 
-	m = mock_start("ok\n500\n", &cfg, "mock-model");
-	c = llm_client_new(&cfg);
-	test_request(&req, 0.2);
-	assert_int_equal(llm_run(c, &req, &given, 1), 0);
-	assert_int_equal(given.outcome, LLM_OK);
+	session_start(&s, "ok\n500\n", "mock-model");
+	session_run(&s, &given, LLM_OK, 1, "prompt given");
 	/* the same body: the mock counts the same prompt tokens */
-	req.user = NULL;
-	req.user_make = make_user;
+	s.req.user = NULL;
+	s.req.user_make = make_user;
 	user_made = 0;
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	assert_int_equal(res.outcome, LLM_OK);
-	assert_int_equal(res.attempts, 2);
+	session_run(&s, &res, LLM_OK, 2, "prompt made");
 	assert_int_equal(user_made, 2);
 	assert_true(given.prompt_tokens > 0);
 	assert_int_equal(res.prompt_tokens, given.prompt_tokens);
 	llm_result_clear(&res);
 	llm_result_clear(&given);
 	/* no prompt: the request fails without reaching the server */
-	req.user_make = make_no_user;
+	s.req.user_make = make_no_user;
 	user_made = 0;
-	assert_int_equal(llm_run(c, &req, &res, 1), 0);
-	assert_int_equal(res.outcome, LLM_HTTP_FAILED);
-	assert_int_equal(res.attempts, 0);
+	session_run(&s, &res, LLM_HTTP_FAILED, 0, "no prompt");
 	assert_int_equal(user_made, 1);
 	assert_non_null(strstr(res.error, "cannot build request"));
 	llm_result_clear(&res);
-	llm_client_free(c);
-	mock_stop(m, &log);
+	session_stop(&s, &log);
 	assert_int_equal(json_array_size(log), 3);
 	json_decref(log);
 }
@@ -618,8 +637,7 @@ UNIT_TEST(test_outage)
 	    ntohs(sin.sin_port));
 	test_config(&cfg, url, "mock-model");
 	run_one(&cfg, 0.2, &res);
-	assert_int_equal(res.outcome, LLM_HTTP_FAILED);
-	assert_int_equal(res.attempts, 3);
+	expect_result(&res, LLM_HTTP_FAILED, 3, "nothing listening");
 	assert_int_equal(res.prompt_tokens, 0);
 	assert_int_equal(res.cost_micros, 0);
 	assert_non_null(strstr(res.error, "onnect"));

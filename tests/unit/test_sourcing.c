@@ -128,42 +128,40 @@ UNIT_TEST(test_offers_csv_rows)
 		"line 13: bad lead_time_days '9999' (out of range)",
 		"line 14: text after a closing quote",
 	};
+	const struct offer want[] = {
+		/* currency in any case */
+		{ .line_no = 2, .mpn = "RC0805FR-0710KL",
+		    .manufacturer = "Yageo", .supplier_id = "digikey",
+		    .supplier_name = "DigiKey", .sku = "311-10KCT-ND",
+		    .type = SUPPLIER_AUTHORIZED, .stock = 1000, .moq = 1,
+		    .order_multiple = 1, .currency = "USD", .nbreaks = 3,
+		    .breaks = (struct price_break[]){ { 1, 100000 },
+		    { 10, 80000 }, { 100, 50000 } } },
+		/* quoted comma, doubled quote, newline inside quotes, CRLF */
+		{ .line_no = 7, .mpn = "PESD5V0S1BL,315",
+		    .manufacturer = "Nex\"peria", .supplier_id = "mouser",
+		    .supplier_name = "Mouser\nElectronics", .sku = "771-PESD",
+		    .type = SUPPLIER_BROKER, .moq = 10, .order_multiple = 10,
+		    .lead_time_days = 42, .currency = "USD", .nbreaks = 1,
+		    .breaks = (struct price_break[]){ { 10, 190000 } } },
+		/* no breaks is allowed (the offer is excluded later), empty
+		 * name falls back to the id, type is case-insensitive */
+		{ .line_no = 15, .mpn = "NOPRICE", .manufacturer = "Acme",
+		    .supplier_id = "lcsc", .supplier_name = "lcsc",
+		    .sku = "C6", .type = SUPPLIER_DIRECT, .stock = 5,
+		    .lead_time_days = 3, .currency = "USD" },
+		/* last row without a final newline, quoted breaks */
+		{ .line_no = 16, .mpn = "LAST", .manufacturer = "Acme",
+		    .supplier_id = "lcsc", .supplier_name = "LCSC", .sku = "C7",
+		    .type = SUPPLIER_DIRECT, .stock = 5, .moq = 1,
+		    .order_multiple = 1, .currency = "USD", .nbreaks = 1,
+		    .breaks = (struct price_break[]){ { 1, 1500000 } } },
+	};
 	struct offer_list l;
 
-	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want_errors,
-	    sizeof(want_errors) / sizeof(want_errors[0]));
-	assert_int_equal(l.n, 4);
+	FIXTURE_OFFERS_PARSE(csv, &l, want_errors);
 	assert_int_equal(l.nbad, 9);
-
-	assert_string_equal(l.v[0].mpn, "RC0805FR-0710KL");
-	assert_string_equal(l.v[0].sku, "311-10KCT-ND");
-	assert_string_equal(l.v[0].currency, "USD");
-	assert_int_equal(l.v[0].type, SUPPLIER_AUTHORIZED);
-	assert_int_equal(l.v[0].stock, 1000);
-	assert_int_equal(l.v[0].nbreaks, 3);
-	assert_int_equal(l.v[0].breaks[2].unit_micros, 50000);
-	assert_int_equal(l.v[0].line_no, 2);
-
-	/* quoted comma, doubled quote, newline inside quotes, CRLF */
-	assert_string_equal(l.v[1].mpn, "PESD5V0S1BL,315");
-	assert_string_equal(l.v[1].manufacturer, "Nex\"peria");
-	assert_string_equal(l.v[1].supplier_name, "Mouser\nElectronics");
-	assert_int_equal(l.v[1].type, SUPPLIER_BROKER);
-	assert_int_equal(l.v[1].moq, 10);
-	assert_int_equal(l.v[1].lead_time_days, 42);
-	assert_int_equal(l.v[1].line_no, 7);
-
-	/* no breaks is allowed (the offer is excluded later), empty name
-	 * falls back to the id, type is case-insensitive */
-	assert_string_equal(l.v[2].mpn, "NOPRICE");
-	assert_int_equal(l.v[2].nbreaks, 0);
-	assert_null(l.v[2].breaks);
-	assert_string_equal(l.v[2].supplier_name, "lcsc");
-	assert_int_equal(l.v[2].type, SUPPLIER_DIRECT);
-
-	/* last row without a final newline, quoted breaks */
-	assert_string_equal(l.v[3].mpn, "LAST");
-	assert_int_equal(l.v[3].breaks[0].unit_micros, 1500000);
+	FIXTURE_OFFERS_EXPECT(&l, want);
 	offer_list_free(&l);
 	assert_int_equal(l.n, 0);
 	assert_null(l.v);
@@ -195,14 +193,14 @@ UNIT_TEST(test_offers_csv_header)
 
 	assert_int_equal(offers_parse_csv(permuted, sizeof(permuted) - 1, &l,
 	    err, sizeof(err)), 0);
-	assert_int_equal(l.n, 1);
 	assert_int_equal(l.nerrors, 0);
-	assert_string_equal(l.v[0].mpn, "ABC");
-	assert_string_equal(l.v[0].sku, "S1");
-	assert_string_equal(l.v[0].supplier_id, "mouser");
-	assert_int_equal(l.v[0].stock, 7);
-	assert_int_equal(l.v[0].lead_time_days, 3);
-	assert_int_equal(l.v[0].breaks[0].unit_micros, 2500000);
+	fixture_offers_expect(&l, &(struct offer){ .line_no = 2,
+	    .mpn = "ABC", .manufacturer = "Acme", .supplier_id = "mouser",
+	    .supplier_name = "Mouser", .sku = "S1",
+	    .type = SUPPLIER_AUTHORIZED, .stock = 7, .moq = 1,
+	    .order_multiple = 1, .lead_time_days = 3, .currency = "USD",
+	    .nbreaks = 1, .breaks = (struct price_break[]){ { 1, 2500000 } } },
+	    1);
 	offer_list_free(&l);
 
 	assert_int_equal(offers_parse_csv(HDR, strlen(HDR), &l, err,
@@ -581,14 +579,8 @@ UNIT_TEST(test_sourcing_cases)
 		p.line_qty = c->line;
 		p.build_qty = c->build;
 		p.max_lead_time_days = c->maxlead;
-		if (sourcing_decide(LINE(c->mpn), &p, &rules,
-		    fixture_offers_lookup, &l, &d) != 0)
-			fail_msg("%s: rc", c->name);
-		if (d.status != c->status)
-			fail_msg("%s: status %s, want %s: %s", c->name,
-			    name_of(&decision_status_names, d.status),
-			    name_of(&decision_status_names, c->status),
-			    d.reasoning);
+		fixture_decide(c->name, LINE(c->mpn), &p, &rules, &l, &d,
+		    c->status);
 		assert_non_null(d.reasoning);
 		assert_string_equal(d.currency, "USD");
 		if (c->sel_mpn == NULL) {

@@ -328,15 +328,9 @@ UNIT_TEST(test_check_cases)
 		c = &ccases[i];
 		rules_from(&c->cfg, &rules, &p, &sup, &one, &two, &makers);
 		des[0] = c->des;
-		if (sourcing_decide(&(struct sourcing_line){ c->mpn,
+		fixture_decide(c->name, &(struct sourcing_line){ c->mpn,
 		    c->des ? des : NULL, c->des ? 1 : 0, NULL }, &p, &rules,
-		    fixture_offers_lookup, &l, &d) != 0)
-			fail_msg("%s: rc", c->name);
-		if (d.status != c->status)
-			fail_msg("%s: %s, want %s: %s", c->name,
-			    name_of(&decision_status_names, d.status),
-			    name_of(&decision_status_names, c->status),
-			    d.reasoning);
+		    &l, &d, c->status);
 		if (c->sel == NULL)
 			assert_null(d.selected_mpn);
 		else if (d.selected_mpn == NULL ||
@@ -465,8 +459,7 @@ UNIT_TEST(test_offers_optional_columns)
 	};
 	struct offer_list l;
 
-	fixture_offers_parse(csv, sizeof(csv) - 1, &l, want,
-	    sizeof(want) / sizeof(want[0]));
+	FIXTURE_OFFERS_PARSE(csv, &l, want);
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.v[0].lifecycle, OFFER_LIFECYCLE_NRND);
 	assert_int_equal(l.v[0].rohs, OFFER_ROHS_YES);

@@ -65,6 +65,41 @@ static const struct supplier_rule c2costs[] = {
 
 #define NOPT(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* One field of strategy kind: fails naming both unless got is want. */
+static void
+expect_field(const char *kind, const char *field, int64_t got, int64_t want)
+{
+	if (got != want)
+		fail_msg("%s: %s %lld, want %lld", kind, field, (long long)got,
+		    (long long)want);
+}
+
+/*
+ * Strategy k of st is want: found and exact, then, when found, its
+ * parts, order costs, total, suppliers used and longest delivery (the
+ * picks are the caller's to check).
+ */
+static void
+expect_strategy(const struct strategies *st, enum strategy_kind k,
+    const struct strategy *want)
+{
+	const struct strategy *got = &st->s[k];
+	const char *kind = name_of(&strategy_kind_names, (int)k);
+
+#define EXPECT_FIELD(f)	expect_field(kind, #f, (int64_t)got->f, \
+	(int64_t)want->f)
+	EXPECT_FIELD(found);
+	EXPECT_FIELD(exact);
+	if (!want->found)
+		return;
+	EXPECT_FIELD(parts_micros);
+	EXPECT_FIELD(order_costs_micros);
+	EXPECT_FIELD(total_micros);
+	EXPECT_FIELD(nsuppliers);
+	EXPECT_FIELD(longest_days);
+#undef EXPECT_FIELD
+}
+
 UNIT_TEST(test_order_costs_couple_lines)
 {
 	const struct strategy_line l[] = {
@@ -73,29 +108,28 @@ UNIT_TEST(test_order_costs_couple_lines)
 		{ 3, "L3", DECISION_APPROVED, c1l3, NOPT(c1l3) },
 		{ 4, "L4", DECISION_APPROVED, c1l4, NOPT(c1l4) },
 	};
+	struct strategy b_alone;
 	struct strategies st;
 	json_t *j, *s0;
 
 	assert_int_equal(strategies_solve(l, 4, c1costs, 3, &st), 0);
 	assert_int_equal(st.greedy_micros, M(31));
-	assert_true(st.s[STRATEGY_LOWEST_TOTAL].exact);
-	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].total_micros, M(23));
-	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].parts_micros, M(16));
-	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].order_costs_micros,
-	    M(7));
-	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].nsuppliers, 2);
-	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].longest_days, 10);
+	/* {B,C}: B 6 + 6 + 3, C 1 (lead 10), order costs 2 + 5 */
+	expect_strategy(&st, STRATEGY_LOWEST_TOTAL, &(struct strategy){
+	    .found = true, .exact = true, .parts_micros = M(16),
+	    .order_costs_micros = M(7), .total_micros = M(23),
+	    .nsuppliers = 2, .longest_days = 10 });
 	/* B, B, B, C */
 	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].pick[0], 1);
 	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].pick[2], 0);
 	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].pick[3], 0);
-	assert_int_equal(st.s[STRATEGY_FEWEST_SUPPLIERS].total_micros,
-	    M(37));
-	assert_int_equal(st.s[STRATEGY_FEWEST_SUPPLIERS].nsuppliers, 1);
-	assert_int_equal(st.s[STRATEGY_SOONEST].total_micros, M(37));
-	assert_int_equal(st.s[STRATEGY_SOONEST].longest_days, 0);
-	assert_true(st.s[STRATEGY_SINGLE_SUPPLIER].found);
-	assert_int_equal(st.s[STRATEGY_SINGLE_SUPPLIER].total_micros, M(37));
+	/* {B} alone, all from stock: 6 + 6 + 3 + 20, order cost 2 */
+	b_alone = (struct strategy){ .found = true, .exact = true,
+	    .parts_micros = M(35), .order_costs_micros = M(2),
+	    .total_micros = M(37), .nsuppliers = 1, .longest_days = 0 };
+	expect_strategy(&st, STRATEGY_FEWEST_SUPPLIERS, &b_alone);
+	expect_strategy(&st, STRATEGY_SOONEST, &b_alone);
+	expect_strategy(&st, STRATEGY_SINGLE_SUPPLIER, &b_alone);
 	j = strategies_json(&st, l, 4, c1costs, 3);
 	assert_int_equal(json_array_size(json_object_get(j, "strategies")),
 	    4);
@@ -126,19 +160,25 @@ UNIT_TEST(test_no_single_supplier)
 		{ 3, "L3", DECISION_REJECTED, c2l3, NOPT(c2l3) },
 		{ 4, "L4", DECISION_ESCALATED, NULL, 0 },
 	};
+	struct strategy a_and_b;
 	struct strategies st;
 	json_t *j;
 
 	assert_int_equal(strategies_solve(l, 4, c2costs, 2, &st), 0);
 	assert_int_equal(st.nfilled, 3);
-	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].total_micros,
-	    M(7.5));
-	assert_int_equal(st.s[STRATEGY_FEWEST_SUPPLIERS].total_micros,
-	    M(7.5));
-	assert_int_equal(st.s[STRATEGY_FEWEST_SUPPLIERS].nsuppliers, 2);
-	assert_int_equal(st.s[STRATEGY_SOONEST].total_micros, M(8));
-	assert_int_equal(st.s[STRATEGY_SOONEST].longest_days, 0);
-	assert_false(st.s[STRATEGY_SINGLE_SUPPLIER].found);
+	/* {A,B}: A 2, B 3, B 0.50 (lead 30), order costs 1 + 1 */
+	a_and_b = (struct strategy){ .found = true, .exact = true,
+	    .parts_micros = M(5.5), .order_costs_micros = M(2),
+	    .total_micros = M(7.5), .nsuppliers = 2, .longest_days = 30 };
+	expect_strategy(&st, STRATEGY_LOWEST_TOTAL, &a_and_b);
+	expect_strategy(&st, STRATEGY_FEWEST_SUPPLIERS, &a_and_b);
+	/* from stock, line 3 from A: 2 + 3 + 1, order costs 1 + 1 */
+	expect_strategy(&st, STRATEGY_SOONEST, &(struct strategy){
+	    .found = true, .exact = true, .parts_micros = M(6),
+	    .order_costs_micros = M(2), .total_micros = M(8),
+	    .nsuppliers = 2, .longest_days = 0 });
+	expect_strategy(&st, STRATEGY_SINGLE_SUPPLIER, &(struct strategy){
+	    .found = false, .exact = true });
 	assert_int_equal(st.s[STRATEGY_LOWEST_TOTAL].pick[3], -1);
 	j = strategies_json(&st, l, 4, c2costs, 2);
 	assert_int_equal(json_array_size(json_object_get(j, "strategies")),
