@@ -440,11 +440,7 @@ out:
 void
 basis_free(struct basis *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->noffers; i++)
-		offer_free_fields(&b->offers[i]);
-	free(b->offers);
+	offer_array_free(b->offers, b->noffers);
 	sourcing_knowledge_free(b->trust, b->ntrust, b->banned, b->nbanned,
 	    b->alternates, b->nalternates);
 	memset(b, 0, sizeof(*b));

@@ -64,14 +64,12 @@ cache_slot(const struct cache *c, const char *key)
 static void
 cache_mpns_clear(struct cache *c)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < c->nslots; i++) {
 		if (c->slots[i].key == NULL)
 			continue;
-		for (k = 0; k < c->slots[i].n; k++)
-			offer_free_fields(&c->slots[i].offers[k]);
-		free(c->slots[i].offers);
+		offer_array_free(c->slots[i].offers, c->slots[i].n);
 		free(c->slots[i].key);
 		free(c->slots[i].basis);
 	}
