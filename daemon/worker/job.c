@@ -251,7 +251,9 @@ static const struct {
 
 /*
  * The checks of a parsed job: f[] holds the strings (NULL when absent or
- * null), each within its bound. 0, or -1 with job->error set.
+ * null), each within its bound. 0, or -1 with job->error set. The caller
+ * keeps f[JF_CSV]'s text as job->bom_csv: the scan hands over the copy it
+ * decoded, jansson's path copies it.
  */
 static int
 job_apply(struct job *job, const char *const f[JF_N])
@@ -285,11 +287,8 @@ job_apply(struct job *job, const char *const f[JF_N])
 		job_seterr(job, "job needs bom_csv or project_id");
 		return -1;
 	}
-	if (csv != NULL) {
-		job->bom_csv = xstrdup(csv);
-		if (pid == NULL)
-			job_project_id(job);
-	}
+	if (csv != NULL && pid == NULL)
+		job_project_id(job);
 	return 0;
 }
 
@@ -317,6 +316,8 @@ job_parse_jansson(struct job *job, const char *text, size_t len)
 	f[JF_FILENAME] = f[JF_NAME] = NULL;
 	if (job_apply(job, f) == -1)
 		return -1;
+	if (f[JF_CSV] != NULL)
+		job->bom_csv = xstrdup(f[JF_CSV]);
 	if ((s = job_str(job->req, "bom_filename", 255, job, &bad)) != NULL)
 		job->bom_filename = xstrdup(s);
 	if ((s = job_str(job->req, "project_name", 200, job, &bad)) != NULL)
@@ -686,15 +687,10 @@ job_parse(struct job *job, const char *text, size_t len)
 	job->req_len = len;
 	if (job_apply(job, (const char *const *)sc.str) == -1)
 		goto out;
-	if (job->bom_csv != NULL) {
-		/* the decoded copy itself, not a copy of it */
-		free(job->bom_csv);
-		job->bom_csv = sc.str[JF_CSV];
-		sc.str[JF_CSV] = NULL;
-	}
+	job->bom_csv = sc.str[JF_CSV];
 	job->bom_filename = sc.str[JF_FILENAME];
 	job->project_name = sc.str[JF_NAME];
-	sc.str[JF_FILENAME] = sc.str[JF_NAME] = NULL;
+	sc.str[JF_CSV] = sc.str[JF_FILENAME] = sc.str[JF_NAME] = NULL;
 	job->intake = job->own_intake = sc.intake;
 	if (sc.intake != NULL) {
 		job->intake_text = text + sc.intake_off;
