@@ -21,12 +21,13 @@ A=$("$BOMD" client create --name "CP Acme" --slug cp-acme 2>/dev/null)
 A_ID=$(echo "$A" | jq -r .client_id)
 A_KEY=$(echo "$A" | jq -r .api_key)
 "$BOMD" offers import tests/fixtures/offers_demo.csv >/dev/null 2>&1
-mock_start mock_llm "$S" $'ok\nhang' 0	# cp-1 answered; the next request hangs
+# cp-1 answered; the next request hangs until bomd gives up on it
+mock_start mock_llm "$S" $'ok\nhang' 0 --hang-ms 600000
 PORT=$(free_port)
 BOMD_LISTEN=127.0.0.1:$PORT BOMD_LLM_PROVIDER=openai BOMD_LLM_API_KEY=test \
     BOMD_LLM_MODEL=gpt-5-mini BOMD_LLM_BASE_URL=http://127.0.0.1:$MPORT/v1 \
     BOMD_TEST_CRASH_AFTER_CHECKPOINT=CL21B104KBCNNNC BOMD_RATE_LIMIT=0 \
-    BOMD_LLM_TIMEOUT_MS=3000 BOMD_LLM_MAX_RETRIES=0 \
+    BOMD_LLM_TIMEOUT_MS=10000 BOMD_LLM_MAX_RETRIES=0 \
     start_bomd "$S/serve.log" "http://127.0.0.1:$PORT" --workers 1
 
 job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-1", bom_csv: "RefDes,Qty,MPN\nC1,2,CL21B104KBCNNNC\nR1,1,RC0805FR-0710KL\n"}')
@@ -46,6 +47,8 @@ check "totals.llm came through the checkpoint" "1" "$(sql "SELECT totals->'llm'-
 
 # line items move through their statuses while a job runs: while the LLM
 # request hangs, the lines exist and are enriched; at commit, final
+# (the LLM timeout, 10 s, must outlast these checks on a loaded machine:
+# at 3 s a load of 10 let the job finish before them)
 job=$(jq -cn --arg c "$A_ID" '{client_id: $c, job_id: "cp-2", bom_csv: "RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\nU1,1,NO-SUCH-PART-1\n"}')
 redis-cli -p "$BOMD_TEST_REDIS_PORT" XADD bomd:jobs '*' job "$job" >/dev/null
 # the live state comes from Redis through the API (PostgreSQL has no row
@@ -60,7 +63,7 @@ check "the job says running meanwhile" "running" "$(api /jobs/cp-2 | jq -r .stat
 check "a running line has the original's agent decisions, null" "null null null null" \
     "$(api "/projects/$(live_pid)" | jq -r '.line_items[0] | [.engineering_decision, .sourcing_decision, .finance_decision, .purchasing_decision] | map(tostring) | join(" ")')"
 check "nothing of it in PostgreSQL yet" "0" "$(sql "SELECT count(*) FROM projects WHERE project_id = '$(live_pid)'")"
-wait_for 200 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
+wait_for 400 test "$(sql "SELECT status FROM jobs WHERE job_id = 'cp-2'")" = complete
 check "final statuses after commit" "pending_purchase,pending_final_decision" "$(sql "SELECT string_agg(l.status, ',' ORDER BY l.line_no) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
 check "still one set of line items" "2" "$(sql "SELECT count(*) FROM line_items l JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
 check_contains "the LLM timeout fell back to the rules" "decisions from rules" "$(sql "SELECT string_agg(message, ' | ') FROM trace_steps t JOIN jobs j USING (client_id, project_id) WHERE j.job_id = 'cp-2'")"
