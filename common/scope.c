@@ -22,16 +22,24 @@ scope_valid(const char *s)
 	return strncmp(s, SCOPE_PROJECT, n) == 0 && uuid_valid(s + n);
 }
 
-/* Adds scope s to set unless it is there; -1 with err when set is full. */
-static int
-scope_set_add(struct scope_set *set, const char *s, char *err,
-    size_t errlen)
+bool
+scope_set_has(const struct scope_set *set, const char *s)
 {
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
 		if (strcmp(set->v[i], s) == 0)
-			return 0;
+			return true;
+	return false;
+}
+
+/* Adds scope s to set unless it is there; -1 with err when set is full. */
+static int
+scope_set_add(struct scope_set *set, const char *s, char *err,
+    size_t errlen)
+{
+	if (scope_set_has(set, s))
+		return 0;
 	if (set->n == SCOPE_MAX) {
 		snprintf(err, errlen, "more than %d scopes", SCOPE_MAX);
 		return -1;

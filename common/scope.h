@@ -48,6 +48,9 @@ bool		 scope_valid(const char *s);
 int		 scope_set_parse(struct scope_set *set, const char *words,
 		    bool skip_unknown, char *err, size_t errlen);
 
+/* Whether set holds scope s, as written (parsed scopes are lower case). */
+bool		 scope_set_has(const struct scope_set *set, const char *s);
+
 /*
  * Writes set's scopes joined by sep into buf (string_to_array() input
  * for text[]). Returns 0, or -1 when buf is too small.

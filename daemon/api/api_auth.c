@@ -203,12 +203,7 @@ api_auth_changed(void)
 bool
 api_auth_scope(const struct api_request *r, const char *scope)
 {
-	size_t i;
-
-	for (i = 0; i < r->scopes.n; i++)
-		if (strcmp(r->scopes.v[i], scope) == 0)
-			return true;
-	return false;
+	return scope_set_has(&r->scopes, scope);
 }
 
 /*

@@ -126,3 +126,19 @@ UNIT_TEST(test_check)
 	assert_true(scope_valid("project:" P1));
 	assert_false(scope_valid("project:" P1 " "));
 }
+
+UNIT_TEST(test_has)
+{
+	struct scope_set set;
+	char err[128];
+
+	assert_int_equal(scope_set_parse(&set, "READ project:" P1, false,
+	    err, sizeof(err)), 0);
+	assert_true(scope_set_has(&set, "read"));
+	assert_true(scope_set_has(&set, "project:" P1));
+	assert_false(scope_set_has(&set, "all"));
+	assert_false(scope_set_has(&set, "READ"));
+	assert_false(scope_set_has(&set, "project:" P2));
+	set.n = 0;
+	assert_false(scope_set_has(&set, "read"));
+}
