@@ -62,7 +62,7 @@ static const struct llm_field api_openai_f_top[] = {
 	{ "answer", &api_openai_s_answer, false },
 };
 static const struct llm_schema api_openai_s_top = {
-	.type = LLM_T_OBJECT, .fields = api_openai_f_top, .nfields = 1
+	LLM_OBJECT(api_openai_f_top)
 };
 
 /* The original's tasks, chosen by the system message. */
