@@ -366,6 +366,17 @@ db_pool_free(struct db_pool *p)
 	free(p);
 }
 
+/* Gives up one of p's open slots: closes c (if any), wakes a waiter. */
+static void
+db_pool_drop(struct db_pool *p, PGconn *c)
+{
+	PQfinish(c);
+	pthread_mutex_lock(&p->mu);
+	p->nopen--;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 PGconn *
 db_pool_get(struct db_pool *p, int wait_ms)
 {
@@ -407,19 +418,12 @@ db_pool_get(struct db_pool *p, int wait_ms)
 		}
 		if (c == NULL) {
 			log_warnx("%s", err);
-			pthread_mutex_lock(&p->mu);
-			p->nopen--;
-			pthread_cond_signal(&p->cv);
-			pthread_mutex_unlock(&p->mu);
+			db_pool_drop(p, NULL);
 		}
 		return c;
 	}
 	if (c != NULL && !db_ok(c)) {
-		PQfinish(c);
-		pthread_mutex_lock(&p->mu);
-		p->nopen--;
-		pthread_cond_signal(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		db_pool_drop(p, c);
 		return NULL;
 	}
 	return c;
