@@ -150,9 +150,17 @@ jwt_case_token(const struct jwt_case *c)
 	json_t *claims;
 	char *token;
 
-	if (c->key != NULL)
-		key = strcmp(c->key, "rsa") == 0 ? rsa :
-		    strcmp(c->key, "ec") == 0 ? ec : rsa_pub;
+	if (c->key == NULL)
+		;
+	else if (strcmp(c->key, "rsa") == 0)
+		key = rsa;
+	else if (strcmp(c->key, "ec") == 0)
+		key = ec;
+	else if (strcmp(c->key, "pub") == 0)
+		key = rsa_pub;
+	else
+		fail_msg("%s: unknown key '%s' (rsa, ec or pub)", c->name,
+		    c->key);
 	claims = claims_with(c->claims);
 	token = fixture_mint(key, c->kid, c->alg, c->tampered, claims);
 	json_decref(claims);
