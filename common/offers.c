@@ -172,78 +172,75 @@ offer_rohs_parse(const char *s, enum offer_rohs *r)
 	return 0;
 }
 
+/*
+ * The breaks of p (not blank) into v, which has room for
+ * OFFERS_MAX_BREAKS, their number in *nv: NULL, or why p is refused.
+ */
+static const char *
+offers_read_breaks(const char *p, struct price_break *v, size_t *nv)
+{
+	const char *why, *bar, *colon;
+	char tmp[64];
+	size_t toklen;
+	int64_t qty, price;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		toklen = bar ? (size_t)(bar - p) : strlen(p);
+		if (*nv == OFFERS_MAX_BREAKS)
+			return "more than 64 breaks";
+		if (toklen >= sizeof(tmp))
+			return "break too long";
+		memcpy(tmp, p, toklen);
+		tmp[toklen] = '\0';
+		if ((colon = strchr(tmp, ':')) == NULL)
+			return toklen == 0 || strspn(tmp, " \t") == toklen ?
+			    "empty break" : "break is not qty:price";
+		tmp[colon - tmp] = '\0';
+		if (parse_i64(tmp, 1, OFFERS_MAX_QTY, &qty, &why) == -1) {
+			if (parse_i64(tmp, INT64_MIN, INT64_MAX, &qty,
+			    NULL) == 0)
+				return qty < 1 ? "quantity below 1" :
+				    "quantity too large";
+			return why;
+		}
+		if (parse_money(colon + 1, &price, &why) == -1)
+			return why;
+		if (*nv > 0 && qty <= v[*nv - 1].qty)
+			return "quantities not strictly ascending";
+		v[*nv].qty = qty;
+		v[*nv].unit_micros = price;
+		(*nv)++;
+		if (bar == NULL)
+			return NULL;
+		p = bar + 1;
+	}
+}
+
 int
 offer_parse_breaks(const char *s, struct price_break **out, size_t *n,
     const char **why)
 {
-	struct price_break *v = NULL;
-	const char *why_dummy, *p, *bar, *colon;
-	char tmp[64];
-	size_t nv = 0, toklen;
-	int64_t qty, price;
-	int rc = -1;
+	struct price_break *v;
+	const char *p, *reason;
+	size_t nv = 0;
 
-	if (why == NULL)
-		why = &why_dummy;
 	*out = NULL;
 	*n = 0;
-	if (s == NULL) {
-		*why = "empty";
-		goto out;
-	}
+	if (s == NULL)
+		return parse_result("empty", why);
 	for (p = s; *p == ' ' || *p == '\t'; p++)
 		;
-	if (*p == '\0') {
-		rc = 0;		/* no breaks: an offer without a price */
-		goto out;
-	}
+	if (*p == '\0')
+		return 0;	/* no breaks: an offer without a price */
 	v = xcalloc(OFFERS_MAX_BREAKS, sizeof(*v));
-	for (;;) {
-		bar = strchr(p, '|');
-		toklen = bar ? (size_t)(bar - p) : strlen(p);
-		if (nv == OFFERS_MAX_BREAKS) {
-			*why = "more than 64 breaks";
-			goto out;
-		}
-		if (toklen >= sizeof(tmp)) {
-			*why = "break too long";
-			goto out;
-		}
-		memcpy(tmp, p, toklen);
-		tmp[toklen] = '\0';
-		if ((colon = strchr(tmp, ':')) == NULL) {
-			*why = toklen == 0 || strspn(tmp, " \t") == toklen ?
-			    "empty break" : "break is not qty:price";
-			goto out;
-		}
-		tmp[colon - tmp] = '\0';
-		if (parse_i64(tmp, 1, OFFERS_MAX_QTY, &qty, why) == -1) {
-			if (parse_i64(tmp, INT64_MIN, INT64_MAX, &qty,
-			    NULL) == 0)
-				*why = qty < 1 ? "quantity below 1" :
-				    "quantity too large";
-			goto out;
-		}
-		if (parse_money(colon + 1, &price, why) == -1)
-			goto out;
-		if (nv > 0 && qty <= v[nv - 1].qty) {
-			*why = "quantities not strictly ascending";
-			goto out;
-		}
-		v[nv].qty = qty;
-		v[nv].unit_micros = price;
-		nv++;
-		if (bar == NULL)
-			break;
-		p = bar + 1;
+	if ((reason = offers_read_breaks(p, v, &nv)) != NULL) {
+		free(v);
+		return parse_result(reason, why);
 	}
 	*out = v;
 	*n = nv;
-	v = NULL;
-	rc = 0;
-out:
-	free(v);
-	return rc;
+	return 0;
 }
 
 void

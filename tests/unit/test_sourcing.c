@@ -95,6 +95,43 @@ UNIT_TEST(test_offer_parse_breaks)
 	buf_free(&s);
 }
 
+UNIT_TEST(test_offer_breaks_reasons)
+{
+	static const struct unit_str_str rows[] = {
+		{ "1:0.1|", "empty break" },
+		{ "1:0.1| \t|10:0.05", "empty break" },
+		{ "1", "break is not qty:price" },
+		{ "0:0.1", "quantity below 1" },
+		{ "-1:0.1", "quantity below 1" },
+		{ "1000000000000001:0.1", "quantity too large" },
+		{ "10:0.1|5:0.05", "quantities not strictly ascending" },
+		{ "1:0.10;10:0.08", "trailing characters" },
+		{ "1:" "0.1000000000000000000000000000000000000000000000000000"
+		    "000000000001", "break too long" },
+	};
+	struct price_break *b;
+	const char *why;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		why = NULL;
+		if (offer_parse_breaks(rows[i].in, &b, &n, &why) != -1)
+			fail_msg("'%s' accepted", rows[i].in);
+		if (why == NULL || strcmp(why, rows[i].want) != 0)
+			fail_msg("'%s': reason '%s', want '%s'", rows[i].in,
+			    why ? why : "(none)", rows[i].want);
+		assert_null(b);
+		assert_int_equal(n, 0);
+	}
+	/* NULL: refused; a NULL why is allowed */
+	assert_int_equal(offer_parse_breaks(NULL, &b, &n, &why), -1);
+	assert_string_equal(why, "empty");
+	assert_int_equal(offer_parse_breaks("1:x", &b, &n, NULL), -1);
+	assert_int_equal(offer_parse_breaks("  ", &b, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_null(b);
+}
+
 UNIT_TEST(test_offers_csv_rows)
 {
 	static const char csv[] =
