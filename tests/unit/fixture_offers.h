@@ -16,6 +16,11 @@
 #include "offers.h"
 #include "sourcing.h"
 
+/* The columns every offers CSV has, in order (an offers CSV's header). */
+#define FIXTURE_OFFERS_COLS						\
+	"mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,"	\
+	"stock,moq,order_multiple,lead_time_days,currency,breaks"
+
 /*
  * offers_parse_csv() of the len bytes of csv into l: it must succeed with
  * exactly the nwant row errors of want, in order (none: want NULL, nwant

@@ -23,8 +23,7 @@
 
 /* need 10: DigiKey 10 x 1.00 = 10.00, Mouser 10 x 1.20; a broker part */
 static const char catalog[] =
-    "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,stock,"
-    "moq,order_multiple,lead_time_days,currency,breaks,lifecycle\n"
+    FIXTURE_OFFERS_COLS ",lifecycle\n"
     "A-1,Acme,digikey,DigiKey,authorized,DK-A,100,1,1,0,USD,1:1.00,"
     "active\n"
     "A-1,Acme,mouser,Mouser,authorized,MO-A,100,1,1,0,USD,1:1.20,active\n"

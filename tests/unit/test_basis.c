@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "basis.h"
+#include "fixture_offers.h"
 #include "intake.h"
 #include "offers.h"
 #include "sourcing.h"
@@ -23,9 +24,8 @@
 #include "util.h"
 
 static const char catalog[] =
-    "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku,stock,"
-    "moq,order_multiple,lead_time_days,currency,breaks,lifecycle,rohs,"
-    "country_of_origin,packaging,datasheet_url\n"
+    FIXTURE_OFFERS_COLS ",lifecycle,rohs,country_of_origin,packaging,"
+    "datasheet_url\n"
     "P-1,Acme,digikey,DigiKey,authorized,DK-1,100,1,1,20,USD,"
     "1:1.00|10:0.90,nrnd,no,tw,Reel,https://x.example/p1.pdf\n"
     "P-1,Acme,mouser,Mouser,authorized,MO-1,0,1,1,30,USD,1:0.80,,,,,\n";

@@ -23,9 +23,8 @@
 #include "unit.h"
 #include "util.h"
 
-#define HDR "mpn,manufacturer,supplier_id,supplier_name,supplier_type,sku," \
-	"stock,moq,order_multiple,lead_time_days,currency,breaks,lifecycle," \
-	"rohs,country_of_origin,packaging,datasheet_url\n"
+#define HDR FIXTURE_OFFERS_COLS ",lifecycle,rohs,country_of_origin," \
+	"packaging,datasheet_url\n"
 
 /*
  * Every line needs 10 (1 per board x 10 boards) unless it says otherwise;
