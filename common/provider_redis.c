@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "log.h"
+#include "provider.h"
 #include "provider_redis.h"
 
 #define PROVIDER_REDIS_STATS	"bomd:providers:stats"
@@ -323,7 +324,6 @@ provider_redis_counters_text(redisContext *r, struct buf *out)
 		{ "no_budget", "bomd_provider_no_budget_total",
 		    "Requests not sent: the source's budget was spent." },
 	};
-	static const char *const names[] = { "digikey", "mouser", "nexar" };
 	redisReply *rep = NULL;
 	const char *v;
 	size_t i, j, k;
@@ -333,10 +333,11 @@ provider_redis_counters_text(redisContext *r, struct buf *out)
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n",
 		    kinds[i].metric, kinds[i].help, kinds[i].metric);
-		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+		for (j = 0; j < PROVIDER_COUNT; j++) {
+			const char *name = name_of(&provider_id_names, (int)j);
 			char field[64];
 
-			snprintf(field, sizeof(field), "%s:%s", names[j],
+			snprintf(field, sizeof(field), "%s:%s", name,
 			    kinds[i].what);
 			v = "0";
 			for (k = 0; rep != NULL && rep->type ==
@@ -344,7 +345,7 @@ provider_redis_counters_text(redisContext *r, struct buf *out)
 				if (strcmp(rep->element[k]->str, field) == 0)
 					v = rep->element[k + 1]->str;
 			buf_printf(out, "%s{provider=\"%s\"} %s\n",
-			    kinds[i].metric, names[j], v);
+			    kinds[i].metric, name, v);
 		}
 	}
 	if (rep != NULL)
