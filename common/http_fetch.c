@@ -22,18 +22,18 @@ http_fetch_init(void)
 }
 
 CURLM *
-http_multi_new(void)
+http_multi_new(const char *who)
 {
 	CURLM *multi;
 
 	pthread_once(&http_fetch_once, http_fetch_init);
 	if (http_fetch_init_rc != CURLE_OK) {
-		log_warnx("cannot set up curl: %s",
+		log_warnx("%s: cannot set up curl: %s", who,
 		    curl_easy_strerror(http_fetch_init_rc));
 		return NULL;
 	}
 	if ((multi = curl_multi_init()) == NULL)
-		log_warnx("cannot set up curl: no multi handle");
+		log_warnx("%s: cannot set up curl: no multi handle", who);
 	return multi;
 }
 

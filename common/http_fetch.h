@@ -33,10 +33,10 @@ int	http_fetch(const struct http_fetch *req, long *status,
 /*
  * A new multi handle, curl set up for the process first (once, by
  * whichever caller comes first, as http_fetch() does). NULL, logged with
- * the reason, when curl cannot be set up. Caller frees with
- * curl_multi_cleanup().
+ * the reason after who ("llm", "providers"), when curl cannot be set up.
+ * Caller frees with curl_multi_cleanup().
  */
-CURLM	*http_multi_new(void);
+CURLM	*http_multi_new(const char *who);
 
 /*
  * What every request of bomd to an outside service sets on easy: url

@@ -59,8 +59,8 @@ struct llm_http_call {
 };
 
 struct llm_client {
-	struct llm_config	 cfg;
-	char			*url;
+	struct llm_config	 cfg;	/* owned copies; base_url NULL: see url */
+	char			*url;	/* base_url + /chat/completions */
 	CURLM			*multi;
 	struct curl_slist	*headers;
 	uint64_t		 rng;
@@ -135,7 +135,7 @@ llm_client_new(const struct llm_config *cfg)
 	size_t n;
 
 	/* first: when curl cannot start, there is nothing to undo */
-	if ((multi = http_multi_new()) == NULL)
+	if ((multi = http_multi_new("llm")) == NULL)
 		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	c->multi = multi;

@@ -117,7 +117,7 @@ provider_set_new(const struct provider_settings *s)
 	 */
 	if (provider_set_configured(ps) == 0)
 		return ps;
-	if ((ps->multi = http_multi_new()) == NULL) {
+	if ((ps->multi = http_multi_new("providers")) == NULL) {
 		provider_set_free(ps);
 		return NULL;
 	}
