@@ -317,6 +317,21 @@ basis_int(const json_t *a, size_t i)
 	return json_integer_value(json_array_get(a, i));
 }
 
+/* The details of stored offer a (members 12 to 16) into o; -1: bad. */
+static int
+basis_offer_details(const json_t *a, struct offer *o)
+{
+	if (offer_lifecycle_parse(json_string_value(json_array_get(a, 12)),
+	    &o->lifecycle) == -1 || offer_rohs_parse(json_string_value(
+	    json_array_get(a, 13)), &o->rohs) == -1)
+		return -1;
+	snprintf(o->country, sizeof(o->country), "%s", basis_cstr(a, 14));
+	snprintf(o->packaging, sizeof(o->packaging), "%s", basis_cstr(a, 15));
+	if (json_string_length(json_array_get(a, 16)) > 0)
+		o->datasheet_url = basis_cstr(a, 16);
+	return 0;
+}
+
 /* One stored offer into o (its strings its own). -1 when malformed. */
 static int
 basis_offer(const json_t *a, struct offer *o)
@@ -356,23 +371,9 @@ basis_offer(const json_t *a, struct offer *o)
 		o->breaks[k].qty = basis_int(e, 0);
 		o->breaks[k].unit_micros = basis_int(e, 1);
 	}
-	if (json_array_size(a) == 12) {
-		/* written before the details: unknown */
-		offer_own_strings(o);
-		return 0;
-	}
-	if (offer_lifecycle_parse(json_string_value(json_array_get(a, 12)),
-	    &o->lifecycle) == -1 || offer_rohs_parse(json_string_value(
-	    json_array_get(a, 13)), &o->rohs) == -1)
+	/* an offer written before the details (12 members): unknown */
+	if (json_array_size(a) == 17 && basis_offer_details(a, o) == -1)
 		return -1;
-	snprintf(o->country, sizeof(o->country), "%s",
-	    json_string_value(json_array_get(a, 14)) ?
-	    json_string_value(json_array_get(a, 14)) : "");
-	snprintf(o->packaging, sizeof(o->packaging), "%s",
-	    json_string_value(json_array_get(a, 15)) ?
-	    json_string_value(json_array_get(a, 15)) : "");
-	if (json_string_length(json_array_get(a, 16)) > 0)
-		o->datasheet_url = basis_cstr(a, 16);
 	offer_own_strings(o);
 	return 0;
 }
