@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -214,6 +213,7 @@ api_main(const struct config *cfg, int fd)
 	struct MHD_Daemon *d;
 	sigset_t handled;
 	size_t nsig = sizeof(api_signals) / sizeof(api_signals[0]);
+	bool quiesced;
 
 	signals_install(api_signals, nsig);
 	signals_set(api_signals, nsig, &handled);
@@ -244,7 +244,8 @@ api_main(const struct config *cfg, int fd)
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
 	    MHD_OPTION_END);
 	if (d == NULL) {
-		log_warn("cannot listen on %s", cfg->listen);
+		/* the master listens; what failed is libmicrohttpd's start */
+		log_warn("cannot start serving on %s", cfg->listen);
 		api_wait_shutdown();
 		api_auth_shutdown();
 		api_db_shutdown();
@@ -259,13 +260,15 @@ api_main(const struct config *cfg, int fd)
 	 * alone, where it would shut it down (for every process) to wake
 	 * its threads.
 	 */
-	if (MHD_quiesce_daemon(d) == MHD_INVALID_SOCKET) {
-		log_warnx("cannot stop accepting; exiting at once");
-		return 0;
-	}
+	quiesced = MHD_quiesce_daemon(d) != MHD_INVALID_SOCKET;
+	if (!quiesced)
+		log_warnx("cannot stop accepting; exiting once what waits "
+		    "is answered");
 	/* every suspended request answers (202) before the daemon stops */
 	api_wait_shutdown();
 	api_main_wait(&handled, API_DRAIN_MS);
+	if (!quiesced)
+		return 0;	/* stopping it would shut the socket down */
 	MHD_stop_daemon(d);
 	close(fd);
 	api_cache_shutdown();
