@@ -14,11 +14,11 @@
  * In doc, a project document (its stored context, totals, line_items,
  * trace): every line is decided again from basis (the project's stored
  * basis, len bytes; NULL when it has none): a final_decision without
- * reasoning gets
- * the reasoning and output_data, every line its engineering_decision,
- * sourcing_decision and finance_decision (null in doc until then), and
- * doc its report (with the strategies). Trace steps naming a line (key "line") take its reasoning
- * and lose the key. 0, or -1 when the basis is unusable.
+ * reasoning gets the reasoning and output_data, every line its
+ * engineering_decision, sourcing_decision and finance_decision (null in
+ * doc until then), and doc its report (with the strategies). Trace steps
+ * naming a line (key "line") take its reasoning and lose the key. 0, or
+ * -1 when the basis is unusable.
  */
 int	api_render_project(json_t *doc, const char *basis, size_t len);
 

@@ -287,7 +287,7 @@ job_apply(struct job *job, const char *const f[JF_N])
 		job_seterr(job, "job needs bom_csv or project_id");
 		return -1;
 	}
-	if (csv != NULL && pid == NULL)
+	if (pid == NULL)	/* a new project: its id follows from the job */
 		job_project_id(job);
 	return 0;
 }
