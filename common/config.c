@@ -2,6 +2,9 @@
  * Table-driven configuration: defaults, then the libconfig file, then the
  * environment. A bad value is an error naming the key, never a default.
  */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -340,6 +343,7 @@ static int
 config_check(const struct config *cfg, char *err, size_t errlen)
 {
 	struct redis_url ru;
+	struct sockaddr_in sa;
 
 	if (strcmp(cfg->llm_provider, "none") != 0 &&
 	    strcmp(cfg->llm_provider, "openai") != 0) {
@@ -359,7 +363,7 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		    "error, warn, info, debug", cfg->log_level);
 		return -1;
 	}
-	if (strchr(cfg->listen, ':') == NULL) {
+	if (config_listen_addr(cfg->listen, &sa) == -1) {
 		snprintf(err, errlen, "listen: '%s' is not HOST:PORT",
 		    cfg->listen);
 		return -1;
@@ -439,6 +443,31 @@ config_from_file(config_t *cf, const struct config_key *k, char *val,
 	    "an integer" : k->type == CONFIG_BOOL ? "true or false" :
 	    "a decimal amount");
 	return -1;
+}
+
+int
+config_listen_addr(const char *listen, struct sockaddr_in *sa)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	int64_t port;
+
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (parse_i64(colon + 1, 0, 65535, &port, NULL) == -1)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "localhost") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
 }
 
 int

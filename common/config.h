@@ -5,6 +5,8 @@
 #ifndef BOMD_CONFIG_H
 #define BOMD_CONFIG_H
 
+#include <netinet/in.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -126,6 +128,13 @@ struct config {
 int	config_load(const char *path, struct config *cfg, char *err,
 	    size_t errlen);
 void	config_free(struct config *cfg);
+
+/*
+ * The IPv4 address of listen ("ADDRESS:PORT"; ADDRESS "*" or empty: any,
+ * "localhost": the loopback) into sa. 0, or -1 when it is none: the one
+ * parse config_check() and the API's socket use.
+ */
+int	config_listen_addr(const char *listen, struct sockaddr_in *sa);
 
 /* Whether decisions are reviewed by a model (llm.provider openai). */
 bool	config_llm_on(const struct config *cfg);

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "api.h"
@@ -142,39 +141,13 @@ api_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* Parses listen ("ADDRESS:PORT", "*" or "" for any). 0 or -1. */
-static int
-api_listen_addr(const char *listen, struct sockaddr_in *sa)
-{
-	char host[256];
-	const char *colon = strrchr(listen, ':');
-	int64_t port;
-
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
-		return -1;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	if (parse_i64(colon + 1, 0, 65535, &port, NULL) == -1)
-		return -1;
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (host[0] == '\0' || strcmp(host, "*") == 0)
-		sa->sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (strcmp(host, "localhost") == 0)
-		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return -1;
-	return 0;
-}
-
 int
 api_listen(const struct config *cfg, char *err, size_t errlen)
 {
 	struct sockaddr_in sa;
 	int fd, on = 1;
 
-	if (api_listen_addr(cfg->listen, &sa) == -1) {
+	if (config_listen_addr(cfg->listen, &sa) == -1) {
 		snprintf(err, errlen, "listen: '%s' is not IPv4-ADDRESS:PORT",
 		    cfg->listen);
 		return -1;

@@ -402,3 +402,23 @@ UNIT_TEST(test_missing_explicit_file)
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/bomd.conf"));
 }
+
+/* listen's one parse: what config_check() accepts, the API binds. */
+UNIT_TEST(test_listen_addr)
+{
+	struct sockaddr_in sa;
+
+	assert_int_equal(config_listen_addr("127.0.0.1:8080", &sa), 0);
+	assert_int_equal(ntohs(sa.sin_port), 8080);
+	assert_int_equal(ntohl(sa.sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_int_equal(config_listen_addr("localhost:9000", &sa), 0);
+	assert_int_equal(ntohl(sa.sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_int_equal(config_listen_addr("*:80", &sa), 0);
+	assert_int_equal(ntohl(sa.sin_addr.s_addr), INADDR_ANY);
+	assert_int_equal(config_listen_addr(":0", &sa), 0);
+	assert_int_equal(ntohl(sa.sin_addr.s_addr), INADDR_ANY);
+	assert_int_equal(config_listen_addr("8080", &sa), -1);
+	assert_int_equal(config_listen_addr("api.example.com:8080", &sa), -1);
+	assert_int_equal(config_listen_addr("10.0.0.1:65536", &sa), -1);
+	assert_int_equal(config_listen_addr("10.0.0.1:x", &sa), -1);
+}
