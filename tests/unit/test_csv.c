@@ -58,10 +58,10 @@ UNIT_TEST(test_reader)
 	const char *why, *in, *want;
 	json_int_t max_field, max_fields;
 	struct buf out;
-	size_t i, len, n = 0;
+	size_t i, len;
 	int strict;
 
-	for (i = 0; i < json_array_size(cases); i++, n++) {
+	for (i = 0; i < json_array_size(cases); i++) {
 		fixture_case_unpack(cases, i, "{s:s, s:s%, s:I, s:I, s:b, s:s}",
 		    "why", &why, "in", &in, &len, "max_field", &max_field,
 		    "max_fields", &max_fields, "strict", &strict,
@@ -75,7 +75,6 @@ UNIT_TEST(test_reader)
 			    out.data, want);
 		buf_free(&out);
 	}
-	assert_int_equal(n, json_array_size(cases));
 	json_decref(cases);
 }
 
