@@ -112,87 +112,105 @@ check_warnings(const struct bom *bom, const json_t *list, bool want,
 	}
 }
 
+/* What an int member of a case holds when the case does not give it. */
+#define CASE_NONE	INT64_MIN
+
 /*
- * A fixture bom parsed as case i of cases says: the counts, encoding and
- * delimiter, the warnings it must have and must not have (if named) and
- * the lines it names.
+ * A case of bom_fixtures.json: its "file" and either the "error" it is
+ * refused with or what it parses to.
+ */
+struct bom_case {
+	const char	*file, *why, *error, *encoding, *delim;
+	json_int_t	 nlines, ndnp, nrejected;
+	json_t		*warnings, *absent, *lines;
+};
+
+/*
+ * Case i of cases into c: a file and an error alone, or a file, the
+ * counts, encoding, delimiter and lines, and if it likes why, the warnings
+ * it must have and those it must not. Fails the test on anything else.
  */
 static void
-check_parsed(const struct bom *bom, const json_t *cases, size_t i)
+bom_case_get(const json_t *cases, size_t i, struct bom_case *c)
 {
-	json_int_t nlines, ndnp, nrejected;
-	const char *file, *encoding, *delim, *why = NULL;
-	json_t *lines, *warnings = NULL, *absent = NULL;
+	int must, may;
+
+	memset(c, 0, sizeof(*c));
+	c->nlines = c->ndnp = c->nrejected = CASE_NONE;
+	fixture_case_unpack(cases, i, "{s:s, s?s, s?s, s?I, s?I, s?I, s?s, "
+	    "s?s, s?o, s?o, s?o}", "file", &c->file, "why", &c->why,
+	    "error", &c->error, "nlines", &c->nlines, "ndnp", &c->ndnp,
+	    "nrejected", &c->nrejected, "encoding", &c->encoding,
+	    "delimiter", &c->delim, "warnings", &c->warnings,
+	    "absent_warnings", &c->absent, "lines", &c->lines);
+	must = (c->nlines != CASE_NONE) + (c->ndnp != CASE_NONE) +
+	    (c->nrejected != CASE_NONE) + (c->encoding != NULL) +
+	    (c->delim != NULL) + (c->lines != NULL);
+	may = (c->why != NULL) + (c->warnings != NULL) + (c->absent != NULL);
+	if (c->error != NULL ? must + may != 0 : must != 6)
+		fail_msg("%s: want an error alone, or nlines, ndnp, "
+		    "nrejected, encoding, delimiter and lines", c->file);
+}
+
+/*
+ * A fixture bom parsed as case c says: the counts, encoding and delimiter,
+ * the warnings it must have and must not have (if named) and the lines it
+ * names.
+ */
+static void
+check_parsed(const struct bom *bom, const struct bom_case *c)
+{
 	size_t k;
 
-	fixture_case_unpack(cases, i, "{s:s, s?s, s:I, s:I, s:I, s:s, s:s, "
-	    "s?o, s?o, s:o}", "file", &file, "why", &why, "nlines", &nlines,
-	    "ndnp", &ndnp, "nrejected", &nrejected, "encoding", &encoding,
-	    "delimiter", &delim, "warnings", &warnings,
-	    "absent_warnings", &absent, "lines", &lines);
-	if (why != NULL)
-		print_message("  (%s)\n", why);
-	assert_int_equal(bom->nlines, nlines);
-	assert_int_equal(bom->ndnp, ndnp);
-	assert_int_equal(bom->nrejected, nrejected);
-	assert_string_equal(bom->encoding, encoding);
-	assert_int_equal(strlen(delim), 1);
-	assert_int_equal(bom->delimiter, delim[0]);
-	check_warnings(bom, warnings, true, file);
-	check_warnings(bom, absent, false, file);
-	if (!json_is_array(lines) || json_array_size(lines) == 0)
-		fail_msg("%s: no lines to check", file);
-	for (k = 0; k < json_array_size(lines); k++)
-		check_line(bom, lines, k, file);
+	if (c->why != NULL)
+		print_message("  (%s)\n", c->why);
+	assert_int_equal(bom->nlines, c->nlines);
+	assert_int_equal(bom->ndnp, c->ndnp);
+	assert_int_equal(bom->nrejected, c->nrejected);
+	assert_string_equal(bom->encoding, c->encoding);
+	assert_int_equal(strlen(c->delim), 1);
+	assert_int_equal(bom->delimiter, c->delim[0]);
+	check_warnings(bom, c->warnings, true, c->file);
+	check_warnings(bom, c->absent, false, c->file);
+	if (!json_is_array(c->lines) || json_array_size(c->lines) == 0)
+		fail_msg("%s: no lines to check", c->file);
+	for (k = 0; k < json_array_size(c->lines); k++)
+		check_line(bom, c->lines, k, c->file);
 	/* every excluded or rejected row left a warning */
 	assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
 }
 
-/* A fixture case i of cases says is refused: err contains its "error". */
-static void
-check_refused(const struct bom *bom, const char *err, const json_t *cases,
-    size_t i)
-{
-	const char *file, *want;
-
-	fixture_case_unpack(cases, i, "{s:s, s:s}", "file", &file,
-	    "error", &want);
-	if (bom != NULL)
-		fail_msg("%s: parsed, want refused with '%s'", file, want);
-	if (strstr(err, want) == NULL)
-		fail_msg("%s: err '%s', want '%s'", file, err, want);
-}
-
 /*
  * Each file of tests/fixtures/bom as tests/fixtures/cases/bom_fixtures.json
- * says it parses: refused as check_refused() checks, or accepted as
- * check_parsed() does.
+ * says it parses: refused with an error containing the case's "error", or
+ * accepted as check_parsed() checks.
  */
 UNIT_TEST(test_fixtures)
 {
-	const json_t *c;
+	struct bom_case c;
 	json_t *cases;
 	struct bom *bom;
-	const char *file;
 	char err[512], *data;
 	size_t i, len;
 
 	cases = fixture_cases("bom_fixtures");
 	for (i = 0; i < json_array_size(cases); i++) {
-		c = json_array_get(cases, i);
-		if ((file = json_string_value(json_object_get(c, "file"))) ==
-		    NULL)
-			fail_msg("case %zu: no file", i);
-		print_message("fixture %s\n", file);
-		data = fixture_file("bom", file, &len);
+		bom_case_get(cases, i, &c);
+		print_message("fixture %s\n", c.file);
+		data = fixture_file("bom", c.file, &len);
 		bom = bom_parse(data, len, NULL, err, sizeof(err));
 		free(data);
-		if (json_object_get(c, "error") != NULL)
-			check_refused(bom, err, cases, i);
-		else if (bom == NULL)
-			fail_msg("%s: unexpected error '%s'", file, err);
+		if (c.error != NULL) {
+			if (bom != NULL)
+				fail_msg("%s: parsed, want refused with '%s'",
+				    c.file, c.error);
+			if (strstr(err, c.error) == NULL)
+				fail_msg("%s: err '%s', want '%s'", c.file, err,
+				    c.error);
+		} else if (bom == NULL)
+			fail_msg("%s: unexpected error '%s'", c.file, err);
 		else
-			check_parsed(bom, cases, i);
+			check_parsed(bom, &c);
 		bom_free(bom);
 	}
 	json_decref(cases);
