@@ -1,8 +1,9 @@
 /*
  * Fuzzes what a model answers: llm_json_extract() on the reply text, then
- * llm_json_validate() against the LLM review's schema and the unit tests'
- * schema using every kind of node (fixture_schema.c), and assess_merge()
- * of a valid review into decisions.
+ * llm_json_validate() against the LLM review's schema and against
+ * fixture_schema_every, a schema with every kind of node that
+ * tests/unit/fixture_schema.c keeps for this fuzzer alone, and
+ * assess_merge() of a valid review into decisions.
  */
 #include <assert.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /*
  * BOM text parsed for the unit tests that read BOMs (test_bom, test_csv):
  * from a string, with limits, or from a printf-style format; a text that
- * must be refused for a reason; and a warning a BOM must have, or not.
+ * must be accepted, or refused for a reason; and a warning a BOM must have,
+ * or not.
  */
 #ifndef BOMD_FIXTURE_BOM_H
 #define BOMD_FIXTURE_BOM_H
@@ -19,6 +20,15 @@ struct bom	*fixture_bom(const char *s, char *err, size_t errlen);
 /* As fixture_bom(), with the limits lim. */
 struct bom	*fixture_bom_lim(const char *s, const struct bom_limits *lim,
 		    char *err, size_t errlen);
+/*
+ * bom_parse() of the NUL-terminated s with the limits lim (NULL: the default
+ * ones), which must accept it: else the test fails naming s and the reason.
+ * Caller frees with bom_free().
+ */
+struct bom	*fixture_bom_ok(const char *s, const struct bom_limits *lim);
+/* As fixture_bom_ok() with the default limits, of the text fmt makes. */
+struct bom	*fixture_bomf_ok(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
 /*
  * Fails the test unless bom_parse() of the NUL-terminated s with the limits
  * lim (NULL: the default ones) refuses it with the reason want.

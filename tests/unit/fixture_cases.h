@@ -20,7 +20,8 @@ json_t	*fixture_cases(const char *name);
 /*
  * Unpacks case i of cases with jansson's json_unpack() format fmt, strictly:
  * a member missing from the case, one the format does not name, or one of
- * the wrong type fails the test, naming the file's case.
+ * the wrong type fails the test with "case i" and jansson's reason (not the
+ * file's name, which cases does not keep).
  */
 void	 fixture_case_unpack(const json_t *cases, size_t i, const char *fmt,
 	    ...);

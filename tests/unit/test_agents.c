@@ -71,8 +71,8 @@ UNIT_TEST(test_agents)
 	rules.ncritical = 1;
 
 	/* approved, within budget */
-	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "A-1", des,
-	    1, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
+	fixture_decide("A-1", &(struct sourcing_line){ "A-1", des, 1, NULL },
+	    &p, &rules, &l, &d, DECISION_APPROVED);
 	report_budget(10000000, 100000000, &bc);
 	memset(&al, 0, sizeof(al));
 	al.mpn = "A-1";
@@ -126,8 +126,8 @@ UNIT_TEST(test_agents)
 	line_decision_free(&d);
 
 	/* a critical line from a broker: engineering escalates */
-	assert_int_equal(sourcing_decide(&(struct sourcing_line){ "B-1", des,
-	    1, NULL }, &p, &rules, fixture_offers_lookup, &l, &d), 0);
+	fixture_decide("B-1", &(struct sourcing_line){ "B-1", des, 1, NULL },
+	    &p, &rules, &l, &d, DECISION_ESCALATED);
 	memset(&al, 0, sizeof(al));
 	report_budget(0, -1, &bc);
 	al.mpn = "B-1";

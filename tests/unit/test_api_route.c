@@ -2,7 +2,7 @@
  * Unit tests for daemon/api/api_route.c: "{}" captures, paths as clients
  * send them (an encoded "/", %2F, stays in its segment; an encoded NUL
  * matches nothing), and 405 against 404, on a small table and on the
- * API's own tables.
+ * API's own one, api_routes[].
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,8 +136,8 @@ UNIT_TEST(test_method)
 	test_rows(test_routes, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
-/* The API's own tables: the order that makes parts with "/" work. */
-UNIT_TEST(test_api_tables)
+/* The API's own table, api_routes[]: the order that lets parts hold "/". */
+UNIT_TEST(test_api_routes)
 {
 	static const struct test_row rows[] = {
 		{ "GET", "/", "/", 0, { NULL } },

@@ -112,92 +112,107 @@ check_warnings(const struct bom *bom, const json_t *list, bool want,
 	}
 }
 
+/* What an int member of a case holds when the case does not give it. */
+#define CASE_NONE	INT64_MIN
+
 /*
- * A fixture bom parsed as case i of cases says: the counts, encoding and
- * delimiter, the warnings it must have and must not have (if named) and
- * the lines it names.
+ * A case of bom_fixtures.json: its "file" and either the "error" it is
+ * refused with or what it parses to.
+ */
+struct bom_case {
+	const char	*file, *why, *error, *encoding, *delim;
+	json_int_t	 nlines, ndnp, nrejected;
+	json_t		*warnings, *absent, *lines;
+};
+
+/*
+ * Case i of cases into c: a file and an error alone, or a file, the
+ * counts, encoding, delimiter and lines, and if it likes why, the warnings
+ * it must have and those it must not. Fails the test on anything else.
  */
 static void
-check_parsed(const struct bom *bom, const json_t *cases, size_t i)
+bom_case_get(const json_t *cases, size_t i, struct bom_case *c)
 {
-	json_int_t nlines, ndnp, nrejected;
-	const char *file, *encoding, *delim, *why = NULL;
-	json_t *lines, *warnings = NULL, *absent = NULL;
+	int must, may;
+
+	memset(c, 0, sizeof(*c));
+	c->nlines = c->ndnp = c->nrejected = CASE_NONE;
+	fixture_case_unpack(cases, i, "{s:s, s?s, s?s, s?I, s?I, s?I, s?s, "
+	    "s?s, s?o, s?o, s?o}", "file", &c->file, "why", &c->why,
+	    "error", &c->error, "nlines", &c->nlines, "ndnp", &c->ndnp,
+	    "nrejected", &c->nrejected, "encoding", &c->encoding,
+	    "delimiter", &c->delim, "warnings", &c->warnings,
+	    "absent_warnings", &c->absent, "lines", &c->lines);
+	must = (c->nlines != CASE_NONE) + (c->ndnp != CASE_NONE) +
+	    (c->nrejected != CASE_NONE) + (c->encoding != NULL) +
+	    (c->delim != NULL) + (c->lines != NULL);
+	may = (c->why != NULL) + (c->warnings != NULL) + (c->absent != NULL);
+	if (c->error != NULL ? must + may != 0 : must != 6)
+		fail_msg("%s: want an error alone, or nlines, ndnp, "
+		    "nrejected, encoding, delimiter and lines", c->file);
+}
+
+/*
+ * A fixture bom parsed as case c says: the counts, encoding and delimiter,
+ * the warnings it must have and must not have (if named) and the lines it
+ * names.
+ */
+static void
+check_parsed(const struct bom *bom, const struct bom_case *c)
+{
 	size_t k;
 
-	fixture_case_unpack(cases, i, "{s:s, s?s, s:I, s:I, s:I, s:s, s:s, "
-	    "s?o, s?o, s:o}", "file", &file, "why", &why, "nlines", &nlines,
-	    "ndnp", &ndnp, "nrejected", &nrejected, "encoding", &encoding,
-	    "delimiter", &delim, "warnings", &warnings,
-	    "absent_warnings", &absent, "lines", &lines);
-	if (why != NULL)
-		print_message("  (%s)\n", why);
-	assert_int_equal(bom->nlines, nlines);
-	assert_int_equal(bom->ndnp, ndnp);
-	assert_int_equal(bom->nrejected, nrejected);
-	assert_string_equal(bom->encoding, encoding);
-	assert_int_equal(strlen(delim), 1);
-	assert_int_equal(bom->delimiter, delim[0]);
-	check_warnings(bom, warnings, true, file);
-	check_warnings(bom, absent, false, file);
-	if (!json_is_array(lines) || json_array_size(lines) == 0)
-		fail_msg("%s: no lines to check", file);
-	for (k = 0; k < json_array_size(lines); k++)
-		check_line(bom, lines, k, file);
+	if (c->why != NULL)
+		print_message("  (%s)\n", c->why);
+	assert_int_equal(bom->nlines, c->nlines);
+	assert_int_equal(bom->ndnp, c->ndnp);
+	assert_int_equal(bom->nrejected, c->nrejected);
+	assert_string_equal(bom->encoding, c->encoding);
+	assert_int_equal(strlen(c->delim), 1);
+	assert_int_equal(bom->delimiter, c->delim[0]);
+	check_warnings(bom, c->warnings, true, c->file);
+	check_warnings(bom, c->absent, false, c->file);
+	if (!json_is_array(c->lines) || json_array_size(c->lines) == 0)
+		fail_msg("%s: no lines to check", c->file);
+	for (k = 0; k < json_array_size(c->lines); k++)
+		check_line(bom, c->lines, k, c->file);
 	/* every excluded or rejected row left a warning */
 	assert_true(bom->nwarnings >= bom->ndnp + bom->nrejected);
 }
 
-/* A fixture case i of cases says is refused: err contains its "error". */
-static void
-check_refused(const struct bom *bom, const char *err, const json_t *cases,
-    size_t i)
-{
-	const char *file, *want;
-
-	fixture_case_unpack(cases, i, "{s:s, s:s}", "file", &file,
-	    "error", &want);
-	if (bom != NULL)
-		fail_msg("%s: parsed, want refused with '%s'", file, want);
-	if (strstr(err, want) == NULL)
-		fail_msg("%s: err '%s', want '%s'", file, err, want);
-}
-
 /*
  * Each file of tests/fixtures/bom as tests/fixtures/cases/bom_fixtures.json
- * says it parses: refused as check_refused() checks, or accepted as
- * check_parsed() does.
+ * says it parses: refused with an error containing the case's "error", or
+ * accepted as check_parsed() checks.
  */
 UNIT_TEST(test_fixtures)
 {
-	const json_t *c;
+	struct bom_case c;
 	json_t *cases;
 	struct bom *bom;
-	const char *file;
 	char err[512], *data;
-	size_t i, len, ran = 0;
+	size_t i, len;
 
 	cases = fixture_cases("bom_fixtures");
 	for (i = 0; i < json_array_size(cases); i++) {
-		c = json_array_get(cases, i);
-		if ((file = json_string_value(json_object_get(c, "file"))) ==
-		    NULL)
-			fail_msg("case %zu: no file", i);
-		print_message("fixture %s\n", file);
-		data = fixture_file("bom", file, &len);
+		bom_case_get(cases, i, &c);
+		print_message("fixture %s\n", c.file);
+		data = fixture_file("bom", c.file, &len);
 		bom = bom_parse(data, len, NULL, err, sizeof(err));
 		free(data);
-		if (json_object_get(c, "error") != NULL)
-			check_refused(bom, err, cases, i);
-		else if (bom == NULL)
-			fail_msg("%s: unexpected error '%s'", file, err);
+		if (c.error != NULL) {
+			if (bom != NULL)
+				fail_msg("%s: parsed, want refused with '%s'",
+				    c.file, c.error);
+			if (strstr(err, c.error) == NULL)
+				fail_msg("%s: err '%s', want '%s'", c.file, err,
+				    c.error);
+		} else if (bom == NULL)
+			fail_msg("%s: unexpected error '%s'", c.file, err);
 		else
-			check_parsed(bom, cases, i);
+			check_parsed(bom, &c);
 		bom_free(bom);
-		ran++;
 	}
-	assert_true(ran > 0);
-	assert_int_equal(ran, json_array_size(cases));
 	json_decref(cases);
 }
 
@@ -231,14 +246,11 @@ UNIT_TEST(test_ranges)
 	};
 	struct bom *bom;
 	struct buf joined;
-	char err[256];
 	size_t i, k;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err),
-		    "RefDes,MPN\n\"%s\",RC0805FR-0710KL\n", rows[i].cell);
-		if (bom == NULL)
-			fail_msg("'%s': %s", rows[i].cell, err);
+		bom = fixture_bomf_ok("RefDes,MPN\n\"%s\",RC0805FR-0710KL\n",
+		    rows[i].cell);
 		assert_int_equal(bom->nlines, 1);
 		buf_init(&joined);
 		for (k = 0; k < bom->lines[0].ndesignators; k++)
@@ -263,11 +275,9 @@ UNIT_TEST(test_ranges)
 UNIT_TEST(test_range_cap)
 {
 	struct bom *bom;
-	char err[256];
 
-	bom = fixture_bom("RefDes,MPN\nR1-R10000,RC0805FR-0710KL\n", err,
-	    sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok("RefDes,MPN\nR1-R10000,RC0805FR-0710KL\n",
+	    NULL);
 	assert_int_equal(bom->lines[0].ndesignators, BOM_MAX_DESIGNATORS);
 	assert_string_equal(bom->lines[0].designators[9999], "R10000");
 	assert_int_equal(bom->lines[0].quantity, BOM_MAX_DESIGNATORS);
@@ -377,14 +387,12 @@ UNIT_TEST(test_quantity)
 		    "...' is not a whole number" },
 	};
 	struct bom *bom;
-	char err[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err), "RefDes,Qty,MPN\n"
+		bom = fixture_bomf_ok("RefDes,Qty,MPN\n"
 		    "\"R1,R2\",%s,RC0805FR-0710KL\nC1,1,GRM188R71H104KA93D\n",
 		    rows[i].qty);
-		assert_non_null(bom);
 		if (rows[i].want > 0) {
 			assert_int_equal(bom->nlines, 2);
 			assert_int_equal(bom->lines[0].quantity, rows[i].want);
@@ -399,29 +407,25 @@ UNIT_TEST(test_quantity)
 	}
 
 	/* a decimal comma is whole in a semicolon file */
-	bom = fixture_bom("RefDes;Qty;MPN\nR1 R2;2,0;RC0805FR-0710KL\n", err,
-	    sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok("RefDes;Qty;MPN\nR1 R2;2,0;RC0805FR-0710KL\n",
+	    NULL);
 	assert_int_equal(bom->lines[0].quantity, 2);
 	bom_free(bom);
 }
 
 /*
- * Each of the n aliases of the what column, as the header fmt puts it in,
- * must give one line of MPN STM32F103C8T6 and quantity qty.
+ * Each of the n aliases of a column, as the header fmt puts it in, must
+ * give one line of MPN STM32F103C8T6 and quantity qty.
  */
 static void
-check_aliases(const char *what, const char *const *aliases, size_t n,
-    const char *fmt, int64_t qty)
+check_aliases(const char *const *aliases, size_t n, const char *fmt,
+    int64_t qty)
 {
 	struct bom *bom;
-	char err[256];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		bom = fixture_bomf(err, sizeof(err), fmt, aliases[i]);
-		if (bom == NULL)
-			fail_msg("%s alias '%s': %s", what, aliases[i], err);
+		bom = fixture_bomf_ok(fmt, aliases[i]);
 		assert_int_equal(bom->nlines, 1);
 		assert_string_equal(bom->lines[0].mpn, "STM32F103C8T6");
 		assert_int_equal(bom->lines[0].quantity, qty);
@@ -503,26 +507,23 @@ UNIT_TEST(test_header_aliases)
 			    rows[i].header, rows[i].field);
 		bom_free(bom);
 	}
-	check_aliases("mpn", mpn_aliases, sizeof(mpn_aliases) /
+	check_aliases(mpn_aliases, sizeof(mpn_aliases) /
 	    sizeof(mpn_aliases[0]), "Qty,%s\n1,STM32F103C8T6\n", 1);
-	check_aliases("qty", qty_aliases, sizeof(qty_aliases) /
+	check_aliases(qty_aliases, sizeof(qty_aliases) /
 	    sizeof(qty_aliases[0]), "%s,MPN\n7,STM32F103C8T6\n", 7);
 
 	/* the stronger MPN alias wins whatever the column order */
-	bom = fixture_bom("MPN,Part Number,Qty\nRC0805FR-0710KL,INT-001,1\n",
-	    err, sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok("MPN,Part Number,Qty\nRC0805FR-0710KL,INT-001,1\n",
+	    NULL);
 	assert_string_equal(bom->lines[0].mpn, "RC0805FR-0710KL");
 	bom_free(bom);
-	bom = fixture_bom("Part Number,Mfr Part Number,Qty\nINT-001,"
-	    "RC0805FR-0710KL,1\n", err, sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok("Part Number,Mfr Part Number,Qty\nINT-001,"
+	    "RC0805FR-0710KL,1\n", NULL);
 	assert_string_equal(bom->lines[0].mpn, "RC0805FR-0710KL");
 	bom_free(bom);
 	/* "Description" beats "Comment"; "Package" beats "Footprint" */
-	bom = fixture_bom("Comment,MPN,Qty,Description,Footprint,Package\n"
-	    "10k,X1,1,Resistor,R0805,0805\n", err, sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok("Comment,MPN,Qty,Description,Footprint,Package\n"
+	    "10k,X1,1,Resistor,R0805,0805\n", NULL);
 	assert_string_equal(bom->lines[0].description, "Resistor");
 	assert_string_equal(bom->lines[0].package, "0805");
 	bom_free(bom);
@@ -563,13 +564,11 @@ UNIT_TEST(test_dnp)
 		{ "RefDes,Qty,MPN", "R1,0,X1", 1 },
 	};
 	struct bom *bom;
-	char err[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bom = fixture_bomf(err, sizeof(err), "%s\n%s\n%s\n",
-		    rows[i].header, rows[i].row, "C1,1,GRM188R71H104KA93D");
-		assert_non_null(bom);
+		bom = fixture_bomf_ok("%s\n%s\n%s\n", rows[i].header,
+		    rows[i].row, "C1,1,GRM188R71H104KA93D");
 		if (bom->ndnp != (size_t)rows[i].dnp ||
 		    bom->nlines != (size_t)(2 - rows[i].dnp))
 			fail_msg("'%s' / '%s': ndnp %zu nlines %zu",
@@ -589,17 +588,14 @@ UNIT_TEST(test_limits)
 {
 	struct bom_limits lim = { 64, 2, 8 };
 	struct bom *bom;
-	char err[256];
 	const char *ok = "MPN,Qty\nABCDEFGH,1\nX2,2\n";
 
-	bom = fixture_bom_lim(ok, &lim, err, sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok(ok, &lim);
 	assert_int_equal(bom->nlines, 2);
 	bom_free(bom);
 
 	lim.max_bytes = strlen(ok);
-	bom = fixture_bom_lim(ok, &lim, err, sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok(ok, &lim);
 	bom_free(bom);
 	lim.max_bytes = 10;
 	fixture_bom_refused(ok, &lim, "BOM is larger than 10 bytes");
@@ -610,9 +606,7 @@ UNIT_TEST(test_limits)
 	/* rejected and DNP rows count too; blank ones do not */
 	fixture_bom_refused("MPN,Qty\nX1,0\n,1\nX3,1\n", &lim,
 	    "BOM has more than 2 lines");
-	bom = fixture_bom_lim("MPN,Qty\n\nX1,1\n\n\nX2,1\n\n", &lim, err,
-	    sizeof(err));
-	assert_non_null(bom);
+	bom = fixture_bom_ok("MPN,Qty\n\nX1,1\n\n\nX2,1\n\n", &lim);
 	assert_int_equal(bom->nlines, 2);
 	bom_free(bom);
 }

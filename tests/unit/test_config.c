@@ -362,9 +362,9 @@ UNIT_TEST(test_bad_values)
 	const char *conf, *want, *k;
 	struct config c;
 	char err[256], *path;
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < json_array_size(cases); i++, n++) {
+	for (i = 0; i < json_array_size(cases); i++) {
 		env = NULL;
 		conf = NULL;
 		fixture_case_unpack(cases, i, "{s?o, s?s, s:s}", "env", &env,
@@ -389,7 +389,6 @@ UNIT_TEST(test_bad_values)
 			fail_msg("case %zu: error '%s' lacks '%s'", i, err,
 			    want);
 	}
-	assert_int_equal(n, json_array_size(cases));
 	json_decref(cases);
 }
 

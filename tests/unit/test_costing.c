@@ -158,10 +158,11 @@ UNIT_TEST(test_costing_golden)
 	struct costing_case c;
 	struct cost_result r;
 	char err[128];
-	size_t i, n = 0, explained = 0;
+	size_t i, explained = 0;
 	int rc;
 
-	for (i = 0; i < json_array_size(cases); i++, n++) {
+	assert_true(json_array_size(cases) >= 30);
+	for (i = 0; i < json_array_size(cases); i++) {
 		costing_case_get(cases, i, &c);
 		rc = costing_run(&c, &r, err, sizeof(err));
 		if (rc != (c.error == NULL ? 0 : -1))
@@ -175,8 +176,6 @@ UNIT_TEST(test_costing_golden)
 		if (c.explain != NULL)
 			explained++;
 	}
-	assert_int_equal(n, json_array_size(cases));
-	assert_true(n >= 30);
 	assert_true(explained > 0);
 	json_decref(cases);
 }

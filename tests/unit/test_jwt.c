@@ -175,9 +175,9 @@ UNIT_TEST(test_cases)
 	struct jwt_case c;
 	struct jwt *jwt;
 	char err[256], *token;
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < json_array_size(cases); i++, n++) {
+	for (i = 0; i < json_array_size(cases); i++) {
 		jwt_case_get(cases, i, &c);
 		token = jwt_case_token(&c);
 		assert_true(jwt_shaped(token));
@@ -196,7 +196,6 @@ UNIT_TEST(test_cases)
 		jwt_free(jwt);
 		free(token);
 	}
-	assert_int_equal(n, json_array_size(cases));
 	jwks_free(keys);
 	json_decref(cases);
 }

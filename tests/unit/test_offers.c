@@ -1,6 +1,7 @@
 /*
  * Unit tests for common/offers.c: price breaks and their refusal reasons,
- * the offers CSV (rows, header, duplicates and limits).
+ * the offers CSV (rows, header, duplicates and limits), and an offer that
+ * owns its strings.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -293,4 +294,56 @@ UNIT_TEST(test_offers_csv_duplicates_and_limits)
 	assert_non_null(strstr(err, "larger than"));
 	offer_list_free(&l);
 	free(big);
+}
+
+/* An offer filled with borrowed strings owns copies after
+ * offer_own_strings(); offer_free_fields() releases them. */
+UNIT_TEST(test_offers_own_strings)
+{
+	char mpn[] = "RC0805FR-0710KL", sku[] = "311-10.0KCRCT-ND";
+	struct offer o;
+	const char *why;
+
+	memset(&o, 0, sizeof(o));
+	o.mpn = mpn;
+	o.manufacturer = "";
+	o.supplier_id = "digikey";
+	o.supplier_name = "DigiKey";
+	o.sku = sku;
+	assert_int_equal(offer_parse_breaks("1:0.10|10:0.08", &o.breaks,
+	    &o.nbreaks, &why), 0);
+	offer_own_strings(&o);
+	/* the copies no longer depend on what they were made from */
+	memset(mpn, 'x', sizeof(mpn) - 1);
+	memset(sku, 'x', sizeof(sku) - 1);
+	assert_string_equal(o.mpn, "RC0805FR-0710KL");
+	assert_string_equal(o.sku, "311-10.0KCRCT-ND");
+	assert_string_equal(o.manufacturer, "");
+	assert_string_equal(o.supplier_id, "digikey");
+	assert_string_equal(o.supplier_name, "DigiKey");
+	assert_null(o.datasheet_url);
+	assert_non_null(o.strs);
+	assert_true(o.mpn >= o.strs && o.sku >= o.strs);
+	assert_int_equal(o.nbreaks, 2);
+	offer_free_fields(&o);
+	assert_null(o.mpn);
+	assert_null(o.strs);
+	assert_null(o.breaks);
+	offer_free_fields(&o);
+	offer_free_fields(NULL);
+}
+
+UNIT_TEST(test_offers_own_none)
+{
+	struct offer o;
+
+	memset(&o, 0, sizeof(o));
+	offer_own_strings(&o);
+	assert_null(o.strs);
+	assert_null(o.mpn);
+	o.datasheet_url = "https://example.com/ds.pdf";
+	offer_own_strings(&o);
+	assert_string_equal(o.datasheet_url, "https://example.com/ds.pdf");
+	assert_ptr_equal(o.datasheet_url, o.strs);
+	offer_free_fields(&o);
 }

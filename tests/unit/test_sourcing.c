@@ -1,7 +1,8 @@
 /*
  * Unit tests for common/sourcing.c: table-driven per-line decisions (bans,
- * alternates, trust, brokers, preference, shortfall), the enum names, and
- * the demo catalog fixture decided whole. (common/offers.c: test_offers.)
+ * alternates, trust, brokers, preference, shortfall), the enum names, the
+ * demo catalog fixture decided whole, and a decision's selection block.
+ * (common/offers.c: test_offers.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -653,4 +654,29 @@ UNIT_TEST(test_knowledge_free)
 	a[0].reason = xstrdup("pin compatible");
 	sourcing_knowledge_free(s, 2, b, 1, a, 1);
 	sourcing_knowledge_free(NULL, 0, NULL, 0, NULL, 0);
+}
+
+/* A decision's selection is one block; selecting again may reuse it. */
+UNIT_TEST(test_decision_select)
+{
+	struct line_decision d;
+
+	memset(&d, 0, sizeof(d));
+	line_decision_select(&d, "RC0805", "digikey", "DigiKey", NULL);
+	assert_string_equal(d.selected_mpn, "RC0805");
+	assert_string_equal(d.selected_supplier, "digikey");
+	assert_string_equal(d.supplier_name, "DigiKey");
+	assert_null(d.sku);
+	assert_ptr_equal(d.selected_mpn, d.selection);
+	/* the new strings may come from the block being replaced */
+	line_decision_select(&d, d.supplier_name, d.selected_mpn, NULL,
+	    "311-1");
+	assert_string_equal(d.selected_mpn, "DigiKey");
+	assert_string_equal(d.selected_supplier, "RC0805");
+	assert_null(d.supplier_name);
+	assert_string_equal(d.sku, "311-1");
+	line_decision_select(&d, NULL, NULL, NULL, NULL);
+	assert_null(d.selection);
+	assert_null(d.selected_mpn);
+	line_decision_free(&d);
 }

@@ -2,8 +2,8 @@
  * Unit tests for the engineering checks of common/sourcing_checks.c (and
  * their place in common/sourcing.c): golden, hand-computed cases for
  * lifecycle, RoHS, country of origin, critical parts, single source,
- * preferred manufacturers and the deadline, the offers CSV's optional
- * columns they read, and who owns an offer's and a decision's strings.
+ * preferred manufacturers and the deadline, and the offers CSV's optional
+ * columns they read.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -477,81 +477,4 @@ UNIT_TEST(test_offers_optional_columns)
 	    "obsolete");
 	assert_string_equal(name_of(&offer_rohs_names, OFFER_ROHS_UNKNOWN),
 	    "unknown");
-}
-
-/* A decision's selection is one block; selecting again may reuse it. */
-UNIT_TEST(test_decision_select)
-{
-	struct line_decision d;
-
-	memset(&d, 0, sizeof(d));
-	line_decision_select(&d, "RC0805", "digikey", "DigiKey", NULL);
-	assert_string_equal(d.selected_mpn, "RC0805");
-	assert_string_equal(d.selected_supplier, "digikey");
-	assert_string_equal(d.supplier_name, "DigiKey");
-	assert_null(d.sku);
-	assert_ptr_equal(d.selected_mpn, d.selection);
-	/* the new strings may come from the block being replaced */
-	line_decision_select(&d, d.supplier_name, d.selected_mpn, NULL,
-	    "311-1");
-	assert_string_equal(d.selected_mpn, "DigiKey");
-	assert_string_equal(d.selected_supplier, "RC0805");
-	assert_null(d.supplier_name);
-	assert_string_equal(d.sku, "311-1");
-	line_decision_select(&d, NULL, NULL, NULL, NULL);
-	assert_null(d.selection);
-	assert_null(d.selected_mpn);
-	line_decision_free(&d);
-}
-
-/* An offer filled with borrowed strings owns copies after
- * offer_own_strings(); offer_free_fields() releases them. */
-UNIT_TEST(test_offers_own_strings)
-{
-	char mpn[] = "RC0805FR-0710KL", sku[] = "311-10.0KCRCT-ND";
-	struct offer o;
-	const char *why;
-
-	memset(&o, 0, sizeof(o));
-	o.mpn = mpn;
-	o.manufacturer = "";
-	o.supplier_id = "digikey";
-	o.supplier_name = "DigiKey";
-	o.sku = sku;
-	assert_int_equal(offer_parse_breaks("1:0.10|10:0.08", &o.breaks,
-	    &o.nbreaks, &why), 0);
-	offer_own_strings(&o);
-	/* the copies no longer depend on what they were made from */
-	memset(mpn, 'x', sizeof(mpn) - 1);
-	memset(sku, 'x', sizeof(sku) - 1);
-	assert_string_equal(o.mpn, "RC0805FR-0710KL");
-	assert_string_equal(o.sku, "311-10.0KCRCT-ND");
-	assert_string_equal(o.manufacturer, "");
-	assert_string_equal(o.supplier_id, "digikey");
-	assert_string_equal(o.supplier_name, "DigiKey");
-	assert_null(o.datasheet_url);
-	assert_non_null(o.strs);
-	assert_true(o.mpn >= o.strs && o.sku >= o.strs);
-	assert_int_equal(o.nbreaks, 2);
-	offer_free_fields(&o);
-	assert_null(o.mpn);
-	assert_null(o.strs);
-	assert_null(o.breaks);
-	offer_free_fields(&o);
-	offer_free_fields(NULL);
-}
-
-UNIT_TEST(test_offers_own_none)
-{
-	struct offer o;
-
-	memset(&o, 0, sizeof(o));
-	offer_own_strings(&o);
-	assert_null(o.strs);
-	assert_null(o.mpn);
-	o.datasheet_url = "https://example.com/ds.pdf";
-	offer_own_strings(&o);
-	assert_string_equal(o.datasheet_url, "https://example.com/ds.pdf");
-	assert_ptr_equal(o.datasheet_url, o.strs);
-	offer_free_fields(&o);
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,7 +249,14 @@ UNIT_TEST(test_name_of)
 	assert_string_equal(name_of(&t, 1), "unknown");
 	assert_string_equal(name_of(&t, 3), "unknown");
 	assert_string_equal(name_of(&t, -1), "unknown");
+	/* past the table's slots, at its bound and far beyond */
+	assert_string_equal(name_of(&t, NAME_TABLE_MAX), "unknown");
+	assert_string_equal(name_of(&t, INT_MAX), "unknown");
+	assert_string_equal(name_of(&t, INT_MIN), "unknown");
 	assert_int_equal(name_index(&t, "TWO"), 2);
+	assert_int_equal(name_index(&t, "three"), -1);
+	/* the name of any other value is no value's name */
+	assert_int_equal(name_index(&t, "unknown"), -1);
 }
 
 UNIT_TEST(test_hex_value)

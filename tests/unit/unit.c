@@ -55,7 +55,12 @@ unit_each(CMFixtureFunction setup, CMFixtureFunction teardown)
 	unit_each_teardown = teardown;
 }
 
-void
+/*
+ * Fails the test unless a parser's answer to in is return code want_rc
+ * and, when that is 0, the value want: rc and v are what it gave, why its
+ * reason (named on a failure; may be NULL).
+ */
+static void
 unit_check_number(const char *in, int rc, int want_rc, const char *why,
     int64_t v, int64_t want)
 {

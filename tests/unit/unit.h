@@ -51,15 +51,8 @@ struct unit_num {
 };
 
 /*
- * Fails the test unless a parser's answer to in is return code want_rc
- * and, when that is 0, the value want: rc and v are what it gave, why its
- * reason (named on a failure; may be NULL).
- */
-void	unit_check_number(const char *in, int rc, int want_rc, const char *why,
-	    int64_t v, int64_t want);
-/*
- * Runs the n cases of rows through parse, with unit_check_number(); a
- * parser that refuses must also say why.
+ * Runs the n cases of rows through parse: each must give its rc and, when
+ * that is 0, its want; a parser that refuses must also say why.
  */
 void	unit_check_numbers(const struct unit_num *rows, size_t n,
 	    int (*parse)(const char *, int64_t *, const char **));
