@@ -8,8 +8,8 @@ CONF=$STATE/reload.conf
 SPID=""
 S2=""
 cleanup() {
-	[ -n "$SPID" ] && kill -TERM "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	[ -n "$S2" ] && kill -TERM "$S2" 2>/dev/null && wait "$S2" 2>/dev/null
+	stop_pid SPID
+	stop_pid S2
 }
 trap cleanup EXIT
 nworkers() { ps -o args= --ppid "$SPID" | grep -c '^bomd: worker'; }
@@ -83,9 +83,7 @@ kill -HUP "$S2"
 wait_for 50 grep -q "cannot listen on 127.0.0.1:$P" "$STATE/reload2.log"
 check_contains "an address in use: the reload is refused" "reload: cannot listen on 127.0.0.1:$P: Address already in use; keeping the old configuration" "$(cat "$STATE/reload2.log")"
 check "and the old address serves on" "200" "$(code "http://127.0.0.1:$P3/health")"
-kill -TERM "$S2"
-wait "$S2"
-S2=""
+stop_pid S2
 
 kill -TERM "$SPID"
 wait "$SPID"
