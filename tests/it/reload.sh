@@ -37,15 +37,15 @@ check "API serves after the reload" "200" "$(code "http://127.0.0.1:$P/health")"
 
 # the listening socket is the master's: a request made while the API
 # process is being replaced waits in its backlog for the next one
-apid=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }')
+apid=$(child_pid "$SPID" api)
 kill -KILL "$apid"
 check "a request while the API process is replaced: served, not refused" "200" "$(code -m 60 "http://127.0.0.1:$P/health")"
-check "by a new API process" "true" "$(p=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }'); [ -n "$p" ] && [ "$p" != "$apid" ] && echo true)"
+check "by a new API process" "true" "$(p=$(child_pid "$SPID" api); [ -n "$p" ] && [ "$p" != "$apid" ] && echo true)"
 # an API process that stops cleanly leaves the socket listening for the
 # next one (libmicrohttpd would shut it down, for every process, unless
 # quiesced first)
 for _ in 1 2 3; do
-	apid=$(ps -o pid=,args= --ppid "$SPID" | awk '$2 == "bomd:" && $3 == "api" { print $1 }')
+	apid=$(child_pid "$SPID" api)
 	kill -TERM "$apid"
 	wait_for 300 test ! -d "/proc/$apid"
 	c=$(code -m 60 "http://127.0.0.1:$P/health")
