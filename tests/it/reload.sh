@@ -52,7 +52,10 @@ for _ in 1 2 3; do
 	[ "$c" = 200 ] || break
 done
 check "after an API process stops cleanly, the next one serves" "200" "$c"
-out=$(BOMD_LISTEN=127.0.0.1:$P "$BOMD" -c "$CONF" serve 2>&1)
+# a second daemon on the port, under timeout: one that bound by mistake
+# would serve for ever; killed (124), it fails the exit-status check
+# instead of hanging the suite
+out=$(BOMD_LISTEN=127.0.0.1:$P timeout 20 "$BOMD" -c "$CONF" serve 2>&1)
 check "a second daemon on the port: exit 1" "1" "$?"
 check "and one line that says why" "bomd: cannot listen on 127.0.0.1:$P: Address already in use" "$out"
 
