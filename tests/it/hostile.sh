@@ -52,7 +52,7 @@ start_serve() {
 	return $rc
 }
 stop_mock() { [ -n "${MOCK_PID:-}" ] && mock_stop "$HS"; MOCK_PID=""; }
-api_pid() { ps -o pid=,args= --ppid "$SERVE" | awk '$3 == "api" { print $1 }'; }
+api_pid() { child_pid "$SERVE" api; }
 # xadd JSON: one entry through redis-cli, as any producer may write it
 xadd() { rcli XADD bomd:jobs '*' job "$1" >/dev/null; }
 status_of() { sql "SELECT status FROM jobs WHERE job_id = '$1'"; }
@@ -277,7 +277,8 @@ check "the master holds sockets" "1" "$([ -n "$msocks" ] && echo 1)"
 check "no child shares a socket of the master" "0" "$leaked"
 check "the master holds the API's listening socket" "1" "$(socks "$SERVE" | grep -cxF "$lsock")"
 check "which the API process serves on" "1" "$(socks "$(api_pid)" | grep -cxF "$lsock")"
-wpid=$(ps -o pid=,args= --ppid "$SERVE" | awk '$3 == "worker" { print $1; exit }')
+wpid=$(child_pid "$SERVE" worker | head -1)
+check "a worker runs" "1" "$([ -n "$wpid" ] && echo 1)"
 check "and no worker has" "0" "$(socks "$wpid" | grep -cxF "$lsock")"
 stop_serve; check "SIGTERM: exit 0" "0" "$?"
 

@@ -162,3 +162,13 @@ stop_serve() {
 	return $rc
 }
 nworkers() { ps -o args= --ppid "$SERVE" | grep -c '^bomd: worker'; }
+# child_pid PARENT ROLE: the pid of each child of PARENT whose process
+# title is "bomd: ROLE" or "bomd: ROLE N", one a line: "api" names the
+# API process, "worker" every worker, "worker 2" worker 2 alone
+child_pid() {
+	ps -o pid=,args= --ppid "$1" | awk -v r="bomd: $2" '{
+		t = $2; for (i = 3; i <= NF; i++) t = t " " $i
+		if (t == r || (index(t, r " ") == 1 &&
+		    substr(t, length(r) + 2) ~ /^[0-9]+$/)) print $1
+	}'
+}

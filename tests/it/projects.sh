@@ -57,7 +57,7 @@ check "created project readable" "200 created" "$CODE $(echo "$BODY" | jq -r .st
 check "form context stored" "3 true 30 ITP form" "$(echo "$BODY" | jq -r '"\(.context.quantity) \(.context.sourcing_constraints.allow_brokers) \(.context.sourcing_constraints.max_lead_time_days) \(.context.project_name)"')"
 check "created line items listed" '["ITP-REG-1","ITP-RES-2","ITP-UNIQ-1"]' "$(echo "$BODY" | jq -c '[.line_items[].mpn]')"
 check "designator ranges expanded" '["R1","R2"]' "$(echo "$BODY" | jq -c '.line_items[1].designators')"
-check "undecided lines carry the agents' decisions, null" "true" "$(echo "$BODY" | jq '[.line_items[] | has("engineering_decision") and .engineering_decision == null and .sourcing_decision == null and .finance_decision == null and has("sourcing_decision") and has("finance_decision")] | all')"
+check "undecided lines carry the agents' decisions, null" "true" "$(echo "$BODY" | jq '(.line_items | length > 0) and ([.line_items[] | . as $l | ["engineering_decision", "sourcing_decision", "finance_decision", "purchasing_decision"] | all(. as $k | $l | has($k) and .[$k] == null)] | all)')"
 req "$A_KEY" GET /projects
 check "list counts the created line items" "3 created" "$(echo "$BODY" | jq -r --arg p "$P" '.[] | select(.project_id == $p) | "\(.line_item_count) \(.status)"')"
 req "$B_KEY" GET "/projects/$P"

@@ -46,7 +46,7 @@ start_serve() {
 	export BOMCTL_URL=$RURL
 	return $rc
 }
-worker_pid() { ps -o pid=,args= --ppid "$SERVE" | awk -v s="$1" '$4 == s { print $1 }'; }
+worker_pid() { child_pid "$SERVE" "worker $1"; }
 # submit CLIENT JOB_ID LINE...: one small inline BOM via redis-cli (the
 # values need no JSON escaping)
 submit() {
@@ -97,8 +97,7 @@ start_serve 4 BOMD_JOB_MAX_ATTEMPTS=10 BOMD_JOB_RETRY_BASE_MS=100 \
 (
 	for _ in $(seq 1 15); do
 		all_complete "$C1_ID" 201 && break
-		pid=$(ps -o pid=,args= --ppid "$SERVE" |
-		    awk '$3 == "worker" { print $1 }' | shuf -n 1)
+		pid=$(child_pid "$SERVE" worker | shuf -n 1)
 		[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null && echo "$pid"
 		sleep 0.3
 	done > "$RS/kills"

@@ -15,7 +15,7 @@ BOMD_LISTEN=127.0.0.1:$P BOMD_SYNC_WAIT=4 BOMD_RATE_LIMIT=0 \
     "$BOMD" serve --role api > "$STATE/wait-serve.log" 2>&1 &
 SPID=$!
 wait_for 300 curl -sf "http://127.0.0.1:$P/health" -o /dev/null
-APID=$(ps -o pid= --ppid "$SPID" | head -1 | tr -d ' ')
+APID=$(child_pid "$SPID" api)
 printf 'RefDes,Qty,MPN\nR1,1,RC0805FR-0710KL\n' > "$STATE/wait.csv"
 mkdir -p "$STATE/wait"
 for i in $(seq 1 $N); do

@@ -329,12 +329,12 @@ mock_http_fault_untake(long slot)
 	pthread_mutex_unlock(&mock_http_fault_lock);
 }
 
-/* Frees the faults, once the server is down. */
-static void
-mock_http_faults_free(void)
+void
+mock_http_fault_clear(void)
 {
 	size_t i;
 
+	pthread_mutex_lock(&mock_http_fault_lock);
 	for (i = 0; i < mock_http_nfaults; i++) {
 		free(mock_http_faults[i].tag);
 		free(mock_http_faults[i].fault);
@@ -342,6 +342,7 @@ mock_http_faults_free(void)
 	free(mock_http_faults);
 	mock_http_faults = NULL;
 	mock_http_nfaults = 0;
+	pthread_mutex_unlock(&mock_http_fault_lock);
 }
 
 /* --script path: 0, or 1 (said on stderr naming prog). */
@@ -456,6 +457,6 @@ mock_http_main(const struct mock_http_server *s, int argc, char **argv)
 		mock_http_usage(s);
 	if (rc == 0)
 		rc = mock_http_run(s->prog, port, s->fn);
-	mock_http_faults_free();
+	mock_http_fault_clear();
 	return rc;
 }

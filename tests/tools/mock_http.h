@@ -77,8 +77,8 @@ int	mock_http_main(const struct mock_http_server *s, int argc,
 int	mock_http_script(const char *text, int (*line)(const char *));
 /*
  * The faults a mock's script_line() reads, kept here until
- * mock_http_main() returns: fault (copied) is for the requests of tag
- * (copied; NULL: of no tag in particular).
+ * mock_http_fault_clear(): fault (copied) is for the requests of tag
+ * (copied; NULL: of no tag in particular). Thread-safe.
  */
 void	mock_http_fault_add(const char *tag, const char *fault);
 /*
@@ -90,6 +90,13 @@ void	mock_http_fault_add(const char *tag, const char *fault);
 const char *mock_http_fault(const char *tag, long *slot);
 /* Puts the fault taken as slot back, first in line again (-1: none). */
 void	mock_http_fault_untake(long slot);
+/*
+ * Forgets every fault added, taken or not, freeing them: a fault a
+ * request still holds (and its slot) is gone too, so a mock that clears
+ * while serving (a reset) copies the faults it takes. mock_http_main()
+ * calls it on its way out. Thread-safe.
+ */
+void	mock_http_fault_clear(void);
 /* The port being served, once mock_http_main() listens. */
 unsigned int mock_http_port(void);
 

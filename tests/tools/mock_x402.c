@@ -44,7 +44,6 @@
 #include "mock_http.h"
 #include "util.h"
 
-#define MOCK_X402_SCRIPT_MAX	256
 #define MOCK_X402_NONCES_MAX	4096
 
 enum mock_x402_kind {
@@ -96,59 +95,34 @@ struct mock_x402_nonce {
 };
 
 static pthread_mutex_t	 mock_x402_lock = PTHREAD_MUTEX_INITIALIZER;
-/* the outcomes for verify [0] and settle [1] */
-static char		*mock_x402_script[2][MOCK_X402_SCRIPT_MAX];
-static size_t		 mock_x402_nscript[2], mock_x402_pos[2];
 static struct mock_x402_nonce mock_x402_nonces[MOCK_X402_NONCES_MAX];
 static size_t		 mock_x402_nnonces;
 static long		 mock_x402_hang_ms = 3000;
 
-/* Adds script lines from text; -1 on a line that is not "OP OUTCOME". */
-/* Takes a script line, "verify|settle OUTCOME": 0, or -1. */
+/*
+ * Takes a script line, "verify|settle OUTCOME", as a fault of its
+ * endpoint (mock_http_fault_add()): 0, or -1.
+ */
 static int
 mock_x402_script_line(const char *line)
 {
 	char op[16], outcome[32];
-	int which;
 
 	if (sscanf(line, "%15s %31s", op, outcome) != 2 ||
 	    (strcmp(op, "verify") != 0 && strcmp(op, "settle") != 0))
 		return -1;
-	which = strcmp(op, "settle") == 0;
-	pthread_mutex_lock(&mock_x402_lock);
-	if (mock_x402_nscript[which] < MOCK_X402_SCRIPT_MAX)
-		mock_x402_script[which][mock_x402_nscript[which]++] =
-		    xstrdup(outcome);
-	pthread_mutex_unlock(&mock_x402_lock);
+	mock_http_fault_add(op, outcome);
 	return 0;
 }
 
+/* Forgets the script and every nonce (POST /control/reset). */
 static void
 mock_x402_reset(void)
 {
-	size_t i, w;
-
 	pthread_mutex_lock(&mock_x402_lock);
-	for (w = 0; w < 2; w++) {
-		for (i = 0; i < mock_x402_nscript[w]; i++)
-			free(mock_x402_script[w][i]);
-		mock_x402_nscript[w] = mock_x402_pos[w] = 0;
-	}
+	mock_http_fault_clear();
 	mock_x402_nnonces = 0;
 	pthread_mutex_unlock(&mock_x402_lock);
-}
-
-/* The next outcome for verify (0) or settle (1); borrowed. */
-static const char *
-mock_x402_next(int which)
-{
-	const char *o = "ok";
-
-	pthread_mutex_lock(&mock_x402_lock);
-	if (mock_x402_pos[which] < mock_x402_nscript[which])
-		o = mock_x402_script[which][mock_x402_pos[which]++];
-	pthread_mutex_unlock(&mock_x402_lock);
-	return o;
 }
 
 /* The nonce's record, made when new. Called with mock_x402_lock held. */
@@ -390,7 +364,8 @@ static enum MHD_Result
 mock_x402_serve(struct mock_http_request *req)
 {
 	const json_t *pp = NULL, *rq = NULL, *auth = NULL;
-	const char *ctype, *violation = NULL, *outcome = "", *nonce = NULL;
+	const char *ctype, *violation = NULL, *nonce = NULL;
+	char outcome[32] = "";
 	json_t *body = NULL, *answer = NULL;
 	unsigned int status = 200;
 	int which;
@@ -413,7 +388,11 @@ mock_x402_serve(struct mock_http_request *req)
 		violation = mock_x402_contract(body, &pp, &rq, &auth);
 	if (violation == NULL) {
 		nonce = mock_x402_str(auth, "nonce");
-		outcome = mock_x402_next(which);
+		/* copied under the lock a reset takes to free the script */
+		pthread_mutex_lock(&mock_x402_lock);
+		snprintf(outcome, sizeof(outcome), "%s", mock_http_fault(
+		    which ? "settle" : "verify", NULL));
+		pthread_mutex_unlock(&mock_x402_lock);
 		if (strcmp(outcome, "500") == 0)
 			status = 500;
 		else if (which == 0)
@@ -447,9 +426,6 @@ main(int argc, char **argv)
 		"mock_x402", numbers, NULL, mock_x402_script_line,
 		mock_x402_serve
 	};
-	int rc;
 
-	rc = mock_http_main(&srv, argc, argv);
-	mock_x402_reset();
-	return rc;
+	return mock_http_main(&srv, argc, argv);
 }
